@@ -1,0 +1,61 @@
+package io.ipchls.protocol;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Optional;
+
+/**
+ * Object-key layout of segments: the seed layout {@code <prefix>/<yyyy>/<MM>/<dd>/<HH>/<mm>/<ss>.ts} (UTC),
+ * extended with milliseconds and the camera's segment sequence number,
+ * {@code <prefix>/yyyy/MM/dd/HH/mm/ss.SSS-<seq>.ts}, so that two segments that start in the same second (or at the
+ * same millisecond after a clock jump) never overwrite each other. Keys sort by time within a prefix.
+ */
+public final class ObjectKeys {
+  private static final DateTimeFormatter PATH =
+      DateTimeFormatter.ofPattern("yyyy/MM/dd/HH/mm/ss.SSS").withZone(ZoneOffset.UTC);
+  /** Longest key we accept anywhere (S3 allows 1024 bytes). */
+  public static final int MAX_KEY_LENGTH = 1024;
+
+  private ObjectKeys() {}
+
+  public static String segmentKey(String prefix, Instant start, long seq) {
+    requirePrefix(prefix);
+    if (seq < 0) throw new IllegalArgumentException("seq must be >= 0");
+    return prefix + "/" + PATH.format(start) + "-" + seq + ".ts";
+  }
+
+  /** A prefix is one or more clean path segments without leading or trailing '/'. */
+  public static String requirePrefix(String prefix) {
+    if (normalize(prefix).isEmpty()) {
+      throw new IllegalArgumentException("invalid storage prefix: " + CameraIds.abbreviate(prefix));
+    }
+    return prefix;
+  }
+
+  /**
+   * Returns the key unchanged if it is already in normal form: no leading '/', no empty, "." or ".." segments, no
+   * backslash or control characters, at most {@link #MAX_KEY_LENGTH} chars. Anything else is refused (empty), never
+   * silently rewritten, because stores differ in how they would interpret it.
+   */
+  public static Optional<String> normalize(String key) {
+    if (key == null || key.isEmpty() || key.length() > MAX_KEY_LENGTH) return Optional.empty();
+    if (key.startsWith("/") || key.endsWith("/")) return Optional.empty();
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (c < 0x20 || c == 0x7f || c == '\\') return Optional.empty();
+    }
+    for (String part : key.split("/", -1)) {
+      if (part.isEmpty() || part.equals(".") || part.equals("..")) return Optional.empty();
+    }
+    return Optional.of(key);
+  }
+
+  /** True when {@code key} is in normal form and lies strictly under {@code prefix/}. */
+  public static boolean isUnder(String key, String prefix) {
+    return normalize(key).isPresent()
+        && normalize(prefix).isPresent()
+        && key.startsWith(prefix + "/")
+        && key.length() > prefix.length() + 1;
+  }
+}
