@@ -6,6 +6,9 @@ package io.ipchls.protocol;
  * the S3 endpoint URL the camera must use (null for the region's AWS endpoint); {@code pathStyle} tells whether to use
  * path-style addressing.
  */
+// isError() is not a wire field: Jackson would otherwise write it as "error": true|false over the error text.
+@com.fasterxml.jackson.annotation.JsonAutoDetect(
+    isGetterVisibility = com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility.NONE)
 public record CredentialResponse(
     int v,
     String requestId,

@@ -1,0 +1,123 @@
+package io.ipchls.credential.broker;
+
+import io.ipchls.credential.CredentialConfig;
+import io.ipchls.credential.auth.Bcrypt;
+import io.ipchls.credential.auth.Secrets;
+import io.ipchls.credential.db.AuditRepository;
+import io.ipchls.credential.db.Device;
+import io.ipchls.credential.db.DeviceRepository;
+import io.ipchls.kit.db.Database;
+import io.ipchls.protocol.CameraIds;
+import io.ipchls.protocol.ClusterNames;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers the broker's login checks on {@link ClusterNames#BROKER_AUTHENTICATE}: service accounts by SHA-256 of their
+ * configured password, cameras by bcrypt of their registered secret (client id must equal the camera id). Successful
+ * camera logins are cached briefly; {@link #CAMERA_CHANGED} clears a camera's entry on every instance.
+ */
+public final class BrokerAuthVerticle extends VerticleBase {
+  /** Publish, body = camera id: the camera was disabled, rotated or deleted. */
+  public static final String CAMERA_CHANGED = "ipchls.credential.camera-changed";
+  static final long CACHE_TTL_MS = 60_000;
+  private static final Logger LOG = LoggerFactory.getLogger(BrokerAuthVerticle.class);
+  private static final String ACTION = "broker.auth";
+
+  private final CredentialConfig config;
+  private final MeterRegistry meters;
+  private final AuthCache cache = new AuthCache(CACHE_TTL_MS);
+  private Pool pool;
+  private DeviceRepository devices;
+  private AuditRepository audit;
+  private Bcrypt bcrypt;
+
+  public BrokerAuthVerticle(CredentialConfig config, MeterRegistry meters) {
+    this.config = config;
+    this.meters = meters;
+  }
+
+  @Override
+  public Future<?> start() {
+    pool = Database.pool(vertx, config.db());
+    devices = new DeviceRepository(pool);
+    audit = new AuditRepository(pool);
+    bcrypt = new Bcrypt(vertx);
+    MessageConsumer<String> changes = vertx.eventBus().consumer(CAMERA_CHANGED, m -> cache.invalidate(m.body()));
+    MessageConsumer<JsonObject> logins = vertx.eventBus().consumer(ClusterNames.BROKER_AUTHENTICATE, this::onLogin);
+    return Future.all(changes.completion(), logins.completion());
+  }
+
+  @Override
+  public Future<?> stop() {
+    bcrypt.close();
+    return pool.close();
+  }
+
+  private void onLogin(Message<JsonObject> msg) {
+    BrokerLogin login;
+    try {
+      login = BrokerLogin.from(msg.body());
+    } catch (IllegalArgumentException | ClassCastException e) {
+      msg.reply(refuse(null, "bad_request", "malformed login check: " + e.getMessage()));
+      return;
+    }
+    decide(login)
+        .otherwise(e -> {
+          LOG.warn("login check for {} failed: {}", login.username(), e.getMessage());
+          return refuse(null, "unavailable", null);
+        })
+        .onSuccess(msg::reply);
+  }
+
+  private Future<JsonObject> decide(BrokerLogin login) {
+    String serviceHash = config.serviceAccounts().get(login.username());
+    if (serviceHash != null) {
+      if (!Secrets.matchesSha256Hex(login.password(), serviceHash)) {
+        return Future.succeededFuture(refuse(null, "bad_credentials", "service account " + login.username()));
+      }
+      meters.counter("broker.auth.accepted", "role", "service").increment();
+      return Future.succeededFuture(new JsonObject().put("ok", true).put("role", "service"));
+    }
+    String id = login.username();
+    if (!CameraIds.isValid(id)) return Future.succeededFuture(refuse(null, "unknown_user", null));
+    if (!id.equals(login.clientId())) return Future.succeededFuture(refuse(id, "client_id_mismatch", null));
+    if (cache.matches(id, login.password(), System.currentTimeMillis())) return Future.succeededFuture(accept(id));
+    long epoch = cache.epoch();
+    return devices.find(id).compose(found -> checkCamera(id, found, login.password(), epoch));
+  }
+
+  private Future<JsonObject> checkCamera(String id, Optional<Device> found, String secret, long epoch) {
+    if (found.isEmpty()) return Future.succeededFuture(refuse(id, "unknown_user", null));
+    Device device = found.get();
+    if (!device.enabled()) return Future.succeededFuture(refuse(id, "disabled", null));
+    return bcrypt.verify(secret, device.secretHash()).map(ok -> {
+      if (!ok) return refuse(id, "bad_credentials", null);
+      cache.put(id, secret, System.currentTimeMillis(), epoch);
+      return accept(id);
+    });
+  }
+
+  private JsonObject accept(String cameraId) {
+    meters.counter("broker.auth.accepted", "role", "camera").increment();
+    devices.touch(cameraId).onFailure(e -> LOG.warn("last_seen_at of {} not updated: {}", cameraId, e.getMessage()));
+    return new JsonObject().put("ok", true).put("role", "camera").put("cameraId", cameraId);
+  }
+
+  /** Counts and audits a refusal; {@code detail} goes to the audit row only, never a secret. */
+  private JsonObject refuse(String cameraId, String reason, String detail) {
+    meters.counter("broker.auth.refused", "reason", reason).increment();
+    if (!"unavailable".equals(reason)) {
+      audit.record(cameraId, ACTION, AuditRepository.REFUSED, detail == null ? reason : reason + ": " + detail);
+    }
+    return new JsonObject().put("ok", false).put("reason", reason);
+  }
+}

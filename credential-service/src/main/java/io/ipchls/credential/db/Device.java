@@ -1,0 +1,36 @@
+package io.ipchls.credential.db;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import java.time.OffsetDateTime;
+
+/** A registered camera. {@code secretHash} is bcrypt and never leaves this service. */
+public record Device(
+    String id, String secretHash, String prefix, boolean enabled, OffsetDateTime createdAt,
+    OffsetDateTime lastSeenAt) {
+
+  public static Device from(Row row) {
+    return new Device(
+        row.getString("id"),
+        row.getString("secret_hash"),
+        row.getString("prefix"),
+        row.getBoolean("enabled"),
+        row.getOffsetDateTime("created_at"),
+        row.getOffsetDateTime("last_seen_at"));
+  }
+
+  /** The admin API view: everything but the hash; times as UTC epoch ms. */
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("id", id)
+        .put("prefix", prefix)
+        .put("enabled", enabled)
+        .put("createdAt", createdAt == null ? null : createdAt.toInstant().toEpochMilli())
+        .put("lastSeenAt", lastSeenAt == null ? null : lastSeenAt.toInstant().toEpochMilli());
+  }
+
+  @Override
+  public String toString() {
+    return "Device[id=" + id + ", prefix=" + prefix + ", enabled=" + enabled + "]";
+  }
+}

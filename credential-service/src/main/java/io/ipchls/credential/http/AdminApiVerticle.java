@@ -1,0 +1,156 @@
+package io.ipchls.credential.http;
+
+import io.ipchls.credential.CredentialConfig;
+import io.ipchls.credential.auth.Bcrypt;
+import io.ipchls.credential.auth.Secrets;
+import io.ipchls.credential.broker.BrokerAuthVerticle;
+import io.ipchls.credential.db.AuditRepository;
+import io.ipchls.credential.db.Device;
+import io.ipchls.credential.db.DeviceRepository;
+import io.ipchls.credential.issuer.CredentialIssuer;
+import io.ipchls.kit.db.Database;
+import io.ipchls.kit.http.ApiException;
+import io.ipchls.kit.http.Health;
+import io.ipchls.kit.http.Metrics;
+import io.ipchls.kit.http.Routes;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.sqlclient.Pool;
+import java.util.function.BooleanSupplier;
+
+/** The admin HTTP API (camera registry) plus {@code /health} and {@code /metrics}. */
+public final class AdminApiVerticle extends VerticleBase {
+  static final long MAX_BODY_BYTES = 4096;
+  private static final String CAMERAS = "/api/v1/cameras";
+
+  private final CredentialConfig config;
+  private final Metrics metrics;
+  private final CredentialIssuer issuer;
+  private final BooleanSupplier mqttConnected;
+  private Pool pool;
+  private DeviceRepository devices;
+  private AuditRepository audit;
+  private Bcrypt bcrypt;
+  private HttpServer server;
+
+  public AdminApiVerticle(CredentialConfig config, Metrics metrics, CredentialIssuer issuer,
+      BooleanSupplier mqttConnected) {
+    this.config = config;
+    this.metrics = metrics;
+    this.issuer = issuer;
+    this.mqttConnected = mqttConnected;
+  }
+
+  @Override
+  public Future<?> start() {
+    pool = Database.pool(vertx, config.db());
+    devices = new DeviceRepository(pool);
+    audit = new AuditRepository(pool);
+    bcrypt = new Bcrypt(vertx);
+    return vertx.createHttpServer().requestHandler(router())
+        .listen(config.http().port(), config.http().host())
+        .onSuccess(s -> server = s);
+  }
+
+  @Override
+  public Future<?> stop() {
+    bcrypt.close();
+    return (server == null ? Future.succeededFuture() : server.close()).eventually(() -> pool.close());
+  }
+
+  private Router router() {
+    Health health = new Health()
+        .check("db", () -> pool.query("SELECT 1").execute())
+        .check("mqtt", () -> mqttConnected.getAsBoolean()
+            ? Future.succeededFuture() : Future.failedFuture("not connected"));
+    Router r = Router.router(vertx);
+    r.get("/health").handler(health::handle);
+    r.get("/metrics").handler(metrics::handle);
+    r.route("/api/v1/*").handler(new AdminAuth(config.adminTokenSha256()));
+    r.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    r.post(CAMERAS).respond(this::registerCamera);
+    r.get(CAMERAS).respond(this::listCameras);
+    r.get(CAMERAS + "/:id").respond(this::getCamera);
+    r.patch(CAMERAS + "/:id").respond(this::setEnabled);
+    r.delete(CAMERAS + "/:id").respond(this::deleteCamera);
+    r.post(CAMERAS + "/:id/secret").respond(this::rotateSecret);
+    Routes.installErrorHandling(r);
+    return r;
+  }
+
+  private Future<JsonObject> registerCamera(RoutingContext ctx) {
+    var req = AdminRequests.Register.from(ctx);
+    if (config.serviceAccounts().containsKey(req.id())) {
+      throw ApiException.conflict("'" + req.id() + "' is a service account name");
+    }
+    String secret = Secrets.cameraSecret();
+    return bcrypt.hash(secret)
+        .compose(hash -> devices.insert(req.id(), hash, req.prefix()))
+        .map(inserted -> inserted.orElseThrow(() -> ApiException.conflict("camera " + req.id() + " already exists")))
+        .compose(device -> audit.record(device.id(), "camera.register", AuditRepository.OK, null).map(device))
+        .map(device -> {
+          ctx.response().setStatusCode(201).putHeader("Location", CAMERAS + "/" + device.id());
+          return device.toJson().put("secret", secret);
+        });
+  }
+
+  private Future<JsonObject> listCameras(RoutingContext ctx) {
+    var req = AdminRequests.Page.from(ctx);
+    return devices.page(req.after(), req.limit() + 1).map(found -> {
+      boolean more = found.size() > req.limit();
+      var page = more ? found.subList(0, req.limit()) : found;
+      JsonArray cameras = new JsonArray();
+      page.forEach(d -> cameras.add(d.toJson()));
+      return new JsonObject().put("cameras", cameras).put("next", more ? page.get(page.size() - 1).id() : null);
+    });
+  }
+
+  private Future<JsonObject> getCamera(RoutingContext ctx) {
+    String id = AdminRequests.pathId(ctx);
+    return devices.find(id).map(found -> found.orElseThrow(() -> notFound(id)).toJson());
+  }
+
+  private Future<JsonObject> setEnabled(RoutingContext ctx) {
+    var req = AdminRequests.SetEnabled.from(ctx);
+    return devices.setEnabled(req.id(), req.enabled())
+        .map(found -> found.orElseThrow(() -> notFound(req.id())))
+        .compose(device -> (req.enabled() ? Future.<Void>succeededFuture() : revoke(device.id()))
+            .compose(v -> audit.record(device.id(), req.enabled() ? "camera.enable" : "camera.disable",
+                AuditRepository.OK, null))
+            .map(v -> device.toJson()));
+  }
+
+  private Future<Void> deleteCamera(RoutingContext ctx) {
+    String id = AdminRequests.pathId(ctx);
+    return devices.delete(id)
+        .compose(deleted -> deleted ? revoke(id) : Future.failedFuture(notFound(id)))
+        .compose(v -> audit.record(id, "camera.delete", AuditRepository.OK, null));
+  }
+
+  private Future<JsonObject> rotateSecret(RoutingContext ctx) {
+    String id = AdminRequests.pathId(ctx);
+    String secret = Secrets.cameraSecret();
+    return bcrypt.hash(secret)
+        .compose(hash -> devices.setSecretHash(id, hash))
+        .compose(found -> found ? Future.<Void>succeededFuture() : Future.failedFuture(notFound(id)))
+        .onSuccess(v -> vertx.eventBus().publish(BrokerAuthVerticle.CAMERA_CHANGED, id))
+        .compose(v -> audit.record(id, "camera.rotate", AuditRepository.OK, null))
+        .map(v -> new JsonObject().put("id", id).put("secret", secret));
+  }
+
+  /** Forgets cached broker logins and revokes live storage keys, before the API answers. */
+  private Future<Void> revoke(String id) {
+    vertx.eventBus().publish(BrokerAuthVerticle.CAMERA_CHANGED, id);
+    return issuer.revokeAll(id);
+  }
+
+  private static ApiException notFound(String id) {
+    return ApiException.notFound("no camera " + id);
+  }
+}

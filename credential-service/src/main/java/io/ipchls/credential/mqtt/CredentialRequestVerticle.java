@@ -1,0 +1,144 @@
+package io.ipchls.credential.mqtt;
+
+import io.ipchls.credential.CredentialConfig;
+import io.ipchls.credential.db.AuditRepository;
+import io.ipchls.credential.db.Device;
+import io.ipchls.credential.db.DeviceRepository;
+import io.ipchls.credential.issuer.CredentialIssuer;
+import io.ipchls.kit.db.Database;
+import io.ipchls.kit.mqtt.ManagedMqttClient;
+import io.ipchls.protocol.CredentialRequest;
+import io.ipchls.protocol.CredentialResponse;
+import io.ipchls.protocol.Json;
+import io.ipchls.protocol.ProtocolException;
+import io.ipchls.protocol.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mqtt.messages.MqttPublishMessage;
+import io.vertx.sqlclient.Pool;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves {@code cameras/{id}/credentials/request} through the shared subscription
+ * {@link Topics#CREDENTIAL_SHARED_REQUESTS}: a registered, enabled camera gets temporary storage credentials on
+ * {@code cameras/{id}/credentials/response}; anything else gets an error response there (or, for a topic that names no
+ * camera, is dropped). Every message is acknowledged once handled; every issuance and refusal is audited and counted.
+ */
+public final class CredentialRequestVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(CredentialRequestVerticle.class);
+  private static final String ACTION = "credentials.issue";
+
+  private final CredentialConfig config;
+  private final MeterRegistry meters;
+  private final CredentialIssuer issuer;
+  private Pool pool;
+  private DeviceRepository devices;
+  private AuditRepository audit;
+  private ManagedMqttClient mqtt;
+
+  public CredentialRequestVerticle(CredentialConfig config, MeterRegistry meters, CredentialIssuer issuer) {
+    this.config = config;
+    this.meters = meters;
+    this.issuer = issuer;
+  }
+
+  @Override
+  public Future<?> start() {
+    pool = Database.pool(vertx, config.db());
+    devices = new DeviceRepository(pool);
+    audit = new AuditRepository(pool);
+    mqtt = new ManagedMqttClient(vertx, config.mqtt(), "credential-" + UUID.randomUUID(), true, false)
+        .subscribe(Topics.CREDENTIAL_SHARED_REQUESTS, 1)
+        .messageHandler(this::onRequest);
+    return mqtt.startWithRetry();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return mqtt.close().eventually(() -> pool.close());
+  }
+
+  /** For the health check. */
+  public boolean isConnected() {
+    return mqtt != null && mqtt.isConnected();
+  }
+
+  private void onRequest(MqttPublishMessage msg) {
+    Optional<Topics.CameraTopic> topic = Topics.parse(msg.topicName())
+        .filter(t -> t.kind() == Topics.Kind.CREDENTIALS_REQUEST);
+    if (topic.isEmpty()) {
+      LOG.warn("dropped credential request on unexpected topic {}", msg.topicName());
+      refused("bad_topic");
+      msg.ack();
+      return;
+    }
+    String cameraId = topic.get().cameraId();
+    byte[] payload = msg.payload().getBytes();
+    handle(cameraId, payload)
+        .recover(e -> {
+          LOG.error("credential request from {} failed", cameraId, e);
+          return refuse(cameraId, requestIdOf(payload), "unavailable", "internal error");
+        })
+        .onComplete(x -> msg.ack());
+  }
+
+  private Future<Void> handle(String cameraId, byte[] payload) {
+    CredentialRequest request;
+    try {
+      request = Json.decode(payload, CredentialRequest.class);
+    } catch (ProtocolException e) {
+      LOG.warn("malformed credential request from {}: {}", cameraId, e.getMessage());
+      return refuse(cameraId, requestIdOf(payload), "malformed", e.getMessage());
+    }
+    return devices.find(cameraId).compose(found -> {
+      if (found.isEmpty()) return refuse(cameraId, request.requestId(), "unknown_camera", "camera is not registered");
+      if (!found.get().enabled()) return refuse(cameraId, request.requestId(), "disabled", "camera is disabled");
+      return issue(found.get(), request.requestId());
+    });
+  }
+
+  /**
+   * Issues, then reads the registry again: a disable that ran between the first read and the key going live has
+   * already revoked the index it saw, so the recheck is what keeps it from missing this key.
+   */
+  private Future<Void> issue(Device camera, String requestId) {
+    return issuer.issue(camera, requestId).compose(response -> devices.find(camera.id()).compose(now -> {
+      if (now.isEmpty() || !now.get().enabled()) {
+        return issuer.revokeAll(camera.id())
+            .compose(v -> refuse(camera.id(), requestId, "disabled", "camera was disabled during issuance"));
+      }
+      meters.counter("credentials.issued").increment();
+      audit.record(camera.id(), ACTION, AuditRepository.OK, "key " + response.accessKeyId());
+      return publish(camera.id(), response);
+    }));
+  }
+
+  private Future<Void> refuse(String cameraId, String requestId, String reason, String message) {
+    refused(reason);
+    audit.record(cameraId, ACTION, AuditRepository.REFUSED, reason);
+    return publish(cameraId, CredentialResponse.error(requestId, message));
+  }
+
+  private void refused(String reason) {
+    meters.counter("credentials.refused", "reason", reason).increment();
+  }
+
+  private Future<Void> publish(String cameraId, CredentialResponse response) {
+    return mqtt.publish(Topics.credentialsResponse(cameraId), Json.encode(response), 1, false).mapEmpty();
+  }
+
+  /** Best effort, so that even a refused request can be matched by the camera; null when there is none. */
+  private static String requestIdOf(byte[] payload) {
+    try {
+      Object id = new JsonObject(io.vertx.core.buffer.Buffer.buffer(payload)).getValue("requestId");
+      return id instanceof String s && !s.isBlank() && s.length() <= 64 ? s : null;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,122 @@
+package io.ipchls.credential;
+
+import io.ipchls.credential.auth.Secrets;
+import io.ipchls.infra.LocalStack;
+import io.ipchls.kit.db.Database;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.sqlclient.Pool;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/** credential-service deployed on a test's Vert.x against the shared local stack, plus the clients tests need. */
+final class TestService {
+  static final String ADMIN_TOKEN = "test-admin-token-0123456789";
+  static final String SERVICE_USER = "credential-svc";
+  static final String SERVICE_PASSWORD = "credential-svc-password";
+  static final String INGEST_USER = "ingest-svc";
+  static final String INGEST_PASSWORD = "ingest-svc-password";
+  static final Duration WAIT = Duration.ofSeconds(30);
+
+  final LocalStack stack = LocalStack.sharedForTests();
+  final Vertx vertx;
+  final CredentialConfig config;
+  final WebClient web;
+  final Pool db;
+
+  private TestService(Vertx vertx, CredentialConfig config) {
+    this.vertx = vertx;
+    this.config = config;
+    this.web = WebClient.create(vertx, new WebClientOptions()
+        .setDefaultHost(config.http().host()).setDefaultPort(config.http().port()));
+    this.db = Database.pool(vertx, config.db());
+  }
+
+  static TestService deploy(Vertx vertx) {
+    CredentialConfig config = CredentialConfig.fromJson(configJson(LocalStack.sharedForTests(), freePort()));
+    await(CredentialService.deploy(vertx, config));
+    return new TestService(vertx, config);
+  }
+
+  static JsonObject configJson(LocalStack stack, int httpPort) {
+    var pg = stack.postgres();
+    return new JsonObject()
+        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", httpPort))
+        .put("db", new JsonObject().put("host", pg.host()).put("port", pg.port()).put("database", pg.database())
+            .put("user", pg.user()).put("password", pg.password()))
+        .put("mqtt", new JsonObject().put("host", stack.broker().host()).put("port", stack.broker().port())
+            .put("username", SERVICE_USER).put("password", SERVICE_PASSWORD))
+        .put("s3", new JsonObject().put("endpoint", stack.s3().endpoint().toString())
+            .put("bucket", stack.s3().bucket()).put("region", stack.s3().region()).put("pathStyle", true))
+        .put("adminToken", ADMIN_TOKEN)
+        .put("serviceAccounts", new JsonObject()
+            .put(SERVICE_USER, Secrets.sha256Hex(SERVICE_PASSWORD))
+            .put(INGEST_USER, Secrets.sha256Hex(INGEST_PASSWORD)));
+  }
+
+  /** A camera id no other test uses. */
+  static String newCameraId(String label) {
+    return label + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  HttpRequest<Buffer> admin(HttpMethod method, String path) {
+    return web.request(method, path).bearerTokenAuthentication(ADMIN_TOKEN);
+  }
+
+  /** Registers a camera and returns the 201 body (with its secret). */
+  JsonObject register(String id) {
+    HttpResponse<Buffer> r = await(admin(HttpMethod.POST, "/api/v1/cameras").sendJsonObject(new JsonObject()
+        .put("id", id)));
+    if (r.statusCode() != 201) throw new AssertionError("register " + id + ": " + r.statusCode() + r.bodyAsString());
+    return r.bodyAsJsonObject();
+  }
+
+  HttpResponse<Buffer> setEnabled(String id, boolean enabled) {
+    return await(admin(HttpMethod.PATCH, "/api/v1/cameras/" + id)
+        .sendJsonObject(new JsonObject().put("enabled", enabled)));
+  }
+
+  static <T> T await(Future<T> f) {
+    try {
+      return f.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("no result within " + WAIT, e);
+    }
+  }
+
+  /** Polls {@code check} until it yields true or the deadline passes. */
+  static void awaitCondition(String what, Supplier<Future<Boolean>> check) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (Boolean.TRUE.equals(await(check.get()))) return;
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+    throw new AssertionError("timed out waiting for " + what);
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package io.ipchls.device.segment;
+
+/**
+ * One finished MPEG-TS segment.
+ *
+ * @param bytes the transport stream
+ * @param startEpochMs wall-clock time of the first frame, UTC epoch milliseconds
+ * @param durationMs duration from timestamps (next segment's first pts − this one's first pts)
+ * @param seq segment number, from 0, counted by the segmenter
+ * @param width picture width from the SPS (0 if it could not be parsed)
+ * @param height picture height from the SPS (0 if it could not be parsed)
+ * @param codec RFC 6381 codec string, e.g. {@code avc1.42c01e}, or {@code h264} if the SPS could not be parsed
+ * @param sha256 lower-case hex SHA-256 of {@code bytes}
+ */
+public record Segment(
+    byte[] bytes, long startEpochMs, long durationMs, long seq, int width, int height, String codec, String sha256) {
+  public int size() {
+    return bytes.length;
+  }
+
+  @Override
+  public String toString() {
+    return "Segment[seq=" + seq + ", start=" + startEpochMs + ", durationMs=" + durationMs + ", bytes="
+        + bytes.length + ", " + width + "x" + height + "]";
+  }
+}

@@ -1,0 +1,151 @@
+package io.ipchls.device.ts;
+
+import io.ipchls.device.h264.AnnexB;
+import io.ipchls.device.h264.NalUnits;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes H.264 access units as an MPEG-2 transport stream (ISO/IEC 13818-1): one program, video on PID 0x100
+ * (stream_type 0x1B, stream_id 0xE0), PAT and PMT before the first access unit and before every key frame, PCR on
+ * the video PID at the start of every access unit, random_access_indicator on key frames, and an access unit
+ * delimiter inserted when the access unit has none (ITU-T H.222.0 §2.14 requires one for AVC in TS).
+ *
+ * <pre>{@code
+ * try (TsMuxer mux = TsMuxer.builder().build()) {
+ *   mux.writeVideo(nals, pts90k, dts90k, true);
+ *   byte[] ts = mux.toByteArray();
+ * }
+ * }</pre>
+ *
+ * Not thread-safe. I/O errors surface as {@link UncheckedIOException}.
+ */
+public final class TsMuxer implements AutoCloseable {
+  /** transport_stream_id and program_number; the values ffmpeg uses, so our tables compare byte for byte. */
+  public static final int TRANSPORT_STREAM_ID = 1;
+  public static final int PROGRAM_NUMBER = 1;
+  public static final int PMT_PID = 0x1000;
+  /** Default PCR lead over DTS: 0.7 s of decoder buffering (90 kHz), ffmpeg's default mux delay. */
+  public static final long DEFAULT_PCR_DELAY_90K = 63_000;
+
+  private final OutputStream out;
+  private final ByteArrayOutputStream memory;
+  private final TsWriter writer;
+  private final TsTrack video = TsTrack.H264_VIDEO;
+  private final List<TsTrack> tracks;
+  private final long pcrDelay90k;
+  private boolean tablesWritten;
+  private boolean closed;
+
+  private TsMuxer(Builder b) {
+    this.memory = b.out == null ? new ByteArrayOutputStream(b.initialCapacity) : null;
+    this.out = b.out == null ? memory : b.out;
+    this.writer = new TsWriter(out);
+    this.tracks = List.of(video);
+    this.pcrDelay90k = b.pcrDelay90k;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Writes one access unit.
+   *
+   * @param nals the NAL units without start codes, in decoding order
+   * @param pts90k presentation time, 90 kHz (wrapped to 33 bits)
+   * @param dts90k decoding time, 90 kHz; equal to pts for streams without B-frames
+   * @param key true for an IDR access unit (sets random_access_indicator and repeats PAT/PMT)
+   */
+  public void writeVideo(List<byte[]> nals, long pts90k, long dts90k, boolean key) {
+    if (closed) throw new IllegalStateException("muxer is closed");
+    if (nals.isEmpty()) throw new IllegalArgumentException("empty access unit");
+    try {
+      if (key || !tablesWritten) writeTables();
+      byte[] annexB = AnnexB.join(withAud(nals));
+      byte[] header = Pes.header(video.streamId(), pts90k, dts90k, annexB.length);
+      byte[] pes = new byte[header.length + annexB.length];
+      System.arraycopy(header, 0, pes, 0, header.length);
+      System.arraycopy(annexB, 0, pes, header.length, annexB.length);
+      long pcr90k = Math.floorMod(dts90k - pcrDelay90k, 1L << 33);
+      writer.writePes(video.pid(), pes, key, pcr90k * 300);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Bytes written so far (always whole 188-byte packets). */
+  public long bytesWritten() {
+    return writer.packetsWritten() * TsPackets.PACKET_SIZE;
+  }
+
+  /** The transport stream written so far; only for muxers built without an output stream. */
+  public byte[] toByteArray() {
+    if (memory == null) throw new IllegalStateException("muxer writes to a caller's stream");
+    return memory.toByteArray();
+  }
+
+  /** Flushes the output stream given to the builder (it is not closed: the caller owns it). */
+  @Override
+  public void close() {
+    if (closed) return;
+    closed = true;
+    try {
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void writeTables() throws IOException {
+    writer.writeSection(Psi.PAT_PID, Psi.pat(TRANSPORT_STREAM_ID, PROGRAM_NUMBER, PMT_PID));
+    writer.writeSection(PMT_PID, Psi.pmt(PROGRAM_NUMBER, video.pid(), tracks));
+    tablesWritten = true;
+  }
+
+  private static List<byte[]> withAud(List<byte[]> nals) {
+    if (NalUnits.type(nals.get(0)) == NalUnits.AUD) return nals;
+    List<byte[]> all = new ArrayList<>(nals.size() + 1);
+    all.add(NalUnits.accessUnitDelimiter());
+    for (byte[] nal : nals) {
+      if (NalUnits.type(nal) != NalUnits.AUD) all.add(nal); // an AUD must come first, §7.4.1.2.3
+    }
+    return all;
+  }
+
+  /** Builds a {@link TsMuxer}. */
+  public static final class Builder {
+    private OutputStream out;
+    private int initialCapacity = 256 * 1024;
+    private long pcrDelay90k = DEFAULT_PCR_DELAY_90K;
+
+    private Builder() {}
+
+    /** Write packets to this stream instead of memory. */
+    public Builder output(OutputStream out) {
+      this.out = out;
+      return this;
+    }
+
+    /** Initial buffer size for in-memory muxing. */
+    public Builder initialCapacity(int bytes) {
+      this.initialCapacity = bytes;
+      return this;
+    }
+
+    /** How far the PCR runs ahead of DTS, in 90 kHz ticks (0..90000). */
+    public Builder pcrDelay90k(long ticks) {
+      if (ticks < 0 || ticks > 90_000) throw new IllegalArgumentException("pcr delay must be 0..1 s");
+      this.pcrDelay90k = ticks;
+      return this;
+    }
+
+    public TsMuxer build() {
+      return new TsMuxer(this);
+    }
+  }
+}

@@ -1,0 +1,135 @@
+package io.ipchls.device.upload;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * Uploads segments with PutObject using the AWS SDK's blocking client over the JDK's HTTP stack. Call from a
+ * dedicated thread, never an event loop. TLS certificates are always verified.
+ *
+ * <p>Server errors (5xx, 429) and I/O errors/timeouts are retried with exponential backoff and full jitter, up to
+ * {@code maxAttempts}; refused credentials throw {@link UploadAuthException} at once so the caller can fetch new
+ * ones; other 4xx throw {@link UploadException}. The attempt timeout grows with the segment size, so a large
+ * segment on a slow uplink is not cut off while a dead connection is still noticed.
+ */
+public final class S3SegmentUploader implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(S3SegmentUploader.class);
+  public static final String CONTENT_TYPE = "video/mp2t";
+  private static final Set<String> AUTH_ERRORS = Set.of("InvalidAccessKeyId", "ExpiredToken", "InvalidToken",
+      "TokenRefreshRequired", "SignatureDoesNotMatch", "AccessDenied");
+  /** Slowest uplink we plan for when sizing timeouts: 32 KiB/s (256 kbit/s). */
+  private static final long MIN_BYTES_PER_SECOND = 32 * 1024;
+  private static final Duration BASE_TIMEOUT = Duration.ofSeconds(10);
+  private static final long BACKOFF_BASE_MS = 500;
+  private static final long BACKOFF_CAP_MS = 8_000;
+
+  private final StorageCredentials credentials;
+  private final S3Client s3;
+  private final int maxAttempts;
+
+  /**
+   * @param credentials where and as whom to upload; a new uploader is needed when they change
+   * @param maxAttempts attempts per segment for retryable failures, 1..10
+   */
+  public S3SegmentUploader(StorageCredentials credentials, int maxAttempts) {
+    if (maxAttempts < 1 || maxAttempts > 10) throw new IllegalArgumentException("maxAttempts must be 1..10");
+    this.credentials = credentials;
+    this.maxAttempts = maxAttempts;
+    var builder = S3Client.builder()
+        .httpClientBuilder(UrlConnectionHttpClient.builder()
+            .connectionTimeout(Duration.ofSeconds(10))
+            .socketTimeout(Duration.ofSeconds(30)))
+        .credentialsProvider(StaticCredentialsProvider.create(AwsSessionCredentials.create(
+            credentials.accessKeyId(), credentials.secretAccessKey(), credentials.sessionToken())))
+        .region(Region.of(credentials.region() == null ? "us-east-1" : credentials.region()))
+        .forcePathStyle(credentials.pathStyle())
+        // no flexible-checksum trailers (aws-chunked): S3-compatible stores often lack them; Content-MD5 instead
+        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+        .overrideConfiguration(c -> c.retryStrategy(r -> r.maxAttempts(1))); // we retry ourselves, below
+    if (credentials.endpoint() != null) builder.endpointOverride(credentials.endpoint());
+    this.s3 = builder.build();
+  }
+
+  public StorageCredentials credentials() {
+    return credentials;
+  }
+
+  /** Stores {@code bytes} at {@code key} in the credentials' bucket, retrying transient failures. */
+  public void upload(String key, byte[] bytes) throws UploadException, InterruptedException {
+    PutObjectRequest request = PutObjectRequest.builder()
+        .bucket(credentials.bucket())
+        .key(key)
+        .contentType(CONTENT_TYPE)
+        .contentLength((long) bytes.length)
+        .contentMD5(md5Base64(bytes)) // the store verifies the body it received
+        .overrideConfiguration(o -> o.apiCallAttemptTimeout(attemptTimeout(bytes.length)))
+        .build();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        s3.putObject(request, RequestBody.fromBytes(bytes));
+        return;
+      } catch (S3Exception e) {
+        if (isAuthFailure(e)) throw new UploadAuthException("storage refused credentials: " + describe(e), e);
+        boolean retryable = e.statusCode() >= 500 || e.statusCode() == 429;
+        if (!retryable || attempt >= maxAttempts) throw new UploadException("upload failed: " + describe(e), e, retryable);
+        LOG.warn("upload of {} failed ({}), attempt {}/{}", key, describe(e), attempt, maxAttempts);
+      } catch (SdkClientException e) { // I/O error or attempt timeout: nothing reached the store, or no answer
+        if (attempt >= maxAttempts) throw new UploadException("upload failed: " + e.getMessage(), e, true);
+        LOG.warn("upload of {} failed ({}), attempt {}/{}", key, e.getMessage(), attempt, maxAttempts);
+      }
+      Thread.sleep(backoffMs(attempt));
+    }
+  }
+
+  /** Full jitter: uniform in [0, min(cap, base · 2^(attempt−1))]. */
+  static long backoffMs(int attempt) {
+    long ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS << Math.min(attempt - 1, 20));
+    return ThreadLocalRandom.current().nextLong(ceiling + 1);
+  }
+
+  /** Base timeout plus the time the body takes at the slowest uplink we plan for. */
+  static Duration attemptTimeout(long bytes) {
+    return BASE_TIMEOUT.plusMillis(bytes * 1000 / MIN_BYTES_PER_SECOND);
+  }
+
+  static boolean isAuthFailure(S3Exception e) {
+    String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+    return e.statusCode() == 403 || (code != null && AUTH_ERRORS.contains(code));
+  }
+
+  private static String describe(S3Exception e) {
+    String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+    return e.statusCode() + (code == null ? "" : " " + code);
+  }
+
+  private static String md5Base64(byte[] bytes) {
+    try {
+      return Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("MD5 is part of every JVM", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    s3.close();
+  }
+}

@@ -1,0 +1,100 @@
+package io.ipchls.device.segment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ipchls.device.h264.AnnexB;
+import io.ipchls.device.h264.NalUnits;
+import io.ipchls.device.ts.TestTsDemuxer;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class SegmenterTest {
+  // x264 High-profile SPS for 1920x1080, and a PPS; slices are opaque to the segmenter.
+  private static final byte[] SPS = HexFormat.of().parseHex("67640028acd940780227e5c044000003000400000300083c60c658");
+  private static final byte[] PPS = {0x68, (byte) 0xEE, 0x3C, (byte) 0x80};
+  private static final long FRAME = 6_000; // 15 fps in 90 kHz ticks
+  private static final long WALL = 1_700_000_000_000L;
+
+  private final List<Segment> segments = new ArrayList<>();
+
+  /** Frame i at 15 fps with a key frame every {@code gop} frames; key frames carry SPS/PPS unless told not to. */
+  private static Frame frame(int i, int gop, boolean withParameterSets) {
+    boolean key = i % gop == 0;
+    byte[] slice = {(byte) (key ? 0x65 : 0x41), (byte) i, 0x10};
+    List<byte[]> nals = key && withParameterSets ? List.of(SPS, PPS, slice) : List.of(slice);
+    return new Frame(nals, 500_000 + i * FRAME, 500_000 + i * FRAME, key);
+  }
+
+  @Test
+  void push_gopShorterThanTarget_cutsAtFirstKeyFrameAfterTarget() {
+    Segmenter segmenter = new Segmenter(3_000, () -> WALL, segments::add);
+    for (int i = 0; i < 150; i++) segmenter.push(frame(i, 30, true)); // key frame every 2 s, 10 s of video
+    segmenter.flush();
+    // cuts at 4 s and 8 s (2 s is too early, 6 s is only 2 s into the second segment); the rest is 2 s long
+    assertEquals(List.of(4_000L, 4_000L, 2_000L), segments.stream().map(Segment::durationMs).toList());
+    assertEquals(List.of(WALL, WALL + 4_000, WALL + 8_000), segments.stream().map(Segment::startEpochMs).toList());
+    assertEquals(List.of(0L, 1L, 2L), segments.stream().map(Segment::seq).toList());
+    assertEquals(10_000L, segments.stream().mapToLong(Segment::durationMs).sum(), "durations sum to the stream");
+  }
+
+  @Test
+  void push_everySegment_beginsWithAudSpsPpsIdrAndHasContinuousTimestamps() {
+    Segmenter segmenter = new Segmenter(3_000, () -> WALL, segments::add);
+    for (int i = 0; i < 100; i++) segmenter.push(frame(i, 45, i == 0)); // only the first IDR carries SPS/PPS
+    segmenter.flush();
+    assertEquals(3, segments.size());
+    long expectedDts = Segmenter.TS_ORIGIN_90K;
+    for (Segment s : segments) {
+      TestTsDemuxer d = TestTsDemuxer.demux(s.bytes());
+      List<Integer> types = AnnexB.split(d.pes.get(0).payload()).stream().map(NalUnits::type).toList();
+      assertEquals(List.of(NalUnits.AUD, NalUnits.SPS, NalUnits.PPS, NalUnits.IDR), types, s.toString());
+      assertTrue(d.pes.get(0).randomAccess());
+      for (TestTsDemuxer.Pes pes : d.pes) {
+        assertEquals(expectedDts, pes.dts());
+        expectedDts += FRAME;
+      }
+      assertEquals(1920, s.width());
+      assertEquals(1080, s.height());
+      assertEquals("avc1.640028", s.codec());
+      assertEquals(HexFormat.of().formatHex(sha256(s.bytes())), s.sha256());
+    }
+  }
+
+  @Test
+  void push_framesBeforeFirstKeyFrame_areDropped() {
+    Segmenter segmenter = new Segmenter(1_000, () -> WALL, segments::add);
+    for (int i = 1; i < 30; i++) segmenter.push(frame(i, 15, true)); // starts with 14 P-frames
+    segmenter.flush();
+    assertEquals(14, segmenter.droppedFrames());
+    assertEquals(List.of(1_000L), segments.stream().map(Segment::durationMs).toList());
+  }
+
+  @Test
+  void push_lastSegment_lastsUntilItsLastFrameEnds() {
+    Segmenter segmenter = new Segmenter(3_000, () -> WALL, segments::add);
+    for (int i = 0; i < 50; i++) segmenter.push(frame(i, 45, true));
+    segmenter.flush();
+    assertEquals(List.of(3_000L, 333L), segments.stream().map(Segment::durationMs).toList()); // 5 frames
+  }
+
+  @Test
+  void constructor_targetOutsideOneToSixtySeconds_isRefused() {
+    assertThrows(IllegalArgumentException.class, () -> new Segmenter(999, () -> WALL, segments::add));
+    assertThrows(IllegalArgumentException.class, () -> new Segmenter(60_001, () -> WALL, segments::add));
+  }
+
+  private static byte[] sha256(byte[] b) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256").digest(b);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package io.ipchls.infra;
+
+import java.util.Objects;
+
+/**
+ * The outcome of authenticating an MQTT client.
+ *
+ * @param ok whether the client may connect
+ * @param role what the client may do once connected (null when refused)
+ * @param cameraId the camera id for {@link Role#CAMERA}, else null
+ * @param reason why it was refused, for the log (never the password); may be null when allowed
+ */
+public record AuthDecision(boolean ok, Role role, String cameraId, String reason) {
+
+  /** What an authenticated client may do. */
+  public enum Role {
+    /** Publishes and subscribes only on its own topics ({@code Topics.cameraMayPublish/cameraMaySubscribe}). */
+    CAMERA,
+    /** A backend service: may publish and subscribe anywhere. */
+    SERVICE
+  }
+
+  public AuthDecision {
+    if (ok) {
+      Objects.requireNonNull(role, "role");
+      if (role == Role.CAMERA) Objects.requireNonNull(cameraId, "cameraId");
+    }
+  }
+
+  public static AuthDecision allowCamera(String cameraId) {
+    return new AuthDecision(true, Role.CAMERA, cameraId, null);
+  }
+
+  public static AuthDecision allowService() {
+    return new AuthDecision(true, Role.SERVICE, null, null);
+  }
+
+  public static AuthDecision deny(String reason) {
+    return new AuthDecision(false, null, null, reason);
+  }
+}

@@ -1,0 +1,212 @@
+package io.ipchls.infra;
+
+import com.hivemq.embedded.EmbeddedExtension;
+import com.hivemq.embedded.EmbeddedHiveMQ;
+import com.hivemq.extension.sdk.api.ExtensionMain;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
+import com.hivemq.extension.sdk.api.services.Services;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An MQTT broker (HiveMQ CE, embedded) speaking MQTT 3.1.1 and 5 on one TCP listener, with persistent sessions
+ * and queued messages kept in {@code <dataDir>/data} across restarts, and every client authenticated through a
+ * {@link BrokerAuth}: a {@code CAMERA} may only publish and subscribe where {@link io.ipchls.protocol.Topics}
+ * allows it, a {@code SERVICE} anywhere.
+ *
+ * <p>Limits are set for load: up to {@value #MAX_QUEUE_SIZE} queued messages per offline or slow client (the
+ * HiveMQ default of 1000 drops messages silently), no connection limit, no bandwidth throttling.
+ */
+public final class EmbeddedBroker implements AutoCloseable {
+  /** How long a CONNECT waits for {@link BrokerAuth} before it is refused. */
+  public static final Duration AUTH_TIMEOUT = Duration.ofSeconds(10);
+  static final long MAX_QUEUE_SIZE = 100_000;
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
+  /** The extension SDK's {@link Services} is static: start one broker at a time so each registers its own hooks. */
+  private static final Object START_LOCK = new Object();
+
+  private final EmbeddedHiveMQ hivemq;
+  private final String host;
+  private final int port;
+
+  private EmbeddedBroker(EmbeddedHiveMQ hivemq, String host, int port) {
+    this.hivemq = hivemq;
+    this.host = host;
+    this.port = port;
+  }
+
+  /**
+   * Starts the broker and returns once it accepts connections.
+   *
+   * @throws IllegalStateException if HiveMQ does not start
+   */
+  public static EmbeddedBroker start(BrokerOptions options) {
+    int attempts = options.port() == 0 ? 3 : 1;
+    for (int i = 1; ; i++) {
+      int port = options.port() == 0 ? freePort(options.host()) : options.port();
+      try {
+        return startOn(options, port);
+      } catch (IllegalStateException e) {
+        // A port picked as free can be taken by someone else before HiveMQ binds it.
+        if (i >= attempts || !causedByBind(e)) throw e;
+        LOG.warn("MQTT port {} was taken, trying another", port);
+      }
+    }
+  }
+
+  private static EmbeddedBroker startOn(BrokerOptions options, int port) {
+    Path root = options.dataDir().toAbsolutePath();
+    Path conf = root.resolve("conf");
+    Path data = root.resolve("data");
+    Path extensions = root.resolve("extensions");
+    try {
+      Files.createDirectories(conf);
+      Files.createDirectories(data);
+      Files.createDirectories(extensions);
+      Files.writeString(conf.resolve("config.xml"), configXml(options.host(), port), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare broker folders in " + root, e);
+    }
+    BrokerSecurity security = new BrokerSecurity(options.auth(), AUTH_TIMEOUT);
+    EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
+        .withConfigurationFolder(conf)
+        .withDataFolder(data)
+        .withExtensionsFolder(extensions)
+        .withEmbeddedExtension(extension(security))
+        .withoutLoggingBootstrap()
+        .build();
+    synchronized (START_LOCK) {
+      try {
+        hivemq.start().get(60, TimeUnit.SECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        closeQuietly(hivemq);
+        throw new IllegalStateException("MQTT broker did not start on " + options.host() + ":" + port, e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        closeQuietly(hivemq);
+        throw new IllegalStateException("interrupted while starting the MQTT broker", e);
+      }
+    }
+    LOG.info("MQTT broker listening on {}:{} with data in {}", options.host(), port, data);
+    return new EmbeddedBroker(hivemq, options.host(), port);
+  }
+
+  private static EmbeddedExtension extension(BrokerSecurity security) {
+    return EmbeddedExtension.builder()
+        .withId("ipchls-auth")
+        .withName("ipc-hls authentication and authorization")
+        .withVersion("1")
+        .withPriority(1000)
+        .withStartPriority(1000)
+        .withExtensionMain(new ExtensionMain() {
+          @Override
+          public void extensionStart(ExtensionStartInput in, ExtensionStartOutput out) {
+            Services.securityRegistry().setAuthenticatorProvider(input -> security);
+            Services.securityRegistry().setAuthorizerProvider(input -> security);
+          }
+
+          @Override
+          public void extensionStop(ExtensionStopInput in, ExtensionStopOutput out) {}
+        })
+        .build();
+  }
+
+  static String configXml(String host, int port) {
+    return """
+        <?xml version="1.0"?>
+        <hivemq>
+          <listeners>
+            <tcp-listener>
+              <port>%d</port>
+              <bind-address>%s</bind-address>
+              <name>mqtt</name>
+            </tcp-listener>
+          </listeners>
+          <mqtt>
+            <queued-messages>
+              <max-queue-size>%d</max-queue-size>
+              <strategy>discard</strategy>
+            </queued-messages>
+            <receive-maximum>
+              <server-receive-maximum>1000</server-receive-maximum>
+            </receive-maximum>
+          </mqtt>
+          <restrictions>
+            <max-connections>-1</max-connections>
+            <incoming-bandwidth-throttling>0</incoming-bandwidth-throttling>
+          </restrictions>
+          <security>
+            <allow-empty-client-id>
+              <enabled>false</enabled>
+            </allow-empty-client-id>
+          </security>
+          <persistence>
+            <mode>file</mode>
+          </persistence>
+          <anonymous-usage-statistics>
+            <enabled>false</enabled>
+          </anonymous-usage-statistics>
+        </hivemq>
+        """.formatted(port, host, MAX_QUEUE_SIZE);
+  }
+
+  public String host() {
+    return host;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** Stops the broker; sessions and queued messages stay in the data folder. */
+  @Override
+  public void close() {
+    try {
+      hivemq.close();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("MQTT broker did not stop cleanly", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void closeQuietly(EmbeddedHiveMQ hivemq) {
+    try {
+      hivemq.close();
+    } catch (Exception e) {
+      LOG.debug("closing a broker that did not start", e);
+    } 
+  }
+
+  static int freePort(String host) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port on " + host, e);
+    }
+  }
+
+  private static boolean causedByBind(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BindException || String.valueOf(t.getMessage()).contains("Address already in use")) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,162 @@
+package io.ipchls.infra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ipchls.protocol.Topics;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.mqtt.MqttClient;
+import io.vertx.mqtt.MqttClientOptions;
+import io.vertx.mqtt.MqttConnectionException;
+import io.vertx.mqtt.messages.MqttPublishMessage;
+import io.vertx.mqtt.messages.MqttSubAckMessage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class EmbeddedBrokerTest {
+  private static final Map<String, String> CAMERA_PASSWORDS = Map.of("cam-a", "secret-a", "cam-b", "secret-b");
+  /** Cameras by password, services by user name "svc-*" with password "service"; "boom" makes the callback throw. */
+  static final BrokerAuth AUTH = (clientId, username, password) -> {
+    if ("boom".equals(username)) throw new IllegalStateException("callback bug");
+    String pw = password == null ? "" : new String(password, StandardCharsets.UTF_8);
+    if (username != null && username.startsWith("svc-") && pw.equals("service")) {
+      return CompletableFuture.supplyAsync(AuthDecision::allowService);
+    }
+    if (username != null && pw.equals(CAMERA_PASSWORDS.get(username))) {
+      return CompletableFuture.supplyAsync(() -> AuthDecision.allowCamera(username));
+    }
+    return CompletableFuture.completedFuture(AuthDecision.deny("bad credentials"));
+  };
+
+  static EmbeddedBroker broker;
+  static Vertx vertx;
+
+  @BeforeAll
+  static void start(Vertx v, @TempDir Path dir) {
+    vertx = v;
+    broker = EmbeddedBroker.start(new BrokerOptions(dir, null, 0, AUTH));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (broker != null) broker.close();
+  }
+
+  @Test
+  void camera_withItsPassword_connects() throws Exception {
+    MqttClient cam = connect("cam-a", "cam-a", "secret-a");
+    assertTrue(cam.isConnected());
+    await(cam.disconnect());
+  }
+
+  @Test
+  void camera_withWrongPassword_isRefused() {
+    assertRefused("cam-a", "cam-a", "secret-b");
+  }
+
+  @Test
+  void camera_withClientIdOtherThanItsId_isRefused() {
+    assertRefused("cam-b", "cam-a", "secret-a");
+  }
+
+  @Test
+  void client_whenAuthCallbackThrows_isRefused() {
+    assertRefused("x", "boom", "whatever");
+  }
+
+  @Test
+  void camera_subscribingToEverything_getsSubackFailure() throws Exception {
+    MqttClient cam = connect("cam-a", "cam-a", "secret-a");
+    assertEquals(List.of(0x80), subscribe(cam, "#", MqttQoS.AT_LEAST_ONCE));
+    assertEquals(List.of(0x80), subscribe(cam, Topics.commands("cam-b"), MqttQoS.AT_LEAST_ONCE));
+    assertEquals(List.of(1), subscribe(cam, Topics.commands("cam-a"), MqttQoS.AT_LEAST_ONCE));
+    await(cam.disconnect());
+  }
+
+  @Test
+  void camera_publishingOnAnotherCamerasTopic_isDisconnected_andNothingIsDelivered() throws Exception {
+    BlockingQueue<MqttPublishMessage> received = new LinkedBlockingQueue<>();
+    MqttClient service = connect("svc-watch", "svc-watch", "service");
+    service.publishHandler(received::add);
+    assertEquals(List.of(1), subscribe(service, "cameras/+/segments", MqttQoS.AT_LEAST_ONCE));
+
+    MqttClient forger = connect("cam-a", "cam-a", "secret-a");
+    Promise<Void> closed = Promise.promise();
+    forger.closeHandler(v -> closed.tryComplete());
+    forger.publish(Topics.segments("cam-b"), Buffer.buffer("forged"), MqttQoS.AT_LEAST_ONCE, false, false);
+    await(closed.future());
+
+    MqttClient camB = connect("cam-b", "cam-b", "secret-b");
+    await(camB.publish(Topics.segments("cam-b"), Buffer.buffer("genuine"), MqttQoS.AT_LEAST_ONCE, false, false));
+    MqttPublishMessage first = received.poll(10, TimeUnit.SECONDS);
+    assertEquals("genuine", first.payload().toString());
+    await(camB.disconnect());
+    await(service.disconnect());
+  }
+
+  @Test
+  void service_receivesCameraSegment_throughSharedSubscription() throws Exception {
+    BlockingQueue<MqttPublishMessage> received = new LinkedBlockingQueue<>();
+    MqttClient ingest = connect("svc-ingest-1", "svc-ingest", "service");
+    ingest.publishHandler(received::add);
+    assertEquals(List.of(1), subscribe(ingest, Topics.INGEST_SHARED_SEGMENTS, MqttQoS.AT_LEAST_ONCE));
+
+    MqttClient cam = connect("cam-a", "cam-a", "secret-a");
+    await(cam.publish(Topics.segments("cam-a"), Buffer.buffer("{\"seq\":1}"), MqttQoS.AT_LEAST_ONCE, false, false));
+    MqttPublishMessage m = received.poll(10, TimeUnit.SECONDS);
+    assertEquals(Topics.segments("cam-a"), m.topicName());
+    assertEquals("{\"seq\":1}", m.payload().toString());
+    await(cam.disconnect());
+    await(ingest.disconnect());
+  }
+
+  static MqttClient connect(String clientId, String user, String password) throws Exception {
+    return connect(broker, clientId, user, password, true);
+  }
+
+  static MqttClient connect(EmbeddedBroker broker, String clientId, String user, String password,
+      boolean cleanSession) throws Exception {
+    MqttClient c = MqttClient.create(vertx, new MqttClientOptions()
+        .setClientId(clientId).setUsername(user).setPassword(password).setCleanSession(cleanSession));
+    await(c.connect(broker.port(), broker.host()));
+    return c;
+  }
+
+  private static void assertRefused(String clientId, String user, String password) {
+    ExecutionException e = assertThrows(ExecutionException.class, () -> connect(clientId, user, password));
+    assertTrue(e.getCause() instanceof MqttConnectionException, () -> "refused with CONNACK, got " + e.getCause());
+  }
+
+  static List<Integer> subscribe(MqttClient c, String filter, MqttQoS qos) throws Exception {
+    Promise<MqttSubAckMessage> ack = Promise.promise();
+    c.subscribeCompletionHandler(ack::tryComplete);
+    await(c.subscribe(filter, qos.value()));
+    return await(ack.future()).grantedQoSLevels();
+  }
+
+  static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,76 @@
+package io.ipchls.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ipchls.kit.config.ConfigException;
+import io.ipchls.kit.config.ConfigLoader;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class IngestConfigTest {
+  private static JsonObject minimal() {
+    JsonObject json = IngestConfig.defaults();
+    json.getJsonObject("mqtt").put("password", "pw");
+    return json;
+  }
+
+  @Test
+  void defaults_areThoseDocumented() {
+    IngestConfig c = IngestConfig.fromJson(minimal());
+    assertEquals(8082, c.http().port());
+    assertEquals(300, c.maxFutureSkewSeconds());
+    assertEquals(7, c.retentionDays());
+    assertEquals(500, c.batchMaxSize());
+    assertEquals(20, c.batchDelayMs());
+    assertTrue(c.mqttClientId().startsWith("ingest-"));
+  }
+
+  @Test
+  void environment_overridesFile() {
+    JsonObject json = ConfigLoader.load(minimal(), null,
+        Map.of("IPCHLS_RETENTIONDAYS", "30", "IPCHLS_INSTANCEID", "node-2", "IPCHLS_HTTP_PORT", "9000"));
+    IngestConfig c = IngestConfig.fromJson(json);
+    assertEquals(30, c.retentionDays());
+    assertEquals("ingest-node-2", c.mqttClientId());
+    assertEquals(9000, c.http().port());
+  }
+
+  @Test
+  void missingMqttPassword_namesTheSetting() {
+    JsonObject json = IngestConfig.defaults();
+    var e = assertThrows(ConfigException.class, () -> IngestConfig.fromJson(json));
+    assertTrue(e.getMessage().contains("mqtt.password"), e.getMessage());
+  }
+
+  @Test
+  void zeroRetention_namesTheSetting() {
+    var e = assertThrows(ConfigException.class, () -> IngestConfig.fromJson(minimal().put("retentionDays", 0)));
+    assertTrue(e.getMessage().contains("retentionDays"), e.getMessage());
+  }
+
+  @Test
+  void negativeSkew_namesTheSetting() {
+    var e = assertThrows(ConfigException.class,
+        () -> IngestConfig.fromJson(minimal().put("maxFutureSkewSeconds", "-1")));
+    assertTrue(e.getMessage().contains("maxFutureSkewSeconds"), e.getMessage());
+  }
+
+  @Test
+  void instanceIdWithSlash_namesTheSetting() {
+    var e = assertThrows(ConfigException.class, () -> IngestConfig.fromJson(minimal().put("instanceId", "a/b")));
+    assertTrue(e.getMessage().contains("instanceId"), e.getMessage());
+  }
+
+  @Test
+  void toString_hidesPasswords() {
+    JsonObject json = minimal();
+    json.getJsonObject("db").put("password", "db-secret");
+    json.getJsonObject("mqtt").put("password", "mqtt-secret");
+    String s = IngestConfig.fromJson(json).toString();
+    assertFalse(s.contains("db-secret") || s.contains("mqtt-secret"), s);
+  }
+}

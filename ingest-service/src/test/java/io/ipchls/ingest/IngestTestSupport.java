@@ -1,0 +1,187 @@
+package io.ipchls.ingest;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.ipchls.infra.LocalStack;
+import io.ipchls.kit.config.DbConfig;
+import io.ipchls.kit.db.Database;
+import io.ipchls.protocol.Json;
+import io.ipchls.protocol.ObjectKeys;
+import io.ipchls.protocol.SegmentNotification;
+import io.ipchls.protocol.SegmentRejected;
+import io.ipchls.protocol.Topics;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.mqtt.MqttClient;
+import io.vertx.mqtt.MqttClientOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoublePredicate;
+import java.util.function.Predicate;
+
+/** Starts an ingest instance on the shared test stack, plays a camera over MQTT and reads the index back. */
+final class IngestTestSupport {
+  static final long TIMEOUT_MS = 15_000;
+  private static final AtomicLong SEQ = new AtomicLong();
+
+  final Vertx vertx;
+  final LocalStack stack = LocalStack.sharedForTests();
+  final IngestConfig config;
+  final Pool pool;
+  int httpPort;
+
+  IngestTestSupport(Vertx vertx) {
+    this.vertx = vertx;
+    this.config = IngestConfig.fromJson(configJson(stack, "test-" + UUID.randomUUID().toString().substring(0, 8)));
+    this.pool = Database.pool(vertx, config.db());
+  }
+
+  static JsonObject configJson(LocalStack stack, String instanceId) {
+    var pg = stack.postgres();
+    var db = new DbConfig(pg.host(), pg.port(), pg.database(), pg.user(), pg.password(), 4);
+    return new JsonObject()
+        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
+        .put("db", db.toJson())
+        .put("mqtt", new JsonObject().put("host", stack.broker().host()).put("port", stack.broker().port())
+            .put("username", "ingest").put("password", "test"))
+        .put("instanceId", instanceId);
+  }
+
+  IngestTestSupport start() {
+    httpPort = await(IngestService.start(vertx, config)).httpPort();
+    return this;
+  }
+
+  static String cameraId(String what) {
+    return (what + "-" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase();
+  }
+
+  /** A valid notification for a segment of this camera that started {@code ageMs} ago. */
+  static SegmentNotification segment(String cameraId, long ageMs) {
+    long start = System.currentTimeMillis() - ageMs;
+    long seq = SEQ.incrementAndGet();
+    String key = ObjectKeys.segmentKey(cameraId, Instant.ofEpochMilli(start), seq);
+    return new SegmentNotification(1, key, start, 3000, 188 * 1000, null, seq, "h264", 640, 360,
+        System.currentTimeMillis(), null);
+  }
+
+  static SegmentNotification withKey(SegmentNotification n, String key) {
+    return new SegmentNotification(n.v(), key, n.start(), n.durationMs(), n.bytes(), n.sha256(), n.seq(), n.codec(),
+        n.width(), n.height(), n.deviceTime(), n.clockJump());
+  }
+
+  /** A camera's MQTT link: publishes notifications and collects what ingest sends back to it. */
+  final class Camera implements AutoCloseable {
+    final String id;
+    final MqttClient client;
+    final LinkedBlockingQueue<SegmentRejected> rejections = new LinkedBlockingQueue<>();
+
+    Camera(String id) {
+      this.id = id;
+      this.client = MqttClient.create(vertx, new MqttClientOptions().setClientId(id).setCleanSession(true)
+          .setMaxInflightQueue(1000).setUsername(id).setPassword("test"));
+      client.publishHandler(m -> rejections.add(Json.decode(m.payload().getBytes(), SegmentRejected.class)));
+      await(client.connect(stack.broker().port(), stack.broker().host()));
+      await(client.subscribe(Topics.segmentsRejected(id), 1));
+    }
+
+    void publish(SegmentNotification n) {
+      publishRaw(Json.encode(n));
+    }
+
+    void publishRaw(byte[] payload) {
+      await(client.publish(Topics.segments(id), Buffer.buffer(payload), MqttQoS.AT_LEAST_ONCE, false, false));
+    }
+
+    /** Publishes without waiting for the broker's acknowledgement (up to the client's in-flight window). */
+    Future<Integer> publishAsync(SegmentNotification n) {
+      return client.publish(Topics.segments(id), Buffer.buffer(Json.encode(n)), MqttQoS.AT_LEAST_ONCE, false, false);
+    }
+
+    SegmentRejected awaitRejection() {
+      try {
+        SegmentRejected r = rejections.poll(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        if (r == null) fail("no message on " + Topics.segmentsRejected(id) + " within " + TIMEOUT_MS + " ms");
+        return r;
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    @Override
+    public void close() {
+      await(client.disconnect());
+    }
+  }
+
+  Camera camera(String id) {
+    return new Camera(id);
+  }
+
+  /** The object keys indexed for a camera, in time order. */
+  List<String> keysOf(String cameraId) {
+    var rows = await(pool.preparedQuery(
+        "SELECT object_key FROM ingest.segments WHERE camera_id = $1 ORDER BY start_at")
+        .execute(Tuple.of(cameraId)));
+    List<String> keys = new ArrayList<>();
+    for (Row r : rows) keys.add(r.getString(0));
+    return keys;
+  }
+
+  /** Polls the index until {@code done} holds for the camera's keys, or fails at the deadline. */
+  List<String> awaitKeys(String cameraId, Predicate<List<String>> done) {
+    long deadline = System.currentTimeMillis() + TIMEOUT_MS;
+    List<String> keys = keysOf(cameraId);
+    while (!done.test(keys)) {
+      if (System.currentTimeMillis() > deadline) fail("index of " + cameraId + " never matched; it holds " + keys);
+      pause(25);
+      keys = keysOf(cameraId);
+    }
+    return keys;
+  }
+
+  /** The value of an unlabelled metric from {@code GET /metrics}, 0 when absent. */
+  double metric(String name) {
+    var resp = await(WebClient.create(vertx).get(httpPort, "127.0.0.1", "/metrics").send());
+    for (String line : resp.bodyAsString().split("\n")) {
+      if (line.startsWith(name + " ")) return Double.parseDouble(line.substring(name.length() + 1).trim());
+    }
+    return 0;
+  }
+
+  void awaitMetric(String name, DoublePredicate done) {
+    long deadline = System.currentTimeMillis() + TIMEOUT_MS;
+    while (!done.test(metric(name))) {
+      if (System.currentTimeMillis() > deadline) fail(name + " never matched; it is " + metric(name));
+      pause(25);
+    }
+  }
+
+  static void pause(long ms) {
+    try {
+      Thread.sleep(ms); // polling interval of a deadline-bounded wait, not synchronisation
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static <T> T await(Future<T> f) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("operation failed or timed out: " + e, e);
+    }
+  }
+}

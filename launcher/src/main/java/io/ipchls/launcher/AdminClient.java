@@ -1,0 +1,42 @@
+package io.ipchls.launcher;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** credential-service's admin API, as an operator's tool would call it. */
+final class AdminClient {
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final URI base;
+  private final String token;
+
+  AdminClient(URI base, String token) {
+    this.base = base;
+    this.token = token;
+  }
+
+  /** Registers the camera, or gives an existing one a new secret; returns the secret (shown only now). */
+  String registerOrRotate(String cameraId) throws IOException, InterruptedException {
+    HttpResponse<String> r = send("POST", "/api/v1/cameras", new JsonObject().put("id", cameraId));
+    if (r.statusCode() == 409) r = send("POST", "/api/v1/cameras/" + cameraId + "/secret", new JsonObject());
+    if (r.statusCode() / 100 != 2) {
+      throw new IOException("credential-service answered " + r.statusCode() + ": " + r.body());
+    }
+    return new JsonObject(r.body()).getString("secret");
+  }
+
+  private HttpResponse<String> send(String method, String path, JsonObject body)
+      throws IOException, InterruptedException {
+    HttpRequest req = HttpRequest.newBuilder(base.resolve(path))
+        .timeout(Duration.ofSeconds(30))
+        .header("Authorization", "Bearer " + token)
+        .header("Content-Type", "application/json")
+        .method(method, HttpRequest.BodyPublishers.ofString(body.encode()))
+        .build();
+    return http.send(req, HttpResponse.BodyHandlers.ofString());
+  }
+}

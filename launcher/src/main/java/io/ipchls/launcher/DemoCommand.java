@@ -1,0 +1,75 @@
+package io.ipchls.launcher;
+
+import io.ipchls.kit.config.ConfigLoader;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ./ipc-hls demo}: the whole system on embedded servers, with one simulated camera. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Start the stack, the three services and a simulated camera; print the playback URLs.")
+final class DemoCommand implements Callable<Integer> {
+  private static final DateTimeFormatter SEED_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+
+  @Option(names = "--config", description = "JSON config file (see README: Configuration)")
+  Path config;
+
+  @Option(names = "--data-dir", description = "where recordings and the database live (default: ./data)")
+  Path dataDir;
+
+  @Option(names = "--camera-id", defaultValue = "demo-cam", description = "id of the simulated camera")
+  String cameraId;
+
+  @Option(names = "--fps", defaultValue = "15", description = "frames per second of the simulated camera")
+  int fps;
+
+  @Override
+  public Integer call() throws Exception {
+    long t0 = System.nanoTime();
+    var json = ConfigLoader.load(StackConfig.defaults(), config, System.getenv());
+    if (dataDir != null) json.put("dataDir", dataDir.toString());
+    StackConfig cfg = StackConfig.from(json);
+    CountDownLatch stopped = new CountDownLatch(1);
+    LocalSystem sys = LocalSystem.start(cfg);
+    String secret = new AdminClient(sys.credentialUrl(), sys.adminToken()).registerOrRotate(cameraId);
+    DemoCamera camera = new DemoCamera(cameraId, secret, sys.mqttHost(), sys.mqttPort(), 3, fps).start();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      System.out.println("\nipc-hls: stopping...");
+      try {
+        camera.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      sys.close();
+      stopped.countDown();
+    }, "ipc-hls-shutdown"));
+    printUrls(sys, t0);
+    stopped.await();
+    return 0;
+  }
+
+  private void printUrls(LocalSystem sys, long t0) {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    String base = sys.playlistUrl().toString();
+    String replay = base + "/replay.m3u8?camera_id=" + cameraId
+        + "&start=" + SEED_TIME.format(now.minus(1, ChronoUnit.HOURS)).replace(" ", "%20")
+        + "&end=" + SEED_TIME.format(now.plus(1, ChronoUnit.HOURS)).replace(" ", "%20");
+    System.out.printf("""
+
+        ipc-hls is running (started in %.1f s). Data: %s
+          web player     %s/?camera_id=%s
+          live playlist  %s/playlist.m3u8?camera_id=%s
+          replay         %s
+          (the camera uploads a segment about every 3 s; replay covers the hour before and after start)
+        Ctrl-C stops everything; recordings are kept for the next start.
+        %n""", (System.nanoTime() - t0) / 1e9, sys.dataDir().toAbsolutePath(), base, cameraId, base, cameraId,
+        replay);
+  }
+}

@@ -1,0 +1,59 @@
+package io.ipchls.launcher;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * The local stack's own secrets (S3 root key pair, service account passwords, admin token), generated once and kept
+ * in {@code <data>/secrets.json} readable only by the owner, so a restart keeps working with the stored data. Nothing
+ * here is ever logged.
+ */
+public record LocalSecrets(
+    String s3AccessKeyId, String s3SecretAccessKey, String credentialPassword, String ingestPassword,
+    String adminToken) {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  public static LocalSecrets loadOrCreate(Path dataDir) {
+    Path file = dataDir.resolve("secrets.json");
+    try {
+      if (Files.exists(file)) {
+        JsonObject j = new JsonObject(Files.readString(file));
+        return new LocalSecrets(j.getString("s3AccessKeyId"), j.getString("s3SecretAccessKey"),
+            j.getString("credentialPassword"), j.getString("ingestPassword"), j.getString("adminToken"));
+      }
+      LocalSecrets s = new LocalSecrets("LOCALROOT" + token(8).toUpperCase().replaceAll("[^A-Z0-9]", "X"),
+          token(30), token(24), token(24), token(24));
+      Files.createDirectories(dataDir);
+      Path tmp = dataDir.resolve("secrets.json.tmp");
+      Files.writeString(tmp, new JsonObject().put("s3AccessKeyId", s.s3AccessKeyId)
+          .put("s3SecretAccessKey", s.s3SecretAccessKey).put("credentialPassword", s.credentialPassword)
+          .put("ingestPassword", s.ingestPassword).put("adminToken", s.adminToken).encodePrettily());
+      try {
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException ignored) {
+        // not a POSIX file system; the data directory's own permissions apply
+      }
+      Files.move(tmp, file);
+      return s;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read or write " + file, e);
+    }
+  }
+
+  static String token(int bytes) {
+    byte[] b = new byte[bytes];
+    RANDOM.nextBytes(b);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+
+  @Override
+  public String toString() {
+    return "LocalSecrets[***]";
+  }
+}

@@ -1,0 +1,258 @@
+package io.ipchls.launcher;
+
+import io.ipchls.credential.CredentialConfig;
+import io.ipchls.credential.CredentialService;
+import io.ipchls.infra.AuthDecision;
+import io.ipchls.infra.BrokerAuth;
+import io.ipchls.infra.BrokerOptions;
+import io.ipchls.infra.EmbeddedBroker;
+import io.ipchls.infra.EmbeddedPostgres;
+import io.ipchls.infra.EmbeddedS3;
+import io.ipchls.infra.S3Options;
+import io.ipchls.ingest.IngestConfig;
+import io.ipchls.ingest.IngestService;
+import io.ipchls.kit.cluster.Clustering;
+import io.ipchls.playlist.PlaylistConfig;
+import io.ipchls.playlist.PlaylistService;
+import io.ipchls.protocol.ClusterNames;
+import io.ipchls.protocol.StorageKeyGrant;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole system in one process: the embedded servers (or external ones, by config), one clustered Vert.x, and the
+ * three services deployed on it, wired to each other the way separate processes would be: the broker asks
+ * credential-service over the event bus who a client is, and the S3 server reads live camera keys from the cluster
+ * map that credential-service writes.
+ */
+public final class LocalSystem implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalSystem.class);
+  static final String CREDENTIAL_ACCOUNT = "svc-credential";
+  static final String INGEST_ACCOUNT = "svc-ingest";
+
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private final StackConfig cfg;
+  private final LocalSecrets secrets;
+  private Vertx vertx;
+  private JsonObject db;
+  private JsonObject mqtt;
+  private JsonObject s3;
+  private int playlistPort;
+  private int credentialPort;
+  private int ingestPort;
+
+  private LocalSystem(StackConfig cfg) {
+    this.cfg = cfg;
+    this.secrets = LocalSecrets.loadOrCreate(cfg.dataDir());
+  }
+
+  /** Starts everything; on failure stops what was started and rethrows. */
+  public static LocalSystem start(StackConfig cfg) throws Exception {
+    LocalSystem sys = new LocalSystem(cfg);
+    try {
+      sys.startAll();
+      return sys;
+    } catch (Exception | Error e) {
+      sys.close();
+      throw e;
+    }
+  }
+
+  private void startAll() throws Exception {
+    Files.createDirectories(cfg.dataDir());
+    vertx = await(Clustering.start(cfg.cluster()));
+    closeables.add(() -> await(vertx.close()));
+    db = startPostgres();
+    s3 = startS3();
+    mqtt = startBroker();
+    playlistPort = freeIfZero(cfg.playlistPort());
+    credentialPort = freeIfZero(cfg.credentialPort());
+    ingestPort = freeIfZero(cfg.ingestPort());
+    await(CredentialService.deploy(vertx, CredentialConfig.fromJson(credentialJson())));
+    await(IngestService.deploy(vertx, IngestConfig.fromJson(ingestJson())));
+    await(PlaylistService.deploy(vertx, PlaylistConfig.fromJson(playlistJson())));
+  }
+
+  private JsonObject startPostgres() {
+    if (!cfg.embedded(cfg.postgres())) return cfg.postgres().copy();
+    EmbeddedPostgres pg = EmbeddedPostgres.start(cfg.dataDir().resolve("postgres"),
+        cfg.postgres().getInteger("port", 0));
+    closeables.add(pg);
+    return new JsonObject().put("host", pg.host()).put("port", pg.port()).put("database", pg.database())
+        .put("user", pg.user()).put("password", pg.password());
+  }
+
+  private JsonObject startS3() {
+    JsonObject c = cfg.s3();
+    if (!cfg.embedded(c)) return c.copy();
+    EmbeddedS3 server = EmbeddedS3.start(new S3Options(cfg.dataDir().resolve("s3"), cfg.host(),
+        c.getInteger("port", 0), c.getString("bucket", "ipchls"), c.getString("region", "us-east-1"),
+        secrets.s3AccessKeyId(), secrets.s3SecretAccessKey(), this::findStorageKey));
+    closeables.add(server);
+    return new JsonObject().put("endpoint", server.endpoint().toString()).put("region", server.region())
+        .put("bucket", server.bucket()).put("pathStyle", true).put("accessKeyId", secrets.s3AccessKeyId())
+        .put("secretAccessKey", secrets.s3SecretAccessKey());
+  }
+
+  private JsonObject startBroker() {
+    JsonObject c = cfg.mqtt();
+    if (!cfg.embedded(c)) return c.copy();
+    EmbeddedBroker broker = EmbeddedBroker.start(new BrokerOptions(cfg.dataDir().resolve("mqtt"), cfg.host(),
+        c.getInteger("port", 0), this::authenticate));
+    closeables.add(broker);
+    return new JsonObject().put("host", broker.host()).put("port", broker.port());
+  }
+
+  /** The embedded S3 server's view of live camera keys: the cluster map credential-service writes. */
+  private Optional<StorageKeyGrant> findStorageKey(String accessKeyId) {
+    try {
+      String json = vertx.sharedData().<String, String>getAsyncMap(ClusterNames.S3_KEYS)
+          .compose(m -> m.get(accessKeyId))
+          .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      return Optional.ofNullable(json).map(StorageKeyGrant::fromJson);
+    } catch (Exception e) {
+      LOG.warn("storage key lookup failed: {}", e.toString());
+      return Optional.empty();
+    }
+  }
+
+  /** The embedded broker asks credential-service (over the event bus) who is connecting. */
+  private CompletionStage<AuthDecision> authenticate(String clientId, String username, byte[] password) {
+    JsonObject req = new JsonObject().put("clientId", clientId).put("username", username)
+        .put("password", password == null ? "" : new String(password, StandardCharsets.UTF_8));
+    return vertx.eventBus().<JsonObject>request(ClusterNames.BROKER_AUTHENTICATE, req,
+            new DeliveryOptions().setSendTimeout(5000))
+        .map(msg -> toDecision(msg.body()))
+        .otherwise(e -> AuthDecision.deny("auth service unavailable: " + e.getMessage()))
+        .toCompletionStage();
+  }
+
+  static AuthDecision toDecision(JsonObject reply) {
+    if (!reply.getBoolean("ok", false)) return AuthDecision.deny(reply.getString("reason", "refused"));
+    return "camera".equals(reply.getString("role"))
+        ? AuthDecision.allowCamera(reply.getString("cameraId"))
+        : AuthDecision.allowService();
+  }
+
+  private JsonObject serviceMqtt(String account, String password) {
+    return mqtt.copy().put("username", account).put("password", password);
+  }
+
+  private JsonObject credentialJson() {
+    return new JsonObject()
+        .put("http", new JsonObject().put("host", cfg.host()).put("port", credentialPort))
+        .put("db", db).put("mqtt", serviceMqtt(CREDENTIAL_ACCOUNT, secrets.credentialPassword())).put("s3", s3)
+        .put("adminToken", secrets.adminToken())
+        .put("serviceAccounts", new JsonObject()
+            .put(CREDENTIAL_ACCOUNT, sha256(secrets.credentialPassword()))
+            .put(INGEST_ACCOUNT, sha256(secrets.ingestPassword())));
+  }
+
+  private JsonObject ingestJson() {
+    return new JsonObject()
+        .put("http", new JsonObject().put("host", cfg.host()).put("port", ingestPort))
+        .put("db", db).put("mqtt", serviceMqtt(INGEST_ACCOUNT, secrets.ingestPassword()));
+  }
+
+  private JsonObject playlistJson() {
+    return new JsonObject()
+        .put("http", new JsonObject().put("host", cfg.host()).put("port", playlistPort))
+        .put("db", db).put("s3", s3).put("open", true);
+  }
+
+  public URI playlistUrl() {
+    return URI.create("http://" + cfg.host() + ":" + playlistPort);
+  }
+
+  public URI credentialUrl() {
+    return URI.create("http://" + cfg.host() + ":" + credentialPort);
+  }
+
+  public URI ingestUrl() {
+    return URI.create("http://" + cfg.host() + ":" + ingestPort);
+  }
+
+  public String mqttHost() {
+    return mqtt.getString("host");
+  }
+
+  public int mqttPort() {
+    return mqtt.getInteger("port");
+  }
+
+  public String adminToken() {
+    return secrets.adminToken();
+  }
+
+  public JsonObject s3() {
+    return s3.copy();
+  }
+
+  public JsonObject db() {
+    return db.copy();
+  }
+
+  public java.nio.file.Path dataDir() {
+    return cfg.dataDir();
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** Stops in reverse order of start; never throws. */
+  @Override
+  public void close() {
+    for (int i = closeables.size() - 1; i >= 0; i--) {
+      try {
+        closeables.get(i).close();
+      } catch (Exception e) {
+        LOG.warn("error while stopping: {}", e.toString());
+      }
+    }
+    closeables.clear();
+  }
+
+  static <T> T await(Future<T> f) throws Exception {
+    CompletableFuture<T> cf = f.toCompletionStage().toCompletableFuture();
+    try {
+      return cf.get(120, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof Exception ex) throw ex;
+      throw e;
+    }
+  }
+
+  static int freeIfZero(int port) throws IOException {
+    if (port != 0) return port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  static String sha256(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

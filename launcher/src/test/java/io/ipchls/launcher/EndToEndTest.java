@@ -1,0 +1,198 @@
+package io.ipchls.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The walking skeleton, end to end, on the real embedded servers: a simulated camera authenticates over MQTT, gets
+ * scoped storage keys from credential-service, uploads MPEG-TS segments to S3 and announces them; ingest indexes them
+ * in PostgreSQL; playlist-service answers live and replay playlists whose presigned URLs download the real bytes.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class EndToEndTest {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  @TempDir static Path data;
+  static LocalSystem sys;
+
+  @BeforeAll
+  static void startSystem() throws Exception {
+    JsonObject json = StackConfig.defaults().put("dataDir", data.toString());
+    json.put("http", new JsonObject().put("playlistPort", 0).put("credentialPort", 0).put("ingestPort", 0));
+    json.getJsonObject("postgres").put("port", 0);
+    json.getJsonObject("mqtt").put("port", 0);
+    json.getJsonObject("s3").put("port", 0);
+    json.getJsonObject("cluster").put("name", "ipc-hls-e2e-" + ProcessHandle.current().pid()).put("port", 5901);
+    sys = LocalSystem.start(StackConfig.from(json));
+  }
+
+  @AfterAll
+  static void stopSystem() {
+    if (sys != null) sys.close();
+  }
+
+  @Test
+  void simulatedCamera_segmentsReachReplay_asValidH264TsStartingWithKeyFrame() throws Exception {
+    String cam = "e2e-cam";
+    String secret = new AdminClient(sys.credentialUrl(), sys.adminToken()).registerOrRotate(cam);
+    Instant begin = Instant.now();
+    try (DemoCamera camera = new DemoCamera(cam, secret, sys.mqttHost(), sys.mqttPort(), 3, 10).start()) {
+      // live playlist grows as segments are indexed
+      String live = awaitPlaylist(sys.playlistUrl() + "/playlist.m3u8?camera_id=" + cam, 3, Duration.ofSeconds(90));
+      assertTrue(live.startsWith("#EXTM3U"), live);
+      assertTrue(!live.contains("#EXT-X-ENDLIST"), "live playlist must not end: " + live);
+    }
+    Instant end = Instant.now().plusSeconds(5);
+
+    String replayUrl = sys.playlistUrl() + "/replay.m3u8?camera_id=" + cam
+        + "&start=" + enc(begin.minusSeconds(60).toString()) + "&end=" + enc(end.toString());
+    HttpResponse<String> replay = HTTP.send(HttpRequest.newBuilder(URI.create(replayUrl)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, replay.statusCode(), replay.body());
+    assertEquals("application/vnd.apple.mpegurl", replay.headers().firstValue("content-type").orElse(""));
+    Playlist pl = Playlist.parse(replay.body());
+    assertTrue(replay.body().contains("#EXT-X-ENDLIST"), replay.body());
+    assertTrue(pl.uris.size() >= 3, "at least 3 segments expected:\n" + replay.body());
+
+    long extinfMs = 0;
+    for (int i = 0; i < pl.uris.size(); i++) {
+      byte[] ts = HTTP.send(HttpRequest.newBuilder(URI.create(pl.uris.get(i))).build(),
+          HttpResponse.BodyHandlers.ofByteArray()).body();
+      TsProbe.Result r = TsProbe.probe(ts);
+      assertEquals(0x1b, r.streamType(), "H.264 stream type");
+      List<Integer> nals = r.firstAccessUnitNalTypes();
+      int firstVcl = nals.stream().filter(t -> t == 1 || t == 5).findFirst().orElse(-1);
+      assertEquals(5, firstVcl, "segment " + i + " must start with an IDR; NAL types " + nals);
+      assertTrue(nals.indexOf(7) >= 0 && nals.indexOf(7) < nals.indexOf(5), "SPS before IDR: " + nals);
+      assertTrue(nals.indexOf(8) >= 0 && nals.indexOf(8) < nals.indexOf(5), "PPS before IDR: " + nals);
+      Ffprobe.checkSegment(ts, pl.durationsMs.get(i));
+      extinfMs += pl.durationsMs.get(i);
+    }
+    // EXTINF adds up to the recorded time: the span from the first segment's start to the last one's end.
+    long recordedMs = Duration.between(pl.firstProgramDateTime, pl.lastSegmentStart).toMillis()
+        + pl.durationsMs.get(pl.durationsMs.size() - 1);
+    assertTrue(Math.abs(extinfMs - recordedMs) <= 50 * pl.uris.size(),
+        "EXTINF sum " + extinfMs + " ms vs recorded span " + recordedMs + " ms");
+    Ffprobe.checkPlaylistPlays(replayUrl);
+  }
+
+  private static String awaitPlaylist(String url, int segments, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String body = "";
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      body = r.body();
+      if (r.statusCode() == 200 && Playlist.parse(body).uris.size() >= segments) return body;
+      TimeUnit.MILLISECONDS.sleep(250); // polling interval of a condition with a deadline
+    }
+    throw new AssertionError("live playlist did not reach " + segments + " segments in " + timeout + ":\n" + body);
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  /** Just enough of an M3U8 reader for the assertions. */
+  static final class Playlist {
+    final List<String> uris = new ArrayList<>();
+    final List<Long> durationsMs = new ArrayList<>();
+    Instant firstProgramDateTime;
+    Instant lastSegmentStart;
+
+    static Playlist parse(String text) {
+      Playlist p = new Playlist();
+      Instant pdt = null;
+      long sinceMs = 0;
+      for (String line : text.split("\n")) {
+        line = line.trim();
+        if (line.startsWith("#EXT-X-PROGRAM-DATE-TIME:")) {
+          pdt = Instant.parse(line.substring(25).replace("+00:00", "Z"));
+          sinceMs = 0;
+          if (p.firstProgramDateTime == null) p.firstProgramDateTime = pdt;
+        } else if (line.startsWith("#EXTINF:")) {
+          String v = line.substring(8, line.indexOf(','));
+          p.durationsMs.add(Math.round(Double.parseDouble(v) * 1000));
+        } else if (!line.isEmpty() && !line.startsWith("#")) {
+          p.uris.add(line);
+          if (pdt != null) p.lastSegmentStart = pdt.plusMillis(sinceMs);
+          sinceMs += p.durationsMs.get(p.durationsMs.size() - 1);
+        }
+      }
+      return p;
+    }
+  }
+
+  /** ffprobe/ffmpeg from Debian's ffmpeg package as the independent checker (.ci/run installs it). */
+  static final class Ffprobe {
+    static boolean available() {
+      try {
+        return new ProcessBuilder("ffprobe", "-version").redirectErrorStream(true).start().waitFor() == 0;
+      } catch (IOException | InterruptedException e) {
+        return false;
+      }
+    }
+
+    static void checkSegment(byte[] ts, long expectedMs) throws Exception {
+      if (!available()) {
+        System.err.println("ffprobe not installed: checked with the test's own TS reader only");
+        return;
+      }
+      Path f = Files.createTempFile("seg", ".ts");
+      try {
+        Files.write(f, ts);
+        String out = run("ffprobe", "-v", "error", "-select_streams", "v:0", "-read_intervals", "%+#1",
+            "-show_entries", "stream=codec_name,width,height:frame=key_frame,pict_type", "-of", "json",
+            f.toString());
+        JsonObject j = new JsonObject(out);
+        JsonObject stream = j.getJsonArray("streams").getJsonObject(0);
+        assertEquals("h264", stream.getString("codec_name"));
+        assertEquals(640, stream.getInteger("width"));
+        assertEquals(360, stream.getInteger("height"));
+        JsonObject frame = j.getJsonArray("frames").getJsonObject(0);
+        assertEquals(1, frame.getInteger("key_frame"), out);
+        assertEquals("I", frame.getString("pict_type"), out);
+        String dur = run("ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0",
+            f.toString()).trim();
+        assertTrue(Math.abs(Double.parseDouble(dur) * 1000 - expectedMs) <= 150,
+            "ffprobe duration " + dur + " s vs EXTINF " + expectedMs + " ms");
+      } finally {
+        Files.deleteIfExists(f);
+      }
+    }
+
+    /** The replay playlist plays through in ffmpeg (decodes every frame, no error). */
+    static void checkPlaylistPlays(String url) throws Exception {
+      if (!available()) return;
+      run("ffmpeg", "-v", "error", "-xerror", "-i", url, "-f", "null", "-");
+    }
+
+    private static String run(String... cmd) throws Exception {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(p.waitFor(60, TimeUnit.SECONDS), "timeout: " + String.join(" ", cmd));
+      assertEquals(0, p.exitValue(), String.join(" ", cmd) + " failed:\n" + out);
+      return out;
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package io.ipchls.playlist.hls;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Writes an HLS media playlist (RFC 8216) for MPEG-TS segments listed in time order. Discontinuities and their
+ * program date-times are derived from segment start times, so callers only add what the index holds.
+ */
+public final class HlsPlaylist {
+  /** RFC 8216 §7: floating-point EXTINF needs protocol version 3. */
+  static final int VERSION = 3;
+  /** A segment that starts further than this from the previous one's end follows a gap or a camera restart. */
+  public static final long CONTINUITY_TOLERANCE_MS = 1000;
+  /** Target duration of a playlist without segments; a typical segment is about 3 s. */
+  static final int EMPTY_TARGET_DURATION_S = 4;
+  private static final DateTimeFormatter PROGRAM_DATE_TIME =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSXXX").withZone(ZoneOffset.UTC);
+
+  private record Entry(String uri, Instant start, long durationMs) {}
+
+  private final boolean vod;
+  private final long mediaSequence;
+  private final List<Entry> entries = new ArrayList<>();
+
+  private HlsPlaylist(boolean vod, long mediaSequence) {
+    if (mediaSequence < 0) throw new IllegalArgumentException("media sequence must be >= 0");
+    this.vod = vod;
+    this.mediaSequence = mediaSequence;
+  }
+
+  /** A sliding-window live playlist whose first segment has the given media sequence number. */
+  public static HlsPlaylist live(long mediaSequence) {
+    return new HlsPlaylist(false, mediaSequence);
+  }
+
+  /** A complete, unchanging playlist (PLAYLIST-TYPE VOD, ENDLIST). */
+  public static HlsPlaylist vod() {
+    return new HlsPlaylist(true, 0);
+  }
+
+  /** Appends a segment; segments must be added in start-time order. */
+  public HlsPlaylist segment(String uri, Instant start, long durationMs) {
+    if (uri == null || uri.isBlank() || uri.indexOf('\n') >= 0 || uri.indexOf('\r') >= 0) {
+      throw new IllegalArgumentException("segment URI must be one non-empty line");
+    }
+    if (durationMs <= 0) throw new IllegalArgumentException("segment duration must be > 0 ms");
+    entries.add(new Entry(uri, start, durationMs));
+    return this;
+  }
+
+  /** RFC 8216 §4.3.3.1: every EXTINF rounded to an integer must be ≤ the target duration; ceil(max) satisfies that. */
+  int targetDurationSeconds() {
+    long maxMs = entries.stream().mapToLong(Entry::durationMs).max().orElse(0);
+    return maxMs == 0 ? EMPTY_TARGET_DURATION_S : (int) Math.max(1, (maxMs + 999) / 1000);
+  }
+
+  public String render() {
+    StringBuilder out = new StringBuilder(128 + entries.size() * 320);
+    line(out, "#EXTM3U");
+    line(out, "#EXT-X-VERSION:" + VERSION);
+    line(out, "#EXT-X-TARGETDURATION:" + targetDurationSeconds());
+    line(out, "#EXT-X-MEDIA-SEQUENCE:" + mediaSequence);
+    if (vod) line(out, "#EXT-X-PLAYLIST-TYPE:VOD");
+    Entry previous = null;
+    for (Entry e : entries) {
+      boolean newRun = previous == null || !continues(previous, e);
+      if (newRun && previous != null) line(out, "#EXT-X-DISCONTINUITY");
+      if (newRun) line(out, "#EXT-X-PROGRAM-DATE-TIME:" + PROGRAM_DATE_TIME.format(e.start()));
+      line(out, "#EXTINF:" + seconds(e.durationMs()) + ",");
+      line(out, e.uri());
+      previous = e;
+    }
+    if (vod) line(out, "#EXT-X-ENDLIST");
+    return out.toString();
+  }
+
+  private static boolean continues(Entry previous, Entry next) {
+    long expected = previous.start().toEpochMilli() + previous.durationMs();
+    return Math.abs(next.start().toEpochMilli() - expected) <= CONTINUITY_TOLERANCE_MS;
+  }
+
+  /** Milliseconds as decimal seconds with exactly three decimals, independent of the default locale. */
+  static String seconds(long ms) {
+    return String.format(Locale.ROOT, "%d.%03d", ms / 1000, ms % 1000);
+  }
+
+  private static void line(StringBuilder out, String text) {
+    out.append(text).append('\n');
+  }
+}

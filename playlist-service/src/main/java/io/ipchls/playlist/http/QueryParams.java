@@ -1,0 +1,54 @@
+package io.ipchls.playlist.http;
+
+import io.ipchls.kit.http.ApiException;
+import io.ipchls.protocol.CameraIds;
+import io.vertx.core.MultiMap;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
+import java.util.regex.Pattern;
+
+/** Parsing of the query parameters playlist requests share; every failure is a 400 naming the parameter. */
+final class QueryParams {
+  /** The seed's time format, always UTC. */
+  static final DateTimeFormatter SEED_TIME =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss").withResolverStyle(ResolverStyle.STRICT);
+  /** An ISO time whose '+' offset arrived unencoded and was decoded to a space, e.g. "...T10:00:00 08:00". */
+  private static final Pattern DECODED_PLUS = Pattern.compile("(.+T.+) (\\d{2}(:?\\d{2})?)");
+
+  private QueryParams() {}
+
+  static String cameraId(MultiMap params) {
+    String id = params.get("camera_id");
+    if (id == null || id.isEmpty()) throw ApiException.badRequest("invalid_camera_id", "camera_id is required");
+    if (!CameraIds.isValid(id)) {
+      throw ApiException.badRequest("invalid_camera_id",
+          "camera_id must match " + CameraIds.PATTERN.pattern() + ", got: " + abbreviate(id));
+    }
+    return id;
+  }
+
+  /** {@code yyyy-MM-dd HH:mm:ss} (UTC) or ISO-8601 with an offset ({@code 2026-11-21T10:00:00Z}, {@code +08:00}). */
+  static Instant time(MultiMap params, String name) {
+    String v = params.get(name);
+    if (v == null || v.isBlank()) throw ApiException.badRequest("invalid_time", name + " is required");
+    try {
+      return LocalDateTime.parse(v, SEED_TIME).toInstant(ZoneOffset.UTC);
+    } catch (DateTimeParseException notSeedFormat) {
+      try {
+        return OffsetDateTime.parse(DECODED_PLUS.matcher(v).replaceFirst("$1+$2")).toInstant();
+      } catch (DateTimeParseException e) {
+        throw ApiException.badRequest("invalid_time", name
+            + " must be 'yyyy-MM-dd HH:mm:ss' (UTC) or ISO-8601 with an offset, got: " + abbreviate(v));
+      }
+    }
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 80 ? s : s.substring(0, 80) + "...";
+  }
+}

@@ -1,0 +1,103 @@
+package io.ipchls.playlist.hls;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class HlsPlaylistTest {
+  private static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
+
+  @Test
+  void vod_continuousSegments_exactText() {
+    String text = HlsPlaylist.vod()
+        .segment("a.ts", T0, 3000)
+        .segment("b.ts", T0.plusMillis(3000), 2960)
+        .segment("c.ts", T0.plusMillis(5960), 3040)
+        .render();
+    assertEquals("""
+        #EXTM3U
+        #EXT-X-VERSION:3
+        #EXT-X-TARGETDURATION:4
+        #EXT-X-MEDIA-SEQUENCE:0
+        #EXT-X-PLAYLIST-TYPE:VOD
+        #EXT-X-PROGRAM-DATE-TIME:2026-11-21T10:00:00.000Z
+        #EXTINF:3.000,
+        a.ts
+        #EXTINF:2.960,
+        b.ts
+        #EXTINF:3.040,
+        c.ts
+        #EXT-X-ENDLIST
+        """, text);
+  }
+
+  @Test
+  void live_gapAndRestart_addDiscontinuityWithProgramDateTime() {
+    String text = HlsPlaylist.live(42)
+        .segment("a.ts", T0, 3000)
+        .segment("b.ts", T0.plusMillis(3000 + 900), 3000) // 0.9 s late: still continuous
+        .segment("c.ts", T0.plusSeconds(60).plusMillis(7), 3000) // gap
+        .segment("d.ts", T0.plusSeconds(61), 2500) // starts before c ends: camera clock stepped back
+        .render();
+    assertEquals("""
+        #EXTM3U
+        #EXT-X-VERSION:3
+        #EXT-X-TARGETDURATION:3
+        #EXT-X-MEDIA-SEQUENCE:42
+        #EXT-X-PROGRAM-DATE-TIME:2026-11-21T10:00:00.000Z
+        #EXTINF:3.000,
+        a.ts
+        #EXTINF:3.000,
+        b.ts
+        #EXT-X-DISCONTINUITY
+        #EXT-X-PROGRAM-DATE-TIME:2026-11-21T10:01:00.007Z
+        #EXTINF:3.000,
+        c.ts
+        #EXT-X-DISCONTINUITY
+        #EXT-X-PROGRAM-DATE-TIME:2026-11-21T10:01:01.000Z
+        #EXTINF:2.500,
+        d.ts
+        """, text);
+  }
+
+  @Test
+  void live_empty_isValidWithoutSegments() {
+    assertEquals("""
+        #EXTM3U
+        #EXT-X-VERSION:3
+        #EXT-X-TARGETDURATION:4
+        #EXT-X-MEDIA-SEQUENCE:0
+        """, HlsPlaylist.live(0).render());
+  }
+
+  @Test
+  void targetDuration_isCeilOfLongestSegment_neverBelowRoundedExtinf() {
+    var p = HlsPlaylist.vod().segment("a.ts", T0, 2400).segment("b.ts", T0.plusMillis(2400), 3500);
+    assertEquals(4, p.targetDurationSeconds()); // 3.5 rounds to 4: target must not be 3
+    assertEquals(1, HlsPlaylist.vod().segment("a.ts", T0, 1).targetDurationSeconds());
+    assertEquals(10, HlsPlaylist.vod().segment("a.ts", T0, 10_000).targetDurationSeconds());
+    assertEquals(11, HlsPlaylist.vod().segment("a.ts", T0, 10_001).targetDurationSeconds());
+  }
+
+  @Test
+  void seconds_formatsThreeDecimals() {
+    assertEquals("0.001", HlsPlaylist.seconds(1));
+    assertEquals("3.000", HlsPlaylist.seconds(3000));
+    assertEquals("60.000", HlsPlaylist.seconds(60_000));
+    assertEquals("12.345", HlsPlaylist.seconds(12_345));
+  }
+
+  @Test
+  void segment_uriWithNewline_isRefused() {
+    var p = HlsPlaylist.vod();
+    assertThrows(IllegalArgumentException.class, () -> p.segment("a.ts\n#EXT-X-ENDLIST", T0, 3000));
+  }
+
+  @Test
+  void segment_nonPositiveDuration_isRefused() {
+    var p = HlsPlaylist.vod();
+    assertThrows(IllegalArgumentException.class, () -> p.segment("a.ts", T0, 0));
+  }
+}

@@ -1,0 +1,56 @@
+package io.ipchls.kit.db;
+
+import io.ipchls.kit.config.DbConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** PostgreSQL access for services: Flyway migrations (JDBC, on a worker thread) and the reactive runtime pool. */
+public final class Database {
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+  private Database() {}
+
+  public static Pool pool(Vertx vertx, DbConfig cfg) {
+    PgConnectOptions connect = new PgConnectOptions()
+        .setHost(cfg.host())
+        .setPort(cfg.port())
+        .setDatabase(cfg.database())
+        .setUser(cfg.user())
+        .setPassword(cfg.password())
+        .setCachePreparedStatements(true)
+        .setReconnectAttempts(2)
+        .setReconnectInterval(500);
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(cfg.maxPoolSize()).setName("ipchls-" + cfg.database()).setShared(false))
+        .connectingTo(connect)
+        .using(vertx)
+        .build();
+  }
+
+  /**
+   * Applies the service's migrations from {@code classpath:db/<schema>} to its own schema. Each service owns one
+   * schema and one Flyway history table, so services migrate independently.
+   */
+  public static Future<Void> migrate(Vertx vertx, DbConfig cfg, String schema) {
+    return vertx.executeBlocking(() -> {
+      var result = Flyway.configure(Database.class.getClassLoader())
+          .dataSource(cfg.jdbcUrl(), cfg.user(), cfg.password())
+          .schemas(schema)
+          .createSchemas(true)
+          .locations("classpath:db/" + schema)
+          .connectRetries(10)
+          .load()
+          .migrate();
+      LOG.info("schema {}: {} migration(s) applied, now at {}", schema, result.migrationsExecuted,
+          result.targetSchemaVersion);
+      return null;
+    });
+  }
+}

@@ -1,0 +1,40 @@
+package io.ipchls.kit.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * {@code GET /health}: 200 with {@code {"status":"UP", "checks":{...}}} when every dependency check passes, else 503
+ * with the failing checks named.
+ */
+public final class Health {
+  private final Map<String, Supplier<Future<?>>> checks = new LinkedHashMap<>();
+
+  public Health check(String name, Supplier<Future<?>> check) {
+    checks.put(name, check);
+    return this;
+  }
+
+  public void handle(RoutingContext ctx) {
+    JsonObject results = new JsonObject();
+    var futures = checks.entrySet().stream().map(e -> {
+      Future<?> f;
+      try {
+        f = e.getValue().get();
+      } catch (RuntimeException ex) {
+        f = Future.failedFuture(ex);
+      }
+      return f.map(x -> results.put(e.getKey(), "UP"))
+          .otherwise(ex -> results.put(e.getKey(), "DOWN: " + ex.getMessage()));
+    }).toList();
+    Future.join(futures).onComplete(x -> {
+      boolean up = results.stream().allMatch(en -> "UP".equals(en.getValue()));
+      ctx.response().setStatusCode(up ? 200 : 503).putHeader("content-type", "application/json")
+          .end(new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", results).encode());
+    });
+  }
+}

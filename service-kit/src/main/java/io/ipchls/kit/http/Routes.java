@@ -1,0 +1,52 @@
+package io.ipchls.kit.http;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.pgclient.PgException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** What every service's router shares: the one JSON failure handler and the JSON 404. */
+public final class Routes {
+  private static final Logger LOG = LoggerFactory.getLogger(Routes.class);
+
+  private Routes() {}
+
+  /** Installs the JSON error body for failures and unknown routes. Call after all routes are added. */
+  public static void installErrorHandling(Router router) {
+    router.route().last().handler(ctx -> ctx.fail(ApiException.notFound("no such resource: " + ctx.request().path())));
+    router.route().failureHandler(Routes::writeError);
+  }
+
+  public static void writeError(RoutingContext ctx) {
+    Throwable f = ctx.failure();
+    int status;
+    String code;
+    String message;
+    if (f instanceof ApiException api) {
+      status = api.status();
+      code = api.code();
+      message = api.getMessage();
+    } else if (f instanceof PgException pg && "23505".equals(pg.getSqlState())) {
+      status = 409;
+      code = "conflict";
+      message = "already exists";
+    } else if (f == null) {
+      status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+      code = status == 413 ? "too_large" : status < 500 ? "bad_request" : "internal";
+      message = status == 413 ? "request body too large" : "request failed with status " + status;
+    } else {
+      status = 500;
+      code = "internal";
+      message = "internal error";
+      LOG.error("unhandled failure on {} {}", ctx.request().method(), ctx.request().path(), f);
+    }
+    if (ctx.response().headWritten()) {
+      ctx.response().reset();
+      return;
+    }
+    ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
+        .end(new JsonObject().put("error", code).put("message", message).encode());
+  }
+}
