@@ -4,12 +4,14 @@ import io.ipchls.protocol.StorageKeyGrant;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.util.List;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import org.gaul.s3proxy.AccessGrant;
 import org.gaul.s3proxy.BlobStoreLocator;
+import org.gaul.s3proxy.CrossOriginResourceSharing;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
@@ -70,6 +72,9 @@ public final class EmbeddedS3 implements AutoCloseable {
         .ignoreUnknownHeaders(true)
         // Jetty waits this long for open (keep-alive) connections on stop; the default is 30 s.
         .stopTimeout(1000)
+        // The web player (another origin) fetches segments by presigned GET; the signature, not CORS, guards them.
+        .corsRules(new CrossOriginResourceSharing(List.of("*"), List.of("GET", "HEAD"), List.of("*"),
+            List.of("Content-Length", "Content-Range", "ETag"), "false"))
         .build();
     proxy.setBlobStoreLocator(new Locator(options, store));
     try {

@@ -79,7 +79,6 @@ public final class LocalSystem implements AutoCloseable {
   private void startAll() throws Exception {
     Files.createDirectories(cfg.dataDir());
     vertx = await(Clustering.start(cfg.cluster()));
-    closeables.add(() -> await(vertx.close()));
     db = startPostgres();
     s3 = startS3();
     mqtt = startBroker();
@@ -123,6 +122,8 @@ public final class LocalSystem implements AutoCloseable {
 
   /** The embedded S3 server's view of live camera keys: the cluster map credential-service writes. */
   private Optional<StorageKeyGrant> findStorageKey(String accessKeyId) {
+    Vertx vertx = this.vertx;
+    if (vertx == null) return Optional.empty();
     try {
       String json = vertx.sharedData().<String, String>getAsyncMap(ClusterNames.S3_KEYS)
           .compose(m -> m.get(accessKeyId))
@@ -136,6 +137,8 @@ public final class LocalSystem implements AutoCloseable {
 
   /** The embedded broker asks credential-service (over the event bus) who is connecting. */
   private CompletionStage<AuthDecision> authenticate(String clientId, String username, byte[] password) {
+    Vertx vertx = this.vertx;
+    if (vertx == null) return CompletableFuture.completedFuture(AuthDecision.deny("system is stopping"));
     JsonObject req = new JsonObject().put("clientId", clientId).put("username", username)
         .put("password", password == null ? "" : new String(password, StandardCharsets.UTF_8));
     return vertx.eventBus().<JsonObject>request(ClusterNames.BROKER_AUTHENTICATE, req,
@@ -218,9 +221,17 @@ public final class LocalSystem implements AutoCloseable {
     return vertx;
   }
 
-  /** Stops in reverse order of start; never throws. */
+  /** Stops the services first (so they do not chase a vanishing broker), then the servers; never throws. */
   @Override
   public void close() {
+    if (vertx != null) {
+      try {
+        await(vertx.close());
+      } catch (Exception e) {
+        LOG.warn("error while stopping the services: {}", e.toString());
+      }
+      vertx = null;
+    }
     for (int i = closeables.size() - 1; i >= 0; i--) {
       try {
         closeables.get(i).close();

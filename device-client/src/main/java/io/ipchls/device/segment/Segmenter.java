@@ -69,7 +69,8 @@ public final class Segmenter {
   /** Adds the next access unit in decoding order; may emit the previous segment. */
   public void push(Frame frame) {
     rememberParameterSets(frame.nals());
-    if (muxer == null || (frame.key() && frame.pts90k() - segFirstPts >= target90k)) {
+    // Half a frame of slack: encoder timestamps jitter, and a key frame due exactly at the target must not wait a GOP.
+    if (muxer == null || (frame.key() && frame.pts90k() - segFirstPts + frameDuration90k / 2 >= target90k)) {
       if (!frame.key() || sps == null || pps == null) {
         droppedFrames++;
         return;

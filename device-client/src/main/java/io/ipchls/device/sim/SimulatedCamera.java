@@ -109,7 +109,8 @@ public final class SimulatedCamera implements AutoCloseable {
         skipped++;
         continue;
       }
-      long capturedNanos = System.nanoTime() - startNanos;
+      // timestamp = the slot's nominal capture time, as a camera's frame clock gives it (skipped slots stay gaps)
+      long capturedNanos = slot * intervalNanos;
       try {
         encode(capturedNanos / 1_000, startWallMs + capturedNanos / 1_000_000);
       } catch (RuntimeException e) {
