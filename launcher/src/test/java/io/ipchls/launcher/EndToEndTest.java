@@ -96,6 +96,20 @@ class EndToEndTest {
     Ffprobe.checkPlaylistPlays(replayUrl);
   }
 
+  @Test
+  void everyService_answersHealthAndMetrics() throws Exception {
+    for (URI base : List.of(sys.playlistUrl(), sys.credentialUrl(), sys.ingestUrl())) {
+      HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(base.resolve("/health")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, health.statusCode(), base + " /health: " + health.body());
+      assertEquals("UP", new JsonObject(health.body()).getString("status"));
+      HttpResponse<String> metrics = HTTP.send(HttpRequest.newBuilder(base.resolve("/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, metrics.statusCode(), base + " /metrics: " + metrics.body());
+      assertTrue(metrics.body().contains("# TYPE"), base + " /metrics is not Prometheus text");
+    }
+  }
+
   private static String awaitPlaylist(String url, int segments, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     String body = "";
