@@ -1,5 +1,7 @@
 package io.ipchls.credential;
 
+import io.ipchls.infra.Await;
+
 import io.ipchls.credential.auth.Secrets;
 import io.ipchls.infra.LocalStack;
 import io.ipchls.kit.db.Database;
@@ -99,17 +101,7 @@ final class TestService {
 
   /** Polls {@code check} until it yields true or the deadline passes. */
   static void awaitCondition(String what, Supplier<Future<Boolean>> check) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (Boolean.TRUE.equals(await(check.get()))) return;
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-    throw new AssertionError("timed out waiting for " + what);
+    Await.until(what, WAIT, () -> await(check.get()));
   }
 
   private static int freePort() {

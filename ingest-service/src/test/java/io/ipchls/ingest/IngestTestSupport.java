@@ -1,5 +1,8 @@
 package io.ipchls.ingest;
 
+import io.ipchls.infra.Await;
+import java.time.Duration;
+
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.ipchls.infra.LocalStack;
@@ -142,14 +145,7 @@ final class IngestTestSupport {
 
   /** Polls the index until {@code done} holds for the camera's keys, or fails at the deadline. */
   List<String> awaitKeys(String cameraId, Predicate<List<String>> done) {
-    long deadline = System.currentTimeMillis() + TIMEOUT_MS;
-    List<String> keys = keysOf(cameraId);
-    while (!done.test(keys)) {
-      if (System.currentTimeMillis() > deadline) fail("index of " + cameraId + " never matched; it holds " + keys);
-      pause(25);
-      keys = keysOf(cameraId);
-    }
-    return keys;
+    return Await.until("index of " + cameraId, Duration.ofMillis(TIMEOUT_MS), () -> keysOf(cameraId), done);
   }
 
   /** The value of an unlabelled metric from {@code GET /metrics}, 0 when absent. */
@@ -162,19 +158,7 @@ final class IngestTestSupport {
   }
 
   void awaitMetric(String name, DoublePredicate done) {
-    long deadline = System.currentTimeMillis() + TIMEOUT_MS;
-    while (!done.test(metric(name))) {
-      if (System.currentTimeMillis() > deadline) fail(name + " never matched; it is " + metric(name));
-      pause(25);
-    }
-  }
-
-  static void pause(long ms) {
-    try {
-      Thread.sleep(ms); // polling interval of a deadline-bounded wait, not synchronisation
-    } catch (InterruptedException e) {
-      throw new IllegalStateException(e);
-    }
+    Await.until("metric " + name, Duration.ofMillis(TIMEOUT_MS), () -> metric(name), done::test);
   }
 
   static <T> T await(Future<T> f) {

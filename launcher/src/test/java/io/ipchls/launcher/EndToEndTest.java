@@ -3,6 +3,7 @@ package io.ipchls.launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ipchls.infra.Await;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
@@ -110,17 +111,20 @@ class EndToEndTest {
     }
   }
 
-  private static String awaitPlaylist(String url, int segments, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    String body = "";
-    while (System.nanoTime() < deadline) {
-      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      body = r.body();
-      if (r.statusCode() == 200 && Playlist.parse(body).uris.size() >= segments) return body;
-      TimeUnit.MILLISECONDS.sleep(250); // polling interval of a condition with a deadline
+  private static String awaitPlaylist(String url, int segments, Duration timeout) {
+    return Await.until("live playlist with " + segments + " segments", timeout, () -> get(url),
+        body -> Playlist.parse(body).uris.size() >= segments);
+  }
+
+  private static String get(String url) {
+    try {
+      return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    } catch (IOException e) {
+      return "request failed: " + e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
     }
-    throw new AssertionError("live playlist did not reach " + segments + " segments in " + timeout + ":\n" + body);
   }
 
   private static String enc(String s) {
