@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class EndToEndTest {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final int FPS = 10;
   @TempDir static Path data;
   static LocalSystem sys;
 
@@ -57,7 +58,7 @@ class EndToEndTest {
     String cam = "e2e-cam";
     String secret = new AdminClient(sys.credentialUrl(), sys.adminToken()).registerOrRotate(cam);
     Instant begin = Instant.now();
-    try (DemoCamera camera = new DemoCamera(cam, secret, sys.mqttHost(), sys.mqttPort(), 3, 10).start()) {
+    try (DemoCamera camera = new DemoCamera(cam, secret, sys.mqttHost(), sys.mqttPort(), 3, FPS).start()) {
       // live playlist grows as segments are indexed
       String live = awaitPlaylist(sys.playlistUrl() + "/playlist.m3u8?camera_id=" + cam, 3, Duration.ofSeconds(90));
       assertTrue(live.startsWith("#EXTM3U"), live);
@@ -73,9 +74,11 @@ class EndToEndTest {
     assertEquals("application/vnd.apple.mpegurl", replay.headers().firstValue("content-type").orElse(""));
     Playlist pl = Playlist.parse(replay.body());
     assertTrue(replay.body().contains("#EXT-X-ENDLIST"), replay.body());
+    assertTrue(replay.body().contains("#EXT-X-PROGRAM-DATE-TIME:"), replay.body());
     assertTrue(pl.uris.size() >= 3, "at least 3 segments expected:\n" + replay.body());
 
     long extinfMs = 0;
+    List<TsProbe.Result> probes = new ArrayList<>();
     for (int i = 0; i < pl.uris.size(); i++) {
       byte[] ts = HTTP.send(HttpRequest.newBuilder(URI.create(pl.uris.get(i))).build(),
           HttpResponse.BodyHandlers.ofByteArray()).body();
@@ -87,13 +90,20 @@ class EndToEndTest {
       assertTrue(nals.indexOf(7) >= 0 && nals.indexOf(7) < nals.indexOf(5), "SPS before IDR: " + nals);
       assertTrue(nals.indexOf(8) >= 0 && nals.indexOf(8) < nals.indexOf(5), "PPS before IDR: " + nals);
       Ffprobe.checkSegment(ts, pl.durationsMs.get(i));
+      probes.add(r);
       extinfMs += pl.durationsMs.get(i);
     }
-    // EXTINF adds up to the recorded time: the span from the first segment's start to the last one's end.
-    long recordedMs = Duration.between(pl.firstProgramDateTime, pl.lastSegmentStart).toMillis()
-        + pl.durationsMs.get(pl.durationsMs.size() - 1);
-    assertTrue(Math.abs(extinfMs - recordedMs) <= 50 * pl.uris.size(),
-        "EXTINF sum " + extinfMs + " ms vs recorded span " + recordedMs + " ms");
+    // EXTINF adds up to the recorded time, measured from the video itself: the camera's timestamps run on across
+    // segments, so the recording spans from the first frame of the first segment to the end of the last frame.
+    long frame90k = 90_000 / FPS;
+    long recorded90k = probes.get(probes.size() - 1).lastPts() + frame90k - probes.get(0).firstPts();
+    assertEquals(recorded90k / 90.0, extinfMs, 1000.0 / FPS,
+        "EXTINF sum vs recorded media time; EXTINF " + pl.durationsMs);
+    for (int i = 0; i + 1 < probes.size(); i++) {
+      long span90k = probes.get(i + 1).firstPts() - probes.get(i).firstPts();
+      assertEquals(span90k / 90.0, pl.durationsMs.get(i), 2, "EXTINF of segment " + i + " vs its video");
+    }
+    assertTrue(extinfMs <= Duration.between(begin, end).toMillis(), "cannot record more than the wall time");
     Ffprobe.checkPlaylistPlays(replayUrl);
   }
 
@@ -135,26 +145,15 @@ class EndToEndTest {
   static final class Playlist {
     final List<String> uris = new ArrayList<>();
     final List<Long> durationsMs = new ArrayList<>();
-    Instant firstProgramDateTime;
-    Instant lastSegmentStart;
 
     static Playlist parse(String text) {
       Playlist p = new Playlist();
-      Instant pdt = null;
-      long sinceMs = 0;
       for (String line : text.split("\n")) {
         line = line.trim();
-        if (line.startsWith("#EXT-X-PROGRAM-DATE-TIME:")) {
-          pdt = Instant.parse(line.substring(25).replace("+00:00", "Z"));
-          sinceMs = 0;
-          if (p.firstProgramDateTime == null) p.firstProgramDateTime = pdt;
-        } else if (line.startsWith("#EXTINF:")) {
-          String v = line.substring(8, line.indexOf(','));
-          p.durationsMs.add(Math.round(Double.parseDouble(v) * 1000));
+        if (line.startsWith("#EXTINF:")) {
+          p.durationsMs.add(Math.round(Double.parseDouble(line.substring(8, line.indexOf(','))) * 1000));
         } else if (!line.isEmpty() && !line.startsWith("#")) {
           p.uris.add(line);
-          if (pdt != null) p.lastSegmentStart = pdt.plusMillis(sinceMs);
-          sinceMs += p.durationsMs.get(p.durationsMs.size() - 1);
         }
       }
       return p;

@@ -11,7 +11,16 @@ import java.util.List;
 final class TsProbe {
   private TsProbe() {}
 
-  record Result(int videoPid, int streamType, List<Integer> firstAccessUnitNalTypes, int packets) {}
+  /** PTS values are in 90 kHz units, in stream order. */
+  record Result(int videoPid, int streamType, List<Integer> firstAccessUnitNalTypes, List<Long> pts, int packets) {
+    long firstPts() {
+      return pts.get(0);
+    }
+
+    long lastPts() {
+      return pts.stream().mapToLong(Long::longValue).max().orElseThrow();
+    }
+  }
 
   static Result probe(byte[] ts) {
     if (ts.length == 0 || ts.length % 188 != 0) throw new AssertionError("length " + ts.length + " not n*188");
@@ -19,8 +28,9 @@ final class TsProbe {
     int videoPid = -1;
     int streamType = -1;
     ByteArrayOutputStream pes = null;
-    boolean done = false;
-    for (int off = 0; off < ts.length && !done; off += 188) {
+    boolean firstDone = false;
+    List<Long> pts = new ArrayList<>();
+    for (int off = 0; off < ts.length; off += 188) {
       if ((ts[off] & 0xff) != 0x47) throw new AssertionError("lost sync at " + off);
       boolean pusi = (ts[off + 1] & 0x40) != 0;
       int pid = ((ts[off + 1] & 0x1f) << 8) | (ts[off + 2] & 0xff);
@@ -47,20 +57,27 @@ final class TsProbe {
         }
       } else if (pid == videoPid && videoPid >= 0) {
         if (pusi) {
-          if (pes != null) {
-            done = true;
-            continue;
-          }
-          pes = new ByteArrayOutputStream();
+          pts.add(pts(ts, p));
+          if (pes != null) firstDone = true;
+          else pes = new ByteArrayOutputStream();
         }
-        if (pes != null) pes.write(ts, p, off + 188 - p);
+        if (pes != null && !firstDone) pes.write(ts, p, off + 188 - p);
       }
     }
     if (pes == null) throw new AssertionError("no video PES found (pmt pid " + pmtPid + ", video pid " + videoPid + ")");
     byte[] b = pes.toByteArray();
     if (b[0] != 0 || b[1] != 0 || b[2] != 1) throw new AssertionError("PES start code missing");
     int payload = 9 + (b[8] & 0xff);
-    return new Result(videoPid, streamType, nalTypes(b, payload), ts.length / 188);
+    return new Result(videoPid, streamType, nalTypes(b, payload), pts, ts.length / 188);
+  }
+
+  /** PTS of the PES header at {@code p} (ISO/IEC 13818-1 §2.4.3.7: 33 bits in 5 bytes with marker bits). */
+  private static long pts(byte[] b, int p) {
+    if (b[p] != 0 || b[p + 1] != 0 || b[p + 2] != 1) throw new AssertionError("PES start code missing");
+    if ((b[p + 7] & 0x80) == 0) throw new AssertionError("video PES without PTS");
+    int q = p + 9;
+    return ((long) (b[q] & 0x0e) << 29) | ((b[q + 1] & 0xff) << 22) | ((b[q + 2] & 0xfe) << 14)
+        | ((b[q + 3] & 0xff) << 7) | ((b[q + 4] & 0xfe) >> 1);
   }
 
   private static List<Integer> nalTypes(byte[] b, int from) {
