@@ -86,23 +86,13 @@ public record CredentialConfig(
         HttpConfig.from(root.section("http"), DEFAULT_HTTP_PORT),
         DbConfig.from(root.section("db")),
         MqttConfig.from(root.section("mqtt")),
-        storage(root.section("s3")),
+        // the embedded issuer hands out its own keys; the service's key pair is optional
+        S3Config.from(root.section("s3"), false),
         Secrets.sha256Hex(adminToken),
         root.integer("credentialLifetimeSeconds", 3600, MIN_LIFETIME_SECONDS, MAX_LIFETIME_SECONDS),
         serviceAccounts(json.getValue("serviceAccounts")));
   }
 
-  /** Like {@link S3Config#from} but the key pair is optional: the embedded issuer does not need one. */
-  private static S3Config storage(Settings s) {
-    return new S3Config(
-        s.string("endpoint", ""),
-        s.string("publicEndpoint", ""),
-        s.string("region", "us-east-1"),
-        s.string("bucket", "ipchls"),
-        s.bool("pathStyle", true),
-        s.string("accessKeyId", ""),
-        s.string("secretAccessKey", ""));
-  }
 
   private static Map<String, String> serviceAccounts(Object value) {
     if (value == null) return Map.of();

@@ -1,13 +1,12 @@
 package io.ipchls.launcher;
 
+import io.ipchls.credential.auth.Secrets;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
-import java.util.Base64;
 
 /**
  * The local stack's own secrets (S3 root key pair, service account passwords, admin token), generated once and kept
@@ -17,8 +16,6 @@ import java.util.Base64;
 public record LocalSecrets(
     String s3AccessKeyId, String s3SecretAccessKey, String credentialPassword, String ingestPassword,
     String adminToken) {
-  private static final SecureRandom RANDOM = new SecureRandom();
-
   public static LocalSecrets loadOrCreate(Path dataDir) {
     Path file = dataDir.resolve("secrets.json");
     try {
@@ -27,8 +24,8 @@ public record LocalSecrets(
         return new LocalSecrets(j.getString("s3AccessKeyId"), j.getString("s3SecretAccessKey"),
             j.getString("credentialPassword"), j.getString("ingestPassword"), j.getString("adminToken"));
       }
-      LocalSecrets s = new LocalSecrets("LOCALROOT" + token(8).toUpperCase().replaceAll("[^A-Z0-9]", "X"),
-          token(30), token(24), token(24), token(24));
+      LocalSecrets s = new LocalSecrets("LOCALROOT" + Secrets.upperAlnum(11), Secrets.base64Url(30),
+          Secrets.base64Url(24), Secrets.base64Url(24), Secrets.base64Url(24));
       Files.createDirectories(dataDir);
       Path tmp = dataDir.resolve("secrets.json.tmp");
       Files.writeString(tmp, new JsonObject().put("s3AccessKeyId", s.s3AccessKeyId)
@@ -46,11 +43,6 @@ public record LocalSecrets(
     }
   }
 
-  static String token(int bytes) {
-    byte[] b = new byte[bytes];
-    RANDOM.nextBytes(b);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-  }
 
   @Override
   public String toString() {

@@ -2,6 +2,7 @@ package io.ipchls.launcher;
 
 import io.ipchls.credential.CredentialConfig;
 import io.ipchls.credential.CredentialService;
+import io.ipchls.credential.auth.Secrets;
 import io.ipchls.infra.AuthDecision;
 import io.ipchls.infra.BrokerAuth;
 import io.ipchls.infra.BrokerOptions;
@@ -25,10 +26,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -165,8 +163,8 @@ public final class LocalSystem implements AutoCloseable {
         .put("db", db).put("mqtt", serviceMqtt(CREDENTIAL_ACCOUNT, secrets.credentialPassword())).put("s3", s3)
         .put("adminToken", secrets.adminToken())
         .put("serviceAccounts", new JsonObject()
-            .put(CREDENTIAL_ACCOUNT, sha256(secrets.credentialPassword()))
-            .put(INGEST_ACCOUNT, sha256(secrets.ingestPassword())));
+            .put(CREDENTIAL_ACCOUNT, Secrets.sha256Hex(secrets.credentialPassword()))
+            .put(INGEST_ACCOUNT, Secrets.sha256Hex(secrets.ingestPassword())));
   }
 
   private JsonObject ingestJson() {
@@ -259,11 +257,4 @@ public final class LocalSystem implements AutoCloseable {
     }
   }
 
-  static String sha256(String s) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

@@ -31,14 +31,19 @@ public record S3Config(
   }
 
   public static S3Config from(Settings s) {
+    return from(s, true);
+  }
+
+  /** {@code keyPairRequired=false} for a service that never signs with its own key (it may then be empty). */
+  public static S3Config from(Settings s, boolean keyPairRequired) {
     return new S3Config(
         s.string("endpoint", ""),
         s.string("publicEndpoint", ""),
         s.string("region", "us-east-1"),
         s.string("bucket", "ipchls"),
         s.bool("pathStyle", true),
-        s.requiredString("accessKeyId"),
-        s.requiredString("secretAccessKey"));
+        keyPairRequired ? s.requiredString("accessKeyId") : s.string("accessKeyId", ""),
+        keyPairRequired ? s.requiredString("secretAccessKey") : s.string("secretAccessKey", ""));
   }
 
   /** The endpoint for viewers and cameras, or null for AWS's own. */
