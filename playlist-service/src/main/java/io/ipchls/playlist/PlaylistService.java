@@ -1,22 +1,19 @@
 package io.ipchls.playlist;
 
-import io.ipchls.playlist.events.SegmentsIndexedVerticle;
 import io.ipchls.playlist.http.PlaylistHttpVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.time.Clock;
 
-/** Deploys playlist-service's verticles on a (clustered) Vert.x; safe to run beside the other services. */
+/** Deploys playlist-service's verticle on a (clustered) Vert.x; safe to run beside the other services. */
 public final class PlaylistService {
   private PlaylistService() {}
 
   /**
-   * playlist-service owns no tables yet: it reads {@code ingest.segments}, which ingest-service migrates. Until that
-   * schema exists playlist requests fail with 500 and {@code /health} stays up (it only checks the connection).
+   * playlist-service owns no tables: it reads {@code ingest.segments} (ingest-service) and {@code credential.devices}
+   * (credential-service). Until those schemas exist its requests fail with 500 and {@code /health} stays up (it only
+   * checks the connection).
    */
   public static Future<Void> deploy(Vertx vertx, PlaylistConfig config) {
-    return vertx.deployVerticle(new SegmentsIndexedVerticle(Clock.systemUTC()))
-        .compose(id -> vertx.deployVerticle(new PlaylistHttpVerticle(config)))
-        .mapEmpty();
+    return vertx.deployVerticle(new PlaylistHttpVerticle(config)).mapEmpty();
   }
 }

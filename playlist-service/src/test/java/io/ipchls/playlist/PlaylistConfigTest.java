@@ -12,8 +12,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PlaylistConfigTest {
-  private static final Map<String, String> KEYS =
-      Map.of("IPCHLS_S3_ACCESSKEYID", "root", "IPCHLS_S3_SECRETACCESSKEY", "topsecret");
+  private static final Map<String, String> KEYS = Map.of("IPCHLS_S3_ACCESSKEYID", "root",
+      "IPCHLS_S3_SECRETACCESSKEY", "topsecret", "IPCHLS_VIEWER_JWTSECRET", "jwt-secret-0123456789abcdef0123456789");
 
   @Test
   void defaults_areTheDocumentedOnes() {
@@ -23,7 +23,40 @@ class PlaylistConfigTest {
     assertEquals(120, c.liveLookbackSeconds());
     assertEquals(3600, c.presignSeconds());
     assertEquals(24, c.maxReplayHours());
+    assertEquals(180, c.recordingGapSeconds());
+    assertEquals(PlaylistConfig.SegmentAccess.PRESIGNED, c.segmentAccess());
+    assertFalse(c.viewer().open());
+    assertEquals(null, c.adminTokenSha256());
     assertTrue(c.s3().pathStyle());
+  }
+
+  @Test
+  void viewerTokensOnWithoutSigningKey_namesTheSetting() {
+    var env = Map.of("IPCHLS_S3_ACCESSKEYID", "root", "IPCHLS_S3_SECRETACCESSKEY", "topsecret");
+    var e = assertThrows(ConfigException.class,
+        () -> PlaylistConfig.fromJson(ConfigLoader.load(PlaylistConfig.defaults(), null, env)));
+    assertTrue(e.getMessage().contains("viewer.jwtSecret"), e.getMessage());
+  }
+
+  @Test
+  void openViewerMode_needsNoSigningKey() {
+    var env = Map.of("IPCHLS_S3_ACCESSKEYID", "root", "IPCHLS_S3_SECRETACCESSKEY", "topsecret",
+        "IPCHLS_VIEWER_OPEN", "true");
+    assertTrue(PlaylistConfig.fromJson(ConfigLoader.load(PlaylistConfig.defaults(), null, env)).viewer().open());
+  }
+
+  @Test
+  void unknownSegmentAccess_namesTheSetting() {
+    JsonObject json = ConfigLoader.load(PlaylistConfig.defaults(), null, KEYS).put("segmentAccess", "ftp");
+    var e = assertThrows(ConfigException.class, () -> PlaylistConfig.fromJson(json));
+    assertTrue(e.getMessage().contains("segmentAccess"), e.getMessage());
+  }
+
+  @Test
+  void shortAdminToken_isRefused() {
+    JsonObject json = ConfigLoader.load(PlaylistConfig.defaults(), null, KEYS).put("adminToken", "short");
+    var e = assertThrows(ConfigException.class, () -> PlaylistConfig.fromJson(json));
+    assertTrue(e.getMessage().contains("adminToken"), e.getMessage());
   }
 
   @Test
@@ -54,7 +87,11 @@ class PlaylistConfigTest {
 
   @Test
   void toString_hidesSecrets() {
-    PlaylistConfig c = PlaylistConfig.fromJson(ConfigLoader.load(PlaylistConfig.defaults(), null, KEYS));
+    JsonObject json = ConfigLoader.load(PlaylistConfig.defaults(), null, KEYS)
+        .put("adminToken", "admin-token-0123456789abcdef0123456789");
+    PlaylistConfig c = PlaylistConfig.fromJson(json);
     assertFalse(c.toString().contains("topsecret"), c.toString());
+    assertFalse(c.toString().contains("jwt-secret"), c.toString());
+    assertFalse(c.toString().contains("admin-token"), c.toString());
   }
 }

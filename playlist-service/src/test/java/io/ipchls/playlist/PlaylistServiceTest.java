@@ -2,17 +2,11 @@ package io.ipchls.playlist;
 
 import static io.ipchls.playlist.TestStack.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ipchls.playlist.events.SegmentsIndexedVerticle;
-import io.ipchls.protocol.ClusterNames;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.junit5.VertxTestContext;
-import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -21,23 +15,20 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 120, timeUnit = TimeUnit.SECONDS)
 class PlaylistServiceTest {
   @Test
-  void deploy_startsBothVerticles(Vertx vertx) {
-    await(PlaylistService.deploy(vertx, new TestStack().config(24)));
-    assertEquals(2, vertx.deploymentIDs().size());
-  }
-
-  @Test
-  void segmentsIndexed_remembersWhenEachCameraLastHadNewSegments(Vertx vertx, VertxTestContext test) {
-    var verticle = new SegmentsIndexedVerticle(Clock.systemUTC());
-    await(vertx.deployVerticle(verticle));
-    vertx.eventBus().publish(ClusterNames.SEGMENTS_INDEXED, "not json");
-    vertx.eventBus().publish(ClusterNames.SEGMENTS_INDEXED,
-        new JsonObject().put("cameras", new JsonArray().add("cam-a").add("Not/Valid")));
-    vertx.setPeriodic(10, timer -> {
-      if (verticle.lastIndexed("cam-a").isEmpty()) return; // the test's @Timeout is the deadline
-      vertx.cancelTimer(timer);
-      test.verify(() -> assertTrue(verticle.lastIndexed("Not/Valid").isEmpty()));
-      test.completeNow();
-    });
+  void deploy_servesHealthOnTheConfiguredPort(Vertx vertx) throws Exception {
+    int port;
+    try (var socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    var env = new TestStack();
+    var base = env.config(24);
+    var cfg = new PlaylistConfig(new io.ipchls.kit.config.HttpConfig("127.0.0.1", port), base.db(), base.s3(),
+        base.liveWindowSegments(), base.liveLookbackSeconds(), base.liveRefreshSeconds(), base.presignSeconds(),
+        base.maxReplayHours(), base.recordingGapSeconds(), base.segmentAccess(), base.viewer(),
+        base.adminTokenSha256());
+    await(PlaylistService.deploy(vertx, cfg));
+    assertEquals(1, vertx.deploymentIDs().size());
+    var r = await(WebClient.create(vertx).get(port, "127.0.0.1", "/health").send());
+    assertEquals(200, r.statusCode(), r.bodyAsString());
   }
 }

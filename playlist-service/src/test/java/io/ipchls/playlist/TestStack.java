@@ -5,9 +5,16 @@ import io.ipchls.kit.config.DbConfig;
 import io.ipchls.kit.config.HttpConfig;
 import io.ipchls.kit.config.S3Config;
 import io.ipchls.kit.db.Database;
+import io.ipchls.kit.http.BearerTokenAuth;
+import io.ipchls.playlist.PlaylistConfig.SegmentAccess;
+import io.ipchls.playlist.PlaylistConfig.ViewerConfig;
+import io.ipchls.playlist.auth.ViewerTokens;
+import io.ipchls.protocol.ClusterNames;
 import io.ipchls.protocol.ObjectKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
@@ -53,13 +60,46 @@ public final class TestStack {
         o.s3AccessKey(), o.s3SecretKey());
   }
 
+  /** Viewer tokens are on, presigned links, live windows that only events move (no catch-up during a test). */
   public PlaylistConfig config(int maxReplayHours) {
-    return new PlaylistConfig(new HttpConfig("127.0.0.1", 0), db(), s3(), 6, 120, 3600, maxReplayHours);
+    return config(maxReplayHours, SegmentAccess.PRESIGNED, false);
   }
 
-  /** ingest's own migration creates the table playlist-service reads. */
+  public PlaylistConfig config(int maxReplayHours, SegmentAccess access, boolean open) {
+    return new PlaylistConfig(new HttpConfig("127.0.0.1", 0), db(), s3(), 6, 120, 3600, 3600, maxReplayHours, 180,
+        access, new ViewerConfig(open, JWT_SECRET, 3600, 86_400), BearerTokenAuth.sha256Hex(ADMIN_TOKEN));
+  }
+
+  /** The signing key of the tests' viewer tokens. */
+  public static final String JWT_SECRET = "test-viewer-jwt-secret-0123456789abcdef";
+  public static final String ADMIN_TOKEN = "test-admin-token-0123456789abcdef0123456789";
+
+  /** A viewer token for the cameras ("*" for all), signed with the tests' key. */
+  public static String token(Vertx vertx, String... cameras) {
+    return new ViewerTokens(vertx, JWT_SECRET, java.time.Clock.systemUTC()).mint("test", List.of(cameras), 3600).token();
+  }
+
+  /** ingest's and credential's own migrations create the tables playlist-service reads. */
   public void migrateIngest(Vertx vertx) {
     await(Database.migrate(vertx, db(), "ingest"));
+    await(Database.migrate(vertx, db(), "credential"));
+  }
+
+  /** Registers a camera in credential's registry as the admin API would (the hash is never checked here). */
+  public static void register(Pool pool, String cameraId) {
+    await(pool.preparedQuery("INSERT INTO credential.devices (id, secret_hash, prefix) VALUES ($1, 'unused', $1)")
+        .execute(Tuple.of(cameraId)));
+  }
+
+  /** What ingest publishes after committing segments: the cameras and the segments themselves. */
+  public static void announce(Vertx vertx, List<Seg> segments) {
+    JsonArray cameras = new JsonArray(segments.stream().map(Seg::cameraId).distinct().toList());
+    JsonArray list = new JsonArray();
+    for (Seg s : segments) {
+      list.add(new JsonObject().put("cameraId", s.cameraId()).put("start", s.start().toEpochMilli())
+          .put("durationMs", s.durationMs()).put("key", s.key()));
+    }
+    vertx.eventBus().publish(ClusterNames.SEGMENTS_INDEXED, new JsonObject().put("cameras", cameras).put("segments", list));
   }
 
   /** Contiguous segments starting at {@code start}, with the given durations. */

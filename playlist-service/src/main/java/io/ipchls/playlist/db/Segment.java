@@ -12,4 +12,14 @@ public record Segment(String cameraId, Instant start, int durationMs, String obj
         row.getInteger("duration_ms"),
         row.getString("object_key"));
   }
+
+  public Instant end() {
+    return start.plusMillis(durationMs);
+  }
+
+  /** Time order, ties broken by key: the order of the index's primary key. */
+  public boolean isAfter(Segment other) {
+    int c = start.compareTo(other.start);
+    return c > 0 || (c == 0 && objectKey.compareTo(other.objectKey) > 0);
+  }
 }

@@ -12,26 +12,78 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-/** Reads ingest's segment index ({@code ingest.segments}, owned and written by ingest-service). */
+/**
+ * Reads ingest's segment index ({@code ingest.segments}, owned and written by ingest-service) and the camera registry
+ * ({@code credential.devices}, owned by credential-service). Read-only.
+ */
 public final class SegmentRepository {
   /** The schema CHECKs durations ≤ 60 s, so a segment overlapping an instant started at most this long before it. */
   static final long MAX_SEGMENT_MS = 60_000;
 
-  static final String NEWEST_SINCE = """
+  static final String NEWEST = """
       SELECT camera_id, start_at, duration_ms, object_key FROM ingest.segments
-      WHERE camera_id = $1 AND start_at >= $2
+      WHERE camera_id = $1
       ORDER BY start_at DESC, object_key DESC
-      LIMIT $3""";
+      LIMIT $2""";
 
-  static final String COUNT_BEFORE = """
-      SELECT count(*) AS n FROM ingest.segments
-      WHERE camera_id = $1 AND (start_at, object_key) < ($2::timestamptz, $3::text)""";
+  static final String AFTER = """
+      SELECT camera_id, start_at, duration_ms, object_key FROM ingest.segments
+      WHERE camera_id = $1 AND (start_at, object_key) > ($2::timestamptz, $3::text)
+      ORDER BY start_at, object_key
+      LIMIT $4""";
+
+  /** How many segments come before one, and how many discontinuities (gaps over $4 ms) up to and including it. */
+  static final String SEQUENCE_OF = """
+      SELECT count(*) - 1 AS media_sequence, count(*) FILTER (WHERE brk) AS discontinuity_sequence FROM (
+        SELECT abs(extract(epoch FROM start_at
+                   - lag(start_at + duration_ms * interval '1 millisecond') OVER (ORDER BY start_at, object_key))
+               * 1000) > $4 AS brk
+        FROM ingest.segments
+        WHERE camera_id = $1 AND (start_at, object_key) <= ($2::timestamptz, $3::text)) s""";
 
   static final String OVERLAPPING = """
       SELECT camera_id, start_at, duration_ms, object_key FROM ingest.segments
       WHERE camera_id = $1 AND start_at >= $2 AND start_at < $3
         AND start_at + duration_ms * interval '1 millisecond' > $4
       ORDER BY start_at, object_key""";
+
+  /**
+   * Runs of segments in [$4, $3) (lower bound $2 = $4 minus the longest segment) where each starts at most $5 ms
+   * after the furthest end before it: gaps and islands in one pass.
+   */
+  static final String SPANS = """
+      WITH s AS (
+        SELECT start_at, start_at + duration_ms * interval '1 millisecond' AS end_at, bytes FROM ingest.segments
+        WHERE camera_id = $1 AND start_at >= $2 AND start_at < $3
+          AND start_at + duration_ms * interval '1 millisecond' > $4
+      ), b AS (
+        SELECT *, CASE WHEN start_at - max(end_at) OVER (ORDER BY start_at
+                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) <= $5 * interval '1 millisecond'
+                  THEN 0 ELSE 1 END AS brk
+        FROM s
+      ), g AS (
+        SELECT *, sum(brk) OVER (ORDER BY start_at ROWS UNBOUNDED PRECEDING) AS grp FROM b
+      )
+      SELECT min(start_at) AS start_at, max(end_at) AS end_at, count(*) AS segments, sum(bytes) AS bytes
+      FROM g GROUP BY grp ORDER BY 1""";
+
+  static final String CAMERA_KNOWN = """
+      SELECT EXISTS (SELECT 1 FROM credential.devices WHERE id = $1)
+          OR EXISTS (SELECT 1 FROM ingest.segments WHERE camera_id = $1) AS known""";
+
+  static final String SEGMENT_EXISTS = """
+      SELECT 1 FROM ingest.segments WHERE camera_id = $1 AND start_at = $2 AND object_key = $3""";
+
+  /** Registered cameras after a cursor, with their newest segment ($1 null = all cameras, else only those ids). */
+  static final String CAMERAS = """
+      SELECT d.id, d.enabled, d.created_at, l.start_at, l.duration_ms
+      FROM credential.devices d
+      LEFT JOIN LATERAL (
+        SELECT start_at, duration_ms FROM ingest.segments s WHERE s.camera_id = d.id
+        ORDER BY start_at DESC LIMIT 1) l ON true
+      WHERE ($1::text[] IS NULL OR d.id = ANY($1::text[])) AND d.id > $2
+      ORDER BY d.id
+      LIMIT $3""";
 
   static final String PING = "SELECT 1";
 
@@ -41,26 +93,98 @@ public final class SegmentRepository {
     this.pool = pool;
   }
 
-  /** The live window: the camera's newest {@code limit} segments that started at or after {@code since}, oldest first. */
-  public Future<List<Segment>> newestSince(String cameraId, Instant since, int limit) {
-    return pool.preparedQuery(NEWEST_SINCE).execute(Tuple.of(cameraId, utc(since), limit))
-        .map(rows -> {
-          List<Segment> out = toList(rows);
-          Collections.reverse(out);
-          return out;
-        });
+  /** The camera's newest {@code limit} segments, oldest first. */
+  public Future<List<Segment>> newest(String cameraId, int limit) {
+    return pool.preparedQuery(NEWEST).execute(Tuple.of(cameraId, limit)).map(rows -> {
+      List<Segment> out = toList(rows);
+      Collections.reverse(out);
+      return out;
+    });
   }
 
-  /** How many of the camera's segments come before {@code first}: its HLS media sequence number. */
-  public Future<Long> countBefore(Segment first) {
-    return pool.preparedQuery(COUNT_BEFORE).execute(Tuple.of(first.cameraId(), utc(first.start()), first.objectKey()))
-        .map(rows -> rows.iterator().next().getLong("n"));
+  /** Up to {@code limit} of the camera's segments that come after {@code last}, oldest first. */
+  public Future<List<Segment>> after(Segment last, int limit) {
+    return pool.preparedQuery(AFTER)
+        .execute(Tuple.of(last.cameraId(), utc(last.start()), last.objectKey(), limit))
+        .map(SegmentRepository::toList);
+  }
+
+  /** The HLS numbers of a camera's segment over its whole history. */
+  public record Sequence(long mediaSequence, long discontinuitySequence) {}
+
+  /**
+   * The segment's media sequence number (segments before it) and discontinuity sequence number (gaps of more than
+   * {@code toleranceMs} before it). One index scan of the camera's history.
+   */
+  public Future<Sequence> sequenceOf(Segment segment, long toleranceMs) {
+    return pool.preparedQuery(SEQUENCE_OF)
+        .execute(Tuple.of(segment.cameraId(), utc(segment.start()), segment.objectKey(), toleranceMs))
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          return new Sequence(r.getLong("media_sequence"), r.getLong("discontinuity_sequence"));
+        });
   }
 
   /** Segments with any part inside [start, end), in time order. */
   public Future<List<Segment>> overlapping(String cameraId, Instant start, Instant end) {
     Tuple args = Tuple.of(cameraId, utc(start.minusMillis(MAX_SEGMENT_MS)), utc(end), utc(start));
     return pool.preparedQuery(OVERLAPPING).execute(args).map(SegmentRepository::toList);
+  }
+
+  /**
+   * The recorded spans overlapping [start, end): runs of segments where none starts more than {@code maxGapMs} after
+   * the end of the one before. Spans are not clipped to the range.
+   */
+  public Future<List<Span>> spans(String cameraId, Instant start, Instant end, long maxGapMs) {
+    Tuple args = Tuple.of(cameraId, utc(start.minusMillis(MAX_SEGMENT_MS)), utc(end), utc(start), maxGapMs);
+    return pool.preparedQuery(SPANS).execute(args).map(rows -> {
+      List<Span> out = new ArrayList<>(rows.size());
+      rows.forEach(r -> out.add(new Span(r.getOffsetDateTime("start_at").toInstant(),
+          r.getOffsetDateTime("end_at").toInstant(), r.getLong("segments"), r.getLong("bytes"))));
+      return out;
+    });
+  }
+
+  /** A run of contiguous segments. */
+  public record Span(Instant start, Instant end, long segments, long bytes) {}
+
+  /** Whether the camera is registered or has any segment (a deleted camera's recordings stay until retention). */
+  public Future<Boolean> cameraKnown(String cameraId) {
+    return pool.preparedQuery(CAMERA_KNOWN).execute(Tuple.of(cameraId))
+        .map(rows -> rows.iterator().next().getBoolean("known"));
+  }
+
+  /** Whether the index holds exactly this segment. */
+  public Future<Boolean> segmentExists(String cameraId, Instant start, String objectKey) {
+    return pool.preparedQuery(SEGMENT_EXISTS).execute(Tuple.of(cameraId, utc(start), objectKey))
+        .map(rows -> rows.size() > 0);
+  }
+
+  /** A registered camera and its newest segment. */
+  public record CameraRow(String id, boolean enabled, Instant createdAt, Instant lastSegmentStart,
+      Integer lastSegmentDurationMs) {
+    /** When its newest segment ended, or null. */
+    public Instant lastSegmentEnd() {
+      return lastSegmentStart == null ? null : lastSegmentStart.plusMillis(lastSegmentDurationMs);
+    }
+  }
+
+  /**
+   * Registered cameras with ids after {@code afterId}, in id order.
+   *
+   * @param only the ids to list, or null for all
+   */
+  public Future<List<CameraRow>> cameras(List<String> only, String afterId, int limit) {
+    Tuple args = Tuple.of(only == null ? null : only.toArray(String[]::new), afterId, limit);
+    return pool.preparedQuery(CAMERAS).execute(args).map(rows -> {
+      List<CameraRow> out = new ArrayList<>(rows.size());
+      for (Row r : rows) {
+        OffsetDateTime last = r.getOffsetDateTime("start_at");
+        out.add(new CameraRow(r.getString("id"), r.getBoolean("enabled"), r.getOffsetDateTime("created_at").toInstant(),
+            last == null ? null : last.toInstant(), r.getInteger("duration_ms")));
+      }
+      return out;
+    });
   }
 
   public Future<Void> ping() {

@@ -25,22 +25,28 @@ public final class HlsPlaylist {
 
   private final boolean vod;
   private final long mediaSequence;
+  private final long discontinuitySequence;
   private final List<Entry> entries = new ArrayList<>();
 
-  private HlsPlaylist(boolean vod, long mediaSequence) {
+  private HlsPlaylist(boolean vod, long mediaSequence, long discontinuitySequence) {
     if (mediaSequence < 0) throw new IllegalArgumentException("media sequence must be >= 0");
+    if (discontinuitySequence < 0) throw new IllegalArgumentException("discontinuity sequence must be >= 0");
     this.vod = vod;
     this.mediaSequence = mediaSequence;
+    this.discontinuitySequence = discontinuitySequence;
   }
 
-  /** A sliding-window live playlist whose first segment has the given media sequence number. */
-  public static HlsPlaylist live(long mediaSequence) {
-    return new HlsPlaylist(false, mediaSequence);
+  /**
+   * A sliding-window live playlist (RFC 8216 §6.2.2): its first segment has the given media sequence number and
+   * discontinuity sequence number (the count of discontinuities before it, which the window no longer shows).
+   */
+  public static HlsPlaylist live(long mediaSequence, long discontinuitySequence) {
+    return new HlsPlaylist(false, mediaSequence, discontinuitySequence);
   }
 
   /** A complete, unchanging playlist (PLAYLIST-TYPE VOD, ENDLIST). */
   public static HlsPlaylist vod() {
-    return new HlsPlaylist(true, 0);
+    return new HlsPlaylist(true, 0, 0);
   }
 
   /** Appends a segment; segments must be added in start-time order. */
@@ -65,6 +71,7 @@ public final class HlsPlaylist {
     line(out, "#EXT-X-VERSION:" + VERSION);
     line(out, "#EXT-X-TARGETDURATION:" + targetDurationSeconds());
     line(out, "#EXT-X-MEDIA-SEQUENCE:" + mediaSequence);
+    if (!vod) line(out, "#EXT-X-DISCONTINUITY-SEQUENCE:" + discontinuitySequence);
     if (vod) line(out, "#EXT-X-PLAYLIST-TYPE:VOD");
     Entry previous = null;
     for (Entry e : entries) {
@@ -80,8 +87,13 @@ public final class HlsPlaylist {
   }
 
   private static boolean continues(Entry previous, Entry next) {
-    long expected = previous.start().toEpochMilli() + previous.durationMs();
-    return Math.abs(next.start().toEpochMilli() - expected) <= CONTINUITY_TOLERANCE_MS;
+    return continues(previous.start(), previous.durationMs(), next.start());
+  }
+
+  /** Whether a segment starting at {@code next} plays on from the previous one without a discontinuity. */
+  public static boolean continues(Instant previousStart, long previousDurationMs, Instant next) {
+    long expected = previousStart.toEpochMilli() + previousDurationMs;
+    return Math.abs(next.toEpochMilli() - expected) <= CONTINUITY_TOLERANCE_MS;
   }
 
   /** Milliseconds as decimal seconds with exactly three decimals, independent of the default locale. */

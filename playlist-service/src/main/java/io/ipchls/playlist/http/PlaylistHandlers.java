@@ -2,10 +2,11 @@ package io.ipchls.playlist.http;
 
 import io.ipchls.kit.http.ApiException;
 import io.ipchls.playlist.PlaylistConfig;
+import io.ipchls.playlist.auth.ViewerAuth;
 import io.ipchls.playlist.db.Segment;
 import io.ipchls.playlist.db.SegmentRepository;
 import io.ipchls.playlist.hls.HlsPlaylist;
-import io.ipchls.playlist.s3.SegmentUrlSigner;
+import io.ipchls.playlist.live.LiveWindows;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
@@ -15,59 +16,65 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
-/** Live and replay playlists: index rows → presigned segment URLs → RFC 8216 text. */
+/** Live and replay playlists: index rows → segment links → RFC 8216 text. */
 final class PlaylistHandlers {
   static final String MPEGURL = "application/vnd.apple.mpegurl";
-  /** Presigning costs tens of microseconds per URL; longer playlists are signed on a worker, off the event loop. */
+  /** Presigning costs microseconds per URL; longer playlists are signed on a worker, off the event loop. */
   static final int INLINE_SIGNING_LIMIT = 64;
   private static final Duration MAX_LIFETIME = Duration.ofSeconds(PlaylistConfig.MAX_PRESIGN_SECONDS);
 
   private final Vertx vertx;
   private final PlaylistConfig cfg;
   private final SegmentRepository segments;
-  private final SegmentUrlSigner signer;
+  private final LiveWindows live;
+  private final SegmentLinks links;
   private final MeterRegistry registry;
   private final Clock clock;
 
-  PlaylistHandlers(Vertx vertx, PlaylistConfig cfg, SegmentRepository segments, SegmentUrlSigner signer,
+  PlaylistHandlers(Vertx vertx, PlaylistConfig cfg, SegmentRepository segments, LiveWindows live, SegmentLinks links,
       MeterRegistry registry, Clock clock) {
     this.vertx = vertx;
     this.cfg = cfg;
     this.segments = segments;
-    this.signer = signer;
+    this.live = live;
+    this.links = links;
     this.registry = registry;
     this.clock = clock;
   }
 
   void live(RoutingContext ctx) {
-    observe(ctx, "live", () -> livePlaylist(LiveRequest.from(ctx.queryParams())));
+    observe(ctx, "live", token -> {
+      LiveRequest req = LiveRequest.from(ctx.queryParams());
+      ViewerAuth.scope(ctx).require(req.cameraId());
+      return live.live(req.cameraId(), clock.instant().minusSeconds(cfg.liveLookbackSeconds())).compose(snap ->
+          render(HlsPlaylist.live(snap.mediaSequence(), snap.discontinuitySequence()), snap.segments(), token));
+    });
   }
 
   void replay(RoutingContext ctx) {
     Duration maxRange = Duration.ofHours(cfg.maxReplayHours());
-    observe(ctx, "replay", () -> replayPlaylist(ReplayRequest.from(ctx.queryParams(), maxRange)));
+    observe(ctx, "replay", token -> {
+      ReplayRequest req = ReplayRequest.from(ctx.queryParams(), maxRange);
+      ViewerAuth.scope(ctx).require(req.cameraId());
+      return segments.overlapping(req.cameraId(), req.start(), req.end()).compose(found -> found.isEmpty()
+          ? noRecordings(req)
+          : render(HlsPlaylist.vod(), found, token));
+    });
   }
 
-  private Future<String> livePlaylist(LiveRequest req) {
-    var since = clock.instant().minusSeconds(cfg.liveLookbackSeconds());
-    return segments.newestSince(req.cameraId(), since, cfg.liveWindowSegments()).compose(window -> window.isEmpty()
-        ? Future.succeededFuture(HlsPlaylist.live(0).render())
-        : segments.countBefore(window.get(0)).compose(seq -> render(HlsPlaylist.live(seq), window)));
+  private Future<String> noRecordings(ReplayRequest req) {
+    return segments.cameraKnown(req.cameraId()).compose(known -> Future.failedFuture(known
+        ? new ApiException(404, "no_recordings",
+            "camera " + req.cameraId() + " has no segments between " + req.start() + " and " + req.end())
+        : new ApiException(404, "unknown_camera", "unknown camera: " + req.cameraId())));
   }
 
-  private Future<String> replayPlaylist(ReplayRequest req) {
-    return segments.overlapping(req.cameraId(), req.start(), req.end()).compose(found -> found.isEmpty()
-        ? Future.failedFuture(new ApiException(404, "no_recordings",
-            "camera " + req.cameraId() + " has no segments between " + req.start() + " and " + req.end()))
-        : render(HlsPlaylist.vod(), found));
-  }
-
-  private Future<String> render(HlsPlaylist playlist, List<Segment> list) {
+  private Future<String> render(HlsPlaylist playlist, List<Segment> list, String token) {
     Duration lifetime = urlLifetime(list);
     Callable<String> build = () -> {
-      for (Segment s : list) playlist.segment(signer.presignGet(s.objectKey(), lifetime), s.start(), s.durationMs());
+      for (Segment s : list) playlist.segment(links.link(s, lifetime, token), s.start(), s.durationMs());
       return playlist.render();
     };
     if (list.size() > INLINE_SIGNING_LIMIT) return vertx.executeBlocking(build, false);
@@ -78,7 +85,10 @@ final class PlaylistHandlers {
     }
   }
 
-  /** Long enough to play the whole playlist twice over, never below the configured minimum nor above SigV4's 7 days. */
+  /**
+   * Long enough to play the whole playlist twice over, never below the configured minimum nor above SigV4's 7 days:
+   * links are made per request, so no viewer is ever handed a nearly expired one.
+   */
   private Duration urlLifetime(List<Segment> list) {
     Duration twice = Duration.ofMillis(2 * list.stream().mapToLong(Segment::durationMs).sum());
     Duration wanted = twice.compareTo(Duration.ofSeconds(cfg.presignSeconds())) > 0
@@ -87,11 +97,11 @@ final class PlaylistHandlers {
   }
 
   /** Runs one playlist request, counting it by kind and status and timing it; bad input fails before any I/O. */
-  private void observe(RoutingContext ctx, String kind, Supplier<Future<String>> work) {
+  private void observe(RoutingContext ctx, String kind, Function<String, Future<String>> work) {
     Timer.Sample sample = Timer.start(registry);
     Future<String> result;
     try {
-      result = work.get();
+      result = work.apply(ViewerAuth.token(ctx));
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);
     }

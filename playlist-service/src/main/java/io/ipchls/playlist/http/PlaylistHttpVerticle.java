@@ -1,54 +1,103 @@
 package io.ipchls.playlist.http;
 
 import io.ipchls.kit.db.Database;
+import io.ipchls.kit.http.BearerTokenAuth;
 import io.ipchls.kit.http.Health;
 import io.ipchls.kit.http.Metrics;
 import io.ipchls.kit.http.Routes;
 import io.ipchls.playlist.PlaylistConfig;
+import io.ipchls.playlist.PlaylistConfig.SegmentAccess;
+import io.ipchls.playlist.auth.ViewerAuth;
+import io.ipchls.playlist.auth.ViewerTokens;
 import io.ipchls.playlist.db.SegmentRepository;
+import io.ipchls.playlist.events.SegmentsIndexedFeed;
+import io.ipchls.playlist.live.LiveWindows;
 import io.ipchls.playlist.s3.SegmentUrlSigner;
+import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 
-/** The viewer-facing HTTP API: playlists, the web player, health and metrics. */
+/**
+ * The viewer-facing HTTP API: playlists, the JSON APIs, the segment proxy, the web player, health and metrics; plus
+ * the live windows this instance keeps and the event-bus feed that moves them.
+ */
 public final class PlaylistHttpVerticle extends VerticleBase {
   /** Where WebJars keep their files on the classpath (hls.js). */
   static final String WEBJARS = "META-INF/resources/webjars";
+  static final long MAX_BODY_BYTES = 64 * 1024;
 
   private final PlaylistConfig cfg;
+  private final Clock clock;
   private final Metrics metrics = new Metrics();
   private Pool pool;
   private SegmentUrlSigner signer;
+  private SegmentUrlSigner internalSigner;
+  private HttpClient storeClient;
+  private SegmentsIndexedFeed feed;
+  private LiveWindows live;
   private HttpServer server;
 
   public PlaylistHttpVerticle(PlaylistConfig cfg) {
+    this(cfg, Clock.systemUTC());
+  }
+
+  public PlaylistHttpVerticle(PlaylistConfig cfg, Clock clock) {
     this.cfg = cfg;
+    this.clock = clock;
   }
 
   @Override
   public Future<?> start() {
     pool = Database.pool(vertx, cfg.db());
-    signer = new SegmentUrlSigner(cfg.s3());
     SegmentRepository segments = new SegmentRepository(pool);
-    var handlers = new PlaylistHandlers(vertx, cfg, segments, signer, metrics.registry(), Clock.systemUTC());
+    live = new LiveWindows(segments, cfg.liveWindowSegments(), cfg.liveRefreshSeconds() * 1000L, clock);
+    feed = new SegmentsIndexedFeed(live);
+    Gauge.builder("playlist.live.cameras", live, LiveWindows::size).register(metrics.registry());
+    Gauge.builder("playlist.events.malformed", feed, SegmentsIndexedFeed::malformed).register(metrics.registry());
+    SegmentLinks links;
+    SegmentProxy proxy = null;
+    if (cfg.segmentAccess() == SegmentAccess.PROXY) {
+      internalSigner = new SegmentUrlSigner(cfg.s3(), cfg.s3().endpointUri());
+      storeClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true));
+      proxy = new SegmentProxy(segments, internalSigner, storeClient);
+      links = SegmentLinks.proxy();
+    } else {
+      signer = new SegmentUrlSigner(cfg.s3());
+      links = SegmentLinks.presigned(signer);
+    }
+    ViewerTokens tokens = cfg.viewer().open() ? null : new ViewerTokens(vertx, cfg.viewer().jwtSecret(), clock);
+    var playlists = new PlaylistHandlers(vertx, cfg, segments, live, links, metrics.registry(), clock);
+    var api = new ApiHandlers(cfg, segments, tokens, clock);
     var health = new Health().check("db", segments::ping);
-    return vertx.createHttpServer()
-        .requestHandler(router(handlers, health))
-        .listen(cfg.http().port(), cfg.http().host())
+    Router router = router(playlists, api, proxy, new ViewerAuth(tokens), health);
+    return feed.start(vertx)
+        .compose(x -> vertx.createHttpServer().requestHandler(router).listen(cfg.http().port(), cfg.http().host()))
         .onSuccess(s -> server = s);
   }
 
-  private Router router(PlaylistHandlers handlers, Health health) {
+  private Router router(PlaylistHandlers playlists, ApiHandlers api, SegmentProxy proxy, ViewerAuth viewer,
+      Health health) {
     Router router = Router.router(vertx);
-    router.get("/playlist.m3u8").handler(handlers::live);
-    router.get("/replay.m3u8").handler(handlers::replay);
     router.get("/health").handler(health::handle);
     router.get("/metrics").handler(metrics::handle);
+    if (cfg.adminTokenSha256() != null) {
+      router.post("/api/v1/viewer-tokens").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES))
+          .handler(new BearerTokenAuth(cfg.adminTokenSha256(), "admin")).handler(api::mintViewerToken);
+    }
+    router.get("/playlist.m3u8").handler(viewer).handler(playlists::live);
+    router.get("/replay.m3u8").handler(viewer).handler(playlists::replay);
+    router.get("/api/v1/cameras").handler(viewer).handler(api::cameras);
+    router.get("/api/v1/cameras/:id/recordings").handler(viewer).handler(api::recordings);
+    router.get("/api/v1/cameras/:id/timeline").handler(viewer).handler(api::timeline);
+    if (proxy != null) router.get("/segments/:camera/:start/*").handler(viewer).handler(proxy::handle);
     router.get("/webjars/*").handler(StaticHandler.create(WEBJARS));
     router.get("/*").handler(StaticHandler.create("webroot"));
     Routes.installErrorHandling(router);
@@ -63,9 +112,10 @@ public final class PlaylistHttpVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
-    return closed.eventually(() -> pool.close()).eventually(() -> {
-      signer.close();
-      return Future.succeededFuture();
+    return closed.eventually(() -> feed.stop()).eventually(() -> pool.close()).eventually(() -> {
+      if (signer != null) signer.close();
+      if (internalSigner != null) internalSigner.close();
+      return storeClient == null ? Future.succeededFuture() : storeClient.close();
     });
   }
 }

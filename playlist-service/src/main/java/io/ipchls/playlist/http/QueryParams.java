@@ -3,6 +3,7 @@ package io.ipchls.playlist.http;
 import io.ipchls.kit.http.ApiException;
 import io.ipchls.protocol.CameraIds;
 import io.vertx.core.MultiMap;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -23,13 +24,45 @@ final class QueryParams {
   private QueryParams() {}
 
   static String cameraId(MultiMap params) {
-    String id = params.get("camera_id");
-    if (id == null || id.isEmpty()) throw ApiException.badRequest("invalid_camera_id", "camera_id is required");
+    return cameraId(params.get("camera_id"), "camera_id");
+  }
+
+  /** A camera id from the named parameter (query or path). */
+  static String cameraId(String id, String name) {
+    if (id == null || id.isEmpty()) throw ApiException.badRequest("invalid_camera_id", name + " is required");
     if (!CameraIds.isValid(id)) {
       throw ApiException.badRequest("invalid_camera_id",
-          "camera_id must match " + CameraIds.PATTERN.pattern() + ", got: " + abbreviate(id));
+          name + " must match " + CameraIds.PATTERN.pattern() + ", got: " + abbreviate(id));
     }
     return id;
+  }
+
+  /** An optional integer parameter in [min, max]. */
+  static int integer(MultiMap params, String name, int def, int min, int max) {
+    String v = params.get(name);
+    if (v == null || v.isEmpty()) return def;
+    try {
+      int n = Integer.parseInt(v);
+      if (n >= min && n <= max) return n;
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw ApiException.badRequest("invalid_" + name, name + " must be an integer in [" + min + ", " + max + "], got: "
+        + abbreviate(v));
+  }
+
+  /** A half-open time range [start, end). */
+  record TimeRange(Instant start, Instant end) {}
+
+  /** [start, end) from the {@code start} and {@code end} parameters: end after start, at most {@code maxRange}. */
+  static TimeRange range(MultiMap params, Duration maxRange) {
+    Instant start = time(params, "start");
+    Instant end = time(params, "end");
+    if (!end.isAfter(start)) throw ApiException.badRequest("invalid_range", "end must be after start");
+    if (Duration.between(start, end).compareTo(maxRange) > 0) {
+      throw ApiException.badRequest("range_too_long", "a range may span at most " + maxRange.toHours() + " hours");
+    }
+    return new TimeRange(start, end);
   }
 
   /** {@code yyyy-MM-dd HH:mm:ss} (UTC) or ISO-8601 with an offset ({@code 2026-11-21T10:00:00Z}, {@code +08:00}). */
@@ -48,7 +81,7 @@ final class QueryParams {
     }
   }
 
-  private static String abbreviate(String s) {
+  static String abbreviate(String s) {
     return s.length() <= 80 ? s : s.substring(0, 80) + "...";
   }
 }

@@ -35,7 +35,7 @@ class HlsPlaylistTest {
 
   @Test
   void live_gapAndRestart_addDiscontinuityWithProgramDateTime() {
-    String text = HlsPlaylist.live(42)
+    String text = HlsPlaylist.live(42, 7)
         .segment("a.ts", T0, 3000)
         .segment("b.ts", T0.plusMillis(3000 + 900), 3000) // 0.9 s late: still continuous
         .segment("c.ts", T0.plusSeconds(60).plusMillis(7), 3000) // gap
@@ -46,6 +46,7 @@ class HlsPlaylistTest {
         #EXT-X-VERSION:3
         #EXT-X-TARGETDURATION:3
         #EXT-X-MEDIA-SEQUENCE:42
+        #EXT-X-DISCONTINUITY-SEQUENCE:7
         #EXT-X-PROGRAM-DATE-TIME:2026-11-21T10:00:00.000Z
         #EXTINF:3.000,
         a.ts
@@ -69,7 +70,8 @@ class HlsPlaylistTest {
         #EXT-X-VERSION:3
         #EXT-X-TARGETDURATION:4
         #EXT-X-MEDIA-SEQUENCE:0
-        """, HlsPlaylist.live(0).render());
+        #EXT-X-DISCONTINUITY-SEQUENCE:0
+        """, HlsPlaylist.live(0, 0).render());
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ipchls.infra.Await;
 import io.ipchls.kit.db.Database;
 import io.ipchls.playlist.TestStack;
 import io.ipchls.playlist.TestStack.Seg;
@@ -41,9 +42,13 @@ class PlaylistHttpTest {
   private static final DateTimeFormatter PDT =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSXXX").withZone(ZoneOffset.UTC);
   private static final TestStack env = new TestStack();
+  /** Generous: the event bus delivers in milliseconds, but the machine may be busy. */
+  private static final java.time.Duration SOON = java.time.Duration.ofSeconds(20);
   private static Pool pool;
   private static WebClient client;
   private static int port;
+  private static String token;
+  private static Vertx eventBus;
 
   @BeforeAll
   static void start(Vertx vertx) {
@@ -53,6 +58,8 @@ class PlaylistHttpTest {
     await(vertx.deployVerticle(verticle));
     port = verticle.port();
     client = WebClient.create(vertx);
+    token = TestStack.token(vertx, "*");
+    eventBus = vertx;
   }
 
   @Test
@@ -68,7 +75,8 @@ class PlaylistHttpTest {
     assertEquals("application/vnd.apple.mpegurl", r.getHeader("content-type"));
     assertEquals("no-cache", r.getHeader("cache-control"));
     String text = r.bodyAsString();
-    assertTrue(text.startsWith("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:3\n#EXT-X-MEDIA-SEQUENCE:4\n"), text);
+    assertTrue(text.startsWith("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:3\n#EXT-X-MEDIA-SEQUENCE:4\n"
+        + "#EXT-X-DISCONTINUITY-SEQUENCE:1\n"), text); // the gap after the two old segments slid out
     assertEquals(List.of("#EXT-X-PROGRAM-DATE-TIME:" + PDT.format(recent.get(2).start())), lines(text, "#EXT-X-PROGRAM-DATE-TIME"));
     assertEquals(keys(recent.subList(2, 8)), objectKeys(text));
     assertFalse(text.contains("#EXT-X-ENDLIST"), text);
@@ -76,7 +84,7 @@ class PlaylistHttpTest {
   }
 
   @Test
-  void live_newSegment_movesMediaSequenceForward() {
+  void live_announcedSegment_movesMediaSequenceForward() {
     String cam = TestStack.camera("live-seq");
     Instant start = Instant.now().minusSeconds(40);
     List<Seg> all = contiguous(cam, start, 3000, 3000, 3000, 3000, 3000, 3000, 3000, 3000);
@@ -84,18 +92,91 @@ class PlaylistHttpTest {
     assertTrue(get("/playlist.m3u8?camera_id=" + cam).bodyAsString().contains("#EXT-X-MEDIA-SEQUENCE:1\n"));
 
     TestStack.insert(pool, all.subList(7, 8));
-    String text = get("/playlist.m3u8?camera_id=" + cam).bodyAsString();
+    TestStack.announce(eventBus, all.subList(7, 8));
+    String text = Await.until("the announced segment is live", SOON, () -> get("/playlist.m3u8?camera_id=" + cam)
+        .bodyAsString(), t -> t.contains(all.get(7).key()));
     assertTrue(text.contains("#EXT-X-MEDIA-SEQUENCE:2\n"), text);
     assertEquals(keys(all.subList(2, 8)), objectKeys(text));
   }
 
   @Test
-  void live_noRecentSegments_isEmptyLivePlaylist() {
+  void live_rowWithoutEvent_staysOutUntilIngestAnnouncesIt() {
+    String cam = TestStack.camera("live-event");
+    List<Seg> all = contiguous(cam, Instant.now().minusSeconds(20), 3000, 3000, 3000);
+    TestStack.insert(pool, all.subList(0, 2));
+    assertEquals(keys(all.subList(0, 2)), objectKeys(get("/playlist.m3u8?camera_id=" + cam).bodyAsString()));
+
+    TestStack.insert(pool, all.subList(2, 3)); // committed, but not announced: requests do not query the index
+    assertEquals(keys(all.subList(0, 2)), objectKeys(get("/playlist.m3u8?camera_id=" + cam).bodyAsString()));
+
+    TestStack.announce(eventBus, all.subList(2, 3));
+    Await.until("the announced segment is live", SOON, () -> objectKeys(get("/playlist.m3u8?camera_id=" + cam)
+        .bodyAsString()), keys(all)::equals);
+  }
+
+  @Test
+  void live_announcedSegmentsCarryTheirOwnData_noRowNeeded() {
+    String cam = TestStack.camera("live-nodb");
+    List<Seg> all = contiguous(cam, Instant.now().minusSeconds(20), 3000, 3000, 3000);
+    TestStack.insert(pool, all.subList(0, 1));
+    get("/playlist.m3u8?camera_id=" + cam);
+    TestStack.announce(eventBus, all.subList(1, 3)); // the event alone moves the window
+    Await.until("the announced segments are live", SOON, () -> objectKeys(get("/playlist.m3u8?camera_id=" + cam)
+        .bodyAsString()), keys(all)::equals);
+  }
+
+  @Test
+  void live_gapSlidingOutOfTheWindow_countsInDiscontinuitySequence() {
+    String cam = TestStack.camera("live-disc");
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    List<Seg> before = contiguous(cam, now.minusSeconds(60), 3000, 3000);
+    List<Seg> after = contiguous(cam, now.minusSeconds(30), 3000, 3000, 3000, 3000, 3000, 3000);
+    TestStack.insert(pool, before);
+    TestStack.insert(pool, after.subList(0, 4));
+    String first = get("/playlist.m3u8?camera_id=" + cam).bodyAsString();
+    assertTrue(first.contains("#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-DISCONTINUITY-SEQUENCE:0\n"), first);
+    assertEquals(1, first.lines().filter("#EXT-X-DISCONTINUITY"::equals).count(), first);
+
+    TestStack.insert(pool, after.subList(4, 6));
+    TestStack.announce(eventBus, after.subList(4, 6));
+    String slid = Await.until("the window slid past the gap", SOON, () -> get("/playlist.m3u8?camera_id=" + cam)
+        .bodyAsString(), t -> t.contains(after.get(5).key()));
+    assertTrue(slid.contains("#EXT-X-MEDIA-SEQUENCE:2\n#EXT-X-DISCONTINUITY-SEQUENCE:1\n"), slid);
+    assertFalse(slid.contains("#EXT-X-DISCONTINUITY\n"), slid);
+    assertEquals(keys(after), objectKeys(slid));
+  }
+
+  @Test
+  void live_noRecentSegments_isEmptyLivePlaylistWhoseSequenceFollowsTheOldOnes() {
     String cam = TestStack.camera("live-idle");
     TestStack.insert(pool, contiguous(cam, Instant.now().minusSeconds(3600), 3000, 3000));
     HttpResponse<Buffer> r = get("/playlist.m3u8?camera_id=" + cam);
     assertEquals(200, r.statusCode());
-    assertEquals("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:4\n#EXT-X-MEDIA-SEQUENCE:0\n", r.bodyAsString());
+    assertEquals("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:4\n#EXT-X-MEDIA-SEQUENCE:2\n"
+        + "#EXT-X-DISCONTINUITY-SEQUENCE:0\n", r.bodyAsString());
+  }
+
+  @Test
+  void live_registeredCameraWithoutSegments_isEmptyLivePlaylist() {
+    String cam = TestStack.camera("live-new");
+    TestStack.register(pool, cam);
+    HttpResponse<Buffer> r = get("/playlist.m3u8?camera_id=" + cam);
+    assertEquals(200, r.statusCode());
+    assertTrue(r.bodyAsString().contains("#EXT-X-MEDIA-SEQUENCE:0\n"), r.bodyAsString());
+  }
+
+  @Test
+  void live_unknownCamera_is404Json() {
+    HttpResponse<Buffer> r = get("/playlist.m3u8?camera_id=" + TestStack.camera("nobody"));
+    assertEquals(404, r.statusCode());
+    assertEquals("unknown_camera", r.bodyAsJsonObject().getString("error"));
+  }
+
+  @Test
+  void replay_unknownCamera_is404Json() {
+    HttpResponse<Buffer> r = get(replay(TestStack.camera("nobody"), "2025-03-02%2010:00:00", "2025-03-02%2011:00:00"));
+    assertEquals(404, r.statusCode());
+    assertEquals("unknown_camera", r.bodyAsJsonObject().getString("error"));
   }
 
   @Test
@@ -218,7 +299,7 @@ class PlaylistHttpTest {
     get("/playlist.m3u8?camera_id=" + TestStack.camera("metrics"));
     get("/replay.m3u8?camera_id=bad/id");
     String text = get("/metrics").bodyAsString();
-    assertTrue(text.contains("playlist_requests_total{kind=\"live\",status=\"200\"}"), text);
+    assertTrue(text.contains("playlist_requests_total{kind=\"live\",status=\"404\"}"), text);
     assertTrue(text.contains("playlist_requests_total{kind=\"replay\",status=\"400\"}"), text);
     assertTrue(text.contains("playlist_request_duration_seconds_count{kind=\"live\"}"), text);
   }
@@ -236,7 +317,7 @@ class PlaylistHttpTest {
   }
 
   private static HttpResponse<Buffer> get(String uri) {
-    return await(client.get(port, "127.0.0.1", uri).send());
+    return await(client.get(port, "127.0.0.1", uri).bearerTokenAuthentication(token).send());
   }
 
   private static List<String> lines(String text, String tag) {

@@ -24,6 +24,7 @@ class PlaylistRequestValidationTest {
   private static final String OK_END = "2025-03-01%2011:00:00";
   private static WebClient client;
   private static int port;
+  private static String token;
 
   @BeforeAll
   static void start(Vertx vertx) {
@@ -32,6 +33,7 @@ class PlaylistRequestValidationTest {
     await(vertx.deployVerticle(verticle));
     port = verticle.port();
     client = WebClient.create(vertx);
+    token = TestStack.token(vertx, "*");
   }
 
   @Test
@@ -105,7 +107,7 @@ class PlaylistRequestValidationTest {
   }
 
   private static void expect(int status, String error, String uri) {
-    HttpResponse<?> r = await(client.get(port, "127.0.0.1", uri).send());
+    HttpResponse<?> r = await(client.get(port, "127.0.0.1", uri).bearerTokenAuthentication(token).send());
     assertEquals(status, r.statusCode(), r.bodyAsString());
     assertEquals("application/json", r.getHeader("content-type"));
     JsonObject body = r.bodyAsJsonObject();

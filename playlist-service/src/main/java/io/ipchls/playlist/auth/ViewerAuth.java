@@ -1,0 +1,61 @@
+package io.ipchls.playlist.auth;
+
+import io.ipchls.kit.http.ApiException;
+import io.ipchls.kit.http.BearerTokenAuth;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Puts the request's {@link ViewerScope} into the routing context: from {@code Authorization: Bearer <jwt>} or, for
+ * players that cannot set headers (a video element, hls.js without hooks), a {@code token} query parameter. In open
+ * mode every request sees every camera.
+ */
+public final class ViewerAuth implements Handler<RoutingContext> {
+  static final String SCOPE = "ipchls.viewerScope";
+  static final String TOKEN = "ipchls.viewerToken";
+
+  private final ViewerTokens tokens;
+
+  /** @param tokens null for open mode */
+  public ViewerAuth(ViewerTokens tokens) {
+    this.tokens = tokens;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    if (tokens == null) {
+      ctx.put(SCOPE, ViewerScope.OPEN);
+      ctx.next();
+      return;
+    }
+    String header = BearerTokenAuth.bearerToken(ctx);
+    String token = header != null ? header : ctx.queryParams().get("token");
+    if (token == null || token.isBlank()) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer");
+      ctx.fail(ApiException.unauthorized("a viewer token is required (Authorization: Bearer, or ?token=)"));
+      return;
+    }
+    tokens.verify(token).onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.response().putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+        ctx.fail(ar.cause());
+        return;
+      }
+      ctx.put(SCOPE, ar.result());
+      ctx.put(TOKEN, token);
+      ctx.next();
+    });
+  }
+
+  /** The verified viewer token of the request, or null in open mode. */
+  public static String token(RoutingContext ctx) {
+    return ctx.get(TOKEN);
+  }
+
+  /** The scope {@link ViewerAuth} put into the context. */
+  public static ViewerScope scope(RoutingContext ctx) {
+    ViewerScope scope = ctx.get(SCOPE);
+    if (scope == null) throw new IllegalStateException("ViewerAuth did not run for " + ctx.request().path());
+    return scope;
+  }
+}

@@ -1,0 +1,100 @@
+package io.ipchls.playlist.events;
+
+import io.ipchls.playlist.db.Segment;
+import io.ipchls.playlist.live.LiveWindows;
+import io.ipchls.protocol.CameraIds;
+import io.ipchls.protocol.ClusterNames;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows ingest's "segments indexed" announcements (published to every playlist instance in the cluster) and moves
+ * the live windows forward. Body: {@code {cameras: [id...], segments: [{cameraId, start, durationMs, key}...]}};
+ * a camera listed without its segments makes its window catch up from the index. Malformed parts are counted and
+ * skipped.
+ */
+public final class SegmentsIndexedFeed {
+  private static final Logger LOG = LoggerFactory.getLogger(SegmentsIndexedFeed.class);
+
+  private final LiveWindows windows;
+  private final AtomicLong malformed = new AtomicLong();
+  private MessageConsumer<Object> consumer;
+
+  public SegmentsIndexedFeed(LiveWindows windows) {
+    this.windows = windows;
+  }
+
+  public Future<Void> start(Vertx vertx) {
+    consumer = vertx.eventBus().consumer(ClusterNames.SEGMENTS_INDEXED, this::onIndexed);
+    return consumer.completion();
+  }
+
+  public Future<Void> stop() {
+    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+  }
+
+  /** Messages (or parts of messages) that were not understood. */
+  public long malformed() {
+    return malformed.get();
+  }
+
+  void onIndexed(Message<Object> message) {
+    if (!(message.body() instanceof JsonObject body) || !(body.getValue("cameras") instanceof JsonArray cameras)) {
+      malformed.incrementAndGet();
+      LOG.warn("ignoring malformed {} message", ClusterNames.SEGMENTS_INDEXED);
+      return;
+    }
+    Map<String, List<Segment>> byCamera = new HashMap<>();
+    if (body.getValue("segments") instanceof JsonArray segments) {
+      for (Object o : segments) {
+        Segment s = o instanceof JsonObject j ? parse(j) : null;
+        if (s == null) {
+          malformed.incrementAndGet();
+          continue;
+        }
+        byCamera.computeIfAbsent(s.cameraId(), k -> new ArrayList<>()).add(s);
+      }
+    }
+    for (Object id : cameras) {
+      if (!(id instanceof String camera) || !CameraIds.isValid(camera)) {
+        malformed.incrementAndGet();
+        continue;
+      }
+      List<Segment> list = byCamera.get(camera);
+      if (list != null) {
+        list.sort((a, b) -> a.isAfter(b) ? 1 : b.isAfter(a) ? -1 : 0);
+        windows.indexed(camera, list);
+      } else {
+        windows.indexed(camera).onFailure(e -> LOG.warn("live window of {} did not catch up: {}", camera, e.toString()));
+      }
+    }
+  }
+
+  private static Segment parse(JsonObject j) {
+    try {
+      String camera = j.getString("cameraId");
+      String key = j.getString("key");
+      Long start = j.getLong("start");
+      Integer duration = j.getInteger("durationMs");
+      if (camera == null || !CameraIds.isValid(camera) || key == null || key.isEmpty() || start == null
+          || duration == null || duration <= 0) {
+        return null;
+      }
+      return new Segment(camera, Instant.ofEpochMilli(start), duration, key);
+    } catch (ClassCastException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,218 @@
+package io.ipchls.playlist.http;
+
+import io.ipchls.kit.http.ApiException;
+import io.ipchls.playlist.PlaylistConfig;
+import io.ipchls.playlist.auth.ViewerAuth;
+import io.ipchls.playlist.auth.ViewerScope;
+import io.ipchls.playlist.auth.ViewerTokens;
+import io.ipchls.playlist.db.SegmentRepository;
+import io.ipchls.playlist.db.SegmentRepository.CameraRow;
+import io.ipchls.playlist.db.SegmentRepository.Span;
+import io.ipchls.playlist.hls.HlsPlaylist;
+import io.vertx.core.Future;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The JSON APIs apps build on: the camera list with online state, a camera's recordings (the 180 s rule, paged, like
+ * Aliyun's DescribeRecordFiles), its timeline of recorded spans and gaps, and minting viewer tokens (admin). Times are
+ * UTC epoch milliseconds, as everywhere in ipc-hls's JSON.
+ */
+final class ApiHandlers {
+  static final int MAX_PAGE_SIZE = 1000;
+
+  private final PlaylistConfig cfg;
+  private final SegmentRepository segments;
+  private final ViewerTokens tokens;
+  private final Clock clock;
+
+  /** @param tokens null when viewer tokens are off (open mode) */
+  ApiHandlers(PlaylistConfig cfg, SegmentRepository segments, ViewerTokens tokens, Clock clock) {
+    this.cfg = cfg;
+    this.segments = segments;
+    this.tokens = tokens;
+    this.clock = clock;
+  }
+
+  /** {@code GET /api/v1/cameras?limit=&after=}: the cameras the viewer may see, in id order. */
+  void cameras(RoutingContext ctx) {
+    respond(ctx, () -> {
+      var params = ctx.queryParams();
+      int limit = QueryParams.integer(params, "limit", 100, 1, MAX_PAGE_SIZE);
+      String after = params.get("after") == null ? "" : QueryParams.cameraId(params.get("after"), "after");
+      ViewerScope scope = ViewerAuth.scope(ctx);
+      List<String> only = scope.all() ? null : List.copyOf(scope.cameras());
+      Instant onlineSince = clock.instant().minusSeconds(cfg.liveLookbackSeconds());
+      return segments.cameras(only, after, limit).map(rows -> {
+        JsonArray list = new JsonArray();
+        for (CameraRow r : rows) {
+          Instant lastEnd = r.lastSegmentEnd();
+          list.add(new JsonObject().put("id", r.id()).put("enabled", r.enabled())
+              .put("online", lastEnd != null && lastEnd.isAfter(onlineSince))
+              .put("lastSegmentStart", millis(r.lastSegmentStart())).put("lastSegmentEnd", millis(lastEnd))
+              .put("liveUrl", "/playlist.m3u8?camera_id=" + r.id()));
+        }
+        String next = rows.size() == limit ? rows.get(rows.size() - 1).id() : null;
+        return new JsonObject().put("cameras", list).put("next", next);
+      });
+    });
+  }
+
+  /**
+   * {@code GET /api/v1/cameras/:id/recordings?start=&end=&page=&pageSize=}: recordings overlapping the range, each a
+   * run of segments whose gaps are at most the recording gap (180 s), with a replay playlist URL.
+   */
+  void recordings(RoutingContext ctx) {
+    respond(ctx, () -> {
+      String camera = cameraParam(ctx);
+      QueryParams.TimeRange range = QueryParams.range(ctx.queryParams(), maxRange());
+      int page = QueryParams.integer(ctx.queryParams(), "page", 1, 1, 1_000_000);
+      int pageSize = QueryParams.integer(ctx.queryParams(), "pageSize", 20, 1, MAX_PAGE_SIZE);
+      return known(camera)
+          .compose(x -> segments.spans(camera, range.start(), range.end(), cfg.recordingGapSeconds() * 1000L))
+          .map(spans -> {
+            JsonArray list = new JsonArray();
+            int from = (int) Math.min(spans.size(), (long) (page - 1) * pageSize);
+            for (Span s : spans.subList(from, Math.min(spans.size(), from + pageSize))) {
+              list.add(new JsonObject().put("start", s.start().toEpochMilli()).put("end", s.end().toEpochMilli())
+                  .put("durationMs", Duration.between(s.start(), s.end()).toMillis())
+                  .put("segments", s.segments()).put("bytes", s.bytes())
+                  .put("playlistUrl", replayUrl(camera, s.start(), s.end())));
+            }
+            return new JsonObject().put("cameraId", camera).put("total", spans.size()).put("page", page)
+                .put("pageSize", pageSize).put("recordings", list);
+          });
+    });
+  }
+
+  /**
+   * {@code GET /api/v1/cameras/:id/timeline?start=&end=}: recorded spans (segments that play on without a
+   * discontinuity) and the gaps between them, clipped to the range, ready for a timeline bar. The part of the range
+   * in the future is neither.
+   */
+  void timeline(RoutingContext ctx) {
+    respond(ctx, () -> {
+      String camera = cameraParam(ctx);
+      QueryParams.TimeRange range = QueryParams.range(ctx.queryParams(), maxRange());
+      return known(camera)
+          .compose(x -> segments.spans(camera, range.start(), range.end(), HlsPlaylist.CONTINUITY_TOLERANCE_MS))
+          .map(spans -> timelineJson(camera, range, spans));
+    });
+  }
+
+  private JsonObject timelineJson(String camera, QueryParams.TimeRange range, List<Span> spans) {
+    Instant end = range.end().isAfter(clock.instant()) ? clock.instant() : range.end();
+    JsonArray recorded = new JsonArray();
+    JsonArray gaps = new JsonArray();
+    Instant cursor = range.start();
+    long recordedMs = 0;
+    for (Span s : spans) {
+      Instant a = s.start().isBefore(range.start()) ? range.start() : s.start();
+      Instant b = s.end().isAfter(range.end()) ? range.end() : s.end();
+      if (!b.isAfter(a)) continue;
+      if (a.isAfter(cursor)) gaps.add(interval(cursor, a));
+      recorded.add(interval(a, b));
+      recordedMs += Duration.between(a, b).toMillis();
+      if (b.isAfter(cursor)) cursor = b;
+    }
+    if (end.isAfter(cursor)) gaps.add(interval(cursor, end));
+    return new JsonObject().put("cameraId", camera).put("start", range.start().toEpochMilli())
+        .put("end", range.end().toEpochMilli()).put("recordedMs", recordedMs).put("spans", recorded).put("gaps", gaps);
+  }
+
+  /**
+   * {@code POST /api/v1/viewer-tokens} (admin): {@code {cameras: [...] | ["*"], ttlSeconds?, subject?}} →
+   * 201 {@code {token, expiresAt, cameras}}.
+   */
+  void mintViewerToken(RoutingContext ctx) {
+    respond(ctx, () -> {
+      if (tokens == null) {
+        throw new ApiException(409, "viewer_auth_off", "viewer tokens are off: this service runs open (viewer.open)");
+      }
+      JsonObject body;
+      try {
+        body = ctx.body().asJsonObject();
+      } catch (DecodeException | ClassCastException e) {
+        throw ApiException.badRequest("invalid_json", "the body must be a JSON object");
+      }
+      if (body == null) throw ApiException.badRequest("invalid_json", "the body must be a JSON object");
+      List<String> cameras = new ArrayList<>();
+      if (!(body.getValue("cameras") instanceof JsonArray array)) {
+        throw ApiException.badRequest("invalid_cameras", "cameras must be an array of camera ids or [\"*\"]");
+      }
+      for (Object o : array) {
+        if (!(o instanceof String s)) throw ApiException.badRequest("invalid_cameras", "cameras must hold strings");
+        cameras.add(s);
+      }
+      Object ttl = body.getValue("ttlSeconds", cfg.viewer().defaultTokenSeconds());
+      if (!(ttl instanceof Integer seconds) || seconds < 60 || seconds > cfg.viewer().maxTokenSeconds()) {
+        throw ApiException.badRequest("invalid_ttl",
+            "ttlSeconds must be an integer in [60, " + cfg.viewer().maxTokenSeconds() + "]");
+      }
+      Object subject = body.getValue("subject", "viewer");
+      if (!(subject instanceof String sub) || sub.isBlank() || sub.length() > 200) {
+        throw ApiException.badRequest("invalid_subject", "subject must be a string of 1 to 200 characters");
+      }
+      ViewerTokens.Minted minted = tokens.mint(sub, cameras, seconds);
+      ctx.response().setStatusCode(201);
+      return Future.succeededFuture(new JsonObject().put("token", minted.token())
+          .put("expiresAt", minted.expiresAt().toEpochMilli()).put("cameras", new JsonArray(List.copyOf(minted.cameras()))));
+    });
+  }
+
+  private String cameraParam(RoutingContext ctx) {
+    String camera = QueryParams.cameraId(ctx.pathParam("id"), "camera id");
+    ViewerAuth.scope(ctx).require(camera);
+    return camera;
+  }
+
+  private Future<Void> known(String camera) {
+    return segments.cameraKnown(camera).compose(known -> known
+        ? Future.succeededFuture()
+        : Future.failedFuture(new ApiException(404, "unknown_camera", "unknown camera: " + camera)));
+  }
+
+  private Duration maxRange() {
+    return Duration.ofHours(cfg.maxReplayHours());
+  }
+
+  private static String replayUrl(String camera, Instant start, Instant end) {
+    return "/replay.m3u8?camera_id=" + camera + "&start=" + URLEncoder.encode(start.toString(), StandardCharsets.UTF_8)
+        + "&end=" + URLEncoder.encode(end.toString(), StandardCharsets.UTF_8);
+  }
+
+  private static JsonObject interval(Instant a, Instant b) {
+    return new JsonObject().put("start", a.toEpochMilli()).put("end", b.toEpochMilli());
+  }
+
+  private static Long millis(Instant t) {
+    return t == null ? null : t.toEpochMilli();
+  }
+
+  /** Runs a handler body; exceptions and failed futures become the JSON error answer. */
+  private static void respond(RoutingContext ctx, Supplier<Future<JsonObject>> work) {
+    Future<JsonObject> result;
+    try {
+      result = work.get();
+    } catch (RuntimeException e) {
+      result = Future.failedFuture(e);
+    }
+    result.onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+      } else {
+        ctx.response().putHeader("content-type", "application/json").end(ar.result().encode());
+      }
+    });
+  }
+}
