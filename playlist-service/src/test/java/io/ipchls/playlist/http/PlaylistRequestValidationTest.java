@@ -102,6 +102,33 @@ class PlaylistRequestValidationTest {
   }
 
   @Test
+  void live_sqlInjectionInCameraId_is400() {
+    expect(400, "invalid_camera_id", "/playlist.m3u8?camera_id=cam%27%20OR%20%271%27=%271");
+  }
+
+  @Test
+  void replay_sqlInjectionInCameraId_is400() {
+    expect(400, "invalid_camera_id", "/replay.m3u8?camera_id=cam%27;DROP%20TABLE%20ingest.segments;--&start="
+        + OK_START + "&end=" + OK_END);
+  }
+
+  @Test
+  void replay_sqlInjectionInStart_is400() {
+    expect(400, "invalid_time", "/replay.m3u8?camera_id=cam&start=2025-03-01%2010:00:00%27%20OR%201=1--&end=" + OK_END);
+  }
+
+  @Test
+  void replay_headerInjectionInEnd_is400() {
+    expect(400, "invalid_time", "/replay.m3u8?camera_id=cam&start=" + OK_START
+        + "&end=2025-03-01%2011:00:00%0D%0ASet-Cookie:%20x=y");
+  }
+
+  @Test
+  void live_overlongCameraId_is400() {
+    expect(400, "invalid_camera_id", "/playlist.m3u8?camera_id=" + "a".repeat(300));
+  }
+
+  @Test
   void unknownPath_is404Json() {
     expect(404, "not_found", "/nothing-here.m3u8");
   }
