@@ -8,7 +8,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** credential-service's admin API, as an operator's tool would call it. */
+/**
+ * The services' admin APIs (credential-service's cameras, playlist-service's viewer tokens), as an operator's tool
+ * would call them.
+ */
 final class AdminClient {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final URI base;
@@ -27,6 +30,13 @@ final class AdminClient {
       throw new IOException("credential-service answered " + r.statusCode() + ": " + r.body());
     }
     return new JsonObject(r.body()).getString("secret");
+  }
+
+  /** POSTs a JSON body; the JSON answer, or an IOException naming the status and the service's message. */
+  JsonObject post(String path, JsonObject body) throws IOException, InterruptedException {
+    HttpResponse<String> r = send("POST", path, body);
+    if (r.statusCode() / 100 != 2) throw new IOException(base + " answered " + r.statusCode() + ": " + r.body());
+    return new JsonObject(r.body());
   }
 
   private HttpResponse<String> send(String method, String path, JsonObject body)

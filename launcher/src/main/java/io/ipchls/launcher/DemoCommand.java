@@ -18,6 +18,9 @@ final class DemoCommand implements Callable<Integer> {
   private static final DateTimeFormatter SEED_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
+  /** Lifetime of the viewer token printed with the demo's URLs. */
+  static final int DEMO_TOKEN_SECONDS = 24 * 3600;
+
   @Option(names = "--config", description = "JSON config file (see README: Configuration)")
   Path config;
 
@@ -58,18 +61,20 @@ final class DemoCommand implements Callable<Integer> {
   private void printUrls(LocalSystem sys, long t0) {
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     String base = sys.playlistUrl().toString();
+    String token = sys.viewerToken(DEMO_TOKEN_SECONDS, "*");
     String replay = base + "/replay.m3u8?camera_id=" + cameraId
         + "&start=" + SEED_TIME.format(now.minus(1, ChronoUnit.HOURS)).replace(" ", "%20")
-        + "&end=" + SEED_TIME.format(now.plus(1, ChronoUnit.HOURS)).replace(" ", "%20");
+        + "&end=" + SEED_TIME.format(now.plus(1, ChronoUnit.HOURS)).replace(" ", "%20") + "&token=" + token;
     System.out.printf("""
 
         ipc-hls is running (started in %.1f s). Data: %s
-          web player     %s/?camera_id=%s
-          live playlist  %s/playlist.m3u8?camera_id=%s
+          web player     %s/?camera=%s&token=%s
+          live playlist  %s/playlist.m3u8?camera_id=%s&token=%s
           replay         %s
-          (the camera uploads a segment about every 3 s; replay covers the hour before and after start)
+          (the camera uploads a segment about every 3 s; replay covers the hour before and after start;
+           the viewer token in these URLs opens every camera for 24 h: ./ipc-hls viewer-token mints others)
         Ctrl-C stops everything; recordings are kept for the next start.
-        %n""", (System.nanoTime() - t0) / 1e9, sys.dataDir().toAbsolutePath(), base, cameraId, base, cameraId,
-        replay);
+        %n""", (System.nanoTime() - t0) / 1e9, sys.dataDir().toAbsolutePath(), base, cameraId, token, base, cameraId,
+        token, replay);
   }
 }

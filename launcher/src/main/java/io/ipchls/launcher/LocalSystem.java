@@ -15,6 +15,7 @@ import io.ipchls.ingest.IngestService;
 import io.ipchls.kit.cluster.Clustering;
 import io.ipchls.playlist.PlaylistConfig;
 import io.ipchls.playlist.PlaylistService;
+import io.ipchls.playlist.auth.ViewerTokens;
 import io.ipchls.protocol.ClusterNames;
 import io.ipchls.protocol.StorageKeyGrant;
 import io.vertx.core.Future;
@@ -26,6 +27,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -176,7 +178,8 @@ public final class LocalSystem implements AutoCloseable {
   private JsonObject playlistJson() {
     return new JsonObject()
         .put("http", new JsonObject().put("host", cfg.host()).put("port", playlistPort))
-        .put("db", db).put("s3", s3).put("open", true);
+        .put("db", db).put("s3", s3).put("adminToken", secrets.adminToken())
+        .put("viewer", new JsonObject().put("jwtSecret", secrets.viewerJwtSecret()));
   }
 
   public URI playlistUrl() {
@@ -201,6 +204,12 @@ public final class LocalSystem implements AutoCloseable {
 
   public String adminToken() {
     return secrets.adminToken();
+  }
+
+  /** A viewer token for the cameras ("*": all) valid for {@code seconds}, signed with this stack's key. */
+  public String viewerToken(int seconds, String... cameras) {
+    return new ViewerTokens(vertx, secrets.viewerJwtSecret(), Clock.systemUTC())
+        .mint("local", List.of(cameras), seconds).token();
   }
 
   public JsonObject s3() {

@@ -58,16 +58,18 @@ class EndToEndTest {
     String cam = "e2e-cam";
     String secret = new AdminClient(sys.credentialUrl(), sys.adminToken()).registerOrRotate(cam);
     Instant begin = Instant.now();
+    String token = sys.viewerToken(3600, cam);
     try (DemoCamera camera = new DemoCamera(cam, secret, sys.mqttHost(), sys.mqttPort(), 3, FPS).start()) {
       // live playlist grows as segments are indexed
-      String live = awaitPlaylist(sys.playlistUrl() + "/playlist.m3u8?camera_id=" + cam, 3, Duration.ofSeconds(90));
+      String live = awaitPlaylist(sys.playlistUrl() + "/playlist.m3u8?camera_id=" + cam + "&token=" + token, 3,
+          Duration.ofSeconds(90));
       assertTrue(live.startsWith("#EXTM3U"), live);
       assertTrue(!live.contains("#EXT-X-ENDLIST"), "live playlist must not end: " + live);
     }
     Instant end = Instant.now().plusSeconds(5);
 
     String replayUrl = sys.playlistUrl() + "/replay.m3u8?camera_id=" + cam
-        + "&start=" + enc(begin.minusSeconds(60).toString()) + "&end=" + enc(end.toString());
+        + "&start=" + enc(begin.minusSeconds(60).toString()) + "&end=" + enc(end.toString()) + "&token=" + token;
     HttpResponse<String> replay = HTTP.send(HttpRequest.newBuilder(URI.create(replayUrl)).build(),
         HttpResponse.BodyHandlers.ofString());
     assertEquals(200, replay.statusCode(), replay.body());

@@ -1,0 +1,48 @@
+package io.ipchls.launcher;
+
+import io.ipchls.kit.config.ConfigLoader;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./ipc-hls viewer-token --camera ID ...}: asks playlist-service's admin API for a viewer token. By default it
+ * talks to the local demo (its port from the launcher config, the admin token from {@code data/secrets.json}).
+ */
+@Command(name = "viewer-token", mixinStandardHelpOptions = true,
+    description = "Mint a viewer token (JWT) that lets players and apps watch the given cameras.")
+final class ViewerTokenCommand implements Callable<Integer> {
+  @Option(names = "--camera", required = true, description = "camera id the token opens; repeat, or * for all")
+  List<String> cameras;
+
+  @Option(names = "--ttl", defaultValue = "3600", description = "lifetime in seconds (default: ${DEFAULT-VALUE})")
+  int ttlSeconds;
+
+  @Option(names = "--subject", defaultValue = "viewer", description = "who the token is for (kept in the token)")
+  String subject;
+
+  @Option(names = "--url", description = "playlist-service base URL (default: the local demo's)")
+  URI url;
+
+  @Option(names = "--admin-token", description = "admin token (default: the local demo's, from data/secrets.json)")
+  String adminToken;
+
+  @Option(names = "--config", description = "launcher JSON config file, to find the local demo")
+  Path config;
+
+  @Override
+  public Integer call() throws Exception {
+    StackConfig cfg = StackConfig.from(ConfigLoader.load(StackConfig.defaults(), config, System.getenv()));
+    URI base = url != null ? url : URI.create("http://" + cfg.host() + ":" + cfg.playlistPort());
+    String token = adminToken != null ? adminToken : LocalSecrets.loadOrCreate(cfg.dataDir()).adminToken();
+    JsonObject minted = new AdminClient(base, token).post("/api/v1/viewer-tokens", new JsonObject()
+        .put("cameras", new JsonArray(cameras)).put("ttlSeconds", ttlSeconds).put("subject", subject));
+    System.out.println(minted.getString("token"));
+    return 0;
+  }
+}

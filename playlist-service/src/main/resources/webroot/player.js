@@ -1,0 +1,263 @@
+// ipc-hls web player: camera list, live view, replay by day and time range, a timeline of recorded spans where a
+// click seeks, and the camera's wall-clock time of the frame on screen (from EXT-X-PROGRAM-DATE-TIME).
+// Tests drive it through window.ipchls.
+(() => {
+  'use strict';
+  const $ = (id) => document.getElementById(id);
+  const video = $('video');
+  const DAY_MS = 24 * 3600 * 1000;
+  const params = new URLSearchParams(location.search);
+
+  let token = params.get('token') || sessionStorage.getItem('ipchls.token') || '';
+  if (params.get('token')) {
+    sessionStorage.setItem('ipchls.token', token);
+    params.delete('token');
+    history.replaceState(null, '', location.pathname + (params.toString() ? '?' + params : ''));
+  }
+
+  const state = { camera: null, mode: null, range: null, dayStart: null, fragments: [], hls: null };
+
+  function status(text) { $('status').textContent = text || ''; }
+
+  async function api(path) {
+    const response = await fetch(path, { headers: token ? { Authorization: 'Bearer ' + token } : {} });
+    const body = await response.json().catch(() => ({}));
+    if (response.status === 401) {
+      $('token-form').hidden = false;
+      throw new Error(body.message || 'a viewer token is required');
+    }
+    if (!response.ok) throw new Error(body.message || ('HTTP ' + response.status));
+    return body;
+  }
+
+  // Our own playlists get the token as a header; presigned segment URLs must not (their signature is the auth).
+  function sameOrigin(url) {
+    return url.startsWith('/') || url.startsWith(location.origin + '/');
+  }
+
+  // ---- playback --------------------------------------------------------------------------------------------
+  function play(src, startWallMs) {
+    if (state.hls) state.hls.destroy();
+    state.fragments = [];
+    if (!(window.Hls && Hls.isSupported())) {
+      if (video.canPlayType('application/vnd.apple.mpegurl')) { // Safari plays HLS natively
+        video.src = src + (token ? '&token=' + encodeURIComponent(token) : '');
+        return;
+      }
+      status('This browser cannot play HLS.');
+      return;
+    }
+    const hls = new Hls({
+      xhrSetup: (xhr, url) => { if (token && sameOrigin(url)) xhr.setRequestHeader('Authorization', 'Bearer ' + token); },
+    });
+    state.hls = hls;
+    hls.on(Hls.Events.LEVEL_LOADED, (event, data) => {
+      state.fragments = data.details.fragments;
+      if (startWallMs != null) {
+        const position = positionOf(startWallMs);
+        startWallMs = null;
+        if (position != null) video.currentTime = position;
+      }
+    });
+    hls.on(Hls.Events.ERROR, (event, data) => {
+      if (!data.fatal) return;
+      if (data.type === Hls.ErrorTypes.MEDIA_ERROR) {
+        hls.recoverMediaError();
+      } else {
+        status('playback error: ' + data.details + (data.response ? ' (HTTP ' + data.response.code + ')' : ''));
+      }
+    });
+    hls.loadSource(src);
+    hls.attachMedia(video);
+    video.play().catch(() => {}); // autoplay of muted video is allowed; a refusal only means "press play"
+  }
+
+  // The camera's wall-clock time at a media position: the fragment's program date-time plus the offset into it.
+  function wallClockAt(t) {
+    for (const f of state.fragments) {
+      if (t >= f.start && t < f.start + f.duration && f.programDateTime) {
+        return f.programDateTime + (t - f.start) * 1000;
+      }
+    }
+    return null;
+  }
+
+  // The media position of a wall-clock time; inside a gap, the start of the next recorded fragment.
+  function positionOf(wallMs) {
+    for (const f of state.fragments) {
+      if (!f.programDateTime) continue;
+      if (f.programDateTime + f.duration * 1000 > wallMs) {
+        return wallMs <= f.programDateTime ? f.start : f.start + (wallMs - f.programDateTime) / 1000;
+      }
+    }
+    return null;
+  }
+
+  function live() {
+    if (!state.camera) return;
+    state.mode = 'live';
+    state.range = null;
+    $('mode').textContent = 'Live: ' + state.camera;
+    setDay(new Date());
+    play('/playlist.m3u8?camera_id=' + encodeURIComponent(state.camera));
+  }
+
+  function replay(startMs, endMs, seekToMs) {
+    if (!state.camera) return;
+    state.mode = 'replay';
+    state.range = { start: startMs, end: endMs };
+    $('mode').textContent = 'Replay: ' + state.camera + ', ' + new Date(startMs).toLocaleString() + ' – '
+      + new Date(endMs).toLocaleString();
+    const src = '/replay.m3u8?camera_id=' + encodeURIComponent(state.camera) + '&start='
+      + encodeURIComponent(new Date(startMs).toISOString()) + '&end=' + encodeURIComponent(new Date(endMs).toISOString());
+    play(src, seekToMs);
+  }
+
+  // Seek to a wall-clock time: inside the loaded replay, move the playhead; otherwise replay from there.
+  function seekToWallClock(ms) {
+    if (state.mode === 'replay' && state.range && ms >= state.range.start && ms < state.range.end
+        && state.fragments.length) {
+      const position = positionOf(ms);
+      if (position != null) {
+        video.currentTime = position;
+        video.play().catch(() => {});
+        return;
+      }
+    }
+    const dayEnd = state.dayStart + DAY_MS;
+    replay(ms, Math.min(ms + 3600 * 1000, Math.max(dayEnd, ms + 60 * 1000)), ms);
+  }
+
+  // ---- timeline --------------------------------------------------------------------------------------------
+  function setDay(date) {
+    const d = new Date(date.getFullYear(), date.getMonth(), date.getDate());
+    state.dayStart = d.getTime();
+    const pad = (n) => String(n).padStart(2, '0');
+    $('day').value = d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate());
+    loadTimeline();
+  }
+
+  async function loadTimeline() {
+    if (!state.camera || state.dayStart == null) return;
+    const start = new Date(state.dayStart).toISOString();
+    const end = new Date(state.dayStart + DAY_MS).toISOString();
+    try {
+      const t = await api('/api/v1/cameras/' + encodeURIComponent(state.camera) + '/timeline?start='
+        + encodeURIComponent(start) + '&end=' + encodeURIComponent(end));
+      const box = $('spans');
+      box.replaceChildren();
+      for (const s of t.spans) {
+        const el = document.createElement('div');
+        el.className = 'span';
+        el.style.left = (100 * (s.start - state.dayStart) / DAY_MS) + '%';
+        el.style.width = (100 * (s.end - s.start) / DAY_MS) + '%';
+        el.title = new Date(s.start).toLocaleTimeString() + ' – ' + new Date(s.end).toLocaleTimeString();
+        box.appendChild(el);
+      }
+    } catch (e) {
+      status(e.message);
+    }
+  }
+
+  $('timeline').addEventListener('click', (event) => {
+    if (state.dayStart == null) return;
+    const rect = $('timeline').getBoundingClientRect();
+    seekToWallClock(state.dayStart + DAY_MS * (event.clientX - rect.left) / rect.width);
+  });
+
+  // ---- clock and cursor ------------------------------------------------------------------------------------
+  function wallClock() {
+    if (state.hls) return wallClockAt(video.currentTime);
+    const start = video.getStartDate ? video.getStartDate().getTime() : NaN; // native HLS
+    return isNaN(start) ? null : start + video.currentTime * 1000;
+  }
+
+  video.addEventListener('timeupdate', () => {
+    const t = wallClock();
+    $('clock').textContent = t == null ? '–' : new Date(t).toLocaleString();
+    const cursor = $('cursor');
+    if (t != null && state.dayStart != null && t >= state.dayStart && t < state.dayStart + DAY_MS) {
+      cursor.hidden = false;
+      cursor.style.left = (100 * (t - state.dayStart) / DAY_MS) + '%';
+    } else {
+      cursor.hidden = true;
+    }
+  });
+  setInterval(() => { if (state.mode === 'live') loadTimeline(); }, 30_000);
+
+  // ---- cameras and forms -----------------------------------------------------------------------------------
+  function select(id) {
+    state.camera = id;
+    for (const li of $('cameras').children) li.classList.toggle('selected', li.dataset.id === id);
+    $('live').disabled = false;
+    $('replay').disabled = false;
+  }
+
+  async function loadCameras() {
+    try {
+      const body = await api('/api/v1/cameras?limit=1000');
+      const list = $('cameras');
+      list.replaceChildren();
+      for (const c of body.cameras) {
+        const li = document.createElement('li');
+        li.dataset.id = c.id;
+        li.textContent = c.id;
+        const dot = document.createElement('span');
+        dot.className = 'dot' + (c.online ? ' online' : '');
+        dot.title = c.online ? 'recording now' : 'not recording';
+        li.appendChild(dot);
+        li.addEventListener('click', () => { select(c.id); live(); });
+        list.appendChild(li);
+      }
+      status(body.cameras.length ? '' : 'No cameras yet.');
+    } catch (e) {
+      status(e.message);
+    }
+  }
+
+  $('live').addEventListener('click', live);
+  $('replay-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const start = new Date($('day').value + 'T' + $('from').value).getTime();
+    let end = new Date($('day').value + 'T' + $('to').value).getTime();
+    if (!(end > start)) { status('"To" must be after "From".'); return; }
+    setDay(new Date(start));
+    replay(start, end);
+  });
+  $('day').addEventListener('change', () => {
+    if ($('day').value) setDay(new Date($('day').value + 'T00:00:00'));
+  });
+  $('token-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    token = $('token-input').value.trim();
+    sessionStorage.setItem('ipchls.token', token);
+    $('token-form').hidden = true;
+    status('');
+    loadCameras();
+  });
+
+  window.ipchls = {
+    video,
+    get hls() { return state.hls; },
+    get mode() { return state.mode; },
+    wallClock,
+    seekToWallClock,
+    replay,
+    live,
+  };
+
+  // Deep links: ?camera=ID[&start=ISO&end=ISO] starts playing right away.
+  loadCameras().then(() => {
+    const camera = params.get('camera') || params.get('camera_id');
+    if (!camera) return;
+    select(camera);
+    const start = Date.parse(params.get('start') || '');
+    const end = Date.parse(params.get('end') || '');
+    if (!isNaN(start) && !isNaN(end)) {
+      setDay(new Date(start));
+      replay(start, end);
+    } else {
+      live();
+    }
+  });
+})();
