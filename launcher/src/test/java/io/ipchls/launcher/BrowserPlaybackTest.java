@@ -116,6 +116,16 @@ class BrowserPlaybackTest {
     Await.until("seek into the gap lands after it", PLAYBACK, BrowserPlaybackTest::wallClock,
         t -> t >= gapEnd && t < after.getLong("end"));
     assertEquals("", js("return document.getElementById('status').textContent"), "no playback error shown");
+
+    // ffmpeg, an independent HLS client, plays the same replay over the gap; it decodes exactly the recorded time
+    Instant from = Instant.ofEpochMilli(before.getLong("start") - 1000);
+    Instant to = Instant.ofEpochMilli(after.getLong("end") + 1000);
+    String replayUrl = base + "/replay.m3u8?camera_id=" + cam + "&start=" + enc(from.toString()) + "&end="
+        + enc(to.toString()) + "&token=" + token;
+    EndToEndTest.Ffprobe.checkPlaylistPlays(replayUrl);
+    long recordedMs = (before.getLong("end") - before.getLong("start")) + (after.getLong("end") - after.getLong("start"));
+    long decodedMs = EndToEndTest.Ffprobe.decodedMillis(replayUrl, FPS);
+    assertEquals(recordedMs, decodedMs, 2 * 1000.0 / FPS, "decoded vs recorded duration of the replay over the gap");
   }
 
   private static double currentTime() {

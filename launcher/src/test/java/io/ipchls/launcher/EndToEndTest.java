@@ -206,6 +206,29 @@ class EndToEndTest {
       run("ffmpeg", "-v", "error", "-xerror", "-i", url, "-f", "null", "-");
     }
 
+    /**
+     * The media time ffmpeg decodes from a playlist, following it from start to end: the sum of the steps between
+     * decoded frames' timestamps, where a step over a discontinuity (backwards, or over 1 s) counts as one frame.
+     */
+    static long decodedMillis(String url, int fps) throws Exception {
+      String out = run("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
+          "frame=best_effort_timestamp_time", "-of", "csv=p=0", url);
+      double frame = 1.0 / fps;
+      double total = 0;
+      double previous = Double.NaN;
+      for (String line : out.trim().split("\n")) {
+        String v = line.trim().replace(",", "");
+        if (v.isEmpty() || v.equals("N/A")) continue;
+        double t = Double.parseDouble(v);
+        if (!Double.isNaN(previous)) {
+          double step = t - previous;
+          total += step > 0 && step < 1.0 ? step : frame;
+        }
+        previous = t;
+      }
+      return Math.round((total + frame) * 1000);
+    }
+
     private static String run(String... cmd) throws Exception {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
