@@ -1,0 +1,174 @@
+package io.ipchls.bench.playlist;
+
+import io.ipchls.bench.Latencies;
+import io.ipchls.protocol.ClusterNames;
+import io.ipchls.protocol.ObjectKeys;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Live playlists under load: N cameras recording (ingest's events move their windows every 3 s), viewers polling
+ * random cameras' live playlists at a fixed rate. Latency is measured from each request's scheduled send time (open
+ * loop, so a stall is not hidden by the generator waiting). The comparison in the same run is a static file from the
+ * same server: the cost of HTTP itself on this machine. Then the most requests/s both can take.
+ */
+@Command(name = "LivePlaylistLoad", mixinStandardHelpOptions = true)
+public final class LivePlaylistLoad implements Runnable {
+  @Option(names = "--cameras", defaultValue = "1000") int cameras;
+  @Option(names = "--rate", defaultValue = "2000", description = "requests per second") int rate;
+  @Option(names = "--seconds", defaultValue = "20") int seconds;
+  @Option(names = "--connections", defaultValue = "32") int connections;
+
+  private Vertx vertx;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new LivePlaylistLoad()).execute(args));
+  }
+
+  @Override
+  public void run() {
+    try (PlaylistBenchStack stack = new PlaylistBenchStack()) {
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < cameras; i++) ids.add(String.format("cam-%05d", i));
+      stack.register(ids);
+      Instant t0 = Instant.now().minusSeconds(30).truncatedTo(ChronoUnit.MILLIS);
+      List<PlaylistBenchStack.Row> rows = new ArrayList<>();
+      for (String id : ids) {
+        for (int s = 0; s < 10; s++) {
+          Instant start = t0.plusMillis(3000L * s);
+          rows.add(new PlaylistBenchStack.Row(id, start, 3000, ObjectKeys.segmentKey(id, start, s), 500_000));
+        }
+      }
+      stack.insert(rows);
+      int port = stack.startPlaylist();
+      String auth = "Bearer " + stack.token();
+      vertx = stack.vertx;
+      HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
+          new PoolOptions().setHttp1MaxSize(connections));
+      long feed = vertx.setPeriodic(3000, t -> announceNextSegments(vertx, ids));
+
+      for (String id : ids) PlaylistBenchStack.await(get(client, port, "/playlist.m3u8?camera_id=" + id, auth));
+      System.out.printf("%d cameras, %d live windows loaded; warming up...%n", cameras, ids.size());
+      fixedRate(client, port, auth, ids, true, rate, 5);
+
+      Result live = fixedRate(client, port, auth, ids, true, rate, seconds);
+      Result stat = fixedRate(client, port, auth, ids, false, rate, seconds);
+      double liveMax = saturate(client, port, auth, ids, true, 10);
+      double staticMax = saturate(client, port, auth, ids, false, 10);
+      vertx.cancelTimer(feed);
+
+      System.out.printf("%nlive playlist, %d cameras, %d req/s offered for %d s (generator in the same JVM):%n",
+          cameras, rate, seconds);
+      System.out.printf("  live playlist  %.0f req/s done, errors %d, %s%n", live.rps, live.errors,
+          live.latencies.summary());
+      System.out.printf("  static file    %.0f req/s done, errors %d, %s%n", stat.rps, stat.errors,
+          stat.latencies.summary());
+      System.out.printf("  p99 ratio live/static: %.2f%n", live.latencies.percentileMillis(0.99)
+          / stat.latencies.percentileMillis(0.99));
+      System.out.printf("  most req/s with %d connections: live %.0f, static %.0f (ratio %.2f)%n", connections,
+          liveMax, staticMax, liveMax / staticMax);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private record Result(double rps, long errors, Latencies latencies) {}
+
+  /** Announces one new segment per camera, as ingest does after committing them. */
+  private static void announceNextSegments(Vertx vertx, List<String> ids) {
+    Instant start = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    JsonArray segments = new JsonArray();
+    for (String id : ids) {
+      segments.add(new JsonObject().put("cameraId", id).put("start", start.toEpochMilli()).put("durationMs", 3000)
+          .put("key", ObjectKeys.segmentKey(id, start, 0)));
+    }
+    vertx.eventBus().publish(ClusterNames.SEGMENTS_INDEXED,
+        new JsonObject().put("cameras", new JsonArray(ids)).put("segments", segments));
+  }
+
+  private Result fixedRate(HttpClient client, int port, String auth, List<String> ids, boolean live, int perSecond,
+      int durationSeconds) {
+    long total = (long) perSecond * durationSeconds;
+    Latencies latencies = new Latencies((int) total);
+    AtomicLong errors = new AtomicLong();
+    CountDownLatch done = new CountDownLatch((int) total);
+    long startNs = System.nanoTime();
+    AtomicLong sent = new AtomicLong();
+    long timer = vertx.setPeriodic(1, t -> {
+      long due = Math.min(total, (System.nanoTime() - startNs) * perSecond / 1_000_000_000L);
+      while (sent.get() < due) {
+        long n = sent.getAndIncrement();
+        long scheduled = startNs + n * 1_000_000_000L / perSecond;
+        String path = path(ids, live);
+        get(client, port, path, auth).onComplete(ar -> {
+          if (ar.failed()) errors.incrementAndGet();
+          latencies.record(System.nanoTime() - scheduled);
+          done.countDown();
+        });
+      }
+    });
+    try {
+      done.await(durationSeconds + 60L, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    vertx.cancelTimer(timer);
+    double elapsed = (System.nanoTime() - startNs) / 1e9;
+    return new Result(latencies.size() / elapsed, errors.get(), latencies);
+  }
+
+  private double saturate(HttpClient client, int port, String auth, List<String> ids, boolean live, int secs) {
+    AtomicLong completed = new AtomicLong();
+    long end = System.nanoTime() + secs * 1_000_000_000L;
+    CountDownLatch workers = new CountDownLatch(connections * 2);
+    for (int i = 0; i < connections * 2; i++) loop(client, port, auth, ids, live, end, completed, workers);
+    try {
+      workers.await(secs + 60L, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return completed.get() / (double) secs;
+  }
+
+  private void loop(HttpClient client, int port, String auth, List<String> ids, boolean live, long end,
+      AtomicLong completed, CountDownLatch workers) {
+    if (System.nanoTime() >= end) {
+      workers.countDown();
+      return;
+    }
+    get(client, port, path(ids, live), auth).onComplete(ar -> {
+      if (ar.succeeded()) completed.incrementAndGet();
+      loop(client, port, auth, ids, live, end, completed, workers);
+    });
+  }
+
+  private static String path(List<String> ids, boolean live) {
+    return live ? "/playlist.m3u8?camera_id=" + ids.get(ThreadLocalRandom.current().nextInt(ids.size()))
+        : "/player.css";
+  }
+
+  private static io.vertx.core.Future<Integer> get(HttpClient client, int port, String path, String auth) {
+    return client.request(HttpMethod.GET, port, "127.0.0.1", path)
+        .compose(req -> req.putHeader("Authorization", auth).send())
+        .compose(resp -> resp.body().map(b -> {
+          if (resp.statusCode() != 200) throw new IllegalStateException("HTTP " + resp.statusCode() + " " + b);
+          return b.length();
+        }));
+  }
+}

@@ -1,0 +1,132 @@
+package io.ipchls.bench.playlist;
+
+import io.ipchls.infra.EmbeddedPostgres;
+import io.ipchls.infra.EmbeddedS3;
+import io.ipchls.infra.S3Options;
+import io.ipchls.kit.config.DbConfig;
+import io.ipchls.kit.config.HttpConfig;
+import io.ipchls.kit.config.S3Config;
+import io.ipchls.kit.db.Database;
+import io.ipchls.kit.http.BearerTokenAuth;
+import io.ipchls.playlist.PlaylistConfig;
+import io.ipchls.playlist.PlaylistConfig.SegmentAccess;
+import io.ipchls.playlist.PlaylistConfig.ViewerConfig;
+import io.ipchls.playlist.auth.ViewerTokens;
+import io.ipchls.playlist.http.PlaylistHttpVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** Embedded PostgreSQL + S3 server and one playlist-service, as the playlist benchmarks need them. */
+final class PlaylistBenchStack implements AutoCloseable {
+  static final String JWT_SECRET = "bench-viewer-jwt-secret-0123456789abcdef";
+  static final String ACCESS_KEY = "BENCHROOT0000000000";
+  static final String SECRET_KEY = "bench-secret-key-0123456789";
+
+  final Path dir;
+  final EmbeddedPostgres pg;
+  final EmbeddedS3 s3;
+  final Vertx vertx;
+  final DbConfig db;
+  final S3Config s3Config;
+  final Pool pool;
+  PlaylistHttpVerticle playlist;
+
+  PlaylistBenchStack() throws java.io.IOException {
+    dir = Files.createTempDirectory("ipchls-bench");
+    pg = EmbeddedPostgres.start(dir.resolve("pg"), 0);
+    s3 = EmbeddedS3.start(new S3Options(dir.resolve("s3"), "127.0.0.1", 0, "ipchls", "us-east-1", ACCESS_KEY,
+        SECRET_KEY, key -> Optional.empty()));
+    vertx = Vertx.vertx(new VertxOptions());
+    db = new DbConfig(pg.host(), pg.port(), pg.database(), pg.user(), pg.password(), 8);
+    s3Config = new S3Config(s3.endpoint().toString(), s3.endpoint().toString(), "us-east-1", "ipchls", true,
+        ACCESS_KEY, SECRET_KEY);
+    await(Database.migrate(vertx, db, "ingest"));
+    await(Database.migrate(vertx, db, "credential"));
+    pool = Database.pool(vertx, db);
+  }
+
+  /** Deploys playlist-service with viewer tokens on, presigned links, 6-segment live windows. */
+  int startPlaylist() {
+    PlaylistConfig cfg = new PlaylistConfig(new HttpConfig("127.0.0.1", 0), db, s3Config, 6, 120, 10, 3600, 24, 180,
+        SegmentAccess.PRESIGNED, new ViewerConfig(false, JWT_SECRET, 3600, 86_400),
+        BearerTokenAuth.sha256Hex("bench-admin-token-0123456789abcdef0123"));
+    playlist = new PlaylistHttpVerticle(cfg);
+    await(vertx.deployVerticle(playlist));
+    return playlist.port();
+  }
+
+  String token() {
+    return new ViewerTokens(vertx, JWT_SECRET, Clock.systemUTC()).mint("bench", List.of("*"), 3600).token();
+  }
+
+  S3Client s3Client() {
+    return S3Client.builder().httpClient(UrlConnectionHttpClient.create()).endpointOverride(s3.endpoint())
+        .region(Region.US_EAST_1).forcePathStyle(true)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+        .build();
+  }
+
+  void register(List<String> cameras) {
+    List<Tuple> rows = new ArrayList<>();
+    for (String c : cameras) rows.add(Tuple.of(c, c));
+    await(pool.preparedQuery("INSERT INTO credential.devices (id, secret_hash, prefix) VALUES ($1, 'bench', $2)")
+        .executeBatch(rows));
+  }
+
+  /** One segment row as ingest writes it (only the columns playback reads, the rest default). */
+  record Row(String camera, Instant start, int durationMs, String key, long bytes) {}
+
+  /** Inserts rows in batches of 1000 through one unnest statement per batch. */
+  void insert(List<Row> rows) {
+    for (int i = 0; i < rows.size(); i += 1000) {
+      List<Row> batch = rows.subList(i, Math.min(rows.size(), i + 1000));
+      String[] cams = batch.stream().map(Row::camera).toArray(String[]::new);
+      java.time.OffsetDateTime[] starts = batch.stream().map(r -> r.start().atOffset(ZoneOffset.UTC))
+          .toArray(java.time.OffsetDateTime[]::new);
+      Integer[] durations = batch.stream().map(Row::durationMs).toArray(Integer[]::new);
+      String[] keys = batch.stream().map(Row::key).toArray(String[]::new);
+      Long[] bytes = batch.stream().map(Row::bytes).toArray(Long[]::new);
+      Long[] seqs = new Long[batch.size()];
+      for (int j = 0; j < seqs.length; j++) seqs[j] = (long) (i + j);
+      await(pool.preparedQuery("""
+          INSERT INTO ingest.segments (camera_id, start_at, duration_ms, object_key, bytes, seq, device_time)
+          SELECT c, s, d, k, b, q, s FROM unnest($1::text[], $2::timestamptz[], $3::int[], $4::text[], $5::bigint[],
+            $6::bigint[]) AS t(c, s, d, k, b, q)""").execute(Tuple.of(cams, starts, durations, keys, bytes, seqs)));
+    }
+  }
+
+  static <T> T await(Future<T> f) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      await(vertx.close());
+    } finally {
+      s3.close();
+      pg.close();
+    }
+  }
+}
