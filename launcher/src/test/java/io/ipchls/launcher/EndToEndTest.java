@@ -110,6 +110,28 @@ class EndToEndTest {
   }
 
   @Test
+  void viewerTokenCommand_mintsATokenThatOpensExactlyItsCamera() throws Exception {
+    var out = new java.io.ByteArrayOutputStream();
+    var stdout = System.out;
+    int exit;
+    try {
+      System.setOut(new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
+      exit = new picocli.CommandLine(new IpcHls()).execute("viewer-token", "--camera", "cli-cam", "--ttl", "600",
+          "--url", sys.playlistUrl().toString(), "--admin-token", sys.adminToken());
+    } finally {
+      System.setOut(stdout);
+    }
+    assertEquals(0, exit, out.toString(StandardCharsets.UTF_8));
+    String token = out.toString(StandardCharsets.UTF_8).trim();
+    String range = "&start=2026-01-01T00:00:00Z&end=2026-01-01T01:00:00Z&token=" + token;
+    // cli-cam is unknown (404) but covered; another camera is not covered (403)
+    assertEquals(404, HTTP.send(HttpRequest.newBuilder(URI.create(sys.playlistUrl() + "/replay.m3u8?camera_id=cli-cam"
+        + range)).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+    assertEquals(403, HTTP.send(HttpRequest.newBuilder(URI.create(sys.playlistUrl() + "/replay.m3u8?camera_id=other"
+        + range)).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+  }
+
+  @Test
   void everyService_answersHealthAndMetrics() throws Exception {
     for (URI base : List.of(sys.playlistUrl(), sys.credentialUrl(), sys.ingestUrl())) {
       HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(base.resolve("/health")).build(),
