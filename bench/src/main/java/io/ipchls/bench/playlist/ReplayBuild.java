@@ -42,7 +42,7 @@ public final class ReplayBuild implements Runnable {
   private static final DateTimeFormatter KEY_FORMAT = DateTimeFormatter.ofPattern("uuuu/MM/dd/HH/mm/ss.SSS");
 
   @Option(names = "--segments", defaultValue = "28800") int segments;
-  @Option(names = "--runs", defaultValue = "15") int runs;
+  @Option(names = "--runs", defaultValue = "5") int runs;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new ReplayBuild()).execute(args));
@@ -69,7 +69,7 @@ public final class ReplayBuild implements Runnable {
       long[] ours = new long[runs];
       long[] anchor = new long[runs];
       try (S3Client s3 = stack.s3Client(); S3Presigner presigner = presigner(stack)) {
-        for (int i = -3; i < runs; i++) { // three warm-up rounds each
+        for (int i = -1; i < runs; i++) { // one warm-up round each
           long t = System.nanoTime();
           String body = PlaylistBenchStack.await(client.request(HttpMethod.GET, port, "127.0.0.1", path)
               .compose(r -> r.putHeader("Authorization", auth).send()).compose(r -> r.body()))
@@ -80,6 +80,7 @@ public final class ReplayBuild implements Runnable {
           String listed = anchorWay(s3, presigner, stack.s3Config.bucket(), cam + "/");
           long anchorNs = System.nanoTime() - t;
           check(listed, "anchor");
+          System.err.printf("run %d: ours %.1f ms, anchor %.1f ms%n", i, oursNs / 1e6, anchorNs / 1e6);
           if (i >= 0) {
             ours[i] = oursNs;
             anchor[i] = anchorNs;

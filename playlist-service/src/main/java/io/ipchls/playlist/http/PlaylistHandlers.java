@@ -21,8 +21,8 @@ import java.util.function.Function;
 /** Live and replay playlists: index rows → segment links → RFC 8216 text. */
 final class PlaylistHandlers {
   static final String MPEGURL = "application/vnd.apple.mpegurl";
-  /** Presigning costs microseconds per URL; longer playlists are signed on a worker, off the event loop. */
-  static final int INLINE_SIGNING_LIMIT = 64;
+  /** Signing costs microseconds per URL; longer playlists are built on a worker, off the event loop. */
+  static final int INLINE_SIGNING_LIMIT = 500;
   private static final Duration MAX_LIFETIME = Duration.ofSeconds(PlaylistConfig.MAX_PRESIGN_SECONDS);
 
   private final Vertx vertx;
@@ -74,7 +74,8 @@ final class PlaylistHandlers {
   private Future<String> render(HlsPlaylist playlist, List<Segment> list, String token) {
     Duration lifetime = urlLifetime(list);
     Callable<String> build = () -> {
-      for (Segment s : list) playlist.segment(links.link(s, lifetime, token), s.start(), s.durationMs());
+      Function<Segment, String> link = links.forPlaylist(clock.instant(), lifetime, token);
+      for (Segment s : list) playlist.segment(link.apply(s), s.start(), s.durationMs());
       return playlist.render();
     };
     if (list.size() > INLINE_SIGNING_LIMIT) return vertx.executeBlocking(build, false);

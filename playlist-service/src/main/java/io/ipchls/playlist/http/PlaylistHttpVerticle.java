@@ -12,7 +12,7 @@ import io.ipchls.playlist.auth.ViewerTokens;
 import io.ipchls.playlist.db.SegmentRepository;
 import io.ipchls.playlist.events.SegmentsIndexedFeed;
 import io.ipchls.playlist.live.LiveWindows;
-import io.ipchls.playlist.s3.SegmentUrlSigner;
+import io.ipchls.playlist.s3.QueryPresigner;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -38,8 +38,6 @@ public final class PlaylistHttpVerticle extends VerticleBase {
   private final Clock clock;
   private final Metrics metrics = new Metrics();
   private Pool pool;
-  private SegmentUrlSigner signer;
-  private SegmentUrlSigner internalSigner;
   private HttpClient storeClient;
   private SegmentsIndexedFeed feed;
   private LiveWindows live;
@@ -65,13 +63,11 @@ public final class PlaylistHttpVerticle extends VerticleBase {
     SegmentLinks links;
     SegmentProxy proxy = null;
     if (cfg.segmentAccess() == SegmentAccess.PROXY) {
-      internalSigner = new SegmentUrlSigner(cfg.s3(), cfg.s3().endpointUri());
       storeClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true));
-      proxy = new SegmentProxy(segments, internalSigner, storeClient);
+      proxy = new SegmentProxy(segments, new QueryPresigner(cfg.s3(), cfg.s3().endpointUri()), storeClient);
       links = SegmentLinks.proxy();
     } else {
-      signer = new SegmentUrlSigner(cfg.s3());
-      links = SegmentLinks.presigned(signer);
+      links = SegmentLinks.presigned(new QueryPresigner(cfg.s3(), cfg.s3().publicEndpointUri()));
     }
     ViewerTokens tokens = cfg.viewer().open() ? null : new ViewerTokens(vertx, cfg.viewer().jwtSecret(), clock);
     var playlists = new PlaylistHandlers(vertx, cfg, segments, live, links, metrics.registry(), clock);
@@ -112,10 +108,7 @@ public final class PlaylistHttpVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
-    return closed.eventually(() -> feed.stop()).eventually(() -> pool.close()).eventually(() -> {
-      if (signer != null) signer.close();
-      if (internalSigner != null) internalSigner.close();
-      return storeClient == null ? Future.succeededFuture() : storeClient.close();
-    });
+    return closed.eventually(() -> feed.stop()).eventually(() -> pool.close())
+        .eventually(() -> storeClient == null ? Future.succeededFuture() : storeClient.close());
   }
 }

@@ -3,7 +3,7 @@ package io.ipchls.playlist.http;
 import io.ipchls.kit.http.ApiException;
 import io.ipchls.playlist.auth.ViewerAuth;
 import io.ipchls.playlist.db.SegmentRepository;
-import io.ipchls.playlist.s3.SegmentUrlSigner;
+import io.ipchls.playlist.s3.QueryPresigner;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
@@ -23,10 +23,10 @@ final class SegmentProxy {
   private static final Duration INTERNAL_URL_LIFETIME = Duration.ofMinutes(5);
 
   private final SegmentRepository segments;
-  private final SegmentUrlSigner internalSigner;
+  private final QueryPresigner internalSigner;
   private final HttpClient http;
 
-  SegmentProxy(SegmentRepository segments, SegmentUrlSigner internalSigner, HttpClient http) {
+  SegmentProxy(SegmentRepository segments, QueryPresigner internalSigner, HttpClient http) {
     this.segments = segments;
     this.internalSigner = internalSigner;
     this.http = http;
@@ -49,7 +49,7 @@ final class SegmentProxy {
   }
 
   private Future<Void> stream(RoutingContext ctx, String key) {
-    String url = internalSigner.presignGet(key, INTERNAL_URL_LIFETIME);
+    String url = internalSigner.batch(Instant.now(), INTERNAL_URL_LIFETIME).url(key);
     return http.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url))
         .compose(req -> req.send())
         .compose(resp -> {
