@@ -132,12 +132,13 @@ public final class SegmentBatcher {
     return accepted;
   }
 
-  private void committed(int written, List<String> inserted) {
+  private void committed(int written, Map<String, Integer> inserted) {
+    int fresh = inserted.values().stream().mapToInt(Integer::intValue).sum();
     metrics.batch(written);
-    metrics.indexed(inserted.size());
-    metrics.duplicates(written - inserted.size());
+    metrics.indexed(fresh);
+    metrics.duplicates(written - fresh);
     if (inserted.isEmpty()) return;
-    JsonArray cameras = new JsonArray(List.copyOf(new LinkedHashSet<>(inserted)));
+    JsonArray cameras = new JsonArray(List.copyOf(inserted.keySet()));
     vertx.eventBus().publish(ClusterNames.SEGMENTS_INDEXED, new JsonObject().put("cameras", cameras));
   }
 

@@ -44,7 +44,7 @@ public final class SegmentListenerVerticle extends VerticleBase {
   public Future<?> start() {
     pool = Database.pool(vertx, config.db());
     var prefixes = new StoragePrefixes(pool, PREFIX_CACHE_MS, System::currentTimeMillis);
-    batcher = new SegmentBatcher(vertx, new SegmentRepository(pool), prefixes, metrics, this::reject,
+    batcher = new SegmentBatcher(vertx, new SegmentRepository(pool, config.recordingGapSeconds() * 1000), prefixes, metrics, this::reject,
         config.batchMaxSize(), config.batchDelayMs());
     mqtt = new ManagedMqttClient(vertx, config.mqtt(), config.mqttClientId(), false, false)
         .subscribe(Topics.INGEST_SHARED_SEGMENTS, 1)
