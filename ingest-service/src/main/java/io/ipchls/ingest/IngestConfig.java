@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
  * ingest-service settings. {@code instanceId} names this instance's persistent MQTT session ({@code ingest-<id>}), so
  * it must be stable across restarts and unique among running instances (default: the host name).
  * {@code maxFutureSkewSeconds} and the camera's retention (default {@code retentionDays}) bound the accepted segment
- * start times; batches hold at most {@code batchMaxSize} notifications and wait at most {@code batchDelayMs} for more
- * while the database is idle. {@code recordingGapSeconds} is the longest gap that still continues a recording.
+ * start times; batches hold at most {@code batchMaxSize} notifications, and at most {@code writeConcurrency} batches
+ * are written at once (batches grow with the load by themselves, see SegmentBatcher). {@code recordingGapSeconds} is the longest gap that still continues a recording.
  * {@code s3} is the bucket with the service's own key pair, needed by the retention sweeper (every
  * {@code sweepIntervalSeconds}) and by {@code verifyObjects} (HEAD each object before indexing it); without a key pair
  * objects are never deleted and retention is off.
@@ -31,7 +31,7 @@ public record IngestConfig(
     int maxFutureSkewSeconds,
     int retentionDays,
     int batchMaxSize,
-    int batchDelayMs,
+    int writeConcurrency,
     int recordingGapSeconds,
     boolean verifyObjects,
     int sweepIntervalSeconds) {
@@ -49,7 +49,7 @@ public record IngestConfig(
     if (maxFutureSkewSeconds < 0) throw new ConfigException("maxFutureSkewSeconds", "must be >= 0");
     if (retentionDays < 1) throw new ConfigException("retentionDays", "must be >= 1");
     if (batchMaxSize < 1) throw new ConfigException("batchMaxSize", "must be >= 1");
-    if (batchDelayMs < 0) throw new ConfigException("batchDelayMs", "must be >= 0");
+    if (writeConcurrency < 1) throw new ConfigException("writeConcurrency", "must be >= 1");
     if (recordingGapSeconds < 1) throw new ConfigException("recordingGapSeconds", "must be >= 1");
     if (sweepIntervalSeconds < 1) throw new ConfigException("sweepIntervalSeconds", "must be >= 1");
     if (verifyObjects && !hasS3Keys(s3)) {
@@ -80,7 +80,7 @@ public record IngestConfig(
         .put("maxFutureSkewSeconds", 300)
         .put("retentionDays", 7)
         .put("batchMaxSize", 500)
-        .put("batchDelayMs", 20)
+        .put("writeConcurrency", 2)
         .put("recordingGapSeconds", 180)
         .put("verifyObjects", false)
         .put("sweepIntervalSeconds", 3600);
@@ -97,7 +97,7 @@ public record IngestConfig(
         s.integer("maxFutureSkewSeconds", 300, 0, 7 * 24 * 3600),
         s.integer("retentionDays", 7, 1, 36500),
         s.integer("batchMaxSize", 500, 1, 10_000),
-        s.integer("batchDelayMs", 20, 0, 10_000),
+        s.integer("writeConcurrency", 2, 1, 64),
         s.integer("recordingGapSeconds", 180, 1, 86_400),
         s.bool("verifyObjects", false),
         s.integer("sweepIntervalSeconds", 3600, 1, 86_400));
@@ -106,7 +106,7 @@ public record IngestConfig(
   public JsonObject toJson() {
     return new JsonObject().put("http", http.toJson()).put("db", db.toJson()).put("mqtt", mqtt.toJson())
         .put("s3", s3.toJson()).put("instanceId", instanceId).put("maxFutureSkewSeconds", maxFutureSkewSeconds)
-        .put("retentionDays", retentionDays).put("batchMaxSize", batchMaxSize).put("batchDelayMs", batchDelayMs)
+        .put("retentionDays", retentionDays).put("batchMaxSize", batchMaxSize).put("writeConcurrency", writeConcurrency)
         .put("recordingGapSeconds", recordingGapSeconds).put("verifyObjects", verifyObjects)
         .put("sweepIntervalSeconds", sweepIntervalSeconds);
   }
@@ -130,7 +130,7 @@ public record IngestConfig(
   public String toString() {
     return "IngestConfig[http=" + http + ", db=" + db + ", mqtt=" + mqtt + ", s3=" + s3 + ", instanceId=" + instanceId
         + ", maxFutureSkewSeconds=" + maxFutureSkewSeconds + ", retentionDays=" + retentionDays
-        + ", batchMaxSize=" + batchMaxSize + ", batchDelayMs=" + batchDelayMs
+        + ", batchMaxSize=" + batchMaxSize + ", writeConcurrency=" + writeConcurrency
         + ", recordingGapSeconds=" + recordingGapSeconds + ", verifyObjects=" + verifyObjects
         + ", sweepIntervalSeconds=" + sweepIntervalSeconds + "]";
   }

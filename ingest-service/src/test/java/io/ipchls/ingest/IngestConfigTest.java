@@ -25,7 +25,9 @@ class IngestConfigTest {
     assertEquals(300, c.maxFutureSkewSeconds());
     assertEquals(7, c.retentionDays());
     assertEquals(500, c.batchMaxSize());
-    assertEquals(20, c.batchDelayMs());
+    assertEquals(2, c.writeConcurrency());
+    assertEquals(180, c.recordingGapSeconds());
+    assertFalse(c.verifyObjects());
     assertTrue(c.mqttClientId().startsWith("ingest-"));
   }
 

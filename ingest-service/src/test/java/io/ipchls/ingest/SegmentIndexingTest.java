@@ -73,7 +73,7 @@ class SegmentIndexingTest {
   }
 
   @Test
-  void manyNotifications_areAllIndexed() {
+  void manyNotifications_areAllIndexed_asOneRecording() {
     String id = cameraId("many");
     List<String> expected = new ArrayList<>();
     try (var cam = ingest.camera(id)) {
@@ -84,6 +84,12 @@ class SegmentIndexingTest {
       }
       assertEquals(expected, ingest.awaitKeys(id, k -> k.size() >= 200));
     }
+    Row rec = await(ingest.pool.preparedQuery(
+        "SELECT count(*) OVER () AS n, segment_count, bytes FROM ingest.recordings WHERE camera_id = $1")
+        .execute(Tuple.of(id))).iterator().next();
+    assertEquals(1, rec.getLong("n"), "contiguous 3 s segments form one recording");
+    assertEquals(200, rec.getInteger("segment_count"));
+    assertEquals(200L * 188 * 1000, rec.getLong("bytes"));
   }
 
   @Test

@@ -3,7 +3,8 @@ package io.ipchls.ingest.mqtt;
 import io.ipchls.ingest.IngestConfig;
 import io.ipchls.ingest.IngestMetrics;
 import io.ipchls.ingest.db.SegmentRepository;
-import io.ipchls.ingest.db.StoragePrefixes;
+import io.ipchls.ingest.db.CameraPolicies;
+import io.ipchls.ingest.s3.ObjectStore;
 import io.ipchls.ingest.mqtt.NotificationCheck.Accepted;
 import io.ipchls.ingest.mqtt.NotificationCheck.Rejection;
 import io.ipchls.kit.db.Database;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SegmentListenerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SegmentListenerVerticle.class);
-  private static final long PREFIX_CACHE_MS = 30_000;
+  private static final long POLICY_CACHE_MS = 30_000;
 
   private final IngestConfig config;
   private final IngestMetrics metrics;
@@ -33,19 +34,22 @@ public final class SegmentListenerVerticle extends VerticleBase {
   private Pool pool;
   private ManagedMqttClient mqtt;
   private SegmentBatcher batcher;
+  private ObjectStore store;
 
   public SegmentListenerVerticle(IngestConfig config, IngestMetrics metrics) {
     this.config = config;
     this.metrics = metrics;
-    this.check = new NotificationCheck(config.maxFutureSkewSeconds(), config.retentionDays());
+    this.check = new NotificationCheck(config.maxFutureSkewSeconds());
   }
 
   @Override
   public Future<?> start() {
     pool = Database.pool(vertx, config.db());
-    var prefixes = new StoragePrefixes(pool, PREFIX_CACHE_MS, System::currentTimeMillis);
-    batcher = new SegmentBatcher(vertx, new SegmentRepository(pool, config.recordingGapSeconds() * 1000), prefixes, metrics, this::reject,
-        config.batchMaxSize(), config.batchDelayMs());
+    var policies = new CameraPolicies(pool, config.retentionDays(), POLICY_CACHE_MS, System::currentTimeMillis);
+    store = config.verifyObjects() ? new ObjectStore(config.s3()) : null;
+    var batchCheck = new BatchCheck(vertx, policies, store, System::currentTimeMillis);
+    batcher = new SegmentBatcher(vertx, new SegmentRepository(pool, config.recordingGapSeconds() * 1000), batchCheck,
+        metrics, this::reject, config.batchMaxSize(), config.writeConcurrency());
     mqtt = new ManagedMqttClient(vertx, config.mqtt(), config.mqttClientId(), false, false)
         .subscribe(Topics.INGEST_SHARED_SEGMENTS, 1)
         .messageHandler(this::onMessage);
@@ -55,6 +59,7 @@ public final class SegmentListenerVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     if (batcher != null) batcher.close();
+    if (store != null) store.close();
     Future<Void> mqttClosed = mqtt == null ? Future.succeededFuture() : mqtt.close();
     return mqttClosed.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
