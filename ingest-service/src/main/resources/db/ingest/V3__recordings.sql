@@ -13,7 +13,7 @@ CREATE TABLE recordings (
     created_at    timestamptz NOT NULL DEFAULT now(),
     updated_at    timestamptz NOT NULL DEFAULT now(),
     CHECK (end_at > start_at)
-);
+) WITH (fillfactor = 70);  -- room on each page: extending a recording (no indexed column changes) is a HOT update
 
 -- "a camera's recordings that overlap [from, to)": camera_id = $1 AND start_at < $to AND end_at > $from
 CREATE INDEX recordings_camera_start ON recordings (camera_id, start_at);
@@ -79,8 +79,15 @@ BEGIN
   ), items AS (
     SELECT c, NULL::bigint AS id, s, e, 1 AS n, b FROM news
     UNION ALL
+    -- the camera's recordings overlapping [lo, hi]: those starting inside it, and (recordings never overlap) at most
+    -- the one latest to start before lo; both by index, however many recordings the camera has
     SELECT r.camera_id, r.recording_id, r.start_at, r.end_at, r.segment_count, r.bytes
-    FROM recordings r JOIN span ON r.camera_id = span.c AND r.start_at <= span.hi AND r.end_at >= span.lo
+    FROM span JOIN recordings r ON r.camera_id = span.c AND r.start_at >= span.lo AND r.start_at <= span.hi
+    UNION ALL
+    SELECT p.* FROM span CROSS JOIN LATERAL (
+      SELECT r.camera_id, r.recording_id, r.start_at, r.end_at, r.segment_count, r.bytes FROM recordings r
+      WHERE r.camera_id = span.c AND r.start_at < span.lo ORDER BY r.start_at DESC LIMIT 1) p
+    WHERE p.end_at >= span.lo
   ), marked AS (
     SELECT items.*,
            CASE WHEN s > max(e) OVER (PARTITION BY c ORDER BY s, e ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)

@@ -10,13 +10,14 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Where the CPU went between {@link #mark()} and {@link #split()}, in cores: PostgreSQL (every {@code postgres}
- * process), the broker (its process, or HiveMQ's threads when embedded), the rest of this JVM (ingest, publishers,
+ * Where the CPU went between {@link #mark()} and {@link #split()}, in cores: PostgreSQL (the postmaster whose command
+ * line names {@code pgDataDir}, and its children), the broker (its process, or HiveMQ's threads when embedded), the rest of this JVM (ingest, publishers,
  * JIT, GC), and the whole machine (other work on it included) from {@code /proc}.
  */
 final class CpuShares {
   private static final double TICKS_PER_SECOND = 100; // USER_HZ on Linux
   private final long brokerPid;
+  private final String pgDataDir;
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
   private long t0;
   private double pg0;
@@ -25,8 +26,9 @@ final class CpuShares {
   private double hivemq0;
   private double machine0;
 
-  CpuShares(long brokerPid) {
+  CpuShares(long brokerPid, Path pgDataDir) {
     this.brokerPid = brokerPid;
+    this.pgDataDir = pgDataDir.toAbsolutePath().toString();
   }
 
   void mark() {
@@ -81,20 +83,30 @@ final class CpuShares {
     return out;
   }
 
-  private static double postgresSeconds() {
-    double sum = 0;
+  /** Our postmaster and its children (other PostgreSQL servers on the machine are not ours). */
+  private double postgresSeconds() {
+    Map<Long, Long> parentOf = new HashMap<>();
+    long postmaster = -1;
     try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
       for (Path p : (Iterable<Path>) procs::iterator) {
         String name = p.getFileName().toString();
         if (!name.chars().allMatch(Character::isDigit)) continue;
         try {
-          if (Files.readString(p.resolve("comm")).trim().equals("postgres")) sum += processSeconds(Long.parseLong(name));
+          if (!Files.readString(p.resolve("comm")).trim().equals("postgres")) continue;
+          long pid = Long.parseLong(name);
+          String stat = Files.readString(p.resolve("stat"));
+          parentOf.put(pid, Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1]));
+          if (new String(Files.readAllBytes(p.resolve("cmdline"))).contains(pgDataDir)) postmaster = pid;
         } catch (IOException gone) {
           // the process ended meanwhile
         }
       }
     } catch (IOException e) {
       return 0;
+    }
+    double sum = 0;
+    for (var e : parentOf.entrySet()) {
+      if (e.getKey() == postmaster || e.getValue() == postmaster) sum += processSeconds(e.getKey());
     }
     return sum;
   }

@@ -35,6 +35,7 @@ public final class SegmentListenerVerticle extends VerticleBase {
   private ManagedMqttClient mqtt;
   private SegmentBatcher batcher;
   private ObjectStore store;
+  private final OrderedAcks acks = new OrderedAcks();
 
   public SegmentListenerVerticle(IngestConfig config, IngestMetrics metrics) {
     this.config = config;
@@ -70,7 +71,7 @@ public final class SegmentListenerVerticle extends VerticleBase {
   }
 
   private void onMessage(MqttPublishMessage message) {
-    Runnable ack = () -> acknowledge(message);
+    Runnable ack = acks.received(message);
     var result = check.check(message.topicName(), message.payload().getBytes(), System.currentTimeMillis());
     if (result instanceof Accepted a) {
       batcher.add(new SegmentBatcher.Pending(a.cameraId(), a.notification(), ack));
@@ -90,13 +91,4 @@ public final class SegmentListenerVerticle extends VerticleBase {
     ack.run();
   }
 
-  private static void acknowledge(MqttPublishMessage message) {
-    if (message.qosLevel().value() == 0) return;
-    try {
-      message.ack();
-    } catch (RuntimeException e) {
-      // the connection it came on is gone; the broker redelivers it on the new one and the insert is idempotent
-      LOG.debug("cannot acknowledge message {}: {}", message.messageId(), e.getMessage());
-    }
-  }
 }
