@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * it must be stable across restarts and unique among running instances (default: the host name).
  * {@code maxFutureSkewSeconds} and the camera's retention (default {@code retentionDays}) bound the accepted segment
  * start times; batches hold at most {@code batchMaxSize} notifications, and at most {@code writeConcurrency} batches
- * are written at once (batches grow with the load by themselves, see SegmentBatcher). {@code recordingGapSeconds} is the longest gap that still continues a recording.
+ * are written at once (batches grow with the load by themselves, see SegmentBatcher); {@code mqttConnections} sessions
+ * ({@code ingest-<id>}, {@code ingest-<id>-2}, ...) share the load, each with the broker's in-flight window. {@code recordingGapSeconds} is the longest gap that still continues a recording.
  * {@code s3} is the bucket with the service's own key pair, needed by the retention sweeper (every
  * {@code sweepIntervalSeconds}) and by {@code verifyObjects} (HEAD each object before indexing it); without a key pair
  * objects are never deleted and retention is off.
@@ -32,6 +33,7 @@ public record IngestConfig(
     int retentionDays,
     int batchMaxSize,
     int writeConcurrency,
+    int mqttConnections,
     int recordingGapSeconds,
     boolean verifyObjects,
     int sweepIntervalSeconds) {
@@ -50,6 +52,7 @@ public record IngestConfig(
     if (retentionDays < 1) throw new ConfigException("retentionDays", "must be >= 1");
     if (batchMaxSize < 1) throw new ConfigException("batchMaxSize", "must be >= 1");
     if (writeConcurrency < 1) throw new ConfigException("writeConcurrency", "must be >= 1");
+    if (mqttConnections < 1) throw new ConfigException("mqttConnections", "must be >= 1");
     if (recordingGapSeconds < 1) throw new ConfigException("recordingGapSeconds", "must be >= 1");
     if (sweepIntervalSeconds < 1) throw new ConfigException("sweepIntervalSeconds", "must be >= 1");
     if (verifyObjects && !hasS3Keys(s3)) {
@@ -81,6 +84,7 @@ public record IngestConfig(
         .put("retentionDays", 7)
         .put("batchMaxSize", 500)
         .put("writeConcurrency", 2)
+        .put("mqttConnections", 4)
         .put("recordingGapSeconds", 180)
         .put("verifyObjects", false)
         .put("sweepIntervalSeconds", 3600);
@@ -98,6 +102,7 @@ public record IngestConfig(
         s.integer("retentionDays", 7, 1, 36500),
         s.integer("batchMaxSize", 500, 1, 10_000),
         s.integer("writeConcurrency", 2, 1, 64),
+        s.integer("mqttConnections", 4, 1, 64),
         s.integer("recordingGapSeconds", 180, 1, 86_400),
         s.bool("verifyObjects", false),
         s.integer("sweepIntervalSeconds", 3600, 1, 86_400));
@@ -107,6 +112,7 @@ public record IngestConfig(
     return new JsonObject().put("http", http.toJson()).put("db", db.toJson()).put("mqtt", mqtt.toJson())
         .put("s3", s3.toJson()).put("instanceId", instanceId).put("maxFutureSkewSeconds", maxFutureSkewSeconds)
         .put("retentionDays", retentionDays).put("batchMaxSize", batchMaxSize).put("writeConcurrency", writeConcurrency)
+        .put("mqttConnections", mqttConnections)
         .put("recordingGapSeconds", recordingGapSeconds).put("verifyObjects", verifyObjects)
         .put("sweepIntervalSeconds", sweepIntervalSeconds);
   }
@@ -130,7 +136,7 @@ public record IngestConfig(
   public String toString() {
     return "IngestConfig[http=" + http + ", db=" + db + ", mqtt=" + mqtt + ", s3=" + s3 + ", instanceId=" + instanceId
         + ", maxFutureSkewSeconds=" + maxFutureSkewSeconds + ", retentionDays=" + retentionDays
-        + ", batchMaxSize=" + batchMaxSize + ", writeConcurrency=" + writeConcurrency
+        + ", batchMaxSize=" + batchMaxSize + ", writeConcurrency=" + writeConcurrency + ", mqttConnections=" + mqttConnections
         + ", recordingGapSeconds=" + recordingGapSeconds + ", verifyObjects=" + verifyObjects
         + ", sweepIntervalSeconds=" + sweepIntervalSeconds + "]";
   }

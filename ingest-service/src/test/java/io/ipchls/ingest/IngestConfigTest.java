@@ -26,6 +26,7 @@ class IngestConfigTest {
     assertEquals(7, c.retentionDays());
     assertEquals(500, c.batchMaxSize());
     assertEquals(2, c.writeConcurrency());
+    assertEquals(4, c.mqttConnections());
     assertEquals(180, c.recordingGapSeconds());
     assertFalse(c.verifyObjects());
     assertTrue(c.mqttClientId().startsWith("ingest-"));

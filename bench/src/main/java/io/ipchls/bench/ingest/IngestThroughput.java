@@ -62,6 +62,8 @@ public final class IngestThroughput implements Callable<Integer> {
   int batchMax = 1000;
   @Option(names = "--write-concurrency", description = "ingest writeConcurrency (default ${DEFAULT-VALUE})")
   int writeConcurrency = 2;
+  @Option(names = "--mqtt-connections", description = "ingest mqttConnections (default ${DEFAULT-VALUE})")
+  int mqttConnections = 4;
   @Option(names = "--raw-rows", description = "rows for the raw PostgreSQL comparison (default ${DEFAULT-VALUE})")
   int rawRows = 300_000;
 
@@ -91,7 +93,8 @@ public final class IngestThroughput implements Callable<Integer> {
     cfg.put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0)).put("db", db.toJson())
         .put("mqtt", new JsonObject().put("host", "127.0.0.1").put("port", mqtt.port()).put("username", "ingest")
             .put("password", "bench"))
-        .put("instanceId", "bench").put("batchMaxSize", batchMax).put("writeConcurrency", writeConcurrency);
+        .put("instanceId", "bench").put("batchMaxSize", batchMax).put("writeConcurrency", writeConcurrency)
+        .put("mqttConnections", mqttConnections);
     IngestConfig config = IngestConfig.fromJson(cfg);
     int httpPort = IngestService.start(vertx, config).await(60, TimeUnit.SECONDS).httpPort();
     Pool pool = Database.pool(vertx, db);
@@ -135,8 +138,8 @@ public final class IngestThroughput implements Callable<Integer> {
     double raw = rawRate(pool, config, "raw-", (repo, rows) -> repo.insertAll(rows).mapEmpty());
     double plain = rawRate(pool, config, "plain-", (repo, rows) -> plainInsert(pool, rows));
     System.out.println();
-    System.out.printf("broker %s, %d cameras, target %d/s, %d publisher connections, %.0f s measured%n", mqtt.name(),
-        cameras, rate, publishers, elapsed);
+    System.out.printf("broker %s, %d cameras, target %d/s, %d publisher connections, ingest with %d MQTT "
+        + "connection(s), %.0f s measured%n", mqtt.name(), cameras, rate, publishers, mqttConnections, elapsed);
     System.out.printf("  published         %,10.0f notifications/s%n", published);
     System.out.printf("  committed rows    %,10.0f rows/s  (MQTT publish -> committed row)%n", committed);
     System.out.printf("  raw PostgreSQL    %,10.0f rows/s  (same rows, same index_segments statement, %d at once)%n",

@@ -16,13 +16,18 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.mqtt.messages.MqttPublishMessage;
 import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Consumes segment notifications from the shared subscription {@link Topics#INGEST_SHARED_SEGMENTS} over a persistent
- * session with manual acknowledgement: invalid ones are answered on {@code cameras/{id}/segments/rejected},
+ * Consumes segment notifications from the shared subscription {@link Topics#INGEST_SHARED_SEGMENTS} over persistent
+ * sessions with manual acknowledgement: invalid ones are answered on {@code cameras/{id}/segments/rejected},
  * counted, acknowledged and dropped; valid ones go to the {@link SegmentBatcher}, which acknowledges after commit.
+ * {@code mqttConnections} connections (sessions {@code ingest-<id>}, {@code ingest-<id>-2}, ...) join the shared
+ * group, because a broker bounds the unacknowledged messages per client (HiveMQ: 50) and ingest acknowledges only
+ * after the commit: the window per connection divided by the commit time caps what one connection carries.
  */
 public final class SegmentListenerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SegmentListenerVerticle.class);
@@ -32,10 +37,9 @@ public final class SegmentListenerVerticle extends VerticleBase {
   private final IngestMetrics metrics;
   private final NotificationCheck check;
   private Pool pool;
-  private ManagedMqttClient mqtt;
+  private final List<ManagedMqttClient> connections = new ArrayList<>();
   private SegmentBatcher batcher;
   private ObjectStore store;
-  private final OrderedAcks acks = new OrderedAcks();
 
   public SegmentListenerVerticle(IngestConfig config, IngestMetrics metrics) {
     this.config = config;
@@ -51,26 +55,33 @@ public final class SegmentListenerVerticle extends VerticleBase {
     var batchCheck = new BatchCheck(vertx, policies, store, System::currentTimeMillis);
     batcher = new SegmentBatcher(vertx, new SegmentRepository(pool, config.recordingGapSeconds() * 1000), batchCheck,
         metrics, this::reject, config.batchMaxSize(), config.writeConcurrency());
-    mqtt = new ManagedMqttClient(vertx, config.mqtt(), config.mqttClientId(), false, false)
-        .subscribe(Topics.INGEST_SHARED_SEGMENTS, 1)
-        .messageHandler(this::onMessage);
-    return mqtt.startWithRetry();
+    List<Future<Void>> started = new ArrayList<>();
+    for (int k = 1; k <= config.mqttConnections(); k++) {
+      OrderedAcks acks = new OrderedAcks(); // PUBACK order is per connection
+      String clientId = k == 1 ? config.mqttClientId() : config.mqttClientId() + "-" + k;
+      ManagedMqttClient c = new ManagedMqttClient(vertx, config.mqtt(), clientId, false, false)
+          .subscribe(Topics.INGEST_SHARED_SEGMENTS, 1)
+          .messageHandler(m -> onMessage(m, acks));
+      connections.add(c);
+      started.add(c.startWithRetry());
+    }
+    return Future.all(started);
   }
 
   @Override
   public Future<?> stop() {
     if (batcher != null) batcher.close();
     if (store != null) store.close();
-    Future<Void> mqttClosed = mqtt == null ? Future.succeededFuture() : mqtt.close();
+    Future<?> mqttClosed = Future.join(connections.stream().map(ManagedMqttClient::close).toList());
     return mqttClosed.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 
-  /** For health checks. */
+  /** For health checks: every connection is up. */
   public boolean isMqttConnected() {
-    return mqtt != null && mqtt.isConnected();
+    return !connections.isEmpty() && connections.stream().allMatch(ManagedMqttClient::isConnected);
   }
 
-  private void onMessage(MqttPublishMessage message) {
+  private void onMessage(MqttPublishMessage message, OrderedAcks acks) {
     Runnable ack = acks.received(message);
     var result = check.check(message.topicName(), message.payload().getBytes(), System.currentTimeMillis());
     if (result instanceof Accepted a) {
@@ -85,7 +96,9 @@ public final class SegmentListenerVerticle extends VerticleBase {
     metrics.rejected(r.reason());
     if (r.cameraId() != null) {
       byte[] payload = Json.encode(SegmentRejected.of(r.key(), r.message()));
-      mqtt.publish(Topics.segmentsRejected(r.cameraId()), payload, 1, false)
+      connections.stream().filter(ManagedMqttClient::isConnected).findFirst()
+          .map(c -> c.publish(Topics.segmentsRejected(r.cameraId()), payload, 1, false))
+          .orElseGet(() -> Future.failedFuture("MQTT not connected"))
           .onFailure(e -> LOG.warn("cannot tell {} about the rejection: {}", r.cameraId(), e.getMessage()));
     }
     ack.run();
