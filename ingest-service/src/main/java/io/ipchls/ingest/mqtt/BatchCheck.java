@@ -9,10 +9,8 @@ import io.ipchls.protocol.ObjectKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
 
@@ -25,8 +23,11 @@ import java.util.function.LongSupplier;
 public final class BatchCheck {
   private static final long DAY_MS = 86_400_000L;
 
-  /** The notifications to write and the refused ones with their reasons. */
-  public record Outcome(List<Pending> accepted, Map<Pending, Rejection> rejected) {}
+  /** A notification refused, with the reason. */
+  public record Refused(Pending pending, Rejection rejection) {}
+
+  /** The notifications to write and the refused ones. */
+  public record Outcome(List<Pending> accepted, List<Refused> refused) {}
 
   private final Vertx vertx;
   private final CameraPolicies policies;
@@ -47,14 +48,14 @@ public final class BatchCheck {
     return policies.policiesOf(cameras).compose(policyOf -> {
       long now = clock.getAsLong();
       List<Pending> accepted = new ArrayList<>(batch.size());
-      Map<Pending, Rejection> rejected = new LinkedHashMap<>();
+      List<Refused> refused = new ArrayList<>();
       for (Pending p : batch) {
         Rejection r = checkPolicy(p, policyOf.get(p.cameraId()), now);
         if (r == null) accepted.add(p);
-        else rejected.put(p, r);
+        else refused.add(new Refused(p, r));
       }
-      if (store == null || accepted.isEmpty()) return Future.succeededFuture(new Outcome(accepted, rejected));
-      return verifyObjects(accepted, rejected);
+      if (store == null || accepted.isEmpty()) return Future.succeededFuture(new Outcome(accepted, refused));
+      return verifyObjects(accepted, refused);
     });
   }
 
@@ -72,7 +73,7 @@ public final class BatchCheck {
   }
 
   /** HEADs the objects in parallel on worker threads; a failed HEAD (not a 404) fails the whole check. */
-  private Future<Outcome> verifyObjects(List<Pending> candidates, Map<Pending, Rejection> rejected) {
+  private Future<Outcome> verifyObjects(List<Pending> candidates, List<Refused> refused) {
     List<Future<Boolean>> heads = candidates.stream()
         .map(p -> vertx.executeBlocking(() -> store.exists(p.notification().key()), false))
         .toList();
@@ -83,11 +84,11 @@ public final class BatchCheck {
         if (heads.get(i).result()) {
           accepted.add(p);
         } else {
-          rejected.put(p, new Rejection(p.cameraId(), p.notification().key(), "object_missing",
-              "no object with this key in the bucket"));
+          refused.add(new Refused(p, new Rejection(p.cameraId(), p.notification().key(), "object_missing",
+              "no object with this key in the bucket")));
         }
       }
-      return new Outcome(accepted, rejected);
+      return new Outcome(accepted, refused);
     });
   }
 }

@@ -36,11 +36,6 @@ final class OrderedAcks {
     };
   }
 
-  /** Messages received and not yet acknowledged. */
-  int pending() {
-    return inOrder.size();
-  }
-
   private void drain() {
     while (!inOrder.isEmpty() && inOrder.peek().done) {
       MqttPublishMessage m = inOrder.poll().message;

@@ -72,11 +72,6 @@ public final class SegmentBatcher {
     writeNext();
   }
 
-  /** Notifications accepted but not yet committed (queued or being written). */
-  public int backlog() {
-    return queue.size();
-  }
-
   /** Stops writing; whatever is not committed yet stays unacknowledged. */
   public void close() {
     closed = true;
@@ -98,7 +93,7 @@ public final class SegmentBatcher {
   private Future<Void> write(List<Pending> batch) {
     return retrying("check " + batch.size() + " notification(s)", () -> check.check(batch))
         .compose(outcome -> {
-          outcome.rejected().forEach((p, r) -> rejecter.reject(r, p.ack()));
+          outcome.refused().forEach(r -> rejecter.reject(r.rejection(), r.pending().ack()));
           List<Pending> accepted = outcome.accepted();
           List<SegmentRow> rows = accepted.stream().map(p -> SegmentRow.of(p.cameraId(), p.notification())).toList();
           return retrying("write " + rows.size() + " segment(s)", () -> segments.insertAll(rows))
