@@ -23,11 +23,18 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -155,16 +162,15 @@ public final class IngestThroughput implements Callable<Integer> {
     return 0;
   }
 
-  private static String top(java.util.Map<String, Double> bySeconds) {
+  private static String top(Map<String, Double> bySeconds) {
     return bySeconds.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue(), a.getValue())).limit(8)
         .map(e -> String.format("%s %.1f", e.getKey(), e.getValue())).toList().toString();
   }
 
   /** ingest's own counters, from its /metrics. */
   private static String ingestMetrics(int port) throws Exception {
-    var http = java.net.http.HttpClient.newHttpClient();
-    String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
-        + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+        + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
     return body.lines().filter(l -> l.startsWith("segments_") && !l.startsWith("segments_batch_size_max"))
         .map(l -> l.replace("_total", "")).toList().toString();
   }
@@ -217,7 +223,7 @@ public final class IngestThroughput implements Callable<Integer> {
   private static Future<Void> plainInsert(Pool pool, List<SegmentRow> rows) {
     int n = rows.size();
     String[] cam = new String[n];
-    java.time.OffsetDateTime[] start = new java.time.OffsetDateTime[n];
+    OffsetDateTime[] start = new OffsetDateTime[n];
     Integer[] dur = new Integer[n];
     String[] key = new String[n];
     Long[] bytes = new Long[n];
@@ -234,7 +240,7 @@ public final class IngestThroughput implements Callable<Integer> {
         SELECT c, s, d, k, b, 0, s FROM unnest($1::text[], $2::timestamptz[], $3::int[], $4::text[], $5::bigint[])
           AS t(c, s, d, k, b)
         ON CONFLICT DO NOTHING""")
-        .execute(io.vertx.sqlclient.Tuple.tuple().addArrayOfString(cam).addArrayOfOffsetDateTime(start)
+        .execute(Tuple.tuple().addArrayOfString(cam).addArrayOfOffsetDateTime(start)
             .addArrayOfInteger(dur).addArrayOfString(key).addArrayOfLong(bytes))
         .mapEmpty();
   }
