@@ -4,6 +4,7 @@ import io.ipchls.kit.config.ConfigException;
 import io.ipchls.kit.config.DbConfig;
 import io.ipchls.kit.config.HttpConfig;
 import io.ipchls.kit.config.MqttConfig;
+import io.ipchls.kit.config.S3Config;
 import io.ipchls.kit.config.Settings;
 import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
@@ -14,18 +15,28 @@ import java.util.regex.Pattern;
 /**
  * ingest-service settings. {@code instanceId} names this instance's persistent MQTT session ({@code ingest-<id>}), so
  * it must be stable across restarts and unique among running instances (default: the host name).
- * {@code maxFutureSkewSeconds} and {@code retentionDays} bound the accepted segment start times; batches hold at most
- * {@code batchMaxSize} notifications and wait at most {@code batchDelayMs} for more.
+ * {@code maxFutureSkewSeconds} and the camera's retention (default {@code retentionDays}) bound the accepted segment
+ * start times; batches hold at most {@code batchMaxSize} notifications, and at most {@code writeConcurrency} batches
+ * are written at once (batches grow with the load by themselves, see SegmentBatcher); {@code mqttConnections} sessions
+ * ({@code ingest-<id>}, {@code ingest-<id>-2}, ...) share the load, each with the broker's in-flight window. {@code recordingGapSeconds} is the longest gap that still continues a recording.
+ * {@code s3} is the bucket with the service's own key pair, needed by the retention sweeper (every
+ * {@code sweepIntervalSeconds}) and by {@code verifyObjects} (HEAD each object before indexing it); without a key pair
+ * objects are never deleted and retention is off.
  */
 public record IngestConfig(
     HttpConfig http,
     DbConfig db,
     MqttConfig mqtt,
+    S3Config s3,
     String instanceId,
     int maxFutureSkewSeconds,
     int retentionDays,
     int batchMaxSize,
-    int batchDelayMs) {
+    int writeConcurrency,
+    int mqttConnections,
+    int recordingGapSeconds,
+    boolean verifyObjects,
+    int sweepIntervalSeconds) {
   public static final int DEFAULT_HTTP_PORT = 8082;
   private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
 
@@ -33,13 +44,29 @@ public record IngestConfig(
     if (http == null) throw new ConfigException("http", "is required");
     if (db == null) throw new ConfigException("db", "is required");
     if (mqtt == null) throw new ConfigException("mqtt", "is required");
+    if (s3 == null) throw new ConfigException("s3", "is required");
     if (instanceId == null || !INSTANCE_ID.matcher(instanceId).matches()) {
       throw new ConfigException("instanceId", "must match " + INSTANCE_ID.pattern() + ", got '" + instanceId + "'");
     }
     if (maxFutureSkewSeconds < 0) throw new ConfigException("maxFutureSkewSeconds", "must be >= 0");
     if (retentionDays < 1) throw new ConfigException("retentionDays", "must be >= 1");
     if (batchMaxSize < 1) throw new ConfigException("batchMaxSize", "must be >= 1");
-    if (batchDelayMs < 0) throw new ConfigException("batchDelayMs", "must be >= 0");
+    if (writeConcurrency < 1) throw new ConfigException("writeConcurrency", "must be >= 1");
+    if (mqttConnections < 1) throw new ConfigException("mqttConnections", "must be >= 1");
+    if (recordingGapSeconds < 1) throw new ConfigException("recordingGapSeconds", "must be >= 1");
+    if (sweepIntervalSeconds < 1) throw new ConfigException("sweepIntervalSeconds", "must be >= 1");
+    if (verifyObjects && !hasS3Keys(s3)) {
+      throw new ConfigException("s3.accessKeyId", "is required when verifyObjects is true");
+    }
+  }
+
+  private static boolean hasS3Keys(S3Config s3) {
+    return !s3.accessKeyId().isBlank() && !s3.secretAccessKey().isBlank();
+  }
+
+  /** True when the service may talk to the bucket (retention sweeps, object verification). */
+  public boolean s3Enabled() {
+    return hasS3Keys(s3);
   }
 
   /** The keys environment variables can override (ConfigLoader matches env names against these). */
@@ -50,11 +77,17 @@ public record IngestConfig(
             .put("user", "postgres").put("password", "").put("maxPoolSize", 8))
         .put("mqtt", new JsonObject().put("host", "127.0.0.1").put("port", 1883).put("ssl", false)
             .put("username", "ingest").put("password", ""))
+        .put("s3", new JsonObject().put("endpoint", "").put("region", "us-east-1").put("bucket", "ipchls")
+            .put("pathStyle", true).put("accessKeyId", "").put("secretAccessKey", ""))
         .put("instanceId", defaultInstanceId())
         .put("maxFutureSkewSeconds", 300)
         .put("retentionDays", 7)
         .put("batchMaxSize", 500)
-        .put("batchDelayMs", 20);
+        .put("writeConcurrency", 2)
+        .put("mqttConnections", 4)
+        .put("recordingGapSeconds", 180)
+        .put("verifyObjects", false)
+        .put("sweepIntervalSeconds", 3600);
   }
 
   public static IngestConfig fromJson(JsonObject json) {
@@ -63,17 +96,25 @@ public record IngestConfig(
         HttpConfig.from(s.section("http"), DEFAULT_HTTP_PORT),
         DbConfig.from(s.section("db")),
         MqttConfig.from(s.section("mqtt")),
+        S3Config.from(s.section("s3"), false),
         s.string("instanceId", defaultInstanceId()),
         s.integer("maxFutureSkewSeconds", 300, 0, 7 * 24 * 3600),
         s.integer("retentionDays", 7, 1, 36500),
         s.integer("batchMaxSize", 500, 1, 10_000),
-        s.integer("batchDelayMs", 20, 0, 10_000));
+        s.integer("writeConcurrency", 2, 1, 64),
+        s.integer("mqttConnections", 4, 1, 64),
+        s.integer("recordingGapSeconds", 180, 1, 86_400),
+        s.bool("verifyObjects", false),
+        s.integer("sweepIntervalSeconds", 3600, 1, 86_400));
   }
 
   public JsonObject toJson() {
     return new JsonObject().put("http", http.toJson()).put("db", db.toJson()).put("mqtt", mqtt.toJson())
-        .put("instanceId", instanceId).put("maxFutureSkewSeconds", maxFutureSkewSeconds)
-        .put("retentionDays", retentionDays).put("batchMaxSize", batchMaxSize).put("batchDelayMs", batchDelayMs);
+        .put("s3", s3.toJson()).put("instanceId", instanceId).put("maxFutureSkewSeconds", maxFutureSkewSeconds)
+        .put("retentionDays", retentionDays).put("batchMaxSize", batchMaxSize).put("writeConcurrency", writeConcurrency)
+        .put("mqttConnections", mqttConnections)
+        .put("recordingGapSeconds", recordingGapSeconds).put("verifyObjects", verifyObjects)
+        .put("sweepIntervalSeconds", sweepIntervalSeconds);
   }
 
   public String mqttClientId() {
@@ -93,8 +134,10 @@ public record IngestConfig(
 
   @Override
   public String toString() {
-    return "IngestConfig[http=" + http + ", db=" + db + ", mqtt=" + mqtt + ", instanceId=" + instanceId
+    return "IngestConfig[http=" + http + ", db=" + db + ", mqtt=" + mqtt + ", s3=" + s3 + ", instanceId=" + instanceId
         + ", maxFutureSkewSeconds=" + maxFutureSkewSeconds + ", retentionDays=" + retentionDays
-        + ", batchMaxSize=" + batchMaxSize + ", batchDelayMs=" + batchDelayMs + "]";
+        + ", batchMaxSize=" + batchMaxSize + ", writeConcurrency=" + writeConcurrency + ", mqttConnections=" + mqttConnections
+        + ", recordingGapSeconds=" + recordingGapSeconds + ", verifyObjects=" + verifyObjects
+        + ", sweepIntervalSeconds=" + sweepIntervalSeconds + "]";
   }
 }

@@ -11,6 +11,7 @@ public final class IngestMetrics {
   private final Counter duplicates;
   private final DistributionSummary batchSize;
   private final Counter writeRetries;
+  private final Counter expired;
 
   public IngestMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -23,6 +24,13 @@ public final class IngestMetrics {
     this.writeRetries = Counter.builder("segments.write.retries")
         .description("failed database steps that are retried while their messages stay unacknowledged")
         .register(registry);
+    this.expired = Counter.builder("segments.expired")
+        .description("segments deleted (object and row) by the retention sweeper").register(registry);
+  }
+
+  /** {@code segments_expired_total}. */
+  public void expired(int n) {
+    expired.increment(n);
   }
 
   /** {@code segments_write_retries_total}. */

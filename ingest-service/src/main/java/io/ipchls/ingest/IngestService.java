@@ -3,6 +3,7 @@ package io.ipchls.ingest;
 import io.ipchls.ingest.db.PartitionMaintenanceVerticle;
 import io.ipchls.ingest.http.IngestHttpVerticle;
 import io.ipchls.ingest.mqtt.SegmentListenerVerticle;
+import io.ipchls.ingest.retention.RetentionSweepVerticle;
 import io.ipchls.kit.db.Database;
 import io.ipchls.kit.http.Metrics;
 import io.vertx.core.Future;
@@ -30,12 +31,24 @@ public final class IngestService {
   public static Future<Running> start(Vertx vertx, IngestConfig config) {
     LOG.info("starting ingest-service with {}", config);
     Metrics metrics = new Metrics();
-    var listener = new SegmentListenerVerticle(config, new IngestMetrics(metrics.registry()));
+    IngestMetrics ingestMetrics = new IngestMetrics(metrics.registry());
+    var listener = new SegmentListenerVerticle(config, ingestMetrics);
     var http = new IngestHttpVerticle(config, metrics, listener::isMqttConnected);
     return Database.migrate(vertx, config.db(), SCHEMA)
         .compose(v -> vertx.deployVerticle(new PartitionMaintenanceVerticle(config.db())))
+        .compose(id -> deployRetention(vertx, config, ingestMetrics))
         .compose(id -> vertx.deployVerticle(listener))
         .compose(id -> vertx.deployVerticle(http))
         .map(id -> new Running(http.port()));
+  }
+
+  /** The sweeper needs the service's own key to the bucket; without one, retention is off (said once, loudly). */
+  private static Future<?> deployRetention(Vertx vertx, IngestConfig config, IngestMetrics metrics) {
+    if (!config.s3Enabled()) {
+      LOG.warn("no s3.accessKeyId/secretAccessKey configured: retention is OFF, expired segments are kept");
+      return Future.succeededFuture();
+    }
+    return vertx.deployVerticle(new RetentionSweepVerticle(config.db(), config.s3(), config.retentionDays(),
+        config.sweepIntervalSeconds() * 1000L, metrics));
   }
 }

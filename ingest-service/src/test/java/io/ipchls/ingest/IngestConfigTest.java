@@ -25,7 +25,10 @@ class IngestConfigTest {
     assertEquals(300, c.maxFutureSkewSeconds());
     assertEquals(7, c.retentionDays());
     assertEquals(500, c.batchMaxSize());
-    assertEquals(20, c.batchDelayMs());
+    assertEquals(2, c.writeConcurrency());
+    assertEquals(4, c.mqttConnections());
+    assertEquals(180, c.recordingGapSeconds());
+    assertFalse(c.verifyObjects());
     assertTrue(c.mqttClientId().startsWith("ingest-"));
   }
 
@@ -60,6 +63,27 @@ class IngestConfigTest {
   }
 
   @Test
+  void verifyObjectsWithoutS3Key_namesTheSetting() {
+    var e = assertThrows(ConfigException.class, () -> IngestConfig.fromJson(minimal().put("verifyObjects", true)));
+    assertTrue(e.getMessage().contains("s3.accessKeyId"), e.getMessage());
+  }
+
+  @Test
+  void zeroRecordingGap_namesTheSetting() {
+    var e = assertThrows(ConfigException.class,
+        () -> IngestConfig.fromJson(minimal().put("recordingGapSeconds", 0)));
+    assertTrue(e.getMessage().contains("recordingGapSeconds"), e.getMessage());
+  }
+
+  @Test
+  void withoutS3Key_retentionIsOff_withOne_on() {
+    assertFalse(IngestConfig.fromJson(minimal()).s3Enabled());
+    JsonObject json = minimal();
+    json.getJsonObject("s3").put("accessKeyId", "id").put("secretAccessKey", "secret");
+    assertTrue(IngestConfig.fromJson(json).s3Enabled());
+  }
+
+  @Test
   void instanceIdWithSlash_namesTheSetting() {
     var e = assertThrows(ConfigException.class, () -> IngestConfig.fromJson(minimal().put("instanceId", "a/b")));
     assertTrue(e.getMessage().contains("instanceId"), e.getMessage());
@@ -70,7 +94,8 @@ class IngestConfigTest {
     JsonObject json = minimal();
     json.getJsonObject("db").put("password", "db-secret");
     json.getJsonObject("mqtt").put("password", "mqtt-secret");
+    json.getJsonObject("s3").put("accessKeyId", "id").put("secretAccessKey", "s3-secret");
     String s = IngestConfig.fromJson(json).toString();
-    assertFalse(s.contains("db-secret") || s.contains("mqtt-secret"), s);
+    assertFalse(s.contains("db-secret") || s.contains("mqtt-secret") || s.contains("s3-secret"), s);
   }
 }

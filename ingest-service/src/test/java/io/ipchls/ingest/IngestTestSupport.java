@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.ipchls.infra.EmbeddedPostgres;
 import io.ipchls.infra.LocalStack;
 import io.ipchls.kit.config.DbConfig;
 import io.ipchls.kit.db.Database;
@@ -33,6 +34,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoublePredicate;
 import java.util.function.Predicate;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /** Starts an ingest instance on the shared test stack, plays a camera over MQTT and reads the index back. */
 final class IngestTestSupport {
@@ -40,26 +47,74 @@ final class IngestTestSupport {
   private static final AtomicLong SEQ = new AtomicLong();
 
   final Vertx vertx;
-  final LocalStack stack = LocalStack.sharedForTests();
   final IngestConfig config;
   final Pool pool;
   int httpPort;
 
   IngestTestSupport(Vertx vertx) {
+    this(vertx, new JsonObject());
+  }
+
+  /** On the shared stack, with {@code overrides} merged over the test configuration (e.g. {@code verifyObjects}). */
+  IngestTestSupport(Vertx vertx, JsonObject overrides) {
+    this(vertx, IngestConfig.fromJson(
+        configJson(LocalStack.sharedForTests(), randomInstanceId()).mergeIn(overrides, true)));
+  }
+
+  private IngestTestSupport(Vertx vertx, IngestConfig config) {
     this.vertx = vertx;
-    this.config = IngestConfig.fromJson(configJson(stack, "test-" + UUID.randomUUID().toString().substring(0, 8)));
+    this.config = config;
     this.pool = Database.pool(vertx, config.db());
   }
 
+  /** With a whole configuration (e.g. for servers of the test's own that it restarts). */
+  static IngestTestSupport withConfig(Vertx vertx, JsonObject config) {
+    return new IngestTestSupport(vertx, IngestConfig.fromJson(config));
+  }
+
+  static String randomInstanceId() {
+    return "test-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** The embedded bucket with the root key: the service's own account. */
+  static JsonObject s3Json(LocalStack stack) {
+    var s3 = stack.s3();
+    return new JsonObject().put("endpoint", s3.endpoint().toString()).put("region", s3.region())
+        .put("bucket", s3.bucket()).put("pathStyle", true).put("accessKeyId", stack.options().s3AccessKey())
+        .put("secretAccessKey", stack.options().s3SecretKey());
+  }
+
   static JsonObject configJson(LocalStack stack, String instanceId) {
-    var pg = stack.postgres();
+    return configJson(stack.postgres(), stack.broker().host(), stack.broker().port(), instanceId);
+  }
+
+  static JsonObject configJson(EmbeddedPostgres pg, String mqttHost, int mqttPort, String instanceId) {
     var db = new DbConfig(pg.host(), pg.port(), pg.database(), pg.user(), pg.password(), 4);
     return new JsonObject()
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
         .put("db", db.toJson())
-        .put("mqtt", new JsonObject().put("host", stack.broker().host()).put("port", stack.broker().port())
+        .put("mqtt", new JsonObject().put("host", mqttHost).put("port", mqttPort)
             .put("username", "ingest").put("password", "test"))
         .put("instanceId", instanceId);
+  }
+
+  /** Uploads an object with the service's own (root) key, as a camera's upload would have. */
+  void putObject(String key, byte[] bytes) {
+    LocalStack stack = LocalStack.sharedForTests();
+    try (S3Client s3 = s3Client(stack)) {
+      s3.putObject(r -> r.bucket(stack.s3().bucket()).key(key), RequestBody.fromBytes(bytes));
+    }
+  }
+
+  static S3Client s3Client(LocalStack stack) {
+    return S3Client.builder()
+        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .region(Region.of(stack.s3().region()))
+        .endpointOverride(stack.s3().endpoint())
+        .forcePathStyle(true)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+            stack.options().s3AccessKey(), stack.options().s3SecretKey())))
+        .build();
   }
 
   IngestTestSupport start() {
@@ -90,13 +145,17 @@ final class IngestTestSupport {
     final String id;
     final MqttClient client;
     final LinkedBlockingQueue<SegmentRejected> rejections = new LinkedBlockingQueue<>();
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong acknowledged = new AtomicLong();
 
     Camera(String id) {
       this.id = id;
       this.client = MqttClient.create(vertx, new MqttClientOptions().setClientId(id).setCleanSession(true)
           .setMaxInflightQueue(1000).setUsername(id).setPassword("test"));
       client.publishHandler(m -> rejections.add(Json.decode(m.payload().getBytes(), SegmentRejected.class)));
-      await(client.connect(stack.broker().port(), stack.broker().host()));
+      // publish() completes when the message is written; the broker owns it only once it acknowledged it
+      client.publishCompletionHandler(packetId -> acknowledged.incrementAndGet());
+      await(client.connect(config.mqtt().port(), config.mqtt().host()));
       await(client.subscribe(Topics.segmentsRejected(id), 1));
     }
 
@@ -105,11 +164,13 @@ final class IngestTestSupport {
     }
 
     void publishRaw(byte[] payload) {
+      sent.incrementAndGet();
       await(client.publish(Topics.segments(id), Buffer.buffer(payload), MqttQoS.AT_LEAST_ONCE, false, false));
     }
 
     /** Publishes without waiting for the broker's acknowledgement (up to the client's in-flight window). */
     Future<Integer> publishAsync(SegmentNotification n) {
+      sent.incrementAndGet();
       return client.publish(Topics.segments(id), Buffer.buffer(Json.encode(n)), MqttQoS.AT_LEAST_ONCE, false, false);
     }
 
@@ -123,8 +184,15 @@ final class IngestTestSupport {
       }
     }
 
+    /** Waits until the broker has acknowledged everything published so far. */
+    void awaitAcknowledged() {
+      Await.until("broker acknowledgements for " + id, Duration.ofMillis(TIMEOUT_MS), acknowledged::get,
+          n -> n >= sent.get());
+    }
+
     @Override
     public void close() {
+      awaitAcknowledged();
       await(client.disconnect());
     }
   }

@@ -59,6 +59,23 @@ class SegmentIndexingTest {
   }
 
   @Test
+  void cameraClockBehind_showsAsLagInCameraClock() {
+    String id = cameraId("clock");
+    SegmentNotification n = segment(id, 90_000);
+    SegmentNotification behind = new SegmentNotification(n.v(), n.key(), n.start(), n.durationMs(), n.bytes(),
+        n.sha256(), n.seq(), n.codec(), n.width(), n.height(), System.currentTimeMillis() - 60_000, null);
+    try (var cam = ingest.camera(id)) {
+      cam.publish(behind);
+      ingest.awaitKeys(id, keys -> keys.size() == 1);
+    }
+    Row clock = await(ingest.pool.preparedQuery("SELECT * FROM ingest.camera_clock WHERE camera_id = $1")
+        .execute(Tuple.of(id))).iterator().next();
+    assertEquals(1, clock.getLong("segments"));
+    long lag = clock.getLong("median_lag_ms");
+    assertTrue(lag >= 59_000 && lag < 60_000 + IngestTestSupport.TIMEOUT_MS, "a clock 60 s behind, lag " + lag);
+  }
+
+  @Test
   void sameNotificationTwice_isIndexedOnce() {
     String id = cameraId("dup");
     SegmentNotification n = segment(id, 5_000);
@@ -73,7 +90,7 @@ class SegmentIndexingTest {
   }
 
   @Test
-  void manyNotifications_areAllIndexed() {
+  void manyNotifications_areAllIndexed_asOneRecording() {
     String id = cameraId("many");
     List<String> expected = new ArrayList<>();
     try (var cam = ingest.camera(id)) {
@@ -84,6 +101,12 @@ class SegmentIndexingTest {
       }
       assertEquals(expected, ingest.awaitKeys(id, k -> k.size() >= 200));
     }
+    Row rec = await(ingest.pool.preparedQuery(
+        "SELECT count(*) OVER () AS n, segment_count, bytes FROM ingest.recordings WHERE camera_id = $1")
+        .execute(Tuple.of(id))).iterator().next();
+    assertEquals(1, rec.getLong("n"), "contiguous 3 s segments form one recording");
+    assertEquals(200, rec.getInteger("segment_count"));
+    assertEquals(200L * 188 * 1000, rec.getLong("bytes"));
   }
 
   @Test

@@ -12,6 +12,7 @@ import io.ipchls.protocol.SegmentNotification;
 import io.ipchls.protocol.SegmentRejected;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.sqlclient.Tuple;
 import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -124,11 +125,62 @@ class SegmentRejectionTest {
   }
 
   @Test
+  void zeroBytes_isRejected() {
+    var r = rejectThenIndex("bytes0", id -> withBytes(segment(id, 1_000), 0));
+    assertReason("invalid_field", r);
+    assertTrue(r.reason().contains("bytes"), r.reason());
+  }
+
+  @Test
+  void bytesOverTheLimit_isRejected() {
+    var r = rejectThenIndex("bytesmax", id -> withBytes(segment(id, 1_000), SegmentNotification.MAX_BYTES + 1));
+    assertReason("invalid_field", r);
+    assertTrue(r.reason().contains("bytes"), r.reason());
+  }
+
+  @Test
+  void keyUnderAPrefixThatOnlyStartsLikeTheCameraId_isRejected() {
+    var r = rejectThenIndex("lookalike", id -> withKey(segment(id, 1_000), id + "x/2025/01/01/00/00/00.000-1.ts"));
+    assertReason("key_outside_prefix", r);
+  }
+
+  @Test
+  void startOlderThanTheCamerasOwnRetention_isRejected() {
+    String id = cameraId("ownretention");
+    IngestTestSupport.await(ingest.pool.preparedQuery(
+        "INSERT INTO ingest.camera_settings (camera_id, retention_days) VALUES ($1, 2)").execute(Tuple.of(id)));
+    try (Camera cam = ingest.camera(id)) {
+      cam.publish(segment(id, 3 * DAY_MS));
+      assertReason("too_old", cam.awaitRejection());
+      SegmentNotification good = segment(id, DAY_MS);
+      cam.publish(good);
+      assertEquals(List.of(good.key()), ingest.awaitKeys(id, k -> !k.isEmpty()));
+    }
+  }
+
+  @Test
+  void startInsideALongerCameraRetention_isIndexed() {
+    String id = cameraId("longretention");
+    IngestTestSupport.await(ingest.pool.preparedQuery(
+        "INSERT INTO ingest.camera_settings (camera_id, retention_days) VALUES ($1, 30)").execute(Tuple.of(id)));
+    SegmentNotification old = segment(id, (ingest.config.retentionDays() + 3) * DAY_MS);
+    try (Camera cam = ingest.camera(id)) {
+      cam.publish(old);
+      assertEquals(List.of(old.key()), ingest.awaitKeys(id, k -> !k.isEmpty()));
+    }
+  }
+
+  @Test
   void rejections_areCountedByReason() {
     rejectRawThenIndex("counted", id -> "not json".getBytes(StandardCharsets.UTF_8));
     var resp = IngestTestSupport.await(
         WebClient.create(ingest.vertx).get(ingest.httpPort, "127.0.0.1", "/metrics").send());
     assertTrue(resp.bodyAsString().contains("segments_rejected_total{reason=\"malformed\"}"), resp.bodyAsString());
+  }
+
+  private static SegmentNotification withBytes(SegmentNotification n, long bytes) {
+    return new SegmentNotification(n.v(), n.key(), n.start(), n.durationMs(), bytes, n.sha256(), n.seq(), n.codec(),
+        n.width(), n.height(), n.deviceTime(), n.clockJump());
   }
 
   private static SegmentNotification withDuration(SegmentNotification n, long durationMs) {

@@ -5,33 +5,37 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
-/** Writes the segment index. Idempotent: a redelivered notification hits the primary key and is skipped. */
+/**
+ * Writes the segment index and the recordings derived from it. Idempotent: a redelivered notification hits the
+ * primary key and is skipped, and only new segments change recordings.
+ */
 public final class SegmentRepository {
-  static final String INSERT_BATCH = """
-      INSERT INTO ingest.segments (camera_id, start_at, duration_ms, object_key, bytes, sha256, seq, codec,
-                                   width, height, device_time, clock_jump, received_at)
-      SELECT c, s, d, k, b, h, q, co, w, he, dt, cj, now()
-      FROM unnest($1::text[], $2::timestamptz[], $3::int[], $4::text[], $5::bigint[], $6::text[], $7::bigint[],
-                  $8::text[], $9::int[], $10::int[], $11::timestamptz[], $12::bool[])
-           AS t(c, s, d, k, b, h, q, co, w, he, dt, cj)
-      ON CONFLICT DO NOTHING
-      RETURNING camera_id""";
+  /** Inserts the batch and folds it into the recordings (see V3__recordings.sql), in one statement. */
+  static final String INDEX_BATCH = """
+      SELECT camera, new_segments
+      FROM ingest.index_segments($1::text[], $2::timestamptz[], $3::int[], $4::text[], $5::bigint[], $6::text[],
+                                 $7::bigint[], $8::text[], $9::int[], $10::int[], $11::timestamptz[], $12::bool[],
+                                 $13::int)""";
 
   private final Pool pool;
+  private final int recordingGapMs;
 
-  public SegmentRepository(Pool pool) {
+  /** @param recordingGapMs the longest gap between two segments that still continues a recording */
+  public SegmentRepository(Pool pool, int recordingGapMs) {
     this.pool = pool;
+    this.recordingGapMs = recordingGapMs;
   }
 
   /**
-   * Inserts the rows in one statement (committed when the future succeeds) and returns the camera id of each row
-   * that was new; rows already present are skipped.
+   * Inserts the rows and updates their cameras' recordings in one statement (committed when the future succeeds);
+   * rows already present are skipped. Returns how many rows were new, per camera.
    */
-  public Future<List<String>> insertAll(List<SegmentRow> rows) {
-    if (rows.isEmpty()) return Future.succeededFuture(List.of());
+  public Future<Map<String, Integer>> insertAll(List<SegmentRow> rows) {
+    if (rows.isEmpty()) return Future.succeededFuture(Map.of());
     int n = rows.size();
     String[] camera = new String[n];
     OffsetDateTime[] start = new OffsetDateTime[n];
@@ -63,10 +67,10 @@ public final class SegmentRepository {
     Tuple args = Tuple.tuple().addArrayOfString(camera).addArrayOfOffsetDateTime(start).addArrayOfInteger(duration)
         .addArrayOfString(key).addArrayOfLong(bytes).addArrayOfString(sha).addArrayOfLong(seq)
         .addArrayOfString(codec).addArrayOfInteger(width).addArrayOfInteger(height)
-        .addArrayOfOffsetDateTime(device).addArrayOfBoolean(jump);
-    return pool.preparedQuery(INSERT_BATCH).execute(args).map(rs -> {
-      List<String> inserted = new ArrayList<>(rs.rowCount());
-      for (Row row : rs) inserted.add(row.getString(0));
+        .addArrayOfOffsetDateTime(device).addArrayOfBoolean(jump).addInteger(recordingGapMs);
+    return pool.preparedQuery(INDEX_BATCH).execute(args).map(rs -> {
+      Map<String, Integer> inserted = new LinkedHashMap<>();
+      for (Row row : rs) inserted.put(row.getString(0), row.getInteger(1));
       return inserted;
     });
   }

@@ -8,16 +8,15 @@ import io.ipchls.protocol.Topics;
 import java.util.List;
 
 /**
- * The checks on a segment notification that need no I/O: topic, JSON, contract fields and the accepted time window.
- * The storage-prefix check needs the device registry and happens when the batch is written.
+ * The checks on a segment notification that need no I/O: topic, JSON, contract fields (schema version, key in normal
+ * form, duration in (0, 60 s], size bounds) and the allowed skew ahead of server time. The checks that need the
+ * camera's settings or the bucket (storage prefix, retention window, object existence) are {@link BatchCheck}'s.
  */
 public final class NotificationCheck {
   private final long maxFutureSkewMs;
-  private final long retentionMs;
 
-  public NotificationCheck(int maxFutureSkewSeconds, int retentionDays) {
+  public NotificationCheck(int maxFutureSkewSeconds) {
     this.maxFutureSkewMs = maxFutureSkewSeconds * 1000L;
-    this.retentionMs = retentionDays * 86_400_000L;
   }
 
   /** The outcome: exactly one of {@link Accepted} or {@link Rejection}. */
@@ -54,10 +53,6 @@ public final class NotificationCheck {
     if (n.start() > nowMs + maxFutureSkewMs) {
       return new Rejection(cameraId, n.key(), "too_far_in_future",
           "start is " + (n.start() - nowMs) + " ms ahead of server time (max " + maxFutureSkewMs + ")");
-    }
-    if (n.start() < nowMs - retentionMs) {
-      return new Rejection(cameraId, n.key(), "too_old",
-          "start is older than the retention of " + (retentionMs / 86_400_000L) + " days");
     }
     return new Accepted(cameraId, n);
   }

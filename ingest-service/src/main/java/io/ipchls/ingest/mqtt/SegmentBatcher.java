@@ -3,10 +3,8 @@ package io.ipchls.ingest.mqtt;
 import io.ipchls.ingest.IngestMetrics;
 import io.ipchls.ingest.db.SegmentRepository;
 import io.ipchls.ingest.db.SegmentRow;
-import io.ipchls.ingest.db.StoragePrefixes;
 import io.ipchls.ingest.mqtt.NotificationCheck.Rejection;
 import io.ipchls.protocol.ClusterNames;
-import io.ipchls.protocol.ObjectKeys;
 import io.ipchls.protocol.SegmentNotification;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -15,19 +13,19 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Collects accepted notifications and writes them in batches (up to {@code maxSize}, or whatever arrived within
- * {@code delayMs}), one write at a time. A message is acknowledged only after its row is committed; while the
- * database is unavailable the batch is retried with backoff and its messages stay unacknowledged, so a broker
- * redelivers them if this instance goes away. Runs on its verticle's event loop only.
+ * Collects accepted notifications and writes them in batches, with up to {@code concurrency} writes in flight. The
+ * batch size adapts to the load by itself (group commit): a free writer takes everything queued (at most
+ * {@code maxSize}) at once, so at low load a notification is written alone without waiting, and under load
+ * notifications pile up while the writes run and the next batches grow. A message is acknowledged only after its row
+ * is committed; while the database is unavailable the batch is retried with backoff and its messages stay
+ * unacknowledged, so a broker redelivers them if this instance goes away. Runs on its verticle's event loop only.
  */
 public final class SegmentBatcher {
   private static final Logger LOG = LoggerFactory.getLogger(SegmentBatcher.class);
@@ -44,69 +42,59 @@ public final class SegmentBatcher {
 
   private final Vertx vertx;
   private final SegmentRepository segments;
-  private final StoragePrefixes prefixes;
+  private final BatchCheck check;
   private final IngestMetrics metrics;
   private final Rejecter rejecter;
   private final int maxSize;
-  private final long delayMs;
+  private final int concurrency;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-  private boolean writing;
-  private long timerId = -1;
+  private int writing;
   private boolean closed;
 
-  public SegmentBatcher(Vertx vertx, SegmentRepository segments, StoragePrefixes prefixes, IngestMetrics metrics,
-      Rejecter rejecter, int maxSize, long delayMs) {
+  /**
+   * @param check the checks that need I/O (storage prefix, retention, object existence), run per batch before the
+   *     write; notifications it refuses go to {@code rejecter}
+   */
+  public SegmentBatcher(Vertx vertx, SegmentRepository segments, BatchCheck check, IngestMetrics metrics,
+      Rejecter rejecter, int maxSize, int concurrency) {
     this.vertx = vertx;
     this.segments = segments;
-    this.prefixes = prefixes;
+    this.check = check;
     this.metrics = metrics;
     this.rejecter = rejecter;
     this.maxSize = maxSize;
-    this.delayMs = delayMs;
+    this.concurrency = concurrency;
   }
 
   public void add(Pending pending) {
     if (closed) return; // never acknowledged: the broker redelivers it
     queue.add(pending);
-    if (writing) return; // the running write picks it up when it ends
-    if (queue.size() >= maxSize || delayMs == 0) {
-      writeNext();
-    } else if (timerId < 0) {
-      timerId = vertx.setTimer(delayMs, t -> {
-        timerId = -1;
-        writeNext();
-      });
-    }
+    writeNext();
   }
 
   /** Stops writing; whatever is not committed yet stays unacknowledged. */
   public void close() {
     closed = true;
-    if (timerId >= 0) vertx.cancelTimer(timerId);
     queue.clear();
   }
 
   private void writeNext() {
-    if (writing || closed || queue.isEmpty()) return;
-    if (timerId >= 0) {
-      vertx.cancelTimer(timerId);
-      timerId = -1;
+    while (writing < concurrency && !closed && !queue.isEmpty()) {
+      writing++;
+      List<Pending> batch = new ArrayList<>(Math.min(queue.size(), maxSize));
+      while (!queue.isEmpty() && batch.size() < maxSize) batch.add(queue.poll());
+      write(batch).onComplete(x -> {
+        writing--;
+        writeNext(); // what arrived during the write is the next batch
+      });
     }
-    writing = true;
-    List<Pending> batch = new ArrayList<>(Math.min(queue.size(), maxSize));
-    while (!queue.isEmpty() && batch.size() < maxSize) batch.add(queue.poll());
-    write(batch).onComplete(x -> {
-      writing = false;
-      writeNext(); // what arrived during the write is already a batch
-    });
   }
 
   private Future<Void> write(List<Pending> batch) {
-    Set<String> cameras = new LinkedHashSet<>();
-    batch.forEach(p -> cameras.add(p.cameraId()));
-    return retrying("read storage prefixes", () -> prefixes.prefixesOf(cameras))
-        .compose(prefixOf -> {
-          List<Pending> accepted = keepUnderPrefix(batch, prefixOf);
+    return retrying("check " + batch.size() + " notification(s)", () -> check.check(batch))
+        .compose(outcome -> {
+          outcome.refused().forEach(r -> rejecter.reject(r.rejection(), r.pending().ack()));
+          List<Pending> accepted = outcome.accepted();
           List<SegmentRow> rows = accepted.stream().map(p -> SegmentRow.of(p.cameraId(), p.notification())).toList();
           return retrying("write " + rows.size() + " segment(s)", () -> segments.insertAll(rows))
               .map(inserted -> {
@@ -117,27 +105,13 @@ public final class SegmentBatcher {
         });
   }
 
-  private List<Pending> keepUnderPrefix(List<Pending> batch, Map<String, String> prefixOf) {
-    List<Pending> accepted = new ArrayList<>(batch.size());
-    for (Pending p : batch) {
-      String prefix = prefixOf.getOrDefault(p.cameraId(), p.cameraId());
-      String key = p.notification().key();
-      if (ObjectKeys.isUnder(key, prefix)) {
-        accepted.add(p);
-      } else {
-        rejecter.reject(new Rejection(p.cameraId(), key, "key_outside_prefix",
-            "key is not under the camera's storage prefix " + prefix + "/"), p.ack());
-      }
-    }
-    return accepted;
-  }
-
-  private void committed(int written, List<String> inserted) {
+  private void committed(int written, Map<String, Integer> inserted) {
+    int fresh = inserted.values().stream().mapToInt(Integer::intValue).sum();
     metrics.batch(written);
-    metrics.indexed(inserted.size());
-    metrics.duplicates(written - inserted.size());
+    metrics.indexed(fresh);
+    metrics.duplicates(written - fresh);
     if (inserted.isEmpty()) return;
-    JsonArray cameras = new JsonArray(List.copyOf(new LinkedHashSet<>(inserted)));
+    JsonArray cameras = new JsonArray(List.copyOf(inserted.keySet()));
     vertx.eventBus().publish(ClusterNames.SEGMENTS_INDEXED, new JsonObject().put("cameras", cameras));
   }
 

@@ -2,10 +2,11 @@ package io.ipchls.ingest.mqtt;
 
 import io.ipchls.ingest.IngestConfig;
 import io.ipchls.ingest.IngestMetrics;
+import io.ipchls.ingest.db.CameraPolicies;
 import io.ipchls.ingest.db.SegmentRepository;
-import io.ipchls.ingest.db.StoragePrefixes;
 import io.ipchls.ingest.mqtt.NotificationCheck.Accepted;
 import io.ipchls.ingest.mqtt.NotificationCheck.Rejection;
+import io.ipchls.ingest.s3.ObjectStore;
 import io.ipchls.kit.db.Database;
 import io.ipchls.kit.mqtt.ManagedMqttClient;
 import io.ipchls.protocol.Json;
@@ -15,57 +16,73 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.mqtt.messages.MqttPublishMessage;
 import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Consumes segment notifications from the shared subscription {@link Topics#INGEST_SHARED_SEGMENTS} over a persistent
- * session with manual acknowledgement: invalid ones are answered on {@code cameras/{id}/segments/rejected},
+ * Consumes segment notifications from the shared subscription {@link Topics#INGEST_SHARED_SEGMENTS} over persistent
+ * sessions with manual acknowledgement: invalid ones are answered on {@code cameras/{id}/segments/rejected},
  * counted, acknowledged and dropped; valid ones go to the {@link SegmentBatcher}, which acknowledges after commit.
+ * {@code mqttConnections} connections (sessions {@code ingest-<id>}, {@code ingest-<id>-2}, ...) join the shared
+ * group, because a broker bounds the unacknowledged messages per client (HiveMQ: 50) and ingest acknowledges only
+ * after the commit: the window per connection divided by the commit time caps what one connection carries.
  */
 public final class SegmentListenerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SegmentListenerVerticle.class);
-  private static final long PREFIX_CACHE_MS = 30_000;
+  private static final long POLICY_CACHE_MS = 30_000;
 
   private final IngestConfig config;
   private final IngestMetrics metrics;
   private final NotificationCheck check;
   private Pool pool;
-  private ManagedMqttClient mqtt;
+  private final List<ManagedMqttClient> connections = new ArrayList<>();
   private SegmentBatcher batcher;
+  private ObjectStore store;
 
   public SegmentListenerVerticle(IngestConfig config, IngestMetrics metrics) {
     this.config = config;
     this.metrics = metrics;
-    this.check = new NotificationCheck(config.maxFutureSkewSeconds(), config.retentionDays());
+    this.check = new NotificationCheck(config.maxFutureSkewSeconds());
   }
 
   @Override
   public Future<?> start() {
     pool = Database.pool(vertx, config.db());
-    var prefixes = new StoragePrefixes(pool, PREFIX_CACHE_MS, System::currentTimeMillis);
-    batcher = new SegmentBatcher(vertx, new SegmentRepository(pool), prefixes, metrics, this::reject,
-        config.batchMaxSize(), config.batchDelayMs());
-    mqtt = new ManagedMqttClient(vertx, config.mqtt(), config.mqttClientId(), false, false)
-        .subscribe(Topics.INGEST_SHARED_SEGMENTS, 1)
-        .messageHandler(this::onMessage);
-    return mqtt.startWithRetry();
+    var policies = new CameraPolicies(pool, config.retentionDays(), POLICY_CACHE_MS, System::currentTimeMillis);
+    store = config.verifyObjects() ? new ObjectStore(config.s3()) : null;
+    var batchCheck = new BatchCheck(vertx, policies, store, System::currentTimeMillis);
+    batcher = new SegmentBatcher(vertx, new SegmentRepository(pool, config.recordingGapSeconds() * 1000), batchCheck,
+        metrics, this::reject, config.batchMaxSize(), config.writeConcurrency());
+    List<Future<Void>> started = new ArrayList<>();
+    for (int k = 1; k <= config.mqttConnections(); k++) {
+      OrderedAcks acks = new OrderedAcks(); // PUBACK order is per connection
+      String clientId = k == 1 ? config.mqttClientId() : config.mqttClientId() + "-" + k;
+      ManagedMqttClient c = new ManagedMqttClient(vertx, config.mqtt(), clientId, false, false)
+          .subscribe(Topics.INGEST_SHARED_SEGMENTS, 1)
+          .messageHandler(m -> onMessage(m, acks));
+      connections.add(c);
+      started.add(c.startWithRetry());
+    }
+    return Future.all(started);
   }
 
   @Override
   public Future<?> stop() {
     if (batcher != null) batcher.close();
-    Future<Void> mqttClosed = mqtt == null ? Future.succeededFuture() : mqtt.close();
+    if (store != null) store.close();
+    Future<?> mqttClosed = Future.join(connections.stream().map(ManagedMqttClient::close).toList());
     return mqttClosed.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 
-  /** For health checks. */
+  /** For health checks: every connection is up. */
   public boolean isMqttConnected() {
-    return mqtt != null && mqtt.isConnected();
+    return !connections.isEmpty() && connections.stream().allMatch(ManagedMqttClient::isConnected);
   }
 
-  private void onMessage(MqttPublishMessage message) {
-    Runnable ack = () -> acknowledge(message);
+  private void onMessage(MqttPublishMessage message, OrderedAcks acks) {
+    Runnable ack = acks.received(message);
     var result = check.check(message.topicName(), message.payload().getBytes(), System.currentTimeMillis());
     if (result instanceof Accepted a) {
       batcher.add(new SegmentBatcher.Pending(a.cameraId(), a.notification(), ack));
@@ -79,19 +96,12 @@ public final class SegmentListenerVerticle extends VerticleBase {
     metrics.rejected(r.reason());
     if (r.cameraId() != null) {
       byte[] payload = Json.encode(SegmentRejected.of(r.key(), r.message()));
-      mqtt.publish(Topics.segmentsRejected(r.cameraId()), payload, 1, false)
+      connections.stream().filter(ManagedMqttClient::isConnected).findFirst()
+          .map(c -> c.publish(Topics.segmentsRejected(r.cameraId()), payload, 1, false))
+          .orElseGet(() -> Future.failedFuture("MQTT not connected"))
           .onFailure(e -> LOG.warn("cannot tell {} about the rejection: {}", r.cameraId(), e.getMessage()));
     }
     ack.run();
   }
 
-  private static void acknowledge(MqttPublishMessage message) {
-    if (message.qosLevel().value() == 0) return;
-    try {
-      message.ack();
-    } catch (RuntimeException e) {
-      // the connection it came on is gone; the broker redelivers it on the new one and the insert is idempotent
-      LOG.debug("cannot acknowledge message {}: {}", message.messageId(), e.getMessage());
-    }
-  }
 }

@@ -1,0 +1,319 @@
+package io.ipchls.bench.ingest;
+
+import io.ipchls.bench.Latencies;
+import io.ipchls.infra.EmbeddedPostgres;
+import io.ipchls.ingest.IngestConfig;
+import io.ipchls.ingest.IngestService;
+import io.ipchls.ingest.db.SegmentRepository;
+import io.ipchls.ingest.db.SegmentRow;
+import io.ipchls.kit.config.DbConfig;
+import io.ipchls.kit.db.Database;
+import io.ipchls.protocol.ClusterNames;
+import io.ipchls.protocol.Json;
+import io.ipchls.protocol.ObjectKeys;
+import io.ipchls.protocol.SegmentNotification;
+import io.ipchls.protocol.Topics;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mqtt.MqttClient;
+import io.vertx.mqtt.MqttClientOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Sustained segment notifications per second from MQTT publish (QoS 1) to committed row, with PostgreSQL, the broker,
+ * ingest-service and the publishers on this one machine; in the same run the raw PostgreSQL rate of the same rows
+ * through the same statement without MQTT, and the ratio. Latency is publish → commit, observed through the
+ * {@code segments.indexed} event ingest publishes after each commit. CPU is split per part (see {@link CpuShares}).
+ *
+ * <pre>bench/run ingest.IngestThroughput --rate 25000 --seconds 30 [--broker mosquitto]</pre>
+ */
+@Command(name = "IngestThroughput", mixinStandardHelpOptions = true)
+public final class IngestThroughput implements Callable<Integer> {
+  @Option(names = "--rate", description = "target notifications per second (default ${DEFAULT-VALUE})")
+  int rate = 25_000;
+  @Option(names = "--seconds", description = "measured seconds, after the warm-up (default ${DEFAULT-VALUE})")
+  int seconds = 30;
+  @Option(names = "--warmup", description = "warm-up seconds (default ${DEFAULT-VALUE})")
+  int warmup = 10;
+  @Option(names = "--cameras", description = "distinct cameras (default ${DEFAULT-VALUE})")
+  int cameras = 60_000;
+  @Option(names = "--publishers", description = "publishing MQTT connections (default ${DEFAULT-VALUE})")
+  int publishers = 8;
+  @Option(names = "--broker", description = "embedded (HiveMQ CE) or mosquitto (Debian's, started here)")
+  String broker = "embedded";
+  @Option(names = "--batch-max", description = "ingest batchMaxSize (default ${DEFAULT-VALUE})")
+  int batchMax = 1000;
+  @Option(names = "--write-concurrency", description = "ingest writeConcurrency (default ${DEFAULT-VALUE})")
+  int writeConcurrency = 2;
+  @Option(names = "--mqtt-connections", description = "ingest mqttConnections (default ${DEFAULT-VALUE})")
+  int mqttConnections = 4;
+  @Option(names = "--raw-rows", description = "rows for the raw PostgreSQL comparison (default ${DEFAULT-VALUE})")
+  int rawRows = 300_000;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new IngestThroughput()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Path dir = Files.createTempDirectory("ingest-bench-");
+    Path pgDir = dir.resolve("postgres");
+    try (EmbeddedPostgres pg = EmbeddedPostgres.start(pgDir, 0);
+        MqttServer mqtt = MqttServer.start(broker, dir.resolve("mqtt"))) {
+      Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(4));
+      try {
+        return run(vertx, pg, pgDir, mqtt);
+      } finally {
+        vertx.close().await(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private int run(Vertx vertx, EmbeddedPostgres pg, Path pgDir, MqttServer mqtt) throws Exception {
+    DbConfig db = new DbConfig(pg.host(), pg.port(), pg.database(), pg.user(), pg.password(),
+        writeConcurrency + 2);
+    JsonObject cfg = IngestConfig.defaults();
+    cfg.put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0)).put("db", db.toJson())
+        .put("mqtt", new JsonObject().put("host", "127.0.0.1").put("port", mqtt.port()).put("username", "ingest")
+            .put("password", "bench"))
+        .put("instanceId", "bench").put("batchMaxSize", batchMax).put("writeConcurrency", writeConcurrency)
+        .put("mqttConnections", mqttConnections);
+    IngestConfig config = IngestConfig.fromJson(cfg);
+    int httpPort = IngestService.start(vertx, config).await(60, TimeUnit.SECONDS).httpPort();
+    Pool pool = Database.pool(vertx, db);
+    CpuShares cpu = new CpuShares(mqtt.pid(), pgDir);
+
+    String[] ids = new String[cameras];
+    for (int i = 0; i < cameras; i++) ids[i] = "cam-" + i;
+    AtomicLongArray publishedAt = new AtomicLongArray(cameras);
+    Latencies latencies = new Latencies(10_000_000);
+    AtomicLong measuring = new AtomicLong(); // 1 while latencies are recorded
+    vertx.eventBus().<JsonObject>localConsumer(ClusterNames.SEGMENTS_INDEXED, m -> {
+      if (measuring.get() == 0) return;
+      long now = System.nanoTime();
+      JsonArray committed = m.body().getJsonArray("cameras");
+      for (int i = 0; i < committed.size(); i++) {
+        int cam = Integer.parseInt(committed.getString(i).substring(4));
+        long at = publishedAt.getAndSet(cam, 0);
+        if (at != 0) latencies.record(now - at);
+      }
+    }).completion().await(10, TimeUnit.SECONDS);
+
+    Publishers pubs = Publishers.start(vertx, mqtt.port(), publishers, ids, publishedAt, rate);
+    System.out.printf("warming up %d s at %d/s (%d cameras, %d connections, broker %s)%n", warmup, rate, cameras,
+        publishers, mqtt.name());
+    Thread.sleep(warmup * 1000L);
+    long rows0 = count(pool);
+    long pub0 = pubs.published();
+    cpu.mark();
+    measuring.set(1);
+    long t0 = System.nanoTime();
+    Thread.sleep(seconds * 1000L);
+    long rows1 = count(pool);
+    long pub1 = pubs.published();
+    double elapsed = (System.nanoTime() - t0) / 1e9;
+    measuring.set(0);
+    CpuShares.Split split = cpu.split();
+    pubs.stop();
+    double published = (pub1 - pub0) / elapsed;
+    double committed = (rows1 - rows0) / elapsed;
+
+    double raw = rawRate(pool, config, "raw-", (repo, rows) -> repo.insertAll(rows).mapEmpty());
+    double plain = rawRate(pool, config, "plain-", (repo, rows) -> plainInsert(pool, rows));
+    System.out.println();
+    System.out.printf("broker %s, %d cameras, target %d/s, %d publisher connections, ingest with %d MQTT "
+        + "connection(s), %.0f s measured%n", mqtt.name(), cameras, rate, publishers, mqttConnections, elapsed);
+    System.out.printf("  published         %,10.0f notifications/s%n", published);
+    System.out.printf("  committed rows    %,10.0f rows/s  (MQTT publish -> committed row)%n", committed);
+    System.out.printf("  raw PostgreSQL    %,10.0f rows/s  (same rows, same index_segments statement, %d at once)%n",
+        raw, writeConcurrency);
+    System.out.printf("  plain INSERT      %,10.0f rows/s  (same rows, unnest into segments only, no recordings)%n",
+        plain);
+    System.out.printf("  ratio             %10.2f  (end-to-end / raw PostgreSQL), raw / plain %.2f%n",
+        committed / raw, raw / plain);
+    System.out.printf("  publish -> commit %s%n", latencies.summary());
+    System.out.printf("  CPU (of %d cores) %s%n", Runtime.getRuntime().availableProcessors(), split);
+    System.out.println("  ingest: " + ingestMetrics(httpPort));
+    System.out.println("  busiest JVM threads (CPU s since start): " + top(cpu.threadSeconds()));
+    return 0;
+  }
+
+  private static String top(Map<String, Double> bySeconds) {
+    return bySeconds.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue(), a.getValue())).limit(8)
+        .map(e -> String.format("%s %.1f", e.getKey(), e.getValue())).toList().toString();
+  }
+
+  /** ingest's own counters, from its /metrics. */
+  private static String ingestMetrics(int port) throws Exception {
+    String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+        + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    return body.lines().filter(l -> l.startsWith("segments_") && !l.startsWith("segments_batch_size_max"))
+        .map(l -> l.replace("_total", "")).toList().toString();
+  }
+
+  private static long count(Pool pool) throws Exception {
+    return pool.query("SELECT count(*) FROM ingest.segments").execute().await(60, TimeUnit.SECONDS)
+        .iterator().next().getLong(0);
+  }
+
+  /** How a comparison writes one batch. */
+  private interface Writer {
+    Future<Void> write(SegmentRepository repo, List<SegmentRow> rows);
+  }
+
+  /**
+   * The same kind of rows (new cameras named {@code prefix<n>}), written in batches of {@code --batch-max} with
+   * {@code --write-concurrency} writes at once, as fast as the database takes them.
+   */
+  private double rawRate(Pool pool, IngestConfig config, String prefix, Writer writer) throws Exception {
+    var repo = new SegmentRepository(pool, config.recordingGapSeconds() * 1000);
+    long start = System.currentTimeMillis() - 3_600_000;
+    List<List<SegmentRow>> batches = new ArrayList<>();
+    List<SegmentRow> batch = new ArrayList<>(batchMax);
+    for (int i = 0; i < rawRows; i++) {
+      String cam = prefix + (i % cameras);
+      long at = start + (i / cameras) * 3_000L;
+      batch.add(SegmentRow.of(cam, notification(cam, at, i)));
+      if (batch.size() == batchMax) {
+        batches.add(batch);
+        batch = new ArrayList<>(batchMax);
+      }
+    }
+    if (!batch.isEmpty()) batches.add(batch);
+    AtomicLong next = new AtomicLong();
+    long t0 = System.nanoTime();
+    List<Future<?>> lanes = new ArrayList<>();
+    for (int l = 0; l < writeConcurrency; l++) lanes.add(lane(repo, writer, batches, next));
+    Future.all(lanes).await(600, TimeUnit.SECONDS);
+    return rawRows / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  private static Future<Void> lane(SegmentRepository repo, Writer writer, List<List<SegmentRow>> batches,
+      AtomicLong next) {
+    int i = (int) next.getAndIncrement();
+    if (i >= batches.size()) return Future.succeededFuture();
+    return writer.write(repo, batches.get(i)).compose(x -> lane(repo, writer, batches, next));
+  }
+
+  /** A plain multi-row INSERT of the same columns, without the recordings: what the index costs at the least. */
+  private static Future<Void> plainInsert(Pool pool, List<SegmentRow> rows) {
+    int n = rows.size();
+    String[] cam = new String[n];
+    OffsetDateTime[] start = new OffsetDateTime[n];
+    Integer[] dur = new Integer[n];
+    String[] key = new String[n];
+    Long[] bytes = new Long[n];
+    for (int i = 0; i < n; i++) {
+      SegmentRow r = rows.get(i);
+      cam[i] = r.cameraId();
+      start[i] = r.startAt();
+      dur[i] = r.durationMs();
+      key[i] = r.objectKey();
+      bytes[i] = r.bytes();
+    }
+    return pool.preparedQuery("""
+        INSERT INTO ingest.segments (camera_id, start_at, duration_ms, object_key, bytes, seq, device_time)
+        SELECT c, s, d, k, b, 0, s FROM unnest($1::text[], $2::timestamptz[], $3::int[], $4::text[], $5::bigint[])
+          AS t(c, s, d, k, b)
+        ON CONFLICT DO NOTHING""")
+        .execute(Tuple.tuple().addArrayOfString(cam).addArrayOfOffsetDateTime(start)
+            .addArrayOfInteger(dur).addArrayOfString(key).addArrayOfLong(bytes))
+        .mapEmpty();
+  }
+
+  static SegmentNotification notification(String camera, long startMs, long seq) {
+    return new SegmentNotification(1, ObjectKeys.segmentKey(camera, Instant.ofEpochMilli(startMs), seq), startMs,
+        3_000, 750_000, null, seq, "avc1.64001f", 1280, 720, System.currentTimeMillis(), null);
+  }
+
+  /** Publishing connections, each paced by a 10 ms timer, each camera once per round over all cameras. */
+  static final class Publishers {
+    /** Below vertx-mqtt's in-flight limit (65535 with the options used here). */
+    private static final long MAX_UNACKED = 60_000;
+    private final Vertx vertx;
+    private final List<MqttClient> clients;
+    private final List<Long> timers = new ArrayList<>();
+    private final AtomicLong published = new AtomicLong();
+
+    private Publishers(Vertx vertx, List<MqttClient> clients) {
+      this.vertx = vertx;
+      this.clients = clients;
+    }
+
+    static Publishers start(Vertx vertx, int port, int n, String[] ids, AtomicLongArray publishedAt, int rate)
+        throws Exception {
+      List<MqttClient> clients = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        MqttClient c = MqttClient.create(vertx, new MqttClientOptions().setClientId("bench-pub-" + i)
+            .setCleanSession(true).setMaxInflightQueue(65_535).setUsername("bench").setPassword("bench")
+            .setAutoKeepAlive(true));
+        c.connect(port, "127.0.0.1").await(30, TimeUnit.SECONDS);
+        clients.add(c);
+      }
+      Publishers p = new Publishers(vertx, clients);
+      double perTickPerClient = rate / 100.0 / n;
+      long t0 = System.currentTimeMillis() - 3_600_000;
+      for (int i = 0; i < n; i++) {
+        MqttClient c = clients.get(i);
+        AtomicLong unacked = new AtomicLong();
+        c.publishCompletionHandler(id -> unacked.decrementAndGet());
+        int lane = i;
+        double[] owed = {0};
+        long[] cursor = {lane};
+        p.timers.add(vertx.setPeriodic(10, t -> {
+          owed[0] += perTickPerClient;
+          while (owed[0] >= 1 && c.isConnected()) {
+            if (unacked.get() >= MAX_UNACKED) {
+              owed[0] = 0; // the broker is behind: skip the rest of this tick rather than overrun the window
+              break;
+            }
+            owed[0] -= 1;
+            int cam = (int) (cursor[0] % ids.length);
+            long round = cursor[0] / ids.length;
+            cursor[0] += n;
+            SegmentNotification note = notification(ids[cam], t0 + round * 3_000L, round);
+            publishedAt.compareAndSet(cam, 0, System.nanoTime());
+            unacked.incrementAndGet();
+            p.published.incrementAndGet();
+            c.publish(Topics.segments(ids[cam]), Buffer.buffer(Json.encode(note)), MqttQoS.AT_LEAST_ONCE, false,
+                false);
+          }
+        }));
+      }
+      return p;
+    }
+
+    long published() {
+      return published.get();
+    }
+
+    void stop() throws Exception {
+      timers.forEach(vertx::cancelTimer);
+      for (MqttClient c : clients) c.disconnect().await(10, TimeUnit.SECONDS);
+    }
+  }
+}
