@@ -3,6 +3,9 @@ package io.ipchls.credential;
 import io.ipchls.infra.Await;
 
 import io.ipchls.credential.auth.Secrets;
+import io.ipchls.credential.broker.BrokerAuthClient;
+import io.ipchls.credential.issuer.EmbeddedKeys;
+import io.ipchls.infra.AuthDecision;
 import io.ipchls.infra.LocalStack;
 import io.ipchls.kit.db.Database;
 import io.vertx.core.Future;
@@ -67,6 +70,24 @@ final class TestService {
         .put("serviceAccounts", new JsonObject()
             .put(SERVICE_USER, Secrets.sha256Hex(SERVICE_PASSWORD))
             .put(INGEST_USER, Secrets.sha256Hex(INGEST_PASSWORD)));
+  }
+
+  /**
+   * Wires the shared stack to this service the way the launcher does: the broker asks it who connects, and the S3
+   * server looks temporary keys up in the cluster map it writes. {@link #unwire()} restores the stack's defaults.
+   */
+  void wireEmbeddedStack() {
+    stack.useBrokerAuth((clientId, username, password) -> BrokerAuthClient.authenticate(vertx, clientId, username,
+            password)
+        .map(r -> AuthDecision.of(r.getBoolean("ok", false), r.getString("role"), r.getString("cameraId"),
+            r.getString("reason")))
+        .toCompletionStage());
+    stack.useKeyLookup(accessKeyId -> EmbeddedKeys.find(vertx, accessKeyId));
+  }
+
+  void unwire() {
+    stack.useBrokerAuth(null);
+    stack.useKeyLookup(null);
   }
 
   /** A camera id no other test uses. */

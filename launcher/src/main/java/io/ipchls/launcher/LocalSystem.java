@@ -3,6 +3,8 @@ package io.ipchls.launcher;
 import io.ipchls.credential.CredentialConfig;
 import io.ipchls.credential.CredentialService;
 import io.ipchls.credential.auth.Secrets;
+import io.ipchls.credential.broker.BrokerAuthClient;
+import io.ipchls.credential.issuer.EmbeddedKeys;
 import io.ipchls.infra.AuthDecision;
 import io.ipchls.infra.BrokerAuth;
 import io.ipchls.infra.BrokerOptions;
@@ -15,16 +17,13 @@ import io.ipchls.ingest.IngestService;
 import io.ipchls.kit.cluster.Clustering;
 import io.ipchls.playlist.PlaylistConfig;
 import io.ipchls.playlist.PlaylistService;
-import io.ipchls.protocol.ClusterNames;
 import io.ipchls.protocol.StorageKeyGrant;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -120,37 +119,20 @@ public final class LocalSystem implements AutoCloseable {
 
   /** The embedded S3 server's view of live camera keys: the cluster map credential-service writes. */
   private Optional<StorageKeyGrant> findStorageKey(String accessKeyId) {
-    Vertx vertx = this.vertx;
-    if (vertx == null) return Optional.empty();
-    try {
-      String json = vertx.sharedData().<String, String>getAsyncMap(ClusterNames.S3_KEYS)
-          .compose(m -> m.get(accessKeyId))
-          .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-      return Optional.ofNullable(json).map(StorageKeyGrant::fromJson);
-    } catch (Exception e) {
-      LOG.warn("storage key lookup failed: {}", e.toString());
-      return Optional.empty();
-    }
+    return EmbeddedKeys.find(vertx, accessKeyId);
   }
 
   /** The embedded broker asks credential-service (over the event bus) who is connecting. */
   private CompletionStage<AuthDecision> authenticate(String clientId, String username, byte[] password) {
     Vertx vertx = this.vertx;
     if (vertx == null) return CompletableFuture.completedFuture(AuthDecision.deny("system is stopping"));
-    JsonObject req = new JsonObject().put("clientId", clientId).put("username", username)
-        .put("password", password == null ? "" : new String(password, StandardCharsets.UTF_8));
-    return vertx.eventBus().<JsonObject>request(ClusterNames.BROKER_AUTHENTICATE, req,
-            new DeliveryOptions().setSendTimeout(5000))
-        .map(msg -> toDecision(msg.body()))
-        .otherwise(e -> AuthDecision.deny("auth service unavailable: " + e.getMessage()))
+    return BrokerAuthClient.authenticate(vertx, clientId, username, password).map(LocalSystem::toDecision)
         .toCompletionStage();
   }
 
   static AuthDecision toDecision(JsonObject reply) {
-    if (!reply.getBoolean("ok", false)) return AuthDecision.deny(reply.getString("reason", "refused"));
-    return "camera".equals(reply.getString("role"))
-        ? AuthDecision.allowCamera(reply.getString("cameraId"))
-        : AuthDecision.allowService();
+    return AuthDecision.of(reply.getBoolean("ok", false), reply.getString("role"), reply.getString("cameraId"),
+        reply.getString("reason"));
   }
 
   private JsonObject serviceMqtt(String account, String password) {

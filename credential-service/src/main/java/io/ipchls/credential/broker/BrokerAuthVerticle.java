@@ -23,18 +23,20 @@ import org.slf4j.LoggerFactory;
 /**
  * Answers the broker's login checks on {@link ClusterNames#BROKER_AUTHENTICATE}: service accounts by SHA-256 of their
  * configured password, cameras by bcrypt of their registered secret (client id must equal the camera id). Successful
- * camera logins are cached briefly; {@link #CAMERA_CHANGED} clears a camera's entry on every instance.
+ * camera logins are cached for {@code auth.cacheTtlSeconds}; {@link #CAMERA_CHANGED} clears a camera's entry on every
+ * instance. The embedded broker's hook and the external-broker HTTP endpoint ({@code EmqxHookHandler}) both ask here,
+ * so both get the same decisions. Counted as {@code broker_auth_accepted_total{role}} and
+ * {@code broker_auth_refused_total{reason}}.
  */
 public final class BrokerAuthVerticle extends VerticleBase {
   /** Publish, body = camera id: the camera was disabled, rotated or deleted. */
   public static final String CAMERA_CHANGED = "ipchls.credential.camera-changed";
-  static final long CACHE_TTL_MS = 60_000;
   private static final Logger LOG = LoggerFactory.getLogger(BrokerAuthVerticle.class);
   private static final String ACTION = "broker.auth";
 
   private final CredentialConfig config;
   private final MeterRegistry meters;
-  private final AuthCache cache = new AuthCache(CACHE_TTL_MS);
+  private final AuthCache cache;
   private Pool pool;
   private DeviceRepository devices;
   private AuditRepository audit;
@@ -43,6 +45,7 @@ public final class BrokerAuthVerticle extends VerticleBase {
   public BrokerAuthVerticle(CredentialConfig config, MeterRegistry meters) {
     this.config = config;
     this.meters = meters;
+    this.cache = new AuthCache(config.auth().cacheTtlSeconds() * 1000L);
   }
 
   @Override
@@ -50,7 +53,7 @@ public final class BrokerAuthVerticle extends VerticleBase {
     pool = Database.pool(vertx, config.db());
     devices = new DeviceRepository(pool);
     audit = new AuditRepository(pool);
-    bcrypt = new Bcrypt(vertx);
+    bcrypt = new Bcrypt(vertx, config.auth().bcryptCost());
     MessageConsumer<String> changes = vertx.eventBus().consumer(CAMERA_CHANGED, m -> cache.invalidate(m.body()));
     MessageConsumer<JsonObject> logins = vertx.eventBus().consumer(ClusterNames.BROKER_AUTHENTICATE, this::onLogin);
     return Future.all(changes.completion(), logins.completion());
@@ -114,6 +117,7 @@ public final class BrokerAuthVerticle extends VerticleBase {
 
   /** Counts and audits a refusal; {@code detail} goes to the audit row only, never a secret. */
   private JsonObject refuse(String cameraId, String reason, String detail) {
+    LOG.info("broker login refused: camera={} reason={}", cameraId, reason);
     meters.counter("broker.auth.refused", "reason", reason).increment();
     if (!"unavailable".equals(reason)) {
       audit.record(cameraId, ACTION, AuditRepository.REFUSED, detail == null ? reason : reason + ": " + detail);
