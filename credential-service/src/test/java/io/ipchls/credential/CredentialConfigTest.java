@@ -71,6 +71,47 @@ class CredentialConfigTest {
   }
 
   @Test
+  void authAndRateLimitDefaults_areApplied() {
+    CredentialConfig c = CredentialConfig.fromJson(valid());
+    assertEquals(CredentialConfig.Issuer.EMBEDDED, c.issuer());
+    assertEquals(new CredentialConfig.AuthSettings(8, 900, null), c.auth());
+    assertEquals(new CredentialConfig.RateLimit(5, 60), c.rateLimit());
+  }
+
+  @Test
+  void unknownIssuer_namesTheSetting() {
+    var e = assertThrows(ConfigException.class, () -> CredentialConfig.fromJson(valid().put("issuer", "vault")));
+    assertTrue(e.getMessage().contains("issuer"), e.getMessage());
+  }
+
+  @Test
+  void stsIssuerWithoutRoleArn_namesTheSetting() {
+    var e = assertThrows(ConfigException.class, () -> CredentialConfig.fromJson(valid().put("issuer", "sts")));
+    assertTrue(e.getMessage().contains("sts.roleArn"), e.getMessage());
+  }
+
+  @Test
+  void bcryptCostOutOfRange_namesTheSetting() {
+    var e = assertThrows(ConfigException.class, () -> CredentialConfig.fromJson(
+        valid().put("auth", new JsonObject().put("bcryptCost", 3))));
+    assertTrue(e.getMessage().contains("auth.bcryptCost"), e.getMessage());
+  }
+
+  @Test
+  void shortBrokerHookSecret_namesTheSetting() {
+    var e = assertThrows(ConfigException.class, () -> CredentialConfig.fromJson(
+        valid().put("auth", new JsonObject().put("brokerHookSecret", "short"))));
+    assertTrue(e.getMessage().contains("auth.brokerHookSecret"), e.getMessage());
+  }
+
+  @Test
+  void zeroRateLimitBurst_namesTheSetting() {
+    var e = assertThrows(ConfigException.class, () -> CredentialConfig.fromJson(
+        valid().put("rateLimit", new JsonObject().put("burst", 0))));
+    assertTrue(e.getMessage().contains("rateLimit.burst"), e.getMessage());
+  }
+
+  @Test
   void toString_holdsNoSecrets() {
     String s = CredentialConfig.fromJson(valid()).toString();
     assertFalse(s.contains("an-admin-token-long-enough"));

@@ -51,7 +51,13 @@ final class TestService {
   }
 
   static TestService deploy(Vertx vertx) {
-    CredentialConfig config = CredentialConfig.fromJson(configJson(LocalStack.sharedForTests(), freePort()));
+    return deploy(vertx, new JsonObject());
+  }
+
+  /** With {@code overrides} deep-merged into the test configuration. */
+  static TestService deploy(Vertx vertx, JsonObject overrides) {
+    CredentialConfig config = CredentialConfig.fromJson(configJson(LocalStack.sharedForTests(), freePort())
+        .mergeIn(overrides, true));
     await(CredentialService.deploy(vertx, config));
     return new TestService(vertx, config);
   }

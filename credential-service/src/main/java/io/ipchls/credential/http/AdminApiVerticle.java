@@ -24,7 +24,10 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
 import java.util.function.BooleanSupplier;
 
-/** The admin HTTP API (camera registry) plus {@code /health} and {@code /metrics}. */
+/**
+ * The admin HTTP API (camera registry), the external broker's auth hooks ({@link BrokerHookApi}), {@code /health} and
+ * {@code /metrics}.
+ */
 public final class AdminApiVerticle extends VerticleBase {
   static final long MAX_BODY_BYTES = 4096;
   private static final String CAMERAS = "/api/v1/cameras";
@@ -80,6 +83,7 @@ public final class AdminApiVerticle extends VerticleBase {
     r.patch(CAMERAS + "/:id").respond(this::setEnabled);
     r.delete(CAMERAS + "/:id").respond(this::deleteCamera);
     r.post(CAMERAS + "/:id/secret").respond(this::rotateSecret);
+    new BrokerHookApi(vertx, config, metrics.registry()).install(r);
     Routes.installErrorHandling(r);
     return r;
   }
