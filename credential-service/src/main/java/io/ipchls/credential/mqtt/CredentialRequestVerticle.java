@@ -68,6 +68,8 @@ public final class CredentialRequestVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(pruneTimer);
+    // The issuer's client lives as long as this, its only long-lived user (the admin API only revokes).
+    issuer.close();
     return mqtt.close().eventually(() -> pool.close());
   }
 
@@ -93,7 +95,7 @@ public final class CredentialRequestVerticle extends VerticleBase {
     handled
         .recover(e -> {
           LOG.error("credential request from {} failed", cameraId, e);
-          return refuse(cameraId, requestIdOf(payload), "unavailable", "internal error");
+          return refuse(cameraId, requestIdOf(payload), "unavailable", "credentials are unavailable, retry later");
         })
         .onComplete(x -> msg.ack());
   }
