@@ -28,11 +28,26 @@ public final class Bcrypt implements AutoCloseable {
         false);
   }
 
-  public Future<Boolean> verify(String secret, String hash) {
+  /**
+   * Checks {@code secret} against {@code hash}. A check still queued at {@code notAfterNanos} ({@link System#nanoTime})
+   * fails with {@link TooLate} without hashing: its asker has given up, and in a login storm hashing for nobody would
+   * only make everyone else later.
+   */
+  public Future<Boolean> verify(String secret, String hash, long notAfterNanos) {
     if (secret == null || secret.isEmpty() || secret.length() > MAX_PASSWORD_CHARS) {
       return Future.succeededFuture(false);
     }
-    return workers.executeBlocking(() -> OpenBSDBCrypt.checkPassword(hash, secret.toCharArray()), false);
+    return workers.executeBlocking(() -> {
+      if (System.nanoTime() - notAfterNanos > 0) throw new TooLate();
+      return OpenBSDBCrypt.checkPassword(hash, secret.toCharArray());
+    }, false);
+  }
+
+  /** A check dropped because it waited past its deadline. */
+  public static final class TooLate extends RuntimeException {
+    TooLate() {
+      super("login check waited too long for a bcrypt worker", null, false, false);
+    }
   }
 
   @Override

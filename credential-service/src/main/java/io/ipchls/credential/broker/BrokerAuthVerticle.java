@@ -17,6 +17,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +34,8 @@ public final class BrokerAuthVerticle extends VerticleBase {
   public static final String CAMERA_CHANGED = "ipchls.credential.camera-changed";
   private static final Logger LOG = LoggerFactory.getLogger(BrokerAuthVerticle.class);
   private static final String ACTION = "broker.auth";
+  private static final String UNAVAILABLE = "unavailable";
+  private static final String BUSY = "busy";
 
   private final CredentialConfig config;
   private final MeterRegistry meters;
@@ -73,15 +76,17 @@ public final class BrokerAuthVerticle extends VerticleBase {
       msg.reply(refuse(null, "bad_request", "malformed login check: " + e.getMessage()));
       return;
     }
-    decide(login)
+    long notAfter = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BrokerAuthClient.TIMEOUT_MS);
+    decide(login, notAfter)
         .otherwise(e -> {
+          if (e instanceof Bcrypt.TooLate) return refuse(null, BUSY, null);
           LOG.warn("login check for {} failed: {}", login.username(), e.getMessage());
-          return refuse(null, "unavailable", null);
+          return refuse(null, UNAVAILABLE, null);
         })
         .onSuccess(msg::reply);
   }
 
-  private Future<JsonObject> decide(BrokerLogin login) {
+  private Future<JsonObject> decide(BrokerLogin login, long notAfterNanos) {
     String serviceHash = config.serviceAccounts().get(login.username());
     if (serviceHash != null) {
       if (!Secrets.matchesSha256Hex(login.password(), serviceHash)) {
@@ -95,14 +100,15 @@ public final class BrokerAuthVerticle extends VerticleBase {
     if (!id.equals(login.clientId())) return Future.succeededFuture(refuse(id, "client_id_mismatch", null));
     if (cache.matches(id, login.password(), System.currentTimeMillis())) return Future.succeededFuture(accept(id));
     long epoch = cache.epoch();
-    return devices.find(id).compose(found -> checkCamera(id, found, login.password(), epoch));
+    return devices.find(id).compose(found -> checkCamera(id, found, login.password(), epoch, notAfterNanos));
   }
 
-  private Future<JsonObject> checkCamera(String id, Optional<Device> found, String secret, long epoch) {
+  private Future<JsonObject> checkCamera(String id, Optional<Device> found, String secret, long epoch,
+      long notAfterNanos) {
     if (found.isEmpty()) return Future.succeededFuture(refuse(id, "unknown_user", null));
     Device device = found.get();
     if (!device.enabled()) return Future.succeededFuture(refuse(id, "disabled", null));
-    return bcrypt.verify(secret, device.secretHash()).map(ok -> {
+    return bcrypt.verify(secret, device.secretHash(), notAfterNanos).map(ok -> {
       if (!ok) return refuse(id, "bad_credentials", null);
       cache.put(id, secret, System.currentTimeMillis(), epoch);
       return accept(id);
@@ -119,7 +125,8 @@ public final class BrokerAuthVerticle extends VerticleBase {
   private JsonObject refuse(String cameraId, String reason, String detail) {
     LOG.info("broker login refused: camera={} reason={}", cameraId, reason);
     meters.counter("broker.auth.refused", "reason", reason).increment();
-    if (!"unavailable".equals(reason)) {
+    // Overload and outages are counted, not audited: a storm must not also flood the audit table.
+    if (!UNAVAILABLE.equals(reason) && !BUSY.equals(reason)) {
       audit.record(cameraId, ACTION, AuditRepository.REFUSED, detail == null ? reason : reason + ": " + detail);
     }
     return new JsonObject().put("ok", false).put("reason", reason);
