@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ipchls.infra.Await;
 import io.ipchls.protocol.ClusterNames;
 import io.ipchls.protocol.CredentialResponse;
 import io.ipchls.protocol.StorageKeyGrant;
@@ -90,6 +91,28 @@ class CameraSecurityTest {
   }
 
   @Test
+  void connectedCamera_isDisconnectedWhenDisabled_andCannotReconnect() {
+    String id = newCameraId("kicked");
+    String secret = svc.register(id).getString("secret");
+    try (TestCamera cam = TestCamera.connect(svc, id, secret)) {
+      assertEquals(200, svc.setEnabled(id, false).statusCode());
+      Await.until("disabled camera disconnected", TestService.WAIT, () -> !cam.mqtt.isConnected());
+    }
+    assertConnectRefused(id, secret);
+  }
+
+  @Test
+  void connectedCamera_isDisconnectedWhenSecretRotated_andOldSecretCannotReconnect() {
+    String id = newCameraId("rekeyed");
+    String secret = svc.register(id).getString("secret");
+    try (TestCamera cam = TestCamera.connect(svc, id, secret)) {
+      assertEquals(200, await(svc.admin(HttpMethod.POST, "/api/v1/cameras/" + id + "/secret").send()).statusCode());
+      Await.until("rotated camera disconnected", TestService.WAIT, () -> !cam.mqtt.isConnected());
+    }
+    assertConnectRefused(id, secret);
+  }
+
+  @Test
   void connect_wrongSecret_isRefusedWithBadUserNameOrPassword() {
     String id = newCameraId("wrong");
     svc.register(id);
@@ -137,6 +160,22 @@ class CameraSecurityTest {
       assertAudited(id, "credentials.issue", "refused", "too_large");
       assertNothingIssued(id);
     }
+  }
+
+  /** Larger than what the services' MQTT clients accept: it must not knock credential-service off the broker. */
+  @Test
+  void request_largerThanAnyServiceAccepts_disconnectsOnlyTheSender_andServiceKeepsServing() {
+    String id = newCameraId("huge");
+    try (TestCamera cam = registeredCamera(id)) {
+      cam.mqtt.publish(Topics.credentialsRequest(id), io.vertx.core.buffer.Buffer.buffer("x".repeat(200_000)),
+          io.netty.handler.codec.mqtt.MqttQoS.AT_LEAST_ONCE, false, false);
+      Await.until("the sender is disconnected", TestService.WAIT, () -> !cam.mqtt.isConnected());
+    }
+    String other = newCameraId("after-huge");
+    try (TestCamera cam = registeredCamera(other)) {
+      assertNull(cam.requestCredentials("after-huge-1").error(), "credential-service is still serving");
+    }
+    assertNothingIssued(id);
   }
 
   @Test

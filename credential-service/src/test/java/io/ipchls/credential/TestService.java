@@ -4,6 +4,7 @@ import io.ipchls.infra.Await;
 
 import io.ipchls.credential.auth.Secrets;
 import io.ipchls.credential.broker.BrokerAuthClient;
+import io.ipchls.credential.broker.BrokerAuthVerticle;
 import io.ipchls.credential.issuer.EmbeddedKeys;
 import io.ipchls.infra.AuthDecision;
 import io.ipchls.infra.LocalStack;
@@ -11,6 +12,7 @@ import io.ipchls.kit.db.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
@@ -41,6 +43,7 @@ final class TestService {
   final CredentialConfig config;
   final WebClient web;
   final Pool db;
+  private MessageConsumer<String> cameraChanges;
 
   private TestService(Vertx vertx, CredentialConfig config) {
     this.vertx = vertx;
@@ -80,9 +83,12 @@ final class TestService {
 
   /**
    * Wires the shared stack to this service the way the launcher does: the broker asks it who connects, and the S3
-   * server looks temporary keys up in the cluster map it writes. {@link #unwire()} restores the stack's defaults.
+   * server looks temporary keys up in the cluster map it writes, and a disabled, rotated or deleted camera is
+   * disconnected. {@link #unwire()} restores the stack's defaults.
    */
   void wireEmbeddedStack() {
+    cameraChanges = vertx.eventBus().<String>consumer(BrokerAuthVerticle.CAMERA_CHANGED,
+        m -> stack.broker().disconnect(m.body()));
     stack.useBrokerAuth((clientId, username, password) -> BrokerAuthClient.authenticate(vertx, clientId, username,
             password)
         .map(r -> AuthDecision.of(r.getBoolean("ok", false), r.getString("role"), r.getString("cameraId"),
@@ -92,6 +98,7 @@ final class TestService {
   }
 
   void unwire() {
+    if (cameraChanges != null) await(cameraChanges.unregister());
     stack.useBrokerAuth(null);
     stack.useKeyLookup(null);
   }

@@ -4,6 +4,7 @@ import io.ipchls.credential.CredentialConfig;
 import io.ipchls.credential.CredentialService;
 import io.ipchls.credential.auth.Secrets;
 import io.ipchls.credential.broker.BrokerAuthClient;
+import io.ipchls.credential.broker.BrokerAuthVerticle;
 import io.ipchls.credential.issuer.EmbeddedKeys;
 import io.ipchls.infra.AuthDecision;
 import io.ipchls.infra.BrokerAuth;
@@ -114,6 +115,8 @@ public final class LocalSystem implements AutoCloseable {
     EmbeddedBroker broker = EmbeddedBroker.start(new BrokerOptions(cfg.dataDir().resolve("mqtt"), cfg.host(),
         c.getInteger("port", 0), this::authenticate));
     closeables.add(broker);
+    // A disabled, rotated or deleted camera must not keep the session it opened with its old secret.
+    vertx.eventBus().<String>consumer(BrokerAuthVerticle.CAMERA_CHANGED, m -> broker.disconnect(m.body()));
     return new JsonObject().put("host", broker.host()).put("port", broker.port());
   }
 
