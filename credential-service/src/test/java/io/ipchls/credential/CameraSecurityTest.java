@@ -85,8 +85,7 @@ class CameraSecurityTest {
 
       assertEquals(200, svc.setEnabled(id, false).statusCode());
       String again = key.replace(".ts", "-again.ts");
-      assertPutDenied(creds, bucket, again);
-      assertNotWritten(bucket, again);
+      assertPutRefusedAndNothingWritten(creds, bucket, again);
     }
   }
 
@@ -256,8 +255,7 @@ class CameraSecurityTest {
       await(svc.vertx.sharedData().<String, String>getAsyncMap(ClusterNames.S3_KEYS)
           .compose(m -> m.put(creds.accessKeyId(), expired.toJson())));
       String key = TestCamera.segmentKey(id);
-      assertPutDenied(creds, bucket, key);
-      assertNotWritten(bucket, key);
+      assertPutRefusedAndNothingWritten(creds, bucket, key);
     }
   }
 
@@ -268,8 +266,7 @@ class CameraSecurityTest {
       CredentialResponse creds = cam.requestCredentials("r-1");
       assertEquals(200, await(svc.admin(HttpMethod.POST, "/api/v1/cameras/" + id + "/secret").send()).statusCode());
       String key = TestCamera.segmentKey(id);
-      assertPutDenied(creds, bucket, key);
-      assertNotWritten(bucket, key);
+      assertPutRefusedAndNothingWritten(creds, bucket, key);
     }
   }
 
@@ -280,8 +277,7 @@ class CameraSecurityTest {
       CredentialResponse creds = cam.requestCredentials("x-1");
       assertEquals(204, await(svc.admin(HttpMethod.DELETE, "/api/v1/cameras/" + id).send()).statusCode());
       String key = TestCamera.segmentKey(id);
-      assertPutDenied(creds, bucket, key);
-      assertNotWritten(bucket, key);
+      assertPutRefusedAndNothingWritten(creds, bucket, key);
     }
   }
 
@@ -290,9 +286,7 @@ class CameraSecurityTest {
     String id = newCameraId("own");
     String other = newCameraId("other");
     try (TestCamera cam = registeredCamera(id)) {
-      CredentialResponse creds = cam.requestCredentials("o-1");
-      assertPutDenied(creds, bucket, other + "/x.ts");
-      assertNotWritten(bucket, other + "/x.ts");
+      assertPutRefusedAndNothingWritten(cam.requestCredentials("o-1"), bucket, other + "/x.ts");
     }
   }
 
@@ -314,8 +308,7 @@ class CameraSecurityTest {
     try (TestCamera cam = registeredCamera(id)) {
       CredentialResponse creds = cam.requestCredentials("b-1");
       String key = TestCamera.segmentKey(id);
-      assertPutDenied(creds, OTHER_BUCKET, key);
-      assertNotWritten(OTHER_BUCKET, key);
+      assertPutRefusedAndNothingWritten(creds, OTHER_BUCKET, key);
     }
   }
 
@@ -354,6 +347,11 @@ class CameraSecurityTest {
     assertInstanceOf(MqttConnectionException.class, refused);
     assertEquals(MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD,
         ((MqttConnectionException) refused).code());
+  }
+
+  private static void assertPutRefusedAndNothingWritten(CredentialResponse creds, String bucketName, String key) {
+    assertPutDenied(creds, bucketName, key);
+    assertNotWritten(bucketName, key);
   }
 
   private static void assertPutDenied(CredentialResponse creds, String bucketName, String key) {

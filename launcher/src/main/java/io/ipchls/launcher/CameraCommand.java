@@ -130,61 +130,60 @@ final class CameraCommand {
     }
   }
 
-  @Command(name = "get", mixinStandardHelpOptions = true, description = "Show one camera.")
-  static final class Get implements Callable<Integer> {
+  /** A subcommand on one camera: the target options plus the camera id, checked before any call. */
+  abstract static class OnCamera implements Callable<Integer> {
     @Mixin Target target;
-    @Parameters(paramLabel = "ID") String id;
+    @Parameters(paramLabel = "ID", description = "camera id") String id;
 
     @Override
     public Integer call() throws Exception {
-      return target.call("GET", target.cameraPath(id), null);
+      return run(target.cameraPath(id));
+    }
+
+    /** One admin API call on {@code path} = {@code /api/v1/cameras/<id>}. */
+    abstract int run(String path) throws Exception;
+  }
+
+  @Command(name = "get", mixinStandardHelpOptions = true, description = "Show one camera.")
+  static final class Get extends OnCamera {
+    @Override
+    int run(String path) throws Exception {
+      return target.call("GET", path, null);
     }
   }
 
   @Command(name = "enable", mixinStandardHelpOptions = true, description = "Let a camera connect again.")
-  static final class Enable implements Callable<Integer> {
-    @Mixin Target target;
-    @Parameters(paramLabel = "ID") String id;
-
+  static final class Enable extends OnCamera {
     @Override
-    public Integer call() throws Exception {
-      return target.call("PATCH", target.cameraPath(id), new JsonObject().put("enabled", true));
+    int run(String path) throws Exception {
+      return target.call("PATCH", path, new JsonObject().put("enabled", true));
     }
   }
 
   @Command(name = "disable", mixinStandardHelpOptions = true,
-      description = "Refuse the camera's logins and revoke its live storage keys at once.")
-  static final class Disable implements Callable<Integer> {
-    @Mixin Target target;
-    @Parameters(paramLabel = "ID") String id;
-
+      description = "Refuse the camera's logins, close its MQTT session and revoke its live storage keys at once.")
+  static final class Disable extends OnCamera {
     @Override
-    public Integer call() throws Exception {
-      return target.call("PATCH", target.cameraPath(id), new JsonObject().put("enabled", false));
+    int run(String path) throws Exception {
+      return target.call("PATCH", path, new JsonObject().put("enabled", false));
     }
   }
 
   @Command(name = "rotate-secret", mixinStandardHelpOptions = true,
       description = "Give the camera a new secret (shown only this once); the old one and its keys stop working.")
-  static final class RotateSecret implements Callable<Integer> {
-    @Mixin Target target;
-    @Parameters(paramLabel = "ID") String id;
-
+  static final class RotateSecret extends OnCamera {
     @Override
-    public Integer call() throws Exception {
-      return target.call("POST", target.cameraPath(id) + "/secret", null);
+    int run(String path) throws Exception {
+      return target.call("POST", path + "/secret", null);
     }
   }
 
   @Command(name = "delete", mixinStandardHelpOptions = true,
       description = "Remove the camera and revoke its live storage keys (its recordings stay).")
-  static final class Delete implements Callable<Integer> {
-    @Mixin Target target;
-    @Parameters(paramLabel = "ID") String id;
-
+  static final class Delete extends OnCamera {
     @Override
-    public Integer call() throws Exception {
-      return target.call("DELETE", target.cameraPath(id), null);
+    int run(String path) throws Exception {
+      return target.call("DELETE", path, null);
     }
   }
 }
