@@ -142,8 +142,9 @@ public final class LocalSystem implements AutoCloseable {
     return mqtt.copy().put("username", account).put("password", password);
   }
 
+  /** The launcher config's {@code credential} section, with the ports, servers and secrets the launcher owns. */
   private JsonObject credentialJson() {
-    return new JsonObject()
+    return cfg.credential().copy()
         .put("http", new JsonObject().put("host", cfg.host()).put("port", credentialPort))
         .put("db", db).put("mqtt", serviceMqtt(CREDENTIAL_ACCOUNT, secrets.credentialPassword())).put("s3", s3)
         .put("adminToken", secrets.adminToken())
