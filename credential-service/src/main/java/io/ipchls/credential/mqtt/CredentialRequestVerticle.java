@@ -119,14 +119,16 @@ public final class CredentialRequestVerticle extends VerticleBase {
   }
 
   /**
-   * Issues, then reads the registry again: a disable that ran between the first read and the key going live has
-   * already revoked the index it saw, so the recheck is what keeps it from missing this key.
+   * Issues, then reads the registry again: a disable, rotation or delete that ran between the first read and the key
+   * going live has already revoked the index it saw, so the recheck is what keeps it from missing this key.
    */
   private Future<Void> issue(Device camera, String requestId) {
     return issuer.issue(camera, requestId).compose(response -> devices.find(camera.id()).compose(now -> {
-      if (now.isEmpty() || !now.get().enabled()) {
+      boolean unchanged = now.isPresent() && now.get().enabled()
+          && now.get().secretHash().equals(camera.secretHash());
+      if (!unchanged) {
         return issuer.revokeAll(camera.id())
-            .compose(v -> refuse(camera.id(), requestId, "disabled", "camera was disabled during issuance"));
+            .compose(v -> refuse(camera.id(), requestId, "changed", "camera was changed during issuance"));
       }
       meters.counter("credentials.issued").increment();
       LOG.info("credentials issued: camera={} key={} expires={}", camera.id(), response.accessKeyId(),
