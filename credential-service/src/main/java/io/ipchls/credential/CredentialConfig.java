@@ -119,8 +119,13 @@ public record CredentialConfig(
   public record StsConfig(String endpoint, String region, String roleArn, String accessKeyId,
       String secretAccessKey) {
     static StsConfig from(Settings s, S3Config s3) {
+      String keyId = s.string("accessKeyId", s3.accessKeyId());
+      String secret = s.string("secretAccessKey", s3.secretAccessKey());
+      if (keyId.isBlank() || secret.isBlank()) {
+        throw new ConfigException(s.name("accessKeyId"), "and sts.secretAccessKey (or s3's key pair) are required");
+      }
       return new StsConfig(s.string("endpoint", ""), s.string("region", s3.region()), s.requiredString("roleArn"),
-          s.string("accessKeyId", s3.accessKeyId()), s.string("secretAccessKey", s3.secretAccessKey()));
+          keyId, secret);
     }
 
     @Override

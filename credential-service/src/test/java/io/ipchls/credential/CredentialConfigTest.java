@@ -86,8 +86,26 @@ class CredentialConfigTest {
 
   @Test
   void stsIssuerWithoutRoleArn_namesTheSetting() {
-    var e = assertThrows(ConfigException.class, () -> CredentialConfig.fromJson(valid().put("issuer", "sts")));
+    var e = assertThrows(ConfigException.class, () -> CredentialConfig.fromJson(valid().put("issuer", "sts")
+        .put("sts", new JsonObject().put("accessKeyId", "AKIA").put("secretAccessKey", "secret"))));
     assertTrue(e.getMessage().contains("sts.roleArn"), e.getMessage());
+  }
+
+  @Test
+  void stsIssuerWithoutAnyKeyPair_namesTheSetting() {
+    var e = assertThrows(ConfigException.class, () -> CredentialConfig.fromJson(valid().put("issuer", "sts")
+        .put("sts", new JsonObject().put("roleArn", "arn:aws:iam::1:role/r"))));
+    assertTrue(e.getMessage().contains("sts.accessKeyId"), e.getMessage());
+  }
+
+  @Test
+  void stsIssuer_usesTheS3KeyPairByDefault_andNeverPrintsIt() {
+    CredentialConfig c = CredentialConfig.fromJson(valid().put("issuer", "sts")
+        .put("s3", new JsonObject().put("bucket", "b").put("accessKeyId", "AKIAS3").put("secretAccessKey", "s3-sec"))
+        .put("sts", new JsonObject().put("roleArn", "arn:aws:iam::1:role/r")));
+    assertEquals("AKIAS3", c.sts().accessKeyId());
+    assertEquals("s3-sec", c.sts().secretAccessKey());
+    assertFalse(c.toString().contains("s3-sec"));
   }
 
   @Test
