@@ -22,7 +22,11 @@ import java.util.regex.Pattern;
  *       here and never given to cameras);
  *   <li>{@code adminToken}: bearer token of the admin API; only its SHA-256 is kept;
  *   <li>{@code credentialLifetimeSeconds}: lifetime of issued storage keys, 900..43200, default 3600;
- *   <li>{@code serviceAccounts}: broker username → SHA-256 hex of its password.
+ *   <li>{@code serviceAccounts}: broker username → SHA-256 hex of its password;
+ *   <li>{@code issuer}: {@code embedded} (keys for the embedded S3 server, default) or {@code sts} (AssumeRole, see
+ *       {@link StsConfig});
+ *   <li>{@code auth}: {@link AuthSettings} (bcrypt cost, login cache TTL, the external broker hook's secret);
+ *   <li>{@code rateLimit}: {@link RateLimit} of credential requests per camera.
  * </ul>
  */
 public record CredentialConfig(
@@ -32,12 +36,19 @@ public record CredentialConfig(
     S3Config s3,
     String adminTokenSha256,
     int credentialLifetimeSeconds,
-    Map<String, String> serviceAccounts) {
+    Map<String, String> serviceAccounts,
+    Issuer issuer,
+    StsConfig sts,
+    AuthSettings auth,
+    RateLimit rateLimit) {
 
   public static final int DEFAULT_HTTP_PORT = 8081;
   public static final int MIN_LIFETIME_SECONDS = 900;
   public static final int MAX_LIFETIME_SECONDS = 43_200;
   public static final int MIN_ADMIN_TOKEN_CHARS = 16;
+  /** See README "Performance": secrets are 256-bit random, so the cost buys little and the storm pays for it. */
+  public static final int DEFAULT_BCRYPT_COST = 8;
+  public static final int DEFAULT_AUTH_CACHE_TTL_SECONDS = 900;
   private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
 
   public CredentialConfig {
@@ -62,6 +73,65 @@ public record CredentialConfig(
       accounts.put(user, h);
     });
     serviceAccounts = Map.copyOf(accounts);
+    if (issuer == null) throw new ConfigException("issuer", "must be embedded or sts");
+    if (issuer == Issuer.STS && sts == null) throw new ConfigException("sts", "is required for issuer sts");
+    if (auth == null) throw new ConfigException("auth", "is required");
+    if (rateLimit == null) throw new ConfigException("rateLimit", "is required");
+  }
+
+  /** Which {@link io.ipchls.credential.issuer.CredentialIssuer} hands out storage credentials. */
+  public enum Issuer {
+    /** Random key pairs in the cluster map that the embedded S3 server reads. */
+    EMBEDDED,
+    /** AssumeRole against AWS STS or MinIO's STS, with a session policy for the camera's prefix. */
+    STS;
+
+    static Issuer parse(String value) {
+      for (Issuer i : values()) {
+        if (i.name().equalsIgnoreCase(value.trim())) return i;
+      }
+      throw new ConfigException("issuer", "must be embedded or sts, got '" + value + "'");
+    }
+  }
+
+  /**
+   * Broker login settings.
+   *
+   * @param bcryptCost cost of new camera secret hashes (4..14); stored hashes keep the cost they were made with
+   * @param cacheTtlSeconds how long a successful camera login is remembered (0 = never)
+   * @param brokerHookSecretSha256 SHA-256 hex of the secret an external broker (EMQX) must send in
+   *     {@value #BROKER_HOOK_HEADER}; null disables the HTTP auth endpoints
+   */
+  public record AuthSettings(int bcryptCost, int cacheTtlSeconds, String brokerHookSecretSha256) {
+    public static final String BROKER_HOOK_HEADER = "X-Ipchls-Broker-Secret";
+  }
+
+  /**
+   * Token bucket per camera for credential requests: {@code burst} requests at once, then one more every
+   * {@code refillSeconds}.
+   */
+  public record RateLimit(int burst, int refillSeconds) {}
+
+  /**
+   * The {@code sts} issuer: AssumeRole of {@code roleArn} with the service's own key pair, at {@code endpoint}
+   * (empty: AWS's regional STS endpoint; MinIO: its server URL).
+   */
+  public record StsConfig(String endpoint, String region, String roleArn, String accessKeyId,
+      String secretAccessKey) {
+    static StsConfig from(Settings s, S3Config s3) {
+      String keyId = s.string("accessKeyId", s3.accessKeyId());
+      String secret = s.string("secretAccessKey", s3.secretAccessKey());
+      if (keyId.isBlank() || secret.isBlank()) {
+        throw new ConfigException(s.name("accessKeyId"), "and sts.secretAccessKey (or s3's key pair) are required");
+      }
+      return new StsConfig(s.string("endpoint", ""), s.string("region", s3.region()), s.requiredString("roleArn"),
+          keyId, secret);
+    }
+
+    @Override
+    public String toString() {
+      return "StsConfig[endpoint=" + endpoint + ", region=" + region + ", roleArn=" + roleArn + "]";
+    }
   }
 
   /** The defaults {@link io.ipchls.kit.config.ConfigLoader} starts from (they also name keys for env overrides). */
@@ -73,7 +143,12 @@ public record CredentialConfig(
         .put("s3", new JsonObject())
         .put("adminToken", null)
         .put("credentialLifetimeSeconds", 3600)
-        .put("serviceAccounts", new JsonObject());
+        .put("serviceAccounts", new JsonObject())
+        .put("issuer", "embedded")
+        .put("sts", new JsonObject())
+        .put("auth", new JsonObject().put("bcryptCost", DEFAULT_BCRYPT_COST).put("cacheTtlSeconds",
+            DEFAULT_AUTH_CACHE_TTL_SECONDS).put("brokerHookSecret", null))
+        .put("rateLimit", new JsonObject().put("burst", 5).put("refillSeconds", 60));
   }
 
   public static CredentialConfig fromJson(JsonObject json) {
@@ -82,15 +157,33 @@ public record CredentialConfig(
     if (adminToken.length() < MIN_ADMIN_TOKEN_CHARS) {
       throw new ConfigException("adminToken", "must be at least " + MIN_ADMIN_TOKEN_CHARS + " characters");
     }
+    // the embedded issuer hands out its own keys; the service's key pair is optional
+    S3Config s3 = S3Config.from(root.section("s3"), false);
+    Issuer issuer = Issuer.parse(root.string("issuer", "embedded"));
     return new CredentialConfig(
         HttpConfig.from(root.section("http"), DEFAULT_HTTP_PORT),
         DbConfig.from(root.section("db")),
         MqttConfig.from(root.section("mqtt")),
-        // the embedded issuer hands out its own keys; the service's key pair is optional
-        S3Config.from(root.section("s3"), false),
+        s3,
         Secrets.sha256Hex(adminToken),
         root.integer("credentialLifetimeSeconds", 3600, MIN_LIFETIME_SECONDS, MAX_LIFETIME_SECONDS),
-        serviceAccounts(json.getValue("serviceAccounts")));
+        serviceAccounts(json.getValue("serviceAccounts")),
+        issuer,
+        issuer == Issuer.STS ? StsConfig.from(root.section("sts"), s3) : null,
+        authSettings(root.section("auth")),
+        new RateLimit(root.section("rateLimit").integer("burst", 5, 1, 1000),
+            root.section("rateLimit").integer("refillSeconds", 60, 1, 86_400)));
+  }
+
+  private static AuthSettings authSettings(Settings auth) {
+    String hookSecret = auth.string("brokerHookSecret", null);
+    if (hookSecret != null && hookSecret.length() < MIN_ADMIN_TOKEN_CHARS) {
+      throw new ConfigException(auth.name("brokerHookSecret"), "must be at least " + MIN_ADMIN_TOKEN_CHARS
+          + " characters");
+    }
+    return new AuthSettings(auth.integer("bcryptCost", DEFAULT_BCRYPT_COST, 4, 14),
+        auth.integer("cacheTtlSeconds", DEFAULT_AUTH_CACHE_TTL_SECONDS, 0, 86_400),
+        hookSecret == null ? null : Secrets.sha256Hex(hookSecret));
   }
 
 
@@ -118,6 +211,8 @@ public record CredentialConfig(
   public String toString() {
     return "CredentialConfig[http=" + http + ", db=" + db + ", mqtt=" + mqtt + ", s3=" + s3
         + ", credentialLifetimeSeconds=" + credentialLifetimeSeconds + ", serviceAccounts="
-        + serviceAccounts.keySet() + "]";
+        + serviceAccounts.keySet() + ", issuer=" + issuer + ", sts=" + sts + ", bcryptCost=" + auth.bcryptCost()
+        + ", authCacheTtlSeconds=" + auth.cacheTtlSeconds() + ", brokerHook=" + (auth.brokerHookSecretSha256() != null)
+        + ", rateLimit=" + rateLimit + "]";
   }
 }

@@ -4,6 +4,7 @@ import io.ipchls.credential.broker.BrokerAuthVerticle;
 import io.ipchls.credential.http.AdminApiVerticle;
 import io.ipchls.credential.issuer.CredentialIssuer;
 import io.ipchls.credential.issuer.EmbeddedKeyIssuer;
+import io.ipchls.credential.issuer.StsIssuer;
 import io.ipchls.credential.mqtt.CredentialRequestVerticle;
 import io.ipchls.kit.db.Database;
 import io.ipchls.kit.http.Metrics;
@@ -27,8 +28,11 @@ public final class CredentialService {
   public static Future<Void> deploy(Vertx vertx, CredentialConfig config) {
     LOG.info("starting credential-service with {}", config);
     Metrics metrics = new Metrics();
-    CredentialIssuer issuer =
-        new EmbeddedKeyIssuer(vertx, config.s3(), config.cameraEndpoint(), config.credentialLifetimeSeconds());
+    CredentialIssuer issuer = switch (config.issuer()) {
+      case EMBEDDED -> new EmbeddedKeyIssuer(vertx, config.s3(), config.cameraEndpoint(),
+          config.credentialLifetimeSeconds());
+      case STS -> new StsIssuer(vertx, config);
+    };
     var requests = new CredentialRequestVerticle(config, metrics.registry(), issuer);
     return Database.migrate(vertx, config.db(), SCHEMA)
         .compose(v -> vertx.deployVerticle(new BrokerAuthVerticle(config, metrics.registry())))

@@ -223,6 +223,13 @@ class AdminApiTest {
     assertNull(metrics.getHeader("WWW-Authenticate"));
   }
 
+  @Test
+  void brokerHook_notConfigured_is404() {
+    HttpResponse<Buffer> r = await(svc.web.post("/broker/v1/authenticate").sendJsonObject(new JsonObject()
+        .put("username", "x").put("password", "y").put("clientid", "x")));
+    assertError(404, "not_found", r);
+  }
+
   private static HttpResponse<Buffer> post(String path, JsonObject body) {
     return await(svc.admin(HttpMethod.POST, path).sendJsonObject(body));
   }

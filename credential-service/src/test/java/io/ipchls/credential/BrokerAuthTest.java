@@ -6,13 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ipchls.infra.AuthDecision;
-import io.ipchls.infra.BrokerAuth;
 import io.ipchls.protocol.ClusterNames;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -20,7 +17,6 @@ import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
 import io.vertx.mqtt.MqttConnectionException;
 import io.vertx.sqlclient.Tuple;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,7 +36,7 @@ class BrokerAuthTest {
 
   @AfterAll
   static void restoreBrokerAuth() {
-    svc.stack.useBrokerAuth(null);
+    svc.unwire();
   }
 
   @Test
@@ -121,7 +117,7 @@ class BrokerAuthTest {
   /** The whole path: the broker asks credential-service over the event bus, a camera connects with its secret. */
   @Test
   void broker_wiredToService_letsCameraInWithItsSecretOnly() {
-    svc.stack.useBrokerAuth(eventBusAuth(svc.vertx));
+    svc.wireEmbeddedStack();
     String id = newCameraId("mqtt");
     String secret = svc.register(id).getString("secret");
     MqttClient good = mqttClient(id, secret);
@@ -133,24 +129,12 @@ class BrokerAuthTest {
         .transform(ar -> Future.succeededFuture(ar.cause())));
     assertEquals(MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD,
         ((MqttConnectionException) refused).code());
-    svc.stack.useBrokerAuth(null);
+    svc.unwire();
   }
 
   private static MqttClient mqttClient(String id, String secret) {
     return MqttClient.create(svc.vertx, new MqttClientOptions().setClientId(id).setUsername(id).setPassword(secret)
         .setCleanSession(true));
-  }
-
-  /** What the launcher does: the broker's auth hook asks the cluster. */
-  static BrokerAuth eventBusAuth(Vertx vertx) {
-    return (clientId, username, password) -> vertx.eventBus().<JsonObject>request(ClusterNames.BROKER_AUTHENTICATE,
-            new JsonObject().put("clientId", clientId).put("username", username)
-                .put("password", password == null ? null : new String(password, StandardCharsets.UTF_8)))
-        .map(Message::body)
-        .map(r -> !r.getBoolean("ok") ? AuthDecision.deny(r.getString("reason"))
-            : "camera".equals(r.getString("role")) ? AuthDecision.allowCamera(r.getString("cameraId"))
-            : AuthDecision.allowService())
-        .toCompletionStage();
   }
 
   private static JsonObject login(String clientId, String username, String password) {

@@ -71,6 +71,65 @@ class CredentialConfigTest {
   }
 
   @Test
+  void authAndRateLimitDefaults_areApplied() {
+    CredentialConfig c = CredentialConfig.fromJson(valid());
+    assertEquals(CredentialConfig.Issuer.EMBEDDED, c.issuer());
+    assertEquals(new CredentialConfig.AuthSettings(8, 900, null), c.auth());
+    assertEquals(new CredentialConfig.RateLimit(5, 60), c.rateLimit());
+  }
+
+  @Test
+  void unknownIssuer_namesTheSetting() {
+    var e = assertThrows(ConfigException.class, () -> CredentialConfig.fromJson(valid().put("issuer", "vault")));
+    assertTrue(e.getMessage().contains("issuer"), e.getMessage());
+  }
+
+  @Test
+  void stsIssuerWithoutRoleArn_namesTheSetting() {
+    var e = assertThrows(ConfigException.class, () -> CredentialConfig.fromJson(valid().put("issuer", "sts")
+        .put("sts", new JsonObject().put("accessKeyId", "AKIA").put("secretAccessKey", "secret"))));
+    assertTrue(e.getMessage().contains("sts.roleArn"), e.getMessage());
+  }
+
+  @Test
+  void stsIssuerWithoutAnyKeyPair_namesTheSetting() {
+    var e = assertThrows(ConfigException.class, () -> CredentialConfig.fromJson(valid().put("issuer", "sts")
+        .put("sts", new JsonObject().put("roleArn", "arn:aws:iam::1:role/r"))));
+    assertTrue(e.getMessage().contains("sts.accessKeyId"), e.getMessage());
+  }
+
+  @Test
+  void stsIssuer_usesTheS3KeyPairByDefault_andNeverPrintsIt() {
+    CredentialConfig c = CredentialConfig.fromJson(valid().put("issuer", "sts")
+        .put("s3", new JsonObject().put("bucket", "b").put("accessKeyId", "AKIAS3").put("secretAccessKey", "s3-sec"))
+        .put("sts", new JsonObject().put("roleArn", "arn:aws:iam::1:role/r")));
+    assertEquals("AKIAS3", c.sts().accessKeyId());
+    assertEquals("s3-sec", c.sts().secretAccessKey());
+    assertFalse(c.toString().contains("s3-sec"));
+  }
+
+  @Test
+  void bcryptCostOutOfRange_namesTheSetting() {
+    var e = assertThrows(ConfigException.class, () -> CredentialConfig.fromJson(
+        valid().put("auth", new JsonObject().put("bcryptCost", 3))));
+    assertTrue(e.getMessage().contains("auth.bcryptCost"), e.getMessage());
+  }
+
+  @Test
+  void shortBrokerHookSecret_namesTheSetting() {
+    var e = assertThrows(ConfigException.class, () -> CredentialConfig.fromJson(
+        valid().put("auth", new JsonObject().put("brokerHookSecret", "short"))));
+    assertTrue(e.getMessage().contains("auth.brokerHookSecret"), e.getMessage());
+  }
+
+  @Test
+  void zeroRateLimitBurst_namesTheSetting() {
+    var e = assertThrows(ConfigException.class, () -> CredentialConfig.fromJson(
+        valid().put("rateLimit", new JsonObject().put("burst", 0))));
+    assertTrue(e.getMessage().contains("rateLimit.burst"), e.getMessage());
+  }
+
+  @Test
   void toString_holdsNoSecrets() {
     String s = CredentialConfig.fromJson(valid()).toString();
     assertFalse(s.contains("an-admin-token-long-enough"));

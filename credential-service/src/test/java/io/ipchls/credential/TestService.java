@@ -3,11 +3,16 @@ package io.ipchls.credential;
 import io.ipchls.infra.Await;
 
 import io.ipchls.credential.auth.Secrets;
+import io.ipchls.credential.broker.BrokerAuthClient;
+import io.ipchls.credential.broker.BrokerAuthVerticle;
+import io.ipchls.credential.issuer.EmbeddedKeys;
+import io.ipchls.infra.AuthDecision;
 import io.ipchls.infra.LocalStack;
 import io.ipchls.kit.db.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
@@ -38,6 +43,7 @@ final class TestService {
   final CredentialConfig config;
   final WebClient web;
   final Pool db;
+  private MessageConsumer<String> cameraChanges;
 
   private TestService(Vertx vertx, CredentialConfig config) {
     this.vertx = vertx;
@@ -48,7 +54,13 @@ final class TestService {
   }
 
   static TestService deploy(Vertx vertx) {
-    CredentialConfig config = CredentialConfig.fromJson(configJson(LocalStack.sharedForTests(), freePort()));
+    return deploy(vertx, new JsonObject());
+  }
+
+  /** With {@code overrides} deep-merged into the test configuration. */
+  static TestService deploy(Vertx vertx, JsonObject overrides) {
+    CredentialConfig config = CredentialConfig.fromJson(configJson(LocalStack.sharedForTests(), freePort())
+        .mergeIn(overrides, true));
     await(CredentialService.deploy(vertx, config));
     return new TestService(vertx, config);
   }
@@ -67,6 +79,28 @@ final class TestService {
         .put("serviceAccounts", new JsonObject()
             .put(SERVICE_USER, Secrets.sha256Hex(SERVICE_PASSWORD))
             .put(INGEST_USER, Secrets.sha256Hex(INGEST_PASSWORD)));
+  }
+
+  /**
+   * Wires the shared stack to this service the way the launcher does: the broker asks it who connects, and the S3
+   * server looks temporary keys up in the cluster map it writes, and a disabled, rotated or deleted camera is
+   * disconnected. {@link #unwire()} restores the stack's defaults.
+   */
+  void wireEmbeddedStack() {
+    cameraChanges = vertx.eventBus().<String>consumer(BrokerAuthVerticle.CAMERA_CHANGED,
+        m -> stack.broker().disconnect(m.body()));
+    stack.useBrokerAuth((clientId, username, password) -> BrokerAuthClient.authenticate(vertx, clientId, username,
+            password)
+        .map(r -> AuthDecision.of(r.getBoolean("ok", false), r.getString("role"), r.getString("cameraId"),
+            r.getString("reason")))
+        .toCompletionStage());
+    stack.useKeyLookup(accessKeyId -> EmbeddedKeys.find(vertx, accessKeyId));
+  }
+
+  void unwire() {
+    if (cameraChanges != null) await(cameraChanges.unregister());
+    stack.useBrokerAuth(null);
+    stack.useKeyLookup(null);
   }
 
   /** A camera id no other test uses. */

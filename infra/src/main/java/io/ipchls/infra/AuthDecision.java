@@ -38,4 +38,13 @@ public record AuthDecision(boolean ok, Role role, String cameraId, String reason
   public static AuthDecision deny(String reason) {
     return new AuthDecision(false, null, null, reason);
   }
+
+  /**
+   * From an authentication service's answer {@code (ok, role "camera"|"service", cameraId, reason)}, as
+   * credential-service gives it.
+   */
+  public static AuthDecision of(boolean ok, String role, String cameraId, String reason) {
+    if (!ok) return deny(reason == null ? "refused" : reason);
+    return "camera".equals(role) ? allowCamera(cameraId) : allowService();
+  }
 }

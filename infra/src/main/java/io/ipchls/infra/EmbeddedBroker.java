@@ -8,6 +8,7 @@ import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
 import com.hivemq.extension.sdk.api.services.Services;
+import com.hivemq.extension.sdk.api.services.session.ClientService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
@@ -17,9 +18,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,16 +40,24 @@ public final class EmbeddedBroker implements AutoCloseable {
   /** How long a CONNECT waits for {@link BrokerAuth} before it is refused. */
   public static final Duration AUTH_TIMEOUT = Duration.ofSeconds(10);
   static final long MAX_QUEUE_SIZE = 100_000;
+  /**
+   * Largest MQTT packet accepted; a client sending more is disconnected. Equal to what the services' MQTT clients
+   * accept ({@code ManagedMqttClient}): a bigger message would be routed to them and make them drop their connection.
+   * Protocol messages are at most 16 KiB ({@code Json.MAX_PAYLOAD_BYTES}).
+   */
+  public static final int MAX_PACKET_BYTES = 64 * 1024;
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
   /** The extension SDK's {@link Services} is static: start one broker at a time so each registers its own hooks. */
   private static final Object START_LOCK = new Object();
 
   private final EmbeddedHiveMQ hivemq;
+  private final AtomicReference<ClientService> clients;
   private final String host;
   private final int port;
 
-  private EmbeddedBroker(EmbeddedHiveMQ hivemq, String host, int port) {
+  private EmbeddedBroker(EmbeddedHiveMQ hivemq, AtomicReference<ClientService> clients, String host, int port) {
     this.hivemq = hivemq;
+    this.clients = clients;
     this.host = host;
     this.port = port;
   }
@@ -83,11 +95,12 @@ public final class EmbeddedBroker implements AutoCloseable {
       throw new UncheckedIOException("cannot prepare broker folders in " + root, e);
     }
     BrokerSecurity security = new BrokerSecurity(options.auth(), AUTH_TIMEOUT);
+    AtomicReference<ClientService> clients = new AtomicReference<>();
     EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
         .withConfigurationFolder(conf)
         .withDataFolder(data)
         .withExtensionsFolder(extensions)
-        .withEmbeddedExtension(extension(security))
+        .withEmbeddedExtension(extension(security, clients))
         .withoutLoggingBootstrap()
         .build();
     synchronized (START_LOCK) {
@@ -103,10 +116,10 @@ public final class EmbeddedBroker implements AutoCloseable {
       }
     }
     LOG.info("MQTT broker listening on {}:{} with data in {}", options.host(), port, data);
-    return new EmbeddedBroker(hivemq, options.host(), port);
+    return new EmbeddedBroker(hivemq, clients, options.host(), port);
   }
 
-  private static EmbeddedExtension extension(BrokerSecurity security) {
+  private static EmbeddedExtension extension(BrokerSecurity security, AtomicReference<ClientService> clients) {
     return EmbeddedExtension.builder()
         .withId("ipchls-auth")
         .withName("ipc-hls authentication and authorization")
@@ -118,6 +131,7 @@ public final class EmbeddedBroker implements AutoCloseable {
           public void extensionStart(ExtensionStartInput in, ExtensionStartOutput out) {
             Services.securityRegistry().setAuthenticatorProvider(input -> security);
             Services.securityRegistry().setAuthorizerProvider(input -> security);
+            clients.set(Services.clientService());
           }
 
           @Override
@@ -142,6 +156,9 @@ public final class EmbeddedBroker implements AutoCloseable {
               <max-queue-size>%d</max-queue-size>
               <strategy>discard</strategy>
             </queued-messages>
+            <packets>
+              <max-packet-size>%d</max-packet-size>
+            </packets>
             <receive-maximum>
               <server-receive-maximum>1000</server-receive-maximum>
             </receive-maximum>
@@ -162,7 +179,7 @@ public final class EmbeddedBroker implements AutoCloseable {
             <enabled>false</enabled>
           </anonymous-usage-statistics>
         </hivemq>
-        """.formatted(port, host, MAX_QUEUE_SIZE);
+        """.formatted(port, host, MAX_QUEUE_SIZE, MAX_PACKET_BYTES);
   }
 
   public String host() {
@@ -171,6 +188,16 @@ public final class EmbeddedBroker implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /**
+   * Closes the connection of {@code clientId} if it is connected (a camera that was disabled, rotated or deleted must
+   * not keep a session opened with its old secret); completes with whether it was connected.
+   */
+  public CompletionStage<Boolean> disconnect(String clientId) {
+    ClientService service = clients.get();
+    if (service == null) return CompletableFuture.completedFuture(false);
+    return service.disconnectClient(clientId);
   }
 
   /** Stops the broker; sessions and queued messages stay in the data folder. */

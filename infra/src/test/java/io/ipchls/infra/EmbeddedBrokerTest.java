@@ -18,6 +18,7 @@ import io.vertx.mqtt.messages.MqttPublishMessage;
 import io.vertx.mqtt.messages.MqttSubAckMessage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -130,6 +131,33 @@ class EmbeddedBrokerTest {
     assertEquals("{\"seq\":1}", m.payload().toString());
     await(cam.disconnect());
     await(ingest.disconnect());
+  }
+
+  @Test
+  void disconnect_closesTheClientsConnection_andReportsWhetherItWasConnected() throws Exception {
+    MqttClient cam = connect("cam-b", "cam-b", "secret-b");
+    assertTrue(broker.disconnect("cam-b").toCompletableFuture().get(10, TimeUnit.SECONDS));
+    Await.until("cam-b disconnected", Duration.ofSeconds(30), () -> !cam.isConnected());
+    assertEquals(false, broker.disconnect("nobody").toCompletableFuture().get(10, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void publishLargerThanTheMaxPacket_disconnectsTheSender_andIsNotDelivered() throws Exception {
+    BlockingQueue<MqttPublishMessage> received = new LinkedBlockingQueue<>();
+    MqttClient service = connect("svc-big-1", "svc-big", "service");
+    service.publishHandler(received::add);
+    assertEquals(List.of(1), subscribe(service, "cameras/+/status", MqttQoS.AT_LEAST_ONCE));
+    MqttClient cam = connect("cam-a", "cam-a", "secret-a");
+    cam.publish(Topics.status("cam-a"), Buffer.buffer(new byte[EmbeddedBroker.MAX_PACKET_BYTES]),
+        MqttQoS.AT_LEAST_ONCE, false, false);
+    Await.until("oversized sender disconnected", Duration.ofSeconds(30), () -> !cam.isConnected());
+    assertTrue(service.isConnected());
+    MqttClient again = connect("cam-a", "cam-a", "secret-a");
+    await(again.publish(Topics.status("cam-a"), Buffer.buffer("{\"v\":1}"), MqttQoS.AT_LEAST_ONCE, false, false));
+    MqttPublishMessage m = received.poll(10, TimeUnit.SECONDS);
+    assertEquals("{\"v\":1}", m.payload().toString(), "only the small message arrives");
+    await(again.disconnect());
+    await(service.disconnect());
   }
 
   static MqttClient connect(String clientId, String user, String password) throws Exception {

@@ -39,14 +39,16 @@ final class AdminClient {
     return new JsonObject(r.body());
   }
 
-  private HttpResponse<String> send(String method, String path, JsonObject body)
-      throws IOException, InterruptedException {
-    HttpRequest req = HttpRequest.newBuilder(base.resolve(path))
+  /** One admin API call; {@code body} null sends none. */
+  HttpResponse<String> send(String method, String path, JsonObject body) throws IOException, InterruptedException {
+    HttpRequest.Builder req = HttpRequest.newBuilder(base.resolve(path))
         .timeout(Duration.ofSeconds(30))
-        .header("Authorization", "Bearer " + token)
-        .header("Content-Type", "application/json")
-        .method(method, HttpRequest.BodyPublishers.ofString(body.encode()))
-        .build();
-    return http.send(req, HttpResponse.BodyHandlers.ofString());
+        .header("Authorization", "Bearer " + token);
+    if (body == null) {
+      req.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      req.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body.encode()));
+    }
+    return http.send(req.build(), HttpResponse.BodyHandlers.ofString());
   }
 }

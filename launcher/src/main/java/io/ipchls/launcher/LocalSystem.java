@@ -3,6 +3,9 @@ package io.ipchls.launcher;
 import io.ipchls.credential.CredentialConfig;
 import io.ipchls.credential.CredentialService;
 import io.ipchls.credential.auth.Secrets;
+import io.ipchls.credential.broker.BrokerAuthClient;
+import io.ipchls.credential.broker.BrokerAuthVerticle;
+import io.ipchls.credential.issuer.EmbeddedKeys;
 import io.ipchls.infra.AuthDecision;
 import io.ipchls.infra.BrokerAuth;
 import io.ipchls.infra.BrokerOptions;
@@ -16,16 +19,13 @@ import io.ipchls.kit.cluster.Clustering;
 import io.ipchls.playlist.PlaylistConfig;
 import io.ipchls.playlist.PlaylistService;
 import io.ipchls.playlist.auth.ViewerTokens;
-import io.ipchls.protocol.ClusterNames;
 import io.ipchls.protocol.StorageKeyGrant;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -117,50 +117,36 @@ public final class LocalSystem implements AutoCloseable {
     EmbeddedBroker broker = EmbeddedBroker.start(new BrokerOptions(cfg.dataDir().resolve("mqtt"), cfg.host(),
         c.getInteger("port", 0), this::authenticate));
     closeables.add(broker);
+    // A disabled, rotated or deleted camera must not keep the session it opened with its old secret.
+    vertx.eventBus().<String>consumer(BrokerAuthVerticle.CAMERA_CHANGED, m -> broker.disconnect(m.body()));
     return new JsonObject().put("host", broker.host()).put("port", broker.port());
   }
 
   /** The embedded S3 server's view of live camera keys: the cluster map credential-service writes. */
   private Optional<StorageKeyGrant> findStorageKey(String accessKeyId) {
-    Vertx vertx = this.vertx;
-    if (vertx == null) return Optional.empty();
-    try {
-      String json = vertx.sharedData().<String, String>getAsyncMap(ClusterNames.S3_KEYS)
-          .compose(m -> m.get(accessKeyId))
-          .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-      return Optional.ofNullable(json).map(StorageKeyGrant::fromJson);
-    } catch (Exception e) {
-      LOG.warn("storage key lookup failed: {}", e.toString());
-      return Optional.empty();
-    }
+    return EmbeddedKeys.find(vertx, accessKeyId);
   }
 
   /** The embedded broker asks credential-service (over the event bus) who is connecting. */
   private CompletionStage<AuthDecision> authenticate(String clientId, String username, byte[] password) {
     Vertx vertx = this.vertx;
     if (vertx == null) return CompletableFuture.completedFuture(AuthDecision.deny("system is stopping"));
-    JsonObject req = new JsonObject().put("clientId", clientId).put("username", username)
-        .put("password", password == null ? "" : new String(password, StandardCharsets.UTF_8));
-    return vertx.eventBus().<JsonObject>request(ClusterNames.BROKER_AUTHENTICATE, req,
-            new DeliveryOptions().setSendTimeout(5000))
-        .map(msg -> toDecision(msg.body()))
-        .otherwise(e -> AuthDecision.deny("auth service unavailable: " + e.getMessage()))
+    return BrokerAuthClient.authenticate(vertx, clientId, username, password).map(LocalSystem::toDecision)
         .toCompletionStage();
   }
 
   static AuthDecision toDecision(JsonObject reply) {
-    if (!reply.getBoolean("ok", false)) return AuthDecision.deny(reply.getString("reason", "refused"));
-    return "camera".equals(reply.getString("role"))
-        ? AuthDecision.allowCamera(reply.getString("cameraId"))
-        : AuthDecision.allowService();
+    return AuthDecision.of(reply.getBoolean("ok", false), reply.getString("role"), reply.getString("cameraId"),
+        reply.getString("reason"));
   }
 
   private JsonObject serviceMqtt(String account, String password) {
     return mqtt.copy().put("username", account).put("password", password);
   }
 
+  /** The launcher config's {@code credential} section, with the ports, servers and secrets the launcher owns. */
   private JsonObject credentialJson() {
-    return new JsonObject()
+    return cfg.credential().copy()
         .put("http", new JsonObject().put("host", cfg.host()).put("port", credentialPort))
         .put("db", db).put("mqtt", serviceMqtt(CREDENTIAL_ACCOUNT, secrets.credentialPassword())).put("s3", s3)
         .put("adminToken", secrets.adminToken())

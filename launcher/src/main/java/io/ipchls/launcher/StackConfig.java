@@ -8,11 +8,13 @@ import java.nio.file.Path;
 /**
  * The all-in-one launcher's configuration: the data directory, the three services' ports, and for each backing
  * server whether to start the embedded one ({@code embedded: true}, the default) or to use an external one, whose
- * settings then follow the services' own {@code db}/{@code mqtt}/{@code s3} sections.
+ * settings then follow the services' own {@code db}/{@code mqtt}/{@code s3} sections. {@code credential} holds
+ * credential-service's own settings ({@code issuer}, {@code sts}, {@code auth}, {@code rateLimit},
+ * {@code credentialLifetimeSeconds}); the launcher sets its ports, servers and secrets itself.
  */
 public record StackConfig(
     Path dataDir, String host, int playlistPort, int credentialPort, int ingestPort,
-    JsonObject postgres, JsonObject mqtt, JsonObject s3, ClusterConfig cluster) {
+    JsonObject postgres, JsonObject mqtt, JsonObject s3, ClusterConfig cluster, JsonObject credential) {
 
   public static JsonObject defaults() {
     return new JsonObject()
@@ -23,7 +25,8 @@ public record StackConfig(
         .put("mqtt", new JsonObject().put("embedded", true).put("port", 1883))
         .put("s3", new JsonObject().put("embedded", true).put("port", 9000).put("bucket", "ipchls")
             .put("region", "us-east-1"))
-        .put("cluster", new JsonObject().put("name", "ipc-hls").put("port", 5701));
+        .put("cluster", new JsonObject().put("name", "ipc-hls").put("port", 5701))
+        .put("credential", new JsonObject());
   }
 
   public static StackConfig from(JsonObject json) {
@@ -38,7 +41,8 @@ public record StackConfig(
         json.getJsonObject("postgres", new JsonObject()),
         json.getJsonObject("mqtt", new JsonObject()),
         json.getJsonObject("s3", new JsonObject()),
-        ClusterConfig.from(root.section("cluster")));
+        ClusterConfig.from(root.section("cluster")),
+        json.getJsonObject("credential", new JsonObject()));
   }
 
   public boolean embedded(JsonObject section) {

@@ -17,24 +17,29 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Answers the broker's login checks on {@link ClusterNames#BROKER_AUTHENTICATE}: service accounts by SHA-256 of their
  * configured password, cameras by bcrypt of their registered secret (client id must equal the camera id). Successful
- * camera logins are cached briefly; {@link #CAMERA_CHANGED} clears a camera's entry on every instance.
+ * camera logins are cached for {@code auth.cacheTtlSeconds}; {@link #CAMERA_CHANGED} clears a camera's entry on every
+ * instance. The embedded broker's hook and the external-broker HTTP endpoint ({@code EmqxHookHandler}) both ask here,
+ * so both get the same decisions. Counted as {@code broker_auth_accepted_total{role}} and
+ * {@code broker_auth_refused_total{reason}}.
  */
 public final class BrokerAuthVerticle extends VerticleBase {
   /** Publish, body = camera id: the camera was disabled, rotated or deleted. */
   public static final String CAMERA_CHANGED = "ipchls.credential.camera-changed";
-  static final long CACHE_TTL_MS = 60_000;
   private static final Logger LOG = LoggerFactory.getLogger(BrokerAuthVerticle.class);
   private static final String ACTION = "broker.auth";
+  private static final String UNAVAILABLE = "unavailable";
+  private static final String BUSY = "busy";
 
   private final CredentialConfig config;
   private final MeterRegistry meters;
-  private final AuthCache cache = new AuthCache(CACHE_TTL_MS);
+  private final AuthCache cache;
   private Pool pool;
   private DeviceRepository devices;
   private AuditRepository audit;
@@ -43,6 +48,7 @@ public final class BrokerAuthVerticle extends VerticleBase {
   public BrokerAuthVerticle(CredentialConfig config, MeterRegistry meters) {
     this.config = config;
     this.meters = meters;
+    this.cache = new AuthCache(config.auth().cacheTtlSeconds() * 1000L);
   }
 
   @Override
@@ -50,7 +56,7 @@ public final class BrokerAuthVerticle extends VerticleBase {
     pool = Database.pool(vertx, config.db());
     devices = new DeviceRepository(pool);
     audit = new AuditRepository(pool);
-    bcrypt = new Bcrypt(vertx);
+    bcrypt = new Bcrypt(vertx, config.auth().bcryptCost());
     MessageConsumer<String> changes = vertx.eventBus().consumer(CAMERA_CHANGED, m -> cache.invalidate(m.body()));
     MessageConsumer<JsonObject> logins = vertx.eventBus().consumer(ClusterNames.BROKER_AUTHENTICATE, this::onLogin);
     return Future.all(changes.completion(), logins.completion());
@@ -70,15 +76,17 @@ public final class BrokerAuthVerticle extends VerticleBase {
       msg.reply(refuse(null, "bad_request", "malformed login check: " + e.getMessage()));
       return;
     }
-    decide(login)
+    long notAfter = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BrokerAuthClient.TIMEOUT_MS);
+    decide(login, notAfter)
         .otherwise(e -> {
+          if (e instanceof Bcrypt.TooLate) return refuse(null, BUSY, null);
           LOG.warn("login check for {} failed: {}", login.username(), e.getMessage());
-          return refuse(null, "unavailable", null);
+          return refuse(null, UNAVAILABLE, null);
         })
         .onSuccess(msg::reply);
   }
 
-  private Future<JsonObject> decide(BrokerLogin login) {
+  private Future<JsonObject> decide(BrokerLogin login, long notAfterNanos) {
     String serviceHash = config.serviceAccounts().get(login.username());
     if (serviceHash != null) {
       if (!Secrets.matchesSha256Hex(login.password(), serviceHash)) {
@@ -92,14 +100,15 @@ public final class BrokerAuthVerticle extends VerticleBase {
     if (!id.equals(login.clientId())) return Future.succeededFuture(refuse(id, "client_id_mismatch", null));
     if (cache.matches(id, login.password(), System.currentTimeMillis())) return Future.succeededFuture(accept(id));
     long epoch = cache.epoch();
-    return devices.find(id).compose(found -> checkCamera(id, found, login.password(), epoch));
+    return devices.find(id).compose(found -> checkCamera(id, found, login.password(), epoch, notAfterNanos));
   }
 
-  private Future<JsonObject> checkCamera(String id, Optional<Device> found, String secret, long epoch) {
+  private Future<JsonObject> checkCamera(String id, Optional<Device> found, String secret, long epoch,
+      long notAfterNanos) {
     if (found.isEmpty()) return Future.succeededFuture(refuse(id, "unknown_user", null));
     Device device = found.get();
     if (!device.enabled()) return Future.succeededFuture(refuse(id, "disabled", null));
-    return bcrypt.verify(secret, device.secretHash()).map(ok -> {
+    return bcrypt.verify(secret, device.secretHash(), notAfterNanos).map(ok -> {
       if (!ok) return refuse(id, "bad_credentials", null);
       cache.put(id, secret, System.currentTimeMillis(), epoch);
       return accept(id);
@@ -114,8 +123,10 @@ public final class BrokerAuthVerticle extends VerticleBase {
 
   /** Counts and audits a refusal; {@code detail} goes to the audit row only, never a secret. */
   private JsonObject refuse(String cameraId, String reason, String detail) {
+    LOG.info("broker login refused: camera={} reason={}", cameraId, reason);
     meters.counter("broker.auth.refused", "reason", reason).increment();
-    if (!"unavailable".equals(reason)) {
+    // Overload and outages are counted, not audited: a storm must not also flood the audit table.
+    if (!UNAVAILABLE.equals(reason) && !BUSY.equals(reason)) {
       audit.record(cameraId, ACTION, AuditRepository.REFUSED, detail == null ? reason : reason + ": " + detail);
     }
     return new JsonObject().put("ok", false).put("reason", reason);

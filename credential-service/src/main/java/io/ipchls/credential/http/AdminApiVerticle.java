@@ -24,7 +24,10 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
 import java.util.function.BooleanSupplier;
 
-/** The admin HTTP API (camera registry) plus {@code /health} and {@code /metrics}. */
+/**
+ * The admin HTTP API (camera registry), the external broker's auth hooks ({@link BrokerHookApi}), {@code /health} and
+ * {@code /metrics}.
+ */
 public final class AdminApiVerticle extends VerticleBase {
   static final long MAX_BODY_BYTES = 4096;
   private static final String CAMERAS = "/api/v1/cameras";
@@ -52,7 +55,7 @@ public final class AdminApiVerticle extends VerticleBase {
     pool = Database.pool(vertx, config.db());
     devices = new DeviceRepository(pool);
     audit = new AuditRepository(pool);
-    bcrypt = new Bcrypt(vertx);
+    bcrypt = new Bcrypt(vertx, config.auth().bcryptCost());
     return vertx.createHttpServer().requestHandler(router())
         .listen(config.http().port(), config.http().host())
         .onSuccess(s -> server = s);
@@ -80,6 +83,7 @@ public final class AdminApiVerticle extends VerticleBase {
     r.patch(CAMERAS + "/:id").respond(this::setEnabled);
     r.delete(CAMERAS + "/:id").respond(this::deleteCamera);
     r.post(CAMERAS + "/:id/secret").respond(this::rotateSecret);
+    new BrokerHookApi(vertx, config, metrics.registry()).install(r);
     Routes.installErrorHandling(r);
     return r;
   }
@@ -138,13 +142,15 @@ public final class AdminApiVerticle extends VerticleBase {
     String secret = Secrets.cameraSecret();
     return bcrypt.hash(secret)
         .compose(hash -> devices.setSecretHash(id, hash))
-        .compose(found -> found ? Future.<Void>succeededFuture() : Future.failedFuture(notFound(id)))
-        .onSuccess(v -> vertx.eventBus().publish(BrokerAuthVerticle.CAMERA_CHANGED, id))
+        .compose(found -> found ? revoke(id) : Future.failedFuture(notFound(id)))
         .compose(v -> audit.record(id, "camera.rotate", AuditRepository.OK, null))
         .map(v -> new JsonObject().put("id", id).put("secret", secret));
   }
 
-  /** Forgets cached broker logins and revokes live storage keys, before the API answers. */
+  /**
+   * Forgets cached broker logins on every instance and revokes the camera's live storage keys, before the API answers:
+   * after a disable, rotation or delete the old keys get 403 at once.
+   */
   private Future<Void> revoke(String id) {
     vertx.eventBus().publish(BrokerAuthVerticle.CAMERA_CHANGED, id);
     return issuer.revokeAll(id);

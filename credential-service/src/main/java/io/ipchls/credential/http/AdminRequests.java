@@ -73,7 +73,8 @@ final class AdminRequests {
     return s;
   }
 
-  private static JsonObject jsonBody(RoutingContext ctx) {
+  /** The request body as a JSON object, or a 400 {@code bad_json}. */
+  static JsonObject jsonBody(RoutingContext ctx) {
     try {
       JsonObject body = ctx.body().asJsonObject();
       if (body == null) throw ApiException.badRequest("bad_json", "a JSON object body is required");

@@ -27,11 +27,14 @@ import org.slf4j.LoggerFactory;
  * Serves {@code cameras/{id}/credentials/request} through the shared subscription
  * {@link Topics#CREDENTIAL_SHARED_REQUESTS}: a registered, enabled camera gets temporary storage credentials on
  * {@code cameras/{id}/credentials/response}; anything else gets an error response there (or, for a topic that names no
- * camera, is dropped). Every message is acknowledged once handled; every issuance and refusal is audited and counted.
+ * camera, is dropped). Requests are rate-limited per camera ({@link RateLimiter}) before any database work. Every
+ * message is acknowledged once handled; every issuance and refusal is logged, audited and counted
+ * ({@code credentials_issued_total}, {@code credentials_refused_total{reason}}).
  */
 public final class CredentialRequestVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(CredentialRequestVerticle.class);
   private static final String ACTION = "credentials.issue";
+  private static final long PRUNE_INTERVAL_MS = 60_000;
 
   private final CredentialConfig config;
   private final MeterRegistry meters;
@@ -40,6 +43,8 @@ public final class CredentialRequestVerticle extends VerticleBase {
   private DeviceRepository devices;
   private AuditRepository audit;
   private ManagedMqttClient mqtt;
+  private RateLimiter limiter;
+  private long pruneTimer;
 
   public CredentialRequestVerticle(CredentialConfig config, MeterRegistry meters, CredentialIssuer issuer) {
     this.config = config;
@@ -52,6 +57,8 @@ public final class CredentialRequestVerticle extends VerticleBase {
     pool = Database.pool(vertx, config.db());
     devices = new DeviceRepository(pool);
     audit = new AuditRepository(pool);
+    limiter = new RateLimiter(config.rateLimit());
+    pruneTimer = vertx.setPeriodic(PRUNE_INTERVAL_MS, t -> limiter.prune(System.currentTimeMillis()));
     mqtt = new ManagedMqttClient(vertx, config.mqtt(), "credential-" + UUID.randomUUID(), true, false)
         .subscribe(Topics.CREDENTIAL_SHARED_REQUESTS, 1)
         .messageHandler(this::onRequest);
@@ -60,6 +67,9 @@ public final class CredentialRequestVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(pruneTimer);
+    // The issuer's client lives as long as this, its only long-lived user (the admin API only revokes).
+    issuer.close();
     return mqtt.close().eventually(() -> pool.close());
   }
 
@@ -79,20 +89,26 @@ public final class CredentialRequestVerticle extends VerticleBase {
     }
     String cameraId = topic.get().cameraId();
     byte[] payload = msg.payload().getBytes();
-    handle(cameraId, payload)
+    Future<Void> handled = limiter.tryAcquire(cameraId, System.currentTimeMillis())
+        ? handle(cameraId, payload)
+        : refuse(cameraId, requestIdOf(payload), "rate_limited", "too many credential requests, retry later");
+    handled
         .recover(e -> {
           LOG.error("credential request from {} failed", cameraId, e);
-          return refuse(cameraId, requestIdOf(payload), "unavailable", "internal error");
+          return refuse(cameraId, requestIdOf(payload), "unavailable", "credentials are unavailable, retry later");
         })
         .onComplete(x -> msg.ack());
   }
 
   private Future<Void> handle(String cameraId, byte[] payload) {
+    if (payload.length > Json.MAX_PAYLOAD_BYTES) {
+      return refuse(cameraId, null, "too_large",
+          "request of " + payload.length + " bytes exceeds " + Json.MAX_PAYLOAD_BYTES);
+    }
     CredentialRequest request;
     try {
       request = Json.decode(payload, CredentialRequest.class);
     } catch (ProtocolException e) {
-      LOG.warn("malformed credential request from {}: {}", cameraId, e.getMessage());
       return refuse(cameraId, requestIdOf(payload), "malformed", e.getMessage());
     }
     return devices.find(cameraId).compose(found -> {
@@ -103,22 +119,28 @@ public final class CredentialRequestVerticle extends VerticleBase {
   }
 
   /**
-   * Issues, then reads the registry again: a disable that ran between the first read and the key going live has
-   * already revoked the index it saw, so the recheck is what keeps it from missing this key.
+   * Issues, then reads the registry again: a disable, rotation or delete that ran between the first read and the key
+   * going live has already revoked the index it saw, so the recheck is what keeps it from missing this key.
    */
   private Future<Void> issue(Device camera, String requestId) {
     return issuer.issue(camera, requestId).compose(response -> devices.find(camera.id()).compose(now -> {
-      if (now.isEmpty() || !now.get().enabled()) {
+      boolean unchanged = now.isPresent() && now.get().enabled()
+          && now.get().secretHash().equals(camera.secretHash());
+      if (!unchanged) {
         return issuer.revokeAll(camera.id())
-            .compose(v -> refuse(camera.id(), requestId, "disabled", "camera was disabled during issuance"));
+            .compose(v -> refuse(camera.id(), requestId, "changed", "camera was changed during issuance"));
       }
       meters.counter("credentials.issued").increment();
+      LOG.info("credentials issued: camera={} key={} expires={}", camera.id(), response.accessKeyId(),
+          response.expiration());
       audit.record(camera.id(), ACTION, AuditRepository.OK, "key " + response.accessKeyId());
       return publish(camera.id(), response);
     }));
   }
 
+  /** Answers the camera with {@code message}; logs, audits and counts {@code reason}. Never sees a secret. */
   private Future<Void> refuse(String cameraId, String requestId, String reason, String message) {
+    LOG.info("credentials refused: camera={} reason={} ({})", cameraId, reason, message);
     refused(reason);
     audit.record(cameraId, ACTION, AuditRepository.REFUSED, reason);
     return publish(cameraId, CredentialResponse.error(requestId, message));
@@ -134,6 +156,7 @@ public final class CredentialRequestVerticle extends VerticleBase {
 
   /** Best effort, so that even a refused request can be matched by the camera; null when there is none. */
   private static String requestIdOf(byte[] payload) {
+    if (payload.length > Json.MAX_PAYLOAD_BYTES) return null;
     try {
       Object id = new JsonObject(io.vertx.core.buffer.Buffer.buffer(payload)).getValue("requestId");
       return id instanceof String s && !s.isBlank() && s.length() <= 64 ? s : null;

@@ -1,0 +1,145 @@
+package io.ipchls.bench.credential;
+
+import io.ipchls.bench.Latencies;
+import io.ipchls.protocol.CredentialResponse;
+import io.ipchls.protocol.Json;
+import io.ipchls.protocol.Topics;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mqtt.MqttClient;
+import io.vertx.mqtt.MqttClientOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The camera side of a storm: every camera connects at once with its id and secret, subscribes to its credential
+ * response topic and asks for credentials. A refused connect or an error response is retried after a jittered,
+ * growing backoff (1 s doubling to 8 s), and a request without an answer is repeated after {@link #ANSWER_TIMEOUT_MS}
+ * (a request sent before credential-service has resubscribed after the broker restart finds no subscriber), as the
+ * device SDK does. Runs on its own Vert.x, so the clients' event loops are not the services'.
+ */
+final class StormClients {
+  /** The outcome of one storm. */
+  record Result(int cameras, double connectedSeconds, double credentialedSeconds, long decisions,
+      long connectRefused, long errorAnswers, long unanswered, Latencies connect, Latencies credentials) {}
+
+  static final long ANSWER_TIMEOUT_MS = 10_000;
+  private final Vertx vertx = Vertx.vertx();
+  private final String host;
+  private final int port;
+  private final List<String[]> cams;
+  private final int deadlineSeconds;
+  private final ConcurrentLinkedQueue<MqttClient> clients = new ConcurrentLinkedQueue<>();
+
+  StormClients(String host, int port, List<String[]> cams, int deadlineSeconds) {
+    this.host = host;
+    this.port = port;
+    this.cams = cams;
+    this.deadlineSeconds = deadlineSeconds;
+  }
+
+  /** One storm; returns once every camera holds credentials. */
+  Result storm() throws InterruptedException {
+    Storm s = new Storm(cams.size());
+    cams.forEach(c -> connect(s, c, 0));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(deadlineSeconds);
+    while (!s.credentialed.await(5, TimeUnit.SECONDS)) {
+      System.out.printf("  ... %.0f s: %d connected, %d credentialed%n", (System.nanoTime() - s.t0) / 1e9,
+          s.connect.size(), cams.size() - s.credentialed.getCount());
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(s.credentialed.getCount() + " cameras without credentials after "
+            + deadlineSeconds + " s");
+      }
+    }
+    double seconds = (System.nanoTime() - s.t0) / 1e9;
+    return new Result(cams.size(), (s.lastConnect.get() - s.t0) / 1e9, seconds, s.decisions.get(),
+        s.connectRefused.get(), s.errorAnswers.get(), s.unanswered.get(), s.connect, s.credentials);
+  }
+
+  void disconnectAll() {
+    List<Future<Void>> closing = new ArrayList<>();
+    for (MqttClient c; (c = clients.poll()) != null; ) {
+      if (c.isConnected()) closing.add(c.disconnect());
+    }
+    ReconnectStorm.await(Future.join(closing));
+  }
+
+  /** Shared state of one storm. */
+  private static final class Storm {
+    final long t0 = System.nanoTime();
+    final CountDownLatch credentialed;
+    final AtomicLong lastConnect = new AtomicLong(t0);
+    final AtomicLong decisions = new AtomicLong();
+    final AtomicLong connectRefused = new AtomicLong();
+    final AtomicLong errorAnswers = new AtomicLong();
+    final AtomicLong unanswered = new AtomicLong();
+    final java.util.Set<String> answered = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    final Latencies connect;
+    final Latencies credentials;
+
+    Storm(int n) {
+      credentialed = new CountDownLatch(n);
+      connect = new Latencies(n);
+      credentials = new Latencies(n);
+    }
+  }
+
+  private void connect(Storm s, String[] cam, int attempt) {
+    String id = cam[0];
+    MqttClient client = MqttClient.create(vertx, new MqttClientOptions().setClientId(id).setUsername(id)
+        .setPassword(cam[1]).setCleanSession(true).setKeepAliveInterval(120));
+    long started = System.nanoTime();
+    client.publishHandler(m -> onResponse(s, client, id, m.payload().getBytes(), attempt));
+    client.connect(port, host).onComplete(ar -> {
+      s.decisions.incrementAndGet();
+      if (ar.failed()) {
+        s.connectRefused.incrementAndGet();
+        vertx.setTimer(backoffMs(attempt), t -> connect(s, cam, attempt + 1));
+        return;
+      }
+      clients.add(client);
+      long now = System.nanoTime();
+      s.connect.record(now - started);
+      s.lastConnect.accumulateAndGet(now, Math::max);
+      client.subscribe(Topics.credentialsResponse(id), 1).onSuccess(x -> request(s, client, id));
+    });
+  }
+
+  private void onResponse(Storm s, MqttClient client, String id, byte[] payload, int attempt) {
+    CredentialResponse r = Json.decode(payload, CredentialResponse.class);
+    if (!s.answered.add(id)) return;
+    if (r.error() != null) {
+      s.errorAnswers.incrementAndGet();
+      if (s.errorAnswers.get() <= 3) System.out.println("  error answer: " + r.error());
+      s.answered.remove(id);
+      vertx.setTimer(backoffMs(attempt), t -> request(s, client, id));
+      return;
+    }
+    s.credentials.record(System.nanoTime() - s.t0);
+    s.credentialed.countDown();
+  }
+
+  /** Asks for credentials, and asks again if no answer came within {@link #ANSWER_TIMEOUT_MS}. */
+  private void request(Storm s, MqttClient client, String id) {
+    client.publish(Topics.credentialsRequest(id), Buffer.buffer("{\"v\":1,\"requestId\":\"" + id + "\"}"),
+        MqttQoS.AT_LEAST_ONCE, false, false);
+    vertx.setTimer(ANSWER_TIMEOUT_MS, t -> {
+      if (!s.answered.contains(id) && client.isConnected()) {
+        s.unanswered.incrementAndGet();
+        request(s, client, id);
+      }
+    });
+  }
+
+  private static long backoffMs(int attempt) {
+    long base = 1000L << Math.min(attempt, 3);
+    return base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
+  }
+}

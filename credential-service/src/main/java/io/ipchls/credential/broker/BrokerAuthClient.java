@@ -1,0 +1,34 @@
+package io.ipchls.credential.broker;
+
+import io.ipchls.protocol.ClusterNames;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The asking side of {@link ClusterNames#BROKER_AUTHENTICATE}, for whatever fronts a broker: the embedded broker's
+ * hook (launcher, tests, benchmarks) and the external-broker HTTP endpoint. Any failure (no credential-service in the
+ * cluster, timeout) is a refusal with reason {@code unavailable}.
+ */
+public final class BrokerAuthClient {
+  /** How long a login check may take before it is refused. */
+  public static final long TIMEOUT_MS = 5000;
+
+  private BrokerAuthClient() {}
+
+  /**
+   * The decision {@code {ok, role: camera|service, cameraId?, reason?}} for one CONNECT.
+   *
+   * @param password the CONNECT password bytes (UTF-8), or null; never logged
+   */
+  public static Future<JsonObject> authenticate(Vertx vertx, String clientId, String username, byte[] password) {
+    JsonObject req = new JsonObject().put("clientId", clientId == null ? "" : clientId).put("username", username)
+        .put("password", password == null ? "" : new String(password, StandardCharsets.UTF_8));
+    return vertx.eventBus().<JsonObject>request(ClusterNames.BROKER_AUTHENTICATE, req,
+            new DeliveryOptions().setSendTimeout(TIMEOUT_MS))
+        .map(msg -> msg.body())
+        .otherwise(e -> new JsonObject().put("ok", false).put("reason", "unavailable"));
+  }
+}

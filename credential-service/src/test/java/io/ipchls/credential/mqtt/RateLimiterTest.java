@@ -1,0 +1,47 @@
+package io.ipchls.credential.mqtt;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ipchls.credential.CredentialConfig.RateLimit;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class RateLimiterTest {
+  private final RateLimiter limiter = new RateLimiter(new RateLimit(2, 10));
+
+  @Test
+  void burstIsAllowed_thenRefused() {
+    assertTrue(limiter.tryAcquire("cam", 0));
+    assertTrue(limiter.tryAcquire("cam", 0));
+    assertFalse(limiter.tryAcquire("cam", 0));
+  }
+
+  @Test
+  void oneMoreAfterEachRefillInterval() {
+    limiter.tryAcquire("cam", 0);
+    limiter.tryAcquire("cam", 0);
+    assertFalse(limiter.tryAcquire("cam", 9_999));
+    assertTrue(limiter.tryAcquire("cam", 10_000));
+    assertFalse(limiter.tryAcquire("cam", 10_001));
+  }
+
+  @Test
+  void camerasHaveTheirOwnBuckets() {
+    limiter.tryAcquire("a", 0);
+    limiter.tryAcquire("a", 0);
+    assertFalse(limiter.tryAcquire("a", 0));
+    assertTrue(limiter.tryAcquire("b", 0));
+  }
+
+  @Test
+  void pruningAFullBucket_keepsTheLimit() {
+    limiter.tryAcquire("cam", 0);
+    limiter.prune(100_000);
+    assertTrue(limiter.tryAcquire("cam", 100_000));
+    assertTrue(limiter.tryAcquire("cam", 100_000));
+    assertFalse(limiter.tryAcquire("cam", 100_000));
+  }
+}
