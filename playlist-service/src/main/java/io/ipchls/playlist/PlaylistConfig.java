@@ -16,14 +16,13 @@ import io.vertx.core.json.JsonObject;
  * @param liveRefreshSeconds a watched camera whose live window heard no event for this long catches up from the index
  * @param presignSeconds the shortest lifetime of a presigned segment URL (longer for long replays)
  * @param maxReplayHours the longest range one replay, recordings or timeline request may ask for
- * @param recordingGapSeconds the longest gap between segments that still continues one recording (Aliyun's 180 s)
  * @param segmentAccess how viewers reach segment bytes
  * @param viewer who may watch: open, or JWT viewer tokens
  * @param adminTokenSha256 SHA-256 of the admin token that may mint viewer tokens (null: no admin API)
  */
 public record PlaylistConfig(
     HttpConfig http, DbConfig db, S3Config s3, int liveWindowSegments, int liveLookbackSeconds, int liveRefreshSeconds,
-    int presignSeconds, int maxReplayHours, int recordingGapSeconds, SegmentAccess segmentAccess, ViewerConfig viewer,
+    int presignSeconds, int maxReplayHours, SegmentAccess segmentAccess, ViewerConfig viewer,
     String adminTokenSha256) {
   /** SigV4 presigned URLs live at most 7 days. */
   public static final int MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
@@ -77,7 +76,6 @@ public record PlaylistConfig(
       throw new ConfigException("presignSeconds", "must be in [60, " + MAX_PRESIGN_SECONDS + "]");
     }
     if (maxReplayHours < 1) throw new ConfigException("maxReplayHours", "must be >= 1");
-    if (recordingGapSeconds < 1) throw new ConfigException("recordingGapSeconds", "must be >= 1");
   }
 
   public static PlaylistConfig fromJson(JsonObject json) {
@@ -102,7 +100,6 @@ public record PlaylistConfig(
         s.integer("liveRefreshSeconds", 10, 1, 86_400),
         s.integer("presignSeconds", 3600, 60, MAX_PRESIGN_SECONDS),
         s.integer("maxReplayHours", 24, 1, 24 * 31),
-        s.integer("recordingGapSeconds", 180, 1, 86_400),
         segmentAccess,
         new ViewerConfig(v.bool("open", false), v.string("jwtSecret", null),
             v.integer("defaultTokenSeconds", 3600, 60, 366 * 86_400),
@@ -123,7 +120,6 @@ public record PlaylistConfig(
         .put("liveRefreshSeconds", 10)
         .put("presignSeconds", 3600)
         .put("maxReplayHours", 24)
-        .put("recordingGapSeconds", 180)
         .put("segmentAccess", "presigned")
         .put("adminToken", null)
         .put("viewer", new JsonObject().put("open", false).put("jwtSecret", null)
@@ -135,8 +131,7 @@ public record PlaylistConfig(
     return "PlaylistConfig[http=" + http + ", db=" + db + ", s3=" + s3 + ", liveWindowSegments=" + liveWindowSegments
         + ", liveLookbackSeconds=" + liveLookbackSeconds + ", liveRefreshSeconds=" + liveRefreshSeconds
         + ", presignSeconds=" + presignSeconds
-        + ", maxReplayHours=" + maxReplayHours + ", recordingGapSeconds=" + recordingGapSeconds
-        + ", segmentAccess=" + segmentAccess + ", viewer=" + viewer
+        + ", maxReplayHours=" + maxReplayHours + ", segmentAccess=" + segmentAccess + ", viewer=" + viewer
         + ", adminToken=" + (adminTokenSha256 == null ? "none" : "***") + "]";
   }
 }

@@ -23,7 +23,6 @@ class PlaylistConfigTest {
     assertEquals(120, c.liveLookbackSeconds());
     assertEquals(3600, c.presignSeconds());
     assertEquals(24, c.maxReplayHours());
-    assertEquals(180, c.recordingGapSeconds());
     assertEquals(PlaylistConfig.SegmentAccess.PRESIGNED, c.segmentAccess());
     assertFalse(c.viewer().open());
     assertEquals(null, c.adminTokenSha256());

@@ -24,7 +24,7 @@ class PlaylistServiceTest {
     var base = env.config(24);
     var cfg = new PlaylistConfig(new io.ipchls.kit.config.HttpConfig("127.0.0.1", port), base.db(), base.s3(),
         base.liveWindowSegments(), base.liveLookbackSeconds(), base.liveRefreshSeconds(), base.presignSeconds(),
-        base.maxReplayHours(), base.recordingGapSeconds(), base.segmentAccess(), base.viewer(),
+        base.maxReplayHours(), base.segmentAccess(), base.viewer(),
         base.adminTokenSha256());
     await(PlaylistService.deploy(vertx, cfg));
     assertEquals(1, vertx.deploymentIDs().size());

@@ -1,6 +1,8 @@
 package io.ipchls.playlist;
 
 import io.ipchls.infra.LocalStack;
+import io.ipchls.ingest.db.SegmentRepository;
+import io.ipchls.ingest.db.SegmentRow;
 import io.ipchls.kit.config.DbConfig;
 import io.ipchls.kit.config.HttpConfig;
 import io.ipchls.kit.config.S3Config;
@@ -18,6 +20,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -34,10 +37,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /** The shared embedded stack seen from playlist-service's tests: config, ingest's table, rows and objects. */
 public final class TestStack {
-  static final String INSERT = """
-      INSERT INTO ingest.segments (camera_id, start_at, duration_ms, object_key, bytes, seq, device_time)
-      VALUES ($1, $2, $3, $4, $5, $6, $2)""";
-
   /** A segment row plus the bytes stored for it. */
   public record Seg(String cameraId, Instant start, int durationMs, String key, byte[] bytes) {}
 
@@ -66,8 +65,8 @@ public final class TestStack {
   }
 
   public PlaylistConfig config(int maxReplayHours, SegmentAccess access, boolean open) {
-    return new PlaylistConfig(new HttpConfig("127.0.0.1", 0), db(), s3(), 6, 120, 3600, 3600, maxReplayHours, 180,
-        access, new ViewerConfig(open, JWT_SECRET, 3600, 86_400), BearerTokenAuth.sha256Hex(ADMIN_TOKEN));
+    return new PlaylistConfig(new HttpConfig("127.0.0.1", 0), db(), s3(), 6, 120, 3600, 3600, maxReplayHours, access,
+        new ViewerConfig(open, JWT_SECRET, 3600, 86_400), BearerTokenAuth.sha256Hex(ADMIN_TOKEN));
   }
 
   /** The signing key of the tests' viewer tokens. */
@@ -115,14 +114,16 @@ public final class TestStack {
     return out;
   }
 
+  /** Indexes the segments exactly as ingest does (segments and recordings, the 180 s rule). */
   public static void insert(Pool pool, List<Seg> segments) {
-    List<Tuple> rows = new ArrayList<>();
+    List<SegmentRow> rows = new ArrayList<>();
     long seq = 0;
     for (Seg s : segments) {
-      rows.add(Tuple.of(s.cameraId(), s.start().atOffset(ZoneOffset.UTC), s.durationMs(), s.key(),
-          (long) s.bytes().length, seq++));
+      OffsetDateTime start = s.start().atOffset(ZoneOffset.UTC);
+      rows.add(new SegmentRow(s.cameraId(), start, s.durationMs(), s.key(), s.bytes().length, null, seq++,
+          "avc1.42e01e", 640, 360, start, false));
     }
-    await(pool.preparedQuery(INSERT).executeBatch(rows));
+    await(new SegmentRepository(pool, 180_000).insertAll(rows));
   }
 
   /** Stores the segments' bytes with the root key, as a camera's upload would have. */

@@ -9,7 +9,10 @@ public final class ClusterNames {
    * {@code {ok, role: "camera"|"service", cameraId?, reason?}}. Served by credential-service.
    */
   public static final String BROKER_AUTHENTICATE = "ipchls.broker.authenticate";
-  /** Publish: ingest committed new segments, body {@code {cameras: [id...]}}. Consumed by playlist-service. */
+  /**
+   * Publish: ingest committed new segments, body {@code {cameras: [id...], segments: [{cameraId, start, durationMs,
+   * key}...]}}. Consumed by every playlist-service instance (live windows).
+   */
   public static final String SEGMENTS_INDEXED = "ipchls.segments.indexed";
 
   private ClusterNames() {}

@@ -3,6 +3,8 @@ package io.ipchls.bench.playlist;
 import io.ipchls.infra.EmbeddedPostgres;
 import io.ipchls.infra.EmbeddedS3;
 import io.ipchls.infra.S3Options;
+import io.ipchls.ingest.db.SegmentRepository;
+import io.ipchls.ingest.db.SegmentRow;
 import io.ipchls.kit.config.DbConfig;
 import io.ipchls.kit.config.HttpConfig;
 import io.ipchls.kit.config.S3Config;
@@ -22,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,7 +67,7 @@ final class PlaylistBenchStack implements AutoCloseable {
 
   /** Deploys playlist-service with viewer tokens on, presigned links, 6-segment live windows. */
   int startPlaylist() {
-    PlaylistConfig cfg = new PlaylistConfig(new HttpConfig("127.0.0.1", 0), db, s3Config, 6, 120, 10, 3600, 24, 180,
+    PlaylistConfig cfg = new PlaylistConfig(new HttpConfig("127.0.0.1", 0), db, s3Config, 6, 120, 10, 3600, 24,
         SegmentAccess.PRESIGNED, new ViewerConfig(false, JWT_SECRET, 3600, 86_400),
         BearerTokenAuth.sha256Hex("bench-admin-token-0123456789abcdef0123"));
     playlist = new PlaylistHttpVerticle(cfg);
@@ -93,22 +96,17 @@ final class PlaylistBenchStack implements AutoCloseable {
   /** One segment row as ingest writes it (only the columns playback reads, the rest default). */
   record Row(String camera, Instant start, int durationMs, String key, long bytes) {}
 
-  /** Inserts rows in batches of 1000 through one unnest statement per batch. */
+  /** Indexes rows exactly as ingest does (segments and recordings), in batches of 1000. */
   void insert(List<Row> rows) {
+    SegmentRepository repo = new SegmentRepository(pool, 180_000);
     for (int i = 0; i < rows.size(); i += 1000) {
-      List<Row> batch = rows.subList(i, Math.min(rows.size(), i + 1000));
-      String[] cams = batch.stream().map(Row::camera).toArray(String[]::new);
-      java.time.OffsetDateTime[] starts = batch.stream().map(r -> r.start().atOffset(ZoneOffset.UTC))
-          .toArray(java.time.OffsetDateTime[]::new);
-      Integer[] durations = batch.stream().map(Row::durationMs).toArray(Integer[]::new);
-      String[] keys = batch.stream().map(Row::key).toArray(String[]::new);
-      Long[] bytes = batch.stream().map(Row::bytes).toArray(Long[]::new);
-      Long[] seqs = new Long[batch.size()];
-      for (int j = 0; j < seqs.length; j++) seqs[j] = (long) (i + j);
-      await(pool.preparedQuery("""
-          INSERT INTO ingest.segments (camera_id, start_at, duration_ms, object_key, bytes, seq, device_time)
-          SELECT c, s, d, k, b, q, s FROM unnest($1::text[], $2::timestamptz[], $3::int[], $4::text[], $5::bigint[],
-            $6::bigint[]) AS t(c, s, d, k, b, q)""").execute(Tuple.of(cams, starts, durations, keys, bytes, seqs)));
+      List<SegmentRow> batch = new ArrayList<>();
+      for (Row r : rows.subList(i, Math.min(rows.size(), i + 1000))) {
+        OffsetDateTime start = r.start().atOffset(ZoneOffset.UTC);
+        batch.add(new SegmentRow(r.camera(), start, r.durationMs(), r.key(), r.bytes(), null, i + batch.size(),
+            "avc1.42e01e", 1920, 1080, start, false));
+      }
+      await(repo.insertAll(batch));
     }
   }
 

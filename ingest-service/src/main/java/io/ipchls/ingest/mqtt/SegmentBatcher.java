@@ -99,20 +99,29 @@ public final class SegmentBatcher {
           return retrying("write " + rows.size() + " segment(s)", () -> segments.insertAll(rows))
               .map(inserted -> {
                 accepted.forEach(p -> p.ack().run());
-                committed(accepted.size(), inserted);
+                committed(accepted.size(), inserted, rows);
                 return null;
               });
         });
   }
 
-  private void committed(int written, Map<String, Integer> inserted) {
+  private void committed(int written, Map<String, Integer> inserted, List<SegmentRow> rows) {
     int fresh = inserted.values().stream().mapToInt(Integer::intValue).sum();
     metrics.batch(written);
     metrics.indexed(fresh);
     metrics.duplicates(written - fresh);
     if (inserted.isEmpty()) return;
+    // the segments themselves ride along, so playlist instances move their live windows without a query; a
+    // redelivered duplicate among them is harmless (a live window only takes segments newer than its newest)
+    JsonArray segments = new JsonArray();
+    for (SegmentRow r : rows) {
+      if (!inserted.containsKey(r.cameraId())) continue;
+      segments.add(new JsonObject().put("cameraId", r.cameraId()).put("start", r.startAt().toInstant().toEpochMilli())
+          .put("durationMs", r.durationMs()).put("key", r.objectKey()));
+    }
     JsonArray cameras = new JsonArray(List.copyOf(inserted.keySet()));
-    vertx.eventBus().publish(ClusterNames.SEGMENTS_INDEXED, new JsonObject().put("cameras", cameras));
+    vertx.eventBus().publish(ClusterNames.SEGMENTS_INDEXED,
+        new JsonObject().put("cameras", cameras).put("segments", segments));
   }
 
   /** Repeats {@code op} with backoff until it succeeds or the batcher is closed. */

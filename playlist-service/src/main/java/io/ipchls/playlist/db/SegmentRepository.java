@@ -13,7 +13,8 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Reads ingest's segment index ({@code ingest.segments}, owned and written by ingest-service) and the camera registry
+ * Reads ingest's segment index and recordings ({@code ingest.segments}, {@code ingest.recordings}, owned and written
+ * by ingest-service) and the camera registry
  * ({@code credential.devices}, owned by credential-service). Read-only.
  */
 public final class SegmentRepository {
@@ -66,6 +67,16 @@ public final class SegmentRepository {
       )
       SELECT min(start_at) AS start_at, max(end_at) AS end_at, count(*) AS segments, sum(bytes) AS bytes
       FROM g GROUP BY grp ORDER BY 1""";
+
+  /** A camera's recordings (ingest.recordings, the 180 s rule) overlapping [$2, $3), a page of them. */
+  static final String RECORDINGS = """
+      SELECT recording_id, start_at, end_at, segment_count, bytes FROM ingest.recordings
+      WHERE camera_id = $1 AND start_at < $3 AND end_at > $2
+      ORDER BY start_at
+      LIMIT $4 OFFSET $5""";
+
+  static final String RECORDINGS_COUNT = """
+      SELECT count(*) AS n FROM ingest.recordings WHERE camera_id = $1 AND start_at < $3 AND end_at > $2""";
 
   static final String CAMERA_KNOWN = """
       SELECT EXISTS (SELECT 1 FROM credential.devices WHERE id = $1)
@@ -133,7 +144,7 @@ public final class SegmentRepository {
 
   /**
    * The recorded spans overlapping [start, end): runs of segments where none starts more than {@code maxGapMs} after
-   * the end of the one before. Spans are not clipped to the range.
+   * the end of the one before (for the timeline: the 1 s of playback continuity). Spans are not clipped to the range.
    */
   public Future<List<Span>> spans(String cameraId, Instant start, Instant end, long maxGapMs) {
     Tuple args = Tuple.of(cameraId, utc(start.minusMillis(MAX_SEGMENT_MS)), utc(end), utc(start), maxGapMs);
@@ -147,6 +158,28 @@ public final class SegmentRepository {
 
   /** A run of contiguous segments. */
   public record Span(Instant start, Instant end, long segments, long bytes) {}
+
+  /** One recording as ingest keeps it. */
+  public record Recording(long id, Instant start, Instant end, int segments, long bytes) {}
+
+  /** A page of the camera's recordings overlapping [start, end), in time order, and how many there are in all. */
+  public record RecordingPage(long total, List<Recording> recordings) {}
+
+  public Future<RecordingPage> recordings(String cameraId, Instant start, Instant end, int offset, int limit) {
+    Tuple range = Tuple.of(cameraId, utc(start), utc(end));
+    return pool.preparedQuery(RECORDINGS_COUNT).execute(range).compose(count -> {
+      long total = count.iterator().next().getLong("n");
+      Tuple page = Tuple.of(cameraId, utc(start), utc(end), limit, offset);
+      return pool.preparedQuery(RECORDINGS).execute(page).map(rows -> {
+        List<Recording> out = new ArrayList<>(rows.size());
+        for (Row r : rows) {
+          out.add(new Recording(r.getLong("recording_id"), r.getOffsetDateTime("start_at").toInstant(),
+              r.getOffsetDateTime("end_at").toInstant(), r.getInteger("segment_count"), r.getLong("bytes")));
+        }
+        return new RecordingPage(total, out);
+      });
+    });
+  }
 
   /** Whether the camera is registered or has any segment (a deleted camera's recordings stay until retention). */
   public Future<Boolean> cameraKnown(String cameraId) {

@@ -7,6 +7,7 @@ import io.ipchls.playlist.auth.ViewerScope;
 import io.ipchls.playlist.auth.ViewerTokens;
 import io.ipchls.playlist.db.SegmentRepository;
 import io.ipchls.playlist.db.SegmentRepository.CameraRow;
+import io.ipchls.playlist.db.SegmentRepository.Recording;
 import io.ipchls.playlist.db.SegmentRepository.Span;
 import io.ipchls.playlist.hls.HlsPlaylist;
 import io.vertx.core.Future;
@@ -69,8 +70,8 @@ final class ApiHandlers {
   }
 
   /**
-   * {@code GET /api/v1/cameras/:id/recordings?start=&end=&page=&pageSize=}: recordings overlapping the range, each a
-   * run of segments whose gaps are at most the recording gap (180 s), with a replay playlist URL.
+   * {@code GET /api/v1/cameras/:id/recordings?start=&end=&page=&pageSize=}: the recordings overlapping the range (as
+   * ingest keeps them: runs of segments whose gaps are at most 180 s), whole, each with a replay playlist URL.
    */
   void recordings(RoutingContext ctx) {
     respond(ctx, () -> {
@@ -79,17 +80,16 @@ final class ApiHandlers {
       int page = QueryParams.integer(ctx.queryParams(), "page", 1, 1, 1_000_000);
       int pageSize = QueryParams.integer(ctx.queryParams(), "pageSize", 20, 1, MAX_PAGE_SIZE);
       return known(camera)
-          .compose(x -> segments.spans(camera, range.start(), range.end(), cfg.recordingGapSeconds() * 1000L))
-          .map(spans -> {
+          .compose(x -> segments.recordings(camera, range.start(), range.end(), (page - 1) * pageSize, pageSize))
+          .map(result -> {
             JsonArray list = new JsonArray();
-            int from = (int) Math.min(spans.size(), (long) (page - 1) * pageSize);
-            for (Span s : spans.subList(from, Math.min(spans.size(), from + pageSize))) {
-              list.add(new JsonObject().put("start", s.start().toEpochMilli()).put("end", s.end().toEpochMilli())
-                  .put("durationMs", Duration.between(s.start(), s.end()).toMillis())
-                  .put("segments", s.segments()).put("bytes", s.bytes())
-                  .put("playlistUrl", replayUrl(camera, s.start(), s.end())));
+            for (Recording r : result.recordings()) {
+              list.add(new JsonObject().put("id", r.id()).put("start", r.start().toEpochMilli())
+                  .put("end", r.end().toEpochMilli()).put("durationMs", Duration.between(r.start(), r.end()).toMillis())
+                  .put("segments", r.segments()).put("bytes", r.bytes())
+                  .put("playlistUrl", replayUrl(camera, r.start(), r.end())));
             }
-            return new JsonObject().put("cameraId", camera).put("total", spans.size()).put("page", page)
+            return new JsonObject().put("cameraId", camera).put("total", result.total()).put("page", page)
                 .put("pageSize", pageSize).put("recordings", list);
           });
     });
