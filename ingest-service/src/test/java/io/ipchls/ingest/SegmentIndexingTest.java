@@ -110,7 +110,7 @@ class SegmentIndexingTest {
   }
 
   @Test
-  void commit_announcesCameraOnEventBus() throws InterruptedException {
+  void commit_announcesCameraAndItsSegmentsOnEventBus() throws InterruptedException {
     String id = cameraId("event");
     var events = new LinkedBlockingQueue<JsonObject>();
     var consumer = ingest.vertx.eventBus().<JsonObject>consumer(ClusterNames.SEGMENTS_INDEXED,
@@ -125,6 +125,13 @@ class SegmentIndexingTest {
         assertTrue(event != null, "no " + ClusterNames.SEGMENTS_INDEXED + " event naming " + id);
       } while (!event.getJsonArray("cameras").contains(id));
       assertEquals(1, ingest.keysOf(id).size(), "the event comes after the commit");
+      JsonObject announced = null;
+      for (Object o : event.getJsonArray("segments")) {
+        if (id.equals(((JsonObject) o).getString("cameraId"))) announced = (JsonObject) o;
+      }
+      assertTrue(announced != null, "the event carries the segment: " + event.encode());
+      assertEquals(ingest.keysOf(id).get(0), announced.getString("key"));
+      assertEquals(3000, announced.getInteger("durationMs"));
     } finally {
       await(consumer.unregister());
     }
