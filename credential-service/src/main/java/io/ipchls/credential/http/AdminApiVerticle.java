@@ -10,6 +10,7 @@ import io.ipchls.credential.db.DeviceRepository;
 import io.ipchls.credential.issuer.CredentialIssuer;
 import io.ipchls.kit.db.Database;
 import io.ipchls.kit.http.ApiException;
+import io.ipchls.kit.http.BearerTokenAuth;
 import io.ipchls.kit.http.Health;
 import io.ipchls.kit.http.Metrics;
 import io.ipchls.kit.http.Routes;
@@ -75,7 +76,7 @@ public final class AdminApiVerticle extends VerticleBase {
     Router r = Router.router(vertx);
     r.get("/health").handler(health::handle);
     r.get("/metrics").handler(metrics::handle);
-    r.route("/api/v1/*").handler(new AdminAuth(config.adminTokenSha256()));
+    r.route("/api/v1/*").handler(new BearerTokenAuth(config.adminTokenSha256(), "admin"));
     r.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     r.post(CAMERAS).respond(this::registerCamera);
     r.get(CAMERAS).respond(this::listCameras);
