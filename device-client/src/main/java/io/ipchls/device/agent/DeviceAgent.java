@@ -1,6 +1,8 @@
 package io.ipchls.device.agent;
 
+import io.ipchls.device.upload.CredentialSource;
 import io.ipchls.device.upload.StorageCredentials;
+import io.ipchls.protocol.CameraCommand;
 import io.ipchls.protocol.CameraStatus;
 import io.ipchls.protocol.CredentialRequest;
 import io.ipchls.protocol.CredentialResponse;
@@ -18,52 +20,82 @@ import io.vertx.mqtt.MqttClientOptions;
 import io.vertx.mqtt.messages.MqttPublishMessage;
 import java.net.URI;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A camera's MQTT link (MQTT 3.1.1, vertx-mqtt): keeps a connection with a retained online status and an offline
- * will, fetches and refreshes temporary storage credentials, and publishes segment notifications. The client
- * neither reconnects nor retransmits by itself, so this class reconnects with capped exponential backoff; a request
- * without answer is re-sent. All state lives on one Vert.x context; public methods may be called from any thread
- * and answer with {@link CompletableFuture}s, for the blocking upload thread.
+ * A camera's MQTT link (MQTT 3.1.1, vertx-mqtt): keeps a connection with a retained online status and a retained
+ * offline will, fetches temporary storage credentials and refreshes them at 80 % of their lifetime and whenever
+ * storage refuses them, publishes segment notifications and passes commands on.
+ *
+ * <p>The client neither reconnects nor retransmits by itself, so this class reconnects with capped exponential
+ * backoff and jitter, re-sends an unanswered credential request, and keeps every segment notification in an outbox
+ * until the broker acknowledges it (PUBACK): after a reconnect the unacknowledged ones are published again (the
+ * ingest side is idempotent), at most {@value #WINDOW} in flight. All state lives on one Vert.x context; public
+ * methods may be called from any thread.
  */
-final class DeviceAgent {
+final class DeviceAgent implements CredentialSource {
   private static final Logger LOG = LoggerFactory.getLogger(DeviceAgent.class);
   private static final long REQUEST_TIMEOUT_MS = 10_000;
   private static final long MAX_BACKOFF_MS = 60_000;
   /** Credentials this close to expiry are not handed out any more. */
-  private static final long EXPIRY_MARGIN_MS = 10_000;
+  private static final long EXPIRY_MARGIN_MS = 5_000;
+  /** Notifications published and not yet acknowledged, below vertx-mqtt's in-flight limit of 10. */
+  static final int WINDOW = 8;
+  /** Notifications kept for an unreachable broker; the oldest are dropped (counted) beyond it (≈ 300 B each). */
+  static final int MAX_OUTBOX = 20_000;
 
   private final Vertx vertx;
   private final Context context;
   private final AgentSettings settings;
+  private final Consumer<CameraCommand> commands;
   private final AtomicLong rejected = new AtomicLong();
+  private final AtomicLong badMessages = new AtomicLong();
+  private final AtomicLong notificationsAcked = new AtomicLong();
+  private final AtomicLong notificationsDropped = new AtomicLong();
+  private final AtomicLong outboxSize = new AtomicLong();
 
   private MqttClient client;
   private boolean connected;
   private boolean closing;
   private int reconnectAttempts;
+  private boolean reconnectPending;
   private StorageCredentials current;
   private CompletableFuture<StorageCredentials> inflight;
   private String pendingRequestId;
   private int requestAttempts;
   private long refreshTimer = -1;
-  private final Map<Integer, CompletableFuture<Void>> unacked = new HashMap<>();
+  /** Notifications not yet acknowledged, by object key, oldest first. */
+  private final LinkedHashMap<String, SegmentNotification> outbox = new LinkedHashMap<>();
+  private final Map<Integer, String> inflightByPacket = new HashMap<>();
+  private final Set<String> inflightKeys = new HashSet<>();
 
   /** Connection settings; the secret is never logged. */
-  record AgentSettings(String cameraId, String secret, String host, int port, boolean tls) {}
+  record AgentSettings(String cameraId, String secret, String host, int port, boolean tls) {
+    @Override
+    public String toString() {
+      return "AgentSettings[cameraId=" + cameraId + ", host=" + host + ", port=" + port + ", tls=" + tls + "]";
+    }
+  }
 
-  DeviceAgent(Vertx vertx, AgentSettings settings) {
+  /** @param commands receives each valid command, on the agent's Vert.x context */
+  DeviceAgent(Vertx vertx, AgentSettings settings, Consumer<CameraCommand> commands) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.settings = settings;
+    this.commands = commands;
   }
 
   /** Starts connecting (and reconnecting whenever the connection drops). */
@@ -71,46 +103,74 @@ final class DeviceAgent {
     context.runOnContext(v -> connect());
   }
 
-  /** Valid credentials, now or once the credential service answers. */
-  CompletableFuture<StorageCredentials> credentials() {
+  @Override
+  public CompletableFuture<StorageCredentials> credentials() {
     CompletableFuture<StorageCredentials> result = new CompletableFuture<>();
     context.runOnContext(v -> {
       if (current != null && System.currentTimeMillis() < current.expirationEpochMs() - EXPIRY_MARGIN_MS) {
         result.complete(current);
       } else {
-        requestCredentials().whenComplete((c, e) -> { if (e == null) result.complete(c); else result.completeExceptionally(e); });
+        requestCredentials().whenComplete((c, e) -> {
+          if (e == null) result.complete(c);
+          else result.completeExceptionally(e);
+        });
       }
     });
     return result;
   }
 
-  /** Storage refused {@code bad}: forget them (unless already replaced) and fetch new ones. */
-  void invalidate(StorageCredentials bad) {
+  @Override
+  public void rejected(StorageCredentials bad) {
     context.runOnContext(v -> {
-      if (current == bad) current = null;
-      requestCredentials();
+      if (current == bad) {
+        current = null;
+        requestCredentials();
+      }
     });
   }
 
-  /** Publishes a notification with QoS 1; completes when the broker acknowledges it. */
-  CompletableFuture<Void> publishSegment(SegmentNotification n) {
-    CompletableFuture<Void> acked = new CompletableFuture<>();
+  /** Keeps {@code n} until the broker acknowledges it; publishes it as soon as the window and connection allow. */
+  void announce(SegmentNotification n) {
     context.runOnContext(v -> {
-      if (!connected) {
-        acked.completeExceptionally(new IllegalStateException("not connected"));
-        return;
+      outbox.put(n.key(), n);
+      while (outbox.size() > MAX_OUTBOX) {
+        Iterator<String> oldest = outbox.keySet().iterator();
+        String key = oldest.next();
+        oldest.remove();
+        inflightKeys.remove(key);
+        notificationsDropped.incrementAndGet();
+        LOG.warn("camera {}: notification outbox full, dropped the oldest ({})", settings.cameraId(), key);
       }
-      client.publish(Topics.segments(settings.cameraId()), Buffer.buffer(Json.encode(n)), MqttQoS.AT_LEAST_ONCE,
-              false, false)
-          .onSuccess(packetId -> unacked.put(packetId, acked))
-          .onFailure(acked::completeExceptionally);
+      outboxSize.set(outbox.size());
+      pump();
     });
-    return acked.orTimeout(30, TimeUnit.SECONDS);
   }
 
   /** Notifications the cloud rejected since start. */
   long rejectedCount() {
     return rejected.get();
+  }
+
+  /** Malformed or unexpected messages received (logged and dropped). */
+  long badMessages() {
+    return badMessages.get();
+  }
+
+  /** Notifications not acknowledged yet. */
+  long pendingNotifications() {
+    return outboxSize.get();
+  }
+
+  long notificationsAcked() {
+    return notificationsAcked.get();
+  }
+
+  long notificationsDropped() {
+    return notificationsDropped.get();
+  }
+
+  boolean isConnected() {
+    return connected;
   }
 
   /** Publishes the offline status (the will only fires on an unclean end) and disconnects. */
@@ -133,22 +193,24 @@ final class DeviceAgent {
 
   private void connect() {
     if (closing) return;
+    String status = Topics.status(settings.cameraId());
     MqttClientOptions options = new MqttClientOptions()
         .setClientId(settings.cameraId())
         .setUsername(settings.cameraId())
         .setPassword(settings.secret())
         .setCleanSession(true)
         .setKeepAliveInterval(30)
+        .setAutoKeepAlive(true)
         .setWillFlag(true)
-        .setWillTopic(Topics.status(settings.cameraId()))
+        .setWillTopic(status)
         .setWillMessageBytes(Buffer.buffer(Json.encode(CameraStatus.offline())))
         .setWillQoS(1)
         .setWillRetain(true);
     options.setSsl(settings.tls()); // certificates and host names are verified (trustAll stays false)
     MqttClient c = MqttClient.create(vertx, options);
     c.publishHandler(this::onMessage);
-    c.publishCompletionHandler(id -> complete(id, null));
-    c.publishCompletionExpirationHandler(id -> complete(id, new IllegalStateException("no PUBACK")));
+    c.publishCompletionHandler(this::onAcked);
+    c.publishCompletionExpirationHandler(this::onUnacked);
     c.closeHandler(v -> onClosed(c));
     client = c;
     c.connect(settings.port(), settings.host())
@@ -156,7 +218,7 @@ final class DeviceAgent {
             Topics.credentialsResponse(settings.cameraId()), 1,
             Topics.segmentsRejected(settings.cameraId()), 1,
             Topics.commands(settings.cameraId()), 1)))
-        .compose(subscribed -> c.publish(Topics.status(settings.cameraId()),
+        .compose(subscribed -> c.publish(status,
             Buffer.buffer(Json.encode(CameraStatus.online(System.currentTimeMillis()))), MqttQoS.AT_LEAST_ONCE,
             false, true))
         .onSuccess(id -> onConnected())
@@ -173,22 +235,61 @@ final class DeviceAgent {
     reconnectAttempts = 0;
     LOG.info("camera {}: connected to {}:{}", settings.cameraId(), settings.host(), settings.port());
     if (inflight != null) sendRequest();
+    pump();
   }
 
   private void onClosed(MqttClient c) {
     if (c != client) return;
     boolean was = connected;
     connected = false;
-    unacked.values().forEach(f -> f.completeExceptionally(new IllegalStateException("connection closed")));
-    unacked.clear();
+    inflightByPacket.clear(); // clean session: the broker forgot them; they are re-sent from the outbox
+    inflightKeys.clear();
     if (was) LOG.warn("camera {}: MQTT connection closed", settings.cameraId());
-    if (was) scheduleReconnect();
+    scheduleReconnect();
   }
 
   private void scheduleReconnect() {
-    if (closing) return;
+    if (closing || reconnectPending) return; // a failed connect may report both a failure and a close
+    reconnectPending = true;
     long delay = backoff(++reconnectAttempts);
-    vertx.setTimer(delay, t -> connect());
+    vertx.setTimer(delay, t -> {
+      reconnectPending = false;
+      connect();
+    });
+  }
+
+  /** Publishes outbox entries not in flight, oldest first, while the window has room. */
+  private void pump() {
+    if (!connected) return;
+    for (SegmentNotification n : outbox.values()) {
+      if (inflightKeys.size() >= WINDOW) return;
+      if (inflightKeys.contains(n.key())) continue;
+      inflightKeys.add(n.key());
+      MqttClient c = client;
+      c.publish(Topics.segments(settings.cameraId()), Buffer.buffer(Json.encode(n)), MqttQoS.AT_LEAST_ONCE, false,
+              false)
+          .onSuccess(packetId -> {
+            if (c == client && inflightKeys.contains(n.key())) inflightByPacket.put(packetId, n.key());
+          })
+          .onFailure(e -> {
+            if (c == client) inflightKeys.remove(n.key()); // stays in the outbox for the next connection
+          });
+    }
+  }
+
+  private void onAcked(int packetId) {
+    String key = inflightByPacket.remove(packetId);
+    if (key == null) return;
+    inflightKeys.remove(key);
+    if (outbox.remove(key) != null) notificationsAcked.incrementAndGet();
+    outboxSize.set(outbox.size());
+    pump();
+  }
+
+  private void onUnacked(int packetId) {
+    String key = inflightByPacket.remove(packetId);
+    if (key != null) inflightKeys.remove(key);
+    vertx.setTimer(1_000, t -> pump());
   }
 
   private CompletableFuture<StorageCredentials> requestCredentials() {
@@ -227,17 +328,24 @@ final class DeviceAgent {
           rejected.incrementAndGet();
           LOG.warn("camera {}: segment {} rejected: {}", settings.cameraId(), r.key(), r.reason());
         }
-        case COMMANDS -> LOG.info("camera {}: command ignored (not supported yet): {}", settings.cameraId(),
-            msg.payload().toString().length() > 200 ? "(long)" : msg.payload().toString());
+        case COMMANDS -> onCommand(Json.decode(payload, CameraCommand.class));
         default -> throw new ProtocolException("unexpected topic kind " + kind);
       }
     } catch (ProtocolException | IllegalArgumentException e) {
+      badMessages.incrementAndGet();
       LOG.warn("camera {}: dropped message on {}: {}", settings.cameraId(), topic, e.getMessage());
     }
   }
 
+  private void onCommand(CameraCommand command) {
+    var problems = command.problems();
+    if (!problems.isEmpty()) throw new ProtocolException("bad command: " + String.join("; ", problems));
+    LOG.info("camera {}: command {}", settings.cameraId(), command);
+    commands.accept(command);
+  }
+
   private void onCredentials(CredentialResponse r) {
-    if (inflight == null || !java.util.Objects.equals(r.requestId(), pendingRequestId)) return; // stale or duplicate answer
+    if (inflight == null || !Objects.equals(r.requestId(), pendingRequestId)) return; // stale or duplicate answer
     if (r.isError()) {
       LOG.warn("camera {}: credential request refused: {}", settings.cameraId(), r.error());
       return; // the request timer re-sends with backoff
@@ -260,13 +368,6 @@ final class DeviceAgent {
     });
     LOG.info("camera {}: credentials {} until {}", settings.cameraId(), r.accessKeyId(), r.expiration());
     f.complete(current);
-  }
-
-  private void complete(int packetId, Throwable failure) {
-    CompletableFuture<Void> f = unacked.remove(packetId);
-    if (f == null) return;
-    if (failure == null) f.complete(null);
-    else f.completeExceptionally(failure);
   }
 
   /** Full jitter over a capped exponential: 1 s, 2 s, 4 s ... 60 s. */
