@@ -12,6 +12,7 @@ package io.ipchls.device.agent;
  * @param notificationsPending stored segments whose notification the broker has not acknowledged yet
  * @param notificationsDropped notifications dropped because the outbox overflowed
  * @param segmentsRejected notifications the cloud rejected
+ * @param messagesRejected malformed or invalid MQTT messages received (commands, responses), logged and dropped
  * @param queuedSegments segments waiting in memory
  * @param queuedBytes bytes waiting in memory
  * @param spooledSegments segments waiting on disk
@@ -29,6 +30,7 @@ public record CameraMetrics(
     long notificationsPending,
     long notificationsDropped,
     long segmentsRejected,
+    long messagesRejected,
     int queuedSegments,
     long queuedBytes,
     int spooledSegments,
