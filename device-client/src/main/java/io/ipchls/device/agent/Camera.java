@@ -192,7 +192,7 @@ public final class Camera implements AutoCloseable {
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(drainMillis);
       uploadThread.join(drainMillis);
       if (uploadThread.isAlive()) {
-        LOG.warn("camera {}: {} segment(s) not uploaded within the drain time", cameraId, queue.size());
+        LOG.warn("camera {}: uploads not done within the drain time; {} queued segment(s) go to the spool or are dropped", cameraId, queue.size());
         uploadThread.interrupt();
         uploadThread.join(TimeUnit.SECONDS.toMillis(5));
       }
@@ -217,6 +217,7 @@ public final class Camera implements AutoCloseable {
   }
 
   private void enqueue(Segment s) {
+    if (spool != null && uploads.isFailing() && spool.put(s)) return; // storage unreachable: keep it on disk
     int left = queue.offer(s);
     if (left > 0) {
       LOG.warn("camera {}: memory budget full, {} old segment(s) {}", cameraId, left,

@@ -244,7 +244,7 @@ final class DeviceAgent implements CredentialSource {
     connected = false;
     inflightByPacket.clear(); // clean session: the broker forgot them; they are re-sent from the outbox
     inflightKeys.clear();
-    if (was) LOG.warn("camera {}: MQTT connection closed", settings.cameraId());
+    if (was && !closing) LOG.warn("camera {}: MQTT connection closed", settings.cameraId());
     scheduleReconnect();
   }
 

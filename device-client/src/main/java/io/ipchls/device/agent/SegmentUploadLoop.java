@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Live segments come from the memory queue, spooled ones from the spool, oldest first; when both wait they take
  * turns, so a backfill after an outage never stops live video. A segment whose upload fails in a way that may pass
- * goes to the spool (or back to the head of the queue without one) and the loop pauses with capped exponential
+ * goes to the spool with everything waiting in memory (or back to the head of the queue without a spool), new
+ * segments go straight to the spool until an upload succeeds again, and the loop pauses with capped exponential
  * backoff and jitter; refused credentials are reported to the credential source and fetched anew; a segment the
  * store refuses for good is dropped and counted.
  */
@@ -51,6 +52,7 @@ final class SegmentUploadLoop implements Runnable {
   final AtomicReference<String> lastError = new AtomicReference<>();
   private S3SegmentUploader uploader;
   private int consecutiveFailures;
+  private volatile boolean failing;
   private boolean backfillTurn;
 
   /** Where a segment came from, so a failure puts it back there. */
@@ -122,9 +124,16 @@ final class SegmentUploadLoop implements Runnable {
     return live == null ? null : new Work(live, null);
   }
 
+  /** After a failure: a live segment goes to the spool, and with it everything waiting in memory (crash-safe). */
   private void putBack(Work w) {
     if (w.spooled() != null) return; // still in the spool
     if (spool == null || !spool.put(w.segment())) queue.requeue(w.segment());
+    if (spool != null) queue.spillAll();
+  }
+
+  /** True from a failed upload until the next successful one: new segments should go to the spool. */
+  boolean isFailing() {
+    return failing;
   }
 
   /** True when the segment is done with (stored, or dropped for good); false to try it again later. */
@@ -151,6 +160,7 @@ final class SegmentUploadLoop implements Runnable {
       return true;
     }
     consecutiveFailures = 0;
+    failing = false;
     uploaded.incrementAndGet();
     bytes.addAndGet(s.size());
     announcer.accept(new SegmentNotification(SegmentNotification.VERSION, key, s.startEpochMs(), s.durationMs(),
@@ -164,6 +174,7 @@ final class SegmentUploadLoop implements Runnable {
     lastError.set(error);
     failures.incrementAndGet();
     consecutiveFailures++;
+    failing = true;
   }
 
   private S3SegmentUploader uploaderFor(StorageCredentials creds) {

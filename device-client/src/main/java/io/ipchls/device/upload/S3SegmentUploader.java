@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -61,8 +62,10 @@ public final class S3SegmentUploader implements AutoCloseable {
         .httpClientBuilder(UrlConnectionHttpClient.builder()
             .connectionTimeout(Duration.ofSeconds(10))
             .socketTimeout(Duration.ofSeconds(30)))
-        .credentialsProvider(StaticCredentialsProvider.create(AwsSessionCredentials.create(
-            credentials.accessKeyId(), credentials.secretAccessKey(), credentials.sessionToken())))
+        .credentialsProvider(StaticCredentialsProvider.create(credentials.sessionToken() == null
+            ? AwsBasicCredentials.create(credentials.accessKeyId(), credentials.secretAccessKey())
+            : AwsSessionCredentials.create(credentials.accessKeyId(), credentials.secretAccessKey(),
+                credentials.sessionToken())))
         .region(Region.of(credentials.region() == null ? "us-east-1" : credentials.region()))
         .forcePathStyle(credentials.pathStyle())
         // no flexible-checksum trailers (aws-chunked): S3-compatible stores often lack them; Content-MD5 instead
