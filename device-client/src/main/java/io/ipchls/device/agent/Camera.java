@@ -192,7 +192,8 @@ public final class Camera implements AutoCloseable {
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(drainMillis);
       uploadThread.join(drainMillis);
       if (uploadThread.isAlive()) {
-        LOG.warn("camera {}: uploads not done within the drain time; {} queued segment(s) go to the spool or are dropped", cameraId, queue.size());
+        LOG.warn("camera {}: uploads not done within the drain time; {} queued segment(s) go to the spool or are "
+            + "dropped", cameraId, queue.size());
         uploadThread.interrupt();
         uploadThread.join(TimeUnit.SECONDS.toMillis(5));
       }

@@ -1,5 +1,6 @@
 package io.ipchls.device.upload;
 
+import java.io.ByteArrayInputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -98,7 +99,9 @@ public final class S3SegmentUploader implements AutoCloseable {
     int maxAttempts = settings.maxAttempts();
     for (int attempt = 1; ; attempt++) {
       try {
-        s3.putObject(request, RequestBody.fromBytes(bytes));
+        // a provider over the array, not fromBytes: that copies the whole segment once more (heap budget)
+        s3.putObject(request, RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes), bytes.length,
+            CONTENT_TYPE));
         return;
       } catch (S3Exception e) {
         if (isAuthFailure(e)) throw new UploadAuthException("storage refused credentials: " + describe(e), e);
