@@ -50,7 +50,7 @@ public final class HeapFloor {
           BITS_PER_SECOND / 1000, seconds);
       for (int mb : heaps) {
         String result = child(mb, s3.endpoint(), key, secret, seconds);
-        System.out.printf("-Xmx%-4dm %s%n", mb, result);
+        System.out.printf("%-9s %s%n", "-Xmx" + mb + "m", result);
       }
     }
   }

@@ -131,9 +131,13 @@ public final class S3SegmentUploader implements AutoCloseable {
   static String tagging(Map<String, String> tags) {
     if (tags.isEmpty()) return null;
     return new TreeMap<>(tags).entrySet().stream()
-        .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-            + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+        .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
         .collect(Collectors.joining("&"));
+  }
+
+  /** RFC 3986 percent-encoding (a space is %20, not the form encoding's '+'). */
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   static boolean isAuthFailure(S3Exception e) {

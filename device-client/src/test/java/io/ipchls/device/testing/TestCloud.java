@@ -67,6 +67,9 @@ public final class TestCloud implements AutoCloseable {
   public final Vertx vertx = Vertx.vertx();
   private final URI s3Endpoint;
   private final String bucket;
+  private final String brokerHost;
+  private final int brokerPort;
+  private final String observerId = "observer-" + UUID.randomUUID();
   private final int httpPort = freePort();
   private final S3Client root;
   private MqttClient observer;
@@ -76,9 +79,11 @@ public final class TestCloud implements AutoCloseable {
   public final Map<String, List<CameraStatus>> statuses = new ConcurrentHashMap<>();
   private final Map<String, java.util.Set<String>> keysSeen = new ConcurrentHashMap<>();
 
-  private TestCloud(URI s3Endpoint, String bucket) {
+  private TestCloud(URI s3Endpoint, String bucket, String brokerHost, int brokerPort) {
     this.s3Endpoint = s3Endpoint;
     this.bucket = bucket;
+    this.brokerHost = brokerHost;
+    this.brokerPort = brokerPort;
     this.root = S3Client.builder()
         .httpClientBuilder(UrlConnectionHttpClient.builder())
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
@@ -89,10 +94,18 @@ public final class TestCloud implements AutoCloseable {
   /** The cloud on the shared stack's S3 server, issuing keys that live {@code keyLifetimeSeconds}. */
   public static TestCloud start(int keyLifetimeSeconds) {
     LocalStack stack = LocalStack.sharedForTests();
-    TestCloud cloud = new TestCloud(stack.s3().endpoint(), stack.s3().bucket());
+    TestCloud cloud = create(stack.s3().endpoint(), stack.s3().bucket(), stack.broker().host(), stack.broker().port());
     cloud.deploy(keyLifetimeSeconds);
     stack.useKeyLookup(cloud.keyLookup());
     return cloud;
+  }
+
+  /**
+   * A cloud on the given S3 server and broker, not deployed yet: a test that runs its own servers wires
+   * {@link #keyLookup()} and {@link #brokerAuth()} into them, then calls {@link #deploy}.
+   */
+  public static TestCloud create(URI s3Endpoint, String bucket, String brokerHost, int brokerPort) {
+    return new TestCloud(s3Endpoint, bucket, brokerHost, brokerPort);
   }
 
   /**
@@ -100,18 +113,20 @@ public final class TestCloud implements AutoCloseable {
    * stack's ({@code stack.options().s3AccessKey()/s3SecretKey()}).
    */
   public static TestCloud startWithS3(URI endpoint, String bucket, int keyLifetimeSeconds) {
-    TestCloud cloud = new TestCloud(endpoint, bucket);
+    LocalStack stack = LocalStack.sharedForTests();
+    TestCloud cloud = create(endpoint, bucket, stack.broker().host(), stack.broker().port());
     cloud.deploy(keyLifetimeSeconds);
     return cloud;
   }
 
-  private void deploy(int keyLifetimeSeconds) {
+  /** Deploys credential-service issuing keys that live {@code keyLifetimeSeconds}, and connects the observer. */
+  public TestCloud deploy(int keyLifetimeSeconds) {
     var pg = stack.postgres();
     CredentialConfig config = CredentialConfig.fromJson(new JsonObject()
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", httpPort))
         .put("db", new JsonObject().put("host", pg.host()).put("port", pg.port()).put("database", pg.database())
             .put("user", pg.user()).put("password", pg.password()))
-        .put("mqtt", new JsonObject().put("host", stack.broker().host()).put("port", stack.broker().port())
+        .put("mqtt", new JsonObject().put("host", brokerHost).put("port", brokerPort)
             .put("username", SERVICE_USER).put("password", SERVICE_PASSWORD))
         .put("s3", new JsonObject().put("endpoint", s3Endpoint.toString()).put("bucket", bucket)
             .put("region", "us-east-1").put("pathStyle", true))
@@ -131,10 +146,11 @@ public final class TestCloud implements AutoCloseable {
         })
         .compose(id -> vertx.deployVerticle(new AdminApiVerticle(config, metrics, issuer, requests::isConnected))));
     connectObserver();
+    return this;
   }
 
   /** What the launcher does: the broker asks credential-service over the event bus who is connecting. */
-  private BrokerAuth brokerAuth() {
+  public BrokerAuth brokerAuth() {
     return (clientId, username, password) -> vertx.eventBus().<JsonObject>request(ClusterNames.BROKER_AUTHENTICATE,
             new JsonObject().put("clientId", clientId).put("username", username)
                 .put("password", password == null ? null : new String(password, StandardCharsets.UTF_8)))
@@ -183,7 +199,7 @@ public final class TestCloud implements AutoCloseable {
         .setUsername(OBSERVER_USER).setPassword(OBSERVER_PASSWORD).setCleanSession(true));
     java.util.concurrent.CompletableFuture<CameraStatus> first = new java.util.concurrent.CompletableFuture<>();
     c.publishHandler(m -> first.complete(Json.decode(m.payload().getBytes(), CameraStatus.class)));
-    await(c.connect(stack.broker().port(), stack.broker().host()));
+    await(c.connect(brokerPort, brokerHost));
     await(c.subscribe("cameras/" + cameraId + "/status", 1));
     try {
       return first.get(WAIT.toSeconds(), TimeUnit.SECONDS).state();
@@ -199,9 +215,13 @@ public final class TestCloud implements AutoCloseable {
     await(vertx.sharedData().<String, String>getAsyncMap(ClusterNames.S3_KEYS).compose(m -> m.remove(accessKeyId)));
   }
 
-  private void connectObserver() {
-    observer = MqttClient.create(vertx, new MqttClientOptions().setClientId("observer-" + UUID.randomUUID())
-        .setUsername(OBSERVER_USER).setPassword(OBSERVER_PASSWORD).setCleanSession(true).setMaxInflightQueue(100));
+  /**
+   * (Re)connects the observer. Its session is persistent, as ingest's should be: what is published while it is
+   * away (or the broker restarts) is queued for it.
+   */
+  public void connectObserver() {
+    observer = MqttClient.create(vertx, new MqttClientOptions().setClientId(observerId)
+        .setUsername(OBSERVER_USER).setPassword(OBSERVER_PASSWORD).setCleanSession(false).setMaxInflightQueue(100));
     observer.publishHandler(m -> {
       String[] t = m.topicName().split("/");
       if (t.length == 3 && t[2].equals("segments")) {
@@ -212,7 +232,7 @@ public final class TestCloud implements AutoCloseable {
             .add(Json.decode(m.payload().getBytes(), CameraStatus.class));
       }
     });
-    await(observer.connect(stack.broker().port(), stack.broker().host()));
+    await(observer.connect(brokerPort, brokerHost));
     await(observer.subscribe(Map.of("cameras/+/segments", 1, "cameras/+/status", 1)));
   }
 
@@ -273,11 +293,11 @@ public final class TestCloud implements AutoCloseable {
   }
 
   public String mqttHost() {
-    return stack.broker().host();
+    return brokerHost;
   }
 
   public int mqttPort() {
-    return stack.broker().port();
+    return brokerPort;
   }
 
   @Override
