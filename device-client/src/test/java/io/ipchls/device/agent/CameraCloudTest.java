@@ -51,6 +51,24 @@ class CameraCloudTest {
         .segmentSeconds(segmentSeconds).build();
   }
 
+  /** What a test does while the camera records. */
+  interface WhileRecording {
+    void run(Camera camera, FrameFeeder feeder) throws Exception;
+  }
+
+  /** Starts a camera fed a GOP of {@code gopFrames} frames in real time, runs {@code body}, closes the camera. */
+  static Camera stream(TestCloud.Registered reg, int segmentSeconds, int gopFrames, WhileRecording body)
+      throws Exception {
+    Camera camera = camera(reg, segmentSeconds);
+    camera.start();
+    try (FrameFeeder feeder = new FrameFeeder(320, 180, FPS, gopFrames, camera::putFrame).start()) {
+      body.run(camera, feeder);
+    } finally {
+      camera.close();
+    }
+    return camera;
+  }
+
   static List<SegmentNotification> awaitSegments(String cameraId, int n) {
     return Await.until(n + " segments of " + cameraId, TestCloud.WAIT, () -> cloud.distinctNotifications(cameraId),
         l -> l.size() >= n);
@@ -68,12 +86,7 @@ class CameraCloudTest {
   @Test
   void segments_areStoredThenAnnounced_validAndStartingWithIdr_keysInSeedLayout() throws Exception {
     TestCloud.Registered reg = cloud.register("upload");
-    Camera camera = camera(reg, 2);
-    camera.start();
-    try (FrameFeeder feeder = new FrameFeeder(320, 180, FPS, 2 * FPS, camera::putFrame).start()) {
-      awaitSegments(reg.id(), 3);
-    }
-    camera.close();
+    Camera camera = stream(reg, 2, 2 * FPS, (cam, feeder) -> awaitSegments(reg.id(), 3));
     List<SegmentNotification> all = assertNoSegmentLost(reg.id());
     for (SegmentNotification n : all) {
       assertEquals(ObjectKeys.segmentKey(reg.id(), Instant.ofEpochMilli(n.start()), n.seq()), n.key());
@@ -124,17 +137,14 @@ class CameraCloudTest {
   @Test
   void revokedKey_storageRefuses_cameraFetchesNewKey_andLosesNoSegment() throws Exception {
     TestCloud.Registered reg = cloud.register("revoke");
-    Camera camera = camera(reg, 1);
-    camera.start();
-    try (FrameFeeder feeder = new FrameFeeder(320, 180, FPS, FPS, camera::putFrame).start()) {
+    Camera camera = stream(reg, 1, FPS, (cam, feeder) -> {
       awaitSegments(reg.id(), 2);
       List<String> keys = cloud.accessKeysSeen(reg.id());
       assertEquals(1, keys.size(), keys.toString());
       cloud.revokeKey(keys.get(0)); // as if it expired early: the next PUT gets 403 InvalidAccessKeyId
       int before = cloud.distinctNotifications(reg.id()).size();
       awaitSegments(reg.id(), before + 3);
-    }
-    camera.close();
+    });
     assertTrue(cloud.accessKeysSeen(reg.id()).size() >= 2, "a second key was fetched");
     assertTrue(camera.metrics().uploadFailures() >= 1, "the refused upload was counted");
     assertNoSegmentLost(reg.id());
@@ -144,58 +154,49 @@ class CameraCloudTest {
   @Test
   void stopRecordingCommand_cutsTheSegment_andStartRecordingResumes() throws Exception {
     TestCloud.Registered reg = cloud.register("stop");
-    Camera camera = camera(reg, 1);
-    camera.start();
-    try (FrameFeeder feeder = new FrameFeeder(320, 180, FPS, FPS, camera::putFrame).start()) {
+    stream(reg, 1, FPS, (cam, feeder) -> {
       awaitSegments(reg.id(), 2);
       cloud.sendCommand(reg.id(), CameraCommand.stopRecording());
-      Await.until("recording stopped", TestCloud.WAIT, () -> !camera.isRecording());
-      Await.until("the cut segment stored and announced", TestCloud.WAIT, camera::metrics,
+      Await.until("recording stopped", TestCloud.WAIT, () -> !cam.isRecording());
+      Await.until("the cut segment stored and announced", TestCloud.WAIT, cam::metrics,
           m -> m.queuedSegments() == 0 && m.segmentsUploaded() == cloud.distinctNotifications(reg.id()).size());
       int stoppedAt = cloud.distinctNotifications(reg.id()).size();
       long framesLater = feeder.delivered() + 3 * FPS;
       Await.until("three more seconds of frames", TestCloud.WAIT, () -> feeder.delivered() > framesLater);
       assertEquals(stoppedAt, cloud.distinctNotifications(reg.id()).size(), "nothing recorded while stopped");
-      assertEquals(stoppedAt, camera.metrics().segmentsUploaded());
+      assertEquals(stoppedAt, cam.metrics().segmentsUploaded());
       cloud.sendCommand(reg.id(), CameraCommand.startRecording());
       awaitSegments(reg.id(), stoppedAt + 2);
-    }
-    camera.close();
+    });
     assertNoSegmentLost(reg.id());
   }
 
   @Test
   void configureCommand_changesTheSegmentDuration() throws Exception {
     TestCloud.Registered reg = cloud.register("configure");
-    Camera camera = camera(reg, 1);
-    camera.start();
-    try (FrameFeeder feeder = new FrameFeeder(320, 180, FPS, FPS, camera::putFrame).start()) {
+    stream(reg, 1, FPS, (cam, feeder) -> {
       awaitSegments(reg.id(), 2);
       cloud.sendCommand(reg.id(), CameraCommand.configure(3));
       int before = cloud.distinctNotifications(reg.id()).size();
       List<SegmentNotification> all = awaitSegments(reg.id(), before + 3);
       assertEquals(3_000, all.get(all.size() - 2).durationMs(), all.toString());
-    }
-    camera.close();
+    });
   }
 
   @Test
   void malformedCommands_areDroppedAndCounted_cameraKeepsRecording() throws Exception {
     TestCloud.Registered reg = cloud.register("badcmd");
-    Camera camera = camera(reg, 1);
-    camera.start();
-    try (FrameFeeder feeder = new FrameFeeder(320, 180, FPS, FPS, camera::putFrame).start()) {
+    stream(reg, 1, FPS, (cam, feeder) -> {
       awaitSegments(reg.id(), 1);
       cloud.sendRawCommand(reg.id(), "{\"v\":1,\"command\":\"configure\",\"segmentSeconds\":0}");
       cloud.sendRawCommand(reg.id(), "{\"v\":1,\"command\":\"self-destruct\"}");
       cloud.sendRawCommand(reg.id(), "not json");
-      Await.until("three bad commands counted", TestCloud.WAIT, () -> camera.metrics().messagesRejected() == 3);
-      assertTrue(camera.isRecording());
+      Await.until("three bad commands counted", TestCloud.WAIT, () -> cam.metrics().messagesRejected() == 3);
+      assertTrue(cam.isRecording());
       int before = cloud.distinctNotifications(reg.id()).size();
       List<SegmentNotification> all = awaitSegments(reg.id(), before + 2);
       assertEquals(1_000, all.get(all.size() - 2).durationMs(), "segment duration unchanged");
-    }
-    camera.close();
+    });
   }
 
   @Test

@@ -120,25 +120,12 @@ class SegmenterTest {
 
   @Test
   void wallClockStep_isDetected_flaggedOnTheNextSegment_andDatesFollowTheNewClock() {
-    long[] wall = {WALL};
-    long[] mono = {0};
-    DeviceClock clock = new DeviceClock() {
-      @Override
-      public long wallMillis() {
-        return wall[0];
-      }
-
-      @Override
-      public long monotonicNanos() {
-        return mono[0];
-      }
-    };
+    ManualClock clock = new ManualClock(WALL);
     Segmenter segmenter = new Segmenter(1_000, clock, false, segments::add);
     for (int i = 0; i < 60; i++) {
-      if (i == 30) wall[0] -= 3_600_000; // NTP steps the clock back an hour
+      if (i == 30) clock.stepWall(-3_600_000); // NTP steps the clock back an hour
       segmenter.push(frame(i, 15, true));
-      wall[0] += 66;
-      mono[0] += 66_000_000;
+      clock.advance(66, 66);
     }
     segmenter.flush();
     assertEquals(List.of(false, false, true, false), segments.stream().map(Segment::clockJump).toList());
@@ -149,24 +136,11 @@ class SegmenterTest {
 
   @Test
   void wallClockJitter_belowOneSecond_isNotAClockJump() {
-    long[] wall = {WALL};
-    long[] mono = {0};
-    DeviceClock clock = new DeviceClock() {
-      @Override
-      public long wallMillis() {
-        return wall[0];
-      }
-
-      @Override
-      public long monotonicNanos() {
-        return mono[0];
-      }
-    };
+    ManualClock clock = new ManualClock(WALL);
     Segmenter segmenter = new Segmenter(1_000, clock, false, segments::add);
     for (int i = 0; i < 60; i++) {
       segmenter.push(frame(i, 15, true));
-      wall[0] += 66 + (i % 2 == 0 ? 400 : -400); // NTP slewing and scheduling noise
-      mono[0] += 66_000_000;
+      clock.advance(66 + (i % 2 == 0 ? 400 : -400), 66); // NTP slewing and scheduling noise
     }
     segmenter.flush();
     assertTrue(segments.stream().noneMatch(Segment::clockJump));
@@ -195,5 +169,34 @@ class SegmenterTest {
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new AssertionError(e);
     }
+  }
+}
+
+/** A clock the test moves: wall and monotonic time advance together unless the wall clock is stepped. */
+final class ManualClock implements DeviceClock {
+  private long wallMs;
+  private long monoNanos;
+
+  ManualClock(long wallMs) {
+    this.wallMs = wallMs;
+  }
+
+  void advance(long wallDeltaMs, long monoDeltaMs) {
+    wallMs += wallDeltaMs;
+    monoNanos += monoDeltaMs * 1_000_000;
+  }
+
+  void stepWall(long deltaMs) {
+    wallMs += deltaMs;
+  }
+
+  @Override
+  public long wallMillis() {
+    return wallMs;
+  }
+
+  @Override
+  public long monotonicNanos() {
+    return monoNanos;
   }
 }
