@@ -62,6 +62,18 @@ class S3SegmentUploaderTest {
   }
 
   @Test
+  void unknownKey_withASegmentOf2MiB_403_isAnAuthFailure_notANetworkError() {
+    StorageCredentials unknown = new StorageCredentials("IPCUNKNOWNKEY0000000", "x".repeat(40), "token",
+        stack.s3().endpoint(), "us-east-1", stack.s3().bucket(), "uploader", true, Long.MAX_VALUE);
+    try (S3SegmentUploader up = new S3SegmentUploader(unknown, UploadSettings.defaults())) {
+      // the store refuses before reading the body; the client must still see the 403, not a broken pipe
+      UploadAuthException e = assertThrows(UploadAuthException.class, () -> up.upload("uploader/x.ts",
+          new byte[2 * 1024 * 1024]));
+      assertTrue(e.getMessage().contains("403"), e.getMessage());
+    }
+  }
+
+  @Test
   void missingBucket_404_isNotRetried_andNotRetryable() {
     try (S3SegmentUploader up = new S3SegmentUploader(creds(stack.options().s3SecretKey(), stack.s3().endpoint(),
         "no-such-bucket"), UploadSettings.defaults())) {
