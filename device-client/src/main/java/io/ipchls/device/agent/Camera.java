@@ -164,11 +164,13 @@ public final class Camera implements AutoCloseable {
   /** The camera's counters now. */
   public CameraMetrics metrics() {
     long framesDropped;
+    long cut;
     synchronized (this) {
       framesDropped = segmenter.droppedFrames();
+      cut = segmenter.segmentsCut();
     }
     long dropped = queue.dropped() + uploads.refused.get() + (spool == null ? 0 : spool.dropped() + spool.discarded());
-    return new CameraMetrics(uploads.uploaded.get(), uploads.backfilled.get(), uploads.bytes.get(), dropped,
+    return new CameraMetrics(cut, uploads.uploaded.get(), uploads.backfilled.get(), uploads.bytes.get(), dropped,
         uploads.failures.get(), agent == null ? 0 : agent.pendingNotifications(),
         agent == null ? 0 : agent.notificationsDropped(), agent == null ? 0 : agent.rejectedCount(), agent == null ? 0 : agent.badMessages(), queue.size(),
         queue.bytes(), spool == null ? 0 : spool.size(), spool == null ? 0 : spool.bytes(), framesDropped, recording,

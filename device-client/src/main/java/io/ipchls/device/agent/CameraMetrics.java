@@ -3,7 +3,8 @@ package io.ipchls.device.agent;
 /**
  * A snapshot of one camera's counters since it started.
  *
- * @param segmentsUploaded segments stored (live and backfilled)
+ * @param segmentsCut segments cut by this camera since it started
+ * @param segmentsUploaded segments stored (live and backfilled, including spooled ones of earlier runs)
  * @param segmentsBackfilled of those, segments uploaded from the spool
  * @param bytesUploaded bytes of the stored segments
  * @param segmentsDropped segments lost: memory budget exceeded without a spool, spool limit exceeded, or refused
@@ -22,6 +23,7 @@ package io.ipchls.device.agent;
  * @param lastError the last upload error, or null
  */
 public record CameraMetrics(
+    long segmentsCut,
     long segmentsUploaded,
     long segmentsBackfilled,
     long bytesUploaded,

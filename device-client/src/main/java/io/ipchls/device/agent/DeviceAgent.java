@@ -19,13 +19,8 @@ import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
 import io.vertx.mqtt.messages.MqttPublishMessage;
 import java.net.URI;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -63,9 +58,9 @@ final class DeviceAgent implements CredentialSource {
   private final Consumer<CameraCommand> commands;
   private final AtomicLong rejected = new AtomicLong();
   private final AtomicLong badMessages = new AtomicLong();
-  private final AtomicLong notificationsAcked = new AtomicLong();
   private final AtomicLong notificationsDropped = new AtomicLong();
   private final AtomicLong outboxSize = new AtomicLong();
+  private final NotificationOutbox outbox = new NotificationOutbox(WINDOW, MAX_OUTBOX);
 
   private MqttClient client;
   private boolean connected;
@@ -77,10 +72,6 @@ final class DeviceAgent implements CredentialSource {
   private String pendingRequestId;
   private int requestAttempts;
   private long refreshTimer = -1;
-  /** Notifications not yet acknowledged, by object key, oldest first. */
-  private final LinkedHashMap<String, SegmentNotification> outbox = new LinkedHashMap<>();
-  private final Map<Integer, String> inflightByPacket = new HashMap<>();
-  private final Set<String> inflightKeys = new HashSet<>();
 
   /** Connection settings; the secret is never logged. */
   record AgentSettings(String cameraId, String secret, String host, int port, boolean tls) {
@@ -132,12 +123,7 @@ final class DeviceAgent implements CredentialSource {
   /** Keeps {@code n} until the broker acknowledges it; publishes it as soon as the window and connection allow. */
   void announce(SegmentNotification n) {
     context.runOnContext(v -> {
-      outbox.put(n.key(), n);
-      while (outbox.size() > MAX_OUTBOX) {
-        Iterator<String> oldest = outbox.keySet().iterator();
-        String key = oldest.next();
-        oldest.remove();
-        inflightKeys.remove(key);
+      for (String key : outbox.add(n)) {
         notificationsDropped.incrementAndGet();
         LOG.warn("camera {}: notification outbox full, dropped the oldest ({})", settings.cameraId(), key);
       }
@@ -159,10 +145,6 @@ final class DeviceAgent implements CredentialSource {
   /** Notifications not acknowledged yet. */
   long pendingNotifications() {
     return outboxSize.get();
-  }
-
-  long notificationsAcked() {
-    return notificationsAcked.get();
   }
 
   long notificationsDropped() {
@@ -242,8 +224,7 @@ final class DeviceAgent implements CredentialSource {
     if (c != client) return;
     boolean was = connected;
     connected = false;
-    inflightByPacket.clear(); // clean session: the broker forgot them; they are re-sent from the outbox
-    inflightKeys.clear();
+    outbox.connectionLost(); // clean session: the broker forgot them; they are re-sent from the outbox
     if (was && !closing) LOG.warn("camera {}: MQTT connection closed", settings.cameraId());
     scheduleReconnect();
   }
@@ -261,34 +242,27 @@ final class DeviceAgent implements CredentialSource {
   /** Publishes outbox entries not in flight, oldest first, while the window has room. */
   private void pump() {
     if (!connected) return;
-    for (SegmentNotification n : outbox.values()) {
-      if (inflightKeys.size() >= WINDOW) return;
-      if (inflightKeys.contains(n.key())) continue;
-      inflightKeys.add(n.key());
-      MqttClient c = client;
+    MqttClient c = client;
+    for (SegmentNotification n : outbox.takeSendable()) {
       c.publish(Topics.segments(settings.cameraId()), Buffer.buffer(Json.encode(n)), MqttQoS.AT_LEAST_ONCE, false,
               false)
           .onSuccess(packetId -> {
-            if (c == client && inflightKeys.contains(n.key())) inflightByPacket.put(packetId, n.key());
+            if (c == client) outbox.sent(n.key(), packetId);
           })
           .onFailure(e -> {
-            if (c == client) inflightKeys.remove(n.key()); // stays in the outbox for the next connection
+            if (c == client) outbox.notSent(n.key()); // stays in the outbox for the next try
           });
     }
   }
 
   private void onAcked(int packetId) {
-    String key = inflightByPacket.remove(packetId);
-    if (key == null) return;
-    inflightKeys.remove(key);
-    if (outbox.remove(key) != null) notificationsAcked.incrementAndGet();
+    outbox.acknowledged(packetId);
     outboxSize.set(outbox.size());
     pump();
   }
 
   private void onUnacked(int packetId) {
-    String key = inflightByPacket.remove(packetId);
-    if (key != null) inflightKeys.remove(key);
+    outbox.unacknowledged(packetId);
     vertx.setTimer(1_000, t -> pump());
   }
 

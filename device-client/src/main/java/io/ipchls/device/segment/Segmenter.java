@@ -151,6 +151,11 @@ public final class Segmenter {
     return droppedFrames;
   }
 
+  /** Segments emitted so far. */
+  public long segmentsCut() {
+    return nextSeq;
+  }
+
   /** Audio frames dropped because no segment was open. */
   public long droppedAudio() {
     return droppedAudio;

@@ -158,9 +158,10 @@ class CameraCloudTest {
       awaitSegments(reg.id(), 2);
       cloud.sendCommand(reg.id(), CameraCommand.stopRecording());
       Await.until("recording stopped", TestCloud.WAIT, () -> !cam.isRecording());
-      Await.until("the cut segment stored and announced", TestCloud.WAIT, cam::metrics,
-          m -> m.queuedSegments() == 0 && m.segmentsUploaded() == cloud.distinctNotifications(reg.id()).size());
-      int stoppedAt = cloud.distinctNotifications(reg.id()).size();
+      long cut = cam.metrics().segmentsCut();
+      Await.until("the cut segment stored and announced", TestCloud.WAIT,
+          () -> cloud.distinctNotifications(reg.id()).size(), n -> n == cut);
+      int stoppedAt = (int) cut;
       long framesLater = feeder.delivered() + 3 * FPS;
       Await.until("three more seconds of frames", TestCloud.WAIT, () -> feeder.delivered() > framesLater);
       assertEquals(stoppedAt, cloud.distinctNotifications(reg.id()).size(), "nothing recorded while stopped");
