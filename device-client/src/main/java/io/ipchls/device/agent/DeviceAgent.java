@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -97,7 +98,7 @@ final class DeviceAgent implements CredentialSource {
   @Override
   public CompletableFuture<StorageCredentials> credentials() {
     CompletableFuture<StorageCredentials> result = new CompletableFuture<>();
-    context.runOnContext(v -> {
+    onContext(result, () -> {
       if (current != null && System.currentTimeMillis() < current.expirationEpochMs() - EXPIRY_MARGIN_MS) {
         result.complete(current);
       } else {
@@ -112,7 +113,7 @@ final class DeviceAgent implements CredentialSource {
 
   @Override
   public void rejected(StorageCredentials bad) {
-    context.runOnContext(v -> {
+    onContext(null, () -> {
       if (current == bad) {
         current = null;
         requestCredentials();
@@ -122,7 +123,7 @@ final class DeviceAgent implements CredentialSource {
 
   /** Keeps {@code n} until the broker acknowledges it; publishes it as soon as the window and connection allow. */
   void announce(SegmentNotification n) {
-    context.runOnContext(v -> {
+    onContext(null, () -> {
       for (String key : outbox.add(n)) {
         notificationsDropped.incrementAndGet();
         LOG.warn("camera {}: notification outbox full, dropped the oldest ({})", settings.cameraId(), key);
@@ -158,7 +159,7 @@ final class DeviceAgent implements CredentialSource {
   /** Publishes the offline status (the will only fires on an unclean end) and disconnects. */
   CompletableFuture<Void> close() {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    context.runOnContext(v -> {
+    onContext(done, () -> {
       closing = true;
       if (refreshTimer >= 0) vertx.cancelTimer(refreshTimer);
       if (!connected) {
@@ -171,6 +172,19 @@ final class DeviceAgent implements CredentialSource {
           .onComplete(ar -> done.complete(null));
     });
     return done.completeOnTimeout(null, 5, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Runs {@code task} on the agent's context. When that is gone (the application closed a shared Vert.x first),
+   * {@code failed} (if any) completes exceptionally instead of the caller getting an exception.
+   */
+  private void onContext(CompletableFuture<?> failed, Runnable task) {
+    try {
+      context.runOnContext(v -> task.run());
+    } catch (RejectedExecutionException e) {
+      LOG.warn("camera {}: MQTT agent stopped (its Vert.x is closed)", settings.cameraId());
+      if (failed != null) failed.completeExceptionally(new IllegalStateException("MQTT agent stopped", e));
+    }
   }
 
   private void connect() {

@@ -12,6 +12,7 @@ import io.ipchls.protocol.CameraCommand;
 import io.ipchls.protocol.CameraStatus;
 import io.ipchls.protocol.ObjectKeys;
 import io.ipchls.protocol.SegmentNotification;
+import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -210,5 +211,19 @@ class CameraCloudTest {
     camera.close();
     Await.until("offline status", TestCloud.WAIT, () -> cloud.lastStatus(reg.id()), CameraStatus.OFFLINE::equals);
     assertEquals(CameraStatus.OFFLINE, cloud.retainedStatus(reg.id()));
+  }
+
+  @Test
+  void lastWill_anUncleanEnd_leavesARetainedOfflineStatus() throws Exception {
+    TestCloud.Registered reg = cloud.register("will");
+    Vertx own = Vertx.vertx();
+    Camera camera = Camera.builder().cameraId(reg.id()).secret(reg.secret()).mqtt(cloud.mqttHost(), cloud.mqttPort())
+        .vertx(own).build();
+    camera.start();
+    Await.until("online status", TestCloud.WAIT, () -> cloud.lastStatus(reg.id()), CameraStatus.ONLINE::equals);
+    own.close().toCompletionStage().toCompletableFuture().join(); // the TCP connection ends without DISCONNECT
+    Await.until("the will: offline", TestCloud.WAIT, () -> cloud.lastStatus(reg.id()), CameraStatus.OFFLINE::equals);
+    assertEquals(CameraStatus.OFFLINE, cloud.retainedStatus(reg.id()));
+    camera.close();
   }
 }
