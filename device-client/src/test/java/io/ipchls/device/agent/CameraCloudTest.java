@@ -77,8 +77,7 @@ class CameraCloudTest {
 
   /** Every announced segment numbered without a gap from 0, stored once under the camera's prefix. */
   static List<SegmentNotification> assertNoSegmentLost(String cameraId) {
-    List<SegmentNotification> all = cloud.distinctNotifications(cameraId).stream()
-        .sorted(java.util.Comparator.comparingLong(SegmentNotification::seq)).toList();
+    List<SegmentNotification> all = cloud.awaitAllAnnounced(cameraId);
     assertEquals(LongStream.range(0, all.size()).boxed().toList(), all.stream().map(SegmentNotification::seq).toList());
     assertEquals(all.size(), cloud.keys(cameraId).size(), "one object per announced segment");
     return all;

@@ -9,7 +9,6 @@ import io.ipchls.device.testing.TestCloud;
 import io.ipchls.infra.Await;
 import io.ipchls.protocol.SegmentNotification;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
@@ -51,8 +50,7 @@ class CredentialExpiryTest {
           () -> cloud.distinctNotifications(reg.id()).size(), n -> n >= now + 3);
     }
     camera.close();
-    List<SegmentNotification> all = cloud.distinctNotifications(reg.id()).stream()
-        .sorted(Comparator.comparingLong(SegmentNotification::seq)).toList();
+    List<SegmentNotification> all = cloud.awaitAllAnnounced(reg.id());
     assertTrue(all.size() >= 20, "over 20 s of 1 s segments: " + all.size());
     assertEquals(LongStream.range(0, all.size()).boxed().toList(), all.stream().map(SegmentNotification::seq).toList());
     for (SegmentNotification n : all) {

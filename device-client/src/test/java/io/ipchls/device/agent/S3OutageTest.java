@@ -15,7 +15,6 @@ import io.ipchls.protocol.SegmentNotification;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -96,8 +95,7 @@ class S3OutageTest {
     }
     camera.close();
 
-    List<SegmentNotification> all = cloud.distinctNotifications(reg.id()).stream()
-        .sorted(Comparator.comparingLong(SegmentNotification::seq)).toList();
+    List<SegmentNotification> all = cloud.awaitAllAnnounced(reg.id());
     assertEquals(LongStream.range(0, all.size()).boxed().toList(), all.stream().map(SegmentNotification::seq).toList(),
         "no segment lost");
     assertTrue(all.size() >= 22, "at least 66 s of video: " + all.size());
@@ -139,6 +137,7 @@ class S3OutageTest {
           m -> m.spooledSegments() == 0 && m.segmentsUploaded() >= spooled + 2);
     }
     second.close();
+    cloud.awaitAllAnnounced(reg.id());
     List<SegmentNotification> arrived = cloud.distinctNotifications(reg.id());
     List<SegmentNotification> backfill = arrived.stream().filter(n -> n.start() < secondStarted).toList();
     assertEquals(spooled, backfill.size(), arrived.toString());

@@ -277,6 +277,17 @@ public final class TestCloud implements AutoCloseable {
     return List.copyOf(byKey.values());
   }
 
+  /**
+   * Waits until every object stored under the camera's prefix has been announced to the observer (closing a camera
+   * waits for the broker's PUBACK, not for the delivery to subscribers), then returns the notifications by seq.
+   */
+  public List<SegmentNotification> awaitAllAnnounced(String cameraId) {
+    int stored = keys(cameraId).size();
+    return io.ipchls.infra.Await.until("all " + stored + " stored segments of " + cameraId + " announced", WAIT,
+            () -> distinctNotifications(cameraId), l -> l.size() >= stored).stream()
+        .sorted(java.util.Comparator.comparingLong(SegmentNotification::seq)).toList();
+  }
+
   /** The stored object and its content type. */
   public ResponseBytes<GetObjectResponse> object(String key) {
     return root.getObjectAsBytes(b -> b.bucket(bucket).key(key));
