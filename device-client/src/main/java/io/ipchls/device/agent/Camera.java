@@ -200,7 +200,8 @@ public final class Camera implements AutoCloseable {
         uploadThread.join(TimeUnit.SECONDS.toMillis(5));
       }
       queue.spillAll();
-      if (agent != null) closeAgent(deadline);
+      // the last segment's notification needs a moment for its PUBACK even when the uploads used up the drain time
+      if (agent != null) closeAgent(Math.max(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(2)));
     }
     if (ownsVertx) vertx.close().toCompletionStage().toCompletableFuture().join();
   }

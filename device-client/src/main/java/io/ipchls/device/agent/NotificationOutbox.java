@@ -9,12 +9,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Segment notifications kept until the broker acknowledges them (PUBACK), oldest first, at most {@code window} in
  * flight. A lost connection puts the in-flight ones back (a clean session forgets them), so they are published again
  * after the reconnect. Beyond {@code capacity} the oldest are dropped and counted. Not thread-safe: the agent uses it
  * on its Vert.x context only.
+ *
+ * <p>vertx-mqtt reports a publish's packet id when the write completes, and under load the PUBACK can be handled
+ * before that: such an early acknowledgement is remembered for {@value #EARLY_ACK_SECONDS} s and matched when the
+ * packet id arrives. Acknowledgements of the agent's other QoS 1 publishes (status, credential requests) land there
+ * too and expire unmatched; a packet id is not reused within that time (it would take 65 535 publishes).
  */
 final class NotificationOutbox {
   private final int window;
@@ -23,6 +29,8 @@ final class NotificationOutbox {
   private final LinkedHashMap<String, SegmentNotification> waiting = new LinkedHashMap<>();
   private final Map<Integer, String> keyByPacket = new HashMap<>();
   private final Set<String> inFlight = new HashSet<>();
+  private final Map<Integer, Long> earlyAcks = new HashMap<>();
+  static final long EARLY_ACK_SECONDS = 30;
   private long acked;
   private long dropped;
 
@@ -57,7 +65,12 @@ final class NotificationOutbox {
 
   /** The publish of {@code key} went out as {@code packetId}. */
   void sent(String key, int packetId) {
-    if (inFlight.contains(key)) keyByPacket.put(packetId, key);
+    if (!inFlight.contains(key)) return;
+    keyByPacket.put(packetId, key);
+    Long early = earlyAcks.remove(packetId);
+    if (early != null && System.nanoTime() - early < TimeUnit.SECONDS.toNanos(EARLY_ACK_SECONDS)) {
+      acknowledged(packetId);
+    }
   }
 
   /** The publish of {@code key} could not be written; it waits for the next try. */
@@ -68,7 +81,12 @@ final class NotificationOutbox {
   /** PUBACK for {@code packetId}: forget that notification. */
   void acknowledged(int packetId) {
     String key = keyByPacket.remove(packetId);
-    if (key == null) return;
+    if (key == null) {
+      long now = System.nanoTime();
+      earlyAcks.values().removeIf(t -> now - t > TimeUnit.SECONDS.toNanos(EARLY_ACK_SECONDS));
+      earlyAcks.put(packetId, now);
+      return;
+    }
     inFlight.remove(key);
     if (waiting.remove(key) != null) acked++;
   }
@@ -83,6 +101,7 @@ final class NotificationOutbox {
   void connectionLost() {
     keyByPacket.clear();
     inFlight.clear();
+    earlyAcks.clear();
   }
 
   int size() {

@@ -57,6 +57,21 @@ class NotificationOutboxTest {
   }
 
   @Test
+  void aPubackHandledBeforeThePacketIdIsKnown_stillAcknowledges() {
+    NotificationOutbox box = new NotificationOutbox(8, 100);
+    box.add(n(0));
+    box.add(n(1));
+    List<SegmentNotification> sent = box.takeSendable();
+    box.acknowledged(41); // PUBACK first ...
+    box.sent(sent.get(0).key(), 41); // ... then the write completion with the packet id
+    box.sent(sent.get(1).key(), 42);
+    assertEquals(1, box.size());
+    assertEquals(1, box.acked());
+    box.acknowledged(7); // an acknowledgement of some other publish: nothing of ours is touched
+    assertEquals(1, box.size());
+  }
+
+  @Test
   void beyondCapacity_theOldestAreDroppedAndCounted() {
     NotificationOutbox box = new NotificationOutbox(8, 2);
     box.add(n(0));
