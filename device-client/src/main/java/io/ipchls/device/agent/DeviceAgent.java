@@ -64,7 +64,7 @@ final class DeviceAgent implements CredentialSource {
   private final NotificationOutbox outbox = new NotificationOutbox(WINDOW, MAX_OUTBOX);
 
   private MqttClient client;
-  private boolean connected;
+  private volatile boolean connected;
   private boolean closing;
   private int reconnectAttempts;
   private boolean reconnectPending;
