@@ -45,6 +45,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Camera implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Camera.class);
+  /** Folder in the spool for notifications not yet acknowledged by the broker. */
+  static final String JOURNAL = "notifications";
 
   private final String cameraId;
   private final boolean ownsVertx;
@@ -71,13 +73,16 @@ public final class Camera implements AutoCloseable {
     if (b.host != null) {
       this.ownsVertx = b.vertx == null;
       this.vertx = ownsVertx ? Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)) : b.vertx;
+      NotificationJournal journal = b.spoolDir == null ? null : new NotificationJournal(b.spoolDir.resolve(JOURNAL));
       this.agent = new DeviceAgent(vertx, new DeviceAgent.AgentSettings(b.cameraId, b.secret, b.host, b.port, b.tls),
-          this::obey);
+          this::obey, journal == null ? key -> { } : key -> forget(journal, key));
       credentials = agent;
       announcer = n -> {
+        if (journal != null) journal.record(n);
         agent.announce(n);
         listener.accept(n);
       };
+      if (journal != null) journal.pending().forEach(agent::announce); // stored by an earlier run, not yet announced
     } else {
       this.ownsVertx = false;
       this.vertx = null;
@@ -227,6 +232,14 @@ public final class Camera implements AutoCloseable {
       LOG.warn("camera {}: memory budget full, {} old segment(s) {}", cameraId, left,
           spool == null ? "dropped" : "spooled");
     }
+  }
+
+  /** Deletes an acknowledged notification's journal entry, off the event loop. */
+  private void forget(NotificationJournal journal, String key) {
+    vertx.executeBlocking(() -> {
+      journal.remove(key);
+      return null;
+    }, false);
   }
 
   /** Runs a command from the cloud (on the agent's context). */

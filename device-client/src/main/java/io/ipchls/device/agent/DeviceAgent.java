@@ -61,7 +61,7 @@ final class DeviceAgent implements CredentialSource {
   private final AtomicLong badMessages = new AtomicLong();
   private final AtomicLong notificationsDropped = new AtomicLong();
   private final AtomicLong outboxSize = new AtomicLong();
-  private final NotificationOutbox outbox = new NotificationOutbox(WINDOW, MAX_OUTBOX);
+  private final NotificationOutbox outbox;
 
   private MqttClient client;
   private volatile boolean connected;
@@ -82,12 +82,16 @@ final class DeviceAgent implements CredentialSource {
     }
   }
 
-  /** @param commands receives each valid command, on the agent's Vert.x context */
-  DeviceAgent(Vertx vertx, AgentSettings settings, Consumer<CameraCommand> commands) {
+  /**
+   * @param commands receives each valid command, on the agent's Vert.x context
+   * @param acknowledged receives the key of each notification the broker acknowledged, on the agent's context
+   */
+  DeviceAgent(Vertx vertx, AgentSettings settings, Consumer<CameraCommand> commands, Consumer<String> acknowledged) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.settings = settings;
     this.commands = commands;
+    this.outbox = new NotificationOutbox(WINDOW, MAX_OUTBOX, acknowledged);
   }
 
   /** Starts connecting (and reconnecting whenever the connection drops). */

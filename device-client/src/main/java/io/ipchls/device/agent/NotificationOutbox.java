@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Segment notifications kept until the broker acknowledges them (PUBACK), oldest first, at most {@code window} in
@@ -31,12 +32,15 @@ final class NotificationOutbox {
   private final Set<String> inFlight = new HashSet<>();
   private final Map<Integer, Long> earlyAcks = new HashMap<>();
   static final long EARLY_ACK_SECONDS = 30;
+  private final Consumer<String> onAcknowledged;
   private long acked;
   private long dropped;
 
-  NotificationOutbox(int window, int capacity) {
+  /** @param onAcknowledged called with the key of every notification the broker acknowledged */
+  NotificationOutbox(int window, int capacity, Consumer<String> onAcknowledged) {
     this.window = window;
     this.capacity = capacity;
+    this.onAcknowledged = onAcknowledged;
   }
 
   /** Keeps a notification; returns the keys of the oldest ones dropped to stay within the capacity. */
@@ -88,7 +92,10 @@ final class NotificationOutbox {
       return;
     }
     inFlight.remove(key);
-    if (waiting.remove(key) != null) acked++;
+    if (waiting.remove(key) != null) {
+      acked++;
+      onAcknowledged.accept(key);
+    }
   }
 
   /** No PUBACK came in time: publish it again later. */

@@ -11,6 +11,7 @@ import io.ipchls.infra.EmbeddedBroker;
 import io.ipchls.infra.LocalStack;
 import io.ipchls.protocol.CameraStatus;
 import io.ipchls.protocol.SegmentNotification;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -44,6 +46,14 @@ class BrokerOutageTest {
     cloud = TestCloud.create(stack.s3().endpoint(), stack.s3().bucket(), broker.host(), port);
     stack.useKeyLookup(cloud.keyLookup());
     cloud.deploy(3600);
+  }
+
+  @AfterEach
+  void brokerUp() {
+    if (broker == null) {
+      broker = startBroker(port);
+      cloud.connectObserver();
+    }
   }
 
   @AfterAll
@@ -88,5 +98,45 @@ class BrokerOutageTest {
         "every stored segment announced once it could be");
     assertEquals(0, camera.metrics().notificationsPending());
     assertEquals(0, camera.metrics().segmentsDropped());
+  }
+
+  @Test
+  void notificationsUnacknowledgedAtShutdown_areSentByTheNextRunFromTheSpool(@TempDir Path spool) throws Exception {
+    TestCloud.Registered reg = cloud.register("journal");
+    Camera.Builder builder = Camera.builder().cameraId(reg.id()).secret(reg.secret()).mqtt(cloud.mqttHost(), port)
+        .segmentSeconds(1).spool(spool, 64L << 20).drainMillis(3_000);
+    Camera first = builder.build();
+    first.start();
+    try (FrameFeeder feeder = new FrameFeeder(320, 180, FPS, FPS, first::putFrame).start()) {
+      Await.until("a segment announced", TestCloud.WAIT, () -> cloud.distinctNotifications(reg.id()).size(),
+          n -> n >= 1);
+      broker.close();
+      broker = null;
+      Await.until("2 segments stored while the broker is down", TestCloud.WAIT, first::metrics,
+          m -> m.notificationsPending() >= 2);
+    }
+    first.close(); // the broker is still down: the notifications stay in the spool's journal
+    long stored = first.metrics().segmentsUploaded();
+    assertTrue(first.metrics().notificationsPending() >= 2, first.metrics().toString());
+
+    broker = startBroker(port);
+    cloud.connectObserver();
+    Camera second = builder.build(); // the next run, same spool
+    second.start();
+    Await.until("every stored segment announced", Duration.ofSeconds(120),
+        () -> cloud.distinctNotifications(reg.id()).size(), n -> n >= stored);
+    Await.until("acknowledged journal entries deleted", TestCloud.WAIT, () -> journalEntries(spool) == 0);
+    assertEquals(0, second.metrics().notificationsPending());
+    second.close();
+    List<SegmentNotification> all = cloud.awaitAllAnnounced(reg.id());
+    assertEquals(LongStream.range(0, stored).boxed().toList(), all.stream().map(SegmentNotification::seq).toList());
+  }
+
+  private static long journalEntries(Path spool) {
+    try (var files = Files.list(spool.resolve(Camera.JOURNAL))) {
+      return files.count();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }
