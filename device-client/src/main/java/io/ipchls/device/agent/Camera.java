@@ -1,53 +1,96 @@
 package io.ipchls.device.agent;
 
+import io.ipchls.device.segment.AudioFrame;
+import io.ipchls.device.segment.DeviceClock;
 import io.ipchls.device.segment.Frame;
 import io.ipchls.device.segment.Segment;
 import io.ipchls.device.segment.Segmenter;
+import io.ipchls.device.upload.CredentialSource;
+import io.ipchls.device.upload.SegmentSpool;
+import io.ipchls.device.upload.UploadSettings;
+import io.ipchls.protocol.CameraCommand;
 import io.ipchls.protocol.CameraIds;
+import io.ipchls.protocol.SegmentNotification;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One camera: feed it H.264 access units and it cuts them into MPEG-TS segments, uploads them to object storage
- * with temporary credentials obtained over MQTT, and announces each stored segment.
+ * One camera: feed it H.264 access units (and AAC, if declared) and it cuts them into MPEG-TS segments, uploads them
+ * to object storage and announces each stored segment.
  *
  * <pre>{@code
- * Camera camera = Camera.builder().cameraId("cam-1").secret(secret).mqtt("broker", 1883).segmentSeconds(3).build();
+ * Camera camera = Camera.builder().cameraId("cam-1").secret(secret).mqtt("broker", 1883)
+ *     .spool(Path.of("/var/spool/cam-1"), 512 << 20).build();
  * camera.start();
  * camera.putFrame(frame);   // from the encoder thread
- * camera.close();           // flushes the last segment, drains the queue for a while, goes offline
+ * camera.close();           // cuts and uploads the last segment, goes offline
  * }</pre>
  *
- * Cameras share nothing: several can run in one JVM (optionally on one {@link Vertx}).
+ * <p>With {@link Builder#mqtt} the camera gets its credentials over MQTT and publishes notifications and its status
+ * there ({@link DeviceAgent}); with {@link Builder#credentials} (the anchor SDK's mode) the application supplies
+ * credentials and may observe uploads through {@link Builder#onUploaded}.
+ *
+ * <p>Segments wait in a memory budget (default 4 MiB); beyond it whole oldest segments go to the optional spool or
+ * are dropped and counted. Cameras share nothing: several can run in one JVM (optionally on one {@link Vertx}).
  */
 public final class Camera implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Camera.class);
+  /** Folder in the spool for notifications not yet acknowledged by the broker. */
+  static final String JOURNAL = "notifications";
 
   private final String cameraId;
   private final boolean ownsVertx;
   private final Vertx vertx;
   private final DeviceAgent agent;
   private final UploadQueue queue;
+  private final SegmentSpool spool;
   private final Segmenter segmenter;
   private final SegmentUploadLoop uploads;
   private final Thread uploadThread;
   private final long drainMillis;
+  private volatile boolean recording = true;
   private boolean started;
   private boolean closed;
 
   private Camera(Builder b) {
     this.cameraId = b.cameraId;
-    this.ownsVertx = b.vertx == null;
-    this.vertx = ownsVertx ? Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)) : b.vertx;
-    this.agent = new DeviceAgent(vertx, new DeviceAgent.AgentSettings(b.cameraId, b.secret, b.host, b.port, b.tls));
-    this.queue = new UploadQueue(b.queueBytes);
-    this.segmenter = new Segmenter(b.segmentMillis, b.clock, this::enqueue);
-    this.uploads = new SegmentUploadLoop(b.cameraId, queue, agent);
+    this.spool = b.spoolDir == null ? null : new SegmentSpool(b.spoolDir, b.spoolBytes);
+    this.queue = new UploadQueue(b.queueBytes, spool);
+    this.segmenter = new Segmenter(b.segmentMillis, b.clock, b.audio, this::enqueue);
+    Consumer<SegmentNotification> listener = b.onUploaded == null ? n -> { } : b.onUploaded;
+    CredentialSource credentials;
+    Consumer<SegmentNotification> announcer;
+    if (b.host != null) {
+      this.ownsVertx = b.vertx == null;
+      this.vertx = ownsVertx ? Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)) : b.vertx;
+      NotificationJournal journal = b.spoolDir == null ? null : new NotificationJournal(b.spoolDir.resolve(JOURNAL));
+      this.agent = new DeviceAgent(vertx, new DeviceAgent.AgentSettings(b.cameraId, b.secret, b.host, b.port, b.tls),
+          this::obey, journal == null ? key -> { } : key -> forget(journal, key));
+      credentials = agent;
+      announcer = n -> {
+        if (journal != null) journal.record(n);
+        agent.announce(n);
+        listener.accept(n);
+      };
+      if (journal != null) journal.pending().forEach(agent::announce); // stored by an earlier run, not yet announced
+    } else {
+      this.ownsVertx = false;
+      this.vertx = null;
+      this.agent = null;
+      credentials = b.credentials;
+      announcer = listener;
+    }
+    this.uploads = new SegmentUploadLoop(b.cameraId, queue, spool, credentials, announcer, b.upload);
     this.uploadThread = new Thread(uploads, "upload-" + b.cameraId);
     this.uploadThread.setDaemon(true);
     this.drainMillis = b.drainMillis;
@@ -61,18 +104,23 @@ public final class Camera implements AutoCloseable {
     return cameraId;
   }
 
-  /** Connects to the broker and starts the upload thread. Frames may be put before the connection is up. */
+  /** Connects to the broker (MQTT mode) and starts the upload thread. Frames may be put before the link is up. */
   public synchronized void start() {
     if (started || closed) throw new IllegalStateException("camera already started or closed");
     started = true;
-    agent.start();
+    if (agent != null) agent.start();
     uploadThread.start();
   }
 
-  /** Adds the next access unit, in decoding order. Never blocks on the network. */
+  /**
+   * Adds the next access unit, in decoding order. Never blocks on the network. Ignored while recording is stopped.
+   *
+   * @throws IllegalArgumentException if its decoding time is not after the previous frame's
+   * @throws IllegalStateException after {@link #close()}
+   */
   public synchronized void putFrame(Frame frame) {
     if (closed) throw new IllegalStateException("camera is closed");
-    segmenter.push(frame);
+    if (recording) segmenter.push(frame);
   }
 
   /** Adds an Annex-B access unit with its presentation time in microseconds (no B-frames: pts = dts). */
@@ -80,15 +128,64 @@ public final class Camera implements AutoCloseable {
     putFrame(Frame.fromAnnexB(annexBAccessUnit, ptsMicros));
   }
 
+  /**
+   * Adds AAC audio (whole ADTS frames) on the video's clock, in microseconds.
+   *
+   * @throws IllegalStateException if the camera was built without {@link Builder#audio(boolean)}
+   * @throws IllegalArgumentException for data that is not whole ADTS frames, or a time not after the previous audio
+   */
+  public synchronized void putAudio(byte[] adts, long ptsMicros) {
+    if (closed) throw new IllegalStateException("camera is closed");
+    AudioFrame frame = new AudioFrame(adts, Frame.micros90k(ptsMicros));
+    if (recording) segmenter.pushAudio(frame);
+  }
+
+  /** Changes the target segment duration (1..60 s) from the open segment on. */
+  public synchronized void setSegmentSeconds(int seconds) {
+    segmenter.setTargetMillis(seconds * 1_000L);
+  }
+
+  /** Stops recording: the open segment is cut and uploaded, later frames are ignored until {@link #startRecording}. */
+  public synchronized void stopRecording() {
+    if (!recording) return;
+    recording = false;
+    segmenter.flush();
+  }
+
+  /** Resumes recording; the next segment starts at the next key frame. */
+  public synchronized void startRecording() {
+    recording = true;
+  }
+
+  public boolean isRecording() {
+    return recording;
+  }
+
+  /** Replaces the object tags of later uploads. */
+  public void setTags(Map<String, String> tags) {
+    uploads.settings(uploads.currentSettings().withTags(tags));
+  }
+
   /** The camera's counters now. */
   public CameraMetrics metrics() {
-    return new CameraMetrics(uploads.uploaded.get(), uploads.bytes.get(), queue.dropped() + uploads.refused.get(),
-        uploads.failures.get(), uploads.notifyFailures.get(), agent.rejectedCount(), queue.bytes());
+    long framesDropped;
+    long cut;
+    synchronized (this) {
+      framesDropped = segmenter.droppedFrames();
+      cut = segmenter.segmentsCut();
+    }
+    long dropped = queue.dropped() + uploads.refused.get() + (spool == null ? 0 : spool.dropped() + spool.discarded());
+    return new CameraMetrics(cut, uploads.uploaded.get(), uploads.backfilled.get(), uploads.bytes.get(), dropped,
+        uploads.failures.get(), agent == null ? 0 : agent.pendingNotifications(),
+        agent == null ? 0 : agent.notificationsDropped(), agent == null ? 0 : agent.rejectedCount(), agent == null ? 0 : agent.badMessages(), queue.size(),
+        queue.bytes(), spool == null ? 0 : spool.size(), spool == null ? 0 : spool.bytes(), framesDropped, recording,
+        uploads.lastError.get());
   }
 
   /**
-   * Ends the open segment, gives the upload thread up to the builder's drain time to empty the queue, publishes
-   * the offline status and disconnects.
+   * Cuts the open segment and gives the upload thread up to the builder's drain time to upload what is queued and
+   * the broker to acknowledge the notifications; what is still queued then goes to the spool (or is counted as
+   * dropped). Publishes the offline status and disconnects.
    */
   @Override
   public void close() throws InterruptedException {
@@ -99,38 +196,80 @@ public final class Camera implements AutoCloseable {
       queue.close();
     }
     if (started) {
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(drainMillis);
       uploadThread.join(drainMillis);
       if (uploadThread.isAlive()) {
-        LOG.warn("camera {}: closing with {} segment(s) not uploaded", cameraId, queue.size());
+        LOG.warn("camera {}: uploads not done within the drain time; {} queued segment(s) go to the spool or are "
+            + "dropped", cameraId, queue.size());
         uploadThread.interrupt();
         uploadThread.join(TimeUnit.SECONDS.toMillis(5));
       }
-      try {
-        agent.close().get(10, TimeUnit.SECONDS);
-      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-        LOG.warn("camera {}: unclean MQTT close: {}", cameraId, e.toString());
-      }
+      queue.spillAll();
+      // the last segment's notification needs a moment for its PUBACK even when the uploads used up the drain time
+      if (agent != null) closeAgent(Math.max(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(2)));
     }
     if (ownsVertx) vertx.close().toCompletionStage().toCompletableFuture().join();
   }
 
-  private void enqueue(Segment s) {
-    int dropped = queue.offer(s);
-    if (dropped > 0) LOG.warn("camera {}: upload queue full, dropped {} old segment(s)", cameraId, dropped);
+  private void closeAgent(long deadline) {
+    while (agent.pendingNotifications() > 0 && agent.isConnected() && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+    }
+    if (agent.pendingNotifications() > 0) {
+      LOG.warn("camera {}: closing with {} unacknowledged notification(s)", cameraId, agent.pendingNotifications());
+    }
+    try {
+      agent.close().get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException | InterruptedException e) {
+      LOG.warn("camera {}: unclean MQTT close: {}", cameraId, e.toString());
+    }
   }
 
-  /** Builds a {@link Camera}; camera id, secret and MQTT address are required. */
+  private void enqueue(Segment s) {
+    if (spool != null && uploads.isFailing() && spool.put(s)) return; // storage unreachable: keep it on disk
+    int left = queue.offer(s);
+    if (left > 0) {
+      LOG.warn("camera {}: memory budget full, {} old segment(s) {}", cameraId, left,
+          spool == null ? "dropped" : "spooled");
+    }
+  }
+
+  /** Deletes an acknowledged notification's journal entry, off the event loop. */
+  private void forget(NotificationJournal journal, String key) {
+    vertx.executeBlocking(() -> {
+      journal.remove(key);
+      return null;
+    }, false);
+  }
+
+  /** Runs a command from the cloud (on the agent's context). */
+  private void obey(CameraCommand c) {
+    switch (c.command()) {
+      case CameraCommand.START_RECORDING -> startRecording();
+      case CameraCommand.STOP_RECORDING -> stopRecording();
+      case CameraCommand.CONFIGURE -> setSegmentSeconds(c.segmentSeconds());
+      default -> throw new IllegalArgumentException("unknown command " + c.command()); // problems() excludes it
+    }
+  }
+
+  /** Builds a {@link Camera}: a camera id, and either MQTT (with secret) or a credential source, are required. */
   public static final class Builder {
     private String cameraId;
     private String secret;
     private String host;
     private int port = 1883;
     private boolean tls;
+    private CredentialSource credentials;
+    private Consumer<SegmentNotification> onUploaded;
     private long segmentMillis = 3_000;
     private long queueBytes = 4L * 1024 * 1024;
+    private Path spoolDir;
+    private long spoolBytes;
     private long drainMillis = 10_000;
+    private boolean audio;
+    private UploadSettings upload = UploadSettings.defaults();
     private Vertx vertx;
-    private LongSupplier clock = System::currentTimeMillis;
+    private DeviceClock clock = DeviceClock.system();
 
     private Builder() {}
 
@@ -139,11 +278,13 @@ public final class Camera implements AutoCloseable {
       return this;
     }
 
+    /** The camera's secret, for MQTT authentication; never logged. */
     public Builder secret(String secret) {
       this.secret = secret;
       return this;
     }
 
+    /** The broker that provides credentials and takes notifications. */
     public Builder mqtt(String host, int port) {
       if (port < 1 || port > 65535) throw new IllegalArgumentException("MQTT port must be 1..65535");
       this.host = Objects.requireNonNull(host, "host");
@@ -151,9 +292,21 @@ public final class Camera implements AutoCloseable {
       return this;
     }
 
-    /** Connect to the broker over TLS (certificates verified). Default off. */
+    /** Connect to the broker over TLS (certificates and host name verified). Default off. */
     public Builder mqttTls(boolean tls) {
       this.tls = tls;
+      return this;
+    }
+
+    /** Without MQTT: storage credentials come from here (e.g. a {@code StaticCredentialSource}). */
+    public Builder credentials(CredentialSource source) {
+      this.credentials = Objects.requireNonNull(source);
+      return this;
+    }
+
+    /** Called on the upload thread with the notification of every stored segment. */
+    public Builder onUploaded(Consumer<SegmentNotification> listener) {
+      this.onUploaded = listener;
       return this;
     }
 
@@ -170,10 +323,20 @@ public final class Camera implements AutoCloseable {
       return this;
     }
 
-    /** Memory for segments waiting for upload (default 4 MiB); the oldest are dropped beyond it. */
+    /** Memory for segments waiting for upload (default 4 MiB); beyond it the oldest are spooled or dropped. */
     public Builder queueBytes(long bytes) {
       if (bytes < 64 * 1024) throw new IllegalArgumentException("queue budget must be at least 64 KiB");
       this.queueBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Keep segments that cannot be uploaded in {@code dir} (one directory per camera), up to {@code maxBytes}
+     * (at least 1 MiB); they survive restarts and are uploaded later, oldest first, with their original times.
+     */
+    public Builder spool(Path dir, long maxBytes) {
+      this.spoolDir = Objects.requireNonNull(dir);
+      this.spoolBytes = maxBytes;
       return this;
     }
 
@@ -183,22 +346,36 @@ public final class Camera implements AutoCloseable {
       return this;
     }
 
+    /** Declare an AAC audio track (fed by {@link Camera#putAudio}). Default off: no audio track is declared. */
+    public Builder audio(boolean audio) {
+      this.audio = audio;
+      return this;
+    }
+
+    /** Attempts, uplink speed (sizes the timeouts) and object tags. */
+    public Builder upload(UploadSettings settings) {
+      this.upload = Objects.requireNonNull(settings);
+      return this;
+    }
+
     /** Share a Vert.x instance (the camera will not close it). Default: a small one of its own. */
     public Builder vertx(Vertx vertx) {
       this.vertx = vertx;
       return this;
     }
 
-    /** The wall clock (UTC epoch ms) read once to date the first frame. */
-    public Builder clock(LongSupplier clock) {
+    /** The wall and monotonic clocks (default: the system's). */
+    public Builder clock(DeviceClock clock) {
       this.clock = Objects.requireNonNull(clock);
       return this;
     }
 
     public Camera build() {
-      if (cameraId == null || secret == null || host == null) {
-        throw new IllegalStateException("cameraId, secret and mqtt(host, port) are required");
+      if (cameraId == null) throw new IllegalStateException("cameraId is required");
+      if (host == null && credentials == null) {
+        throw new IllegalStateException("either mqtt(host, port) with a secret, or credentials(source), is required");
       }
+      if (host != null && secret == null) throw new IllegalStateException("mqtt needs the camera's secret");
       return new Camera(this);
     }
   }

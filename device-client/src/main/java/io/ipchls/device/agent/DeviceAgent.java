@@ -1,6 +1,8 @@
 package io.ipchls.device.agent;
 
+import io.ipchls.device.upload.CredentialSource;
 import io.ipchls.device.upload.StorageCredentials;
+import io.ipchls.protocol.CameraCommand;
 import io.ipchls.protocol.CameraStatus;
 import io.ipchls.protocol.CredentialRequest;
 import io.ipchls.protocol.CredentialResponse;
@@ -17,53 +19,79 @@ import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
 import io.vertx.mqtt.messages.MqttPublishMessage;
 import java.net.URI;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A camera's MQTT link (MQTT 3.1.1, vertx-mqtt): keeps a connection with a retained online status and an offline
- * will, fetches and refreshes temporary storage credentials, and publishes segment notifications. The client
- * neither reconnects nor retransmits by itself, so this class reconnects with capped exponential backoff; a request
- * without answer is re-sent. All state lives on one Vert.x context; public methods may be called from any thread
- * and answer with {@link CompletableFuture}s, for the blocking upload thread.
+ * A camera's MQTT link (MQTT 3.1.1, vertx-mqtt): keeps a connection with a retained online status and a retained
+ * offline will, fetches temporary storage credentials and refreshes them at 80 % of their lifetime and whenever
+ * storage refuses them, publishes segment notifications and passes commands on.
+ *
+ * <p>The client neither reconnects nor retransmits by itself, so this class reconnects with capped exponential
+ * backoff and jitter, re-sends an unanswered credential request, and keeps every segment notification in an outbox
+ * until the broker acknowledges it (PUBACK): after a reconnect the unacknowledged ones are published again (the
+ * ingest side is idempotent), at most {@value #WINDOW} in flight. All state lives on one Vert.x context; public
+ * methods may be called from any thread.
  */
-final class DeviceAgent {
+final class DeviceAgent implements CredentialSource {
   private static final Logger LOG = LoggerFactory.getLogger(DeviceAgent.class);
   private static final long REQUEST_TIMEOUT_MS = 10_000;
   private static final long MAX_BACKOFF_MS = 60_000;
   /** Credentials this close to expiry are not handed out any more. */
-  private static final long EXPIRY_MARGIN_MS = 10_000;
+  private static final long EXPIRY_MARGIN_MS = 5_000;
+  /** Notifications published and not yet acknowledged, below vertx-mqtt's in-flight limit of 10. */
+  static final int WINDOW = 8;
+  /** Notifications kept for an unreachable broker; the oldest are dropped (counted) beyond it (≈ 300 B each). */
+  static final int MAX_OUTBOX = 20_000;
 
   private final Vertx vertx;
   private final Context context;
   private final AgentSettings settings;
+  private final Consumer<CameraCommand> commands;
   private final AtomicLong rejected = new AtomicLong();
+  private final AtomicLong badMessages = new AtomicLong();
+  private final AtomicLong notificationsDropped = new AtomicLong();
+  private final AtomicLong outboxSize = new AtomicLong();
+  private final NotificationOutbox outbox;
 
   private MqttClient client;
-  private boolean connected;
+  private volatile boolean connected;
   private boolean closing;
   private int reconnectAttempts;
+  private boolean reconnectPending;
   private StorageCredentials current;
   private CompletableFuture<StorageCredentials> inflight;
   private String pendingRequestId;
   private int requestAttempts;
   private long refreshTimer = -1;
-  private final Map<Integer, CompletableFuture<Void>> unacked = new HashMap<>();
 
   /** Connection settings; the secret is never logged. */
-  record AgentSettings(String cameraId, String secret, String host, int port, boolean tls) {}
+  record AgentSettings(String cameraId, String secret, String host, int port, boolean tls) {
+    @Override
+    public String toString() {
+      return "AgentSettings[cameraId=" + cameraId + ", host=" + host + ", port=" + port + ", tls=" + tls + "]";
+    }
+  }
 
-  DeviceAgent(Vertx vertx, AgentSettings settings) {
+  /**
+   * @param commands receives each valid command, on the agent's Vert.x context
+   * @param acknowledged receives the key of each notification the broker acknowledged, on the agent's context
+   */
+  DeviceAgent(Vertx vertx, AgentSettings settings, Consumer<CameraCommand> commands, Consumer<String> acknowledged) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.settings = settings;
+    this.commands = commands;
+    this.outbox = new NotificationOutbox(WINDOW, MAX_OUTBOX, acknowledged);
   }
 
   /** Starts connecting (and reconnecting whenever the connection drops). */
@@ -71,41 +99,42 @@ final class DeviceAgent {
     context.runOnContext(v -> connect());
   }
 
-  /** Valid credentials, now or once the credential service answers. */
-  CompletableFuture<StorageCredentials> credentials() {
+  @Override
+  public CompletableFuture<StorageCredentials> credentials() {
     CompletableFuture<StorageCredentials> result = new CompletableFuture<>();
-    context.runOnContext(v -> {
+    onContext(result, () -> {
       if (current != null && System.currentTimeMillis() < current.expirationEpochMs() - EXPIRY_MARGIN_MS) {
         result.complete(current);
       } else {
-        requestCredentials().whenComplete((c, e) -> { if (e == null) result.complete(c); else result.completeExceptionally(e); });
+        requestCredentials().whenComplete((c, e) -> {
+          if (e == null) result.complete(c);
+          else result.completeExceptionally(e);
+        });
       }
     });
     return result;
   }
 
-  /** Storage refused {@code bad}: forget them (unless already replaced) and fetch new ones. */
-  void invalidate(StorageCredentials bad) {
-    context.runOnContext(v -> {
-      if (current == bad) current = null;
-      requestCredentials();
+  @Override
+  public void rejected(StorageCredentials bad) {
+    onContext(null, () -> {
+      if (current == bad) {
+        current = null;
+        requestCredentials();
+      }
     });
   }
 
-  /** Publishes a notification with QoS 1; completes when the broker acknowledges it. */
-  CompletableFuture<Void> publishSegment(SegmentNotification n) {
-    CompletableFuture<Void> acked = new CompletableFuture<>();
-    context.runOnContext(v -> {
-      if (!connected) {
-        acked.completeExceptionally(new IllegalStateException("not connected"));
-        return;
+  /** Keeps {@code n} until the broker acknowledges it; publishes it as soon as the window and connection allow. */
+  void announce(SegmentNotification n) {
+    onContext(null, () -> {
+      for (String key : outbox.add(n)) {
+        notificationsDropped.incrementAndGet();
+        LOG.warn("camera {}: notification outbox full, dropped the oldest ({})", settings.cameraId(), key);
       }
-      client.publish(Topics.segments(settings.cameraId()), Buffer.buffer(Json.encode(n)), MqttQoS.AT_LEAST_ONCE,
-              false, false)
-          .onSuccess(packetId -> unacked.put(packetId, acked))
-          .onFailure(acked::completeExceptionally);
+      outboxSize.set(outbox.size());
+      pump();
     });
-    return acked.orTimeout(30, TimeUnit.SECONDS);
   }
 
   /** Notifications the cloud rejected since start. */
@@ -113,10 +142,28 @@ final class DeviceAgent {
     return rejected.get();
   }
 
+  /** Malformed or unexpected messages received (logged and dropped). */
+  long badMessages() {
+    return badMessages.get();
+  }
+
+  /** Notifications not acknowledged yet. */
+  long pendingNotifications() {
+    return outboxSize.get();
+  }
+
+  long notificationsDropped() {
+    return notificationsDropped.get();
+  }
+
+  boolean isConnected() {
+    return connected;
+  }
+
   /** Publishes the offline status (the will only fires on an unclean end) and disconnects. */
   CompletableFuture<Void> close() {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    context.runOnContext(v -> {
+    onContext(done, () -> {
       closing = true;
       if (refreshTimer >= 0) vertx.cancelTimer(refreshTimer);
       if (!connected) {
@@ -131,24 +178,39 @@ final class DeviceAgent {
     return done.completeOnTimeout(null, 5, TimeUnit.SECONDS);
   }
 
+  /**
+   * Runs {@code task} on the agent's context. When that is gone (the application closed a shared Vert.x first),
+   * {@code failed} (if any) completes exceptionally instead of the caller getting an exception.
+   */
+  private void onContext(CompletableFuture<?> failed, Runnable task) {
+    try {
+      context.runOnContext(v -> task.run());
+    } catch (RejectedExecutionException e) {
+      LOG.warn("camera {}: MQTT agent stopped (its Vert.x is closed)", settings.cameraId());
+      if (failed != null) failed.completeExceptionally(new IllegalStateException("MQTT agent stopped", e));
+    }
+  }
+
   private void connect() {
     if (closing) return;
+    String status = Topics.status(settings.cameraId());
     MqttClientOptions options = new MqttClientOptions()
         .setClientId(settings.cameraId())
         .setUsername(settings.cameraId())
         .setPassword(settings.secret())
         .setCleanSession(true)
         .setKeepAliveInterval(30)
+        .setAutoKeepAlive(true)
         .setWillFlag(true)
-        .setWillTopic(Topics.status(settings.cameraId()))
+        .setWillTopic(status)
         .setWillMessageBytes(Buffer.buffer(Json.encode(CameraStatus.offline())))
         .setWillQoS(1)
         .setWillRetain(true);
     options.setSsl(settings.tls()); // certificates and host names are verified (trustAll stays false)
     MqttClient c = MqttClient.create(vertx, options);
     c.publishHandler(this::onMessage);
-    c.publishCompletionHandler(id -> complete(id, null));
-    c.publishCompletionExpirationHandler(id -> complete(id, new IllegalStateException("no PUBACK")));
+    c.publishCompletionHandler(this::onAcked);
+    c.publishCompletionExpirationHandler(this::onUnacked);
     c.closeHandler(v -> onClosed(c));
     client = c;
     c.connect(settings.port(), settings.host())
@@ -156,7 +218,7 @@ final class DeviceAgent {
             Topics.credentialsResponse(settings.cameraId()), 1,
             Topics.segmentsRejected(settings.cameraId()), 1,
             Topics.commands(settings.cameraId()), 1)))
-        .compose(subscribed -> c.publish(Topics.status(settings.cameraId()),
+        .compose(subscribed -> c.publish(status,
             Buffer.buffer(Json.encode(CameraStatus.online(System.currentTimeMillis()))), MqttQoS.AT_LEAST_ONCE,
             false, true))
         .onSuccess(id -> onConnected())
@@ -173,22 +235,53 @@ final class DeviceAgent {
     reconnectAttempts = 0;
     LOG.info("camera {}: connected to {}:{}", settings.cameraId(), settings.host(), settings.port());
     if (inflight != null) sendRequest();
+    pump();
   }
 
   private void onClosed(MqttClient c) {
     if (c != client) return;
     boolean was = connected;
     connected = false;
-    unacked.values().forEach(f -> f.completeExceptionally(new IllegalStateException("connection closed")));
-    unacked.clear();
-    if (was) LOG.warn("camera {}: MQTT connection closed", settings.cameraId());
-    if (was) scheduleReconnect();
+    outbox.connectionLost(); // clean session: the broker forgot them; they are re-sent from the outbox
+    if (was && !closing) LOG.warn("camera {}: MQTT connection closed", settings.cameraId());
+    scheduleReconnect();
   }
 
   private void scheduleReconnect() {
-    if (closing) return;
+    if (closing || reconnectPending) return; // a failed connect may report both a failure and a close
+    reconnectPending = true;
     long delay = backoff(++reconnectAttempts);
-    vertx.setTimer(delay, t -> connect());
+    vertx.setTimer(delay, t -> {
+      reconnectPending = false;
+      connect();
+    });
+  }
+
+  /** Publishes outbox entries not in flight, oldest first, while the window has room. */
+  private void pump() {
+    if (!connected) return;
+    MqttClient c = client;
+    for (SegmentNotification n : outbox.takeSendable()) {
+      c.publish(Topics.segments(settings.cameraId()), Buffer.buffer(Json.encode(n)), MqttQoS.AT_LEAST_ONCE, false,
+              false)
+          .onSuccess(packetId -> {
+            if (c == client) outbox.sent(n.key(), packetId);
+          })
+          .onFailure(e -> {
+            if (c == client) outbox.notSent(n.key()); // stays in the outbox for the next try
+          });
+    }
+  }
+
+  private void onAcked(int packetId) {
+    outbox.acknowledged(packetId);
+    outboxSize.set(outbox.size());
+    pump();
+  }
+
+  private void onUnacked(int packetId) {
+    outbox.unacknowledged(packetId);
+    vertx.setTimer(1_000, t -> pump());
   }
 
   private CompletableFuture<StorageCredentials> requestCredentials() {
@@ -227,17 +320,24 @@ final class DeviceAgent {
           rejected.incrementAndGet();
           LOG.warn("camera {}: segment {} rejected: {}", settings.cameraId(), r.key(), r.reason());
         }
-        case COMMANDS -> LOG.info("camera {}: command ignored (not supported yet): {}", settings.cameraId(),
-            msg.payload().toString().length() > 200 ? "(long)" : msg.payload().toString());
+        case COMMANDS -> onCommand(Json.decode(payload, CameraCommand.class));
         default -> throw new ProtocolException("unexpected topic kind " + kind);
       }
     } catch (ProtocolException | IllegalArgumentException e) {
+      badMessages.incrementAndGet();
       LOG.warn("camera {}: dropped message on {}: {}", settings.cameraId(), topic, e.getMessage());
     }
   }
 
+  private void onCommand(CameraCommand command) {
+    var problems = command.problems();
+    if (!problems.isEmpty()) throw new ProtocolException("bad command: " + String.join("; ", problems));
+    LOG.info("camera {}: command {}", settings.cameraId(), command);
+    commands.accept(command);
+  }
+
   private void onCredentials(CredentialResponse r) {
-    if (inflight == null || !java.util.Objects.equals(r.requestId(), pendingRequestId)) return; // stale or duplicate answer
+    if (inflight == null || !Objects.equals(r.requestId(), pendingRequestId)) return; // stale or duplicate answer
     if (r.isError()) {
       LOG.warn("camera {}: credential request refused: {}", settings.cameraId(), r.error());
       return; // the request timer re-sends with backoff
@@ -260,13 +360,6 @@ final class DeviceAgent {
     });
     LOG.info("camera {}: credentials {} until {}", settings.cameraId(), r.accessKeyId(), r.expiration());
     f.complete(current);
-  }
-
-  private void complete(int packetId, Throwable failure) {
-    CompletableFuture<Void> f = unacked.remove(packetId);
-    if (f == null) return;
-    if (failure == null) f.complete(null);
-    else f.completeExceptionally(failure);
   }
 
   /** Full jitter over a capped exponential: 1 s, 2 s, 4 s ... 60 s. */

@@ -1,65 +1,106 @@
 package io.ipchls.device.agent;
 
 import io.ipchls.device.segment.Segment;
+import io.ipchls.device.upload.CredentialSource;
 import io.ipchls.device.upload.S3SegmentUploader;
+import io.ipchls.device.upload.SegmentSpool;
 import io.ipchls.device.upload.StorageCredentials;
 import io.ipchls.device.upload.UploadAuthException;
 import io.ipchls.device.upload.UploadException;
+import io.ipchls.device.upload.UploadSettings;
 import io.ipchls.protocol.ObjectKeys;
 import io.ipchls.protocol.SegmentNotification;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The upload thread's work: take the oldest segment, get credentials, PutObject, announce it. Blocking by design
- * (the SDK client is blocking), so it runs on its own thread. Failures that may pass are retried with backoff,
- * keeping the segment at the head of the queue; refused credentials are replaced; a segment the store refuses for
- * good is dropped and counted.
+ * The upload thread's work: take the next segment, get credentials, PutObject, hand the notification to the
+ * announcer. Blocking by design (the SDK client is blocking), so it runs on its own thread.
+ *
+ * <p>Live segments come from the memory queue, spooled ones from the spool, oldest first; when both wait they take
+ * turns, so a backfill after an outage never stops live video. A segment whose upload fails in a way that may pass
+ * goes to the spool with everything waiting in memory (or back to the head of the queue without a spool), new
+ * segments go straight to the spool until an upload succeeds again, and the loop pauses with capped exponential
+ * backoff and jitter; refused credentials are reported to the credential source and fetched anew; a segment the
+ * store refuses for good is dropped and counted.
  */
 final class SegmentUploadLoop implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(SegmentUploadLoop.class);
-  private static final int ATTEMPTS_PER_UPLOAD = 4;
-  private static final int NOTIFY_ATTEMPTS = 3;
-  private static final long MAX_PAUSE_MS = 60_000;
+  private static final long MAX_PAUSE_MS = 30_000;
+  private static final long CREDENTIALS_WAIT_S = 30;
 
   private final String cameraId;
   private final UploadQueue queue;
-  private final DeviceAgent agent;
+  private final SegmentSpool spool;
+  private final CredentialSource credentials;
+  private final Consumer<SegmentNotification> announcer;
+  private volatile UploadSettings settings;
   final AtomicLong uploaded = new AtomicLong();
+  final AtomicLong backfilled = new AtomicLong();
   final AtomicLong bytes = new AtomicLong();
   final AtomicLong refused = new AtomicLong();
   final AtomicLong failures = new AtomicLong();
-  final AtomicLong notifyFailures = new AtomicLong();
+  final AtomicReference<String> lastError = new AtomicReference<>();
   private S3SegmentUploader uploader;
   private int consecutiveFailures;
+  private volatile boolean failing;
+  private boolean backfillTurn;
 
-  SegmentUploadLoop(String cameraId, UploadQueue queue, DeviceAgent agent) {
+  /** Where a segment came from, so a failure puts it back there. */
+  private record Work(Segment segment, SegmentSpool.Entry spooled) {}
+
+  SegmentUploadLoop(String cameraId, UploadQueue queue, SegmentSpool spool, CredentialSource credentials,
+      Consumer<SegmentNotification> announcer, UploadSettings settings) {
     this.cameraId = cameraId;
     this.queue = queue;
-    this.agent = agent;
+    this.spool = spool;
+    this.credentials = credentials;
+    this.announcer = announcer;
+    this.settings = settings;
+  }
+
+  /** New settings (e.g. tags) apply from the next upload. */
+  void settings(UploadSettings s) {
+    this.settings = s;
+  }
+
+  UploadSettings currentSettings() {
+    return settings;
   }
 
   @Override
   public void run() {
     try {
       while (!queue.isClosedAndEmpty()) {
-        Segment s = queue.poll(1, TimeUnit.SECONDS);
-        if (s == null) continue;
+        Work w = next();
+        if (w == null) continue;
         boolean done;
         try {
-          done = uploadAndAnnounce(s);
+          done = uploadAndAnnounce(w.segment());
+        } catch (InterruptedException e) {
+          putBack(w); // stopping: keep it for the next run (spool) or the final spill
+          throw e;
         } catch (RuntimeException e) { // a bug or a bad credential response: keep the thread alive
-          LOG.error("camera {}: dropping segment {}", cameraId, s, e);
+          LOG.error("camera {}: dropping segment {}", cameraId, w.segment(), e);
           refused.incrementAndGet();
           done = true;
         }
-        if (!done) {
-          queue.requeue(s);
+        if (done) {
+          if (w.spooled() != null) {
+            spool.remove(w.spooled());
+            backfilled.incrementAndGet();
+          }
+        } else {
+          putBack(w);
           Thread.sleep(pauseMs());
         }
       }
@@ -70,65 +111,84 @@ final class SegmentUploadLoop implements Runnable {
     }
   }
 
+  /** The next live or spooled segment (taking turns when both wait), or null after a short wait for live ones. */
+  private Work next() throws InterruptedException {
+    Optional<SegmentSpool.Entry> spooled = spool == null || queue.isClosed() ? Optional.empty() : spool.oldest();
+    if (spooled.isPresent() && (backfillTurn || queue.size() == 0)) {
+      backfillTurn = false;
+      Optional<Segment> s = spool.read(spooled.get());
+      return s.map(seg -> new Work(seg, spooled.get())).orElse(null);
+    }
+    backfillTurn = true;
+    Segment live = spooled.isPresent() ? queue.pollNow() : queue.poll(1, TimeUnit.SECONDS);
+    return live == null ? null : new Work(live, null);
+  }
+
+  /** After a failure: a live segment goes to the spool, and with it everything waiting in memory (crash-safe). */
+  private void putBack(Work w) {
+    if (w.spooled() != null) return; // still in the spool
+    if (spool == null || !spool.put(w.segment())) queue.requeue(w.segment());
+    if (spool != null) queue.spillAll();
+  }
+
+  /** True from a failed upload until the next successful one: new segments should go to the spool. */
+  boolean isFailing() {
+    return failing;
+  }
+
   /** True when the segment is done with (stored, or dropped for good); false to try it again later. */
   private boolean uploadAndAnnounce(Segment s) throws InterruptedException {
     StorageCredentials creds;
     try {
-      creds = agent.credentials().get(30, TimeUnit.SECONDS);
+      creds = credentials.credentials().get(CREDENTIALS_WAIT_S, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
-      LOG.warn("camera {}: no storage credentials yet: {}", cameraId, e.toString());
-      consecutiveFailures++;
+      fail("no storage credentials: " + e);
       return false;
     }
     String key = ObjectKeys.segmentKey(creds.prefix(), Instant.ofEpochMilli(s.startEpochMs()), s.seq());
     try {
       uploaderFor(creds).upload(key, s.bytes());
     } catch (UploadAuthException e) {
-      LOG.warn("camera {}: {}; fetching new credentials", cameraId, e.getMessage());
-      failures.incrementAndGet();
-      agent.invalidate(creds);
-      consecutiveFailures++;
+      fail(e.getMessage());
+      credentials.rejected(creds);
       return false;
     } catch (UploadException e) {
-      failures.incrementAndGet();
-      consecutiveFailures++;
+      fail(e.getMessage());
       if (e.retryable()) return false;
       LOG.error("camera {}: dropping segment {}: {}", cameraId, key, e.getMessage());
       refused.incrementAndGet();
       return true;
     }
     consecutiveFailures = 0;
+    failing = false;
     uploaded.incrementAndGet();
     bytes.addAndGet(s.size());
-    announce(s, key);
+    announcer.accept(new SegmentNotification(SegmentNotification.VERSION, key, s.startEpochMs(), s.durationMs(),
+        s.size(), s.sha256(), s.seq(), s.codec(), s.width(), s.height(), System.currentTimeMillis(),
+        s.clockJump() ? Boolean.TRUE : null));
     return true;
   }
 
-  private void announce(Segment s, String key) throws InterruptedException {
-    SegmentNotification n = new SegmentNotification(SegmentNotification.VERSION, key, s.startEpochMs(),
-        s.durationMs(), s.size(), s.sha256(), s.seq(), s.codec(), s.width(), s.height(),
-        System.currentTimeMillis(), null);
-    for (int attempt = 1; attempt <= NOTIFY_ATTEMPTS; attempt++) {
-      try {
-        agent.publishSegment(n).get();
-        return;
-      } catch (ExecutionException e) {
-        LOG.warn("camera {}: notification for {} not acknowledged: {}", cameraId, key, e.getCause().toString());
-        Thread.sleep(1_000L * attempt);
-      }
-    }
-    notifyFailures.incrementAndGet();
+  private void fail(String error) {
+    LOG.warn("camera {}: {}", cameraId, error);
+    lastError.set(error);
+    failures.incrementAndGet();
+    consecutiveFailures++;
+    failing = true;
   }
 
   private S3SegmentUploader uploaderFor(StorageCredentials creds) {
-    if (uploader == null || uploader.credentials() != creds) {
+    UploadSettings now = settings;
+    if (uploader == null || uploader.credentials() != creds || uploader.settings() != now) {
       if (uploader != null) uploader.close();
-      uploader = new S3SegmentUploader(creds, ATTEMPTS_PER_UPLOAD);
+      uploader = new S3SegmentUploader(creds, now);
     }
     return uploader;
   }
 
+  /** Full jitter over a capped exponential: up to 1 s, 2 s, 4 s ... 30 s. */
   private long pauseMs() {
-    return Math.min(MAX_PAUSE_MS, 1_000L << Math.min(consecutiveFailures, 6));
+    long ceiling = Math.min(MAX_PAUSE_MS, 1_000L << Math.min(consecutiveFailures, 5));
+    return 200 + ThreadLocalRandom.current().nextLong(ceiling);
   }
 }

@@ -1,26 +1,35 @@
 package io.ipchls.device.cli;
 
 import io.ipchls.device.agent.Camera;
+import io.ipchls.device.segment.Frame;
+import io.ipchls.device.sim.H264FileSource;
 import io.ipchls.device.sim.SimulatedCamera;
+import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** Command line of the device client: {@code simulate} runs a simulated camera against a broker. */
-@Command(name = "ipchls-device", mixinStandardHelpOptions = true, subcommands = DeviceCli.Simulate.class,
-    description = "ipc-hls camera client")
+/**
+ * Command line of the device client: {@code simulate} runs a simulated camera (moving test picture with the UTC time
+ * burned in), {@code stream} plays an {@code .h264} file as a camera. Both show a one-line live status and, on
+ * Ctrl-C or at the end, cut and upload the last segment before going offline.
+ */
+@Command(name = "ipchls-device", mixinStandardHelpOptions = true,
+    subcommands = {DeviceCli.Simulate.class, DeviceCli.Stream.class}, description = "ipc-hls camera client")
 public final class DeviceCli {
   public static void main(String[] args) {
     System.exit(new CommandLine(new DeviceCli()).execute(args));
   }
 
-  /** Runs one simulated camera until interrupted or for {@code --duration} seconds. */
-  @Command(name = "simulate", mixinStandardHelpOptions = true,
-      description = "Encode a moving test picture with the current time and record it like a camera.")
-  static final class Simulate implements Callable<Integer> {
+  /** What every camera needs: identity, broker, segmenting and buffering. */
+  static final class CameraOptions {
     @Option(names = "--camera-id", required = true, description = "camera id ([a-z0-9][a-z0-9_-]{0,62})")
     String cameraId;
 
@@ -30,45 +39,119 @@ public final class DeviceCli {
 
     @Option(names = "--mqtt-host", defaultValue = "127.0.0.1") String host;
     @Option(names = "--mqtt-port", defaultValue = "1883") int port;
-    @Option(names = "--mqtt-tls", description = "connect over TLS") boolean tls;
-    @Option(names = "--segment-seconds", defaultValue = "3") int segmentSeconds;
+    @Option(names = "--mqtt-tls", description = "connect over TLS (certificates verified)") boolean tls;
+    @Option(names = "--segment-seconds", defaultValue = "3", description = "target segment duration, 1..60")
+    int segmentSeconds;
+    @Option(names = "--buffer-mb", defaultValue = "4", description = "memory for segments waiting for upload")
+    int bufferMb;
+    @Option(names = "--spool-dir", description = "keep segments on disk through outages and restarts")
+    Path spoolDir;
+    @Option(names = "--spool-mb", defaultValue = "1024", description = "byte limit of the spool") long spoolMb;
+    @Option(names = "--duration", defaultValue = "0", description = "seconds to run; 0 = until Ctrl-C or the end")
+    long durationSeconds;
+    @Option(names = "--status-interval", defaultValue = "1", description = "seconds between status lines; 0 = none")
+    int statusSeconds;
+
+    Camera build() {
+      Camera.Builder b = Camera.builder().cameraId(cameraId).secret(secret).mqtt(host, port).mqttTls(tls)
+          .segmentSeconds(segmentSeconds).queueBytes(bufferMb * 1024L * 1024);
+      if (spoolDir != null) b.spool(spoolDir, spoolMb * 1024 * 1024);
+      return b.build();
+    }
+  }
+
+  /** Runs one simulated camera. */
+  @Command(name = "simulate", mixinStandardHelpOptions = true,
+      description = "Encode a moving test picture with the current UTC time and record it like a camera.")
+  static final class Simulate implements Callable<Integer> {
+    @Mixin CameraOptions camera;
     @Option(names = "--width", defaultValue = "640") int width;
     @Option(names = "--height", defaultValue = "360") int height;
     @Option(names = "--fps", defaultValue = "15") int fps;
-    @Option(names = "--duration", defaultValue = "0", description = "seconds to run; 0 = until Ctrl-C")
-    long durationSeconds;
 
     @Override
     public Integer call() throws Exception {
-      Camera camera = Camera.builder().cameraId(cameraId).secret(secret).mqtt(host, port).mqttTls(tls)
-          .segmentSeconds(segmentSeconds).build();
-      SimulatedCamera sim =
-          new SimulatedCamera(width, height, fps, fps * segmentSeconds, cameraId, camera::putFrame);
-      CountDownLatch stopped = new CountDownLatch(1);
-      // Ctrl-C: the JVM halts once hooks return, so the hook itself stops the camera cleanly (offline status).
-      Thread hook = new Thread(() -> stop(sim, camera, stopped), "shutdown");
-      Runtime.getRuntime().addShutdownHook(hook);
-      camera.start();
-      sim.start();
-      if (durationSeconds > 0 && !stopped.await(durationSeconds, TimeUnit.SECONDS)) {
-        Runtime.getRuntime().removeShutdownHook(hook);
-        stop(sim, camera, stopped);
+      Camera cam = camera.build();
+      SimulatedCamera sim = new SimulatedCamera(width, height, fps, fps * camera.segmentSeconds, camera.cameraId,
+          cam::putFrame);
+      return run(camera, cam, sim::close, done -> sim.start());
+    }
+  }
+
+  /** Plays an H.264 file as a camera. */
+  @Command(name = "stream", mixinStandardHelpOptions = true,
+      description = "Stream an H.264 Annex-B file (.h264, no B-frames) in real time like a camera.")
+  static final class Stream implements Callable<Integer> {
+    @Mixin CameraOptions camera;
+    @Parameters(index = "0", description = "the .h264 file") Path file;
+    @Option(names = "--fps", defaultValue = "25", description = "frame rate of the file") int fps;
+    @Option(names = "--loop", description = "start over at the end") boolean loop;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      if (!java.nio.file.Files.isReadable(file)) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "cannot read " + file);
       }
-      stopped.await();
-      System.out.println(camera.metrics());
-      return 0;
+      Camera cam = camera.build();
+      H264FileSource source = new H264FileSource(file, fps, loop, frame -> put(cam, frame));
+      return run(camera, cam, source::close, done -> source.start(done::countDown));
     }
 
-    private static synchronized void stop(SimulatedCamera sim, Camera camera, CountDownLatch stopped) {
-      if (stopped.getCount() == 0) return;
+    /** A malformed access unit in a file is reported and skipped; the stream goes on. */
+    private static void put(Camera cam, Frame frame) {
       try {
-        sim.close();
-        camera.close();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } finally {
-        stopped.countDown();
+        cam.putFrame(frame);
+      } catch (IllegalArgumentException e) {
+        System.err.println("\nskipped a frame: " + e.getMessage());
       }
+    }
+  }
+
+  /** A source's stop action. */
+  @FunctionalInterface
+  interface Stopper {
+    void stop() throws InterruptedException;
+  }
+
+  /**
+   * Starts camera and source, prints the status line until the source ends, the duration passes or Ctrl-C, then
+   * stops the source and closes the camera (which cuts and uploads the last segment).
+   */
+  static int run(CameraOptions o, Camera camera, Stopper source, Consumer<CountDownLatch> startSource)
+      throws InterruptedException {
+    CountDownLatch ended = new CountDownLatch(1);
+    CountDownLatch stopped = new CountDownLatch(1);
+    // Ctrl-C: the JVM halts once hooks return, so the hook itself stops the camera cleanly (last segment, offline).
+    Thread hook = new Thread(() -> stop(source, camera, stopped), "shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    camera.start();
+    startSource.accept(ended);
+    PrintStream out = System.err;
+    long deadline = o.durationSeconds > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(o.durationSeconds) : 0;
+    long interval = TimeUnit.SECONDS.toMillis(Math.max(1, o.statusSeconds));
+    while (stopped.getCount() > 0 && !ended.await(interval, TimeUnit.MILLISECONDS)
+        && (deadline == 0 || System.nanoTime() < deadline)) {
+      if (o.statusSeconds > 0) out.print("\r" + camera.metrics().statusLine() + "\u001B[K");
+    }
+    if (stopped.getCount() > 0) {
+      Runtime.getRuntime().removeShutdownHook(hook);
+      stop(source, camera, stopped);
+    }
+    stopped.await();
+    out.println("\r" + camera.metrics().statusLine() + "\u001B[K");
+    return camera.metrics().segmentsDropped() == 0 ? 0 : 3;
+  }
+
+  private static synchronized void stop(Stopper source, Camera camera, CountDownLatch stopped) {
+    if (stopped.getCount() == 0) return;
+    try {
+      source.stop();
+      camera.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      stopped.countDown();
     }
   }
 }

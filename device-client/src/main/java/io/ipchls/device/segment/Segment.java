@@ -1,5 +1,9 @@
 package io.ipchls.device.segment;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
 /**
  * One finished MPEG-TS segment.
  *
@@ -11,16 +15,26 @@ package io.ipchls.device.segment;
  * @param height picture height from the SPS (0 if it could not be parsed)
  * @param codec RFC 6381 codec string, e.g. {@code avc1.42c01e}, or {@code h264} if the SPS could not be parsed
  * @param sha256 lower-case hex SHA-256 of {@code bytes}
+ * @param clockJump true for the first segment dated after the wall clock was stepped
  */
-public record Segment(
-    byte[] bytes, long startEpochMs, long durationMs, long seq, int width, int height, String codec, String sha256) {
+public record Segment(byte[] bytes, long startEpochMs, long durationMs, long seq, int width, int height, String codec,
+    String sha256, boolean clockJump) {
   public int size() {
     return bytes.length;
+  }
+
+  /** Lower-case hex SHA-256, the form of {@link #sha256()}. */
+  public static String sha256Hex(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JVM", e);
+    }
   }
 
   @Override
   public String toString() {
     return "Segment[seq=" + seq + ", start=" + startEpochMs + ", durationMs=" + durationMs + ", bytes="
-        + bytes.length + ", " + width + "x" + height + "]";
+        + bytes.length + ", " + width + "x" + height + (clockJump ? ", clockJump" : "") + "]";
   }
 }

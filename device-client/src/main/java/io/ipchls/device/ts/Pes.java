@@ -30,6 +30,27 @@ public final class Pes {
     return h;
   }
 
+  /**
+   * A PES header carrying only a PTS (PTS_DTS_flags '10'), as audio needs (its DTS would equal the PTS), with
+   * data_alignment_indicator set and an exact PES_packet_length.
+   *
+   * @throws IllegalArgumentException if the payload does not fit one PES packet (64 KiB)
+   */
+  public static byte[] headerPtsOnly(int streamId, long pts90k, int payloadLength) {
+    int pesPacketLength = 3 + 5 + payloadLength;
+    if (pesPacketLength > 0xFFFF) throw new IllegalArgumentException("PES payload too long: " + payloadLength);
+    byte[] h = new byte[HEADER_LENGTH - 5];
+    h[2] = 1;
+    h[3] = (byte) streamId;
+    h[4] = (byte) (pesPacketLength >>> 8);
+    h[5] = (byte) pesPacketLength;
+    h[6] = (byte) 0x84;
+    h[7] = (byte) 0x80; // PTS_DTS_flags '10'
+    h[8] = 5;
+    writeTimestamp(h, 9, 0b0010, pts90k);
+    return h;
+  }
+
   /** A 33-bit timestamp as 4-bit prefix, 3+15+15 bits each followed by a marker_bit, §2.4.3.6. */
   static void writeTimestamp(byte[] b, int off, int prefix, long ts) {
     ts &= TIMESTAMP_MASK;

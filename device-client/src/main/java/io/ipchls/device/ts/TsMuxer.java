@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * Writes H.264 access units as an MPEG-2 transport stream (ISO/IEC 13818-1): one program, video on PID 0x100
- * (stream_type 0x1B, stream_id 0xE0), PAT and PMT before the first access unit and before every key frame, PCR on
+ * (stream_type 0x1B, stream_id 0xE0), AAC audio on PID 0x101 (stream_type 0x0F, stream_id 0xC0) only when built
+ * with {@link Builder#audio(boolean)}, PAT and PMT before the first access unit and before every key frame, PCR on
  * the video PID at the start of every access unit, random_access_indicator on key frames, and an access unit
  * delimiter inserted when the access unit has none (ITU-T H.222.0 §2.14 requires one for AVC in TS).
  *
@@ -36,6 +37,7 @@ public final class TsMuxer implements AutoCloseable {
   private final ByteArrayOutputStream memory;
   private final TsWriter writer;
   private final TsTrack video = TsTrack.H264_VIDEO;
+  private final TsTrack audio;
   private final List<TsTrack> tracks;
   private final long pcrDelay90k;
   private boolean tablesWritten;
@@ -45,7 +47,8 @@ public final class TsMuxer implements AutoCloseable {
     this.memory = b.out == null ? new ByteArrayOutputStream(b.initialCapacity) : null;
     this.out = b.out == null ? memory : b.out;
     this.writer = new TsWriter(out);
-    this.tracks = List.of(video);
+    this.audio = b.audio ? TsTrack.AAC_AUDIO : null;
+    this.tracks = b.audio ? List.of(video, audio) : List.of(video);
     this.pcrDelay90k = b.pcrDelay90k;
   }
 
@@ -73,6 +76,28 @@ public final class TsMuxer implements AutoCloseable {
       System.arraycopy(annexB, 0, pes, header.length, annexB.length);
       long pcr90k = Math.floorMod(dts90k - pcrDelay90k, 1L << 33);
       writer.writePes(video.pid(), pes, key, pcr90k * 300);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Writes AAC audio in ADTS form as one PES packet (PTS only, no PCR: the video PID carries it).
+   *
+   * @param adts one or more whole ADTS frames
+   * @param pts90k presentation time of the first, 90 kHz
+   * @throws IllegalStateException if the muxer was built without audio
+   */
+  public void writeAudio(byte[] adts, long pts90k) {
+    if (closed) throw new IllegalStateException("muxer is closed");
+    if (audio == null) throw new IllegalStateException("muxer was built without an audio track");
+    try {
+      if (!tablesWritten) writeTables();
+      byte[] header = Pes.headerPtsOnly(audio.streamId(), pts90k, adts.length);
+      byte[] pes = new byte[header.length + adts.length];
+      System.arraycopy(header, 0, pes, 0, header.length);
+      System.arraycopy(adts, 0, pes, header.length, adts.length);
+      writer.writePes(audio.pid(), pes, false, -1);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -122,8 +147,15 @@ public final class TsMuxer implements AutoCloseable {
     private OutputStream out;
     private int initialCapacity = 256 * 1024;
     private long pcrDelay90k = DEFAULT_PCR_DELAY_90K;
+    private boolean audio;
 
     private Builder() {}
+
+    /** Declare (in the PMT) and accept an AAC audio track. Default off: only tracks that exist are declared. */
+    public Builder audio(boolean audio) {
+      this.audio = audio;
+      return this;
+    }
 
     /** Write packets to this stream instead of memory. */
     public Builder output(OutputStream out) {

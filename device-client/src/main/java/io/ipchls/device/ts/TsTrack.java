@@ -15,7 +15,7 @@ public record TsTrack(int pid, int streamType, int streamId) {
   public static final int STREAM_ID_AUDIO = 0xC0;
 
   public static final TsTrack H264_VIDEO = new TsTrack(0x100, STREAM_TYPE_H264, STREAM_ID_VIDEO);
-  /** Reserved for a later AAC track; the PMT builder already takes any list of tracks. */
+  /** AAC audio in ADTS, declared only by muxers built with audio. */
   public static final TsTrack AAC_AUDIO = new TsTrack(0x101, STREAM_TYPE_AAC_ADTS, STREAM_ID_AUDIO);
 
   public TsTrack {

@@ -1,13 +1,20 @@
 package io.ipchls.device.upload;
 
+import java.io.ByteArrayInputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -25,39 +32,41 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * dedicated thread, never an event loop. TLS certificates are always verified.
  *
  * <p>Server errors (5xx, 429) and I/O errors/timeouts are retried with exponential backoff and full jitter, up to
- * {@code maxAttempts}; refused credentials throw {@link UploadAuthException} at once so the caller can fetch new
+ * {@link UploadSettings#maxAttempts()}; refused credentials throw {@link UploadAuthException} at once so the caller can fetch new
  * ones; other 4xx throw {@link UploadException}. The attempt timeout grows with the segment size, so a large
- * segment on a slow uplink is not cut off while a dead connection is still noticed.
+ * segment on a slow uplink is not cut off while a dead connection is still noticed. Every object gets Content-Type
+ * {@value #CONTENT_TYPE}, a Content-MD5 and the configured tags.
  */
 public final class S3SegmentUploader implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(S3SegmentUploader.class);
   public static final String CONTENT_TYPE = "video/mp2t";
   private static final Set<String> AUTH_ERRORS = Set.of("InvalidAccessKeyId", "ExpiredToken", "InvalidToken",
       "TokenRefreshRequired", "SignatureDoesNotMatch", "AccessDenied");
-  /** Slowest uplink we plan for when sizing timeouts: 32 KiB/s (256 kbit/s). */
-  private static final long MIN_BYTES_PER_SECOND = 32 * 1024;
   private static final Duration BASE_TIMEOUT = Duration.ofSeconds(10);
   private static final long BACKOFF_BASE_MS = 500;
   private static final long BACKOFF_CAP_MS = 8_000;
 
   private final StorageCredentials credentials;
   private final S3Client s3;
-  private final int maxAttempts;
+  private final UploadSettings settings;
+  private final String tagging;
 
   /**
    * @param credentials where and as whom to upload; a new uploader is needed when they change
-   * @param maxAttempts attempts per segment for retryable failures, 1..10
+   * @param settings attempts, uplink speed (for timeouts) and tags
    */
-  public S3SegmentUploader(StorageCredentials credentials, int maxAttempts) {
-    if (maxAttempts < 1 || maxAttempts > 10) throw new IllegalArgumentException("maxAttempts must be 1..10");
+  public S3SegmentUploader(StorageCredentials credentials, UploadSettings settings) {
     this.credentials = credentials;
-    this.maxAttempts = maxAttempts;
+    this.settings = settings;
+    this.tagging = tagging(settings.tags());
     var builder = S3Client.builder()
         .httpClientBuilder(UrlConnectionHttpClient.builder()
             .connectionTimeout(Duration.ofSeconds(10))
             .socketTimeout(Duration.ofSeconds(30)))
-        .credentialsProvider(StaticCredentialsProvider.create(AwsSessionCredentials.create(
-            credentials.accessKeyId(), credentials.secretAccessKey(), credentials.sessionToken())))
+        .credentialsProvider(StaticCredentialsProvider.create(credentials.sessionToken() == null
+            ? AwsBasicCredentials.create(credentials.accessKeyId(), credentials.secretAccessKey())
+            : AwsSessionCredentials.create(credentials.accessKeyId(), credentials.secretAccessKey(),
+                credentials.sessionToken())))
         .region(Region.of(credentials.region() == null ? "us-east-1" : credentials.region()))
         .forcePathStyle(credentials.pathStyle())
         // no flexible-checksum trailers (aws-chunked): S3-compatible stores often lack them; Content-MD5 instead
@@ -72,6 +81,10 @@ public final class S3SegmentUploader implements AutoCloseable {
     return credentials;
   }
 
+  public UploadSettings settings() {
+    return settings;
+  }
+
   /** Stores {@code bytes} at {@code key} in the credentials' bucket, retrying transient failures. */
   public void upload(String key, byte[] bytes) throws UploadException, InterruptedException {
     PutObjectRequest request = PutObjectRequest.builder()
@@ -80,11 +93,15 @@ public final class S3SegmentUploader implements AutoCloseable {
         .contentType(CONTENT_TYPE)
         .contentLength((long) bytes.length)
         .contentMD5(md5Base64(bytes)) // the store verifies the body it received
-        .overrideConfiguration(o -> o.apiCallAttemptTimeout(attemptTimeout(bytes.length)))
+        .tagging(tagging)
+        .overrideConfiguration(o -> o.apiCallAttemptTimeout(attemptTimeout(bytes.length, settings.uplinkBytesPerSecond())))
         .build();
+    int maxAttempts = settings.maxAttempts();
     for (int attempt = 1; ; attempt++) {
       try {
-        s3.putObject(request, RequestBody.fromBytes(bytes));
+        // a provider over the array, not fromBytes: that copies the whole segment once more (heap budget)
+        s3.putObject(request, RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes), bytes.length,
+            CONTENT_TYPE));
         return;
       } catch (S3Exception e) {
         if (isAuthFailure(e)) throw new UploadAuthException("storage refused credentials: " + describe(e), e);
@@ -106,8 +123,21 @@ public final class S3SegmentUploader implements AutoCloseable {
   }
 
   /** Base timeout plus the time the body takes at the slowest uplink we plan for. */
-  static Duration attemptTimeout(long bytes) {
-    return BASE_TIMEOUT.plusMillis(bytes * 1000 / MIN_BYTES_PER_SECOND);
+  static Duration attemptTimeout(long bytes, long uplinkBytesPerSecond) {
+    return BASE_TIMEOUT.plusMillis(bytes * 1000 / uplinkBytesPerSecond);
+  }
+
+  /** The x-amz-tagging header value (URL query form), or null without tags. */
+  static String tagging(Map<String, String> tags) {
+    if (tags.isEmpty()) return null;
+    return new TreeMap<>(tags).entrySet().stream()
+        .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
+        .collect(Collectors.joining("&"));
+  }
+
+  /** RFC 3986 percent-encoding (a space is %20, not the form encoding's '+'). */
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   static boolean isAuthFailure(S3Exception e) {

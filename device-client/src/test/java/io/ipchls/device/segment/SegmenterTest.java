@@ -90,11 +90,113 @@ class SegmenterTest {
     assertThrows(IllegalArgumentException.class, () -> new Segmenter(60_001, () -> WALL, segments::add));
   }
 
+  @Test
+  void push_timestampGoingBackwards_isRefused_andTheSegmentStaysIntact() {
+    Segmenter segmenter = new Segmenter(1_000, () -> WALL, segments::add);
+    for (int i = 0; i < 10; i++) segmenter.push(frame(i, 15, true));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> segmenter.push(frame(5, 15, true)));
+    assertTrue(e.getMessage().contains("timestamps must increase"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> segmenter.push(frame(9, 15, true))); // equal is refused too
+    for (int i = 10; i < 20; i++) segmenter.push(frame(i, 15, true));
+    segmenter.flush();
+    TestTsDemuxer d = TestTsDemuxer.demux(segments.get(0).bytes());
+    assertEquals(15, d.pes.size(), "frames 0..14, nothing of the refused ones");
+    assertEquals(List.of(1_000L, 333L), segments.stream().map(Segment::durationMs).toList());
+  }
+
+  @Test
+  void push_gopLongerThanSixtySeconds_isCutAtSixty_andFramesUntilTheNextKeyFrameAreDropped() {
+    Segmenter segmenter = new Segmenter(3_000, () -> WALL, segments::add);
+    int gop = 15 * 70; // a key frame every 70 s
+    for (int i = 0; i < gop + 30; i++) segmenter.push(frame(i, gop, true));
+    segmenter.flush();
+    assertEquals(List.of(60_000L, 2_000L), segments.stream().map(Segment::durationMs).toList());
+    assertEquals(List.of(WALL, WALL + 70_000), segments.stream().map(Segment::startEpochMs).toList());
+    assertEquals(15 * 10, segmenter.droppedFrames(), "the last 10 s of the long GOP");
+    for (Segment seg : segments) {
+      assertTrue(TestTsDemuxer.demux(seg.bytes()).pes.get(0).randomAccess(), "starts with a key frame");
+    }
+  }
+
+  @Test
+  void wallClockStep_isDetected_flaggedOnTheNextSegment_andDatesFollowTheNewClock() {
+    ManualClock clock = new ManualClock(WALL);
+    Segmenter segmenter = new Segmenter(1_000, clock, false, segments::add);
+    for (int i = 0; i < 60; i++) {
+      if (i == 30) clock.stepWall(-3_600_000); // NTP steps the clock back an hour
+      segmenter.push(frame(i, 15, true));
+      clock.advance(66, 66);
+    }
+    segmenter.flush();
+    assertEquals(List.of(false, false, true, false), segments.stream().map(Segment::clockJump).toList());
+    assertEquals(List.of(WALL, WALL + 1_000, WALL + 2_000 - 3_600_000, WALL + 3_000 - 3_600_000),
+        segments.stream().map(Segment::startEpochMs).toList());
+    assertTrue(segments.stream().allMatch(x -> x.durationMs() == 1_000), "durations come from timestamps");
+  }
+
+  @Test
+  void wallClockJitter_belowOneSecond_isNotAClockJump() {
+    ManualClock clock = new ManualClock(WALL);
+    Segmenter segmenter = new Segmenter(1_000, clock, false, segments::add);
+    for (int i = 0; i < 60; i++) {
+      segmenter.push(frame(i, 15, true));
+      clock.advance(66 + (i % 2 == 0 ? 400 : -400), 66); // NTP slewing and scheduling noise
+    }
+    segmenter.flush();
+    assertTrue(segments.stream().noneMatch(Segment::clockJump));
+  }
+
+  @Test
+  void setTargetMillis_appliesToTheOpenSegment() {
+    Segmenter segmenter = new Segmenter(3_000, () -> WALL, segments::add);
+    for (int i = 0; i < 10; i++) segmenter.push(frame(i, 15, true));
+    segmenter.setTargetMillis(1_000);
+    for (int i = 10; i < 45; i++) segmenter.push(frame(i, 15, true));
+    segmenter.flush();
+    assertEquals(List.of(1_000L, 1_000L, 1_000L), segments.stream().map(Segment::durationMs).toList());
+    assertThrows(IllegalArgumentException.class, () -> segmenter.setTargetMillis(61_000));
+  }
+
+  @Test
+  void pushAudio_withoutDeclaredAudio_isRefused() {
+    Segmenter segmenter = new Segmenter(3_000, () -> WALL, segments::add);
+    assertThrows(IllegalStateException.class, () -> segmenter.pushAudio(new AudioFrame(Adts.silentFrame(), 0)));
+  }
+
   private static byte[] sha256(byte[] b) {
     try {
       return java.security.MessageDigest.getInstance("SHA-256").digest(b);
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new AssertionError(e);
     }
+  }
+}
+
+/** A clock the test moves: wall and monotonic time advance together unless the wall clock is stepped. */
+final class ManualClock implements DeviceClock {
+  private long wallMs;
+  private long monoNanos;
+
+  ManualClock(long wallMs) {
+    this.wallMs = wallMs;
+  }
+
+  void advance(long wallDeltaMs, long monoDeltaMs) {
+    wallMs += wallDeltaMs;
+    monoNanos += monoDeltaMs * 1_000_000;
+  }
+
+  void stepWall(long deltaMs) {
+    wallMs += deltaMs;
+  }
+
+  @Override
+  public long wallMillis() {
+    return wallMs;
+  }
+
+  @Override
+  public long monotonicNanos() {
+    return monoNanos;
   }
 }

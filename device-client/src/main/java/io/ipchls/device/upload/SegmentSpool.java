@@ -1,0 +1,202 @@
+package io.ipchls.device.upload;
+
+import io.ipchls.device.segment.Segment;
+import io.ipchls.protocol.Json;
+import io.ipchls.protocol.ProtocolException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Segments kept on disk while they cannot be uploaded: through network outages and process restarts, bounded by a
+ * byte limit (the oldest are deleted, and counted, beyond it). Each segment is two files, {@code <name>.ts} (the
+ * bytes) and {@code <name>.json} (start time, duration, sequence number... as it was cut), each written to a
+ * temporary file and renamed; the JSON is written last and marks the entry complete. On open, incomplete entries
+ * and entries whose bytes do not match their SHA-256 are deleted, so a corrupt segment is never uploaded.
+ * Entries come out oldest first (by start time, then sequence number). Thread-safe.
+ */
+public final class SegmentSpool {
+  private static final Logger LOG = LoggerFactory.getLogger(SegmentSpool.class);
+  private static final String TS = ".ts";
+  private static final String META = ".json";
+  private static final String TMP = ".tmp";
+
+  /** What the JSON file holds: everything of a {@link Segment} except its bytes. */
+  record Meta(long start, long durationMs, long seq, int width, int height, String codec, String sha256,
+      boolean clockJump, long bytes) {}
+
+  /** One stored segment, in start-time order. */
+  public record Entry(String name, long startEpochMs, long seq, long bytes) implements Comparable<Entry> {
+    @Override
+    public int compareTo(Entry o) {
+      int c = Long.compare(startEpochMs, o.startEpochMs);
+      if (c == 0) c = Long.compare(seq, o.seq);
+      return c != 0 ? c : name.compareTo(o.name);
+    }
+  }
+
+  private final Path dir;
+  private final long maxBytes;
+  private final TreeMap<Entry, Meta> entries = new TreeMap<>();
+  private long bytes;
+  private long dropped;
+  private long discarded;
+
+  /**
+   * Opens (creating if needed) the spool in {@code dir} and indexes what an earlier run left there.
+   *
+   * @param maxBytes byte limit of the stored segments, at least 1 MiB
+   * @throws UncheckedIOException if the directory cannot be created or read
+   */
+  public SegmentSpool(Path dir, long maxBytes) {
+    if (maxBytes < 1024 * 1024) throw new IllegalArgumentException("spool limit must be at least 1 MiB");
+    this.dir = dir;
+    this.maxBytes = maxBytes;
+    try {
+      Files.createDirectories(dir);
+      load();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open spool " + dir, e);
+    }
+    if (!entries.isEmpty()) LOG.info("spool {}: {} segment(s), {} bytes from an earlier run", dir, entries.size(), bytes);
+  }
+
+  /** Stores a segment; deletes the oldest beyond the byte limit. False on an I/O error (the caller keeps it). */
+  public synchronized boolean put(Segment s) {
+    String name = String.format("%013d-%06d-%s", s.startEpochMs(), s.seq(), s.sha256().substring(0, 8));
+    Meta meta = new Meta(s.startEpochMs(), s.durationMs(), s.seq(), s.width(), s.height(), s.codec(), s.sha256(),
+        s.clockJump(), s.size());
+    try {
+      writeAtomically(dir.resolve(name + TS), s.bytes());
+      writeAtomically(dir.resolve(name + META), Json.encode(meta));
+    } catch (IOException e) {
+      LOG.error("spool {}: cannot store segment {}: {}", dir, s, e.toString());
+      deleteQuietly(name);
+      return false;
+    }
+    entries.put(new Entry(name, s.startEpochMs(), s.seq(), s.size()), meta);
+    bytes += s.size();
+    while (bytes > maxBytes && entries.size() > 1) {
+      Entry oldest = entries.firstKey();
+      LOG.warn("spool {} full: deleting the oldest segment {}", dir, oldest.name());
+      remove(oldest);
+      dropped++;
+    }
+    return true;
+  }
+
+  /** The oldest stored segment, if any. */
+  public synchronized Optional<Entry> oldest() {
+    return entries.isEmpty() ? Optional.empty() : Optional.of(entries.firstKey());
+  }
+
+  /**
+   * Reads a stored segment back. Empty if it is gone (evicted meanwhile) or its bytes no longer match (then it is
+   * deleted and counted as discarded).
+   */
+  public synchronized Optional<Segment> read(Entry e) {
+    Meta m = entries.get(e);
+    if (m == null) return Optional.empty();
+    try {
+      byte[] data = Files.readAllBytes(dir.resolve(e.name() + TS));
+      if (!Segment.sha256Hex(data).equals(m.sha256())) throw new IOException("checksum mismatch");
+      return Optional.of(new Segment(data, m.start(), m.durationMs(), m.seq(), m.width(), m.height(), m.codec(),
+          m.sha256(), m.clockJump()));
+    } catch (IOException ex) {
+      LOG.error("spool {}: discarding unreadable segment {}: {}", dir, e.name(), ex.toString());
+      remove(e);
+      discarded++;
+      return Optional.empty();
+    }
+  }
+
+  /** Deletes a segment once it is uploaded. */
+  public synchronized void remove(Entry e) {
+    if (entries.remove(e) == null) return;
+    bytes -= e.bytes();
+    deleteQuietly(e.name());
+  }
+
+  public synchronized int size() {
+    return entries.size();
+  }
+
+  public synchronized long bytes() {
+    return bytes;
+  }
+
+  /** Segments deleted to respect the byte limit. */
+  public synchronized long dropped() {
+    return dropped;
+  }
+
+  /** Segments found incomplete or corrupt and deleted. */
+  public synchronized long discarded() {
+    return discarded;
+  }
+
+  public Path directory() {
+    return dir;
+  }
+
+  private void load() throws IOException {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path f : files) {
+        String file = f.getFileName().toString();
+        if (file.endsWith(TMP)) {
+          Files.deleteIfExists(f);
+        } else if (file.endsWith(META)) {
+          index(file.substring(0, file.length() - META.length()));
+        }
+      }
+    }
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + TS)) {
+      for (Path f : files) { // bytes without metadata: the process stopped between the two renames
+        String name = f.getFileName().toString();
+        if (!Files.exists(dir.resolve(name.substring(0, name.length() - TS.length()) + META))) Files.delete(f);
+      }
+    }
+  }
+
+  private void index(String name) {
+    try {
+      Meta m = Json.decode(Files.readAllBytes(dir.resolve(name + META)), Meta.class);
+      Path ts = dir.resolve(name + TS);
+      if (!Files.exists(ts) || Files.size(ts) != m.bytes()) throw new IOException("segment bytes missing");
+      entries.put(new Entry(name, m.start(), m.seq(), m.bytes()), m);
+      bytes += m.bytes();
+    } catch (IOException | ProtocolException e) {
+      LOG.warn("spool {}: discarding incomplete entry {}: {}", dir, name, e.getMessage());
+      deleteQuietly(name);
+      discarded++;
+    }
+  }
+
+  private static void writeAtomically(Path target, byte[] data) throws IOException {
+    Path tmp = target.resolveSibling(target.getFileName() + TMP);
+    Files.write(tmp, data);
+    try {
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private void deleteQuietly(String name) {
+    for (String ext : new String[] {TS, META, TS + TMP, META + TMP}) {
+      try {
+        Files.deleteIfExists(dir.resolve(name + ext));
+      } catch (IOException e) {
+        LOG.warn("spool {}: cannot delete {}{}: {}", dir, name, ext, e.toString());
+      }
+    }
+  }
+}

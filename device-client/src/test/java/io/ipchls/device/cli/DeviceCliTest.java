@@ -1,0 +1,68 @@
+package io.ipchls.device.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.ipchls.device.h264.AnnexB;
+import io.ipchls.device.segment.Frame;
+import io.ipchls.device.sim.SimulatedCamera;
+import io.ipchls.device.testing.TestCloud;
+import io.ipchls.infra.Await;
+import io.ipchls.protocol.SegmentNotification;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The command line against the real cloud: a file streamed to its end is uploaded completely, last segment too. */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class DeviceCliTest {
+  static TestCloud cloud;
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void startCloud() {
+    cloud = TestCloud.start(3600);
+  }
+
+  @AfterAll
+  static void stopCloud() {
+    if (cloud != null) cloud.close();
+  }
+
+  @Test
+  void stream_h264File_uploadsEverySegmentIncludingTheLast_andExitsZero() throws Exception {
+    List<Frame> frames = new ArrayList<>();
+    new SimulatedCamera(320, 180, 10, 10, "cli", frames::add).generate(35); // 3.5 s, a key frame every second
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    frames.forEach(f -> bytes.writeBytes(AnnexB.join(f.nals())));
+    Path file = dir.resolve("clip.h264");
+    Files.write(file, bytes.toByteArray());
+    TestCloud.Registered reg = cloud.register("cli");
+
+    int exit = new CommandLine(new DeviceCli()).execute("stream", file.toString(), "--fps", "10",
+        "--camera-id", reg.id(), "--secret", reg.secret(), "--mqtt-host", cloud.mqttHost(),
+        "--mqtt-port", String.valueOf(cloud.mqttPort()), "--segment-seconds", "1");
+
+    assertEquals(0, exit);
+    List<SegmentNotification> all = Await.until("4 notifications", TestCloud.WAIT,
+        () -> cloud.distinctNotifications(reg.id()), l -> l.size() >= 4);
+    assertEquals(List.of(0L, 1L, 2L, 3L), all.stream().map(SegmentNotification::seq).toList());
+    assertEquals(List.of(1_000L, 1_000L, 1_000L, 500L), all.stream().map(SegmentNotification::durationMs).toList());
+    assertEquals(4, cloud.keys(reg.id()).size());
+  }
+
+  @Test
+  void stream_missingFile_isAClearError() {
+    int exit = new CommandLine(new DeviceCli()).execute("stream", dir.resolve("nope.h264").toString(),
+        "--camera-id", "cam-x", "--secret", "s");
+    assertEquals(2, exit, "a usage error");
+  }
+}

@@ -1,0 +1,111 @@
+package io.ipchls.device.upload;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ipchls.device.segment.Segment;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SegmentSpoolTest {
+  private static final long MIB = 1024 * 1024;
+  @TempDir Path dir;
+
+  private static Segment segment(long seq, int size, boolean jump) {
+    byte[] bytes = new byte[size];
+    for (int i = 0; i < size; i++) bytes[i] = (byte) (seq * 31 + i);
+    return new Segment(bytes, 1_700_000_000_000L + seq * 3_000, 3_000, seq, 640, 360, "avc1.42c01e",
+        Segment.sha256Hex(bytes), jump);
+  }
+
+  private static List<Segment> drain(SegmentSpool spool) {
+    List<Segment> out = new ArrayList<>();
+    for (var e = spool.oldest(); e.isPresent(); e = spool.oldest()) {
+      spool.read(e.get()).ifPresent(out::add);
+      spool.remove(e.get());
+    }
+    return out;
+  }
+
+  @Test
+  void put_thenRead_givesTheSegmentBackAsCut_oldestFirst() {
+    SegmentSpool spool = new SegmentSpool(dir, 4 * MIB);
+    spool.put(segment(2, 1000, false));
+    spool.put(segment(0, 1000, true));
+    spool.put(segment(1, 1000, false));
+    assertEquals(3, spool.size());
+    assertEquals(3000, spool.bytes());
+    List<Segment> out = drain(spool);
+    assertEquals(List.of(0L, 1L, 2L), out.stream().map(Segment::seq).toList());
+    Segment s0 = segment(0, 1000, true);
+    assertArrayEquals(s0.bytes(), out.get(0).bytes());
+    assertEquals(s0.startEpochMs(), out.get(0).startEpochMs());
+    assertEquals(s0.sha256(), out.get(0).sha256());
+    assertTrue(out.get(0).clockJump());
+    assertEquals(0, spool.size());
+    assertEquals(0, spool.bytes());
+  }
+
+  @Test
+  void overTheByteLimit_wholeOldestSegmentsAreDeleted_andCounted() {
+    SegmentSpool spool = new SegmentSpool(dir, MIB);
+    for (int i = 0; i < 5; i++) spool.put(segment(i, 300 * 1024, false));
+    assertEquals(3, spool.size());
+    assertEquals(2, spool.dropped());
+    assertEquals(List.of(2L, 3L, 4L), drain(spool).stream().map(Segment::seq).toList());
+  }
+
+  @Test
+  void reopen_findsWhatAnEarlierRunLeft() {
+    SegmentSpool first = new SegmentSpool(dir, 4 * MIB);
+    first.put(segment(7, 5000, false));
+    first.put(segment(8, 6000, false));
+    SegmentSpool second = new SegmentSpool(dir, 4 * MIB);
+    assertEquals(2, second.size());
+    assertEquals(11000, second.bytes());
+    assertEquals(List.of(7L, 8L), drain(second).stream().map(Segment::seq).toList());
+  }
+
+  @Test
+  void corruptBytes_areDiscarded_neverHandedOut() throws IOException {
+    SegmentSpool spool = new SegmentSpool(dir, 4 * MIB);
+    spool.put(segment(0, 1000, false));
+    spool.put(segment(1, 1000, false));
+    Path ts = files(".ts").get(0);
+    byte[] bytes = Files.readAllBytes(ts);
+    bytes[10] ^= 0x55;
+    Files.write(ts, bytes);
+    List<Segment> out = drain(spool);
+    assertEquals(List.of(1L), out.stream().map(Segment::seq).toList());
+    assertEquals(1, spool.discarded());
+    assertTrue(files(".ts").isEmpty());
+  }
+
+  @Test
+  void incompleteEntries_fromACrashMidWrite_areDeletedOnOpen() throws IOException {
+    SegmentSpool spool = new SegmentSpool(dir, 4 * MIB);
+    spool.put(segment(0, 1000, false));
+    spool.put(segment(1, 1000, false));
+    Files.delete(files(".json").get(1)); // bytes written, metadata not yet
+    Files.write(dir.resolve("x.ts.tmp"), new byte[10]); // a write that never finished
+    SegmentSpool reopened = new SegmentSpool(dir, 4 * MIB);
+    assertEquals(1, reopened.size());
+    assertEquals(List.of(".json", ".ts"), Stream.concat(files(".json").stream(), files(".ts").stream())
+        .map(p -> p.toString().substring(p.toString().lastIndexOf('.'))).toList());
+    assertFalse(Files.exists(dir.resolve("x.ts.tmp")));
+  }
+
+  private List<Path> files(String ext) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.toString().endsWith(ext)).sorted().toList();
+    }
+  }
+}
