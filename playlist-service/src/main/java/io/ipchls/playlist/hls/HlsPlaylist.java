@@ -5,7 +5,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Writes an HLS media playlist (RFC 8216) for MPEG-TS segments listed in time order. Discontinuities and their
@@ -98,7 +97,8 @@ public final class HlsPlaylist {
 
   /** Milliseconds as decimal seconds with exactly three decimals, independent of the default locale. */
   static String seconds(long ms) {
-    return String.format(Locale.ROOT, "%d.%03d", ms / 1000, ms % 1000);
+    long frac = ms % 1000;
+    return (ms / 1000) + (frac < 10 ? ".00" : frac < 100 ? ".0" : ".") + frac;
   }
 
   private static void line(StringBuilder out, String text) {

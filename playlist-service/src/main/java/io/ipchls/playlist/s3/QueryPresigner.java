@@ -69,27 +69,37 @@ public final class QueryPresigner {
 
   /** URLs that share one signing date and lifetime; not thread-safe (one per request). */
   public final class Batch {
-    private final String amzDate;
-    private final String scope;
-    private final String query;
-    private final byte[] signingKey;
-    private final StringBuilder canonical = new StringBuilder(512);
-    private final StringBuilder toSign = new StringBuilder(256);
+    /** "GET\n" + the path up to the key. */
+    private final byte[] canonicalHead;
+    /** "\n" + query + "\nhost:" + host + "\n\nhost\nUNSIGNED-PAYLOAD". */
+    private final byte[] canonicalTail;
+    /** "AWS4-HMAC-SHA256\n" + date + "\n" + scope + "\n". */
+    private final byte[] toSignHead;
+    /** scheme://host + path prefix, and "?" + query + "&X-Amz-Signature=". */
+    private final String urlHead;
+    private final String urlQuery;
+    private final byte[] hashHex = new byte[64];
+    private final MessageDigest sha256 = SHA256.get();
     private final Mac mac;
 
     private Batch(String amzDate, long seconds) {
-      this.amzDate = amzDate;
       String day = amzDate.substring(0, 8);
-      this.scope = day + "/" + region + "/s3/aws4_request";
-      this.query = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=" + encode(accessKeyId + "/" + scope, false)
+      String scope = day + "/" + region + "/s3/aws4_request";
+      String query = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=" + encode(accessKeyId + "/" + scope, false)
           + "&X-Amz-Date=" + amzDate + "&X-Amz-Expires=" + seconds + "&X-Amz-SignedHeaders=host";
+      this.canonicalHead = ("GET\n" + pathPrefix + "/").getBytes(StandardCharsets.UTF_8);
+      this.canonicalTail = ("\n" + query + "\nhost:" + host + "\n\nhost\nUNSIGNED-PAYLOAD")
+          .getBytes(StandardCharsets.UTF_8);
+      this.toSignHead = ("AWS4-HMAC-SHA256\n" + amzDate + "\n" + scope + "\n").getBytes(StandardCharsets.UTF_8);
+      this.urlHead = scheme + "://" + host + pathPrefix + "/";
+      this.urlQuery = "?" + query + "&X-Amz-Signature=";
       byte[] k = hmac(secret, day);
       k = hmac(k, region);
       k = hmac(k, "s3");
-      this.signingKey = hmac(k, "aws4_request");
+      k = hmac(k, "aws4_request");
       try {
         this.mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(signingKey, "HmacSHA256"));
+        mac.init(new SecretKeySpec(k, "HmacSHA256"));
       } catch (GeneralSecurityException e) {
         throw new IllegalStateException(e);
       }
@@ -97,17 +107,20 @@ public final class QueryPresigner {
 
     /** The presigned GET URL of an object key. */
     public String url(String objectKey) {
-      String path = pathPrefix + "/" + encodePath(objectKey);
-      canonical.setLength(0);
-      canonical.append("GET\n").append(path).append('\n').append(query).append("\nhost:").append(host)
-          .append("\n\nhost\nUNSIGNED-PAYLOAD");
-      toSign.setLength(0);
-      toSign.append("AWS4-HMAC-SHA256\n").append(amzDate).append('\n').append(scope).append('\n');
-      hex(SHA256.get().digest(canonical.toString().getBytes(StandardCharsets.UTF_8)), toSign);
-      byte[] signature = mac.doFinal(toSign.toString().getBytes(StandardCharsets.UTF_8));
-      StringBuilder url = new StringBuilder(path.length() + query.length() + host.length() + 100);
-      url.append(scheme).append("://").append(host).append(path).append('?').append(query)
-          .append("&X-Amz-Signature=");
+      String key = encodePath(objectKey);
+      byte[] keyBytes = key.getBytes(StandardCharsets.US_ASCII); // encoded: ASCII only
+      sha256.update(canonicalHead);
+      sha256.update(keyBytes);
+      sha256.update(canonicalTail);
+      byte[] hash = sha256.digest();
+      for (int i = 0; i < hash.length; i++) {
+        hashHex[2 * i] = (byte) HEX[(hash[i] >> 4) & 0xf];
+        hashHex[2 * i + 1] = (byte) HEX[hash[i] & 0xf];
+      }
+      mac.update(toSignHead);
+      byte[] signature = mac.doFinal(hashHex);
+      StringBuilder url = new StringBuilder(urlHead.length() + key.length() + urlQuery.length() + 64);
+      url.append(urlHead).append(key).append(urlQuery);
       hex(signature, url);
       return url.toString();
     }
