@@ -109,6 +109,13 @@ public final class S3SegmentUploader implements AutoCloseable {
         if (!retryable || attempt >= maxAttempts) throw new UploadException("upload failed: " + describe(e), e, retryable);
         LOG.warn("upload of {} failed ({}), attempt {}/{}", key, describe(e), attempt, maxAttempts);
       } catch (SdkClientException e) { // I/O error or attempt timeout: nothing reached the store, or no answer
+        if (refusedBeforeBody(e)) {
+          // stores check the signature before reading the body and close the connection on a refusal; the JDK
+          // client then reports the failed write, not the 403 (seen with 2 MiB bodies): treat it as refused
+          // credentials, so the caller refreshes them; on a mere network fault the refresh costs one request
+          throw new UploadAuthException("storage closed the connection before taking the body (refused "
+              + "credentials, most likely): " + e.getMessage(), e);
+        }
         if (attempt >= maxAttempts) throw new UploadException("upload failed: " + e.getMessage(), e, true);
         LOG.warn("upload of {} failed ({}), attempt {}/{}", key, e.getMessage(), attempt, maxAttempts);
       }
@@ -138,6 +145,15 @@ public final class S3SegmentUploader implements AutoCloseable {
   /** RFC 3986 percent-encoding (a space is %20, not the form encoding's '+'). */
   private static String encode(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  /** The store hung up while the request body was being written (what a refusal before reading looks like). */
+  static boolean refusedBeforeBody(SdkClientException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = t.getMessage();
+      if (m != null && (m.contains("Error writing request body") || m.contains("Broken pipe"))) return true;
+    }
+    return false;
   }
 
   static boolean isAuthFailure(S3Exception e) {
