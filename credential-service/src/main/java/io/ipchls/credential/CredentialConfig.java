@@ -1,12 +1,12 @@
 package io.ipchls.credential;
 
-import io.ipchls.credential.auth.Secrets;
 import io.ipchls.kit.config.ConfigException;
 import io.ipchls.kit.config.DbConfig;
 import io.ipchls.kit.config.HttpConfig;
 import io.ipchls.kit.config.MqttConfig;
 import io.ipchls.kit.config.S3Config;
 import io.ipchls.kit.config.Settings;
+import io.ipchls.kit.crypto.Sha256;
 import io.vertx.core.json.JsonObject;
 import java.util.Locale;
 import java.util.Map;
@@ -165,7 +165,7 @@ public record CredentialConfig(
         DbConfig.from(root.section("db")),
         MqttConfig.from(root.section("mqtt")),
         s3,
-        Secrets.sha256Hex(adminToken),
+        Sha256.hex(adminToken),
         root.integer("credentialLifetimeSeconds", 3600, MIN_LIFETIME_SECONDS, MAX_LIFETIME_SECONDS),
         serviceAccounts(json.getValue("serviceAccounts")),
         issuer,
@@ -183,7 +183,7 @@ public record CredentialConfig(
     }
     return new AuthSettings(auth.integer("bcryptCost", DEFAULT_BCRYPT_COST, 4, 14),
         auth.integer("cacheTtlSeconds", DEFAULT_AUTH_CACHE_TTL_SECONDS, 0, 86_400),
-        hookSecret == null ? null : Secrets.sha256Hex(hookSecret));
+        hookSecret == null ? null : Sha256.hex(hookSecret));
   }
 
 

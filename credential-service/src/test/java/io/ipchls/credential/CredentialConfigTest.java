@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipchls.kit.config.ConfigException;
 import io.ipchls.kit.config.ConfigLoader;
+import io.ipchls.kit.crypto.Sha256;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +41,7 @@ class CredentialConfigTest {
         Map.of("IPCHLS_CREDENTIALLIFETIMESECONDS", "900", "IPCHLS_ADMINTOKEN", "another-admin-token-123"));
     CredentialConfig c = CredentialConfig.fromJson(json);
     assertEquals(900, c.credentialLifetimeSeconds());
-    assertEquals(io.ipchls.credential.auth.Secrets.sha256Hex("another-admin-token-123"), c.adminTokenSha256());
+    assertEquals(Sha256.hex("another-admin-token-123"), c.adminTokenSha256());
   }
 
   @Test

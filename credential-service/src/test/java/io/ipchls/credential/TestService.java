@@ -2,12 +2,12 @@ package io.ipchls.credential;
 
 import io.ipchls.infra.Await;
 
-import io.ipchls.credential.auth.Secrets;
 import io.ipchls.credential.broker.BrokerAuthClient;
 import io.ipchls.credential.broker.BrokerAuthVerticle;
 import io.ipchls.credential.issuer.EmbeddedKeys;
 import io.ipchls.infra.AuthDecision;
 import io.ipchls.infra.LocalStack;
+import io.ipchls.kit.crypto.Sha256;
 import io.ipchls.kit.db.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -77,8 +77,8 @@ final class TestService {
             .put("bucket", stack.s3().bucket()).put("region", stack.s3().region()).put("pathStyle", true))
         .put("adminToken", ADMIN_TOKEN)
         .put("serviceAccounts", new JsonObject()
-            .put(SERVICE_USER, Secrets.sha256Hex(SERVICE_PASSWORD))
-            .put(INGEST_USER, Secrets.sha256Hex(INGEST_PASSWORD)));
+            .put(SERVICE_USER, Sha256.hex(SERVICE_PASSWORD))
+            .put(INGEST_USER, Sha256.hex(INGEST_PASSWORD)));
   }
 
   /**

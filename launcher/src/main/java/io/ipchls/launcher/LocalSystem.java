@@ -2,7 +2,6 @@ package io.ipchls.launcher;
 
 import io.ipchls.credential.CredentialConfig;
 import io.ipchls.credential.CredentialService;
-import io.ipchls.credential.auth.Secrets;
 import io.ipchls.credential.broker.BrokerAuthClient;
 import io.ipchls.credential.broker.BrokerAuthVerticle;
 import io.ipchls.credential.issuer.EmbeddedKeys;
@@ -16,6 +15,7 @@ import io.ipchls.infra.S3Options;
 import io.ipchls.ingest.IngestConfig;
 import io.ipchls.ingest.IngestService;
 import io.ipchls.kit.cluster.Clustering;
+import io.ipchls.kit.crypto.Sha256;
 import io.ipchls.playlist.PlaylistConfig;
 import io.ipchls.playlist.PlaylistService;
 import io.ipchls.playlist.auth.ViewerTokens;
@@ -151,8 +151,8 @@ public final class LocalSystem implements AutoCloseable {
         .put("db", db).put("mqtt", serviceMqtt(CREDENTIAL_ACCOUNT, secrets.credentialPassword())).put("s3", s3)
         .put("adminToken", secrets.adminToken())
         .put("serviceAccounts", new JsonObject()
-            .put(CREDENTIAL_ACCOUNT, Secrets.sha256Hex(secrets.credentialPassword()))
-            .put(INGEST_ACCOUNT, Secrets.sha256Hex(secrets.ingestPassword())));
+            .put(CREDENTIAL_ACCOUNT, Sha256.hex(secrets.credentialPassword()))
+            .put(INGEST_ACCOUNT, Sha256.hex(secrets.ingestPassword())));
   }
 
   private JsonObject ingestJson() {

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipchls.credential.CredentialConfig;
 import io.ipchls.credential.CredentialService;
-import io.ipchls.credential.auth.Secrets;
 import io.ipchls.infra.LocalStack;
+import io.ipchls.kit.crypto.Sha256;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -56,7 +56,7 @@ class CameraCommandTest {
         .put("s3", new JsonObject().put("endpoint", stack.s3().endpoint().toString())
             .put("bucket", stack.s3().bucket()))
         .put("adminToken", TOKEN)
-        .put("serviceAccounts", new JsonObject().put("svc-credential", Secrets.sha256Hex("pw")));
+        .put("serviceAccounts", new JsonObject().put("svc-credential", Sha256.hex("pw")));
     LocalSystem.await(CredentialService.deploy(vertx, CredentialConfig.fromJson(config)));
     url = "http://127.0.0.1:" + port;
   }

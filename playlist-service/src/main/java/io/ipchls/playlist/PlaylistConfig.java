@@ -5,7 +5,7 @@ import io.ipchls.kit.config.DbConfig;
 import io.ipchls.kit.config.HttpConfig;
 import io.ipchls.kit.config.S3Config;
 import io.ipchls.kit.config.Settings;
-import io.ipchls.kit.http.BearerTokenAuth;
+import io.ipchls.kit.crypto.Sha256;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -104,7 +104,7 @@ public record PlaylistConfig(
         new ViewerConfig(v.bool("open", false), v.string("jwtSecret", null),
             v.integer("defaultTokenSeconds", 3600, 60, 366 * 86_400),
             v.integer("maxTokenSeconds", 30 * 86_400, 60, 366 * 86_400)),
-        adminToken == null ? null : BearerTokenAuth.sha256Hex(adminToken));
+        adminToken == null ? null : Sha256.hex(adminToken));
   }
 
   /** The keys {@link io.ipchls.kit.config.ConfigLoader} matches environment variables against. */

@@ -7,7 +7,7 @@ import io.ipchls.kit.config.DbConfig;
 import io.ipchls.kit.config.HttpConfig;
 import io.ipchls.kit.config.S3Config;
 import io.ipchls.kit.db.Database;
-import io.ipchls.kit.http.BearerTokenAuth;
+import io.ipchls.kit.crypto.Sha256;
 import io.ipchls.playlist.PlaylistConfig.SegmentAccess;
 import io.ipchls.playlist.PlaylistConfig.ViewerConfig;
 import io.ipchls.playlist.auth.ViewerTokens;
@@ -66,7 +66,7 @@ public final class TestStack {
 
   public PlaylistConfig config(int maxReplayHours, SegmentAccess access, boolean open) {
     return new PlaylistConfig(new HttpConfig("127.0.0.1", 0), db(), s3(), 6, 120, 3600, 3600, maxReplayHours, access,
-        new ViewerConfig(open, JWT_SECRET, 3600, 86_400), BearerTokenAuth.sha256Hex(ADMIN_TOKEN));
+        new ViewerConfig(open, JWT_SECRET, 3600, 86_400), Sha256.hex(ADMIN_TOKEN));
   }
 
   /** The signing key of the tests' viewer tokens. */

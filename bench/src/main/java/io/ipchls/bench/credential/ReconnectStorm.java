@@ -10,6 +10,7 @@ import io.ipchls.infra.EmbeddedBroker;
 import io.ipchls.infra.EmbeddedPostgres;
 import io.ipchls.kit.cluster.ClusterConfig;
 import io.ipchls.kit.cluster.Clustering;
+import io.ipchls.kit.crypto.Sha256;
 import io.ipchls.kit.db.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -201,7 +202,7 @@ public final class ReconnectStorm implements Callable<Integer> {
             .put("password", SERVICE_PASSWORD))
         .put("s3", new JsonObject().put("endpoint", "http://127.0.0.1:9").put("bucket", "ipchls"))
         .put("adminToken", ADMIN_TOKEN)
-        .put("serviceAccounts", new JsonObject().put(SERVICE, Secrets.sha256Hex(SERVICE_PASSWORD)))
+        .put("serviceAccounts", new JsonObject().put(SERVICE, Sha256.hex(SERVICE_PASSWORD)))
         .put("auth", new JsonObject().put("bcryptCost", cost));
   }
 

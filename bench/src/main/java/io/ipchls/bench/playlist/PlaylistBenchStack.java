@@ -9,7 +9,7 @@ import io.ipchls.kit.config.DbConfig;
 import io.ipchls.kit.config.HttpConfig;
 import io.ipchls.kit.config.S3Config;
 import io.ipchls.kit.db.Database;
-import io.ipchls.kit.http.BearerTokenAuth;
+import io.ipchls.kit.crypto.Sha256;
 import io.ipchls.playlist.PlaylistConfig;
 import io.ipchls.playlist.PlaylistConfig.SegmentAccess;
 import io.ipchls.playlist.PlaylistConfig.ViewerConfig;
@@ -69,7 +69,7 @@ final class PlaylistBenchStack implements AutoCloseable {
   int startPlaylist() {
     PlaylistConfig cfg = new PlaylistConfig(new HttpConfig("127.0.0.1", 0), db, s3Config, 6, 120, 10, 3600, 24,
         SegmentAccess.PRESIGNED, new ViewerConfig(false, JWT_SECRET, 3600, 86_400),
-        BearerTokenAuth.sha256Hex("bench-admin-token-0123456789abcdef0123"));
+        Sha256.hex("bench-admin-token-0123456789abcdef0123"));
     playlist = new PlaylistHttpVerticle(cfg);
     await(vertx.deployVerticle(playlist));
     return playlist.port();

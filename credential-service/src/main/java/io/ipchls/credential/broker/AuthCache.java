@@ -1,6 +1,6 @@
 package io.ipchls.credential.broker;
 
-import io.ipchls.credential.auth.Secrets;
+import io.ipchls.kit.crypto.Sha256;
 import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.Map;
@@ -34,13 +34,13 @@ final class AuthCache {
       entries.remove(cameraId);
       return false;
     }
-    return MessageDigest.isEqual(e.secretSha256, Secrets.sha256(secret));
+    return MessageDigest.isEqual(e.secretSha256, Sha256.of(secret));
   }
 
   void put(String cameraId, String secret, long nowMs, long epochAtLookup) {
     if (epochAtLookup != epoch) return;
     if (entries.size() >= MAX_ENTRIES) entries.clear();
-    entries.put(cameraId, new Entry(Secrets.sha256(secret), nowMs + ttlMs));
+    entries.put(cameraId, new Entry(Sha256.of(secret), nowMs + ttlMs));
   }
 
   void invalidate(String cameraId) {

@@ -2,10 +2,10 @@ package io.ipchls.credential.broker;
 
 import io.ipchls.credential.CredentialConfig;
 import io.ipchls.credential.auth.Bcrypt;
-import io.ipchls.credential.auth.Secrets;
 import io.ipchls.credential.db.AuditRepository;
 import io.ipchls.credential.db.Device;
 import io.ipchls.credential.db.DeviceRepository;
+import io.ipchls.kit.crypto.Sha256;
 import io.ipchls.kit.db.Database;
 import io.ipchls.protocol.CameraIds;
 import io.ipchls.protocol.ClusterNames;
@@ -89,7 +89,7 @@ public final class BrokerAuthVerticle extends VerticleBase {
   private Future<JsonObject> decide(BrokerLogin login, long notAfterNanos) {
     String serviceHash = config.serviceAccounts().get(login.username());
     if (serviceHash != null) {
-      if (!Secrets.matchesSha256Hex(login.password(), serviceHash)) {
+      if (!Sha256.matchesHex(login.password(), serviceHash)) {
         return Future.succeededFuture(refuse(null, "bad_credentials", "service account " + login.username()));
       }
       meters.counter("broker.auth.accepted", "role", "service").increment();

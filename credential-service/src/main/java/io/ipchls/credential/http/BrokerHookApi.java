@@ -2,8 +2,8 @@ package io.ipchls.credential.http;
 
 import io.ipchls.credential.CredentialConfig;
 import io.ipchls.credential.CredentialConfig.AuthSettings;
-import io.ipchls.credential.auth.Secrets;
 import io.ipchls.credential.broker.BrokerAuthClient;
+import io.ipchls.kit.crypto.Sha256;
 import io.ipchls.kit.http.ApiException;
 import io.ipchls.protocol.CameraIds;
 import io.ipchls.protocol.Topics;
@@ -50,7 +50,7 @@ final class BrokerHookApi {
   }
 
   private void requireSecret(RoutingContext ctx) {
-    if (Secrets.matchesSha256Hex(ctx.request().getHeader(AuthSettings.BROKER_HOOK_HEADER),
+    if (Sha256.matchesHex(ctx.request().getHeader(AuthSettings.BROKER_HOOK_HEADER),
         config.auth().brokerHookSecretSha256())) {
       ctx.next();
     } else {

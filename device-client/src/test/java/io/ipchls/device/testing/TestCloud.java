@@ -1,7 +1,6 @@
 package io.ipchls.device.testing;
 
 import io.ipchls.credential.CredentialConfig;
-import io.ipchls.credential.auth.Secrets;
 import io.ipchls.credential.broker.BrokerAuthVerticle;
 import io.ipchls.credential.http.AdminApiVerticle;
 import io.ipchls.credential.issuer.EmbeddedKeyIssuer;
@@ -10,6 +9,7 @@ import io.ipchls.infra.AuthDecision;
 import io.ipchls.infra.BrokerAuth;
 import io.ipchls.infra.KeyLookup;
 import io.ipchls.infra.LocalStack;
+import io.ipchls.kit.crypto.Sha256;
 import io.ipchls.kit.db.Database;
 import io.ipchls.kit.http.Metrics;
 import io.ipchls.protocol.CameraStatus;
@@ -132,8 +132,8 @@ public final class TestCloud implements AutoCloseable {
             .put("region", "us-east-1").put("pathStyle", true))
         .put("adminToken", ADMIN_TOKEN)
         .put("serviceAccounts", new JsonObject()
-            .put(SERVICE_USER, Secrets.sha256Hex(SERVICE_PASSWORD))
-            .put(OBSERVER_USER, Secrets.sha256Hex(OBSERVER_PASSWORD))));
+            .put(SERVICE_USER, Sha256.hex(SERVICE_PASSWORD))
+            .put(OBSERVER_USER, Sha256.hex(OBSERVER_PASSWORD))));
     // CredentialService.deploy, with the key lifetime chosen by the test (the config allows 900 s at least)
     Metrics metrics = new Metrics();
     var issuer = new EmbeddedKeyIssuer(vertx, config.s3(), config.cameraEndpoint(), keyLifetimeSeconds);

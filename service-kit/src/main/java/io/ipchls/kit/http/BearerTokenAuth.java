@@ -1,10 +1,9 @@
 package io.ipchls.kit.http;
 
+import io.ipchls.kit.crypto.Sha256;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
 
@@ -31,11 +30,6 @@ public final class BearerTokenAuth implements Handler<RoutingContext> {
     this.realmMessage = "a valid " + what + " bearer token is required";
   }
 
-  /** Lower-case hex SHA-256 of a token, as configs keep it. */
-  public static String sha256Hex(String token) {
-    return HexFormat.of().formatHex(sha256(token));
-  }
-
   /** The token carried by an {@code Authorization: Bearer} header, or null. */
   public static String bearerToken(RoutingContext ctx) {
     String header = ctx.request().getHeader("Authorization");
@@ -47,19 +41,11 @@ public final class BearerTokenAuth implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     String token = bearerToken(ctx);
-    if (token != null && MessageDigest.isEqual(sha256(token), tokenSha256)) {
+    if (token != null && MessageDigest.isEqual(Sha256.of(token), tokenSha256)) {
       ctx.next();
     } else {
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
       ctx.fail(ApiException.unauthorized(realmMessage));
-    }
-  }
-
-  private static byte[] sha256(String s) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
     }
   }
 }
