@@ -79,8 +79,8 @@ final class ApiHandlers {
       QueryParams.TimeRange range = QueryParams.range(ctx.queryParams(), maxRange());
       int page = QueryParams.integer(ctx.queryParams(), "page", 1, 1, 1_000_000);
       int pageSize = QueryParams.integer(ctx.queryParams(), "pageSize", 20, 1, MAX_PAGE_SIZE);
-      return known(camera)
-          .compose(x -> segments.recordings(camera, range.start(), range.end(), (page - 1) * pageSize, pageSize))
+      return segments.recordings(camera, range.start(), range.end(), (page - 1) * pageSize, pageSize)
+          .compose(result -> knownUnless(result.total() > 0, camera, result))
           .map(result -> {
             JsonArray list = new JsonArray();
             for (Recording r : result.recordings()) {
@@ -104,8 +104,8 @@ final class ApiHandlers {
     respond(ctx, () -> {
       String camera = cameraParam(ctx);
       QueryParams.TimeRange range = QueryParams.range(ctx.queryParams(), maxRange());
-      return known(camera)
-          .compose(x -> segments.spans(camera, range.start(), range.end(), HlsPlaylist.CONTINUITY_TOLERANCE_MS))
+      return segments.spans(camera, range.start(), range.end(), HlsPlaylist.CONTINUITY_TOLERANCE_MS)
+          .compose(spans -> knownUnless(!spans.isEmpty(), camera, spans))
           .map(spans -> timelineJson(camera, range, spans));
     });
   }
@@ -176,9 +176,14 @@ final class ApiHandlers {
     return camera;
   }
 
-  private Future<Void> known(String camera) {
+  /**
+   * {@code result}, unless the camera is unknown: a camera with recorded segments is known, so only an empty answer
+   * costs the registry lookup.
+   */
+  private <T> Future<T> knownUnless(boolean recorded, String camera, T result) {
+    if (recorded) return Future.succeededFuture(result);
     return segments.cameraKnown(camera).compose(known -> known
-        ? Future.succeededFuture()
+        ? Future.succeededFuture(result)
         : Future.failedFuture(new ApiException(404, "unknown_camera", "unknown camera: " + camera)));
   }
 
