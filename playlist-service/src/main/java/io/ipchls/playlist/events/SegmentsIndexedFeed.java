@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows ingest's "segments indexed" announcements (published to every playlist instance in the cluster) and moves
- * the live windows forward. Body: {@code {cameras: [id...], segments: [{cameraId, start, durationMs, key}...]}};
- * a camera listed without its segments makes its window catch up from the index. Malformed parts are counted and
- * skipped.
+ * the live windows forward. Body: {@code {cameras: [id...], segments: [{cameraId, start, durationMs, key}...]}}; only
+ * the segments matter here. Malformed parts are counted and skipped (a window that misses segments catches up from
+ * the index after {@code liveRefreshSeconds}).
  */
 public final class SegmentsIndexedFeed {
   private static final Logger LOG = LoggerFactory.getLogger(SegmentsIndexedFeed.class);
@@ -51,35 +51,24 @@ public final class SegmentsIndexedFeed {
   }
 
   void onIndexed(Message<Object> message) {
-    if (!(message.body() instanceof JsonObject body) || !(body.getValue("cameras") instanceof JsonArray cameras)) {
+    if (!(message.body() instanceof JsonObject body) || !(body.getValue("segments") instanceof JsonArray segments)) {
       malformed.incrementAndGet();
       LOG.warn("ignoring malformed {} message", ClusterNames.SEGMENTS_INDEXED);
       return;
     }
     Map<String, List<Segment>> byCamera = new HashMap<>();
-    if (body.getValue("segments") instanceof JsonArray segments) {
-      for (Object o : segments) {
-        Segment s = o instanceof JsonObject j ? parse(j) : null;
-        if (s == null) {
-          malformed.incrementAndGet();
-          continue;
-        }
-        byCamera.computeIfAbsent(s.cameraId(), k -> new ArrayList<>()).add(s);
-      }
-    }
-    for (Object id : cameras) {
-      if (!(id instanceof String camera) || !CameraIds.isValid(camera)) {
+    for (Object o : segments) {
+      Segment s = o instanceof JsonObject j ? parse(j) : null;
+      if (s == null) {
         malformed.incrementAndGet();
         continue;
       }
-      List<Segment> list = byCamera.get(camera);
-      if (list != null) {
-        list.sort((a, b) -> a.isAfter(b) ? 1 : b.isAfter(a) ? -1 : 0);
-        windows.indexed(camera, list);
-      } else {
-        windows.indexed(camera).onFailure(e -> LOG.warn("live window of {} did not catch up: {}", camera, e.toString()));
-      }
+      byCamera.computeIfAbsent(s.cameraId(), k -> new ArrayList<>()).add(s);
     }
+    byCamera.forEach((camera, list) -> {
+      list.sort((a, b) -> a.isAfter(b) ? 1 : b.isAfter(a) ? -1 : 0);
+      windows.indexed(camera, list);
+    });
   }
 
   private static Segment parse(JsonObject j) {

@@ -55,15 +55,6 @@ public final class LiveWindows {
     w.appendAll(newSegments);
   }
 
-  /** Ingest committed segments for the camera but did not say which: fetch what is newer than the window. */
-  public Future<Void> indexed(String cameraId) {
-    Future<LiveWindow> f = windows.get(cameraId);
-    if (f == null || !f.succeeded()) return Future.succeededFuture();
-    LiveWindow w = f.result();
-    w.refreshed(clock.millis());
-    return catchUp(cameraId, w);
-  }
-
   /** How many cameras have a window here. */
   public int size() {
     return windows.size();
