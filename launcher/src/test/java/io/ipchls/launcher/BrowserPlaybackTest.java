@@ -50,13 +50,7 @@ class BrowserPlaybackTest {
   static void start() throws Exception {
     Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
         "needs Debian's chromium and chromium-driver (.ci/run installs them)");
-    JsonObject json = StackConfig.defaults().put("dataDir", data.toString());
-    json.put("http", new JsonObject().put("playlistPort", 0).put("credentialPort", 0).put("ingestPort", 0));
-    json.getJsonObject("postgres").put("port", 0);
-    json.getJsonObject("mqtt").put("port", 0);
-    json.getJsonObject("s3").put("port", 0);
-    json.getJsonObject("cluster").put("name", "ipc-hls-browser-" + ProcessHandle.current().pid()).put("port", 5951);
-    sys = LocalSystem.start(StackConfig.from(json));
+    sys = LocalSystem.start(EndToEndTest.testConfig(data, "ipc-hls-browser", 5951));
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",

@@ -39,13 +39,19 @@ class EndToEndTest {
 
   @BeforeAll
   static void startSystem() throws Exception {
+    sys = LocalSystem.start(testConfig(data, "ipc-hls-e2e", 5901));
+  }
+
+  /** The local stack on free ports in {@code data}, in a Hazelcast cluster of its own (name + this JVM's pid). */
+  static StackConfig testConfig(Path data, String clusterName, int hazelcastPort) {
     JsonObject json = StackConfig.defaults().put("dataDir", data.toString());
     json.put("http", new JsonObject().put("playlistPort", 0).put("credentialPort", 0).put("ingestPort", 0));
     json.getJsonObject("postgres").put("port", 0);
     json.getJsonObject("mqtt").put("port", 0);
     json.getJsonObject("s3").put("port", 0);
-    json.getJsonObject("cluster").put("name", "ipc-hls-e2e-" + ProcessHandle.current().pid()).put("port", 5901);
-    sys = LocalSystem.start(StackConfig.from(json));
+    json.getJsonObject("cluster").put("name", clusterName + "-" + ProcessHandle.current().pid())
+        .put("port", hazelcastPort);
+    return StackConfig.from(json);
   }
 
   @AfterAll
