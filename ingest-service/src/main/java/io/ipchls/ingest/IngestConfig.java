@@ -6,6 +6,7 @@ import io.ipchls.kit.config.HttpConfig;
 import io.ipchls.kit.config.MqttConfig;
 import io.ipchls.kit.config.S3Config;
 import io.ipchls.kit.config.Settings;
+import io.ipchls.kit.crypto.Sha256;
 import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
 import java.util.Locale;
@@ -21,7 +22,8 @@ import java.util.regex.Pattern;
  * ({@code ingest-<id>}, {@code ingest-<id>-2}, ...) share the load, each with the broker's in-flight window. {@code recordingGapSeconds} is the longest gap that still continues a recording.
  * {@code s3} is the bucket with the service's own key pair, needed by the retention sweeper (every
  * {@code sweepIntervalSeconds}) and by {@code verifyObjects} (HEAD each object before indexing it); without a key pair
- * objects are never deleted and retention is off.
+ * objects are never deleted and retention is off. {@code adminToken} is the bearer token of the admin API under
+ * {@code /api/v1/} (recording control); only its SHA-256 is kept, and without one there is no admin API.
  */
 public record IngestConfig(
     HttpConfig http,
@@ -36,8 +38,11 @@ public record IngestConfig(
     int mqttConnections,
     int recordingGapSeconds,
     boolean verifyObjects,
-    int sweepIntervalSeconds) {
+    int sweepIntervalSeconds,
+    String adminTokenSha256) {
   public static final int DEFAULT_HTTP_PORT = 8082;
+  /** An admin token shorter than this is refused at start-up. */
+  public static final int MIN_ADMIN_TOKEN_CHARS = 16;
   private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
 
   public IngestConfig {
@@ -87,7 +92,8 @@ public record IngestConfig(
         .put("mqttConnections", 4)
         .put("recordingGapSeconds", 180)
         .put("verifyObjects", false)
-        .put("sweepIntervalSeconds", 3600);
+        .put("sweepIntervalSeconds", 3600)
+        .put("adminToken", null);
   }
 
   public static IngestConfig fromJson(JsonObject json) {
@@ -105,7 +111,16 @@ public record IngestConfig(
         s.integer("mqttConnections", 4, 1, 64),
         s.integer("recordingGapSeconds", 180, 1, 86_400),
         s.bool("verifyObjects", false),
-        s.integer("sweepIntervalSeconds", 3600, 1, 86_400));
+        s.integer("sweepIntervalSeconds", 3600, 1, 86_400),
+        adminTokenSha256(s.string("adminToken", null)));
+  }
+
+  private static String adminTokenSha256(String adminToken) {
+    if (adminToken == null) return null;
+    if (adminToken.length() < MIN_ADMIN_TOKEN_CHARS) {
+      throw new ConfigException("adminToken", "must be at least " + MIN_ADMIN_TOKEN_CHARS + " characters");
+    }
+    return Sha256.hex(adminToken);
   }
 
   public JsonObject toJson() {
@@ -138,6 +153,7 @@ public record IngestConfig(
         + ", maxFutureSkewSeconds=" + maxFutureSkewSeconds + ", retentionDays=" + retentionDays
         + ", batchMaxSize=" + batchMaxSize + ", writeConcurrency=" + writeConcurrency + ", mqttConnections=" + mqttConnections
         + ", recordingGapSeconds=" + recordingGapSeconds + ", verifyObjects=" + verifyObjects
-        + ", sweepIntervalSeconds=" + sweepIntervalSeconds + "]";
+        + ", sweepIntervalSeconds=" + sweepIntervalSeconds
+        + ", adminToken=" + (adminTokenSha256 == null ? "none" : "***") + "]";
   }
 }

@@ -43,6 +43,22 @@ class IngestConfigTest {
   }
 
   @Test
+  void adminToken_keptOnlyAsItsDigest_andNeverPrinted() {
+    IngestConfig none = IngestConfig.fromJson(minimal());
+    assertEquals(null, none.adminTokenSha256());
+    IngestConfig c = IngestConfig.fromJson(minimal().put("adminToken", "an-admin-token-long-enough"));
+    assertEquals(io.ipchls.kit.crypto.Sha256.hex("an-admin-token-long-enough"), c.adminTokenSha256());
+    assertFalse(c.toString().contains("an-admin-token-long-enough"));
+    assertFalse(c.toString().contains(c.adminTokenSha256()));
+  }
+
+  @Test
+  void shortAdminToken_namesTheSetting() {
+    var e = assertThrows(ConfigException.class, () -> IngestConfig.fromJson(minimal().put("adminToken", "short")));
+    assertTrue(e.getMessage().contains("adminToken"), e.getMessage());
+  }
+
+  @Test
   void missingMqttPassword_namesTheSetting() {
     JsonObject json = IngestConfig.defaults();
     var e = assertThrows(ConfigException.class, () -> IngestConfig.fromJson(json));

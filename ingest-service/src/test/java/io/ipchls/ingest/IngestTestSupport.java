@@ -44,6 +44,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 /** Starts an ingest instance on the shared test stack, plays a camera over MQTT and reads the index back. */
 final class IngestTestSupport {
   static final long TIMEOUT_MS = 15_000;
+  /** The admin API's bearer token in tests. */
+  static final String ADMIN_TOKEN = "ingest-admin-token-for-tests";
   private static final AtomicLong SEQ = new AtomicLong();
 
   final Vertx vertx;
@@ -95,7 +97,8 @@ final class IngestTestSupport {
         .put("db", db.toJson())
         .put("mqtt", new JsonObject().put("host", mqttHost).put("port", mqttPort)
             .put("username", "ingest").put("password", "test"))
-        .put("instanceId", instanceId);
+        .put("instanceId", instanceId)
+        .put("adminToken", ADMIN_TOKEN);
   }
 
   /** Uploads an object with the service's own (root) key, as a camera's upload would have. */

@@ -186,4 +186,22 @@ class SegmentIndexingTest {
     assertEquals(404, resp.statusCode());
     assertEquals("not_found", resp.bodyAsJsonObject().getString("error"));
   }
+
+  @Test
+  void adminApi_withoutToken_isJson401() {
+    var resp = await(WebClient.create(ingest.vertx).get(ingest.httpPort, "127.0.0.1", "/api/v1/anything").send());
+    assertEquals(401, resp.statusCode());
+    assertEquals("unauthorized", resp.bodyAsJsonObject().getString("error"));
+    var forged = await(WebClient.create(ingest.vertx).get(ingest.httpPort, "127.0.0.1", "/api/v1/anything")
+        .bearerTokenAuthentication("not-the-admin-token").send());
+    assertEquals(401, forged.statusCode());
+  }
+
+  @Test
+  void adminApi_unknownRoute_isJson404() {
+    var resp = await(WebClient.create(ingest.vertx).get(ingest.httpPort, "127.0.0.1", "/api/v1/anything")
+        .bearerTokenAuthentication(IngestTestSupport.ADMIN_TOKEN).send());
+    assertEquals(404, resp.statusCode());
+    assertEquals("not_found", resp.bodyAsJsonObject().getString("error"));
+  }
 }

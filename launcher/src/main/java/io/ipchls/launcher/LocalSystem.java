@@ -158,7 +158,8 @@ public final class LocalSystem implements AutoCloseable {
   private JsonObject ingestJson() {
     return new JsonObject()
         .put("http", new JsonObject().put("host", cfg.host()).put("port", ingestPort))
-        .put("db", db).put("s3", s3).put("mqtt", serviceMqtt(INGEST_ACCOUNT, secrets.ingestPassword()));
+        .put("db", db).put("s3", s3).put("mqtt", serviceMqtt(INGEST_ACCOUNT, secrets.ingestPassword()))
+        .put("adminToken", secrets.adminToken());
   }
 
   private JsonObject playlistJson() {

@@ -3,6 +3,8 @@ package io.ipchls.ingest.http;
 import io.ipchls.ingest.IngestConfig;
 import io.ipchls.kit.config.DbConfig;
 import io.ipchls.kit.db.Database;
+import io.ipchls.kit.http.ApiException;
+import io.ipchls.kit.http.BearerTokenAuth;
 import io.ipchls.kit.http.Health;
 import io.ipchls.kit.http.Metrics;
 import io.ipchls.kit.http.Routes;
@@ -10,11 +12,26 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
-/** ingest-service's HTTP port: {@code GET /health} (database, MQTT) and {@code GET /metrics} (Prometheus). */
+/**
+ * ingest-service's HTTP port: {@code GET /health} (database, MQTT), {@code GET /metrics} (Prometheus) and, when an admin
+ * token is configured, the admin API under {@code /api/v1/} (bearer token, JSON bodies up to 64 KiB) into which each
+ * {@link AdminApi} mounts its routes.
+ */
 public final class IngestHttpVerticle extends VerticleBase {
+  /** A part of the admin API; {@code api} is a router mounted at {@code /api/v1}, already authenticated. */
+  public interface AdminApi {
+    void mount(Router api, Pool pool);
+  }
+
+  private static final long MAX_BODY_BYTES = 64 * 1024;
+
+  private final List<AdminApi> adminApis = new ArrayList<>();
   private final IngestConfig config;
   private final Metrics metrics;
   private final BooleanSupplier mqttConnected;
@@ -27,10 +44,17 @@ public final class IngestHttpVerticle extends VerticleBase {
     this.mqttConnected = mqttConnected;
   }
 
+  /** Adds a part of the admin API (before deployment). */
+  public IngestHttpVerticle adminApi(AdminApi api) {
+    adminApis.add(api);
+    return this;
+  }
+
   @Override
   public Future<?> start() {
     DbConfig db = config.db();
-    pool = Database.pool(vertx, new DbConfig(db.host(), db.port(), db.database(), db.user(), db.password(), 1));
+    pool = Database.pool(vertx, new DbConfig(db.host(), db.port(), db.database(), db.user(), db.password(),
+        Math.min(4, db.maxPoolSize())));
     return vertx.createHttpServer()
         .requestHandler(routes())
         .listen(config.http().port(), config.http().host())
@@ -45,6 +69,14 @@ public final class IngestHttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.get("/health").handler(health::handle);
     router.get("/metrics").handler(metrics::handle);
+    if (config.adminTokenSha256() != null) {
+      Router api = Router.router(vertx);
+      api.route().handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
+      api.route().handler(new BearerTokenAuth(config.adminTokenSha256(), "admin"));
+      adminApis.forEach(a -> a.mount(api, pool));
+      api.route().handler(ctx -> ctx.fail(ApiException.notFound("no such API: " + ctx.request().path())));
+      router.route("/api/v1/*").subRouter(api);
+    }
     Routes.installErrorHandling(router);
     return router;
   }
