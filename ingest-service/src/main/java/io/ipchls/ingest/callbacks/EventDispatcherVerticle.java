@@ -77,7 +77,8 @@ public final class EventDispatcherVerticle extends VerticleBase {
         if (events.isEmpty()) return Future.succeededFuture(events);
         Long[] ids = events.stream().map(DispatchRepository.Event::id).toArray(Long[]::new);
         return publishAll(events)
-            .compose(v -> config.webhooksEnabled() ? DispatchRepository.fanOut(c, ids) : Future.succeededFuture(0))
+            // fanned out even without a master key here: whichever instance dispatches, the deliveries exist
+            .compose(v -> DispatchRepository.fanOut(c, ids))
             .compose(created -> DispatchRepository.markDispatched(c, ids).map(v -> {
               metrics.deliveriesCreated(created);
               return events;
