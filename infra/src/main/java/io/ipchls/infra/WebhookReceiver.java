@@ -26,7 +26,7 @@ public final class WebhookReceiver implements AutoCloseable {
 
   /** One request as received. {@code verdict} is the signature check; {@code answered} the status sent (or NEVER). */
   public record Received(String webhookId, String eventId, String eventType, String deliveryId, long timestamp,
-      String body, Verdict verdict, int answered) {}
+      String signature, String body, Verdict verdict, int answered) {}
 
   private final Map<String, String> secrets = new ConcurrentHashMap<>();
   private final Map<String, IntUnaryOperator> scripts = new ConcurrentHashMap<>();
@@ -95,7 +95,7 @@ public final class WebhookReceiver implements AutoCloseable {
       }
       received.add(new Received(webhookId, req.getHeader(WebhookSignature.EVENT_ID_HEADER),
           req.getHeader(WebhookSignature.EVENT_TYPE_HEADER), req.getHeader(WebhookSignature.DELIVERY_ID_HEADER), ts,
-          new String(body, StandardCharsets.UTF_8), verdict, status));
+          req.getHeader(WebhookSignature.SIGNATURE_HEADER), new String(body, StandardCharsets.UTF_8), verdict, status));
       if (status != NEVER) req.response().setStatusCode(status).end();
     });
   }
