@@ -49,6 +49,20 @@ final class CallbacksTestSupport {
     return row.getLong(0);
   }
 
+  /** Inserts {@code n} events of one type for a camera in one statement (no template). */
+  static void insertEvents(Pool pool, String type, String cameraId, int n) {
+    await(pool.preparedQuery("""
+        INSERT INTO ingest.recording_events (type, camera_id, occurred_at, payload)
+        SELECT $1, $2, now(), jsonb_build_object('v', 1, 'type', $1::text, 'cameraId', $2::text,
+                                                 'time', (extract(epoch FROM now()) * 1000)::bigint, 'n', i)
+        FROM generate_series(1, $3) AS i""").execute(Tuple.of(type, cameraId, n)));
+  }
+
+  /** Event ids of a camera whose dispatch is done / deliveries of a webhook in a status. */
+  static long count(Pool pool, String sql, Object... params) {
+    return await(pool.preparedQuery(sql).execute(Tuple.from(java.util.Arrays.asList(params)))).iterator().next().getLong(0);
+  }
+
   /** Inserts a template whose callbacks send {@code events} to {@code webhooks}; its id. */
   static String insertTemplate(Pool pool, List<String> events, List<String> webhooks) {
     String id = "tpl_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);

@@ -5,6 +5,7 @@ import io.ipchls.kit.config.DbConfig;
 import io.ipchls.kit.db.Database;
 import io.ipchls.protocol.WebhookSignature;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.PoolOptions;
@@ -47,6 +48,7 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
   private boolean claiming;
   private boolean moreDue;
   private boolean stopped;
+  private Promise<Void> drained;
 
   public WebhookDeliveryVerticle(DbConfig db, CallbacksConfig config, WebhookSecrets secrets,
       CallbackMetrics metrics) {
@@ -88,9 +90,12 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
     });
   }
 
-  /** Long enough for one attempt to finish (its timeouts) with room to record it. */
+  /**
+   * Twice an attempt's longest time (its two timeouts): long enough that a live attempt always records its outcome
+   * first, short enough that a delivery whose instance died is taken up again soon.
+   */
   private long leaseSeconds() {
-    return (config.connectTimeoutMillis() + config.responseTimeoutMillis()) / 1000 + 30;
+    return (2L * (config.connectTimeoutMillis() + config.responseTimeoutMillis()) + 999) / 1000;
   }
 
   private void attempt(Claimed d) {
@@ -123,6 +128,7 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
         .onComplete(ar -> {
           if (ar.failed()) LOG.warn("cannot record delivery {}: {}", d.id(), ar.cause().getMessage());
           inFlight--;
+          if (stopped && inFlight == 0 && drained != null) drained.tryComplete();
           if (moreDue) poll();
         });
   }
@@ -169,12 +175,20 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
     });
   }
 
+  /** Lets the calls in flight finish and record their outcome (bounded by their timeouts), then closes. */
   @Override
   public Future<?> stop() {
     stopped = true;
     if (pollTimer >= 0) vertx.cancelTimer(pollTimer);
     if (retentionTimer >= 0) vertx.cancelTimer(retentionTimer);
-    if (client != null) client.close();
-    return pool == null ? Future.succeededFuture() : pool.close();
+    drained = Promise.promise();
+    if (inFlight == 0) drained.tryComplete();
+    long cap = config.connectTimeoutMillis() + config.responseTimeoutMillis() + 1000L;
+    long capTimer = vertx.setTimer(cap, t -> drained.tryComplete());
+    return drained.future().eventually(() -> {
+      vertx.cancelTimer(capTimer);
+      if (client != null) client.close();
+      return pool == null ? Future.succeededFuture() : pool.close();
+    });
   }
 }
