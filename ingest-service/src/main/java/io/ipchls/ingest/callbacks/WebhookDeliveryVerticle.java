@@ -34,6 +34,7 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
   private static final long RETENTION_INTERVAL_MS = 3_600_000;
   private static final int EXPIRE_BATCH = 10_000;
   private static final int MAX_ERROR_CHARS = 500;
+  private static final long DRAIN_MS = 5_000;
 
   private final DbConfig db;
   private final CallbacksConfig config;
@@ -175,7 +176,10 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
     });
   }
 
-  /** Lets the calls in flight finish and record their outcome (bounded by their timeouts), then closes. */
+  /**
+   * Lets the calls in flight finish and record their outcome for up to {@value #DRAIN_MS} ms, then closes; an outcome
+   * not recorded by then is a lease that runs out, and the call is made again (at least once).
+   */
   @Override
   public Future<?> stop() {
     stopped = true;
@@ -183,8 +187,7 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
     if (retentionTimer >= 0) vertx.cancelTimer(retentionTimer);
     drained = Promise.promise();
     if (inFlight == 0) drained.tryComplete();
-    long cap = config.connectTimeoutMillis() + config.responseTimeoutMillis() + 1000L;
-    long capTimer = vertx.setTimer(cap, t -> drained.tryComplete());
+    long capTimer = vertx.setTimer(DRAIN_MS, t -> drained.tryComplete());
     return drained.future().eventually(() -> {
       vertx.cancelTimer(capTimer);
       if (client != null) client.close();
