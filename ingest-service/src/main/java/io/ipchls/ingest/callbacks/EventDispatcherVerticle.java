@@ -11,6 +11,7 @@ import io.vertx.sqlclient.Pool;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -28,6 +29,8 @@ public final class EventDispatcherVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(EventDispatcherVerticle.class);
   static final int BATCH = 100;
   private static final long PUBACK_TIMEOUT_MS = 10_000;
+  /** 64 KiB packets, less the fixed header, topic and packet id. */
+  private static final int MAX_MQTT_PAYLOAD = 64 * 1024 - 64;
 
   private final DbConfig db;
   private final MqttConfig mqtt;
@@ -90,12 +93,23 @@ public final class EventDispatcherVerticle extends VerticleBase {
     });
   }
 
-  /** Publishes in id order (the client writes in call order) and waits for every PUBACK. */
+  /**
+   * Publishes in id order (the client writes in call order) and waits for every PUBACK. An event too big for an MQTT
+   * packet (the brokers' limit, 64 KiB) would make the broker drop the connection on every round and stall the
+   * outbox: it is logged and left out of MQTT (webhooks still get it).
+   */
   private Future<Void> publishAll(List<DispatchRepository.Event> events) {
-    return Future.all(events.stream()
-        .map(e -> client.publishAcked(Topics.EVENTS_RECORDINGS, e.body().getBytes(StandardCharsets.UTF_8))
-            .timeout(PUBACK_TIMEOUT_MS, TimeUnit.MILLISECONDS))
-        .toList()).mapEmpty();
+    List<Future<Void>> acked = new ArrayList<>();
+    for (DispatchRepository.Event e : events) {
+      byte[] body = e.body().getBytes(StandardCharsets.UTF_8);
+      if (body.length > MAX_MQTT_PAYLOAD) {
+        LOG.error("event {} ({}, {} bytes) is too large for MQTT; not published, webhooks still get it", e.id(),
+            e.type(), body.length);
+        continue;
+      }
+      acked.add(client.publishAcked(Topics.EVENTS_RECORDINGS, body).timeout(PUBACK_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+    }
+    return Future.all(acked).mapEmpty();
   }
 
   private void dispatched(List<DispatchRepository.Event> events) {
