@@ -1,5 +1,6 @@
 package io.ipchls.ingest;
 
+import io.ipchls.ingest.callbacks.CallbacksConfig;
 import io.ipchls.kit.config.ConfigException;
 import io.ipchls.kit.config.DbConfig;
 import io.ipchls.kit.config.HttpConfig;
@@ -24,6 +25,7 @@ import java.util.regex.Pattern;
  * {@code sweepIntervalSeconds}) and by {@code verifyObjects} (HEAD each object before indexing it); without a key pair
  * objects are never deleted and retention is off. {@code adminToken} is the bearer token of the admin API under
  * {@code /api/v1/} (recording control); only its SHA-256 is kept, and without one there is no admin API.
+ * {@code callbacks} configures event publishing and webhooks ({@link CallbacksConfig}).
  */
 public record IngestConfig(
     HttpConfig http,
@@ -39,7 +41,8 @@ public record IngestConfig(
     int recordingGapSeconds,
     boolean verifyObjects,
     int sweepIntervalSeconds,
-    String adminTokenSha256) {
+    String adminTokenSha256,
+    CallbacksConfig callbacks) {
   public static final int DEFAULT_HTTP_PORT = 8082;
   /** An admin token shorter than this is refused at start-up. */
   public static final int MIN_ADMIN_TOKEN_CHARS = 16;
@@ -50,6 +53,7 @@ public record IngestConfig(
     if (db == null) throw new ConfigException("db", "is required");
     if (mqtt == null) throw new ConfigException("mqtt", "is required");
     if (s3 == null) throw new ConfigException("s3", "is required");
+    if (callbacks == null) throw new ConfigException("callbacks", "is required");
     if (instanceId == null || !INSTANCE_ID.matcher(instanceId).matches()) {
       throw new ConfigException("instanceId", "must match " + INSTANCE_ID.pattern() + ", got '" + instanceId + "'");
     }
@@ -93,7 +97,8 @@ public record IngestConfig(
         .put("recordingGapSeconds", 180)
         .put("verifyObjects", false)
         .put("sweepIntervalSeconds", 3600)
-        .put("adminToken", null);
+        .put("adminToken", null)
+        .put("callbacks", CallbacksConfig.defaults());
   }
 
   public static IngestConfig fromJson(JsonObject json) {
@@ -112,7 +117,8 @@ public record IngestConfig(
         s.integer("recordingGapSeconds", 180, 1, 86_400),
         s.bool("verifyObjects", false),
         s.integer("sweepIntervalSeconds", 3600, 1, 86_400),
-        adminTokenSha256(s.string("adminToken", null)));
+        adminTokenSha256(s.string("adminToken", null)),
+        CallbacksConfig.from(s.section("callbacks")));
   }
 
   private static String adminTokenSha256(String adminToken) {
@@ -129,7 +135,7 @@ public record IngestConfig(
         .put("retentionDays", retentionDays).put("batchMaxSize", batchMaxSize).put("writeConcurrency", writeConcurrency)
         .put("mqttConnections", mqttConnections)
         .put("recordingGapSeconds", recordingGapSeconds).put("verifyObjects", verifyObjects)
-        .put("sweepIntervalSeconds", sweepIntervalSeconds);
+        .put("sweepIntervalSeconds", sweepIntervalSeconds).put("callbacks", callbacks.toJson());
   }
 
   public String mqttClientId() {
@@ -154,6 +160,6 @@ public record IngestConfig(
         + ", batchMaxSize=" + batchMaxSize + ", writeConcurrency=" + writeConcurrency + ", mqttConnections=" + mqttConnections
         + ", recordingGapSeconds=" + recordingGapSeconds + ", verifyObjects=" + verifyObjects
         + ", sweepIntervalSeconds=" + sweepIntervalSeconds
-        + ", adminToken=" + (adminTokenSha256 == null ? "none" : "***") + "]";
+        + ", adminToken=" + (adminTokenSha256 == null ? "none" : "***") + ", callbacks=" + callbacks + "]";
   }
 }

@@ -1,5 +1,6 @@
 package io.ipchls.ingest;
 
+import io.ipchls.ingest.callbacks.Callbacks;
 import io.ipchls.ingest.db.PartitionMaintenanceVerticle;
 import io.ipchls.ingest.http.IngestHttpVerticle;
 import io.ipchls.ingest.mqtt.SegmentListenerVerticle;
@@ -34,10 +35,12 @@ public final class IngestService {
     IngestMetrics ingestMetrics = new IngestMetrics(metrics.registry());
     var listener = new SegmentListenerVerticle(config, ingestMetrics);
     var http = new IngestHttpVerticle(config, metrics, listener::isMqttConnected);
+    var callbacks = new Callbacks(config, metrics.registry()).mountInto(http);
     return Database.migrate(vertx, config.db(), SCHEMA)
         .compose(v -> vertx.deployVerticle(new PartitionMaintenanceVerticle(config.db())))
         .compose(id -> deployRetention(vertx, config, ingestMetrics))
         .compose(id -> vertx.deployVerticle(listener))
+        .compose(id -> callbacks.deploy(vertx))
         .compose(id -> vertx.deployVerticle(http))
         .map(id -> new Running(http.port()));
   }

@@ -10,8 +10,11 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
 import io.vertx.mqtt.messages.MqttPublishMessage;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +27,8 @@ import org.slf4j.LoggerFactory;
 public final class ManagedMqttClient {
   private static final Logger LOG = LoggerFactory.getLogger(ManagedMqttClient.class);
   private static final long MAX_BACKOFF_MS = 10_000;
+  /** vertx-mqtt may report a PUBACK before the publish's packet id: such acknowledgements are kept this long. */
+  private static final long EARLY_ACK_NANOS = TimeUnit.SECONDS.toNanos(30);
 
   private final Vertx vertx;
   private final MqttConfig cfg;
@@ -33,6 +38,8 @@ public final class ManagedMqttClient {
   private MqttClient client;
   private boolean closed;
   private long backoffMs = 250;
+  private final Map<Integer, Promise<Void>> awaitingAck = new HashMap<>();
+  private final Map<Integer, Long> earlyAcks = new HashMap<>();
 
   public ManagedMqttClient(Vertx vertx, MqttConfig cfg, String clientId, boolean cleanSession, boolean autoAck) {
     this.vertx = vertx;
@@ -74,9 +81,43 @@ public final class ManagedMqttClient {
     return client.publish(topic, Buffer.buffer(payload), MqttQoS.valueOf(qos), false, retain);
   }
 
+  /**
+   * Publishes with QoS 1 and completes only when the broker has acknowledged the message (PUBACK), so the caller may
+   * then forget it; fails when the connection is lost first (the caller publishes again: at least once).
+   */
+  public Future<Void> publishAcked(String topic, byte[] payload) {
+    if (!isConnected()) return Future.failedFuture("MQTT not connected");
+    return client.publish(topic, Buffer.buffer(payload), MqttQoS.AT_LEAST_ONCE, false, false).compose(packetId -> {
+      Long early = earlyAcks.remove(packetId);
+      if (early != null && System.nanoTime() - early < EARLY_ACK_NANOS) return Future.succeededFuture();
+      Promise<Void> acked = Promise.promise();
+      awaitingAck.put(packetId, acked);
+      return acked.future();
+    });
+  }
+
+  private void onPublishAcked(int packetId) {
+    Promise<Void> p = awaitingAck.remove(packetId);
+    if (p != null) {
+      p.complete();
+      return;
+    }
+    long now = System.nanoTime();
+    earlyAcks.values().removeIf(t -> now - t > EARLY_ACK_NANOS);
+    earlyAcks.put(packetId, now);
+  }
+
+  private void failUnacknowledged(String why) {
+    var waiting = new ArrayList<>(awaitingAck.values());
+    awaitingAck.clear();
+    earlyAcks.clear();
+    waiting.forEach(p -> p.tryFail(why));
+  }
+
   private Future<Void> connect() {
     client = MqttClient.create(vertx, options);
     client.publishHandler(m -> handler.handle(m));
+    client.publishCompletionHandler(this::onPublishAcked);
     MqttClient c = client;
     return c.connect(cfg.port(), cfg.host())
         .compose(ack -> subscribeAll(c))
@@ -106,6 +147,7 @@ public final class ManagedMqttClient {
   }
 
   private void onClosed() {
+    failUnacknowledged("MQTT connection lost before the broker acknowledged");
     if (closed) return;
     LOG.warn("MQTT {} connection lost; reconnecting", options.getClientId());
     scheduleReconnect();
@@ -133,6 +175,7 @@ public final class ManagedMqttClient {
 
   public Future<Void> close() {
     closed = true;
+    failUnacknowledged("MQTT client closed");
     if (client == null || !client.isConnected()) return Future.succeededFuture();
     return client.disconnect();
   }

@@ -1,0 +1,128 @@
+package io.ipchls.ingest.callbacks;
+
+import io.ipchls.kit.config.DbConfig;
+import io.ipchls.kit.config.MqttConfig;
+import io.ipchls.kit.db.Database;
+import io.ipchls.kit.mqtt.ManagedMqttClient;
+import io.ipchls.protocol.Topics;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.sqlclient.Pool;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves events out of the outbox {@code ingest.recording_events}: every {@code pollMillis} (and at once again after a
+ * full batch) it takes, in one transaction under a cluster-wide advisory lock, up to {@value #BATCH} undispatched
+ * events in id order, publishes each on {@link Topics#EVENTS_RECORDINGS} with QoS 1 and waits for every PUBACK, creates
+ * their webhook deliveries, and marks them dispatched. Any failure (broker down, no PUBACK, database) rolls the
+ * transaction back and the next round takes the same events again: at least once, never lost; the {@code eventId} in
+ * every payload lets receivers drop repeats. Runs apart from the segment path: its own connection and MQTT client.
+ */
+public final class EventDispatcherVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(EventDispatcherVerticle.class);
+  static final int BATCH = 100;
+  private static final long PUBACK_TIMEOUT_MS = 10_000;
+  /** 64 KiB packets, less the fixed header, topic and packet id. */
+  private static final int MAX_MQTT_PAYLOAD = 64 * 1024 - 64;
+
+  private final DbConfig db;
+  private final MqttConfig mqtt;
+  private final String mqttClientId;
+  private final CallbacksConfig config;
+  private final CallbackMetrics metrics;
+  private Pool pool;
+  private ManagedMqttClient client;
+  private long timerId = -1;
+  private boolean running;
+  private boolean stopped;
+
+  public EventDispatcherVerticle(DbConfig db, MqttConfig mqtt, String mqttClientId, CallbacksConfig config,
+      CallbackMetrics metrics) {
+    this.db = db;
+    this.mqtt = mqtt;
+    this.mqttClientId = mqttClientId;
+    this.config = config;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public Future<?> start() {
+    pool = Database.pool(vertx, new DbConfig(db.host(), db.port(), db.database(), db.user(), db.password(), 1));
+    client = new ManagedMqttClient(vertx, mqtt, mqttClientId, true, true);
+    return client.startWithRetry().onSuccess(v -> timerId = vertx.setPeriodic(config.pollMillis(), t -> poll()));
+  }
+
+  private void poll() {
+    if (running || stopped) return;
+    running = true;
+    dispatchRound().onComplete(ar -> {
+      running = false;
+      if (ar.failed()) {
+        LOG.warn("event dispatch failed, the events stay in the outbox for the next round: {}", ar.cause().getMessage());
+      } else if (ar.result() == BATCH) {
+        vertx.runOnContext(v -> poll());
+      }
+    });
+  }
+
+  /** One round; the number of events dispatched (0 also when another instance holds the lock). */
+  Future<Integer> dispatchRound() {
+    return pool.withTransaction(c -> DispatchRepository.tryLock(c).compose(locked -> {
+      if (!locked) return Future.succeededFuture(List.<DispatchRepository.Event>of());
+      return DispatchRepository.undispatched(c, BATCH).compose(events -> {
+        if (events.isEmpty()) return Future.succeededFuture(events);
+        Long[] ids = events.stream().map(DispatchRepository.Event::id).toArray(Long[]::new);
+        return publishAll(events)
+            // fanned out even without a master key here: whichever instance dispatches, the deliveries exist
+            .compose(v -> DispatchRepository.fanOut(c, ids))
+            .compose(created -> DispatchRepository.markDispatched(c, ids).map(v -> {
+              metrics.deliveriesCreated(created);
+              return events;
+            }));
+      });
+    })).map(events -> {
+      dispatched(events);
+      return events.size();
+    });
+  }
+
+  /**
+   * Publishes in id order (the client writes in call order) and waits for every PUBACK. An event too big for an MQTT
+   * packet (the brokers' limit, 64 KiB) would make the broker drop the connection on every round and stall the
+   * outbox: it is logged and left out of MQTT (webhooks still get it).
+   */
+  private Future<Void> publishAll(List<DispatchRepository.Event> events) {
+    List<Future<Void>> acked = new ArrayList<>();
+    for (DispatchRepository.Event e : events) {
+      byte[] body = e.body().getBytes(StandardCharsets.UTF_8);
+      if (body.length > MAX_MQTT_PAYLOAD) {
+        LOG.error("event {} ({}, {} bytes) is too large for MQTT; not published, webhooks still get it", e.id(),
+            e.type(), body.length);
+        continue;
+      }
+      acked.add(client.publishAcked(Topics.EVENTS_RECORDINGS, body).timeout(PUBACK_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+    }
+    return Future.all(acked).mapEmpty();
+  }
+
+  private void dispatched(List<DispatchRepository.Event> events) {
+    metrics.published(events.size());
+    OffsetDateTime now = OffsetDateTime.now();
+    events.forEach(e -> metrics.dispatchLag(Duration.between(e.createdAt(), now)));
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopped = true;
+    if (timerId >= 0) vertx.cancelTimer(timerId);
+    Future<?> mqttClosed = client == null ? Future.succeededFuture() : client.close();
+    return mqttClosed.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
+  }
+}

@@ -1,0 +1,197 @@
+package io.ipchls.ingest.callbacks;
+
+import io.ipchls.ingest.callbacks.DeliveryRepository.Claimed;
+import io.ipchls.kit.config.DbConfig;
+import io.ipchls.kit.db.Database;
+import io.ipchls.protocol.WebhookSignature;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.codec.BodyCodec;
+import io.vertx.sqlclient.Pool;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers webhook calls: claims due deliveries (see {@link DeliveryRepository#CLAIM}), POSTs each signed event, and
+ * records the outcome: 2xx delivered; anything else is retried with exponential backoff and jitter until
+ * {@code maxAttempts}, then failed. At most {@code maxConcurrent} calls in flight on this instance and
+ * {@code maxPerWebhook} per webhook, each bounded by the connect and response timeouts, so a dead webhook holds a few
+ * slots and no thread. TLS certificates and host names are verified; redirects are not followed; response bodies are
+ * discarded unread. Also deletes finished deliveries after {@code retentionDays}.
+ */
+public final class WebhookDeliveryVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(WebhookDeliveryVerticle.class);
+  private static final long RETENTION_INTERVAL_MS = 3_600_000;
+  private static final int EXPIRE_BATCH = 10_000;
+  private static final int MAX_ERROR_CHARS = 500;
+  private static final long DRAIN_MS = 5_000;
+
+  private final DbConfig db;
+  private final CallbacksConfig config;
+  private final WebhookSecrets secrets;
+  private final CallbackMetrics metrics;
+  private Pool pool;
+  private DeliveryRepository deliveries;
+  private WebClient client;
+  private long pollTimer = -1;
+  private long retentionTimer = -1;
+  private int inFlight;
+  private boolean claiming;
+  private boolean moreDue;
+  private boolean stopped;
+  private Promise<Void> drained;
+
+  public WebhookDeliveryVerticle(DbConfig db, CallbacksConfig config, WebhookSecrets secrets,
+      CallbackMetrics metrics) {
+    this.db = db;
+    this.config = config;
+    this.secrets = secrets;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public Future<?> start() {
+    pool = Database.pool(vertx, new DbConfig(db.host(), db.port(), db.database(), db.user(), db.password(),
+        config.dbPoolSize()));
+    deliveries = new DeliveryRepository(pool);
+    var options = new WebClientOptions()
+        .setUserAgent("ipc-hls-webhooks/1")
+        .setFollowRedirects(false)
+        .setConnectTimeout(config.connectTimeoutMillis())
+        .setVerifyHost(true)
+        .setTrustAll(false);
+    client = WebClient.create(vertx, options, new PoolOptions().setHttp1MaxSize(config.maxPerWebhook()));
+    pollTimer = vertx.setPeriodic(config.pollMillis(), t -> poll());
+    retentionTimer = vertx.setPeriodic(1, RETENTION_INTERVAL_MS, t -> expire(0));
+    return Future.succeededFuture();
+  }
+
+  private void poll() {
+    int free = config.maxConcurrent() - inFlight;
+    if (claiming || stopped || free <= 0) return;
+    claiming = true;
+    deliveries.claim(config.maxPerWebhook(), free, leaseSeconds()).onComplete(ar -> {
+      claiming = false;
+      if (ar.failed()) {
+        LOG.warn("cannot claim webhook deliveries: {}", ar.cause().getMessage());
+        return;
+      }
+      moreDue = ar.result().size() == free;
+      ar.result().forEach(this::attempt);
+    });
+  }
+
+  /**
+   * Twice an attempt's longest time (its two timeouts): long enough that a live attempt always records its outcome
+   * first, short enough that a delivery whose instance died is taken up again soon.
+   */
+  private long leaseSeconds() {
+    return (2L * (config.connectTimeoutMillis() + config.responseTimeoutMillis()) + 999) / 1000;
+  }
+
+  private void attempt(Claimed d) {
+    inFlight++;
+    OffsetDateTime at = OffsetDateTime.now();
+    long started = System.nanoTime();
+    byte[] body = d.body().getBytes(StandardCharsets.UTF_8);
+    long timestamp = System.currentTimeMillis() / 1000;
+    String signature = WebhookSignature.sign(secrets.secret(d.webhookId(), d.salt()), timestamp, body);
+    Future<HttpResponse<Void>> sent;
+    try {
+      sent = client.postAbs(d.url())
+          .putHeader("content-type", "application/json")
+          .putHeader(WebhookSignature.TIMESTAMP_HEADER, Long.toString(timestamp))
+          .putHeader(WebhookSignature.SIGNATURE_HEADER, signature)
+          .putHeader(WebhookSignature.EVENT_ID_HEADER, Long.toString(d.eventId()))
+          .putHeader(WebhookSignature.EVENT_TYPE_HEADER, d.eventType())
+          .putHeader(WebhookSignature.WEBHOOK_ID_HEADER, d.webhookId())
+          .putHeader(WebhookSignature.DELIVERY_ID_HEADER, Long.toString(d.id()))
+          .connectTimeout(config.connectTimeoutMillis())
+          .idleTimeout(config.responseTimeoutMillis())
+          .as(BodyCodec.none())
+          .sendBuffer(Buffer.buffer(body))
+          .timeout(config.connectTimeoutMillis() + config.responseTimeoutMillis(), TimeUnit.MILLISECONDS);
+    } catch (RuntimeException e) { // a URL the client cannot use (validated at registration, but be safe)
+      sent = Future.failedFuture(e);
+    }
+    sent.transform(ar -> record(d, ar.succeeded() ? ar.result().statusCode() : null,
+            ar.succeeded() ? null : describe(ar.cause()), at, started))
+        .onComplete(ar -> {
+          if (ar.failed()) LOG.warn("cannot record delivery {}: {}", d.id(), ar.cause().getMessage());
+          inFlight--;
+          if (stopped && inFlight == 0 && drained != null) drained.tryComplete();
+          if (moreDue) poll();
+        });
+  }
+
+  private Future<Void> record(Claimed d, Integer status, String error, OffsetDateTime at, long startedNanos) {
+    int durationMs = (int) TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+    boolean ok = status != null && status >= 200 && status < 300;
+    if (ok) {
+      metrics.succeeded();
+      return deliveries.outcome(d.id(), "delivered", status, null, 0, at, durationMs);
+    }
+    String why = error != null ? error : "HTTP " + status;
+    if (d.attempt() >= config.maxAttempts()) {
+      metrics.failed();
+      LOG.info("webhook {} delivery {} (event {}) failed after {} attempts: {}", d.webhookId(), d.id(), d.eventId(),
+          d.attempt(), why);
+      return deliveries.outcome(d.id(), "failed", status, error, 0, at, durationMs);
+    }
+    metrics.retried();
+    return deliveries.outcome(d.id(), "pending", status, error, backoffSeconds(d.attempt()), at, durationMs);
+  }
+
+  /** Exponential from {@code backoffInitialMillis}, capped at {@code backoffMaxMillis}, with equal jitter. */
+  double backoffSeconds(int attempt) {
+    double full = Math.min(config.backoffMaxMillis(),
+        config.backoffInitialMillis() * Math.pow(2, Math.min(attempt - 1, 40)));
+    return (full / 2 + ThreadLocalRandom.current().nextDouble() * full / 2) / 1000.0;
+  }
+
+  private static String describe(Throwable e) {
+    String s = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    return s.length() > MAX_ERROR_CHARS ? s.substring(0, MAX_ERROR_CHARS) : s;
+  }
+
+  private void expire(int doneSoFar) {
+    deliveries.expire(config.retentionDays(), EXPIRE_BATCH).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.warn("cannot delete old webhook deliveries: {}", ar.cause().getMessage());
+      } else if (ar.result() == EXPIRE_BATCH && !stopped) {
+        expire(doneSoFar + ar.result());
+      } else if (doneSoFar + ar.result() > 0) {
+        LOG.info("deleted {} webhook deliveries older than {} days", doneSoFar + ar.result(), config.retentionDays());
+      }
+    });
+  }
+
+  /**
+   * Lets the calls in flight finish and record their outcome for up to {@value #DRAIN_MS} ms, then closes; an outcome
+   * not recorded by then is a lease that runs out, and the call is made again (at least once).
+   */
+  @Override
+  public Future<?> stop() {
+    stopped = true;
+    if (pollTimer >= 0) vertx.cancelTimer(pollTimer);
+    if (retentionTimer >= 0) vertx.cancelTimer(retentionTimer);
+    drained = Promise.promise();
+    if (inFlight == 0) drained.tryComplete();
+    long capTimer = vertx.setTimer(DRAIN_MS, t -> drained.tryComplete());
+    return drained.future().eventually(() -> {
+      vertx.cancelTimer(capTimer);
+      if (client != null) client.close();
+      return pool == null ? Future.succeededFuture() : pool.close();
+    });
+  }
+}
