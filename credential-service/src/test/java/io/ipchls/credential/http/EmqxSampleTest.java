@@ -27,7 +27,7 @@ class EmqxSampleTest {
     List<String> urls = all(conf, "url = \"http://credential-service:8081([^\"]+)\"");
     assertEquals(List.of(BrokerHookApi.AUTHENTICATE, BrokerHookApi.AUTHORIZE), urls);
     assertEquals(2, all(conf, "\"" + AuthSettings.BROKER_HOOK_HEADER + "\" = \"BROKER_HOOK_SECRET\"").size());
-    List<String> bodies = all(conf, "body \\{([^}]*)\\}");
+    List<String> bodies = all(conf, "(?s)body \\{(.*?)\\n\\s*}");
     assertEquals(Set.of("username", "password", "clientid"), fields(bodies.get(0)));
     assertEquals(Set.of("username", "clientid", "topic", "action"), fields(bodies.get(1)));
     assertTrue(conf.contains("no_match = deny"), "anything the service does not allow must be refused");
