@@ -206,7 +206,8 @@ final class DeviceAgent implements CredentialSource {
         .setWillMessageBytes(Buffer.buffer(Json.encode(CameraStatus.offline())))
         .setWillQoS(1)
         .setWillRetain(true);
-    options.setSsl(settings.tls()); // certificates and host names are verified (trustAll stays false)
+    // Certificates are verified (trustAll stays false); host names only when asked: Vert.x's default algorithm is "".
+    options.setSsl(settings.tls()).setHostnameVerificationAlgorithm(settings.tls() ? "HTTPS" : "");
     MqttClient c = MqttClient.create(vertx, options);
     c.publishHandler(this::onMessage);
     c.publishCompletionHandler(this::onAcked);

@@ -30,7 +30,7 @@ public final class PartitionMaintenanceVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = Database.pool(vertx, new DbConfig(db.host(), db.port(), db.database(), db.user(), db.password(), 1));
+    pool = Database.pool(vertx, db.withPoolSize(1));
     timerId = vertx.setPeriodic(PERIOD_MS, t -> ensurePartitions());
     return ensurePartitions();
   }

@@ -53,8 +53,7 @@ public final class IngestHttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     DbConfig db = config.db();
-    pool = Database.pool(vertx, new DbConfig(db.host(), db.port(), db.database(), db.user(), db.password(),
-        Math.min(4, db.maxPoolSize())));
+    pool = Database.pool(vertx, db.withPoolSize(Math.min(4, db.maxPoolSize())));
     return vertx.createHttpServer()
         .requestHandler(routes())
         .listen(config.http().port(), config.http().host())

@@ -55,7 +55,7 @@ public final class RetentionSweepVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = Database.pool(vertx, new DbConfig(db.host(), db.port(), db.database(), db.user(), db.password(), 1));
+    pool = Database.pool(vertx, db.withPoolSize(1));
     store = new ObjectStore(s3);
     repository = new RetentionRepository(pool, defaultRetentionDays);
     timerId = vertx.setPeriodic(1, intervalMs, t -> sweep()

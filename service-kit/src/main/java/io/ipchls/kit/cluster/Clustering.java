@@ -7,7 +7,10 @@ import io.vertx.core.Vertx;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
-/** Starts a clustered Vert.x on Hazelcast: TCP-IP join on the configured members, multicast off. Only Mains call it. */
+/**
+ * Starts a clustered Vert.x on Hazelcast: TCP-IP join on the configured members (or Kubernetes DNS discovery),
+ * multicast off. Only Mains call it.
+ */
 public final class Clustering {
   private Clustering() {}
 
@@ -15,7 +18,8 @@ public final class Clustering {
     return Vertx.builder().withClusterManager(new HazelcastClusterManager(hazelcastConfig(cfg))).buildClustered();
   }
 
-  static Config hazelcastConfig(ClusterConfig cfg) {
+  /** The Hazelcast member config for {@code cfg} (public so deployment tests can check what a sample yields). */
+  public static Config hazelcastConfig(ClusterConfig cfg) {
     // Vert.x's own defaults (its maps, locks and semaphores) with our network settings on top.
     Config hz = ConfigUtil.loadConfig();
     hz.setClusterName(cfg.name());
@@ -27,7 +31,15 @@ public final class Clustering {
     JoinConfig join = hz.getNetworkConfig().getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(cfg.members());
+    if (cfg.kubernetes() == null) {
+      join.getTcpIpConfig().setEnabled(true).setMembers(cfg.members());
+    } else {
+      // DNS lookup mode: the headless service's A records are the members; no Kubernetes API token or RBAC needed.
+      join.getTcpIpConfig().setEnabled(false);
+      join.getKubernetesConfig().setEnabled(true)
+          .setProperty("service-dns", cfg.kubernetes().serviceDns())
+          .setProperty("service-port", String.valueOf(cfg.kubernetes().servicePort()));
+    }
     return hz;
   }
 }

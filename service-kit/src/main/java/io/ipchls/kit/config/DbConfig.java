@@ -1,13 +1,42 @@
 package io.ipchls.kit.config;
 
 import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
 
-/** Where PostgreSQL is. The password is never printed. */
-public record DbConfig(String host, int port, String database, String user, String password, int maxPoolSize) {
+/**
+ * Where PostgreSQL is. The password is never printed. {@code sslMode} is {@code disable} (default, the embedded
+ * server), {@code verify-ca} or {@code verify-full} (TLS with the server certificate checked against the CA
+ * certificates in the PEM file {@code sslRootCert}; verify-full also checks the host name). libpq's {@code require},
+ * TLS without any check, is refused: it protects against nobody who can intercept the link.
+ */
+public record DbConfig(String host, int port, String database, String user, String password, int maxPoolSize,
+    String sslMode, String sslRootCert) {
+  private static final Set<String> SSL_MODES = Set.of("disable", "verify-ca", "verify-full");
+
   public DbConfig {
     if (host == null || host.isBlank()) throw new ConfigException("db.host", "is required");
     if (database == null || database.isBlank()) throw new ConfigException("db.database", "is required");
     if (user == null || user.isBlank()) throw new ConfigException("db.user", "is required");
+    sslMode = sslMode == null ? "disable" : sslMode.trim();
+    if (!SSL_MODES.contains(sslMode)) {
+      throw new ConfigException("db.sslMode", "must be disable, verify-ca or verify-full, got '" + sslMode + "'");
+    }
+    sslRootCert = sslRootCert == null ? "" : sslRootCert.trim();
+    if (!"disable".equals(sslMode) && sslRootCert.isEmpty()) {
+      throw new ConfigException("db.sslRootCert", "is required with sslMode " + sslMode + " (PEM file of the CA)");
+    }
+  }
+
+  /** Without TLS (the embedded server, tests). */
+  public DbConfig(String host, int port, String database, String user, String password, int maxPoolSize) {
+    this(host, port, database, user, password, maxPoolSize, "disable", "");
+  }
+
+  /** The same server, account and TLS settings with another pool size (a service's small side pools). */
+  public DbConfig withPoolSize(int size) {
+    return new DbConfig(host, port, database, user, password, size, sslMode, sslRootCert);
   }
 
   public static DbConfig from(Settings s) {
@@ -17,20 +46,31 @@ public record DbConfig(String host, int port, String database, String user, Stri
         s.string("database", "ipchls"),
         s.string("user", "postgres"),
         s.string("password", ""),
-        s.integer("maxPoolSize", 8, 1, 256));
+        s.integer("maxPoolSize", 8, 1, 256),
+        s.string("sslMode", "disable"),
+        s.string("sslRootCert", ""));
+  }
+
+  /** True when the link is TLS with the server's certificate checked. */
+  public boolean tls() {
+    return !"disable".equals(sslMode);
   }
 
   public JsonObject toJson() {
     return new JsonObject().put("host", host).put("port", port).put("database", database).put("user", user)
-        .put("password", password).put("maxPoolSize", maxPoolSize);
+        .put("password", password).put("maxPoolSize", maxPoolSize).put("sslMode", sslMode)
+        .put("sslRootCert", sslRootCert);
   }
 
   public String jdbcUrl() {
-    return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+    String url = "jdbc:postgresql://" + host + ":" + port + "/" + database;
+    if (!tls()) return url;
+    return url + "?sslmode=" + sslMode + "&sslrootcert=" + URLEncoder.encode(sslRootCert, StandardCharsets.UTF_8);
   }
 
   @Override
   public String toString() {
-    return "DbConfig[" + user + "@" + host + ":" + port + "/" + database + ", pool=" + maxPoolSize + "]";
+    return "DbConfig[" + user + "@" + host + ":" + port + "/" + database + ", pool=" + maxPoolSize
+        + (tls() ? ", " + sslMode : "") + "]";
   }
 }

@@ -4,7 +4,9 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Typed reads of one config section that accept the string form environment variables give, and fail with a
- * {@link ConfigException} naming the full setting.
+ * {@link ConfigException} naming the full setting. Keys are matched exactly first, then case-insensitively: an
+ * environment variable for a key that neither the defaults nor the file spell out arrives in lower case
+ * ({@code IPCHLS_S3_ACCESSKEYID} → {@code s3.accesskeyid}) and must still set {@code s3.accessKeyId}.
  */
 public final class Settings {
   private final JsonObject json;
@@ -20,9 +22,19 @@ public final class Settings {
   }
 
   public Settings section(String name) {
-    Object v = json.getValue(name);
+    Object v = value(name);
     if (v != null && !(v instanceof JsonObject)) throw new ConfigException(name(name), "must be an object");
     return new Settings((JsonObject) v, name(name));
+  }
+
+  /** The value of {@code key}: exact match first, else the first key equal ignoring case. */
+  private Object value(String key) {
+    Object v = json.getValue(key);
+    if (v != null) return v;
+    for (String k : json.fieldNames()) {
+      if (k.equalsIgnoreCase(key) && json.getValue(k) != null) return json.getValue(k);
+    }
+    return null;
   }
 
   public String name(String key) {
@@ -30,7 +42,7 @@ public final class Settings {
   }
 
   public String string(String key, String def) {
-    Object v = json.getValue(key);
+    Object v = value(key);
     return v == null ? def : v.toString();
   }
 
@@ -41,7 +53,7 @@ public final class Settings {
   }
 
   public int integer(String key, int def, int min, int max) {
-    Object v = json.getValue(key);
+    Object v = value(key);
     if (v == null) return def;
     int n;
     try {
@@ -54,7 +66,7 @@ public final class Settings {
   }
 
   public long longValue(String key, long def, long min, long max) {
-    Object v = json.getValue(key);
+    Object v = value(key);
     if (v == null) return def;
     long n;
     try {
@@ -67,7 +79,7 @@ public final class Settings {
   }
 
   public boolean bool(String key, boolean def) {
-    Object v = json.getValue(key);
+    Object v = value(key);
     if (v == null) return def;
     if (v instanceof Boolean b) return b;
     String s = v.toString().trim();

@@ -4,7 +4,10 @@ import io.ipchls.kit.config.DbConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
+import io.vertx.core.net.ClientSSLOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.SslMode;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import org.flywaydb.core.Flyway;
@@ -27,6 +30,12 @@ public final class Database {
         .setCachePreparedStatements(true)
         .setReconnectAttempts(2)
         .setReconnectInterval(500);
+    if (cfg.tls()) {
+      connect.setSslMode("verify-full".equals(cfg.sslMode()) ? SslMode.VERIFY_FULL : SslMode.VERIFY_CA)
+          .setSslOptions(new ClientSSLOptions()
+              .setTrustOptions(new PemTrustOptions().addCertPath(cfg.sslRootCert()))
+              .setHostnameVerificationAlgorithm("verify-full".equals(cfg.sslMode()) ? "HTTPS" : ""));
+    }
     return PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(cfg.maxPoolSize()).setName("ipchls-" + cfg.database()).setShared(false))
         .connectingTo(connect)

@@ -53,6 +53,8 @@ public final class ManagedMqttClient {
         .setMaxInflightQueue(1000)
         .setMaxMessageSize(64 * 1024)
         .setSsl(cfg.ssl());
+    // Vert.x checks the certificate chain but not the host name unless an algorithm is set (its default is "").
+    this.options.setHostnameVerificationAlgorithm(cfg.ssl() ? "HTTPS" : "");
     this.options.setAutoAck(autoAck);
   }
 
