@@ -24,6 +24,10 @@ import java.util.regex.Pattern;
  * {@code sweepIntervalSeconds}) and by {@code verifyObjects} (HEAD each object before indexing it); without a key pair
  * objects are never deleted and retention is off. {@code adminToken} is the bearer token of the admin API under
  * {@code /api/v1/} (recording control); only its SHA-256 is kept, and without one there is no admin API.
+ * Recording control: {@code playlistBaseUrl} is put before the replay paths of record files and events (empty: the
+ * paths stay relative to playlist-service); the recording-event and index-file job runs every
+ * {@code controlIntervalSeconds}; an index period (or a stopped task) is written {@code settleSeconds} after it ended
+ * (plus the segment length for a period end), so the segments uploaded last are in it.
  */
 public record IngestConfig(
     HttpConfig http,
@@ -39,7 +43,10 @@ public record IngestConfig(
     int recordingGapSeconds,
     boolean verifyObjects,
     int sweepIntervalSeconds,
-    String adminTokenSha256) {
+    String adminTokenSha256,
+    String playlistBaseUrl,
+    int controlIntervalSeconds,
+    int settleSeconds) {
   public static final int DEFAULT_HTTP_PORT = 8082;
   /** An admin token shorter than this is refused at start-up. */
   public static final int MIN_ADMIN_TOKEN_CHARS = 16;
@@ -60,6 +67,12 @@ public record IngestConfig(
     if (mqttConnections < 1) throw new ConfigException("mqttConnections", "must be >= 1");
     if (recordingGapSeconds < 1) throw new ConfigException("recordingGapSeconds", "must be >= 1");
     if (sweepIntervalSeconds < 1) throw new ConfigException("sweepIntervalSeconds", "must be >= 1");
+    if (playlistBaseUrl == null || !(playlistBaseUrl.isEmpty() || playlistBaseUrl.matches("https?://[^\\s?#]+"))) {
+      throw new ConfigException("playlistBaseUrl", "must be empty or an http(s) URL without query, got '"
+          + playlistBaseUrl + "'");
+    }
+    if (controlIntervalSeconds < 1) throw new ConfigException("controlIntervalSeconds", "must be >= 1");
+    if (settleSeconds < 0) throw new ConfigException("settleSeconds", "must be >= 0");
     if (verifyObjects && !hasS3Keys(s3)) {
       throw new ConfigException("s3.accessKeyId", "is required when verifyObjects is true");
     }
@@ -93,7 +106,10 @@ public record IngestConfig(
         .put("recordingGapSeconds", 180)
         .put("verifyObjects", false)
         .put("sweepIntervalSeconds", 3600)
-        .put("adminToken", null);
+        .put("adminToken", null)
+        .put("playlistBaseUrl", "")
+        .put("controlIntervalSeconds", 5)
+        .put("settleSeconds", 10);
   }
 
   public static IngestConfig fromJson(JsonObject json) {
@@ -112,7 +128,14 @@ public record IngestConfig(
         s.integer("recordingGapSeconds", 180, 1, 86_400),
         s.bool("verifyObjects", false),
         s.integer("sweepIntervalSeconds", 3600, 1, 86_400),
-        adminTokenSha256(s.string("adminToken", null)));
+        adminTokenSha256(s.string("adminToken", null)),
+        stripSlash(s.string("playlistBaseUrl", "")),
+        s.integer("controlIntervalSeconds", 5, 1, 3600),
+        s.integer("settleSeconds", 10, 0, 600));
+  }
+
+  private static String stripSlash(String url) {
+    return url != null && url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
   private static String adminTokenSha256(String adminToken) {
@@ -129,7 +152,8 @@ public record IngestConfig(
         .put("retentionDays", retentionDays).put("batchMaxSize", batchMaxSize).put("writeConcurrency", writeConcurrency)
         .put("mqttConnections", mqttConnections)
         .put("recordingGapSeconds", recordingGapSeconds).put("verifyObjects", verifyObjects)
-        .put("sweepIntervalSeconds", sweepIntervalSeconds);
+        .put("sweepIntervalSeconds", sweepIntervalSeconds).put("playlistBaseUrl", playlistBaseUrl)
+        .put("controlIntervalSeconds", controlIntervalSeconds).put("settleSeconds", settleSeconds);
   }
 
   public String mqttClientId() {
@@ -154,6 +178,7 @@ public record IngestConfig(
         + ", batchMaxSize=" + batchMaxSize + ", writeConcurrency=" + writeConcurrency + ", mqttConnections=" + mqttConnections
         + ", recordingGapSeconds=" + recordingGapSeconds + ", verifyObjects=" + verifyObjects
         + ", sweepIntervalSeconds=" + sweepIntervalSeconds
-        + ", adminToken=" + (adminTokenSha256 == null ? "none" : "***") + "]";
+        + ", adminToken=" + (adminTokenSha256 == null ? "none" : "***") + ", playlistBaseUrl=" + playlistBaseUrl
+        + ", controlIntervalSeconds=" + controlIntervalSeconds + ", settleSeconds=" + settleSeconds + "]";
   }
 }

@@ -1,5 +1,6 @@
 package io.ipchls.ingest;
 
+import io.ipchls.ingest.control.RecordingControl;
 import io.ipchls.ingest.db.PartitionMaintenanceVerticle;
 import io.ipchls.ingest.http.IngestHttpVerticle;
 import io.ipchls.ingest.mqtt.SegmentListenerVerticle;
@@ -38,6 +39,7 @@ public final class IngestService {
         .compose(v -> vertx.deployVerticle(new PartitionMaintenanceVerticle(config.db())))
         .compose(id -> deployRetention(vertx, config, ingestMetrics))
         .compose(id -> vertx.deployVerticle(listener))
+        .compose(id -> RecordingControl.deploy(vertx, config, metrics.registry(), http))
         .compose(id -> vertx.deployVerticle(http))
         .map(id -> new Running(http.port()));
   }
