@@ -136,13 +136,13 @@ final class ControlRequests {
 
   static String pathTemplateId(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    if (!TEMPLATE_ID.matcher(id).matches()) throw ApiException.notFound("unknown template " + abbreviate(id));
+    if (!TEMPLATE_ID.matcher(id).matches()) throw new ApiException(404, "unknown_template", "no template " + abbreviate(id));
     return id;
   }
 
   static String pathTaskId(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    if (!TASK_ID.matcher(id).matches()) throw ApiException.notFound("unknown task " + abbreviate(id));
+    if (!TASK_ID.matcher(id).matches()) throw new ApiException(404, "unknown_task", "no task " + abbreviate(id));
     return id;
   }
 
