@@ -31,7 +31,7 @@ public final class RecordingControlVerticle extends VerticleBase {
   static final int START_WINDOW_IDS = 10_000;
   static final String STARTED = """
       WITH fresh AS (
-        SELECT r.recording_id, r.camera_id, r.start_at, r.end_at, r.segment_count, r.bytes
+        SELECT r.recording_id, r.camera_id, r.start_at, r.end_at, r.segment_count, r.bytes, r.created_at
         FROM ingest.recordings r
         WHERE r.recording_id > (SELECT coalesce(max(recording_id), 0) FROM ingest.recording_marks) - $1::int
           AND NOT EXISTS (SELECT 1 FROM ingest.recording_marks m WHERE m.recording_id = r.recording_id)
@@ -41,7 +41,7 @@ public final class RecordingControlVerticle extends VerticleBase {
         SELECT recording_id, camera_id FROM fresh ON CONFLICT DO NOTHING RETURNING recording_id)
       SELECT f.*, s.task_id, s.template_id FROM fresh f JOIN claimed USING (recording_id)
       LEFT JOIN LATERAL (SELECT task_id, template_id FROM ingest.task_spans s
-                         WHERE s.camera_id = f.camera_id AND (s.stopped_at IS NULL OR s.stopped_at >= f.start_at)
+                         WHERE s.camera_id = f.camera_id AND (s.stopped_at IS NULL OR s.stopped_at >= f.created_at)
                          ORDER BY s.span_id DESC LIMIT 1) s ON true""";
   /** A recording announced as stopped that grew again soon after (the camera came back within the gap). */
   static final String RESUMED = """
@@ -50,29 +50,33 @@ public final class RecordingControlVerticle extends VerticleBase {
         FROM ingest.recordings r
         WHERE r.recording_id = m.recording_id AND m.stopped_end IS NOT NULL
           AND m.marked_at > now() - interval '1 hour' AND r.end_at > m.stopped_end
-        RETURNING r.recording_id, r.camera_id, r.start_at, r.end_at, r.segment_count, r.bytes)
+        RETURNING r.recording_id, r.camera_id, r.start_at, r.end_at, r.segment_count, r.bytes, r.created_at)
       SELECT g.*, s.task_id, s.template_id FROM grown g
       LEFT JOIN LATERAL (SELECT task_id, template_id FROM ingest.task_spans s
-                         WHERE s.camera_id = g.camera_id AND (s.stopped_at IS NULL OR s.stopped_at >= g.start_at)
+                         WHERE s.camera_id = g.camera_id AND (s.stopped_at IS NULL OR s.stopped_at >= g.created_at)
                          ORDER BY s.span_id DESC LIMIT 1) s ON true""";
   /**
    * Open recordings that ended: no segment joined for the gap (server time), or the camera already has a later
-   * recording (its own clock moved past the gap), or its task stopped and nothing came for the settle time.
+   * recording (its own clock moved past the gap): reason gap; or the camera's newest task span is stopped and no
+   * segment came for the settle time after the stop: reason task_stopped. Events name the task of the camera when
+   * the recording began (server time, so a camera clock that runs ahead does not lose it).
    */
   static final String STOPPED = """
       WITH due AS (
-        SELECT m.recording_id, r.camera_id, r.start_at, r.end_at, r.segment_count, r.bytes, s.task_id,
-               s.template_id, s.stopped_at AS task_stopped_at
+        SELECT m.recording_id, r.camera_id, r.start_at, r.end_at, r.segment_count, r.bytes,
+               CASE WHEN s.stopped_at IS NULL OR s.stopped_at >= r.created_at THEN s.task_id END AS task_id,
+               CASE WHEN s.stopped_at IS NULL OR s.stopped_at >= r.created_at THEN s.template_id END AS template_id,
+               g.gap
         FROM ingest.recording_marks m
         JOIN ingest.recordings r ON r.recording_id = m.recording_id
         LEFT JOIN LATERAL (SELECT task_id, template_id, stopped_at FROM ingest.task_spans s
-                           WHERE s.camera_id = r.camera_id AND (s.stopped_at IS NULL OR s.stopped_at >= r.start_at)
-                           ORDER BY s.span_id DESC LIMIT 1) s ON true
-        WHERE m.stopped_end IS NULL
-          AND (r.updated_at < now() - $1::int * interval '1 second'
+                           WHERE s.camera_id = r.camera_id ORDER BY s.span_id DESC LIMIT 1) s ON true
+        CROSS JOIN LATERAL (SELECT r.updated_at < now() - $1::int * interval '1 second'
                OR EXISTS (SELECT 1 FROM ingest.recordings l WHERE l.camera_id = r.camera_id AND l.start_at > r.end_at)
-               OR (s.stopped_at IS NOT NULL
-                   AND greatest(s.stopped_at, r.updated_at) < now() - $2::int * interval '1 second'))
+               AS gap) g
+        WHERE m.stopped_end IS NULL
+          AND (g.gap OR (s.stopped_at IS NOT NULL
+                         AND greatest(s.stopped_at, r.updated_at) < now() - $2::int * interval '1 second'))
         ORDER BY m.recording_id LIMIT 500
         FOR UPDATE OF m SKIP LOCKED)
       UPDATE ingest.recording_marks m SET stopped_end = d.end_at, marked_at = now()
@@ -143,8 +147,7 @@ public final class RecordingControlVerticle extends VerticleBase {
     String camera = r.getString("camera_id");
     String reason = null;
     if (type.equals(RecordingEvent.RECORDING_STOPPED)) {
-      reason = r.getOffsetDateTime("task_stopped_at") != null
-          ? RecordingEvent.REASON_TASK_STOPPED : RecordingEvent.REASON_GAP;
+      reason = r.getBoolean("gap") ? RecordingEvent.REASON_GAP : RecordingEvent.REASON_TASK_STOPPED;
     }
     long time = (type.equals(RecordingEvent.RECORDING_STARTED) ? start : end).toEpochMilli();
     return RecordingEvent.recording(Ids.next("evt_"), type, camera, r.getString("task_id"),
