@@ -111,7 +111,8 @@ public final class CameraControlVerticle extends VerticleBase {
           spans.add(r.getLong("span_id"));
         }));
       }
-      return Future.join(sent).transform(ar -> cams.isEmpty() ? Future.succeededFuture()
+      return Future.join(sent).transform(ar -> cams.isEmpty()
+          ? (ar.succeeded() ? Future.succeededFuture() : Future.failedFuture(ar.cause()))
           : pool.preparedQuery(PUBLISHED).execute(Tuple.tuple().addArrayOfString(cams.toArray(new String[0]))
               .addArrayOfLong(spans.toArray(new Long[0]))).<Void>mapEmpty()
               .compose(v -> ar.succeeded() ? Future.succeededFuture()
