@@ -26,6 +26,10 @@ import java.util.regex.Pattern;
  * objects are never deleted and retention is off. {@code adminToken} is the bearer token of the admin API under
  * {@code /api/v1/} (recording control); only its SHA-256 is kept, and without one there is no admin API.
  * {@code callbacks} configures event publishing and webhooks ({@link CallbacksConfig}).
+ * Recording control: {@code playlistBaseUrl} is put before the replay paths of record files and events (empty: the
+ * paths stay relative to playlist-service); the recording-event and index-file job runs every
+ * {@code controlIntervalSeconds}; an index period (or a stopped task) is written {@code settleSeconds} after it ended
+ * (plus the segment length for a period end), so the segments uploaded last are in it.
  */
 public record IngestConfig(
     HttpConfig http,
@@ -42,7 +46,10 @@ public record IngestConfig(
     boolean verifyObjects,
     int sweepIntervalSeconds,
     String adminTokenSha256,
-    CallbacksConfig callbacks) {
+    CallbacksConfig callbacks,
+    String playlistBaseUrl,
+    int controlIntervalSeconds,
+    int settleSeconds) {
   public static final int DEFAULT_HTTP_PORT = 8082;
   /** An admin token shorter than this is refused at start-up. */
   public static final int MIN_ADMIN_TOKEN_CHARS = 16;
@@ -64,6 +71,12 @@ public record IngestConfig(
     if (mqttConnections < 1) throw new ConfigException("mqttConnections", "must be >= 1");
     if (recordingGapSeconds < 1) throw new ConfigException("recordingGapSeconds", "must be >= 1");
     if (sweepIntervalSeconds < 1) throw new ConfigException("sweepIntervalSeconds", "must be >= 1");
+    if (playlistBaseUrl == null || !(playlistBaseUrl.isEmpty() || playlistBaseUrl.matches("https?://[^\\s?#]+"))) {
+      throw new ConfigException("playlistBaseUrl", "must be empty or an http(s) URL without query, got '"
+          + playlistBaseUrl + "'");
+    }
+    if (controlIntervalSeconds < 1) throw new ConfigException("controlIntervalSeconds", "must be >= 1");
+    if (settleSeconds < 0) throw new ConfigException("settleSeconds", "must be >= 0");
     if (verifyObjects && !hasS3Keys(s3)) {
       throw new ConfigException("s3.accessKeyId", "is required when verifyObjects is true");
     }
@@ -98,7 +111,10 @@ public record IngestConfig(
         .put("verifyObjects", false)
         .put("sweepIntervalSeconds", 3600)
         .put("adminToken", null)
-        .put("callbacks", CallbacksConfig.defaults());
+        .put("callbacks", CallbacksConfig.defaults())
+        .put("playlistBaseUrl", "")
+        .put("controlIntervalSeconds", 5)
+        .put("settleSeconds", 10);
   }
 
   public static IngestConfig fromJson(JsonObject json) {
@@ -118,7 +134,14 @@ public record IngestConfig(
         s.bool("verifyObjects", false),
         s.integer("sweepIntervalSeconds", 3600, 1, 86_400),
         adminTokenSha256(s.string("adminToken", null)),
-        CallbacksConfig.from(s.section("callbacks")));
+        CallbacksConfig.from(s.section("callbacks")),
+        stripSlash(s.string("playlistBaseUrl", "")),
+        s.integer("controlIntervalSeconds", 5, 1, 3600),
+        s.integer("settleSeconds", 10, 0, 600));
+  }
+
+  private static String stripSlash(String url) {
+    return url != null && url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
   private static String adminTokenSha256(String adminToken) {
@@ -135,7 +158,9 @@ public record IngestConfig(
         .put("retentionDays", retentionDays).put("batchMaxSize", batchMaxSize).put("writeConcurrency", writeConcurrency)
         .put("mqttConnections", mqttConnections)
         .put("recordingGapSeconds", recordingGapSeconds).put("verifyObjects", verifyObjects)
-        .put("sweepIntervalSeconds", sweepIntervalSeconds).put("callbacks", callbacks.toJson());
+        .put("sweepIntervalSeconds", sweepIntervalSeconds).put("playlistBaseUrl", playlistBaseUrl)
+        .put("controlIntervalSeconds", controlIntervalSeconds).put("settleSeconds", settleSeconds)
+        .put("callbacks", callbacks.toJson());
   }
 
   public String mqttClientId() {
@@ -160,6 +185,7 @@ public record IngestConfig(
         + ", batchMaxSize=" + batchMaxSize + ", writeConcurrency=" + writeConcurrency + ", mqttConnections=" + mqttConnections
         + ", recordingGapSeconds=" + recordingGapSeconds + ", verifyObjects=" + verifyObjects
         + ", sweepIntervalSeconds=" + sweepIntervalSeconds
-        + ", adminToken=" + (adminTokenSha256 == null ? "none" : "***") + ", callbacks=" + callbacks + "]";
+        + ", adminToken=" + (adminTokenSha256 == null ? "none" : "***") + ", playlistBaseUrl=" + playlistBaseUrl
+        + ", controlIntervalSeconds=" + controlIntervalSeconds + ", settleSeconds=" + settleSeconds + ", callbacks=" + callbacks + "]";
   }
 }

@@ -1,6 +1,7 @@
 package io.ipchls.ingest;
 
 import io.ipchls.ingest.callbacks.Callbacks;
+import io.ipchls.ingest.control.RecordingControl;
 import io.ipchls.ingest.db.PartitionMaintenanceVerticle;
 import io.ipchls.ingest.http.IngestHttpVerticle;
 import io.ipchls.ingest.mqtt.SegmentListenerVerticle;
@@ -41,6 +42,7 @@ public final class IngestService {
         .compose(id -> deployRetention(vertx, config, ingestMetrics))
         .compose(id -> vertx.deployVerticle(listener))
         .compose(id -> callbacks.deploy(vertx))
+        .compose(id -> RecordingControl.deploy(vertx, config, metrics.registry(), http))
         .compose(id -> vertx.deployVerticle(http))
         .map(id -> new Running(http.port()));
   }

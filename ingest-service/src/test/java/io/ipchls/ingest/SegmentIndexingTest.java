@@ -144,7 +144,8 @@ class SegmentIndexingTest {
     await(ingest.pool.query("CREATE SCHEMA IF NOT EXISTS credential").execute()
         .compose(x -> ingest.pool.query("CREATE TABLE IF NOT EXISTS credential.devices "
             + "(id text PRIMARY KEY, secret_hash text, prefix text NOT NULL)").execute())
-        .compose(x -> ingest.pool.preparedQuery("INSERT INTO credential.devices (id, prefix) VALUES ($1, $2)")
+        .compose(x -> ingest.pool.preparedQuery(
+            "INSERT INTO credential.devices (id, secret_hash, prefix) VALUES ($1, 'unused', $2)")
             .execute(Tuple.of(id, prefix))));
     SegmentNotification atDefault = segment(id, 5_000);
     SegmentNotification atPrefix = withKey(segment(id, 2_000), prefix + "/2025/01/01/00/00/00.000-1.ts");

@@ -159,7 +159,7 @@ public final class LocalSystem implements AutoCloseable {
     return new JsonObject()
         .put("http", new JsonObject().put("host", cfg.host()).put("port", ingestPort))
         .put("db", db).put("s3", s3).put("mqtt", serviceMqtt(INGEST_ACCOUNT, secrets.ingestPassword()))
-        .put("adminToken", secrets.adminToken())
+        .put("adminToken", secrets.adminToken()).put("playlistBaseUrl", playlistUrl().toString())
         .put("callbacks", new JsonObject().put("masterKey", secrets.callbacksMasterKey()));
   }
 

@@ -12,6 +12,12 @@ public final class Topics {
   public static final String INGEST_SHARED_SEGMENTS = "$share/ingest/cameras/+/segments";
   /** Shared subscription through which credential-service instances split credential requests. */
   public static final String CREDENTIAL_SHARED_REQUESTS = "$share/credential/cameras/+/credentials/request";
+  /**
+   * Shared subscription through which ingest instances split camera status changes (retained online, and the
+   * offline will), so each change is handled once in the cluster. Retained messages are not sent to shared
+   * subscriptions (MQTT 5 §4.8.2), so this sees changes only, which is what events are about.
+   */
+  public static final String INGEST_SHARED_STATUS = "$share/ingest-status/cameras/+/status";
   public static final String EVENTS_RECORDINGS = "events/recordings";
 
   private Topics() {}

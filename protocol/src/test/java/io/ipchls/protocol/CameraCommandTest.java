@@ -39,4 +39,24 @@ class CameraCommandTest {
     assertEquals(List.of("unsupported schema version v=2"), decode("{\"v\":2,\"command\":\"stop-recording\"}").problems());
     assertEquals(List.of("command is missing"), decode("{\"v\":1}").problems());
   }
+
+  @Test
+  void taskStart_carriesItsSettings_andOldCommandsStillDecode() {
+    CameraCommand start = CameraCommand.startTask("task_1a2b", 6, "cam-1/tasks/task_1a2b");
+    assertEquals(start, Json.decode(Json.encode(start), CameraCommand.class));
+    assertEquals(List.of(), start.problems());
+    assertEquals("{\"v\":1,\"command\":\"start-recording\",\"segmentSeconds\":6,\"taskId\":\"task_1a2b\","
+        + "\"keyPrefix\":\"cam-1/tasks/task_1a2b\"}", Json.encodeToString(start));
+    assertEquals(CameraCommand.startRecording(), decode("{\"v\":1,\"command\":\"start-recording\"}"));
+  }
+
+  @Test
+  void taskStart_withUncleanPrefixOrBadSegmentLength_isAProblem() {
+    assertEquals(List.of("keyPrefix is not a clean key prefix"),
+        decode("{\"v\":1,\"command\":\"start-recording\",\"keyPrefix\":\"cam-1/../cam-2\"}").problems());
+    assertEquals(List.of("segmentSeconds must be 1..60"),
+        decode("{\"v\":1,\"command\":\"start-recording\",\"segmentSeconds\":0}").problems());
+    assertTrue(decode("{\"v\":1,\"command\":\"stop-recording\",\"taskId\":\"a b\"}").problems().get(0)
+        .startsWith("taskId must match"));
+  }
 }

@@ -1,6 +1,6 @@
 package io.ipchls.bench.playlist;
 
-import io.ipchls.playlist.hls.HlsPlaylist;
+import io.ipchls.kit.hls.HlsPlaylist;
 import io.ipchls.protocol.ObjectKeys;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;

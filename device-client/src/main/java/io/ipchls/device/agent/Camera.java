@@ -145,6 +145,15 @@ public final class Camera implements AutoCloseable {
     segmenter.setTargetMillis(seconds * 1_000L);
   }
 
+  /**
+   * Writes later uploads under {@code keyPrefix} (a record task's prefix) instead of the credentials' prefix; it must
+   * lie inside (or equal) the credentials' prefix, else uploads keep using the credentials' prefix (logged). Applies
+   * from the next upload; {@code null} goes back to the credentials' prefix.
+   */
+  public void setKeyPrefix(String keyPrefix) {
+    uploads.keyPrefix(keyPrefix);
+  }
+
   /** Stops recording: the open segment is cut and uploaded, later frames are ignored until {@link #startRecording}. */
   public synchronized void stopRecording() {
     if (!recording) return;
@@ -245,7 +254,11 @@ public final class Camera implements AutoCloseable {
   /** Runs a command from the cloud (on the agent's context). */
   private void obey(CameraCommand c) {
     switch (c.command()) {
-      case CameraCommand.START_RECORDING -> startRecording();
+      case CameraCommand.START_RECORDING -> {
+        if (c.segmentSeconds() != null) setSegmentSeconds(c.segmentSeconds());
+        if (c.keyPrefix() != null) setKeyPrefix(c.keyPrefix());
+        startRecording();
+      }
       case CameraCommand.STOP_RECORDING -> stopRecording();
       case CameraCommand.CONFIGURE -> setSegmentSeconds(c.segmentSeconds());
       default -> throw new IllegalArgumentException("unknown command " + c.command()); // problems() excludes it

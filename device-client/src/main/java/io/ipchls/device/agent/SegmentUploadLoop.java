@@ -44,6 +44,7 @@ final class SegmentUploadLoop implements Runnable {
   private final CredentialSource credentials;
   private final Consumer<SegmentNotification> announcer;
   private volatile UploadSettings settings;
+  private volatile String keyPrefix;
   final AtomicLong uploaded = new AtomicLong();
   final AtomicLong backfilled = new AtomicLong();
   final AtomicLong bytes = new AtomicLong();
@@ -71,6 +72,21 @@ final class SegmentUploadLoop implements Runnable {
   /** New settings (e.g. tags) apply from the next upload. */
   void settings(UploadSettings s) {
     this.settings = s;
+  }
+
+  /** Where later segments go (null: the credentials' prefix); see {@link Camera#setKeyPrefix}. */
+  void keyPrefix(String prefix) {
+    this.keyPrefix = prefix;
+  }
+
+  /** The task's prefix when it lies inside the credentials' prefix (the only place they may write), else theirs. */
+  private String prefixFor(StorageCredentials creds) {
+    String wanted = keyPrefix;
+    if (wanted == null || wanted.equals(creds.prefix())) return creds.prefix();
+    if (ObjectKeys.isUnder(wanted, creds.prefix())) return wanted;
+    LOG.warn("camera {}: key prefix {} is outside the storage prefix {}; using the latter", cameraId, wanted,
+        creds.prefix());
+    return creds.prefix();
   }
 
   UploadSettings currentSettings() {
@@ -145,7 +161,7 @@ final class SegmentUploadLoop implements Runnable {
       fail("no storage credentials: " + e);
       return false;
     }
-    String key = ObjectKeys.segmentKey(creds.prefix(), Instant.ofEpochMilli(s.startEpochMs()), s.seq());
+    String key = ObjectKeys.segmentKey(prefixFor(creds), Instant.ofEpochMilli(s.startEpochMs()), s.seq());
     try {
       uploaderFor(creds).upload(key, s.bytes());
     } catch (UploadAuthException e) {

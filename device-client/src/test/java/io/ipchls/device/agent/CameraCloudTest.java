@@ -185,6 +185,28 @@ class CameraCloudTest {
   }
 
   @Test
+  void taskStartCommand_writesUnderTheTaskPrefix_withTheTaskSegmentLength() throws Exception {
+    TestCloud.Registered reg = cloud.register("task");
+    String taskPrefix = reg.id() + "/tasks/task_1";
+    stream(reg, 1, FPS, (cam, feeder) -> {
+      awaitSegments(reg.id(), 1);
+      cloud.sendCommand(reg.id(), CameraCommand.startTask("task_1", 2, taskPrefix));
+      Await.until("segments under the task prefix", TestCloud.WAIT, () -> cloud.distinctNotifications(reg.id()),
+          all -> all.stream().filter(n -> n.key().startsWith(taskPrefix + "/")).count() >= 3);
+      List<SegmentNotification> inTask = cloud.distinctNotifications(reg.id()).stream()
+          .filter(n -> n.key().startsWith(taskPrefix + "/")).toList();
+      assertEquals(2_000, inTask.get(inTask.size() - 1).durationMs(), inTask.toString());
+      // a prefix outside the camera's own is not obeyed: its storage key could not write there anyway
+      cloud.sendCommand(reg.id(), CameraCommand.startTask("task_2", 2, "someone-else/x"));
+      Await.until("segments back under the camera's prefix", TestCloud.WAIT,
+          () -> cloud.distinctNotifications(reg.id()),
+          all -> all.get(all.size() - 1).key().startsWith(reg.id() + "/2"));
+    });
+    assertNoSegmentLost(reg.id());
+    assertTrue(cloud.distinctNotifications(reg.id()).stream().noneMatch(n -> n.key().startsWith("someone-else/")));
+  }
+
+  @Test
   void malformedCommands_areDroppedAndCounted_cameraKeepsRecording() throws Exception {
     TestCloud.Registered reg = cloud.register("badcmd");
     stream(reg, 1, FPS, (cam, feeder) -> {

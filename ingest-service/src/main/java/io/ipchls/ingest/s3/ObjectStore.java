@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -15,7 +16,7 @@ import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * The bucket as ingest uses it, with the service's own key: does an object exist (HEAD), delete many (DeleteObjects,
+ * The bucket as ingest uses it, with the service's own key: does an object exist (HEAD), write one (index files), delete many (DeleteObjects,
  * up to {@value #MAX_DELETE} keys per request). The AWS SDK's blocking client over the JDK's HTTP stack: call from a
  * worker thread, never an event loop. TLS certificates are always verified.
  */
@@ -51,6 +52,15 @@ public final class ObjectStore implements AutoCloseable {
       if (e.statusCode() == 404) return false;
       throw e;
     }
+  }
+
+  /** Writes an object (overwrites: writing the same bytes twice is harmless); throws on failure. */
+  public void put(String key, byte[] bytes, String contentType) {
+    s3.putObject(r -> r.bucket(bucket).key(key).contentType(contentType), RequestBody.fromBytes(bytes));
+  }
+
+  public String bucket() {
+    return bucket;
   }
 
   /**

@@ -9,7 +9,7 @@ import io.ipchls.playlist.db.SegmentRepository;
 import io.ipchls.playlist.db.SegmentRepository.CameraRow;
 import io.ipchls.playlist.db.SegmentRepository.Recording;
 import io.ipchls.playlist.db.SegmentRepository.Span;
-import io.ipchls.playlist.hls.HlsPlaylist;
+import io.ipchls.kit.hls.HlsPlaylist;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;

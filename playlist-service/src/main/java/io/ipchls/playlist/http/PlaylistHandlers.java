@@ -5,7 +5,7 @@ import io.ipchls.playlist.PlaylistConfig;
 import io.ipchls.playlist.auth.ViewerAuth;
 import io.ipchls.playlist.db.Segment;
 import io.ipchls.playlist.db.SegmentRepository;
-import io.ipchls.playlist.hls.HlsPlaylist;
+import io.ipchls.kit.hls.HlsPlaylist;
 import io.ipchls.playlist.live.LiveWindows;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

@@ -1,7 +1,7 @@
 package io.ipchls.playlist.live;
 
 import io.ipchls.playlist.db.Segment;
-import io.ipchls.playlist.hls.HlsPlaylist;
+import io.ipchls.kit.hls.HlsPlaylist;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

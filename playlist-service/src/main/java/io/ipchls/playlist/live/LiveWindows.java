@@ -3,7 +3,7 @@ package io.ipchls.playlist.live;
 import io.ipchls.kit.http.ApiException;
 import io.ipchls.playlist.db.Segment;
 import io.ipchls.playlist.db.SegmentRepository;
-import io.ipchls.playlist.hls.HlsPlaylist;
+import io.ipchls.kit.hls.HlsPlaylist;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Instant;

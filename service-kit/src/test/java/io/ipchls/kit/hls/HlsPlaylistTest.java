@@ -1,4 +1,4 @@
-package io.ipchls.playlist.hls;
+package io.ipchls.kit.hls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package io.ipchls.playlist.hls;
+package io.ipchls.kit.hls;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
