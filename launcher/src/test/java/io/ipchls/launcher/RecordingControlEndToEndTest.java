@@ -7,20 +7,29 @@ import io.ipchls.device.agent.Camera;
 import io.ipchls.device.segment.DeviceClock;
 import io.ipchls.device.sim.SimulatedCamera;
 import io.ipchls.infra.Await;
+import io.ipchls.infra.WebhookReceiver;
 import io.ipchls.protocol.Json;
 import io.ipchls.protocol.RecordingEvent;
+import io.ipchls.protocol.WebhookSignature;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,7 +47,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * template's segment length under the template's prefix → it drops and returns (within the gap: one recording; with
  * its clock 200 s on: two) → stop → the outbox holds started/stopped/index-ready → DescribeRecordFiles returns the
  * recording, whose playlist plays in ffmpeg → the index file in the bucket is a VOD M3U8 whose segments all exist, and
- * a copy of the bucket's objects plays in ffmpeg from the index alone.
+ * a copy of the bucket's objects plays in ffmpeg from the index alone; the template's webhook (a real HTTP receiver
+ * here) got started, stopped and index-ready, each signed with its secret (checked by the receiver and again here
+ * with the JDK's HMAC alone).
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class RecordingControlEndToEndTest {
@@ -46,14 +57,20 @@ class RecordingControlEndToEndTest {
   private static final int FPS = 10;
   @TempDir static Path data;
   static LocalSystem sys;
+  static Vertx receiverVertx;
+  static WebhookReceiver receiver;
 
   @BeforeAll
   static void startSystem() throws Exception {
     sys = LocalSystem.start(EndToEndTest.testConfig(data, "ipc-hls-rc-e2e", 5911));
+    receiverVertx = Vertx.vertx();
+    receiver = WebhookReceiver.start(receiverVertx).await();
   }
 
   @AfterAll
   static void stopSystem() {
+    if (receiver != null) receiver.close();
+    if (receiverVertx != null) receiverVertx.close().await();
     if (sys != null) sys.close();
   }
 
@@ -123,9 +140,14 @@ class RecordingControlEndToEndTest {
   void templateTaskCameraStop_eventsRecordFilesPlayableAndIndexFileInTheBucket() throws Exception {
     String cam = "rc-cam";
     String secret = new AdminClient(sys.credentialUrl(), sys.adminToken()).registerOrRotate(cam);
+    JsonObject webhook = api("POST", "/webhooks", new JsonObject().put("url", receiver.url("/hooks/e2e")), 201);
+    String webhookId = webhook.getString("id");
+    String webhookSecret = webhook.getString("secret");
+    receiver.secret(webhookId, webhookSecret);
     String tpl = api("POST", "/record-templates", new JsonObject().put("name", "e2e").put("segmentSeconds", 2)
         .put("retentionDays", 2).put("indexPeriodSeconds", 3600).put("prefixPattern", "{prefix}/rec/{task}")
-        .put("callbacks", new JsonObject().put("events", new JsonArray(RecordingEvent.TYPES))), 201).getString("id");
+        .put("callbacks", new JsonObject().put("events", new JsonArray(RecordingEvent.TYPES))
+            .put("webhooks", new JsonArray().add(webhookId))), 201).getString("id");
     JsonObject task = api("POST", "/record-tasks", new JsonObject().put("templateId", tpl)
         .put("cameraIds", new JsonArray().add(cam)), 201);
     String taskId = task.getString("id");
@@ -190,6 +212,33 @@ class RecordingControlEndToEndTest {
     }
     assertEquals(ready.stream().mapToInt(RecordingEvent::segmentCount).sum(), file.getInteger("segmentCount"),
         "the task's index files list exactly the task's segments");
+
+    // the template's webhook got started, stopped and index-ready, each signed with the secret it was given
+    Set<String> wanted = Set.of(RecordingEvent.RECORDING_STARTED, RecordingEvent.RECORDING_STOPPED,
+        RecordingEvent.INDEX_READY);
+    Set<String> expectedIds = events.stream().filter(e -> wanted.contains(e.type())).map(RecordingEvent::id)
+        .collect(Collectors.toSet());
+    List<WebhookReceiver.Received> calls = Await.until("webhook deliveries", Duration.ofSeconds(60),
+        () -> receiver.received(webhookId), r -> r.stream().map(c -> new JsonObject(c.body()).getString("id"))
+            .collect(Collectors.toSet()).containsAll(expectedIds));
+    for (WebhookReceiver.Received c : calls) {
+      assertEquals(WebhookSignature.Verdict.VALID, c.verdict(), c.toString());
+      assertEquals(c.signature(), "sha256=" + hmacSha256Hex(webhookSecret, c.timestamp() + "." + c.body()),
+          "signature recomputed with the JDK alone: " + c);
+      assertTrue(Math.abs(System.currentTimeMillis() / 1000 - c.timestamp()) < 300, c.toString());
+      JsonObject body = new JsonObject(c.body());
+      assertEquals(c.eventType(), body.getString("type"));
+      assertEquals(cam, body.getString("cameraId"));
+    }
+    for (String type : wanted) {
+      assertTrue(calls.stream().anyMatch(c -> c.eventType().equals(type)), type + " delivered: " + calls);
+    }
+  }
+
+  private static String hmacSha256Hex(String key, String data) throws Exception {
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    return HexFormat.of().formatHex(mac.doFinal(data.getBytes(StandardCharsets.UTF_8)));
   }
 
   private static S3Client s3Client() {
