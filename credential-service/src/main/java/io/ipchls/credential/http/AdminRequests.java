@@ -1,9 +1,9 @@
 package io.ipchls.credential.http;
 
 import io.ipchls.kit.http.ApiException;
+import io.ipchls.kit.http.Routes;
 import io.ipchls.protocol.CameraIds;
 import io.ipchls.protocol.ObjectKeys;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -18,7 +18,7 @@ final class AdminRequests {
   /** {@code POST /api/v1/cameras} body {@code {id, prefix?}}; the prefix defaults to the id. */
   record Register(String id, String prefix) {
     static Register from(RoutingContext ctx) {
-      JsonObject body = jsonBody(ctx);
+      JsonObject body = Routes.jsonBody(ctx);
       String id = cameraId(body.getValue("id"));
       Object prefix = body.getValue("prefix");
       if (prefix == null) return new Register(id, id);
@@ -34,7 +34,7 @@ final class AdminRequests {
   record SetEnabled(String id, boolean enabled) {
     static SetEnabled from(RoutingContext ctx) {
       String id = pathId(ctx);
-      if (!(jsonBody(ctx).getValue("enabled") instanceof Boolean enabled)) {
+      if (!(Routes.jsonBody(ctx).getValue("enabled") instanceof Boolean enabled)) {
         throw ApiException.badRequest("bad_enabled", "body must be {\"enabled\": true|false}");
       }
       return new SetEnabled(id, enabled);
@@ -71,16 +71,5 @@ final class AdminRequests {
       throw ApiException.badRequest("bad_id", "camera id must match " + CameraIds.PATTERN.pattern());
     }
     return s;
-  }
-
-  /** The request body as a JSON object, or a 400 {@code bad_json}. */
-  static JsonObject jsonBody(RoutingContext ctx) {
-    try {
-      JsonObject body = ctx.body().asJsonObject();
-      if (body == null) throw ApiException.badRequest("bad_json", "a JSON object body is required");
-      return body;
-    } catch (DecodeException | ClassCastException e) {
-      throw ApiException.badRequest("bad_json", "body is not a JSON object");
-    }
   }
 }

@@ -5,6 +5,7 @@ import io.ipchls.credential.CredentialConfig.AuthSettings;
 import io.ipchls.credential.broker.BrokerAuthClient;
 import io.ipchls.kit.crypto.Sha256;
 import io.ipchls.kit.http.ApiException;
+import io.ipchls.kit.http.Routes;
 import io.ipchls.protocol.CameraIds;
 import io.ipchls.protocol.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -60,7 +61,7 @@ final class BrokerHookApi {
 
   /** EMQX HTTP authenticator: {@code {username, password, clientid}}. */
   private Future<JsonObject> authenticate(RoutingContext ctx) {
-    JsonObject body = AdminRequests.jsonBody(ctx);
+    JsonObject body = Routes.jsonBody(ctx);
     String username = field(body, "username");
     String password = field(body, "password");
     String clientId = field(body, "clientid");
@@ -70,7 +71,7 @@ final class BrokerHookApi {
 
   /** EMQX HTTP authorizer: {@code {username, clientid, topic, action: publish|subscribe}}. */
   private Future<JsonObject> authorize(RoutingContext ctx) {
-    JsonObject body = AdminRequests.jsonBody(ctx);
+    JsonObject body = Routes.jsonBody(ctx);
     String username = field(body, "username");
     String clientId = field(body, "clientid");
     String topic = field(body, "topic");

@@ -1,7 +1,7 @@
 package io.ipchls.ingest.callbacks;
 
 import io.ipchls.kit.http.ApiException;
-import io.vertx.core.json.DecodeException;
+import io.ipchls.kit.http.Routes;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -26,7 +26,7 @@ final class WebhookRequests {
   /** {@code POST /api/v1/webhooks} body {@code {url, description?, events?}}. */
   record Create(String url, String description, List<String> events) {
     static Create from(RoutingContext ctx) {
-      JsonObject body = jsonBody(ctx);
+      JsonObject body = Routes.jsonBody(ctx);
       return new Create(WebhookRequests.url(body.getValue("url")), WebhookRequests.description(body.getValue("description")),
           WebhookRequests.events(body.getValue("events")));
     }
@@ -135,16 +135,5 @@ final class WebhookRequests {
       // fall through
     }
     throw ApiException.badRequest(code, message);
-  }
-
-  /** The request body as a JSON object, or a 400 {@code bad_json}. */
-  static JsonObject jsonBody(RoutingContext ctx) {
-    try {
-      JsonObject body = ctx.body().asJsonObject();
-      if (body == null) throw ApiException.badRequest("bad_json", "a JSON object body is required");
-      return body;
-    } catch (DecodeException | ClassCastException e) {
-      throw ApiException.badRequest("bad_json", "body is not a JSON object");
-    }
   }
 }

@@ -1,10 +1,10 @@
 package io.ipchls.ingest.control;
 
 import io.ipchls.kit.http.ApiException;
+import io.ipchls.kit.http.Routes;
 import io.ipchls.protocol.CameraIds;
 import io.ipchls.protocol.RecordingEvent;
 import io.vertx.core.MultiMap;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -31,7 +31,7 @@ final class ControlRequests {
   record TemplateBody(String name, int segmentSeconds, int retentionDays, int indexPeriodSeconds,
       String prefixPattern, List<String> events, List<String> webhooks) {
     static TemplateBody from(RoutingContext ctx) {
-      JsonObject b = jsonBody(ctx);
+      JsonObject b = Routes.jsonBody(ctx);
       Object name = b.getValue("name");
       if (!(name instanceof String n) || n.isBlank() || n.length() > MAX_NAME_CHARS
           || n.chars().anyMatch(Character::isISOControl)) {
@@ -67,7 +67,7 @@ final class ControlRequests {
   /** {@code POST /record-tasks {templateId, cameraIds}}. */
   record StartTask(String templateId, List<String> cameraIds) {
     static StartTask from(RoutingContext ctx) {
-      JsonObject b = jsonBody(ctx);
+      JsonObject b = Routes.jsonBody(ctx);
       String template = ControlRequests.templateId(b.getValue("templateId"));
       Object cams = b.getValue("cameraIds");
       if (!(cams instanceof JsonArray a) || a.isEmpty() || a.size() > MAX_CAMERAS_PER_TASK) {
@@ -87,7 +87,7 @@ final class ControlRequests {
 
   /** {@code PUT /record-tasks/{id} {templateId}}. */
   static String updateTemplateId(RoutingContext ctx) {
-    return templateId(jsonBody(ctx).getValue("templateId"));
+    return templateId(Routes.jsonBody(ctx).getValue("templateId"));
   }
 
   /** Keyset paging: {@code limit} (1..100, default 20) items after the id {@code after}. */
@@ -193,17 +193,6 @@ final class ControlRequests {
       return Long.parseLong(s);
     } catch (NumberFormatException e) {
       throw ApiException.badRequest(code, name + " must be an integer");
-    }
-  }
-
-  /** The request body as a JSON object, or a 400 {@code bad_json}. */
-  static JsonObject jsonBody(RoutingContext ctx) {
-    try {
-      JsonObject body = ctx.body().asJsonObject();
-      if (body == null) throw ApiException.badRequest("bad_json", "a JSON object body is required");
-      return body;
-    } catch (DecodeException | ClassCastException e) {
-      throw ApiException.badRequest("bad_json", "the body is not a JSON object");
     }
   }
 

@@ -1,5 +1,6 @@
 package io.ipchls.kit.http;
 
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -14,6 +15,17 @@ public final class Routes {
   private Routes() {}
 
   /** Installs the JSON error body for failures and unknown routes. Call after all routes are added. */
+  /** The request body (read by a BodyHandler) as a JSON object, or a 400 {@code bad_json}. */
+  public static JsonObject jsonBody(RoutingContext ctx) {
+    try {
+      JsonObject body = ctx.body().asJsonObject();
+      if (body == null) throw ApiException.badRequest("bad_json", "a JSON object body is required");
+      return body;
+    } catch (DecodeException | ClassCastException e) {
+      throw ApiException.badRequest("bad_json", "the body is not a JSON object");
+    }
+  }
+
   public static void installErrorHandling(Router router) {
     router.route().last().handler(ctx -> ctx.fail(ApiException.notFound("no such resource: " + ctx.request().path())));
     router.route().failureHandler(Routes::writeError);
