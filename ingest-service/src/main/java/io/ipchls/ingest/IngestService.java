@@ -33,7 +33,7 @@ public final class IngestService {
     Metrics metrics = new Metrics();
     IngestMetrics ingestMetrics = new IngestMetrics(metrics.registry());
     var listener = new SegmentListenerVerticle(config, ingestMetrics);
-    var http = new IngestHttpVerticle(config, metrics, listener::isMqttConnected);
+    var http = new IngestHttpVerticle(config, metrics, listener::isMqttConnected).opsStats(ingestMetrics::stats);
     return Database.migrate(vertx, config.db(), SCHEMA)
         .compose(v -> vertx.deployVerticle(new PartitionMaintenanceVerticle(config.db())))
         .compose(id -> deployRetention(vertx, config, ingestMetrics))

@@ -2,13 +2,24 @@ package io.ipchls.kit.cluster;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.RestEndpointGroup;
+import io.ipchls.protocol.ClusterNames;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
-/** Starts a clustered Vert.x on Hazelcast: TCP-IP join on the configured members, multicast off. Only Mains call it. */
+/**
+ * Starts a clustered Vert.x on Hazelcast: TCP-IP join on the configured members, multicast off. Only Mains call it.
+ * Hazelcast's own tooling is switched on: the REST health check on the member port
+ * ({@code GET http://<member>/hazelcast/health/ready}, cluster state read-only), JMX MBeans ({@code com.hazelcast:*}),
+ * and the client protocol on the member port (its command-line client and a Management Center connect by cluster name
+ * and member list). A member that stops answering heartbeats is dropped after {@value #NO_HEARTBEAT_SECONDS} s.
+ */
 public final class Clustering {
+  static final int NO_HEARTBEAT_SECONDS = 15;
+
   private Clustering() {}
 
   public static Future<Vertx> start(ClusterConfig cfg) {
@@ -22,6 +33,13 @@ public final class Clustering {
     hz.setProperty("hazelcast.phone.home.enabled", "false");
     hz.setProperty("hazelcast.logging.type", "slf4j");
     hz.setProperty("hazelcast.shutdownhook.enabled", "false");
+    hz.setProperty("hazelcast.jmx", "true");
+    // a member that vanished without closing its connections (network cut, frozen process) leaves after this long;
+    // a killed process is noticed sooner, by its refused connections
+    hz.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(NO_HEARTBEAT_SECONDS));
+    hz.getNetworkConfig().getRestApiConfig().setEnabled(true)
+        .enableGroups(RestEndpointGroup.HEALTH_CHECK, RestEndpointGroup.CLUSTER_READ);
+    hz.addMapConfig(liveWindows());
     hz.getNetworkConfig().setPort(cfg.port()).setPortAutoIncrement(true);
     hz.getNetworkConfig().getInterfaces().setEnabled(true).addInterface(cfg.host());
     JoinConfig join = hz.getNetworkConfig().getJoin();
@@ -29,5 +47,15 @@ public final class Clustering {
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setMembers(cfg.members());
     return hz;
+  }
+
+  /**
+   * Live windows: one backup (a member's death loses no window), entries nobody touched for an hour leave, and
+   * reads are served from the map's value objects (OBJECT format: an entry processor works on the object without
+   * deserialising it on every update).
+   */
+  private static MapConfig liveWindows() {
+    return new MapConfig(ClusterNames.LIVE_WINDOWS).setBackupCount(1).setMaxIdleSeconds(3600)
+        .setInMemoryFormat(com.hazelcast.config.InMemoryFormat.OBJECT);
   }
 }
