@@ -22,11 +22,8 @@ public final class Cluster {
     return Optional.empty();
   }
 
-  /** This member's id (the Hazelcast member UUID), or {@code "local"} without a cluster. */
-  public static String nodeId(Vertx vertx) {
-    if (vertx.isClustered() && vertx instanceof VertxInternal internal && internal.clusterManager() != null) {
-      return internal.clusterManager().getNodeId();
-    }
-    return "local";
+  /** This member's Hazelcast member UUID (what Hazelcast's tools show), or {@code "local"} without a cluster. */
+  public static String memberId(Vertx vertx) {
+    return hazelcast(vertx).map(hz -> hz.getCluster().getLocalMember().getUuid().toString()).orElse("local");
   }
 }

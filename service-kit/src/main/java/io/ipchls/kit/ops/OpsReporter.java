@@ -90,7 +90,7 @@ public final class OpsReporter {
     } catch (RuntimeException e) {
       own = new JsonObject().put("error", String.valueOf(e.getMessage()));
     }
-    return new JsonObject().put("service", service).put("instance", instance).put("member", Cluster.nodeId(vertx))
+    return new JsonObject().put("service", service).put("instance", instance).put("member", Cluster.memberId(vertx))
         .put("host", HOST).put("pid", ProcessHandle.current().pid()).put("httpPort", httpPort)
         .put("version", VERSION).put("startedAt", startedAt).put("uptimeMs", now - startedAt).put("reportedAt", now)
         .put("health", health).put("stats", own);
