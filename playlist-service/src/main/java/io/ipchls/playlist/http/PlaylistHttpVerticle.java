@@ -81,7 +81,7 @@ public final class PlaylistHttpVerticle extends VerticleBase {
     var health = new Health().check("db", segments::ping);
     Router router = router(playlists, api, proxy, new ViewerAuth(tokens), health);
     ops = new OpsReporter(vertx, "playlist-service", health, this::opsStats);
-    return feed.start(vertx)
+    return vertx.deployVerticle(feed)
         .compose(x -> vertx.createHttpServer().requestHandler(router).listen(cfg.http().port(), cfg.http().host()))
         .onSuccess(s -> server = s)
         .compose(s -> ops.httpPort(s.actualPort()).start());
@@ -130,7 +130,8 @@ public final class PlaylistHttpVerticle extends VerticleBase {
     if (evictTimer >= 0) vertx.cancelTimer(evictTimer);
     Future<Void> left = ops == null ? Future.succeededFuture() : ops.stop();
     Future<Void> closed = left.eventually(() -> server == null ? Future.succeededFuture() : server.close());
-    return closed.eventually(() -> feed.stop()).eventually(() -> pool.close())
+    return closed.eventually(() -> feed.deploymentID() == null ? Future.succeededFuture()
+        : vertx.undeploy(feed.deploymentID()).recover(e -> Future.succeededFuture())).eventually(() -> pool.close())
         .eventually(() -> storeClient == null ? Future.succeededFuture() : storeClient.close());
   }
 }

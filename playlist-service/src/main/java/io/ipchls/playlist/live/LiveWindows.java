@@ -86,7 +86,8 @@ public final class LiveWindows {
   public void indexed(String cameraId, List<Segment> newSegments) {
     Mirror m = mirrors.get(cameraId);
     if (m == null) return;
-    store.append(cameraId, toLive(newSegments), clock.millis()).onSuccess(next -> {
+    // the answer is handled on the store's thread: only the (thread-safe) mirror changes, no event loop is involved
+    store.appendAnywhere(cameraId, toLive(newSegments), clock.millis()).thenAccept(next -> {
       if (next == null) mirrors.remove(cameraId, m); // gone from the map: the next request loads it again
       else m.offer(next);
     });

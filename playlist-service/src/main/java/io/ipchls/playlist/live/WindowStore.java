@@ -13,6 +13,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -27,6 +29,9 @@ interface WindowStore {
 
   /** The window after appending, or null when there is none. */
   Future<LiveWindowState> append(String cameraId, List<LiveSegment> segments, long nowMs);
+
+  /** The same, completing on whatever thread the store answers on (for work that touches only thread-safe state). */
+  CompletionStage<LiveWindowState> appendAnywhere(String cameraId, List<LiveSegment> segments, long nowMs);
 
   static WindowStore create(Vertx vertx, Context context) {
     return Cluster.hazelcast(vertx).<WindowStore>map(hz -> new Clustered(hz, context)).orElseGet(Local::new);
@@ -54,7 +59,12 @@ interface WindowStore {
 
     @Override
     public Future<LiveWindowState> append(String cameraId, List<LiveSegment> segments, long nowMs) {
-      return Future.fromCompletionStage(map.submitToKey(cameraId, new Append(segments, nowMs)), context);
+      return Future.fromCompletionStage(appendAnywhere(cameraId, segments, nowMs), context);
+    }
+
+    @Override
+    public CompletionStage<LiveWindowState> appendAnywhere(String cameraId, List<LiveSegment> segments, long nowMs) {
+      return map.submitToKey(cameraId, new Append(segments, nowMs));
     }
   }
 
@@ -75,6 +85,11 @@ interface WindowStore {
     @Override
     public Future<LiveWindowState> append(String cameraId, List<LiveSegment> segments, long nowMs) {
       return Future.succeededFuture(map.computeIfPresent(cameraId, (k, w) -> w.append(segments, nowMs)));
+    }
+
+    @Override
+    public CompletionStage<LiveWindowState> appendAnywhere(String cameraId, List<LiveSegment> segments, long nowMs) {
+      return CompletableFuture.completedFuture(map.computeIfPresent(cameraId, (k, w) -> w.append(segments, nowMs)));
     }
   }
 }
