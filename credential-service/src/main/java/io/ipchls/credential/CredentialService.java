@@ -6,6 +6,7 @@ import io.ipchls.credential.issuer.CredentialIssuer;
 import io.ipchls.credential.issuer.EmbeddedKeyIssuer;
 import io.ipchls.credential.issuer.StsIssuer;
 import io.ipchls.credential.mqtt.CredentialRequestVerticle;
+import io.ipchls.credential.ops.CameraStatusVerticle;
 import io.ipchls.kit.db.Database;
 import io.ipchls.kit.http.Metrics;
 import io.vertx.core.Future;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * credential-service: camera registry, broker authentication and temporary storage credentials. {@link #deploy}
  * migrates schema {@value #SCHEMA}, then deploys, in order, the broker-auth consumer (the broker needs it before our
- * own MQTT link can log in), the MQTT credential link and the HTTP API. Holds no statics, so it can share a Vert.x
+ * own MQTT link can log in), the MQTT credential link, the camera status follower (cameras online, camera-reported
+ * counters) and the HTTP API. Holds no statics, so it can share a Vert.x
  * instance with other services.
  */
 public final class CredentialService {
@@ -37,6 +39,7 @@ public final class CredentialService {
     return Database.migrate(vertx, config.db(), SCHEMA)
         .compose(v -> vertx.deployVerticle(new BrokerAuthVerticle(config, metrics.registry())))
         .compose(id -> vertx.deployVerticle(requests))
+        .compose(id -> vertx.deployVerticle(new CameraStatusVerticle(config.mqtt(), metrics.registry())))
         .compose(id -> vertx.deployVerticle(new AdminApiVerticle(config, metrics, issuer, requests::isConnected)))
         .onSuccess(id -> LOG.info("credential-service listening on {}:{}", config.http().host(), config.http().port()))
         .mapEmpty();

@@ -2,7 +2,14 @@ package io.ipchls.ingest;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.LongStream;
 
 /** The ingest counters, exported at {@code /metrics} (Prometheus names in the Javadoc of each method). */
 public final class IngestMetrics {
@@ -12,6 +19,11 @@ public final class IngestMetrics {
   private final DistributionSummary batchSize;
   private final Counter writeRetries;
   private final Counter expired;
+  private final Timer lag;
+  private final AtomicLong queued = new AtomicLong();
+  private final AtomicLong lastLagMs = new AtomicLong();
+  private final AtomicLong lastCommitAt = new AtomicLong();
+  private volatile JsonObject lastSweep = new JsonObject().put("state", "not run yet");
 
   public IngestMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -26,6 +38,46 @@ public final class IngestMetrics {
         .register(registry);
     this.expired = Counter.builder("segments.expired")
         .description("segments deleted (object and row) by the retention sweeper").register(registry);
+    this.lag = Timer.builder("segments.ingest.lag")
+        .description("from the camera announcing a segment (its deviceTime) to its row being committed")
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(5))
+        .maximumExpectedValue(Duration.ofMinutes(5)).register(registry);
+    Gauge.builder("segments.queued", queued, AtomicLong::get)
+        .description("notifications received and waiting for a database write").register(registry);
+  }
+
+  /** {@code segments_queued}. */
+  public void queued(int n) {
+    queued.set(n);
+  }
+
+  /** {@code segments_ingest_lag_seconds}: one committed batch, by the cameras' announce times. */
+  public void committed(LongStream deviceTimes) {
+    long now = System.currentTimeMillis();
+    long max = deviceTimes.map(t -> Math.max(0, now - t)).peek(ms -> lag.record(ms, TimeUnit.MILLISECONDS))
+        .max().orElse(0);
+    lastLagMs.set(max);
+    lastCommitAt.set(now);
+  }
+
+  /** What the retention sweeper last did (for the ops view). */
+  public void sweep(int deleted, int partitionsDropped, boolean skipped) {
+    lastSweep = new JsonObject().put("state", skipped ? "skipped (another instance sweeps)" : "done")
+        .put("at", System.currentTimeMillis()).put("segmentsDeleted", deleted)
+        .put("partitionsDropped", partitionsDropped);
+  }
+
+  /** This instance's figures for its ops snapshot. */
+  public JsonObject stats() {
+    return new JsonObject()
+        .put("segmentsIndexed", (long) indexed.count())
+        .put("segmentsDuplicate", (long) duplicates.count())
+        .put("segmentsRejected", (long) registry.find("segments.rejected").counters().stream()
+            .mapToDouble(Counter::count).sum())
+        .put("queued", queued.get())
+        .put("lagMs", lastLagMs.get())
+        .put("lastCommitAt", lastCommitAt.get() == 0 ? null : lastCommitAt.get())
+        .put("retention", lastSweep.copy().put("segmentsExpired", (long) expired.count()));
   }
 
   /** {@code segments_expired_total}. */

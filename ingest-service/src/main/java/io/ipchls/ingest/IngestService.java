@@ -35,7 +35,7 @@ public final class IngestService {
     Metrics metrics = new Metrics();
     IngestMetrics ingestMetrics = new IngestMetrics(metrics.registry());
     var listener = new SegmentListenerVerticle(config, ingestMetrics);
-    var http = new IngestHttpVerticle(config, metrics, listener::isMqttConnected);
+    var http = new IngestHttpVerticle(config, metrics, listener::isMqttConnected).opsStats(ingestMetrics::stats);
     var callbacks = new Callbacks(config, metrics.registry()).mountInto(http);
     return Database.migrate(vertx, config.db(), SCHEMA)
         .compose(v -> vertx.deployVerticle(new PartitionMaintenanceVerticle(config.db())))

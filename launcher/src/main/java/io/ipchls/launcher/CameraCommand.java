@@ -81,7 +81,7 @@ final class CameraCommand {
       return CAMERAS + "/" + checkedId(id);
     }
 
-    private String token() throws IOException {
+    String token() throws IOException {
       if (token != null && !token.isBlank()) return token;
       Path file = dataDir.resolve("secrets.json");
       if (!Files.exists(file)) {

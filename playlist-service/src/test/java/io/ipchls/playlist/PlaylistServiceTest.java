@@ -27,7 +27,7 @@ class PlaylistServiceTest {
         base.maxReplayHours(), base.segmentAccess(), base.viewer(),
         base.adminTokenSha256());
     await(PlaylistService.deploy(vertx, cfg));
-    assertEquals(1, vertx.deploymentIDs().size());
+    assertEquals(2, vertx.deploymentIDs().size(), "the HTTP verticle and its event feed (own event loop)");
     var r = await(WebClient.create(vertx).get(port, "127.0.0.1", "/health").send());
     assertEquals(200, r.statusCode(), r.bodyAsString());
   }

@@ -15,5 +15,19 @@ public final class ClusterNames {
    */
   public static final String SEGMENTS_INDEXED = "ipchls.segments.indexed";
 
+  /**
+   * Cluster map: one ops snapshot per running service instance ({@code {service, instance, member, version, uptimeMs,
+   * health, stats}}), rewritten every few seconds with a TTL, so any instance can show all (ops API,
+   * {@code ipc-hls ops}).
+   */
+  public static final String OPS_INSTANCES = "ipchls.ops.instances";
+  /**
+   * Cluster map: camera id -> its last status while it is online ({@code {state, time, receivedAt, uploaded,
+   * dropped}}); removed when it goes offline, so the map's size is the number of cameras online.
+   */
+  public static final String CAMERAS_ONLINE = "ipchls.cameras.online";
+  /** Cluster map (Hazelcast IMap): camera id -> its live window, shared by every playlist instance. */
+  public static final String LIVE_WINDOWS = "ipchls.live.windows";
+
   private ClusterNames() {}
 }

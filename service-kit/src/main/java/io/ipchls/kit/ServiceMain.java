@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * What a service's {@code Main} does: read the config (defaults ← file named by the first argument or
  * {@code IPCHLS_CONFIG} ← {@code IPCHLS_*} environment), join the Hazelcast cluster of its {@code cluster} section,
- * deploy. A bad config exits with status 2 and a message naming the setting; a failed start exits with 1.
+ * deploy. A bad config exits with status 2 and a message naming the setting; a failed start exits with 1. SIGTERM
+ * (systemd, Kubernetes, Ctrl-C) stops it gracefully: the verticles stop (the instance leaves the ops view, MQTT
+ * sessions close, unacknowledged messages stay with the broker), then the member leaves the cluster.
  */
 public final class ServiceMain {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceMain.class);
@@ -39,11 +41,22 @@ public final class ServiceMain {
       return;
     }
     Clustering.start(cluster)
+        .onSuccess(vertx -> Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(name, vertx), "stop")))
         .compose(vertx -> deploy.apply(vertx, config).onFailure(e -> vertx.close()))
         .onSuccess(v -> LOG.info("{} started: {}", name, config))
         .onFailure(e -> {
           LOG.error("{} failed to start", name, e);
           System.exit(1);
         });
+  }
+
+  private static void stop(String name, Vertx vertx) {
+    LOG.info("{} stopping", name);
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+      LOG.info("{} stopped", name);
+    } catch (Exception e) {
+      LOG.warn("{} did not stop cleanly: {}", name, e.toString());
+    }
   }
 }

@@ -1,6 +1,8 @@
 package io.ipchls.bench.playlist;
 
 import io.ipchls.bench.Latencies;
+import io.ipchls.kit.cluster.ClusterConfig;
+import io.ipchls.kit.cluster.Clustering;
 import io.ipchls.protocol.ClusterNames;
 import io.ipchls.protocol.ObjectKeys;
 import io.vertx.core.Vertx;
@@ -28,7 +30,9 @@ import picocli.CommandLine.Option;
  * random cameras' live playlists at a fixed rate. Latency is measured from each request's scheduled send time (open
  * loop, so a stall is not hidden by the generator waiting). The comparison in the same run is the same playlist
  * answered the way live worked before ingest's events fed it: a database query per request (a replay of six of the
- * camera's segments). Then the most requests/s both can take.
+ * camera's segments). Then the most requests/s both can take. Then the same live load against two playlist
+ * instances on a two-member Hazelcast cluster in this JVM, whose windows live in the cluster map (both instances
+ * apply every event through entry processors), against the in-memory windows of a plain Vert.x measured first.
  */
 @Command(name = "LivePlaylistLoad", mixinStandardHelpOptions = true)
 public final class LivePlaylistLoad implements Runnable {
@@ -83,6 +87,28 @@ public final class LivePlaylistLoad implements Runnable {
       double dbMax = saturate(client, port, auth, ids, false, 10);
       vertx.cancelTimer(feed);
 
+      // the same live load on two clustered playlist instances (windows in the Hazelcast map)
+      String clusterName = "ipchls-bench-live-" + ProcessHandle.current().pid();
+      List<String> members = List.of("127.0.0.1:5971", "127.0.0.1:5972");
+      Vertx member1 = PlaylistBenchStack.await(Clustering.start(new ClusterConfig(clusterName, "127.0.0.1", 5971,
+          members)));
+      Vertx member2 = PlaylistBenchStack.await(Clustering.start(new ClusterConfig(clusterName, "127.0.0.1", 5972,
+          members)));
+      int clusteredPort = stack.startPlaylist(member1).port();
+      int otherPort = stack.startPlaylist(member2).port();
+      long clusterFeed = member1.setPeriodic(3000, t -> announceNextSegments(member1, ids));
+      for (String id : ids) {
+        String path = "/playlist.m3u8?camera_id=" + id;
+        PlaylistBenchStack.await(get(client, clusteredPort, path, auth));
+        PlaylistBenchStack.await(get(client, otherPort, path, auth));
+      }
+      fixedRate(client, clusteredPort, auth, ids, true, rate, 5);
+      Result clustered = fixedRate(client, clusteredPort, auth, ids, true, rate, seconds);
+      double clusteredMax = saturate(client, clusteredPort, auth, ids, true, 10);
+      member1.cancelTimer(clusterFeed);
+      PlaylistBenchStack.await(member2.close());
+      PlaylistBenchStack.await(member1.close());
+
       System.out.printf("%nlive playlist, %d cameras, %d req/s offered for %d s (generator in the same JVM):%n",
           cameras, rate, seconds);
       System.out.printf("  live playlist      %.0f req/s done, errors %d, %s%n", live.rps, live.errors,
@@ -93,6 +119,11 @@ public final class LivePlaylistLoad implements Runnable {
           / db.latencies.percentileMillis(0.99));
       System.out.printf("  most req/s with %d connections: live %.0f, query per request %.0f (ratio %.2f)%n",
           connections, liveMax, dbMax, liveMax / dbMax);
+      System.out.printf("  live, cluster map (2 instances) %.0f req/s done, errors %d, %s%n", clustered.rps,
+          clustered.errors, clustered.latencies.summary());
+      System.out.printf("  p99 ratio cluster map / in-memory: %.2f; most req/s cluster map %.0f (ratio %.2f)%n",
+          clustered.latencies.percentileMillis(0.99) / live.latencies.percentileMillis(0.99), clusteredMax,
+          clusteredMax / liveMax);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

@@ -67,12 +67,18 @@ final class PlaylistBenchStack implements AutoCloseable {
 
   /** Deploys playlist-service with viewer tokens on, presigned links, 6-segment live windows. */
   int startPlaylist() {
+    playlist = startPlaylist(vertx);
+    return playlist.port();
+  }
+
+  /** The same playlist-service on another (e.g. clustered) Vert.x. */
+  PlaylistHttpVerticle startPlaylist(Vertx on) {
     PlaylistConfig cfg = new PlaylistConfig(new HttpConfig("127.0.0.1", 0), db, s3Config, 6, 120, 10, 3600, 24,
         SegmentAccess.PRESIGNED, new ViewerConfig(false, JWT_SECRET, 3600, 86_400),
         Sha256.hex("bench-admin-token-0123456789abcdef0123"));
-    playlist = new PlaylistHttpVerticle(cfg);
-    await(vertx.deployVerticle(playlist));
-    return playlist.port();
+    PlaylistHttpVerticle verticle = new PlaylistHttpVerticle(cfg);
+    await(on.deployVerticle(verticle));
+    return verticle;
   }
 
   String token() {

@@ -14,6 +14,9 @@ import io.ipchls.kit.http.BearerTokenAuth;
 import io.ipchls.kit.http.Health;
 import io.ipchls.kit.http.Metrics;
 import io.ipchls.kit.http.Routes;
+import io.ipchls.kit.ops.OpsReporter;
+import io.ipchls.kit.ops.OpsView;
+import io.ipchls.credential.ops.CredentialStats;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -26,8 +29,8 @@ import io.vertx.sqlclient.Pool;
 import java.util.function.BooleanSupplier;
 
 /**
- * The admin HTTP API (camera registry), the external broker's auth hooks ({@link BrokerHookApi}), {@code /health} and
- * {@code /metrics}.
+ * The admin HTTP API (camera registry), the external broker's auth hooks ({@link BrokerHookApi}), {@code /health},
+ * {@code /metrics} and the cluster's ops view ({@code /ops/v1/}, admin token); publishes this instance's ops snapshot.
  */
 public final class AdminApiVerticle extends VerticleBase {
   static final long MAX_BODY_BYTES = 4096;
@@ -42,6 +45,7 @@ public final class AdminApiVerticle extends VerticleBase {
   private AuditRepository audit;
   private Bcrypt bcrypt;
   private HttpServer server;
+  private OpsReporter ops;
 
   public AdminApiVerticle(CredentialConfig config, Metrics metrics, CredentialIssuer issuer,
       BooleanSupplier mqttConnected) {
@@ -57,22 +61,28 @@ public final class AdminApiVerticle extends VerticleBase {
     devices = new DeviceRepository(pool);
     audit = new AuditRepository(pool);
     bcrypt = new Bcrypt(vertx, config.auth().bcryptCost());
-    return vertx.createHttpServer().requestHandler(router())
+    Health health = health();
+    ops = new OpsReporter(vertx, "credential-service", health, new CredentialStats(metrics.registry())::get);
+    return vertx.createHttpServer().requestHandler(router(health))
         .listen(config.http().port(), config.http().host())
-        .onSuccess(s -> server = s);
+        .onSuccess(s -> server = s)
+        .compose(s -> ops.httpPort(s.actualPort()).start());
   }
 
   @Override
   public Future<?> stop() {
     bcrypt.close();
-    return (server == null ? Future.succeededFuture() : server.close()).eventually(() -> pool.close());
+    return ops.stop().eventually(() -> server == null ? Future.succeededFuture() : server.close()).eventually(() -> pool.close());
   }
 
-  private Router router() {
-    Health health = new Health()
+  private Health health() {
+    return new Health()
         .check("db", () -> pool.query("SELECT 1").execute())
         .check("mqtt", () -> mqttConnected.getAsBoolean()
             ? Future.succeededFuture() : Future.failedFuture("not connected"));
+  }
+
+  private Router router(Health health) {
     Router r = Router.router(vertx);
     r.get("/health").handler(health::handle);
     r.get("/metrics").handler(metrics::handle);
@@ -85,6 +95,7 @@ public final class AdminApiVerticle extends VerticleBase {
     r.delete(CAMERAS + "/:id").respond(this::deleteCamera);
     r.post(CAMERAS + "/:id/secret").respond(this::rotateSecret);
     new BrokerHookApi(vertx, config, metrics.registry()).install(r);
+    new OpsView(vertx).mount(r, config.adminTokenSha256());
     Routes.installErrorHandling(r);
     return r;
   }

@@ -10,6 +10,7 @@ import io.ipchls.device.upload.SegmentSpool;
 import io.ipchls.device.upload.UploadSettings;
 import io.ipchls.protocol.CameraCommand;
 import io.ipchls.protocol.CameraIds;
+import io.ipchls.protocol.CameraStatus;
 import io.ipchls.protocol.SegmentNotification;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -76,6 +77,10 @@ public final class Camera implements AutoCloseable {
       NotificationJournal journal = b.spoolDir == null ? null : new NotificationJournal(b.spoolDir.resolve(JOURNAL));
       this.agent = new DeviceAgent(vertx, new DeviceAgent.AgentSettings(b.cameraId, b.secret, b.host, b.port, b.tls),
           this::obey, journal == null ? key -> { } : key -> forget(journal, key));
+      agent.statusSource(() -> {
+        CameraMetrics m = metrics();
+        return CameraStatus.online(System.currentTimeMillis(), m.segmentsUploaded(), m.segmentsDropped());
+      }, b.statusMillis);
       credentials = agent;
       announcer = n -> {
         if (journal != null) journal.record(n);
@@ -279,6 +284,7 @@ public final class Camera implements AutoCloseable {
     private Path spoolDir;
     private long spoolBytes;
     private long drainMillis = 10_000;
+    private long statusMillis = DeviceAgent.STATUS_INTERVAL_MS;
     private boolean audio;
     private UploadSettings upload = UploadSettings.defaults();
     private Vertx vertx;
@@ -306,6 +312,13 @@ public final class Camera implements AutoCloseable {
     }
 
     /** Connect to the broker over TLS (certificates and host name verified). Default off. */
+    /** How often the online status with this camera's counters is repeated (default 60 s). */
+    public Builder statusInterval(java.time.Duration interval) {
+      if (interval.toMillis() < 100) throw new IllegalArgumentException("status interval must be at least 100 ms");
+      this.statusMillis = interval.toMillis();
+      return this;
+    }
+
     public Builder mqttTls(boolean tls) {
       this.tls = tls;
       return this;

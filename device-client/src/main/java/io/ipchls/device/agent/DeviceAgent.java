@@ -45,6 +45,8 @@ import org.slf4j.LoggerFactory;
 final class DeviceAgent implements CredentialSource {
   private static final Logger LOG = LoggerFactory.getLogger(DeviceAgent.class);
   private static final long REQUEST_TIMEOUT_MS = 10_000;
+  /** How often an online camera repeats its status with its counters, by default. */
+  static final long STATUS_INTERVAL_MS = 60_000;
   private static final long MAX_BACKOFF_MS = 60_000;
   /** Credentials this close to expiry are not handed out any more. */
   private static final long EXPIRY_MARGIN_MS = 5_000;
@@ -73,6 +75,10 @@ final class DeviceAgent implements CredentialSource {
   private String pendingRequestId;
   private int requestAttempts;
   private long refreshTimer = -1;
+  private long statusTimer = -1;
+  private long statusIntervalMs = STATUS_INTERVAL_MS;
+  /** The online status to publish (with the camera's counters), asked for at connect and every status interval. */
+  private volatile java.util.function.Supplier<CameraStatus> statusSource = () -> CameraStatus.online(System.currentTimeMillis());
 
   /** Connection settings; the secret is never logged. */
   record AgentSettings(String cameraId, String secret, String host, int port, boolean tls) {
@@ -96,7 +102,26 @@ final class DeviceAgent implements CredentialSource {
 
   /** Starts connecting (and reconnecting whenever the connection drops). */
   void start() {
-    context.runOnContext(v -> connect());
+    context.runOnContext(v -> {
+      statusTimer = vertx.setPeriodic(statusIntervalMs, t -> publishStatus());
+      connect();
+    });
+  }
+
+  /** Where the periodic online status gets its counters (set before {@link #start()}). */
+  void statusSource(java.util.function.Supplier<CameraStatus> source, long intervalMs) {
+    this.statusSource = source;
+    this.statusIntervalMs = intervalMs;
+  }
+
+  /**
+   * Repeats the retained online status with the current counters (QoS 0: the next one follows in a minute), so the
+   * cloud sees which cameras are online and what they uploaded and dropped.
+   */
+  private void publishStatus() {
+    if (!connected || closing) return;
+    client.publish(Topics.status(settings.cameraId()), Buffer.buffer(Json.encode(statusSource.get())),
+        MqttQoS.AT_MOST_ONCE, false, true);
   }
 
   @Override
@@ -166,6 +191,7 @@ final class DeviceAgent implements CredentialSource {
     onContext(done, () -> {
       closing = true;
       if (refreshTimer >= 0) vertx.cancelTimer(refreshTimer);
+      if (statusTimer >= 0) vertx.cancelTimer(statusTimer);
       if (!connected) {
         done.complete(null);
         return;
@@ -220,7 +246,7 @@ final class DeviceAgent implements CredentialSource {
             Topics.segmentsRejected(settings.cameraId()), 1,
             Topics.commands(settings.cameraId()), 1)))
         .compose(subscribed -> c.publish(status,
-            Buffer.buffer(Json.encode(CameraStatus.online(System.currentTimeMillis()))), MqttQoS.AT_LEAST_ONCE,
+            Buffer.buffer(Json.encode(statusSource.get())), MqttQoS.AT_LEAST_ONCE,
             false, true))
         .onSuccess(id -> onConnected())
         .onFailure(e -> {

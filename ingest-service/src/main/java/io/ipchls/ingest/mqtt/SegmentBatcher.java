@@ -69,6 +69,7 @@ public final class SegmentBatcher {
   public void add(Pending pending) {
     if (closed) return; // never acknowledged: the broker redelivers it
     queue.add(pending);
+    metrics.queued(queue.size());
     writeNext();
   }
 
@@ -83,6 +84,7 @@ public final class SegmentBatcher {
       writing++;
       List<Pending> batch = new ArrayList<>(Math.min(queue.size(), maxSize));
       while (!queue.isEmpty() && batch.size() < maxSize) batch.add(queue.poll());
+      metrics.queued(queue.size());
       write(batch).onComplete(x -> {
         writing--;
         writeNext(); // what arrived during the write is the next batch
@@ -99,6 +101,7 @@ public final class SegmentBatcher {
           return retrying("write " + rows.size() + " segment(s)", () -> segments.insertAll(rows))
               .map(inserted -> {
                 accepted.forEach(p -> p.ack().run());
+                metrics.committed(accepted.stream().mapToLong(p -> p.notification().deviceTime()));
                 committed(accepted.size(), inserted, rows);
                 return null;
               });

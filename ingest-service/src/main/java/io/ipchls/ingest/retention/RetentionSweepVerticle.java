@@ -67,7 +67,8 @@ public final class RetentionSweepVerticle extends VerticleBase {
   /** One sweep unless another instance is sweeping; fails when the database or the bucket fails. */
   public Future<Sweep> sweep() {
     return vertx.sharedData().getLockWithTimeout(LOCK, LOCK_WAIT_MS)
-        .transform(ar -> ar.failed() ? Future.succeededFuture(new Sweep(0, 0, true)) : sweepHolding(ar.result()));
+        .transform(ar -> ar.failed() ? Future.succeededFuture(new Sweep(0, 0, true)) : sweepHolding(ar.result()))
+        .onSuccess(s -> metrics.sweep(s.segmentsDeleted(), s.partitionsDropped(), s.skipped()));
   }
 
   private Future<Sweep> sweepHolding(Lock lock) {

@@ -5,7 +5,7 @@ import io.ipchls.playlist.live.LiveWindows;
 import io.ipchls.protocol.CameraIds;
 import io.ipchls.protocol.ClusterNames;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
  * Follows ingest's "segments indexed" announcements (published to every playlist instance in the cluster) and moves
  * the live windows forward. Body: {@code {cameras: [id...], segments: [{cameraId, start, durationMs, key}...]}}; only
  * the segments matter here. Malformed parts are counted and skipped (a window that misses segments catches up from
- * the index after {@code liveRefreshSeconds}).
+ * the index after {@code liveRefreshSeconds}). A verticle of its own, so that parsing the events and handing them to
+ * the cluster map runs on another event loop than the playlist requests.
  */
-public final class SegmentsIndexedFeed {
+public final class SegmentsIndexedFeed extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SegmentsIndexedFeed.class);
 
   private final LiveWindows windows;
@@ -36,12 +37,14 @@ public final class SegmentsIndexedFeed {
     this.windows = windows;
   }
 
-  public Future<Void> start(Vertx vertx) {
+  @Override
+  public Future<?> start() {
     consumer = vertx.eventBus().consumer(ClusterNames.SEGMENTS_INDEXED, this::onIndexed);
     return consumer.completion();
   }
 
-  public Future<Void> stop() {
+  @Override
+  public Future<?> stop() {
     return consumer == null ? Future.succeededFuture() : consumer.unregister();
   }
 

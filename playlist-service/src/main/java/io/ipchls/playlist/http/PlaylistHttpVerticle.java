@@ -5,6 +5,9 @@ import io.ipchls.kit.http.BearerTokenAuth;
 import io.ipchls.kit.http.Health;
 import io.ipchls.kit.http.Metrics;
 import io.ipchls.kit.http.Routes;
+import io.ipchls.kit.ops.OpsReporter;
+import io.ipchls.kit.ops.OpsView;
+import io.vertx.core.json.JsonObject;
 import io.ipchls.playlist.PlaylistConfig;
 import io.ipchls.playlist.PlaylistConfig.SegmentAccess;
 import io.ipchls.playlist.auth.ViewerAuth;
@@ -42,6 +45,8 @@ public final class PlaylistHttpVerticle extends VerticleBase {
   private SegmentsIndexedFeed feed;
   private LiveWindows live;
   private HttpServer server;
+  private long evictTimer = -1;
+  private OpsReporter ops;
 
   public PlaylistHttpVerticle(PlaylistConfig cfg) {
     this(cfg, Clock.systemUTC());
@@ -56,7 +61,8 @@ public final class PlaylistHttpVerticle extends VerticleBase {
   public Future<?> start() {
     pool = Database.pool(vertx, cfg.db());
     SegmentRepository segments = new SegmentRepository(pool);
-    live = new LiveWindows(segments, cfg.liveWindowSegments(), cfg.liveRefreshSeconds() * 1000L, clock);
+    live = LiveWindows.create(vertx, segments, cfg.liveWindowSegments(), cfg.liveRefreshSeconds() * 1000L, clock);
+    evictTimer = vertx.setPeriodic(60_000, t -> live.evictIdle());
     feed = new SegmentsIndexedFeed(live);
     Gauge.builder("playlist.live.cameras", live, LiveWindows::size).register(metrics.registry());
     Gauge.builder("playlist.events.malformed", feed, SegmentsIndexedFeed::malformed).register(metrics.registry());
@@ -74,9 +80,22 @@ public final class PlaylistHttpVerticle extends VerticleBase {
     var api = new ApiHandlers(cfg, segments, tokens, clock);
     var health = new Health().check("db", segments::ping);
     Router router = router(playlists, api, proxy, new ViewerAuth(tokens), health);
-    return feed.start(vertx)
+    ops = new OpsReporter(vertx, "playlist-service", health, this::opsStats);
+    return vertx.deployVerticle(feed)
         .compose(x -> vertx.createHttpServer().requestHandler(router).listen(cfg.http().port(), cfg.http().host()))
-        .onSuccess(s -> server = s);
+        .onSuccess(s -> server = s)
+        .compose(s -> ops.httpPort(s.actualPort()).start());
+  }
+
+  /** This instance's figures for its ops snapshot. */
+  private JsonObject opsStats() {
+    JsonObject requests = new JsonObject();
+    metrics.registry().find("playlist.requests").counters().forEach(c -> {
+      String key = c.getId().getTag("kind") + " " + c.getId().getTag("status");
+      requests.put(key, (long) c.count());
+    });
+    return new JsonObject().put("liveWindowsMirrored", live.size()).put("requests", requests)
+        .put("eventsMalformed", feed.malformed());
   }
 
   private Router router(PlaylistHandlers playlists, ApiHandlers api, SegmentProxy proxy, ViewerAuth viewer,
@@ -87,6 +106,7 @@ public final class PlaylistHttpVerticle extends VerticleBase {
     if (cfg.adminTokenSha256() != null) {
       router.post("/api/v1/viewer-tokens").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES))
           .handler(new BearerTokenAuth(cfg.adminTokenSha256(), "admin")).handler(api::mintViewerToken);
+      new OpsView(vertx).mount(router, cfg.adminTokenSha256());
     }
     router.get("/playlist.m3u8").handler(viewer).handler(playlists::live);
     router.get("/replay.m3u8").handler(viewer).handler(playlists::replay);
@@ -107,8 +127,11 @@ public final class PlaylistHttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
-    return closed.eventually(() -> feed.stop()).eventually(() -> pool.close())
+    if (evictTimer >= 0) vertx.cancelTimer(evictTimer);
+    Future<Void> left = ops == null ? Future.succeededFuture() : ops.stop();
+    Future<Void> closed = left.eventually(() -> server == null ? Future.succeededFuture() : server.close());
+    return closed.eventually(() -> feed.deploymentID() == null ? Future.succeededFuture()
+        : vertx.undeploy(feed.deploymentID()).recover(e -> Future.succeededFuture())).eventually(() -> pool.close())
         .eventually(() -> storeClient == null ? Future.succeededFuture() : storeClient.close());
   }
 }

@@ -2,6 +2,9 @@ package io.ipchls.kit.cluster;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.RestEndpointGroup;
+import io.ipchls.protocol.ClusterNames;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
@@ -9,9 +12,15 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 /**
  * Starts a clustered Vert.x on Hazelcast: TCP-IP join on the configured members (or Kubernetes DNS discovery),
- * multicast off. Only Mains call it.
+ * multicast off.
+ * Hazelcast's own tooling is switched on: the REST health check on the member port
+ * ({@code GET http://<member>/hazelcast/health/ready}, cluster state read-only), JMX MBeans ({@code com.hazelcast:*}),
+ * and the client protocol on the member port (its command-line client and a Management Center connect by cluster name
+ * and member list). A member that stops answering heartbeats is dropped after {@value #NO_HEARTBEAT_SECONDS} s.
  */
 public final class Clustering {
+  static final int NO_HEARTBEAT_SECONDS = 15;
+
   private Clustering() {}
 
   public static Future<Vertx> start(ClusterConfig cfg) {
@@ -26,6 +35,13 @@ public final class Clustering {
     hz.setProperty("hazelcast.phone.home.enabled", "false");
     hz.setProperty("hazelcast.logging.type", "slf4j");
     hz.setProperty("hazelcast.shutdownhook.enabled", "false");
+    hz.setProperty("hazelcast.jmx", "true");
+    // a member that vanished without closing its connections (network cut, frozen process) leaves after this long;
+    // a killed process is noticed sooner, by its refused connections
+    hz.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(NO_HEARTBEAT_SECONDS));
+    hz.getNetworkConfig().getRestApiConfig().setEnabled(true)
+        .enableGroups(RestEndpointGroup.HEALTH_CHECK, RestEndpointGroup.CLUSTER_READ);
+    hz.addMapConfig(liveWindows());
     hz.getNetworkConfig().setPort(cfg.port()).setPortAutoIncrement(true);
     hz.getNetworkConfig().getInterfaces().setEnabled(true).addInterface(cfg.host());
     JoinConfig join = hz.getNetworkConfig().getJoin();
@@ -41,5 +57,15 @@ public final class Clustering {
           .setProperty("service-port", String.valueOf(cfg.kubernetes().servicePort()));
     }
     return hz;
+  }
+
+  /**
+   * Live windows: one asynchronous backup (a member's death loses no window, and an update does not wait for its
+   * backup), entries nobody touched for an hour leave, and entry processors work on the stored objects (OBJECT
+   * format: no deserialisation on every update).
+   */
+  private static MapConfig liveWindows() {
+    return new MapConfig(ClusterNames.LIVE_WINDOWS).setBackupCount(0).setAsyncBackupCount(1).setMaxIdleSeconds(3600)
+        .setInMemoryFormat(com.hazelcast.config.InMemoryFormat.OBJECT);
   }
 }

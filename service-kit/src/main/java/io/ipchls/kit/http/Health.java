@@ -20,6 +20,15 @@ public final class Health {
   }
 
   public void handle(RoutingContext ctx) {
+    evaluate().onComplete(ar -> {
+      JsonObject body = ar.result();
+      boolean up = "UP".equals(body.getString("status"));
+      ctx.response().setStatusCode(up ? 200 : 503).putHeader("content-type", "application/json").end(body.encode());
+    });
+  }
+
+  /** Runs every check: {@code {"status": "UP"|"DOWN", "checks": {name: "UP" | "DOWN: reason"}}}; never fails. */
+  public Future<JsonObject> evaluate() {
     JsonObject results = new JsonObject();
     var futures = checks.entrySet().stream().map(e -> {
       Future<?> f;
@@ -31,10 +40,9 @@ public final class Health {
       return f.map(x -> results.put(e.getKey(), "UP"))
           .otherwise(ex -> results.put(e.getKey(), "DOWN: " + ex.getMessage()));
     }).toList();
-    Future.join(futures).onComplete(x -> {
+    return Future.join(futures).transform(x -> {
       boolean up = results.stream().allMatch(en -> "UP".equals(en.getValue()));
-      ctx.response().setStatusCode(up ? 200 : 503).putHeader("content-type", "application/json")
-          .end(new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", results).encode());
+      return Future.succeededFuture(new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", results));
     });
   }
 }
