@@ -219,7 +219,9 @@ class ClusterFailoverTest {
           () -> mediaSequence(live(playlistB, cam, token)), seq -> seq > seqBeforeStop + 1);
       long at = killedAt;
       duringOutage = announced.values().stream().filter(t -> t >= at && t < at + memberGoneMs).count();
-      Thread.sleep(3000); // a little more load on the survivors
+      int afterStop = announced.size(); // a little more load on the survivors: two more segments per camera
+      Await.until("more segments announced to the survivors", WAIT, () -> announced.size() - afterStop,
+          n -> n >= 2L * CAMERAS);
     } finally {
       for (Running c : cameras) c.close();
     }
