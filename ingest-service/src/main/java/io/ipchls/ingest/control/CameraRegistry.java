@@ -1,5 +1,6 @@
 package io.ipchls.ingest.control;
 
+import io.ipchls.ingest.db.CameraPolicies;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
@@ -8,7 +9,6 @@ import io.vertx.sqlclient.Tuple;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Which cameras exist and their storage prefixes, from credential-service's registry ({@code credential.devices}).
@@ -17,7 +17,6 @@ import java.util.Set;
  */
 final class CameraRegistry {
   static final String SELECT = "SELECT id, prefix FROM credential.devices WHERE id = ANY($1::text[])";
-  private static final Set<String> NO_REGISTRY = Set.of("42P01", "3F000", "42703");
 
   private final Pool pool;
 
@@ -34,7 +33,7 @@ final class CameraRegistry {
           return m;
         })
         .recover(e -> {
-          if (!(e instanceof PgException pg) || !NO_REGISTRY.contains(pg.getSqlState())) return Future.failedFuture(e);
+          if (!(e instanceof PgException pg) || !CameraPolicies.NO_REGISTRY.contains(pg.getSqlState())) return Future.failedFuture(e);
           Map<String, String> all = new HashMap<>();
           ids.forEach(id -> all.put(id, id));
           return Future.succeededFuture(all);

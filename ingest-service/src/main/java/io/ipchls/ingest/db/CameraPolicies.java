@@ -31,7 +31,7 @@ public final class CameraPolicies {
       FROM unnest($1::text[]) AS i(id)
       LEFT JOIN ingest.camera_settings s ON s.camera_id = i.id""";
   /** undefined_table, invalid_schema_name, undefined_column: the registry is not (yet) there. */
-  private static final Set<String> NO_REGISTRY = Set.of("42P01", "3F000", "42703");
+  public static final Set<String> NO_REGISTRY = Set.of("42P01", "3F000", "42703");
 
   /** A camera's storage prefix (keys must lie under {@code prefix/}) and how many days its segments are kept. */
   public record Policy(String prefix, int retentionDays) {}
