@@ -56,8 +56,10 @@ class S3SegmentUploaderTest {
   void wrongSecret_403_isAnAuthFailure_atOnce() {
     try (S3SegmentUploader up = new S3SegmentUploader(creds("wrong-secret", stack.s3().endpoint(),
         stack.s3().bucket()), UploadSettings.defaults())) {
+      // a store that refuses before reading the body may close the connection while the client still writes it
+      // (seen in CI even with 18 kB): the 403 or that refusal, both an auth failure, never a retried network error
       UploadAuthException e = assertThrows(UploadAuthException.class, () -> up.upload("uploader/x.ts", BODY));
-      assertTrue(e.getMessage().contains("403"), e.getMessage());
+      assertTrue(e.getMessage().contains("403") || e.getMessage().contains("before taking the body"), e.getMessage());
     }
   }
 
