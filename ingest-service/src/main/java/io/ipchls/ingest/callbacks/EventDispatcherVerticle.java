@@ -54,7 +54,7 @@ public final class EventDispatcherVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = Database.pool(vertx, new DbConfig(db.host(), db.port(), db.database(), db.user(), db.password(), 1));
+    pool = Database.pool(vertx, db.withPoolSize(1));
     client = new ManagedMqttClient(vertx, mqtt, mqttClientId, true, true);
     return client.startWithRetry().onSuccess(v -> timerId = vertx.setPeriodic(config.pollMillis(), t -> poll()));
   }

@@ -61,8 +61,7 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = Database.pool(vertx, new DbConfig(db.host(), db.port(), db.database(), db.user(), db.password(),
-        config.dbPoolSize()));
+    pool = Database.pool(vertx, db.withPoolSize(config.dbPoolSize()));
     deliveries = new DeliveryRepository(pool);
     var options = new WebClientOptions()
         .setUserAgent("ipc-hls-webhooks/1")

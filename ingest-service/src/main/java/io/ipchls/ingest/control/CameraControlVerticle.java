@@ -72,7 +72,7 @@ public final class CameraControlVerticle extends VerticleBase {
   public Future<?> start() {
     context = vertx.getOrCreateContext();
     DbConfig db = config.db();
-    pool = Database.pool(vertx, new DbConfig(db.host(), db.port(), db.database(), db.user(), db.password(), 2));
+    pool = Database.pool(vertx, db.withPoolSize(2));
     mqtt = new ManagedMqttClient(vertx, config.mqtt(), config.mqttClientId() + "-control", false, false)
         .subscribe(Topics.INGEST_SHARED_STATUS, 1)
         .messageHandler(this::onStatus);

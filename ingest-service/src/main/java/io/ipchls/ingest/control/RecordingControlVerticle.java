@@ -107,7 +107,7 @@ public final class RecordingControlVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     DbConfig db = config.db();
-    pool = Database.pool(vertx, new DbConfig(db.host(), db.port(), db.database(), db.user(), db.password(), 2));
+    pool = Database.pool(vertx, db.withPoolSize(2));
     if (config.s3Enabled()) {
       store = new ObjectStore(config.s3());
       indexJob = new IndexFileJob(vertx, pool, store, outbox, config.settleSeconds(), registry);
