@@ -47,7 +47,8 @@ class DeploymentSamplesTest {
       "IPCHLS_ADMINTOKEN", "sample-admin-token-0123456789abcdef",
       "IPCHLS_DB_PASSWORD", "db-pw", "IPCHLS_MQTT_PASSWORD", "mqtt-pw",
       "IPCHLS_S3_ACCESSKEYID", "AKIDEXAMPLE", "IPCHLS_S3_SECRETACCESSKEY", "s3-secret-0123456789",
-      "IPCHLS_VIEWER_JWTSECRET", "viewer-signing-key-0123456789abcdef0123");
+      "IPCHLS_VIEWER_JWTSECRET", "viewer-signing-key-0123456789abcdef0123",
+      "IPCHLS_CALLBACKS_MASTERKEY", "sample-webhook-master-key-0123456789abcdef");
 
   @Test
   void credentialSample_parses_andEverySettingCanComeFromTheEnvironment() throws IOException {
@@ -65,6 +66,9 @@ class DeploymentSamplesTest {
     assertEquals("verify-full", c.db().sslMode());
     assertTrue(c.mqtt().ssl());
     assertTrue(c.s3Enabled(), "retention needs ingest's key pair");
+    assertTrue(c.adminTokenSha256() != null, "recording control needs ingest's admin token");
+    assertTrue(c.callbacks().webhooksEnabled(), "webhooks need the callbacks master key");
+    assertEquals("https://video.example.com", c.playlistBaseUrl());
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.ipchls.launcher.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,8 @@ import io.ipchls.credential.issuer.EmbeddedKeys;
 import io.ipchls.infra.Await;
 import io.ipchls.infra.EmbeddedS3;
 import io.ipchls.infra.S3Options;
+import io.ipchls.infra.WebhookReceiver;
+import io.ipchls.protocol.WebhookSignature.Verdict;
 import io.ipchls.kit.cluster.ClusterConfig;
 import io.ipchls.kit.cluster.Clustering;
 import io.vertx.core.Vertx;
@@ -61,6 +64,7 @@ class ExternalServersIT {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final String ADMIN_TOKEN = "deploy-admin-token-0123456789abcdef";
   private static final String PLAYLIST_ADMIN = "deploy-playlist-admin-0123456789abcdef";
+  private static final String INGEST_ADMIN = "deploy-ingest-admin-0123456789abcdef";
   private static final Map<String, String> DB_PASSWORDS = Map.of("ipchls_credential", "cred-pw-7f3a",
       "ipchls_ingest", "ingest-pw-91bc", "ipchls_playlist", "playlist-pw-2d4e");
 
@@ -112,7 +116,9 @@ class ExternalServersIT {
         "IPCHLS_ISSUER=embedded");
     appendEnv("ingest-service.env", "IPCHLS_HTTP_PORT=" + http[1], "IPCHLS_DB_PASSWORD=" + DB_PASSWORDS.get("ipchls_ingest"),
         "IPCHLS_MQTT_PASSWORD=ingest-mqtt-pw", "IPCHLS_S3_ACCESSKEYID=deploy-root",
-        "IPCHLS_S3_SECRETACCESSKEY=deploy-root-secret-0123456789", "IPCHLS_INSTANCEID=deploy-ingest-1");
+        "IPCHLS_S3_SECRETACCESSKEY=deploy-root-secret-0123456789", "IPCHLS_INSTANCEID=deploy-ingest-1",
+        "IPCHLS_ADMINTOKEN=" + INGEST_ADMIN, "IPCHLS_CALLBACKS_MASTERKEY=deploy-webhook-master-key-0123456789abcdef",
+        "IPCHLS_PLAYLISTBASEURL=http://127.0.0.1:" + http[2]);
     appendEnv("playlist-service.env", "IPCHLS_HTTP_PORT=" + http[2],
         "IPCHLS_DB_PASSWORD=" + DB_PASSWORDS.get("ipchls_playlist"), "IPCHLS_S3_ACCESSKEYID=deploy-root",
         "IPCHLS_S3_SECRETACCESSKEY=deploy-root-secret-0123456789",
@@ -161,6 +167,40 @@ class ExternalServersIT {
     byte[] ts = HTTP.send(HttpRequest.newBuilder(URI.create(firstSegment)).build(),
         HttpResponse.BodyHandlers.ofByteArray()).body();
     assertTrue(ts.length > 188 && ts[0] == 0x47 && ts[188] == 0x47, "an MPEG-TS segment from the bucket");
+  }
+
+  @Test
+  void recordingControlAndWebhooks_fromTheInstalledJars_cameraOnlineDeliveredSigned() throws Exception {
+    WebhookReceiver receiver = WebhookReceiver.start(vertx).await(10, TimeUnit.SECONDS);
+    try {
+      JsonObject hook = new JsonObject(post(http[1], "/api/v1/webhooks", INGEST_ADMIN, new JsonObject()
+          .put("url", receiver.url("/hooks/deploy")).put("events", List.of("camera.online"))));
+      receiver.secret(hook.getString("id"), hook.getString("secret"));
+      JsonObject template = new JsonObject(post(http[1], "/api/v1/record-templates", INGEST_ADMIN,
+          new JsonObject().put("name", "deploy").put("segmentSeconds", 2)));
+      assertEquals(2, template.getInteger("segmentSeconds"));
+
+      String cam = "deploy-hook-cam";
+      String secret = ipchlsCamera("add", cam);
+      Process camera = new ProcessBuilder(javaCommand(pki.jvmTrust(), "io.ipchls.device.cli.DeviceCli", "simulate",
+          "--camera-id", cam, "--secret", secret, "--mqtt-host", "localhost", "--mqtt-port",
+          String.valueOf(cameraPort), "--mqtt-tls", "--segment-seconds", "2", "--duration", "4", "--fps", "10"))
+          .redirectErrorStream(true).redirectOutput(dir.resolve("hook-camera.log").toFile()).start();
+      processes.add(camera);
+      List<WebhookReceiver.Received> got = Await.until("camera.online of " + cam + " at the webhook",
+          Duration.ofSeconds(60), () -> receiver.received(hook.getString("id")),
+          l -> l.stream().anyMatch(r -> new JsonObject(r.body()).getString("cameraId", "").equals(cam)));
+      WebhookReceiver.Received online = got.stream()
+          .filter(r -> new JsonObject(r.body()).getString("cameraId", "").equals(cam)).findFirst().orElseThrow();
+      assertEquals("camera.online", online.eventType());
+      assertEquals(Verdict.VALID, online.verdict(), "signed with the webhook's secret");
+      assertTrue(camera.waitFor(120, TimeUnit.SECONDS), "camera did not finish");
+      // every side pool of ingest (events, deliveries, camera control, recording control) keeps verify-full TLS
+      String ingestLog = Files.readString(dir.resolve("ingest.log"));
+      assertFalse(ingestLog.contains("pg_hba.conf rejects"), "an ingest pool connected without TLS");
+    } finally {
+      receiver.close();
+    }
   }
 
   @Test
