@@ -63,6 +63,8 @@ final class DeviceAgent implements CredentialSource {
   private final AtomicLong badMessages = new AtomicLong();
   private final AtomicLong notificationsDropped = new AtomicLong();
   private final AtomicLong outboxSize = new AtomicLong();
+  /** Notifications given to {@link #announce} whose task has not run on the context yet. */
+  private final AtomicLong handedOver = new AtomicLong();
   private final NotificationOutbox outbox;
 
   private MqttClient client;
@@ -152,7 +154,11 @@ final class DeviceAgent implements CredentialSource {
 
   /** Keeps {@code n} until the broker acknowledges it; publishes it as soon as the window and connection allow. */
   void announce(SegmentNotification n) {
+    // counted at once, not when the context runs the task: a close that waits for the pending notifications must
+    // not miss one the upload thread handed over a moment before
+    handedOver.incrementAndGet();
     onContext(null, () -> {
+      handedOver.decrementAndGet();
       for (String key : outbox.add(n)) {
         notificationsDropped.incrementAndGet();
         LOG.warn("camera {}: notification outbox full, dropped the oldest ({})", settings.cameraId(), key);
@@ -174,7 +180,7 @@ final class DeviceAgent implements CredentialSource {
 
   /** Notifications not acknowledged yet. */
   long pendingNotifications() {
-    return outboxSize.get();
+    return outboxSize.get() + handedOver.get();
   }
 
   long notificationsDropped() {
