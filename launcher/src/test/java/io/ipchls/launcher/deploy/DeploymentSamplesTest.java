@@ -26,9 +26,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -152,6 +154,8 @@ class DeploymentSamplesTest {
     String ns = (String) map(headless.get("metadata")).get("namespace");
     assertEquals("ipchls-hazelcast." + ns + ".svc.cluster.local", common.get("IPCHLS_CLUSTER_KUBERNETES_SERVICEDNS"));
 
+    Set<String> secretKeys = map(find(docs, "Secret", "ipchls-secrets").get("stringData")).keySet();
+    Set<String> ingestEnv = new HashSet<>();
     int deployments = 0;
     for (Map<String, Object> d : docs) {
       if (!"Deployment".equals(d.get("kind"))) continue;
@@ -162,7 +166,17 @@ class DeploymentSamplesTest {
       Map<String, Object> container = map(((List<?>) map(template.get("spec")).get("containers")).get(0));
       List<?> command = (List<?>) container.get("command");
       assertNotNull(Class.forName((String) command.get(command.size() - 1)));
+      for (Object e : (List<?>) container.get("env")) {
+        Map<String, Object> var = map(e);
+        if ("ingest-service".equals(container.get("name"))) ingestEnv.add((String) var.get("name"));
+        Object from = var.get("valueFrom");
+        if (from == null || !map(from).containsKey("secretKeyRef")) continue;
+        String key = (String) map(map(from).get("secretKeyRef")).get("key");
+        assertTrue(secretKeys.contains(key), var.get("name") + " refers to " + key + ", which the Secret lacks");
+      }
     }
+    assertTrue(ingestEnv.containsAll(List.of("IPCHLS_ADMINTOKEN", "IPCHLS_CALLBACKS_MASTERKEY")),
+        "ingest gets recording control and webhooks: " + ingestEnv);
     assertEquals(3, deployments);
 
     Map<String, String> env = new HashMap<>(common);
