@@ -167,6 +167,17 @@ class ExternalServersIT {
     byte[] ts = HTTP.send(HttpRequest.newBuilder(URI.create(firstSegment)).build(),
         HttpResponse.BodyHandlers.ofByteArray()).body();
     assertTrue(ts.length > 188 && ts[0] == 0x47 && ts[188] == 0x47, "an MPEG-TS segment from the bucket");
+
+    // the JSON APIs under playlist's least-privilege role: every query they make is covered by 20-grants.sql
+    String range = "start=" + enc(begin.minusSeconds(30).toString()) + "&end=" + enc(Instant.now().plusSeconds(5)
+        .toString()) + "&token=" + token;
+    String base = "http://127.0.0.1:" + http[2] + "/api/v1/cameras";
+    JsonObject cameras = new JsonObject(get(base + "?token=" + token));
+    assertEquals(cam, cameras.getJsonArray("cameras").getJsonObject(0).getString("id"), cameras.encode());
+    JsonObject recordings = new JsonObject(get(base + "/" + cam + "/recordings?" + range));
+    assertEquals(1, recordings.getInteger("total"), recordings.encode());
+    JsonObject timeline = new JsonObject(get(base + "/" + cam + "/timeline?" + range));
+    assertEquals(1, timeline.getJsonArray("spans").size(), timeline.encode());
   }
 
   @Test
