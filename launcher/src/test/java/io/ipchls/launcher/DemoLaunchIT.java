@@ -68,7 +68,8 @@ class DemoLaunchIT {
       String live = urlAfter(printed, "live playlist");
       assertTrue(urlAfter(printed, "web player").contains("token="), printed);
 
-      String playlist = Await.until("the live playlist lists 2 segments", Duration.ofSeconds(60), () -> get(live),
+      String playlist = Await.until("the live playlist lists 2 segments", Duration.ofSeconds(60),
+          () -> EndToEndTest.get(live),
           body -> body.startsWith("#EXTM3U") && body.lines().filter(l -> l.startsWith("http")).count() >= 2);
       String segment = playlist.lines().filter(l -> l.startsWith("http")).findFirst().orElseThrow();
       byte[] ts = HTTP.send(HttpRequest.newBuilder(URI.create(segment)).build(),
@@ -95,12 +96,9 @@ class DemoLaunchIT {
 
   private static List<String> java(String mainClass, String... args) {
     List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-        "-Xmx1g", "-Djava.awt.headless=true", "-Dlogback.configurationFile=target/classes/logback.xml",
-        "--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
-        "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-        "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-        "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
-        "-cp", CLASSPATH, mainClass));
+        "-Xmx1g", "-Djava.awt.headless=true", "-Dlogback.configurationFile=target/classes/logback.xml"));
+    cmd.addAll(ServiceProcess.HAZELCAST_JVM_OPTIONS);
+    cmd.addAll(List.of("-cp", CLASSPATH, mainClass));
     cmd.addAll(List.of(args));
     return cmd;
   }
@@ -124,17 +122,6 @@ class DemoLaunchIT {
   private static String urlAfter(String printed, String label) {
     return printed.lines().map(String::trim).filter(l -> l.startsWith(label + " ")).findFirst()
         .map(l -> l.substring(label.length()).trim()).orElseThrow(() -> new AssertionError(label + ": " + printed));
-  }
-
-  private static String get(String url) {
-    try {
-      return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
-    } catch (IOException e) {
-      return "unreachable: " + e;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
   }
 
   private static String read(Path file) {

@@ -156,7 +156,7 @@ class EndToEndTest {
         body -> Playlist.parse(body).uris.size() >= segments);
   }
 
-  private static String get(String url) {
+  static String get(String url) {
     try {
       return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
     } catch (IOException e) {
