@@ -62,7 +62,8 @@ public final class ApiContract {
 
   /**
    * The deployed verticle of that type on {@code vertx} (the services deploy their HTTP verticle themselves; this is
-   * how a test reaches its router). Uses Vert.x's internal deployment list, the one public way there is to it.
+   * how a test reaches its router). Reads Vert.x's deployment list from {@code io.vertx.core.internal}: the public API
+   * has no way from a deployment to its verticle.
    */
   public static <T> T deployed(Vertx vertx, Class<T> type) {
     return ((VertxInternal) vertx).deploymentManager().deployments().stream()
