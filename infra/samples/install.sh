@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs ipc-hls for the systemd units in infra/samples/systemd (README "Deployment"):
+# Installs ipc-hls for the systemd units in infra/samples/systemd (docs/OPERATIONS.md "Deployment"):
 #   /opt/ipc-hls/lib/            every jar the services need (the launcher's jar + its runtime dependencies)
+#   /opt/ipc-hls/docs/           the documentation (the units' Documentation= is docs/OPERATIONS.md)
 #   /etc/systemd/system/         ipchls-credential.service, ipchls-ingest.service, ipchls-playlist.service
 #   /etc/ipc-hls/                the sample configs and env files, only where no file exists yet (env files 0600)
 # Run from a checkout after `./mvnw -B -DskipTests package`, as root. DESTDIR=/some/root installs below that root
@@ -16,10 +17,11 @@ if [ -z "$jar" ] || [ ! -d "$repo/launcher/target/lib" ]; then
   exit 1
 fi
 
-install -d -m 0755 "$root/opt/ipc-hls/lib" "$root/etc/systemd/system" "$root/etc/ipc-hls"
+install -d -m 0755 "$root/opt/ipc-hls/lib" "$root/opt/ipc-hls/docs" "$root/etc/systemd/system" "$root/etc/ipc-hls"
 rm -f "$root"/opt/ipc-hls/lib/*.jar            # an upgrade must not keep jars the new version no longer uses
 install -m 0644 "$jar" "$repo"/launcher/target/lib/*.jar "$root/opt/ipc-hls/lib/"
 install -m 0644 "$repo/README.md" "$root/opt/ipc-hls/README.md"
+install -m 0644 "$repo"/docs/*.md "$root/opt/ipc-hls/docs/"
 install -m 0644 "$here"/systemd/ipchls-*.service "$root/etc/systemd/system/"
 
 keep() {  # keep() MODE SOURCE: copies SOURCE into /etc/ipc-hls unless the operator already has that file

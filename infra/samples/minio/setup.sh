@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# MinIO for ipc-hls (README "Deployment"), with MinIO's client `mc` and an alias for the server's root user:
+# MinIO for ipc-hls (docs/OPERATIONS.md "Deployment"), with MinIO's client `mc` and an alias for the server's root user:
 #   mc alias set ipchls https://minio.internal:9000 ROOT_USER ROOT_PASSWORD && ./setup.sh ipchls
 # Creates the bucket and one MinIO user per service, each with only what it needs:
 #   ipchls-credential  PutObject on the bucket: the ceiling of the camera keys it makes with STS AssumeRole (MinIO

@@ -46,7 +46,7 @@ public record CredentialConfig(
   public static final int MIN_LIFETIME_SECONDS = 900;
   public static final int MAX_LIFETIME_SECONDS = 43_200;
   public static final int MIN_ADMIN_TOKEN_CHARS = 16;
-  /** See README "Performance": secrets are 256-bit random, so the cost buys little and the storm pays for it. */
+  /** See docs/PERFORMANCE.md "Credentials": secrets are 256-bit random, so the cost buys little and the storm pays for it. */
   public static final int DEFAULT_BCRYPT_COST = 8;
   public static final int DEFAULT_AUTH_CACHE_TTL_SECONDS = 900;
   private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");

@@ -109,7 +109,7 @@ class WebhookDeliveryTest {
     receiver.secret(wh, w.getString("secret"));
     insertEvent(ingest.pool, "camera.online", cameraId("cb-recipe"), null);
     Received r = awaitReceived(wh, 1).get(0);
-    // the README's recipe, recomputed here with the JDK alone
+    // docs/API.md's recipe, recomputed here with the JDK alone
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec(w.getString("secret").getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
     byte[] expected = mac.doFinal((r.timestamp() + "." + r.body()).getBytes(StandardCharsets.UTF_8));

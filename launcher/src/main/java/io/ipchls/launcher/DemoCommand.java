@@ -21,7 +21,7 @@ final class DemoCommand implements Callable<Integer> {
   /** Lifetime of the viewer token printed with the demo's URLs. */
   static final int DEMO_TOKEN_SECONDS = 24 * 3600;
 
-  @Option(names = "--config", description = "JSON config file (see README: Configuration)")
+  @Option(names = "--config", description = "JSON config file (see docs/CONFIGURATION.md)")
   Path config;
 
   @Option(names = "--data-dir", description = "where recordings and the database live (default: ./data)")

@@ -9,6 +9,7 @@ import io.ipchls.credential.db.Device;
 import io.ipchls.credential.db.DeviceRepository;
 import io.ipchls.credential.issuer.CredentialIssuer;
 import io.ipchls.kit.db.Database;
+import io.ipchls.kit.http.ApiDocument;
 import io.ipchls.kit.http.ApiException;
 import io.ipchls.kit.http.BearerTokenAuth;
 import io.ipchls.kit.http.Health;
@@ -30,11 +31,13 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The admin HTTP API (camera registry), the external broker's auth hooks ({@link BrokerHookApi}), {@code /health},
- * {@code /metrics} and the cluster's ops view ({@code /ops/v1/}, admin token); publishes this instance's ops snapshot.
+ * {@code /metrics}, the cluster's ops view ({@code /ops/v1/}, admin token) and the API's OpenAPI document
+ * ({@code /openapi.yaml}); publishes this instance's ops snapshot.
  */
 public final class AdminApiVerticle extends VerticleBase {
   static final long MAX_BODY_BYTES = 4096;
   private static final String CAMERAS = "/api/v1/cameras";
+  static final String API_DOCUMENT = "openapi/credential-service.yaml";
 
   private final CredentialConfig config;
   private final Metrics metrics;
@@ -46,6 +49,7 @@ public final class AdminApiVerticle extends VerticleBase {
   private Bcrypt bcrypt;
   private HttpServer server;
   private OpsReporter ops;
+  private Router router;
 
   public AdminApiVerticle(CredentialConfig config, Metrics metrics, CredentialIssuer issuer,
       BooleanSupplier mqttConnected) {
@@ -63,7 +67,8 @@ public final class AdminApiVerticle extends VerticleBase {
     bcrypt = new Bcrypt(vertx, config.auth().bcryptCost());
     Health health = health();
     ops = new OpsReporter(vertx, "credential-service", health, new CredentialStats(metrics.registry())::get);
-    return vertx.createHttpServer().requestHandler(router(health))
+    router = router(health);
+    return vertx.createHttpServer().requestHandler(router)
         .listen(config.http().port(), config.http().host())
         .onSuccess(s -> server = s)
         .compose(s -> ops.httpPort(s.actualPort()).start());
@@ -96,8 +101,14 @@ public final class AdminApiVerticle extends VerticleBase {
     r.post(CAMERAS + "/:id/secret").respond(this::rotateSecret);
     new BrokerHookApi(vertx, config, metrics.registry()).install(r);
     new OpsView(vertx).mount(r, config.adminTokenSha256());
+    ApiDocument.mount(r, API_DOCUMENT);
     Routes.installErrorHandling(r);
     return r;
+  }
+
+  /** The route table as started; the API document's test holds it against the document. */
+  public Router router() {
+    return router;
   }
 
   private Future<JsonObject> registerCamera(RoutingContext ctx) {

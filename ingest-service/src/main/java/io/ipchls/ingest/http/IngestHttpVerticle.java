@@ -3,6 +3,7 @@ package io.ipchls.ingest.http;
 import io.ipchls.ingest.IngestConfig;
 import io.ipchls.kit.config.DbConfig;
 import io.ipchls.kit.db.Database;
+import io.ipchls.kit.http.ApiDocument;
 import io.ipchls.kit.http.ApiException;
 import io.ipchls.kit.http.BearerTokenAuth;
 import io.ipchls.kit.http.Health;
@@ -25,8 +26,8 @@ import java.util.function.Supplier;
 /**
  * ingest-service's HTTP port: {@code GET /health} (database, MQTT), {@code GET /metrics} (Prometheus) and, when an admin
  * token is configured, the admin API under {@code /api/v1/} (bearer token, JSON bodies up to 64 KiB) into which each
- * {@link AdminApi} mounts its routes, and the cluster's ops view under {@code /ops/v1/} (same token). Publishes this
- * instance's ops snapshot into the cluster ({@link OpsReporter}).
+ * {@link AdminApi} mounts its routes, and the cluster's ops view under {@code /ops/v1/} (same token); the API's OpenAPI
+ * document at {@code /openapi.yaml}. Publishes this instance's ops snapshot into the cluster ({@link OpsReporter}).
  */
 public final class IngestHttpVerticle extends VerticleBase {
   /** A part of the admin API; {@code api} is a router mounted at {@code /api/v1}, already authenticated. */
@@ -44,6 +45,7 @@ public final class IngestHttpVerticle extends VerticleBase {
   private Pool pool;
   private HttpServer server;
   private OpsReporter ops;
+  private Router router;
 
   public IngestHttpVerticle(IngestConfig config, Metrics metrics, BooleanSupplier mqttConnected) {
     this.config = config;
@@ -69,8 +71,9 @@ public final class IngestHttpVerticle extends VerticleBase {
     pool = Database.pool(vertx, db.withPoolSize(Math.min(4, db.maxPoolSize())));
     Health health = health();
     ops = new OpsReporter(vertx, "ingest-service", health, opsStats);
+    router = routes(health);
     return vertx.createHttpServer()
-        .requestHandler(routes(health))
+        .requestHandler(router)
         .listen(config.http().port(), config.http().host())
         .onSuccess(s -> server = s)
         .compose(s -> ops.httpPort(s.actualPort()).start());
@@ -96,7 +99,13 @@ public final class IngestHttpVerticle extends VerticleBase {
       router.route("/api/v1/*").subRouter(api);
       new OpsView(vertx).mount(router, config.adminTokenSha256());
     }
+    ApiDocument.mount(router, "openapi/ingest-service.yaml");
     Routes.installErrorHandling(router);
+    return router;
+  }
+
+  /** The route table as started; the API document's test holds it against the document. */
+  public Router router() {
     return router;
   }
 

@@ -1,6 +1,7 @@
 package io.ipchls.playlist.http;
 
 import io.ipchls.kit.db.Database;
+import io.ipchls.kit.http.ApiDocument;
 import io.ipchls.kit.http.BearerTokenAuth;
 import io.ipchls.kit.http.Health;
 import io.ipchls.kit.http.Metrics;
@@ -29,13 +30,15 @@ import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 
 /**
- * The viewer-facing HTTP API: playlists, the JSON APIs, the segment proxy, the web player, health and metrics; plus
+ * The viewer-facing HTTP API: playlists, the JSON APIs, the segment proxy, the web player, health, metrics and the
+ * API's OpenAPI document ({@code /openapi.yaml}); plus
  * the live windows this instance keeps and the event-bus feed that moves them.
  */
 public final class PlaylistHttpVerticle extends VerticleBase {
   /** Where WebJars keep their files on the classpath (hls.js). */
   static final String WEBJARS = "META-INF/resources/webjars";
   static final long MAX_BODY_BYTES = 64 * 1024;
+  static final String API_DOCUMENT = "openapi/playlist-service.yaml";
 
   private final PlaylistConfig cfg;
   private final Clock clock;
@@ -47,6 +50,7 @@ public final class PlaylistHttpVerticle extends VerticleBase {
   private HttpServer server;
   private long evictTimer = -1;
   private OpsReporter ops;
+  private Router router;
 
   public PlaylistHttpVerticle(PlaylistConfig cfg) {
     this(cfg, Clock.systemUTC());
@@ -79,7 +83,7 @@ public final class PlaylistHttpVerticle extends VerticleBase {
     var playlists = new PlaylistHandlers(vertx, cfg, segments, live, links, metrics.registry(), clock);
     var api = new ApiHandlers(cfg, segments, tokens, clock);
     var health = new Health().check("db", segments::ping);
-    Router router = router(playlists, api, proxy, new ViewerAuth(tokens), health);
+    router = router(playlists, api, proxy, new ViewerAuth(tokens), health);
     ops = new OpsReporter(vertx, "playlist-service", health, this::opsStats);
     return vertx.deployVerticle(feed)
         .compose(x -> vertx.createHttpServer().requestHandler(router).listen(cfg.http().port(), cfg.http().host()))
@@ -114,9 +118,15 @@ public final class PlaylistHttpVerticle extends VerticleBase {
     router.get("/api/v1/cameras/:id/recordings").handler(viewer).handler(api::recordings);
     router.get("/api/v1/cameras/:id/timeline").handler(viewer).handler(api::timeline);
     if (proxy != null) router.get("/segments/:camera/:start/*").handler(viewer).handler(proxy::handle);
+    ApiDocument.mount(router, API_DOCUMENT);
     router.get("/webjars/*").handler(StaticHandler.create(WEBJARS));
     router.get("/*").handler(StaticHandler.create("webroot"));
     Routes.installErrorHandling(router);
+    return router;
+  }
+
+  /** The route table as started; the API document's test holds it against the document. */
+  Router router() {
     return router;
   }
 
