@@ -1,6 +1,6 @@
 package io.ipchls.device.cli;
 
-import io.ipchls.device.agent.Camera;
+import io.ipchls.device.Camera;
 import io.ipchls.device.segment.Frame;
 import io.ipchls.device.sim.H264FileSource;
 import io.ipchls.device.sim.SimulatedCamera;

@@ -1,7 +1,5 @@
-package io.ipchls.device.sdk;
+package io.ipchls.device;
 
-import io.ipchls.device.agent.Camera;
-import io.ipchls.device.agent.CameraMetrics;
 import io.ipchls.device.upload.StaticCredentialSource;
 import io.ipchls.device.upload.StorageCredentials;
 import io.ipchls.device.upload.UploadSettings;

@@ -1,4 +1,4 @@
-package io.ipchls.device.sdk;
+package io.ipchls.device;
 
 import java.util.Objects;
 

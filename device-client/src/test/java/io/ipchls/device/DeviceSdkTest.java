@@ -1,4 +1,4 @@
-package io.ipchls.device.sdk;
+package io.ipchls.device;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
