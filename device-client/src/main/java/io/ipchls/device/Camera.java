@@ -3,10 +3,11 @@ package io.ipchls.device;
 import io.ipchls.device.segment.AudioFrame;
 import io.ipchls.device.segment.DeviceClock;
 import io.ipchls.device.segment.Frame;
-import io.ipchls.device.segment.Segment;
 import io.ipchls.device.segment.Segmenter;
 import io.ipchls.device.upload.CredentialSource;
 import io.ipchls.device.upload.SegmentSpool;
+import io.ipchls.device.upload.UploadCounters;
+import io.ipchls.device.upload.UploadPipeline;
 import io.ipchls.device.upload.UploadSettings;
 import io.ipchls.protocol.CameraCommand;
 import io.ipchls.protocol.CameraIds;
@@ -53,11 +54,8 @@ public final class Camera implements AutoCloseable {
   private final boolean ownsVertx;
   private final Vertx vertx;
   private final DeviceAgent agent;
-  private final UploadQueue queue;
-  private final SegmentSpool spool;
   private final Segmenter segmenter;
-  private final SegmentUploadLoop uploads;
-  private final Thread uploadThread;
+  private final UploadPipeline uploads;
   private final long drainMillis;
   private volatile boolean recording = true;
   private boolean started;
@@ -65,9 +63,7 @@ public final class Camera implements AutoCloseable {
 
   private Camera(Builder b) {
     this.cameraId = b.cameraId;
-    this.spool = b.spoolDir == null ? null : new SegmentSpool(b.spoolDir, b.spoolBytes);
-    this.queue = new UploadQueue(b.queueBytes, spool);
-    this.segmenter = new Segmenter(b.segmentMillis, b.clock, b.audio, this::enqueue);
+    SegmentSpool spool = b.spoolDir == null ? null : new SegmentSpool(b.spoolDir, b.spoolBytes);
     Consumer<SegmentNotification> listener = b.onUploaded == null ? n -> { } : b.onUploaded;
     CredentialSource credentials;
     Consumer<SegmentNotification> announcer;
@@ -95,9 +91,8 @@ public final class Camera implements AutoCloseable {
       credentials = b.credentials;
       announcer = listener;
     }
-    this.uploads = new SegmentUploadLoop(b.cameraId, queue, spool, credentials, announcer, b.upload);
-    this.uploadThread = new Thread(uploads, "upload-" + b.cameraId);
-    this.uploadThread.setDaemon(true);
+    this.uploads = new UploadPipeline(b.cameraId, b.queueBytes, spool, credentials, announcer, b.upload);
+    this.segmenter = new Segmenter(b.segmentMillis, b.clock, b.audio, uploads::add);
     this.drainMillis = b.drainMillis;
   }
 
@@ -114,7 +109,7 @@ public final class Camera implements AutoCloseable {
     if (started || closed) throw new IllegalStateException("camera already started or closed");
     started = true;
     if (agent != null) agent.start();
-    uploadThread.start();
+    uploads.start();
   }
 
   /**
@@ -177,7 +172,7 @@ public final class Camera implements AutoCloseable {
 
   /** Replaces the object tags of later uploads. */
   public void setTags(Map<String, String> tags) {
-    uploads.settings(uploads.currentSettings().withTags(tags));
+    uploads.tags(tags);
   }
 
   /** The camera's counters now. */
@@ -188,12 +183,12 @@ public final class Camera implements AutoCloseable {
       framesDropped = segmenter.droppedFrames();
       cut = segmenter.segmentsCut();
     }
-    long dropped = queue.dropped() + uploads.refused.get() + (spool == null ? 0 : spool.dropped() + spool.discarded());
-    return new CameraMetrics(cut, uploads.uploaded.get(), uploads.backfilled.get(), uploads.bytes.get(), dropped,
-        uploads.failures.get(), agent == null ? 0 : agent.pendingNotifications(),
-        agent == null ? 0 : agent.notificationsDropped(), agent == null ? 0 : agent.rejectedCount(), agent == null ? 0 : agent.badMessages(), queue.size(),
-        queue.bytes(), spool == null ? 0 : spool.size(), spool == null ? 0 : spool.bytes(), framesDropped, recording,
-        uploads.lastError.get());
+    UploadCounters u = uploads.counters();
+    return new CameraMetrics(cut, u.segmentsUploaded(), u.segmentsBackfilled(), u.bytesUploaded(),
+        u.segmentsDropped(), u.uploadFailures(), agent == null ? 0 : agent.pendingNotifications(),
+        agent == null ? 0 : agent.notificationsDropped(), agent == null ? 0 : agent.rejectedCount(),
+        agent == null ? 0 : agent.badMessages(), u.queuedSegments(), u.queuedBytes(), u.spooledSegments(),
+        u.spooledBytes(), framesDropped, recording, u.lastError());
   }
 
   /**
@@ -207,18 +202,11 @@ public final class Camera implements AutoCloseable {
       if (closed) return;
       closed = true;
       segmenter.flush();
-      queue.close();
+      uploads.closeQueue();
     }
     if (started) {
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(drainMillis);
-      uploadThread.join(drainMillis);
-      if (uploadThread.isAlive()) {
-        LOG.warn("camera {}: uploads not done within the drain time; {} queued segment(s) go to the spool or are "
-            + "dropped", cameraId, queue.size());
-        uploadThread.interrupt();
-        uploadThread.join(TimeUnit.SECONDS.toMillis(5));
-      }
-      queue.spillAll();
+      uploads.drain(drainMillis);
       // the last segment's notification needs a moment for its PUBACK even when the uploads used up the drain time
       if (agent != null) closeAgent(Math.max(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(2)));
     }
@@ -236,15 +224,6 @@ public final class Camera implements AutoCloseable {
       agent.close().get(10, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException | InterruptedException e) {
       LOG.warn("camera {}: unclean MQTT close: {}", cameraId, e.toString());
-    }
-  }
-
-  private void enqueue(Segment s) {
-    if (spool != null && uploads.isFailing() && spool.put(s)) return; // storage unreachable: keep it on disk
-    int left = queue.offer(s);
-    if (left > 0) {
-      LOG.warn("camera {}: memory budget full, {} old segment(s) {}", cameraId, left,
-          spool == null ? "dropped" : "spooled");
     }
   }
 

@@ -1,10 +1,9 @@
-package io.ipchls.device;
+package io.ipchls.device.upload;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.ipchls.device.segment.Segment;
-import io.ipchls.device.upload.SegmentSpool;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
