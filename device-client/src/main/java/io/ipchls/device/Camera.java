@@ -1,5 +1,8 @@
 package io.ipchls.device;
 
+import io.ipchls.device.mqtt.MqttCounters;
+import io.ipchls.device.mqtt.MqttLink;
+import io.ipchls.device.mqtt.MqttSettings;
 import io.ipchls.device.segment.AudioFrame;
 import io.ipchls.device.segment.DeviceClock;
 import io.ipchls.device.segment.Frame;
@@ -14,17 +17,11 @@ import io.ipchls.protocol.CameraIds;
 import io.ipchls.protocol.CameraStatus;
 import io.ipchls.protocol.SegmentNotification;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One camera: feed it H.264 access units (and AAC, if declared) and it cuts them into MPEG-TS segments, uploads them
@@ -39,21 +36,18 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>With {@link Builder#mqtt} the camera gets its credentials over MQTT and publishes notifications and its status
- * there ({@link DeviceAgent}); with {@link Builder#credentials} (the anchor SDK's mode) the application supplies
+ * there ({@link MqttLink}); with {@link Builder#credentials} (the anchor SDK's mode) the application supplies
  * credentials and may observe uploads through {@link Builder#onUploaded}.
  *
  * <p>Segments wait in a memory budget (default 4 MiB); beyond it whole oldest segments go to the optional spool or
  * are dropped and counted. Cameras share nothing: several can run in one JVM (optionally on one {@link Vertx}).
  */
 public final class Camera implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(Camera.class);
   /** Folder in the spool for notifications not yet acknowledged by the broker. */
   static final String JOURNAL = "notifications";
 
   private final String cameraId;
-  private final boolean ownsVertx;
-  private final Vertx vertx;
-  private final DeviceAgent agent;
+  private final MqttLink link;
   private final Segmenter segmenter;
   private final UploadPipeline uploads;
   private final long drainMillis;
@@ -68,26 +62,15 @@ public final class Camera implements AutoCloseable {
     CredentialSource credentials;
     Consumer<SegmentNotification> announcer;
     if (b.host != null) {
-      this.ownsVertx = b.vertx == null;
-      this.vertx = ownsVertx ? Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)) : b.vertx;
-      NotificationJournal journal = b.spoolDir == null ? null : new NotificationJournal(b.spoolDir.resolve(JOURNAL));
-      this.agent = new DeviceAgent(vertx, new DeviceAgent.AgentSettings(b.cameraId, b.secret, b.host, b.port, b.tls),
-          this::obey, journal == null ? key -> { } : key -> forget(journal, key));
-      agent.statusSource(() -> {
-        CameraMetrics m = metrics();
-        return CameraStatus.online(System.currentTimeMillis(), m.segmentsUploaded(), m.segmentsDropped());
-      }, b.statusMillis);
-      credentials = agent;
+      this.link = new MqttLink(b.vertx, new MqttSettings(b.cameraId, b.secret, b.host, b.port, b.tls),
+          b.spoolDir == null ? null : b.spoolDir.resolve(JOURNAL), this::obey, this::onlineStatus, b.statusMillis);
+      credentials = link.credentialSource();
       announcer = n -> {
-        if (journal != null) journal.record(n);
-        agent.announce(n);
+        link.announce(n);
         listener.accept(n);
       };
-      if (journal != null) journal.pending().forEach(agent::announce); // stored by an earlier run, not yet announced
     } else {
-      this.ownsVertx = false;
-      this.vertx = null;
-      this.agent = null;
+      this.link = null;
       credentials = b.credentials;
       announcer = listener;
     }
@@ -108,7 +91,7 @@ public final class Camera implements AutoCloseable {
   public synchronized void start() {
     if (started || closed) throw new IllegalStateException("camera already started or closed");
     started = true;
-    if (agent != null) agent.start();
+    if (link != null) link.start();
     uploads.start();
   }
 
@@ -184,10 +167,10 @@ public final class Camera implements AutoCloseable {
       cut = segmenter.segmentsCut();
     }
     UploadCounters u = uploads.counters();
+    MqttCounters m = link == null ? MqttCounters.NONE : link.counters();
     return new CameraMetrics(cut, u.segmentsUploaded(), u.segmentsBackfilled(), u.bytesUploaded(),
-        u.segmentsDropped(), u.uploadFailures(), agent == null ? 0 : agent.pendingNotifications(),
-        agent == null ? 0 : agent.notificationsDropped(), agent == null ? 0 : agent.rejectedCount(),
-        agent == null ? 0 : agent.badMessages(), u.queuedSegments(), u.queuedBytes(), u.spooledSegments(),
+        u.segmentsDropped(), u.uploadFailures(), m.notificationsPending(), m.notificationsDropped(),
+        m.segmentsRejected(), m.messagesRejected(), u.queuedSegments(), u.queuedBytes(), u.spooledSegments(),
         u.spooledBytes(), framesDropped, recording, u.lastError());
   }
 
@@ -208,34 +191,18 @@ public final class Camera implements AutoCloseable {
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(drainMillis);
       uploads.drain(drainMillis);
       // the last segment's notification needs a moment for its PUBACK even when the uploads used up the drain time
-      if (agent != null) closeAgent(Math.max(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(2)));
+      if (link != null) link.close(Math.max(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(2)));
     }
-    if (ownsVertx) vertx.close().toCompletionStage().toCompletableFuture().join();
+    if (link != null) link.release();
   }
 
-  private void closeAgent(long deadline) {
-    while (agent.pendingNotifications() > 0 && agent.isConnected() && System.nanoTime() < deadline) {
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-    }
-    if (agent.pendingNotifications() > 0) {
-      LOG.warn("camera {}: closing with {} unacknowledged notification(s)", cameraId, agent.pendingNotifications());
-    }
-    try {
-      agent.close().get(10, TimeUnit.SECONDS);
-    } catch (ExecutionException | TimeoutException | InterruptedException e) {
-      LOG.warn("camera {}: unclean MQTT close: {}", cameraId, e.toString());
-    }
+  /** The retained online status with this camera's counters, as the MQTT link publishes it. */
+  private CameraStatus onlineStatus() {
+    CameraMetrics m = metrics();
+    return CameraStatus.online(System.currentTimeMillis(), m.segmentsUploaded(), m.segmentsDropped());
   }
 
-  /** Deletes an acknowledged notification's journal entry, off the event loop. */
-  private void forget(NotificationJournal journal, String key) {
-    vertx.executeBlocking(() -> {
-      journal.remove(key);
-      return null;
-    }, false);
-  }
-
-  /** Runs a command from the cloud (on the agent's context). */
+  /** Runs a command from the cloud (on the MQTT link's context). */
   private void obey(CameraCommand c) {
     switch (c.command()) {
       case CameraCommand.START_RECORDING -> {
@@ -263,7 +230,7 @@ public final class Camera implements AutoCloseable {
     private Path spoolDir;
     private long spoolBytes;
     private long drainMillis = 10_000;
-    private long statusMillis = DeviceAgent.STATUS_INTERVAL_MS;
+    private long statusMillis = MqttSettings.STATUS_INTERVAL_MS;
     private boolean audio;
     private UploadSettings upload = UploadSettings.defaults();
     private Vertx vertx;

@@ -1,4 +1,4 @@
-package io.ipchls.device;
+package io.ipchls.device.mqtt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

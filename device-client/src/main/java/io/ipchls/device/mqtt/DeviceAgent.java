@@ -1,4 +1,4 @@
-package io.ipchls.device;
+package io.ipchls.device.mqtt;
 
 import io.ipchls.device.upload.CredentialSource;
 import io.ipchls.device.upload.StorageCredentials;
@@ -45,8 +45,6 @@ import org.slf4j.LoggerFactory;
 final class DeviceAgent implements CredentialSource {
   private static final Logger LOG = LoggerFactory.getLogger(DeviceAgent.class);
   private static final long REQUEST_TIMEOUT_MS = 10_000;
-  /** How often an online camera repeats its status with its counters, by default. */
-  static final long STATUS_INTERVAL_MS = 60_000;
   private static final long MAX_BACKOFF_MS = 60_000;
   /** Credentials this close to expiry are not handed out any more. */
   private static final long EXPIRY_MARGIN_MS = 5_000;
@@ -57,7 +55,7 @@ final class DeviceAgent implements CredentialSource {
 
   private final Vertx vertx;
   private final Context context;
-  private final AgentSettings settings;
+  private final MqttSettings settings;
   private final Consumer<CameraCommand> commands;
   private final AtomicLong rejected = new AtomicLong();
   private final AtomicLong badMessages = new AtomicLong();
@@ -78,23 +76,15 @@ final class DeviceAgent implements CredentialSource {
   private int requestAttempts;
   private long refreshTimer = -1;
   private long statusTimer = -1;
-  private long statusIntervalMs = STATUS_INTERVAL_MS;
+  private long statusIntervalMs = MqttSettings.STATUS_INTERVAL_MS;
   /** The online status to publish (with the camera's counters), asked for at connect and every status interval. */
   private volatile java.util.function.Supplier<CameraStatus> statusSource = () -> CameraStatus.online(System.currentTimeMillis());
-
-  /** Connection settings; the secret is never logged. */
-  record AgentSettings(String cameraId, String secret, String host, int port, boolean tls) {
-    @Override
-    public String toString() {
-      return "AgentSettings[cameraId=" + cameraId + ", host=" + host + ", port=" + port + ", tls=" + tls + "]";
-    }
-  }
 
   /**
    * @param commands receives each valid command, on the agent's Vert.x context
    * @param acknowledged receives the key of each notification the broker acknowledged, on the agent's context
    */
-  DeviceAgent(Vertx vertx, AgentSettings settings, Consumer<CameraCommand> commands, Consumer<String> acknowledged) {
+  DeviceAgent(Vertx vertx, MqttSettings settings, Consumer<CameraCommand> commands, Consumer<String> acknowledged) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.settings = settings;
