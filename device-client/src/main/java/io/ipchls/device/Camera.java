@@ -2,24 +2,19 @@ package io.ipchls.device;
 
 import io.ipchls.device.mqtt.MqttCounters;
 import io.ipchls.device.mqtt.MqttLink;
-import io.ipchls.device.mqtt.MqttSettings;
 import io.ipchls.device.segment.AudioFrame;
-import io.ipchls.device.segment.DeviceClock;
 import io.ipchls.device.segment.Frame;
 import io.ipchls.device.segment.Segmenter;
 import io.ipchls.device.upload.CredentialSource;
 import io.ipchls.device.upload.SegmentSpool;
 import io.ipchls.device.upload.UploadCounters;
 import io.ipchls.device.upload.UploadPipeline;
-import io.ipchls.device.upload.UploadSettings;
 import io.ipchls.protocol.CameraCommand;
-import io.ipchls.protocol.CameraIds;
 import io.ipchls.protocol.CameraStatus;
 import io.ipchls.protocol.SegmentNotification;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -35,9 +30,9 @@ import java.util.function.Consumer;
  * camera.close();           // cuts and uploads the last segment, goes offline
  * }</pre>
  *
- * <p>With {@link Builder#mqtt} the camera gets its credentials over MQTT and publishes notifications and its status
- * there ({@link MqttLink}); with {@link Builder#credentials} (the anchor SDK's mode) the application supplies
- * credentials and may observe uploads through {@link Builder#onUploaded}.
+ * <p>With {@link CameraBuilder#mqtt} the camera gets its credentials over MQTT and publishes notifications and its
+ * status there ({@link MqttLink}); with {@link CameraBuilder#credentials} (the anchor SDK's mode) the application
+ * supplies credentials and may observe uploads through {@link CameraBuilder#onUploaded}.
  *
  * <p>Segments wait in a memory budget (default 4 MiB); beyond it whole oldest segments go to the optional spool or
  * are dropped and counted. Cameras share nothing: several can run in one JVM (optionally on one {@link Vertx}).
@@ -55,15 +50,15 @@ public final class Camera implements AutoCloseable {
   private boolean started;
   private boolean closed;
 
-  private Camera(Builder b) {
-    this.cameraId = b.cameraId;
-    SegmentSpool spool = b.spoolDir == null ? null : new SegmentSpool(b.spoolDir, b.spoolBytes);
-    Consumer<SegmentNotification> listener = b.onUploaded == null ? n -> { } : b.onUploaded;
+  Camera(CameraSettings s) {
+    this.cameraId = s.cameraId();
+    SegmentSpool spool = s.spoolDir() == null ? null : new SegmentSpool(s.spoolDir(), s.spoolBytes());
+    Consumer<SegmentNotification> listener = s.onUploaded() == null ? n -> { } : s.onUploaded();
     CredentialSource credentials;
     Consumer<SegmentNotification> announcer;
-    if (b.host != null) {
-      this.link = new MqttLink(b.vertx, new MqttSettings(b.cameraId, b.secret, b.host, b.port, b.tls),
-          b.spoolDir == null ? null : b.spoolDir.resolve(JOURNAL), this::obey, this::onlineStatus, b.statusMillis);
+    if (s.mqtt() != null) {
+      Path journal = s.spoolDir() == null ? null : s.spoolDir().resolve(JOURNAL);
+      this.link = new MqttLink(s.vertx(), s.mqtt(), journal, this::obey, this::onlineStatus, s.statusMillis());
       credentials = link.credentialSource();
       announcer = n -> {
         link.announce(n);
@@ -71,16 +66,16 @@ public final class Camera implements AutoCloseable {
       };
     } else {
       this.link = null;
-      credentials = b.credentials;
+      credentials = s.credentials();
       announcer = listener;
     }
-    this.uploads = new UploadPipeline(b.cameraId, b.queueBytes, spool, credentials, announcer, b.upload);
-    this.segmenter = new Segmenter(b.segmentMillis, b.clock, b.audio, uploads::add);
-    this.drainMillis = b.drainMillis;
+    this.uploads = new UploadPipeline(s.cameraId(), s.queueBytes(), spool, credentials, announcer, s.upload());
+    this.segmenter = new Segmenter(s.segmentMillis(), s.clock(), s.audio(), uploads::add);
+    this.drainMillis = s.drainMillis();
   }
 
-  public static Builder builder() {
-    return new Builder();
+  public static CameraBuilder builder() {
+    return new CameraBuilder();
   }
 
   public String cameraId() {
@@ -114,7 +109,7 @@ public final class Camera implements AutoCloseable {
   /**
    * Adds AAC audio (whole ADTS frames) on the video's clock, in microseconds.
    *
-   * @throws IllegalStateException if the camera was built without {@link Builder#audio(boolean)}
+   * @throws IllegalStateException if the camera was built without {@link CameraBuilder#audio(boolean)}
    * @throws IllegalArgumentException for data that is not whole ADTS frames, or a time not after the previous audio
    */
   public synchronized void putAudio(byte[] adts, long ptsMicros) {
@@ -213,142 +208,6 @@ public final class Camera implements AutoCloseable {
       case CameraCommand.STOP_RECORDING -> stopRecording();
       case CameraCommand.CONFIGURE -> setSegmentSeconds(c.segmentSeconds());
       default -> throw new IllegalArgumentException("unknown command " + c.command()); // problems() excludes it
-    }
-  }
-
-  /** Builds a {@link Camera}: a camera id, and either MQTT (with secret) or a credential source, are required. */
-  public static final class Builder {
-    private String cameraId;
-    private String secret;
-    private String host;
-    private int port = 1883;
-    private boolean tls;
-    private CredentialSource credentials;
-    private Consumer<SegmentNotification> onUploaded;
-    private long segmentMillis = 3_000;
-    private long queueBytes = 4L * 1024 * 1024;
-    private Path spoolDir;
-    private long spoolBytes;
-    private long drainMillis = 10_000;
-    private long statusMillis = MqttSettings.STATUS_INTERVAL_MS;
-    private boolean audio;
-    private UploadSettings upload = UploadSettings.defaults();
-    private Vertx vertx;
-    private DeviceClock clock = DeviceClock.system();
-
-    private Builder() {}
-
-    public Builder cameraId(String id) {
-      this.cameraId = CameraIds.require(id);
-      return this;
-    }
-
-    /** The camera's secret, for MQTT authentication; never logged. */
-    public Builder secret(String secret) {
-      this.secret = secret;
-      return this;
-    }
-
-    /** The broker that provides credentials and takes notifications. */
-    public Builder mqtt(String host, int port) {
-      if (port < 1 || port > 65535) throw new IllegalArgumentException("MQTT port must be 1..65535");
-      this.host = Objects.requireNonNull(host, "host");
-      this.port = port;
-      return this;
-    }
-
-    /** Connect to the broker over TLS (certificates and host name verified). Default off. */
-    /** How often the online status with this camera's counters is repeated (default 60 s). */
-    public Builder statusInterval(java.time.Duration interval) {
-      if (interval.toMillis() < 100) throw new IllegalArgumentException("status interval must be at least 100 ms");
-      this.statusMillis = interval.toMillis();
-      return this;
-    }
-
-    public Builder mqttTls(boolean tls) {
-      this.tls = tls;
-      return this;
-    }
-
-    /** Without MQTT: storage credentials come from here (e.g. a {@code StaticCredentialSource}). */
-    public Builder credentials(CredentialSource source) {
-      this.credentials = Objects.requireNonNull(source);
-      return this;
-    }
-
-    /** Called on the upload thread with the notification of every stored segment. */
-    public Builder onUploaded(Consumer<SegmentNotification> listener) {
-      this.onUploaded = listener;
-      return this;
-    }
-
-    /** Target segment duration, 1..60 s (default 3); segments are cut at the first key frame after it. */
-    public Builder segmentSeconds(int seconds) {
-      return segmentMillis(seconds * 1_000L);
-    }
-
-    public Builder segmentMillis(long millis) {
-      if (millis < Segmenter.MIN_TARGET_MS || millis > Segmenter.MAX_TARGET_MS) {
-        throw new IllegalArgumentException("segment duration must be 1..60 s");
-      }
-      this.segmentMillis = millis;
-      return this;
-    }
-
-    /** Memory for segments waiting for upload (default 4 MiB); beyond it the oldest are spooled or dropped. */
-    public Builder queueBytes(long bytes) {
-      if (bytes < 64 * 1024) throw new IllegalArgumentException("queue budget must be at least 64 KiB");
-      this.queueBytes = bytes;
-      return this;
-    }
-
-    /**
-     * Keep segments that cannot be uploaded in {@code dir} (one directory per camera), up to {@code maxBytes}
-     * (at least 1 MiB); they survive restarts and are uploaded later, oldest first, with their original times.
-     */
-    public Builder spool(Path dir, long maxBytes) {
-      this.spoolDir = Objects.requireNonNull(dir);
-      this.spoolBytes = maxBytes;
-      return this;
-    }
-
-    /** How long {@link Camera#close()} waits for queued segments to upload (default 10 s). */
-    public Builder drainMillis(long millis) {
-      this.drainMillis = Math.max(0, millis);
-      return this;
-    }
-
-    /** Declare an AAC audio track (fed by {@link Camera#putAudio}). Default off: no audio track is declared. */
-    public Builder audio(boolean audio) {
-      this.audio = audio;
-      return this;
-    }
-
-    /** Attempts, uplink speed (sizes the timeouts) and object tags. */
-    public Builder upload(UploadSettings settings) {
-      this.upload = Objects.requireNonNull(settings);
-      return this;
-    }
-
-    /** Share a Vert.x instance (the camera will not close it). Default: a small one of its own. */
-    public Builder vertx(Vertx vertx) {
-      this.vertx = vertx;
-      return this;
-    }
-
-    /** The wall and monotonic clocks (default: the system's). */
-    public Builder clock(DeviceClock clock) {
-      this.clock = Objects.requireNonNull(clock);
-      return this;
-    }
-
-    public Camera build() {
-      if (cameraId == null) throw new IllegalStateException("cameraId is required");
-      if (host == null && credentials == null) {
-        throw new IllegalStateException("either mqtt(host, port) with a secret, or credentials(source), is required");
-      }
-      if (host != null && secret == null) throw new IllegalStateException("mqtt needs the camera's secret");
-      return new Camera(this);
     }
   }
 }

@@ -112,7 +112,7 @@ public final class DeviceSdk implements AutoCloseable {
   public synchronized void startUpload() {
     requireNotStarted();
     if (finished) throw new IllegalStateException("finished");
-    Camera.Builder b = Camera.builder().cameraId(cameraIdFor(prefix)).credentials(credentials)
+    CameraBuilder b = Camera.builder().cameraId(cameraIdFor(prefix)).credentials(credentials)
         .segmentSeconds(segmentSeconds).queueBytes(bufferBytes)
         .upload(UploadSettings.defaults().withTags(tags));
     if (spoolDir != null) b.spool(spoolDir, spoolBytes);

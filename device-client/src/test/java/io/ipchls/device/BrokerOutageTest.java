@@ -103,7 +103,7 @@ class BrokerOutageTest {
   @Test
   void notificationsUnacknowledgedAtShutdown_areSentByTheNextRunFromTheSpool(@TempDir Path spool) throws Exception {
     TestCloud.Registered reg = cloud.register("journal");
-    Camera.Builder builder = Camera.builder().cameraId(reg.id()).secret(reg.secret()).mqtt(cloud.mqttHost(), port)
+    CameraBuilder builder = Camera.builder().cameraId(reg.id()).secret(reg.secret()).mqtt(cloud.mqttHost(), port)
         .segmentSeconds(1).spool(spool, 64L << 20).drainMillis(3_000);
     Camera first = builder.build();
     first.start();
