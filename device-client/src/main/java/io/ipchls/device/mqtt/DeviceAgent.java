@@ -5,11 +5,8 @@ import io.ipchls.device.upload.StorageCredentials;
 import io.ipchls.protocol.CameraCommand;
 import io.ipchls.protocol.CameraStatus;
 import io.ipchls.protocol.CredentialRequest;
-import io.ipchls.protocol.CredentialResponse;
 import io.ipchls.protocol.Json;
-import io.ipchls.protocol.ProtocolException;
 import io.ipchls.protocol.SegmentNotification;
-import io.ipchls.protocol.SegmentRejected;
 import io.ipchls.protocol.Topics;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Context;
@@ -17,68 +14,44 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
-import io.vertx.mqtt.messages.MqttPublishMessage;
-import java.net.URI;
 import java.util.Map;
-import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A camera's MQTT link (MQTT 3.1.1, vertx-mqtt): keeps a connection with a retained online status and a retained
- * offline will, fetches temporary storage credentials and refreshes them at 80 % of their lifetime and whenever
- * storage refuses them, publishes segment notifications and passes commands on.
+ * offline will, fetches temporary storage credentials ({@link CredentialRequests}), publishes segment notifications
+ * ({@link NotificationPublisher}) and passes commands on ({@link IncomingMessages}).
  *
  * <p>The client neither reconnects nor retransmits by itself, so this class reconnects with capped exponential
- * backoff and jitter, re-sends an unanswered credential request, and keeps every segment notification in an outbox
- * until the broker acknowledges it (PUBACK): after a reconnect the unacknowledged ones are published again (the
- * ingest side is idempotent), at most {@value #WINDOW} in flight. All state lives on one Vert.x context; public
- * methods may be called from any thread.
+ * backoff and jitter, its collaborators re-send an unanswered credential request and keep every segment notification
+ * until the broker acknowledges it (PUBACK). All state lives on one Vert.x context; the methods may be called from
+ * any thread.
  */
 final class DeviceAgent implements CredentialSource {
   private static final Logger LOG = LoggerFactory.getLogger(DeviceAgent.class);
-  private static final long REQUEST_TIMEOUT_MS = 10_000;
-  private static final long MAX_BACKOFF_MS = 60_000;
-  /** Credentials this close to expiry are not handed out any more. */
-  private static final long EXPIRY_MARGIN_MS = 5_000;
-  /** Notifications published and not yet acknowledged, below vertx-mqtt's in-flight limit of 10. */
-  static final int WINDOW = 8;
-  /** Notifications kept for an unreachable broker; the oldest are dropped (counted) beyond it (≈ 300 B each). */
-  static final int MAX_OUTBOX = 20_000;
 
   private final Vertx vertx;
   private final Context context;
   private final MqttSettings settings;
-  private final Consumer<CameraCommand> commands;
-  private final AtomicLong rejected = new AtomicLong();
-  private final AtomicLong badMessages = new AtomicLong();
-  private final AtomicLong notificationsDropped = new AtomicLong();
-  private final AtomicLong outboxSize = new AtomicLong();
-  /** Notifications given to {@link #announce} whose task has not run on the context yet. */
-  private final AtomicLong handedOver = new AtomicLong();
-  private final NotificationOutbox outbox;
+  private final CredentialRequests credentials;
+  private final NotificationPublisher notifications;
+  private final IncomingMessages incoming;
 
   private MqttClient client;
   private volatile boolean connected;
   private boolean closing;
   private int reconnectAttempts;
   private boolean reconnectPending;
-  private StorageCredentials current;
-  private CompletableFuture<StorageCredentials> inflight;
-  private String pendingRequestId;
-  private int requestAttempts;
-  private long refreshTimer = -1;
   private long statusTimer = -1;
   private long statusIntervalMs = MqttSettings.STATUS_INTERVAL_MS;
   /** The online status to publish (with the camera's counters), asked for at connect and every status interval. */
-  private volatile java.util.function.Supplier<CameraStatus> statusSource = () -> CameraStatus.online(System.currentTimeMillis());
+  private volatile Supplier<CameraStatus> statusSource = () -> CameraStatus.online(System.currentTimeMillis());
 
   /**
    * @param commands receives each valid command, on the agent's Vert.x context
@@ -88,8 +61,10 @@ final class DeviceAgent implements CredentialSource {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.settings = settings;
-    this.commands = commands;
-    this.outbox = new NotificationOutbox(WINDOW, MAX_OUTBOX, acknowledged);
+    this.credentials = new CredentialRequests(vertx, settings.cameraId(), this::publishRequest, () -> closing);
+    this.notifications = new NotificationPublisher(vertx, settings.cameraId(), () -> client, () -> connected,
+        acknowledged);
+    this.incoming = new IncomingMessages(settings.cameraId(), credentials, commands);
   }
 
   /** Starts connecting (and reconnecting whenever the connection drops). */
@@ -101,80 +76,49 @@ final class DeviceAgent implements CredentialSource {
   }
 
   /** Where the periodic online status gets its counters (set before {@link #start()}). */
-  void statusSource(java.util.function.Supplier<CameraStatus> source, long intervalMs) {
+  void statusSource(Supplier<CameraStatus> source, long intervalMs) {
     this.statusSource = source;
     this.statusIntervalMs = intervalMs;
-  }
-
-  /**
-   * Repeats the retained online status with the current counters (QoS 0: the next one follows in a minute), so the
-   * cloud sees which cameras are online and what they uploaded and dropped.
-   */
-  private void publishStatus() {
-    if (!connected || closing) return;
-    client.publish(Topics.status(settings.cameraId()), Buffer.buffer(Json.encode(statusSource.get())),
-        MqttQoS.AT_MOST_ONCE, false, true);
   }
 
   @Override
   public CompletableFuture<StorageCredentials> credentials() {
     CompletableFuture<StorageCredentials> result = new CompletableFuture<>();
-    onContext(result, () -> {
-      if (current != null && System.currentTimeMillis() < current.expirationEpochMs() - EXPIRY_MARGIN_MS) {
-        result.complete(current);
-      } else {
-        requestCredentials().whenComplete((c, e) -> {
-          if (e == null) result.complete(c);
-          else result.completeExceptionally(e);
-        });
-      }
-    });
+    onContext(result, () -> credentials.get().whenComplete((c, e) -> {
+      if (e == null) result.complete(c);
+      else result.completeExceptionally(e);
+    }));
     return result;
   }
 
   @Override
   public void rejected(StorageCredentials bad) {
-    onContext(null, () -> {
-      if (current == bad) {
-        current = null;
-        requestCredentials();
-      }
-    });
+    onContext(null, () -> credentials.rejected(bad));
   }
 
   /** Keeps {@code n} until the broker acknowledges it; publishes it as soon as the window and connection allow. */
   void announce(SegmentNotification n) {
-    // counted at once, not when the context runs the task: a close that waits for the pending notifications must
-    // not miss one the upload thread handed over a moment before
-    handedOver.incrementAndGet();
-    onContext(null, () -> {
-      handedOver.decrementAndGet();
-      for (String key : outbox.add(n)) {
-        notificationsDropped.incrementAndGet();
-        LOG.warn("camera {}: notification outbox full, dropped the oldest ({})", settings.cameraId(), key);
-      }
-      outboxSize.set(outbox.size());
-      pump();
-    });
+    notifications.handOver();
+    onContext(null, () -> notifications.add(n));
   }
 
   /** Notifications the cloud rejected since start. */
   long rejectedCount() {
-    return rejected.get();
+    return incoming.rejectedCount();
   }
 
   /** Malformed or unexpected messages received (logged and dropped). */
   long badMessages() {
-    return badMessages.get();
+    return incoming.badMessages();
   }
 
   /** Notifications not acknowledged yet. */
   long pendingNotifications() {
-    return outboxSize.get() + handedOver.get();
+    return notifications.pending();
   }
 
   long notificationsDropped() {
-    return notificationsDropped.get();
+    return notifications.dropped();
   }
 
   boolean isConnected() {
@@ -186,18 +130,35 @@ final class DeviceAgent implements CredentialSource {
     CompletableFuture<Void> done = new CompletableFuture<>();
     onContext(done, () -> {
       closing = true;
-      if (refreshTimer >= 0) vertx.cancelTimer(refreshTimer);
+      credentials.stop();
       if (statusTimer >= 0) vertx.cancelTimer(statusTimer);
       if (!connected) {
         done.complete(null);
         return;
       }
       client.publish(Topics.status(settings.cameraId()), Buffer.buffer(Json.encode(CameraStatus.offline())),
-              MqttQoS.AT_LEAST_ONCE, false, true)
+              MqttQoS.AT_LEAST_ONCE, /* isDup= */ false, /* isRetain= */ true)
           .transform(ar -> client.disconnect())
           .onComplete(ar -> done.complete(null));
     });
     return done.completeOnTimeout(null, 5, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Repeats the retained online status with the current counters (QoS 0: the next one follows in a minute), so the
+   * cloud sees which cameras are online and what they uploaded and dropped.
+   */
+  private void publishStatus() {
+    if (!connected || closing) return;
+    client.publish(Topics.status(settings.cameraId()), Buffer.buffer(Json.encode(statusSource.get())),
+        MqttQoS.AT_MOST_ONCE, /* isDup= */ false, /* isRetain= */ true);
+  }
+
+  /** Sends a credential request if connected; otherwise it goes out at the next connect or retry. */
+  private void publishRequest(CredentialRequest request) {
+    if (!connected) return;
+    client.publish(Topics.credentialsRequest(settings.cameraId()), Buffer.buffer(Json.encode(request)),
+        MqttQoS.AT_LEAST_ONCE, /* isDup= */ false, /* isRetain= */ false);
   }
 
   /**
@@ -215,35 +176,20 @@ final class DeviceAgent implements CredentialSource {
 
   private void connect() {
     if (closing) return;
-    String status = Topics.status(settings.cameraId());
-    MqttClientOptions options = new MqttClientOptions()
-        .setClientId(settings.cameraId())
-        .setUsername(settings.cameraId())
-        .setPassword(settings.secret())
-        .setCleanSession(true)
-        .setKeepAliveInterval(30)
-        .setAutoKeepAlive(true)
-        .setWillFlag(true)
-        .setWillTopic(status)
-        .setWillMessageBytes(Buffer.buffer(Json.encode(CameraStatus.offline())))
-        .setWillQoS(1)
-        .setWillRetain(true);
-    // Certificates are verified (trustAll stays false); host names only when asked: Vert.x's default algorithm is "".
-    options.setSsl(settings.tls()).setHostnameVerificationAlgorithm(settings.tls() ? "HTTPS" : "");
-    MqttClient c = MqttClient.create(vertx, options);
-    c.publishHandler(this::onMessage);
-    c.publishCompletionHandler(this::onAcked);
-    c.publishCompletionExpirationHandler(this::onUnacked);
+    MqttClient c = MqttClient.create(vertx, clientOptions());
+    c.publishHandler(incoming::handle);
+    c.publishCompletionHandler(notifications::acknowledged);
+    c.publishCompletionExpirationHandler(notifications::unacknowledged);
     c.closeHandler(v -> onClosed(c));
     client = c;
     c.connect(settings.port(), settings.host())
         .compose(ack -> c.subscribe(Map.of(
-            Topics.credentialsResponse(settings.cameraId()), 1,
-            Topics.segmentsRejected(settings.cameraId()), 1,
-            Topics.commands(settings.cameraId()), 1)))
-        .compose(subscribed -> c.publish(status,
+            Topics.credentialsResponse(settings.cameraId()), MqttQoS.AT_LEAST_ONCE.value(),
+            Topics.segmentsRejected(settings.cameraId()), MqttQoS.AT_LEAST_ONCE.value(),
+            Topics.commands(settings.cameraId()), MqttQoS.AT_LEAST_ONCE.value())))
+        .compose(subscribed -> c.publish(Topics.status(settings.cameraId()),
             Buffer.buffer(Json.encode(statusSource.get())), MqttQoS.AT_LEAST_ONCE,
-            false, true))
+            /* isDup= */ false, /* isRetain= */ true))
         .onSuccess(id -> onConnected())
         .onFailure(e -> {
           LOG.warn("camera {}: MQTT connect to {}:{} failed: {}", settings.cameraId(), settings.host(),
@@ -253,19 +199,37 @@ final class DeviceAgent implements CredentialSource {
         });
   }
 
+  /** Clean session, keep-alive, the camera's credentials and its retained offline will. */
+  private MqttClientOptions clientOptions() {
+    MqttClientOptions options = new MqttClientOptions()
+        .setClientId(settings.cameraId())
+        .setUsername(settings.cameraId())
+        .setPassword(settings.secret())
+        .setCleanSession(true)
+        .setKeepAliveInterval(30)
+        .setAutoKeepAlive(true)
+        .setWillFlag(true)
+        .setWillTopic(Topics.status(settings.cameraId()))
+        .setWillMessageBytes(Buffer.buffer(Json.encode(CameraStatus.offline())))
+        .setWillQoS(MqttQoS.AT_LEAST_ONCE.value())
+        .setWillRetain(true);
+    // Certificates are verified (trustAll stays false); host names only when asked: Vert.x's default algorithm is "".
+    return options.setSsl(settings.tls()).setHostnameVerificationAlgorithm(settings.tls() ? "HTTPS" : "");
+  }
+
   private void onConnected() {
     connected = true;
     reconnectAttempts = 0;
     LOG.info("camera {}: connected to {}:{}", settings.cameraId(), settings.host(), settings.port());
-    if (inflight != null) sendRequest();
-    pump();
+    credentials.connected();
+    notifications.pump();
   }
 
   private void onClosed(MqttClient c) {
     if (c != client) return;
     boolean was = connected;
     connected = false;
-    outbox.connectionLost(); // clean session: the broker forgot them; they are re-sent from the outbox
+    notifications.connectionLost(); // clean session: the broker forgot them; they are re-sent from the outbox
     if (was && !closing) LOG.warn("camera {}: MQTT connection closed", settings.cameraId());
     scheduleReconnect();
   }
@@ -273,121 +237,10 @@ final class DeviceAgent implements CredentialSource {
   private void scheduleReconnect() {
     if (closing || reconnectPending) return; // a failed connect may report both a failure and a close
     reconnectPending = true;
-    long delay = backoff(++reconnectAttempts);
+    long delay = Backoff.delayMs(++reconnectAttempts);
     vertx.setTimer(delay, t -> {
       reconnectPending = false;
       connect();
     });
-  }
-
-  /** Publishes outbox entries not in flight, oldest first, while the window has room. */
-  private void pump() {
-    if (!connected) return;
-    MqttClient c = client;
-    for (SegmentNotification n : outbox.takeSendable()) {
-      c.publish(Topics.segments(settings.cameraId()), Buffer.buffer(Json.encode(n)), MqttQoS.AT_LEAST_ONCE, false,
-              false)
-          .onSuccess(packetId -> {
-            if (c == client) outbox.sent(n.key(), packetId);
-          })
-          .onFailure(e -> {
-            if (c == client) outbox.notSent(n.key()); // stays in the outbox for the next try
-          });
-    }
-  }
-
-  private void onAcked(int packetId) {
-    outbox.acknowledged(packetId);
-    outboxSize.set(outbox.size());
-    pump();
-  }
-
-  private void onUnacked(int packetId) {
-    outbox.unacknowledged(packetId);
-    vertx.setTimer(1_000, t -> pump());
-  }
-
-  private CompletableFuture<StorageCredentials> requestCredentials() {
-    if (inflight == null) {
-      inflight = new CompletableFuture<>();
-      requestAttempts = 0;
-      sendRequest();
-    }
-    return inflight;
-  }
-
-  private void sendRequest() {
-    String requestId = UUID.randomUUID().toString();
-    pendingRequestId = requestId;
-    requestAttempts++;
-    if (connected) {
-      client.publish(Topics.credentialsRequest(settings.cameraId()),
-          Buffer.buffer(Json.encode(new CredentialRequest(CredentialRequest.VERSION, requestId))),
-          MqttQoS.AT_LEAST_ONCE, false, false);
-    }
-    vertx.setTimer(REQUEST_TIMEOUT_MS + backoff(requestAttempts), t -> {
-      if (requestId.equals(pendingRequestId) && inflight != null && !closing) sendRequest();
-    });
-  }
-
-  private void onMessage(MqttPublishMessage msg) {
-    String topic = msg.topicName();
-    try {
-      Topics.Kind kind = Topics.parse(topic).filter(t -> t.cameraId().equals(settings.cameraId()))
-          .map(Topics.CameraTopic::kind).orElseThrow(() -> new ProtocolException("unexpected topic"));
-      byte[] payload = msg.payload().getBytes();
-      switch (kind) {
-        case CREDENTIALS_RESPONSE -> onCredentials(Json.decode(payload, CredentialResponse.class));
-        case SEGMENTS_REJECTED -> {
-          SegmentRejected r = Json.decode(payload, SegmentRejected.class);
-          rejected.incrementAndGet();
-          LOG.warn("camera {}: segment {} rejected: {}", settings.cameraId(), r.key(), r.reason());
-        }
-        case COMMANDS -> onCommand(Json.decode(payload, CameraCommand.class));
-        default -> throw new ProtocolException("unexpected topic kind " + kind);
-      }
-    } catch (ProtocolException | IllegalArgumentException e) {
-      badMessages.incrementAndGet();
-      LOG.warn("camera {}: dropped message on {}: {}", settings.cameraId(), topic, e.getMessage());
-    }
-  }
-
-  private void onCommand(CameraCommand command) {
-    var problems = command.problems();
-    if (!problems.isEmpty()) throw new ProtocolException("bad command: " + String.join("; ", problems));
-    LOG.info("camera {}: command {}", settings.cameraId(), command);
-    commands.accept(command);
-  }
-
-  private void onCredentials(CredentialResponse r) {
-    if (inflight == null || !Objects.equals(r.requestId(), pendingRequestId)) return; // stale or duplicate answer
-    if (r.isError()) {
-      LOG.warn("camera {}: credential request refused: {}", settings.cameraId(), r.error());
-      return; // the request timer re-sends with backoff
-    }
-    if (r.expiration() == null || r.accessKeyId() == null || r.bucket() == null || r.prefix() == null) {
-      throw new ProtocolException("credential response lacks fields");
-    }
-    long now = System.currentTimeMillis();
-    current = new StorageCredentials(r.accessKeyId(), r.secretAccessKey(), r.sessionToken(),
-        r.endpoint() == null ? null : URI.create(r.endpoint()), r.region(), r.bucket(), r.prefix(),
-        Boolean.TRUE.equals(r.pathStyle()), r.expiration());
-    pendingRequestId = null;
-    CompletableFuture<StorageCredentials> f = inflight;
-    inflight = null;
-    long refreshIn = Math.max(1_000, (long) ((r.expiration() - now) * 0.8)); // ~80 % of the lifetime
-    if (refreshTimer >= 0) vertx.cancelTimer(refreshTimer);
-    refreshTimer = vertx.setTimer(refreshIn, t -> {
-      refreshTimer = -1;
-      requestCredentials();
-    });
-    LOG.info("camera {}: credentials {} until {}", settings.cameraId(), r.accessKeyId(), r.expiration());
-    f.complete(current);
-  }
-
-  /** Full jitter over a capped exponential: 1 s, 2 s, 4 s ... 60 s. */
-  private static long backoff(int attempt) {
-    long ceiling = Math.min(MAX_BACKOFF_MS, 1_000L << Math.min(attempt - 1, 16));
-    return 1 + ThreadLocalRandom.current().nextLong(ceiling);
   }
 }
