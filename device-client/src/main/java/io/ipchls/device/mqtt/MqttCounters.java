@@ -11,5 +11,6 @@ package io.ipchls.device.mqtt;
 public record MqttCounters(
     long notificationsPending, long notificationsDropped, long segmentsRejected, long messagesRejected) {
   /** A camera without MQTT. */
-  public static final MqttCounters NONE = new MqttCounters(0, 0, 0, 0);
+  public static final MqttCounters NONE = new MqttCounters(/* notificationsPending= */ 0, /* notificationsDropped= */ 0,
+      /* segmentsRejected= */ 0, /* messagesRejected= */ 0);
 }

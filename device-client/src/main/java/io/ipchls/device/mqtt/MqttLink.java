@@ -98,6 +98,6 @@ public final class MqttLink {
     vertx.executeBlocking(() -> {
       journal.remove(key);
       return null;
-    }, false);
+    }, /* ordered= */ false);
   }
 }
