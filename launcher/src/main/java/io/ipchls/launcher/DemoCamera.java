@@ -1,6 +1,6 @@
 package io.ipchls.launcher;
 
-import io.ipchls.device.agent.Camera;
+import io.ipchls.device.Camera;
 import io.ipchls.device.sim.SimulatedCamera;
 
 /** A simulated camera (generated picture with the UTC time drawn in) feeding the real camera SDK. */

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipchls.credential.broker.BrokerAuthClient;
 import io.ipchls.credential.issuer.EmbeddedKeys;
-import io.ipchls.device.agent.Camera;
+import io.ipchls.device.Camera;
 import io.ipchls.device.sim.SimulatedCamera;
 import io.ipchls.infra.Await;
 import io.ipchls.infra.AuthDecision;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.hazelcast.core.HazelcastInstance;
-import io.ipchls.device.agent.Camera;
+import io.ipchls.device.Camera;
 import io.ipchls.device.sim.SimulatedCamera;
 import io.ipchls.infra.Await;
 import io.ipchls.kit.cluster.Cluster;

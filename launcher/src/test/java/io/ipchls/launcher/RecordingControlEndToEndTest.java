@@ -3,7 +3,7 @@ package io.ipchls.launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ipchls.device.agent.Camera;
+import io.ipchls.device.Camera;
 import io.ipchls.device.segment.DeviceClock;
 import io.ipchls.device.sim.SimulatedCamera;
 import io.ipchls.infra.Await;

@@ -1,9 +1,9 @@
 package io.ipchls.bench.device;
 
-import io.ipchls.device.agent.CameraMetrics;
-import io.ipchls.device.sdk.DeviceSdk;
-import io.ipchls.device.sdk.FrameItem;
-import io.ipchls.device.sdk.FramePack;
+import io.ipchls.device.CameraMetrics;
+import io.ipchls.device.DeviceSdk;
+import io.ipchls.device.FrameItem;
+import io.ipchls.device.FramePack;
 import io.ipchls.infra.EmbeddedS3;
 import io.ipchls.infra.KeyLookup;
 import io.ipchls.infra.S3Options;

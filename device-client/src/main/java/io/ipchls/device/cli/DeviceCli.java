@@ -1,6 +1,7 @@
 package io.ipchls.device.cli;
 
-import io.ipchls.device.agent.Camera;
+import io.ipchls.device.Camera;
+import io.ipchls.device.CameraBuilder;
 import io.ipchls.device.segment.Frame;
 import io.ipchls.device.sim.H264FileSource;
 import io.ipchls.device.sim.SimulatedCamera;
@@ -53,7 +54,7 @@ public final class DeviceCli {
     int statusSeconds;
 
     Camera build() {
-      Camera.Builder b = Camera.builder().cameraId(cameraId).secret(secret).mqtt(host, port).mqttTls(tls)
+      CameraBuilder b = Camera.builder().cameraId(cameraId).secret(secret).mqtt(host, port).mqttTls(tls)
           .segmentSeconds(segmentSeconds).queueBytes(bufferMb * 1024L * 1024);
       if (spoolDir != null) b.spool(spoolDir, spoolMb * 1024 * 1024);
       return b.build();

@@ -20,6 +20,9 @@ final class TestPattern {
   private static final Color[] BARS = {
     Color.WHITE, Color.YELLOW, Color.CYAN, Color.GREEN, Color.MAGENTA, Color.RED, Color.BLUE
   };
+  /** The background runs from dark blue at the top left to pale grey-blue at the bottom right. */
+  private static final Color GRADIENT_TOP_LEFT = new Color(20, 40, 90);
+  private static final Color GRADIENT_BOTTOM_RIGHT = new Color(200, 210, 230);
 
   private final int width;
   private final int height;
@@ -42,7 +45,7 @@ final class TestPattern {
   BufferedImage render(long index, long wallClockMs) {
     Graphics2D g = frame.createGraphics();
     try {
-      g.drawImage(background, 0, 0, null);
+      g.drawImage(background, /* x= */ 0, /* y= */ 0, /* observer= */ null);
       int box = height / 4;
       int span = Math.max(1, width - box);
       long x = (index * 4) % (2L * span);
@@ -66,8 +69,8 @@ final class TestPattern {
   private void drawBackground() {
     Graphics2D g = background.createGraphics();
     try {
-      g.setPaint(new GradientPaint(0, 0, new Color(20, 40, 90), width, height, new Color(200, 210, 230)));
-      g.fillRect(0, 0, width, height);
+      g.setPaint(new GradientPaint(/* x1= */ 0, /* y1= */ 0, GRADIENT_TOP_LEFT, width, height, GRADIENT_BOTTOM_RIGHT));
+      g.fillRect(/* x= */ 0, /* y= */ 0, width, height);
       int barWidth = width / BARS.length;
       for (int i = 0; i < BARS.length; i++) {
         g.setColor(BARS[i]);

@@ -97,7 +97,7 @@ public final class TsMuxer implements AutoCloseable {
       byte[] pes = new byte[header.length + adts.length];
       System.arraycopy(header, 0, pes, 0, header.length);
       System.arraycopy(adts, 0, pes, header.length, adts.length);
-      writer.writePes(audio.pid(), pes, false, -1);
+      writer.writePes(audio.pid(), pes, /* randomAccess= */ false, /* pcr27MHz= */ -1);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

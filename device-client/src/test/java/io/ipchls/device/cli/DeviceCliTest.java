@@ -40,7 +40,9 @@ class DeviceCliTest {
   @Test
   void stream_h264File_uploadsEverySegmentIncludingTheLast_andExitsZero() throws Exception {
     List<Frame> frames = new ArrayList<>();
-    new SimulatedCamera(320, 180, 10, 10, "cli", frames::add).generate(35); // 3.5 s, a key frame every second
+    // 3.5 s, a key frame every second
+    new SimulatedCamera(/* width= */ 320, /* height= */ 180, /* fps= */ 10, /* keyFrameInterval= */ 10,
+        "cli", frames::add).generate(35);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     frames.forEach(f -> bytes.writeBytes(AnnexB.join(f.nals())));
     Path file = dir.resolve("clip.h264");

@@ -14,7 +14,8 @@ class AccessUnitSplitterTest {
   @Test
   void annexBStream_fedInOddChunks_splitsIntoTheEncodersAccessUnits() {
     List<Frame> frames = new ArrayList<>();
-    new SimulatedCamera(160, 96, 10, 5, "au", frames::add).generate(12);
+    new SimulatedCamera(/* width= */ 160, /* height= */ 96, /* fps= */ 10, /* keyFrameInterval= */ 5,
+        "au", frames::add).generate(12);
     ByteArrayOutputStream stream = new ByteArrayOutputStream();
     frames.forEach(f -> stream.writeBytes(AnnexB.join(f.nals())));
     byte[] bytes = stream.toByteArray();

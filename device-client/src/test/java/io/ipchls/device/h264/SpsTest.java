@@ -19,7 +19,8 @@ class SpsTest {
   @Test
   void parse_jcodec640x360_cropsMacroblockPadding() {
     List<Frame> frames = new ArrayList<>();
-    new SimulatedCamera(640, 360, 15, 45, "sps", frames::add).generate(1);
+    new SimulatedCamera(/* width= */ 640, /* height= */ 360, /* fps= */ 15, /* keyFrameInterval= */ 45,
+        "sps", frames::add).generate(1);
     byte[] sps = frames.get(0).nals().stream().filter(n -> NalUnits.type(n) == NalUnits.SPS).findFirst().orElseThrow();
     Sps parsed = Sps.parse(sps);
     assertEquals(640, parsed.width());

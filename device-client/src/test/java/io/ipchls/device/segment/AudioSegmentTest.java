@@ -29,7 +29,8 @@ class AudioSegmentTest {
     List<Segment> segments = new ArrayList<>();
     Segmenter segmenter = new Segmenter(3_000, DeviceClock.wallOnly(() -> 1_700_000_000_000L), audio, segments::add);
     List<Frame> video = new ArrayList<>();
-    new SimulatedCamera(320, 180, 15, 45, "audio", video::add).generate(46);
+    new SimulatedCamera(/* width= */ 320, /* height= */ 180, /* fps= */ 15, /* keyFrameInterval= */ 45,
+        "audio", video::add).generate(46);
     List<byte[]> aac = Adts.frames();
     int a = 0;
     for (Frame f : video) {

@@ -35,7 +35,8 @@ class SegmenterTest {
   @Test
   void push_gopShorterThanTarget_cutsAtFirstKeyFrameAfterTarget() {
     Segmenter segmenter = new Segmenter(3_000, () -> WALL, segments::add);
-    for (int i = 0; i < 150; i++) segmenter.push(frame(i, 30, true)); // key frame every 2 s, 10 s of video
+    // key frame every 2 s, 10 s of video
+    for (int i = 0; i < 150; i++) segmenter.push(frame(i, /* gop= */ 30, /* withParameterSets= */ true));
     segmenter.flush();
     // cuts at 4 s and 8 s (2 s is too early, 6 s is only 2 s into the second segment); the rest is 2 s long
     assertEquals(List.of(4_000L, 4_000L, 2_000L), segments.stream().map(Segment::durationMs).toList());
@@ -70,7 +71,8 @@ class SegmenterTest {
   @Test
   void push_framesBeforeFirstKeyFrame_areDropped() {
     Segmenter segmenter = new Segmenter(1_000, () -> WALL, segments::add);
-    for (int i = 1; i < 30; i++) segmenter.push(frame(i, 15, true)); // starts with 14 P-frames
+    // starts with 14 P-frames
+    for (int i = 1; i < 30; i++) segmenter.push(frame(i, /* gop= */ 15, /* withParameterSets= */ true));
     segmenter.flush();
     assertEquals(14, segmenter.droppedFrames());
     assertEquals(List.of(1_000L), segments.stream().map(Segment::durationMs).toList());
@@ -79,7 +81,7 @@ class SegmenterTest {
   @Test
   void push_lastSegment_lastsUntilItsLastFrameEnds() {
     Segmenter segmenter = new Segmenter(3_000, () -> WALL, segments::add);
-    for (int i = 0; i < 50; i++) segmenter.push(frame(i, 45, true));
+    for (int i = 0; i < 50; i++) segmenter.push(frame(i, /* gop= */ 45, /* withParameterSets= */ true));
     segmenter.flush();
     assertEquals(List.of(3_000L, 333L), segments.stream().map(Segment::durationMs).toList()); // 5 frames
   }
@@ -93,11 +95,14 @@ class SegmenterTest {
   @Test
   void push_timestampGoingBackwards_isRefused_andTheSegmentStaysIntact() {
     Segmenter segmenter = new Segmenter(1_000, () -> WALL, segments::add);
-    for (int i = 0; i < 10; i++) segmenter.push(frame(i, 15, true));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> segmenter.push(frame(5, 15, true)));
+    for (int i = 0; i < 10; i++) segmenter.push(frame(i, /* gop= */ 15, /* withParameterSets= */ true));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> segmenter.push(frame(5, /* gop= */ 15, /* withParameterSets= */ true)));
     assertTrue(e.getMessage().contains("timestamps must increase"), e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> segmenter.push(frame(9, 15, true))); // equal is refused too
-    for (int i = 10; i < 20; i++) segmenter.push(frame(i, 15, true));
+    // equal is refused too
+    assertThrows(IllegalArgumentException.class,
+        () -> segmenter.push(frame(9, /* gop= */ 15, /* withParameterSets= */ true)));
+    for (int i = 10; i < 20; i++) segmenter.push(frame(i, /* gop= */ 15, /* withParameterSets= */ true));
     segmenter.flush();
     TestTsDemuxer d = TestTsDemuxer.demux(segments.get(0).bytes());
     assertEquals(15, d.pes.size(), "frames 0..14, nothing of the refused ones");
@@ -121,11 +126,11 @@ class SegmenterTest {
   @Test
   void wallClockStep_isDetected_flaggedOnTheNextSegment_andDatesFollowTheNewClock() {
     ManualClock clock = new ManualClock(WALL);
-    Segmenter segmenter = new Segmenter(1_000, clock, false, segments::add);
+    Segmenter segmenter = new Segmenter(/* targetMs= */ 1_000, clock, /* audio= */ false, segments::add);
     for (int i = 0; i < 60; i++) {
       if (i == 30) clock.stepWall(-3_600_000); // NTP steps the clock back an hour
-      segmenter.push(frame(i, 15, true));
-      clock.advance(66, 66);
+      segmenter.push(frame(i, /* gop= */ 15, /* withParameterSets= */ true));
+      clock.advance(/* wallDeltaMs= */ 66, /* monoDeltaMs= */ 66);
     }
     segmenter.flush();
     assertEquals(List.of(false, false, true, false), segments.stream().map(Segment::clockJump).toList());
@@ -137,10 +142,10 @@ class SegmenterTest {
   @Test
   void wallClockJitter_belowOneSecond_isNotAClockJump() {
     ManualClock clock = new ManualClock(WALL);
-    Segmenter segmenter = new Segmenter(1_000, clock, false, segments::add);
+    Segmenter segmenter = new Segmenter(/* targetMs= */ 1_000, clock, /* audio= */ false, segments::add);
     for (int i = 0; i < 60; i++) {
-      segmenter.push(frame(i, 15, true));
-      clock.advance(66 + (i % 2 == 0 ? 400 : -400), 66); // NTP slewing and scheduling noise
+      segmenter.push(frame(i, /* gop= */ 15, /* withParameterSets= */ true));
+      clock.advance(66 + (i % 2 == 0 ? 400 : -400), /* monoDeltaMs= */ 66); // NTP slewing and scheduling noise
     }
     segmenter.flush();
     assertTrue(segments.stream().noneMatch(Segment::clockJump));
@@ -149,9 +154,9 @@ class SegmenterTest {
   @Test
   void setTargetMillis_appliesToTheOpenSegment() {
     Segmenter segmenter = new Segmenter(3_000, () -> WALL, segments::add);
-    for (int i = 0; i < 10; i++) segmenter.push(frame(i, 15, true));
+    for (int i = 0; i < 10; i++) segmenter.push(frame(i, /* gop= */ 15, /* withParameterSets= */ true));
     segmenter.setTargetMillis(1_000);
-    for (int i = 10; i < 45; i++) segmenter.push(frame(i, 15, true));
+    for (int i = 10; i < 45; i++) segmenter.push(frame(i, /* gop= */ 15, /* withParameterSets= */ true));
     segmenter.flush();
     assertEquals(List.of(1_000L, 1_000L, 1_000L), segments.stream().map(Segment::durationMs).toList());
     assertThrows(IllegalArgumentException.class, () -> segmenter.setTargetMillis(61_000));

@@ -27,7 +27,9 @@ class SimulatedCameraFfprobeTest {
     Assumptions.assumeTrue(onPath("ffprobe"), "ffprobe not on PATH (apt-get install ffmpeg) - skipping");
     List<Segment> segments = new ArrayList<>();
     Segmenter segmenter = new Segmenter(3_000, System::currentTimeMillis, segments::add);
-    new SimulatedCamera(640, 360, 15, 45, "ffprobe", segmenter::push).generate(46); // one GOP + next key frame
+    // one GOP + next key frame
+    new SimulatedCamera(/* width= */ 640, /* height= */ 360, /* fps= */ 15, /* keyFrameInterval= */ 45,
+        "ffprobe", segmenter::push).generate(46);
     assertEquals(1, segments.size());
     Segment s = segments.get(0);
     assertEquals(3_000, s.durationMs());

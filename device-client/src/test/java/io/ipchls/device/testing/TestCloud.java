@@ -17,6 +17,7 @@ import io.ipchls.protocol.ClusterNames;
 import io.ipchls.protocol.Json;
 import io.ipchls.protocol.SegmentNotification;
 import io.ipchls.protocol.StorageKeyGrant;
+import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -233,19 +234,20 @@ public final class TestCloud implements AutoCloseable {
       }
     });
     await(observer.connect(brokerPort, brokerHost));
-    await(observer.subscribe(Map.of("cameras/+/segments", 1, "cameras/+/status", 1)));
+    await(observer.subscribe(Map.of("cameras/+/segments", MqttQoS.AT_LEAST_ONCE.value(),
+        "cameras/+/status", MqttQoS.AT_LEAST_ONCE.value())));
   }
 
   /** Publishes a command to a camera, as a service would. */
   public void sendCommand(String cameraId, Object command) {
     await(observer.publish("cameras/" + cameraId + "/commands", Buffer.buffer(Json.encode(command)),
-        io.netty.handler.codec.mqtt.MqttQoS.AT_LEAST_ONCE, false, false));
+        MqttQoS.AT_LEAST_ONCE, /* isDup= */ false, /* isRetain= */ false));
   }
 
   /** Publishes raw bytes on a camera's command topic. */
   public void sendRawCommand(String cameraId, String payload) {
     await(observer.publish("cameras/" + cameraId + "/commands", Buffer.buffer(payload),
-        io.netty.handler.codec.mqtt.MqttQoS.AT_LEAST_ONCE, false, false));
+        MqttQoS.AT_LEAST_ONCE, /* isDup= */ false, /* isRetain= */ false));
   }
 
   /** Registers a camera (a fresh id with this label) and returns id and secret. */

@@ -42,7 +42,8 @@ class PsiTest {
 
   @Test
   void pat_oneProgram_matchesFfmpegBytes() {
-    assertEquals(FFMPEG_PAT, HEX.formatHex(Psi.pat(1, 1, 0x1000)));
+    assertEquals(FFMPEG_PAT,
+        HEX.formatHex(Psi.pat(/* transportStreamId= */ 1, /* programNumber= */ 1, /* pmtPid= */ 0x1000)));
   }
 
   @Test
@@ -64,13 +65,14 @@ class PsiTest {
     // PTS 0x1_2345_6789: '0011' 100 1 | 100 0110 1000 1010 1 | 110 0111 1000 1001 1
     // DTS 126000 (ffmpeg's first DTS too): '0001' 000 1 | 0000 0000 0000 011 1 | 1101 1000 0110 000 1
     // PES_packet_length = 3 + 10 + 100 = 0x71
-    byte[] h = Pes.header(0xE0, 0x123456789L, 126_000, 100);
+    byte[] h = Pes.header(/* streamId= */ 0xE0, /* pts90k= */ 0x123456789L, /* dts90k= */ 126_000,
+        /* payloadLength= */ 100);
     assertEquals("000001e0" + "0071" + "84c00a" + "398d15cf13" + "110007d861", HEX.formatHex(h));
   }
 
   @Test
   void pesHeader_payloadOver64k_usesUnboundedLength() {
-    byte[] h = Pes.header(0xE0, 0, 0, 70_000);
+    byte[] h = Pes.header(/* streamId= */ 0xE0, /* pts90k= */ 0, /* dts90k= */ 0, /* payloadLength= */ 70_000);
     assertEquals("0000", HEX.formatHex(h, 4, 6));
   }
 }

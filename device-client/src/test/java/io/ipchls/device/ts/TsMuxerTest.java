@@ -96,8 +96,8 @@ class TsMuxerTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (TsMuxer streamed = TsMuxer.builder().output(out).build(); TsMuxer memory = TsMuxer.builder().build()) {
       List<byte[]> au = List.of(SPS, PPS, new byte[] {0x65, 1, 2, 3});
-      streamed.writeVideo(au, 0, 0, true);
-      memory.writeVideo(au, 0, 0, true);
+      streamed.writeVideo(au, /* pts90k= */ 0, /* dts90k= */ 0, /* key= */ true);
+      memory.writeVideo(au, /* pts90k= */ 0, /* dts90k= */ 0, /* key= */ true);
       assertArrayEquals(memory.toByteArray(), out.toByteArray());
       assertTrue(out.size() > 0);
     }

@@ -22,8 +22,8 @@ class SegmentSpoolTest {
   private static Segment segment(long seq, int size, boolean jump) {
     byte[] bytes = new byte[size];
     for (int i = 0; i < size; i++) bytes[i] = (byte) (seq * 31 + i);
-    return new Segment(bytes, 1_700_000_000_000L + seq * 3_000, 3_000, seq, 640, 360, "avc1.42c01e",
-        Segment.sha256Hex(bytes), jump);
+    return new Segment(bytes, 1_700_000_000_000L + seq * 3_000, /* durationMs= */ 3_000, seq, /* width= */ 640,
+        /* height= */ 360, "avc1.42c01e", Segment.sha256Hex(bytes), jump);
   }
 
   private static List<Segment> drain(SegmentSpool spool) {
@@ -38,14 +38,14 @@ class SegmentSpoolTest {
   @Test
   void put_thenRead_givesTheSegmentBackAsCut_oldestFirst() {
     SegmentSpool spool = new SegmentSpool(dir, 4 * MIB);
-    spool.put(segment(2, 1000, false));
-    spool.put(segment(0, 1000, true));
-    spool.put(segment(1, 1000, false));
+    spool.put(segment(/* seq= */ 2, /* size= */ 1000, /* jump= */ false));
+    spool.put(segment(/* seq= */ 0, /* size= */ 1000, /* jump= */ true));
+    spool.put(segment(/* seq= */ 1, /* size= */ 1000, /* jump= */ false));
     assertEquals(3, spool.size());
     assertEquals(3000, spool.bytes());
     List<Segment> out = drain(spool);
     assertEquals(List.of(0L, 1L, 2L), out.stream().map(Segment::seq).toList());
-    Segment s0 = segment(0, 1000, true);
+    Segment s0 = segment(/* seq= */ 0, /* size= */ 1000, /* jump= */ true);
     assertArrayEquals(s0.bytes(), out.get(0).bytes());
     assertEquals(s0.startEpochMs(), out.get(0).startEpochMs());
     assertEquals(s0.sha256(), out.get(0).sha256());
@@ -57,7 +57,7 @@ class SegmentSpoolTest {
   @Test
   void overTheByteLimit_wholeOldestSegmentsAreDeleted_andCounted() {
     SegmentSpool spool = new SegmentSpool(dir, MIB);
-    for (int i = 0; i < 5; i++) spool.put(segment(i, 300 * 1024, false));
+    for (int i = 0; i < 5; i++) spool.put(segment(/* seq= */ i, /* size= */ 300 * 1024, /* jump= */ false));
     assertEquals(3, spool.size());
     assertEquals(2, spool.dropped());
     assertEquals(List.of(2L, 3L, 4L), drain(spool).stream().map(Segment::seq).toList());
@@ -66,8 +66,8 @@ class SegmentSpoolTest {
   @Test
   void reopen_findsWhatAnEarlierRunLeft() {
     SegmentSpool first = new SegmentSpool(dir, 4 * MIB);
-    first.put(segment(7, 5000, false));
-    first.put(segment(8, 6000, false));
+    first.put(segment(/* seq= */ 7, /* size= */ 5000, /* jump= */ false));
+    first.put(segment(/* seq= */ 8, /* size= */ 6000, /* jump= */ false));
     SegmentSpool second = new SegmentSpool(dir, 4 * MIB);
     assertEquals(2, second.size());
     assertEquals(11000, second.bytes());
@@ -77,8 +77,8 @@ class SegmentSpoolTest {
   @Test
   void corruptBytes_areDiscarded_neverHandedOut() throws IOException {
     SegmentSpool spool = new SegmentSpool(dir, 4 * MIB);
-    spool.put(segment(0, 1000, false));
-    spool.put(segment(1, 1000, false));
+    spool.put(segment(/* seq= */ 0, /* size= */ 1000, /* jump= */ false));
+    spool.put(segment(/* seq= */ 1, /* size= */ 1000, /* jump= */ false));
     Path ts = files(".ts").get(0);
     byte[] bytes = Files.readAllBytes(ts);
     bytes[10] ^= 0x55;
@@ -92,8 +92,8 @@ class SegmentSpoolTest {
   @Test
   void incompleteEntries_fromACrashMidWrite_areDeletedOnOpen() throws IOException {
     SegmentSpool spool = new SegmentSpool(dir, 4 * MIB);
-    spool.put(segment(0, 1000, false));
-    spool.put(segment(1, 1000, false));
+    spool.put(segment(/* seq= */ 0, /* size= */ 1000, /* jump= */ false));
+    spool.put(segment(/* seq= */ 1, /* size= */ 1000, /* jump= */ false));
     Files.delete(files(".json").get(1)); // bytes written, metadata not yet
     Files.write(dir.resolve("x.ts.tmp"), new byte[10]); // a write that never finished
     SegmentSpool reopened = new SegmentSpool(dir, 4 * MIB);

@@ -1,4 +1,4 @@
-package io.ipchls.device.agent;
+package io.ipchls.device;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,7 +62,8 @@ class CameraCloudTest {
       throws Exception {
     Camera camera = camera(reg, segmentSeconds);
     camera.start();
-    try (FrameFeeder feeder = new FrameFeeder(320, 180, FPS, gopFrames, camera::putFrame).start()) {
+    try (FrameFeeder feeder =
+        new FrameFeeder(/* width= */ 320, /* height= */ 180, FPS, gopFrames, camera::putFrame).start()) {
       body.run(camera, feeder);
     } finally {
       camera.close();
@@ -118,8 +119,8 @@ class CameraCloudTest {
     Camera cb = camera(b, 3);
     ca.start();
     cb.start();
-    try (FrameFeeder fa = new FrameFeeder(320, 180, FPS, FPS, ca::putFrame).start();
-        FrameFeeder fb = new FrameFeeder(320, 180, FPS, 3 * FPS, cb::putFrame).start()) {
+    try (FrameFeeder fa = new FrameFeeder(/* width= */ 320, /* height= */ 180, FPS, FPS, ca::putFrame).start();
+        FrameFeeder fb = new FrameFeeder(/* width= */ 320, /* height= */ 180, FPS, 3 * FPS, cb::putFrame).start()) {
       awaitSegments(b.id(), 3);
       awaitSegments(a.id(), 6);
     }

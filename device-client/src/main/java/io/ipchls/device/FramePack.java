@@ -1,4 +1,4 @@
-package io.ipchls.device.sdk;
+package io.ipchls.device;
 
 import io.ipchls.device.h264.AnnexBReader;
 import io.ipchls.device.h264.NalUnits;

@@ -1,4 +1,4 @@
-package io.ipchls.device.agent;
+package io.ipchls.device;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -80,7 +80,8 @@ class S3OutageTest {
     TestCloud.Registered reg = cloud.register("outage");
     Camera camera = camera(reg);
     camera.start();
-    try (FrameFeeder feeder = new FrameFeeder(320, 180, FPS, 3 * FPS, camera::putFrame).start()) {
+    try (FrameFeeder feeder =
+        new FrameFeeder(/* width= */ 320, /* height= */ 180, FPS, 3 * FPS, camera::putFrame).start()) {
       Await.until("2 segments before the outage", TestCloud.WAIT, () -> cloud.distinctNotifications(reg.id()).size(),
           n -> n >= 2);
       stopS3();
@@ -119,7 +120,8 @@ class S3OutageTest {
     stopS3();
     Camera first = camera(reg);
     first.start();
-    try (FrameFeeder feeder = new FrameFeeder(320, 180, FPS, 3 * FPS, first::putFrame).start()) {
+    try (FrameFeeder feeder =
+        new FrameFeeder(/* width= */ 320, /* height= */ 180, FPS, 3 * FPS, first::putFrame).start()) {
       Await.until("4 segments cut", TestCloud.WAIT, () -> feeder.delivered(), n -> n > 4 * 3 * FPS);
     }
     first.close(); // S3 still down: what is queued goes to the spool
@@ -132,7 +134,8 @@ class S3OutageTest {
     Camera second = camera(reg); // a new process would do the same: same spool directory
     assertEquals(spooled, second.metrics().spooledSegments(), "the spool is read back");
     second.start();
-    try (FrameFeeder feeder = new FrameFeeder(320, 180, FPS, 3 * FPS, second::putFrame).start()) {
+    try (FrameFeeder feeder =
+        new FrameFeeder(/* width= */ 320, /* height= */ 180, FPS, 3 * FPS, second::putFrame).start()) {
       Await.until("backfill and 2 live segments", TestCloud.WAIT, () -> second.metrics(),
           m -> m.spooledSegments() == 0 && m.segmentsUploaded() >= spooled + 2);
     }

@@ -1,4 +1,4 @@
-package io.ipchls.device.sdk;
+package io.ipchls.device;
 
 import java.util.Objects;
 
@@ -24,7 +24,7 @@ public record FrameItem(byte[] part1, int off1, int len1, byte[] part2, int off2
 
   /** An item in one piece. */
   public static FrameItem of(byte[] annexB) {
-    return new FrameItem(annexB, 0, annexB.length, null, 0, 0);
+    return new FrameItem(annexB, /* off1= */ 0, annexB.length, /* part2= */ null, /* off2= */ 0, /* len2= */ 0);
   }
 
   /** An item that starts at {@code offset} in a ring of {@code ring.length} bytes and wraps to its start if needed. */

@@ -1,7 +1,6 @@
-package io.ipchls.device.agent;
+package io.ipchls.device.upload;
 
 import io.ipchls.device.segment.Segment;
-import io.ipchls.device.upload.SegmentSpool;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

@@ -1,7 +1,5 @@
-package io.ipchls.device.sdk;
+package io.ipchls.device;
 
-import io.ipchls.device.agent.Camera;
-import io.ipchls.device.agent.CameraMetrics;
 import io.ipchls.device.upload.StaticCredentialSource;
 import io.ipchls.device.upload.StorageCredentials;
 import io.ipchls.device.upload.UploadSettings;
@@ -114,7 +112,7 @@ public final class DeviceSdk implements AutoCloseable {
   public synchronized void startUpload() {
     requireNotStarted();
     if (finished) throw new IllegalStateException("finished");
-    Camera.Builder b = Camera.builder().cameraId(cameraIdFor(prefix)).credentials(credentials)
+    CameraBuilder b = Camera.builder().cameraId(cameraIdFor(prefix)).credentials(credentials)
         .segmentSeconds(segmentSeconds).queueBytes(bufferBytes)
         .upload(UploadSettings.defaults().withTags(tags));
     if (spoolDir != null) b.spool(spoolDir, spoolBytes);

@@ -1,4 +1,4 @@
-package io.ipchls.device.agent;
+package io.ipchls.device.mqtt;
 
 import io.ipchls.protocol.SegmentNotification;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.ipchls.device.sdk;
+package io.ipchls.device;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -46,7 +46,7 @@ class DeviceSdkTest {
   @BeforeAll
   static void encode() {
     List<Frame> frames = new ArrayList<>();
-    new SimulatedCamera(320, 180, FPS, FPS, "sdk", frames::add).generate(FPS);
+    new SimulatedCamera(/* width= */ 320, /* height= */ 180, FPS, FPS, "sdk", frames::add).generate(FPS);
     gop = List.copyOf(frames);
     root = S3Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder())
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
@@ -164,7 +164,9 @@ class DeviceSdkTest {
         () -> sdk.putVideoFrame(FramePack.of(0, FrameItem.of(headerOnlySlice))));
     assertTrue(e.getMessage().contains("truncated"), e.getMessage());
     byte[] tooShort = AnnexB.join(List.of(gop.get(0).nals().get(0)));
-    assertThrows(IndexOutOfBoundsException.class, () -> new FrameItem(tooShort, 0, tooShort.length + 10, null, 0, 0),
+    assertThrows(IndexOutOfBoundsException.class,
+        () -> new FrameItem(tooShort, /* off1= */ 0, tooShort.length + 10, /* part2= */ null, /* off2= */ 0,
+            /* len2= */ 0),
         "an item longer than its buffer");
     assertGoodVideoStillFlows(sdk);
   }
@@ -198,7 +200,8 @@ class DeviceSdkTest {
   void zeroLengthParts_areRefusedAtTheApiEdge_butAnEmptySecondPartIsNormal() throws Exception {
     DeviceSdk sdk = sdk(prefix("zero"));
     sdk.startUpload();
-    var e = assertThrows(IllegalArgumentException.class, () -> new FrameItem(new byte[8], 0, 0, new byte[8], 0, 0));
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> new FrameItem(new byte[8], /* off1= */ 0, /* len1= */ 0, new byte[8], /* off2= */ 0, /* len2= */ 0));
     assertTrue(e.getMessage().contains("zero length"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> FrameItem.of(new byte[0]));
     assertThrows(IllegalArgumentException.class, () -> new FramePack(0, List.of()), "a pack without items");

@@ -1,13 +1,7 @@
-package io.ipchls.device.agent;
+package io.ipchls.device.upload;
 
 import io.ipchls.device.segment.Segment;
-import io.ipchls.device.upload.CredentialSource;
 import io.ipchls.device.upload.S3SegmentUploader;
-import io.ipchls.device.upload.SegmentSpool;
-import io.ipchls.device.upload.StorageCredentials;
-import io.ipchls.device.upload.UploadAuthException;
-import io.ipchls.device.upload.UploadException;
-import io.ipchls.device.upload.UploadSettings;
 import io.ipchls.protocol.ObjectKeys;
 import io.ipchls.protocol.SegmentNotification;
 import java.time.Instant;
@@ -74,7 +68,7 @@ final class SegmentUploadLoop implements Runnable {
     this.settings = s;
   }
 
-  /** Where later segments go (null: the credentials' prefix); see {@link Camera#setKeyPrefix}. */
+  /** Where later segments go (null: the credentials' prefix); see {@link io.ipchls.device.Camera#setKeyPrefix}. */
   void keyPrefix(String prefix) {
     this.keyPrefix = prefix;
   }

@@ -1,4 +1,4 @@
-package io.ipchls.device.agent;
+package io.ipchls.device.mqtt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -11,8 +11,10 @@ class NotificationOutboxTest {
   private final List<String> ackedKeys = new ArrayList<>();
 
   private static SegmentNotification n(int seq) {
-    return new SegmentNotification(1, "cam/2026/01/01/00/00/0" + seq + ".000-" + seq + ".ts", 1_700_000_000_000L,
-        1000, 100, null, seq, "avc1.42c01e", 320, 180, 1_700_000_001_000L, null);
+    return new SegmentNotification(SegmentNotification.VERSION, "cam/2026/01/01/00/00/0" + seq + ".000-" + seq + ".ts",
+        /* start= */ 1_700_000_000_000L, /* durationMs= */ 1000, /* bytes= */ 100, /* sha256= */ null, seq,
+        "avc1.42c01e", /* width= */ 320, /* height= */ 180, /* deviceTime= */ 1_700_000_001_000L,
+        /* clockJump= */ null);
   }
 
   private static List<Long> seqs(List<SegmentNotification> l) {
@@ -21,7 +23,7 @@ class NotificationOutboxTest {
 
   @Test
   void keepsEachNotificationUntilAcknowledged_atMostWindowInFlight() {
-    NotificationOutbox box = new NotificationOutbox(2, 100, ackedKeys::add);
+    NotificationOutbox box = new NotificationOutbox(/* window= */ 2, /* capacity= */ 100, ackedKeys::add);
     for (int i = 0; i < 4; i++) box.add(n(i));
     List<SegmentNotification> first = box.takeSendable();
     assertEquals(List.of(0L, 1L), seqs(first));
@@ -37,7 +39,7 @@ class NotificationOutboxTest {
 
   @Test
   void afterALostConnection_unacknowledgedOnesAreSentAgain_oldestFirst() {
-    NotificationOutbox box = new NotificationOutbox(8, 100, ackedKeys::add);
+    NotificationOutbox box = new NotificationOutbox(/* window= */ 8, /* capacity= */ 100, ackedKeys::add);
     for (int i = 0; i < 3; i++) box.add(n(i));
     List<SegmentNotification> sent = box.takeSendable();
     for (int i = 0; i < 3; i++) box.sent(sent.get(i).key(), i + 1);
@@ -50,7 +52,7 @@ class NotificationOutboxTest {
 
   @Test
   void noPubackInTime_orAFailedWrite_putsItBackForTheNextTry() {
-    NotificationOutbox box = new NotificationOutbox(8, 100, ackedKeys::add);
+    NotificationOutbox box = new NotificationOutbox(/* window= */ 8, /* capacity= */ 100, ackedKeys::add);
     box.add(n(0));
     box.add(n(1));
     List<SegmentNotification> sent = box.takeSendable();
@@ -62,7 +64,7 @@ class NotificationOutboxTest {
 
   @Test
   void aPubackHandledBeforeThePacketIdIsKnown_stillAcknowledges() {
-    NotificationOutbox box = new NotificationOutbox(8, 100, ackedKeys::add);
+    NotificationOutbox box = new NotificationOutbox(/* window= */ 8, /* capacity= */ 100, ackedKeys::add);
     box.add(n(0));
     box.add(n(1));
     List<SegmentNotification> sent = box.takeSendable();
@@ -77,7 +79,7 @@ class NotificationOutboxTest {
 
   @Test
   void beyondCapacity_theOldestAreDroppedAndCounted() {
-    NotificationOutbox box = new NotificationOutbox(8, 2, ackedKeys::add);
+    NotificationOutbox box = new NotificationOutbox(/* window= */ 8, /* capacity= */ 2, ackedKeys::add);
     box.add(n(0));
     box.add(n(1));
     assertEquals(List.of(n(0).key()), box.add(n(2)));
@@ -87,7 +89,7 @@ class NotificationOutboxTest {
 
   @Test
   void theSameSegmentAnnouncedTwice_isKeptOnce() {
-    NotificationOutbox box = new NotificationOutbox(8, 100, ackedKeys::add);
+    NotificationOutbox box = new NotificationOutbox(/* window= */ 8, /* capacity= */ 100, ackedKeys::add);
     box.add(n(0));
     box.add(n(0));
     assertEquals(1, box.size());

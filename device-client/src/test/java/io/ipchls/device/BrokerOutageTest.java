@@ -1,4 +1,4 @@
-package io.ipchls.device.agent;
+package io.ipchls.device;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -73,7 +73,8 @@ class BrokerOutageTest {
     Camera camera = Camera.builder().cameraId(reg.id()).secret(reg.secret()).mqtt(cloud.mqttHost(), port)
         .segmentSeconds(1).build();
     camera.start();
-    try (FrameFeeder feeder = new FrameFeeder(320, 180, FPS, FPS, camera::putFrame).start()) {
+    try (FrameFeeder feeder =
+        new FrameFeeder(/* width= */ 320, /* height= */ 180, FPS, FPS, camera::putFrame).start()) {
       Await.until("2 segments announced", TestCloud.WAIT, () -> cloud.distinctNotifications(reg.id()).size(),
           n -> n >= 2);
       broker.close();
@@ -103,11 +104,11 @@ class BrokerOutageTest {
   @Test
   void notificationsUnacknowledgedAtShutdown_areSentByTheNextRunFromTheSpool(@TempDir Path spool) throws Exception {
     TestCloud.Registered reg = cloud.register("journal");
-    Camera.Builder builder = Camera.builder().cameraId(reg.id()).secret(reg.secret()).mqtt(cloud.mqttHost(), port)
+    CameraBuilder builder = Camera.builder().cameraId(reg.id()).secret(reg.secret()).mqtt(cloud.mqttHost(), port)
         .segmentSeconds(1).spool(spool, 64L << 20).drainMillis(3_000);
     Camera first = builder.build();
     first.start();
-    try (FrameFeeder feeder = new FrameFeeder(320, 180, FPS, FPS, first::putFrame).start()) {
+    try (FrameFeeder feeder = new FrameFeeder(/* width= */ 320, /* height= */ 180, FPS, FPS, first::putFrame).start()) {
       Await.until("a segment announced", TestCloud.WAIT, () -> cloud.distinctNotifications(reg.id()).size(),
           n -> n >= 1);
       broker.close();

@@ -1,4 +1,4 @@
-package io.ipchls.device.agent;
+package io.ipchls.device.mqtt;
 
 import io.ipchls.device.segment.Segment;
 import io.ipchls.protocol.Json;

@@ -1,4 +1,4 @@
-package io.ipchls.device.agent;
+package io.ipchls.device;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,7 +42,8 @@ class CredentialExpiryTest {
     Camera camera = Camera.builder().cameraId(reg.id()).secret(reg.secret()).mqtt(cloud.mqttHost(), cloud.mqttPort())
         .segmentSeconds(1).build();
     camera.start();
-    try (FrameFeeder feeder = new FrameFeeder(320, 180, FPS, FPS, camera::putFrame).start()) {
+    try (FrameFeeder feeder =
+        new FrameFeeder(/* width= */ 320, /* height= */ 180, FPS, FPS, camera::putFrame).start()) {
       Await.until("three keys used", Duration.ofSeconds(120), () -> cloud.accessKeysSeen(reg.id()).size(),
           n -> n >= 3);
       int now = cloud.distinctNotifications(reg.id()).size();

@@ -1,4 +1,4 @@
-package io.ipchls.device.agent;
+package io.ipchls.device;
 
 /**
  * A snapshot of one camera's counters since it started.

@@ -1,10 +1,9 @@
-package io.ipchls.device.agent;
+package io.ipchls.device.upload;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.ipchls.device.segment.Segment;
-import io.ipchls.device.upload.SegmentSpool;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -15,15 +14,16 @@ class UploadQueueTest {
 
   private static Segment segment(long seq, int size) {
     byte[] b = new byte[size];
-    return new Segment(b, 1_700_000_000_000L + seq * 1000, 1000, seq, 0, 0, "h264", Segment.sha256Hex(b), false);
+    return new Segment(b, 1_700_000_000_000L + seq * 1000, /* durationMs= */ 1000, seq, /* width= */ 0,
+        /* height= */ 0, "h264", Segment.sha256Hex(b), /* clockJump= */ false);
   }
 
   @Test
   void overBudget_wholeOldestSegmentsAreDropped_andCounted() throws InterruptedException {
     UploadQueue q = new UploadQueue(1000, null);
-    assertEquals(0, q.offer(segment(0, 400)));
-    assertEquals(0, q.offer(segment(1, 400)));
-    assertEquals(1, q.offer(segment(2, 400)));
+    assertEquals(0, q.offer(segment(/* seq= */ 0, /* size= */ 400)));
+    assertEquals(0, q.offer(segment(/* seq= */ 1, /* size= */ 400)));
+    assertEquals(1, q.offer(segment(/* seq= */ 2, /* size= */ 400)));
     assertEquals(1, q.dropped());
     assertEquals(800, q.bytes());
     assertEquals(1, q.poll(0, TimeUnit.MILLISECONDS).seq());
@@ -34,7 +34,7 @@ class UploadQueueTest {
   @Test
   void aSegmentLargerThanTheBudget_isKept_whenItIsTheOnlyOne() throws InterruptedException {
     UploadQueue q = new UploadQueue(1000, null);
-    q.offer(segment(0, 5000));
+    q.offer(segment(/* seq= */ 0, /* size= */ 5000));
     assertEquals(0, q.dropped());
     assertEquals(0, q.poll(0, TimeUnit.MILLISECONDS).seq());
   }
@@ -43,7 +43,7 @@ class UploadQueueTest {
   void withASpool_segmentsOverBudgetAreSpooled_notDropped() {
     SegmentSpool spool = new SegmentSpool(dir, 1 << 20);
     UploadQueue q = new UploadQueue(1000, spool);
-    for (int i = 0; i < 4; i++) q.offer(segment(i, 400));
+    for (int i = 0; i < 4; i++) q.offer(segment(/* seq= */ i, /* size= */ 400));
     assertEquals(0, q.dropped());
     assertEquals(2, q.size());
     assertEquals(2, spool.size());
@@ -56,9 +56,9 @@ class UploadQueueTest {
   @Test
   void requeue_putsTheSegmentBackFirst() throws InterruptedException {
     UploadQueue q = new UploadQueue(1000, null);
-    q.offer(segment(1, 100));
+    q.offer(segment(/* seq= */ 1, /* size= */ 100));
     Segment s = q.poll(0, TimeUnit.MILLISECONDS);
-    q.offer(segment(2, 100));
+    q.offer(segment(/* seq= */ 2, /* size= */ 100));
     q.requeue(s);
     assertEquals(1, q.poll(0, TimeUnit.MILLISECONDS).seq());
   }

@@ -1,4 +1,4 @@
-package io.ipchls.device.agent;
+package io.ipchls.device.mqtt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -14,8 +14,10 @@ class NotificationJournalTest {
   @TempDir Path dir;
 
   private static SegmentNotification n(int seq) {
-    return new SegmentNotification(1, "cam/2026/01/01/00/00/0" + seq + ".000-" + seq + ".ts",
-        1_700_000_000_000L + seq * 1000, 1000, 100, null, seq, "avc1.42c01e", 320, 180, 1_700_000_009_000L, null);
+    return new SegmentNotification(SegmentNotification.VERSION, "cam/2026/01/01/00/00/0" + seq + ".000-" + seq + ".ts",
+        1_700_000_000_000L + seq * 1000, /* durationMs= */ 1000, /* bytes= */ 100, /* sha256= */ null, seq,
+        "avc1.42c01e", /* width= */ 320, /* height= */ 180, /* deviceTime= */ 1_700_000_009_000L,
+        /* clockJump= */ null);
   }
 
   @Test

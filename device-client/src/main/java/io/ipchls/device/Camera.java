@@ -1,0 +1,213 @@
+package io.ipchls.device;
+
+import io.ipchls.device.mqtt.MqttCounters;
+import io.ipchls.device.mqtt.MqttLink;
+import io.ipchls.device.segment.AudioFrame;
+import io.ipchls.device.segment.Frame;
+import io.ipchls.device.segment.Segmenter;
+import io.ipchls.device.upload.CredentialSource;
+import io.ipchls.device.upload.SegmentSpool;
+import io.ipchls.device.upload.UploadCounters;
+import io.ipchls.device.upload.UploadPipeline;
+import io.ipchls.protocol.CameraCommand;
+import io.ipchls.protocol.CameraStatus;
+import io.ipchls.protocol.SegmentNotification;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One camera: feed it H.264 access units (and AAC, if declared) and it cuts them into MPEG-TS segments, uploads them
+ * to object storage and announces each stored segment.
+ *
+ * <pre>{@code
+ * Camera camera = Camera.builder().cameraId("cam-1").secret(secret).mqtt("broker", 1883)
+ *     .spool(Path.of("/var/spool/cam-1"), 512 << 20).build();
+ * camera.start();
+ * camera.putFrame(frame);   // from the encoder thread
+ * camera.close();           // cuts and uploads the last segment, goes offline
+ * }</pre>
+ *
+ * <p>With {@link CameraBuilder#mqtt} the camera gets its credentials over MQTT and publishes notifications and its
+ * status there ({@link MqttLink}); with {@link CameraBuilder#credentials} (the anchor SDK's mode) the application
+ * supplies credentials and may observe uploads through {@link CameraBuilder#onUploaded}.
+ *
+ * <p>Segments wait in a memory budget (default 4 MiB); beyond it whole oldest segments go to the optional spool or
+ * are dropped and counted. Cameras share nothing: several can run in one JVM (optionally on one {@link Vertx}).
+ */
+public final class Camera implements AutoCloseable {
+  /** Folder in the spool for notifications not yet acknowledged by the broker. */
+  static final String JOURNAL = "notifications";
+
+  private final String cameraId;
+  private final MqttLink link;
+  private final Segmenter segmenter;
+  private final UploadPipeline uploads;
+  private final long drainMillis;
+  private volatile boolean recording = true;
+  private boolean started;
+  private boolean closed;
+
+  Camera(CameraSettings s) {
+    this.cameraId = s.cameraId();
+    SegmentSpool spool = s.spoolDir() == null ? null : new SegmentSpool(s.spoolDir(), s.spoolBytes());
+    Consumer<SegmentNotification> listener = s.onUploaded() == null ? n -> { } : s.onUploaded();
+    CredentialSource credentials;
+    Consumer<SegmentNotification> announcer;
+    if (s.mqtt() != null) {
+      Path journal = s.spoolDir() == null ? null : s.spoolDir().resolve(JOURNAL);
+      this.link = new MqttLink(s.vertx(), s.mqtt(), journal, this::obey, this::onlineStatus, s.statusMillis());
+      credentials = link.credentialSource();
+      announcer = n -> {
+        link.announce(n);
+        listener.accept(n);
+      };
+    } else {
+      this.link = null;
+      credentials = s.credentials();
+      announcer = listener;
+    }
+    this.uploads = new UploadPipeline(s.cameraId(), s.queueBytes(), spool, credentials, announcer, s.upload());
+    this.segmenter = new Segmenter(s.segmentMillis(), s.clock(), s.audio(), uploads::add);
+    this.drainMillis = s.drainMillis();
+  }
+
+  public static CameraBuilder builder() {
+    return new CameraBuilder();
+  }
+
+  public String cameraId() {
+    return cameraId;
+  }
+
+  /** Connects to the broker (MQTT mode) and starts the upload thread. Frames may be put before the link is up. */
+  public synchronized void start() {
+    if (started || closed) throw new IllegalStateException("camera already started or closed");
+    started = true;
+    if (link != null) link.start();
+    uploads.start();
+  }
+
+  /**
+   * Adds the next access unit, in decoding order. Never blocks on the network. Ignored while recording is stopped.
+   *
+   * @throws IllegalArgumentException if its decoding time is not after the previous frame's
+   * @throws IllegalStateException after {@link #close()}
+   */
+  public synchronized void putFrame(Frame frame) {
+    if (closed) throw new IllegalStateException("camera is closed");
+    if (recording) segmenter.push(frame);
+  }
+
+  /** Adds an Annex-B access unit with its presentation time in microseconds (no B-frames: pts = dts). */
+  public void putFrame(byte[] annexBAccessUnit, long ptsMicros) {
+    putFrame(Frame.fromAnnexB(annexBAccessUnit, ptsMicros));
+  }
+
+  /**
+   * Adds AAC audio (whole ADTS frames) on the video's clock, in microseconds.
+   *
+   * @throws IllegalStateException if the camera was built without {@link CameraBuilder#audio(boolean)}
+   * @throws IllegalArgumentException for data that is not whole ADTS frames, or a time not after the previous audio
+   */
+  public synchronized void putAudio(byte[] adts, long ptsMicros) {
+    if (closed) throw new IllegalStateException("camera is closed");
+    AudioFrame frame = new AudioFrame(adts, Frame.micros90k(ptsMicros));
+    if (recording) segmenter.pushAudio(frame);
+  }
+
+  /** Changes the target segment duration (1..60 s) from the open segment on. */
+  public synchronized void setSegmentSeconds(int seconds) {
+    segmenter.setTargetMillis(seconds * 1_000L);
+  }
+
+  /**
+   * Writes later uploads under {@code keyPrefix} (a record task's prefix) instead of the credentials' prefix; it must
+   * lie inside (or equal) the credentials' prefix, else uploads keep using the credentials' prefix (logged). Applies
+   * from the next upload; {@code null} goes back to the credentials' prefix.
+   */
+  public void setKeyPrefix(String keyPrefix) {
+    uploads.keyPrefix(keyPrefix);
+  }
+
+  /** Stops recording: the open segment is cut and uploaded, later frames are ignored until {@link #startRecording}. */
+  public synchronized void stopRecording() {
+    if (!recording) return;
+    recording = false;
+    segmenter.flush();
+  }
+
+  /** Resumes recording; the next segment starts at the next key frame. */
+  public synchronized void startRecording() {
+    recording = true;
+  }
+
+  public boolean isRecording() {
+    return recording;
+  }
+
+  /** Replaces the object tags of later uploads. */
+  public void setTags(Map<String, String> tags) {
+    uploads.tags(tags);
+  }
+
+  /** The camera's counters now. */
+  public CameraMetrics metrics() {
+    long framesDropped;
+    long cut;
+    synchronized (this) {
+      framesDropped = segmenter.droppedFrames();
+      cut = segmenter.segmentsCut();
+    }
+    UploadCounters u = uploads.counters();
+    MqttCounters m = link == null ? MqttCounters.NONE : link.counters();
+    return new CameraMetrics(cut, u.segmentsUploaded(), u.segmentsBackfilled(), u.bytesUploaded(),
+        u.segmentsDropped(), u.uploadFailures(), m.notificationsPending(), m.notificationsDropped(),
+        m.segmentsRejected(), m.messagesRejected(), u.queuedSegments(), u.queuedBytes(), u.spooledSegments(),
+        u.spooledBytes(), framesDropped, recording, u.lastError());
+  }
+
+  /**
+   * Cuts the open segment and gives the upload thread up to the builder's drain time to upload what is queued and
+   * the broker to acknowledge the notifications; what is still queued then goes to the spool (or is counted as
+   * dropped). Publishes the offline status and disconnects.
+   */
+  @Override
+  public void close() throws InterruptedException {
+    synchronized (this) {
+      if (closed) return;
+      closed = true;
+      segmenter.flush();
+      uploads.closeQueue();
+    }
+    if (started) {
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(drainMillis);
+      uploads.drain(drainMillis);
+      // the last segment's notification needs a moment for its PUBACK even when the uploads used up the drain time
+      if (link != null) link.close(Math.max(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(2)));
+    }
+    if (link != null) link.release();
+  }
+
+  /** The retained online status with this camera's counters, as the MQTT link publishes it. */
+  private CameraStatus onlineStatus() {
+    CameraMetrics m = metrics();
+    return CameraStatus.online(System.currentTimeMillis(), m.segmentsUploaded(), m.segmentsDropped());
+  }
+
+  /** Runs a command from the cloud (on the MQTT link's context). */
+  private void obey(CameraCommand c) {
+    switch (c.command()) {
+      case CameraCommand.START_RECORDING -> {
+        if (c.segmentSeconds() != null) setSegmentSeconds(c.segmentSeconds());
+        if (c.keyPrefix() != null) setKeyPrefix(c.keyPrefix());
+        startRecording();
+      }
+      case CameraCommand.STOP_RECORDING -> stopRecording();
+      case CameraCommand.CONFIGURE -> setSegmentSeconds(c.segmentSeconds());
+      default -> throw new IllegalArgumentException("unknown command " + c.command()); // problems() excludes it
+    }
+  }
+}

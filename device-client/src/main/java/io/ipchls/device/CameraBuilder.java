@@ -1,0 +1,152 @@
+package io.ipchls.device;
+
+import io.ipchls.device.mqtt.MqttSettings;
+import io.ipchls.device.segment.DeviceClock;
+import io.ipchls.device.segment.Segmenter;
+import io.ipchls.device.upload.CredentialSource;
+import io.ipchls.device.upload.UploadSettings;
+import io.ipchls.protocol.CameraIds;
+import io.ipchls.protocol.SegmentNotification;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/** Builds a {@link Camera}: a camera id, and either MQTT (with secret) or a credential source, are required. */
+public final class CameraBuilder {
+  private String cameraId;
+  private String secret;
+  private String host;
+  private int port = 1883;
+  private boolean tls;
+  private CredentialSource credentials;
+  private Consumer<SegmentNotification> onUploaded;
+  private long segmentMillis = 3_000;
+  private long queueBytes = 4L * 1024 * 1024;
+  private Path spoolDir;
+  private long spoolBytes;
+  private long drainMillis = 10_000;
+  private long statusMillis = MqttSettings.STATUS_INTERVAL_MS;
+  private boolean audio;
+  private UploadSettings upload = UploadSettings.defaults();
+  private Vertx vertx;
+  private DeviceClock clock = DeviceClock.system();
+
+  CameraBuilder() {}
+
+  public CameraBuilder cameraId(String id) {
+    this.cameraId = CameraIds.require(id);
+    return this;
+  }
+
+  /** The camera's secret, for MQTT authentication; never logged. */
+  public CameraBuilder secret(String secret) {
+    this.secret = secret;
+    return this;
+  }
+
+  /** The broker that provides credentials and takes notifications. */
+  public CameraBuilder mqtt(String host, int port) {
+    if (port < 1 || port > 65535) throw new IllegalArgumentException("MQTT port must be 1..65535");
+    this.host = Objects.requireNonNull(host, "host");
+    this.port = port;
+    return this;
+  }
+
+  /** How often the online status with this camera's counters is repeated (default 60 s). */
+  public CameraBuilder statusInterval(Duration interval) {
+    if (interval.toMillis() < 100) throw new IllegalArgumentException("status interval must be at least 100 ms");
+    this.statusMillis = interval.toMillis();
+    return this;
+  }
+
+  /** Connect to the broker over TLS (certificates and host name verified). Default off. */
+  public CameraBuilder mqttTls(boolean tls) {
+    this.tls = tls;
+    return this;
+  }
+
+  /** Without MQTT: storage credentials come from here (e.g. a {@code StaticCredentialSource}). */
+  public CameraBuilder credentials(CredentialSource source) {
+    this.credentials = Objects.requireNonNull(source);
+    return this;
+  }
+
+  /** Called on the upload thread with the notification of every stored segment. */
+  public CameraBuilder onUploaded(Consumer<SegmentNotification> listener) {
+    this.onUploaded = listener;
+    return this;
+  }
+
+  /** Target segment duration, 1..60 s (default 3); segments are cut at the first key frame after it. */
+  public CameraBuilder segmentSeconds(int seconds) {
+    return segmentMillis(seconds * 1_000L);
+  }
+
+  public CameraBuilder segmentMillis(long millis) {
+    if (millis < Segmenter.MIN_TARGET_MS || millis > Segmenter.MAX_TARGET_MS) {
+      throw new IllegalArgumentException("segment duration must be 1..60 s");
+    }
+    this.segmentMillis = millis;
+    return this;
+  }
+
+  /** Memory for segments waiting for upload (default 4 MiB); beyond it the oldest are spooled or dropped. */
+  public CameraBuilder queueBytes(long bytes) {
+    if (bytes < 64 * 1024) throw new IllegalArgumentException("queue budget must be at least 64 KiB");
+    this.queueBytes = bytes;
+    return this;
+  }
+
+  /**
+   * Keep segments that cannot be uploaded in {@code dir} (one directory per camera), up to {@code maxBytes}
+   * (at least 1 MiB); they survive restarts and are uploaded later, oldest first, with their original times.
+   */
+  public CameraBuilder spool(Path dir, long maxBytes) {
+    this.spoolDir = Objects.requireNonNull(dir);
+    this.spoolBytes = maxBytes;
+    return this;
+  }
+
+  /** How long {@link Camera#close()} waits for queued segments to upload (default 10 s). */
+  public CameraBuilder drainMillis(long millis) {
+    this.drainMillis = Math.max(0, millis);
+    return this;
+  }
+
+  /** Declare an AAC audio track (fed by {@link Camera#putAudio}). Default off: no audio track is declared. */
+  public CameraBuilder audio(boolean audio) {
+    this.audio = audio;
+    return this;
+  }
+
+  /** Attempts, uplink speed (sizes the timeouts) and object tags. */
+  public CameraBuilder upload(UploadSettings settings) {
+    this.upload = Objects.requireNonNull(settings);
+    return this;
+  }
+
+  /** Share a Vert.x instance (the camera will not close it). Default: a small one of its own. */
+  public CameraBuilder vertx(Vertx vertx) {
+    this.vertx = vertx;
+    return this;
+  }
+
+  /** The wall and monotonic clocks (default: the system's). */
+  public CameraBuilder clock(DeviceClock clock) {
+    this.clock = Objects.requireNonNull(clock);
+    return this;
+  }
+
+  public Camera build() {
+    if (cameraId == null) throw new IllegalStateException("cameraId is required");
+    if (host == null && credentials == null) {
+      throw new IllegalStateException("either mqtt(host, port) with a secret, or credentials(source), is required");
+    }
+    if (host != null && secret == null) throw new IllegalStateException("mqtt needs the camera's secret");
+    MqttSettings mqtt = host == null ? null : new MqttSettings(cameraId, secret, host, port, tls);
+    return new Camera(new CameraSettings(cameraId, mqtt, statusMillis, credentials, onUploaded, segmentMillis,
+        queueBytes, spoolDir, spoolBytes, drainMillis, audio, upload, vertx, clock));
+  }
+}
