@@ -2,9 +2,8 @@ package io.ipchls.ingest;
 
 import io.ipchls.ingest.callbacks.Callbacks;
 import io.ipchls.ingest.control.RecordingControl;
-import io.ipchls.ingest.db.PartitionMaintenanceVerticle;
-import io.ipchls.ingest.http.IngestHttpVerticle;
-import io.ipchls.ingest.mqtt.SegmentListenerVerticle;
+import io.ipchls.ingest.retention.PartitionMaintenanceVerticle;
+import io.ipchls.ingest.indexing.SegmentListenerVerticle;
 import io.ipchls.ingest.retention.RetentionSweepVerticle;
 import io.ipchls.kit.db.Database;
 import io.ipchls.kit.http.Metrics;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ipchls.ingest.db.PartitionMaintenanceVerticle;
+import io.ipchls.ingest.retention.PartitionMaintenanceVerticle;
 import io.ipchls.kit.db.Database;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;

@@ -4,10 +4,10 @@ import static io.ipchls.ingest.IngestTestSupport.await;
 import static io.ipchls.ingest.IngestTestSupport.cameraId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.ipchls.ingest.db.Recording;
-import io.ipchls.ingest.db.RecordingRepository;
-import io.ipchls.ingest.db.SegmentRepository;
-import io.ipchls.ingest.db.SegmentRow;
+import io.ipchls.ingest.indexing.Recording;
+import io.ipchls.ingest.indexing.RecordingRepository;
+import io.ipchls.ingest.indexing.SegmentRepository;
+import io.ipchls.ingest.indexing.SegmentRow;
 import io.ipchls.kit.db.Database;
 import io.ipchls.protocol.ObjectKeys;
 import io.vertx.core.Future;

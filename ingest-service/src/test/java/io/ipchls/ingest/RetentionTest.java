@@ -10,10 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.ipchls.infra.Await;
 import io.ipchls.infra.LocalStack;
-import io.ipchls.ingest.db.Recording;
-import io.ipchls.ingest.db.RecordingRepository;
-import io.ipchls.ingest.db.SegmentRepository;
-import io.ipchls.ingest.db.SegmentRow;
+import io.ipchls.ingest.indexing.Recording;
+import io.ipchls.ingest.indexing.RecordingRepository;
+import io.ipchls.ingest.indexing.SegmentRepository;
+import io.ipchls.ingest.indexing.SegmentRow;
 import io.ipchls.ingest.retention.RetentionSweepVerticle;
 import io.ipchls.ingest.retention.RetentionSweepVerticle.Sweep;
 import io.ipchls.kit.db.Database;

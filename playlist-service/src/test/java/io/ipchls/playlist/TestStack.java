@@ -1,8 +1,8 @@
 package io.ipchls.playlist;
 
 import io.ipchls.infra.LocalStack;
-import io.ipchls.ingest.db.SegmentRepository;
-import io.ipchls.ingest.db.SegmentRow;
+import io.ipchls.ingest.indexing.SegmentRepository;
+import io.ipchls.ingest.indexing.SegmentRow;
 import io.ipchls.kit.config.DbConfig;
 import io.ipchls.kit.config.HttpConfig;
 import io.ipchls.kit.config.S3Config;

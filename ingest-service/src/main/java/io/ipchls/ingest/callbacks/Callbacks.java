@@ -1,7 +1,7 @@
 package io.ipchls.ingest.callbacks;
 
 import io.ipchls.ingest.IngestConfig;
-import io.ipchls.ingest.http.IngestHttpVerticle;
+import io.ipchls.ingest.IngestHttpVerticle;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

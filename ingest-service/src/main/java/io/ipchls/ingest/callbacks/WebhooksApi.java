@@ -1,6 +1,6 @@
 package io.ipchls.ingest.callbacks;
 
-import io.ipchls.ingest.http.IngestHttpVerticle.AdminApi;
+import io.ipchls.ingest.IngestHttpVerticle.AdminApi;
 import io.ipchls.kit.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;

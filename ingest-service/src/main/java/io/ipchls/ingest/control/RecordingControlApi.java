@@ -5,7 +5,7 @@ import io.ipchls.ingest.control.ControlRequests.FilesQuery;
 import io.ipchls.ingest.control.ControlRequests.Page;
 import io.ipchls.ingest.control.ControlRequests.StartTask;
 import io.ipchls.ingest.control.ControlRequests.TemplateBody;
-import io.ipchls.ingest.http.IngestHttpVerticle;
+import io.ipchls.ingest.IngestHttpVerticle;
 import io.ipchls.kit.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;

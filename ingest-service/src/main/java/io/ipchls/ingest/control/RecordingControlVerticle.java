@@ -1,7 +1,7 @@
 package io.ipchls.ingest.control;
 
 import io.ipchls.ingest.IngestConfig;
-import io.ipchls.ingest.s3.ObjectStore;
+import io.ipchls.ingest.shared.ObjectStore;
 import io.ipchls.kit.config.DbConfig;
 import io.ipchls.kit.db.Database;
 import io.ipchls.protocol.RecordingEvent;

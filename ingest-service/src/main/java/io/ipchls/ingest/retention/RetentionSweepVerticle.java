@@ -1,9 +1,8 @@
 package io.ipchls.ingest.retention;
 
 import io.ipchls.ingest.IngestMetrics;
-import io.ipchls.ingest.db.RetentionRepository;
-import io.ipchls.ingest.db.RetentionRepository.SegmentId;
-import io.ipchls.ingest.s3.ObjectStore;
+import io.ipchls.ingest.retention.RetentionRepository.SegmentId;
+import io.ipchls.ingest.shared.ObjectStore;
 import io.ipchls.kit.config.DbConfig;
 import io.ipchls.kit.config.S3Config;
 import io.ipchls.kit.db.Database;

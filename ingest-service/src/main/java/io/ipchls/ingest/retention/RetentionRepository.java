@@ -1,4 +1,4 @@
-package io.ipchls.ingest.db;
+package io.ipchls.ingest.retention;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;

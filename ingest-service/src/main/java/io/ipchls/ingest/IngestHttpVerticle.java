@@ -1,6 +1,5 @@
-package io.ipchls.ingest.http;
+package io.ipchls.ingest;
 
-import io.ipchls.ingest.IngestConfig;
 import io.ipchls.kit.config.DbConfig;
 import io.ipchls.kit.db.Database;
 import io.ipchls.kit.http.ApiException;

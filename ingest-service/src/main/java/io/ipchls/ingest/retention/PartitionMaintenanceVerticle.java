@@ -1,4 +1,4 @@
-package io.ipchls.ingest.db;
+package io.ipchls.ingest.retention;
 
 import io.ipchls.kit.config.DbConfig;
 import io.ipchls.kit.db.Database;

@@ -1,4 +1,4 @@
-package io.ipchls.ingest.mqtt;
+package io.ipchls.ingest.indexing;
 
 import io.vertx.mqtt.messages.MqttPublishMessage;
 import java.util.ArrayDeque;

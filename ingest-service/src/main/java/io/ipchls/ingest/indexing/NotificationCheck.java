@@ -1,4 +1,4 @@
-package io.ipchls.ingest.mqtt;
+package io.ipchls.ingest.indexing;
 
 import io.ipchls.protocol.Json;
 import io.ipchls.protocol.ObjectKeys;

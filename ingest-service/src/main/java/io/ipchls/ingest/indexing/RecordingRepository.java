@@ -1,4 +1,4 @@
-package io.ipchls.ingest.db;
+package io.ipchls.ingest.indexing;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;

@@ -1,4 +1,4 @@
-package io.ipchls.ingest.db;
+package io.ipchls.ingest.indexing;
 
 import io.ipchls.protocol.SegmentNotification;
 import io.vertx.sqlclient.Row;

@@ -1,4 +1,4 @@
-package io.ipchls.ingest.s3;
+package io.ipchls.ingest.shared;
 
 import io.ipchls.kit.config.S3Config;
 import java.time.Duration;

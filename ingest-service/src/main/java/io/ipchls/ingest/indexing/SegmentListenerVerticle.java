@@ -1,12 +1,10 @@
-package io.ipchls.ingest.mqtt;
+package io.ipchls.ingest.indexing;
 
 import io.ipchls.ingest.IngestConfig;
 import io.ipchls.ingest.IngestMetrics;
-import io.ipchls.ingest.db.CameraPolicies;
-import io.ipchls.ingest.db.SegmentRepository;
-import io.ipchls.ingest.mqtt.NotificationCheck.Accepted;
-import io.ipchls.ingest.mqtt.NotificationCheck.Rejection;
-import io.ipchls.ingest.s3.ObjectStore;
+import io.ipchls.ingest.indexing.NotificationCheck.Accepted;
+import io.ipchls.ingest.indexing.NotificationCheck.Rejection;
+import io.ipchls.ingest.shared.ObjectStore;
 import io.ipchls.kit.db.Database;
 import io.ipchls.kit.mqtt.ManagedMqttClient;
 import io.ipchls.protocol.Json;

@@ -1,9 +1,7 @@
-package io.ipchls.ingest.mqtt;
+package io.ipchls.ingest.indexing;
 
 import io.ipchls.ingest.IngestMetrics;
-import io.ipchls.ingest.db.SegmentRepository;
-import io.ipchls.ingest.db.SegmentRow;
-import io.ipchls.ingest.mqtt.NotificationCheck.Rejection;
+import io.ipchls.ingest.indexing.NotificationCheck.Rejection;
 import io.ipchls.protocol.ClusterNames;
 import io.ipchls.protocol.SegmentNotification;
 import io.vertx.core.Future;

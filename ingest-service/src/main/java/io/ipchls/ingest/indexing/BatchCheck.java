@@ -1,10 +1,9 @@
-package io.ipchls.ingest.mqtt;
+package io.ipchls.ingest.indexing;
 
-import io.ipchls.ingest.db.CameraPolicies;
-import io.ipchls.ingest.db.CameraPolicies.Policy;
-import io.ipchls.ingest.mqtt.NotificationCheck.Rejection;
-import io.ipchls.ingest.mqtt.SegmentBatcher.Pending;
-import io.ipchls.ingest.s3.ObjectStore;
+import io.ipchls.ingest.indexing.CameraPolicies.Policy;
+import io.ipchls.ingest.indexing.NotificationCheck.Rejection;
+import io.ipchls.ingest.indexing.SegmentBatcher.Pending;
+import io.ipchls.ingest.shared.ObjectStore;
 import io.ipchls.protocol.ObjectKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
