@@ -1,7 +1,15 @@
 package io.ipchls.ingest;
 
-import io.ipchls.kit.config.DbConfig;
-import io.ipchls.kit.db.Database;
+import static io.ipchls.ingest.control.RecordingControlHandlers.FILES;
+import static io.ipchls.ingest.control.RecordingControlHandlers.TASKS;
+import static io.ipchls.ingest.control.RecordingControlHandlers.TEMPLATES;
+
+import io.ipchls.ingest.callbacks.Callbacks;
+import io.ipchls.ingest.callbacks.WebhookHandlers;
+import io.ipchls.ingest.control.RecordingControl;
+import io.ipchls.ingest.control.RecordingControlHandlers;
+import io.ipchls.ingest.shared.IngestPools;
+import io.ipchls.kit.config.HttpConfig;
 import io.ipchls.kit.http.ApiException;
 import io.ipchls.kit.http.BearerTokenAuth;
 import io.ipchls.kit.http.Health;
@@ -9,51 +17,49 @@ import io.ipchls.kit.http.Metrics;
 import io.ipchls.kit.http.Routes;
 import io.ipchls.kit.ops.OpsReporter;
 import io.ipchls.kit.ops.OpsView;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * ingest-service's HTTP port: {@code GET /health} (database, MQTT), {@code GET /metrics} (Prometheus) and, when an admin
- * token is configured, the admin API under {@code /api/v1/} (bearer token, JSON bodies up to 64 KiB) into which each
- * {@link AdminApi} mounts its routes, and the cluster's ops view under {@code /ops/v1/} (same token). Publishes this
+ * ingest-service's HTTP port, for every sub-domain: {@code GET /health} (database, MQTT), {@code GET /metrics}
+ * (Prometheus) and, when an admin token is configured, the admin API under {@code /api/v1/} (bearer token, JSON bodies
+ * up to 64 KiB: recording control, webhooks) and the cluster's ops view under {@code /ops/v1/} (same token). The
+ * route table is {@link #router} and {@link #adminApi}; the handlers are in the sub-domains. Publishes this
  * instance's ops snapshot into the cluster ({@link OpsReporter}).
  */
 public final class IngestHttpVerticle extends VerticleBase {
-  /** A part of the admin API; {@code api} is a router mounted at {@code /api/v1}, already authenticated. */
-  public interface AdminApi {
-    void mount(Router api, Pool pool);
-  }
-
   private static final long MAX_BODY_BYTES = 64 * 1024;
 
-  private final List<AdminApi> adminApis = new ArrayList<>();
-  private final IngestConfig config;
+  /** What the admin API serves: recording control's and callbacks' handlers are made on this verticle's pool. */
+  public record AdminParts(RecordingControl recordingControl, Callbacks callbacks) {}
+
+  private final HttpConfig http;
+  private final String adminTokenSha256;
+  private final IngestPools pools;
   private final Metrics metrics;
   private final BooleanSupplier mqttConnected;
+  private final AdminParts parts;
   private Supplier<JsonObject> opsStats = JsonObject::new;
   private Pool pool;
   private HttpServer server;
   private OpsReporter ops;
 
-  public IngestHttpVerticle(IngestConfig config, Metrics metrics, BooleanSupplier mqttConnected) {
-    this.config = config;
+  /** @param adminTokenSha256 the admin token's digest, or null for no admin API */
+  public IngestHttpVerticle(HttpConfig http, String adminTokenSha256, IngestPools pools, Metrics metrics,
+      BooleanSupplier mqttConnected, AdminParts parts) {
+    this.http = http;
+    this.adminTokenSha256 = adminTokenSha256;
+    this.pools = pools;
     this.metrics = metrics;
     this.mqttConnected = mqttConnected;
-  }
-
-  /** Adds a part of the admin API (before deployment). */
-  public IngestHttpVerticle adminApi(AdminApi api) {
-    adminApis.add(api);
-    return this;
+    this.parts = parts;
   }
 
   /** What this instance reports in its ops snapshot (before deployment). */
@@ -64,13 +70,12 @@ public final class IngestHttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    DbConfig db = config.db();
-    pool = Database.pool(vertx, db.withPoolSize(Math.min(4, db.maxPoolSize())));
+    pool = pools.open(vertx, "http", Math.min(4, pools.maxPoolSize()));
     Health health = health();
     ops = new OpsReporter(vertx, "ingest-service", health, opsStats);
     return vertx.createHttpServer()
-        .requestHandler(routes(health))
-        .listen(config.http().port(), config.http().host())
+        .requestHandler(router(health))
+        .listen(http.port(), http.host())
         .onSuccess(s -> server = s)
         .compose(s -> ops.httpPort(s.actualPort()).start());
   }
@@ -82,21 +87,49 @@ public final class IngestHttpVerticle extends VerticleBase {
             ? Future.succeededFuture() : Future.failedFuture("not connected"));
   }
 
-  private Router routes(Health health) {
+  private Router router(Health health) {
     Router router = Router.router(vertx);
     router.get("/health").handler(health::handle);
     router.get("/metrics").handler(metrics::handle);
-    if (config.adminTokenSha256() != null) {
-      Router api = Router.router(vertx);
-      api.route().handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
-      api.route().handler(new BearerTokenAuth(config.adminTokenSha256(), "admin"));
-      adminApis.forEach(a -> a.mount(api, pool));
-      api.route().handler(ctx -> ctx.fail(ApiException.notFound("no such API: " + ctx.request().path())));
-      router.route("/api/v1/*").subRouter(api);
-      new OpsView(vertx).mount(router, config.adminTokenSha256());
+    if (adminTokenSha256 != null) {
+      router.route("/api/v1/*").subRouter(adminApi());
+      new OpsView(vertx).mount(router, adminTokenSha256);
     }
     Routes.installErrorHandling(router);
     return router;
+  }
+
+  /** {@code /api/v1}: recording control, and webhooks when callbacks have a master key. */
+  private Router adminApi() {
+    Router api = Router.router(vertx);
+    api.route().handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
+    api.route().handler(new BearerTokenAuth(adminTokenSha256, "admin"));
+    RecordingControlHandlers rc = parts.recordingControl().handlers(pool);
+    api.post(TEMPLATES).respond(rc::addTemplate);
+    api.get(TEMPLATES).respond(rc::listTemplates);
+    api.get(TEMPLATES + "/:id").respond(rc::getTemplate);
+    api.put(TEMPLATES + "/:id").respond(rc::updateTemplate);
+    api.delete(TEMPLATES + "/:id").respond(rc::deleteTemplate);
+    api.post(TASKS).respond(rc::startTask);
+    api.get(TASKS).respond(rc::listTasks);
+    api.get(TASKS + "/:id").respond(rc::getTask);
+    api.put(TASKS + "/:id").respond(rc::updateTask);
+    api.post(TASKS + "/:id/stop").respond(rc::stopTask);
+    api.get(FILES).respond(rc::describeFiles);
+    parts.callbacks().webhookHandlers(pool).ifPresent(wh -> webhookRoutes(api, wh));
+    api.route().handler(ctx -> ctx.fail(ApiException.notFound("no such API: " + ctx.request().path())));
+    return api;
+  }
+
+  private static void webhookRoutes(Router api, WebhookHandlers wh) {
+    api.post("/webhooks").handler(wh::create);
+    api.get("/webhooks").handler(wh::list);
+    api.get("/webhooks/:id").handler(wh::get);
+    api.delete("/webhooks/:id").handler(wh::delete);
+    api.post("/webhooks/:id/secret").handler(wh::rotateSecret);
+    api.get("/webhooks/:id/deliveries").handler(wh::deliveries);
+    api.get("/webhooks/:id/deliveries/:deliveryId").handler(wh::delivery);
+    api.post("/webhooks/:id/deliveries/:deliveryId/retry").handler(wh::retry);
   }
 
   /** The bound port (useful when configured as 0). */

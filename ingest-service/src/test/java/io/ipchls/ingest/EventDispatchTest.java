@@ -1,5 +1,6 @@
 package io.ipchls.ingest;
 
+import io.ipchls.ingest.shared.IngestPools;
 import static io.ipchls.ingest.CallbacksTestSupport.count;
 import static io.ipchls.ingest.CallbacksTestSupport.fastCallbacks;
 import static io.ipchls.ingest.CallbacksTestSupport.insertEvents;
@@ -71,9 +72,9 @@ class EventDispatchTest {
       Vertx v = Vertx.vertx();
       var registry = new SimpleMeterRegistry();
       var metrics = new CallbackMetrics(registry);
-      await(v.deployVerticle(new EventDispatcherVerticle(db.config.db(), db.config.mqtt(),
+      await(v.deployVerticle(new EventDispatcherVerticle(new IngestPools(db.config.db()), db.config.mqtt(),
           "ingest-" + name + "-events", callbacks, metrics)));
-      await(v.deployVerticle(new WebhookDeliveryVerticle(db.config.db(), callbacks,
+      await(v.deployVerticle(new WebhookDeliveryVerticle(new IngestPools(db.config.db()), callbacks,
           new WebhookSecrets(CallbacksTestSupport.MASTER_KEY), metrics)));
       return new Instance(v, registry);
     }

@@ -22,13 +22,13 @@ class IngestConfigTest {
   void defaults_areThoseDocumented() {
     IngestConfig c = IngestConfig.fromJson(minimal());
     assertEquals(8082, c.http().port());
-    assertEquals(300, c.maxFutureSkewSeconds());
-    assertEquals(7, c.retentionDays());
-    assertEquals(500, c.batchMaxSize());
-    assertEquals(2, c.writeConcurrency());
-    assertEquals(4, c.mqttConnections());
-    assertEquals(180, c.recordingGapSeconds());
-    assertFalse(c.verifyObjects());
+    assertEquals(300, c.indexing().maxFutureSkewSeconds());
+    assertEquals(7, c.retention().defaultRetentionDays());
+    assertEquals(500, c.indexing().batchMaxSize());
+    assertEquals(2, c.indexing().writeConcurrency());
+    assertEquals(4, c.indexing().mqttConnections());
+    assertEquals(180, c.indexing().gapRule().gapSeconds());
+    assertFalse(c.indexing().verifyObjects());
     assertTrue(c.mqttClientId().startsWith("ingest-"));
   }
 
@@ -37,7 +37,7 @@ class IngestConfigTest {
     JsonObject json = ConfigLoader.load(minimal(), null,
         Map.of("IPCHLS_RETENTIONDAYS", "30", "IPCHLS_INSTANCEID", "node-2", "IPCHLS_HTTP_PORT", "9000"));
     IngestConfig c = IngestConfig.fromJson(json);
-    assertEquals(30, c.retentionDays());
+    assertEquals(30, c.retention().defaultRetentionDays());
     assertEquals("ingest-node-2", c.mqttClientId());
     assertEquals(9000, c.http().port());
   }

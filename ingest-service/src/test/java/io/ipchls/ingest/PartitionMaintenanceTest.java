@@ -1,5 +1,6 @@
 package io.ipchls.ingest;
 
+import io.ipchls.ingest.shared.IngestPools;
 import static io.ipchls.ingest.IngestTestSupport.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -27,7 +28,7 @@ class PartitionMaintenanceTest {
   void start_createsDailyPartitionsAhead_andRunsAgainHarmlessly(Vertx vertx) {
     var support = new IngestTestSupport(vertx);
     await(Database.migrate(vertx, support.config.db(), IngestService.SCHEMA));
-    var maintenance = new PartitionMaintenanceVerticle(support.config.db());
+    var maintenance = new PartitionMaintenanceVerticle(new IngestPools(support.config.db()));
     await(vertx.deployVerticle(maintenance));
     await(maintenance.ensurePartitions()); // a second run (or another instance's) changes nothing and fails nothing
 

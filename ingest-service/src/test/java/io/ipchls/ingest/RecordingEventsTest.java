@@ -1,5 +1,6 @@
 package io.ipchls.ingest;
 
+import io.ipchls.ingest.shared.IngestPools;
 import static io.ipchls.ingest.ControlTestSupport.count;
 import static io.ipchls.ingest.IngestTestSupport.await;
 import static io.vertx.core.http.HttpMethod.GET;
@@ -54,8 +55,10 @@ class RecordingEventsTest {
         .put("settleSeconds", 1).put("playlistBaseUrl", "http://playlist.test:8080/");
     IngestTestSupport ingest = new IngestTestSupport(vertx, overrides).start();
     api = new ControlTestSupport(ingest);
-    jobA = new RecordingControlVerticle(ingest.config, new SimpleMeterRegistry());
-    jobB = new RecordingControlVerticle(ingest.config, new SimpleMeterRegistry());
+    jobA = new RecordingControlVerticle(ingest.config.control(), new IngestPools(ingest.config.db()),
+        new SimpleMeterRegistry());
+    jobB = new RecordingControlVerticle(ingest.config.control(), new IngestPools(ingest.config.db()),
+        new SimpleMeterRegistry());
     await(vertx.deployVerticle(jobA));
     await(vertx.deployVerticle(jobB));
   }

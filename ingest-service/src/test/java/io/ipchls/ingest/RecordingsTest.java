@@ -1,5 +1,6 @@
 package io.ipchls.ingest;
 
+import io.ipchls.ingest.shared.RecordingGapRule;
 import static io.ipchls.ingest.IngestTestSupport.await;
 import static io.ipchls.ingest.IngestTestSupport.cameraId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RecordingsTest {
-  private static final int GAP_MS = 180_000;
+  private static final int GAP_MS = RecordingGapRule.DEFAULT.gapMs();
   private static final int SEGMENT_MS = 3_000;
   private static final long SEGMENT_BYTES = 100_000;
   private static final OffsetDateTime T0 =
@@ -48,7 +49,7 @@ class RecordingsTest {
   static void migrate(Vertx vertx) {
     support = new IngestTestSupport(vertx);
     await(Database.migrate(vertx, support.config.db(), IngestService.SCHEMA));
-    segments = new SegmentRepository(support.pool, GAP_MS);
+    segments = new SegmentRepository(support.pool, RecordingGapRule.DEFAULT);
     recordings = new RecordingRepository(support.pool);
   }
 
@@ -60,7 +61,7 @@ class RecordingsTest {
   }
 
   private static void write(SegmentRow... rows) {
-    await(segments.insertAll(List.of(rows)));
+    await(segments.insertAndApplyGapRule(List.of(rows)));
   }
 
   private static List<Recording> recordingsOf(String camera) {
@@ -185,8 +186,8 @@ class RecordingsTest {
   @Test
   void configuredGap_decidesTheSplit() {
     String cam = cameraId("rec-gap10");
-    var tenSeconds = new SegmentRepository(support.pool, 10_000);
-    await(tenSeconds.insertAll(List.of(at(cam, 0), at(cam, 13_000), at(cam, 27_000))));
+    var tenSeconds = new SegmentRepository(support.pool, new RecordingGapRule(/* gapSeconds= */ 10));
+    await(tenSeconds.insertAndApplyGapRule(List.of(at(cam, 0), at(cam, 13_000), at(cam, 27_000))));
     List<Recording> recs = recordingsOf(cam);
     assertEquals(2, recs.size(), "10 s gap continues, 11 s splits: " + recs);
     assertRecording(recs.get(0), 0, 16_000, 2);
@@ -202,7 +203,7 @@ class RecordingsTest {
     }
     Collections.shuffle(rows, new Random(42));
     List<Future<?>> writes = new ArrayList<>();
-    for (int i = 0; i < rows.size(); i += 4) writes.add(segments.insertAll(rows.subList(i, i + 4)));
+    for (int i = 0; i < rows.size(); i += 4) writes.add(segments.insertAndApplyGapRule(rows.subList(i, i + 4)));
     await(Future.all(writes));
     List<Recording> recs = recordingsOf(cam);
     assertEquals(3, recs.size(), recs.toString());

@@ -1,5 +1,8 @@
 package io.ipchls.ingest;
 
+import io.ipchls.ingest.retention.RetentionConfig;
+import io.ipchls.ingest.shared.IngestPools;
+import io.ipchls.ingest.shared.RecordingGapRule;
 import static io.ipchls.ingest.IngestTestSupport.await;
 import static io.ipchls.ingest.IngestTestSupport.cameraId;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -58,7 +61,7 @@ class RetentionTest {
     LocalStack stack = LocalStack.sharedForTests();
     var support = new IngestTestSupport(vertx, new JsonObject().put("s3", IngestTestSupport.s3Json(stack)));
     await(Database.migrate(vertx, support.config.db(), IngestService.SCHEMA));
-    var segments = new SegmentRepository(support.pool, 180_000);
+    var segments = new SegmentRepository(support.pool, RecordingGapRule.DEFAULT);
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
     String a = cameraId("ret-default");
@@ -84,12 +87,14 @@ class RetentionTest {
     List<SegmentRow> rows = new ArrayList<>();
     for (Seg s : expired) rows.add(s.row());
     for (Seg s : kept) rows.add(s.row());
-    await(segments.insertAll(rows));
+    await(segments.insertAndApplyGapRule(rows));
     for (Seg s : expired) support.putObject(s.row().objectKey(), s.bytes());
     for (Seg s : kept) support.putObject(s.row().objectKey(), s.bytes());
     assertEquals(1, recordingsOf(support, d).size(), "camera d: one recording across the cutoff");
 
-    var sweeper = new RetentionSweepVerticle(support.config.db(), support.config.s3(), 7, 3_600_000,
+    var retention = new RetentionConfig(support.config.s3(), /* defaultRetentionDays= */ 7,
+        /* sweepIntervalSeconds= */ 3600);
+    var sweeper = new RetentionSweepVerticle(retention, new IngestPools(support.config.db()),
         new IngestMetrics(new Metrics().registry()));
     await(vertx.deployVerticle(sweeper)); // sweeps once at start-up
     try (S3Client s3 = IngestTestSupport.s3Client(stack)) {

@@ -114,13 +114,13 @@ class SegmentRejectionTest {
 
   @Test
   void startTooFarInFuture_isRejected() {
-    var r = rejectThenIndex("future", id -> segment(id, -(ingest.config.maxFutureSkewSeconds() + 60) * 1000L));
+    var r = rejectThenIndex("future", id -> segment(id, -(ingest.config.indexing().maxFutureSkewSeconds() + 60) * 1000L));
     assertReason("too_far_in_future", r);
   }
 
   @Test
   void startOlderThanRetention_isRejected() {
-    var r = rejectThenIndex("old", id -> segment(id, (ingest.config.retentionDays() + 1) * DAY_MS));
+    var r = rejectThenIndex("old", id -> segment(id, (ingest.config.retention().defaultRetentionDays() + 1) * DAY_MS));
     assertReason("too_old", r);
   }
 
@@ -163,7 +163,7 @@ class SegmentRejectionTest {
     String id = cameraId("longretention");
     IngestTestSupport.await(ingest.pool.preparedQuery(
         "INSERT INTO ingest.camera_settings (camera_id, retention_days) VALUES ($1, 30)").execute(Tuple.of(id)));
-    SegmentNotification old = segment(id, (ingest.config.retentionDays() + 3) * DAY_MS);
+    SegmentNotification old = segment(id, (ingest.config.retention().defaultRetentionDays() + 3) * DAY_MS);
     try (Camera cam = ingest.camera(id)) {
       cam.publish(old);
       assertEquals(List.of(old.key()), ingest.awaitKeys(id, k -> !k.isEmpty()));

@@ -1,40 +1,27 @@
 package io.ipchls.ingest.callbacks;
 
-import io.ipchls.ingest.IngestHttpVerticle.AdminApi;
 import io.ipchls.kit.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 
 /**
  * The webhook registry and its delivery log under {@code /api/v1/webhooks}. The signing secret is in the answers to
- * create and rotate only; it is derived, never stored (see {@link WebhookSecrets}).
+ * create and rotate only; it is derived, never stored (see {@link WebhookSecrets}). The routes are in
+ * IngestHttpVerticle's route table.
  */
-public final class WebhooksApi implements AdminApi {
+public final class WebhookHandlers {
   private final WebhookSecrets secrets;
-  private WebhookRepository webhooks;
+  private final WebhookRepository webhooks;
 
-  public WebhooksApi(WebhookSecrets secrets) {
+  WebhookHandlers(Pool pool, WebhookSecrets secrets) {
     this.secrets = secrets;
+    this.webhooks = new WebhookRepository(pool);
   }
 
-  @Override
-  public void mount(Router api, Pool pool) {
-    webhooks = new WebhookRepository(pool);
-    api.post("/webhooks").handler(this::create);
-    api.get("/webhooks").handler(this::list);
-    api.get("/webhooks/:id").handler(this::get);
-    api.delete("/webhooks/:id").handler(this::delete);
-    api.post("/webhooks/:id/secret").handler(this::rotateSecret);
-    api.get("/webhooks/:id/deliveries").handler(this::deliveries);
-    api.get("/webhooks/:id/deliveries/:deliveryId").handler(this::delivery);
-    api.post("/webhooks/:id/deliveries/:deliveryId/retry").handler(this::retry);
-  }
-
-  private void create(RoutingContext ctx) {
+  public void create(RoutingContext ctx) {
     var req = WebhookRequests.Create.from(ctx);
     String id = WebhookSecrets.newWebhookId();
     String salt = WebhookSecrets.newSalt();
@@ -42,7 +29,7 @@ public final class WebhooksApi implements AdminApi {
         .map(w -> w.toJson().put("secret", secrets.secret(w.id(), w.salt()))));
   }
 
-  private void list(RoutingContext ctx) {
+  public void list(RoutingContext ctx) {
     var page = WebhookRequests.Page.from(ctx);
     reply(ctx, 200, webhooks.page(page.after(), page.limit() + 1).map(found -> {
       boolean more = found.size() > page.limit();
@@ -52,12 +39,12 @@ public final class WebhooksApi implements AdminApi {
     }));
   }
 
-  private void get(RoutingContext ctx) {
+  public void get(RoutingContext ctx) {
     String id = WebhookRequests.webhookId(ctx);
     reply(ctx, 200, webhooks.get(id).map(w -> w.orElseThrow(() -> unknown(id)).toJson()));
   }
 
-  private void delete(RoutingContext ctx) {
+  public void delete(RoutingContext ctx) {
     String id = WebhookRequests.webhookId(ctx);
     webhooks.delete(id).onSuccess(found -> {
       if (found) ctx.response().setStatusCode(204).end();
@@ -65,13 +52,13 @@ public final class WebhooksApi implements AdminApi {
     }).onFailure(ctx::fail);
   }
 
-  private void rotateSecret(RoutingContext ctx) {
+  public void rotateSecret(RoutingContext ctx) {
     String id = WebhookRequests.webhookId(ctx);
     reply(ctx, 200, webhooks.rotate(id, WebhookSecrets.newSalt()).map(w -> w.orElseThrow(() -> unknown(id)))
         .map(w -> w.toJson().put("secret", secrets.secret(w.id(), w.salt()))));
   }
 
-  private void deliveries(RoutingContext ctx) {
+  public void deliveries(RoutingContext ctx) {
     var q = WebhookRequests.DeliveryQuery.from(ctx);
     reply(ctx, 200, requireWebhook(q.webhookId()).compose(x -> webhooks.deliveries(q, q.limit() + 1)).map(found -> {
       boolean more = found.size() > q.limit();
@@ -81,14 +68,14 @@ public final class WebhooksApi implements AdminApi {
     }));
   }
 
-  private void delivery(RoutingContext ctx) {
+  public void delivery(RoutingContext ctx) {
     String id = WebhookRequests.webhookId(ctx);
     long deliveryId = WebhookRequests.deliveryId(ctx);
     reply(ctx, 200, requireWebhook(id).compose(x -> webhooks.delivery(id, deliveryId))
         .map(d -> d.orElseThrow(() -> unknownDelivery(deliveryId))));
   }
 
-  private void retry(RoutingContext ctx) {
+  public void retry(RoutingContext ctx) {
     String id = WebhookRequests.webhookId(ctx);
     long deliveryId = WebhookRequests.deliveryId(ctx);
     reply(ctx, 202, requireWebhook(id).compose(x -> webhooks.retry(id, deliveryId))

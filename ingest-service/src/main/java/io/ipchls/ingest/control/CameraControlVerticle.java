@@ -1,8 +1,6 @@
 package io.ipchls.ingest.control;
 
-import io.ipchls.ingest.IngestConfig;
-import io.ipchls.kit.config.DbConfig;
-import io.ipchls.kit.db.Database;
+import io.ipchls.ingest.shared.IngestPools;
 import io.ipchls.kit.mqtt.ManagedMqttClient;
 import io.ipchls.protocol.CameraCommand;
 import io.ipchls.protocol.CameraStatus;
@@ -53,7 +51,8 @@ public final class CameraControlVerticle extends VerticleBase {
       SELECT c.changed_at, s.task_id, s.template_id FROM changed c
       LEFT JOIN ingest.task_spans s ON s.camera_id = c.camera_id AND s.stopped_at IS NULL""";
 
-  private final IngestConfig config;
+  private final ControlConfig config;
+  private final IngestPools pools;
   private final MeterRegistry registry;
   private final EventOutbox outbox;
   private Pool pool;
@@ -62,8 +61,9 @@ public final class CameraControlVerticle extends VerticleBase {
   private Future<Void> statusChain = Future.succeededFuture();
   private long timer = -1;
 
-  public CameraControlVerticle(IngestConfig config, MeterRegistry registry) {
+  public CameraControlVerticle(ControlConfig config, IngestPools pools, MeterRegistry registry) {
     this.config = config;
+    this.pools = pools;
     this.registry = registry;
     this.outbox = new EventOutbox(registry);
   }
@@ -71,12 +71,12 @@ public final class CameraControlVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     context = vertx.getOrCreateContext();
-    DbConfig db = config.db();
-    pool = Database.pool(vertx, db.withPoolSize(2));
-    mqtt = new ManagedMqttClient(vertx, config.mqtt(), config.mqttClientId() + "-control", false, false)
+    pool = pools.open(vertx, "camera-control", 2);
+    mqtt = new ManagedMqttClient(vertx, config.mqtt(), config.mqttClientId() + "-control",
+            /* cleanSession= */ false, /* autoAck= */ false)
         .subscribe(Topics.INGEST_SHARED_STATUS, 1)
         .messageHandler(this::onStatus);
-    timer = vertx.setPeriodic(config.controlIntervalSeconds() * 1000L, t -> resendPending());
+    timer = vertx.setPeriodic(config.intervalMs(), t -> resendPending());
     return mqtt.start();
   }
 
@@ -106,7 +106,8 @@ public final class CameraControlVerticle extends VerticleBase {
             ? CameraCommand.stopTask(r.getString("task_id"))
             : CameraCommand.startTask(r.getString("task_id"), r.getInteger("segment_seconds"),
                 r.getString("key_prefix"));
-        sent.add(mqtt.publish(Topics.commands(camera), Json.encode(cmd), 1, true).onSuccess(id -> {
+        sent.add(mqtt.publish(Topics.commands(camera), Json.encode(cmd), /* qos= */ 1, /* retain= */ true)
+            .onSuccess(id -> {
           cams.add(camera);
           spans.add(r.getLong("span_id"));
         }));

@@ -1,16 +1,13 @@
 package io.ipchls.ingest.control;
 
-import io.ipchls.ingest.IngestConfig;
 import io.ipchls.ingest.control.ControlRequests.FilesQuery;
 import io.ipchls.ingest.control.ControlRequests.Page;
 import io.ipchls.ingest.control.ControlRequests.StartTask;
 import io.ipchls.ingest.control.ControlRequests.TemplateBody;
-import io.ipchls.ingest.IngestHttpVerticle;
 import io.ipchls.kit.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
@@ -18,44 +15,31 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The recording-control admin API (record templates, record tasks, record files), mounted under /api/v1. */
-public final class RecordingControlApi implements IngestHttpVerticle.AdminApi {
-  private static final Logger LOG = LoggerFactory.getLogger(RecordingControlApi.class);
-  static final String TEMPLATES = "/record-templates";
-  static final String TASKS = "/record-tasks";
+/**
+ * The handlers of the recording-control admin API (record templates, record tasks, record files) under /api/v1; their
+ * routes are in IngestHttpVerticle's route table.
+ */
+public final class RecordingControlHandlers {
+  private static final Logger LOG = LoggerFactory.getLogger(RecordingControlHandlers.class);
+  public static final String TEMPLATES = "/record-templates";
+  public static final String TASKS = "/record-tasks";
+  public static final String FILES = "/record-files";
 
-  private final IngestConfig config;
   private final CameraControlVerticle control;
-  private TemplateRepository templates;
-  private TaskRepository tasks;
-  private CameraRegistry registry;
-  private RecordFiles files;
+  private final TemplateRepository templates;
+  private final TaskRepository tasks;
+  private final CameraRegistry registry;
+  private final RecordFiles files;
 
-  public RecordingControlApi(IngestConfig config, CameraControlVerticle control) {
-    this.config = config;
+  RecordingControlHandlers(Pool pool, CameraControlVerticle control, ReplayUrls replay) {
     this.control = control;
+    this.templates = new TemplateRepository(pool);
+    this.tasks = new TaskRepository(pool);
+    this.registry = new CameraRegistry(pool);
+    this.files = new RecordFiles(pool, replay);
   }
 
-  @Override
-  public void mount(Router api, Pool pool) {
-    templates = new TemplateRepository(pool);
-    tasks = new TaskRepository(pool);
-    registry = new CameraRegistry(pool);
-    files = new RecordFiles(pool, new ReplayUrls(config.playlistBaseUrl()));
-    api.post(TEMPLATES).respond(this::addTemplate);
-    api.get(TEMPLATES).respond(this::listTemplates);
-    api.get(TEMPLATES + "/:id").respond(this::getTemplate);
-    api.put(TEMPLATES + "/:id").respond(this::updateTemplate);
-    api.delete(TEMPLATES + "/:id").respond(this::deleteTemplate);
-    api.post(TASKS).respond(this::startTask);
-    api.get(TASKS).respond(this::listTasks);
-    api.get(TASKS + "/:id").respond(this::getTask);
-    api.put(TASKS + "/:id").respond(this::updateTask);
-    api.post(TASKS + "/:id/stop").respond(this::stopTask);
-    api.get("/record-files").respond(this::describeFiles);
-  }
-
-  private Future<JsonObject> addTemplate(RoutingContext ctx) {
+  public Future<JsonObject> addTemplate(RoutingContext ctx) {
     TemplateBody body = TemplateBody.from(ctx);
     return templates.insert(body).map(t -> {
       ctx.response().setStatusCode(201).putHeader("Location", "/api/v1" + TEMPLATES + "/" + t.id());
@@ -63,7 +47,7 @@ public final class RecordingControlApi implements IngestHttpVerticle.AdminApi {
     });
   }
 
-  private Future<JsonObject> listTemplates(RoutingContext ctx) {
+  public Future<JsonObject> listTemplates(RoutingContext ctx) {
     Page page = Page.from(ctx, ControlRequests.TEMPLATE_ID);
     return templates.page(page.after(), page.limit() + 1).map(found -> {
       boolean more = found.size() > page.limit();
@@ -74,24 +58,24 @@ public final class RecordingControlApi implements IngestHttpVerticle.AdminApi {
     });
   }
 
-  private Future<JsonObject> getTemplate(RoutingContext ctx) {
+  public Future<JsonObject> getTemplate(RoutingContext ctx) {
     String id = ControlRequests.pathTemplateId(ctx);
     return templates.find(id).map(t -> t.orElseThrow(() -> TemplateRepository.unknown(id)).toJson());
   }
 
-  private Future<JsonObject> updateTemplate(RoutingContext ctx) {
+  public Future<JsonObject> updateTemplate(RoutingContext ctx) {
     String id = ControlRequests.pathTemplateId(ctx);
     TemplateBody body = TemplateBody.from(ctx);
     return templates.replace(id, body, tasks)
         .compose(r -> command(r.cameras()).map(r.template().toJson()));
   }
 
-  private Future<Void> deleteTemplate(RoutingContext ctx) {
+  public Future<Void> deleteTemplate(RoutingContext ctx) {
     String id = ControlRequests.pathTemplateId(ctx);
     return templates.delete(id).onSuccess(v -> ctx.response().setStatusCode(204));
   }
 
-  private Future<JsonObject> startTask(RoutingContext ctx) {
+  public Future<JsonObject> startTask(RoutingContext ctx) {
     StartTask req = StartTask.from(ctx);
     return registry.prefixes(req.cameraIds()).compose(found -> {
       List<String> unknown = new ArrayList<>(req.cameraIds());
@@ -106,7 +90,7 @@ public final class RecordingControlApi implements IngestHttpVerticle.AdminApi {
     });
   }
 
-  private Future<JsonObject> listTasks(RoutingContext ctx) {
+  public Future<JsonObject> listTasks(RoutingContext ctx) {
     Page page = Page.from(ctx, ControlRequests.TASK_ID);
     String state = ctx.queryParams().get("state");
     if (state != null && !state.equals("running") && !state.equals("stopped")) {
@@ -120,22 +104,22 @@ public final class RecordingControlApi implements IngestHttpVerticle.AdminApi {
     });
   }
 
-  private Future<JsonObject> getTask(RoutingContext ctx) {
+  public Future<JsonObject> getTask(RoutingContext ctx) {
     return tasks.describe(ControlRequests.pathTaskId(ctx));
   }
 
-  private Future<JsonObject> updateTask(RoutingContext ctx) {
+  public Future<JsonObject> updateTask(RoutingContext ctx) {
     String id = ControlRequests.pathTaskId(ctx);
     String templateId = ControlRequests.updateTemplateId(ctx);
     return tasks.switchTemplate(id, templateId).compose(this::command).compose(v -> tasks.describe(id));
   }
 
-  private Future<JsonObject> stopTask(RoutingContext ctx) {
+  public Future<JsonObject> stopTask(RoutingContext ctx) {
     String id = ControlRequests.pathTaskId(ctx);
     return tasks.stop(id).compose(this::command).compose(v -> tasks.describe(id));
   }
 
-  private Future<JsonObject> describeFiles(RoutingContext ctx) {
+  public Future<JsonObject> describeFiles(RoutingContext ctx) {
     return files.describe(FilesQuery.from(ctx));
   }
 

@@ -33,6 +33,9 @@ public final class SegmentBatcher {
   /** An accepted notification waiting to be written; {@code ack} acknowledges its MQTT message. */
   public record Pending(String cameraId, SegmentNotification notification, Runnable ack) {}
 
+  /** At most {@code maxSize} notifications per batch and {@code concurrency} batch writes in flight. */
+  public record Limits(int maxSize, int concurrency) {}
+
   /** Refuses a notification (tell the camera, count, acknowledge). */
   public interface Rejecter {
     void reject(Rejection rejection, Runnable ack);
@@ -54,14 +57,14 @@ public final class SegmentBatcher {
    *     write; notifications it refuses go to {@code rejecter}
    */
   public SegmentBatcher(Vertx vertx, SegmentRepository segments, BatchCheck check, IngestMetrics metrics,
-      Rejecter rejecter, int maxSize, int concurrency) {
+      Rejecter rejecter, Limits limits) {
     this.vertx = vertx;
     this.segments = segments;
     this.check = check;
     this.metrics = metrics;
     this.rejecter = rejecter;
-    this.maxSize = maxSize;
-    this.concurrency = concurrency;
+    this.maxSize = limits.maxSize();
+    this.concurrency = limits.concurrency();
   }
 
   public void add(Pending pending) {
@@ -90,20 +93,33 @@ public final class SegmentBatcher {
     }
   }
 
+  /** Checks the batch, refuses what fails, and indexes the rest. */
   private Future<Void> write(List<Pending> batch) {
     return retrying("check " + batch.size() + " notification(s)", () -> check.check(batch))
         .compose(outcome -> {
           outcome.refused().forEach(r -> rejecter.reject(r.rejection(), r.pending().ack()));
-          List<Pending> accepted = outcome.accepted();
-          List<SegmentRow> rows = accepted.stream().map(p -> SegmentRow.of(p.cameraId(), p.notification())).toList();
-          return retrying("write " + rows.size() + " segment(s)", () -> segments.insertAll(rows))
-              .map(inserted -> {
-                accepted.forEach(p -> p.ack().run());
-                metrics.committed(accepted.stream().mapToLong(p -> p.notification().deviceTime()));
-                committed(accepted.size(), inserted, rows);
-                return null;
-              });
+          return indexThenAcknowledge(outcome.accepted());
         });
+  }
+
+  /** The commit point: the rows are committed before any of their messages is acknowledged. */
+  private Future<Void> indexThenAcknowledge(List<Pending> accepted) {
+    List<SegmentRow> rows = accepted.stream().map(p -> SegmentRow.of(p.cameraId(), p.notification())).toList();
+    return index(rows).map(inserted -> {
+      acknowledge(accepted);
+      committed(accepted.size(), inserted, rows);
+      return null;
+    });
+  }
+
+  /** Writes the rows (and their recordings, by the gap rule), retried until committed or closed. */
+  private Future<Map<String, Integer>> index(List<SegmentRow> rows) {
+    return retrying("write " + rows.size() + " segment(s)", () -> segments.insertAndApplyGapRule(rows));
+  }
+
+  private void acknowledge(List<Pending> committed) {
+    committed.forEach(p -> p.ack().run());
+    metrics.committed(committed.stream().mapToLong(p -> p.notification().deviceTime()));
   }
 
   private void committed(int written, Map<String, Integer> inserted, List<SegmentRow> rows) {

@@ -1,11 +1,10 @@
 package io.ipchls.ingest.indexing;
 
-import io.ipchls.ingest.IngestConfig;
 import io.ipchls.ingest.IngestMetrics;
 import io.ipchls.ingest.indexing.NotificationCheck.Accepted;
 import io.ipchls.ingest.indexing.NotificationCheck.Rejection;
+import io.ipchls.ingest.shared.IngestPools;
 import io.ipchls.ingest.shared.ObjectStore;
-import io.ipchls.kit.db.Database;
 import io.ipchls.kit.mqtt.ManagedMqttClient;
 import io.ipchls.protocol.Json;
 import io.ipchls.protocol.SegmentRejected;
@@ -31,7 +30,8 @@ public final class SegmentListenerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SegmentListenerVerticle.class);
   private static final long POLICY_CACHE_MS = 30_000;
 
-  private final IngestConfig config;
+  private final IndexingConfig config;
+  private final IngestPools pools;
   private final IngestMetrics metrics;
   private final NotificationCheck check;
   private Pool pool;
@@ -39,25 +39,28 @@ public final class SegmentListenerVerticle extends VerticleBase {
   private SegmentBatcher batcher;
   private ObjectStore store;
 
-  public SegmentListenerVerticle(IngestConfig config, IngestMetrics metrics) {
+  public SegmentListenerVerticle(IndexingConfig config, IngestPools pools, IngestMetrics metrics) {
     this.config = config;
+    this.pools = pools;
     this.metrics = metrics;
     this.check = new NotificationCheck(config.maxFutureSkewSeconds());
   }
 
   @Override
   public Future<?> start() {
-    pool = Database.pool(vertx, config.db());
-    var policies = new CameraPolicies(pool, config.retentionDays(), POLICY_CACHE_MS, System::currentTimeMillis);
+    pool = pools.open(vertx, "segment-listener", pools.maxPoolSize());
+    var policies = new CameraPolicies(pool, config.defaultRetentionDays(), POLICY_CACHE_MS,
+        System::currentTimeMillis);
     store = config.verifyObjects() ? new ObjectStore(config.s3()) : null;
     var batchCheck = new BatchCheck(vertx, policies, store, System::currentTimeMillis);
-    batcher = new SegmentBatcher(vertx, new SegmentRepository(pool, config.recordingGapSeconds() * 1000), batchCheck,
-        metrics, this::reject, config.batchMaxSize(), config.writeConcurrency());
+    batcher = new SegmentBatcher(vertx, new SegmentRepository(pool, config.gapRule()), batchCheck, metrics,
+        this::reject, new SegmentBatcher.Limits(config.batchMaxSize(), config.writeConcurrency()));
     List<Future<Void>> started = new ArrayList<>();
     for (int k = 1; k <= config.mqttConnections(); k++) {
       OrderedAcks acks = new OrderedAcks(); // PUBACK order is per connection
       String clientId = k == 1 ? config.mqttClientId() : config.mqttClientId() + "-" + k;
-      ManagedMqttClient c = new ManagedMqttClient(vertx, config.mqtt(), clientId, false, false)
+      ManagedMqttClient c = new ManagedMqttClient(vertx, config.mqtt(), clientId, /* cleanSession= */ false,
+              /* autoAck= */ false)
           .subscribe(Topics.INGEST_SHARED_SEGMENTS, 1)
           .messageHandler(m -> onMessage(m, acks));
       connections.add(c);
@@ -95,7 +98,7 @@ public final class SegmentListenerVerticle extends VerticleBase {
     if (r.cameraId() != null) {
       byte[] payload = Json.encode(SegmentRejected.of(r.key(), r.message()));
       connections.stream().filter(ManagedMqttClient::isConnected).findFirst()
-          .map(c -> c.publish(Topics.segmentsRejected(r.cameraId()), payload, 1, false))
+          .map(c -> c.publish(Topics.segmentsRejected(r.cameraId()), payload, /* qos= */ 1, /* retain= */ false))
           .orElseGet(() -> Future.failedFuture("MQTT not connected"))
           .onFailure(e -> LOG.warn("cannot tell {} about the rejection: {}", r.cameraId(), e.getMessage()));
     }

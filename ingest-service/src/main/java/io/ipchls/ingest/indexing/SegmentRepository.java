@@ -1,5 +1,6 @@
 package io.ipchls.ingest.indexing;
 
+import io.ipchls.ingest.shared.RecordingGapRule;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -14,7 +15,10 @@ import java.util.Map;
  * primary key and is skipped, and only new segments change recordings.
  */
 public final class SegmentRepository {
-  /** Inserts the batch and folds it into the recordings (see V3__recordings.sql), in one statement. */
+  /**
+   * Inserts the batch and folds it into the recordings by the {@link RecordingGapRule} (its gap is {@code $13}, see
+   * V3__recordings.sql), in one statement.
+   */
   static final String INDEX_BATCH = """
       SELECT camera, new_segments
       FROM ingest.index_segments($1::text[], $2::timestamptz[], $3::int[], $4::text[], $5::bigint[], $6::text[],
@@ -22,19 +26,18 @@ public final class SegmentRepository {
                                  $13::int)""";
 
   private final Pool pool;
-  private final int recordingGapMs;
+  private final RecordingGapRule gapRule;
 
-  /** @param recordingGapMs the longest gap between two segments that still continues a recording */
-  public SegmentRepository(Pool pool, int recordingGapMs) {
+  public SegmentRepository(Pool pool, RecordingGapRule gapRule) {
     this.pool = pool;
-    this.recordingGapMs = recordingGapMs;
+    this.gapRule = gapRule;
   }
 
   /**
-   * Inserts the rows and updates their cameras' recordings in one statement (committed when the future succeeds);
-   * rows already present are skipped. Returns how many rows were new, per camera.
+   * Inserts the rows and applies the recording gap rule to their cameras' recordings, in one statement (committed
+   * when the future succeeds); rows already present are skipped. Returns how many rows were new, per camera.
    */
-  public Future<Map<String, Integer>> insertAll(List<SegmentRow> rows) {
+  public Future<Map<String, Integer>> insertAndApplyGapRule(List<SegmentRow> rows) {
     if (rows.isEmpty()) return Future.succeededFuture(Map.of());
     int n = rows.size();
     String[] camera = new String[n];
@@ -67,7 +70,7 @@ public final class SegmentRepository {
     Tuple args = Tuple.tuple().addArrayOfString(camera).addArrayOfOffsetDateTime(start).addArrayOfInteger(duration)
         .addArrayOfString(key).addArrayOfLong(bytes).addArrayOfString(sha).addArrayOfLong(seq)
         .addArrayOfString(codec).addArrayOfInteger(width).addArrayOfInteger(height)
-        .addArrayOfOffsetDateTime(device).addArrayOfBoolean(jump).addInteger(recordingGapMs);
+        .addArrayOfOffsetDateTime(device).addArrayOfBoolean(jump).addInteger(gapRule.gapMs());
     return pool.preparedQuery(INDEX_BATCH).execute(args).map(rs -> {
       Map<String, Integer> inserted = new LinkedHashMap<>();
       for (Row row : rs) inserted.put(row.getString(0), row.getInteger(1));
