@@ -1,14 +1,12 @@
-package io.ipchls.ingest;
+package io.ipchls.ingest.indexing;
 
+import io.ipchls.ingest.IngestTestSupport;
+import io.ipchls.ingest.IngestService;
 import io.ipchls.ingest.shared.RecordingGapRule;
 import static io.ipchls.ingest.IngestTestSupport.await;
 import static io.ipchls.ingest.IngestTestSupport.cameraId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.ipchls.ingest.indexing.Recording;
-import io.ipchls.ingest.indexing.RecordingRepository;
-import io.ipchls.ingest.indexing.SegmentRepository;
-import io.ipchls.ingest.indexing.SegmentRow;
 import io.ipchls.kit.db.Database;
 import io.ipchls.protocol.ObjectKeys;
 import io.vertx.core.Future;

@@ -1,10 +1,10 @@
-package io.ipchls.ingest;
+package io.ipchls.ingest.callbacks;
 
-import static io.ipchls.ingest.CallbacksTestSupport.awaitDeliveries;
-import static io.ipchls.ingest.CallbacksTestSupport.countStatus;
-import static io.ipchls.ingest.CallbacksTestSupport.fastCallbacks;
-import static io.ipchls.ingest.CallbacksTestSupport.insertEvent;
-import static io.ipchls.ingest.CallbacksTestSupport.insertTemplate;
+import static io.ipchls.ingest.callbacks.CallbacksTestSupport.awaitDeliveries;
+import static io.ipchls.ingest.callbacks.CallbacksTestSupport.countStatus;
+import static io.ipchls.ingest.callbacks.CallbacksTestSupport.fastCallbacks;
+import static io.ipchls.ingest.callbacks.CallbacksTestSupport.insertEvent;
+import static io.ipchls.ingest.callbacks.CallbacksTestSupport.insertTemplate;
 import static io.ipchls.ingest.IngestTestSupport.await;
 import static io.ipchls.ingest.IngestTestSupport.cameraId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,11 +12,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ipchls.ingest.IngestTestSupport;
 import io.ipchls.infra.Await;
 import io.ipchls.infra.WebhookReceiver;
 import io.ipchls.infra.WebhookReceiver.Received;
-import io.ipchls.ingest.CallbacksTestSupport.Api;
-import io.ipchls.ingest.CallbacksTestSupport.EventListener;
+import io.ipchls.ingest.callbacks.CallbacksTestSupport.Api;
+import io.ipchls.ingest.callbacks.CallbacksTestSupport.EventListener;
 import io.ipchls.protocol.WebhookSignature;
 import io.ipchls.protocol.WebhookSignature.Verdict;
 import io.vertx.core.Vertx;

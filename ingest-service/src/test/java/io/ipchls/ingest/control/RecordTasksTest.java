@@ -1,4 +1,4 @@
-package io.ipchls.ingest;
+package io.ipchls.ingest.control;
 
 import static io.ipchls.ingest.IngestTestSupport.await;
 import static io.vertx.core.http.HttpMethod.GET;
@@ -7,6 +7,7 @@ import static io.vertx.core.http.HttpMethod.PUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ipchls.ingest.IngestTestSupport;
 import io.ipchls.infra.Await;
 import io.ipchls.protocol.CameraCommand;
 import io.ipchls.protocol.CameraStatus;

@@ -1,10 +1,11 @@
-package io.ipchls.ingest;
+package io.ipchls.ingest.indexing;
 
 import static io.ipchls.ingest.IngestTestSupport.await;
 import static io.ipchls.ingest.IngestTestSupport.cameraId;
 import static io.ipchls.ingest.IngestTestSupport.segment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.ipchls.ingest.IngestTestSupport;
 import io.ipchls.protocol.SegmentNotification;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;

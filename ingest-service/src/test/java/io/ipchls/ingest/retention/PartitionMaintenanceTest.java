@@ -1,12 +1,13 @@
-package io.ipchls.ingest;
+package io.ipchls.ingest.retention;
 
+import io.ipchls.ingest.IngestTestSupport;
+import io.ipchls.ingest.IngestService;
 import io.ipchls.ingest.shared.IngestPools;
 import static io.ipchls.ingest.IngestTestSupport.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ipchls.ingest.retention.PartitionMaintenanceVerticle;
 import io.ipchls.kit.db.Database;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;

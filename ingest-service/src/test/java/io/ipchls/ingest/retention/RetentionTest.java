@@ -1,6 +1,8 @@
-package io.ipchls.ingest;
+package io.ipchls.ingest.retention;
 
-import io.ipchls.ingest.retention.RetentionConfig;
+import io.ipchls.ingest.IngestTestSupport;
+import io.ipchls.ingest.IngestService;
+import io.ipchls.ingest.IngestMetrics;
 import io.ipchls.ingest.shared.IngestPools;
 import io.ipchls.ingest.shared.RecordingGapRule;
 import static io.ipchls.ingest.IngestTestSupport.await;
@@ -17,7 +19,6 @@ import io.ipchls.ingest.indexing.Recording;
 import io.ipchls.ingest.indexing.RecordingRepository;
 import io.ipchls.ingest.indexing.SegmentRepository;
 import io.ipchls.ingest.indexing.SegmentRow;
-import io.ipchls.ingest.retention.RetentionSweepVerticle;
 import io.ipchls.ingest.retention.RetentionSweepVerticle.Sweep;
 import io.ipchls.kit.db.Database;
 import io.ipchls.kit.http.Metrics;

@@ -1,10 +1,12 @@
-package io.ipchls.ingest;
+package io.ipchls.ingest.indexing;
 
 import static io.ipchls.ingest.IngestTestSupport.await;
 import static io.ipchls.ingest.IngestTestSupport.cameraId;
 import static io.ipchls.ingest.IngestTestSupport.segment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.ipchls.ingest.IngestTestSupport;
+import io.ipchls.ingest.IngestService;
 import io.ipchls.infra.Await;
 import io.ipchls.infra.LocalStack;
 import io.ipchls.kit.db.Database;

@@ -1,4 +1,4 @@
-package io.ipchls.ingest;
+package io.ipchls.ingest.indexing;
 
 import static io.ipchls.ingest.IngestTestSupport.await;
 import static io.ipchls.ingest.IngestTestSupport.cameraId;
@@ -7,6 +7,7 @@ import static io.ipchls.ingest.IngestTestSupport.withKey;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ipchls.ingest.IngestTestSupport;
 import io.ipchls.protocol.ClusterNames;
 import io.ipchls.protocol.SegmentNotification;
 import io.vertx.core.Vertx;

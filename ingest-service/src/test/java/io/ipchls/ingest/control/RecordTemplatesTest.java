@@ -1,4 +1,4 @@
-package io.ipchls.ingest;
+package io.ipchls.ingest.control;
 
 import static io.ipchls.ingest.IngestTestSupport.await;
 import static io.vertx.core.http.HttpMethod.DELETE;
@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.ipchls.ingest.IngestTestSupport;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

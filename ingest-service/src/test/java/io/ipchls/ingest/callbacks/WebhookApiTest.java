@@ -1,15 +1,16 @@
-package io.ipchls.ingest;
+package io.ipchls.ingest.callbacks;
 
-import static io.ipchls.ingest.CallbacksTestSupport.fastCallbacks;
-import static io.ipchls.ingest.CallbacksTestSupport.insertTemplate;
-import static io.ipchls.ingest.CallbacksTestSupport.templateCallbacks;
+import static io.ipchls.ingest.callbacks.CallbacksTestSupport.fastCallbacks;
+import static io.ipchls.ingest.callbacks.CallbacksTestSupport.insertTemplate;
+import static io.ipchls.ingest.callbacks.CallbacksTestSupport.templateCallbacks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ipchls.ingest.CallbacksTestSupport.Api;
+import io.ipchls.ingest.IngestTestSupport;
+import io.ipchls.ingest.callbacks.CallbacksTestSupport.Api;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;

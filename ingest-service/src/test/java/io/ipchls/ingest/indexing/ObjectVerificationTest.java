@@ -1,10 +1,11 @@
-package io.ipchls.ingest;
+package io.ipchls.ingest.indexing;
 
 import static io.ipchls.ingest.IngestTestSupport.cameraId;
 import static io.ipchls.ingest.IngestTestSupport.segment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ipchls.ingest.IngestTestSupport;
 import io.ipchls.infra.LocalStack;
 import io.ipchls.protocol.SegmentNotification;
 import io.vertx.core.Vertx;

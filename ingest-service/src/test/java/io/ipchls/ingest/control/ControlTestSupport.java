@@ -1,8 +1,9 @@
-package io.ipchls.ingest;
+package io.ipchls.ingest.control;
 
 import static io.ipchls.ingest.IngestTestSupport.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.ipchls.ingest.IngestTestSupport;
 import io.ipchls.infra.Await;
 import io.ipchls.kit.db.Database;
 import io.ipchls.protocol.Json;

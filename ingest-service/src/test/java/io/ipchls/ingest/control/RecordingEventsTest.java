@@ -1,7 +1,8 @@
-package io.ipchls.ingest;
+package io.ipchls.ingest.control;
 
+import io.ipchls.ingest.IngestTestSupport;
 import io.ipchls.ingest.shared.IngestPools;
-import static io.ipchls.ingest.ControlTestSupport.count;
+import static io.ipchls.ingest.control.ControlTestSupport.count;
 import static io.ipchls.ingest.IngestTestSupport.await;
 import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.POST;
@@ -11,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipchls.infra.Await;
 import io.ipchls.infra.LocalStack;
-import io.ipchls.ingest.control.RecordingControlVerticle;
 import io.ipchls.protocol.ObjectKeys;
 import io.ipchls.protocol.RecordingEvent;
 import io.ipchls.protocol.SegmentNotification;

@@ -1,4 +1,4 @@
-package io.ipchls.ingest;
+package io.ipchls.ingest.indexing;
 
 import static io.ipchls.ingest.IngestTestSupport.cameraId;
 import static io.ipchls.ingest.IngestTestSupport.segment;
@@ -6,6 +6,7 @@ import static io.ipchls.ingest.IngestTestSupport.withKey;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ipchls.ingest.IngestTestSupport;
 import io.ipchls.ingest.IngestTestSupport.Camera;
 import io.ipchls.protocol.Json;
 import io.ipchls.protocol.SegmentNotification;

@@ -1,11 +1,11 @@
-package io.ipchls.ingest;
+package io.ipchls.ingest.callbacks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ipchls.ingest.callbacks.CallbacksConfig;
+import io.ipchls.ingest.IngestConfig;
 import io.ipchls.kit.config.ConfigException;
 import io.ipchls.kit.config.ConfigLoader;
 import io.vertx.core.json.JsonObject;

@@ -1,7 +1,8 @@
-package io.ipchls.ingest;
+package io.ipchls.ingest.callbacks;
 
 import static io.ipchls.ingest.IngestTestSupport.await;
 
+import io.ipchls.ingest.IngestTestSupport;
 import io.ipchls.infra.Await;
 import io.ipchls.infra.LocalStack;
 import io.ipchls.protocol.Topics;

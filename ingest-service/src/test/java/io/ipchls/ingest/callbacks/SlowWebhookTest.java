@@ -1,16 +1,17 @@
-package io.ipchls.ingest;
+package io.ipchls.ingest.callbacks;
 
-import static io.ipchls.ingest.CallbacksTestSupport.count;
-import static io.ipchls.ingest.CallbacksTestSupport.fastCallbacks;
-import static io.ipchls.ingest.CallbacksTestSupport.insertEvents;
+import static io.ipchls.ingest.callbacks.CallbacksTestSupport.count;
+import static io.ipchls.ingest.callbacks.CallbacksTestSupport.fastCallbacks;
+import static io.ipchls.ingest.callbacks.CallbacksTestSupport.insertEvents;
 import static io.ipchls.ingest.IngestTestSupport.await;
 import static io.ipchls.ingest.IngestTestSupport.cameraId;
 import static io.ipchls.ingest.IngestTestSupport.segment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.ipchls.ingest.IngestTestSupport;
 import io.ipchls.infra.Await;
 import io.ipchls.infra.WebhookReceiver;
-import io.ipchls.ingest.CallbacksTestSupport.Api;
+import io.ipchls.ingest.callbacks.CallbacksTestSupport.Api;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

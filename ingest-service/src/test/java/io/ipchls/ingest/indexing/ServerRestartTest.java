@@ -1,4 +1,4 @@
-package io.ipchls.ingest;
+package io.ipchls.ingest.indexing;
 
 import static io.ipchls.ingest.IngestTestSupport.await;
 import static io.ipchls.ingest.IngestTestSupport.cameraId;
@@ -6,6 +6,7 @@ import static io.ipchls.ingest.IngestTestSupport.segment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ipchls.ingest.IngestTestSupport;
 import io.ipchls.infra.Await;
 import io.ipchls.infra.BrokerAuth;
 import io.ipchls.infra.BrokerOptions;
