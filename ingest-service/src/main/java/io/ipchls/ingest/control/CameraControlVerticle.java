@@ -1,6 +1,7 @@
 package io.ipchls.ingest.control;
 
 import io.ipchls.ingest.shared.IngestPools;
+import io.ipchls.kit.jobs.PeriodicJob;
 import io.ipchls.kit.mqtt.ManagedMqttClient;
 import io.ipchls.protocol.CameraCommand;
 import io.ipchls.protocol.CameraStatus;
@@ -59,7 +60,7 @@ public final class CameraControlVerticle extends VerticleBase {
   private ManagedMqttClient mqtt;
   private Context context;
   private Future<Void> statusChain = Future.succeededFuture();
-  private long timer = -1;
+  private PeriodicJob<Void> resend;
 
   public CameraControlVerticle(ControlConfig config, IngestPools pools, MeterRegistry registry) {
     this.config = config;
@@ -76,7 +77,9 @@ public final class CameraControlVerticle extends VerticleBase {
             /* cleanSession= */ false, /* autoAck= */ false)
         .subscribe(Topics.INGEST_SHARED_STATUS, 1)
         .messageHandler(this::onStatus);
-    timer = vertx.setPeriodic(config.intervalMs(), t -> resendPending());
+    // every instance resends: a camera's newest command is the same whoever publishes it, retained
+    resend = PeriodicJob.onEveryInstance(vertx, "pending camera commands", config.intervalMs(), this::resendPending)
+        .start(config.intervalMs());
     return mqtt.start();
   }
 
@@ -108,9 +111,9 @@ public final class CameraControlVerticle extends VerticleBase {
                 r.getString("key_prefix"));
         sent.add(mqtt.publish(Topics.commands(camera), Json.encode(cmd), /* qos= */ 1, /* retain= */ true)
             .onSuccess(id -> {
-          cams.add(camera);
-          spans.add(r.getLong("span_id"));
-        }));
+              cams.add(camera);
+              spans.add(r.getLong("span_id"));
+            }));
       }
       return Future.join(sent).transform(ar -> cams.isEmpty()
           ? (ar.succeeded() ? Future.succeededFuture() : Future.failedFuture(ar.cause()))
@@ -121,14 +124,12 @@ public final class CameraControlVerticle extends VerticleBase {
     });
   }
 
-  private void resendPending() {
-    pool.preparedQuery(PENDING).execute()
-        .compose(rows -> {
-          List<String> cams = new ArrayList<>();
-          rows.forEach(r -> cams.add(r.getString(0)));
-          return push(cams);
-        })
-        .onFailure(e -> LOG.warn("pending camera commands not published yet: {}", e.getMessage()));
+  private Future<Void> resendPending() {
+    return pool.preparedQuery(PENDING).execute().compose(rows -> {
+      List<String> cams = new ArrayList<>();
+      rows.forEach(r -> cams.add(r.getString(0)));
+      return push(cams);
+    });
   }
 
   /** Queues the message behind the ones before it: handled and acknowledged in arrival order. */
@@ -178,7 +179,7 @@ public final class CameraControlVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    if (timer >= 0) vertx.cancelTimer(timer);
+    if (resend != null) resend.stop();
     return (mqtt == null ? Future.succeededFuture() : mqtt.close()).eventually(() -> pool.close());
   }
 }

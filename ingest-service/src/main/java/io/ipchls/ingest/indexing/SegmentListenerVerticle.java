@@ -59,8 +59,8 @@ public final class SegmentListenerVerticle extends VerticleBase {
     for (int k = 1; k <= config.mqttConnections(); k++) {
       OrderedAcks acks = new OrderedAcks(); // PUBACK order is per connection
       String clientId = k == 1 ? config.mqttClientId() : config.mqttClientId() + "-" + k;
-      ManagedMqttClient c = new ManagedMqttClient(vertx, config.mqtt(), clientId, /* cleanSession= */ false,
-              /* autoAck= */ false)
+      ManagedMqttClient c = new ManagedMqttClient(vertx, config.mqtt(), clientId,
+              /* cleanSession= */ false, /* autoAck= */ false)
           .subscribe(Topics.INGEST_SHARED_SEGMENTS, 1)
           .messageHandler(m -> onMessage(m, acks));
       connections.add(c);
