@@ -115,7 +115,7 @@ public final class TestStack {
     return out;
   }
 
-  /** Indexes the segments exactly as ingest does (segments and recordings, the 180 s rule). */
+  /** Indexes the segments exactly as ingest does (segments and recordings, by the default recording gap rule). */
   public static void insert(Pool pool, List<Seg> segments) {
     List<SegmentRow> rows = new ArrayList<>();
     long seq = 0;

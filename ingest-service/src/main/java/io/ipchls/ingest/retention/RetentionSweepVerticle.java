@@ -25,7 +25,8 @@ public final class RetentionSweepVerticle extends VerticleBase {
   /** The cluster-wide lock that makes one instance sweep at a time. */
   public static final String LOCK = "ipchls.ingest.retention-sweep";
   static final int BATCH = ObjectStore.MAX_DELETE;
-  private static final Sweep SKIPPED = new Sweep(0, 0, true);
+  private static final Sweep SKIPPED = new Sweep(/* segmentsDeleted= */ 0, /* partitionsDropped= */ 0,
+      /* skipped= */ true);
 
   /** What one sweep did. */
   public record Sweep(int segmentsDeleted, int partitionsDropped, boolean skipped) {}
