@@ -125,7 +125,8 @@ public record IngestConfig(
   public JsonObject toJson() {
     return new JsonObject().put("http", http.toJson()).put("db", db.toJson()).put("mqtt", mqtt.toJson())
         .put("s3", s3.toJson()).put("instanceId", instanceId)
-        .put("maxFutureSkewSeconds", indexing.maxFutureSkewSeconds()).put("retentionDays", retention.defaultRetentionDays())
+        .put("maxFutureSkewSeconds", indexing.maxFutureSkewSeconds())
+        .put("retentionDays", retention.defaultRetentionDays())
         .put("batchMaxSize", indexing.batchMaxSize()).put("writeConcurrency", indexing.writeConcurrency())
         .put("mqttConnections", indexing.mqttConnections())
         .put("recordingGapSeconds", indexing.gapRule().gapSeconds()).put("verifyObjects", indexing.verifyObjects())
