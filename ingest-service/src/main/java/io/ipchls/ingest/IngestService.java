@@ -1,11 +1,12 @@
 package io.ipchls.ingest;
 
+import io.ipchls.ingest.IngestHttpVerticle.AdminParts;
 import io.ipchls.ingest.callbacks.Callbacks;
 import io.ipchls.ingest.control.RecordingControl;
-import io.ipchls.ingest.db.PartitionMaintenanceVerticle;
-import io.ipchls.ingest.http.IngestHttpVerticle;
-import io.ipchls.ingest.mqtt.SegmentListenerVerticle;
+import io.ipchls.ingest.indexing.SegmentListenerVerticle;
+import io.ipchls.ingest.retention.PartitionMaintenanceVerticle;
 import io.ipchls.ingest.retention.RetentionSweepVerticle;
+import io.ipchls.ingest.shared.IngestPools;
 import io.ipchls.kit.db.Database;
 import io.ipchls.kit.http.Metrics;
 import io.vertx.core.Future;
@@ -14,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wires one ingest-service instance onto a (clustered) Vert.x: schema first, then partition upkeep, the MQTT
- * listener, and HTTP.
+ * Wires one ingest-service instance onto a (clustered) Vert.x: schema first, then partition upkeep and retention,
+ * indexing (the MQTT listener), callbacks, recording control, and HTTP. Each sub-domain gets its own settings and the
+ * one pool factory.
  */
 public final class IngestService {
   private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
@@ -34,26 +36,29 @@ public final class IngestService {
     LOG.info("starting ingest-service with {}", config);
     Metrics metrics = new Metrics();
     IngestMetrics ingestMetrics = new IngestMetrics(metrics.registry());
-    var listener = new SegmentListenerVerticle(config, ingestMetrics);
-    var http = new IngestHttpVerticle(config, metrics, listener::isMqttConnected).opsStats(ingestMetrics::stats);
-    var callbacks = new Callbacks(config, metrics.registry()).mountInto(http);
+    IngestPools pools = new IngestPools(config.db());
+    var listener = new SegmentListenerVerticle(config.indexing(), pools, ingestMetrics);
+    var callbacks = new Callbacks(config.callbacks(), config.mqtt(), config.mqttClientId(), pools, metrics.registry());
+    var control = new RecordingControl(config.control(), pools, metrics.registry());
+    var http = new IngestHttpVerticle(config.http(), config.adminTokenSha256(), pools, metrics,
+        listener::isMqttConnected, new AdminParts(control, callbacks)).opsStats(ingestMetrics::stats);
     return Database.migrate(vertx, config.db(), SCHEMA)
-        .compose(v -> vertx.deployVerticle(new PartitionMaintenanceVerticle(config.db())))
-        .compose(id -> deployRetention(vertx, config, ingestMetrics))
+        .compose(v -> vertx.deployVerticle(new PartitionMaintenanceVerticle(pools)))
+        .compose(id -> deployRetention(vertx, config, pools, ingestMetrics))
         .compose(id -> vertx.deployVerticle(listener))
         .compose(id -> callbacks.deploy(vertx))
-        .compose(id -> RecordingControl.deploy(vertx, config, metrics.registry(), http))
+        .compose(id -> control.deploy(vertx))
         .compose(id -> vertx.deployVerticle(http))
         .map(id -> new Running(http.port()));
   }
 
   /** The sweeper needs the service's own key to the bucket; without one, retention is off (said once, loudly). */
-  private static Future<?> deployRetention(Vertx vertx, IngestConfig config, IngestMetrics metrics) {
-    if (!config.s3Enabled()) {
+  private static Future<?> deployRetention(Vertx vertx, IngestConfig config, IngestPools pools,
+      IngestMetrics metrics) {
+    if (!config.retention().enabled()) {
       LOG.warn("no s3.accessKeyId/secretAccessKey configured: retention is OFF, expired segments are kept");
       return Future.succeededFuture();
     }
-    return vertx.deployVerticle(new RetentionSweepVerticle(config.db(), config.s3(), config.retentionDays(),
-        config.sweepIntervalSeconds() * 1000L, metrics));
+    return vertx.deployVerticle(new RetentionSweepVerticle(config.retention(), pools, metrics));
   }
 }

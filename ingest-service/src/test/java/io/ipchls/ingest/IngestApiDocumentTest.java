@@ -8,7 +8,8 @@ import static io.vertx.core.http.HttpMethod.PUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.ipchls.infra.ApiContract;
-import io.ipchls.ingest.http.IngestHttpVerticle;
+import io.ipchls.ingest.callbacks.CallbacksTestSupport;
+import io.ipchls.ingest.control.ControlTestSupport;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;

@@ -22,14 +22,37 @@ class IngestConfigTest {
   void defaults_areThoseDocumented() {
     IngestConfig c = IngestConfig.fromJson(minimal());
     assertEquals(8082, c.http().port());
-    assertEquals(300, c.maxFutureSkewSeconds());
-    assertEquals(7, c.retentionDays());
-    assertEquals(500, c.batchMaxSize());
-    assertEquals(2, c.writeConcurrency());
-    assertEquals(4, c.mqttConnections());
-    assertEquals(180, c.recordingGapSeconds());
-    assertFalse(c.verifyObjects());
+    assertEquals(300, c.indexing().maxFutureSkewSeconds());
+    assertEquals(7, c.retention().defaultRetentionDays());
+    assertEquals(500, c.indexing().batchMaxSize());
+    assertEquals(2, c.indexing().writeConcurrency());
+    assertEquals(4, c.indexing().mqttConnections());
+    assertEquals(180, c.indexing().gapRule().gapSeconds());
+    assertFalse(c.indexing().verifyObjects());
     assertTrue(c.mqttClientId().startsWith("ingest-"));
+  }
+
+  @Test
+  void subDomainSettings_comeFromTheSameFlatKeys_andPrintBackToThem() {
+    JsonObject json = minimal().put("maxFutureSkewSeconds", 30).put("retentionDays", 9)
+        .put("recordingGapSeconds", 60).put("sweepIntervalSeconds", 600).put("controlIntervalSeconds", 7)
+        .put("settleSeconds", 3).put("playlistBaseUrl", "https://video.example.com/");
+    IngestConfig c = IngestConfig.fromJson(json);
+    assertEquals(30, c.indexing().maxFutureSkewSeconds());
+    assertEquals(9, c.indexing().defaultRetentionDays());
+    assertEquals(9, c.retention().defaultRetentionDays());
+    assertEquals(60, c.indexing().gapRule().gapSeconds());
+    assertEquals(c.indexing().gapRule(), c.control().gapRule(), "one gap rule for indexing and recording control");
+    assertEquals(600, c.retention().sweepIntervalSeconds());
+    assertEquals(7, c.control().intervalSeconds());
+    assertEquals(3, c.control().settleSeconds());
+    assertEquals("https://video.example.com", c.control().playlistBaseUrl());
+    assertEquals(c.mqttClientId(), c.indexing().mqttClientId());
+    assertEquals(c.mqttClientId(), c.control().mqttClientId());
+    var keys = new java.util.HashSet<>(IngestConfig.defaults().fieldNames());
+    keys.remove("adminToken"); // only its digest is kept, never printed
+    assertEquals(keys, c.toJson().fieldNames());
+    assertEquals(c, IngestConfig.fromJson(c.toJson()));
   }
 
   @Test
@@ -37,7 +60,7 @@ class IngestConfigTest {
     JsonObject json = ConfigLoader.load(minimal(), null,
         Map.of("IPCHLS_RETENTIONDAYS", "30", "IPCHLS_INSTANCEID", "node-2", "IPCHLS_HTTP_PORT", "9000"));
     IngestConfig c = IngestConfig.fromJson(json);
-    assertEquals(30, c.retentionDays());
+    assertEquals(30, c.retention().defaultRetentionDays());
     assertEquals("ingest-node-2", c.mqttClientId());
     assertEquals(9000, c.http().port());
   }

@@ -42,23 +42,23 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** Starts an ingest instance on the shared test stack, plays a camera over MQTT and reads the index back. */
-final class IngestTestSupport {
-  static final long TIMEOUT_MS = 15_000;
+public final class IngestTestSupport {
+  public static final long TIMEOUT_MS = 15_000;
   /** The admin API's bearer token in tests. */
-  static final String ADMIN_TOKEN = "ingest-admin-token-for-tests";
+  public static final String ADMIN_TOKEN = "ingest-admin-token-for-tests";
   private static final AtomicLong SEQ = new AtomicLong();
 
-  final Vertx vertx;
-  final IngestConfig config;
-  final Pool pool;
-  int httpPort;
+  public final Vertx vertx;
+  public final IngestConfig config;
+  public final Pool pool;
+  public int httpPort;
 
-  IngestTestSupport(Vertx vertx) {
+  public IngestTestSupport(Vertx vertx) {
     this(vertx, new JsonObject());
   }
 
   /** On the shared stack, with {@code overrides} merged over the test configuration (e.g. {@code verifyObjects}). */
-  IngestTestSupport(Vertx vertx, JsonObject overrides) {
+  public IngestTestSupport(Vertx vertx, JsonObject overrides) {
     this(vertx, IngestConfig.fromJson(
         configJson(LocalStack.sharedForTests(), randomInstanceId()).mergeIn(overrides, true)));
   }
@@ -70,27 +70,27 @@ final class IngestTestSupport {
   }
 
   /** With a whole configuration (e.g. for servers of the test's own that it restarts). */
-  static IngestTestSupport withConfig(Vertx vertx, JsonObject config) {
+  public static IngestTestSupport withConfig(Vertx vertx, JsonObject config) {
     return new IngestTestSupport(vertx, IngestConfig.fromJson(config));
   }
 
-  static String randomInstanceId() {
+  public static String randomInstanceId() {
     return "test-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
   /** The embedded bucket with the root key: the service's own account. */
-  static JsonObject s3Json(LocalStack stack) {
+  public static JsonObject s3Json(LocalStack stack) {
     var s3 = stack.s3();
     return new JsonObject().put("endpoint", s3.endpoint().toString()).put("region", s3.region())
         .put("bucket", s3.bucket()).put("pathStyle", true).put("accessKeyId", stack.options().s3AccessKey())
         .put("secretAccessKey", stack.options().s3SecretKey());
   }
 
-  static JsonObject configJson(LocalStack stack, String instanceId) {
+  public static JsonObject configJson(LocalStack stack, String instanceId) {
     return configJson(stack.postgres(), stack.broker().host(), stack.broker().port(), instanceId);
   }
 
-  static JsonObject configJson(EmbeddedPostgres pg, String mqttHost, int mqttPort, String instanceId) {
+  public static JsonObject configJson(EmbeddedPostgres pg, String mqttHost, int mqttPort, String instanceId) {
     var db = new DbConfig(pg.host(), pg.port(), pg.database(), pg.user(), pg.password(), 4);
     return new JsonObject()
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
@@ -102,14 +102,14 @@ final class IngestTestSupport {
   }
 
   /** Uploads an object with the service's own (root) key, as a camera's upload would have. */
-  void putObject(String key, byte[] bytes) {
+  public void putObject(String key, byte[] bytes) {
     LocalStack stack = LocalStack.sharedForTests();
     try (S3Client s3 = s3Client(stack)) {
       s3.putObject(r -> r.bucket(stack.s3().bucket()).key(key), RequestBody.fromBytes(bytes));
     }
   }
 
-  static S3Client s3Client(LocalStack stack) {
+  public static S3Client s3Client(LocalStack stack) {
     return S3Client.builder()
         .httpClientBuilder(UrlConnectionHttpClient.builder())
         .region(Region.of(stack.s3().region()))
@@ -120,17 +120,17 @@ final class IngestTestSupport {
         .build();
   }
 
-  IngestTestSupport start() {
+  public IngestTestSupport start() {
     httpPort = await(IngestService.start(vertx, config)).httpPort();
     return this;
   }
 
-  static String cameraId(String what) {
+  public static String cameraId(String what) {
     return (what + "-" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase();
   }
 
   /** A valid notification for a segment of this camera that started {@code ageMs} ago. */
-  static SegmentNotification segment(String cameraId, long ageMs) {
+  public static SegmentNotification segment(String cameraId, long ageMs) {
     long start = System.currentTimeMillis() - ageMs;
     long seq = SEQ.incrementAndGet();
     String key = ObjectKeys.segmentKey(cameraId, Instant.ofEpochMilli(start), seq);
@@ -138,20 +138,20 @@ final class IngestTestSupport {
         System.currentTimeMillis(), null);
   }
 
-  static SegmentNotification withKey(SegmentNotification n, String key) {
+  public static SegmentNotification withKey(SegmentNotification n, String key) {
     return new SegmentNotification(n.v(), key, n.start(), n.durationMs(), n.bytes(), n.sha256(), n.seq(), n.codec(),
         n.width(), n.height(), n.deviceTime(), n.clockJump());
   }
 
   /** A camera's MQTT link: publishes notifications and collects what ingest sends back to it. */
-  final class Camera implements AutoCloseable {
-    final String id;
-    final MqttClient client;
-    final LinkedBlockingQueue<SegmentRejected> rejections = new LinkedBlockingQueue<>();
+  public final class Camera implements AutoCloseable {
+    public final String id;
+    public final MqttClient client;
+    public final LinkedBlockingQueue<SegmentRejected> rejections = new LinkedBlockingQueue<>();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong acknowledged = new AtomicLong();
 
-    Camera(String id) {
+    public Camera(String id) {
       this.id = id;
       this.client = MqttClient.create(vertx, new MqttClientOptions().setClientId(id).setCleanSession(true)
           .setMaxInflightQueue(1000).setUsername(id).setPassword("test"));
@@ -162,22 +162,22 @@ final class IngestTestSupport {
       await(client.subscribe(Topics.segmentsRejected(id), 1));
     }
 
-    void publish(SegmentNotification n) {
+    public void publish(SegmentNotification n) {
       publishRaw(Json.encode(n));
     }
 
-    void publishRaw(byte[] payload) {
+    public void publishRaw(byte[] payload) {
       sent.incrementAndGet();
       await(client.publish(Topics.segments(id), Buffer.buffer(payload), MqttQoS.AT_LEAST_ONCE, false, false));
     }
 
     /** Publishes without waiting for the broker's acknowledgement (up to the client's in-flight window). */
-    Future<Integer> publishAsync(SegmentNotification n) {
+    public Future<Integer> publishAsync(SegmentNotification n) {
       sent.incrementAndGet();
       return client.publish(Topics.segments(id), Buffer.buffer(Json.encode(n)), MqttQoS.AT_LEAST_ONCE, false, false);
     }
 
-    SegmentRejected awaitRejection() {
+    public SegmentRejected awaitRejection() {
       try {
         SegmentRejected r = rejections.poll(TIMEOUT_MS, TimeUnit.MILLISECONDS);
         if (r == null) fail("no message on " + Topics.segmentsRejected(id) + " within " + TIMEOUT_MS + " ms");
@@ -188,7 +188,7 @@ final class IngestTestSupport {
     }
 
     /** Waits until the broker has acknowledged everything published so far. */
-    void awaitAcknowledged() {
+    public void awaitAcknowledged() {
       Await.until("broker acknowledgements for " + id, Duration.ofMillis(TIMEOUT_MS), acknowledged::get,
           n -> n >= sent.get());
     }
@@ -200,12 +200,12 @@ final class IngestTestSupport {
     }
   }
 
-  Camera camera(String id) {
+  public Camera camera(String id) {
     return new Camera(id);
   }
 
   /** The object keys indexed for a camera, in time order. */
-  List<String> keysOf(String cameraId) {
+  public List<String> keysOf(String cameraId) {
     var rows = await(pool.preparedQuery(
         "SELECT object_key FROM ingest.segments WHERE camera_id = $1 ORDER BY start_at")
         .execute(Tuple.of(cameraId)));
@@ -215,12 +215,12 @@ final class IngestTestSupport {
   }
 
   /** Polls the index until {@code done} holds for the camera's keys, or fails at the deadline. */
-  List<String> awaitKeys(String cameraId, Predicate<List<String>> done) {
+  public List<String> awaitKeys(String cameraId, Predicate<List<String>> done) {
     return Await.until("index of " + cameraId, Duration.ofMillis(TIMEOUT_MS), () -> keysOf(cameraId), done);
   }
 
   /** The value of an unlabelled metric from {@code GET /metrics}, 0 when absent. */
-  double metric(String name) {
+  public double metric(String name) {
     var resp = await(WebClient.create(vertx).get(httpPort, "127.0.0.1", "/metrics").send());
     for (String line : resp.bodyAsString().split("\n")) {
       if (line.startsWith(name + " ")) return Double.parseDouble(line.substring(name.length() + 1).trim());
@@ -228,11 +228,11 @@ final class IngestTestSupport {
     return 0;
   }
 
-  void awaitMetric(String name, DoublePredicate done) {
+  public void awaitMetric(String name, DoublePredicate done) {
     Await.until("metric " + name, Duration.ofMillis(TIMEOUT_MS), () -> metric(name), done::test);
   }
 
-  static <T> T await(Future<T> f) {
+  public static <T> T await(Future<T> f) {
     try {
       return f.toCompletionStage().toCompletableFuture().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
     } catch (Exception e) {

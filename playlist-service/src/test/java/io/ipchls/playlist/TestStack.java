@@ -1,8 +1,9 @@
 package io.ipchls.playlist;
 
 import io.ipchls.infra.LocalStack;
-import io.ipchls.ingest.db.SegmentRepository;
-import io.ipchls.ingest.db.SegmentRow;
+import io.ipchls.ingest.indexing.SegmentRepository;
+import io.ipchls.ingest.indexing.SegmentRow;
+import io.ipchls.ingest.shared.RecordingGapRule;
 import io.ipchls.kit.config.DbConfig;
 import io.ipchls.kit.config.HttpConfig;
 import io.ipchls.kit.config.S3Config;
@@ -114,7 +115,7 @@ public final class TestStack {
     return out;
   }
 
-  /** Indexes the segments exactly as ingest does (segments and recordings, the 180 s rule). */
+  /** Indexes the segments exactly as ingest does (segments and recordings, by the default recording gap rule). */
   public static void insert(Pool pool, List<Seg> segments) {
     List<SegmentRow> rows = new ArrayList<>();
     long seq = 0;
@@ -123,7 +124,7 @@ public final class TestStack {
       rows.add(new SegmentRow(s.cameraId(), start, s.durationMs(), s.key(), s.bytes().length, null, seq++,
           "avc1.42e01e", 640, 360, start, false));
     }
-    await(new SegmentRepository(pool, 180_000).insertAll(rows));
+    await(new SegmentRepository(pool, RecordingGapRule.DEFAULT).insertAndApplyGapRule(rows));
   }
 
   /** Stores the segments' bytes with the root key, as a camera's upload would have. */

@@ -4,8 +4,8 @@ import io.ipchls.bench.Latencies;
 import io.ipchls.infra.EmbeddedPostgres;
 import io.ipchls.ingest.IngestConfig;
 import io.ipchls.ingest.IngestService;
-import io.ipchls.ingest.db.SegmentRepository;
-import io.ipchls.ingest.db.SegmentRow;
+import io.ipchls.ingest.indexing.SegmentRepository;
+import io.ipchls.ingest.indexing.SegmentRow;
 import io.ipchls.kit.config.DbConfig;
 import io.ipchls.kit.db.Database;
 import io.ipchls.protocol.ClusterNames;
@@ -142,7 +142,7 @@ public final class IngestThroughput implements Callable<Integer> {
     double published = (pub1 - pub0) / elapsed;
     double committed = (rows1 - rows0) / elapsed;
 
-    double raw = rawRate(pool, config, "raw-", (repo, rows) -> repo.insertAll(rows).mapEmpty());
+    double raw = rawRate(pool, config, "raw-", (repo, rows) -> repo.insertAndApplyGapRule(rows).mapEmpty());
     double plain = rawRate(pool, config, "plain-", (repo, rows) -> plainInsert(pool, rows));
     System.out.println();
     System.out.printf("broker %s, %d cameras, target %d/s, %d publisher connections, ingest with %d MQTT "
@@ -190,7 +190,7 @@ public final class IngestThroughput implements Callable<Integer> {
    * {@code --write-concurrency} writes at once, as fast as the database takes them.
    */
   private double rawRate(Pool pool, IngestConfig config, String prefix, Writer writer) throws Exception {
-    var repo = new SegmentRepository(pool, config.recordingGapSeconds() * 1000);
+    var repo = new SegmentRepository(pool, config.indexing().gapRule());
     long start = System.currentTimeMillis() - 3_600_000;
     List<List<SegmentRow>> batches = new ArrayList<>();
     List<SegmentRow> batch = new ArrayList<>(batchMax);

@@ -3,8 +3,9 @@ package io.ipchls.bench.playlist;
 import io.ipchls.infra.EmbeddedPostgres;
 import io.ipchls.infra.EmbeddedS3;
 import io.ipchls.infra.S3Options;
-import io.ipchls.ingest.db.SegmentRepository;
-import io.ipchls.ingest.db.SegmentRow;
+import io.ipchls.ingest.indexing.SegmentRepository;
+import io.ipchls.ingest.indexing.SegmentRow;
+import io.ipchls.ingest.shared.RecordingGapRule;
 import io.ipchls.kit.config.DbConfig;
 import io.ipchls.kit.config.HttpConfig;
 import io.ipchls.kit.config.S3Config;
@@ -104,7 +105,7 @@ final class PlaylistBenchStack implements AutoCloseable {
 
   /** Indexes rows exactly as ingest does (segments and recordings), in batches of 1000. */
   void insert(List<Row> rows) {
-    SegmentRepository repo = new SegmentRepository(pool, 180_000);
+    SegmentRepository repo = new SegmentRepository(pool, RecordingGapRule.DEFAULT);
     for (int i = 0; i < rows.size(); i += 1000) {
       List<SegmentRow> batch = new ArrayList<>();
       for (Row r : rows.subList(i, Math.min(rows.size(), i + 1000))) {
@@ -112,7 +113,7 @@ final class PlaylistBenchStack implements AutoCloseable {
         batch.add(new SegmentRow(r.camera(), start, r.durationMs(), r.key(), r.bytes(), null, i + batch.size(),
             "avc1.42e01e", 1920, 1080, start, false));
       }
-      await(repo.insertAll(batch));
+      await(repo.insertAndApplyGapRule(batch));
     }
   }
 

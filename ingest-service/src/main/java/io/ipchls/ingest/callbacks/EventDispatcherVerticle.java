@@ -1,8 +1,8 @@
 package io.ipchls.ingest.callbacks;
 
-import io.ipchls.kit.config.DbConfig;
+import io.ipchls.ingest.shared.IngestPools;
 import io.ipchls.kit.config.MqttConfig;
-import io.ipchls.kit.db.Database;
+import io.ipchls.kit.jobs.PeriodicJob;
 import io.ipchls.kit.mqtt.ManagedMqttClient;
 import io.ipchls.protocol.Topics;
 import io.vertx.core.Future;
@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,9 @@ import org.slf4j.LoggerFactory;
  * their webhook deliveries, and marks them dispatched. Any failure (broker down, no PUBACK, database) rolls the
  * transaction back and the next round takes the same events again: at least once, never lost; the {@code eventId} in
  * every payload lets receivers drop repeats. Runs apart from the segment path: its own connection and MQTT client.
+ * The rounds are a {@link PeriodicJob#underTaskLock}: the lock is PostgreSQL's, not the cluster's, because it must
+ * live exactly as long as the transaction that takes the events (released by its commit, rollback or the death of
+ * its connection), and it also keeps apart instances that share the database without sharing a cluster.
  */
 public final class EventDispatcherVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(EventDispatcherVerticle.class);
@@ -32,20 +36,18 @@ public final class EventDispatcherVerticle extends VerticleBase {
   /** 64 KiB packets, less the fixed header, topic and packet id. */
   private static final int MAX_MQTT_PAYLOAD = 64 * 1024 - 64;
 
-  private final DbConfig db;
+  private final IngestPools pools;
   private final MqttConfig mqtt;
   private final String mqttClientId;
   private final CallbacksConfig config;
   private final CallbackMetrics metrics;
   private Pool pool;
   private ManagedMqttClient client;
-  private long timerId = -1;
-  private boolean running;
-  private boolean stopped;
+  private PeriodicJob<Integer> job;
 
-  public EventDispatcherVerticle(DbConfig db, MqttConfig mqtt, String mqttClientId, CallbacksConfig config,
+  public EventDispatcherVerticle(IngestPools pools, MqttConfig mqtt, String mqttClientId, CallbacksConfig config,
       CallbackMetrics metrics) {
-    this.db = db;
+    this.pools = pools;
     this.mqtt = mqtt;
     this.mqttClientId = mqttClientId;
     this.config = config;
@@ -54,43 +56,33 @@ public final class EventDispatcherVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = Database.pool(vertx, db.withPoolSize(1));
-    client = new ManagedMqttClient(vertx, mqtt, mqttClientId, true, true);
-    return client.startWithRetry().onSuccess(v -> timerId = vertx.setPeriodic(config.pollMillis(), t -> poll()));
+    pool = pools.open(vertx, "event-dispatcher", 1);
+    client = new ManagedMqttClient(vertx, mqtt, mqttClientId, /* cleanSession= */ true, /* autoAck= */ true);
+    // a failed round leaves the events in the outbox for the next one; a full batch means more are waiting
+    job = PeriodicJob.underTaskLock(vertx, "event dispatch", config.pollMillis(), this::dispatchRound)
+        .again(dispatched -> dispatched == BATCH);
+    return client.startWithRetry().onSuccess(v -> job.start(config.pollMillis()));
   }
 
-  private void poll() {
-    if (running || stopped) return;
-    running = true;
-    dispatchRound().onComplete(ar -> {
-      running = false;
-      if (ar.failed()) {
-        LOG.warn("event dispatch failed, the events stay in the outbox for the next round: {}", ar.cause().getMessage());
-      } else if (ar.result() == BATCH) {
-        vertx.runOnContext(v -> poll());
-      }
-    });
-  }
-
-  /** One round; the number of events dispatched (0 also when another instance holds the lock). */
-  Future<Integer> dispatchRound() {
+  /** One round: the number of events dispatched, or empty when another instance holds the lock. */
+  Future<Optional<Integer>> dispatchRound() {
     return pool.withTransaction(c -> DispatchRepository.tryLock(c).compose(locked -> {
-      if (!locked) return Future.succeededFuture(List.<DispatchRepository.Event>of());
-      return DispatchRepository.undispatched(c, BATCH).compose(events -> {
-        if (events.isEmpty()) return Future.succeededFuture(events);
+      if (!locked) return Future.succeededFuture(Optional.<List<DispatchRepository.Event>>empty());
+      return DispatchRepository.undispatched(c, BATCH).<Optional<List<DispatchRepository.Event>>>compose(events -> {
+        if (events.isEmpty()) return Future.succeededFuture(Optional.of(events));
         Long[] ids = events.stream().map(DispatchRepository.Event::id).toArray(Long[]::new);
         return publishAll(events)
             // fanned out even without a master key here: whichever instance dispatches, the deliveries exist
             .compose(v -> DispatchRepository.fanOut(c, ids))
             .compose(created -> DispatchRepository.markDispatched(c, ids).map(v -> {
               metrics.deliveriesCreated(created);
-              return events;
+              return Optional.of(events);
             }));
       });
-    })).map(events -> {
+    })).map(taken -> taken.map(events -> {
       dispatched(events);
       return events.size();
-    });
+    }));
   }
 
   /**
@@ -120,8 +112,7 @@ public final class EventDispatcherVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    stopped = true;
-    if (timerId >= 0) vertx.cancelTimer(timerId);
+    if (job != null) job.stop();
     Future<?> mqttClosed = client == null ? Future.succeededFuture() : client.close();
     return mqttClosed.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }

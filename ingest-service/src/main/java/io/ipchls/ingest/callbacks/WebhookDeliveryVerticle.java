@@ -1,8 +1,7 @@
 package io.ipchls.ingest.callbacks;
 
 import io.ipchls.ingest.callbacks.DeliveryRepository.Claimed;
-import io.ipchls.kit.config.DbConfig;
-import io.ipchls.kit.db.Database;
+import io.ipchls.ingest.shared.IngestPools;
 import io.ipchls.protocol.WebhookSignature;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -36,7 +35,7 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
   private static final int MAX_ERROR_CHARS = 500;
   private static final long DRAIN_MS = 5_000;
 
-  private final DbConfig db;
+  private final IngestPools pools;
   private final CallbacksConfig config;
   private final WebhookSecrets secrets;
   private final CallbackMetrics metrics;
@@ -51,9 +50,9 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
   private boolean stopped;
   private Promise<Void> drained;
 
-  public WebhookDeliveryVerticle(DbConfig db, CallbacksConfig config, WebhookSecrets secrets,
+  public WebhookDeliveryVerticle(IngestPools pools, CallbacksConfig config, WebhookSecrets secrets,
       CallbackMetrics metrics) {
-    this.db = db;
+    this.pools = pools;
     this.config = config;
     this.secrets = secrets;
     this.metrics = metrics;
@@ -61,7 +60,7 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = Database.pool(vertx, db.withPoolSize(config.dbPoolSize()));
+    pool = pools.open(vertx, "webhook-delivery", config.dbPoolSize());
     deliveries = new DeliveryRepository(pool);
     var options = new WebClientOptions()
         .setUserAgent("ipc-hls-webhooks/1")

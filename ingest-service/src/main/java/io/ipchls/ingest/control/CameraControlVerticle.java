@@ -1,8 +1,7 @@
 package io.ipchls.ingest.control;
 
-import io.ipchls.ingest.IngestConfig;
-import io.ipchls.kit.config.DbConfig;
-import io.ipchls.kit.db.Database;
+import io.ipchls.ingest.shared.IngestPools;
+import io.ipchls.kit.jobs.PeriodicJob;
 import io.ipchls.kit.mqtt.ManagedMqttClient;
 import io.ipchls.protocol.CameraCommand;
 import io.ipchls.protocol.CameraStatus;
@@ -53,17 +52,19 @@ public final class CameraControlVerticle extends VerticleBase {
       SELECT c.changed_at, s.task_id, s.template_id FROM changed c
       LEFT JOIN ingest.task_spans s ON s.camera_id = c.camera_id AND s.stopped_at IS NULL""";
 
-  private final IngestConfig config;
+  private final ControlConfig config;
+  private final IngestPools pools;
   private final MeterRegistry registry;
   private final EventOutbox outbox;
   private Pool pool;
   private ManagedMqttClient mqtt;
   private Context context;
   private Future<Void> statusChain = Future.succeededFuture();
-  private long timer = -1;
+  private PeriodicJob<Void> resend;
 
-  public CameraControlVerticle(IngestConfig config, MeterRegistry registry) {
+  public CameraControlVerticle(ControlConfig config, IngestPools pools, MeterRegistry registry) {
     this.config = config;
+    this.pools = pools;
     this.registry = registry;
     this.outbox = new EventOutbox(registry);
   }
@@ -71,12 +72,14 @@ public final class CameraControlVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     context = vertx.getOrCreateContext();
-    DbConfig db = config.db();
-    pool = Database.pool(vertx, db.withPoolSize(2));
-    mqtt = new ManagedMqttClient(vertx, config.mqtt(), config.mqttClientId() + "-control", false, false)
+    pool = pools.open(vertx, "camera-control", 2);
+    mqtt = new ManagedMqttClient(vertx, config.mqtt(), config.mqttClientId() + "-control",
+            /* cleanSession= */ false, /* autoAck= */ false)
         .subscribe(Topics.INGEST_SHARED_STATUS, 1)
         .messageHandler(this::onStatus);
-    timer = vertx.setPeriodic(config.controlIntervalSeconds() * 1000L, t -> resendPending());
+    // every instance resends: a camera's newest command is the same whoever publishes it, retained
+    resend = PeriodicJob.onEveryInstance(vertx, "pending camera commands", config.intervalMs(), this::resendPending)
+        .start(config.intervalMs());
     return mqtt.start();
   }
 
@@ -106,10 +109,11 @@ public final class CameraControlVerticle extends VerticleBase {
             ? CameraCommand.stopTask(r.getString("task_id"))
             : CameraCommand.startTask(r.getString("task_id"), r.getInteger("segment_seconds"),
                 r.getString("key_prefix"));
-        sent.add(mqtt.publish(Topics.commands(camera), Json.encode(cmd), 1, true).onSuccess(id -> {
-          cams.add(camera);
-          spans.add(r.getLong("span_id"));
-        }));
+        sent.add(mqtt.publish(Topics.commands(camera), Json.encode(cmd), /* qos= */ 1, /* retain= */ true)
+            .onSuccess(id -> {
+              cams.add(camera);
+              spans.add(r.getLong("span_id"));
+            }));
       }
       return Future.join(sent).transform(ar -> cams.isEmpty()
           ? (ar.succeeded() ? Future.succeededFuture() : Future.failedFuture(ar.cause()))
@@ -120,14 +124,12 @@ public final class CameraControlVerticle extends VerticleBase {
     });
   }
 
-  private void resendPending() {
-    pool.preparedQuery(PENDING).execute()
-        .compose(rows -> {
-          List<String> cams = new ArrayList<>();
-          rows.forEach(r -> cams.add(r.getString(0)));
-          return push(cams);
-        })
-        .onFailure(e -> LOG.warn("pending camera commands not published yet: {}", e.getMessage()));
+  private Future<Void> resendPending() {
+    return pool.preparedQuery(PENDING).execute().compose(rows -> {
+      List<String> cams = new ArrayList<>();
+      rows.forEach(r -> cams.add(r.getString(0)));
+      return push(cams);
+    });
   }
 
   /** Queues the message behind the ones before it: handled and acknowledged in arrival order. */
@@ -177,7 +179,7 @@ public final class CameraControlVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    if (timer >= 0) vertx.cancelTimer(timer);
+    if (resend != null) resend.stop();
     return (mqtt == null ? Future.succeededFuture() : mqtt.close()).eventually(() -> pool.close());
   }
 }

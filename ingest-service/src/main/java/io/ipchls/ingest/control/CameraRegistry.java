@@ -1,6 +1,6 @@
 package io.ipchls.ingest.control;
 
-import io.ipchls.ingest.db.CameraPolicies;
+import io.ipchls.ingest.indexing.CameraPolicies;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;

@@ -1,6 +1,6 @@
 package io.ipchls.ingest.control;
 
-import io.ipchls.ingest.s3.ObjectStore;
+import io.ipchls.ingest.shared.ObjectStore;
 import io.ipchls.protocol.RecordingEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,24 +1,35 @@
 package io.ipchls.ingest.control;
 
-import io.ipchls.ingest.IngestConfig;
-import io.ipchls.ingest.http.IngestHttpVerticle;
+import io.ipchls.ingest.shared.IngestPools;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
 
 /**
  * Recording control (templates, tasks, record files, recording events, index files) on one ingest instance: the
- * camera link and the job as verticles, the API mounted into the admin HTTP API.
+ * camera link and the job as verticles, and the handlers of its admin API.
  */
 public final class RecordingControl {
-  private RecordingControl() {}
+  private final ControlConfig config;
+  private final IngestPools pools;
+  private final MeterRegistry registry;
+  private final CameraControlVerticle cameras;
 
-  /** Deploys the verticles and adds the API to {@code http} (call before {@code http} is deployed). */
-  public static Future<?> deploy(Vertx vertx, IngestConfig config, MeterRegistry registry,
-      IngestHttpVerticle http) {
-    CameraControlVerticle control = new CameraControlVerticle(config, registry);
-    http.adminApi(new RecordingControlApi(config, control));
-    return vertx.deployVerticle(control)
-        .compose(id -> vertx.deployVerticle(new RecordingControlVerticle(config, registry)));
+  public RecordingControl(ControlConfig config, IngestPools pools, MeterRegistry registry) {
+    this.config = config;
+    this.pools = pools;
+    this.registry = registry;
+    this.cameras = new CameraControlVerticle(config, pools, registry);
+  }
+
+  public Future<?> deploy(Vertx vertx) {
+    return vertx.deployVerticle(cameras)
+        .compose(id -> vertx.deployVerticle(new RecordingControlVerticle(config, pools, registry)));
+  }
+
+  /** The admin API's handlers, on the HTTP verticle's pool. */
+  public RecordingControlHandlers handlers(Pool pool) {
+    return new RecordingControlHandlers(pool, cameras, new ReplayUrls(config.playlistBaseUrl()));
   }
 }

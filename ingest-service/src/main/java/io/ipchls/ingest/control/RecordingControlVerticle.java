@@ -1,9 +1,9 @@
 package io.ipchls.ingest.control;
 
-import io.ipchls.ingest.IngestConfig;
-import io.ipchls.ingest.s3.ObjectStore;
-import io.ipchls.kit.config.DbConfig;
-import io.ipchls.kit.db.Database;
+import io.ipchls.ingest.shared.IngestPools;
+import io.ipchls.ingest.shared.ObjectStore;
+import io.ipchls.ingest.shared.RecordingGapRule;
+import io.ipchls.kit.jobs.PeriodicJob;
 import io.ipchls.protocol.RecordingEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -18,7 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The recording-control job, every {@code controlIntervalSeconds} on every instance: it writes
+ * The recording-control job, every {@code controlIntervalSeconds} on every instance
+ * ({@link PeriodicJob#onEveryInstance}, no lock): it writes
  * {@code recording.started} / {@code recording.stopped} events as recordings begin and end, and the index files of
  * task periods that are over ({@link IndexFileJob}). Every instance may run it at once: each step claims its rows in
  * the database (an INSERT ... ON CONFLICT DO NOTHING, an UPDATE of rows not yet marked, a row lock taken with SKIP
@@ -56,8 +57,8 @@ public final class RecordingControlVerticle extends VerticleBase {
                          WHERE s.camera_id = g.camera_id AND (s.stopped_at IS NULL OR s.stopped_at >= g.created_at)
                          ORDER BY s.span_id DESC LIMIT 1) s ON true""";
   /**
-   * Open recordings that ended: no segment joined for the gap (server time), or the camera already has a later
-   * recording (its own clock moved past the gap): reason gap; or the camera's newest task span is stopped and no
+   * Open recordings that ended: no segment joined for the gap of the {@link RecordingGapRule} ({@code $1}, server
+   * time), or the camera already has a later recording (its own clock moved past the gap): reason gap; or the camera's newest task span is stopped and no
    * segment came for the settle time after the stop: reason task_stopped. Events name the task of the camera when
    * the recording began (server time, so a camera clock that runs ahead does not lose it).
    */
@@ -87,18 +88,19 @@ public final class RecordingControlVerticle extends VerticleBase {
       DELETE FROM ingest.recording_marks m WHERE m.stopped_end IS NULL
         AND NOT EXISTS (SELECT 1 FROM ingest.recordings r WHERE r.recording_id = m.recording_id)""";
 
-  private final IngestConfig config;
+  private final ControlConfig config;
+  private final IngestPools pools;
   private final EventOutbox outbox;
   private final ReplayUrls replay;
   private final MeterRegistry registry;
   private Pool pool;
   private ObjectStore store;
   private IndexFileJob indexJob;
-  private long timer = -1;
-  private boolean running;
+  private PeriodicJob<Void> job;
 
-  public RecordingControlVerticle(IngestConfig config, MeterRegistry registry) {
+  public RecordingControlVerticle(ControlConfig config, IngestPools pools, MeterRegistry registry) {
     this.config = config;
+    this.pools = pools;
     this.registry = registry;
     this.outbox = new EventOutbox(registry);
     this.replay = new ReplayUrls(config.playlistBaseUrl());
@@ -106,20 +108,16 @@ public final class RecordingControlVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    DbConfig db = config.db();
-    pool = Database.pool(vertx, db.withPoolSize(2));
-    if (config.s3Enabled()) {
+    pool = pools.open(vertx, "recording-control", 2);
+    if (config.indexFilesEnabled()) {
       store = new ObjectStore(config.s3());
       indexJob = new IndexFileJob(vertx, pool, store, outbox, config.settleSeconds(), registry);
     } else {
       LOG.warn("no s3.accessKeyId/secretAccessKey configured: index files are OFF");
     }
-    timer = vertx.setPeriodic(config.controlIntervalSeconds() * 1000L, t -> {
-      if (running) return; // the previous run is still going
-      running = true;
-      runOnce().onComplete(ar -> running = false)
-          .onFailure(e -> LOG.warn("recording-control run failed; the next run continues: {}", e.getMessage()));
-    });
+    // no lock: each step claims its rows in the database, so instances never write the same event
+    job = PeriodicJob.onEveryInstance(vertx, "recording-control run", config.intervalMs(), this::runOnce)
+        .start(config.intervalMs());
     return Future.succeededFuture();
   }
 
@@ -128,7 +126,7 @@ public final class RecordingControlVerticle extends VerticleBase {
     return pool.query(FORGET).execute()
         .compose(v -> announce(STARTED, Tuple.of(START_WINDOW_IDS), RecordingEvent.RECORDING_STARTED))
         .compose(v -> announce(RESUMED, Tuple.tuple(), RecordingEvent.RECORDING_STARTED))
-        .compose(v -> announce(STOPPED, Tuple.of(config.recordingGapSeconds(), config.settleSeconds()),
+        .compose(v -> announce(STOPPED, Tuple.of(config.gapRule().gapSeconds(), config.settleSeconds()),
             RecordingEvent.RECORDING_STOPPED))
         .compose(v -> indexJob == null ? Future.succeededFuture() : indexJob.run());
   }
@@ -157,7 +155,7 @@ public final class RecordingControlVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    if (timer >= 0) vertx.cancelTimer(timer);
+    if (job != null) job.stop();
     if (store != null) store.close();
     return pool == null ? Future.succeededFuture() : pool.close();
   }

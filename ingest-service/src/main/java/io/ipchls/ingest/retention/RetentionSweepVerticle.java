@@ -1,15 +1,12 @@
 package io.ipchls.ingest.retention;
 
 import io.ipchls.ingest.IngestMetrics;
-import io.ipchls.ingest.db.RetentionRepository;
-import io.ipchls.ingest.db.RetentionRepository.SegmentId;
-import io.ipchls.ingest.s3.ObjectStore;
-import io.ipchls.kit.config.DbConfig;
-import io.ipchls.kit.config.S3Config;
-import io.ipchls.kit.db.Database;
+import io.ipchls.ingest.retention.RetentionRepository.SegmentId;
+import io.ipchls.ingest.shared.IngestPools;
+import io.ipchls.ingest.shared.ObjectStore;
+import io.ipchls.kit.jobs.PeriodicJob;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.shareddata.Lock;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Deletes segments beyond their camera's retention, every {@code intervalMs} and once at start-up: objects first
  * (DeleteObjects, {@value #BATCH} keys per round), then their rows and recordings, then empty expired partitions.
- * Only one instance in the cluster sweeps at a time (a cluster-wide lock; an instance that cannot get it skips the
- * round). Idempotent and restart-safe: a crash between deleting objects and rows leaves rows whose objects are gone,
+ * Only one instance in the cluster sweeps at a time ({@link PeriodicJob#underClusterLock}; an instance that cannot get
+ * the lock skips the round). Idempotent and restart-safe: a crash between deleting objects and rows leaves rows whose objects are gone,
  * and the next sweep deletes those (missing) objects again, which S3 answers with success.
  */
 public final class RetentionSweepVerticle extends VerticleBase {
@@ -28,50 +25,44 @@ public final class RetentionSweepVerticle extends VerticleBase {
   /** The cluster-wide lock that makes one instance sweep at a time. */
   public static final String LOCK = "ipchls.ingest.retention-sweep";
   static final int BATCH = ObjectStore.MAX_DELETE;
-  /** Long enough to get a free lock across the cluster, short enough to skip a round another instance runs. */
-  private static final long LOCK_WAIT_MS = 1_000;
+  private static final Sweep SKIPPED = new Sweep(/* segmentsDeleted= */ 0, /* partitionsDropped= */ 0,
+      /* skipped= */ true);
 
   /** What one sweep did. */
   public record Sweep(int segmentsDeleted, int partitionsDropped, boolean skipped) {}
 
-  private final DbConfig db;
-  private final S3Config s3;
-  private final int defaultRetentionDays;
-  private final long intervalMs;
+  private final RetentionConfig config;
+  private final IngestPools pools;
   private final IngestMetrics metrics;
   private Pool pool;
   private ObjectStore store;
   private RetentionRepository repository;
-  private long timerId = -1;
+  private PeriodicJob<Sweep> job;
 
-  public RetentionSweepVerticle(DbConfig db, S3Config s3, int defaultRetentionDays, long intervalMs,
-      IngestMetrics metrics) {
-    this.db = db;
-    this.s3 = s3;
-    this.defaultRetentionDays = defaultRetentionDays;
-    this.intervalMs = intervalMs;
+  public RetentionSweepVerticle(RetentionConfig config, IngestPools pools, IngestMetrics metrics) {
+    this.config = config;
+    this.pools = pools;
     this.metrics = metrics;
   }
 
   @Override
   public Future<?> start() {
-    pool = Database.pool(vertx, db.withPoolSize(1));
-    store = new ObjectStore(s3);
-    repository = new RetentionRepository(pool, defaultRetentionDays);
-    timerId = vertx.setPeriodic(1, intervalMs, t -> sweep()
-        .onFailure(e -> LOG.warn("retention sweep failed; the next one continues where it stopped: {}",
-            e.getMessage())));
+    pool = pools.open(vertx, "retention", 1);
+    store = new ObjectStore(config.s3());
+    repository = new RetentionRepository(pool, config.defaultRetentionDays());
+    job = PeriodicJob.underClusterLock(vertx, LOCK, config.sweepIntervalSeconds() * 1000L, this::sweepHolding)
+        .onSkipped(() -> metrics.sweep(SKIPPED.segmentsDeleted(), SKIPPED.partitionsDropped(), SKIPPED.skipped()))
+        .start(/* firstDelayMs= */ 1);
     return Future.succeededFuture();
   }
 
   /** One sweep unless another instance is sweeping; fails when the database or the bucket fails. */
   public Future<Sweep> sweep() {
-    return vertx.sharedData().getLockWithTimeout(LOCK, LOCK_WAIT_MS)
-        .transform(ar -> ar.failed() ? Future.succeededFuture(new Sweep(0, 0, true)) : sweepHolding(ar.result()))
-        .onSuccess(s -> metrics.sweep(s.segmentsDeleted(), s.partitionsDropped(), s.skipped()));
+    return job.runNow().map(done -> done.orElse(SKIPPED));
   }
 
-  private Future<Sweep> sweepHolding(Lock lock) {
+  /** Runs while this instance holds the cluster-wide lock. */
+  private Future<Sweep> sweepHolding() {
     return deleteExpired(0)
         .compose(deleted -> repository.dropExpiredPartitions().map(dropped -> new Sweep(deleted, dropped, false)))
         .onSuccess(s -> {
@@ -79,10 +70,7 @@ public final class RetentionSweepVerticle extends VerticleBase {
             LOG.info("retention: deleted {} expired segment(s), dropped {} partition(s)", s.segmentsDeleted(),
                 s.partitionsDropped());
           }
-        })
-        .eventually(() -> {
-          lock.release();
-          return Future.succeededFuture();
+          metrics.sweep(s.segmentsDeleted(), s.partitionsDropped(), s.skipped());
         });
   }
 
@@ -111,7 +99,7 @@ public final class RetentionSweepVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    if (timerId >= 0) vertx.cancelTimer(timerId);
+    if (job != null) job.stop();
     if (store != null) store.close();
     return pool == null ? Future.succeededFuture() : pool.close();
   }

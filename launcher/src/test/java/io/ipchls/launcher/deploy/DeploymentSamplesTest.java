@@ -70,7 +70,7 @@ class DeploymentSamplesTest {
     assertTrue(c.s3Enabled(), "retention needs ingest's key pair");
     assertTrue(c.adminTokenSha256() != null, "recording control needs ingest's admin token");
     assertTrue(c.callbacks().webhooksEnabled(), "webhooks need the callbacks master key");
-    assertEquals("https://video.example.com", c.playlistBaseUrl());
+    assertEquals("https://video.example.com", c.control().playlistBaseUrl());
   }
 
   @Test

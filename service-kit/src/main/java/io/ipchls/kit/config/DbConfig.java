@@ -29,7 +29,11 @@ public record DbConfig(String host, int port, String database, String user, Stri
     }
   }
 
-  /** Without TLS (the embedded server, tests). */
+  /**
+   * Without TLS: for the embedded server in tests and bench only. A service's own code takes its DbConfig from its
+   * config ({@link #from}) and makes its pools in one place (ingest: {@code IngestPools}), so that no pool is built
+   * without the TLS settings, as some once were with this constructor.
+   */
   public DbConfig(String host, int port, String database, String user, String password, int maxPoolSize) {
     this(host, port, database, user, password, maxPoolSize, "disable", "");
   }

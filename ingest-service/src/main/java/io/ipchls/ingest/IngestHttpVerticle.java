@@ -1,0 +1,154 @@
+package io.ipchls.ingest;
+
+import static io.ipchls.ingest.control.RecordingControlHandlers.FILES;
+import static io.ipchls.ingest.control.RecordingControlHandlers.TASKS;
+import static io.ipchls.ingest.control.RecordingControlHandlers.TEMPLATES;
+
+import io.ipchls.ingest.callbacks.Callbacks;
+import io.ipchls.ingest.callbacks.WebhookHandlers;
+import io.ipchls.ingest.control.RecordingControl;
+import io.ipchls.ingest.control.RecordingControlHandlers;
+import io.ipchls.ingest.shared.IngestPools;
+import io.ipchls.kit.config.HttpConfig;
+import io.ipchls.kit.http.ApiDocument;
+import io.ipchls.kit.http.ApiException;
+import io.ipchls.kit.http.BearerTokenAuth;
+import io.ipchls.kit.http.Health;
+import io.ipchls.kit.http.Metrics;
+import io.ipchls.kit.http.Routes;
+import io.ipchls.kit.ops.OpsReporter;
+import io.ipchls.kit.ops.OpsView;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.sqlclient.Pool;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * ingest-service's HTTP port, for every sub-domain: {@code GET /health} (database, MQTT), {@code GET /metrics}
+ * (Prometheus) and, when an admin token is configured, the admin API under {@code /api/v1/} (bearer token, JSON bodies
+ * up to 64 KiB: recording control, webhooks) and the cluster's ops view under {@code /ops/v1/} (same token). The
+ * route table is {@link #router} and {@link #adminApi}; the handlers are in the sub-domains. The API's OpenAPI document
+ * is at {@code /openapi.yaml}. Publishes this instance's ops snapshot into the cluster ({@link OpsReporter}).
+ */
+public final class IngestHttpVerticle extends VerticleBase {
+  private static final long MAX_BODY_BYTES = 64 * 1024;
+
+  /** What the admin API serves: recording control's and callbacks' handlers are made on this verticle's pool. */
+  public record AdminParts(RecordingControl recordingControl, Callbacks callbacks) {}
+
+  private final HttpConfig http;
+  private final String adminTokenSha256;
+  private final IngestPools pools;
+  private final Metrics metrics;
+  private final BooleanSupplier mqttConnected;
+  private final AdminParts parts;
+  private Supplier<JsonObject> opsStats = JsonObject::new;
+  private Pool pool;
+  private HttpServer server;
+  private OpsReporter ops;
+  private Router router;
+
+  /** @param adminTokenSha256 the admin token's digest, or null for no admin API */
+  public IngestHttpVerticle(HttpConfig http, String adminTokenSha256, IngestPools pools, Metrics metrics,
+      BooleanSupplier mqttConnected, AdminParts parts) {
+    this.http = http;
+    this.adminTokenSha256 = adminTokenSha256;
+    this.pools = pools;
+    this.metrics = metrics;
+    this.mqttConnected = mqttConnected;
+    this.parts = parts;
+  }
+
+  /** What this instance reports in its ops snapshot (before deployment). */
+  public IngestHttpVerticle opsStats(Supplier<JsonObject> stats) {
+    this.opsStats = stats;
+    return this;
+  }
+
+  @Override
+  public Future<?> start() {
+    pool = pools.open(vertx, "http", Math.min(4, pools.maxPoolSize()));
+    Health health = health();
+    ops = new OpsReporter(vertx, "ingest-service", health, opsStats);
+    router = router(health);
+    return vertx.createHttpServer()
+        .requestHandler(router)
+        .listen(http.port(), http.host())
+        .onSuccess(s -> server = s)
+        .compose(s -> ops.httpPort(s.actualPort()).start());
+  }
+
+  private Health health() {
+    return new Health()
+        .check("db", () -> pool.query("SELECT 1").execute())
+        .check("mqtt", () -> mqttConnected.getAsBoolean()
+            ? Future.succeededFuture() : Future.failedFuture("not connected"));
+  }
+
+  private Router router(Health health) {
+    Router router = Router.router(vertx);
+    router.get("/health").handler(health::handle);
+    router.get("/metrics").handler(metrics::handle);
+    if (adminTokenSha256 != null) {
+      router.route("/api/v1/*").subRouter(adminApi());
+      new OpsView(vertx).mount(router, adminTokenSha256);
+    }
+    ApiDocument.mount(router, "openapi/ingest-service.yaml");
+    Routes.installErrorHandling(router);
+    return router;
+  }
+
+  /** {@code /api/v1}: recording control, and webhooks when callbacks have a master key. */
+  private Router adminApi() {
+    Router api = Router.router(vertx);
+    api.route().handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
+    api.route().handler(new BearerTokenAuth(adminTokenSha256, "admin"));
+    RecordingControlHandlers rc = parts.recordingControl().handlers(pool);
+    api.post(TEMPLATES).respond(rc::addTemplate);
+    api.get(TEMPLATES).respond(rc::listTemplates);
+    api.get(TEMPLATES + "/:id").respond(rc::getTemplate);
+    api.put(TEMPLATES + "/:id").respond(rc::updateTemplate);
+    api.delete(TEMPLATES + "/:id").respond(rc::deleteTemplate);
+    api.post(TASKS).respond(rc::startTask);
+    api.get(TASKS).respond(rc::listTasks);
+    api.get(TASKS + "/:id").respond(rc::getTask);
+    api.put(TASKS + "/:id").respond(rc::updateTask);
+    api.post(TASKS + "/:id/stop").respond(rc::stopTask);
+    api.get(FILES).respond(rc::describeFiles);
+    parts.callbacks().webhookHandlers(pool).ifPresent(wh -> webhookRoutes(api, wh));
+    api.route().handler(ctx -> ctx.fail(ApiException.notFound("no such API: " + ctx.request().path())));
+    return api;
+  }
+
+  private static void webhookRoutes(Router api, WebhookHandlers wh) {
+    api.post("/webhooks").handler(wh::create);
+    api.get("/webhooks").handler(wh::list);
+    api.get("/webhooks/:id").handler(wh::get);
+    api.delete("/webhooks/:id").handler(wh::delete);
+    api.post("/webhooks/:id/secret").handler(wh::rotateSecret);
+    api.get("/webhooks/:id/deliveries").handler(wh::deliveries);
+    api.get("/webhooks/:id/deliveries/:deliveryId").handler(wh::delivery);
+    api.post("/webhooks/:id/deliveries/:deliveryId/retry").handler(wh::retry);
+  }
+
+  /** The route table as started; the API document's test holds it against the document. */
+  public Router router() {
+    return router;
+  }
+
+  /** The bound port (useful when configured as 0). */
+  public int port() {
+    return server == null ? -1 : server.actualPort();
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> left = ops == null ? Future.succeededFuture() : ops.stop();
+    return left.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
+  }
+}

@@ -1,0 +1,93 @@
+package io.ipchls.ingest.indexing;
+
+import io.ipchls.ingest.indexing.CameraPolicies.Policy;
+import io.ipchls.ingest.indexing.NotificationCheck.Rejection;
+import io.ipchls.ingest.indexing.SegmentBatcher.Pending;
+import io.ipchls.ingest.shared.ObjectStore;
+import io.ipchls.protocol.ObjectKeys;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * The checks on a batch of notifications that need I/O: the key lies under the camera's storage prefix, the start
+ * lies inside the camera's retention window, and (when {@code store} is given, the verification mode) the object
+ * exists in the bucket. All I/O happens before any verdict, so a failed lookup can be retried without telling a camera
+ * twice.
+ */
+public final class BatchCheck {
+  private static final long DAY_MS = 86_400_000L;
+
+  /** A notification refused, with the reason. */
+  public record Refused(Pending pending, Rejection rejection) {}
+
+  /** The notifications to write and the refused ones. */
+  public record Outcome(List<Pending> accepted, List<Refused> refused) {}
+
+  private final Vertx vertx;
+  private final CameraPolicies policies;
+  private final ObjectStore store;
+  private final LongSupplier clock;
+
+  /** @param store the bucket to HEAD each object in, or null not to verify objects */
+  public BatchCheck(Vertx vertx, CameraPolicies policies, ObjectStore store, LongSupplier clock) {
+    this.vertx = vertx;
+    this.policies = policies;
+    this.store = store;
+    this.clock = clock;
+  }
+
+  public Future<Outcome> check(List<Pending> batch) {
+    Set<String> cameras = new LinkedHashSet<>();
+    batch.forEach(p -> cameras.add(p.cameraId()));
+    return policies.policiesOf(cameras).compose(policyOf -> {
+      long now = clock.getAsLong();
+      List<Pending> accepted = new ArrayList<>(batch.size());
+      List<Refused> refused = new ArrayList<>();
+      for (Pending p : batch) {
+        Rejection r = checkPolicy(p, policyOf.get(p.cameraId()), now);
+        if (r == null) accepted.add(p);
+        else refused.add(new Refused(p, r));
+      }
+      if (store == null || accepted.isEmpty()) return Future.succeededFuture(new Outcome(accepted, refused));
+      return verifyObjects(accepted, refused);
+    });
+  }
+
+  private static Rejection checkPolicy(Pending p, Policy policy, long now) {
+    String key = p.notification().key();
+    if (!ObjectKeys.isUnder(key, policy.prefix())) {
+      return new Rejection(p.cameraId(), key, "key_outside_prefix",
+          "key is not under the camera's storage prefix " + policy.prefix() + "/");
+    }
+    if (p.notification().start() < now - policy.retentionDays() * DAY_MS) {
+      return new Rejection(p.cameraId(), key, "too_old",
+          "start is older than the camera's retention of " + policy.retentionDays() + " days");
+    }
+    return null;
+  }
+
+  /** HEADs the objects in parallel on worker threads; a failed HEAD (not a 404) fails the whole check. */
+  private Future<Outcome> verifyObjects(List<Pending> candidates, List<Refused> refused) {
+    List<Future<Boolean>> heads = candidates.stream()
+        .map(p -> vertx.executeBlocking(() -> store.exists(p.notification().key()), false))
+        .toList();
+    return Future.all(heads).map(x -> {
+      List<Pending> accepted = new ArrayList<>(candidates.size());
+      for (int i = 0; i < candidates.size(); i++) {
+        Pending p = candidates.get(i);
+        if (heads.get(i).result()) {
+          accepted.add(p);
+        } else {
+          refused.add(new Refused(p, new Rejection(p.cameraId(), p.notification().key(), "object_missing",
+              "no object with this key in the bucket")));
+        }
+      }
+      return new Outcome(accepted, refused);
+    });
+  }
+}

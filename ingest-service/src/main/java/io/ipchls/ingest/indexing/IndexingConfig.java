@@ -1,0 +1,38 @@
+package io.ipchls.ingest.indexing;
+
+import io.ipchls.ingest.shared.RecordingGapRule;
+import io.ipchls.kit.config.ConfigException;
+import io.ipchls.kit.config.MqttConfig;
+import io.ipchls.kit.config.S3Config;
+
+/**
+ * What indexing uses, parsed by IngestConfig from its flat settings. {@code maxFutureSkewSeconds} and the camera's
+ * retention (default {@code defaultRetentionDays}, setting {@code retentionDays}) bound the accepted segment start
+ * times; batches hold at most {@code batchMaxSize} notifications, and at most {@code writeConcurrency} batches are
+ * written at once (batches grow with the load by themselves, see SegmentBatcher); {@code mqttConnections} sessions
+ * ({@code mqttClientId}, {@code mqttClientId-2}, ...) share the load, each with the broker's in-flight window. With
+ * {@code verifyObjects} each object is HEADed in {@code s3} before it is indexed.
+ */
+public record IndexingConfig(
+    MqttConfig mqtt,
+    String mqttClientId,
+    int mqttConnections,
+    int batchMaxSize,
+    int writeConcurrency,
+    int maxFutureSkewSeconds,
+    int defaultRetentionDays,
+    RecordingGapRule gapRule,
+    boolean verifyObjects,
+    S3Config s3) {
+
+  public IndexingConfig {
+    if (maxFutureSkewSeconds < 0) throw new ConfigException("maxFutureSkewSeconds", "must be >= 0");
+    if (defaultRetentionDays < 1) throw new ConfigException("retentionDays", "must be >= 1");
+    if (batchMaxSize < 1) throw new ConfigException("batchMaxSize", "must be >= 1");
+    if (writeConcurrency < 1) throw new ConfigException("writeConcurrency", "must be >= 1");
+    if (mqttConnections < 1) throw new ConfigException("mqttConnections", "must be >= 1");
+    if (verifyObjects && (s3.accessKeyId().isBlank() || s3.secretAccessKey().isBlank())) {
+      throw new ConfigException("s3.accessKeyId", "is required when verifyObjects is true");
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package io.ipchls.ingest.indexing;
+
+import io.ipchls.ingest.IngestMetrics;
+import io.ipchls.ingest.indexing.NotificationCheck.Accepted;
+import io.ipchls.ingest.indexing.NotificationCheck.Rejection;
+import io.ipchls.ingest.shared.IngestPools;
+import io.ipchls.ingest.shared.ObjectStore;
+import io.ipchls.kit.mqtt.ManagedMqttClient;
+import io.ipchls.protocol.Json;
+import io.ipchls.protocol.SegmentRejected;
+import io.ipchls.protocol.Topics;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.mqtt.messages.MqttPublishMessage;
+import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes segment notifications from the shared subscription {@link Topics#INGEST_SHARED_SEGMENTS} over persistent
+ * sessions with manual acknowledgement: invalid ones are answered on {@code cameras/{id}/segments/rejected},
+ * counted, acknowledged and dropped; valid ones go to the {@link SegmentBatcher}, which acknowledges after commit.
+ * {@code mqttConnections} connections (sessions {@code ingest-<id>}, {@code ingest-<id>-2}, ...) join the shared
+ * group, because a broker bounds the unacknowledged messages per client (HiveMQ: 50) and ingest acknowledges only
+ * after the commit: the window per connection divided by the commit time caps what one connection carries.
+ */
+public final class SegmentListenerVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(SegmentListenerVerticle.class);
+  private static final long POLICY_CACHE_MS = 30_000;
+
+  private final IndexingConfig config;
+  private final IngestPools pools;
+  private final IngestMetrics metrics;
+  private final NotificationCheck check;
+  private Pool pool;
+  private final List<ManagedMqttClient> connections = new ArrayList<>();
+  private SegmentBatcher batcher;
+  private ObjectStore store;
+
+  public SegmentListenerVerticle(IndexingConfig config, IngestPools pools, IngestMetrics metrics) {
+    this.config = config;
+    this.pools = pools;
+    this.metrics = metrics;
+    this.check = new NotificationCheck(config.maxFutureSkewSeconds());
+  }
+
+  @Override
+  public Future<?> start() {
+    pool = pools.open(vertx, "segment-listener", pools.maxPoolSize());
+    var policies = new CameraPolicies(pool, config.defaultRetentionDays(), POLICY_CACHE_MS,
+        System::currentTimeMillis);
+    store = config.verifyObjects() ? new ObjectStore(config.s3()) : null;
+    var batchCheck = new BatchCheck(vertx, policies, store, System::currentTimeMillis);
+    batcher = new SegmentBatcher(vertx, new SegmentRepository(pool, config.gapRule()), batchCheck, metrics,
+        this::reject, new SegmentBatcher.Limits(config.batchMaxSize(), config.writeConcurrency()));
+    List<Future<Void>> started = new ArrayList<>();
+    for (int k = 1; k <= config.mqttConnections(); k++) {
+      OrderedAcks acks = new OrderedAcks(); // PUBACK order is per connection
+      String clientId = k == 1 ? config.mqttClientId() : config.mqttClientId() + "-" + k;
+      ManagedMqttClient c = new ManagedMqttClient(vertx, config.mqtt(), clientId,
+              /* cleanSession= */ false, /* autoAck= */ false)
+          .subscribe(Topics.INGEST_SHARED_SEGMENTS, 1)
+          .messageHandler(m -> onMessage(m, acks));
+      connections.add(c);
+      started.add(c.startWithRetry());
+    }
+    return Future.all(started);
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (batcher != null) batcher.close();
+    if (store != null) store.close();
+    Future<?> mqttClosed = Future.join(connections.stream().map(ManagedMqttClient::close).toList());
+    return mqttClosed.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
+  }
+
+  /** For health checks: every connection is up. */
+  public boolean isMqttConnected() {
+    return !connections.isEmpty() && connections.stream().allMatch(ManagedMqttClient::isConnected);
+  }
+
+  private void onMessage(MqttPublishMessage message, OrderedAcks acks) {
+    Runnable ack = acks.received(message);
+    var result = check.check(message.topicName(), message.payload().getBytes(), System.currentTimeMillis());
+    if (result instanceof Accepted a) {
+      batcher.add(new SegmentBatcher.Pending(a.cameraId(), a.notification(), ack));
+    } else {
+      reject((Rejection) result, ack);
+    }
+  }
+
+  private void reject(Rejection r, Runnable ack) {
+    LOG.info("rejected segment notification from {} (key {}): {}", r.cameraId(), r.key(), r.message());
+    metrics.rejected(r.reason());
+    if (r.cameraId() != null) {
+      byte[] payload = Json.encode(SegmentRejected.of(r.key(), r.message()));
+      connections.stream().filter(ManagedMqttClient::isConnected).findFirst()
+          .map(c -> c.publish(Topics.segmentsRejected(r.cameraId()), payload, /* qos= */ 1, /* retain= */ false))
+          .orElseGet(() -> Future.failedFuture("MQTT not connected"))
+          .onFailure(e -> LOG.warn("cannot tell {} about the rejection: {}", r.cameraId(), e.getMessage()));
+    }
+    ack.run();
+  }
+
+}

@@ -1,0 +1,80 @@
+package io.ipchls.ingest.indexing;
+
+import io.ipchls.ingest.shared.RecordingGapRule;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes the segment index and the recordings derived from it. Idempotent: a redelivered notification hits the
+ * primary key and is skipped, and only new segments change recordings.
+ */
+public final class SegmentRepository {
+  /**
+   * Inserts the batch and folds it into the recordings by the {@link RecordingGapRule} (its gap is {@code $13}, see
+   * V3__recordings.sql), in one statement.
+   */
+  static final String INDEX_BATCH = """
+      SELECT camera, new_segments
+      FROM ingest.index_segments($1::text[], $2::timestamptz[], $3::int[], $4::text[], $5::bigint[], $6::text[],
+                                 $7::bigint[], $8::text[], $9::int[], $10::int[], $11::timestamptz[], $12::bool[],
+                                 $13::int)""";
+
+  private final Pool pool;
+  private final RecordingGapRule gapRule;
+
+  public SegmentRepository(Pool pool, RecordingGapRule gapRule) {
+    this.pool = pool;
+    this.gapRule = gapRule;
+  }
+
+  /**
+   * Inserts the rows and applies the recording gap rule to their cameras' recordings, in one statement (committed
+   * when the future succeeds); rows already present are skipped. Returns how many rows were new, per camera.
+   */
+  public Future<Map<String, Integer>> insertAndApplyGapRule(List<SegmentRow> rows) {
+    if (rows.isEmpty()) return Future.succeededFuture(Map.of());
+    int n = rows.size();
+    String[] camera = new String[n];
+    OffsetDateTime[] start = new OffsetDateTime[n];
+    Integer[] duration = new Integer[n];
+    String[] key = new String[n];
+    Long[] bytes = new Long[n];
+    String[] sha = new String[n];
+    Long[] seq = new Long[n];
+    String[] codec = new String[n];
+    Integer[] width = new Integer[n];
+    Integer[] height = new Integer[n];
+    OffsetDateTime[] device = new OffsetDateTime[n];
+    Boolean[] jump = new Boolean[n];
+    for (int i = 0; i < n; i++) {
+      SegmentRow r = rows.get(i);
+      camera[i] = r.cameraId();
+      start[i] = r.startAt();
+      duration[i] = r.durationMs();
+      key[i] = r.objectKey();
+      bytes[i] = r.bytes();
+      sha[i] = r.sha256();
+      seq[i] = r.seq();
+      codec[i] = r.codec();
+      width[i] = r.width();
+      height[i] = r.height();
+      device[i] = r.deviceTime();
+      jump[i] = r.clockJump();
+    }
+    Tuple args = Tuple.tuple().addArrayOfString(camera).addArrayOfOffsetDateTime(start).addArrayOfInteger(duration)
+        .addArrayOfString(key).addArrayOfLong(bytes).addArrayOfString(sha).addArrayOfLong(seq)
+        .addArrayOfString(codec).addArrayOfInteger(width).addArrayOfInteger(height)
+        .addArrayOfOffsetDateTime(device).addArrayOfBoolean(jump).addInteger(gapRule.gapMs());
+    return pool.preparedQuery(INDEX_BATCH).execute(args).map(rs -> {
+      Map<String, Integer> inserted = new LinkedHashMap<>();
+      for (Row row : rs) inserted.put(row.getString(0), row.getInteger(1));
+      return inserted;
+    });
+  }
+}

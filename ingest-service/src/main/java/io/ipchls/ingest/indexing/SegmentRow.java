@@ -1,0 +1,41 @@
+package io.ipchls.ingest.indexing;
+
+import io.ipchls.protocol.SegmentNotification;
+import io.vertx.sqlclient.Row;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+/** One row of {@code ingest.segments} as ingest writes it ({@code received_at} is set by the database). */
+public record SegmentRow(
+    String cameraId,
+    OffsetDateTime startAt,
+    int durationMs,
+    String objectKey,
+    long bytes,
+    String sha256,
+    long seq,
+    String codec,
+    Integer width,
+    Integer height,
+    OffsetDateTime deviceTime,
+    boolean clockJump) {
+
+  /** From a notification that already passed {@link SegmentNotification#problems()}. */
+  public static SegmentRow of(String cameraId, SegmentNotification n) {
+    return new SegmentRow(cameraId, utc(n.start()), (int) n.durationMs(), n.key(), n.bytes(), n.sha256(), n.seq(),
+        n.codec(), n.width() > 0 ? n.width() : null, n.height() > 0 ? n.height() : null, utc(n.deviceTime()),
+        Boolean.TRUE.equals(n.clockJump()));
+  }
+
+  public static SegmentRow from(Row row) {
+    return new SegmentRow(row.getString("camera_id"), row.getOffsetDateTime("start_at"),
+        row.getInteger("duration_ms"), row.getString("object_key"), row.getLong("bytes"), row.getString("sha256"),
+        row.getLong("seq"), row.getString("codec"), row.getInteger("width"), row.getInteger("height"),
+        row.getOffsetDateTime("device_time"), row.getBoolean("clock_jump"));
+  }
+
+  private static OffsetDateTime utc(long epochMs) {
+    return Instant.ofEpochMilli(epochMs).atOffset(ZoneOffset.UTC);
+  }
+}

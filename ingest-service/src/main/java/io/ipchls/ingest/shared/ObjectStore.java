@@ -1,0 +1,85 @@
+package io.ipchls.ingest.shared;
+
+import io.ipchls.kit.config.S3Config;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * The bucket as ingest uses it, with the service's own key: does an object exist (HEAD), write one (index files), delete many (DeleteObjects,
+ * up to {@value #MAX_DELETE} keys per request). The AWS SDK's blocking client over the JDK's HTTP stack: call from a
+ * worker thread, never an event loop. TLS certificates are always verified.
+ */
+public final class ObjectStore implements AutoCloseable {
+  /** DeleteObjects takes at most 1000 keys per request. */
+  public static final int MAX_DELETE = 1000;
+
+  private final S3Client s3;
+  private final String bucket;
+
+  public ObjectStore(S3Config cfg) {
+    var builder = S3Client.builder()
+        .httpClientBuilder(UrlConnectionHttpClient.builder()
+            .connectionTimeout(Duration.ofSeconds(10))
+            .socketTimeout(Duration.ofSeconds(30)))
+        .region(Region.of(cfg.region()))
+        .credentialsProvider(StaticCredentialsProvider.create(
+            AwsBasicCredentials.create(cfg.accessKeyId(), cfg.secretAccessKey())))
+        .forcePathStyle(cfg.pathStyle());
+    if (cfg.endpointUri() != null) builder.endpointOverride(cfg.endpointUri());
+    this.s3 = builder.build();
+    this.bucket = cfg.bucket();
+  }
+
+  /** True when the object exists; false on 404; throws on any other failure (the caller retries). */
+  public boolean exists(String key) {
+    try {
+      s3.headObject(r -> r.bucket(bucket).key(key));
+      return true;
+    } catch (NoSuchKeyException e) {
+      return false;
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) return false;
+      throw e;
+    }
+  }
+
+  /** Writes an object (overwrites: writing the same bytes twice is harmless); throws on failure. */
+  public void put(String key, byte[] bytes, String contentType) {
+    s3.putObject(r -> r.bucket(bucket).key(key).contentType(contentType), RequestBody.fromBytes(bytes));
+  }
+
+  public String bucket() {
+    return bucket;
+  }
+
+  /**
+   * Deletes the objects (a missing one counts as deleted: S3 answers DeleteObjects for it with success) and returns
+   * the keys that could not be deleted, each with its error code.
+   */
+  public Map<String, String> deleteAll(List<String> keys) {
+    Map<String, String> failed = new LinkedHashMap<>();
+    for (int from = 0; from < keys.size(); from += MAX_DELETE) {
+      List<ObjectIdentifier> ids = keys.subList(from, Math.min(keys.size(), from + MAX_DELETE)).stream()
+          .map(k -> ObjectIdentifier.builder().key(k).build()).toList();
+      var resp = s3.deleteObjects(r -> r.bucket(bucket).delete(d -> d.objects(ids).quiet(true)));
+      resp.errors().forEach(e -> failed.put(e.key(), e.code()));
+    }
+    return failed;
+  }
+
+  @Override
+  public void close() {
+    s3.close();
+  }
+}
