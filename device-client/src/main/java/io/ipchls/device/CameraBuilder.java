@@ -1,5 +1,6 @@
 package io.ipchls.device;
 
+import io.ipchls.protocol.SegmentDuration;
 import io.ipchls.device.mqtt.MqttSettings;
 import io.ipchls.device.segment.DeviceClock;
 import io.ipchls.device.segment.Segmenter;
@@ -22,7 +23,7 @@ public final class CameraBuilder {
   private boolean tls;
   private CredentialSource credentials;
   private Consumer<SegmentNotification> onUploaded;
-  private long segmentMillis = 3_000;
+  private long segmentMillis = SegmentDuration.DEFAULT_MS;
   private long queueBytes = 4L * 1024 * 1024;
   private Path spoolDir;
   private long spoolBytes;

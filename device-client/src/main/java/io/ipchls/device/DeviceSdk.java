@@ -1,5 +1,6 @@
 package io.ipchls.device;
 
+import io.ipchls.protocol.SegmentDuration;
 import io.ipchls.device.upload.StaticCredentialSource;
 import io.ipchls.device.upload.StorageCredentials;
 import io.ipchls.device.upload.UploadSettings;
@@ -38,7 +39,7 @@ public final class DeviceSdk implements AutoCloseable {
   private final StaticCredentialSource credentials = new StaticCredentialSource();
   private final Map<String, String> tags = new LinkedHashMap<>();
   private boolean pathStyle;
-  private int segmentSeconds = 3;
+  private int segmentSeconds = SegmentDuration.DEFAULT_SECONDS;
   private Path spoolDir;
   private long spoolBytes;
   private Consumer<SegmentNotification> onUploaded;

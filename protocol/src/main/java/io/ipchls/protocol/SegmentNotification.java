@@ -23,7 +23,7 @@ public record SegmentNotification(
     long deviceTime,
     Boolean clockJump) {
   public static final int VERSION = 1;
-  public static final long MAX_DURATION_MS = 60_000;
+  public static final long MAX_DURATION_MS = SegmentDuration.MAX_MS;
   public static final long MAX_BYTES = 512L * 1024 * 1024;
 
   /** Contract checks that need no server state; the empty list means valid. */
@@ -32,7 +32,7 @@ public record SegmentNotification(
     if (v != VERSION) p.add("unsupported schema version v=" + v);
     if (key == null || ObjectKeys.normalize(key).isEmpty()) p.add("key is missing or not in normal form");
     if (start <= 0) p.add("start must be epoch milliseconds");
-    if (durationMs <= 0 || durationMs > MAX_DURATION_MS) p.add("durationMs must be in (0, 60000]");
+    if (durationMs <= 0 || durationMs > MAX_DURATION_MS) p.add("durationMs must be in (0, " + MAX_DURATION_MS + "]");
     if (bytes <= 0 || bytes > MAX_BYTES) p.add("bytes must be in (0, " + MAX_BYTES + "]");
     if (sha256 != null && !sha256.matches("[0-9a-f]{64}")) p.add("sha256 must be 64 lower-case hex digits");
     if (seq < 0) p.add("seq must be >= 0");

@@ -1,5 +1,6 @@
 package io.ipchls.device.cli;
 
+import io.ipchls.protocol.SegmentDuration;
 import io.ipchls.device.Camera;
 import io.ipchls.device.CameraBuilder;
 import io.ipchls.device.segment.Frame;
@@ -41,7 +42,8 @@ public final class DeviceCli {
     @Option(names = "--mqtt-host", defaultValue = "127.0.0.1") String host;
     @Option(names = "--mqtt-port", defaultValue = "1883") int port;
     @Option(names = "--mqtt-tls", description = "connect over TLS (certificates verified)") boolean tls;
-    @Option(names = "--segment-seconds", defaultValue = "3", description = "target segment duration, 1..60")
+    @Option(names = "--segment-seconds", defaultValue = "" + SegmentDuration.DEFAULT_SECONDS,
+        description = "target segment duration, " + SegmentDuration.MIN_SECONDS + ".." + SegmentDuration.MAX_SECONDS)
     int segmentSeconds;
     @Option(names = "--buffer-mb", defaultValue = "4", description = "memory for segments waiting for upload")
     int bufferMb;

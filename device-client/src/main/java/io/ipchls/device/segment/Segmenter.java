@@ -1,5 +1,6 @@
 package io.ipchls.device.segment;
 
+import io.ipchls.protocol.SegmentDuration;
 import io.ipchls.device.h264.NalUnits;
 import io.ipchls.device.h264.Sps;
 import io.ipchls.device.ts.TsMuxer;
@@ -30,8 +31,8 @@ import java.util.function.LongSupplier;
 public final class Segmenter {
   /** DTS of the first frame in the output, 1.4 s as ffmpeg uses, ≥ the muxer's PCR delay. */
   public static final long TS_ORIGIN_90K = 126_000;
-  public static final long MIN_TARGET_MS = 1_000;
-  public static final long MAX_TARGET_MS = 60_000;
+  public static final long MIN_TARGET_MS = SegmentDuration.MIN_MS;
+  public static final long MAX_TARGET_MS = SegmentDuration.MAX_MS;
   /** A disagreement of wall and monotonic clock larger than this is a clock step. */
   public static final long CLOCK_STEP_MS = 1_000;
   /** Frame duration assumed until two frames have been seen (1/15 s). */

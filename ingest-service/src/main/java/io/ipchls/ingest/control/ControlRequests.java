@@ -1,5 +1,6 @@
 package io.ipchls.ingest.control;
 
+import io.ipchls.protocol.SegmentDuration;
 import io.ipchls.kit.http.ApiException;
 import io.ipchls.kit.http.Routes;
 import io.ipchls.protocol.CameraIds;
@@ -37,7 +38,8 @@ final class ControlRequests {
           || n.chars().anyMatch(Character::isISOControl)) {
         throw ApiException.badRequest("bad_name", "name must be 1.." + MAX_NAME_CHARS + " printable characters");
       }
-      int segment = integer(b, "segmentSeconds", 3, 1, 60, "bad_segment_seconds");
+      int segment = integer(b, "segmentSeconds", SegmentDuration.DEFAULT_SECONDS, SegmentDuration.MIN_SECONDS,
+          SegmentDuration.MAX_SECONDS, "bad_segment_seconds");
       int retention = integer(b, "retentionDays", 7, 1, 36500, "bad_retention_days");
       int period = integer(b, "indexPeriodSeconds", 3600, 60, 86400, "bad_index_period");
       Object pattern = b.getValue("prefixPattern", PrefixPattern.DEFAULT);

@@ -1,5 +1,6 @@
 package io.ipchls.playlist.db;
 
+import io.ipchls.protocol.SegmentDuration;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -19,7 +20,7 @@ import java.util.List;
  */
 public final class SegmentRepository {
   /** The schema CHECKs durations ≤ 60 s, so a segment overlapping an instant started at most this long before it. */
-  static final long MAX_SEGMENT_MS = 60_000;
+  static final long MAX_SEGMENT_MS = SegmentDuration.MAX_MS;
 
   static final String NEWEST = """
       SELECT camera_id, start_at, duration_ms, object_key FROM ingest.segments

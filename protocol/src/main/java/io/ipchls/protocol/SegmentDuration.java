@@ -1,0 +1,26 @@
+package io.ipchls.protocol;
+
+/**
+ * The one home of segment length: the camera's default target, the bounds a camera, a record template or a
+ * {@code configure} command may ask for, and the longest segment a notification may announce. The SDK, ingest and
+ * playlist-service all read these; SQL that repeats the cap (ingest's {@code segments.duration_ms} CHECK) cites
+ * {@link #MAX_MS}.
+ */
+public final class SegmentDuration {
+  /** The seed's segment length (AWS IP-camera SDK guide: ~3 s segments), and ours by default. */
+  public static final int DEFAULT_SECONDS = 3;
+  /** Shorter segments multiply PUTs and index rows for no gain in latency a player can use. */
+  public static final int MIN_SECONDS = 1;
+  /** The longest target, and the longest segment a camera may announce (an over-long GOP is cut here). */
+  public static final int MAX_SECONDS = 60;
+  public static final long DEFAULT_MS = DEFAULT_SECONDS * 1000L;
+  public static final long MIN_MS = MIN_SECONDS * 1000L;
+  public static final long MAX_MS = MAX_SECONDS * 1000L;
+
+  private SegmentDuration() {}
+
+  /** Whether a target of {@code seconds} may be asked for (camera settings, templates, commands). */
+  public static boolean isValidTargetSeconds(long seconds) {
+    return seconds >= MIN_SECONDS && seconds <= MAX_SECONDS;
+  }
+}
