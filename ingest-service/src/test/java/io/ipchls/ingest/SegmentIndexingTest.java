@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipchls.kit.cluster.ClusterMessages;
+import io.ipchls.kit.db.Database;
 import io.ipchls.protocol.ClusterNames;
 import io.ipchls.protocol.SegmentNotification;
 import io.ipchls.protocol.SegmentsIndexed;
@@ -141,9 +142,8 @@ class SegmentIndexingTest {
   void keyUnderRegisteredPrefix_isIndexed_keyUnderCameraId_isRejected() {
     String id = cameraId("registered");
     String prefix = "tenant-a/" + id;
-    await(ingest.pool.query("CREATE SCHEMA IF NOT EXISTS credential").execute()
-        .compose(x -> ingest.pool.query("CREATE TABLE IF NOT EXISTS credential.devices "
-            + "(id text PRIMARY KEY, secret_hash text, prefix text NOT NULL)").execute())
+    // credential-service's own migration makes the registry and its read view, which ingest reads
+    await(Database.migrate(ingest.vertx, ingest.config.db(), "credential")
         .compose(x -> ingest.pool.preparedQuery(
             "INSERT INTO credential.devices (id, secret_hash, prefix) VALUES ($1, 'unused', $2)")
             .execute(Tuple.of(id, prefix))));
