@@ -19,7 +19,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -29,9 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Answers the broker's login checks on {@link ClusterNames#BROKER_AUTHENTICATE}: service accounts by SHA-256 of their
  * configured password, cameras by bcrypt of their registered secret (client id must equal the camera id). Successful
- * camera logins are cached for {@code auth.cacheTtlSeconds}; {@link ClusterNames#CAMERA_CHANGED} clears a camera's entry on every
- * instance. The embedded broker's hook and the external-broker HTTP endpoint ({@code EmqxHookHandler}) both ask here,
- * so both get the same decisions. Counted as {@code broker_auth_accepted_total{role}} and
+ * camera logins are cached for {@code auth.cacheTtlSeconds}; {@link ClusterNames#CAMERA_CHANGED} clears a camera's
+ * entry on every instance. The embedded broker's hook and the external-broker HTTP endpoint ({@code EmqxHookHandler})
+ * both ask here, so both get the same decisions. Counted as {@code broker_auth_accepted_total{role}} and
  * {@code broker_auth_refused_total{reason}}.
  */
 public final class BrokerAuthVerticle extends VerticleBase {
@@ -61,7 +60,7 @@ public final class BrokerAuthVerticle extends VerticleBase {
     audit = new AuditRepository(pool);
     bcrypt = new Bcrypt(vertx, config.auth().bcryptCost());
     MessageConsumer<Object> changes = vertx.eventBus().consumer(ClusterNames.CAMERA_CHANGED, this::onCameraChanged);
-    MessageConsumer<JsonObject> logins = vertx.eventBus().consumer(ClusterNames.BROKER_AUTHENTICATE, this::onLogin);
+    MessageConsumer<Object> logins = vertx.eventBus().consumer(ClusterNames.BROKER_AUTHENTICATE, this::onLogin);
     return Future.all(changes.completion(), logins.completion());
   }
 
@@ -80,7 +79,7 @@ public final class BrokerAuthVerticle extends VerticleBase {
     }
   }
 
-  private void onLogin(Message<JsonObject> msg) {
+  private void onLogin(Message<Object> msg) {
     BrokerLoginRequest login;
     try {
       login = ClusterMessages.fromJson(msg.body(), BrokerLoginRequest.class).requireComplete();
