@@ -24,7 +24,7 @@ REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 CREATE SCHEMA IF NOT EXISTS credential AUTHORIZATION ipchls_credential;
 CREATE SCHEMA IF NOT EXISTS ingest AUTHORIZATION ipchls_ingest;
 
--- Readers may look into the schemas they read; what they may read is granted table by table in 20-grants.sql.
+-- Readers may look into the schemas they read; what they may read is granted view by view in 20-grants.sql.
 GRANT USAGE ON SCHEMA credential TO ipchls_ingest, ipchls_playlist;
 GRANT USAGE ON SCHEMA ingest TO ipchls_playlist;
 

@@ -2,13 +2,19 @@
 -- ingest-service have started once (their migrations create the tables granted here), and again after an upgrade:
 --   psql -d ipchls -v ON_ERROR_STOP=1 -f 20-grants.sql
 -- Until it has run, ingest retries its batches (nothing is acknowledged, nothing lost) and playlist answers 500.
--- Idempotent. Least privilege: every grant names the table and, for the device registry, the columns: no other
--- service can read a camera's secret hash, and a new table (e.g. webhooks with signing secrets) stays private to
--- its owner until it is granted here on purpose.
+-- Idempotent. Least privilege: another service reads a schema only through the versioned read views its owner
+-- migrates (credential.cameras_v1, ingest.segments_v1, ingest.recordings_v1), never its tables. A view reads its
+-- tables with its owner's rights, so no other service can read a camera's secret hash or any column the view does
+-- not show, and a new table (e.g. webhooks with signing secrets) stays private to its owner.
+
+-- Grants of earlier versions on the tables themselves, replaced by the views (no-ops on a new install). Revoking a
+-- table privilege revokes its column privileges too. Upgrade the services before running this again.
+REVOKE SELECT ON credential.devices FROM ipchls_ingest, ipchls_playlist;
+REVOKE SELECT ON ingest.segments, ingest.recordings FROM ipchls_playlist;
 
 -- ingest-service checks that a segment's key lies under its camera's storage prefix.
-GRANT SELECT (id, prefix) ON credential.devices TO ipchls_ingest;
+GRANT SELECT ON credential.cameras_v1 TO ipchls_ingest;
 
--- playlist-service lists registered cameras and plays what ingest indexed (partitions are read through the parent).
-GRANT SELECT (id, enabled, created_at) ON credential.devices TO ipchls_playlist;
-GRANT SELECT ON ingest.segments, ingest.recordings TO ipchls_playlist;
+-- playlist-service lists registered cameras and plays what ingest indexed.
+GRANT SELECT ON credential.cameras_v1 TO ipchls_playlist;
+GRANT SELECT ON ingest.segments_v1, ingest.recordings_v1 TO ipchls_playlist;

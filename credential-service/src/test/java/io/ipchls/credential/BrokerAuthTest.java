@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ipchls.kit.cluster.ClusterMessages;
+import io.ipchls.protocol.BrokerLoginDecision;
+import io.ipchls.protocol.BrokerLoginRequest;
 import io.ipchls.protocol.ClusterNames;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.vertx.core.Future;
@@ -43,8 +46,8 @@ class BrokerAuthTest {
   void camera_rightSecret_isAcceptedAsCamera_andLastSeenSet() {
     String id = newCameraId("ok");
     String secret = svc.register(id).getString("secret");
-    JsonObject reply = login(id, id, secret);
-    assertEquals(new JsonObject().put("ok", true).put("role", "camera").put("cameraId", id), reply);
+    BrokerLoginDecision reply = login(id, id, secret);
+    assertEquals(BrokerLoginDecision.camera(id), reply);
     TestService.awaitCondition("last_seen_at set", () -> svc.db
         .preparedQuery("SELECT last_seen_at IS NOT NULL FROM credential.devices WHERE id = $1")
         .execute(Tuple.of(id)).map(rows -> rows.iterator().next().getBoolean(0)));
@@ -54,9 +57,9 @@ class BrokerAuthTest {
   void camera_wrongSecret_isRefused_andAudited() {
     String id = newCameraId("bad");
     svc.register(id);
-    JsonObject reply = login(id, id, "not-the-secret");
-    assertFalse(reply.getBoolean("ok"));
-    assertEquals("bad_credentials", reply.getString("reason"));
+    BrokerLoginDecision reply = login(id, id, "not-the-secret");
+    assertFalse(reply.ok());
+    assertEquals("bad_credentials", reply.reason());
     TestService.awaitCondition("refusal audited", () -> svc.db
         .preparedQuery("SELECT count(*) FROM credential.audit WHERE camera_id = $1 AND action = 'broker.auth' "
             + "AND outcome = 'refused' AND reason = 'bad_credentials'")
@@ -66,52 +69,53 @@ class BrokerAuthTest {
   @Test
   void camera_unknown_isRefused() {
     String id = newCameraId("unk");
-    assertEquals("unknown_user", login(id, id, "whatever").getString("reason"));
+    assertEquals("unknown_user", login(id, id, "whatever").reason());
   }
 
   @Test
   void camera_clientIdNotItsId_isRefused() {
     String id = newCameraId("cid");
     String secret = svc.register(id).getString("secret");
-    assertEquals("client_id_mismatch", login("someone-else", id, secret).getString("reason"));
+    assertEquals("client_id_mismatch", login("someone-else", id, secret).reason());
   }
 
   @Test
   void camera_disabledAfterCachedLogin_isRefused() {
     String id = newCameraId("dis");
     String secret = svc.register(id).getString("secret");
-    assertTrue(login(id, id, secret).getBoolean("ok"));
+    assertTrue(login(id, id, secret).ok());
     assertEquals(200, svc.setEnabled(id, false).statusCode());
-    assertEquals("disabled", login(id, id, secret).getString("reason"));
+    assertEquals("disabled", login(id, id, secret).reason());
   }
 
   @Test
   void camera_oldSecretAfterRotation_isRefused() {
     String id = newCameraId("rot");
     String old = svc.register(id).getString("secret");
-    assertTrue(login(id, id, old).getBoolean("ok"));
+    assertTrue(login(id, id, old).ok());
     String fresh = await(svc.admin(HttpMethod.POST, "/api/v1/cameras/" + id + "/secret").send())
         .bodyAsJsonObject().getString("secret");
-    assertEquals("bad_credentials", login(id, id, old).getString("reason"));
-    assertTrue(login(id, id, fresh).getBoolean("ok"));
+    assertEquals("bad_credentials", login(id, id, old).reason());
+    assertTrue(login(id, id, fresh).ok());
   }
 
   @Test
   void serviceAccount_rightPassword_isAcceptedAsService() {
-    JsonObject reply = login("ingest-1", TestService.INGEST_USER, TestService.INGEST_PASSWORD);
-    assertEquals(new JsonObject().put("ok", true).put("role", "service"), reply);
+    BrokerLoginDecision reply = login("ingest-1", TestService.INGEST_USER, TestService.INGEST_PASSWORD);
+    assertEquals(BrokerLoginDecision.service(), reply);
   }
 
   @Test
   void serviceAccount_wrongPassword_isRefused() {
-    assertEquals("bad_credentials", login("ingest-1", TestService.INGEST_USER, "guess").getString("reason"));
+    assertEquals("bad_credentials", login("ingest-1", TestService.INGEST_USER, "guess").reason());
   }
 
   @Test
   void malformedLoginCheck_isRefused() {
+    // no clientId, no password: what a sender of another version (or a bug) might send
     JsonObject reply = await(svc.vertx.eventBus().<JsonObject>request(ClusterNames.BROKER_AUTHENTICATE,
-        new JsonObject().put("username", "x"))).body();
-    assertEquals("bad_request", reply.getString("reason"));
+        ClusterMessages.toJson(new BrokerLoginRequest(null, "x", null)))).body();
+    assertEquals("bad_request", ClusterMessages.fromJson(reply, BrokerLoginDecision.class).reason());
   }
 
   /** The whole path: the broker asks credential-service over the event bus, a camera connects with its secret. */
@@ -137,8 +141,9 @@ class BrokerAuthTest {
         .setCleanSession(true));
   }
 
-  private static JsonObject login(String clientId, String username, String password) {
-    return await(svc.vertx.eventBus().<JsonObject>request(ClusterNames.BROKER_AUTHENTICATE,
-        new JsonObject().put("clientId", clientId).put("username", username).put("password", password))).body();
+  private static BrokerLoginDecision login(String clientId, String username, String password) {
+    JsonObject reply = await(svc.vertx.eventBus().<JsonObject>request(ClusterNames.BROKER_AUTHENTICATE,
+        ClusterMessages.toJson(new BrokerLoginRequest(clientId, username, password)))).body();
+    return ClusterMessages.fromJson(reply, BrokerLoginDecision.class);
   }
 }

@@ -3,12 +3,13 @@ package io.ipchls.credential;
 import io.ipchls.infra.Await;
 
 import io.ipchls.credential.broker.BrokerAuthClient;
-import io.ipchls.credential.broker.BrokerAuthVerticle;
 import io.ipchls.credential.issuer.EmbeddedKeys;
 import io.ipchls.infra.AuthDecision;
 import io.ipchls.infra.LocalStack;
 import io.ipchls.kit.crypto.Sha256;
 import io.ipchls.kit.db.Database;
+import io.ipchls.protocol.CameraChanged;
+import io.ipchls.protocol.ClusterNames;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -43,7 +44,7 @@ final class TestService {
   final CredentialConfig config;
   final WebClient web;
   final Pool db;
-  private MessageConsumer<String> cameraChanges;
+  private MessageConsumer<Object> cameraChanges;
 
   private TestService(Vertx vertx, CredentialConfig config) {
     this.vertx = vertx;
@@ -87,12 +88,11 @@ final class TestService {
    * disconnected. {@link #unwire()} restores the stack's defaults.
    */
   void wireEmbeddedStack() {
-    cameraChanges = vertx.eventBus().<String>consumer(BrokerAuthVerticle.CAMERA_CHANGED,
-        m -> stack.broker().disconnect(m.body()));
+    cameraChanges = vertx.eventBus().consumer(ClusterNames.CAMERA_CHANGED,
+        m -> stack.broker().disconnect(CameraChanged.fromBody(m.body()).cameraId()));
     stack.useBrokerAuth((clientId, username, password) -> BrokerAuthClient.authenticate(vertx, clientId, username,
             password)
-        .map(r -> AuthDecision.of(r.getBoolean("ok", false), r.getString("role"), r.getString("cameraId"),
-            r.getString("reason")))
+        .map(AuthDecision::of)
         .toCompletionStage());
     stack.useKeyLookup(accessKeyId -> EmbeddedKeys.find(vertx, accessKeyId));
   }

@@ -1,5 +1,6 @@
 package io.ipchls.infra;
 
+import io.ipchls.protocol.BrokerLoginDecision;
 import java.util.Objects;
 
 /**
@@ -45,6 +46,11 @@ public record AuthDecision(boolean ok, Role role, String cameraId, String reason
    */
   public static AuthDecision of(boolean ok, String role, String cameraId, String reason) {
     if (!ok) return deny(reason == null ? "refused" : reason);
-    return "camera".equals(role) ? allowCamera(cameraId) : allowService();
+    return BrokerLoginDecision.CAMERA.equals(role) ? allowCamera(cameraId) : allowService();
+  }
+
+  /** From credential-service's reply on the event bus. */
+  public static AuthDecision of(BrokerLoginDecision decision) {
+    return of(decision.ok(), decision.role(), decision.cameraId(), decision.reason());
   }
 }

@@ -3,7 +3,6 @@ package io.ipchls.launcher;
 import io.ipchls.credential.CredentialConfig;
 import io.ipchls.credential.CredentialService;
 import io.ipchls.credential.broker.BrokerAuthClient;
-import io.ipchls.credential.broker.BrokerAuthVerticle;
 import io.ipchls.credential.issuer.EmbeddedKeys;
 import io.ipchls.infra.AuthDecision;
 import io.ipchls.infra.BrokerAuth;
@@ -19,6 +18,9 @@ import io.ipchls.kit.crypto.Sha256;
 import io.ipchls.playlist.PlaylistConfig;
 import io.ipchls.playlist.PlaylistService;
 import io.ipchls.playlist.auth.ViewerTokens;
+import io.ipchls.protocol.CameraChanged;
+import io.ipchls.protocol.ClusterNames;
+import io.ipchls.protocol.ProtocolException;
 import io.ipchls.protocol.StorageKeyGrant;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -118,7 +120,7 @@ public final class LocalSystem implements AutoCloseable {
         c.getInteger("port", 0), this::authenticate));
     closeables.add(broker);
     // A disabled, rotated or deleted camera must not keep the session it opened with its old secret.
-    vertx.eventBus().<String>consumer(BrokerAuthVerticle.CAMERA_CHANGED, m -> broker.disconnect(m.body()));
+    vertx.eventBus().consumer(ClusterNames.CAMERA_CHANGED, m -> disconnect(broker, m.body()));
     return new JsonObject().put("host", broker.host()).put("port", broker.port());
   }
 
@@ -131,13 +133,17 @@ public final class LocalSystem implements AutoCloseable {
   private CompletionStage<AuthDecision> authenticate(String clientId, String username, byte[] password) {
     Vertx vertx = this.vertx;
     if (vertx == null) return CompletableFuture.completedFuture(AuthDecision.deny("system is stopping"));
-    return BrokerAuthClient.authenticate(vertx, clientId, username, password).map(LocalSystem::toDecision)
+    return BrokerAuthClient.authenticate(vertx, clientId, username, password).map(AuthDecision::of)
         .toCompletionStage();
   }
 
-  static AuthDecision toDecision(JsonObject reply) {
-    return AuthDecision.of(reply.getBoolean("ok", false), reply.getString("role"), reply.getString("cameraId"),
-        reply.getString("reason"));
+  /** Closes the session of a camera named by {@link ClusterNames#CAMERA_CHANGED}; a malformed body is logged. */
+  private static void disconnect(EmbeddedBroker broker, Object body) {
+    try {
+      broker.disconnect(CameraChanged.fromBody(body).cameraId());
+    } catch (ProtocolException e) {
+      LOG.warn("ignoring malformed {} message: {}", ClusterNames.CAMERA_CHANGED, e.getMessage());
+    }
   }
 
   private JsonObject serviceMqtt(String account, String password) {

@@ -97,7 +97,7 @@ class ClusterFailoverTest {
     closeables.add(s3);
     broker = EmbeddedBroker.start(new BrokerOptions(dir.resolve("mqtt"), "127.0.0.1", 0,
         (clientId, user, password) -> BrokerAuthClient.authenticate(vertx, clientId, user, password)
-            .map(LocalSystem::toDecision).otherwise(e -> AuthDecision.deny(e.getMessage())).toCompletionStage()));
+            .map(AuthDecision::of).otherwise(e -> AuthDecision.deny(e.getMessage())).toCompletionStage()));
     closeables.add(broker);
 
     JsonObject db = new JsonObject().put("host", pg.host()).put("port", pg.port()).put("database", pg.database())

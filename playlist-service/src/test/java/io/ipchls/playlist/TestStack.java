@@ -4,6 +4,7 @@ import io.ipchls.infra.LocalStack;
 import io.ipchls.ingest.indexing.SegmentRepository;
 import io.ipchls.ingest.indexing.SegmentRow;
 import io.ipchls.ingest.shared.RecordingGapRule;
+import io.ipchls.kit.cluster.ClusterMessages;
 import io.ipchls.kit.config.DbConfig;
 import io.ipchls.kit.config.HttpConfig;
 import io.ipchls.kit.config.S3Config;
@@ -14,10 +15,9 @@ import io.ipchls.playlist.PlaylistConfig.ViewerConfig;
 import io.ipchls.playlist.auth.ViewerTokens;
 import io.ipchls.protocol.ClusterNames;
 import io.ipchls.protocol.ObjectKeys;
+import io.ipchls.protocol.SegmentsIndexed;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
@@ -93,13 +93,10 @@ public final class TestStack {
 
   /** What ingest publishes after committing segments: the cameras and the segments themselves. */
   public static void announce(Vertx vertx, List<Seg> segments) {
-    JsonArray cameras = new JsonArray(segments.stream().map(Seg::cameraId).distinct().toList());
-    JsonArray list = new JsonArray();
-    for (Seg s : segments) {
-      list.add(new JsonObject().put("cameraId", s.cameraId()).put("start", s.start().toEpochMilli())
-          .put("durationMs", s.durationMs()).put("key", s.key()));
-    }
-    vertx.eventBus().publish(ClusterNames.SEGMENTS_INDEXED, new JsonObject().put("cameras", cameras).put("segments", list));
+    List<String> cameras = segments.stream().map(Seg::cameraId).distinct().toList();
+    List<SegmentsIndexed.Entry> list = segments.stream()
+        .map(s -> new SegmentsIndexed.Entry(s.cameraId(), s.start().toEpochMilli(), s.durationMs(), s.key())).toList();
+    vertx.eventBus().publish(ClusterNames.SEGMENTS_INDEXED, ClusterMessages.toJson(new SegmentsIndexed(cameras, list)));
   }
 
   /** Contiguous segments starting at {@code start}, with the given durations. */

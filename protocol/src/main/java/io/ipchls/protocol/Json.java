@@ -49,6 +49,21 @@ public final class Json {
     }
   }
 
+  /**
+   * Decodes a cluster message or map value (see {@link ClusterNames}). No size cap: these come from members of our
+   * own cluster, not from cameras, and a batch of indexed segments may exceed {@link #MAX_PAYLOAD_BYTES}.
+   */
+  public static <T> T decodeClusterValue(String json, Class<T> type) {
+    if (json == null || json.isEmpty()) throw new ProtocolException("empty " + type.getSimpleName());
+    try {
+      T value = MAPPER.readValue(json, type);
+      if (value == null) throw new ProtocolException(type.getSimpleName() + " is JSON null");
+      return value;
+    } catch (IOException e) {
+      throw new ProtocolException("malformed " + type.getSimpleName() + ": " + firstLine(e.getMessage()));
+    }
+  }
+
   private static String firstLine(String s) {
     if (s == null) return "";
     int nl = s.indexOf('\n');

@@ -178,8 +178,7 @@ public final class ReconnectStorm implements Callable<Integer> {
   private static EmbeddedBroker startBroker(Vertx vertx, Path dir, int port) {
     return EmbeddedBroker.start(new BrokerOptions(dir.resolve("mqtt"), "127.0.0.1", port,
         (clientId, username, password) -> BrokerAuthClient.authenticate(vertx, clientId, username, password)
-            .map(r -> AuthDecision.of(r.getBoolean("ok", false), r.getString("role"), r.getString("cameraId"),
-                r.getString("reason")))
+            .map(AuthDecision::of)
             .toCompletionStage()));
   }
 

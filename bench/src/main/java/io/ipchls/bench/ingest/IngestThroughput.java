@@ -6,19 +6,20 @@ import io.ipchls.ingest.IngestConfig;
 import io.ipchls.ingest.IngestService;
 import io.ipchls.ingest.indexing.SegmentRepository;
 import io.ipchls.ingest.indexing.SegmentRow;
+import io.ipchls.kit.cluster.ClusterMessages;
 import io.ipchls.kit.config.DbConfig;
 import io.ipchls.kit.db.Database;
 import io.ipchls.protocol.ClusterNames;
 import io.ipchls.protocol.Json;
 import io.ipchls.protocol.ObjectKeys;
 import io.ipchls.protocol.SegmentNotification;
+import io.ipchls.protocol.SegmentsIndexed;
 import io.ipchls.protocol.Topics;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
@@ -115,9 +116,8 @@ public final class IngestThroughput implements Callable<Integer> {
     vertx.eventBus().<JsonObject>localConsumer(ClusterNames.SEGMENTS_INDEXED, m -> {
       if (measuring.get() == 0) return;
       long now = System.nanoTime();
-      JsonArray committed = m.body().getJsonArray("cameras");
-      for (int i = 0; i < committed.size(); i++) {
-        int cam = Integer.parseInt(committed.getString(i).substring(4));
+      for (String committed : ClusterMessages.fromJson(m.body(), SegmentsIndexed.class).cameras()) {
+        int cam = Integer.parseInt(committed.substring(4));
         long at = publishedAt.getAndSet(cam, 0);
         if (at != 0) latencies.record(now - at);
       }

@@ -2,17 +2,17 @@ package io.ipchls.bench.playlist;
 
 import io.ipchls.bench.Latencies;
 import io.ipchls.kit.cluster.ClusterConfig;
+import io.ipchls.kit.cluster.ClusterMessages;
 import io.ipchls.kit.cluster.Clustering;
 import io.ipchls.protocol.ClusterNames;
 import io.ipchls.protocol.ObjectKeys;
+import io.ipchls.protocol.SegmentsIndexed;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -134,13 +134,10 @@ public final class LivePlaylistLoad implements Runnable {
   /** Announces one new segment per camera, as ingest does after committing them. */
   private static void announceNextSegments(Vertx vertx, List<String> ids) {
     Instant start = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    JsonArray segments = new JsonArray();
-    for (String id : ids) {
-      segments.add(new JsonObject().put("cameraId", id).put("start", start.toEpochMilli()).put("durationMs", 3000)
-          .put("key", ObjectKeys.segmentKey(id, start, 0)));
-    }
-    vertx.eventBus().publish(ClusterNames.SEGMENTS_INDEXED,
-        new JsonObject().put("cameras", new JsonArray(ids)).put("segments", segments));
+    List<SegmentsIndexed.Entry> segments = ids.stream()
+        .map(id -> new SegmentsIndexed.Entry(id, start.toEpochMilli(), 3000, ObjectKeys.segmentKey(id, start, 0)))
+        .toList();
+    vertx.eventBus().publish(ClusterNames.SEGMENTS_INDEXED, ClusterMessages.toJson(new SegmentsIndexed(ids, segments)));
   }
 
   private Result fixedRate(HttpClient client, int port, String auth, List<String> ids, boolean live, int perSecond,

@@ -1,5 +1,8 @@
 package io.ipchls.credential.broker;
 
+import io.ipchls.kit.cluster.ClusterMessages;
+import io.ipchls.protocol.BrokerLoginDecision;
+import io.ipchls.protocol.BrokerLoginRequest;
 import io.ipchls.protocol.ClusterNames;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -10,7 +13,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * The asking side of {@link ClusterNames#BROKER_AUTHENTICATE}, for whatever fronts a broker: the embedded broker's
  * hook (launcher, tests, benchmarks) and the external-broker HTTP endpoint. Any failure (no credential-service in the
- * cluster, timeout) is a refusal with reason {@code unavailable}.
+ * cluster, timeout, an unreadable reply) is a refusal with reason {@code unavailable}.
  */
 public final class BrokerAuthClient {
   /** How long a login check may take before it is refused. */
@@ -19,16 +22,17 @@ public final class BrokerAuthClient {
   private BrokerAuthClient() {}
 
   /**
-   * The decision {@code {ok, role: camera|service, cameraId?, reason?}} for one CONNECT.
+   * The decision for one CONNECT.
    *
    * @param password the CONNECT password bytes (UTF-8), or null; never logged
    */
-  public static Future<JsonObject> authenticate(Vertx vertx, String clientId, String username, byte[] password) {
-    JsonObject req = new JsonObject().put("clientId", clientId == null ? "" : clientId).put("username", username)
-        .put("password", password == null ? "" : new String(password, StandardCharsets.UTF_8));
-    return vertx.eventBus().<JsonObject>request(ClusterNames.BROKER_AUTHENTICATE, req,
+  public static Future<BrokerLoginDecision> authenticate(Vertx vertx, String clientId, String username,
+      byte[] password) {
+    BrokerLoginRequest req = new BrokerLoginRequest(clientId == null ? "" : clientId, username,
+        password == null ? "" : new String(password, StandardCharsets.UTF_8));
+    return vertx.eventBus().<JsonObject>request(ClusterNames.BROKER_AUTHENTICATE, ClusterMessages.toJson(req),
             new DeliveryOptions().setSendTimeout(TIMEOUT_MS))
-        .map(msg -> msg.body())
-        .otherwise(e -> new JsonObject().put("ok", false).put("reason", "unavailable"));
+        .map(msg -> ClusterMessages.fromJson(msg.body(), BrokerLoginDecision.class))
+        .otherwise(e -> BrokerLoginDecision.refused(BrokerLoginDecision.UNAVAILABLE));
   }
 }

@@ -5,16 +5,20 @@ import io.ipchls.credential.auth.Bcrypt;
 import io.ipchls.credential.db.AuditRepository;
 import io.ipchls.credential.db.Device;
 import io.ipchls.credential.db.DeviceRepository;
+import io.ipchls.kit.cluster.ClusterMessages;
 import io.ipchls.kit.crypto.Sha256;
 import io.ipchls.kit.db.Database;
+import io.ipchls.protocol.BrokerLoginDecision;
+import io.ipchls.protocol.BrokerLoginRequest;
+import io.ipchls.protocol.CameraChanged;
 import io.ipchls.protocol.CameraIds;
 import io.ipchls.protocol.ClusterNames;
+import io.ipchls.protocol.ProtocolException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -24,17 +28,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Answers the broker's login checks on {@link ClusterNames#BROKER_AUTHENTICATE}: service accounts by SHA-256 of their
  * configured password, cameras by bcrypt of their registered secret (client id must equal the camera id). Successful
- * camera logins are cached for {@code auth.cacheTtlSeconds}; {@link #CAMERA_CHANGED} clears a camera's entry on every
- * instance. The embedded broker's hook and the external-broker HTTP endpoint ({@code EmqxHookHandler}) both ask here,
- * so both get the same decisions. Counted as {@code broker_auth_accepted_total{role}} and
+ * camera logins are cached for {@code auth.cacheTtlSeconds}; {@link ClusterNames#CAMERA_CHANGED} clears a camera's
+ * entry on every instance. The embedded broker's hook and the external-broker HTTP endpoint ({@code EmqxHookHandler})
+ * both ask here, so both get the same decisions. Counted as {@code broker_auth_accepted_total{role}} and
  * {@code broker_auth_refused_total{reason}}.
  */
 public final class BrokerAuthVerticle extends VerticleBase {
-  /** Publish, body = camera id: the camera was disabled, rotated or deleted. */
-  public static final String CAMERA_CHANGED = "ipchls.credential.camera-changed";
   private static final Logger LOG = LoggerFactory.getLogger(BrokerAuthVerticle.class);
   private static final String ACTION = "broker.auth";
-  private static final String UNAVAILABLE = "unavailable";
+  private static final String UNAVAILABLE = BrokerLoginDecision.UNAVAILABLE;
   private static final String BUSY = "busy";
 
   private final CredentialConfig config;
@@ -57,8 +59,8 @@ public final class BrokerAuthVerticle extends VerticleBase {
     devices = new DeviceRepository(pool);
     audit = new AuditRepository(pool);
     bcrypt = new Bcrypt(vertx, config.auth().bcryptCost());
-    MessageConsumer<String> changes = vertx.eventBus().consumer(CAMERA_CHANGED, m -> cache.invalidate(m.body()));
-    MessageConsumer<JsonObject> logins = vertx.eventBus().consumer(ClusterNames.BROKER_AUTHENTICATE, this::onLogin);
+    MessageConsumer<Object> changes = vertx.eventBus().consumer(ClusterNames.CAMERA_CHANGED, this::onCameraChanged);
+    MessageConsumer<Object> logins = vertx.eventBus().consumer(ClusterNames.BROKER_AUTHENTICATE, this::onLogin);
     return Future.all(changes.completion(), logins.completion());
   }
 
@@ -68,12 +70,21 @@ public final class BrokerAuthVerticle extends VerticleBase {
     return pool.close();
   }
 
-  private void onLogin(Message<JsonObject> msg) {
-    BrokerLogin login;
+  private void onCameraChanged(Message<Object> msg) {
     try {
-      login = BrokerLogin.from(msg.body());
-    } catch (IllegalArgumentException | ClassCastException e) {
-      msg.reply(refuse(null, "bad_request", "malformed login check: " + e.getMessage()));
+      cache.invalidate(CameraChanged.fromBody(msg.body()).cameraId());
+    } catch (ProtocolException e) {
+      meters.counter("cluster.messages.malformed", "address", ClusterNames.CAMERA_CHANGED).increment();
+      LOG.warn("ignoring malformed {} message: {}", ClusterNames.CAMERA_CHANGED, e.getMessage());
+    }
+  }
+
+  private void onLogin(Message<Object> msg) {
+    BrokerLoginRequest login;
+    try {
+      login = ClusterMessages.fromJson(msg.body(), BrokerLoginRequest.class).requireComplete();
+    } catch (ProtocolException e) {
+      msg.reply(ClusterMessages.toJson(refuse(null, "bad_request", "malformed login check: " + e.getMessage())));
       return;
     }
     long notAfter = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BrokerAuthClient.TIMEOUT_MS);
@@ -83,17 +94,17 @@ public final class BrokerAuthVerticle extends VerticleBase {
           LOG.warn("login check for {} failed: {}", login.username(), e.getMessage());
           return refuse(null, UNAVAILABLE, null);
         })
-        .onSuccess(msg::reply);
+        .onSuccess(decision -> msg.reply(ClusterMessages.toJson(decision)));
   }
 
-  private Future<JsonObject> decide(BrokerLogin login, long notAfterNanos) {
+  private Future<BrokerLoginDecision> decide(BrokerLoginRequest login, long notAfterNanos) {
     String serviceHash = config.serviceAccounts().get(login.username());
     if (serviceHash != null) {
       if (!Sha256.matchesHex(login.password(), serviceHash)) {
         return Future.succeededFuture(refuse(null, "bad_credentials", "service account " + login.username()));
       }
       meters.counter("broker.auth.accepted", "role", "service").increment();
-      return Future.succeededFuture(new JsonObject().put("ok", true).put("role", "service"));
+      return Future.succeededFuture(BrokerLoginDecision.service());
     }
     String id = login.username();
     if (!CameraIds.isValid(id)) return Future.succeededFuture(refuse(null, "unknown_user", null));
@@ -103,7 +114,7 @@ public final class BrokerAuthVerticle extends VerticleBase {
     return devices.find(id).compose(found -> checkCamera(id, found, login.password(), epoch, notAfterNanos));
   }
 
-  private Future<JsonObject> checkCamera(String id, Optional<Device> found, String secret, long epoch,
+  private Future<BrokerLoginDecision> checkCamera(String id, Optional<Device> found, String secret, long epoch,
       long notAfterNanos) {
     if (found.isEmpty()) return Future.succeededFuture(refuse(id, "unknown_user", null));
     Device device = found.get();
@@ -115,20 +126,20 @@ public final class BrokerAuthVerticle extends VerticleBase {
     });
   }
 
-  private JsonObject accept(String cameraId) {
+  private BrokerLoginDecision accept(String cameraId) {
     meters.counter("broker.auth.accepted", "role", "camera").increment();
     devices.touch(cameraId).onFailure(e -> LOG.warn("last_seen_at of {} not updated: {}", cameraId, e.getMessage()));
-    return new JsonObject().put("ok", true).put("role", "camera").put("cameraId", cameraId);
+    return BrokerLoginDecision.camera(cameraId);
   }
 
   /** Counts and audits a refusal; {@code detail} goes to the audit row only, never a secret. */
-  private JsonObject refuse(String cameraId, String reason, String detail) {
+  private BrokerLoginDecision refuse(String cameraId, String reason, String detail) {
     LOG.info("broker login refused: camera={} reason={}", cameraId, reason);
     meters.counter("broker.auth.refused", "reason", reason).increment();
     // Overload and outages are counted, not audited: a storm must not also flood the audit table.
     if (!UNAVAILABLE.equals(reason) && !BUSY.equals(reason)) {
       audit.record(cameraId, ACTION, AuditRepository.REFUSED, detail == null ? reason : reason + ": " + detail);
     }
-    return new JsonObject().put("ok", false).put("reason", reason);
+    return BrokerLoginDecision.refused(reason);
   }
 }

@@ -3,7 +3,8 @@ package io.ipchls.credential.http;
 import io.ipchls.credential.CredentialConfig;
 import io.ipchls.credential.auth.Bcrypt;
 import io.ipchls.credential.auth.Secrets;
-import io.ipchls.credential.broker.BrokerAuthVerticle;
+import io.ipchls.protocol.CameraChanged;
+import io.ipchls.protocol.ClusterNames;
 import io.ipchls.credential.db.AuditRepository;
 import io.ipchls.credential.db.Device;
 import io.ipchls.credential.db.DeviceRepository;
@@ -175,7 +176,7 @@ public final class AdminApiVerticle extends VerticleBase {
    * after a disable, rotation or delete the old keys get 403 at once.
    */
   private Future<Void> revoke(String id) {
-    vertx.eventBus().publish(BrokerAuthVerticle.CAMERA_CHANGED, id);
+    vertx.eventBus().publish(ClusterNames.CAMERA_CHANGED, new CameraChanged(id).toBody());
     return issuer.revokeAll(id);
   }
 

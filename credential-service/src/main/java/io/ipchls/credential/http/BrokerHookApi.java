@@ -66,7 +66,7 @@ final class BrokerHookApi {
     String password = field(body, "password");
     String clientId = field(body, "clientid");
     return BrokerAuthClient.authenticate(vertx, clientId, username, password.getBytes(StandardCharsets.UTF_8))
-        .map(reply -> result(reply.getBoolean("ok", false)).put("is_superuser", false));
+        .map(decision -> result(decision.ok()).put("is_superuser", false));
   }
 
   /** EMQX HTTP authorizer: {@code {username, clientid, topic, action: publish|subscribe}}. */

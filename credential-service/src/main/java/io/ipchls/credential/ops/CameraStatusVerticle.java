@@ -1,10 +1,12 @@
 package io.ipchls.credential.ops;
 
+import io.ipchls.kit.cluster.ClusterMessages;
 import io.ipchls.kit.config.MqttConfig;
 import io.ipchls.kit.mqtt.ManagedMqttClient;
 import io.ipchls.protocol.CameraStatus;
 import io.ipchls.protocol.ClusterNames;
 import io.ipchls.protocol.Json;
+import io.ipchls.protocol.OnlineCamera;
 import io.ipchls.protocol.ProtocolException;
 import io.ipchls.protocol.Topics;
 import io.micrometer.core.instrument.Counter;
@@ -88,17 +90,26 @@ public final class CameraStatusVerticle extends VerticleBase {
     map().compose(m -> m.get(camera).compose(previous -> {
       count(previous, status);
       if (CameraStatus.OFFLINE.equals(status.state())) return m.remove(camera).mapEmpty();
-      JsonObject entry = new JsonObject().put("state", status.state()).put("time", status.time())
-          .put("receivedAt", System.currentTimeMillis()).put("uploaded", status.uploaded())
-          .put("dropped", status.dropped());
+      JsonObject entry = ClusterMessages.toJson(OnlineCamera.of(status, System.currentTimeMillis()));
       return m.put(camera, entry, ONLINE_TTL_MS);
     })).onFailure(e -> LOG.warn("camera {}: status not recorded: {}", camera, e.getMessage()));
   }
 
   /** Adds what the camera's counters grew by since its last status (all of them after a restart: they reset). */
-  private void count(JsonObject previous, CameraStatus now) {
-    uploaded.increment(growth(previous == null ? null : previous.getLong("uploaded"), now.uploaded()));
-    dropped.increment(growth(previous == null ? null : previous.getLong("dropped"), now.dropped()));
+  private void count(JsonObject previousEntry, CameraStatus now) {
+    OnlineCamera previous = previousEntry == null ? null : readEntry(previousEntry);
+    uploaded.increment(growth(previous == null ? null : previous.uploaded(), now.uploaded()));
+    dropped.increment(growth(previous == null ? null : previous.dropped(), now.dropped()));
+  }
+
+  /** The map's entry, or null (counted from zero, as after a restart) when it cannot be read. */
+  private static OnlineCamera readEntry(JsonObject entry) {
+    try {
+      return ClusterMessages.fromJson(entry, OnlineCamera.class);
+    } catch (ProtocolException e) {
+      LOG.warn("unreadable {} entry, counting from zero: {}", ClusterNames.CAMERAS_ONLINE, e.getMessage());
+      return null;
+    }
   }
 
   static long growth(Long before, Long now) {

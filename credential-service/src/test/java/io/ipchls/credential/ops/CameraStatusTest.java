@@ -8,7 +8,9 @@ import io.ipchls.credential.CredentialService;
 import io.ipchls.infra.Await;
 import io.ipchls.infra.LocalStack;
 import io.ipchls.kit.crypto.Sha256;
+import io.ipchls.kit.cluster.ClusterMessages;
 import io.ipchls.protocol.ClusterNames;
+import io.ipchls.protocol.OnlineCamera;
 import io.ipchls.protocol.Topics;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Future;
@@ -155,12 +157,13 @@ class CameraStatusTest {
 
   private static void awaitOnline(String cam, long uploaded) {
     Await.until(cam + " online with " + uploaded + " uploads", WAIT, () -> online(cam),
-        e -> e != null && "online".equals(e.getString("state")) && e.getLong("uploaded", -1L) == uploaded);
+        e -> e != null && "online".equals(e.state()) && e.uploaded() != null && e.uploaded() == uploaded);
   }
 
-  private static JsonObject online(String cam) {
-    return await(vertx.sharedData().<String, JsonObject>getAsyncMap(ClusterNames.CAMERAS_ONLINE)
+  private static OnlineCamera online(String cam) {
+    JsonObject entry = await(vertx.sharedData().<String, JsonObject>getAsyncMap(ClusterNames.CAMERAS_ONLINE)
         .compose(m -> m.get(cam)));
+    return entry == null ? null : ClusterMessages.fromJson(entry, OnlineCamera.class);
   }
 
   /** The value of the first line of /metrics starting with {@code series} (0 when absent). */

@@ -1,6 +1,7 @@
 package io.ipchls.device.testing;
 
 import io.ipchls.credential.CredentialConfig;
+import io.ipchls.credential.broker.BrokerAuthClient;
 import io.ipchls.credential.broker.BrokerAuthVerticle;
 import io.ipchls.credential.http.AdminApiVerticle;
 import io.ipchls.credential.issuer.EmbeddedKeyIssuer;
@@ -21,7 +22,6 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
@@ -32,7 +32,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -152,15 +151,8 @@ public final class TestCloud implements AutoCloseable {
 
   /** What the launcher does: the broker asks credential-service over the event bus who is connecting. */
   public BrokerAuth brokerAuth() {
-    return (clientId, username, password) -> vertx.eventBus().<JsonObject>request(ClusterNames.BROKER_AUTHENTICATE,
-            new JsonObject().put("clientId", clientId).put("username", username)
-                .put("password", password == null ? null : new String(password, StandardCharsets.UTF_8)))
-        .map(Message::body)
-        .map(r -> !r.getBoolean("ok") ? AuthDecision.deny(r.getString("reason"))
-            : "camera".equals(r.getString("role")) ? AuthDecision.allowCamera(r.getString("cameraId"))
-            : AuthDecision.allowService())
-        .otherwise(e -> AuthDecision.deny("auth unavailable"))
-        .toCompletionStage();
+    return (clientId, username, password) -> BrokerAuthClient.authenticate(vertx, clientId, username, password)
+        .map(AuthDecision::of).toCompletionStage();
   }
 
   /**

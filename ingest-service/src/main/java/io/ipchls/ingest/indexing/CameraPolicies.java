@@ -1,7 +1,7 @@
 package io.ipchls.ingest.indexing;
 
+import io.ipchls.kit.registry.CameraRegistryReader;
 import io.vertx.core.Future;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -15,23 +15,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What ingest must know about each camera to check its notifications: its storage prefix, from credential-service's
- * device registry ({@code credential.devices}), and its retention, from {@code ingest.camera_settings}. Cached for a
- * while because every notification needs them. A camera without a registry row, or a database without the registry
- * (ingest deployed alone, tests), gets the default prefix: its id; a camera without settings the default retention.
+ * registry (through its one reader, {@link CameraRegistryReader}), and its retention, from
+ * {@code ingest.camera_settings}; both asked at once. Cached for a while because every notification needs them. A
+ * camera without a registry row, or a database without the registry (ingest deployed alone, tests), gets the default
+ * prefix: its id; a camera without settings the default retention.
  */
 public final class CameraPolicies {
   private static final Logger LOG = LoggerFactory.getLogger(CameraPolicies.class);
-  static final String SELECT_WITH_REGISTRY = """
-      SELECT i.id, d.prefix, s.retention_days
-      FROM unnest($1::text[]) AS i(id)
-      LEFT JOIN credential.devices d ON d.id = i.id
-      LEFT JOIN ingest.camera_settings s ON s.camera_id = i.id""";
-  static final String SELECT_WITHOUT_REGISTRY = """
-      SELECT i.id, NULL::text AS prefix, s.retention_days
-      FROM unnest($1::text[]) AS i(id)
-      LEFT JOIN ingest.camera_settings s ON s.camera_id = i.id""";
-  /** undefined_table, invalid_schema_name, undefined_column: the registry is not (yet) there. */
-  public static final Set<String> NO_REGISTRY = Set.of("42P01", "3F000", "42703");
+  static final String SELECT_SETTINGS = """
+      SELECT camera_id, retention_days FROM ingest.camera_settings WHERE camera_id = ANY($1::text[])""";
 
   /** A camera's storage prefix (keys must lie under {@code prefix/}) and how many days its segments are kept. */
   public record Policy(String prefix, int retentionDays) {}
@@ -39,6 +31,7 @@ public final class CameraPolicies {
   private record Cached(Policy policy, long expiresAt) {}
 
   private final Pool pool;
+  private final CameraRegistryReader registry;
   private final int defaultRetentionDays;
   private final long ttlMs;
   private final LongSupplier clock;
@@ -47,6 +40,7 @@ public final class CameraPolicies {
 
   public CameraPolicies(Pool pool, int defaultRetentionDays, long ttlMs, LongSupplier clock) {
     this.pool = pool;
+    this.registry = new CameraRegistryReader(pool);
     this.defaultRetentionDays = defaultRetentionDays;
     this.ttlMs = ttlMs;
     this.clock = clock;
@@ -75,27 +69,33 @@ public final class CameraPolicies {
   }
 
   private Future<Map<String, Policy>> lookup(List<String> ids) {
-    Tuple args = Tuple.tuple().addArrayOfString(ids.toArray(new String[0]));
-    return pool.preparedQuery(SELECT_WITH_REGISTRY).execute(args)
-        .recover(e -> {
-          if (e instanceof PgException pg && NO_REGISTRY.contains(pg.getSqlState())) {
-            if (!warnedNoRegistry) {
-              warnedNoRegistry = true;
-              LOG.warn("device registry credential.devices not readable ({}); camera ids serve as prefixes",
-                  pg.getMessage());
-            }
-            return pool.preparedQuery(SELECT_WITHOUT_REGISTRY).execute(args);
-          }
-          return Future.failedFuture(e);
-        })
+    Future<Map<String, String>> prefixes = registry.prefixes(ids).map(found -> found.orElseGet(() -> {
+      if (!warnedNoRegistry) {
+        warnedNoRegistry = true;
+        LOG.warn("camera registry {} not in this database; camera ids serve as prefixes", CameraRegistryReader.VIEW);
+      }
+      return Map.of();
+    }));
+    Future<Map<String, Integer>> retention = retentionDays(ids);
+    return Future.all(prefixes, retention).map(x -> {
+      Map<String, Policy> m = new HashMap<>();
+      for (String id : ids) {
+        String prefix = prefixes.result().get(id);
+        Integer days = retention.result().get(id);
+        m.put(id, new Policy(prefix == null || prefix.isBlank() ? id : prefix,
+            days == null ? defaultRetentionDays : days));
+      }
+      return m;
+    });
+  }
+
+  private Future<Map<String, Integer>> retentionDays(List<String> ids) {
+    return pool.preparedQuery(SELECT_SETTINGS).execute(Tuple.tuple().addArrayOfString(ids.toArray(new String[0])))
         .map(rows -> {
-          Map<String, Policy> m = new HashMap<>();
+          Map<String, Integer> m = new HashMap<>();
           for (Row r : rows) {
-            String id = r.getString("id");
-            String prefix = r.getString("prefix");
             Integer days = r.getInteger("retention_days");
-            m.put(id, new Policy(prefix == null || prefix.isBlank() ? id : prefix,
-                days == null ? defaultRetentionDays : days));
+            if (days != null) m.put(r.getString("camera_id"), days);
           }
           return m;
         });

@@ -2,13 +2,13 @@ package io.ipchls.ingest.indexing;
 
 import io.ipchls.ingest.IngestMetrics;
 import io.ipchls.ingest.indexing.NotificationCheck.Rejection;
+import io.ipchls.kit.cluster.ClusterMessages;
 import io.ipchls.protocol.ClusterNames;
 import io.ipchls.protocol.SegmentNotification;
+import io.ipchls.protocol.SegmentsIndexed;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -130,15 +130,12 @@ public final class SegmentBatcher {
     if (inserted.isEmpty()) return;
     // the segments themselves ride along, so playlist instances move their live windows without a query; a
     // redelivered duplicate among them is harmless (a live window only takes segments newer than its newest)
-    JsonArray segments = new JsonArray();
-    for (SegmentRow r : rows) {
-      if (!inserted.containsKey(r.cameraId())) continue;
-      segments.add(new JsonObject().put("cameraId", r.cameraId()).put("start", r.startAt().toInstant().toEpochMilli())
-          .put("durationMs", r.durationMs()).put("key", r.objectKey()));
-    }
-    JsonArray cameras = new JsonArray(List.copyOf(inserted.keySet()));
-    vertx.eventBus().publish(ClusterNames.SEGMENTS_INDEXED,
-        new JsonObject().put("cameras", cameras).put("segments", segments));
+    List<SegmentsIndexed.Entry> segments = rows.stream().filter(r -> inserted.containsKey(r.cameraId()))
+        .map(r -> new SegmentsIndexed.Entry(r.cameraId(), r.startAt().toInstant().toEpochMilli(), r.durationMs(),
+            r.objectKey()))
+        .toList();
+    SegmentsIndexed event = new SegmentsIndexed(List.copyOf(inserted.keySet()), segments);
+    vertx.eventBus().publish(ClusterNames.SEGMENTS_INDEXED, ClusterMessages.toJson(event));
   }
 
   /** Repeats {@code op} with backoff until it succeeds or the batcher is closed. */

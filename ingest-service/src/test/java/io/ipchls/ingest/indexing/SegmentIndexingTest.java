@@ -8,8 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipchls.ingest.IngestTestSupport;
+import io.ipchls.kit.cluster.ClusterMessages;
+import io.ipchls.kit.db.Database;
 import io.ipchls.protocol.ClusterNames;
 import io.ipchls.protocol.SegmentNotification;
+import io.ipchls.protocol.SegmentsIndexed;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
@@ -113,26 +116,24 @@ class SegmentIndexingTest {
   @Test
   void commit_announcesCameraAndItsSegmentsOnEventBus() throws InterruptedException {
     String id = cameraId("event");
-    var events = new LinkedBlockingQueue<JsonObject>();
+    var events = new LinkedBlockingQueue<SegmentsIndexed>();
     var consumer = ingest.vertx.eventBus().<JsonObject>consumer(ClusterNames.SEGMENTS_INDEXED,
-        m -> events.add(m.body()));
+        m -> events.add(ClusterMessages.fromJson(m.body(), SegmentsIndexed.class)));
     await(consumer.completion());
     try (var cam = ingest.camera(id)) {
       cam.publish(segment(id, 1_000));
       long deadline = System.currentTimeMillis() + IngestTestSupport.TIMEOUT_MS;
-      JsonObject event;
+      SegmentsIndexed event;
       do {
         event = events.poll(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
         assertTrue(event != null, "no " + ClusterNames.SEGMENTS_INDEXED + " event naming " + id);
-      } while (!event.getJsonArray("cameras").contains(id));
+      } while (!event.cameras().contains(id));
       assertEquals(1, ingest.keysOf(id).size(), "the event comes after the commit");
-      JsonObject announced = null;
-      for (Object o : event.getJsonArray("segments")) {
-        if (id.equals(((JsonObject) o).getString("cameraId"))) announced = (JsonObject) o;
-      }
-      assertTrue(announced != null, "the event carries the segment: " + event.encode());
-      assertEquals(ingest.keysOf(id).get(0), announced.getString("key"));
-      assertEquals(3000, announced.getInteger("durationMs"));
+      SegmentsIndexed.Entry announced = event.segments().stream().filter(e -> id.equals(e.cameraId())).findFirst()
+          .orElse(null);
+      assertTrue(announced != null, "the event carries the segment: " + event);
+      assertEquals(ingest.keysOf(id).get(0), announced.key());
+      assertEquals(3000, announced.durationMs());
     } finally {
       await(consumer.unregister());
     }
@@ -142,9 +143,8 @@ class SegmentIndexingTest {
   void keyUnderRegisteredPrefix_isIndexed_keyUnderCameraId_isRejected() {
     String id = cameraId("registered");
     String prefix = "tenant-a/" + id;
-    await(ingest.pool.query("CREATE SCHEMA IF NOT EXISTS credential").execute()
-        .compose(x -> ingest.pool.query("CREATE TABLE IF NOT EXISTS credential.devices "
-            + "(id text PRIMARY KEY, secret_hash text, prefix text NOT NULL)").execute())
+    // credential-service's own migration makes the registry and its read view, which ingest reads
+    await(Database.migrate(ingest.vertx, ingest.config.db(), "credential")
         .compose(x -> ingest.pool.preparedQuery(
             "INSERT INTO credential.devices (id, secret_hash, prefix) VALUES ($1, 'unused', $2)")
             .execute(Tuple.of(id, prefix))));

@@ -218,16 +218,22 @@ class ExternalServersIT {
   void postgres_rolesSeeOnlyWhatTheyNeed_overTlsWithScram() throws Exception {
     try (Connection c = connect("ipchls_playlist", DB_PASSWORDS.get("ipchls_playlist"))) {
       assertEquals("42501", sqlState(c, "SELECT secret_hash FROM credential.devices"), "playlist reads secret hashes");
+      assertEquals("42501", sqlState(c, "SELECT id FROM credential.devices"), "playlist reads the registry's table");
       assertEquals("42501", sqlState(c, "SELECT * FROM ingest.webhooks"), "playlist reads ingest's private tables");
+      assertEquals("42501", sqlState(c, "SELECT camera_id FROM ingest.segments LIMIT 1"), "playlist reads a table");
       assertEquals("42501", sqlState(c, "DELETE FROM ingest.segments"), "playlist may delete segments");
-      assertEquals(null, sqlState(c, "SELECT id, enabled, created_at FROM credential.devices"));
-      assertEquals(null, sqlState(c, "SELECT camera_id FROM ingest.segments LIMIT 1"));
+      assertEquals("42501", sqlState(c, "DELETE FROM ingest.segments_v1"), "playlist may delete through the view");
+      assertEquals(null, sqlState(c, "SELECT id, enabled, created_at FROM credential.cameras_v1"));
+      assertEquals(null, sqlState(c, "SELECT camera_id FROM ingest.segments_v1 LIMIT 1"));
+      assertEquals(null, sqlState(c, "SELECT recording_id FROM ingest.recordings_v1 LIMIT 1"));
     }
     try (Connection c = connect("ipchls_ingest", DB_PASSWORDS.get("ipchls_ingest"))) {
       assertEquals("42501", sqlState(c, "SELECT secret_hash FROM credential.devices"), "ingest reads secret hashes");
+      assertEquals("42501", sqlState(c, "SELECT id, prefix FROM credential.devices"), "ingest reads the table");
       assertEquals("42501", sqlState(c, "UPDATE credential.devices SET prefix = 'x'"), "ingest writes the registry");
+      assertEquals("42501", sqlState(c, "UPDATE credential.cameras_v1 SET prefix = 'x'"), "ingest writes the view");
       assertEquals("42501", sqlState(c, "CREATE TABLE public.intruder (x int)"), "ingest creates in public");
-      assertEquals(null, sqlState(c, "SELECT id, prefix FROM credential.devices"));
+      assertEquals(null, sqlState(c, "SELECT id, prefix FROM credential.cameras_v1"));
     }
     try (Connection c = connect("ipchls_credential", DB_PASSWORDS.get("ipchls_credential"))) {
       assertEquals("42501", sqlState(c, "SELECT * FROM ingest.segments LIMIT 1"), "credential reads ingest");

@@ -1,6 +1,8 @@
 package io.ipchls.playlist.db;
 
 import io.ipchls.protocol.SegmentDuration;
+import io.ipchls.kit.registry.CameraRegistryReader;
+import io.ipchls.kit.registry.CameraRegistryReader.RegisteredCamera;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -11,25 +13,27 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Reads ingest's segment index and recordings ({@code ingest.segments}, {@code ingest.recordings}, owned and written
- * by ingest-service) and the camera registry
- * ({@code credential.devices}, owned by credential-service). Read-only.
+ * Reads ingest's segment index and recordings through the read views ingest-service owns and migrates
+ * ({@code ingest.segments_v1}, {@code ingest.recordings_v1}; never its tables), and the camera registry through its
+ * one reader ({@link CameraRegistryReader}). Read-only.
  */
 public final class SegmentRepository {
   /** The schema CHECKs durations ≤ 60 s, so a segment overlapping an instant started at most this long before it. */
   static final long MAX_SEGMENT_MS = SegmentDuration.MAX_MS;
 
   static final String NEWEST = """
-      SELECT camera_id, start_at, duration_ms, object_key FROM ingest.segments
+      SELECT camera_id, start_at, duration_ms, object_key FROM ingest.segments_v1
       WHERE camera_id = $1
       ORDER BY start_at DESC, object_key DESC
       LIMIT $2""";
 
   static final String AFTER = """
-      SELECT camera_id, start_at, duration_ms, object_key FROM ingest.segments
+      SELECT camera_id, start_at, duration_ms, object_key FROM ingest.segments_v1
       WHERE camera_id = $1 AND (start_at, object_key) > ($2::timestamptz, $3::text)
       ORDER BY start_at, object_key
       LIMIT $4""";
@@ -40,11 +44,11 @@ public final class SegmentRepository {
         SELECT abs(extract(epoch FROM start_at
                    - lag(start_at + duration_ms * interval '1 millisecond') OVER (ORDER BY start_at, object_key))
                * 1000) > $4 AS brk
-        FROM ingest.segments
+        FROM ingest.segments_v1
         WHERE camera_id = $1 AND (start_at, object_key) <= ($2::timestamptz, $3::text)) s""";
 
   static final String OVERLAPPING = """
-      SELECT camera_id, start_at, duration_ms, object_key FROM ingest.segments
+      SELECT camera_id, start_at, duration_ms, object_key FROM ingest.segments_v1
       WHERE camera_id = $1 AND start_at >= $2 AND start_at < $3
         AND start_at + duration_ms * interval '1 millisecond' > $4
       ORDER BY start_at, object_key""";
@@ -55,7 +59,7 @@ public final class SegmentRepository {
    */
   static final String SPANS = """
       WITH s AS (
-        SELECT start_at, start_at + duration_ms * interval '1 millisecond' AS end_at, bytes FROM ingest.segments
+        SELECT start_at, start_at + duration_ms * interval '1 millisecond' AS end_at, bytes FROM ingest.segments_v1
         WHERE camera_id = $1 AND start_at >= $2 AND start_at < $3
           AND start_at + duration_ms * interval '1 millisecond' > $4
       ), b AS (
@@ -69,40 +73,38 @@ public final class SegmentRepository {
       SELECT min(start_at) AS start_at, max(end_at) AS end_at, count(*) AS segments, sum(bytes) AS bytes
       FROM g GROUP BY grp ORDER BY 1""";
 
-  /** A camera's recordings (ingest.recordings, the 180 s rule) overlapping [$2, $3), a page of them. */
+  /** A camera's recordings (ingest.recordings_v1, the 180 s rule) overlapping [$2, $3), a page of them. */
   static final String RECORDINGS = """
-      SELECT recording_id, start_at, end_at, segment_count, bytes FROM ingest.recordings
+      SELECT recording_id, start_at, end_at, segment_count, bytes FROM ingest.recordings_v1
       WHERE camera_id = $1 AND start_at < $3 AND end_at > $2
       ORDER BY start_at
       LIMIT $4 OFFSET $5""";
 
   static final String RECORDINGS_COUNT = """
-      SELECT count(*) AS n FROM ingest.recordings WHERE camera_id = $1 AND start_at < $3 AND end_at > $2""";
+      SELECT count(*) AS n FROM ingest.recordings_v1 WHERE camera_id = $1 AND start_at < $3 AND end_at > $2""";
 
-  static final String CAMERA_KNOWN = """
-      SELECT EXISTS (SELECT 1 FROM credential.devices WHERE id = $1)
-          OR EXISTS (SELECT 1 FROM ingest.segments WHERE camera_id = $1) AS known""";
+  static final String HAS_SEGMENTS = """
+      SELECT EXISTS (SELECT 1 FROM ingest.segments_v1 WHERE camera_id = $1) AS known""";
 
   static final String SEGMENT_EXISTS = """
-      SELECT 1 FROM ingest.segments WHERE camera_id = $1 AND start_at = $2 AND object_key = $3""";
+      SELECT 1 FROM ingest.segments_v1 WHERE camera_id = $1 AND start_at = $2 AND object_key = $3""";
 
-  /** Registered cameras after a cursor, with their newest segment ($1 null = all cameras, else only those ids). */
-  static final String CAMERAS = """
-      SELECT d.id, d.enabled, d.created_at, l.start_at, l.duration_ms
-      FROM credential.devices d
-      LEFT JOIN LATERAL (
-        SELECT start_at, duration_ms FROM ingest.segments s WHERE s.camera_id = d.id
-        ORDER BY start_at DESC LIMIT 1) l ON true
-      WHERE ($1::text[] IS NULL OR d.id = ANY($1::text[])) AND d.id > $2
-      ORDER BY d.id
-      LIMIT $3""";
+  /** The newest segment of each camera in $1 (one index scan each; cameras without segments are left out). */
+  static final String NEWEST_OF_EACH = """
+      SELECT i.id, l.start_at, l.duration_ms
+      FROM unnest($1::text[]) AS i(id)
+      JOIN LATERAL (
+        SELECT start_at, duration_ms FROM ingest.segments_v1 s WHERE s.camera_id = i.id
+        ORDER BY start_at DESC LIMIT 1) l ON true""";
 
   static final String PING = "SELECT 1";
 
   private final Pool pool;
+  private final CameraRegistryReader registry;
 
   public SegmentRepository(Pool pool) {
     this.pool = pool;
+    this.registry = new CameraRegistryReader(pool);
   }
 
   /** The camera's newest {@code limit} segments, oldest first. */
@@ -184,8 +186,9 @@ public final class SegmentRepository {
 
   /** Whether the camera is registered or has any segment (a deleted camera's recordings stay until retention). */
   public Future<Boolean> cameraKnown(String cameraId) {
-    return pool.preparedQuery(CAMERA_KNOWN).execute(Tuple.of(cameraId))
-        .map(rows -> rows.iterator().next().getBoolean("known"));
+    return registry.isRegistered(cameraId).compose(registered -> registered ? Future.succeededFuture(true)
+        : pool.preparedQuery(HAS_SEGMENTS).execute(Tuple.of(cameraId))
+            .map(rows -> rows.iterator().next().getBoolean("known")));
   }
 
   /** Whether the index holds exactly this segment. */
@@ -209,15 +212,20 @@ public final class SegmentRepository {
    * @param only the ids to list, or null for all
    */
   public Future<List<CameraRow>> cameras(List<String> only, String afterId, int limit) {
-    Tuple args = Tuple.of(only == null ? null : only.toArray(String[]::new), afterId, limit);
-    return pool.preparedQuery(CAMERAS).execute(args).map(rows -> {
-      List<CameraRow> out = new ArrayList<>(rows.size());
-      for (Row r : rows) {
-        OffsetDateTime last = r.getOffsetDateTime("start_at");
-        out.add(new CameraRow(r.getString("id"), r.getBoolean("enabled"), r.getOffsetDateTime("created_at").toInstant(),
-            last == null ? null : last.toInstant(), r.getInteger("duration_ms")));
-      }
-      return out;
+    return registry.page(only, afterId, limit).compose(page -> {
+      String[] ids = page.stream().map(RegisteredCamera::id).toArray(String[]::new);
+      return pool.preparedQuery(NEWEST_OF_EACH).execute(Tuple.tuple().addArrayOfString(ids)).map(rows -> {
+        Map<String, Row> newest = new HashMap<>();
+        rows.forEach(r -> newest.put(r.getString("id"), r));
+        List<CameraRow> out = new ArrayList<>(page.size());
+        for (RegisteredCamera c : page) {
+          Row last = newest.get(c.id());
+          out.add(new CameraRow(c.id(), c.enabled(), c.createdAt(),
+              last == null ? null : last.getOffsetDateTime("start_at").toInstant(),
+              last == null ? null : last.getInteger("duration_ms")));
+        }
+        return out;
+      });
     });
   }
 

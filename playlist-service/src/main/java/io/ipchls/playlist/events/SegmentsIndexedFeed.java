@@ -1,15 +1,15 @@
 package io.ipchls.playlist.events;
 
+import io.ipchls.kit.cluster.ClusterMessages;
 import io.ipchls.playlist.db.Segment;
 import io.ipchls.playlist.live.LiveWindows;
-import io.ipchls.protocol.CameraIds;
 import io.ipchls.protocol.ClusterNames;
+import io.ipchls.protocol.ProtocolException;
+import io.ipchls.protocol.SegmentsIndexed;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows ingest's "segments indexed" announcements (published to every playlist instance in the cluster) and moves
- * the live windows forward. Body: {@code {cameras: [id...], segments: [{cameraId, start, durationMs, key}...]}}; only
- * the segments matter here. Malformed parts are counted and skipped (a window that misses segments catches up from
+ * the live windows forward. Body: {@link SegmentsIndexed}; only the segments matter here. A malformed message, or an
+ * incomplete entry in one, is counted and skipped (a window that misses segments catches up from
  * the index after {@code liveRefreshSeconds}). A verticle of its own, so that parsing the events and handing them to
  * the cluster map runs on another event loop than the playlist requests.
  */
@@ -54,39 +54,26 @@ public final class SegmentsIndexedFeed extends VerticleBase {
   }
 
   void onIndexed(Message<Object> message) {
-    if (!(message.body() instanceof JsonObject body) || !(body.getValue("segments") instanceof JsonArray segments)) {
+    SegmentsIndexed event;
+    try {
+      event = ClusterMessages.fromJson(message.body(), SegmentsIndexed.class);
+    } catch (ProtocolException e) {
       malformed.incrementAndGet();
-      LOG.warn("ignoring malformed {} message", ClusterNames.SEGMENTS_INDEXED);
+      LOG.warn("ignoring malformed {} message: {}", ClusterNames.SEGMENTS_INDEXED, e.getMessage());
       return;
     }
     Map<String, List<Segment>> byCamera = new HashMap<>();
-    for (Object o : segments) {
-      Segment s = o instanceof JsonObject j ? parse(j) : null;
-      if (s == null) {
+    for (SegmentsIndexed.Entry e : event.segments()) {
+      if (e == null || !e.isComplete()) {
         malformed.incrementAndGet();
         continue;
       }
-      byCamera.computeIfAbsent(s.cameraId(), k -> new ArrayList<>()).add(s);
+      byCamera.computeIfAbsent(e.cameraId(), k -> new ArrayList<>())
+          .add(new Segment(e.cameraId(), Instant.ofEpochMilli(e.start()), e.durationMs(), e.key()));
     }
     byCamera.forEach((camera, list) -> {
       list.sort((a, b) -> a.isAfter(b) ? 1 : b.isAfter(a) ? -1 : 0);
       windows.indexed(camera, list);
     });
-  }
-
-  private static Segment parse(JsonObject j) {
-    try {
-      String camera = j.getString("cameraId");
-      String key = j.getString("key");
-      Long start = j.getLong("start");
-      Integer duration = j.getInteger("durationMs");
-      if (camera == null || !CameraIds.isValid(camera) || key == null || key.isEmpty() || start == null
-          || duration == null || duration <= 0) {
-        return null;
-      }
-      return new Segment(camera, Instant.ofEpochMilli(start), duration, key);
-    } catch (ClassCastException e) {
-      return null;
-    }
   }
 }

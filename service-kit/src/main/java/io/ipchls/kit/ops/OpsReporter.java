@@ -1,8 +1,11 @@
 package io.ipchls.kit.ops;
 
 import io.ipchls.kit.cluster.Cluster;
+import io.ipchls.kit.cluster.ClusterMessages;
 import io.ipchls.kit.http.Health;
 import io.ipchls.protocol.ClusterNames;
+import io.ipchls.protocol.Json;
+import io.ipchls.protocol.OpsSnapshot;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -10,6 +13,7 @@ import io.vertx.core.shareddata.AsyncMap;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -77,12 +81,12 @@ public final class OpsReporter {
   Future<Void> report() {
     return health.evaluate().compose(h -> {
       if (stopped) return Future.succeededFuture();
-      JsonObject snapshot = snapshot(h);
+      JsonObject snapshot = ClusterMessages.toJson(snapshot(h));
       return map().compose(m -> m.put(instance, snapshot, TTL_MS));
     }).onFailure(e -> LOG.debug("ops snapshot not published: {}", e.getMessage()));
   }
 
-  private JsonObject snapshot(JsonObject health) {
+  private OpsSnapshot snapshot(JsonObject health) {
     long now = System.currentTimeMillis();
     JsonObject own;
     try {
@@ -90,10 +94,14 @@ public final class OpsReporter {
     } catch (RuntimeException e) {
       own = new JsonObject().put("error", String.valueOf(e.getMessage()));
     }
-    return new JsonObject().put("service", service).put("instance", instance).put("member", Cluster.memberId(vertx))
-        .put("host", HOST).put("pid", ProcessHandle.current().pid()).put("httpPort", httpPort)
-        .put("version", VERSION).put("startedAt", startedAt).put("uptimeMs", now - startedAt).put("reportedAt", now)
-        .put("health", health).put("stats", own);
+    return new OpsSnapshot(service, instance, Cluster.memberId(vertx), HOST, ProcessHandle.current().pid(), httpPort,
+        VERSION, startedAt, now - startedAt, now, plain(health), plain(own));
+  }
+
+  /** A JsonObject as plain maps and lists, which protocol's Jackson writes (it does not know Vert.x types). */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> plain(JsonObject json) {
+    return json == null ? Map.of() : Json.decodeClusterValue(json.encode(), Map.class);
   }
 
   private Future<AsyncMap<String, JsonObject>> map() {

@@ -3,8 +3,11 @@ package io.ipchls.kit.ops;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import io.ipchls.kit.cluster.Cluster;
+import io.ipchls.kit.cluster.ClusterMessages;
 import io.ipchls.kit.http.BearerTokenAuth;
 import io.ipchls.protocol.ClusterNames;
+import io.ipchls.protocol.OpsSnapshot;
+import io.ipchls.protocol.ProtocolException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -16,7 +19,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The cluster as any instance sees it, read through the cluster: Hazelcast's member list joined with the ops
@@ -24,6 +30,7 @@ import java.util.Optional;
  * {@code GET /ops/v1/status} and {@code GET /ops/v1/members} (admin bearer token), so asking any one is enough.
  */
 public final class OpsView {
+  private static final Logger LOG = LoggerFactory.getLogger(OpsView.class);
   public static final String STATUS = "/ops/v1/status";
   public static final String MEMBERS = "/ops/v1/members";
 
@@ -48,24 +55,23 @@ public final class OpsView {
 
   /** The whole view: {@code {cluster: {name, size, members}, instances: [...], cameras: {online}, summary}}. */
   public Future<JsonObject> status() {
-    Future<List<JsonObject>> instances = this.<JsonObject>map(ClusterNames.OPS_INSTANCES)
+    Future<List<OpsSnapshot>> instances = this.<Object>map(ClusterNames.OPS_INSTANCES)
         .compose(AsyncMap::entries)
         .map(OpsView::sorted);
     Future<Integer> online = this.<Object>map(ClusterNames.CAMERAS_ONLINE).compose(AsyncMap::size);
     return Future.all(instances, online).map(x -> build(instances.result(), online.result()));
   }
 
-  private JsonObject build(List<JsonObject> instances, int camerasOnline) {
+  private JsonObject build(List<OpsSnapshot> instances, int camerasOnline) {
     JsonObject cluster = members(instances);
     List<String> present = cluster.getJsonArray("members").stream()
         .map(m -> ((JsonObject) m).getString("id")).toList();
     JsonArray list = new JsonArray();
     int healthy = 0;
-    for (JsonObject i : instances) {
-      boolean up = "UP".equals(i.getJsonObject("health", new JsonObject()).getString("status"));
-      boolean member = present.contains(i.getString("member"));
-      if (up && member) healthy++;
-      list.add(i.copy().put("memberPresent", member));
+    for (OpsSnapshot i : instances) {
+      boolean member = present.contains(i.member());
+      if (i.healthy() && member) healthy++;
+      list.add(ClusterMessages.toJson(i).put("memberPresent", member));
     }
     return new JsonObject()
         .put("cluster", cluster)
@@ -76,7 +82,7 @@ public final class OpsView {
             .put("status", healthy == instances.size() && !instances.isEmpty() ? "UP" : "DEGRADED"));
   }
 
-  private JsonObject members(List<JsonObject> instances) {
+  private JsonObject members(List<OpsSnapshot> instances) {
     Optional<HazelcastInstance> hz = Cluster.hazelcast(vertx);
     JsonArray members = new JsonArray();
     String name = "local";
@@ -93,18 +99,25 @@ public final class OpsView {
   }
 
   private static JsonObject member(String id, String address, String hzVersion, boolean local,
-      List<JsonObject> instances) {
+      List<OpsSnapshot> instances) {
     JsonArray services = new JsonArray();
-    instances.stream().filter(i -> id.equals(i.getString("member")))
-        .forEach(i -> services.add(i.getString("service")));
+    instances.stream().filter(i -> id.equals(i.member())).forEach(i -> services.add(i.service()));
     return new JsonObject().put("id", id).put("address", address).put("hazelcastVersion", hzVersion)
         .put("local", local).put("services", services);
   }
 
-  private static List<JsonObject> sorted(Map<String, JsonObject> entries) {
-    List<JsonObject> list = new ArrayList<>(entries.values());
-    list.sort(Comparator.comparing((JsonObject j) -> j.getString("service", ""))
-        .thenComparing(j -> j.getString("instance", "")));
+  /** The snapshots by service and instance; one that cannot be read is logged and left out, never fails the view. */
+  private static List<OpsSnapshot> sorted(Map<String, Object> entries) {
+    List<OpsSnapshot> list = new ArrayList<>(entries.size());
+    entries.forEach((instance, value) -> {
+      try {
+        list.add(ClusterMessages.fromJson(value, OpsSnapshot.class));
+      } catch (ProtocolException e) {
+        LOG.warn("ops snapshot of {} left out: {}", instance, e.getMessage());
+      }
+    });
+    list.sort(Comparator.comparing((OpsSnapshot s) -> Objects.requireNonNullElse(s.service(), ""))
+        .thenComparing(s -> Objects.requireNonNullElse(s.instance(), "")));
     return list;
   }
 

@@ -1,0 +1,76 @@
+package io.ipchls.playlist.db;
+
+import static io.ipchls.playlist.TestStack.await;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ipchls.kit.db.Database;
+import io.ipchls.playlist.TestStack;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * playlist-service reads ingest's data only through the read views {@code ingest.segments_v1} and
+ * {@code ingest.recordings_v1}; PostgreSQL inlines such simple views, so each query must still be able to use the
+ * tables' indexes. With sequential scans disabled, a plan that still holds a {@code Seq Scan} has no index to use.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 120, timeUnit = TimeUnit.SECONDS)
+class ReadViewPlansTest {
+  private static final TestStack env = new TestStack();
+  private static final OffsetDateTime T = Instant.parse("2025-03-01T10:00:00Z").atOffset(ZoneOffset.UTC);
+  private static Pool pool;
+
+  @BeforeAll
+  static void start(Vertx vertx) {
+    env.migrateIngest(vertx);
+    pool = Database.pool(vertx, env.db());
+  }
+
+  @Test
+  void newestAndAfter_throughSegmentsView_useAnIndex() {
+    assertIndexOnly(SegmentRepository.NEWEST, Tuple.of("cam-plan", 6));
+    assertIndexOnly(SegmentRepository.AFTER, Tuple.of("cam-plan", T, "k", 6));
+  }
+
+  @Test
+  void sequenceAndOverlapping_throughSegmentsView_useAnIndex() {
+    assertIndexOnly(SegmentRepository.SEQUENCE_OF, Tuple.of("cam-plan", T, "k", 1000L));
+    assertIndexOnly(SegmentRepository.OVERLAPPING, Tuple.of("cam-plan", T.minusMinutes(1), T.plusHours(1), T));
+    assertIndexOnly(SegmentRepository.SEGMENT_EXISTS, Tuple.of("cam-plan", T, "k"));
+  }
+
+  @Test
+  void cameraChecks_throughSegmentsView_useAnIndex() {
+    assertIndexOnly(SegmentRepository.HAS_SEGMENTS, Tuple.of("cam-plan"));
+    assertIndexOnly(SegmentRepository.NEWEST_OF_EACH, Tuple.tuple().addArrayOfString(new String[] {"a", "b"}));
+  }
+
+  @Test
+  void recordings_throughRecordingsView_useAnIndex() {
+    assertIndexOnly(SegmentRepository.RECORDINGS, Tuple.of("cam-plan", T, T.plusHours(1), 20, 0));
+    assertIndexOnly(SegmentRepository.RECORDINGS_COUNT, Tuple.of("cam-plan", T, T.plusHours(1)));
+  }
+
+  private static void assertIndexOnly(String sql, Tuple args) {
+    String plan = await(pool.withTransaction(c -> c.query("SET LOCAL enable_seqscan = off").execute()
+        .compose(x -> c.preparedQuery("EXPLAIN " + sql).execute(args))
+        .map(rows -> {
+          StringBuilder lines = new StringBuilder();
+          rows.forEach(r -> lines.append(r.getString(0)).append('\n'));
+          return lines.toString();
+        })));
+    assertTrue(plan.contains("Index"), "no index in the plan of\n" + sql + "\n" + plan);
+    assertFalse(plan.contains("Seq Scan"), "a sequential scan in the plan of\n" + sql + "\n" + plan);
+  }
+}

@@ -1,0 +1,27 @@
+package io.ipchls.protocol;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.util.List;
+
+/**
+ * Published on {@link ClusterNames#SEGMENTS_INDEXED} after ingest committed new segments: the cameras that got new
+ * rows and the new segments themselves, so that playlist instances move their live windows without a query.
+ */
+public record SegmentsIndexed(List<String> cameras, List<Entry> segments) {
+  public SegmentsIndexed {
+    cameras = cameras == null ? List.of() : cameras;
+    segments = segments == null ? List.of() : segments;
+  }
+
+  /**
+   * One indexed segment: {@code start} in epoch ms. Fields are nullable so that one bad entry can be skipped
+   * ({@link #isComplete()}) without dropping the rest of the message.
+   */
+  public record Entry(String cameraId, Long start, Integer durationMs, String key) {
+    @JsonIgnore
+    public boolean isComplete() {
+      return cameraId != null && CameraIds.isValid(cameraId) && key != null && !key.isEmpty() && start != null
+          && durationMs != null && durationMs > 0;
+    }
+  }
+}

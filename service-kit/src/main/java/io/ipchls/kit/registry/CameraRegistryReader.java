@@ -1,0 +1,90 @@
+package io.ipchls.kit.registry;
+
+import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The one reader of credential-service's camera registry for other services, through the versioned read view
+ * {@value #VIEW} that credential-service owns and migrates (only non-secret columns: id, prefix, enabled,
+ * created_at). No other class outside credential-service names the registry; ingest (storage prefixes, which cameras
+ * exist) and playlist-service (camera list, unknown-camera checks) ask here.
+ */
+public final class CameraRegistryReader {
+  /** The read contract; a change that is not additive makes a {@code cameras_v2} beside it. */
+  public static final String VIEW = "credential.cameras_v1";
+  /** undefined_table, invalid_schema_name, undefined_column: the registry is not (yet) in this database. */
+  public static final Set<String> NO_REGISTRY = Set.of("42P01", "3F000", "42703");
+
+  static final String PREFIXES = "SELECT id, prefix FROM credential.cameras_v1 WHERE id = ANY($1::text[])";
+  static final String REGISTERED = "SELECT EXISTS (SELECT 1 FROM credential.cameras_v1 WHERE id = $1) AS registered";
+  /** Registered cameras after a cursor ($1 null = all cameras, else only those ids). */
+  static final String PAGE = """
+      SELECT id, enabled, created_at FROM credential.cameras_v1
+      WHERE ($1::text[] IS NULL OR id = ANY($1::text[])) AND id > $2
+      ORDER BY id
+      LIMIT $3""";
+
+  /** A registered camera as other services may see it. */
+  public record RegisteredCamera(String id, boolean enabled, Instant createdAt) {
+    static RegisteredCamera from(Row r) {
+      return new RegisteredCamera(r.getString("id"), r.getBoolean("enabled"),
+          r.getOffsetDateTime("created_at").toInstant());
+    }
+  }
+
+  private final Pool pool;
+
+  public CameraRegistryReader(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Whether a failure says the registry is not in this database (a service deployed alone), not an outage. */
+  public static boolean isNoRegistry(Throwable e) {
+    return e instanceof PgException pg && NO_REGISTRY.contains(pg.getSqlState());
+  }
+
+  /**
+   * The storage prefix of each registered camera among {@code ids} (a missing id is not registered); empty when the
+   * registry is not in this database ({@link #isNoRegistry}). Fails on any other database error.
+   */
+  public Future<Optional<Map<String, String>>> prefixes(Collection<String> ids) {
+    return pool.preparedQuery(PREFIXES).execute(Tuple.tuple().addArrayOfString(ids.toArray(new String[0])))
+        .map(rows -> {
+          Map<String, String> m = new HashMap<>();
+          for (Row r : rows) m.put(r.getString("id"), r.getString("prefix"));
+          return Optional.of(m);
+        })
+        .recover(e -> isNoRegistry(e) ? Future.succeededFuture(Optional.empty()) : Future.failedFuture(e));
+  }
+
+  /** Whether the camera is registered. */
+  public Future<Boolean> isRegistered(String cameraId) {
+    return pool.preparedQuery(REGISTERED).execute(Tuple.of(cameraId))
+        .map(rows -> rows.iterator().next().getBoolean("registered"));
+  }
+
+  /**
+   * Registered cameras with ids after {@code afterId}, in id order.
+   *
+   * @param only the ids to list, or null for all
+   */
+  public Future<List<RegisteredCamera>> page(List<String> only, String afterId, int limit) {
+    Tuple args = Tuple.of(only == null ? null : only.toArray(String[]::new), afterId, limit);
+    return pool.preparedQuery(PAGE).execute(args).map(rows -> {
+      List<RegisteredCamera> out = new ArrayList<>(rows.size());
+      rows.forEach(r -> out.add(RegisteredCamera.from(r)));
+      return out;
+    });
+  }
+}
