@@ -16,6 +16,7 @@ import io.ipchls.playlist.PlaylistConfig.SegmentAccess;
 import io.ipchls.playlist.PlaylistConfig.ViewerConfig;
 import io.ipchls.playlist.auth.ViewerTokens;
 import io.ipchls.playlist.http.PlaylistHttpVerticle;
+import io.ipchls.protocol.StorageDefaults;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -55,12 +56,12 @@ final class PlaylistBenchStack implements AutoCloseable {
   PlaylistBenchStack() throws java.io.IOException {
     dir = Files.createTempDirectory("ipchls-bench");
     pg = EmbeddedPostgres.start(dir.resolve("pg"), 0);
-    s3 = EmbeddedS3.start(new S3Options(dir.resolve("s3"), "127.0.0.1", 0, "ipchls", "us-east-1", ACCESS_KEY,
-        SECRET_KEY, key -> Optional.empty()));
+    s3 = EmbeddedS3.start(new S3Options(dir.resolve("s3"), "127.0.0.1", 0, StorageDefaults.BUCKET,
+        StorageDefaults.REGION, ACCESS_KEY, SECRET_KEY, key -> Optional.empty()));
     vertx = Vertx.vertx(new VertxOptions());
     db = new DbConfig(pg.host(), pg.port(), pg.database(), pg.user(), pg.password(), 8);
-    s3Config = new S3Config(s3.endpoint().toString(), s3.endpoint().toString(), "us-east-1", "ipchls", true,
-        ACCESS_KEY, SECRET_KEY);
+    s3Config = new S3Config(s3.endpoint().toString(), s3.endpoint().toString(), StorageDefaults.REGION,
+        StorageDefaults.BUCKET, /* pathStyle= */ true, ACCESS_KEY, SECRET_KEY);
     await(Database.migrate(vertx, db, "ingest"));
     await(Database.migrate(vertx, db, "credential"));
     pool = Database.pool(vertx, db);
