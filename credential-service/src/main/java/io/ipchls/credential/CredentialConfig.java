@@ -121,14 +121,23 @@ public record CredentialConfig(
    */
   public record StsConfig(String endpoint, String region, String roleArn, String accessKeyId,
       String secretAccessKey) {
+    /** Empty: AWS's regional STS endpoint. */
+    public static final StringSetting ENDPOINT = StringSetting.named("endpoint").byDefault("");
+    /** Default: {@code s3.region}. */
+    public static final StringSetting REGION = StringSetting.named("region");
+    public static final StringSetting ROLE_ARN = StringSetting.named("roleArn");
+    /** Default, with {@link #SECRET_ACCESS_KEY}: s3's key pair. */
+    public static final StringSetting ACCESS_KEY_ID = StringSetting.named("accessKeyId");
+    public static final StringSetting SECRET_ACCESS_KEY = StringSetting.named("secretAccessKey");
+
     static StsConfig from(Settings s, S3Config s3) {
-      String keyId = s.string("accessKeyId", s3.accessKeyId());
-      String secret = s.string("secretAccessKey", s3.secretAccessKey());
+      String keyId = ACCESS_KEY_ID.byDefault(s3.accessKeyId()).read(s);
+      String secret = SECRET_ACCESS_KEY.byDefault(s3.secretAccessKey()).read(s);
       if (keyId.isBlank() || secret.isBlank()) {
         throw new ConfigException(s.name("accessKeyId"), "and sts.secretAccessKey (or s3's key pair) are required");
       }
-      return new StsConfig(s.string("endpoint", ""), s.string("region", s3.region()), s.requiredString("roleArn"),
-          keyId, secret);
+      return new StsConfig(ENDPOINT.read(s), REGION.byDefault(s3.region()).read(s), ROLE_ARN.readRequired(s), keyId,
+          secret);
     }
 
     @Override

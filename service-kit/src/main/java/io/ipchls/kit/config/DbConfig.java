@@ -1,5 +1,6 @@
 package io.ipchls.kit.config;
 
+import io.ipchls.protocol.StorageDefaults;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +46,7 @@ public record DbConfig(String host, int port, String database, String user, Stri
 
   public static final StringSetting HOST = StringSetting.named("host").byDefault("127.0.0.1");
   public static final IntSetting PORT = IntSetting.port("port", 5432);
-  public static final StringSetting DATABASE = StringSetting.named("database").byDefault("ipchls");
+  public static final StringSetting DATABASE = StringSetting.named("database").byDefault(StorageDefaults.DATABASE);
   public static final StringSetting USER = StringSetting.named("user").byDefault("postgres");
   public static final StringSetting PASSWORD = StringSetting.named("password").byDefault("");
   public static final IntSetting MAX_POOL_SIZE = IntSetting.named("maxPoolSize").byDefault(8).atLeast(1).atMost(256);

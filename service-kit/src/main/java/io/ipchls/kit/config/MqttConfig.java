@@ -1,5 +1,6 @@
 package io.ipchls.kit.config;
 
+import io.ipchls.protocol.BrokerDefaults;
 import io.vertx.core.json.JsonObject;
 
 /** Where the MQTT broker is and the service's own account on it. The password is never printed. */
@@ -9,7 +10,7 @@ public record MqttConfig(String host, int port, boolean ssl, String username, St
   }
 
   public static final StringSetting HOST = StringSetting.named("host").byDefault("127.0.0.1");
-  public static final IntSetting PORT = IntSetting.port("port", 1883);
+  public static final IntSetting PORT = IntSetting.port("port", BrokerDefaults.PORT);
   public static final BoolSetting SSL = BoolSetting.named("ssl").byDefault(false);
   /** The service's account; its default name is the service's, given to {@link #defaults}. */
   public static final StringSetting USERNAME = StringSetting.named("username");
