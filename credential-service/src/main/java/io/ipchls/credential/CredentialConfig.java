@@ -3,9 +3,12 @@ package io.ipchls.credential;
 import io.ipchls.kit.config.ConfigException;
 import io.ipchls.kit.config.DbConfig;
 import io.ipchls.kit.config.HttpConfig;
+import io.ipchls.kit.config.IntSetting;
 import io.ipchls.kit.config.MqttConfig;
 import io.ipchls.kit.config.S3Config;
+import io.ipchls.kit.config.Setting;
 import io.ipchls.kit.config.Settings;
+import io.ipchls.kit.config.StringSetting;
 import io.ipchls.kit.crypto.Sha256;
 import io.vertx.core.json.JsonObject;
 import java.util.Locale;
@@ -118,14 +121,23 @@ public record CredentialConfig(
    */
   public record StsConfig(String endpoint, String region, String roleArn, String accessKeyId,
       String secretAccessKey) {
+    /** Empty: AWS's regional STS endpoint. */
+    public static final StringSetting ENDPOINT = StringSetting.named("endpoint").byDefault("");
+    /** Default: {@code s3.region}. */
+    public static final StringSetting REGION = StringSetting.named("region");
+    public static final StringSetting ROLE_ARN = StringSetting.named("roleArn");
+    /** Default, with {@link #SECRET_ACCESS_KEY}: s3's key pair. */
+    public static final StringSetting ACCESS_KEY_ID = StringSetting.named("accessKeyId");
+    public static final StringSetting SECRET_ACCESS_KEY = StringSetting.named("secretAccessKey");
+
     static StsConfig from(Settings s, S3Config s3) {
-      String keyId = s.string("accessKeyId", s3.accessKeyId());
-      String secret = s.string("secretAccessKey", s3.secretAccessKey());
+      String keyId = ACCESS_KEY_ID.byDefault(s3.accessKeyId()).read(s);
+      String secret = SECRET_ACCESS_KEY.byDefault(s3.secretAccessKey()).read(s);
       if (keyId.isBlank() || secret.isBlank()) {
         throw new ConfigException(s.name("accessKeyId"), "and sts.secretAccessKey (or s3's key pair) are required");
       }
-      return new StsConfig(s.string("endpoint", ""), s.string("region", s3.region()), s.requiredString("roleArn"),
-          keyId, secret);
+      return new StsConfig(ENDPOINT.read(s), REGION.byDefault(s3.region()).read(s), ROLE_ARN.readRequired(s), keyId,
+          secret);
     }
 
     @Override
@@ -134,58 +146,72 @@ public record CredentialConfig(
     }
   }
 
+  /** No default: the service does not start without one. */
+  public static final StringSetting ADMIN_TOKEN = StringSetting.named("adminToken");
+  public static final IntSetting CREDENTIAL_LIFETIME_SECONDS = IntSetting.named("credentialLifetimeSeconds")
+      .byDefault(3600).atLeast(MIN_LIFETIME_SECONDS).atMost(MAX_LIFETIME_SECONDS);
+  /** {@code embedded} or {@code sts}, see {@link Issuer}. */
+  public static final StringSetting ISSUER = StringSetting.named("issuer").byDefault("embedded");
+  /** In the {@code auth} section. */
+  public static final IntSetting AUTH_BCRYPT_COST = IntSetting.named("bcryptCost").byDefault(DEFAULT_BCRYPT_COST)
+      .atLeast(4).atMost(14);
+  public static final IntSetting AUTH_CACHE_TTL_SECONDS = IntSetting.named("cacheTtlSeconds")
+      .byDefault(DEFAULT_AUTH_CACHE_TTL_SECONDS).atLeast(0).atMost(86_400);
+  /** No default: without one the broker hook endpoints are off. */
+  public static final StringSetting AUTH_BROKER_HOOK_SECRET = StringSetting.named("brokerHookSecret");
+  /** In the {@code rateLimit} section. */
+  public static final IntSetting RATE_LIMIT_BURST = IntSetting.named("burst").byDefault(5).atLeast(1).atMost(1000);
+  public static final IntSetting RATE_LIMIT_REFILL_SECONDS = IntSetting.named("refillSeconds").byDefault(60)
+      .atLeast(1).atMost(86_400);
+
   /** The defaults {@link io.ipchls.kit.config.ConfigLoader} starts from (they also name keys for env overrides). */
   public static JsonObject defaults() {
     return new JsonObject()
-        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", DEFAULT_HTTP_PORT))
-        .put("db", new JsonObject())
-        .put("mqtt", new JsonObject().put("username", "credential-service"))
-        .put("s3", new JsonObject())
-        .put("adminToken", null)
-        .put("credentialLifetimeSeconds", 3600)
+        .put("http", HttpConfig.defaults(DEFAULT_HTTP_PORT))
+        .put("db", DbConfig.defaults())
+        .put("mqtt", MqttConfig.defaults("credential-service"))
+        .put("s3", S3Config.defaults())
+        .mergeIn(Setting.defaults(ADMIN_TOKEN, CREDENTIAL_LIFETIME_SECONDS))
         .put("serviceAccounts", new JsonObject())
-        .put("issuer", "embedded")
+        .mergeIn(Setting.defaults(ISSUER))
         .put("sts", new JsonObject())
-        .put("auth", new JsonObject().put("bcryptCost", DEFAULT_BCRYPT_COST).put("cacheTtlSeconds",
-            DEFAULT_AUTH_CACHE_TTL_SECONDS).put("brokerHookSecret", null))
-        .put("rateLimit", new JsonObject().put("burst", 5).put("refillSeconds", 60));
+        .put("auth", Setting.defaults(AUTH_BCRYPT_COST, AUTH_CACHE_TTL_SECONDS, AUTH_BROKER_HOOK_SECRET))
+        .put("rateLimit", Setting.defaults(RATE_LIMIT_BURST, RATE_LIMIT_REFILL_SECONDS));
   }
 
   public static CredentialConfig fromJson(JsonObject json) {
     Settings root = Settings.root(json);
-    String adminToken = root.requiredString("adminToken");
+    String adminToken = ADMIN_TOKEN.readRequired(root);
     if (adminToken.length() < MIN_ADMIN_TOKEN_CHARS) {
       throw new ConfigException("adminToken", "must be at least " + MIN_ADMIN_TOKEN_CHARS + " characters");
     }
     // the embedded issuer hands out its own keys; the service's key pair is optional
-    S3Config s3 = S3Config.from(root.section("s3"), false);
-    Issuer issuer = Issuer.parse(root.string("issuer", "embedded"));
+    S3Config s3 = S3Config.from(root.section("s3"), /* keyPairRequired= */ false);
+    Issuer issuer = Issuer.parse(ISSUER.read(root));
     return new CredentialConfig(
         HttpConfig.from(root.section("http"), DEFAULT_HTTP_PORT),
         DbConfig.from(root.section("db")),
         MqttConfig.from(root.section("mqtt")),
         s3,
         Sha256.hex(adminToken),
-        root.integer("credentialLifetimeSeconds", 3600, MIN_LIFETIME_SECONDS, MAX_LIFETIME_SECONDS),
+        CREDENTIAL_LIFETIME_SECONDS.read(root),
         serviceAccounts(json.getValue("serviceAccounts")),
         issuer,
         issuer == Issuer.STS ? StsConfig.from(root.section("sts"), s3) : null,
         authSettings(root.section("auth")),
-        new RateLimit(root.section("rateLimit").integer("burst", 5, 1, 1000),
-            root.section("rateLimit").integer("refillSeconds", 60, 1, 86_400)));
+        new RateLimit(RATE_LIMIT_BURST.read(root.section("rateLimit")),
+            RATE_LIMIT_REFILL_SECONDS.read(root.section("rateLimit"))));
   }
 
   private static AuthSettings authSettings(Settings auth) {
-    String hookSecret = auth.string("brokerHookSecret", null);
+    String hookSecret = AUTH_BROKER_HOOK_SECRET.read(auth);
     if (hookSecret != null && hookSecret.length() < MIN_ADMIN_TOKEN_CHARS) {
       throw new ConfigException(auth.name("brokerHookSecret"), "must be at least " + MIN_ADMIN_TOKEN_CHARS
           + " characters");
     }
-    return new AuthSettings(auth.integer("bcryptCost", DEFAULT_BCRYPT_COST, 4, 14),
-        auth.integer("cacheTtlSeconds", DEFAULT_AUTH_CACHE_TTL_SECONDS, 0, 86_400),
+    return new AuthSettings(AUTH_BCRYPT_COST.read(auth), AUTH_CACHE_TTL_SECONDS.read(auth),
         hookSecret == null ? null : Sha256.hex(hookSecret));
   }
-
 
   private static Map<String, String> serviceAccounts(Object value) {
     if (value == null) return Map.of();

@@ -75,8 +75,8 @@ class CredentialConfigTest {
   void authAndRateLimitDefaults_areApplied() {
     CredentialConfig c = CredentialConfig.fromJson(valid());
     assertEquals(CredentialConfig.Issuer.EMBEDDED, c.issuer());
-    assertEquals(new CredentialConfig.AuthSettings(8, 900, null), c.auth());
-    assertEquals(new CredentialConfig.RateLimit(5, 60), c.rateLimit());
+    assertEquals(new CredentialConfig.AuthSettings(/* bcryptCost= */ 8, /* cacheTtlSeconds= */ 900, null), c.auth());
+    assertEquals(new CredentialConfig.RateLimit(/* burst= */ 5, /* refillSeconds= */ 60), c.rateLimit());
   }
 
   @Test

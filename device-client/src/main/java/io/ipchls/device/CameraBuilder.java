@@ -6,6 +6,7 @@ import io.ipchls.device.segment.DeviceClock;
 import io.ipchls.device.segment.Segmenter;
 import io.ipchls.device.upload.CredentialSource;
 import io.ipchls.device.upload.UploadSettings;
+import io.ipchls.protocol.BrokerDefaults;
 import io.ipchls.protocol.CameraIds;
 import io.ipchls.protocol.SegmentNotification;
 import io.vertx.core.Vertx;
@@ -19,7 +20,7 @@ public final class CameraBuilder {
   private String cameraId;
   private String secret;
   private String host;
-  private int port = 1883;
+  private int port = BrokerDefaults.PORT;
   private boolean tls;
   private CredentialSource credentials;
   private Consumer<SegmentNotification> onUploaded;

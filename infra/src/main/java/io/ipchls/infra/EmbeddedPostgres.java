@@ -1,5 +1,6 @@
 package io.ipchls.infra;
 
+import io.ipchls.protocol.StorageDefaults;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedPostgres implements AutoCloseable {
   /** Name of the application database. */
-  public static final String DATABASE = "ipchls";
+  public static final String DATABASE = StorageDefaults.DATABASE;
   private static final String USER = "postgres";
   private static final String PASSWORD = "postgres";
   private static final String HOST = "127.0.0.1";

@@ -1,5 +1,6 @@
 package io.ipchls.infra;
 
+import io.ipchls.protocol.StorageDefaults;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -47,14 +48,15 @@ public final class LocalStack implements AutoCloseable {
       Objects.requireNonNull(s3AccessKey, "s3AccessKey");
       Objects.requireNonNull(s3SecretKey, "s3SecretKey");
       if (host == null || host.isBlank()) host = "127.0.0.1";
-      if (region == null || region.isBlank()) region = "us-east-1";
+      region = StorageDefaults.regionOrDefault(region);
     }
 
-    /** 127.0.0.1, free ports, bucket "ipchls", region us-east-1, a random root secret. */
+    /** 127.0.0.1, free ports, the default bucket and region ({@link StorageDefaults}), a random root secret. */
     public static Options defaults(Path dir) {
       byte[] secret = new byte[20];
       new SecureRandom().nextBytes(secret);
-      return new Options(dir, null, 0, 0, 0, "ipchls", "us-east-1", "ipchls-root",
+      return new Options(dir, /* host= */ null, /* postgresPort= */ 0, /* mqttPort= */ 0, /* s3Port= */ 0,
+          StorageDefaults.BUCKET, StorageDefaults.REGION, "ipchls-root",
           HexFormat.of().formatHex(secret));
     }
 

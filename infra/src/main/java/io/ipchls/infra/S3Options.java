@@ -1,5 +1,6 @@
 package io.ipchls.infra;
 
+import io.ipchls.protocol.StorageDefaults;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -23,7 +24,7 @@ public record S3Options(Path dataDir, String host, int port, String bucket, Stri
     Objects.requireNonNull(rootAccessKey, "rootAccessKey");
     Objects.requireNonNull(rootSecretKey, "rootSecretKey");
     if (host == null || host.isBlank()) host = "127.0.0.1";
-    if (region == null || region.isBlank()) region = "us-east-1";
+    region = StorageDefaults.regionOrDefault(region);
     if (keys == null) keys = KeyLookup.none();
     if (port < 0 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
   }

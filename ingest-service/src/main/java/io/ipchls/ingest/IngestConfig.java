@@ -5,12 +5,16 @@ import io.ipchls.ingest.control.ControlConfig;
 import io.ipchls.ingest.indexing.IndexingConfig;
 import io.ipchls.ingest.retention.RetentionConfig;
 import io.ipchls.ingest.shared.RecordingGapRule;
+import io.ipchls.kit.config.BoolSetting;
 import io.ipchls.kit.config.ConfigException;
 import io.ipchls.kit.config.DbConfig;
 import io.ipchls.kit.config.HttpConfig;
+import io.ipchls.kit.config.IntSetting;
 import io.ipchls.kit.config.MqttConfig;
 import io.ipchls.kit.config.S3Config;
+import io.ipchls.kit.config.Setting;
 import io.ipchls.kit.config.Settings;
+import io.ipchls.kit.config.StringSetting;
 import io.ipchls.kit.crypto.Sha256;
 import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
@@ -42,7 +46,7 @@ public record IngestConfig(
   public static final int DEFAULT_HTTP_PORT = 8082;
   /** An admin token shorter than this is refused at start-up. */
   public static final int MIN_ADMIN_TOKEN_CHARS = 16;
-  private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+  private static final Pattern INSTANCE_ID_PATTERN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
 
   public IngestConfig {
     if (http == null) throw new ConfigException("http", "is required");
@@ -53,8 +57,9 @@ public record IngestConfig(
     if (retention == null) throw new ConfigException("retention", "is required");
     if (control == null) throw new ConfigException("control", "is required");
     if (callbacks == null) throw new ConfigException("callbacks", "is required");
-    if (instanceId == null || !INSTANCE_ID.matcher(instanceId).matches()) {
-      throw new ConfigException("instanceId", "must match " + INSTANCE_ID.pattern() + ", got '" + instanceId + "'");
+    if (instanceId == null || !INSTANCE_ID_PATTERN.matcher(instanceId).matches()) {
+      throw new ConfigException("instanceId",
+          "must match " + INSTANCE_ID_PATTERN.pattern() + ", got '" + instanceId + "'");
     }
   }
 
@@ -63,50 +68,60 @@ public record IngestConfig(
     return !s3.accessKeyId().isBlank() && !s3.secretAccessKey().isBlank();
   }
 
+  public static final IntSetting MAX_FUTURE_SKEW_SECONDS =
+      IntSetting.named("maxFutureSkewSeconds").byDefault(300).atLeast(0).atMost(7 * 24 * 3600);
+  public static final IntSetting RETENTION_DAYS = IntSetting.named("retentionDays").byDefault(7).atLeast(1)
+      .atMost(36_500);
+  public static final IntSetting BATCH_MAX_SIZE = IntSetting.named("batchMaxSize").byDefault(500).atLeast(1)
+      .atMost(10_000);
+  public static final IntSetting WRITE_CONCURRENCY = IntSetting.named("writeConcurrency").byDefault(2).atLeast(1)
+      .atMost(64);
+  public static final IntSetting MQTT_CONNECTIONS = IntSetting.named("mqttConnections").byDefault(4).atLeast(1)
+      .atMost(64);
+  public static final IntSetting RECORDING_GAP_SECONDS = IntSetting.named("recordingGapSeconds")
+      .byDefault(RecordingGapRule.DEFAULT_SECONDS).atLeast(1).atMost(86_400);
+  public static final BoolSetting VERIFY_OBJECTS = BoolSetting.named("verifyObjects").byDefault(false);
+  public static final IntSetting SWEEP_INTERVAL_SECONDS = IntSetting.named("sweepIntervalSeconds").byDefault(3600)
+      .atLeast(1).atMost(86_400);
+  /** No default: without one there is no admin API. */
+  public static final StringSetting ADMIN_TOKEN = StringSetting.named("adminToken");
+  /** Empty: replay paths stay relative to playlist-service. */
+  public static final StringSetting PLAYLIST_BASE_URL = StringSetting.named("playlistBaseUrl").byDefault("");
+  public static final IntSetting CONTROL_INTERVAL_SECONDS = IntSetting.named("controlIntervalSeconds").byDefault(5)
+      .atLeast(1).atMost(3600);
+  public static final IntSetting SETTLE_SECONDS = IntSetting.named("settleSeconds").byDefault(10).atLeast(0)
+      .atMost(600);
+  /** Its default, the host name, is computed at start-up ({@link #defaultInstanceId}). */
+  public static final StringSetting INSTANCE_ID = StringSetting.named("instanceId");
+
   /** The keys environment variables can override (ConfigLoader matches env names against these). */
   public static JsonObject defaults() {
-    return new JsonObject()
-        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", DEFAULT_HTTP_PORT))
-        .put("db", new JsonObject().put("host", "127.0.0.1").put("port", 5432).put("database", "ipchls")
-            .put("user", "postgres").put("password", "").put("maxPoolSize", 8))
-        .put("mqtt", new JsonObject().put("host", "127.0.0.1").put("port", 1883).put("ssl", false)
-            .put("username", "ingest").put("password", ""))
-        .put("s3", new JsonObject().put("endpoint", "").put("region", "us-east-1").put("bucket", "ipchls")
-            .put("pathStyle", true).put("accessKeyId", "").put("secretAccessKey", ""))
-        .put("instanceId", defaultInstanceId())
-        .put("maxFutureSkewSeconds", 300)
-        .put("retentionDays", 7)
-        .put("batchMaxSize", 500)
-        .put("writeConcurrency", 2)
-        .put("mqttConnections", 4)
-        .put("recordingGapSeconds", RecordingGapRule.DEFAULT_SECONDS)
-        .put("verifyObjects", false)
-        .put("sweepIntervalSeconds", 3600)
-        .put("adminToken", null)
-        .put("callbacks", CallbacksConfig.defaults())
-        .put("playlistBaseUrl", "")
-        .put("controlIntervalSeconds", 5)
-        .put("settleSeconds", 10);
+    return Setting.defaults(INSTANCE_ID.byDefault(defaultInstanceId()), MAX_FUTURE_SKEW_SECONDS, RETENTION_DAYS,
+            BATCH_MAX_SIZE, WRITE_CONCURRENCY, MQTT_CONNECTIONS, RECORDING_GAP_SECONDS, VERIFY_OBJECTS,
+            SWEEP_INTERVAL_SECONDS, ADMIN_TOKEN, PLAYLIST_BASE_URL, CONTROL_INTERVAL_SECONDS, SETTLE_SECONDS)
+        .put("http", HttpConfig.defaults(DEFAULT_HTTP_PORT))
+        .put("db", DbConfig.defaults())
+        .put("mqtt", MqttConfig.defaults("ingest"))
+        .put("s3", S3Config.defaults())
+        .put("callbacks", CallbacksConfig.defaults());
   }
 
   public static IngestConfig fromJson(JsonObject json) {
     Settings s = Settings.root(json);
     MqttConfig mqtt = MqttConfig.from(s.section("mqtt"));
-    S3Config s3 = S3Config.from(s.section("s3"), false);
-    String instanceId = s.string("instanceId", defaultInstanceId());
+    S3Config s3 = S3Config.from(s.section("s3"), /* keyPairRequired= */ false);
+    String instanceId = INSTANCE_ID.byDefault(defaultInstanceId()).read(s);
     String clientId = mqttClientId(instanceId);
-    int retentionDays = s.integer("retentionDays", 7, 1, 36500);
-    var gapRule = new RecordingGapRule(
-        s.integer("recordingGapSeconds", RecordingGapRule.DEFAULT_SECONDS, 1, 86_400));
-    var indexing = new IndexingConfig(mqtt, clientId, s.integer("mqttConnections", 4, 1, 64),
-        s.integer("batchMaxSize", 500, 1, 10_000), s.integer("writeConcurrency", 2, 1, 64),
-        s.integer("maxFutureSkewSeconds", 300, 0, 7 * 24 * 3600), retentionDays, gapRule,
-        s.bool("verifyObjects", false), s3);
-    var retention = new RetentionConfig(s3, retentionDays, s.integer("sweepIntervalSeconds", 3600, 1, 86_400));
-    var control = new ControlConfig(mqtt, clientId, s3, stripSlash(s.string("playlistBaseUrl", "")),
-        s.integer("controlIntervalSeconds", 5, 1, 3600), s.integer("settleSeconds", 10, 0, 600), gapRule);
+    int retentionDays = RETENTION_DAYS.read(s);
+    var gapRule = new RecordingGapRule(RECORDING_GAP_SECONDS.read(s));
+    var indexing = new IndexingConfig(mqtt, clientId, MQTT_CONNECTIONS.read(s), BATCH_MAX_SIZE.read(s),
+        WRITE_CONCURRENCY.read(s), MAX_FUTURE_SKEW_SECONDS.read(s), retentionDays, gapRule, VERIFY_OBJECTS.read(s),
+        s3);
+    var retention = new RetentionConfig(s3, retentionDays, SWEEP_INTERVAL_SECONDS.read(s));
+    var control = new ControlConfig(mqtt, clientId, s3, stripSlash(PLAYLIST_BASE_URL.read(s)),
+        CONTROL_INTERVAL_SECONDS.read(s), SETTLE_SECONDS.read(s), gapRule);
     return new IngestConfig(HttpConfig.from(s.section("http"), DEFAULT_HTTP_PORT), DbConfig.from(s.section("db")),
-        mqtt, s3, instanceId, adminTokenSha256(s.string("adminToken", null)), indexing, retention, control,
+        mqtt, s3, instanceId, adminTokenSha256(ADMIN_TOKEN.read(s)), indexing, retention, control,
         CallbacksConfig.from(s.section("callbacks")));
   }
 
@@ -147,7 +162,7 @@ public record IngestConfig(
   static String defaultInstanceId() {
     try {
       String host = InetAddress.getLocalHost().getHostName().toLowerCase(Locale.ROOT);
-      if (INSTANCE_ID.matcher(host).matches()) return host;
+      if (INSTANCE_ID_PATTERN.matcher(host).matches()) return host;
     } catch (Exception ignored) {
       // fall through to a random id
     }

@@ -134,8 +134,9 @@ public final class IngestTestSupport {
     long start = System.currentTimeMillis() - ageMs;
     long seq = SEQ.incrementAndGet();
     String key = ObjectKeys.segmentKey(cameraId, Instant.ofEpochMilli(start), seq);
-    return new SegmentNotification(1, key, start, 3000, 188 * 1000, null, seq, "h264", 640, 360,
-        System.currentTimeMillis(), null);
+    return new SegmentNotification(SegmentNotification.VERSION, key, start, /* durationMs= */ 3000,
+        /* bytes= */ 188 * 1000, null, seq, "h264", /* width= */ 640, /* height= */ 360, System.currentTimeMillis(),
+        null);
   }
 
   public static SegmentNotification withKey(SegmentNotification n, String key) {

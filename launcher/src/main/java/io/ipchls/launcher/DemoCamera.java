@@ -11,7 +11,8 @@ final class DemoCamera implements AutoCloseable {
   DemoCamera(String cameraId, String secret, String mqttHost, int mqttPort, int segmentSeconds, int fps) {
     camera = Camera.builder().cameraId(cameraId).secret(secret).mqtt(mqttHost, mqttPort)
         .segmentSeconds(segmentSeconds).build();
-    source = new SimulatedCamera(640, 360, fps, fps * segmentSeconds, cameraId, camera::putFrame);
+    source = new SimulatedCamera(/* width= */ 640, /* height= */ 360, fps, fps * segmentSeconds, cameraId,
+        camera::putFrame);
   }
 
   DemoCamera start() {

@@ -21,6 +21,7 @@ import io.ipchls.playlist.auth.ViewerTokens;
 import io.ipchls.protocol.CameraChanged;
 import io.ipchls.protocol.ClusterNames;
 import io.ipchls.protocol.ProtocolException;
+import io.ipchls.protocol.StorageDefaults;
 import io.ipchls.protocol.StorageKeyGrant;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -105,7 +106,8 @@ public final class LocalSystem implements AutoCloseable {
     JsonObject c = cfg.s3();
     if (!cfg.embedded(c)) return c.copy();
     EmbeddedS3 server = EmbeddedS3.start(new S3Options(cfg.dataDir().resolve("s3"), cfg.host(),
-        c.getInteger("port", 0), c.getString("bucket", "ipchls"), c.getString("region", "us-east-1"),
+        c.getInteger("port", 0), c.getString("bucket", StorageDefaults.BUCKET),
+        c.getString("region", StorageDefaults.REGION),
         secrets.s3AccessKeyId(), secrets.s3SecretAccessKey(), this::findStorageKey));
     closeables.add(server);
     return new JsonObject().put("endpoint", server.endpoint().toString()).put("region", server.region())

@@ -1,7 +1,16 @@
 package io.ipchls.launcher;
 
+import io.ipchls.credential.CredentialConfig;
+import io.ipchls.ingest.IngestConfig;
 import io.ipchls.kit.cluster.ClusterConfig;
+import io.ipchls.kit.config.BoolSetting;
+import io.ipchls.kit.config.IntSetting;
+import io.ipchls.kit.config.MqttConfig;
+import io.ipchls.kit.config.S3Config;
+import io.ipchls.kit.config.Setting;
 import io.ipchls.kit.config.Settings;
+import io.ipchls.kit.config.StringSetting;
+import io.ipchls.playlist.PlaylistConfig;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 
@@ -16,16 +25,28 @@ public record StackConfig(
     Path dataDir, String host, int playlistPort, int credentialPort, int ingestPort,
     JsonObject postgres, JsonObject mqtt, JsonObject s3, ClusterConfig cluster, JsonObject credential) {
 
+  public static final StringSetting DATA_DIR = StringSetting.named("dataDir").byDefault("data");
+  public static final StringSetting HOST = StringSetting.named("host").byDefault("127.0.0.1");
+  /** In the {@code http} section: each service's own default port. */
+  public static final IntSetting PLAYLIST_PORT = IntSetting.port("playlistPort", PlaylistConfig.DEFAULT_HTTP_PORT)
+      .atLeast(0);
+  public static final IntSetting CREDENTIAL_PORT = IntSetting.port("credentialPort",
+      CredentialConfig.DEFAULT_HTTP_PORT).atLeast(0);
+  public static final IntSetting INGEST_PORT = IntSetting.port("ingestPort", IngestConfig.DEFAULT_HTTP_PORT)
+      .atLeast(0);
+  /** In each server's section: start the embedded server rather than use an external one. */
+  public static final BoolSetting EMBEDDED = BoolSetting.named("embedded").byDefault(true);
+  /** The embedded PostgreSQL's port: not 5432, so that it does not collide with a PostgreSQL already installed. */
+  public static final IntSetting EMBEDDED_POSTGRES_PORT = IntSetting.port("port", 15432);
+  public static final IntSetting EMBEDDED_S3_PORT = IntSetting.port("port", 9000);
+
   public static JsonObject defaults() {
-    return new JsonObject()
-        .put("dataDir", "data")
-        .put("host", "127.0.0.1")
-        .put("http", new JsonObject().put("playlistPort", 8080).put("credentialPort", 8081).put("ingestPort", 8082))
-        .put("postgres", new JsonObject().put("embedded", true).put("port", 15432))
-        .put("mqtt", new JsonObject().put("embedded", true).put("port", 1883))
-        .put("s3", new JsonObject().put("embedded", true).put("port", 9000).put("bucket", "ipchls")
-            .put("region", "us-east-1"))
-        .put("cluster", new JsonObject().put("name", "ipc-hls").put("port", 5701))
+    return Setting.defaults(DATA_DIR, HOST)
+        .put("http", Setting.defaults(PLAYLIST_PORT, CREDENTIAL_PORT, INGEST_PORT))
+        .put("postgres", Setting.defaults(EMBEDDED, EMBEDDED_POSTGRES_PORT))
+        .put("mqtt", Setting.defaults(EMBEDDED, MqttConfig.PORT))
+        .put("s3", Setting.defaults(EMBEDDED, EMBEDDED_S3_PORT, S3Config.BUCKET, S3Config.REGION))
+        .put("cluster", Setting.defaults(ClusterConfig.NAME, ClusterConfig.PORT))
         .put("credential", new JsonObject());
   }
 
@@ -33,11 +54,11 @@ public record StackConfig(
     Settings root = Settings.root(json);
     Settings http = root.section("http");
     return new StackConfig(
-        Path.of(root.string("dataDir", "data")),
-        root.string("host", "127.0.0.1"),
-        http.integer("playlistPort", 8080, 0, 65535),
-        http.integer("credentialPort", 8081, 0, 65535),
-        http.integer("ingestPort", 8082, 0, 65535),
+        Path.of(DATA_DIR.read(root)),
+        HOST.read(root),
+        PLAYLIST_PORT.read(http),
+        CREDENTIAL_PORT.read(http),
+        INGEST_PORT.read(http),
         json.getJsonObject("postgres", new JsonObject()),
         json.getJsonObject("mqtt", new JsonObject()),
         json.getJsonObject("s3", new JsonObject()),
@@ -46,6 +67,6 @@ public record StackConfig(
   }
 
   public boolean embedded(JsonObject section) {
-    return Settings.root(section).bool("embedded", true);
+    return EMBEDDED.read(Settings.root(section));
   }
 }

@@ -373,7 +373,8 @@ class ClusterFailoverTest {
     Running(String id, String secret, Map<String, Long> announced) {
       camera = Camera.builder().cameraId(id).secret(secret).mqtt(broker.host(), broker.port()).segmentSeconds(1)
           .onUploaded((SegmentNotification n) -> announced.put(n.key(), System.currentTimeMillis())).build();
-      source = new SimulatedCamera(160, 96, 5, 5, id, camera::putFrame);
+      source = new SimulatedCamera(/* width= */ 160, /* height= */ 96, /* fps= */ 5, /* keyFrameInterval= */ 5,
+          id, camera::putFrame);
     }
 
     Running start() {

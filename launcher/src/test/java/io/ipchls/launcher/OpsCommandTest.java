@@ -64,7 +64,8 @@ class OpsCommandTest {
     String secret = new AdminClient(sys.credentialUrl(), sys.adminToken()).registerOrRotate("ops-cam");
     camera = Camera.builder().cameraId("ops-cam").secret(secret).mqtt(sys.mqttHost(), sys.mqttPort())
         .segmentSeconds(1).statusInterval(Duration.ofSeconds(1)).build();
-    source = new SimulatedCamera(160, 96, 5, 5, "ops-cam", camera::putFrame);
+    source = new SimulatedCamera(/* width= */ 160, /* height= */ 96, /* fps= */ 5, /* keyFrameInterval= */ 5,
+        "ops-cam", camera::putFrame);
     camera.start();
     source.start();
   }

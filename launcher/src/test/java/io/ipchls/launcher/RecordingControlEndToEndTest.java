@@ -90,7 +90,8 @@ class RecordingControlEndToEndTest {
     Camera camera = Camera.builder().cameraId(cam).secret(secret).mqtt(sys.mqttHost(), sys.mqttPort())
         .segmentSeconds(5) // the template's 2 s must win, from the retained command
         .clock(DeviceClock.wallOnly(() -> System.currentTimeMillis() + clockOffsetMs)).build();
-    SimulatedCamera source = new SimulatedCamera(640, 360, FPS, FPS, cam, camera::putFrame);
+    SimulatedCamera source = new SimulatedCamera(/* width= */ 640, /* height= */ 360, FPS, FPS, cam,
+        camera::putFrame);
     camera.start();
     source.start();
     try {
@@ -154,10 +155,11 @@ class RecordingControlEndToEndTest {
     String keyPrefix = cam + "/rec/" + taskId;
     assertEquals(keyPrefix, task.getJsonArray("cameras").getJsonObject(0).getString("keyPrefix"));
 
-    recordSession(cam, secret, 0, 3);
-    recordSession(cam, secret, 0, 2); // back within seconds: the same recording
+    recordSession(cam, secret, /* clockOffsetMs= */ 0, /* segments= */ 3);
+    recordSession(cam, secret, /* clockOffsetMs= */ 0, /* segments= */ 2); // back within seconds: the same recording
     assertEquals(1, files("cameraId=" + cam).size(), "a camera back within 180 s continues its recording");
-    recordSession(cam, secret, 200_000, 2); // back with a clock 200 s on: past the gap, a second recording
+    // back with a clock 200 s on: past the gap, a second recording
+    recordSession(cam, secret, /* clockOffsetMs= */ 200_000, /* segments= */ 2);
     assertEquals(2, files("cameraId=" + cam).size(), "a camera back after more than 180 s starts a new recording");
 
     api("POST", "/record-tasks/" + taskId + "/stop", null, 200);

@@ -1,10 +1,14 @@
 package io.ipchls.playlist;
 
+import io.ipchls.kit.config.BoolSetting;
 import io.ipchls.kit.config.ConfigException;
 import io.ipchls.kit.config.DbConfig;
 import io.ipchls.kit.config.HttpConfig;
+import io.ipchls.kit.config.IntSetting;
 import io.ipchls.kit.config.S3Config;
+import io.ipchls.kit.config.Setting;
 import io.ipchls.kit.config.Settings;
+import io.ipchls.kit.config.StringSetting;
 import io.ipchls.kit.crypto.Sha256;
 import io.vertx.core.json.JsonObject;
 
@@ -78,52 +82,74 @@ public record PlaylistConfig(
     if (maxReplayHours < 1) throw new ConfigException("maxReplayHours", "must be >= 1");
   }
 
+  public static final int DEFAULT_HTTP_PORT = 8080;
+  public static final IntSetting LIVE_WINDOW_SEGMENTS = IntSetting.named("liveWindowSegments").byDefault(6)
+      .atLeast(1).atMost(1000);
+  public static final IntSetting LIVE_LOOKBACK_SECONDS = IntSetting.named("liveLookbackSeconds").byDefault(120)
+      .atLeast(1).atMost(86_400);
+  public static final IntSetting LIVE_REFRESH_SECONDS = IntSetting.named("liveRefreshSeconds").byDefault(10)
+      .atLeast(1).atMost(86_400);
+  public static final IntSetting PRESIGN_SECONDS = IntSetting.named("presignSeconds").byDefault(3600).atLeast(60)
+      .atMost(MAX_PRESIGN_SECONDS);
+  public static final IntSetting MAX_REPLAY_HOURS = IntSetting.named("maxReplayHours").byDefault(24).atLeast(1)
+      .atMost(24 * 31);
+  /** {@code presigned} or {@code proxy}, see {@link SegmentAccess}. */
+  public static final StringSetting SEGMENT_ACCESS = StringSetting.named("segmentAccess").byDefault("presigned");
+  /** No default: without one there is no admin API. */
+  public static final StringSetting ADMIN_TOKEN = StringSetting.named("adminToken");
+  /** In the {@code viewer} section: never open by default. */
+  public static final BoolSetting VIEWER_OPEN = BoolSetting.named("open").byDefault(false);
+  public static final StringSetting VIEWER_JWT_SECRET = StringSetting.named("jwtSecret");
+  public static final IntSetting VIEWER_DEFAULT_TOKEN_SECONDS = IntSetting.named("defaultTokenSeconds")
+      .byDefault(3600).atLeast(60).atMost(366 * 86_400);
+  public static final IntSetting VIEWER_MAX_TOKEN_SECONDS = IntSetting.named("maxTokenSeconds")
+      .byDefault(30 * 86_400).atLeast(60).atMost(366 * 86_400);
+
   public static PlaylistConfig fromJson(JsonObject json) {
     Settings s = Settings.root(json);
-    Settings v = s.section("viewer");
-    String adminToken = s.string("adminToken", null);
+    Settings viewer = s.section("viewer");
+    String adminToken = ADMIN_TOKEN.read(s);
     if (adminToken != null && adminToken.length() < MIN_SECRET_CHARS) {
       throw new ConfigException("adminToken", "must be at least " + MIN_SECRET_CHARS + " characters");
     }
-    String access = s.string("segmentAccess", "presigned");
-    SegmentAccess segmentAccess = switch (access) {
+    SegmentAccess segmentAccess = segmentAccess(SEGMENT_ACCESS.read(s));
+    return new PlaylistConfig(
+        HttpConfig.from(s.section("http"), DEFAULT_HTTP_PORT),
+        DbConfig.from(s.section("db")),
+        S3Config.from(s.section("s3")),
+        LIVE_WINDOW_SEGMENTS.read(s),
+        LIVE_LOOKBACK_SECONDS.read(s),
+        LIVE_REFRESH_SECONDS.read(s),
+        PRESIGN_SECONDS.read(s),
+        MAX_REPLAY_HOURS.read(s),
+        segmentAccess,
+        viewer(viewer),
+        adminToken == null ? null : Sha256.hex(adminToken));
+  }
+
+  private static SegmentAccess segmentAccess(String access) {
+    return switch (access) {
       case "presigned" -> SegmentAccess.PRESIGNED;
       case "proxy" -> SegmentAccess.PROXY;
       default -> throw new ConfigException("segmentAccess", "must be 'presigned' or 'proxy', got: " + access);
     };
-    return new PlaylistConfig(
-        HttpConfig.from(s.section("http"), 8080),
-        DbConfig.from(s.section("db")),
-        S3Config.from(s.section("s3")),
-        s.integer("liveWindowSegments", 6, 1, 1000),
-        s.integer("liveLookbackSeconds", 120, 1, 86_400),
-        s.integer("liveRefreshSeconds", 10, 1, 86_400),
-        s.integer("presignSeconds", 3600, 60, MAX_PRESIGN_SECONDS),
-        s.integer("maxReplayHours", 24, 1, 24 * 31),
-        segmentAccess,
-        new ViewerConfig(v.bool("open", false), v.string("jwtSecret", null),
-            v.integer("defaultTokenSeconds", 3600, 60, 366 * 86_400),
-            v.integer("maxTokenSeconds", 30 * 86_400, 60, 366 * 86_400)),
-        adminToken == null ? null : Sha256.hex(adminToken));
+  }
+
+  private static ViewerConfig viewer(Settings v) {
+    return new ViewerConfig(VIEWER_OPEN.read(v), VIEWER_JWT_SECRET.read(v), VIEWER_DEFAULT_TOKEN_SECONDS.read(v),
+        VIEWER_MAX_TOKEN_SECONDS.read(v));
   }
 
   /** The keys {@link io.ipchls.kit.config.ConfigLoader} matches environment variables against. */
   public static JsonObject defaults() {
     return new JsonObject()
-        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 8080))
-        .put("db", new JsonObject().put("host", "127.0.0.1").put("port", 5432).put("database", "ipchls")
-            .put("user", "postgres").put("password", "").put("maxPoolSize", 8))
-        .put("s3", new JsonObject().put("endpoint", "").put("publicEndpoint", "").put("region", "us-east-1")
-            .put("bucket", "ipchls").put("pathStyle", true).put("accessKeyId", "").put("secretAccessKey", ""))
-        .put("liveWindowSegments", 6)
-        .put("liveLookbackSeconds", 120)
-        .put("liveRefreshSeconds", 10)
-        .put("presignSeconds", 3600)
-        .put("maxReplayHours", 24)
-        .put("segmentAccess", "presigned")
-        .put("adminToken", null)
-        .put("viewer", new JsonObject().put("open", false).put("jwtSecret", null)
-            .put("defaultTokenSeconds", 3600).put("maxTokenSeconds", 30 * 86_400));
+        .put("http", HttpConfig.defaults(DEFAULT_HTTP_PORT))
+        .put("db", DbConfig.defaults())
+        .put("s3", S3Config.defaults())
+        .mergeIn(Setting.defaults(LIVE_WINDOW_SEGMENTS, LIVE_LOOKBACK_SECONDS, LIVE_REFRESH_SECONDS, PRESIGN_SECONDS,
+            MAX_REPLAY_HOURS, SEGMENT_ACCESS, ADMIN_TOKEN))
+        .put("viewer", Setting.defaults(VIEWER_OPEN, VIEWER_JWT_SECRET, VIEWER_DEFAULT_TOKEN_SECONDS,
+            VIEWER_MAX_TOKEN_SECONDS));
   }
 
   @Override

@@ -66,8 +66,10 @@ public final class TestStack {
   }
 
   public PlaylistConfig config(int maxReplayHours, SegmentAccess access, boolean open) {
-    return new PlaylistConfig(new HttpConfig("127.0.0.1", 0), db(), s3(), 6, 120, 3600, 3600, maxReplayHours, access,
-        new ViewerConfig(open, JWT_SECRET, 3600, 86_400), Sha256.hex(ADMIN_TOKEN));
+    return new PlaylistConfig(new HttpConfig("127.0.0.1", 0), db(), s3(), /* liveWindowSegments= */ 6,
+        /* liveLookbackSeconds= */ 120, /* liveRefreshSeconds= */ 3600, /* presignSeconds= */ 3600, maxReplayHours,
+        access, new ViewerConfig(open, JWT_SECRET, /* defaultTokenSeconds= */ 3600, /* maxTokenSeconds= */ 86_400),
+        Sha256.hex(ADMIN_TOKEN));
   }
 
   /** The signing key of the tests' viewer tokens. */
@@ -119,7 +121,7 @@ public final class TestStack {
     for (Seg s : segments) {
       OffsetDateTime start = s.start().atOffset(ZoneOffset.UTC);
       rows.add(new SegmentRow(s.cameraId(), start, s.durationMs(), s.key(), s.bytes().length, null, seq++,
-          "avc1.42e01e", 640, 360, start, false));
+          "avc1.42e01e", /* width= */ 640, /* height= */ 360, start, /* clockJump= */ false));
     }
     await(new SegmentRepository(pool, RecordingGapRule.DEFAULT).insertAndApplyGapRule(rows));
   }

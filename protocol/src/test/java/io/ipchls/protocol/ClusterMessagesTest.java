@@ -36,7 +36,8 @@ class ClusterMessagesTest {
   @Test
   void segmentsIndexed_roundTripsWithTheOldFieldNames() {
     var event = new SegmentsIndexed(List.of("cam-1"),
-        List.of(new SegmentsIndexed.Entry("cam-1", 1_795_000_000_000L, 3000, "cam-1/k.ts")));
+        List.of(new SegmentsIndexed.Entry("cam-1", /* start= */ 1_795_000_000_000L, /* durationMs= */ 3000,
+            "cam-1/k.ts")));
     String json = Json.encodeToString(event);
     assertEquals("{\"cameras\":[\"cam-1\"],\"segments\":[{\"cameraId\":\"cam-1\",\"start\":1795000000000,"
         + "\"durationMs\":3000,\"key\":\"cam-1/k.ts\"}]}", json);
@@ -82,7 +83,8 @@ class ClusterMessagesTest {
 
   @Test
   void onlineCamera_keepsTheStatusFields() {
-    var entry = OnlineCamera.of(CameraStatus.online(10, 3, 1), 11);
+    var entry = OnlineCamera.of(
+        CameraStatus.online(/* now= */ 10, /* uploaded= */ 3, /* dropped= */ 1), /* receivedAt= */ 11);
     assertEquals("{\"state\":\"online\",\"time\":10,\"receivedAt\":11,\"uploaded\":3,\"dropped\":1}",
         Json.encodeToString(entry));
     assertEquals(entry, Json.decodeClusterValue(Json.encodeToString(entry), OnlineCamera.class));
@@ -90,7 +92,8 @@ class ClusterMessagesTest {
 
   @Test
   void storageKeyIndex_isAFlatObjectOfExpiries_prunedOnAdd() {
-    var index = StorageKeyIndex.fromJson("{\"AK1\":100,\"AK2\":300}").pruneAndAdd(200, "AK3", 400);
+    var index = StorageKeyIndex.fromJson("{\"AK1\":100,\"AK2\":300}").pruneAndAdd(/* nowMs= */ 200, "AK3",
+        /* expiresAt= */ 400);
     assertEquals(Map.of("AK2", 300L, "AK3", 400L), index.expiresAtByKeyId());
     assertEquals(index, StorageKeyIndex.fromJson(index.toJson()));
     assertTrue(index.toJson().startsWith("{\"AK"), index.toJson());

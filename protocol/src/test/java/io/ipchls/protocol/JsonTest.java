@@ -15,8 +15,9 @@ class JsonTest {
 
   @Test
   void segmentNotification_roundTripsAndValidates() {
-    var n = new SegmentNotification(1, "c/2026/11/21/09/05/07.042-1.ts", 1_795_000_000_000L, 3000, 123456,
-        "a".repeat(64), 1, "h264", 640, 360, 1_795_000_003_000L, null);
+    var n = new SegmentNotification(SegmentNotification.VERSION, "c/2026/11/21/09/05/07.042-1.ts",
+        /* start= */ 1_795_000_000_000L, /* durationMs= */ 3000, /* bytes= */ 123456, "a".repeat(64), /* seq= */ 1,
+        "h264", /* width= */ 640, /* height= */ 360, /* deviceTime= */ 1_795_000_003_000L, null);
     byte[] json = Json.encode(n);
     assertFalse(new String(json, StandardCharsets.UTF_8).contains("clockJump"), "nulls are omitted");
     assertEquals(n, Json.decode(json, SegmentNotification.class));
@@ -25,7 +26,8 @@ class JsonTest {
 
   @Test
   void segmentNotification_problemsNameEachField() {
-    var bad = new SegmentNotification(2, "../x.ts", 0, 0, 0, "XYZ", -1, "h264", -1, 0, 0, null);
+    var bad = new SegmentNotification(/* v= */ 2, "../x.ts", /* start= */ 0, /* durationMs= */ 0, /* bytes= */ 0, "XYZ",
+        /* seq= */ -1, "h264", /* width= */ -1, /* height= */ 0, /* deviceTime= */ 0, null);
     var p = String.join(";", bad.problems());
     for (String f : new String[] {"v=2", "key", "start", "durationMs", "bytes", "sha256", "seq", "width"}) {
       assertTrue(p.contains(f), p + " should name " + f);
@@ -45,7 +47,8 @@ class JsonTest {
 
   @Test
   void credentialResponse_toStringHidesSecrets() {
-    var r = new CredentialResponse(1, "r", "AK", "SECRET", "TOKEN", 1L, null, "us-east-1", "b", "p", true, null);
+    var r = new CredentialResponse(/* v= */ 1, "r", "AK", "SECRET", "TOKEN", /* expiration= */ 1L, null, "us-east-1",
+        "b", "p", /* pathStyle= */ true, null);
     assertFalse(r.toString().contains("SECRET"));
     assertFalse(r.toString().contains("TOKEN"));
   }

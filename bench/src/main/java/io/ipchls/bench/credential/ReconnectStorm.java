@@ -12,6 +12,7 @@ import io.ipchls.kit.cluster.ClusterConfig;
 import io.ipchls.kit.cluster.Clustering;
 import io.ipchls.kit.crypto.Sha256;
 import io.ipchls.kit.db.Database;
+import io.ipchls.protocol.StorageDefaults;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -199,7 +200,7 @@ public final class ReconnectStorm implements Callable<Integer> {
             .put("user", pg.user()).put("password", pg.password()).put("maxPoolSize", 8))
         .put("mqtt", new JsonObject().put("host", "127.0.0.1").put("port", mqttPort).put("username", SERVICE)
             .put("password", SERVICE_PASSWORD))
-        .put("s3", new JsonObject().put("endpoint", "http://127.0.0.1:9").put("bucket", "ipchls"))
+        .put("s3", new JsonObject().put("endpoint", "http://127.0.0.1:9").put("bucket", StorageDefaults.BUCKET))
         .put("adminToken", ADMIN_TOKEN)
         .put("serviceAccounts", new JsonObject().put(SERVICE, Sha256.hex(SERVICE_PASSWORD)))
         .put("auth", new JsonObject().put("bcryptCost", cost));

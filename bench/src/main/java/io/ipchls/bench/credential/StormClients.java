@@ -129,7 +129,7 @@ final class StormClients {
   /** Asks for credentials, and asks again if no answer came within {@link #ANSWER_TIMEOUT_MS}. */
   private void request(Storm s, MqttClient client, String id) {
     client.publish(Topics.credentialsRequest(id), Buffer.buffer("{\"v\":1,\"requestId\":\"" + id + "\"}"),
-        MqttQoS.AT_LEAST_ONCE, false, false);
+        MqttQoS.AT_LEAST_ONCE, /* isDup= */ false, /* isRetain= */ false);
     vertx.setTimer(ANSWER_TIMEOUT_MS, t -> {
       if (!s.answered.contains(id) && client.isConnected()) {
         s.unanswered.incrementAndGet();

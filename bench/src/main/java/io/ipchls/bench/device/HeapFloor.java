@@ -7,6 +7,7 @@ import io.ipchls.device.FramePack;
 import io.ipchls.infra.EmbeddedS3;
 import io.ipchls.infra.KeyLookup;
 import io.ipchls.infra.S3Options;
+import io.ipchls.protocol.StorageDefaults;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -44,8 +45,8 @@ public final class HeapFloor {
     Path dir = Files.createTempDirectory("ipchls-heapfloor");
     String key = "bench-root";
     String secret = "bench-root-secret-0123456789";
-    try (EmbeddedS3 s3 = EmbeddedS3.start(new S3Options(dir, "127.0.0.1", 0, "bench", "us-east-1", key, secret,
-        KeyLookup.none()))) {
+    try (EmbeddedS3 s3 = EmbeddedS3.start(new S3Options(dir, "127.0.0.1", 0, "bench", StorageDefaults.REGION, key,
+        secret, KeyLookup.none()))) {
       System.out.printf("1080p25 at %d kbit/s for %d s per run, default 4 MiB buffer; S3 server in this process%n",
           BITS_PER_SECOND / 1000, seconds);
       for (int mb : heaps) {
@@ -77,7 +78,7 @@ public final class HeapFloor {
     public static void main(String[] args) throws Exception {
       URI endpoint = URI.create(args[0]);
       int seconds = Integer.parseInt(args[3]);
-      DeviceSdk sdk = DeviceSdk.initialize(4 << 20, "us-east-1", "bench", "heap-floor", endpoint);
+      DeviceSdk sdk = DeviceSdk.initialize(4 << 20, StorageDefaults.REGION, "bench", "heap-floor", endpoint);
       sdk.setCredential(args[1], args[2], null);
       sdk.startUpload();
       Random random = new Random(1);

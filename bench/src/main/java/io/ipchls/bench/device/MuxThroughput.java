@@ -60,8 +60,8 @@ public final class MuxThroughput implements java.util.concurrent.Callable<Intege
   /** Parses, splits, segments and muxes; returns the bytes of TS produced. */
   static long muxOurs(byte[] h264) {
     LongAdder out = new LongAdder();
-    Segmenter segmenter = new Segmenter(3_000, DeviceClock.wallOnly(() -> 1_700_000_000_000L), false,
-        s -> out.add(s.size()));
+    Segmenter segmenter = new Segmenter(/* targetMs= */ 3_000, DeviceClock.wallOnly(() -> 1_700_000_000_000L),
+        /* audio= */ false, s -> out.add(s.size()));
     AnnexBReader reader = new AnnexBReader();
     AccessUnitSplitter splitter = new AccessUnitSplitter();
     long[] index = {0};

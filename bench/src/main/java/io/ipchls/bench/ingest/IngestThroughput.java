@@ -246,8 +246,10 @@ public final class IngestThroughput implements Callable<Integer> {
   }
 
   static SegmentNotification notification(String camera, long startMs, long seq) {
-    return new SegmentNotification(1, ObjectKeys.segmentKey(camera, Instant.ofEpochMilli(startMs), seq), startMs,
-        3_000, 750_000, null, seq, "avc1.64001f", 1280, 720, System.currentTimeMillis(), null);
+    return new SegmentNotification(SegmentNotification.VERSION,
+        ObjectKeys.segmentKey(camera, Instant.ofEpochMilli(startMs), seq), startMs, /* durationMs= */ 3_000,
+        /* bytes= */ 750_000, null, seq, "avc1.64001f", /* width= */ 1280, /* height= */ 720,
+        System.currentTimeMillis(), null);
   }
 
   /** Publishing connections, each paced by a 10 ms timer, each camera once per round over all cameras. */
@@ -299,8 +301,8 @@ public final class IngestThroughput implements Callable<Integer> {
             publishedAt.compareAndSet(cam, 0, System.nanoTime());
             unacked.incrementAndGet();
             p.published.incrementAndGet();
-            c.publish(Topics.segments(ids[cam]), Buffer.buffer(Json.encode(note)), MqttQoS.AT_LEAST_ONCE, false,
-                false);
+            c.publish(Topics.segments(ids[cam]), Buffer.buffer(Json.encode(note)), MqttQoS.AT_LEAST_ONCE,
+                /* isDup= */ false, /* isRetain= */ false);
           }
         }));
       }

@@ -62,7 +62,8 @@ public final class LivePlaylistLoad implements Runnable {
       for (String id : ids) {
         for (int s = 0; s < 10; s++) {
           Instant start = t0.plusMillis(3000L * s);
-          rows.add(new PlaylistBenchStack.Row(id, start, 3000, ObjectKeys.segmentKey(id, start, s), 500_000));
+          rows.add(new PlaylistBenchStack.Row(id, start, /* durationMs= */ 3000, ObjectKeys.segmentKey(id, start, s),
+              /* bytes= */ 500_000));
         }
       }
       stack.insert(rows);
@@ -79,12 +80,12 @@ public final class LivePlaylistLoad implements Runnable {
         PlaylistBenchStack.await(get(client, port, path, auth).recover(e -> get(client, port, path, auth)));
       }
       System.out.printf("%d cameras, %d live windows loaded; warming up...%n", cameras, ids.size());
-      fixedRate(client, port, auth, ids, true, rate, 5);
+      fixedRate(client, port, auth, ids, /* live= */ true, rate, /* durationSeconds= */ 5);
 
-      Result live = fixedRate(client, port, auth, ids, true, rate, seconds);
-      Result db = fixedRate(client, port, auth, ids, false, rate, seconds);
-      double liveMax = saturate(client, port, auth, ids, true, 10);
-      double dbMax = saturate(client, port, auth, ids, false, 10);
+      Result live = fixedRate(client, port, auth, ids, /* live= */ true, rate, seconds);
+      Result db = fixedRate(client, port, auth, ids, /* live= */ false, rate, seconds);
+      double liveMax = saturate(client, port, auth, ids, /* live= */ true, /* secs= */ 10);
+      double dbMax = saturate(client, port, auth, ids, /* live= */ false, /* secs= */ 10);
       vertx.cancelTimer(feed);
 
       // the same live load on two clustered playlist instances (windows in the Hazelcast map)
@@ -102,9 +103,9 @@ public final class LivePlaylistLoad implements Runnable {
         PlaylistBenchStack.await(get(client, clusteredPort, path, auth));
         PlaylistBenchStack.await(get(client, otherPort, path, auth));
       }
-      fixedRate(client, clusteredPort, auth, ids, true, rate, 5);
-      Result clustered = fixedRate(client, clusteredPort, auth, ids, true, rate, seconds);
-      double clusteredMax = saturate(client, clusteredPort, auth, ids, true, 10);
+      fixedRate(client, clusteredPort, auth, ids, /* live= */ true, rate, /* durationSeconds= */ 5);
+      Result clustered = fixedRate(client, clusteredPort, auth, ids, /* live= */ true, rate, seconds);
+      double clusteredMax = saturate(client, clusteredPort, auth, ids, /* live= */ true, /* secs= */ 10);
       member1.cancelTimer(clusterFeed);
       PlaylistBenchStack.await(member2.close());
       PlaylistBenchStack.await(member1.close());

@@ -16,6 +16,7 @@ import io.ipchls.playlist.PlaylistConfig.SegmentAccess;
 import io.ipchls.playlist.PlaylistConfig.ViewerConfig;
 import io.ipchls.playlist.auth.ViewerTokens;
 import io.ipchls.playlist.http.PlaylistHttpVerticle;
+import io.ipchls.protocol.StorageDefaults;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -55,12 +56,12 @@ final class PlaylistBenchStack implements AutoCloseable {
   PlaylistBenchStack() throws java.io.IOException {
     dir = Files.createTempDirectory("ipchls-bench");
     pg = EmbeddedPostgres.start(dir.resolve("pg"), 0);
-    s3 = EmbeddedS3.start(new S3Options(dir.resolve("s3"), "127.0.0.1", 0, "ipchls", "us-east-1", ACCESS_KEY,
-        SECRET_KEY, key -> Optional.empty()));
+    s3 = EmbeddedS3.start(new S3Options(dir.resolve("s3"), "127.0.0.1", 0, StorageDefaults.BUCKET,
+        StorageDefaults.REGION, ACCESS_KEY, SECRET_KEY, key -> Optional.empty()));
     vertx = Vertx.vertx(new VertxOptions());
     db = new DbConfig(pg.host(), pg.port(), pg.database(), pg.user(), pg.password(), 8);
-    s3Config = new S3Config(s3.endpoint().toString(), s3.endpoint().toString(), "us-east-1", "ipchls", true,
-        ACCESS_KEY, SECRET_KEY);
+    s3Config = new S3Config(s3.endpoint().toString(), s3.endpoint().toString(), StorageDefaults.REGION,
+        StorageDefaults.BUCKET, /* pathStyle= */ true, ACCESS_KEY, SECRET_KEY);
     await(Database.migrate(vertx, db, "ingest"));
     await(Database.migrate(vertx, db, "credential"));
     pool = Database.pool(vertx, db);
@@ -74,8 +75,11 @@ final class PlaylistBenchStack implements AutoCloseable {
 
   /** The same playlist-service on another (e.g. clustered) Vert.x. */
   PlaylistHttpVerticle startPlaylist(Vertx on) {
-    PlaylistConfig cfg = new PlaylistConfig(new HttpConfig("127.0.0.1", 0), db, s3Config, 6, 120, 10, 3600, 24,
-        SegmentAccess.PRESIGNED, new ViewerConfig(false, JWT_SECRET, 3600, 86_400),
+    PlaylistConfig cfg = new PlaylistConfig(new HttpConfig("127.0.0.1", 0), db, s3Config,
+        PlaylistConfig.LIVE_WINDOW_SEGMENTS.defaultValue(), PlaylistConfig.LIVE_LOOKBACK_SECONDS.defaultValue(),
+        PlaylistConfig.LIVE_REFRESH_SECONDS.defaultValue(), PlaylistConfig.PRESIGN_SECONDS.defaultValue(),
+        PlaylistConfig.MAX_REPLAY_HOURS.defaultValue(), SegmentAccess.PRESIGNED,
+        new ViewerConfig(/* open= */ false, JWT_SECRET, /* defaultTokenSeconds= */ 3600, /* maxTokenSeconds= */ 86_400),
         Sha256.hex("bench-admin-token-0123456789abcdef0123"));
     PlaylistHttpVerticle verticle = new PlaylistHttpVerticle(cfg);
     await(on.deployVerticle(verticle));
@@ -111,7 +115,7 @@ final class PlaylistBenchStack implements AutoCloseable {
       for (Row r : rows.subList(i, Math.min(rows.size(), i + 1000))) {
         OffsetDateTime start = r.start().atOffset(ZoneOffset.UTC);
         batch.add(new SegmentRow(r.camera(), start, r.durationMs(), r.key(), r.bytes(), null, i + batch.size(),
-            "avc1.42e01e", 1920, 1080, start, false));
+            "avc1.42e01e", /* width= */ 1920, /* height= */ 1080, start, /* clockJump= */ false));
       }
       await(repo.insertAndApplyGapRule(batch));
     }

@@ -57,7 +57,8 @@ public final class ReplayBuild implements Runnable {
       List<PlaylistBenchStack.Row> rows = new ArrayList<>();
       for (int i = 0; i < segments; i++) {
         Instant start = day.plusMillis(3000L * i);
-        rows.add(new PlaylistBenchStack.Row(cam, start, 3000, ObjectKeys.segmentKey(cam, start, i), 188));
+        rows.add(new PlaylistBenchStack.Row(cam, start, /* durationMs= */ 3000, ObjectKeys.segmentKey(cam, start, i),
+            /* bytes= */ 188));
       }
       stack.register(List.of(cam));
       stack.insert(rows);

@@ -46,7 +46,8 @@ public final class Bcrypt implements AutoCloseable {
   /** A check dropped because it waited past its deadline. */
   public static final class TooLate extends RuntimeException {
     TooLate() {
-      super("login check waited too long for a bcrypt worker", null, false, false);
+      super("login check waited too long for a bcrypt worker", null, /* enableSuppression= */ false,
+          /* writableStackTrace= */ false);
     }
   }
 

@@ -59,7 +59,8 @@ public final class CredentialRequestVerticle extends VerticleBase {
     audit = new AuditRepository(pool);
     limiter = new RateLimiter(config.rateLimit());
     pruneTimer = vertx.setPeriodic(PRUNE_INTERVAL_MS, t -> limiter.prune(System.currentTimeMillis()));
-    mqtt = new ManagedMqttClient(vertx, config.mqtt(), "credential-" + UUID.randomUUID(), true, false)
+    mqtt = new ManagedMqttClient(vertx, config.mqtt(), "credential-" + UUID.randomUUID(), /* cleanSession= */ true,
+            /* autoAck= */ false)
         .subscribe(Topics.CREDENTIAL_SHARED_REQUESTS, 1)
         .messageHandler(this::onRequest);
     return mqtt.startWithRetry();
@@ -151,7 +152,8 @@ public final class CredentialRequestVerticle extends VerticleBase {
   }
 
   private Future<Void> publish(String cameraId, CredentialResponse response) {
-    return mqtt.publish(Topics.credentialsResponse(cameraId), Json.encode(response), 1, false).mapEmpty();
+    return mqtt.publish(Topics.credentialsResponse(cameraId), Json.encode(response), /* qos= */ 1,
+        /* retain= */ false).mapEmpty();
   }
 
   /** Best effort, so that even a refused request can be matched by the camera; null when there is none. */

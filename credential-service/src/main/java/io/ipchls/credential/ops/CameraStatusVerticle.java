@@ -53,7 +53,8 @@ public final class CameraStatusVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    mqtt = new ManagedMqttClient(vertx, mqttConfig, "credential-ops-" + UUID.randomUUID(), true, true)
+    mqtt = new ManagedMqttClient(vertx, mqttConfig, "credential-ops-" + UUID.randomUUID(), /* cleanSession= */ true,
+            /* autoAck= */ true)
         .subscribe(SHARED_STATUS, 1)
         .messageHandler(this::onStatus);
     return mqtt.startWithRetry();

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class RateLimiterTest {
-  private final RateLimiter limiter = new RateLimiter(new RateLimit(2, 10));
+  private final RateLimiter limiter = new RateLimiter(new RateLimit(/* burst= */ 2, /* refillSeconds= */ 10));
 
   @Test
   void burstIsAllowed_thenRefused() {

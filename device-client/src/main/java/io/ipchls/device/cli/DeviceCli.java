@@ -1,5 +1,6 @@
 package io.ipchls.device.cli;
 
+import io.ipchls.protocol.BrokerDefaults;
 import io.ipchls.protocol.SegmentDuration;
 import io.ipchls.device.Camera;
 import io.ipchls.device.CameraBuilder;
@@ -40,7 +41,7 @@ public final class DeviceCli {
     String secret;
 
     @Option(names = "--mqtt-host", defaultValue = "127.0.0.1") String host;
-    @Option(names = "--mqtt-port", defaultValue = "1883") int port;
+    @Option(names = "--mqtt-port", defaultValue = "" + BrokerDefaults.PORT) int port;
     @Option(names = "--mqtt-tls", description = "connect over TLS (certificates verified)") boolean tls;
     @Option(names = "--segment-seconds", defaultValue = "" + SegmentDuration.DEFAULT_SECONDS,
         description = "target segment duration, " + SegmentDuration.MIN_SECONDS + ".." + SegmentDuration.MAX_SECONDS)

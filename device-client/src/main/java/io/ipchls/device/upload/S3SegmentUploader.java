@@ -1,5 +1,6 @@
 package io.ipchls.device.upload;
 
+import io.ipchls.protocol.StorageDefaults;
 import java.io.ByteArrayInputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -67,7 +68,7 @@ public final class S3SegmentUploader implements AutoCloseable {
             ? AwsBasicCredentials.create(credentials.accessKeyId(), credentials.secretAccessKey())
             : AwsSessionCredentials.create(credentials.accessKeyId(), credentials.secretAccessKey(),
                 credentials.sessionToken())))
-        .region(Region.of(credentials.region() == null ? "us-east-1" : credentials.region()))
+        .region(Region.of(credentials.region() == null ? StorageDefaults.REGION : credentials.region()))
         .forcePathStyle(credentials.pathStyle())
         // no flexible-checksum trailers (aws-chunked): S3-compatible stores often lack them; Content-MD5 instead
         .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)

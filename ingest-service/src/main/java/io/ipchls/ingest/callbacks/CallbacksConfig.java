@@ -1,7 +1,11 @@
 package io.ipchls.ingest.callbacks;
 
 import io.ipchls.kit.config.ConfigException;
+import io.ipchls.kit.config.IntSetting;
+import io.ipchls.kit.config.LongSetting;
+import io.ipchls.kit.config.Setting;
 import io.ipchls.kit.config.Settings;
+import io.ipchls.kit.config.StringSetting;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -39,27 +43,40 @@ public record CallbacksConfig(
     return masterKey != null;
   }
 
+  /** No default: without a master key there are no webhooks. */
+  public static final StringSetting MASTER_KEY = StringSetting.named("masterKey");
+  public static final LongSetting POLL_MILLIS = LongSetting.named("pollMillis").byDefault(1000).atLeast(10)
+      .atMost(60_000);
+  public static final IntSetting MAX_ATTEMPTS = IntSetting.named("maxAttempts").byDefault(12).atLeast(1).atMost(100);
+  public static final LongSetting BACKOFF_INITIAL_MILLIS = LongSetting.named("backoffInitialMillis").byDefault(5000)
+      .atLeast(1).atMost(86_400_000);
+  public static final LongSetting BACKOFF_MAX_MILLIS = LongSetting.named("backoffMaxMillis").byDefault(3_600_000)
+      .atLeast(1).atMost(7 * 86_400_000L);
+  public static final IntSetting CONNECT_TIMEOUT_MILLIS = IntSetting.named("connectTimeoutMillis").byDefault(5000)
+      .atLeast(100).atMost(60_000);
+  public static final IntSetting RESPONSE_TIMEOUT_MILLIS = IntSetting.named("responseTimeoutMillis")
+      .byDefault(10_000).atLeast(100).atMost(300_000);
+  public static final IntSetting MAX_CONCURRENT = IntSetting.named("maxConcurrent").byDefault(32).atLeast(1)
+      .atMost(1024);
+  public static final IntSetting MAX_PER_WEBHOOK = IntSetting.named("maxPerWebhook").byDefault(4).atLeast(1)
+      .atMost(256);
+  public static final IntSetting RETENTION_DAYS = IntSetting.named("retentionDays").byDefault(30).atLeast(1)
+      .atMost(3650);
+  public static final IntSetting DB_POOL_SIZE = IntSetting.named("dbPoolSize").byDefault(2).atLeast(1).atMost(16);
+
+  /** The {@code callbacks} section's defaults. */
   public static JsonObject defaults() {
-    return new JsonObject().put("masterKey", null).put("pollMillis", 1000).put("maxAttempts", 12)
-        .put("backoffInitialMillis", 5000).put("backoffMaxMillis", 3_600_000).put("connectTimeoutMillis", 5000)
-        .put("responseTimeoutMillis", 10_000).put("maxConcurrent", 32).put("maxPerWebhook", 4)
-        .put("retentionDays", 30).put("dbPoolSize", 2);
+    return Setting.defaults(MASTER_KEY, POLL_MILLIS, MAX_ATTEMPTS, BACKOFF_INITIAL_MILLIS, BACKOFF_MAX_MILLIS,
+        CONNECT_TIMEOUT_MILLIS, RESPONSE_TIMEOUT_MILLIS, MAX_CONCURRENT, MAX_PER_WEBHOOK, RETENTION_DAYS,
+        DB_POOL_SIZE);
   }
 
   public static CallbacksConfig from(Settings s) {
-    String key = s.string("masterKey", null);
-    return new CallbacksConfig(
-        key == null || key.isBlank() ? null : key,
-        s.longValue("pollMillis", 1000, 10, 60_000),
-        s.integer("maxAttempts", 12, 1, 100),
-        s.longValue("backoffInitialMillis", 5000, 1, 86_400_000),
-        s.longValue("backoffMaxMillis", 3_600_000, 1, 7 * 86_400_000L),
-        s.integer("connectTimeoutMillis", 5000, 100, 60_000),
-        s.integer("responseTimeoutMillis", 10_000, 100, 300_000),
-        s.integer("maxConcurrent", 32, 1, 1024),
-        s.integer("maxPerWebhook", 4, 1, 256),
-        s.integer("retentionDays", 30, 1, 3650),
-        s.integer("dbPoolSize", 2, 1, 16));
+    String key = MASTER_KEY.read(s);
+    return new CallbacksConfig(key == null || key.isBlank() ? null : key, POLL_MILLIS.read(s), MAX_ATTEMPTS.read(s),
+        BACKOFF_INITIAL_MILLIS.read(s), BACKOFF_MAX_MILLIS.read(s), CONNECT_TIMEOUT_MILLIS.read(s),
+        RESPONSE_TIMEOUT_MILLIS.read(s), MAX_CONCURRENT.read(s), MAX_PER_WEBHOOK.read(s), RETENTION_DAYS.read(s),
+        DB_POOL_SIZE.read(s));
   }
 
   /** Everything but the master key, which is never shown. */

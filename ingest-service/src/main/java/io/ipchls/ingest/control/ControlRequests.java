@@ -40,8 +40,9 @@ final class ControlRequests {
       }
       int segment = integer(b, "segmentSeconds", SegmentDuration.DEFAULT_SECONDS, SegmentDuration.MIN_SECONDS,
           SegmentDuration.MAX_SECONDS, "bad_segment_seconds");
-      int retention = integer(b, "retentionDays", 7, 1, 36500, "bad_retention_days");
-      int period = integer(b, "indexPeriodSeconds", 3600, 60, 86400, "bad_index_period");
+      int retention = integer(b, "retentionDays", /* def= */ 7, /* min= */ 1, /* max= */ 36500, "bad_retention_days");
+      int period = integer(b, "indexPeriodSeconds", /* def= */ 3600, /* min= */ 60, /* max= */ 86400,
+          "bad_index_period");
       Object pattern = b.getValue("prefixPattern", PrefixPattern.DEFAULT);
       String p = pattern instanceof String s ? s : null;
       PrefixPattern.problem(p).ifPresent(problem -> {
@@ -123,8 +124,8 @@ final class ControlRequests {
       long from = queryLong(q, "from", 0, "bad_range");
       long to = queryLong(q, "to", Instant.parse("9999-01-01T00:00:00Z").toEpochMilli(), "bad_range");
       if (from >= to) throw ApiException.badRequest("bad_range", "from must be before to (epoch ms)");
-      int page = queryInt(q, "page", 1, 1, 100_000, "bad_page");
-      int pageSize = queryInt(q, "pageSize", DEFAULT_LIMIT, 1, MAX_LIMIT, "bad_page_size");
+      int page = queryInt(q, "page", /* def= */ 1, /* min= */ 1, /* max= */ 100_000, "bad_page");
+      int pageSize = queryInt(q, "pageSize", DEFAULT_LIMIT, /* min= */ 1, MAX_LIMIT, "bad_page_size");
       return new FilesQuery(camera, task, Instant.ofEpochMilli(from), Instant.ofEpochMilli(to), page, pageSize);
     }
   }

@@ -113,7 +113,9 @@ final class TemplateRepository {
   }
 
   private static JsonObject callbacks(TemplateBody t) {
-    return new RecordTemplate(null, null, 0, 0, 0, null, t.events(), t.webhooks(), null, null).callbacksJson();
+    // only the callbacks matter here: the other fields are placeholders
+    return new RecordTemplate(null, null, /* segmentSeconds= */ 0, /* retentionDays= */ 0, /* indexPeriodSeconds= */ 0,
+        null, t.events(), t.webhooks(), null, null).callbacksJson();
   }
 
   private static Throwable nameTaken(Throwable e, String name) {

@@ -82,7 +82,7 @@ class RecordingsTest {
     write(at(cam, 9_000), at(cam, 12_000));
     List<Recording> recs = recordingsOf(cam);
     assertEquals(1, recs.size(), recs.toString());
-    assertRecording(recs.get(0), 0, 15_000, 5);
+    assertRecording(recs.get(0), /* startOffsetMs= */ 0, /* endOffsetMs= */ 15_000, /* count= */ 5);
     assertEquals(id, recs.get(0).id(), "the recording keeps its id while it grows");
   }
 
@@ -93,7 +93,7 @@ class RecordingsTest {
     write(at(cam, SEGMENT_MS + GAP_MS));
     List<Recording> recs = recordingsOf(cam);
     assertEquals(1, recs.size(), recs.toString());
-    assertRecording(recs.get(0), 0, 2L * SEGMENT_MS + GAP_MS, 2);
+    assertRecording(recs.get(0), /* startOffsetMs= */ 0, /* endOffsetMs= */ 2L * SEGMENT_MS + GAP_MS, /* count= */ 2);
   }
 
   @Test
@@ -103,8 +103,9 @@ class RecordingsTest {
     write(at(cam, SEGMENT_MS + GAP_MS + 1));
     List<Recording> recs = recordingsOf(cam);
     assertEquals(2, recs.size(), recs.toString());
-    assertRecording(recs.get(0), 0, SEGMENT_MS, 1);
-    assertRecording(recs.get(1), SEGMENT_MS + GAP_MS + 1, 2L * SEGMENT_MS + GAP_MS + 1, 1);
+    assertRecording(recs.get(0), /* startOffsetMs= */ 0, /* endOffsetMs= */ SEGMENT_MS, /* count= */ 1);
+    assertRecording(recs.get(1), /* startOffsetMs= */ SEGMENT_MS + GAP_MS + 1,
+        /* endOffsetMs= */ 2L * SEGMENT_MS + GAP_MS + 1, /* count= */ 1);
   }
 
   @Test
@@ -115,7 +116,7 @@ class RecordingsTest {
     write(at(cam, 6_000));
     List<Recording> recs = recordingsOf(cam);
     assertEquals(1, recs.size(), recs.toString());
-    assertRecording(recs.get(0), 0, 15_000, 5);
+    assertRecording(recs.get(0), /* startOffsetMs= */ 0, /* endOffsetMs= */ 15_000, /* count= */ 5);
     assertEquals(id, recs.get(0).id());
   }
 
@@ -127,7 +128,7 @@ class RecordingsTest {
     write(at(cam, 100_000));
     List<Recording> recs = recordingsOf(cam);
     assertEquals(1, recs.size(), recs.toString());
-    assertRecording(recs.get(0), 100_000, 203_000, 2);
+    assertRecording(recs.get(0), /* startOffsetMs= */ 100_000, /* endOffsetMs= */ 203_000, /* count= */ 2);
     assertEquals(id, recs.get(0).id());
   }
 
@@ -141,7 +142,7 @@ class RecordingsTest {
     write(at(cam, 150_000)); // 147 s after the first, 150 s before the second
     List<Recording> recs = recordingsOf(cam);
     assertEquals(1, recs.size(), recs.toString());
-    assertRecording(recs.get(0), 0, 306_000, 3);
+    assertRecording(recs.get(0), /* startOffsetMs= */ 0, /* endOffsetMs= */ 306_000, /* count= */ 3);
     assertEquals(before.get(0).id(), recs.get(0).id());
   }
 
@@ -153,7 +154,7 @@ class RecordingsTest {
     write(at(cam, 300_000)); // 297 s and 300 s away
     List<Recording> recs = recordingsOf(cam);
     assertEquals(3, recs.size(), recs.toString());
-    assertRecording(recs.get(1), 300_000, 303_000, 1);
+    assertRecording(recs.get(1), /* startOffsetMs= */ 300_000, /* endOffsetMs= */ 303_000, /* count= */ 1);
   }
 
   @Test
@@ -166,7 +167,7 @@ class RecordingsTest {
     write(at(cam, 450_000), at(cam, 150_000)); // each closes one gap
     List<Recording> recs = recordingsOf(cam);
     assertEquals(1, recs.size(), recs.toString());
-    assertRecording(recs.get(0), 0, 603_000, 5);
+    assertRecording(recs.get(0), /* startOffsetMs= */ 0, /* endOffsetMs= */ 603_000, /* count= */ 5);
   }
 
   @Test
@@ -178,7 +179,7 @@ class RecordingsTest {
     write(b, a);
     List<Recording> recs = recordingsOf(cam);
     assertEquals(1, recs.size(), recs.toString());
-    assertRecording(recs.get(0), 0, 6_000, 2);
+    assertRecording(recs.get(0), /* startOffsetMs= */ 0, /* endOffsetMs= */ 6_000, /* count= */ 2);
   }
 
   @Test
@@ -188,7 +189,7 @@ class RecordingsTest {
     await(tenSeconds.insertAndApplyGapRule(List.of(at(cam, 0), at(cam, 13_000), at(cam, 27_000))));
     List<Recording> recs = recordingsOf(cam);
     assertEquals(2, recs.size(), "10 s gap continues, 11 s splits: " + recs);
-    assertRecording(recs.get(0), 0, 16_000, 2);
+    assertRecording(recs.get(0), /* startOffsetMs= */ 0, /* endOffsetMs= */ 16_000, /* count= */ 2);
   }
 
   @Test
@@ -206,7 +207,8 @@ class RecordingsTest {
     List<Recording> recs = recordingsOf(cam);
     assertEquals(3, recs.size(), recs.toString());
     for (int r = 0; r < 3; r++) {
-      assertRecording(recs.get(r), r * 1_000_000L, r * 1_000_000L + 40L * SEGMENT_MS, 40);
+      assertRecording(recs.get(r), /* startOffsetMs= */ r * 1_000_000L,
+          /* endOffsetMs= */ r * 1_000_000L + 40L * SEGMENT_MS, /* count= */ 40);
     }
   }
 }

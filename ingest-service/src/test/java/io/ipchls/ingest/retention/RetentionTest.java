@@ -131,7 +131,8 @@ class RetentionTest {
     OffsetDateTime at = start.atOffset(ZoneOffset.UTC);
     String key = ObjectKeys.segmentKey(camera, start, 1);
     byte[] bytes = ("segment " + key).getBytes(StandardCharsets.UTF_8);
-    return new Seg(new SegmentRow(camera, at, 3_000, key, bytes.length, null, 1, "h264", 640, 360, at, false), bytes);
+    return new Seg(new SegmentRow(camera, at, /* durationMs= */ 3_000, key, bytes.length, null, /* seq= */ 1, "h264",
+        /* width= */ 640, /* height= */ 360, at, /* clockJump= */ false), bytes);
   }
 
   private static void setRetention(IngestTestSupport support, String camera, int days) {

@@ -281,11 +281,13 @@ class ExternalServersIT {
     // the services' own MQTT link (JVM trust store = the test CA, as the units' JAVA_OPTS do) connects by the right
     // name and refuses a certificate that does not name the host it dialled
     var good = new io.ipchls.kit.mqtt.ManagedMqttClient(vertx,
-        new io.ipchls.kit.config.MqttConfig("localhost", cameraPort, true, cam, secret), cam, true, true);
+        new io.ipchls.kit.config.MqttConfig("localhost", cameraPort, /* ssl= */ true, cam, secret), cam,
+        /* cleanSession= */ true, /* autoAck= */ true);
     good.start().await(20, TimeUnit.SECONDS);
     good.close().await(10, TimeUnit.SECONDS);
     var link = new io.ipchls.kit.mqtt.ManagedMqttClient(vertx,
-        new io.ipchls.kit.config.MqttConfig("127.0.0.2", cameraPort, true, cam, secret), cam, true, true);
+        new io.ipchls.kit.config.MqttConfig("127.0.0.2", cameraPort, /* ssl= */ true, cam, secret), cam,
+        /* cleanSession= */ true, /* autoAck= */ true);
     Throwable linkRefused = assertThrows(Throwable.class, () -> link.start().await(20, TimeUnit.SECONDS));
     link.close();
     assertTrue(String.valueOf(linkRefused).contains("SSL") || String.valueOf(linkRefused.getCause()).contains("SSL"),

@@ -49,7 +49,7 @@ final class ApiHandlers {
   void cameras(RoutingContext ctx) {
     respond(ctx, () -> {
       var params = ctx.queryParams();
-      int limit = QueryParams.integer(params, "limit", 100, 1, MAX_PAGE_SIZE);
+      int limit = QueryParams.integer(params, "limit", /* def= */ 100, /* min= */ 1, MAX_PAGE_SIZE);
       String after = params.get("after") == null ? "" : QueryParams.cameraId(params.get("after"), "after");
       ViewerScope scope = ViewerAuth.scope(ctx);
       List<String> only = scope.all() ? null : List.copyOf(scope.cameras());
@@ -77,8 +77,9 @@ final class ApiHandlers {
     respond(ctx, () -> {
       String camera = cameraParam(ctx);
       QueryParams.TimeRange range = QueryParams.range(ctx.queryParams(), maxRange());
-      int page = QueryParams.integer(ctx.queryParams(), "page", 1, 1, 1_000_000);
-      int pageSize = QueryParams.integer(ctx.queryParams(), "pageSize", 20, 1, MAX_PAGE_SIZE);
+      int page = QueryParams.integer(ctx.queryParams(), "page", /* def= */ 1, /* min= */ 1, /* max= */ 1_000_000);
+      int pageSize = QueryParams.integer(ctx.queryParams(), "pageSize", /* def= */ 20, /* min= */ 1,
+          MAX_PAGE_SIZE);
       return segments.recordings(camera, range.start(), range.end(), (page - 1) * pageSize, pageSize)
           .compose(result -> knownUnless(result.total() > 0, camera, result))
           .map(result -> {

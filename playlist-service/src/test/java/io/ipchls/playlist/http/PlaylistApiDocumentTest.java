@@ -55,7 +55,7 @@ class PlaylistApiDocumentTest {
   static void start(Vertx vertx) {
     env.migrateIngest(vertx);
     pool = Database.pool(vertx, env.db());
-    verticle = new PlaylistHttpVerticle(env.config(24, SegmentAccess.PROXY, false));
+    verticle = new PlaylistHttpVerticle(env.config(/* maxReplayHours= */ 24, SegmentAccess.PROXY, /* open= */ false));
     await(vertx.deployVerticle(verticle));
     client = WebClient.create(vertx);
     token = TestStack.token(vertx, "*");

@@ -42,7 +42,8 @@ class SegmentProxyTest {
     vertx = v;
     env.migrateIngest(v);
     pool = Database.pool(v, env.db());
-    var verticle = new PlaylistHttpVerticle(env.config(24, SegmentAccess.PROXY, false));
+    var verticle =
+        new PlaylistHttpVerticle(env.config(/* maxReplayHours= */ 24, SegmentAccess.PROXY, /* open= */ false));
     await(v.deployVerticle(verticle));
     port = verticle.port();
     client = WebClient.create(v);

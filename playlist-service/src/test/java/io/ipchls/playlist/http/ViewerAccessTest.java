@@ -193,7 +193,8 @@ class ViewerAccessTest {
 
   @Test
   void openMode_needsNoToken() {
-    var open = new PlaylistHttpVerticle(env.config(24, io.ipchls.playlist.PlaylistConfig.SegmentAccess.PRESIGNED, true));
+    var open = new PlaylistHttpVerticle(env.config(/* maxReplayHours= */ 24,
+        io.ipchls.playlist.PlaylistConfig.SegmentAccess.PRESIGNED, /* open= */ true));
     await(vertx.deployVerticle(open));
     HttpResponse<Buffer> r = await(client.get(open.port(), "127.0.0.1", "/replay.m3u8?camera_id=" + camA + RANGE)
         .send());

@@ -1,6 +1,8 @@
 package io.ipchls.kit.cluster;
 
 import io.ipchls.kit.config.ConfigException;
+import io.ipchls.kit.config.IntSetting;
+import io.ipchls.kit.config.StringSetting;
 import io.ipchls.kit.config.Settings;
 import java.util.Arrays;
 import java.util.List;
@@ -38,22 +40,33 @@ public record ClusterConfig(String name, String host, int port, List<String> mem
     }
   }
 
+  public static final StringSetting NAME = StringSetting.named("name").byDefault("ipc-hls");
+  public static final StringSetting HOST = StringSetting.named("host").byDefault("127.0.0.1");
+  public static final IntSetting PORT = IntSetting.port("port", 5701);
+  public static final StringSetting JOIN = StringSetting.named("join").byDefault("tcp-ip");
+  /** Comma-separated host or host:port; default: this member's own {@code host}. */
+  public static final StringSetting MEMBERS = StringSetting.named("members");
+  public static final StringSetting KUBERNETES_SERVICE_DNS = StringSetting.named("serviceDns");
+  /** Default: this member's own {@code port}. */
+  public static final String KUBERNETES_SERVICE_PORT = "servicePort";
+
   /** {@code cluster.members} is a comma-separated list of host or host:port. */
   public static ClusterConfig from(Settings s) {
-    String host = s.string("host", "127.0.0.1");
-    int port = s.integer("port", 5701, 1, 65535);
-    String join = s.string("join", "tcp-ip").trim();
+    String host = HOST.read(s);
+    int port = PORT.read(s);
+    String join = JOIN.read(s).trim();
     Kubernetes kubernetes = switch (join) {
       case "tcp-ip" -> null;
-      case "kubernetes" -> new Kubernetes(s.section("kubernetes").string("serviceDns", null),
-          s.section("kubernetes").integer("servicePort", port, 1, 65535));
+      case "kubernetes" -> new Kubernetes(KUBERNETES_SERVICE_DNS.read(s.section("kubernetes")),
+          IntSetting.port(KUBERNETES_SERVICE_PORT, port).read(s.section("kubernetes")));
       default -> throw new ConfigException(s.name("join"), "must be tcp-ip or kubernetes, got '" + join + "'");
     };
     return new ClusterConfig(
-        s.string("name", "ipc-hls"),
+        NAME.read(s),
         host,
         port,
-        Arrays.stream(s.string("members", host).split(",")).map(String::trim).filter(m -> !m.isEmpty()).toList(),
+        Arrays.stream(MEMBERS.byDefault(host).read(s).split(",")).map(String::trim).filter(m -> !m.isEmpty())
+            .toList(),
         kubernetes);
   }
 }

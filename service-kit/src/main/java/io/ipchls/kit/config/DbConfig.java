@@ -1,5 +1,6 @@
 package io.ipchls.kit.config;
 
+import io.ipchls.protocol.StorageDefaults;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -43,16 +44,23 @@ public record DbConfig(String host, int port, String database, String user, Stri
     return new DbConfig(host, port, database, user, password, size, sslMode, sslRootCert);
   }
 
+  public static final StringSetting HOST = StringSetting.named("host").byDefault("127.0.0.1");
+  public static final IntSetting PORT = IntSetting.port("port", 5432);
+  public static final StringSetting DATABASE = StringSetting.named("database").byDefault(StorageDefaults.DATABASE);
+  public static final StringSetting USER = StringSetting.named("user").byDefault("postgres");
+  public static final StringSetting PASSWORD = StringSetting.named("password").byDefault("");
+  public static final IntSetting MAX_POOL_SIZE = IntSetting.named("maxPoolSize").byDefault(8).atLeast(1).atMost(256);
+  public static final StringSetting SSL_MODE = StringSetting.named("sslMode").byDefault("disable");
+  public static final StringSetting SSL_ROOT_CERT = StringSetting.named("sslRootCert").byDefault("");
+
   public static DbConfig from(Settings s) {
-    return new DbConfig(
-        s.string("host", "127.0.0.1"),
-        s.integer("port", 5432, 1, 65535),
-        s.string("database", "ipchls"),
-        s.string("user", "postgres"),
-        s.string("password", ""),
-        s.integer("maxPoolSize", 8, 1, 256),
-        s.string("sslMode", "disable"),
-        s.string("sslRootCert", ""));
+    return new DbConfig(HOST.read(s), PORT.read(s), DATABASE.read(s), USER.read(s), PASSWORD.read(s),
+        MAX_POOL_SIZE.read(s), SSL_MODE.read(s), SSL_ROOT_CERT.read(s));
+  }
+
+  /** The {@code db} section's defaults. */
+  public static JsonObject defaults() {
+    return Setting.defaults(HOST, PORT, DATABASE, USER, PASSWORD, MAX_POOL_SIZE, SSL_MODE, SSL_ROOT_CERT);
   }
 
   /** True when the link is TLS with the server's certificate checked. */

@@ -1,5 +1,6 @@
 package io.ipchls.kit.config;
 
+import io.ipchls.protocol.StorageDefaults;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 
@@ -30,20 +31,30 @@ public record S3Config(
     }
   }
 
+  /** Empty: AWS's regional endpoint. */
+  public static final StringSetting ENDPOINT = StringSetting.named("endpoint").byDefault("");
+  /** Empty: the same as {@code endpoint}. */
+  public static final StringSetting PUBLIC_ENDPOINT = StringSetting.named("publicEndpoint").byDefault("");
+  public static final StringSetting REGION = StringSetting.named("region").byDefault(StorageDefaults.REGION);
+  public static final StringSetting BUCKET = StringSetting.named("bucket").byDefault(StorageDefaults.BUCKET);
+  public static final BoolSetting PATH_STYLE = BoolSetting.named("pathStyle").byDefault(true);
+  public static final StringSetting ACCESS_KEY_ID = StringSetting.named("accessKeyId").byDefault("");
+  public static final StringSetting SECRET_ACCESS_KEY = StringSetting.named("secretAccessKey").byDefault("");
+
   public static S3Config from(Settings s) {
     return from(s, true);
   }
 
   /** {@code keyPairRequired=false} for a service that never signs with its own key (it may then be empty). */
   public static S3Config from(Settings s, boolean keyPairRequired) {
-    return new S3Config(
-        s.string("endpoint", ""),
-        s.string("publicEndpoint", ""),
-        s.string("region", "us-east-1"),
-        s.string("bucket", "ipchls"),
-        s.bool("pathStyle", true),
-        keyPairRequired ? s.requiredString("accessKeyId") : s.string("accessKeyId", ""),
-        keyPairRequired ? s.requiredString("secretAccessKey") : s.string("secretAccessKey", ""));
+    return new S3Config(ENDPOINT.read(s), PUBLIC_ENDPOINT.read(s), REGION.read(s), BUCKET.read(s), PATH_STYLE.read(s),
+        keyPairRequired ? ACCESS_KEY_ID.readRequired(s) : ACCESS_KEY_ID.read(s),
+        keyPairRequired ? SECRET_ACCESS_KEY.readRequired(s) : SECRET_ACCESS_KEY.read(s));
+  }
+
+  /** The {@code s3} section's defaults. */
+  public static JsonObject defaults() {
+    return Setting.defaults(ENDPOINT, PUBLIC_ENDPOINT, REGION, BUCKET, PATH_STYLE, ACCESS_KEY_ID, SECRET_ACCESS_KEY);
   }
 
   /** The endpoint for viewers and cameras, or null for AWS's own. */

@@ -45,7 +45,7 @@ public final class HlsPlaylist {
 
   /** A complete, unchanging playlist (PLAYLIST-TYPE VOD, ENDLIST). */
   public static HlsPlaylist vod() {
-    return new HlsPlaylist(true, 0, 0);
+    return new HlsPlaylist(/* vod= */ true, /* mediaSequence= */ 0, /* discontinuitySequence= */ 0);
   }
 
   /** Appends a segment; segments must be added in start-time order. */

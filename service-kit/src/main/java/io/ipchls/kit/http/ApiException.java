@@ -6,7 +6,7 @@ public class ApiException extends RuntimeException {
   private final String code;
 
   public ApiException(int status, String code, String message) {
-    super(message, null, false, false);
+    super(message, null, /* enableSuppression= */ false, /* writableStackTrace= */ false);
     this.status = status;
     this.code = code;
   }

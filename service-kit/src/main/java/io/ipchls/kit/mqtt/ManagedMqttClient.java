@@ -89,7 +89,8 @@ public final class ManagedMqttClient {
    */
   public Future<Void> publishAcked(String topic, byte[] payload) {
     if (!isConnected()) return Future.failedFuture("MQTT not connected");
-    return client.publish(topic, Buffer.buffer(payload), MqttQoS.AT_LEAST_ONCE, false, false).compose(packetId -> {
+    return client.publish(topic, Buffer.buffer(payload), MqttQoS.AT_LEAST_ONCE, /* isDup= */ false,
+        /* isRetain= */ false).compose(packetId -> {
       Long early = earlyAcks.remove(packetId);
       if (early != null && System.nanoTime() - early < EARLY_ACK_NANOS) return Future.succeededFuture();
       Promise<Void> acked = Promise.promise();

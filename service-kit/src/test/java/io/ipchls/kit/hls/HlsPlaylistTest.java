@@ -35,7 +35,7 @@ class HlsPlaylistTest {
 
   @Test
   void live_gapAndRestart_addDiscontinuityWithProgramDateTime() {
-    String text = HlsPlaylist.live(42, 7)
+    String text = HlsPlaylist.live(/* mediaSequence= */ 42, /* discontinuitySequence= */ 7)
         .segment("a.ts", T0, 3000)
         .segment("b.ts", T0.plusMillis(3000 + 900), 3000) // 0.9 s late: still continuous
         .segment("c.ts", T0.plusSeconds(60).plusMillis(7), 3000) // gap
@@ -71,7 +71,7 @@ class HlsPlaylistTest {
         #EXT-X-TARGETDURATION:4
         #EXT-X-MEDIA-SEQUENCE:0
         #EXT-X-DISCONTINUITY-SEQUENCE:0
-        """, HlsPlaylist.live(0, 0).render());
+        """, HlsPlaylist.live(/* mediaSequence= */ 0, /* discontinuitySequence= */ 0).render());
   }
 
   @Test
