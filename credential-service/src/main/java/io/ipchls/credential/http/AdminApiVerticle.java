@@ -82,10 +82,7 @@ public final class AdminApiVerticle extends VerticleBase {
   }
 
   private Health health() {
-    return new Health()
-        .check("db", () -> pool.query("SELECT 1").execute())
-        .check("mqtt", () -> mqttConnected.getAsBoolean()
-            ? Future.succeededFuture() : Future.failedFuture("not connected"));
+    return new Health().database(pool).mqtt(mqttConnected);
   }
 
   private Router router(Health health) {
