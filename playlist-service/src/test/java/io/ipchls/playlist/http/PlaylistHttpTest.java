@@ -104,9 +104,7 @@ class PlaylistHttpTest {
   @Test
   void live_announcedSegmentsCarryTheirOwnData_noRowNeeded() {
     String cam = TestStack.camera("live-nodb");
-    List<Seg> all = contiguous(cam, Instant.now().minusSeconds(20), 3000, 3000, 3000);
-    TestStack.insert(app.pool(), all.subList(0, 1));
-    get("/playlist.m3u8?camera_id=" + cam);
+    List<Seg> all = app.openLiveWindow(cam);
     TestStack.announce(eventBus, all.subList(1, 3)); // the event alone moves the window
     Await.until("the announced segments are live", SOON, () -> objectKeys(get("/playlist.m3u8?camera_id=" + cam)
         .bodyAsString()), keys(all)::equals);

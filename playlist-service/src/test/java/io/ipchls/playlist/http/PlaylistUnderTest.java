@@ -1,14 +1,18 @@
 package io.ipchls.playlist.http;
 
 import static io.ipchls.playlist.TestStack.await;
+import static io.ipchls.playlist.TestStack.contiguous;
 
 import io.ipchls.kit.db.Database;
 import io.ipchls.playlist.TestStack;
+import io.ipchls.playlist.TestStack.Seg;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.sqlclient.Pool;
+import java.time.Instant;
+import java.util.List;
 
 /**
  * The playlist API as most HTTP tests see it: one verticle with a 24 h look-back on the shared stack, a pool on the
@@ -44,5 +48,16 @@ final class PlaylistUnderTest {
   /** GET {@code uri} (a path or an absolute URL the service handed out) as the all-cameras viewer. */
   HttpResponse<Buffer> get(String uri) {
     return await(client.get(port, "127.0.0.1", uri).bearerTokenAuthentication(token).send());
+  }
+
+  /**
+   * Three contiguous 3 s segments of {@code camera} ending about now: the first is indexed and its live window opened
+   * by a playlist request; the other two are left for the test to announce.
+   */
+  List<Seg> openLiveWindow(String camera) {
+    List<Seg> all = contiguous(camera, Instant.now().minusSeconds(20), 3000, 3000, 3000);
+    TestStack.insert(pool, all.subList(0, 1));
+    get("/playlist.m3u8?camera_id=" + camera);
+    return all;
   }
 }

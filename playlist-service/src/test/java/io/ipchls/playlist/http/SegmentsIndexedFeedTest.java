@@ -1,6 +1,5 @@
 package io.ipchls.playlist.http;
 
-import static io.ipchls.playlist.TestStack.contiguous;
 
 import io.ipchls.infra.Await;
 import io.ipchls.kit.cluster.ClusterMessages;
@@ -14,7 +13,6 @@ import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,9 +38,7 @@ class SegmentsIndexedFeedTest {
   @Test
   void malformedEvents_areCountedAndSkipped_goodOnesStillMoveTheWindow() {
     String cam = TestStack.camera("live-bad-events");
-    List<Seg> all = contiguous(cam, Instant.now().minusSeconds(20), 3000, 3000, 3000);
-    TestStack.insert(app.pool(), all.subList(0, 1));
-    get("/playlist.m3u8?camera_id=" + cam);
+    List<Seg> all = app.openLiveWindow(cam);
     double before = malformedEvents();
     // what a broken or foreign sender might publish: no JSON object, a wrong type, an entry without its key
     vertx.eventBus().publish(ClusterNames.SEGMENTS_INDEXED, "not an event");
