@@ -30,6 +30,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -260,25 +262,19 @@ class CameraSecurityTest {
     }
   }
 
-  @Test
-  void put_withKeyRevokedByRotation_is403() {
-    String id = newCameraId("rotated");
+  /** Rotating the secret and deleting the camera both revoke the keys it holds. */
+  @ParameterizedTest(name = "revoked by {0}")
+  @CsvSource({
+      "rotation, rotated, r-1, POST, /secret, 200",
+      "delete, deleted, x-1, DELETE, '', 204"})
+  void put_withKeyRevokedByAdminCall_is403(String revocation, String idPrefix, String requestId, String method,
+      String pathSuffix, int expectedStatus) {
+    String id = newCameraId(idPrefix);
     try (TestCamera cam = registeredCamera(id)) {
-      CredentialResponse creds = cam.requestCredentials("r-1");
-      assertEquals(200, await(svc.admin(HttpMethod.POST, "/api/v1/cameras/" + id + "/secret").send()).statusCode());
-      String key = TestCamera.segmentKey(id);
-      assertPutRefusedAndNothingWritten(creds, bucket, key);
-    }
-  }
-
-  @Test
-  void put_withKeyRevokedByDelete_is403() {
-    String id = newCameraId("deleted");
-    try (TestCamera cam = registeredCamera(id)) {
-      CredentialResponse creds = cam.requestCredentials("x-1");
-      assertEquals(204, await(svc.admin(HttpMethod.DELETE, "/api/v1/cameras/" + id).send()).statusCode());
-      String key = TestCamera.segmentKey(id);
-      assertPutRefusedAndNothingWritten(creds, bucket, key);
+      CredentialResponse creds = cam.requestCredentials(requestId);
+      String path = "/api/v1/cameras/" + id + pathSuffix;
+      assertEquals(expectedStatus, await(svc.admin(HttpMethod.valueOf(method), path).send()).statusCode(), revocation);
+      assertPutRefusedAndNothingWritten(creds, bucket, TestCamera.segmentKey(id));
     }
   }
 

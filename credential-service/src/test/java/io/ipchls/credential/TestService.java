@@ -70,10 +70,8 @@ final class TestService {
     var pg = stack.postgres();
     return new JsonObject()
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", httpPort))
-        .put("db", new JsonObject().put("host", pg.host()).put("port", pg.port()).put("database", pg.database())
-            .put("user", pg.user()).put("password", pg.password()))
-        .put("mqtt", new JsonObject().put("host", stack.broker().host()).put("port", stack.broker().port())
-            .put("username", SERVICE_USER).put("password", SERVICE_PASSWORD))
+        .put("db", pg.dbSection())
+        .put("mqtt", stack.broker().mqttSection(SERVICE_USER, SERVICE_PASSWORD))
         .put("s3", new JsonObject().put("endpoint", stack.s3().endpoint().toString())
             .put("bucket", stack.s3().bucket()).put("region", stack.s3().region()).put("pathStyle", true))
         .put("adminToken", ADMIN_TOKEN)

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipchls.device.segment.Segment;
+import io.ipchls.device.testing.CloudPerClass;
 import io.ipchls.device.testing.FrameFeeder;
 import io.ipchls.device.testing.TestCloud;
 import io.ipchls.infra.Await;
@@ -12,10 +13,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Storage keys that live 15 s (credential-service's real issuer with a short lifetime; the S3 server refuses them
@@ -24,40 +24,30 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class CredentialExpiryTest {
   private static final int FPS = 10;
-  static TestCloud cloud;
-
-  @BeforeAll
-  static void startCloud() {
-    cloud = TestCloud.start(15);
-  }
-
-  @AfterAll
-  static void stopCloud() {
-    if (cloud != null) cloud.close();
-  }
+  @RegisterExtension static final CloudPerClass cloud = new CloudPerClass(15);
 
   @Test
   void keysExpiringMidStream_areRenewedBeforeTheyExpire_andNoSegmentIsLost() throws Exception {
-    TestCloud.Registered reg = cloud.register("expiry");
-    Camera camera = Camera.builder().cameraId(reg.id()).secret(reg.secret()).mqtt(cloud.mqttHost(), cloud.mqttPort())
-        .segmentSeconds(1).build();
+    TestCloud.Registered reg = cloud.get().register("expiry");
+    Camera camera = Camera.builder().cameraId(reg.id()).secret(reg.secret())
+        .mqtt(cloud.get().mqttHost(), cloud.get().mqttPort()).segmentSeconds(1).build();
     camera.start();
     try (FrameFeeder feeder =
         new FrameFeeder(/* width= */ 320, /* height= */ 180, FPS, FPS, camera::putFrame).start()) {
-      Await.until("three keys used", Duration.ofSeconds(120), () -> cloud.accessKeysSeen(reg.id()).size(),
+      Await.until("three keys used", Duration.ofSeconds(120), () -> cloud.get().accessKeysSeen(reg.id()).size(),
           n -> n >= 3);
-      int now = cloud.distinctNotifications(reg.id()).size();
+      int now = cloud.get().distinctNotifications(reg.id()).size();
       Await.until("more segments with the third key", TestCloud.WAIT,
-          () -> cloud.distinctNotifications(reg.id()).size(), n -> n >= now + 3);
+          () -> cloud.get().distinctNotifications(reg.id()).size(), n -> n >= now + 3);
     }
     camera.close();
-    List<SegmentNotification> all = cloud.awaitAllAnnounced(reg.id());
+    List<SegmentNotification> all = cloud.get().awaitAllAnnounced(reg.id());
     assertTrue(all.size() >= 20, "over 20 s of 1 s segments: " + all.size());
     assertEquals(LongStream.range(0, all.size()).boxed().toList(), all.stream().map(SegmentNotification::seq).toList());
     for (SegmentNotification n : all) {
-      assertEquals(n.sha256(), Segment.sha256Hex(cloud.object(n.key()).asByteArray()));
+      assertEquals(n.sha256(), Segment.sha256Hex(cloud.get().object(n.key()).asByteArray()));
     }
-    assertEquals(all.size(), cloud.keys(reg.id()).size());
+    assertEquals(all.size(), cloud.get().keys(reg.id()).size());
     assertEquals(0, camera.metrics().segmentsDropped());
   }
 }

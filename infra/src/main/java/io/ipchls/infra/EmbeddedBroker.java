@@ -9,6 +9,7 @@ import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
 import com.hivemq.extension.sdk.api.services.Services;
 import com.hivemq.extension.sdk.api.services.session.ClientService;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
@@ -180,6 +181,12 @@ public final class EmbeddedBroker implements AutoCloseable {
           </anonymous-usage-statistics>
         </hivemq>
         """.formatted(port, host, MAX_QUEUE_SIZE, MAX_PACKET_BYTES);
+  }
+
+  /** The {@code mqtt} section of a service's config that connects here as {@code username}. */
+  public JsonObject mqttSection(String username, String password) {
+    return new JsonObject().put("host", host()).put("port", port()).put("username", username)
+        .put("password", password);
   }
 
   public String host() {

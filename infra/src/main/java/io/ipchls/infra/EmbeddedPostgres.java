@@ -1,6 +1,7 @@
 package io.ipchls.infra;
 
 import io.ipchls.protocol.StorageDefaults;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -99,6 +100,12 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
   public String password() {
     return PASSWORD;
+  }
+
+  /** The {@code db} section of a service's config that connects to this server. */
+  public JsonObject dbSection() {
+    return new JsonObject().put("host", host()).put("port", port()).put("database", DATABASE).put("user", USER)
+        .put("password", PASSWORD);
   }
 
   /** {@code jdbc:postgresql://127.0.0.1:<port>/ipchls?user=postgres}. */

@@ -99,9 +99,7 @@ class EmbeddedBrokerTest {
   @Test
   void camera_publishingOnAnotherCamerasTopic_isDisconnected_andNothingIsDelivered() throws Exception {
     BlockingQueue<MqttPublishMessage> received = new LinkedBlockingQueue<>();
-    MqttClient service = connect("svc-watch", "svc-watch", "service");
-    service.publishHandler(received::add);
-    assertEquals(List.of(1), subscribe(service, "cameras/+/segments", MqttQoS.AT_LEAST_ONCE));
+    MqttClient service = subscribed("svc-watch", "svc-watch", "service", "cameras/+/segments", received);
 
     MqttClient forger = connect("cam-a", "cam-a", "secret-a");
     Promise<Void> closed = Promise.promise();
@@ -120,9 +118,7 @@ class EmbeddedBrokerTest {
   @Test
   void service_receivesCameraSegment_throughSharedSubscription() throws Exception {
     BlockingQueue<MqttPublishMessage> received = new LinkedBlockingQueue<>();
-    MqttClient ingest = connect("svc-ingest-1", "svc-ingest", "service");
-    ingest.publishHandler(received::add);
-    assertEquals(List.of(1), subscribe(ingest, Topics.INGEST_SHARED_SEGMENTS, MqttQoS.AT_LEAST_ONCE));
+    MqttClient ingest = subscribed("svc-ingest-1", "svc-ingest", "service", Topics.INGEST_SHARED_SEGMENTS, received);
 
     MqttClient cam = connect("cam-a", "cam-a", "secret-a");
     await(cam.publish(Topics.segments("cam-a"), Buffer.buffer("{\"seq\":1}"), MqttQoS.AT_LEAST_ONCE, false, false));
@@ -144,9 +140,7 @@ class EmbeddedBrokerTest {
   @Test
   void publishLargerThanTheMaxPacket_disconnectsTheSender_andIsNotDelivered() throws Exception {
     BlockingQueue<MqttPublishMessage> received = new LinkedBlockingQueue<>();
-    MqttClient service = connect("svc-big-1", "svc-big", "service");
-    service.publishHandler(received::add);
-    assertEquals(List.of(1), subscribe(service, "cameras/+/status", MqttQoS.AT_LEAST_ONCE));
+    MqttClient service = subscribed("svc-big-1", "svc-big", "service", "cameras/+/status", received);
     MqttClient cam = connect("cam-a", "cam-a", "secret-a");
     cam.publish(Topics.status("cam-a"), Buffer.buffer(new byte[EmbeddedBroker.MAX_PACKET_BYTES]),
         MqttQoS.AT_LEAST_ONCE, false, false);
@@ -158,6 +152,15 @@ class EmbeddedBrokerTest {
     assertEquals("{\"v\":1}", m.payload().toString(), "only the small message arrives");
     await(again.disconnect());
     await(service.disconnect());
+  }
+
+  /** A client subscribed to {@code topic} (granted QoS 1) that puts what it receives into {@code into}. */
+  static MqttClient subscribed(String clientId, String user, String password, String topic,
+      BlockingQueue<MqttPublishMessage> into) throws Exception {
+    MqttClient client = connect(clientId, user, password);
+    client.publishHandler(into::add);
+    assertEquals(List.of(1), subscribe(client, topic, MqttQoS.AT_LEAST_ONCE));
+    return client;
   }
 
   static MqttClient connect(String clientId, String user, String password) throws Exception {

@@ -84,10 +84,7 @@ public final class IngestHttpVerticle extends VerticleBase {
   }
 
   private Health health() {
-    return new Health()
-        .check("db", () -> pool.query("SELECT 1").execute())
-        .check("mqtt", () -> mqttConnected.getAsBoolean()
-            ? Future.succeededFuture() : Future.failedFuture("not connected"));
+    return new Health().database(pool).mqtt(mqttConnected);
   }
 
   private Router router(Health health) {

@@ -98,8 +98,7 @@ public final class LocalSystem implements AutoCloseable {
     EmbeddedPostgres pg = EmbeddedPostgres.start(cfg.dataDir().resolve("postgres"),
         cfg.postgres().getInteger("port", 0));
     closeables.add(pg);
-    return new JsonObject().put("host", pg.host()).put("port", pg.port()).put("database", pg.database())
-        .put("user", pg.user()).put("password", pg.password());
+    return pg.dbSection();
   }
 
   private JsonObject startS3() {

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.net.http.HttpResponse;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -41,6 +42,21 @@ final class OpsCommand {
     return new JsonObject(r.body());
   }
 
+  /**
+   * Asks {@code path} and prints the answer: its JSON with {@code --json}, else {@code report} of it. Returns the
+   * answer, or null when it could not be had (the error is printed).
+   */
+  static JsonObject show(CameraCommand.Target target, String path, boolean json, Function<JsonObject, String> report)
+      throws InterruptedException {
+    JsonObject answer = fetch(target, path);
+    if (answer == null) return null;
+    PrintWriter out = target.spec.commandLine().getOut();
+    if (json) out.println(answer.encodePrettily());
+    else out.print(report.apply(answer));
+    out.flush();
+    return answer;
+  }
+
   @Command(name = "status", mixinStandardHelpOptions = true,
       description = "Cluster members, each service instance's health and figures, cameras online.")
   static final class Status implements Callable<Integer> {
@@ -49,12 +65,8 @@ final class OpsCommand {
 
     @Override
     public Integer call() throws Exception {
-      JsonObject s = fetch(target, "/ops/v1/status");
+      JsonObject s = show(target, "/ops/v1/status", json, OpsReport::status);
       if (s == null) return 1;
-      PrintWriter out = target.spec.commandLine().getOut();
-      if (json) out.println(s.encodePrettily());
-      else out.print(OpsReport.status(s));
-      out.flush();
       return "UP".equals(s.getJsonObject("summary").getString("status")) ? 0 : DEGRADED;
     }
   }
@@ -67,13 +79,7 @@ final class OpsCommand {
 
     @Override
     public Integer call() throws Exception {
-      JsonObject s = fetch(target, "/ops/v1/members");
-      if (s == null) return 1;
-      PrintWriter out = target.spec.commandLine().getOut();
-      if (json) out.println(s.encodePrettily());
-      else out.print(OpsReport.members(s.getJsonObject("cluster")));
-      out.flush();
-      return 0;
+      return show(target, "/ops/v1/members", json, s -> OpsReport.members(s.getJsonObject("cluster"))) == null ? 1 : 0;
     }
   }
 

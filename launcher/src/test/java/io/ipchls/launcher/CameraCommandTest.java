@@ -49,10 +49,8 @@ class CameraCommandTest {
     var pg = stack.postgres();
     JsonObject config = new JsonObject()
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
-        .put("db", new JsonObject().put("host", pg.host()).put("port", pg.port()).put("database", pg.database())
-            .put("user", pg.user()).put("password", pg.password()))
-        .put("mqtt", new JsonObject().put("host", stack.broker().host()).put("port", stack.broker().port())
-            .put("username", "svc-credential").put("password", "pw"))
+        .put("db", pg.dbSection())
+        .put("mqtt", stack.broker().mqttSection("svc-credential", "pw"))
         .put("s3", new JsonObject().put("endpoint", stack.s3().endpoint().toString())
             .put("bucket", stack.s3().bucket()))
         .put("adminToken", TOKEN)

@@ -100,8 +100,7 @@ class ClusterFailoverTest {
             .map(AuthDecision::of).otherwise(e -> AuthDecision.deny(e.getMessage())).toCompletionStage()));
     closeables.add(broker);
 
-    JsonObject db = new JsonObject().put("host", pg.host()).put("port", pg.port()).put("database", pg.database())
-        .put("user", pg.user()).put("password", pg.password());
+    JsonObject db = pg.dbSection();
     pool = Database.pool(vertx, io.ipchls.kit.config.DbConfig.from(
         io.ipchls.kit.config.Settings.root(new JsonObject().put("db", db)).section("db")));
     JsonObject s3Json = new JsonObject().put("endpoint", s3.endpoint().toString()).put("region", "us-east-1")

@@ -196,8 +196,7 @@ public final class ReconnectStorm implements Callable<Integer> {
   private JsonObject config(EmbeddedPostgres pg, int mqttPort) throws IOException {
     return new JsonObject()
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", freePort()))
-        .put("db", new JsonObject().put("host", pg.host()).put("port", pg.port()).put("database", pg.database())
-            .put("user", pg.user()).put("password", pg.password()).put("maxPoolSize", 8))
+        .put("db", pg.dbSection().put("maxPoolSize", 8))
         .put("mqtt", new JsonObject().put("host", "127.0.0.1").put("port", mqttPort).put("username", SERVICE)
             .put("password", SERVICE_PASSWORD))
         .put("s3", new JsonObject().put("endpoint", "http://127.0.0.1:9").put("bucket", StorageDefaults.BUCKET))

@@ -3,11 +3,10 @@ package io.ipchls.credential.broker;
 import io.ipchls.credential.CredentialConfig;
 import io.ipchls.credential.auth.Bcrypt;
 import io.ipchls.credential.db.AuditRepository;
+import io.ipchls.credential.db.CameraStore;
 import io.ipchls.credential.db.Device;
-import io.ipchls.credential.db.DeviceRepository;
 import io.ipchls.kit.cluster.ClusterMessages;
 import io.ipchls.kit.crypto.Sha256;
-import io.ipchls.kit.db.Database;
 import io.ipchls.protocol.BrokerLoginDecision;
 import io.ipchls.protocol.BrokerLoginRequest;
 import io.ipchls.protocol.CameraChanged;
@@ -19,7 +18,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.sqlclient.Pool;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -42,9 +40,7 @@ public final class BrokerAuthVerticle extends VerticleBase {
   private final CredentialConfig config;
   private final MeterRegistry meters;
   private final AuthCache cache;
-  private Pool pool;
-  private DeviceRepository devices;
-  private AuditRepository audit;
+  private CameraStore store;
   private Bcrypt bcrypt;
 
   public BrokerAuthVerticle(CredentialConfig config, MeterRegistry meters) {
@@ -55,9 +51,7 @@ public final class BrokerAuthVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = Database.pool(vertx, config.db());
-    devices = new DeviceRepository(pool);
-    audit = new AuditRepository(pool);
+    store = CameraStore.open(vertx, config.db());
     bcrypt = new Bcrypt(vertx, config.auth().bcryptCost());
     MessageConsumer<Object> changes = vertx.eventBus().consumer(ClusterNames.CAMERA_CHANGED, this::onCameraChanged);
     MessageConsumer<Object> logins = vertx.eventBus().consumer(ClusterNames.BROKER_AUTHENTICATE, this::onLogin);
@@ -67,7 +61,7 @@ public final class BrokerAuthVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     bcrypt.close();
-    return pool.close();
+    return store.close();
   }
 
   private void onCameraChanged(Message<Object> msg) {
@@ -111,7 +105,7 @@ public final class BrokerAuthVerticle extends VerticleBase {
     if (!id.equals(login.clientId())) return Future.succeededFuture(refuse(id, "client_id_mismatch", null));
     if (cache.matches(id, login.password(), System.currentTimeMillis())) return Future.succeededFuture(accept(id));
     long epoch = cache.epoch();
-    return devices.find(id).compose(found -> checkCamera(id, found, login.password(), epoch, notAfterNanos));
+    return store.devices().find(id).compose(found -> checkCamera(id, found, login.password(), epoch, notAfterNanos));
   }
 
   private Future<BrokerLoginDecision> checkCamera(String id, Optional<Device> found, String secret, long epoch,
@@ -128,7 +122,8 @@ public final class BrokerAuthVerticle extends VerticleBase {
 
   private BrokerLoginDecision accept(String cameraId) {
     meters.counter("broker.auth.accepted", "role", "camera").increment();
-    devices.touch(cameraId).onFailure(e -> LOG.warn("last_seen_at of {} not updated: {}", cameraId, e.getMessage()));
+    store.devices().touch(cameraId)
+        .onFailure(e -> LOG.warn("last_seen_at of {} not updated: {}", cameraId, e.getMessage()));
     return BrokerLoginDecision.camera(cameraId);
   }
 
@@ -138,7 +133,7 @@ public final class BrokerAuthVerticle extends VerticleBase {
     meters.counter("broker.auth.refused", "reason", reason).increment();
     // Overload and outages are counted, not audited: a storm must not also flood the audit table.
     if (!UNAVAILABLE.equals(reason) && !BUSY.equals(reason)) {
-      audit.record(cameraId, ACTION, AuditRepository.REFUSED, detail == null ? reason : reason + ": " + detail);
+      store.audit().record(cameraId, ACTION, AuditRepository.REFUSED, detail == null ? reason : reason + ": " + detail);
     }
     return BrokerLoginDecision.refused(reason);
   }

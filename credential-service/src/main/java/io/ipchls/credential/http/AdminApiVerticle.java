@@ -6,10 +6,9 @@ import io.ipchls.credential.auth.Secrets;
 import io.ipchls.protocol.CameraChanged;
 import io.ipchls.protocol.ClusterNames;
 import io.ipchls.credential.db.AuditRepository;
+import io.ipchls.credential.db.CameraStore;
 import io.ipchls.credential.db.Device;
-import io.ipchls.credential.db.DeviceRepository;
 import io.ipchls.credential.issuer.CredentialIssuer;
-import io.ipchls.kit.db.Database;
 import io.ipchls.kit.http.ApiDocument;
 import io.ipchls.kit.http.ApiException;
 import io.ipchls.kit.http.BearerTokenAuth;
@@ -27,7 +26,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.sqlclient.Pool;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -44,9 +42,7 @@ public final class AdminApiVerticle extends VerticleBase {
   private final Metrics metrics;
   private final CredentialIssuer issuer;
   private final BooleanSupplier mqttConnected;
-  private Pool pool;
-  private DeviceRepository devices;
-  private AuditRepository audit;
+  private CameraStore store;
   private Bcrypt bcrypt;
   private HttpServer server;
   private OpsReporter ops;
@@ -62,9 +58,7 @@ public final class AdminApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = Database.pool(vertx, config.db());
-    devices = new DeviceRepository(pool);
-    audit = new AuditRepository(pool);
+    store = CameraStore.open(vertx, config.db());
     bcrypt = new Bcrypt(vertx, config.auth().bcryptCost());
     Health health = health();
     ops = new OpsReporter(vertx, "credential-service", health, new CredentialStats(metrics.registry())::get);
@@ -78,14 +72,12 @@ public final class AdminApiVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     bcrypt.close();
-    return ops.stop().eventually(() -> server == null ? Future.succeededFuture() : server.close()).eventually(() -> pool.close());
+    return ops.stop().eventually(() -> server == null ? Future.succeededFuture() : server.close())
+        .eventually(() -> store.close());
   }
 
   private Health health() {
-    return new Health()
-        .check("db", () -> pool.query("SELECT 1").execute())
-        .check("mqtt", () -> mqttConnected.getAsBoolean()
-            ? Future.succeededFuture() : Future.failedFuture("not connected"));
+    return new Health().database(store.pool()).mqtt(mqttConnected);
   }
 
   private Router router(Health health) {
@@ -119,9 +111,9 @@ public final class AdminApiVerticle extends VerticleBase {
     }
     String secret = Secrets.cameraSecret();
     return bcrypt.hash(secret)
-        .compose(hash -> devices.insert(req.id(), hash, req.prefix()))
+        .compose(hash -> store.devices().insert(req.id(), hash, req.prefix()))
         .map(inserted -> inserted.orElseThrow(() -> ApiException.conflict("camera " + req.id() + " already exists")))
-        .compose(device -> audit.record(device.id(), "camera.register", AuditRepository.OK, null).map(device))
+        .compose(device -> store.audit().record(device.id(), "camera.register", AuditRepository.OK, null).map(device))
         .map(device -> {
           ctx.response().setStatusCode(201).putHeader("Location", CAMERAS + "/" + device.id());
           return device.toJson().put("secret", secret);
@@ -130,7 +122,7 @@ public final class AdminApiVerticle extends VerticleBase {
 
   private Future<JsonObject> listCameras(RoutingContext ctx) {
     var req = AdminRequests.Page.from(ctx);
-    return devices.page(req.after(), req.limit() + 1).map(found -> {
+    return store.devices().page(req.after(), req.limit() + 1).map(found -> {
       boolean more = found.size() > req.limit();
       var page = more ? found.subList(0, req.limit()) : found;
       JsonArray cameras = new JsonArray();
@@ -141,33 +133,33 @@ public final class AdminApiVerticle extends VerticleBase {
 
   private Future<JsonObject> getCamera(RoutingContext ctx) {
     String id = AdminRequests.pathId(ctx);
-    return devices.find(id).map(found -> found.orElseThrow(() -> notFound(id)).toJson());
+    return store.devices().find(id).map(found -> found.orElseThrow(() -> notFound(id)).toJson());
   }
 
   private Future<JsonObject> setEnabled(RoutingContext ctx) {
     var req = AdminRequests.SetEnabled.from(ctx);
-    return devices.setEnabled(req.id(), req.enabled())
+    return store.devices().setEnabled(req.id(), req.enabled())
         .map(found -> found.orElseThrow(() -> notFound(req.id())))
         .compose(device -> (req.enabled() ? Future.<Void>succeededFuture() : revoke(device.id()))
-            .compose(v -> audit.record(device.id(), req.enabled() ? "camera.enable" : "camera.disable",
+            .compose(v -> store.audit().record(device.id(), req.enabled() ? "camera.enable" : "camera.disable",
                 AuditRepository.OK, null))
             .map(v -> device.toJson()));
   }
 
   private Future<Void> deleteCamera(RoutingContext ctx) {
     String id = AdminRequests.pathId(ctx);
-    return devices.delete(id)
+    return store.devices().delete(id)
         .compose(deleted -> deleted ? revoke(id) : Future.failedFuture(notFound(id)))
-        .compose(v -> audit.record(id, "camera.delete", AuditRepository.OK, null));
+        .compose(v -> store.audit().record(id, "camera.delete", AuditRepository.OK, null));
   }
 
   private Future<JsonObject> rotateSecret(RoutingContext ctx) {
     String id = AdminRequests.pathId(ctx);
     String secret = Secrets.cameraSecret();
     return bcrypt.hash(secret)
-        .compose(hash -> devices.setSecretHash(id, hash))
+        .compose(hash -> store.devices().setSecretHash(id, hash))
         .compose(found -> found ? revoke(id) : Future.failedFuture(notFound(id)))
-        .compose(v -> audit.record(id, "camera.rotate", AuditRepository.OK, null))
+        .compose(v -> store.audit().record(id, "camera.rotate", AuditRepository.OK, null))
         .map(v -> new JsonObject().put("id", id).put("secret", secret));
   }
 

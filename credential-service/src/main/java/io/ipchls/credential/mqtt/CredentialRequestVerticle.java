@@ -2,10 +2,9 @@ package io.ipchls.credential.mqtt;
 
 import io.ipchls.credential.CredentialConfig;
 import io.ipchls.credential.db.AuditRepository;
+import io.ipchls.credential.db.CameraStore;
 import io.ipchls.credential.db.Device;
-import io.ipchls.credential.db.DeviceRepository;
 import io.ipchls.credential.issuer.CredentialIssuer;
-import io.ipchls.kit.db.Database;
 import io.ipchls.kit.mqtt.ManagedMqttClient;
 import io.ipchls.protocol.CredentialRequest;
 import io.ipchls.protocol.CredentialResponse;
@@ -17,7 +16,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mqtt.messages.MqttPublishMessage;
-import io.vertx.sqlclient.Pool;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -39,9 +37,7 @@ public final class CredentialRequestVerticle extends VerticleBase {
   private final CredentialConfig config;
   private final MeterRegistry meters;
   private final CredentialIssuer issuer;
-  private Pool pool;
-  private DeviceRepository devices;
-  private AuditRepository audit;
+  private CameraStore store;
   private ManagedMqttClient mqtt;
   private RateLimiter limiter;
   private long pruneTimer;
@@ -54,9 +50,7 @@ public final class CredentialRequestVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = Database.pool(vertx, config.db());
-    devices = new DeviceRepository(pool);
-    audit = new AuditRepository(pool);
+    store = CameraStore.open(vertx, config.db());
     limiter = new RateLimiter(config.rateLimit());
     pruneTimer = vertx.setPeriodic(PRUNE_INTERVAL_MS, t -> limiter.prune(System.currentTimeMillis()));
     mqtt = new ManagedMqttClient(vertx, config.mqtt(), "credential-" + UUID.randomUUID(), /* cleanSession= */ true,
@@ -71,7 +65,7 @@ public final class CredentialRequestVerticle extends VerticleBase {
     vertx.cancelTimer(pruneTimer);
     // The issuer's client lives as long as this, its only long-lived user (the admin API only revokes).
     issuer.close();
-    return mqtt.close().eventually(() -> pool.close());
+    return mqtt.close().eventually(() -> store.close());
   }
 
   /** For the health check. */
@@ -112,7 +106,7 @@ public final class CredentialRequestVerticle extends VerticleBase {
     } catch (ProtocolException e) {
       return refuse(cameraId, requestIdOf(payload), "malformed", e.getMessage());
     }
-    return devices.find(cameraId).compose(found -> {
+    return store.devices().find(cameraId).compose(found -> {
       if (found.isEmpty()) return refuse(cameraId, request.requestId(), "unknown_camera", "camera is not registered");
       if (!found.get().enabled()) return refuse(cameraId, request.requestId(), "disabled", "camera is disabled");
       return issue(found.get(), request.requestId());
@@ -124,7 +118,7 @@ public final class CredentialRequestVerticle extends VerticleBase {
    * going live has already revoked the index it saw, so the recheck is what keeps it from missing this key.
    */
   private Future<Void> issue(Device camera, String requestId) {
-    return issuer.issue(camera, requestId).compose(response -> devices.find(camera.id()).compose(now -> {
+    return issuer.issue(camera, requestId).compose(response -> store.devices().find(camera.id()).compose(now -> {
       boolean unchanged = now.isPresent() && now.get().enabled()
           && now.get().secretHash().equals(camera.secretHash());
       if (!unchanged) {
@@ -134,7 +128,7 @@ public final class CredentialRequestVerticle extends VerticleBase {
       meters.counter("credentials.issued").increment();
       LOG.info("credentials issued: camera={} key={} expires={}", camera.id(), response.accessKeyId(),
           response.expiration());
-      audit.record(camera.id(), ACTION, AuditRepository.OK, "key " + response.accessKeyId());
+      store.audit().record(camera.id(), ACTION, AuditRepository.OK, "key " + response.accessKeyId());
       return publish(camera.id(), response);
     }));
   }
@@ -143,7 +137,7 @@ public final class CredentialRequestVerticle extends VerticleBase {
   private Future<Void> refuse(String cameraId, String requestId, String reason, String message) {
     LOG.info("credentials refused: camera={} reason={} ({})", cameraId, reason, message);
     refused(reason);
-    audit.record(cameraId, ACTION, AuditRepository.REFUSED, reason);
+    store.audit().record(cameraId, ACTION, AuditRepository.REFUSED, reason);
     return publish(cameraId, CredentialResponse.error(requestId, message));
   }
 

@@ -14,15 +14,13 @@ class RateLimiterTest {
 
   @Test
   void burstIsAllowed_thenRefused() {
-    assertTrue(limiter.tryAcquire("cam", 0));
-    assertTrue(limiter.tryAcquire("cam", 0));
+    useBurst("cam", 0);
     assertFalse(limiter.tryAcquire("cam", 0));
   }
 
   @Test
   void oneMoreAfterEachRefillInterval() {
-    limiter.tryAcquire("cam", 0);
-    limiter.tryAcquire("cam", 0);
+    useBurst("cam", 0);
     assertFalse(limiter.tryAcquire("cam", 9_999));
     assertTrue(limiter.tryAcquire("cam", 10_000));
     assertFalse(limiter.tryAcquire("cam", 10_001));
@@ -30,8 +28,7 @@ class RateLimiterTest {
 
   @Test
   void camerasHaveTheirOwnBuckets() {
-    limiter.tryAcquire("a", 0);
-    limiter.tryAcquire("a", 0);
+    useBurst("a", 0);
     assertFalse(limiter.tryAcquire("a", 0));
     assertTrue(limiter.tryAcquire("b", 0));
   }
@@ -43,5 +40,11 @@ class RateLimiterTest {
     assertTrue(limiter.tryAcquire("cam", 100_000));
     assertTrue(limiter.tryAcquire("cam", 100_000));
     assertFalse(limiter.tryAcquire("cam", 100_000));
+  }
+
+  /** Takes the whole burst of 2 at {@code atMs}. */
+  private void useBurst(String camera, long atMs) {
+    assertTrue(limiter.tryAcquire(camera, atMs));
+    assertTrue(limiter.tryAcquire(camera, atMs));
   }
 }

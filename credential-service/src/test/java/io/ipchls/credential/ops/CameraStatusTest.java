@@ -57,10 +57,8 @@ class CameraStatusTest {
     var pg = stack.postgres();
     JsonObject config = new JsonObject()
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
-        .put("db", new JsonObject().put("host", pg.host()).put("port", pg.port()).put("database", pg.database())
-            .put("user", pg.user()).put("password", pg.password()))
-        .put("mqtt", new JsonObject().put("host", stack.broker().host()).put("port", stack.broker().port())
-            .put("username", "svc-status").put("password", "pw"))
+        .put("db", pg.dbSection())
+        .put("mqtt", stack.broker().mqttSection("svc-status", "pw"))
         .put("s3", new JsonObject().put("endpoint", stack.s3().endpoint().toString()).put("bucket", "ipchls"))
         .put("adminToken", "status-test-admin-token-0123")
         .put("serviceAccounts", new JsonObject().put("svc-status", Sha256.hex("pw")));

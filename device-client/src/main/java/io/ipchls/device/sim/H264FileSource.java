@@ -22,8 +22,7 @@ public final class H264FileSource implements AutoCloseable {
   private final int fps;
   private final boolean loop;
   private final Consumer<Frame> sink;
-  private volatile boolean running;
-  private Thread thread;
+  private final PacingThread pacing = new PacingThread();
   private long index;
 
   public H264FileSource(Path file, int fps, boolean loop, Consumer<Frame> sink) {
@@ -37,20 +36,17 @@ public final class H264FileSource implements AutoCloseable {
 
   /** Starts the pacing thread; {@code onEnd} runs when the file ends (never with loop). */
   public synchronized void start(Runnable onEnd) {
-    running = true;
-    thread = new Thread(() -> {
+    pacing.start("h264-file", () -> {
       try {
         do {
           playOnce();
-        } while (loop && running);
+        } while (loop && pacing.running());
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       } finally {
         onEnd.run();
       }
-    }, "h264-file");
-    thread.setDaemon(true);
-    thread.start();
+    });
   }
 
   private void playOnce() throws IOException {
@@ -59,7 +55,7 @@ public final class H264FileSource implements AutoCloseable {
     AccessUnitSplitter splitter = new AccessUnitSplitter();
     byte[] chunk = new byte[64 * 1024];
     try (InputStream in = Files.newInputStream(file)) {
-      for (int n; running && (n = in.read(chunk)) > 0; ) {
+      for (int n; pacing.running() && (n = in.read(chunk)) > 0; ) {
         for (byte[] nal : reader.feed(chunk, 0, n)) deliver(splitter.add(nal), start);
       }
     }
@@ -68,7 +64,7 @@ public final class H264FileSource implements AutoCloseable {
   }
 
   private void deliver(List<byte[]> accessUnit, long start) {
-    if (accessUnit == null || !running) return;
+    if (accessUnit == null || !pacing.running()) return;
     long wait = start + index * 1_000_000_000L / fps - System.nanoTime();
     if (wait > 0) LockSupport.parkNanos(wait);
     sink.accept(Frame.of(accessUnit, Frame.micros90k(index * 1_000_000L / fps)));
@@ -77,11 +73,7 @@ public final class H264FileSource implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
-    Thread t;
-    synchronized (this) {
-      running = false;
-      t = thread;
-    }
+    Thread t = pacing.stop();
     if (t != null && t != Thread.currentThread()) t.join(5_000);
   }
 }

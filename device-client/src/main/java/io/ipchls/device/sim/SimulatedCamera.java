@@ -34,8 +34,7 @@ public final class SimulatedCamera implements AutoCloseable {
   private ByteBuffer buffer;
   private long index;
   private long skipped;
-  private volatile boolean running;
-  private Thread thread;
+  private final PacingThread pacing = new PacingThread();
 
   /**
    * @param width picture width (any; jcodec pads to macroblocks and crops in the SPS)
@@ -59,11 +58,8 @@ public final class SimulatedCamera implements AutoCloseable {
 
   /** Starts the real-time pacing thread. */
   public synchronized void start() {
-    if (thread != null) throw new IllegalStateException("already started");
-    running = true;
-    thread = new Thread(this::run, "simulated-camera");
-    thread.setDaemon(true);
-    thread.start();
+    if (pacing.started()) throw new IllegalStateException("already started");
+    pacing.start("simulated-camera", this::run);
   }
 
   /** Encodes {@code frames} frames back to back with timestamps i / fps, on the calling thread. */
@@ -81,11 +77,7 @@ public final class SimulatedCamera implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
-    Thread t;
-    synchronized (this) {
-      running = false;
-      t = thread;
-    }
+    Thread t = pacing.stop();
     if (t != null) {
       t.interrupt();
       t.join(TimeUnit.SECONDS.toMillis(5));
@@ -97,7 +89,7 @@ public final class SimulatedCamera implements AutoCloseable {
     long startNanos = System.nanoTime();
     long startWallMs = System.currentTimeMillis();
     long slot = 0;
-    while (running && !Thread.currentThread().isInterrupted()) {
+    while (pacing.running() && !Thread.currentThread().isInterrupted()) {
       long due = startNanos + slot * intervalNanos;
       long wait = due - System.nanoTime();
       if (wait > 0) {

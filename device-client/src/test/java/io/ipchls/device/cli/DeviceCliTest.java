@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.ipchls.device.h264.AnnexB;
 import io.ipchls.device.segment.Frame;
 import io.ipchls.device.sim.SimulatedCamera;
+import io.ipchls.device.testing.CloudPerClass;
 import io.ipchls.device.testing.TestCloud;
 import io.ipchls.infra.Await;
 import io.ipchls.protocol.SegmentNotification;
@@ -14,28 +15,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The command line against the real cloud: a file streamed to its end is uploaded completely, last segment too. */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class DeviceCliTest {
-  static TestCloud cloud;
+  @RegisterExtension static final CloudPerClass cloud = new CloudPerClass(3600);
   @TempDir Path dir;
-
-  @BeforeAll
-  static void startCloud() {
-    cloud = TestCloud.start(3600);
-  }
-
-  @AfterAll
-  static void stopCloud() {
-    if (cloud != null) cloud.close();
-  }
 
   @Test
   void stream_h264File_uploadsEverySegmentIncludingTheLast_andExitsZero() throws Exception {
@@ -47,18 +37,18 @@ class DeviceCliTest {
     frames.forEach(f -> bytes.writeBytes(AnnexB.join(f.nals())));
     Path file = dir.resolve("clip.h264");
     Files.write(file, bytes.toByteArray());
-    TestCloud.Registered reg = cloud.register("cli");
+    TestCloud.Registered reg = cloud.get().register("cli");
 
     int exit = new CommandLine(new DeviceCli()).execute("stream", file.toString(), "--fps", "10",
-        "--camera-id", reg.id(), "--secret", reg.secret(), "--mqtt-host", cloud.mqttHost(),
-        "--mqtt-port", String.valueOf(cloud.mqttPort()), "--segment-seconds", "1");
+        "--camera-id", reg.id(), "--secret", reg.secret(), "--mqtt-host", cloud.get().mqttHost(),
+        "--mqtt-port", String.valueOf(cloud.get().mqttPort()), "--segment-seconds", "1");
 
     assertEquals(0, exit);
     List<SegmentNotification> all = Await.until("4 notifications", TestCloud.WAIT,
-        () -> cloud.distinctNotifications(reg.id()), l -> l.size() >= 4);
+        () -> cloud.get().distinctNotifications(reg.id()), l -> l.size() >= 4);
     assertEquals(List.of(0L, 1L, 2L, 3L), all.stream().map(SegmentNotification::seq).toList());
     assertEquals(List.of(1_000L, 1_000L, 1_000L, 500L), all.stream().map(SegmentNotification::durationMs).toList());
-    assertEquals(4, cloud.keys(reg.id()).size());
+    assertEquals(4, cloud.get().keys(reg.id()).size());
   }
 
   @Test

@@ -124,8 +124,7 @@ public final class TestCloud implements AutoCloseable {
     var pg = stack.postgres();
     CredentialConfig config = CredentialConfig.fromJson(new JsonObject()
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", httpPort))
-        .put("db", new JsonObject().put("host", pg.host()).put("port", pg.port()).put("database", pg.database())
-            .put("user", pg.user()).put("password", pg.password()))
+        .put("db", pg.dbSection())
         .put("mqtt", new JsonObject().put("host", brokerHost).put("port", brokerPort)
             .put("username", SERVICE_USER).put("password", SERVICE_PASSWORD))
         .put("s3", new JsonObject().put("endpoint", s3Endpoint.toString()).put("bucket", bucket)

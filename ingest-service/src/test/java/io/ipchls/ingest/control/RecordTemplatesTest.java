@@ -86,20 +86,15 @@ class RecordTemplatesTest {
 
   @Test
   void template_invalidIndexPeriod_is400() {
-    api.refused(POST, "/record-templates", ControlTestSupport.template("p").put("indexPeriodSeconds", 59), 400,
-        "bad_index_period");
-    api.refused(POST, "/record-templates", ControlTestSupport.template("p").put("indexPeriodSeconds", 86401), 400,
-        "bad_index_period");
-    api.refused(POST, "/record-templates", ControlTestSupport.template("p").put("indexPeriodSeconds", "3600"), 400,
-        "bad_index_period");
+    badTemplate("p", "indexPeriodSeconds", 59, "bad_index_period");
+    badTemplate("p", "indexPeriodSeconds", 86401, "bad_index_period");
+    badTemplate("p", "indexPeriodSeconds", "3600", "bad_index_period");
   }
 
   @Test
   void template_invalidSegmentOrRetention_is400() {
-    api.refused(POST, "/record-templates", ControlTestSupport.template("s").put("segmentSeconds", 61), 400,
-        "bad_segment_seconds");
-    api.refused(POST, "/record-templates", ControlTestSupport.template("s").put("retentionDays", 0), 400,
-        "bad_retention_days");
+    badTemplate("s", "segmentSeconds", 61, "bad_segment_seconds");
+    badTemplate("s", "retentionDays", 0, "bad_retention_days");
     api.refused(POST, "/record-templates", new JsonObject().put("name", ""), 400, "bad_name");
   }
 
@@ -107,15 +102,14 @@ class RecordTemplatesTest {
   void template_prefixPatternThatCouldLeaveTheCameraPrefix_is400() {
     for (String bad : List.of("other/{camera}", "{prefix}/../x", "{prefix}/./x", "{prefix}//x", "{prefix}/x/",
         "/{prefix}", "{prefix}/{unknown}", "{prefix}/a b", "{prefix}/.hidden", "{camera}", "{prefix}/{prefix}")) {
-      api.refused(POST, "/record-templates", ControlTestSupport.template("x").put("prefixPattern", bad), 400,
-          "bad_prefix_pattern");
+      badTemplate("x", "prefixPattern", bad, "bad_prefix_pattern");
     }
   }
 
   @Test
   void template_unknownCallbackEvent_is400() {
-    api.refused(POST, "/record-templates", ControlTestSupport.template("cb").put("callbacks", new JsonObject()
-        .put("events", new JsonArray().add("recording.exploded"))), 400, "bad_callbacks");
+    badTemplate("cb", "callbacks", new JsonObject().put("events", new JsonArray().add("recording.exploded")),
+        "bad_callbacks");
   }
 
   @Test
@@ -170,5 +164,10 @@ class RecordTemplatesTest {
     assertEquals(401, r.statusCode());
     assertNotNull(r.bodyAsJsonObject().getString("error"));
     assertNull(r.getHeader("Location"));
+  }
+
+  /** A template named {@code name} with {@code field} set to {@code value} is refused: 400 with {@code code}. */
+  private static void badTemplate(String name, String field, Object value, String code) {
+    api.refused(POST, "/record-templates", ControlTestSupport.template(name).put(field, value), 400, code);
   }
 }

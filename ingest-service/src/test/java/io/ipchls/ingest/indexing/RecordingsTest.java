@@ -66,6 +66,14 @@ class RecordingsTest {
     return await(recordings.overlapping(camera, T0.minusDays(1), T0.plusDays(1)));
   }
 
+  /** Asserts that {@code cam} has exactly one recording, with these bounds and segments; returns it. */
+  private static Recording onlyRecording(String cam, long startOffsetMs, long endOffsetMs, int count) {
+    List<Recording> recs = recordingsOf(cam);
+    assertEquals(1, recs.size(), recs.toString());
+    assertRecording(recs.get(0), startOffsetMs, endOffsetMs, count);
+    return recs.get(0);
+  }
+
   private static void assertRecording(Recording r, long startOffsetMs, long endOffsetMs, int count) {
     assertEquals(T0.plus(startOffsetMs, ChronoUnit.MILLIS).toInstant(), r.start().toInstant(), "start of " + r);
     assertEquals(T0.plus(endOffsetMs, ChronoUnit.MILLIS).toInstant(), r.end().toInstant(), "end of " + r);
@@ -80,10 +88,9 @@ class RecordingsTest {
     long id = recordingsOf(cam).get(0).id();
     write(at(cam, 6_000));
     write(at(cam, 9_000), at(cam, 12_000));
-    List<Recording> recs = recordingsOf(cam);
-    assertEquals(1, recs.size(), recs.toString());
-    assertRecording(recs.get(0), /* startOffsetMs= */ 0, /* endOffsetMs= */ 15_000, /* count= */ 5);
-    assertEquals(id, recs.get(0).id(), "the recording keeps its id while it grows");
+    assertEquals(id,
+        onlyRecording(cam, /* startOffsetMs= */ 0, /* endOffsetMs= */ 15_000, /* count= */ 5).id(),
+        "the recording keeps its id while it grows");
   }
 
   @Test
@@ -91,9 +98,7 @@ class RecordingsTest {
     String cam = cameraId("rec-gap180");
     write(at(cam, 0));
     write(at(cam, SEGMENT_MS + GAP_MS));
-    List<Recording> recs = recordingsOf(cam);
-    assertEquals(1, recs.size(), recs.toString());
-    assertRecording(recs.get(0), /* startOffsetMs= */ 0, /* endOffsetMs= */ 2L * SEGMENT_MS + GAP_MS, /* count= */ 2);
+    onlyRecording(cam, /* startOffsetMs= */ 0, /* endOffsetMs= */ 2L * SEGMENT_MS + GAP_MS, /* count= */ 2);
   }
 
   @Test
@@ -114,10 +119,7 @@ class RecordingsTest {
     write(at(cam, 0), at(cam, 3_000), at(cam, 9_000), at(cam, 12_000));
     long id = recordingsOf(cam).get(0).id();
     write(at(cam, 6_000));
-    List<Recording> recs = recordingsOf(cam);
-    assertEquals(1, recs.size(), recs.toString());
-    assertRecording(recs.get(0), /* startOffsetMs= */ 0, /* endOffsetMs= */ 15_000, /* count= */ 5);
-    assertEquals(id, recs.get(0).id());
+    assertEquals(id, onlyRecording(cam, /* startOffsetMs= */ 0, /* endOffsetMs= */ 15_000, /* count= */ 5).id());
   }
 
   @Test
@@ -126,10 +128,7 @@ class RecordingsTest {
     write(at(cam, 200_000));
     long id = recordingsOf(cam).get(0).id();
     write(at(cam, 100_000));
-    List<Recording> recs = recordingsOf(cam);
-    assertEquals(1, recs.size(), recs.toString());
-    assertRecording(recs.get(0), /* startOffsetMs= */ 100_000, /* endOffsetMs= */ 203_000, /* count= */ 2);
-    assertEquals(id, recs.get(0).id());
+    assertEquals(id, onlyRecording(cam, /* startOffsetMs= */ 100_000, /* endOffsetMs= */ 203_000, /* count= */ 2).id());
   }
 
   @Test
@@ -140,10 +139,8 @@ class RecordingsTest {
     List<Recording> before = recordingsOf(cam);
     assertEquals(2, before.size(), before.toString());
     write(at(cam, 150_000)); // 147 s after the first, 150 s before the second
-    List<Recording> recs = recordingsOf(cam);
-    assertEquals(1, recs.size(), recs.toString());
-    assertRecording(recs.get(0), /* startOffsetMs= */ 0, /* endOffsetMs= */ 306_000, /* count= */ 3);
-    assertEquals(before.get(0).id(), recs.get(0).id());
+    assertEquals(before.get(0).id(),
+        onlyRecording(cam, /* startOffsetMs= */ 0, /* endOffsetMs= */ 306_000, /* count= */ 3).id());
   }
 
   @Test
@@ -165,9 +162,7 @@ class RecordingsTest {
     write(at(cam, 600_000));
     assertEquals(3, recordingsOf(cam).size());
     write(at(cam, 450_000), at(cam, 150_000)); // each closes one gap
-    List<Recording> recs = recordingsOf(cam);
-    assertEquals(1, recs.size(), recs.toString());
-    assertRecording(recs.get(0), /* startOffsetMs= */ 0, /* endOffsetMs= */ 603_000, /* count= */ 5);
+    onlyRecording(cam, /* startOffsetMs= */ 0, /* endOffsetMs= */ 603_000, /* count= */ 5);
   }
 
   @Test
@@ -177,9 +172,7 @@ class RecordingsTest {
     SegmentRow b = at(cam, 3_000);
     write(a, a, b);
     write(b, a);
-    List<Recording> recs = recordingsOf(cam);
-    assertEquals(1, recs.size(), recs.toString());
-    assertRecording(recs.get(0), /* startOffsetMs= */ 0, /* endOffsetMs= */ 6_000, /* count= */ 2);
+    onlyRecording(cam, /* startOffsetMs= */ 0, /* endOffsetMs= */ 6_000, /* count= */ 2);
   }
 
   @Test

@@ -1,6 +1,5 @@
 package io.ipchls.playlist.http;
 
-import static io.ipchls.playlist.TestStack.await;
 import static io.ipchls.playlist.TestStack.contiguous;
 import static io.ipchls.playlist.http.ViewerAccessTest.expectError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ipchls.kit.db.Database;
 import io.ipchls.playlist.TestStack;
 import io.ipchls.playlist.TestStack.Seg;
 import io.vertx.core.Vertx;
@@ -16,10 +14,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.sqlclient.Pool;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,20 +31,11 @@ class CameraApiTest {
   private static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
   private static final String DAY = "start=2025-03-01T00:00:00Z&end=2025-03-02T00:00:00Z";
   private static final TestStack env = new TestStack();
-  private static Pool pool;
-  private static WebClient client;
-  private static int port;
-  private static String token;
+  private static PlaylistUnderTest app;
 
   @BeforeAll
   static void start(Vertx vertx) {
-    env.migrateIngest(vertx);
-    pool = Database.pool(vertx, env.db());
-    var verticle = new PlaylistHttpVerticle(env.config(24));
-    await(vertx.deployVerticle(verticle));
-    port = verticle.port();
-    client = WebClient.create(vertx);
-    token = TestStack.token(vertx, "*");
+    app = PlaylistUnderTest.start(vertx, env);
   }
 
   /**
@@ -59,8 +46,8 @@ class CameraApiTest {
     List<Seg> all = new ArrayList<>(contiguous(cam, T0, 3000, 3000, 3000));
     all.addAll(contiguous(cam, T0.plusSeconds(129), 3000, 3000));
     all.addAll(contiguous(cam, T0.plusSeconds(435), 3000, 3000));
-    TestStack.register(pool, cam);
-    TestStack.insert(pool, all);
+    TestStack.register(app.pool(), cam);
+    TestStack.insert(app.pool(), all);
     return all;
   }
 
@@ -89,7 +76,7 @@ class CameraApiTest {
     List<Seg> segs = threeRunsTwoRecordings(cam);
     String url = ok("/api/v1/cameras/" + cam + "/recordings?" + DAY).getJsonArray("recordings").getJsonObject(1)
         .getString("playlistUrl");
-    HttpResponse<Buffer> r = await(client.get(port, "127.0.0.1", url).bearerTokenAuthentication(token).send());
+    HttpResponse<Buffer> r = app.get(url);
     assertEquals(200, r.statusCode(), r.bodyAsString());
     List<String> uris = r.bodyAsString().lines().filter(l -> !l.startsWith("#")).toList();
     assertEquals(2, uris.size(), r.bodyAsString());
@@ -138,10 +125,10 @@ class CameraApiTest {
   void cameras_listsRegisteredCamerasWithOnlineStateAndLastSegment() {
     String live = TestStack.camera("list-live");
     String idle = TestStack.camera("list-idle");
-    TestStack.register(pool, live);
-    TestStack.register(pool, idle);
+    TestStack.register(app.pool(), live);
+    TestStack.register(app.pool(), idle);
     List<Seg> recent = contiguous(live, Instant.now().minusSeconds(10), 3000);
-    TestStack.insert(pool, recent);
+    TestStack.insert(app.pool(), recent);
     JsonArray cameras = new JsonArray();
     String after = null;
     do { // page through everything the shared database holds
@@ -160,8 +147,8 @@ class CameraApiTest {
 
   @Test
   void cameras_limitOne_pagesWithNextCursor() {
-    TestStack.register(pool, TestStack.camera("page-a"));
-    TestStack.register(pool, TestStack.camera("page-b"));
+    TestStack.register(app.pool(), TestStack.camera("page-a"));
+    TestStack.register(app.pool(), TestStack.camera("page-b"));
     JsonObject first = ok("/api/v1/cameras?limit=1");
     assertEquals(1, first.getJsonArray("cameras").size());
     String next = first.getString("next");
@@ -234,7 +221,7 @@ class CameraApiTest {
   }
 
   private static HttpResponse<Buffer> get(String uri) {
-    return await(client.get(port, "127.0.0.1", uri).bearerTokenAuthentication(token).send());
+    return app.get(uri);
   }
 
   private static JsonObject ok(String uri) {

@@ -1,6 +1,5 @@
 package io.ipchls.playlist.http;
 
-import static io.ipchls.playlist.TestStack.await;
 import static io.ipchls.playlist.TestStack.contiguous;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,16 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipchls.infra.Await;
-import io.ipchls.kit.db.Database;
 import io.ipchls.playlist.TestStack;
 import io.ipchls.playlist.TestStack.Seg;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.sqlclient.Pool;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,21 +40,12 @@ class PlaylistHttpTest {
   private static final TestStack env = new TestStack();
   /** Generous: the event bus delivers in milliseconds, but the machine may be busy. */
   private static final java.time.Duration SOON = java.time.Duration.ofSeconds(20);
-  private static Pool pool;
-  private static WebClient client;
-  private static int port;
-  private static String token;
+  private static PlaylistUnderTest app;
   private static Vertx eventBus;
 
   @BeforeAll
   static void start(Vertx vertx) {
-    env.migrateIngest(vertx);
-    pool = Database.pool(vertx, env.db());
-    var verticle = new PlaylistHttpVerticle(env.config(24));
-    await(vertx.deployVerticle(verticle));
-    port = verticle.port();
-    client = WebClient.create(vertx);
-    token = TestStack.token(vertx, "*");
+    app = PlaylistUnderTest.start(vertx, env);
     eventBus = vertx;
   }
 
@@ -66,9 +53,9 @@ class PlaylistHttpTest {
   void live_recentSegments_listsNewestWindowWithMediaSequence() {
     String cam = TestStack.camera("live");
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    TestStack.insert(pool, contiguous(cam, now.minusSeconds(600), 3000, 3000)); // older than the look-back
+    TestStack.insert(app.pool(), contiguous(cam, now.minusSeconds(600), 3000, 3000)); // older than the look-back
     List<Seg> recent = contiguous(cam, now.minusSeconds(30), 3000, 3000, 3000, 3000, 3000, 3000, 3000, 3000);
-    TestStack.insert(pool, recent);
+    TestStack.insert(app.pool(), recent);
 
     HttpResponse<Buffer> r = get("/playlist.m3u8?camera_id=" + cam);
     assertEquals(200, r.statusCode());
@@ -88,10 +75,10 @@ class PlaylistHttpTest {
     String cam = TestStack.camera("live-seq");
     Instant start = Instant.now().minusSeconds(40);
     List<Seg> all = contiguous(cam, start, 3000, 3000, 3000, 3000, 3000, 3000, 3000, 3000);
-    TestStack.insert(pool, all.subList(0, 7));
+    TestStack.insert(app.pool(), all.subList(0, 7));
     assertTrue(get("/playlist.m3u8?camera_id=" + cam).bodyAsString().contains("#EXT-X-MEDIA-SEQUENCE:1\n"));
 
-    TestStack.insert(pool, all.subList(7, 8));
+    TestStack.insert(app.pool(), all.subList(7, 8));
     TestStack.announce(eventBus, all.subList(7, 8));
     String text = Await.until("the announced segment is live", SOON, () -> get("/playlist.m3u8?camera_id=" + cam)
         .bodyAsString(), t -> t.contains(all.get(7).key()));
@@ -103,10 +90,10 @@ class PlaylistHttpTest {
   void live_rowWithoutEvent_staysOutUntilIngestAnnouncesIt() {
     String cam = TestStack.camera("live-event");
     List<Seg> all = contiguous(cam, Instant.now().minusSeconds(20), 3000, 3000, 3000);
-    TestStack.insert(pool, all.subList(0, 2));
+    TestStack.insert(app.pool(), all.subList(0, 2));
     assertEquals(keys(all.subList(0, 2)), objectKeys(get("/playlist.m3u8?camera_id=" + cam).bodyAsString()));
 
-    TestStack.insert(pool, all.subList(2, 3)); // committed, but not announced: requests do not query the index
+    TestStack.insert(app.pool(), all.subList(2, 3)); // committed, but not announced: requests do not query the index
     assertEquals(keys(all.subList(0, 2)), objectKeys(get("/playlist.m3u8?camera_id=" + cam).bodyAsString()));
 
     TestStack.announce(eventBus, all.subList(2, 3));
@@ -117,9 +104,7 @@ class PlaylistHttpTest {
   @Test
   void live_announcedSegmentsCarryTheirOwnData_noRowNeeded() {
     String cam = TestStack.camera("live-nodb");
-    List<Seg> all = contiguous(cam, Instant.now().minusSeconds(20), 3000, 3000, 3000);
-    TestStack.insert(pool, all.subList(0, 1));
-    get("/playlist.m3u8?camera_id=" + cam);
+    List<Seg> all = app.openLiveWindow(cam);
     TestStack.announce(eventBus, all.subList(1, 3)); // the event alone moves the window
     Await.until("the announced segments are live", SOON, () -> objectKeys(get("/playlist.m3u8?camera_id=" + cam)
         .bodyAsString()), keys(all)::equals);
@@ -131,13 +116,13 @@ class PlaylistHttpTest {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     List<Seg> before = contiguous(cam, now.minusSeconds(60), 3000, 3000);
     List<Seg> after = contiguous(cam, now.minusSeconds(30), 3000, 3000, 3000, 3000, 3000, 3000);
-    TestStack.insert(pool, before);
-    TestStack.insert(pool, after.subList(0, 4));
+    TestStack.insert(app.pool(), before);
+    TestStack.insert(app.pool(), after.subList(0, 4));
     String first = get("/playlist.m3u8?camera_id=" + cam).bodyAsString();
     assertTrue(first.contains("#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-DISCONTINUITY-SEQUENCE:0\n"), first);
     assertEquals(1, first.lines().filter("#EXT-X-DISCONTINUITY"::equals).count(), first);
 
-    TestStack.insert(pool, after.subList(4, 6));
+    TestStack.insert(app.pool(), after.subList(4, 6));
     TestStack.announce(eventBus, after.subList(4, 6));
     String slid = Await.until("the window slid past the gap", SOON, () -> get("/playlist.m3u8?camera_id=" + cam)
         .bodyAsString(), t -> t.contains(after.get(5).key()));
@@ -149,7 +134,7 @@ class PlaylistHttpTest {
   @Test
   void live_noRecentSegments_isEmptyLivePlaylistWhoseSequenceFollowsTheOldOnes() {
     String cam = TestStack.camera("live-idle");
-    TestStack.insert(pool, contiguous(cam, Instant.now().minusSeconds(3600), 3000, 3000));
+    TestStack.insert(app.pool(), contiguous(cam, Instant.now().minusSeconds(3600), 3000, 3000));
     HttpResponse<Buffer> r = get("/playlist.m3u8?camera_id=" + cam);
     assertEquals(200, r.statusCode());
     assertEquals("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:4\n#EXT-X-MEDIA-SEQUENCE:2\n"
@@ -159,7 +144,7 @@ class PlaylistHttpTest {
   @Test
   void live_registeredCameraWithoutSegments_isEmptyLivePlaylist() {
     String cam = TestStack.camera("live-new");
-    TestStack.register(pool, cam);
+    TestStack.register(app.pool(), cam);
     HttpResponse<Buffer> r = get("/playlist.m3u8?camera_id=" + cam);
     assertEquals(200, r.statusCode());
     assertTrue(r.bodyAsString().contains("#EXT-X-MEDIA-SEQUENCE:0\n"), r.bodyAsString());
@@ -265,7 +250,7 @@ class PlaylistHttpTest {
   void replay_longRange_urlsLiveTwiceThePlaylistDuration() {
     String cam = TestStack.camera("replay-long");
     int[] durations = IntStream.range(0, 70).map(i -> 30_000).toArray(); // 35 min, signed off the event loop
-    TestStack.insert(pool, contiguous(cam, BASE, durations));
+    TestStack.insert(app.pool(), contiguous(cam, BASE, durations));
     List<String> urls = uris(get(replay(cam, "2025-03-01%2010:00:00", "2025-03-01%2011:00:00")).bodyAsString());
     assertEquals(70, urls.size());
     assertTrue(urls.stream().allMatch(u -> u.contains("X-Amz-Expires=4200")), urls.get(0));
@@ -308,7 +293,7 @@ class PlaylistHttpTest {
   private static List<Seg> recordingWithGap(String cam) {
     List<Seg> segs = new ArrayList<>(contiguous(cam, BASE, 3000, 2960, 3040, 3000, 3000));
     segs.addAll(contiguous(cam, BASE.plusSeconds(60), 3000, 2500));
-    TestStack.insert(pool, segs);
+    TestStack.insert(app.pool(), segs);
     return segs;
   }
 
@@ -317,7 +302,7 @@ class PlaylistHttpTest {
   }
 
   private static HttpResponse<Buffer> get(String uri) {
-    return await(client.get(port, "127.0.0.1", uri).bearerTokenAuthentication(token).send());
+    return app.get(uri);
   }
 
   private static List<String> lines(String text, String tag) {

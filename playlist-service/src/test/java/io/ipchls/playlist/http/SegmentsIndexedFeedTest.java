@@ -1,24 +1,18 @@
 package io.ipchls.playlist.http;
 
-import static io.ipchls.playlist.TestStack.await;
-import static io.ipchls.playlist.TestStack.contiguous;
 
 import io.ipchls.infra.Await;
 import io.ipchls.kit.cluster.ClusterMessages;
-import io.ipchls.kit.db.Database;
 import io.ipchls.playlist.TestStack;
 import io.ipchls.playlist.TestStack.Seg;
 import io.ipchls.protocol.ClusterNames;
 import io.ipchls.protocol.SegmentsIndexed;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.sqlclient.Pool;
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,29 +27,18 @@ class SegmentsIndexedFeedTest {
   /** Generous: the event bus delivers in milliseconds, but the machine may be busy. */
   private static final Duration SOON = Duration.ofSeconds(20);
   private static Vertx vertx;
-  private static Pool pool;
-  private static WebClient client;
-  private static int port;
-  private static String token;
+  private static PlaylistUnderTest app;
 
   @BeforeAll
   static void start(Vertx v) {
     vertx = v;
-    env.migrateIngest(vertx);
-    pool = Database.pool(vertx, env.db());
-    var verticle = new PlaylistHttpVerticle(env.config(24));
-    await(vertx.deployVerticle(verticle));
-    port = verticle.port();
-    client = WebClient.create(vertx);
-    token = TestStack.token(vertx, "*");
+    app = PlaylistUnderTest.start(vertx, env);
   }
 
   @Test
   void malformedEvents_areCountedAndSkipped_goodOnesStillMoveTheWindow() {
     String cam = TestStack.camera("live-bad-events");
-    List<Seg> all = contiguous(cam, Instant.now().minusSeconds(20), 3000, 3000, 3000);
-    TestStack.insert(pool, all.subList(0, 1));
-    get("/playlist.m3u8?camera_id=" + cam);
+    List<Seg> all = app.openLiveWindow(cam);
     double before = malformedEvents();
     // what a broken or foreign sender might publish: no JSON object, a wrong type, an entry without its key
     vertx.eventBus().publish(ClusterNames.SEGMENTS_INDEXED, "not an event");
@@ -84,6 +67,6 @@ class SegmentsIndexedFeedTest {
   }
 
   private static String get(String uri) {
-    return await(client.get(port, "127.0.0.1", uri).bearerTokenAuthentication(token).send()).bodyAsString();
+    return app.get(uri).bodyAsString();
   }
 }

@@ -3,8 +3,10 @@ package io.ipchls.kit.http;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -17,6 +19,17 @@ public final class Health {
   public Health check(String name, Supplier<Future<?>> check) {
     checks.put(name, check);
     return this;
+  }
+
+  /** Check {@code db}: the pool answers a trivial query. */
+  public Health database(Pool pool) {
+    return check("db", () -> pool.query("SELECT 1").execute());
+  }
+
+  /** Check {@code mqtt}: the service's broker link is up. */
+  public Health mqtt(BooleanSupplier connected) {
+    return check("mqtt", () -> connected.getAsBoolean()
+        ? Future.succeededFuture() : Future.failedFuture("not connected"));
   }
 
   public void handle(RoutingContext ctx) {
