@@ -1,6 +1,5 @@
 package io.ipchls.device;
 
-import io.ipchls.protocol.SegmentDuration;
 import io.ipchls.device.mqtt.MqttSettings;
 import io.ipchls.device.segment.DeviceClock;
 import io.ipchls.device.segment.Segmenter;
@@ -8,6 +7,7 @@ import io.ipchls.device.upload.CredentialSource;
 import io.ipchls.device.upload.UploadSettings;
 import io.ipchls.protocol.BrokerDefaults;
 import io.ipchls.protocol.CameraIds;
+import io.ipchls.protocol.SegmentDuration;
 import io.ipchls.protocol.SegmentNotification;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;

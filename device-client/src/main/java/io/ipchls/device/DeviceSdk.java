@@ -1,11 +1,11 @@
 package io.ipchls.device;
 
-import io.ipchls.protocol.SegmentDuration;
 import io.ipchls.device.upload.StaticCredentialSource;
 import io.ipchls.device.upload.StorageCredentials;
 import io.ipchls.device.upload.UploadSettings;
 import io.ipchls.protocol.CameraIds;
 import io.ipchls.protocol.ObjectKeys;
+import io.ipchls.protocol.SegmentDuration;
 import io.ipchls.protocol.SegmentNotification;
 import java.net.URI;
 import java.nio.file.Path;

@@ -70,8 +70,8 @@ public record IngestConfig(
 
   public static final IntSetting MAX_FUTURE_SKEW_SECONDS =
       IntSetting.named("maxFutureSkewSeconds").byDefault(300).atLeast(0).atMost(7 * 24 * 3600);
-  public static final IntSetting RETENTION_DAYS = IntSetting.named("retentionDays").byDefault(7).atLeast(1)
-      .atMost(36_500);
+  /** Declared by retention, its owner; record templates take their retention within the same bounds. */
+  public static final IntSetting RETENTION_DAYS = RetentionConfig.RETENTION_DAYS;
   public static final IntSetting BATCH_MAX_SIZE = IntSetting.named("batchMaxSize").byDefault(500).atLeast(1)
       .atMost(10_000);
   public static final IntSetting WRITE_CONCURRENCY = IntSetting.named("writeConcurrency").byDefault(2).atLeast(1)

@@ -1,23 +1,23 @@
 package io.ipchls.device.cli;
 
-import io.ipchls.protocol.BrokerDefaults;
-import io.ipchls.protocol.SegmentDuration;
 import io.ipchls.device.Camera;
 import io.ipchls.device.CameraBuilder;
 import io.ipchls.device.segment.Frame;
 import io.ipchls.device.sim.H264FileSource;
 import io.ipchls.device.sim.SimulatedCamera;
+import io.ipchls.protocol.BrokerDefaults;
+import io.ipchls.protocol.SegmentDuration;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * Command line of the device client: {@code simulate} runs a simulated camera (moving test picture with the UTC time

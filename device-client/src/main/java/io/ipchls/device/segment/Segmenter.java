@@ -1,9 +1,9 @@
 package io.ipchls.device.segment;
 
-import io.ipchls.protocol.SegmentDuration;
 import io.ipchls.device.h264.NalUnits;
 import io.ipchls.device.h264.Sps;
 import io.ipchls.device.ts.TsMuxer;
+import io.ipchls.protocol.SegmentDuration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;

@@ -1,10 +1,12 @@
 package io.ipchls.ingest.control;
 
-import io.ipchls.protocol.SegmentDuration;
+import io.ipchls.ingest.retention.RetentionConfig;
+import io.ipchls.kit.config.IntSetting;
 import io.ipchls.kit.http.ApiException;
 import io.ipchls.kit.http.Routes;
 import io.ipchls.protocol.CameraIds;
 import io.ipchls.protocol.RecordingEvent;
+import io.ipchls.protocol.SegmentDuration;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -40,7 +42,8 @@ final class ControlRequests {
       }
       int segment = integer(b, "segmentSeconds", SegmentDuration.DEFAULT_SECONDS, SegmentDuration.MIN_SECONDS,
           SegmentDuration.MAX_SECONDS, "bad_segment_seconds");
-      int retention = integer(b, "retentionDays", /* def= */ 7, /* min= */ 1, /* max= */ 36500, "bad_retention_days");
+      IntSetting days = RetentionConfig.RETENTION_DAYS;
+      int retention = integer(b, days.key(), days.defaultValue(), days.min(), days.max(), "bad_retention_days");
       int period = integer(b, "indexPeriodSeconds", /* def= */ 3600, /* min= */ 60, /* max= */ 86400,
           "bad_index_period");
       Object pattern = b.getValue("prefixPattern", PrefixPattern.DEFAULT);

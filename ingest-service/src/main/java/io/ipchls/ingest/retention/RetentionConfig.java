@@ -1,6 +1,7 @@
 package io.ipchls.ingest.retention;
 
 import io.ipchls.kit.config.ConfigException;
+import io.ipchls.kit.config.IntSetting;
 import io.ipchls.kit.config.S3Config;
 
 /**
@@ -9,6 +10,10 @@ import io.ipchls.kit.config.S3Config;
  * the sweeper runs ({@code sweepIntervalSeconds}).
  */
 public record RetentionConfig(S3Config s3, int defaultRetentionDays, int sweepIntervalSeconds) {
+  /** Days a segment is kept: the service's default for cameras without their own, and a record template's bounds. */
+  public static final IntSetting RETENTION_DAYS = IntSetting.named("retentionDays").byDefault(7).atLeast(1)
+      .atMost(36_500);
+
   public RetentionConfig {
     if (defaultRetentionDays < 1) throw new ConfigException("retentionDays", "must be >= 1");
     if (sweepIntervalSeconds < 1) throw new ConfigException("sweepIntervalSeconds", "must be >= 1");

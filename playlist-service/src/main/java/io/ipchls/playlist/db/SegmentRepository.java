@@ -1,8 +1,8 @@
 package io.ipchls.playlist.db;
 
-import io.ipchls.protocol.SegmentDuration;
-import io.ipchls.kit.registry.CameraRegistryReader;
 import io.ipchls.kit.registry.CameraRegistryReader.RegisteredCamera;
+import io.ipchls.kit.registry.CameraRegistryReader;
+import io.ipchls.protocol.SegmentDuration;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
