@@ -84,7 +84,13 @@ public final class SegmentListenerVerticle extends VerticleBase {
 
   private void onMessage(MqttPublishMessage message, OrderedAcks acks) {
     Runnable ack = acks.received(message);
-    var result = check.check(message.topicName(), message.payload().getBytes(), System.currentTimeMillis());
+    NotificationCheck.Result result;
+    try {
+      result = check.check(message.topicName(), message.payload().getBytes(), System.currentTimeMillis());
+    } catch (RuntimeException e) { // a bug in a check must cost this message, never the listener
+      LOG.error("checking a notification on {} failed", message.topicName(), e);
+      result = new Rejection(null, null, "check_failed", String.valueOf(e));
+    }
     if (result instanceof Accepted a) {
       batcher.add(new SegmentBatcher.Pending(a.cameraId(), a.notification(), ack));
     } else {
