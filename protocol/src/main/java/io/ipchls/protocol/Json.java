@@ -3,6 +3,8 @@ package io.ipchls.protocol;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
@@ -85,8 +87,31 @@ public final class Json {
       if (value == null) throw new ProtocolException("payload is JSON null");
       return value;
     } catch (IOException e) {
-      throw new ProtocolException("malformed " + type.getSimpleName() + ": " + firstLine(e.getMessage()));
+      throw new ProtocolException("malformed " + type.getSimpleName() + ": " + field(e) + brief(e));
     }
+  }
+
+  /** The field a decoding error is about, as {@code "field <name>: "}, or "" when it is not about one field. */
+  private static String field(IOException e) {
+    String name = null;
+    if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+      name = m.getPath().get(m.getPath().size() - 1).getFieldName();
+    } else if (e instanceof StreamReadException r && r.getProcessor() != null) {
+      try {
+        name = r.getProcessor().currentName();
+      } catch (IOException | RuntimeException ignored) {
+        name = null; // the parser cannot tell; the message alone will do
+      }
+    }
+    return name == null ? "" : "field " + name + ": ";
+  }
+
+  /** Jackson's message without its location and without its advice on enabling coercion. */
+  private static String brief(IOException e) {
+    String text = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+    text = firstLine(text);
+    int advice = text.indexOf(" (but ");
+    return advice < 0 ? text : text.substring(0, advice);
   }
 
   /**
