@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -31,9 +32,16 @@ final class MixedTraffic {
   static final int ROUNDS = 12;
 
   private final IngestTestSupport ingest;
+  private final Consumer<String> upload;
 
   MixedTraffic(IngestTestSupport ingest) {
+    this(ingest, key -> {});
+  }
+
+  /** With {@code upload} run on each good segment's key before it is announced (for the verification mode). */
+  MixedTraffic(IngestTestSupport ingest, Consumer<String> upload) {
     this.ingest = ingest;
+    this.upload = upload;
   }
 
   /** Publishes {@code badPayload} (built for the offender's camera id) among good traffic; returns its rejection. */
@@ -63,7 +71,7 @@ final class MixedTraffic {
   }
 
   /** ROUNDS good segments per good camera, published without waiting; the bad one goes out half-way. */
-  private static List<List<String>> burst(List<Camera> good, Camera bad, Function<String, byte[]> badPayload) {
+  private List<List<String>> burst(List<Camera> good, Camera bad, Function<String, byte[]> badPayload) {
     List<List<String>> keys = new ArrayList<>();
     good.forEach(c -> keys.add(new ArrayList<>()));
     List<Future<Integer>> sent = new ArrayList<>();
@@ -72,6 +80,7 @@ final class MixedTraffic {
       for (int i = 0; i < good.size(); i++) {
         SegmentNotification n = segment(good.get(i).id, (ROUNDS - r) * 3_000L);
         keys.get(i).add(n.key());
+        upload.accept(n.key());
         sent.add(good.get(i).publishAsync(n));
       }
     }
@@ -82,6 +91,7 @@ final class MixedTraffic {
   /** After the offender: one more good segment is indexed and announced to playlist instances. */
   private void keepsMoving(Camera cam, Set<String> announced) {
     SegmentNotification next = segment(cam.id, 0);
+    upload.accept(next.key());
     cam.publish(next);
     assertTrue(ingest.awaitKeys(cam.id, k -> k.contains(next.key())).contains(next.key()));
     Await.until("a segments-indexed event with " + next.key(), Duration.ofMillis(IngestTestSupport.TIMEOUT_MS),

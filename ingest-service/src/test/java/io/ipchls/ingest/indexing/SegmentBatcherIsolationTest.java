@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -45,8 +44,8 @@ class SegmentBatcherIsolationTest {
 
   private record Outcome(List<String> goodKeys, List<Rejection> rejections) {}
 
-  /** Adds GOOD good notifications of other cameras and the bad one (in the middle) to one batcher at once. */
-  private Outcome writeAmongGood(UnaryOperator<SegmentNotification> spoil) {
+  /** Adds GOOD good notifications of other cameras and the bad ones (in the middle) to one batcher at once. */
+  private Outcome writeAmongGood(List<SegmentNotification> bad) {
     var metrics = new IngestMetrics(new SimpleMeterRegistry());
     var policies = new CameraPolicies(ingest.pool, /* defaultRetentionDays= */ 7, /* ttlMs= */ 30_000,
         System::currentTimeMillis);
@@ -66,21 +65,23 @@ class SegmentBatcherIsolationTest {
       goodKeys.add(n.key());
       batch.add(new Pending(id, n, acks::incrementAndGet));
       if (i == GOOD / 2) {
-        String bad = cameraId("isolate-bad");
-        batch.add(new Pending(bad, spoil.apply(segment(bad, 2_000)), acks::incrementAndGet));
+        bad.forEach(b -> batch.add(new Pending(b.key().substring(0, b.key().indexOf('/')), b, acks::incrementAndGet)));
       }
     }
     ingest.vertx.getOrCreateContext().runOnContext(x -> batch.forEach(batcher::add));
     Await.until("every notification acknowledged", Duration.ofMillis(IngestTestSupport.TIMEOUT_MS), acks::get,
-        n -> n == GOOD + 1);
+        n -> n == GOOD + bad.size());
     return new Outcome(goodKeys, List.copyOf(rejections));
   }
 
-  private static void assertOnlyTheBadOneRefused(Outcome o, String sqlState) {
-    assertEquals(1, o.rejections().size(), "exactly the bad notification is refused: " + o.rejections());
-    Rejection r = o.rejections().get(0);
-    assertEquals(SegmentBatcher.UNSTORABLE, r.reason());
-    assertTrue(r.message().contains("SQLSTATE " + sqlState), r.message());
+  private static void assertOnlyTheBadOnesRefused(Outcome o, String... sqlStates) {
+    assertEquals(sqlStates.length, o.rejections().size(), "exactly the bad notifications are refused: "
+        + o.rejections());
+    for (int i = 0; i < sqlStates.length; i++) {
+      Rejection r = o.rejections().get(i);
+      assertEquals(SegmentBatcher.UNSTORABLE, r.reason());
+      assertTrue(r.message().contains("SQLSTATE " + sqlStates[i]), r.message());
+    }
     for (String key : o.goodKeys()) {
       String id = key.substring(0, key.indexOf('/'));
       assertEquals(List.of(key), ingest.keysOf(id), "the good segment of " + id + " is indexed once");
@@ -89,8 +90,21 @@ class SegmentBatcherIsolationTest {
 
   @Test
   void nulByteThatPostgresTextRefuses_failsAlone() {
-    assertOnlyTheBadOneRefused(writeAmongGood(n -> new SegmentNotification(n.v(), n.key(), n.start(),
+    SegmentNotification n = segment(cameraId("isolate-nul"), 2_000);
+    assertOnlyTheBadOnesRefused(writeAmongGood(List.of(new SegmentNotification(n.v(), n.key(), n.start(),
         n.durationMs(), n.bytes(), n.sha256(), n.seq(), "avc1\u0000", n.width(), n.height(), n.deviceTime(),
-        n.clockJump())), "22021");
+        n.clockJump()))), "22021");
+  }
+
+  @Test
+  void twoOffendersInOneBatch_eachFailsAlone() {
+    PoisonTrigger.install(ingest);
+    try {
+      assertOnlyTheBadOnesRefused(writeAmongGood(List.of(
+          PoisonTrigger.markedNotification(cameraId("isolate-check"), "check"),
+          PoisonTrigger.markedNotification(cameraId("isolate-overflow"), "overflow"))), "23514", "22003");
+    } finally {
+      PoisonTrigger.remove(ingest);
+    }
   }
 }
