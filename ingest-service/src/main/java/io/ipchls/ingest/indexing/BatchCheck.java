@@ -17,8 +17,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 /**
  * The checks on a batch of notifications that need I/O: the key lies under the camera's storage prefix, the start
  * lies inside the camera's retention window, and (when {@code store} is given, the verification mode) the object
- * exists in the bucket and may be read. All I/O happens before any verdict, so a failed lookup can be retried without telling a camera
- * twice.
+ * exists in the bucket and may be read. All I/O happens before any verdict, so a failed lookup can be retried
+ * without telling a camera twice.
  */
 public final class BatchCheck {
   private static final long DAY_MS = 86_400_000L;
