@@ -1,9 +1,14 @@
 package io.ipchls.ingest.indexing;
 
+import static io.ipchls.ingest.IngestTestSupport.await;
 import static io.ipchls.ingest.IngestTestSupport.segment;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static io.ipchls.ingest.indexing.MixedTraffic.assertReason;
 
 import io.ipchls.ingest.IngestTestSupport;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.vertx.core.buffer.Buffer;
+import java.util.List;
 import io.ipchls.protocol.Json;
 import io.ipchls.protocol.SegmentNotification;
 import io.vertx.core.Vertx;
@@ -193,5 +198,29 @@ class NotificationGrammarTest {
       cam.publishRaw(payload);
       ingest.awaitKeys(id, k -> k.size() == 1);
     }
+  }
+
+  /** A topic whose camera id breaks the id grammar cannot be answered: it is counted, dropped, and nothing waits. */
+  private void droppedForItsTopic(String topicCameraId) {
+    double before = ingest.metric("segments_rejected_total{reason=\"bad_topic\"}");
+    String id = IngestTestSupport.cameraId("topic");
+    try (var cam = ingest.camera(id)) {
+      await(cam.client.publish("cameras/" + topicCameraId + "/segments",
+          Buffer.buffer(Json.encode(segment(id, 2_000))), MqttQoS.AT_LEAST_ONCE, false, false));
+      ingest.awaitMetric("segments_rejected_total{reason=\"bad_topic\"}", v -> v >= before + 1);
+      SegmentNotification good = segment(id, 1_000);
+      cam.publish(good);
+      assertEquals(List.of(good.key()), ingest.awaitKeys(id, k -> !k.isEmpty()));
+    }
+  }
+
+  @Test
+  void upperCaseCameraIdInTopic_isCountedAndDropped() {
+    droppedForItsTopic("Bad_Cam");
+  }
+
+  @Test
+  void cameraIdLongerThan63InTopic_isCountedAndDropped() {
+    droppedForItsTopic("c".repeat(64));
   }
 }
