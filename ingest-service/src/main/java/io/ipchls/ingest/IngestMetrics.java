@@ -21,6 +21,7 @@ public final class IngestMetrics {
   private final Counter expired;
   private final Timer lag;
   private final AtomicLong queued = new AtomicLong();
+  private final AtomicLong dbRetrying = new AtomicLong();
   private final AtomicLong lastLagMs = new AtomicLong();
   private final AtomicLong lastCommitAt = new AtomicLong();
   private volatile JsonObject lastSweep = new JsonObject().put("state", "not run yet");
@@ -44,6 +45,20 @@ public final class IngestMetrics {
         .maximumExpectedValue(Duration.ofMinutes(5)).register(registry);
     Gauge.builder("segments.queued", queued, AtomicLong::get)
         .description("notifications received and waiting for a database write").register(registry);
+    Gauge.builder("ingest.db.retrying", dbRetrying, AtomicLong::get)
+        .description("writes waiting to retry after a transient database error (alarm when > 0 for long)")
+        .register(registry);
+  }
+
+  /** {@code ingest_db_retrying}: a write starts (+1) or stops (-1) waiting on a transient error. */
+  public void dbRetrying(int delta) {
+    dbRetrying.addAndGet(delta);
+  }
+
+  /** {@code ingest_db_errors_total{kind}}: a failed write, by kind (transient, permanent, duplicate). */
+  public void dbError(String kind) {
+    Counter.builder("ingest.db.errors").description("failed database writes of segments, by kind")
+        .tag("kind", kind).register(registry).increment();
   }
 
   /** {@code segments_queued}. */

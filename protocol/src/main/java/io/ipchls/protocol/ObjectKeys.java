@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Object-key layout of segments: the seed layout {@code <prefix>/<yyyy>/<MM>/<dd>/<HH>/<mm>/<ss>.ts} (UTC),
@@ -16,6 +17,7 @@ public final class ObjectKeys {
       DateTimeFormatter.ofPattern("yyyy/MM/dd/HH/mm/ss.SSS").withZone(ZoneOffset.UTC);
   /** Longest key we accept anywhere (S3 allows 1024 bytes). */
   public static final int MAX_KEY_LENGTH = 1024;
+  private static final Pattern SAFE_KEY = Pattern.compile("[A-Za-z0-9/!_.*'()-]+");
 
   private ObjectKeys() {}
 
@@ -49,6 +51,20 @@ public final class ObjectKeys {
       if (part.isEmpty() || part.equals(".") || part.equals("..")) return Optional.empty();
     }
     return Optional.of(key);
+  }
+
+  /**
+   * Why {@code key} cannot be a segment's object key, or null when it can: present, at most {@link #MAX_KEY_LENGTH}
+   * bytes of UTF-8, only the characters S3 calls safe ({@code A-Z a-z 0-9 / ! - _ . * ' ( )}, so nothing a store or
+   * a URL would read differently, no control character, no NUL), and in normal form. Whether it lies under the
+   * camera's own prefix needs the registry and is ingest's check.
+   */
+  public static String keyProblem(String key) {
+    if (key == null || key.isEmpty()) return "key is missing";
+    if (SegmentNotification.utf8Length(key) > MAX_KEY_LENGTH) return "key is longer than " + MAX_KEY_LENGTH + " bytes";
+    if (!SAFE_KEY.matcher(key).matches()) return "key may only hold A-Z a-z 0-9 and / ! - _ . * ' ( )";
+    if (normalize(key).isEmpty()) return "key is not in normal form (no leading or trailing '/', '//', '.', '..')";
+    return null;
   }
 
   /** True when {@code key} is in normal form and lies strictly under {@code prefix/}. */

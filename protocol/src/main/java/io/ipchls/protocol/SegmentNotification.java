@@ -1,13 +1,20 @@
 package io.ipchls.protocol;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * {@code cameras/{id}/segments}: one uploaded segment. {@code start} and {@code deviceTime} are UTC epoch ms
  * ({@code start} is the camera's best estimate of the first frame's wall-clock time, {@code deviceTime} the camera
  * clock when it published); {@code seq} counts segments since the camera process started; {@code clockJump} marks the
  * first segment after the camera clock stepped.
+ *
+ * <p>Every field has a grammar and a range ({@link #problems()}), checked before any I/O, so that whatever passes
+ * can be stored: text is printable ASCII of a bounded length (so its UTF-8 byte length is its length, and no NUL or
+ * control character reaches the database), times lie in [{@link #MIN_EPOCH_MS}, {@link #MAX_EPOCH_MS}), numbers fit
+ * their columns.
  */
 public record SegmentNotification(
     int v,
@@ -25,19 +32,45 @@ public record SegmentNotification(
   public static final int VERSION = 1;
   public static final long MAX_DURATION_MS = SegmentDuration.MAX_MS;
   public static final long MAX_BYTES = 512L * 1024 * 1024;
+  /** 2000-01-01T00:00:00Z: a camera clock before this was never set. */
+  public static final long MIN_EPOCH_MS = 946_684_800_000L;
+  /** 2100-01-01T00:00:00Z: the absolute cap; ingest also bounds {@code start} by its allowed future skew. */
+  public static final long MAX_EPOCH_MS = 4_102_444_800_000L;
+  /** Largest width or height (16K); 0 means unknown. */
+  public static final int MAX_DIMENSION = 16_384;
+  /** A codecs string of RFC 6381 §3.2 as in HLS CODECS: comma-separated {@code fourcc(.element)*}. */
+  public static final int MAX_CODEC_LENGTH = 64;
+  private static final Pattern CODEC = Pattern.compile(
+      "[A-Za-z0-9]{1,8}(\\.[A-Za-z0-9_-]{1,16}){0,6}(,[A-Za-z0-9]{1,8}(\\.[A-Za-z0-9_-]{1,16}){0,6}){0,3}");
+  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
   /** Contract checks that need no server state; the empty list means valid. */
   public List<String> problems() {
     List<String> p = new ArrayList<>();
     if (v != VERSION) p.add("unsupported schema version v=" + v);
-    if (key == null || ObjectKeys.normalize(key).isEmpty()) p.add("key is missing or not in normal form");
-    if (start <= 0) p.add("start must be epoch milliseconds");
+    String keyProblem = ObjectKeys.keyProblem(key);
+    if (keyProblem != null) p.add(keyProblem);
+    if (!isSaneTime(start)) p.add("start must be epoch ms in [" + MIN_EPOCH_MS + ", " + MAX_EPOCH_MS + ")");
+    if (!isSaneTime(deviceTime)) p.add("deviceTime must be epoch ms in [" + MIN_EPOCH_MS + ", " + MAX_EPOCH_MS + ")");
     if (durationMs <= 0 || durationMs > MAX_DURATION_MS) p.add("durationMs must be in (0, " + MAX_DURATION_MS + "]");
     if (bytes <= 0 || bytes > MAX_BYTES) p.add("bytes must be in (0, " + MAX_BYTES + "]");
-    if (sha256 != null && !sha256.matches("[0-9a-f]{64}")) p.add("sha256 must be 64 lower-case hex digits");
+    if (sha256 != null && !SHA256.matcher(sha256).matches()) p.add("sha256 must be 64 lower-case hex digits");
     if (seq < 0) p.add("seq must be >= 0");
-    if (width < 0 || height < 0 || width > 16384 || height > 16384) p.add("width/height out of range");
-    if (codec != null && codec.length() > 32) p.add("codec too long");
+    if (width < 0 || height < 0 || width > MAX_DIMENSION || height > MAX_DIMENSION) {
+      p.add("width/height must be in [0, " + MAX_DIMENSION + "]");
+    }
+    if (codec != null && (codec.length() > MAX_CODEC_LENGTH || !CODEC.matcher(codec).matches())) {
+      p.add("codec must be an RFC 6381 codecs string of at most " + MAX_CODEC_LENGTH + " characters");
+    }
     return p;
+  }
+
+  private static boolean isSaneTime(long epochMs) {
+    return epochMs >= MIN_EPOCH_MS && epochMs < MAX_EPOCH_MS;
+  }
+
+  /** The UTF-8 length of a string, for limits stated in bytes. */
+  static int utf8Length(String s) {
+    return s.getBytes(StandardCharsets.UTF_8).length;
   }
 }

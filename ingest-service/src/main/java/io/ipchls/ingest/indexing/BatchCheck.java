@@ -12,15 +12,18 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.LongSupplier;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * The checks on a batch of notifications that need I/O: the key lies under the camera's storage prefix, the start
  * lies inside the camera's retention window, and (when {@code store} is given, the verification mode) the object
- * exists in the bucket. All I/O happens before any verdict, so a failed lookup can be retried without telling a camera
- * twice.
+ * exists in the bucket and may be read. All I/O happens before any verdict, so a failed lookup can be retried
+ * without telling a camera twice.
  */
 public final class BatchCheck {
   private static final long DAY_MS = 86_400_000L;
+  private static final int HTTP_OK = 200;
+  private static final int HTTP_NOT_FOUND = 404;
 
   /** A notification refused, with the reason. */
   public record Refused(Pending pending, Rejection rejection) {}
@@ -71,23 +74,44 @@ public final class BatchCheck {
     return null;
   }
 
-  /** HEADs the objects in parallel on worker threads; a failed HEAD (not a 404) fails the whole check. */
+  /**
+   * HEADs the objects in parallel on worker threads. Like the database's, the bucket's answers split in two: one that
+   * will not change for this key (404 missing, another 4xx such as 403) refuses that notification alone; one that
+   * may (5xx, 408, 429, timeouts, connection errors) fails the whole check, which is retried with backoff.
+   */
   private Future<Outcome> verifyObjects(List<Pending> candidates, List<Refused> refused) {
-    List<Future<Boolean>> heads = candidates.stream()
-        .map(p -> vertx.executeBlocking(() -> store.exists(p.notification().key()), false))
+    List<Future<Integer>> heads = candidates.stream()
+        .map(p -> vertx.executeBlocking(() -> headStatus(p.notification().key()), false))
         .toList();
     return Future.all(heads).map(x -> {
       List<Pending> accepted = new ArrayList<>(candidates.size());
       for (int i = 0; i < candidates.size(); i++) {
         Pending p = candidates.get(i);
-        if (heads.get(i).result()) {
-          accepted.add(p);
-        } else {
-          refused.add(new Refused(p, new Rejection(p.cameraId(), p.notification().key(), "object_missing",
-              "no object with this key in the bucket")));
-        }
+        int status = heads.get(i).result();
+        if (status == HTTP_OK) accepted.add(p);
+        else refused.add(new Refused(p, objectRefusal(p, status)));
       }
       return new Outcome(accepted, refused);
     });
+  }
+
+  /** 200 when the object exists, 404 when not, another 4xx that will not change; throws on anything transient. */
+  private int headStatus(String key) {
+    try {
+      return store.exists(key) ? HTTP_OK : HTTP_NOT_FOUND;
+    } catch (S3Exception e) {
+      int status = e.statusCode();
+      boolean permanent = status >= 400 && status < 500 && status != 408 && status != 429;
+      if (permanent) return status;
+      throw e;
+    }
+  }
+
+  private static Rejection objectRefusal(Pending p, int status) {
+    String key = p.notification().key();
+    if (status == HTTP_NOT_FOUND) {
+      return new Rejection(p.cameraId(), key, "object_missing", "no object with this key in the bucket");
+    }
+    return new Rejection(p.cameraId(), key, "object_unreadable", "the bucket answered HEAD with status " + status);
   }
 }

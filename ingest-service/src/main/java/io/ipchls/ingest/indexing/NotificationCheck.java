@@ -8,8 +8,9 @@ import io.ipchls.protocol.Topics;
 import java.util.List;
 
 /**
- * The checks on a segment notification that need no I/O: topic, JSON, contract fields (schema version, key in normal
- * form, duration in (0, 60 s], size bounds) and the allowed skew ahead of server time. The checks that need the
+ * The checks on a segment notification that need no I/O: topic (camera id grammar), payload (size, UTF-8, strict
+ * JSON types), the grammar and range of every field ({@link SegmentNotification#problems()}) and the allowed skew
+ * ahead of server time. The checks that need the
  * camera's settings or the bucket (storage prefix, retention window, object existence) are {@link BatchCheck}'s.
  */
 public final class NotificationCheck {
@@ -42,7 +43,7 @@ public final class NotificationCheck {
     String cameraId = parsed.get().cameraId();
     SegmentNotification n;
     try {
-      n = Json.decode(payload, SegmentNotification.class);
+      n = Json.decodeStrict(payload, SegmentNotification.class);
     } catch (ProtocolException e) {
       return new Rejection(cameraId, null, "malformed", e.getMessage());
     }
@@ -59,7 +60,7 @@ public final class NotificationCheck {
 
   private static String classify(SegmentNotification n) {
     if (n.v() != SegmentNotification.VERSION) return "unsupported_version";
-    if (ObjectKeys.normalize(n.key()).isEmpty()) return "bad_key";
+    if (ObjectKeys.keyProblem(n.key()) != null) return "bad_key";
     return "invalid_field";
   }
 }

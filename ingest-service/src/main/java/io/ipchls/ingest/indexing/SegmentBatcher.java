@@ -7,13 +7,11 @@ import io.ipchls.protocol.ClusterNames;
 import io.ipchls.protocol.SegmentNotification;
 import io.ipchls.protocol.SegmentsIndexed;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,12 +21,14 @@ import org.slf4j.LoggerFactory;
  * {@code maxSize}) at once, so at low load a notification is written alone without waiting, and under load
  * notifications pile up while the writes run and the next batches grow. A message is acknowledged only after its row
  * is committed; while the database is unavailable the batch is retried with backoff and its messages stay
- * unacknowledged, so a broker redelivers them if this instance goes away. Runs on its verticle's event loop only.
+ * unacknowledged, so a broker redelivers them if this instance goes away. A notification the database refuses for its
+ * data ({@link WriteErrors}) fails alone: the batch is split around it, it is refused, the rest is committed. Runs on
+ * its verticle's event loop only.
  */
 public final class SegmentBatcher {
   private static final Logger LOG = LoggerFactory.getLogger(SegmentBatcher.class);
-  private static final long FIRST_RETRY_MS = 100;
-  private static final long MAX_RETRY_MS = 5_000;
+  /** The reason code of a notification the database refused for its data. */
+  static final String UNSTORABLE = "unstorable";
 
   /** An accepted notification waiting to be written; {@code ack} acknowledges its MQTT message. */
   public record Pending(String cameraId, SegmentNotification notification, Runnable ack) {}
@@ -42,6 +42,7 @@ public final class SegmentBatcher {
   }
 
   private final Vertx vertx;
+  private final TransientRetry retry;
   private final SegmentRepository segments;
   private final BatchCheck check;
   private final IngestMetrics metrics;
@@ -59,6 +60,7 @@ public final class SegmentBatcher {
   public SegmentBatcher(Vertx vertx, SegmentRepository segments, BatchCheck check, IngestMetrics metrics,
       Rejecter rejecter, Limits limits) {
     this.vertx = vertx;
+    this.retry = new TransientRetry(vertx, metrics, () -> closed);
     this.segments = segments;
     this.check = check;
     this.metrics = metrics;
@@ -95,26 +97,60 @@ public final class SegmentBatcher {
 
   /** Checks the batch, refuses what fails, and indexes the rest. */
   private Future<Void> write(List<Pending> batch) {
-    return retrying("check " + batch.size() + " notification(s)", () -> check.check(batch))
+    return retry.run("check " + batch.size() + " notification(s)", () -> check.check(batch), failure -> true)
         .compose(outcome -> {
           outcome.refused().forEach(r -> rejecter.reject(r.rejection(), r.pending().ack()));
           return indexThenAcknowledge(outcome.accepted());
         });
   }
 
-  /** The commit point: the rows are committed before any of their messages is acknowledged. */
-  private Future<Void> indexThenAcknowledge(List<Pending> accepted) {
-    List<SegmentRow> rows = accepted.stream().map(p -> SegmentRow.of(p.cameraId(), p.notification())).toList();
-    return index(rows).map(inserted -> {
-      acknowledge(accepted);
-      committed(accepted.size(), inserted, rows);
-      return null;
-    });
+  /**
+   * The commit point: the rows are committed before any of their messages is acknowledged. A batch the database
+   * refuses for its data is split until the offending notification stands alone and is refused (see
+   * {@link #isolate}); a transient failure is retried with the messages unacknowledged.
+   */
+  private Future<Void> indexThenAcknowledge(List<Pending> batch) {
+    if (batch.isEmpty()) return Future.succeededFuture();
+    return index(batch).compose(inserted -> {
+      acknowledge(batch);
+      committed(batch.size(), inserted, rows(batch));
+      return Future.succeededFuture();
+    }, failure -> isolate(batch, failure));
   }
 
-  /** Writes the rows (and their recordings, by the gap rule), retried until committed or closed. */
-  private Future<Map<String, Integer>> index(List<SegmentRow> rows) {
-    return retrying("write " + rows.size() + " segment(s)", () -> segments.insertAndApplyGapRule(rows));
+  /** Writes the rows (and their recordings, by the gap rule), retried while the failure is transient. */
+  private Future<Map<String, Integer>> index(List<Pending> batch) {
+    return retry.run("write " + batch.size() + " segment(s)", () -> segments.insertAndApplyGapRule(rows(batch)),
+        failure -> WriteErrors.classify(failure) == WriteErrors.Kind.TRANSIENT);
+  }
+
+  /**
+   * Bisects a batch the database refused for its data: each half is written (and split again if refused), in
+   * order, so every good notification is committed and each offender ends up alone, where it is refused with the
+   * database's reason and acknowledged. A lone duplicate-key refusal means the row is there: acknowledged as indexed.
+   */
+  private Future<Void> isolate(List<Pending> batch, Throwable failure) {
+    WriteErrors.Kind kind = WriteErrors.classify(failure);
+    if (kind == WriteErrors.Kind.TRANSIENT) return Future.failedFuture(failure); // closed while retrying
+    if (batch.size() > 1) {
+      int half = batch.size() / 2;
+      return indexThenAcknowledge(batch.subList(0, half))
+          .compose(x -> indexThenAcknowledge(batch.subList(half, batch.size())));
+    }
+    Pending p = batch.get(0);
+    if (kind == WriteErrors.Kind.DUPLICATE) {
+      acknowledge(batch);
+      committed(/* written= */ 1, Map.of(), List.of());
+    } else {
+      LOG.warn("segment {} of {} cannot be stored: {}", p.notification().key(), p.cameraId(), failure.toString());
+      rejecter.reject(new Rejection(p.cameraId(), p.notification().key(), UNSTORABLE,
+          WriteErrors.describe(failure)), p.ack());
+    }
+    return Future.succeededFuture();
+  }
+
+  private static List<SegmentRow> rows(List<Pending> batch) {
+    return batch.stream().map(p -> SegmentRow.of(p.cameraId(), p.notification())).toList();
   }
 
   private void acknowledge(List<Pending> committed) {
@@ -136,33 +172,5 @@ public final class SegmentBatcher {
         .toList();
     SegmentsIndexed event = new SegmentsIndexed(List.copyOf(inserted.keySet()), segments);
     vertx.eventBus().publish(ClusterNames.SEGMENTS_INDEXED, ClusterMessages.toJson(event));
-  }
-
-  /** Repeats {@code op} with backoff until it succeeds or the batcher is closed. */
-  private <T> Future<T> retrying(String what, Supplier<Future<T>> op) {
-    Promise<T> result = Promise.promise();
-    attempt(what, op, result, FIRST_RETRY_MS);
-    return result.future();
-  }
-
-  private <T> void attempt(String what, Supplier<Future<T>> op, Promise<T> result, long delayMs) {
-    Future<T> f;
-    try {
-      f = op.get();
-    } catch (RuntimeException e) {
-      f = Future.failedFuture(e);
-    }
-    f.onComplete(ar -> {
-      if (ar.succeeded()) {
-        result.complete(ar.result());
-      } else if (closed) {
-        result.fail(ar.cause());
-      } else {
-        metrics.writeRetry();
-        LOG.warn("{} failed, retrying in {} ms; its messages stay unacknowledged: {}", what, delayMs,
-            ar.cause().getMessage());
-        vertx.setTimer(delayMs, t -> attempt(what, op, result, Math.min(MAX_RETRY_MS, delayMs * 2)));
-      }
-    });
   }
 }

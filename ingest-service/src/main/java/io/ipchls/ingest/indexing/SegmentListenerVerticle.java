@@ -7,6 +7,7 @@ import io.ipchls.ingest.shared.IngestPools;
 import io.ipchls.ingest.shared.ObjectStore;
 import io.ipchls.kit.mqtt.ManagedMqttClient;
 import io.ipchls.protocol.Json;
+import io.ipchls.protocol.ObjectKeys;
 import io.ipchls.protocol.SegmentRejected;
 import io.ipchls.protocol.Topics;
 import io.vertx.core.Future;
@@ -29,6 +30,8 @@ import org.slf4j.LoggerFactory;
 public final class SegmentListenerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SegmentListenerVerticle.class);
   private static final long POLICY_CACHE_MS = 30_000;
+  /** Longest reason (and logged key) sent back or logged for a rejected notification. */
+  private static final int MAX_ECHO = 512;
 
   private final IndexingConfig config;
   private final IngestPools pools;
@@ -84,7 +87,13 @@ public final class SegmentListenerVerticle extends VerticleBase {
 
   private void onMessage(MqttPublishMessage message, OrderedAcks acks) {
     Runnable ack = acks.received(message);
-    var result = check.check(message.topicName(), message.payload().getBytes(), System.currentTimeMillis());
+    NotificationCheck.Result result;
+    try {
+      result = check.check(message.topicName(), message.payload().getBytes(), System.currentTimeMillis());
+    } catch (RuntimeException e) { // a bug in a check must cost this message, never the listener
+      LOG.error("checking a notification on {} failed", message.topicName(), e);
+      result = new Rejection(null, null, "check_failed", String.valueOf(e));
+    }
     if (result instanceof Accepted a) {
       batcher.add(new SegmentBatcher.Pending(a.cameraId(), a.notification(), ack));
     } else {
@@ -92,17 +101,39 @@ public final class SegmentListenerVerticle extends VerticleBase {
     }
   }
 
+  /** Tells the camera (when the topic named one), counts, and acknowledges, whatever happens while telling. */
   private void reject(Rejection r, Runnable ack) {
-    LOG.info("rejected segment notification from {} (key {}): {}", r.cameraId(), r.key(), r.message());
-    metrics.rejected(r.reason());
-    if (r.cameraId() != null) {
-      byte[] payload = Json.encode(SegmentRejected.of(r.key(), r.message()));
-      connections.stream().filter(ManagedMqttClient::isConnected).findFirst()
-          .map(c -> c.publish(Topics.segmentsRejected(r.cameraId()), payload, /* qos= */ 1, /* retain= */ false))
-          .orElseGet(() -> Future.failedFuture("MQTT not connected"))
-          .onFailure(e -> LOG.warn("cannot tell {} about the rejection: {}", r.cameraId(), e.getMessage()));
+    try {
+      LOG.info("rejected segment notification from {} (key {}): {}", r.cameraId(), printable(r.key(), MAX_ECHO),
+          printable(r.message(), MAX_ECHO));
+      metrics.rejected(r.reason());
+      if (r.cameraId() != null) tell(r);
+    } catch (RuntimeException e) {
+      LOG.error("cannot answer a rejected notification of {}", r.cameraId(), e);
+    } finally {
+      ack.run();
     }
-    ack.run();
   }
 
+  private void tell(Rejection r) {
+    // the key and reason may echo what the camera sent: printable ASCII, bounded, so the answer always encodes
+    // and fits any client's message size
+    byte[] payload = Json.encode(SegmentRejected.of(printable(r.key(), ObjectKeys.MAX_KEY_LENGTH),
+        printable(r.message(), MAX_ECHO)));
+    connections.stream().filter(ManagedMqttClient::isConnected).findFirst()
+        .map(c -> c.publish(Topics.segmentsRejected(r.cameraId()), payload, /* qos= */ 1, /* retain= */ false))
+        .orElseGet(() -> Future.failedFuture("MQTT not connected"))
+        .onFailure(e -> LOG.warn("cannot tell {} about the rejection: {}", r.cameraId(), e.getMessage()));
+  }
+
+  /** {@code s} with every character outside printable ASCII replaced by '?', cut to {@code max} characters. */
+  static String printable(String s, int max) {
+    if (s == null) return null;
+    StringBuilder b = new StringBuilder(Math.min(s.length(), max + 3));
+    for (int i = 0; i < s.length() && i < max; i++) {
+      char c = s.charAt(i);
+      b.append(c >= 0x20 && c < 0x7f ? c : '?');
+    }
+    return s.length() > max ? b.append("...").toString() : b.toString();
+  }
 }

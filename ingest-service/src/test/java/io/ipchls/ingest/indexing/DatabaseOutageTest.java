@@ -38,10 +38,14 @@ class DatabaseOutageTest {
       try {
         cam.publish(n);
         ingest.awaitMetric("segments_write_retries_total", v -> v >= retriesBefore + 2);
+        ingest.awaitMetric("ingest_db_retrying", v -> v >= 1); // the alarm is up
+        assertEquals(0, ingest.metric("segments_rejected_total{reason=\"unstorable\"}"),
+            "a missing table is the database's trouble, not the segment's: nothing is refused");
       } finally {
         await(ingest.pool.query("ALTER TABLE ingest.segments_away RENAME TO segments").execute());
       }
       assertEquals(List.of(n.key()), ingest.awaitKeys(id, k -> !k.isEmpty()));
+      ingest.awaitMetric("ingest_db_retrying", v -> v == 0); // and down again
     }
   }
 }

@@ -1,0 +1,73 @@
+package io.ipchls.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class SegmentNotificationTest {
+  private static final long T = 1_795_000_000_000L;
+
+  private static SegmentNotification withKeyAndCodec(String key, String codec) {
+    return new SegmentNotification(1, key, T, 3000, 1000, null, 1, codec, 640, 360, T, null);
+  }
+
+  private static String problems(SegmentNotification n) {
+    return String.join("; ", n.problems());
+  }
+
+  @Test
+  void deviceClientCodecsAndKeys_pass() {
+    for (String codec : new String[] {"h264", "avc1.64001f", "avc1.42c01e,mp4a.40.2", "hvc1.1.6.L93.B0"}) {
+      assertEquals("", problems(withKeyAndCodec("cam/2026/01/01/00/00/00.000-1.ts", codec)), codec);
+    }
+    assertNull(ObjectKeys.keyProblem(ObjectKeys.segmentKey("cam-1", java.time.Instant.ofEpochMilli(T), 7)));
+  }
+
+  @Test
+  void codecOutsideTheGrammar_isAProblem() {
+    for (String codec : new String[] {"", "avc1 ", "avc1..4d", "avc1\u0000", "a,", "x".repeat(65)}) {
+      assertTrue(problems(withKeyAndCodec("cam/a.ts", codec)).contains("codec"), codec);
+    }
+  }
+
+  @Test
+  void keyCharactersOutsideS3SafeSet_areAProblem() {
+    for (String key : new String[] {"cam/a b.ts", "cam/a\u00e9.ts", "cam/a\ud800.ts", "cam/a%2F.ts", "cam/a?.ts"}) {
+      assertTrue(ObjectKeys.keyProblem(key).contains("may only hold"), key);
+    }
+  }
+
+  @Test
+  void keyOverTheByteLimit_isAProblem() {
+    assertTrue(ObjectKeys.keyProblem("cam/" + "k".repeat(ObjectKeys.MAX_KEY_LENGTH)).contains("1024 bytes"));
+  }
+
+  @Test
+  void timesOutside2000To2100_areAProblem() {
+    var early = new SegmentNotification(1, "cam/a.ts", SegmentNotification.MIN_EPOCH_MS - 1, 3000, 1000, null, 1,
+        null, 0, 0, SegmentNotification.MAX_EPOCH_MS, null);
+    String p = problems(early);
+    assertTrue(p.contains("start") && p.contains("deviceTime"), p);
+  }
+
+  @Test
+  void decodeStrict_refusesCoercionsDuplicatesTrailingDataAndNonUtf8() {
+    String good = new String(Json.encode(withKeyAndCodec("cam/a.ts", "h264")), StandardCharsets.UTF_8);
+    for (String bad : new String[] {good.replace("\"seq\":1", "\"seq\":\"1\""),
+        good.replace("\"seq\":1", "\"seq\":1.5"), good.replace("{", "{\"seq\":2,"), good + "x",
+        good.replace("\"width\":640", "\"width\":99999999999")}) {
+      assertThrows(ProtocolException.class,
+          () -> Json.decodeStrict(bad.getBytes(StandardCharsets.UTF_8), SegmentNotification.class), bad);
+    }
+    byte[] latin1 = good.replace("h264", "h264\u00e9").getBytes(StandardCharsets.ISO_8859_1);
+    var e = assertThrows(ProtocolException.class, () -> Json.decodeStrict(latin1, SegmentNotification.class));
+    assertTrue(e.getMessage().contains("UTF-8"), e.getMessage());
+    assertEquals(Json.decode(good.getBytes(StandardCharsets.UTF_8), SegmentNotification.class),
+        Json.decodeStrict(good.replace("{", "{\"newer\":[1],").getBytes(StandardCharsets.UTF_8),
+            SegmentNotification.class), "unknown fields are ignored");
+  }
+}
