@@ -78,7 +78,7 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
     int free = config.maxConcurrent() - inFlight;
     if (claiming || stopped || free <= 0) return;
     claiming = true;
-    long claimedAt = System.nanoTime(); // before the lease starts in the database: the lease ends no sooner than this + lease
+    long claimedAt = System.nanoTime(); // before the lease starts in the database: it ends no sooner than this + lease
     deliveries.claim(config.maxPerWebhook(), free, leaseSeconds()).onComplete(ar -> {
       claiming = false;
       if (ar.failed()) {

@@ -223,14 +223,16 @@ class EventDispatchTest {
     // the test holds the webhook's row, so the fan-out's foreign-key check waits inside the round
     SqlConnection blocker = await(db.pool.getConnection());
     Transaction held = await(blocker.begin());
-    await(blocker.preparedQuery("SELECT 1 FROM ingest.webhooks WHERE webhook_id = $1 FOR UPDATE").execute(Tuple.of(wh)));
+    await(blocker.preparedQuery("SELECT 1 FROM ingest.webhooks WHERE webhook_id = $1 FOR UPDATE")
+        .execute(Tuple.of(wh)));
     Instance doomed = Instance.start("doomed-" + cam);
     Instance survivor = null;
     Future<Void> doomedClosed = null;
     try {
       insertEvents(db.pool, "recording.stopped", cam, 20);
       int pid = Await.until("a round waiting in its fan-out", Duration.ofSeconds(30),
-          () -> await(db.pool.query(BLOCKED_FAN_OUT).execute()), rows -> rows.size() == 1).iterator().next().getInteger(0);
+              () -> await(db.pool.query(BLOCKED_FAN_OUT).execute()), rows -> rows.size() == 1)
+          .iterator().next().getInteger(0);
       survivor = Instance.start("survivor-" + cam); // cannot take the lock the doomed round holds
       assertEquals(0, events.ofCamera(cam).size(), "nothing published before the round's database work is done");
       await(db.pool.preparedQuery("SELECT pg_terminate_backend($1)").execute(Tuple.of(pid)));
