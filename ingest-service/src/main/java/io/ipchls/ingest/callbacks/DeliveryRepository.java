@@ -45,14 +45,18 @@ final class DeliveryRepository {
       SELECT c.delivery_id, c.webhook_id, c.event_id, c.event_type, c.attempts, w.url, w.secret_salt,
              (e.payload || jsonb_build_object('eventId', e.event_id))::text AS body
       FROM claimed c JOIN ingest.webhooks w USING (webhook_id) JOIN ingest.recording_events e USING (event_id)""";
-  /** Records an attempt's outcome and logs the attempt, in one statement. */
+  /**
+   * Records an attempt's outcome and logs the attempt, in one statement, only while the attempt's claim is the latest
+   * ({@code attempts} = {@code $8}, the claim's number): an instance that stalled past its lease may not overwrite the
+   * outcome of the instance that took the delivery over.
+   */
   static final String OUTCOME = """
       WITH d AS (
         UPDATE ingest.webhook_deliveries
         SET status = $2::text, last_status = $3, last_error = $4, lease_until = NULL,
             next_attempt_at = CASE WHEN $2::text = 'pending' THEN now() + make_interval(secs => $5::double precision) END,
             finished_at = CASE WHEN $2::text = 'pending' THEN NULL ELSE now() END
-        WHERE delivery_id = $1 AND status = 'pending'
+        WHERE delivery_id = $1 AND status = 'pending' AND attempts = $8
         RETURNING delivery_id)
       INSERT INTO ingest.webhook_attempts (delivery_id, attempted_at, duration_ms, status_code, error)
       SELECT delivery_id, $6, $7, $3, $4 FROM d""";
@@ -83,13 +87,16 @@ final class DeliveryRepository {
     });
   }
 
-  /** {@code status} pending (with the delay until the next attempt), delivered or failed. */
-  Future<Void> outcome(long deliveryId, String status, Integer statusCode, String error, double retryInSeconds,
+  /**
+   * {@code status} pending (with the delay until the next attempt), delivered or failed, for the claim {@code d};
+   * false when another instance has claimed the delivery since (nothing recorded).
+   */
+  Future<Boolean> outcome(Claimed d, String status, Integer statusCode, String error, double retryInSeconds,
       OffsetDateTime attemptedAt, int durationMs) {
     return pool.preparedQuery(OUTCOME)
-        .execute(Tuple.tuple().addLong(deliveryId).addString(status).addInteger(statusCode).addString(error)
-            .addDouble(retryInSeconds).addOffsetDateTime(attemptedAt).addInteger(durationMs))
-        .mapEmpty();
+        .execute(Tuple.tuple().addLong(d.id()).addString(status).addInteger(statusCode).addString(error)
+            .addDouble(retryInSeconds).addOffsetDateTime(attemptedAt).addInteger(durationMs).addInteger(d.attempt()))
+        .map(rows -> rows.rowCount() == 1);
   }
 
   /** Deletes up to {@code limit} finished deliveries older than {@code days}; how many. */

@@ -8,6 +8,7 @@ import io.ipchls.protocol.Topics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -21,10 +22,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Moves events out of the outbox {@code ingest.recording_events}: every {@code pollMillis} (and at once again after a
  * full batch) it takes, in one transaction under a cluster-wide advisory lock, up to {@value #BATCH} undispatched
- * events in id order, publishes each on {@link Topics#EVENTS_RECORDINGS} with QoS 1 and waits for every PUBACK, creates
- * their webhook deliveries, and marks them dispatched. Any failure (broker down, no PUBACK, database) rolls the
- * transaction back and the next round takes the same events again: at least once, never lost; the {@code eventId} in
- * every payload lets receivers drop repeats. Runs apart from the segment path: its own connection and MQTT client.
+ * events in id order, creates their webhook deliveries, marks them dispatched, publishes each on
+ * {@link Topics#EVENTS_RECORDINGS} with QoS 1, waits for every PUBACK and commits. Any failure (broker down, no PUBACK,
+ * database) rolls the transaction back and the next round takes the same events again: never lost, and published
+ * again only when the failure came after the first publish; the {@code eventId} in every payload lets receivers drop
+ * such a repeat. Runs apart from the segment path: its own connection and MQTT client.
  * The rounds are a {@link PeriodicJob#underTaskLock}: the lock is PostgreSQL's, not the cluster's, because it must
  * live exactly as long as the transaction that takes the events (released by its commit, rollback or the death of
  * its connection), and it also keeps apart instances that share the database without sharing a cluster.
@@ -66,23 +68,33 @@ public final class EventDispatcherVerticle extends VerticleBase {
 
   /** One round: the number of events dispatched, or empty when another instance holds the lock. */
   Future<Optional<Integer>> dispatchRound() {
-    return pool.withTransaction(c -> DispatchRepository.tryLock(c).compose(locked -> {
-      if (!locked) return Future.succeededFuture(Optional.<List<DispatchRepository.Event>>empty());
-      return DispatchRepository.undispatched(c, BATCH).<Optional<List<DispatchRepository.Event>>>compose(events -> {
-        if (events.isEmpty()) return Future.succeededFuture(Optional.of(events));
-        Long[] ids = events.stream().map(DispatchRepository.Event::id).toArray(Long[]::new);
-        return publishAll(events)
-            // fanned out even without a master key here: whichever instance dispatches, the deliveries exist
-            .compose(v -> DispatchRepository.fanOut(c, ids))
-            .compose(created -> DispatchRepository.markDispatched(c, ids).map(v -> {
-              metrics.deliveriesCreated(created);
-              return Optional.of(events);
-            }));
-      });
-    })).map(taken -> taken.map(events -> {
-      dispatched(events);
-      return events.size();
-    }));
+    return pool.withTransaction(c -> DispatchRepository.tryLock(c).compose(locked -> locked
+            ? fanOutMarkAndPublish(c).map(Optional::of)
+            : Future.succeededFuture(Optional.<List<DispatchRepository.Event>>empty())))
+        .map(taken -> taken.map(events -> {
+          dispatched(events);
+          return events.size();
+        }));
+  }
+
+  /**
+   * The order is the guarantee: all that can fail in the database (fan-out, mark) is done before the first publish,
+   * so after the PUBACKs only the commit remains. A round that ends before it publishes (its connection killed, its
+   * instance gone, a webhook deleted under the fan-out) leaves no trace: the rollback frees the rows and the lock and
+   * the next round publishes them once. Only a failure between the first publish and the commit publishes again.
+   */
+  private Future<List<DispatchRepository.Event>> fanOutMarkAndPublish(SqlConnection c) {
+    return DispatchRepository.undispatched(c, BATCH).compose(events -> {
+      if (events.isEmpty()) return Future.succeededFuture(events);
+      Long[] ids = events.stream().map(DispatchRepository.Event::id).toArray(Long[]::new);
+      // fanned out even without a master key here: whichever instance dispatches, the deliveries exist
+      return DispatchRepository.fanOut(c, ids)
+          .compose(created -> DispatchRepository.markDispatched(c, ids).map(created))
+          .compose(created -> publishAll(events).map(v -> {
+            metrics.deliveriesCreated(created);
+            return events;
+          }));
+    });
   }
 
   /**
@@ -112,8 +124,10 @@ public final class EventDispatcherVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    if (job != null) job.stop();
-    Future<?> mqttClosed = client == null ? Future.succeededFuture() : client.close();
-    return mqttClosed.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
+    // a round closed under would roll back after publishing: the next instance would publish its events again
+    Future<Void> roundEnded = job == null ? Future.succeededFuture() : job.stop();
+    return roundEnded
+        .eventually(() -> client == null ? Future.succeededFuture() : client.close())
+        .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 }

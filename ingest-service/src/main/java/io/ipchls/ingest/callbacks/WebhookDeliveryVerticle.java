@@ -78,6 +78,7 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
     int free = config.maxConcurrent() - inFlight;
     if (claiming || stopped || free <= 0) return;
     claiming = true;
+    long claimedAt = System.nanoTime(); // before the lease starts in the database: it ends no sooner than this + lease
     deliveries.claim(config.maxPerWebhook(), free, leaseSeconds()).onComplete(ar -> {
       claiming = false;
       if (ar.failed()) {
@@ -85,8 +86,23 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
         return;
       }
       moreDue = ar.result().size() == free;
+      if (leaseTooShortForAnAttempt(claimedAt)) {
+        LOG.warn("{} webhook deliveries claimed too long ago ({} ms) to attempt within their lease; left to run out",
+            ar.result().size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - claimedAt));
+        return;
+      }
       ar.result().forEach(this::attempt);
     });
+  }
+
+  /**
+   * An instance that stalled (GC, CPU starvation) between claiming and sending would send after its lease may have run
+   * out and another instance taken the delivery: the same delivery twice. It sends only if a whole attempt (its hard
+   * cap) still fits in the lease; otherwise the lease runs out and the delivery is claimed again.
+   */
+  private boolean leaseTooShortForAnAttempt(long claimedAtNanos) {
+    long left = TimeUnit.SECONDS.toNanos(leaseSeconds()) - (System.nanoTime() - claimedAtNanos);
+    return left < TimeUnit.MILLISECONDS.toNanos(config.connectTimeoutMillis() + config.responseTimeoutMillis());
   }
 
   /**
@@ -134,20 +150,28 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
 
   private Future<Void> record(Claimed d, Integer status, String error, OffsetDateTime at, long startedNanos) {
     int durationMs = (int) TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+    return outcome(d, status, error, at, durationMs).map(recorded -> {
+      if (!recorded) LOG.warn("webhook {} delivery {}: attempt {} outlived its lease; its outcome is not recorded",
+          d.webhookId(), d.id(), d.attempt());
+      return null;
+    });
+  }
+
+  private Future<Boolean> outcome(Claimed d, Integer status, String error, OffsetDateTime at, int durationMs) {
     boolean ok = status != null && status >= 200 && status < 300;
     if (ok) {
       metrics.succeeded();
-      return deliveries.outcome(d.id(), "delivered", status, null, 0, at, durationMs);
+      return deliveries.outcome(d, "delivered", status, null, 0, at, durationMs);
     }
     String why = error != null ? error : "HTTP " + status;
     if (d.attempt() >= config.maxAttempts()) {
       metrics.failed();
       LOG.info("webhook {} delivery {} (event {}) failed after {} attempts: {}", d.webhookId(), d.id(), d.eventId(),
           d.attempt(), why);
-      return deliveries.outcome(d.id(), "failed", status, error, 0, at, durationMs);
+      return deliveries.outcome(d, "failed", status, error, 0, at, durationMs);
     }
     metrics.retried();
-    return deliveries.outcome(d.id(), "pending", status, error, backoffSeconds(d.attempt()), at, durationMs);
+    return deliveries.outcome(d, "pending", status, error, backoffSeconds(d.attempt()), at, durationMs);
   }
 
   /** Exponential from {@code backoffInitialMillis}, capped at {@code backoffMaxMillis}, with equal jitter. */

@@ -1,6 +1,7 @@
 package io.ipchls.kit.jobs;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,6 +38,8 @@ public final class PeriodicJob<T> {
   private long timerId = -1;
   private boolean running;
   private boolean stopped;
+  /** Completed when the round in progress (if any) ends, whatever its outcome. */
+  private Future<Void> roundEnded = Future.succeededFuture();
 
   private PeriodicJob(Vertx vertx, String name, long intervalMs, Supplier<Future<Optional<T>>> round) {
     this.vertx = vertx;
@@ -110,8 +113,11 @@ public final class PeriodicJob<T> {
   private void tick() {
     if (running || stopped) return; // the previous round is still going
     running = true;
+    Promise<Void> ended = Promise.promise();
+    roundEnded = ended.future();
     runNow().onComplete(ar -> {
       running = false;
+      ended.complete();
       if (ar.failed()) {
         LOG.warn("{} failed; the next round continues where it stopped: {}", name, ar.cause().getMessage());
       } else if (!stopped && ar.result().filter(again).isPresent()) {
@@ -125,9 +131,14 @@ public final class PeriodicJob<T> {
     return skipped.get();
   }
 
-  /** No further rounds; one in progress finishes. */
-  public void stop() {
+  /**
+   * No further rounds; completes when the one in progress has ended, so that a verticle closes what the round uses
+   * (its connection, its MQTT client) only afterwards: closed under it, a round that already did its outside work
+   * (published, sent) would be rolled back and done again by the next instance.
+   */
+  public Future<Void> stop() {
     stopped = true;
     if (timerId >= 0) vertx.cancelTimer(timerId);
+    return roundEnded;
   }
 }

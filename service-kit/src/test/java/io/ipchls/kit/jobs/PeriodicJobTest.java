@@ -1,9 +1,11 @@
 package io.ipchls.kit.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipchls.infra.Await;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -103,5 +105,26 @@ class PeriodicJobTest {
     vertx.runOnContext(v -> job.start(/* firstDelayMs= */ 1));
     Await.until("rounds after a failure", DEADLINE, rounds::get, n -> n >= 3);
     vertx.runOnContext(v -> job.stop());
+  }
+
+  /** A verticle closes what the round uses only after stop() completes: a round closed under would be redone. */
+  @Test
+  void stop_completesWhenTheRoundInProgressHasEnded(Vertx vertx) throws Exception {
+    Promise<Integer> round = Promise.promise();
+    AtomicInteger began = new AtomicInteger();
+    var job = PeriodicJob.onEveryInstance(vertx, "test.stop", 60_000, () -> {
+      began.incrementAndGet();
+      return round.future();
+    });
+    Context context = vertx.getOrCreateContext();
+    context.runOnContext(v -> job.start(1));
+    Await.until("a round began", DEADLINE, began::get, n -> n == 1);
+    Promise<Future<Void>> stopping = Promise.promise();
+    context.runOnContext(v -> stopping.complete(job.stop()));
+    Future<Void> stopped = await(stopping.future());
+    assertFalse(stopped.isComplete(), "not before the round has ended");
+    context.runOnContext(v -> round.complete(1));
+    await(stopped);
+    assertEquals(1, began.get(), "no round after stop");
   }
 }
