@@ -23,6 +23,7 @@ public final class S3Refusal {
     } catch (S3Exception e) {
       String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
       if (e.statusCode() != 403) throw new AssertionError("expected 403, got " + e.statusCode() + " " + code, e);
+      // a HEAD's 403 has no body, so the SDK has no S3 code for it: nothing, or the status line ("403 Forbidden")
       if (code != null && !code.startsWith("403") && !REFUSAL_CODES.contains(code)) {
         throw new AssertionError("expected 403 with one of " + REFUSAL_CODES + ", got " + code, e);
       }
