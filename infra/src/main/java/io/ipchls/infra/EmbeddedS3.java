@@ -77,6 +77,7 @@ public final class EmbeddedS3 implements AutoCloseable {
             List.of("Content-Length", "Content-Range", "ETag"), "false"))
         .build();
     proxy.setBlobStoreLocator(new Locator(options, store));
+    ReadBodyFirst.install(proxy);
     try {
       proxy.start();
     } catch (Exception e) {

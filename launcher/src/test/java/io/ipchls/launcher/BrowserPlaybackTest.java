@@ -4,22 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipchls.infra.Await;
+import io.ipchls.infra.TestTools;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.File;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,12 +30,11 @@ import org.openqa.selenium.chrome.ChromeOptions;
 /**
  * The web player in a real browser (Debian's headless Chromium through its chromedriver): the live view plays, and a
  * replay across a camera outage plays over the gap and seeks to wall-clock times on both sides of it. CI installs
- * chromium and chromium-driver; where they are missing the test is skipped, not faked.
+ * chromium and chromium-driver (and ffmpeg, the replay's independent check); {@code TestTools} decides what a
+ * missing one means (an error under CI=true).
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class BrowserPlaybackTest {
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final Duration PLAYBACK = Duration.ofSeconds(60);
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final int FPS = 10;
@@ -48,15 +45,16 @@ class BrowserPlaybackTest {
 
   @BeforeAll
   static void start() throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-        "needs Debian's chromium and chromium-driver (.ci/run installs them)");
+    Path chromium = TestTools.require("chromium");
+    Path chromedriver = TestTools.require("chromedriver");
+    EndToEndTest.Ffprobe.require();
     sys = LocalSystem.start(EndToEndTest.testConfig(data, "ipc-hls-browser", 5951));
     ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
+    options.setBinary(chromium.toFile());
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
         "--autoplay-policy=no-user-gesture-required", "--mute-audio", "--window-size=1280,900");
     ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
+        .usingDriverExecutable(chromedriver.toFile()).usingAnyFreePort().build();
     browser = new ChromeDriver(service, options);
   }
 

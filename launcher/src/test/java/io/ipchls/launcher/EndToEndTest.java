@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipchls.infra.Await;
+import io.ipchls.infra.TestTools;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
@@ -61,6 +62,7 @@ class EndToEndTest {
 
   @Test
   void simulatedCamera_segmentsReachReplay_asValidH264TsStartingWithKeyFrame() throws Exception {
+    Ffprobe.require();
     String cam = "e2e-cam";
     String secret = new AdminClient(sys.credentialUrl(), sys.adminToken()).registerOrRotate(cam);
     Instant begin = Instant.now();
@@ -190,21 +192,18 @@ class EndToEndTest {
     }
   }
 
-  /** ffprobe/ffmpeg from Debian's ffmpeg package as the independent checker (.ci/run installs it). */
+  /**
+   * ffprobe/ffmpeg from Debian's ffmpeg package as the independent checker (.ci/run installs it); infra's
+   * {@code TestTools} decides what a missing one means: an error under CI=true, else the test is not run.
+   */
   static final class Ffprobe {
-    static boolean available() {
-      try {
-        return new ProcessBuilder("ffprobe", "-version").redirectErrorStream(true).start().waitFor() == 0;
-      } catch (IOException | InterruptedException e) {
-        return false;
-      }
+    static void require() {
+      TestTools.require("ffprobe");
+      TestTools.require("ffmpeg");
     }
 
     static void checkSegment(byte[] ts, long expectedMs) throws Exception {
-      if (!available()) {
-        System.err.println("ffprobe not installed: checked with the test's own TS reader only");
-        return;
-      }
+      require();
       Path f = Files.createTempFile("seg", ".ts");
       try {
         Files.write(f, ts);
@@ -230,7 +229,7 @@ class EndToEndTest {
 
     /** The replay playlist plays through in ffmpeg (decodes every frame, no error). */
     static void checkPlaylistPlays(String url) throws Exception {
-      if (!available()) return;
+      require();
       run("ffmpeg", "-v", "error", "-xerror", "-i", url, "-f", "null", "-");
     }
 
@@ -239,6 +238,7 @@ class EndToEndTest {
      * decoded frames' timestamps, where a step over a discontinuity (backwards, or over 1 s) counts as one frame.
      */
     static long decodedMillis(String url, int fps) throws Exception {
+      require();
       String out = run("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
           "frame=best_effort_timestamp_time", "-of", "csv=p=0", url);
       double frame = 1.0 / fps;

@@ -139,6 +139,7 @@ class RecordingControlEndToEndTest {
 
   @Test
   void templateTaskCameraStop_eventsRecordFilesPlayableAndIndexFileInTheBucket() throws Exception {
+    EndToEndTest.Ffprobe.require();
     String cam = "rc-cam";
     String secret = new AdminClient(sys.credentialUrl(), sys.adminToken()).registerOrRotate(cam);
     JsonObject webhook = api("POST", "/webhooks", new JsonObject().put("url", receiver.url("/hooks/e2e")), 201);

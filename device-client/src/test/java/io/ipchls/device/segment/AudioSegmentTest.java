@@ -15,7 +15,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,7 +54,7 @@ class AudioSegmentTest {
     assertTrue(d.pes.stream().filter(p -> p.pid() == TsTrack.H264_VIDEO.pid())
         .allMatch(p -> p.streamId() == TsTrack.STREAM_ID_VIDEO));
     assertEquals((Adts.FRAME_90K), audio.get(1).pts() - audio.get(0).pts());
-    Assumptions.assumeTrue(Ffprobe.available(), "ffprobe not on PATH - skipping the independent check");
+    Ffprobe.require();
     Path ts = dir.resolve("av.ts");
     Files.write(ts, s.bytes());
     assertEquals(List.of("h264,video", "aac,audio"), Ffprobe.streams(ts));
@@ -69,7 +68,7 @@ class AudioSegmentTest {
   void withoutAudio_onlyTheVideoTrackIsDeclared() throws Exception {
     Segment s = record(false).get(0);
     assertEquals(Map.of(TsTrack.H264_VIDEO.pid(), TsTrack.STREAM_TYPE_H264), TestTsDemuxer.demux(s.bytes()).streamTypes);
-    Assumptions.assumeTrue(Ffprobe.available(), "ffprobe not on PATH - skipping the independent check");
+    Ffprobe.require();
     Path ts = dir.resolve("v.ts");
     Files.write(ts, s.bytes());
     assertEquals(List.of("h264,video"), Ffprobe.streams(ts));

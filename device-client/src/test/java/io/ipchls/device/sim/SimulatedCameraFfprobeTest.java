@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipchls.device.segment.Segment;
 import io.ipchls.device.segment.Segmenter;
-import java.io.File;
+import io.ipchls.device.testing.Ffprobe;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +23,7 @@ class SimulatedCameraFfprobeTest {
 
   @Test
   void segment_fromSimulatedCamera_isValidH264TransportStream() throws Exception {
-    Assumptions.assumeTrue(onPath("ffprobe"), "ffprobe not on PATH (apt-get install ffmpeg) - skipping");
+    Ffprobe.require();
     List<Segment> segments = new ArrayList<>();
     Segmenter segmenter = new Segmenter(3_000, System::currentTimeMillis, segments::add);
     // one GOP + next key frame
@@ -60,14 +59,5 @@ class SimulatedCameraFfprobeTest {
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));
     assertEquals(0, p.exitValue(), out);
     return out;
-  }
-
-  private static boolean onPath(String exe) {
-    String path = System.getenv("PATH");
-    if (path == null) return false;
-    for (String d : path.split(File.pathSeparator)) {
-      if (Files.isExecutable(Path.of(d, exe))) return true;
-    }
-    return false;
   }
 }

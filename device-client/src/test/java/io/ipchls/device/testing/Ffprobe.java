@@ -1,28 +1,27 @@
 package io.ipchls.device.testing;
 
-import java.io.File;
+import io.ipchls.infra.TestTools;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** ffprobe (FFmpeg, Debian package) as an independent checker of transport streams. */
+/**
+ * ffprobe (FFmpeg, Debian package) as an independent checker of transport streams. Where it is missing, infra's
+ * {@code TestTools} decides: an error under CI=true, else the test is not run.
+ */
 public final class Ffprobe {
   private Ffprobe() {}
 
-  public static boolean available() {
-    String path = System.getenv("PATH");
-    if (path == null) return false;
-    for (String d : path.split(File.pathSeparator)) {
-      if (Files.isExecutable(Path.of(d, "ffprobe"))) return true;
-    }
-    return false;
+  /** Call at the start of a test that uses ffprobe, so that a missing one stops it before any work. */
+  public static void require() {
+    TestTools.require("ffprobe");
   }
 
   /** Runs ffprobe with {@code -v error} and the arguments; fails on a non-zero exit or any error output. */
   public static String run(Object... args) throws Exception {
+    require();
     List<String> cmd = new ArrayList<>(List.of("ffprobe", "-v", "error"));
     for (Object a : args) cmd.add(a.toString());
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
@@ -12,6 +11,7 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.ipchls.credential.CredentialConfig;
 import io.ipchls.infra.Await;
+import io.ipchls.infra.TestTools;
 import io.ipchls.ingest.IngestConfig;
 import io.ipchls.kit.cluster.ClusterConfig;
 import io.ipchls.kit.cluster.Clustering;
@@ -108,7 +108,7 @@ class DeploymentSamplesTest {
 
   @Test
   void systemdUnits_passSystemdAnalyzeVerify_andStartAMainThatExists() throws Exception {
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/systemd-analyze")), "needs systemd-analyze (Debian: systemd)");
+    TestTools.require("systemd-analyze");
     for (String service : List.of("credential", "ingest", "playlist")) {
       Path unit = SAMPLES.resolve("systemd/ipchls-" + service + ".service");
       Process p = new ProcessBuilder("systemd-analyze", "verify", unit.toString()).redirectErrorStream(true).start();

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ipchls.credential.issuer.EmbeddedKeys;
 import io.ipchls.infra.Await;
 import io.ipchls.infra.EmbeddedS3;
 import io.ipchls.infra.S3Options;
+import io.ipchls.infra.TestTools;
 import io.ipchls.infra.WebhookReceiver;
 import io.ipchls.protocol.WebhookSignature.Verdict;
 import io.ipchls.kit.cluster.ClusterConfig;
@@ -82,8 +82,7 @@ class ExternalServersIT {
 
   @BeforeAll
   static void startEverything() throws Exception {
-    assumeTrue(onPath("mosquitto") && onPath("mosquitto_passwd") && onPath("openssl") && onPath("curl"),
-        "needs Debian's mosquitto, openssl and curl (.ci/run installs mosquitto)");
+    for (String tool : List.of("mosquitto", "mosquitto_passwd", "openssl", "curl")) TestTools.require(tool);
     pki = Pki.create(dir.resolve("pki"));
     for (String opt : pki.jvmTrust()) {  // this JVM's own MQTT links trust the test CA as the services' JVMs do
       String kv = opt.substring(2);
@@ -514,10 +513,4 @@ class ExternalServersIT {
     throw new IOException("no " + n + " consecutive free ports");
   }
 
-  private static boolean onPath(String command) {
-    for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (Files.isExecutable(Path.of(d, command))) return true;
-    }
-    return Files.isExecutable(Path.of("/usr/sbin", command));
-  }
 }
