@@ -119,7 +119,7 @@ public record IngestConfig(
         s3);
     var retention = new RetentionConfig(s3, retentionDays, SWEEP_INTERVAL_SECONDS.read(s));
     var control = new ControlConfig(mqtt, clientId, s3, stripSlash(PLAYLIST_BASE_URL.read(s)),
-        CONTROL_INTERVAL_SECONDS.read(s), SETTLE_SECONDS.read(s), gapRule);
+        CONTROL_INTERVAL_SECONDS.read(s), SETTLE_SECONDS.read(s), gapRule, retentionDays);
     return new IngestConfig(HttpConfig.from(s.section("http"), DEFAULT_HTTP_PORT), DbConfig.from(s.section("db")),
         mqtt, s3, instanceId, adminTokenSha256(ADMIN_TOKEN.read(s)), indexing, retention, control,
         CallbacksConfig.from(s.section("callbacks")));

@@ -26,6 +26,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.pgclient.PgException;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -37,6 +38,8 @@ public final class AdminApiVerticle extends VerticleBase {
   static final long MAX_BODY_BYTES = 4096;
   private static final String CAMERAS = "/api/v1/cameras";
   static final String API_DOCUMENT = "openapi/credential-service.yaml";
+  /** The constraint name the registry's prefix trigger reports (credential V3). */
+  static final String PREFIX_OVERLAP = "devices_prefix_no_overlap";
 
   private final CredentialConfig config;
   private final Metrics metrics;
@@ -112,6 +115,7 @@ public final class AdminApiVerticle extends VerticleBase {
     String secret = Secrets.cameraSecret();
     return bcrypt.hash(secret)
         .compose(hash -> store.devices().insert(req.id(), hash, req.prefix()))
+        .recover(e -> Future.failedFuture(prefixOverlap(req.prefix(), e)))
         .map(inserted -> inserted.orElseThrow(() -> ApiException.conflict("camera " + req.id() + " already exists")))
         .compose(device -> store.audit().record(device.id(), "camera.register", AuditRepository.OK, null).map(device))
         .map(device -> {
@@ -170,6 +174,16 @@ public final class AdminApiVerticle extends VerticleBase {
   private Future<Void> revoke(String id) {
     vertx.eventBus().publish(ClusterNames.CAMERA_CHANGED, new CameraChanged(id).toBody());
     return issuer.revokeAll(id);
+  }
+
+  /**
+   * The registry's trigger (credential V3) refuses a prefix equal to, inside or around another camera's: a 409 that
+   * names that camera and its prefix. Any other failure passes through.
+   */
+  private static Throwable prefixOverlap(String prefix, Throwable e) {
+    if (!(e instanceof PgException pg) || !PREFIX_OVERLAP.equals(pg.getConstraint())) return e;
+    return new ApiException(409, "prefix_overlap", "prefix '" + prefix + "' overlaps prefix '" + pg.getHint()
+        + "' of camera " + pg.getDetail() + ": prefixes may not be equal or nested");
   }
 
   private static ApiException notFound(String id) {

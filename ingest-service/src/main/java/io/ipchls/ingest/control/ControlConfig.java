@@ -12,7 +12,8 @@ import io.ipchls.kit.config.S3Config;
  * (or a stopped task) is written {@code settleSeconds} after it ended (plus the segment length for a period end), so
  * the segments uploaded last are in it. A recording ends with reason gap by the {@code gapRule}. Index files are
  * written to {@code s3} with the service's own key pair; without one they are off. The camera link is an MQTT client
- * {@code mqttClientId-control}.
+ * {@code mqttClientId-control}. A task never shortens a camera's retention below {@code defaultRetentionDays} (the
+ * retention of cameras without their own).
  */
 public record ControlConfig(
     MqttConfig mqtt,
@@ -21,7 +22,8 @@ public record ControlConfig(
     String playlistBaseUrl,
     int intervalSeconds,
     int settleSeconds,
-    RecordingGapRule gapRule) {
+    RecordingGapRule gapRule,
+    int defaultRetentionDays) {
 
   public ControlConfig {
     if (playlistBaseUrl == null || !(playlistBaseUrl.isEmpty() || playlistBaseUrl.matches("https?://[^\\s?#]+"))) {
@@ -30,6 +32,7 @@ public record ControlConfig(
     }
     if (intervalSeconds < 1) throw new ConfigException("controlIntervalSeconds", "must be >= 1");
     if (settleSeconds < 0) throw new ConfigException("settleSeconds", "must be >= 0");
+    if (defaultRetentionDays < 1) throw new ConfigException("retentionDays", "must be >= 1");
   }
 
   /** True when the service may write index files into the bucket. */

@@ -30,6 +30,7 @@ public final class RecordingControl {
 
   /** The admin API's handlers, on the HTTP verticle's pool. */
   public RecordingControlHandlers handlers(Pool pool) {
-    return new RecordingControlHandlers(pool, cameras, new ReplayUrls(config.playlistBaseUrl()));
+    return new RecordingControlHandlers(pool, cameras, new ReplayUrls(config.playlistBaseUrl()),
+        config.defaultRetentionDays());
   }
 }

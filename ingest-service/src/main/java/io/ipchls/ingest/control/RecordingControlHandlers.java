@@ -31,10 +31,10 @@ public final class RecordingControlHandlers {
   private final CameraRegistry registry;
   private final RecordFiles files;
 
-  RecordingControlHandlers(Pool pool, CameraControlVerticle control, ReplayUrls replay) {
+  RecordingControlHandlers(Pool pool, CameraControlVerticle control, ReplayUrls replay, int defaultRetentionDays) {
     this.control = control;
     this.templates = new TemplateRepository(pool);
-    this.tasks = new TaskRepository(pool);
+    this.tasks = new TaskRepository(pool, defaultRetentionDays);
     this.registry = new CameraRegistry(pool);
     this.files = new RecordFiles(pool, replay);
   }

@@ -29,10 +29,16 @@ final class TaskRepository {
                                      camera_prefix, key_prefix, started_at, indexed_until)
       SELECT t, c, $1, $2, $3, p, k, now(), now()
       FROM unnest($4::text[], $5::text[], $6::text[], $7::text[]) AS x(t, c, p, k)""";
+  /**
+   * The template's retention ($2) for the cameras ($1) where it is longer than theirs: their own, or the default ($3)
+   * for cameras without their own. Never shorter (see ARCHITECTURE.md, "Recording control").
+   */
   static final String RETENTION = """
       INSERT INTO ingest.camera_settings (camera_id, retention_days)
-      SELECT c, $2 FROM unnest($1::text[]) AS c
-      ON CONFLICT (camera_id) DO UPDATE SET retention_days = excluded.retention_days, updated_at = now()""";
+      SELECT c, $2::int FROM unnest($1::text[]) AS c
+      WHERE $2::int > $3::int OR EXISTS (SELECT 1 FROM ingest.camera_settings s WHERE s.camera_id = c)
+      ON CONFLICT (camera_id) DO UPDATE SET retention_days = excluded.retention_days, updated_at = now()
+      WHERE camera_settings.retention_days < excluded.retention_days""";
   static final String LOCK_TASK = "SELECT state FROM ingest.record_tasks WHERE task_id = $1 FOR UPDATE";
   static final String STOP_TASK = "UPDATE ingest.record_tasks SET state = 'stopped', stopped_at = now(), "
       + "updated_at = now() WHERE task_id = $1 AND state = 'running'";
@@ -60,14 +66,16 @@ final class TaskRepository {
       ORDER BY s.task_id, s.camera_id, s.span_id DESC""";
 
   private final Pool pool;
+  private final int defaultRetentionDays;
 
-  TaskRepository(Pool pool) {
+  TaskRepository(Pool pool, int defaultRetentionDays) {
     this.pool = pool;
+    this.defaultRetentionDays = defaultRetentionDays;
   }
 
   /**
    * Starts a task for cameras with known registry prefixes: 404 unknown template, 409 when a camera already records
-   * for a running task. The template's retention becomes the cameras' retention.
+   * for a running task. A camera's retention becomes the template's where that is longer, never shorter.
    */
   Future<String> start(String templateId, Map<String, String> cameraPrefixes) {
     String taskId = Ids.next("task_");
@@ -137,7 +145,8 @@ final class TaskRepository {
         k.cameraId(), k.taskId(), tpl.id())).toArray(String[]::new);
     return conn.preparedQuery(INSERT_SPANS).execute(Tuple.of(tpl.id(), tpl.segmentSeconds(),
             tpl.indexPeriodSeconds(), tasks, cams, prefixes).addArrayOfString(keyPrefixes))
-        .compose(v -> conn.preparedQuery(RETENTION).execute(Tuple.of(cams, tpl.retentionDays())))
+        .compose(v -> conn.preparedQuery(RETENTION).execute(Tuple.of(cams, tpl.retentionDays(),
+            defaultRetentionDays)))
         .mapEmpty();
   }
 

@@ -8,14 +8,25 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The retention queries (see V5__retention.sql): expired segments, their deletion with the recordings, partitions. */
+/**
+ * The retention queries (see V5__retention.sql, V32__retention_keeps_referenced_objects.sql): expired segments and
+ * index files, each marked when a row inside retention still names its object, their deletion, partitions.
+ */
 public final class RetentionRepository {
-  static final String EXPIRED = "SELECT camera_id, start_at, object_key FROM ingest.expired_segments($1, $2)";
+  static final String EXPIRED = "SELECT camera_id, start_at, object_key, object_kept "
+      + "FROM ingest.expired_segment_rows($1, $2)";
+  static final String EXPIRED_INDEX_FILES = "SELECT span_id, period_start, object_key, object_kept "
+      + "FROM ingest.expired_index_files($1, $2)";
+  static final String DELETE_INDEX_FILES = "DELETE FROM ingest.index_files f "
+      + "USING unnest($1::bigint[], $2::timestamptz[]) AS d(s, p) WHERE f.span_id = d.s AND f.period_start = d.p";
   static final String DELETE = "SELECT ingest.delete_segments($1::text[], $2::timestamptz[], $3::text[])";
   static final String DROP_PARTITIONS = "SELECT ingest.drop_expired_partitions($1)";
 
-  /** The primary key of one segment row. */
-  public record SegmentId(String cameraId, OffsetDateTime startAt, String objectKey) {}
+  /** The primary key of one segment row; {@code objectKept}: a row inside retention still names its object. */
+  public record SegmentId(String cameraId, OffsetDateTime startAt, String objectKey, boolean objectKept) {}
+
+  /** The primary key of one index file row; {@code objectKept} as for segments. */
+  public record IndexFileId(long spanId, OffsetDateTime periodStart, String objectKey, boolean objectKept) {}
 
   private final Pool pool;
   private final int defaultRetentionDays;
@@ -30,7 +41,8 @@ public final class RetentionRepository {
     return pool.preparedQuery(EXPIRED).execute(Tuple.of(defaultRetentionDays, max)).map(rows -> {
       List<SegmentId> out = new ArrayList<>(rows.size());
       for (Row r : rows) {
-        out.add(new SegmentId(r.getString("camera_id"), r.getOffsetDateTime("start_at"), r.getString("object_key")));
+        out.add(new SegmentId(r.getString("camera_id"), r.getOffsetDateTime("start_at"), r.getString("object_key"),
+            r.getBoolean("object_kept")));
       }
       return out;
     });
@@ -51,6 +63,28 @@ public final class RetentionRepository {
     return pool.preparedQuery(DELETE)
         .execute(Tuple.tuple().addArrayOfString(camera).addArrayOfOffsetDateTime(start).addArrayOfString(key))
         .map(rows -> rows.iterator().next().getInteger(0));
+  }
+
+  /** Up to {@code max} index files whose every listed segment is beyond its camera's retention, oldest first. */
+  public Future<List<IndexFileId>> expiredIndexFiles(int max) {
+    return pool.preparedQuery(EXPIRED_INDEX_FILES).execute(Tuple.of(defaultRetentionDays, max)).map(rows -> {
+      List<IndexFileId> out = new ArrayList<>(rows.size());
+      for (Row r : rows) {
+        out.add(new IndexFileId(r.getLong("span_id"), r.getOffsetDateTime("period_start"), r.getString("object_key"),
+            r.getBoolean("object_kept")));
+      }
+      return out;
+    });
+  }
+
+  /** Deletes index file rows; returns how many. */
+  public Future<Integer> deleteIndexFiles(List<IndexFileId> ids) {
+    if (ids.isEmpty()) return Future.succeededFuture(0);
+    Long[] span = ids.stream().map(IndexFileId::spanId).toArray(Long[]::new);
+    OffsetDateTime[] start = ids.stream().map(IndexFileId::periodStart).toArray(OffsetDateTime[]::new);
+    return pool.preparedQuery(DELETE_INDEX_FILES)
+        .execute(Tuple.tuple().addArrayOfLong(span).addArrayOfOffsetDateTime(start))
+        .map(rows -> rows.rowCount());
   }
 
   /** Drops the empty daily partitions beyond every camera's retention; returns how many. */

@@ -1,6 +1,7 @@
 package io.ipchls.ingest.retention;
 
 import io.ipchls.ingest.IngestMetrics;
+import io.ipchls.ingest.retention.RetentionRepository.IndexFileId;
 import io.ipchls.ingest.retention.RetentionRepository.SegmentId;
 import io.ipchls.ingest.shared.IngestPools;
 import io.ipchls.ingest.shared.ObjectStore;
@@ -10,26 +11,31 @@ import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Deletes segments beyond their camera's retention, every {@code intervalMs} and once at start-up: objects first
- * (DeleteObjects, {@value #BATCH} keys per round), then their rows and recordings, then empty expired partitions.
+ * (DeleteObjects, {@value #BATCH} keys per round), then their rows and recordings; then index files whose segments
+ * are all past retention, the same way; then empty expired partitions. An object that a row inside retention still
+ * names (the same key announced again, or by another camera) is never deleted: only the expired row goes.
  * Only one instance in the cluster sweeps at a time ({@link PeriodicJob#underClusterLock}; an instance that cannot get
- * the lock skips the round). Idempotent and restart-safe: a crash between deleting objects and rows leaves rows whose objects are gone,
- * and the next sweep deletes those (missing) objects again, which S3 answers with success.
+ * the lock skips the round). Idempotent and restart-safe: a crash between deleting objects and rows leaves rows whose
+ * objects are gone, and the next sweep deletes those (missing) objects again, which S3 answers with success.
  */
 public final class RetentionSweepVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(RetentionSweepVerticle.class);
   /** The cluster-wide lock that makes one instance sweep at a time. */
   public static final String LOCK = "ipchls.ingest.retention-sweep";
   static final int BATCH = ObjectStore.MAX_DELETE;
-  private static final Sweep SKIPPED = new Sweep(/* segmentsDeleted= */ 0, /* partitionsDropped= */ 0,
-      /* skipped= */ true);
+  private static final Sweep SKIPPED = new Sweep(/* segmentsDeleted= */ 0, /* indexFilesDeleted= */ 0,
+      /* partitionsDropped= */ 0, /* skipped= */ true);
 
   /** What one sweep did. */
-  public record Sweep(int segmentsDeleted, int partitionsDropped, boolean skipped) {}
+  public record Sweep(int segmentsDeleted, int indexFilesDeleted, int partitionsDropped, boolean skipped) {}
 
   private final RetentionConfig config;
   private final IngestPools pools;
@@ -63,32 +69,63 @@ public final class RetentionSweepVerticle extends VerticleBase {
 
   /** Runs while this instance holds the cluster-wide lock. */
   private Future<Sweep> sweepHolding() {
-    return deleteExpired(0)
-        .compose(deleted -> repository.dropExpiredPartitions().map(dropped -> new Sweep(deleted, dropped, false)))
+    return deleteExpiredSegments().compose(segments -> deleteExpiredIndexFiles()
+            .compose(indexFiles -> repository.dropExpiredPartitions()
+                .map(dropped -> new Sweep(segments, indexFiles, dropped, /* skipped= */ false))))
         .onSuccess(s -> {
-          if (s.segmentsDeleted() > 0 || s.partitionsDropped() > 0) {
-            LOG.info("retention: deleted {} expired segment(s), dropped {} partition(s)", s.segmentsDeleted(),
-                s.partitionsDropped());
+          if (s.segmentsDeleted() > 0 || s.indexFilesDeleted() > 0 || s.partitionsDropped() > 0) {
+            LOG.info("retention: deleted {} expired segment(s) and {} index file(s), dropped {} partition(s)",
+                s.segmentsDeleted(), s.indexFilesDeleted(), s.partitionsDropped());
           }
           metrics.sweep(s.segmentsDeleted(), s.partitionsDropped(), s.skipped());
         });
   }
 
-  /** Rounds of up to {@value #BATCH} segments until none is left; stops at a round whose objects all failed. */
-  private Future<Integer> deleteExpired(int doneSoFar) {
-    return repository.expired(BATCH).compose(batch -> {
-      if (batch.isEmpty()) return Future.succeededFuture(doneSoFar);
-      List<String> keys = batch.stream().map(SegmentId::objectKey).toList();
-      return vertx.executeBlocking(() -> store.deleteAll(keys), false).compose(failed -> {
-        List<SegmentId> gone = batch.stream().filter(id -> !failed.containsKey(id.objectKey())).toList();
-        logFailures(failed);
-        return repository.delete(gone).compose(deleted -> {
-          metrics.expired(deleted);
-          if (gone.isEmpty()) return Future.failedFuture("no expired object could be deleted: " + failed.values());
-          return batch.size() < BATCH ? Future.succeededFuture(doneSoFar + deleted) : deleteExpired(doneSoFar + deleted);
+  /** Segments: rounds until none is left; objects a kept row still names stay, their expired rows go. */
+  private Future<Integer> deleteExpiredSegments() {
+    return new Rounds<SegmentId>(() -> repository.expired(BATCH), SegmentId::objectKey, SegmentId::objectKept,
+        gone -> repository.delete(gone).onSuccess(metrics::expired)).run(0);
+  }
+
+  /** Index files whose every segment is past retention, the same way. */
+  private Future<Integer> deleteExpiredIndexFiles() {
+    return new Rounds<IndexFileId>(() -> repository.expiredIndexFiles(BATCH), IndexFileId::objectKey,
+        IndexFileId::objectKept, repository::deleteIndexFiles).run(0);
+  }
+
+  /**
+   * Rounds of up to {@value #BATCH} expired rows: DeleteObjects for the keys no kept row names, then the rows whose
+   * object is gone or kept for another row. Stops when a round is short, and fails at a round that deleted no row.
+   */
+  private final class Rounds<T> {
+    private final Supplier<Future<List<T>>> expired;
+    private final Function<T, String> key;
+    private final Predicate<T> objectKept;
+    private final Function<List<T>, Future<Integer>> deleteRows;
+
+    Rounds(Supplier<Future<List<T>>> expired, Function<T, String> key, Predicate<T> objectKept,
+        Function<List<T>, Future<Integer>> deleteRows) {
+      this.expired = expired;
+      this.key = key;
+      this.objectKept = objectKept;
+      this.deleteRows = deleteRows;
+    }
+
+    Future<Integer> run(int doneSoFar) {
+      return expired.get().compose(batch -> {
+        if (batch.isEmpty()) return Future.succeededFuture(doneSoFar);
+        List<String> keys = batch.stream().filter(objectKept.negate()).map(key).distinct().toList();
+        return vertx.executeBlocking(() -> store.deleteAll(keys), false).compose(failed -> {
+          logFailures(failed);
+          List<T> gone = batch.stream().filter(row -> !failed.containsKey(key.apply(row))).toList();
+          return deleteRows.apply(gone).compose(deleted -> {
+            if (gone.isEmpty()) return Future.failedFuture("no expired object could be deleted: " + failed.values());
+            int done = doneSoFar + deleted;
+            return batch.size() < BATCH ? Future.succeededFuture(done) : run(done);
+          });
         });
       });
-    });
+    }
   }
 
   private static void logFailures(Map<String, String> failed) {
