@@ -51,10 +51,12 @@ class LiveNumberingTest {
     segments = new SegmentRepository(support.pool, RecordingGapRule.DEFAULT);
   }
 
+  /** A 3 s segment {@code offsetMs} after T0 (at most 100 s before it: the camera's counter stays positive). */
   private static SegmentRow at(String camera, long offsetMs) {
     OffsetDateTime start = T0.plus(offsetMs, ChronoUnit.MILLIS);
-    return new SegmentRow(camera, start, SEGMENT_MS, ObjectKeys.segmentKey(camera, start.toInstant(), offsetMs),
-        /* bytes= */ 1000, null, offsetMs, "avc1.42e01e", /* width= */ 640, /* height= */ 360, start,
+    long seq = offsetMs + 100_000;
+    return new SegmentRow(camera, start, SEGMENT_MS, ObjectKeys.segmentKey(camera, start.toInstant(), seq),
+        /* bytes= */ 1000, null, seq, "avc1.42e01e", /* width= */ 640, /* height= */ 360, start,
         /* clockJump= */ false);
   }
 
