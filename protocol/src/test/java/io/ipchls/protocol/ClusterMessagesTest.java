@@ -68,7 +68,8 @@ class ClusterMessagesTest {
   @Test
   void segmentsIndexed_bigBatches_areNotCappedLikeCameraPayloads() {
     var entries = java.util.stream.IntStream.range(0, 1000)
-        .mapToObj(i -> new SegmentsIndexed.Entry("cam-1", (long) i, 1000, "cam-1/" + i + ".ts", (long) i, 0L)).toList();
+        .mapToObj(i -> new SegmentsIndexed.Entry("cam-1", (long) i, /* durationMs= */ 1000, "cam-1/" + i + ".ts",
+            (long) i, /* discontinuitySequence= */ 0L)).toList();
     String json = Json.encodeToString(new SegmentsIndexed(List.of("cam-1"), entries));
     assertTrue(json.length() > Json.MAX_PAYLOAD_BYTES);
     assertEquals(1000, Json.decodeClusterValue(json, SegmentsIndexed.class).segments().size());

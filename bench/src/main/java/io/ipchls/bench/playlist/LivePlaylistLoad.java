@@ -140,7 +140,8 @@ public final class LivePlaylistLoad implements Runnable {
     Instant start = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     long number = NEXT_NUMBER.getAndIncrement();
     List<SegmentsIndexed.Entry> segments = ids.stream()
-        .map(id -> new SegmentsIndexed.Entry(id, start.toEpochMilli(), 3000, ObjectKeys.segmentKey(id, start, 0),
+        .map(id -> new SegmentsIndexed.Entry(id, start.toEpochMilli(), /* durationMs= */ 3000,
+            ObjectKeys.segmentKey(id, start, 0),
             number, /* discontinuitySequence= */ 0L))
         .toList();
     vertx.eventBus().publish(ClusterNames.SEGMENTS_INDEXED, ClusterMessages.toJson(new SegmentsIndexed(ids, segments)));

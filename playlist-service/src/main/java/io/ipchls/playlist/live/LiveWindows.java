@@ -149,7 +149,8 @@ public final class LiveWindows {
             return Future.succeededFuture(LiveWindowState.of(capacity, toLive(newest), next, disc, clock.millis()));
           }
           return segments.cameraKnown(cameraId).compose(known -> known
-              ? Future.succeededFuture(LiveWindowState.of(capacity, List.of(), 0, 0, clock.millis()))
+              ? Future.succeededFuture(LiveWindowState.of(capacity, List.of(), /* nextSequence= */ 0,
+                  /* lastDiscontinuity= */ 0, clock.millis()))
               : Future.failedFuture(new ApiException(404, "unknown_camera", "unknown camera: " + cameraId)));
         }));
   }

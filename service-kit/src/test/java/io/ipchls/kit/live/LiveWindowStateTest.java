@@ -15,9 +15,15 @@ class LiveWindowStateTest {
     return new LiveSegment(n * 3000, 3000, "cam/" + n + ".ts", n, disc);
   }
 
+  /** A window loaded at time 1 with these segments (the counters matter only for an empty one). */
+  private static LiveWindowState window(int capacity, LiveSegment... newest) {
+    return LiveWindowState.of(capacity, List.of(newest), /* nextSequence= */ 0, /* lastDiscontinuity= */ 0,
+        /* nowMs= */ 1);
+  }
+
   @Test
   void append_slidesTheWindow_firstNumbersAreTheFirstSegments() {
-    LiveWindowState w = LiveWindowState.of(3, List.of(seg(10, 2), seg(11, 2)), 0, 0, 1);
+    LiveWindowState w = window(3, seg(10, 2), seg(11, 2));
     w = w.append(List.of(seg(12, 2), seg(13, 3), seg(14, 3)), 2);
     assertEquals(List.of(seg(12, 2), seg(13, 3), seg(14, 3)), w.segments());
     assertEquals(12, w.firstSequence());
@@ -28,7 +34,7 @@ class LiveWindowStateTest {
 
   @Test
   void append_sameSegmentsTwice_changesOnlyTheVersion() {
-    LiveWindowState once = LiveWindowState.of(6, List.of(seg(0, 0)), 0, 0, 1).append(List.of(seg(1, 0)), 2);
+    LiveWindowState once = window(6, seg(0, 0)).append(List.of(seg(1, 0)), 2);
     LiveWindowState twice = once.append(List.of(seg(1, 0), seg(0, 0)), 3);
     assertEquals(once.segments(), twice.segments());
     assertEquals(once.firstSequence(), twice.firstSequence());
@@ -37,7 +43,7 @@ class LiveWindowStateTest {
 
   @Test
   void append_numberAheadOfItsPredecessor_waitsForIt() {
-    LiveWindowState w = LiveWindowState.of(6, List.of(seg(5, 0)), 0, 0, 1).append(List.of(seg(7, 0)), 2);
+    LiveWindowState w = window(6, seg(5, 0)).append(List.of(seg(7, 0)), 2);
     assertEquals(List.of(seg(5, 0)), w.segments());
     assertEquals(List.of(seg(7, 0)), w.pending());
     w = w.append(List.of(seg(6, 0)), 3);
@@ -47,7 +53,7 @@ class LiveWindowStateTest {
 
   @Test
   void append_aWholeWindowBehindAHole_skipsTheHole() {
-    LiveWindowState w = LiveWindowState.of(3, List.of(seg(5, 0)), 0, 0, 1)
+    LiveWindowState w = window(3, seg(5, 0))
         .append(List.of(seg(8, 1), seg(9, 1)), 2);
     assertEquals(List.of(seg(5, 0)), w.segments());
     w = w.append(List.of(seg(10, 1)), 3);
@@ -57,7 +63,8 @@ class LiveWindowStateTest {
 
   @Test
   void of_noSegments_startsAtTheCountersNextNumber() {
-    LiveWindowState w = LiveWindowState.of(6, List.of(), 42, 3, 1);
+    LiveWindowState w = LiveWindowState.of(6, List.of(), /* nextSequence= */ 42, /* lastDiscontinuity= */ 3,
+        /* nowMs= */ 1);
     assertEquals(42, w.firstSequence());
     assertEquals(3, w.firstDiscontinuity());
     assertEquals(List.of(seg(42, 4)), w.append(List.of(seg(41, 3), seg(42, 4)), 2).segments());
@@ -66,7 +73,8 @@ class LiveWindowStateTest {
   @Test
   void serialisation_roundTrips() {
     InternalSerializationService ss = new DefaultSerializationServiceBuilder().build();
-    LiveWindowState w = LiveWindowState.of(6, List.of(seg(7, 1), seg(8, 1)), 0, 0, 42)
+    LiveWindowState w = LiveWindowState.of(6, List.of(seg(7, 1), seg(8, 1)), /* nextSequence= */ 0,
+        /* lastDiscontinuity= */ 0, /* nowMs= */ 42)
         .append(List.of(seg(10, 2)), 43);
     LiveWindowState back = ss.toObject(ss.toData(w));
     assertEquals(w.segments(), back.segments());
