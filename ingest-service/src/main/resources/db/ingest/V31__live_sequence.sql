@@ -77,8 +77,8 @@ $$;
 
 -- index_segments as in V3, now also numbering the new segments for live playback and returning every new segment
 -- (with its numbers, null for a backfill) instead of a count per camera, so the SegmentsIndexed event carries them.
-DROP FUNCTION index_segments(text[], timestamptz[], integer[], text[], bigint[], text[], bigint[], text[], integer[],
-                             integer[], timestamptz[], boolean[], integer);
+-- An overload (two more arguments): V3's stays, so ingest instances not yet upgraded keep indexing during a rolling
+-- upgrade (their segments get no live number: replay only); a later migration drops it.
 
 CREATE FUNCTION index_segments(
     p_camera text[], p_start timestamptz[], p_duration integer[], p_key text[], p_bytes bigint[], p_sha text[],
