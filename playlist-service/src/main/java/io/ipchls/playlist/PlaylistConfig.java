@@ -10,6 +10,7 @@ import io.ipchls.kit.config.Setting;
 import io.ipchls.kit.config.Settings;
 import io.ipchls.kit.config.StringSetting;
 import io.ipchls.kit.crypto.Sha256;
+import io.ipchls.protocol.SegmentDuration;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -18,6 +19,8 @@ import io.vertx.core.json.JsonObject;
  * @param liveWindowSegments how many of the newest segments a live playlist lists
  * @param liveLookbackSeconds a live playlist only lists segments that started this recently (older means "not live")
  * @param liveRefreshSeconds a watched camera whose live window heard no event for this long catches up from the index
+ * @param liveTargetDurationSeconds every live playlist's EXT-X-TARGETDURATION, fixed (RFC 8216 §6.2.1): at least the
+ *     longest segment the cameras produce, rounded (a longer one is listed with its EXTINF clipped to it)
  * @param presignSeconds the shortest lifetime of a presigned segment URL (longer for long replays)
  * @param maxReplayHours the longest range one replay, recordings or timeline request may ask for
  * @param segmentAccess how viewers reach segment bytes
@@ -26,8 +29,8 @@ import io.vertx.core.json.JsonObject;
  */
 public record PlaylistConfig(
     HttpConfig http, DbConfig db, S3Config s3, int liveWindowSegments, int liveLookbackSeconds, int liveRefreshSeconds,
-    int presignSeconds, int maxReplayHours, SegmentAccess segmentAccess, ViewerConfig viewer,
-    String adminTokenSha256) {
+    int liveTargetDurationSeconds, int presignSeconds, int maxReplayHours, SegmentAccess segmentAccess,
+    ViewerConfig viewer, String adminTokenSha256) {
   /** SigV4 presigned URLs live at most 7 days. */
   public static final int MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
   /** Shorter admin tokens are refused: they would be guessable. */
@@ -76,6 +79,10 @@ public record PlaylistConfig(
     if (liveWindowSegments < 1) throw new ConfigException("liveWindowSegments", "must be >= 1");
     if (liveLookbackSeconds < 1) throw new ConfigException("liveLookbackSeconds", "must be >= 1");
     if (liveRefreshSeconds < 1) throw new ConfigException("liveRefreshSeconds", "must be >= 1");
+    if (!SegmentDuration.isValidTargetSeconds(liveTargetDurationSeconds)) {
+      throw new ConfigException("liveTargetDurationSeconds",
+          "must be in [" + SegmentDuration.MIN_SECONDS + ", " + SegmentDuration.MAX_SECONDS + "]");
+    }
     if (presignSeconds < 60 || presignSeconds > MAX_PRESIGN_SECONDS) {
       throw new ConfigException("presignSeconds", "must be in [60, " + MAX_PRESIGN_SECONDS + "]");
     }
@@ -89,6 +96,13 @@ public record PlaylistConfig(
       .atLeast(1).atMost(86_400);
   public static final IntSetting LIVE_REFRESH_SECONDS = IntSetting.named("liveRefreshSeconds").byDefault(10)
       .atLeast(1).atMost(86_400);
+  /**
+   * The SDK's default 3 s segments are cut at the first key frame after 3 s: with GOPs up to 1.5 s they stay under
+   * 4.5 s, which rounds to 4.
+   */
+  public static final IntSetting LIVE_TARGET_DURATION_SECONDS = IntSetting.named("liveTargetDurationSeconds")
+      .byDefault(SegmentDuration.DEFAULT_SECONDS + 1).atLeast(SegmentDuration.MIN_SECONDS)
+      .atMost(SegmentDuration.MAX_SECONDS);
   public static final IntSetting PRESIGN_SECONDS = IntSetting.named("presignSeconds").byDefault(3600).atLeast(60)
       .atMost(MAX_PRESIGN_SECONDS);
   public static final IntSetting MAX_REPLAY_HOURS = IntSetting.named("maxReplayHours").byDefault(24).atLeast(1)
@@ -120,6 +134,7 @@ public record PlaylistConfig(
         LIVE_WINDOW_SEGMENTS.read(s),
         LIVE_LOOKBACK_SECONDS.read(s),
         LIVE_REFRESH_SECONDS.read(s),
+        LIVE_TARGET_DURATION_SECONDS.read(s),
         PRESIGN_SECONDS.read(s),
         MAX_REPLAY_HOURS.read(s),
         segmentAccess,
@@ -146,8 +161,8 @@ public record PlaylistConfig(
         .put("http", HttpConfig.defaults(DEFAULT_HTTP_PORT))
         .put("db", DbConfig.defaults())
         .put("s3", S3Config.defaults())
-        .mergeIn(Setting.defaults(LIVE_WINDOW_SEGMENTS, LIVE_LOOKBACK_SECONDS, LIVE_REFRESH_SECONDS, PRESIGN_SECONDS,
-            MAX_REPLAY_HOURS, SEGMENT_ACCESS, ADMIN_TOKEN))
+        .mergeIn(Setting.defaults(LIVE_WINDOW_SEGMENTS, LIVE_LOOKBACK_SECONDS, LIVE_REFRESH_SECONDS,
+            LIVE_TARGET_DURATION_SECONDS, PRESIGN_SECONDS, MAX_REPLAY_HOURS, SEGMENT_ACCESS, ADMIN_TOKEN))
         .put("viewer", Setting.defaults(VIEWER_OPEN, VIEWER_JWT_SECRET, VIEWER_DEFAULT_TOKEN_SECONDS,
             VIEWER_MAX_TOKEN_SECONDS));
   }
@@ -156,6 +171,7 @@ public record PlaylistConfig(
   public String toString() {
     return "PlaylistConfig[http=" + http + ", db=" + db + ", s3=" + s3 + ", liveWindowSegments=" + liveWindowSegments
         + ", liveLookbackSeconds=" + liveLookbackSeconds + ", liveRefreshSeconds=" + liveRefreshSeconds
+        + ", liveTargetDurationSeconds=" + liveTargetDurationSeconds
         + ", presignSeconds=" + presignSeconds
         + ", maxReplayHours=" + maxReplayHours + ", segmentAccess=" + segmentAccess + ", viewer=" + viewer
         + ", adminToken=" + (adminTokenSha256 == null ? "none" : "***") + "]";

@@ -21,6 +21,7 @@ class PlaylistConfigTest {
     assertEquals(8080, c.http().port());
     assertEquals(6, c.liveWindowSegments());
     assertEquals(120, c.liveLookbackSeconds());
+    assertEquals(4, c.liveTargetDurationSeconds());
     assertEquals(3600, c.presignSeconds());
     assertEquals(24, c.maxReplayHours());
     assertEquals(PlaylistConfig.SegmentAccess.PRESIGNED, c.segmentAccess());
@@ -75,6 +76,20 @@ class PlaylistConfigTest {
     JsonObject json = ConfigLoader.load(PlaylistConfig.defaults(), null, KEYS).put("presignSeconds", 10);
     var e = assertThrows(ConfigException.class, () -> PlaylistConfig.fromJson(json));
     assertTrue(e.getMessage().contains("presignSeconds"), e.getMessage());
+  }
+
+  @Test
+  void liveTargetDurationAboveTheLongestSegment_namesTheSetting() {
+    JsonObject json = ConfigLoader.load(PlaylistConfig.defaults(), null, KEYS).put("liveTargetDurationSeconds", 61);
+    var e = assertThrows(ConfigException.class, () -> PlaylistConfig.fromJson(json));
+    assertTrue(e.getMessage().contains("liveTargetDurationSeconds"), e.getMessage());
+  }
+
+  @Test
+  void liveTargetDurationZero_namesTheSetting() {
+    JsonObject json = ConfigLoader.load(PlaylistConfig.defaults(), null, KEYS).put("liveTargetDurationSeconds", 0);
+    var e = assertThrows(ConfigException.class, () -> PlaylistConfig.fromJson(json));
+    assertTrue(e.getMessage().contains("liveTargetDurationSeconds"), e.getMessage());
   }
 
   @Test

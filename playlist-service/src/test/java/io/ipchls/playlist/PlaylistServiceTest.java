@@ -23,7 +23,8 @@ class PlaylistServiceTest {
     var env = new TestStack();
     var base = env.config(24);
     var cfg = new PlaylistConfig(new io.ipchls.kit.config.HttpConfig("127.0.0.1", port), base.db(), base.s3(),
-        base.liveWindowSegments(), base.liveLookbackSeconds(), base.liveRefreshSeconds(), base.presignSeconds(),
+        base.liveWindowSegments(), base.liveLookbackSeconds(), base.liveRefreshSeconds(),
+        base.liveTargetDurationSeconds(), base.presignSeconds(),
         base.maxReplayHours(), base.segmentAccess(), base.viewer(),
         base.adminTokenSha256());
     await(PlaylistService.deploy(vertx, cfg));

@@ -67,7 +67,8 @@ public final class TestStack {
 
   public PlaylistConfig config(int maxReplayHours, SegmentAccess access, boolean open) {
     return new PlaylistConfig(new HttpConfig("127.0.0.1", 0), db(), s3(), /* liveWindowSegments= */ 6,
-        /* liveLookbackSeconds= */ 120, /* liveRefreshSeconds= */ 3600, /* presignSeconds= */ 3600, maxReplayHours,
+        /* liveLookbackSeconds= */ 120, /* liveRefreshSeconds= */ 3600, /* liveTargetDurationSeconds= */ 4,
+        /* presignSeconds= */ 3600, maxReplayHours,
         access, new ViewerConfig(open, JWT_SECRET, /* defaultTokenSeconds= */ 3600, /* maxTokenSeconds= */ 86_400),
         Sha256.hex(ADMIN_TOKEN));
   }
@@ -93,12 +94,24 @@ public final class TestStack {
         .execute(Tuple.of(cameraId)));
   }
 
-  /** What ingest publishes after committing segments: the cameras and the segments themselves. */
-  public static void announce(Vertx vertx, List<Seg> segments) {
-    List<String> cameras = segments.stream().map(Seg::cameraId).distinct().toList();
-    List<SegmentsIndexed.Entry> list = segments.stream()
-        .map(s -> new SegmentsIndexed.Entry(s.cameraId(), s.start().toEpochMilli(), s.durationMs(), s.key())).toList();
-    vertx.eventBus().publish(ClusterNames.SEGMENTS_INDEXED, ClusterMessages.toJson(new SegmentsIndexed(cameras, list)));
+  /**
+   * What ingest publishes after committing segments: the cameras and the segments themselves with their live numbers
+   * (as {@link #insert} returns them, or {@link #numbered}).
+   */
+  public static void announce(Vertx vertx, List<SegmentsIndexed.Entry> segments) {
+    List<String> cameras = segments.stream().map(SegmentsIndexed.Entry::cameraId).distinct().toList();
+    vertx.eventBus().publish(ClusterNames.SEGMENTS_INDEXED,
+        ClusterMessages.toJson(new SegmentsIndexed(cameras, segments)));
+  }
+
+  /** The segments as an event would carry them, numbered from {@code firstSequence}, with no discontinuity between. */
+  public static List<SegmentsIndexed.Entry> numbered(List<Seg> segments, long firstSequence, long discontinuity) {
+    List<SegmentsIndexed.Entry> out = new ArrayList<>();
+    for (Seg s : segments) {
+      out.add(new SegmentsIndexed.Entry(s.cameraId(), s.start().toEpochMilli(), s.durationMs(), s.key(),
+          firstSequence + out.size(), discontinuity));
+    }
+    return out;
   }
 
   /** Contiguous segments starting at {@code start}, with the given durations. */
@@ -114,8 +127,11 @@ public final class TestStack {
     return out;
   }
 
-  /** Indexes the segments exactly as ingest does (segments and recordings, by the default recording gap rule). */
-  public static void insert(Pool pool, List<Seg> segments) {
+  /**
+   * Indexes the segments exactly as ingest does (segments, live numbers, recordings by the default recording gap
+   * rule); returns the new ones as ingest's event carries them.
+   */
+  public static List<SegmentsIndexed.Entry> insert(Pool pool, List<Seg> segments) {
     List<SegmentRow> rows = new ArrayList<>();
     long seq = 0;
     for (Seg s : segments) {
@@ -123,7 +139,7 @@ public final class TestStack {
       rows.add(new SegmentRow(s.cameraId(), start, s.durationMs(), s.key(), s.bytes().length, null, seq++,
           "avc1.42e01e", /* width= */ 640, /* height= */ 360, start, /* clockJump= */ false));
     }
-    await(new SegmentRepository(pool, RecordingGapRule.DEFAULT).insertAndApplyGapRule(rows));
+    return await(new SegmentRepository(pool, RecordingGapRule.DEFAULT).insertAndApplyGapRule(rows)).segments();
   }
 
   /** Stores the segments' bytes with the root key, as a camera's upload would have. */

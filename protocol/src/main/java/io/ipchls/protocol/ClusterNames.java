@@ -41,7 +41,7 @@ public final class ClusterNames {
    * service-kit's {@code LiveWindowState}, changed only by its entry processors (Hazelcast
    * {@code DataSerializable}, not JSON: a typed contract already).
    */
-  public static final String LIVE_WINDOWS = "ipchls.live.windows";
+  public static final String LIVE_WINDOWS = "ipchls.live.windows.v2";
 
   private ClusterNames() {}
 }

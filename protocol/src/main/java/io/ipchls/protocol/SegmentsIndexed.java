@@ -15,9 +15,19 @@ public record SegmentsIndexed(List<String> cameras, List<Entry> segments) {
 
   /**
    * One indexed segment: {@code start} in epoch ms. Fields are nullable so that one bad entry can be skipped
-   * ({@link #isComplete()}) without dropping the rest of the message.
+   * ({@link #isComplete()}) without dropping the rest of the message. {@code mediaSequence} and
+   * {@code discontinuitySequence} are the segment's live numbers, given once by ingest when it indexed the segment;
+   * absent for a backfill (replay material, never live) and from publishers older than the numbering.
    */
-  public record Entry(String cameraId, Long start, Integer durationMs, String key) {
+  public record Entry(String cameraId, Long start, Integer durationMs, String key, Long mediaSequence,
+      Long discontinuitySequence) {
+    /** Whether it has its live numbers (a live window takes only those). */
+    @JsonIgnore
+    public boolean isNumbered() {
+      return mediaSequence != null && mediaSequence >= 0 && discontinuitySequence != null
+          && discontinuitySequence >= 0;
+    }
+
     @JsonIgnore
     public boolean isComplete() {
       return cameraId != null && CameraIds.isValid(cameraId) && key != null && !key.isEmpty() && start != null

@@ -132,11 +132,17 @@ public final class LivePlaylistLoad implements Runnable {
 
   private record Result(double rps, long errors, Latencies latencies) {}
 
-  /** Announces one new segment per camera, as ingest does after committing them. */
+  /** Each camera's next live number: its 10 indexed rows have 0..9. */
+  private static final AtomicLong NEXT_NUMBER = new AtomicLong(10);
+
+  /** Announces one new segment per camera, as ingest does after committing them, with its live numbers. */
   private static void announceNextSegments(Vertx vertx, List<String> ids) {
     Instant start = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    long number = NEXT_NUMBER.getAndIncrement();
     List<SegmentsIndexed.Entry> segments = ids.stream()
-        .map(id -> new SegmentsIndexed.Entry(id, start.toEpochMilli(), 3000, ObjectKeys.segmentKey(id, start, 0)))
+        .map(id -> new SegmentsIndexed.Entry(id, start.toEpochMilli(), /* durationMs= */ 3000,
+            ObjectKeys.segmentKey(id, start, 0),
+            number, /* discontinuitySequence= */ 0L))
         .toList();
     vertx.eventBus().publish(ClusterNames.SEGMENTS_INDEXED, ClusterMessages.toJson(new SegmentsIndexed(ids, segments)));
   }

@@ -77,7 +77,8 @@ final class PlaylistBenchStack implements AutoCloseable {
   PlaylistHttpVerticle startPlaylist(Vertx on) {
     PlaylistConfig cfg = new PlaylistConfig(new HttpConfig("127.0.0.1", 0), db, s3Config,
         PlaylistConfig.LIVE_WINDOW_SEGMENTS.defaultValue(), PlaylistConfig.LIVE_LOOKBACK_SECONDS.defaultValue(),
-        PlaylistConfig.LIVE_REFRESH_SECONDS.defaultValue(), PlaylistConfig.PRESIGN_SECONDS.defaultValue(),
+        PlaylistConfig.LIVE_REFRESH_SECONDS.defaultValue(), PlaylistConfig.LIVE_TARGET_DURATION_SECONDS.defaultValue(),
+        PlaylistConfig.PRESIGN_SECONDS.defaultValue(),
         PlaylistConfig.MAX_REPLAY_HOURS.defaultValue(), SegmentAccess.PRESIGNED,
         new ViewerConfig(/* open= */ false, JWT_SECRET, /* defaultTokenSeconds= */ 3600, /* maxTokenSeconds= */ 86_400),
         Sha256.hex("bench-admin-token-0123456789abcdef0123"));

@@ -11,7 +11,6 @@ import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,13 +112,13 @@ public final class SegmentBatcher {
     if (batch.isEmpty()) return Future.succeededFuture();
     return index(batch).compose(inserted -> {
       acknowledge(batch);
-      committed(batch.size(), inserted, rows(batch));
+      committed(batch.size(), inserted);
       return Future.succeededFuture();
     }, failure -> isolate(batch, failure));
   }
 
   /** Writes the rows (and their recordings, by the gap rule), retried while the failure is transient. */
-  private Future<Map<String, Integer>> index(List<Pending> batch) {
+  private Future<IndexedBatch> index(List<Pending> batch) {
     return retry.run("write " + batch.size() + " segment(s)", () -> segments.insertAndApplyGapRule(rows(batch)),
         failure -> WriteErrors.classify(failure) == WriteErrors.Kind.TRANSIENT);
   }
@@ -140,7 +139,7 @@ public final class SegmentBatcher {
     Pending p = batch.get(0);
     if (kind == WriteErrors.Kind.DUPLICATE) {
       acknowledge(batch);
-      committed(/* written= */ 1, Map.of(), List.of());
+      committed(/* written= */ 1, IndexedBatch.EMPTY);
     } else {
       LOG.warn("segment {} of {} cannot be stored: {}", p.notification().key(), p.cameraId(), failure.toString());
       rejecter.reject(new Rejection(p.cameraId(), p.notification().key(), UNSTORABLE,
@@ -158,19 +157,15 @@ public final class SegmentBatcher {
     metrics.committed(committed.stream().mapToLong(p -> p.notification().deviceTime()));
   }
 
-  private void committed(int written, Map<String, Integer> inserted, List<SegmentRow> rows) {
-    int fresh = inserted.values().stream().mapToInt(Integer::intValue).sum();
+  private void committed(int written, IndexedBatch inserted) {
+    int fresh = inserted.segments().size();
     metrics.batch(written);
     metrics.indexed(fresh);
     metrics.duplicates(written - fresh);
-    if (inserted.isEmpty()) return;
-    // the segments themselves ride along, so playlist instances move their live windows without a query; a
-    // redelivered duplicate among them is harmless (a live window only takes segments newer than its newest)
-    List<SegmentsIndexed.Entry> segments = rows.stream().filter(r -> inserted.containsKey(r.cameraId()))
-        .map(r -> new SegmentsIndexed.Entry(r.cameraId(), r.startAt().toInstant().toEpochMilli(), r.durationMs(),
-            r.objectKey()))
-        .toList();
-    SegmentsIndexed event = new SegmentsIndexed(List.copyOf(inserted.keySet()), segments);
+    if (fresh == 0) return;
+    // the new segments themselves ride along with their live numbers, so playlist instances move their live windows
+    // without a query (a segment without numbers is a backfill: replay only)
+    SegmentsIndexed event = new SegmentsIndexed(List.copyOf(inserted.newPerCamera().keySet()), inserted.segments());
     vertx.eventBus().publish(ClusterNames.SEGMENTS_INDEXED, ClusterMessages.toJson(event));
   }
 }

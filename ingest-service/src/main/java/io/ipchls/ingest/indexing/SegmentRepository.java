@@ -3,12 +3,9 @@ package io.ipchls.ingest.indexing;
 import io.ipchls.ingest.shared.RecordingGapRule;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Writes the segment index and the recordings derived from it. Idempotent: a redelivered notification hits the
@@ -16,14 +13,15 @@ import java.util.Map;
  */
 public final class SegmentRepository {
   /**
-   * Inserts the batch and folds it into the recordings by the {@link RecordingGapRule} (its gap is {@code $13}, see
-   * V3__recordings.sql), in one statement.
+   * Inserts the batch, numbers its new segments for live playback by the {@link LiveNumbering} rule ({@code $14},
+   * {@code $15}, V31__live_sequence.sql) and folds them into the recordings by the {@link RecordingGapRule} (its gap
+   * is {@code $13}, see V3__recordings.sql), in one statement.
    */
   static final String INDEX_BATCH = """
-      SELECT camera, new_segments
+      SELECT camera, start_at, duration_ms, object_key, media_seq, discontinuity_seq
       FROM ingest.index_segments($1::text[], $2::timestamptz[], $3::int[], $4::text[], $5::bigint[], $6::text[],
                                  $7::bigint[], $8::text[], $9::int[], $10::int[], $11::timestamptz[], $12::bool[],
-                                 $13::int)""";
+                                 $13::int, $14::int, $15::int)""";
 
   private final Pool pool;
   private final RecordingGapRule gapRule;
@@ -34,11 +32,12 @@ public final class SegmentRepository {
   }
 
   /**
-   * Inserts the rows and applies the recording gap rule to their cameras' recordings, in one statement (committed
-   * when the future succeeds); rows already present are skipped. Returns how many rows were new, per camera.
+   * Inserts the rows, numbers the new ones for live playback and applies the recording gap rule to their cameras'
+   * recordings, in one statement (committed when the future succeeds); rows already present are skipped. Returns
+   * the new rows with their live numbers.
    */
-  public Future<Map<String, Integer>> insertAndApplyGapRule(List<SegmentRow> rows) {
-    if (rows.isEmpty()) return Future.succeededFuture(Map.of());
+  public Future<IndexedBatch> insertAndApplyGapRule(List<SegmentRow> rows) {
+    if (rows.isEmpty()) return Future.succeededFuture(IndexedBatch.EMPTY);
     int n = rows.size();
     String[] camera = new String[n];
     OffsetDateTime[] start = new OffsetDateTime[n];
@@ -70,11 +69,8 @@ public final class SegmentRepository {
     Tuple args = Tuple.tuple().addArrayOfString(camera).addArrayOfOffsetDateTime(start).addArrayOfInteger(duration)
         .addArrayOfString(key).addArrayOfLong(bytes).addArrayOfString(sha).addArrayOfLong(seq)
         .addArrayOfString(codec).addArrayOfInteger(width).addArrayOfInteger(height)
-        .addArrayOfOffsetDateTime(device).addArrayOfBoolean(jump).addInteger(gapRule.gapMs());
-    return pool.preparedQuery(INDEX_BATCH).execute(args).map(rs -> {
-      Map<String, Integer> inserted = new LinkedHashMap<>();
-      for (Row row : rs) inserted.put(row.getString(0), row.getInteger(1));
-      return inserted;
-    });
+        .addArrayOfOffsetDateTime(device).addArrayOfBoolean(jump).addInteger(gapRule.gapMs())
+        .addInteger(LiveNumbering.LATE_JOIN_MS).addInteger(LiveNumbering.TOLERANCE_MS);
+    return pool.preparedQuery(INDEX_BATCH).execute(args).map(IndexedBatch::from);
   }
 }

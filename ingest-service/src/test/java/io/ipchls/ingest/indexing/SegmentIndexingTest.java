@@ -134,6 +134,8 @@ class SegmentIndexingTest {
       assertTrue(announced != null, "the event carries the segment: " + event);
       assertEquals(ingest.keysOf(id).get(0), announced.key());
       assertEquals(3000, announced.durationMs());
+      assertEquals(0L, announced.mediaSequence(), "the camera's first live segment: " + event);
+      assertEquals(0L, announced.discontinuitySequence(), event.toString());
     } finally {
       await(consumer.unregister());
     }

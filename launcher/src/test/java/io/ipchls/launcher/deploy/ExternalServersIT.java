@@ -223,7 +223,9 @@ class ExternalServersIT {
       assertEquals("42501", sqlState(c, "DELETE FROM ingest.segments"), "playlist may delete segments");
       assertEquals("42501", sqlState(c, "DELETE FROM ingest.segments_v1"), "playlist may delete through the view");
       assertEquals(null, sqlState(c, "SELECT id, enabled, created_at FROM credential.cameras_v1"));
-      assertEquals(null, sqlState(c, "SELECT camera_id FROM ingest.segments_v1 LIMIT 1"));
+      assertEquals(null, sqlState(c, "SELECT camera_id, media_seq FROM ingest.segments_v1 LIMIT 1"));
+      assertEquals(null, sqlState(c, "SELECT next_media_seq FROM ingest.live_sequence_v1 LIMIT 1"));
+      assertEquals("42501", sqlState(c, "SELECT * FROM ingest.live_sequence"), "playlist reads the counters' table");
       assertEquals(null, sqlState(c, "SELECT recording_id FROM ingest.recordings_v1 LIMIT 1"));
     }
     try (Connection c = connect("ipchls_ingest", DB_PASSWORDS.get("ipchls_ingest"))) {

@@ -26,26 +26,19 @@ public final class SegmentRepository {
   /** The schema CHECKs durations ≤ 60 s, so a segment overlapping an instant started at most this long before it. */
   static final long MAX_SEGMENT_MS = SegmentDuration.MAX_MS;
 
-  static final String NEWEST = """
-      SELECT camera_id, start_at, duration_ms, object_key FROM ingest.segments_v1
-      WHERE camera_id = $1
-      ORDER BY start_at DESC, object_key DESC
+  /**
+   * The camera's newest $2 live segments numbered $3 or later, newest first: the numbers ingest gave them when it
+   * indexed them (V31__live_sequence.sql; a backfill has none).
+   */
+  static final String LIVE_NEWEST = """
+      SELECT camera_id, start_at, duration_ms, object_key, media_seq, discontinuity_seq FROM ingest.segments_v1
+      WHERE camera_id = $1 AND media_seq >= $3
+      ORDER BY media_seq DESC
       LIMIT $2""";
 
-  static final String AFTER = """
-      SELECT camera_id, start_at, duration_ms, object_key FROM ingest.segments_v1
-      WHERE camera_id = $1 AND (start_at, object_key) > ($2::timestamptz, $3::text)
-      ORDER BY start_at, object_key
-      LIMIT $4""";
-
-  /** How many segments come before one, and how many discontinuities (gaps over $4 ms) up to and including it. */
-  static final String SEQUENCE_OF = """
-      SELECT count(*) - 1 AS media_sequence, count(*) FILTER (WHERE brk) AS discontinuity_sequence FROM (
-        SELECT abs(extract(epoch FROM start_at
-                   - lag(start_at + duration_ms * interval '1 millisecond') OVER (ORDER BY start_at, object_key))
-               * 1000) > $4 AS brk
-        FROM ingest.segments_v1
-        WHERE camera_id = $1 AND (start_at, object_key) <= ($2::timestamptz, $3::text)) s""";
+  /** The camera's live counters: its next live segment's number and its last one's discontinuity number. */
+  static final String LIVE_COUNTERS = """
+      SELECT next_media_seq, last_discontinuity_seq FROM ingest.live_sequence_v1 WHERE camera_id = $1""";
 
   static final String OVERLAPPING = """
       SELECT camera_id, start_at, duration_ms, object_key FROM ingest.segments_v1
@@ -107,36 +100,29 @@ public final class SegmentRepository {
     this.registry = new CameraRegistryReader(pool);
   }
 
-  /** The camera's newest {@code limit} segments, oldest first. */
-  public Future<List<Segment>> newest(String cameraId, int limit) {
-    return pool.preparedQuery(NEWEST).execute(Tuple.of(cameraId, limit)).map(rows -> {
-      List<Segment> out = toList(rows);
+  /** A live segment and the numbers ingest gave it. */
+  public record LiveRow(Segment segment, long mediaSequence, long discontinuitySequence) {}
+
+  /** The camera's newest {@code limit} live segments numbered {@code from} or later, in number order. */
+  public Future<List<LiveRow>> liveNewest(String cameraId, int limit, long from) {
+    return pool.preparedQuery(LIVE_NEWEST).execute(Tuple.of(cameraId, limit, from)).map(rows -> {
+      List<LiveRow> out = new ArrayList<>(rows.size());
+      rows.forEach(r -> out.add(new LiveRow(Segment.from(r), r.getLong("media_seq"), r.getLong("discontinuity_seq"))));
       Collections.reverse(out);
       return out;
     });
   }
 
-  /** Up to {@code limit} of the camera's segments that come after {@code last}, oldest first. */
-  public Future<List<Segment>> after(Segment last, int limit) {
-    return pool.preparedQuery(AFTER)
-        .execute(Tuple.of(last.cameraId(), utc(last.start()), last.objectKey(), limit))
-        .map(SegmentRepository::toList);
-  }
+  /** A camera's live counters (absent for a camera never indexed). */
+  public record LiveCounters(long nextMediaSequence, long lastDiscontinuitySequence) {}
 
-  /** The HLS numbers of a camera's segment over its whole history. */
-  public record Sequence(long mediaSequence, long discontinuitySequence) {}
-
-  /**
-   * The segment's media sequence number (segments before it) and discontinuity sequence number (gaps of more than
-   * {@code toleranceMs} before it). One index scan of the camera's history.
-   */
-  public Future<Sequence> sequenceOf(Segment segment, long toleranceMs) {
-    return pool.preparedQuery(SEQUENCE_OF)
-        .execute(Tuple.of(segment.cameraId(), utc(segment.start()), segment.objectKey(), toleranceMs))
-        .map(rows -> {
-          Row r = rows.iterator().next();
-          return new Sequence(r.getLong("media_sequence"), r.getLong("discontinuity_sequence"));
-        });
+  /** The camera's live counters, or null when ingest never numbered a segment of it. */
+  public Future<LiveCounters> liveCounters(String cameraId) {
+    return pool.preparedQuery(LIVE_COUNTERS).execute(Tuple.of(cameraId)).map(rows -> {
+      if (rows.size() == 0) return null;
+      Row r = rows.iterator().next();
+      return new LiveCounters(r.getLong("next_media_seq"), r.getLong("last_discontinuity_seq"));
+    });
   }
 
   /** Segments with any part inside [start, end), in time order. */

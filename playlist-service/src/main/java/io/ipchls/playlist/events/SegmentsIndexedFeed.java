@@ -1,7 +1,7 @@
 package io.ipchls.playlist.events;
 
 import io.ipchls.kit.cluster.ClusterMessages;
-import io.ipchls.playlist.db.Segment;
+import io.ipchls.kit.live.LiveSegment;
 import io.ipchls.playlist.live.LiveWindows;
 import io.ipchls.protocol.ClusterNames;
 import io.ipchls.protocol.ProtocolException;
@@ -10,7 +10,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows ingest's "segments indexed" announcements (published to every playlist instance in the cluster) and moves
- * the live windows forward. Body: {@link SegmentsIndexed}; only the segments matter here. A malformed message, or an
+ * the live windows forward. Body: {@link SegmentsIndexed}; only the segments matter here, and only those with
+ * live numbers (a backfill has none). A malformed message, or an
  * incomplete entry in one, is counted and skipped (a window that misses segments catches up from
  * the index after {@code liveRefreshSeconds}). A verticle of its own, so that parsing the events and handing them to
  * the cluster map runs on another event loop than the playlist requests.
@@ -62,18 +62,16 @@ public final class SegmentsIndexedFeed extends VerticleBase {
       LOG.warn("ignoring malformed {} message: {}", ClusterNames.SEGMENTS_INDEXED, e.getMessage());
       return;
     }
-    Map<String, List<Segment>> byCamera = new HashMap<>();
+    Map<String, List<LiveSegment>> byCamera = new HashMap<>();
     for (SegmentsIndexed.Entry e : event.segments()) {
       if (e == null || !e.isComplete()) {
         malformed.incrementAndGet();
         continue;
       }
-      byCamera.computeIfAbsent(e.cameraId(), k -> new ArrayList<>())
-          .add(new Segment(e.cameraId(), Instant.ofEpochMilli(e.start()), e.durationMs(), e.key()));
+      if (!e.isNumbered()) continue; // a backfill: replay material, never live
+      byCamera.computeIfAbsent(e.cameraId(), k -> new ArrayList<>()).add(new LiveSegment(e.start(), e.durationMs(),
+          e.key(), e.mediaSequence(), e.discontinuitySequence()));
     }
-    byCamera.forEach((camera, list) -> {
-      list.sort((a, b) -> a.isAfter(b) ? 1 : b.isAfter(a) ? -1 : 0);
-      windows.indexed(camera, list);
-    });
+    byCamera.forEach(windows::indexed);
   }
 }

@@ -49,7 +49,8 @@ final class PlaylistHandlers {
       LiveRequest req = LiveRequest.from(ctx.queryParams());
       ViewerAuth.scope(ctx).require(req.cameraId());
       return live.live(req.cameraId(), clock.instant().minusSeconds(cfg.liveLookbackSeconds())).compose(snap ->
-          render(HlsPlaylist.live(snap.mediaSequence(), snap.discontinuitySequence()), snap.segments(), token));
+          render(HlsPlaylist.live(snap.mediaSequence(), snap.discontinuitySequence(), cfg.liveTargetDurationSeconds()),
+              snap.segments(), token));
     });
   }
 

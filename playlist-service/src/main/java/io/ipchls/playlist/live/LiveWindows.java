@@ -5,7 +5,6 @@ import io.ipchls.kit.live.LiveSegment;
 import io.ipchls.kit.live.LiveWindowState;
 import io.ipchls.playlist.db.Segment;
 import io.ipchls.playlist.db.SegmentRepository;
-import io.ipchls.kit.hls.HlsPlaylist;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Instant;
@@ -17,14 +16,17 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The live edge of every camera, kept in the cluster map (see {@link WindowStore}) and moved forward by ingest's
  * "segments indexed" events, so that a live playlist request costs no database query and every playlist instance
- * answers with the same sequence numbers. A camera's window is loaded from the index the first time any instance is
- * asked for it (one query for its newest segments and their sequence numbers) and stored in the map unless another
- * instance stored one first. Each instance mirrors the windows it serves (a request reads the mirror: no network hop)
- * and applies every event to those windows in the map through an entry processor, taking the resulting window as its
- * new mirror; applying an event twice (two instances) changes nothing. A window that heard no event for
- * {@code refreshMs} while watched is read again from the map and, if still stale, caught up with one query, so events
- * lost while an instance was cut off cannot freeze a live view. Mirrors not asked for in {@value #MIRROR_IDLE_MS} ms
- * are dropped (the instance then stops updating them; the map forgets windows nobody touched for an hour).
+ * answers with the same sequence numbers. The numbers are ingest's: it numbers each live segment once, when it indexes
+ * it, and the events and the index carry them, so a window loaded again (after an eviction, a restart of every
+ * instance, a member's death or retention deleting rows) continues them. A camera's window is loaded from the index
+ * the first time any instance is asked for it (its live counters and newest numbered segments) and stored in the map
+ * unless another instance stored one first. Each instance mirrors the windows it serves (a request reads the
+ * mirror: no network hop) and applies every event to those windows in the map through an entry processor, taking
+ * the resulting window as its new mirror; applying an event twice (two instances) changes nothing. A window that
+ * heard no event for {@code refreshMs} while watched is read again from the map and, if still stale, caught up with
+ * one query, so events lost while an instance was cut off cannot freeze a live view. Mirrors not asked for in
+ * {@value #MIRROR_IDLE_MS} ms are dropped (the instance then stops updating them; the map forgets windows nobody
+ * touched for an hour).
  */
 public final class LiveWindows {
   static final long MIRROR_IDLE_MS = 600_000;
@@ -82,12 +84,12 @@ public final class LiveWindows {
     return loadOnce(cameraId).map(fresh -> snapshot(cameraId, fresh, since));
   }
 
-  /** Segments ingest just committed for a camera; ignored for cameras nobody watches here. */
-  public void indexed(String cameraId, List<Segment> newSegments) {
+  /** Segments ingest just committed for a camera, with their live numbers; ignored for cameras nobody watches here. */
+  public void indexed(String cameraId, List<LiveSegment> newSegments) {
     Mirror m = mirrors.get(cameraId);
     if (m == null) return;
     // the answer is handled on the store's thread: only the (thread-safe) mirror changes, no event loop is involved
-    store.appendAnywhere(cameraId, toLive(newSegments), clock.millis()).thenAccept(next -> {
+    store.appendAnywhere(cameraId, newSegments, clock.millis()).thenAccept(next -> {
       if (next == null) mirrors.remove(cameraId, m); // gone from the map: the next request loads it again
       else m.offer(next);
     });
@@ -127,52 +129,56 @@ public final class LiveWindows {
     });
   }
 
+  /** The window's newest live segments from the index: from its next number on (a hole left behind is skipped). */
   private Future<LiveWindowState> catchUp(String cameraId, LiveWindowState w) {
-    LiveSegment last = w.last();
-    Future<List<Segment>> newer = last == null
-        ? segments.newest(cameraId, capacity)
-        : segments.after(new Segment(cameraId, Instant.ofEpochMilli(last.startMs()), last.durationMs(), last.key()),
-            capacity);
-    return newer.compose(list -> store.append(cameraId, toLive(list), clock.millis()))
+    return segments.liveNewest(cameraId, capacity, w.nextSequence())
+        .compose(list -> store.append(cameraId, toLive(list), clock.millis()))
         .compose(next -> next != null ? Future.succeededFuture(next) : fetch(cameraId));
   }
 
+  /**
+   * The camera's newest live segments with the numbers ingest gave them; the counters first, so a segment committed
+   * between the two reads is among the rows (an empty window then starts at the counters' next number).
+   */
   private Future<LiveWindowState> loadFromIndex(String cameraId) {
-    return segments.newest(cameraId, capacity).compose(newest -> {
-      if (newest.isEmpty()) {
-        return segments.cameraKnown(cameraId).compose(known -> known
-            ? Future.succeededFuture(LiveWindowState.of(capacity, List.of(), 0, 0, clock.millis()))
-            : Future.failedFuture(new ApiException(404, "unknown_camera", "unknown camera: " + cameraId)));
-      }
-      return segments.sequenceOf(newest.get(0), HlsPlaylist.CONTINUITY_TOLERANCE_MS).map(seq ->
-          LiveWindowState.of(capacity, toLive(newest), seq.mediaSequence(), seq.discontinuitySequence(),
-              clock.millis()));
-    });
+    return segments.liveCounters(cameraId).compose(counters -> segments.liveNewest(cameraId, capacity, 0)
+        .compose(newest -> {
+          if (!newest.isEmpty() || counters != null) {
+            long next = counters == null ? 0 : counters.nextMediaSequence();
+            long disc = counters == null ? 0 : counters.lastDiscontinuitySequence();
+            return Future.succeededFuture(LiveWindowState.of(capacity, toLive(newest), next, disc, clock.millis()));
+          }
+          return segments.cameraKnown(cameraId).compose(known -> known
+              ? Future.succeededFuture(LiveWindowState.of(capacity, List.of(), /* nextSequence= */ 0,
+                  /* lastDiscontinuity= */ 0, clock.millis()))
+              : Future.failedFuture(new ApiException(404, "unknown_camera", "unknown camera: " + cameraId)));
+        }));
   }
 
-  private static List<LiveSegment> toLive(List<Segment> list) {
+  private static List<LiveSegment> toLive(List<SegmentRepository.LiveRow> list) {
     List<LiveSegment> out = new ArrayList<>(list.size());
-    for (Segment s : list) out.add(new LiveSegment(s.start().toEpochMilli(), s.durationMs(), s.objectKey()));
+    for (SegmentRepository.LiveRow r : list) {
+      Segment s = r.segment();
+      out.add(new LiveSegment(s.start().toEpochMilli(), s.durationMs(), s.objectKey(), r.mediaSequence(),
+          r.discontinuitySequence()));
+    }
     return out;
   }
 
-  /** The window's segments that started at or after {@code since}, with their sequence numbers. */
+  /**
+   * The window's segments from the first that started at or after {@code since} on, with its numbers; an empty
+   * playlist when none did, numbered after the camera's last live segment.
+   */
   static LiveSnapshot snapshot(String camera, LiveWindowState w, Instant since) {
-    List<Segment> listed = new ArrayList<>(w.segments().size());
+    List<LiveSegment> all = w.segments();
     long sinceMs = since.toEpochMilli();
-    long seq = w.firstSequence();
-    long disc = w.firstDiscontinuity();
-    LiveSegment previous = null;
-    for (LiveSegment s : w.segments()) {
-      if (s.startMs() < sinceMs) {
-        seq++;
-        if (previous != null && !LiveWindowState.continues(previous, s)) disc++;
-        previous = s;
-        continue;
-      }
-      if (listed.isEmpty() && previous != null && !LiveWindowState.continues(previous, s)) disc++;
+    int first = 0;
+    while (first < all.size() && all.get(first).startMs() < sinceMs) first++;
+    if (first == all.size()) return new LiveSnapshot(w.nextSequence(), w.lastDiscontinuity(), List.of());
+    List<Segment> listed = new ArrayList<>(all.size() - first);
+    for (LiveSegment s : all.subList(first, all.size())) {
       listed.add(new Segment(camera, Instant.ofEpochMilli(s.startMs()), s.durationMs(), s.key()));
     }
-    return new LiveSnapshot(seq, disc, listed);
+    return new LiveSnapshot(all.get(first).mediaSequence(), all.get(first).discontinuitySequence(), listed);
   }
 }

@@ -62,7 +62,7 @@ class PlaylistHttpTest {
     assertEquals("application/vnd.apple.mpegurl", r.getHeader("content-type"));
     assertEquals("no-cache", r.getHeader("cache-control"));
     String text = r.bodyAsString();
-    assertTrue(text.startsWith("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:3\n#EXT-X-MEDIA-SEQUENCE:4\n"
+    assertTrue(text.startsWith("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:4\n#EXT-X-MEDIA-SEQUENCE:4\n"
         + "#EXT-X-DISCONTINUITY-SEQUENCE:1\n"), text); // the gap after the two old segments slid out
     assertEquals(List.of("#EXT-X-PROGRAM-DATE-TIME:" + PDT.format(recent.get(2).start())), lines(text, "#EXT-X-PROGRAM-DATE-TIME"));
     assertEquals(keys(recent.subList(2, 8)), objectKeys(text));
@@ -78,8 +78,7 @@ class PlaylistHttpTest {
     TestStack.insert(app.pool(), all.subList(0, 7));
     assertTrue(get("/playlist.m3u8?camera_id=" + cam).bodyAsString().contains("#EXT-X-MEDIA-SEQUENCE:1\n"));
 
-    TestStack.insert(app.pool(), all.subList(7, 8));
-    TestStack.announce(eventBus, all.subList(7, 8));
+    TestStack.announce(eventBus, TestStack.insert(app.pool(), all.subList(7, 8)));
     String text = Await.until("the announced segment is live", SOON, () -> get("/playlist.m3u8?camera_id=" + cam)
         .bodyAsString(), t -> t.contains(all.get(7).key()));
     assertTrue(text.contains("#EXT-X-MEDIA-SEQUENCE:2\n"), text);
@@ -93,10 +92,11 @@ class PlaylistHttpTest {
     TestStack.insert(app.pool(), all.subList(0, 2));
     assertEquals(keys(all.subList(0, 2)), objectKeys(get("/playlist.m3u8?camera_id=" + cam).bodyAsString()));
 
-    TestStack.insert(app.pool(), all.subList(2, 3)); // committed, but not announced: requests do not query the index
+    // committed, but not announced: requests do not query the index
+    var committed = TestStack.insert(app.pool(), all.subList(2, 3));
     assertEquals(keys(all.subList(0, 2)), objectKeys(get("/playlist.m3u8?camera_id=" + cam).bodyAsString()));
 
-    TestStack.announce(eventBus, all.subList(2, 3));
+    TestStack.announce(eventBus, committed);
     Await.until("the announced segment is live", SOON, () -> objectKeys(get("/playlist.m3u8?camera_id=" + cam)
         .bodyAsString()), keys(all)::equals);
   }
@@ -105,7 +105,8 @@ class PlaylistHttpTest {
   void live_announcedSegmentsCarryTheirOwnData_noRowNeeded() {
     String cam = TestStack.camera("live-nodb");
     List<Seg> all = app.openLiveWindow(cam);
-    TestStack.announce(eventBus, all.subList(1, 3)); // the event alone moves the window
+    // the event alone moves the window
+    TestStack.announce(eventBus, TestStack.numbered(all.subList(1, 3), /* firstSequence= */ 1, /* discontinuity= */ 0));
     Await.until("the announced segments are live", SOON, () -> objectKeys(get("/playlist.m3u8?camera_id=" + cam)
         .bodyAsString()), keys(all)::equals);
   }
@@ -122,8 +123,7 @@ class PlaylistHttpTest {
     assertTrue(first.contains("#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-DISCONTINUITY-SEQUENCE:0\n"), first);
     assertEquals(1, first.lines().filter("#EXT-X-DISCONTINUITY"::equals).count(), first);
 
-    TestStack.insert(app.pool(), after.subList(4, 6));
-    TestStack.announce(eventBus, after.subList(4, 6));
+    TestStack.announce(eventBus, TestStack.insert(app.pool(), after.subList(4, 6)));
     String slid = Await.until("the window slid past the gap", SOON, () -> get("/playlist.m3u8?camera_id=" + cam)
         .bodyAsString(), t -> t.contains(after.get(5).key()));
     assertTrue(slid.contains("#EXT-X-MEDIA-SEQUENCE:2\n#EXT-X-DISCONTINUITY-SEQUENCE:1\n"), slid);

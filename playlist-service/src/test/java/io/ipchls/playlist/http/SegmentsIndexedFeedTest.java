@@ -43,10 +43,11 @@ class SegmentsIndexedFeedTest {
     // what a broken or foreign sender might publish: no JSON object, a wrong type, an entry without its key
     vertx.eventBus().publish(ClusterNames.SEGMENTS_INDEXED, "not an event");
     vertx.eventBus().publish(ClusterNames.SEGMENTS_INDEXED, new JsonObject().put("segments", "none"));
-    var keyless = new SegmentsIndexed.Entry(cam, all.get(1).start().toEpochMilli(), 3000, null);
+    var keyless = new SegmentsIndexed.Entry(cam, all.get(1).start().toEpochMilli(), 3000, null,
+        /* mediaSequence= */ 1L, /* discontinuitySequence= */ 0L);
     vertx.eventBus().publish(ClusterNames.SEGMENTS_INDEXED,
         ClusterMessages.toJson(new SegmentsIndexed(List.of(cam), List.of(keyless))));
-    TestStack.announce(vertx, all.subList(1, 3));
+    TestStack.announce(vertx, TestStack.numbered(all.subList(1, 3), /* firstSequence= */ 1, /* discontinuity= */ 0));
     List<String> expected = all.stream().map(Seg::key).toList();
     Await.until("the announced segments are live", SOON, () -> liveKeys(cam), expected::equals);
     Await.until("three malformed events counted", SOON, SegmentsIndexedFeedTest::malformedEvents,

@@ -20,32 +20,42 @@ public final class HlsPlaylist {
   private static final DateTimeFormatter PROGRAM_DATE_TIME =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSXXX").withZone(ZoneOffset.UTC);
 
-  private record Entry(String uri, Instant start, long durationMs) {}
+  /** {@code listedMs}: its EXTINF, {@code durationMs} clipped to a live playlist's target. */
+  private record Entry(String uri, Instant start, long durationMs, long listedMs) {}
 
   private final boolean vod;
   private final long mediaSequence;
   private final long discontinuitySequence;
+  /** A live playlist's fixed target duration in seconds; 0: derived from the segments (VOD). */
+  private final int fixedTargetSeconds;
   private final List<Entry> entries = new ArrayList<>();
 
-  private HlsPlaylist(boolean vod, long mediaSequence, long discontinuitySequence) {
+  private HlsPlaylist(boolean vod, long mediaSequence, long discontinuitySequence, int fixedTargetSeconds) {
     if (mediaSequence < 0) throw new IllegalArgumentException("media sequence must be >= 0");
     if (discontinuitySequence < 0) throw new IllegalArgumentException("discontinuity sequence must be >= 0");
     this.vod = vod;
     this.mediaSequence = mediaSequence;
     this.discontinuitySequence = discontinuitySequence;
+    this.fixedTargetSeconds = fixedTargetSeconds;
   }
 
   /**
    * A sliding-window live playlist (RFC 8216 §6.2.2): its first segment has the given media sequence number and
-   * discontinuity sequence number (the count of discontinuities before it, which the window no longer shows).
+   * discontinuity sequence number (the count of discontinuities before it, which the window no longer shows). Its
+   * target duration is fixed, because §6.2.1 allows a live playlist to change only by appending, removing from the
+   * front and moving the sequence tags: a target taken from the segments on show would move when a long one leaves.
+   * A segment longer than the target is listed with its EXTINF clipped to the target (§4.3.3.1: rounded EXTINF ≤
+   * target is a MUST, an accurate EXTINF only a SHOULD; players take the real length from the media timestamps).
    */
-  public static HlsPlaylist live(long mediaSequence, long discontinuitySequence) {
-    return new HlsPlaylist(false, mediaSequence, discontinuitySequence);
+  public static HlsPlaylist live(long mediaSequence, long discontinuitySequence, int targetDurationSeconds) {
+    if (targetDurationSeconds < 1) throw new IllegalArgumentException("target duration must be >= 1 s");
+    return new HlsPlaylist(/* vod= */ false, mediaSequence, discontinuitySequence, targetDurationSeconds);
   }
 
   /** A complete, unchanging playlist (PLAYLIST-TYPE VOD, ENDLIST). */
   public static HlsPlaylist vod() {
-    return new HlsPlaylist(/* vod= */ true, /* mediaSequence= */ 0, /* discontinuitySequence= */ 0);
+    return new HlsPlaylist(/* vod= */ true, /* mediaSequence= */ 0, /* discontinuitySequence= */ 0,
+        /* fixedTargetSeconds= */ 0);
   }
 
   /** Appends a segment; segments must be added in start-time order. */
@@ -54,12 +64,17 @@ public final class HlsPlaylist {
       throw new IllegalArgumentException("segment URI must be one non-empty line");
     }
     if (durationMs <= 0) throw new IllegalArgumentException("segment duration must be > 0 ms");
-    entries.add(new Entry(uri, start, durationMs));
+    long listedMs = fixedTargetSeconds > 0 ? Math.min(durationMs, fixedTargetSeconds * 1000L) : durationMs;
+    entries.add(new Entry(uri, start, durationMs, listedMs));
     return this;
   }
 
-  /** RFC 8216 §4.3.3.1: every EXTINF rounded to an integer must be ≤ the target duration; ceil(max) satisfies that. */
+  /**
+   * RFC 8216 §4.3.3.1: every EXTINF rounded to an integer must be ≤ the target duration; ceil(max) satisfies that,
+   * and a live playlist's fixed target does by clipping.
+   */
   int targetDurationSeconds() {
+    if (fixedTargetSeconds > 0) return fixedTargetSeconds;
     long maxMs = entries.stream().mapToLong(Entry::durationMs).max().orElse(0);
     return maxMs == 0 ? EMPTY_TARGET_DURATION_S : (int) Math.max(1, (maxMs + 999) / 1000);
   }
@@ -77,7 +92,7 @@ public final class HlsPlaylist {
       boolean newRun = previous == null || !continues(previous, e);
       if (newRun && previous != null) line(out, "#EXT-X-DISCONTINUITY");
       if (newRun) line(out, "#EXT-X-PROGRAM-DATE-TIME:" + PROGRAM_DATE_TIME.format(e.start()));
-      line(out, "#EXTINF:" + seconds(e.durationMs()) + ",");
+      line(out, "#EXTINF:" + seconds(e.listedMs()) + ",");
       line(out, e.uri());
       previous = e;
     }

@@ -6,66 +6,82 @@ import com.hazelcast.nio.serialization.DataSerializable;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 
 /**
- * One camera's live edge as the cluster map {@code ipchls.live.windows} keeps it: its newest segments (at most
- * {@code capacity}) with the media sequence number and the discontinuity sequence number of the first, when an event
- * last moved it, and a version that grows with every change. Immutable: {@link #append} returns a new state. It lives
- * in service-kit because the member owning a map partition runs the entry processors that change it, and every
- * service is a member.
+ * One camera's live edge as the cluster map {@code ipchls.live.windows.v2} keeps it: its newest live segments (at
+ * most {@code capacity}), each with the media sequence number and discontinuity sequence number ingest gave it when
+ * it indexed it, in number order; when an event last moved it, and a version that grows with every change. The
+ * window never numbers anything itself, so every instance, and a window loaded again after an eviction, a restart or
+ * a member's death, shows the same numbers. Segments join only in number order: one whose predecessor has not arrived
+ * yet waits ({@code pending}) until it does or until a whole window is waiting, when the hole is skipped (those
+ * numbers would have slid out anyway). Immutable: {@link #append} returns a new state. It lives in service-kit
+ * because the member owning a map partition runs the entry processors that change it, and every service is a member.
  */
 public final class LiveWindowState implements DataSerializable {
   /** Two segments continue each other when the second starts within this of the first's end (HlsPlaylist's rule). */
   public static final long CONTINUITY_TOLERANCE_MS = 1000;
 
   private int capacity;
-  private long firstSequence;
-  private long firstDiscontinuity;
+  private long nextSequence;
+  private long lastDiscontinuity;
   private long refreshedAtMs;
   private long version;
   private List<LiveSegment> segments;
+  private List<LiveSegment> pending;
 
   /** For Hazelcast's deserialisation only. */
   public LiveWindowState() {}
 
-  private LiveWindowState(int capacity, long firstSequence, long firstDiscontinuity, long refreshedAtMs, long version,
-      List<LiveSegment> segments) {
+  private LiveWindowState(int capacity, long nextSequence, long lastDiscontinuity, long refreshedAtMs, long version,
+      List<LiveSegment> segments, List<LiveSegment> pending) {
     this.capacity = capacity;
-    this.firstSequence = firstSequence;
-    this.firstDiscontinuity = firstDiscontinuity;
+    this.nextSequence = nextSequence;
+    this.lastDiscontinuity = lastDiscontinuity;
     this.refreshedAtMs = refreshedAtMs;
     this.version = version;
     this.segments = List.copyOf(segments);
+    this.pending = List.copyOf(pending);
   }
 
   /**
-   * @param newest the camera's newest segments in time order (the last {@code capacity} are kept)
-   * @param firstSequence how many of the camera's segments precede the first of {@code newest}
-   * @param firstDiscontinuity the first one's discontinuity sequence number
+   * @param newest the camera's newest live segments in number order (the last {@code capacity} are kept)
+   * @param nextSequence the number the camera's next live segment will get, when {@code newest} is empty
+   * @param lastDiscontinuity the discontinuity sequence number of the camera's last live segment, likewise
    */
-  public static LiveWindowState of(int capacity, List<LiveSegment> newest, long firstSequence,
-      long firstDiscontinuity, long nowMs) {
+  public static LiveWindowState of(int capacity, List<LiveSegment> newest, long nextSequence,
+      long lastDiscontinuity, long nowMs) {
     // versions start at the creation time (x 1024), so a window made again after eviction still counts as newer
-    return new LiveWindowState(capacity, firstSequence, firstDiscontinuity, nowMs, nowMs << 10, List.of())
+    long next = newest.isEmpty() ? nextSequence : newest.get(0).mediaSequence();
+    return new LiveWindowState(capacity, next, lastDiscontinuity, nowMs, nowMs << 10, List.of(), List.of())
         .append(newest, nowMs);
   }
 
-  /** Adds the segments newer than the newest (others are ignored: a backfill is replay material) and slides. */
-  public LiveWindowState append(List<LiveSegment> newer, long nowMs) {
+  /**
+   * Adds the segments numbered from the next number on, in number order, and slides; segments with numbers the
+   * window has passed are ignored (an event applied twice, or by two instances, changes nothing).
+   */
+  public LiveWindowState append(List<LiveSegment> numbered, long nowMs) {
+    TreeMap<Long, LiveSegment> waiting = new TreeMap<>();
+    for (LiveSegment s : pending) waiting.put(s.mediaSequence(), s);
+    for (LiveSegment s : numbered) if (s.mediaSequence() >= nextSequence) waiting.putIfAbsent(s.mediaSequence(), s);
     List<LiveSegment> list = new ArrayList<>(segments);
-    long seq = firstSequence;
-    long disc = firstDiscontinuity;
-    for (LiveSegment s : newer) {
-      LiveSegment last = list.isEmpty() ? null : list.get(list.size() - 1);
-      if (last != null && !s.isAfter(last)) continue;
-      list.add(s);
-      while (list.size() > capacity) {
-        LiveSegment gone = list.remove(0);
-        seq++;
-        if (!list.isEmpty() && !continues(gone, list.get(0))) disc++;
+    long next = nextSequence;
+    long disc = lastDiscontinuity;
+    while (!waiting.isEmpty()) {
+      if (waiting.firstKey() != next) {
+        if (waiting.size() < capacity) break;
+        list.clear(); // a whole window waits behind a hole: what the hole held would have slid out anyway
+        next = waiting.firstKey();
       }
+      LiveSegment s = waiting.pollFirstEntry().getValue();
+      list.add(s);
+      next++;
+      disc = s.discontinuitySequence();
     }
-    return new LiveWindowState(capacity, seq, disc, Math.max(refreshedAtMs, nowMs), version + 1, list);
+    while (list.size() > capacity) list.remove(0);
+    return new LiveWindowState(capacity, next, disc, Math.max(refreshedAtMs, nowMs), version + 1, list,
+        List.copyOf(waiting.values()));
   }
 
   public static boolean continues(LiveSegment previous, LiveSegment next) {
@@ -76,12 +92,24 @@ public final class LiveWindowState implements DataSerializable {
     return capacity;
   }
 
+  /** The number of the first segment, or of the next one to come when the window is empty. */
   public long firstSequence() {
-    return firstSequence;
+    return segments.isEmpty() ? nextSequence : segments.get(0).mediaSequence();
   }
 
+  /** The number the next live segment will have. */
+  public long nextSequence() {
+    return nextSequence;
+  }
+
+  /** The first segment's discontinuity sequence number, or the last one's when the window is empty. */
   public long firstDiscontinuity() {
-    return firstDiscontinuity;
+    return segments.isEmpty() ? lastDiscontinuity : segments.get(0).discontinuitySequence();
+  }
+
+  /** The discontinuity sequence number of the camera's last live segment. */
+  public long lastDiscontinuity() {
+    return lastDiscontinuity;
   }
 
   public long refreshedAtMs() {
@@ -92,33 +120,41 @@ public final class LiveWindowState implements DataSerializable {
     return version;
   }
 
-  /** In time order. */
+  /** In number order, consecutive. */
   public List<LiveSegment> segments() {
     return segments;
   }
 
-  /** The newest segment, or null. */
+  /** Segments that wait for a missing predecessor, in number order. */
+  public List<LiveSegment> pending() {
+    return pending;
+  }
+
+  /** The segment with the highest number the window holds (listed or waiting), or null. */
   public LiveSegment last() {
+    if (!pending.isEmpty()) return pending.get(pending.size() - 1);
     return segments.isEmpty() ? null : segments.get(segments.size() - 1);
   }
 
   @Override
   public void writeData(ObjectDataOutput out) throws IOException {
     out.writeInt(capacity);
-    out.writeLong(firstSequence);
-    out.writeLong(firstDiscontinuity);
+    out.writeLong(nextSequence);
+    out.writeLong(lastDiscontinuity);
     out.writeLong(refreshedAtMs);
     out.writeLong(version);
     LiveSegment.writeList(out, segments);
+    LiveSegment.writeList(out, pending);
   }
 
   @Override
   public void readData(ObjectDataInput in) throws IOException {
     capacity = in.readInt();
-    firstSequence = in.readLong();
-    firstDiscontinuity = in.readLong();
+    nextSequence = in.readLong();
+    lastDiscontinuity = in.readLong();
     refreshedAtMs = in.readLong();
     version = in.readLong();
     segments = LiveSegment.readList(in);
+    pending = LiveSegment.readList(in);
   }
 }

@@ -35,7 +35,8 @@ class HlsPlaylistTest {
 
   @Test
   void live_gapAndRestart_addDiscontinuityWithProgramDateTime() {
-    String text = HlsPlaylist.live(/* mediaSequence= */ 42, /* discontinuitySequence= */ 7)
+    String text = HlsPlaylist.live(/* mediaSequence= */ 42, /* discontinuitySequence= */ 7,
+            /* targetDurationSeconds= */ 3)
         .segment("a.ts", T0, 3000)
         .segment("b.ts", T0.plusMillis(3000 + 900), 3000) // 0.9 s late: still continuous
         .segment("c.ts", T0.plusSeconds(60).plusMillis(7), 3000) // gap
@@ -71,7 +72,8 @@ class HlsPlaylistTest {
         #EXT-X-TARGETDURATION:4
         #EXT-X-MEDIA-SEQUENCE:0
         #EXT-X-DISCONTINUITY-SEQUENCE:0
-        """, HlsPlaylist.live(/* mediaSequence= */ 0, /* discontinuitySequence= */ 0).render());
+        """, HlsPlaylist.live(/* mediaSequence= */ 0, /* discontinuitySequence= */ 0,
+            /* targetDurationSeconds= */ 4).render());
   }
 
   @Test
@@ -81,6 +83,29 @@ class HlsPlaylistTest {
     assertEquals(1, HlsPlaylist.vod().segment("a.ts", T0, 1).targetDurationSeconds());
     assertEquals(10, HlsPlaylist.vod().segment("a.ts", T0, 10_000).targetDurationSeconds());
     assertEquals(11, HlsPlaylist.vod().segment("a.ts", T0, 10_001).targetDurationSeconds());
+  }
+
+  @Test
+  void live_targetIsFixed_longerSegmentListedClippedToIt_continuityFromItsRealLength() {
+    String text = HlsPlaylist.live(/* mediaSequence= */ 5, /* discontinuitySequence= */ 0,
+            /* targetDurationSeconds= */ 4)
+        .segment("a.ts", T0, 9000) // longer than the target: EXTINF 4.000, the next one still continues it
+        .segment("b.ts", T0.plusMillis(9000), 3000)
+        .render();
+    assertEquals("""
+        #EXTM3U
+        #EXT-X-VERSION:3
+        #EXT-X-TARGETDURATION:4
+        #EXT-X-MEDIA-SEQUENCE:5
+        #EXT-X-DISCONTINUITY-SEQUENCE:0
+        #EXT-X-PROGRAM-DATE-TIME:2026-11-21T10:00:00.000Z
+        #EXTINF:4.000,
+        a.ts
+        #EXTINF:3.000,
+        b.ts
+        """, text);
+    assertEquals(4, HlsPlaylist.live(/* mediaSequence= */ 0, /* discontinuitySequence= */ 0,
+        /* targetDurationSeconds= */ 4).segment("a.ts", T0, 1000).targetDurationSeconds());
   }
 
   @Test

@@ -8,50 +8,81 @@ import com.hazelcast.internal.serialization.impl.DefaultSerializationServiceBuil
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The shared live window: sliding, sequence numbers, idempotent appends, and its Hazelcast wire form. */
+/** The shared live window: ingest's numbers in order, sliding, idempotent appends, and its Hazelcast wire form. */
 class LiveWindowStateTest {
-  private static LiveSegment seg(long startMs) {
-    return new LiveSegment(startMs, 3000, "cam/" + startMs + ".ts");
+  /** Segment number {@code n}, 3 s each, contiguous, discontinuity sequence {@code disc}. */
+  private static LiveSegment seg(long n, long disc) {
+    return new LiveSegment(n * 3000, 3000, "cam/" + n + ".ts", n, disc);
+  }
+
+  /** A window loaded at time 1 with these segments (the counters matter only for an empty one). */
+  private static LiveWindowState window(int capacity, LiveSegment... newest) {
+    return LiveWindowState.of(capacity, List.of(newest), /* nextSequence= */ 0, /* lastDiscontinuity= */ 0,
+        /* nowMs= */ 1);
   }
 
   @Test
-  void append_slidesTheWindow_andCountsSequenceAndDiscontinuities() {
-    LiveWindowState w = LiveWindowState.of(3, List.of(seg(0), seg(3000)), 10, 2, 1);
-    // a gap before 20000: when 3000 slides out, the first segment no longer continues the one that left
-    w = w.append(List.of(seg(6000), seg(20000), seg(23000)), 2);
-    assertEquals(List.of(seg(6000), seg(20000), seg(23000)), w.segments());
+  void append_slidesTheWindow_firstNumbersAreTheFirstSegments() {
+    LiveWindowState w = window(3, seg(10, 2), seg(11, 2));
+    w = w.append(List.of(seg(12, 2), seg(13, 3), seg(14, 3)), 2);
+    assertEquals(List.of(seg(12, 2), seg(13, 3), seg(14, 3)), w.segments());
     assertEquals(12, w.firstSequence());
     assertEquals(2, w.firstDiscontinuity());
-    w = w.append(List.of(seg(26000)), 3);
-    assertEquals(13, w.firstSequence());
-    assertEquals(3, w.firstDiscontinuity(), "6000 -> 20000 left the window: one more discontinuity before it");
+    assertEquals(15, w.nextSequence());
+    assertEquals(3, w.lastDiscontinuity());
   }
 
   @Test
   void append_sameSegmentsTwice_changesOnlyTheVersion() {
-    LiveWindowState once = LiveWindowState.of(6, List.of(seg(0)), 0, 0, 1).append(List.of(seg(3000)), 2);
-    LiveWindowState twice = once.append(List.of(seg(3000)), 3);
+    LiveWindowState once = window(6, seg(0, 0)).append(List.of(seg(1, 0)), 2);
+    LiveWindowState twice = once.append(List.of(seg(1, 0), seg(0, 0)), 3);
     assertEquals(once.segments(), twice.segments());
     assertEquals(once.firstSequence(), twice.firstSequence());
     assertTrue(twice.version() > once.version());
   }
 
   @Test
-  void append_olderSegment_isIgnored() {
-    LiveWindowState w = LiveWindowState.of(6, List.of(seg(3000)), 5, 0, 1).append(List.of(seg(0)), 2);
-    assertEquals(List.of(seg(3000)), w.segments());
-    assertEquals(5, w.firstSequence());
+  void append_numberAheadOfItsPredecessor_waitsForIt() {
+    LiveWindowState w = window(6, seg(5, 0)).append(List.of(seg(7, 0)), 2);
+    assertEquals(List.of(seg(5, 0)), w.segments());
+    assertEquals(List.of(seg(7, 0)), w.pending());
+    w = w.append(List.of(seg(6, 0)), 3);
+    assertEquals(List.of(seg(5, 0), seg(6, 0), seg(7, 0)), w.segments());
+    assertEquals(List.of(), w.pending());
+  }
+
+  @Test
+  void append_aWholeWindowBehindAHole_skipsTheHole() {
+    LiveWindowState w = window(3, seg(5, 0))
+        .append(List.of(seg(8, 1), seg(9, 1)), 2);
+    assertEquals(List.of(seg(5, 0)), w.segments());
+    w = w.append(List.of(seg(10, 1)), 3);
+    assertEquals(List.of(seg(8, 1), seg(9, 1), seg(10, 1)), w.segments());
+    assertEquals(8, w.firstSequence());
+  }
+
+  @Test
+  void of_noSegments_startsAtTheCountersNextNumber() {
+    LiveWindowState w = LiveWindowState.of(6, List.of(), /* nextSequence= */ 42, /* lastDiscontinuity= */ 3,
+        /* nowMs= */ 1);
+    assertEquals(42, w.firstSequence());
+    assertEquals(3, w.firstDiscontinuity());
+    assertEquals(List.of(seg(42, 4)), w.append(List.of(seg(41, 3), seg(42, 4)), 2).segments());
   }
 
   @Test
   void serialisation_roundTrips() {
     InternalSerializationService ss = new DefaultSerializationServiceBuilder().build();
-    LiveWindowState w = LiveWindowState.of(6, List.of(seg(0), seg(3000)), 7, 1, 42);
+    LiveWindowState w = LiveWindowState.of(6, List.of(seg(7, 1), seg(8, 1)), /* nextSequence= */ 0,
+        /* lastDiscontinuity= */ 0, /* nowMs= */ 42)
+        .append(List.of(seg(10, 2)), 43);
     LiveWindowState back = ss.toObject(ss.toData(w));
     assertEquals(w.segments(), back.segments());
+    assertEquals(w.pending(), back.pending());
     assertEquals(7, back.firstSequence());
     assertEquals(1, back.firstDiscontinuity());
+    assertEquals(9, back.nextSequence());
     assertEquals(w.version(), back.version());
-    assertEquals(42, back.refreshedAtMs());
+    assertEquals(43, back.refreshedAtMs());
   }
 }

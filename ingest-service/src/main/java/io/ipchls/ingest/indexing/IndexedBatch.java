@@ -1,0 +1,34 @@
+package io.ipchls.ingest.indexing;
+
+import io.ipchls.protocol.SegmentsIndexed;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one {@code ingest.index_segments} call inserted: the new segments (duplicates left out) with their live
+ * numbers (null for a backfill, see {@link LiveNumbering}), in camera and number order.
+ */
+public record IndexedBatch(List<SegmentsIndexed.Entry> segments) {
+  public static final IndexedBatch EMPTY = new IndexedBatch(List.of());
+
+  static IndexedBatch from(RowSet<Row> rows) {
+    List<SegmentsIndexed.Entry> out = new ArrayList<>(rows.size());
+    for (Row r : rows) {
+      out.add(new SegmentsIndexed.Entry(r.getString("camera"),
+          r.getOffsetDateTime("start_at").toInstant().toEpochMilli(), r.getInteger("duration_ms"),
+          r.getString("object_key"), r.getLong("media_seq"), r.getLong("discontinuity_seq")));
+    }
+    return new IndexedBatch(List.copyOf(out));
+  }
+
+  /** How many rows were new, per camera (cameras without new rows are absent). */
+  public Map<String, Integer> newPerCamera() {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    for (SegmentsIndexed.Entry e : segments) counts.merge(e.cameraId(), 1, Integer::sum);
+    return counts;
+  }
+}
