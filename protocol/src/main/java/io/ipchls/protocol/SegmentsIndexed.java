@@ -14,10 +14,17 @@ public record SegmentsIndexed(List<String> cameras, List<Entry> segments) {
   }
 
   /**
-   * One indexed segment: {@code start} in epoch ms. Fields are nullable so that one bad entry can be skipped
-   * ({@link #isComplete()}) without dropping the rest of the message.
+   * One indexed segment: {@code start} in epoch ms; {@code discontinuity} true when it does not continue the previous
+   * segment whatever the gap (a camera restart or clock step; null from an older ingest means false). Fields are
+   * nullable so that one bad entry can be skipped ({@link #isComplete()}) without dropping the rest of the message.
    */
-  public record Entry(String cameraId, Long start, Integer durationMs, String key) {
+  public record Entry(String cameraId, Long start, Integer durationMs, String key, Boolean discontinuity) {
+    /** Whether the camera marked it as not continuing the previous segment. */
+    @JsonIgnore
+    public boolean startsRun() {
+      return Boolean.TRUE.equals(discontinuity);
+    }
+
     @JsonIgnore
     public boolean isComplete() {
       return cameraId != null && CameraIds.isValid(cameraId) && key != null && !key.isEmpty() && start != null

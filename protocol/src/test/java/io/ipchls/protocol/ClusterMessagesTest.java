@@ -37,7 +37,7 @@ class ClusterMessagesTest {
   void segmentsIndexed_roundTripsWithTheOldFieldNames() {
     var event = new SegmentsIndexed(List.of("cam-1"),
         List.of(new SegmentsIndexed.Entry("cam-1", /* start= */ 1_795_000_000_000L, /* durationMs= */ 3000,
-            "cam-1/k.ts")));
+            "cam-1/k.ts", null)));
     String json = Json.encodeToString(event);
     assertEquals("{\"cameras\":[\"cam-1\"],\"segments\":[{\"cameraId\":\"cam-1\",\"start\":1795000000000,"
         + "\"durationMs\":3000,\"key\":\"cam-1/k.ts\"}]}", json);
@@ -56,7 +56,7 @@ class ClusterMessagesTest {
   @Test
   void segmentsIndexed_bigBatches_areNotCappedLikeCameraPayloads() {
     var entries = java.util.stream.IntStream.range(0, 1000)
-        .mapToObj(i -> new SegmentsIndexed.Entry("cam-1", (long) i, 1000, "cam-1/" + i + ".ts")).toList();
+        .mapToObj(i -> new SegmentsIndexed.Entry("cam-1", (long) i, 1000, "cam-1/" + i + ".ts", null)).toList();
     String json = Json.encodeToString(new SegmentsIndexed(List.of("cam-1"), entries));
     assertTrue(json.length() > Json.MAX_PAYLOAD_BYTES);
     assertEquals(1000, Json.decodeClusterValue(json, SegmentsIndexed.class).segments().size());

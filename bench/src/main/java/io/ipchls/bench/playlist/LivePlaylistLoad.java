@@ -136,7 +136,7 @@ public final class LivePlaylistLoad implements Runnable {
   private static void announceNextSegments(Vertx vertx, List<String> ids) {
     Instant start = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     List<SegmentsIndexed.Entry> segments = ids.stream()
-        .map(id -> new SegmentsIndexed.Entry(id, start.toEpochMilli(), 3000, ObjectKeys.segmentKey(id, start, 0)))
+        .map(id -> new SegmentsIndexed.Entry(id, start.toEpochMilli(), 3000, ObjectKeys.segmentKey(id, start, 0), null))
         .toList();
     vertx.eventBus().publish(ClusterNames.SEGMENTS_INDEXED, ClusterMessages.toJson(new SegmentsIndexed(ids, segments)));
   }

@@ -27,6 +27,23 @@ class LiveWindowStateTest {
     assertEquals(3, w.firstDiscontinuity(), "6000 -> 20000 left the window: one more discontinuity before it");
   }
 
+  private static LiveSegment restart(long startMs) {
+    return new LiveSegment(startMs, 3000, "cam/" + startMs + ".ts", /* restart= */ true);
+  }
+
+  @Test
+  void append_restartWithoutGap_countsAsDiscontinuityWhenItsPredecessorSlidesOut() {
+    LiveWindowState w = LiveWindowState.of(2, List.of(seg(0), seg(3000)), 0, 0, 1);
+    // the camera restarted right at 6000: no gap by time, but its timestamps start again
+    w = w.append(List.of(restart(6000)), 2);
+    assertEquals(0, w.firstDiscontinuity());
+    w = w.append(List.of(seg(9000)), 3);
+    assertEquals(List.of(restart(6000), seg(9000)), w.segments());
+    assertEquals(1, w.firstDiscontinuity(), "3000 -> 6000 (restart) left the window");
+    assertTrue(!LiveWindowState.continues(seg(3000), restart(6000)));
+    assertTrue(LiveWindowState.continues(restart(6000), seg(9000)));
+  }
+
   @Test
   void append_sameSegmentsTwice_changesOnlyTheVersion() {
     LiveWindowState once = LiveWindowState.of(6, List.of(seg(0)), 0, 0, 1).append(List.of(seg(3000)), 2);
@@ -46,9 +63,10 @@ class LiveWindowStateTest {
   @Test
   void serialisation_roundTrips() {
     InternalSerializationService ss = new DefaultSerializationServiceBuilder().build();
-    LiveWindowState w = LiveWindowState.of(6, List.of(seg(0), seg(3000)), 7, 1, 42);
+    LiveWindowState w = LiveWindowState.of(6, List.of(seg(0), restart(3000)), 7, 1, 42);
     LiveWindowState back = ss.toObject(ss.toData(w));
     assertEquals(w.segments(), back.segments());
+    assertTrue(back.segments().get(1).restart(), "the restart mark survives the map");
     assertEquals(7, back.firstSequence());
     assertEquals(1, back.firstDiscontinuity());
     assertEquals(w.version(), back.version());
