@@ -168,7 +168,7 @@ public final class SegmentBatcher {
     // redelivered duplicate among them is harmless (a live window only takes segments newer than its newest)
     List<SegmentsIndexed.Entry> segments = rows.stream().filter(r -> inserted.containsKey(r.cameraId()))
         .map(r -> new SegmentsIndexed.Entry(r.cameraId(), r.startAt().toInstant().toEpochMilli(), r.durationMs(),
-            r.objectKey()))
+            r.objectKey(), r.startsRun() ? Boolean.TRUE : null))
         .toList();
     SegmentsIndexed event = new SegmentsIndexed(List.copyOf(inserted.keySet()), segments);
     vertx.eventBus().publish(ClusterNames.SEGMENTS_INDEXED, ClusterMessages.toJson(event));

@@ -16,14 +16,14 @@ import java.util.Map;
  */
 public final class SegmentRepository {
   /**
-   * Inserts the batch and folds it into the recordings by the {@link RecordingGapRule} (its gap is {@code $13}, see
-   * V3__recordings.sql), in one statement.
+   * Inserts the batch and folds it into the recordings by the {@link RecordingGapRule} (its gap is {@code $14}, see
+   * V3__recordings.sql; the function with the discontinuity flags is V30's), in one statement.
    */
   static final String INDEX_BATCH = """
       SELECT camera, new_segments
       FROM ingest.index_segments($1::text[], $2::timestamptz[], $3::int[], $4::text[], $5::bigint[], $6::text[],
                                  $7::bigint[], $8::text[], $9::int[], $10::int[], $11::timestamptz[], $12::bool[],
-                                 $13::int)""";
+                                 $13::bool[], $14::int)""";
 
   private final Pool pool;
   private final RecordingGapRule gapRule;
@@ -52,6 +52,7 @@ public final class SegmentRepository {
     Integer[] height = new Integer[n];
     OffsetDateTime[] device = new OffsetDateTime[n];
     Boolean[] jump = new Boolean[n];
+    Boolean[] discontinuity = new Boolean[n];
     for (int i = 0; i < n; i++) {
       SegmentRow r = rows.get(i);
       camera[i] = r.cameraId();
@@ -66,11 +67,13 @@ public final class SegmentRepository {
       height[i] = r.height();
       device[i] = r.deviceTime();
       jump[i] = r.clockJump();
+      discontinuity[i] = r.discontinuity();
     }
     Tuple args = Tuple.tuple().addArrayOfString(camera).addArrayOfOffsetDateTime(start).addArrayOfInteger(duration)
         .addArrayOfString(key).addArrayOfLong(bytes).addArrayOfString(sha).addArrayOfLong(seq)
         .addArrayOfString(codec).addArrayOfInteger(width).addArrayOfInteger(height)
-        .addArrayOfOffsetDateTime(device).addArrayOfBoolean(jump).addInteger(gapRule.gapMs());
+        .addArrayOfOffsetDateTime(device).addArrayOfBoolean(jump).addArrayOfBoolean(discontinuity)
+        .addInteger(gapRule.gapMs());
     return pool.preparedQuery(INDEX_BATCH).execute(args).map(rs -> {
       Map<String, Integer> inserted = new LinkedHashMap<>();
       for (Row row : rs) inserted.put(row.getString(0), row.getInteger(1));
