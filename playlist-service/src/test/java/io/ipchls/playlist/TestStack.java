@@ -39,7 +39,17 @@ import software.amazon.awssdk.services.s3.S3Client;
 /** The shared embedded stack seen from playlist-service's tests: config, ingest's table, rows and objects. */
 public final class TestStack {
   /** A segment row plus the bytes stored for it. */
-  public record Seg(String cameraId, Instant start, int durationMs, String key, byte[] bytes) {}
+  /** A test segment; {@code restart} marks it as the first after the camera restarted its timestamps. */
+  public record Seg(String cameraId, Instant start, int durationMs, String key, byte[] bytes, boolean restart) {
+    public Seg(String cameraId, Instant start, int durationMs, String key, byte[] bytes) {
+      this(cameraId, start, durationMs, key, bytes, /* restart= */ false);
+    }
+
+    /** The same segment, announced by the camera as the first of a new run (a restart). */
+    public Seg asRestart() {
+      return new Seg(cameraId, start, durationMs, key, bytes, /* restart= */ true);
+    }
+  }
 
   public final LocalStack stack = LocalStack.sharedForTests();
 
@@ -97,7 +107,9 @@ public final class TestStack {
   public static void announce(Vertx vertx, List<Seg> segments) {
     List<String> cameras = segments.stream().map(Seg::cameraId).distinct().toList();
     List<SegmentsIndexed.Entry> list = segments.stream()
-        .map(s -> new SegmentsIndexed.Entry(s.cameraId(), s.start().toEpochMilli(), s.durationMs(), s.key())).toList();
+        .map(s -> new SegmentsIndexed.Entry(s.cameraId(), s.start().toEpochMilli(), s.durationMs(), s.key(),
+            s.restart() ? Boolean.TRUE : null))
+        .toList();
     vertx.eventBus().publish(ClusterNames.SEGMENTS_INDEXED, ClusterMessages.toJson(new SegmentsIndexed(cameras, list)));
   }
 
@@ -121,7 +133,8 @@ public final class TestStack {
     for (Seg s : segments) {
       OffsetDateTime start = s.start().atOffset(ZoneOffset.UTC);
       rows.add(new SegmentRow(s.cameraId(), start, s.durationMs(), s.key(), s.bytes().length, null, seq++,
-          "avc1.42e01e", /* width= */ 640, /* height= */ 360, start, /* clockJump= */ false));
+          "avc1.42e01e", /* width= */ 640, /* height= */ 360, start, /* clockJump= */ false,
+          /* discontinuity= */ s.restart()));
     }
     await(new SegmentRepository(pool, RecordingGapRule.DEFAULT).insertAndApplyGapRule(rows));
   }

@@ -27,28 +27,32 @@ public final class SegmentRepository {
   static final long MAX_SEGMENT_MS = SegmentDuration.MAX_MS;
 
   static final String NEWEST = """
-      SELECT camera_id, start_at, duration_ms, object_key FROM ingest.segments_v1
+      SELECT camera_id, start_at, duration_ms, object_key, discontinuity FROM ingest.segments_v1
       WHERE camera_id = $1
       ORDER BY start_at DESC, object_key DESC
       LIMIT $2""";
 
   static final String AFTER = """
-      SELECT camera_id, start_at, duration_ms, object_key FROM ingest.segments_v1
+      SELECT camera_id, start_at, duration_ms, object_key, discontinuity FROM ingest.segments_v1
       WHERE camera_id = $1 AND (start_at, object_key) > ($2::timestamptz, $3::text)
       ORDER BY start_at, object_key
       LIMIT $4""";
 
-  /** How many segments come before one, and how many discontinuities (gaps over $4 ms) up to and including it. */
+  /**
+   * How many segments come before one, and how many discontinuities (gaps over $4 ms, or a segment after the first
+   * that the camera marked as a restart) up to and including it.
+   */
   static final String SEQUENCE_OF = """
       SELECT count(*) - 1 AS media_sequence, count(*) FILTER (WHERE brk) AS discontinuity_sequence FROM (
         SELECT abs(extract(epoch FROM start_at
                    - lag(start_at + duration_ms * interval '1 millisecond') OVER (ORDER BY start_at, object_key))
-               * 1000) > $4 AS brk
+               * 1000) > $4
+               OR (discontinuity AND row_number() OVER (ORDER BY start_at, object_key) > 1) AS brk
         FROM ingest.segments_v1
         WHERE camera_id = $1 AND (start_at, object_key) <= ($2::timestamptz, $3::text)) s""";
 
   static final String OVERLAPPING = """
-      SELECT camera_id, start_at, duration_ms, object_key FROM ingest.segments_v1
+      SELECT camera_id, start_at, duration_ms, object_key, discontinuity FROM ingest.segments_v1
       WHERE camera_id = $1 AND start_at >= $2 AND start_at < $3
         AND start_at + duration_ms * interval '1 millisecond' > $4
       ORDER BY start_at, object_key""";
@@ -128,7 +132,7 @@ public final class SegmentRepository {
 
   /**
    * The segment's media sequence number (segments before it) and discontinuity sequence number (gaps of more than
-   * {@code toleranceMs} before it). One index scan of the camera's history.
+   * {@code toleranceMs} and restarts before it). One index scan of the camera's history.
    */
   public Future<Sequence> sequenceOf(Segment segment, long toleranceMs) {
     return pool.preparedQuery(SEQUENCE_OF)

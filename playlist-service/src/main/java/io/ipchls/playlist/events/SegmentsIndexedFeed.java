@@ -69,7 +69,7 @@ public final class SegmentsIndexedFeed extends VerticleBase {
         continue;
       }
       byCamera.computeIfAbsent(e.cameraId(), k -> new ArrayList<>())
-          .add(new Segment(e.cameraId(), Instant.ofEpochMilli(e.start()), e.durationMs(), e.key()));
+          .add(new Segment(e.cameraId(), Instant.ofEpochMilli(e.start()), e.durationMs(), e.key(), e.startsRun()));
     }
     byCamera.forEach((camera, list) -> {
       list.sort((a, b) -> a.isAfter(b) ? 1 : b.isAfter(a) ? -1 : 0);

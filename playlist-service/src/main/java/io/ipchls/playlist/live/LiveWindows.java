@@ -152,7 +152,9 @@ public final class LiveWindows {
 
   private static List<LiveSegment> toLive(List<Segment> list) {
     List<LiveSegment> out = new ArrayList<>(list.size());
-    for (Segment s : list) out.add(new LiveSegment(s.start().toEpochMilli(), s.durationMs(), s.objectKey()));
+    for (Segment s : list) {
+      out.add(new LiveSegment(s.start().toEpochMilli(), s.durationMs(), s.objectKey(), s.restart()));
+    }
     return out;
   }
 
@@ -171,7 +173,7 @@ public final class LiveWindows {
         continue;
       }
       if (listed.isEmpty() && previous != null && !LiveWindowState.continues(previous, s)) disc++;
-      listed.add(new Segment(camera, Instant.ofEpochMilli(s.startMs()), s.durationMs(), s.key()));
+      listed.add(new Segment(camera, Instant.ofEpochMilli(s.startMs()), s.durationMs(), s.key(), s.restart()));
     }
     return new LiveSnapshot(seq, disc, listed);
   }

@@ -43,7 +43,7 @@ class SegmentsIndexedFeedTest {
     // what a broken or foreign sender might publish: no JSON object, a wrong type, an entry without its key
     vertx.eventBus().publish(ClusterNames.SEGMENTS_INDEXED, "not an event");
     vertx.eventBus().publish(ClusterNames.SEGMENTS_INDEXED, new JsonObject().put("segments", "none"));
-    var keyless = new SegmentsIndexed.Entry(cam, all.get(1).start().toEpochMilli(), 3000, null);
+    var keyless = new SegmentsIndexed.Entry(cam, all.get(1).start().toEpochMilli(), 3000, null, null);
     vertx.eventBus().publish(ClusterNames.SEGMENTS_INDEXED,
         ClusterMessages.toJson(new SegmentsIndexed(List.of(cam), List.of(keyless))));
     TestStack.announce(vertx, all.subList(1, 3));
