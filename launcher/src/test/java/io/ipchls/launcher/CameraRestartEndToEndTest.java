@@ -38,7 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
  * segmenter whose timestamps start at the TS origin again, {@code seq} from 0, a new MQTT session and new storage
  * keys. The test picture keeps running and the new camera takes it from the next key frame, so the gap is the real
  * time between the old camera's last frame and the new one's first (tens of milliseconds); the test asserts it is
- * under a second.
+ * under a second. Both cameras join the picture once it runs warm: a camera dates its frames from its first one's
+ * arrival, and a cold encoder's first frames arrive seconds late (a run of this test saw the first run dated 2.2 s
+ * late, so the second began "before" the first ended).
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class CameraRestartEndToEndTest {
@@ -71,12 +73,16 @@ class CameraRestartEndToEndTest {
     List<SegmentNotification> secondRun = new CopyOnWriteArrayList<>();
     Camera before = camera(cam, secret, firstRun::add);
     Camera after = camera(cam, secret, secondRun::add);
-    Handover frames = new Handover(before);
+    Handover frames = new Handover();
     SimulatedCamera source = new SimulatedCamera(/* width= */ 640, /* height= */ 360, FPS, FPS * SEGMENT_SECONDS,
         cam, frames);
     try {
-      before.start();
       source.start();
+      // a camera dates its frames from the arrival of its first one: the first frames of a cold encoder arrive late,
+      // which would shift the first run's times by that delay; so the first camera, too, joins a warm stream
+      Await.until("the test picture runs", MINUTE, () -> frames.dropped() >= 2L * FPS);
+      before.start();
+      frames.switchAtNextKeyFrame(before);
       Await.until("three segments of the first run", MINUTE, () -> firstRun.size() >= 3);
       frames.switchAtNextKeyFrame(after);
       before.close(); // the old process ends: its open segment is cut, uploaded and announced
@@ -136,17 +142,14 @@ class CameraRestartEndToEndTest {
   }
 
   /**
-   * The test picture's one output: the running camera, replaced by the next at a key frame (a restarted camera
-   * drops frames until its first key frame, so handing over there loses none).
+   * The test picture's one output: the running camera (none at first: frames are dropped), replaced by the next at
+   * a key frame (a camera drops frames until its first key frame, so handing over there loses none).
    */
   private static final class Handover implements Consumer<Frame> {
-    private final CountDownLatch switched = new CountDownLatch(1);
+    private CountDownLatch switched = new CountDownLatch(1);
     private Camera current;
     private Camera next;
-
-    Handover(Camera first) {
-      current = first;
-    }
+    private long dropped;
 
     @Override
     public synchronized void accept(Frame frame) {
@@ -155,15 +158,22 @@ class CameraRestartEndToEndTest {
         next = null;
         switched.countDown();
       }
-      current.putFrame(frame);
+      if (current != null) current.putFrame(frame);
+      else dropped++;
+    }
+
+    synchronized long dropped() {
+      return dropped;
     }
 
     /** Hands the stream to {@code successor} at the next key frame, and returns once it has. */
     void switchAtNextKeyFrame(Camera successor) throws InterruptedException {
+      CountDownLatch done = new CountDownLatch(1);
       synchronized (this) {
+        switched = done;
         next = successor;
       }
-      assertTrue(switched.await(30, TimeUnit.SECONDS), "no key frame to switch at");
+      assertTrue(done.await(30, TimeUnit.SECONDS), "no key frame to switch at");
     }
   }
 }
