@@ -136,12 +136,12 @@ public final class IngestTestSupport {
     String key = ObjectKeys.segmentKey(cameraId, Instant.ofEpochMilli(start), seq);
     return new SegmentNotification(SegmentNotification.VERSION, key, start, /* durationMs= */ 3000,
         /* bytes= */ 188 * 1000, null, seq, "h264", /* width= */ 640, /* height= */ 360, System.currentTimeMillis(),
-        null);
+        null, null);
   }
 
   public static SegmentNotification withKey(SegmentNotification n, String key) {
     return new SegmentNotification(n.v(), key, n.start(), n.durationMs(), n.bytes(), n.sha256(), n.seq(), n.codec(),
-        n.width(), n.height(), n.deviceTime(), n.clockJump());
+        n.width(), n.height(), n.deviceTime(), n.clockJump(), n.discontinuity());
   }
 
   /** A camera's MQTT link: publishes notifications and collects what ingest sends back to it. */

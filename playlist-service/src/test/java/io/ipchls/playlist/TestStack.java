@@ -39,7 +39,17 @@ import software.amazon.awssdk.services.s3.S3Client;
 /** The shared embedded stack seen from playlist-service's tests: config, ingest's table, rows and objects. */
 public final class TestStack {
   /** A segment row plus the bytes stored for it. */
-  public record Seg(String cameraId, Instant start, int durationMs, String key, byte[] bytes) {}
+  /** A test segment; {@code restart} marks it as the first after the camera restarted its timestamps. */
+  public record Seg(String cameraId, Instant start, int durationMs, String key, byte[] bytes, boolean restart) {
+    public Seg(String cameraId, Instant start, int durationMs, String key, byte[] bytes) {
+      this(cameraId, start, durationMs, key, bytes, /* restart= */ false);
+    }
+
+    /** The same segment, announced by the camera as the first of a new run (a restart). */
+    public Seg asRestart() {
+      return new Seg(cameraId, start, durationMs, key, bytes, /* restart= */ true);
+    }
+  }
 
   public final LocalStack stack = LocalStack.sharedForTests();
 
@@ -95,8 +105,8 @@ public final class TestStack {
   }
 
   /**
-   * What ingest publishes after committing segments: the cameras and the segments themselves with their live numbers
-   * (as {@link #insert} returns them, or {@link #numbered}).
+   * What ingest publishes after committing segments: the cameras and the segments themselves with their restart marks
+   * and live numbers (as {@link #insert} returns them, or {@link #numbered}).
    */
   public static void announce(Vertx vertx, List<SegmentsIndexed.Entry> segments) {
     List<String> cameras = segments.stream().map(SegmentsIndexed.Entry::cameraId).distinct().toList();
@@ -104,12 +114,15 @@ public final class TestStack {
         ClusterMessages.toJson(new SegmentsIndexed(cameras, segments)));
   }
 
-  /** The segments as an event would carry them, numbered from {@code firstSequence}, with no discontinuity between. */
+  /**
+   * The segments as an event would carry them (restart marks included), numbered from {@code firstSequence}, all with
+   * the discontinuity sequence number {@code discontinuity} (callers pass runs without restarts or gaps).
+   */
   public static List<SegmentsIndexed.Entry> numbered(List<Seg> segments, long firstSequence, long discontinuity) {
     List<SegmentsIndexed.Entry> out = new ArrayList<>();
     for (Seg s : segments) {
       out.add(new SegmentsIndexed.Entry(s.cameraId(), s.start().toEpochMilli(), s.durationMs(), s.key(),
-          firstSequence + out.size(), discontinuity));
+          s.restart() ? Boolean.TRUE : null, firstSequence + out.size(), discontinuity));
     }
     return out;
   }
@@ -137,7 +150,8 @@ public final class TestStack {
     for (Seg s : segments) {
       OffsetDateTime start = s.start().atOffset(ZoneOffset.UTC);
       rows.add(new SegmentRow(s.cameraId(), start, s.durationMs(), s.key(), s.bytes().length, null, seq++,
-          "avc1.42e01e", /* width= */ 640, /* height= */ 360, start, /* clockJump= */ false));
+          "avc1.42e01e", /* width= */ 640, /* height= */ 360, start, /* clockJump= */ false,
+          /* discontinuity= */ s.restart()));
     }
     return await(new SegmentRepository(pool, RecordingGapRule.DEFAULT).insertAndApplyGapRule(rows)).segments();
   }

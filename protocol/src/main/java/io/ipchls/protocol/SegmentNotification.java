@@ -9,7 +9,10 @@ import java.util.regex.Pattern;
  * {@code cameras/{id}/segments}: one uploaded segment. {@code start} and {@code deviceTime} are UTC epoch ms
  * ({@code start} is the camera's best estimate of the first frame's wall-clock time, {@code deviceTime} the camera
  * clock when it published); {@code seq} counts segments since the camera process started; {@code clockJump} marks the
- * first segment after the camera clock stepped.
+ * first segment after the camera clock stepped; {@code discontinuity} (optional, absent from older cameras) marks a
+ * segment whose timestamps do not continue the previous one's: the first after the camera process or encoder
+ * (re)started, or after a clock step. Playlists put {@code #EXT-X-DISCONTINUITY} before such a segment however small
+ * the gap.
  *
  * <p>Every field has a grammar and a range ({@link #problems()}), checked before any I/O, so that whatever passes
  * can be stored: text is printable ASCII of a bounded length (so its UTF-8 byte length is its length, and no NUL or
@@ -28,7 +31,8 @@ public record SegmentNotification(
     int width,
     int height,
     long deviceTime,
-    Boolean clockJump) {
+    Boolean clockJump,
+    Boolean discontinuity) {
   public static final int VERSION = 1;
   public static final long MAX_DURATION_MS = SegmentDuration.MAX_MS;
   public static final long MAX_BYTES = 512L * 1024 * 1024;

@@ -14,13 +14,21 @@ public record SegmentsIndexed(List<String> cameras, List<Entry> segments) {
   }
 
   /**
-   * One indexed segment: {@code start} in epoch ms. Fields are nullable so that one bad entry can be skipped
-   * ({@link #isComplete()}) without dropping the rest of the message. {@code mediaSequence} and
-   * {@code discontinuitySequence} are the segment's live numbers, given once by ingest when it indexed the segment;
-   * absent for a backfill (replay material, never live) and from publishers older than the numbering.
+   * One indexed segment: {@code start} in epoch ms; {@code discontinuity} true when it does not continue the previous
+   * segment whatever the gap (a camera restart or clock step; null from an older ingest means false). Fields are
+   * nullable so that one bad entry can be skipped ({@link #isComplete()}) without dropping the rest of the message.
+   * {@code mediaSequence} and {@code discontinuitySequence} are the segment's live numbers, given once by ingest when
+   * it indexed the segment (a marked segment counts as a discontinuity there, as in the playlists); absent for a
+   * backfill (replay material, never live) and from publishers older than the numbering.
    */
-  public record Entry(String cameraId, Long start, Integer durationMs, String key, Long mediaSequence,
-      Long discontinuitySequence) {
+  public record Entry(String cameraId, Long start, Integer durationMs, String key, Boolean discontinuity,
+      Long mediaSequence, Long discontinuitySequence) {
+    /** Whether the camera marked it as not continuing the previous segment. */
+    @JsonIgnore
+    public boolean startsRun() {
+      return Boolean.TRUE.equals(discontinuity);
+    }
+
     /** Whether it has its live numbers (a live window takes only those). */
     @JsonIgnore
     public boolean isNumbered() {

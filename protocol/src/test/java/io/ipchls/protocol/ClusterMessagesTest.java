@@ -37,7 +37,7 @@ class ClusterMessagesTest {
   void segmentsIndexed_roundTripsWithTheOldFieldNames() {
     var event = new SegmentsIndexed(List.of("cam-1"),
         List.of(new SegmentsIndexed.Entry("cam-1", /* start= */ 1_795_000_000_000L, /* durationMs= */ 3000,
-            "cam-1/k.ts", /* mediaSequence= */ null, /* discontinuitySequence= */ null)));
+            "cam-1/k.ts", /* discontinuity= */ null, /* mediaSequence= */ null, /* discontinuitySequence= */ null)));
     String json = Json.encodeToString(event);
     assertEquals("{\"cameras\":[\"cam-1\"],\"segments\":[{\"cameraId\":\"cam-1\",\"start\":1795000000000,"
         + "\"durationMs\":3000,\"key\":\"cam-1/k.ts\"}]}", json);
@@ -47,12 +47,26 @@ class ClusterMessagesTest {
   @Test
   void segmentsIndexed_liveNumbers_travelAsMediaSequenceAndDiscontinuitySequence() {
     var event = new SegmentsIndexed(List.of("cam-1"), List.of(new SegmentsIndexed.Entry("cam-1",
-        /* start= */ 1_795_000_000_000L, /* durationMs= */ 3000, "cam-1/k.ts", /* mediaSequence= */ 41L,
-        /* discontinuitySequence= */ 2L)));
+        /* start= */ 1_795_000_000_000L, /* durationMs= */ 3000, "cam-1/k.ts", /* discontinuity= */ null,
+        /* mediaSequence= */ 41L, /* discontinuitySequence= */ 2L)));
     String json = Json.encodeToString(event);
     assertEquals("{\"cameras\":[\"cam-1\"],\"segments\":[{\"cameraId\":\"cam-1\",\"start\":1795000000000,"
         + "\"durationMs\":3000,\"key\":\"cam-1/k.ts\",\"mediaSequence\":41,\"discontinuitySequence\":2}]}", json);
     assertEquals(event, Json.decodeClusterValue(json, SegmentsIndexed.class));
+    assertTrue(event.segments().get(0).isNumbered());
+  }
+
+  @Test
+  void segmentsIndexed_restartMarkAndLiveNumbers_travelTogether() {
+    var event = new SegmentsIndexed(List.of("cam-1"), List.of(new SegmentsIndexed.Entry("cam-1",
+        /* start= */ 1_795_000_000_000L, /* durationMs= */ 3000, "cam-1/k.ts", /* discontinuity= */ true,
+        /* mediaSequence= */ 41L, /* discontinuitySequence= */ 3L)));
+    String json = Json.encodeToString(event);
+    assertEquals("{\"cameras\":[\"cam-1\"],\"segments\":[{\"cameraId\":\"cam-1\",\"start\":1795000000000,"
+        + "\"durationMs\":3000,\"key\":\"cam-1/k.ts\",\"discontinuity\":true,\"mediaSequence\":41,"
+        + "\"discontinuitySequence\":3}]}", json);
+    assertEquals(event, Json.decodeClusterValue(json, SegmentsIndexed.class));
+    assertTrue(event.segments().get(0).startsRun());
     assertTrue(event.segments().get(0).isNumbered());
   }
 
@@ -69,7 +83,7 @@ class ClusterMessagesTest {
   void segmentsIndexed_bigBatches_areNotCappedLikeCameraPayloads() {
     var entries = java.util.stream.IntStream.range(0, 1000)
         .mapToObj(i -> new SegmentsIndexed.Entry("cam-1", (long) i, /* durationMs= */ 1000, "cam-1/" + i + ".ts",
-            (long) i, /* discontinuitySequence= */ 0L)).toList();
+            /* discontinuity= */ null, (long) i, /* discontinuitySequence= */ 0L)).toList();
     String json = Json.encodeToString(new SegmentsIndexed(List.of("cam-1"), entries));
     assertTrue(json.length() > Json.MAX_PAYLOAD_BYTES);
     assertEquals(1000, Json.decodeClusterValue(json, SegmentsIndexed.class).segments().size());

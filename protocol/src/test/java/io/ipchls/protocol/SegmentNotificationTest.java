@@ -12,7 +12,7 @@ class SegmentNotificationTest {
   private static final long T = 1_795_000_000_000L;
 
   private static SegmentNotification withKeyAndCodec(String key, String codec) {
-    return new SegmentNotification(1, key, T, 3000, 1000, null, 1, codec, 640, 360, T, null);
+    return new SegmentNotification(1, key, T, 3000, 1000, null, 1, codec, 640, 360, T, null, null);
   }
 
   private static String problems(SegmentNotification n) {
@@ -49,7 +49,7 @@ class SegmentNotificationTest {
   @Test
   void timesOutside2000To2100_areAProblem() {
     var early = new SegmentNotification(1, "cam/a.ts", SegmentNotification.MIN_EPOCH_MS - 1, 3000, 1000, null, 1,
-        null, 0, 0, SegmentNotification.MAX_EPOCH_MS, null);
+        null, 0, 0, SegmentNotification.MAX_EPOCH_MS, null, null);
     String p = problems(early);
     assertTrue(p.contains("start") && p.contains("deviceTime"), p);
   }

@@ -249,7 +249,7 @@ public final class IngestThroughput implements Callable<Integer> {
     return new SegmentNotification(SegmentNotification.VERSION,
         ObjectKeys.segmentKey(camera, Instant.ofEpochMilli(startMs), seq), startMs, /* durationMs= */ 3_000,
         /* bytes= */ 750_000, null, seq, "avc1.64001f", /* width= */ 1280, /* height= */ 720,
-        System.currentTimeMillis(), null);
+        System.currentTimeMillis(), null, null);
   }
 
   /** Publishing connections, each paced by a 10 ms timer, each camera once per round over all cameras. */

@@ -141,7 +141,7 @@ public final class LivePlaylistLoad implements Runnable {
     long number = NEXT_NUMBER.getAndIncrement();
     List<SegmentsIndexed.Entry> segments = ids.stream()
         .map(id -> new SegmentsIndexed.Entry(id, start.toEpochMilli(), /* durationMs= */ 3000,
-            ObjectKeys.segmentKey(id, start, 0),
+            ObjectKeys.segmentKey(id, start, 0), /* discontinuity= */ null,
             number, /* discontinuitySequence= */ 0L))
         .toList();
     vertx.eventBus().publish(ClusterNames.SEGMENTS_INDEXED, ClusterMessages.toJson(new SegmentsIndexed(ids, segments)));

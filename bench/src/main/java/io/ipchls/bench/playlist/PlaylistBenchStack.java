@@ -116,7 +116,8 @@ final class PlaylistBenchStack implements AutoCloseable {
       for (Row r : rows.subList(i, Math.min(rows.size(), i + 1000))) {
         OffsetDateTime start = r.start().atOffset(ZoneOffset.UTC);
         batch.add(new SegmentRow(r.camera(), start, r.durationMs(), r.key(), r.bytes(), null, i + batch.size(),
-            "avc1.42e01e", /* width= */ 1920, /* height= */ 1080, start, /* clockJump= */ false));
+            "avc1.42e01e", /* width= */ 1920, /* height= */ 1080, start, /* clockJump= */ false,
+            /* discontinuity= */ false));
       }
       await(repo.insertAndApplyGapRule(batch));
     }

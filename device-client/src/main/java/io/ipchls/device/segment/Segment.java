@@ -23,6 +23,17 @@ public record Segment(byte[] bytes, long startEpochMs, long durationMs, long seq
     return bytes.length;
   }
 
+  /**
+   * Whether its timestamps start a new run rather than continue the previous segment's: the first segment of a
+   * {@link Segmenter}, whose timestamps begin at {@link Segmenter#TS_ORIGIN_90K} and whose {@code seq} begins at 0.
+   * A segmenter lives as long as its camera (it refuses timestamps that go back, so an encoder reset means a new
+   * camera), hence this marks every process, device or encoder restart. A spooled segment keeps its seq, so it stays
+   * marked when a later run uploads it.
+   */
+  public boolean startsRun() {
+    return seq == 0;
+  }
+
   /** Lower-case hex SHA-256, the form of {@link #sha256()}. */
   public static String sha256Hex(byte[] bytes) {
     try {

@@ -175,7 +175,8 @@ final class SegmentUploadLoop implements Runnable {
     bytes.addAndGet(s.size());
     announcer.accept(new SegmentNotification(SegmentNotification.VERSION, key, s.startEpochMs(), s.durationMs(),
         s.size(), s.sha256(), s.seq(), s.codec(), s.width(), s.height(), System.currentTimeMillis(),
-        s.clockJump() ? Boolean.TRUE : null));
+        s.clockJump() ? Boolean.TRUE : null,
+        s.startsRun() || s.clockJump() ? Boolean.TRUE : null));
     return true;
   }
 

@@ -14,7 +14,7 @@ class NotificationOutboxTest {
     return new SegmentNotification(SegmentNotification.VERSION, "cam/2026/01/01/00/00/0" + seq + ".000-" + seq + ".ts",
         /* start= */ 1_700_000_000_000L, /* durationMs= */ 1000, /* bytes= */ 100, /* sha256= */ null, seq,
         "avc1.42c01e", /* width= */ 320, /* height= */ 180, /* deviceTime= */ 1_700_000_001_000L,
-        /* clockJump= */ null);
+        /* clockJump= */ null, null);
   }
 
   private static List<Long> seqs(List<SegmentNotification> l) {

@@ -46,6 +46,18 @@ class SegmenterTest {
   }
 
   @Test
+  void newSegmenter_marksOnlyItsFirstSegmentAsStartingARun() {
+    for (int run = 0; run < 2; run++) { // a restarted camera: a new segmenter on the same stream
+      Segmenter segmenter = new Segmenter(3_000, () -> WALL, segments::add);
+      for (int i = 0; i < 90; i++) segmenter.push(frame(i, /* gop= */ 45, /* withParameterSets= */ true));
+      segmenter.flush();
+    }
+    assertEquals(List.of(true, false, true, false), segments.stream().map(Segment::startsRun).toList());
+    assertEquals(Segmenter.TS_ORIGIN_90K, TestTsDemuxer.demux(segments.get(2).bytes()).pes.get(0).dts(),
+        "the new run's timestamps start at the origin again");
+  }
+
+  @Test
   void push_everySegment_beginsWithAudSpsPpsIdrAndHasContinuousTimestamps() {
     Segmenter segmenter = new Segmenter(3_000, () -> WALL, segments::add);
     for (int i = 0; i < 100; i++) segmenter.push(frame(i, 45, i == 0)); // only the first IDR carries SPS/PPS

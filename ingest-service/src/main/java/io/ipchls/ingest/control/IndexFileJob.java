@@ -45,7 +45,7 @@ final class IndexFileJob {
       SELECT span_id, task_id, camera_id, template_id, index_period_seconds, key_prefix, stopped_at, indexed_until
       FROM ingest.task_spans WHERE span_id = $1 FOR UPDATE SKIP LOCKED""";
   static final String SEGMENTS = """
-      SELECT object_key, start_at, duration_ms, bytes FROM ingest.segments
+      SELECT object_key, start_at, duration_ms, bytes, discontinuity OR clock_jump AS restart FROM ingest.segments
       WHERE camera_id = $1 AND start_at >= $2 AND start_at < $3 ORDER BY start_at, object_key""";
   static final String RECORD = """
       INSERT INTO ingest.index_files (span_id, period_start, period_end, task_id, camera_id, object_key,
@@ -115,7 +115,7 @@ final class IndexFileJob {
     long media = 0;
     for (Row s : segs) {
       IndexFiles.Entry e = new IndexFiles.Entry(s.getString("object_key"), s.getOffsetDateTime("start_at").toInstant(),
-          s.getInteger("duration_ms"), s.getLong("bytes"));
+          s.getInteger("duration_ms"), s.getLong("bytes"), s.getBoolean("restart"));
       entries.add(e);
       bytes += e.bytes();
       media += e.durationMs();

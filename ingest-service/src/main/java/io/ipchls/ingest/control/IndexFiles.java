@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * The index file of one task camera's period: a VOD M3U8 ({@code #EXT-X-ENDLIST}, an EXTINF per segment,
- * {@code #EXT-X-DISCONTINUITY} at gaps, written by the same {@link HlsPlaylist} as playlist-service) stored at
+ * {@code #EXT-X-DISCONTINUITY} at gaps and camera restarts, written by the same {@link HlsPlaylist} as playlist-service) stored at
  * {@code <keyPrefix>/index/<yyyyMMdd'T'HHmmss.SSS'Z'>.m3u8} (the window's start, UTC), with segment URIs relative to
  * it, so it plays straight from the bucket (or a copy of it) with nothing else.
  */
@@ -16,8 +16,8 @@ final class IndexFiles {
   private static final DateTimeFormatter NAME =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
 
-  /** One indexed segment. */
-  record Entry(String key, Instant start, long durationMs, long bytes) {}
+  /** One indexed segment; {@code restart}: the camera marked it as not continuing the previous one (V30). */
+  record Entry(String key, Instant start, long durationMs, long bytes, boolean restart) {}
 
   private IndexFiles() {}
 
@@ -27,7 +27,7 @@ final class IndexFiles {
 
   static String render(String indexKey, List<Entry> segments) {
     HlsPlaylist p = HlsPlaylist.vod();
-    for (Entry e : segments) p.segment(relative(indexKey, e.key()), e.start(), e.durationMs());
+    for (Entry e : segments) p.segment(relative(indexKey, e.key()), e.start(), e.durationMs(), e.restart());
     return p.render();
   }
 

@@ -9,8 +9,10 @@ import io.ipchls.protocol.SegmentDuration;
  * live playlists never number backwards, whichever playlist instance answers and whatever retention deleted. A
  * segment joins the live numbering when it starts no more than {@link #LATE_JOIN_MS} before the camera's newest live
  * segment (a segment announced out of order joins at the end, with a discontinuity); an older one is a backfill,
- * left to replay. A discontinuity is a start further than {@link HlsPlaylist#CONTINUITY_TOLERANCE_MS} from the
- * previous live segment's end, the rule playlists mark.
+ * left to replay. A discontinuity is a segment the camera marked as a restart or clock step
+ * ({@code segments_v1.discontinuity}, V30) or a start further than {@link HlsPlaylist#CONTINUITY_TOLERANCE_MS} from
+ * the previous live segment's end: the rule playlists mark ({@code HlsPlaylist.continues},
+ * {@code LiveWindowState.continues}), written again as {@code number_live_segments}' break check.
  */
 public final class LiveNumbering {
   /** One default live window (6 segments of the default length): what a live viewer can still be shown. */

@@ -163,8 +163,8 @@ public final class SegmentBatcher {
     metrics.indexed(fresh);
     metrics.duplicates(written - fresh);
     if (fresh == 0) return;
-    // the new segments themselves ride along with their live numbers, so playlist instances move their live windows
-    // without a query (a segment without numbers is a backfill: replay only)
+    // the new segments themselves ride along with their restart marks and live numbers, so playlist instances move
+    // their live windows without a query (a segment without numbers is a backfill: replay only)
     SegmentsIndexed event = new SegmentsIndexed(List.copyOf(inserted.newPerCamera().keySet()), inserted.segments());
     vertx.eventBus().publish(ClusterNames.SEGMENTS_INDEXED, ClusterMessages.toJson(event));
   }

@@ -13,15 +13,16 @@ import java.util.List;
  */
 public final class SegmentRepository {
   /**
-   * Inserts the batch, numbers its new segments for live playback by the {@link LiveNumbering} rule ({@code $14},
-   * {@code $15}, V31__live_sequence.sql) and folds them into the recordings by the {@link RecordingGapRule} (its gap
-   * is {@code $13}, see V3__recordings.sql), in one statement.
+   * Inserts the batch with its restart marks ({@code $13}, V30__segment_discontinuity.sql), numbers its new segments
+   * for live playback by the {@link LiveNumbering} rule ({@code $15}, {@code $16}, V31__live_sequence.sql; a marked
+   * segment is a discontinuity there as in the playlists) and folds them into the recordings by the
+   * {@link RecordingGapRule} (its gap is {@code $14}, see V3__recordings.sql), in one statement.
    */
   static final String INDEX_BATCH = """
-      SELECT camera, start_at, duration_ms, object_key, media_seq, discontinuity_seq
+      SELECT camera, start_at, duration_ms, object_key, discontinuity, media_seq, discontinuity_seq
       FROM ingest.index_segments($1::text[], $2::timestamptz[], $3::int[], $4::text[], $5::bigint[], $6::text[],
                                  $7::bigint[], $8::text[], $9::int[], $10::int[], $11::timestamptz[], $12::bool[],
-                                 $13::int, $14::int, $15::int)""";
+                                 $13::bool[], $14::int, $15::int, $16::int)""";
 
   private final Pool pool;
   private final RecordingGapRule gapRule;
@@ -51,6 +52,7 @@ public final class SegmentRepository {
     Integer[] height = new Integer[n];
     OffsetDateTime[] device = new OffsetDateTime[n];
     Boolean[] jump = new Boolean[n];
+    Boolean[] discontinuity = new Boolean[n];
     for (int i = 0; i < n; i++) {
       SegmentRow r = rows.get(i);
       camera[i] = r.cameraId();
@@ -65,12 +67,13 @@ public final class SegmentRepository {
       height[i] = r.height();
       device[i] = r.deviceTime();
       jump[i] = r.clockJump();
+      discontinuity[i] = r.discontinuity();
     }
     Tuple args = Tuple.tuple().addArrayOfString(camera).addArrayOfOffsetDateTime(start).addArrayOfInteger(duration)
         .addArrayOfString(key).addArrayOfLong(bytes).addArrayOfString(sha).addArrayOfLong(seq)
         .addArrayOfString(codec).addArrayOfInteger(width).addArrayOfInteger(height)
-        .addArrayOfOffsetDateTime(device).addArrayOfBoolean(jump).addInteger(gapRule.gapMs())
-        .addInteger(LiveNumbering.LATE_JOIN_MS).addInteger(LiveNumbering.TOLERANCE_MS);
+        .addArrayOfOffsetDateTime(device).addArrayOfBoolean(jump).addArrayOfBoolean(discontinuity)
+        .addInteger(gapRule.gapMs()).addInteger(LiveNumbering.LATE_JOIN_MS).addInteger(LiveNumbering.TOLERANCE_MS);
     return pool.preparedQuery(INDEX_BATCH).execute(args).map(IndexedBatch::from);
   }
 }

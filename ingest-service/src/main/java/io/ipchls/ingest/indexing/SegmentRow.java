@@ -19,20 +19,29 @@ public record SegmentRow(
     Integer width,
     Integer height,
     OffsetDateTime deviceTime,
-    boolean clockJump) {
+    boolean clockJump,
+    boolean discontinuity) {
 
   /** From a notification that already passed {@link SegmentNotification#problems()}. */
   public static SegmentRow of(String cameraId, SegmentNotification n) {
     return new SegmentRow(cameraId, utc(n.start()), (int) n.durationMs(), n.key(), n.bytes(), n.sha256(), n.seq(),
         n.codec(), n.width() > 0 ? n.width() : null, n.height() > 0 ? n.height() : null, utc(n.deviceTime()),
-        Boolean.TRUE.equals(n.clockJump()));
+        Boolean.TRUE.equals(n.clockJump()), Boolean.TRUE.equals(n.discontinuity()));
   }
 
   public static SegmentRow from(Row row) {
     return new SegmentRow(row.getString("camera_id"), row.getOffsetDateTime("start_at"),
         row.getInteger("duration_ms"), row.getString("object_key"), row.getLong("bytes"), row.getString("sha256"),
         row.getLong("seq"), row.getString("codec"), row.getInteger("width"), row.getInteger("height"),
-        row.getOffsetDateTime("device_time"), row.getBoolean("clock_jump"));
+        row.getOffsetDateTime("device_time"), row.getBoolean("clock_jump"), row.getBoolean("discontinuity"));
+  }
+
+  /**
+   * Whether the segment does not continue the camera's previous one however small the gap (the camera restarted its
+   * timestamps, or its clock stepped): what {@code ingest.segments_v1.discontinuity} says (V30).
+   */
+  public boolean startsRun() {
+    return discontinuity || clockJump;
   }
 
   private static OffsetDateTime utc(long epochMs) {

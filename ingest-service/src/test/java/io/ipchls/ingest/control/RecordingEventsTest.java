@@ -71,7 +71,8 @@ class RecordingEventsTest {
 
   private static SegmentNotification segment(String key, long start, long durationMs, int bytes) {
     return new SegmentNotification(SegmentNotification.VERSION, key, start, durationMs, bytes, null,
-        SEQ.incrementAndGet(), "avc1.42c01e", /* width= */ 640, /* height= */ 360, System.currentTimeMillis(), null);
+        SEQ.incrementAndGet(), "avc1.42c01e", /* width= */ 640, /* height= */ 360, System.currentTimeMillis(), null,
+        null);
   }
 
   /** Stores the segment's bytes and announces it, as a camera does. */

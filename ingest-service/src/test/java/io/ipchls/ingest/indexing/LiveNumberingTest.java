@@ -9,6 +9,7 @@ import io.ipchls.ingest.IngestService;
 import io.ipchls.ingest.IngestTestSupport;
 import io.ipchls.ingest.shared.RecordingGapRule;
 import io.ipchls.kit.db.Database;
+import io.ipchls.kit.hls.HlsPlaylist;
 import io.ipchls.protocol.ObjectKeys;
 import io.ipchls.protocol.SegmentsIndexed;
 import io.vertx.core.Future;
@@ -20,6 +21,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
@@ -57,7 +59,13 @@ class LiveNumberingTest {
     long seq = offsetMs + 100_000;
     return new SegmentRow(camera, start, SEGMENT_MS, ObjectKeys.segmentKey(camera, start.toInstant(), seq),
         /* bytes= */ 1000, null, seq, "avc1.42e01e", /* width= */ 640, /* height= */ 360, start,
-        /* clockJump= */ false);
+        /* clockJump= */ false, /* discontinuity= */ false);
+  }
+
+  /** The row with the camera's marks: a clock step, or the first segment of a new run (a restart). */
+  private static SegmentRow marked(SegmentRow r, boolean clockJump, boolean restart) {
+    return new SegmentRow(r.cameraId(), r.startAt(), r.durationMs(), r.objectKey(), r.bytes(), r.sha256(), r.seq(),
+        r.codec(), r.width(), r.height(), r.deviceTime(), clockJump, restart);
   }
 
   private static List<SegmentsIndexed.Entry> write(SegmentRow... rows) {
@@ -110,6 +118,38 @@ class LiveNumberingTest {
     e.addAll(write(at(cam, 54_000))); // starts before the newest: back in time
     e.addAll(write(at(cam, 63_000))); // on from 60_000, but the previous live segment is the late one
     assertEquals(List.of(0L, 0L, 1L, 2L, 3L), e.stream().map(SegmentsIndexed.Entry::discontinuitySequence).toList());
+  }
+
+  @Test
+  void restartMarkOrClockStep_withoutAGap_isADiscontinuity_whereThePlaylistMarksOne() {
+    String cam = cameraId("num-restart");
+    // contiguous in time throughout; the camera's very first segment has nothing to break from
+    List<SegmentsIndexed.Entry> e = new ArrayList<>(write(marked(at(cam, 0), false, /* restart= */ true),
+        at(cam, 3000), marked(at(cam, 6000), false, /* restart= */ true)));
+    e.addAll(write(at(cam, 9000), marked(at(cam, 12_000), /* clockJump= */ true, false), at(cam, 15_000)));
+    assertEquals(List.of(0L, 0L, 1L, 1L, 2L, 2L),
+        e.stream().map(SegmentsIndexed.Entry::discontinuitySequence).toList());
+    assertEquals(Arrays.asList(true, null, true, null, true, null),
+        e.stream().map(SegmentsIndexed.Entry::discontinuity).toList(), "the event carries segments_v1's mark");
+    // one rule: the stored number grows exactly where HlsPlaylist puts EXT-X-DISCONTINUITY
+    HlsPlaylist playlist = HlsPlaylist.vod();
+    for (SegmentsIndexed.Entry s : e) {
+      playlist.segment(s.key(), Instant.ofEpochMilli(s.start()), s.durationMs(), s.startsRun());
+    }
+    List<Boolean> tagged = new ArrayList<>();
+    boolean tag = false;
+    for (String line : playlist.render().lines().toList()) {
+      if (line.equals("#EXT-X-DISCONTINUITY")) tag = true;
+      if (!line.startsWith("#")) {
+        tagged.add(tag);
+        tag = false;
+      }
+    }
+    List<Boolean> grows = new ArrayList<>();
+    for (int i = 0; i < e.size(); i++) {
+      grows.add(i > 0 && e.get(i).discontinuitySequence() > e.get(i - 1).discontinuitySequence());
+    }
+    assertEquals(grows, tagged);
   }
 
   @Test

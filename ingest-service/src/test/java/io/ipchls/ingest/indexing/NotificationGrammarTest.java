@@ -161,6 +161,11 @@ class NotificationGrammarTest {
   }
 
   @Test
+  void stringForTheRestartMark_isRefused() {
+    expect("malformed", "discontinuity", "boolstr", j -> j.put("discontinuity", "true"));
+  }
+
+  @Test
   void objectForAString_isRefused() {
     expect("malformed", "codec", "objstr", j -> j.put("codec", new JsonObject().put("a", 1)));
   }

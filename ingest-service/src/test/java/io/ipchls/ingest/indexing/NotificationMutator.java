@@ -12,7 +12,7 @@ import java.util.Random;
 /** Random and mutated segment notifications for the fuzz test, each built from a good one of the camera. */
 final class NotificationMutator {
   private static final String[] FIELDS = {"v", "key", "start", "durationMs", "bytes", "sha256", "seq", "codec",
-      "width", "height", "deviceTime", "clockJump"};
+      "width", "height", "deviceTime", "clockJump", "discontinuity"};
   private static final String[] TEXT_FIELDS = {"key", "codec", "sha256"};
   private static final Object[] ODD_VALUES = {"x", "", true, false, 1.5, -0.0, new JsonArray(), new JsonObject(),
       null, "1700000000000", 1e308};

@@ -55,7 +55,7 @@ class RecordingsTest {
   private static SegmentRow at(String camera, long offsetMs) {
     OffsetDateTime start = T0.plus(offsetMs, ChronoUnit.MILLIS);
     return new SegmentRow(camera, start, SEGMENT_MS, ObjectKeys.segmentKey(camera, start.toInstant(), offsetMs),
-        SEGMENT_BYTES, null, offsetMs, "h264", 640, 360, start, false);
+        SEGMENT_BYTES, null, offsetMs, "h264", 640, 360, start, /* clockJump= */ false, /* discontinuity= */ false);
   }
 
   private static void write(SegmentRow... rows) {

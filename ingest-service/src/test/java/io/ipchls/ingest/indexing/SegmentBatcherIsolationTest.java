@@ -93,7 +93,7 @@ class SegmentBatcherIsolationTest {
     SegmentNotification n = segment(cameraId("isolate-nul"), 2_000);
     assertOnlyTheBadOnesRefused(writeAmongGood(List.of(new SegmentNotification(n.v(), n.key(), n.start(),
         n.durationMs(), n.bytes(), n.sha256(), n.seq(), "avc1\u0000", n.width(), n.height(), n.deviceTime(),
-        n.clockJump()))), "22021");
+        n.clockJump(), n.discontinuity()))), "22021");
   }
 
   @Test

@@ -67,7 +67,7 @@ class SegmentIndexingTest {
     String id = cameraId("clock");
     SegmentNotification n = segment(id, 90_000);
     SegmentNotification behind = new SegmentNotification(n.v(), n.key(), n.start(), n.durationMs(), n.bytes(),
-        n.sha256(), n.seq(), n.codec(), n.width(), n.height(), System.currentTimeMillis() - 60_000, null);
+        n.sha256(), n.seq(), n.codec(), n.width(), n.height(), System.currentTimeMillis() - 60_000, null, null);
     try (var cam = ingest.camera(id)) {
       cam.publish(behind);
       ingest.awaitKeys(id, keys -> keys.size() == 1);

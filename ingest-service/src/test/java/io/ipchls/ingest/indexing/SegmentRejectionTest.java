@@ -76,7 +76,7 @@ class SegmentRejectionTest {
     var r = rejectThenIndex("version", id -> {
       SegmentNotification n = segment(id, 1_000);
       return new SegmentNotification(2, n.key(), n.start(), n.durationMs(), n.bytes(), null, n.seq(), n.codec(),
-          n.width(), n.height(), n.deviceTime(), null);
+          n.width(), n.height(), n.deviceTime(), null, null);
     });
     assertReason("unsupported_version", r);
   }
@@ -181,11 +181,11 @@ class SegmentRejectionTest {
 
   private static SegmentNotification withBytes(SegmentNotification n, long bytes) {
     return new SegmentNotification(n.v(), n.key(), n.start(), n.durationMs(), bytes, n.sha256(), n.seq(), n.codec(),
-        n.width(), n.height(), n.deviceTime(), n.clockJump());
+        n.width(), n.height(), n.deviceTime(), n.clockJump(), n.discontinuity());
   }
 
   private static SegmentNotification withDuration(SegmentNotification n, long durationMs) {
     return new SegmentNotification(n.v(), n.key(), n.start(), durationMs, n.bytes(), n.sha256(), n.seq(), n.codec(),
-        n.width(), n.height(), n.deviceTime(), n.clockJump());
+        n.width(), n.height(), n.deviceTime(), n.clockJump(), n.discontinuity());
   }
 }

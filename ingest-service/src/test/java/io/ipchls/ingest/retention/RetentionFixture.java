@@ -57,7 +57,8 @@ final class RetentionFixture implements AutoCloseable {
     OffsetDateTime at = start.atOffset(ZoneOffset.UTC);
     byte[] bytes = body(key);
     SegmentRow row = new SegmentRow(camera, at, /* durationMs= */ 3_000, key, bytes.length, null, /* seq= */ 1,
-        "h264", /* width= */ 640, /* height= */ 360, at, /* clockJump= */ false);
+        "h264", /* width= */ 640, /* height= */ 360, at, /* clockJump= */ false,
+        /* discontinuity= */ false);
     await(new SegmentRepository(support.pool, RecordingGapRule.DEFAULT).insertAndApplyGapRule(List.of(row)));
     support.putObject(key, bytes);
     return row;

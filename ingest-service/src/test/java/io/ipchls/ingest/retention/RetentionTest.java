@@ -132,7 +132,7 @@ class RetentionTest {
     String key = ObjectKeys.segmentKey(camera, start, 1);
     byte[] bytes = ("segment " + key).getBytes(StandardCharsets.UTF_8);
     return new Seg(new SegmentRow(camera, at, /* durationMs= */ 3_000, key, bytes.length, null, /* seq= */ 1, "h264",
-        /* width= */ 640, /* height= */ 360, at, /* clockJump= */ false), bytes);
+        /* width= */ 640, /* height= */ 360, at, /* clockJump= */ false, /* discontinuity= */ false), bytes);
   }
 
   private static void setRetention(IngestTestSupport support, String camera, int days) {

@@ -31,7 +31,8 @@ public final class SegmentRepository {
    * indexed them (V31__live_sequence.sql; a backfill has none).
    */
   static final String LIVE_NEWEST = """
-      SELECT camera_id, start_at, duration_ms, object_key, media_seq, discontinuity_seq FROM ingest.segments_v1
+      SELECT camera_id, start_at, duration_ms, object_key, discontinuity, media_seq, discontinuity_seq
+      FROM ingest.segments_v1
       WHERE camera_id = $1 AND media_seq >= $3
       ORDER BY media_seq DESC
       LIMIT $2""";
@@ -41,7 +42,7 @@ public final class SegmentRepository {
       SELECT next_media_seq, last_discontinuity_seq FROM ingest.live_sequence_v1 WHERE camera_id = $1""";
 
   static final String OVERLAPPING = """
-      SELECT camera_id, start_at, duration_ms, object_key FROM ingest.segments_v1
+      SELECT camera_id, start_at, duration_ms, object_key, discontinuity FROM ingest.segments_v1
       WHERE camera_id = $1 AND start_at >= $2 AND start_at < $3
         AND start_at + duration_ms * interval '1 millisecond' > $4
       ORDER BY start_at, object_key""";

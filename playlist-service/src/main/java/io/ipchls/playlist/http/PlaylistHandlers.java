@@ -76,7 +76,7 @@ final class PlaylistHandlers {
     Duration lifetime = urlLifetime(list);
     Callable<String> build = () -> {
       Function<Segment, String> link = links.forPlaylist(clock.instant(), lifetime, token);
-      for (Segment s : list) playlist.segment(link.apply(s), s.start(), s.durationMs());
+      for (Segment s : list) playlist.segment(link.apply(s), s.start(), s.durationMs(), s.restart());
       return playlist.render();
     };
     if (list.size() > INLINE_SIGNING_LIMIT) return vertx.executeBlocking(build, false);

@@ -44,7 +44,7 @@ class SegmentsIndexedFeedTest {
     vertx.eventBus().publish(ClusterNames.SEGMENTS_INDEXED, "not an event");
     vertx.eventBus().publish(ClusterNames.SEGMENTS_INDEXED, new JsonObject().put("segments", "none"));
     var keyless = new SegmentsIndexed.Entry(cam, all.get(1).start().toEpochMilli(), 3000, null,
-        /* mediaSequence= */ 1L, /* discontinuitySequence= */ 0L);
+        /* discontinuity= */ null, /* mediaSequence= */ 1L, /* discontinuitySequence= */ 0L);
     vertx.eventBus().publish(ClusterNames.SEGMENTS_INDEXED,
         ClusterMessages.toJson(new SegmentsIndexed(List.of(cam), List.of(keyless))));
     TestStack.announce(vertx, TestStack.numbered(all.subList(1, 3), /* firstSequence= */ 1, /* discontinuity= */ 0));

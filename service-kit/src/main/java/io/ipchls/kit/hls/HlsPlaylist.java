@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * Writes an HLS media playlist (RFC 8216) for MPEG-TS segments listed in time order. Discontinuities and their
- * program date-times are derived from segment start times, so callers only add what the index holds.
+ * program date-times are derived from segment start times and the camera's restart marks, so callers only add what
+ * the index holds.
  */
 public final class HlsPlaylist {
   /** RFC 8216 §7: floating-point EXTINF needs protocol version 3. */
@@ -21,7 +22,7 @@ public final class HlsPlaylist {
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSXXX").withZone(ZoneOffset.UTC);
 
   /** {@code listedMs}: its EXTINF, {@code durationMs} clipped to a live playlist's target. */
-  private record Entry(String uri, Instant start, long durationMs, long listedMs) {}
+  private record Entry(String uri, Instant start, long durationMs, long listedMs, boolean restart) {}
 
   private final boolean vod;
   private final long mediaSequence;
@@ -58,14 +59,24 @@ public final class HlsPlaylist {
         /* fixedTargetSeconds= */ 0);
   }
 
-  /** Appends a segment; segments must be added in start-time order. */
+  /** Appends a segment that the camera did not mark as a restart; segments must be added in start-time order. */
   public HlsPlaylist segment(String uri, Instant start, long durationMs) {
+    return segment(uri, start, durationMs, /* restart= */ false);
+  }
+
+  /**
+   * Appends a segment; segments must be added in start-time order.
+   *
+   * @param restart the camera marked it as not continuing the previous segment (its timestamps restarted or its clock
+   *     stepped): a discontinuity precedes it however small the gap
+   */
+  public HlsPlaylist segment(String uri, Instant start, long durationMs, boolean restart) {
     if (uri == null || uri.isBlank() || uri.indexOf('\n') >= 0 || uri.indexOf('\r') >= 0) {
       throw new IllegalArgumentException("segment URI must be one non-empty line");
     }
     if (durationMs <= 0) throw new IllegalArgumentException("segment duration must be > 0 ms");
     long listedMs = fixedTargetSeconds > 0 ? Math.min(durationMs, fixedTargetSeconds * 1000L) : durationMs;
-    entries.add(new Entry(uri, start, durationMs, listedMs));
+    entries.add(new Entry(uri, start, durationMs, listedMs, restart));
     return this;
   }
 
@@ -101,7 +112,7 @@ public final class HlsPlaylist {
   }
 
   private static boolean continues(Entry previous, Entry next) {
-    return continues(previous.start(), previous.durationMs(), next.start());
+    return !next.restart() && continues(previous.start(), previous.durationMs(), next.start());
   }
 
   /** Whether a segment starting at {@code next} plays on from the previous one without a discontinuity. */

@@ -7,17 +7,26 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A segment in a live window: start (epoch ms), duration, object key, and the live numbers ingest gave it when it
- * indexed it (its media sequence number and its discontinuity sequence number: the discontinuities up to and
- * including the one in front of it).
+ * A segment in a live window: start (epoch ms), duration, object key, whether the camera marked it as not continuing
+ * the previous segment whatever the gap ({@code restart}: its timestamps restarted or its clock stepped), and the live
+ * numbers ingest gave it when it indexed it (its media sequence number and its discontinuity sequence number: the
+ * discontinuities up to and including the one in front of it, a restart counting as one as in
+ * {@link LiveWindowState#continues}).
  */
-public record LiveSegment(long startMs, int durationMs, String key, long mediaSequence, long discontinuitySequence) {
+public record LiveSegment(long startMs, int durationMs, String key, boolean restart, long mediaSequence,
+    long discontinuitySequence) {
+  /** A segment the camera did not mark as a restart. */
+  public LiveSegment(long startMs, int durationMs, String key, long mediaSequence, long discontinuitySequence) {
+    this(startMs, durationMs, key, /* restart= */ false, mediaSequence, discontinuitySequence);
+  }
+
   static void writeList(ObjectDataOutput out, List<LiveSegment> list) throws IOException {
     out.writeInt(list.size());
     for (LiveSegment s : list) {
       out.writeLong(s.startMs);
       out.writeInt(s.durationMs);
       out.writeString(s.key);
+      out.writeBoolean(s.restart);
       out.writeLong(s.mediaSequence);
       out.writeLong(s.discontinuitySequence);
     }
@@ -27,7 +36,8 @@ public record LiveSegment(long startMs, int durationMs, String key, long mediaSe
     int n = in.readInt();
     List<LiveSegment> list = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      list.add(new LiveSegment(in.readLong(), in.readInt(), in.readString(), in.readLong(), in.readLong()));
+      list.add(new LiveSegment(in.readLong(), in.readInt(), in.readString(), in.readBoolean(), in.readLong(),
+          in.readLong()));
     }
     return List.copyOf(list);
   }

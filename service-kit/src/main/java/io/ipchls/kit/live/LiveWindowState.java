@@ -19,7 +19,10 @@ import java.util.TreeMap;
  * because the member owning a map partition runs the entry processors that change it, and every service is a member.
  */
 public final class LiveWindowState implements DataSerializable {
-  /** Two segments continue each other when the second starts within this of the first's end (HlsPlaylist's rule). */
+  /**
+   * Two segments continue each other when the second starts within this of the first's end and is not marked as a
+   * restart (HlsPlaylist's rule).
+   */
   public static final long CONTINUITY_TOLERANCE_MS = 1000;
 
   private int capacity;
@@ -85,7 +88,8 @@ public final class LiveWindowState implements DataSerializable {
   }
 
   public static boolean continues(LiveSegment previous, LiveSegment next) {
-    return Math.abs(next.startMs() - (previous.startMs() + previous.durationMs())) <= CONTINUITY_TOLERANCE_MS;
+    long gap = next.startMs() - (previous.startMs() + previous.durationMs());
+    return !next.restart() && Math.abs(gap) <= CONTINUITY_TOLERANCE_MS;
   }
 
   public int capacity() {

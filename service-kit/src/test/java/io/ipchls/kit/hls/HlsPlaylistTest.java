@@ -65,6 +65,61 @@ class HlsPlaylistTest {
   }
 
   @Test
+  void vod_restartWithoutGap_addsDiscontinuityBeforeTheRestartedSegment() {
+    String text = HlsPlaylist.vod()
+        .segment("a.ts", T0, 3000)
+        .segment("b.ts", T0.plusMillis(3000 + 300), 3000, /* restart= */ true) // camera back after 0.3 s
+        .segment("c.ts", T0.plusMillis(6300), 3000, /* restart= */ false)
+        .render();
+    assertEquals("""
+        #EXTM3U
+        #EXT-X-VERSION:3
+        #EXT-X-TARGETDURATION:3
+        #EXT-X-MEDIA-SEQUENCE:0
+        #EXT-X-PLAYLIST-TYPE:VOD
+        #EXT-X-PROGRAM-DATE-TIME:2026-11-21T10:00:00.000Z
+        #EXTINF:3.000,
+        a.ts
+        #EXT-X-DISCONTINUITY
+        #EXT-X-PROGRAM-DATE-TIME:2026-11-21T10:00:03.300Z
+        #EXTINF:3.000,
+        b.ts
+        #EXTINF:3.000,
+        c.ts
+        #EXT-X-ENDLIST
+        """, text);
+  }
+
+  @Test
+  void live_restartExactlyAtThePreviousEnd_stillAddsDiscontinuity() {
+    String text = HlsPlaylist.live(/* mediaSequence= */ 5, /* discontinuitySequence= */ 1,
+        /* targetDurationSeconds= */ 3)
+        .segment("a.ts", T0, 3000)
+        .segment("b.ts", T0.plusMillis(3000), 3000, /* restart= */ true)
+        .render();
+    assertEquals("""
+        #EXTM3U
+        #EXT-X-VERSION:3
+        #EXT-X-TARGETDURATION:3
+        #EXT-X-MEDIA-SEQUENCE:5
+        #EXT-X-DISCONTINUITY-SEQUENCE:1
+        #EXT-X-PROGRAM-DATE-TIME:2026-11-21T10:00:00.000Z
+        #EXTINF:3.000,
+        a.ts
+        #EXT-X-DISCONTINUITY
+        #EXT-X-PROGRAM-DATE-TIME:2026-11-21T10:00:03.000Z
+        #EXTINF:3.000,
+        b.ts
+        """, text);
+  }
+
+  @Test
+  void restartMarkOnTheFirstSegment_addsNoDiscontinuityTag() {
+    String text = HlsPlaylist.vod().segment("a.ts", T0, 3000, /* restart= */ true).render();
+    assertEquals(0, text.lines().filter("#EXT-X-DISCONTINUITY"::equals).count(), text);
+  }
+
+  @Test
   void live_empty_isValidWithoutSegments() {
     assertEquals("""
         #EXTM3U

@@ -32,6 +32,26 @@ class LiveWindowStateTest {
     assertEquals(3, w.lastDiscontinuity());
   }
 
+  /** Segment number {@code n} as {@link #seg}, but marked by the camera as a restart. */
+  private static LiveSegment restart(long n, long disc) {
+    return new LiveSegment(n * 3000, 3000, "cam/" + n + ".ts", /* restart= */ true, n, disc);
+  }
+
+  @Test
+  void append_restartWithoutGap_countsAsDiscontinuityWhenItsPredecessorSlidesOut() {
+    LiveWindowState w = window(2, seg(0, 0), seg(1, 0));
+    // the camera restarted right at the end of segment 1: no gap by time, but its timestamps start again, so ingest
+    // counted a discontinuity in front of it (number_live_segments' break check, the rule of continues)
+    w = w.append(List.of(restart(2, 1)), 2);
+    assertEquals(0, w.firstDiscontinuity());
+    w = w.append(List.of(seg(3, 1)), 3);
+    assertEquals(List.of(restart(2, 1), seg(3, 1)), w.segments());
+    assertEquals(1, w.firstDiscontinuity(), "1 -> 2 (restart) left the window");
+    assertTrue(w.segments().get(0).restart(), "the mark stays with the segment");
+    assertTrue(!LiveWindowState.continues(seg(1, 0), restart(2, 1)));
+    assertTrue(LiveWindowState.continues(restart(2, 1), seg(3, 1)));
+  }
+
   @Test
   void append_sameSegmentsTwice_changesOnlyTheVersion() {
     LiveWindowState once = window(6, seg(0, 0)).append(List.of(seg(1, 0)), 2);
@@ -73,12 +93,14 @@ class LiveWindowStateTest {
   @Test
   void serialisation_roundTrips() {
     InternalSerializationService ss = new DefaultSerializationServiceBuilder().build();
-    LiveWindowState w = LiveWindowState.of(6, List.of(seg(7, 1), seg(8, 1)), /* nextSequence= */ 0,
+    LiveWindowState w = LiveWindowState.of(6, List.of(seg(7, 1), restart(8, 2)), /* nextSequence= */ 0,
         /* lastDiscontinuity= */ 0, /* nowMs= */ 42)
         .append(List.of(seg(10, 2)), 43);
     LiveWindowState back = ss.toObject(ss.toData(w));
     assertEquals(w.segments(), back.segments());
     assertEquals(w.pending(), back.pending());
+    assertTrue(back.segments().get(1).restart(), "the restart mark survives the map");
+    assertTrue(!back.segments().get(0).restart());
     assertEquals(7, back.firstSequence());
     assertEquals(1, back.firstDiscontinuity());
     assertEquals(9, back.nextSequence());
