@@ -88,7 +88,8 @@ public final class CameraBuilder {
 
   public CameraBuilder segmentMillis(long millis) {
     if (millis < Segmenter.MIN_TARGET_MS || millis > Segmenter.MAX_TARGET_MS) {
-      throw new IllegalArgumentException("segment duration must be 1..60 s");
+      throw new IllegalArgumentException("segment duration must be " + SegmentDuration.MIN_SECONDS + ".."
+          + SegmentDuration.MAX_SECONDS + " s");
     }
     this.segmentMillis = millis;
     return this;
