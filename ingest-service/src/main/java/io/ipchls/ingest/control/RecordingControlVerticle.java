@@ -155,8 +155,11 @@ public final class RecordingControlVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    if (job != null) job.stop();
-    if (store != null) store.close();
-    return pool == null ? Future.succeededFuture() : pool.close();
+    // the round in progress ends before what it uses closes (PeriodicJob#stop)
+    Future<Void> roundEnded = job == null ? Future.succeededFuture() : job.stop();
+    return roundEnded.eventually(() -> {
+      if (store != null) store.close();
+      return pool == null ? Future.succeededFuture() : pool.close();
+    });
   }
 }

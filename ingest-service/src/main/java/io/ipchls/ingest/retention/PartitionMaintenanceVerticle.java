@@ -57,7 +57,8 @@ public final class PartitionMaintenanceVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    if (job != null) job.stop();
-    return pool == null ? Future.succeededFuture() : pool.close();
+    // the round in progress ends before its pool closes (PeriodicJob#stop)
+    Future<Void> roundEnded = job == null ? Future.succeededFuture() : job.stop();
+    return roundEnded.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 }

@@ -136,8 +136,12 @@ public final class RetentionSweepVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    if (job != null) job.stop();
-    if (store != null) store.close();
-    return pool == null ? Future.succeededFuture() : pool.close();
+    // the round in progress ends before what it uses closes (PeriodicJob#stop): a sweep cut off between deleting
+    // objects and their rows would leave rows pointing at deleted objects until the next round
+    Future<Void> roundEnded = job == null ? Future.succeededFuture() : job.stop();
+    return roundEnded.eventually(() -> {
+      if (store != null) store.close();
+      return pool == null ? Future.succeededFuture() : pool.close();
+    });
   }
 }
