@@ -12,7 +12,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.LongSupplier;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * The checks on a batch of notifications that need I/O: the key lies under the camera's storage prefix, the start
@@ -22,8 +21,6 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  */
 public final class BatchCheck {
   private static final long DAY_MS = 86_400_000L;
-  private static final int HTTP_OK = 200;
-  private static final int HTTP_NOT_FOUND = 404;
 
   /** A notification refused, with the reason. */
   public record Refused(Pending pending, Rejection rejection) {}
@@ -75,43 +72,34 @@ public final class BatchCheck {
   }
 
   /**
-   * HEADs the objects in parallel on worker threads. Like the database's, the bucket's answers split in two: one that
-   * will not change for this key (404 missing, another 4xx such as 403) refuses that notification alone; one that
-   * may (5xx, 408, 429, timeouts, connection errors) fails the whole check, which is retried with backoff.
+   * HEADs the objects in parallel on worker threads. Like the database's, the bucket's answers split in two: one about
+   * the object (404 missing, 403 AccessDenied) refuses that notification alone; one that may change (5xx, 408, 429,
+   * timeouts, connection errors, and a refusal of this service's own key, secret or clock, which every object would
+   * get alike: see {@link ObjectStore#presence}) fails the whole check, which is retried with backoff while the
+   * messages stay unacknowledged, so a key rotated wrongly holds the fleet's notifications instead of refusing them.
    */
   private Future<Outcome> verifyObjects(List<Pending> candidates, List<Refused> refused) {
-    List<Future<Integer>> heads = candidates.stream()
-        .map(p -> vertx.executeBlocking(() -> headStatus(p.notification().key()), false))
+    List<Future<ObjectStore.Presence>> heads = candidates.stream()
+        .map(p -> vertx.executeBlocking(() -> store.presence(p.notification().key()), false))
         .toList();
     return Future.all(heads).map(x -> {
       List<Pending> accepted = new ArrayList<>(candidates.size());
       for (int i = 0; i < candidates.size(); i++) {
         Pending p = candidates.get(i);
-        int status = heads.get(i).result();
-        if (status == HTTP_OK) accepted.add(p);
-        else refused.add(new Refused(p, objectRefusal(p, status)));
+        ObjectStore.Presence presence = heads.get(i).result();
+        if (presence == ObjectStore.Presence.PRESENT) accepted.add(p);
+        else refused.add(new Refused(p, objectRefusal(p, presence)));
       }
       return new Outcome(accepted, refused);
     });
   }
 
-  /** 200 when the object exists, 404 when not, another 4xx that will not change; throws on anything transient. */
-  private int headStatus(String key) {
-    try {
-      return store.exists(key) ? HTTP_OK : HTTP_NOT_FOUND;
-    } catch (S3Exception e) {
-      int status = e.statusCode();
-      boolean permanent = status >= 400 && status < 500 && status != 408 && status != 429;
-      if (permanent) return status;
-      throw e;
-    }
-  }
-
-  private static Rejection objectRefusal(Pending p, int status) {
+  private static Rejection objectRefusal(Pending p, ObjectStore.Presence presence) {
     String key = p.notification().key();
-    if (status == HTTP_NOT_FOUND) {
+    if (presence == ObjectStore.Presence.MISSING) {
       return new Rejection(p.cameraId(), key, "object_missing", "no object with this key in the bucket");
     }
-    return new Rejection(p.cameraId(), key, "object_unreadable", "the bucket answered HEAD with status " + status);
+    return new Rejection(p.cameraId(), key, "object_unreadable",
+        "the bucket refused to let ingest read this object (403 AccessDenied)");
   }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -41,16 +42,60 @@ public final class ObjectStore implements AutoCloseable {
     this.bucket = cfg.bucket();
   }
 
-  /** True when the object exists; false on 404; throws on any other failure (the caller retries). */
-  public boolean exists(String key) {
+  /** What the bucket says about one object to this service's key. */
+  public enum Presence {
+    PRESENT,
+    /** 404: no such object. */
+    MISSING,
+    /**
+     * 403 AccessDenied for this object: the bucket's policy does not let this key read it, or (S3 without
+     * s3:ListBucket for this key) the object does not exist.
+     */
+    DENIED
+  }
+
+  /**
+   * The S3 error codes that refuse the request for what this service sent, not for the object: its own key id,
+   * secret, session token or clock. Every object gets the same answer until the operator fixes the service, so such a
+   * refusal is no verdict on the object.
+   */
+  static final Set<String> SERVICE_REFUSALS = Set.of("InvalidAccessKeyId", "SignatureDoesNotMatch",
+      "ExpiredToken", "InvalidToken", "TokenRefreshRequired", "RequestTimeTooSkewed", "AccountProblem");
+
+  /**
+   * HEADs the object. A 403 to a HEAD carries no error code (no body), so it is asked again with a one-byte GET,
+   * whose answer names the code: a refusal of this service's own credentials or clock ({@link #SERVICE_REFUSALS})
+   * throws like any failure that may change (the caller retries; nothing is refused meanwhile), AccessDenied is
+   * {@link Presence#DENIED}.
+   *
+   * @throws S3Exception on anything else, 5xx and other 4xx included
+   */
+  public Presence presence(String key) {
     try {
       s3.headObject(r -> r.bucket(bucket).key(key));
-      return true;
+      return Presence.PRESENT;
     } catch (NoSuchKeyException e) {
-      return false;
+      return Presence.MISSING;
     } catch (S3Exception e) {
-      if (e.statusCode() == 404) return false;
+      if (e.statusCode() == 404) return Presence.MISSING;
+      if (e.statusCode() == 403) return presenceAfterRefusal(key);
       throw e;
+    }
+  }
+
+  private Presence presenceAfterRefusal(String key) {
+    try (var body = s3.getObject(r -> r.bucket(bucket).key(key).range("bytes=0-0"))) {
+      return Presence.PRESENT; // readable after all (a policy changed between the two requests)
+    } catch (NoSuchKeyException e) {
+      return Presence.MISSING;
+    } catch (S3Exception e) {
+      String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+      if (e.statusCode() == 404) return Presence.MISSING;
+      if (e.statusCode() == 416) return Presence.PRESENT; // an empty object: it exists
+      if (e.statusCode() == 403 && "AccessDenied".equals(code)) return Presence.DENIED;
+      throw e;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
