@@ -25,8 +25,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +40,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
 import picocli.CommandLine;
 
 /**
@@ -50,6 +53,7 @@ class OpsCommandTest {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final Path DASHBOARD = Path.of("..", "infra", "grafana", "ipc-hls.json");
+  private static final Path ALERTS = Path.of("..", "infra", "prometheus", "ipc-hls-alerts.yml");
   @TempDir static Path data;
   static LocalSystem sys;
   static Camera camera;
@@ -182,7 +186,36 @@ class OpsCommandTest {
     get(sys.playlistUrl() + "/playlist.m3u8?camera_id=ops-cam", sys.viewerToken(60, "ops-cam"));
     Set<String> wanted = dashboardMetrics(new JsonObject(Files.readString(DASHBOARD)));
     assertTrue(wanted.size() >= 10, wanted.toString());
-    Await.until("every dashboard metric exported", WAIT, () -> {
+    awaitExported("every dashboard metric exported", wanted);
+  }
+
+  /** The sample alerting rules are well-formed and every metric they query is exported by a running service. */
+  @Test
+  void alertRules_areWellFormed_andQueryOnlyMetricsTheServicesExport() throws Exception {
+    provokeRefusals();
+    Map<String, Object> doc = new Yaml().load(Files.readString(ALERTS));
+    List<Map<String, Object>> rules = new ArrayList<>();
+    for (Object g : (List<?>) doc.get("groups")) rules.addAll(rulesOf((Map<?, ?>) g));
+    assertTrue(rules.size() >= 5, rules.toString());
+    Set<String> wanted = new TreeSet<>();
+    for (Map<String, Object> rule : rules) {
+      assertTrue(rule.get("alert") instanceof String a && !a.isBlank(), rule.toString());
+      assertTrue(((Map<?, ?>) rule.get("labels")).get("severity") instanceof String, rule.toString());
+      assertTrue(((Map<?, ?>) rule.get("annotations")).get("summary") instanceof String, rule.toString());
+      wanted.addAll(metricsIn(String.valueOf(rule.get("expr"))));
+    }
+    assertTrue(wanted.containsAll(Set.of("ingest_db_retrying", "segments_rejected_total",
+        "camera_segments_dropped_total")), wanted.toString());
+    awaitExported("every metric the alert rules query exported", wanted);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> rulesOf(Map<?, ?> group) {
+    return (List<Map<String, Object>>) group.get("rules");
+  }
+
+  private static void awaitExported(String what, Set<String> wanted) {
+    Await.until(what, WAIT, () -> {
       Set<String> missing = new TreeSet<>(wanted);
       missing.removeAll(exported());
       return missing;
@@ -220,12 +253,18 @@ class OpsCommandTest {
     Set<String> names = new TreeSet<>();
     for (Object p : dashboard.getJsonArray("panels")) {
       for (Object t : ((JsonObject) p).getJsonArray("targets")) {
-        String expr = LABELS_OR_RANGE.matcher(((JsonObject) t).getString("expr")).replaceAll(" ");
-        Matcher m = IDENT.matcher(expr);
-        while (m.find()) {
-          if (!PROMQL.contains(m.group())) names.add(m.group());
-        }
+        names.addAll(metricsIn(((JsonObject) t).getString("expr")));
       }
+    }
+    return names;
+  }
+
+  /** The metric names a PromQL expression queries. */
+  static Set<String> metricsIn(String promql) {
+    Set<String> names = new TreeSet<>();
+    Matcher m = IDENT.matcher(LABELS_OR_RANGE.matcher(promql).replaceAll(" "));
+    while (m.find()) {
+      if (!PROMQL.contains(m.group())) names.add(m.group());
     }
     return names;
   }
