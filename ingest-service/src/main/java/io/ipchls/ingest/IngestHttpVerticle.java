@@ -103,8 +103,9 @@ public final class IngestHttpVerticle extends VerticleBase {
   /** {@code /api/v1}: recording control, and webhooks when callbacks have a master key. */
   private Router adminApi() {
     Router api = Router.router(vertx);
-    api.route().handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
+    // the token first: a request without it is refused before its body is read (as credential-service's admin API)
     api.route().handler(new BearerTokenAuth(adminTokenSha256, "admin"));
+    api.route().handler(BodyHandler.create(/* handleFileUploads= */ false).setBodyLimit(MAX_BODY_BYTES));
     RecordingControlHandlers rc = parts.recordingControl().handlers(pool);
     api.post(TEMPLATES).respond(rc::addTemplate);
     api.get(TEMPLATES).respond(rc::listTemplates);
