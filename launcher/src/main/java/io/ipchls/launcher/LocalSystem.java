@@ -167,7 +167,9 @@ public final class LocalSystem implements AutoCloseable {
         .put("http", new JsonObject().put("host", cfg.host()).put("port", ingestPort))
         .put("db", db).put("s3", s3).put("mqtt", serviceMqtt(INGEST_ACCOUNT, secrets.ingestPassword()))
         .put("adminToken", secrets.adminToken()).put("playlistBaseUrl", playlistUrl().toString())
-        .put("callbacks", new JsonObject().put("masterKey", secrets.callbacksMasterKey()));
+        // the demo lives on loopback: its webhooks may reach receivers there (production allows no internal target)
+        .put("callbacks", new JsonObject().put("masterKey", secrets.callbacksMasterKey())
+            .put("allowedTargets", "127.0.0.0/8,::1/128"));
   }
 
   private JsonObject playlistJson() {

@@ -183,10 +183,11 @@ class RecordingControlEndToEndTest {
     String replay = HTTP.send(HttpRequest.newBuilder(URI.create(playable)).build(),
         HttpResponse.BodyHandlers.ofString()).body();
     EndToEndTest.Playlist pl = EndToEndTest.Playlist.parse(replay);
-    // cut at the first key frame (about 1 s GOPs; a loaded machine's simulated camera skips frames) after the
-    // template's 2 s, never at the camera's own 5 s; the last segment of each session is cut short by the drop
+    // cut at the first key frame (about 1 s GOPs; a loaded machine's simulated camera skips frames, so a cut can come
+    // a key frame or two late: 4.2 s was seen at load 12) after the template's 2 s, never at the camera's own 5 s,
+    // which would make every segment but a session's last at least 5 s; the last of each session is cut by the drop
     assertTrue(pl.durationsMs.stream().filter(d -> d >= 2000L).count() >= 3, "the template's 2 s:\n" + replay);
-    assertTrue(pl.durationsMs.stream().allMatch(d -> d < 4000L), "the camera's 5 s is overridden:\n" + replay);
+    assertTrue(pl.durationsMs.stream().allMatch(d -> d < 5000L), "the camera's 5 s is overridden:\n" + replay);
     EndToEndTest.Ffprobe.checkPlaylistPlays(playable);
 
     // the index file: a VOD playlist in the bucket beside the segments, every segment there, playable from a copy

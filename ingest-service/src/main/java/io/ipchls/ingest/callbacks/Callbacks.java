@@ -36,7 +36,7 @@ public final class Callbacks {
 
   /** The webhook API's handlers on the HTTP verticle's pool; empty when webhooks are off. */
   public Optional<WebhookHandlers> webhookHandlers(Pool pool) {
-    return Optional.ofNullable(secrets).map(s -> new WebhookHandlers(pool, s));
+    return Optional.ofNullable(secrets).map(s -> new WebhookHandlers(pool, s, config.targets()));
   }
 
   public Future<?> deploy(Vertx vertx) {

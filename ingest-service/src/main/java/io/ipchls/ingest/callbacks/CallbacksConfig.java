@@ -12,6 +12,8 @@ import io.vertx.core.json.JsonObject;
  * The {@code callbacks} section of ingest's config. {@code masterKey} (at least {@value #MIN_MASTER_KEY_CHARS}
  * characters) derives every webhook's signing secret; without it there are no webhooks (the API is absent, nothing is
  * delivered) while events are still published on MQTT. Changing it changes every webhook's secret.
+ * {@code allowedTargets} (CIDRs, comma-separated; none by default) are the internal address ranges webhooks may still
+ * be delivered to (see {@link WebhookTargets}).
  */
 public record CallbacksConfig(
     String masterKey,
@@ -24,7 +26,8 @@ public record CallbacksConfig(
     int maxConcurrent,
     int maxPerWebhook,
     int retentionDays,
-    int dbPoolSize) {
+    int dbPoolSize,
+    WebhookTargets targets) {
   public static final int MIN_MASTER_KEY_CHARS = 32;
 
   public CallbacksConfig {
@@ -63,12 +66,14 @@ public record CallbacksConfig(
   public static final IntSetting RETENTION_DAYS = IntSetting.named("retentionDays").byDefault(30).atLeast(1)
       .atMost(3650);
   public static final IntSetting DB_POOL_SIZE = IntSetting.named("dbPoolSize").byDefault(2).atLeast(1).atMost(16);
+  /** No default: no loopback, private or link-local target unless listed. */
+  public static final StringSetting ALLOWED_TARGETS = StringSetting.named("allowedTargets");
 
   /** The {@code callbacks} section's defaults. */
   public static JsonObject defaults() {
     return Setting.defaults(MASTER_KEY, POLL_MILLIS, MAX_ATTEMPTS, BACKOFF_INITIAL_MILLIS, BACKOFF_MAX_MILLIS,
         CONNECT_TIMEOUT_MILLIS, RESPONSE_TIMEOUT_MILLIS, MAX_CONCURRENT, MAX_PER_WEBHOOK, RETENTION_DAYS,
-        DB_POOL_SIZE);
+        DB_POOL_SIZE, ALLOWED_TARGETS);
   }
 
   public static CallbacksConfig from(Settings s) {
@@ -76,7 +81,7 @@ public record CallbacksConfig(
     return new CallbacksConfig(key == null || key.isBlank() ? null : key, POLL_MILLIS.read(s), MAX_ATTEMPTS.read(s),
         BACKOFF_INITIAL_MILLIS.read(s), BACKOFF_MAX_MILLIS.read(s), CONNECT_TIMEOUT_MILLIS.read(s),
         RESPONSE_TIMEOUT_MILLIS.read(s), MAX_CONCURRENT.read(s), MAX_PER_WEBHOOK.read(s), RETENTION_DAYS.read(s),
-        DB_POOL_SIZE.read(s));
+        DB_POOL_SIZE.read(s), WebhookTargets.allowing(ALLOWED_TARGETS.read(s)));
   }
 
   /** Everything but the master key, which is never shown. */
@@ -85,7 +90,8 @@ public record CallbacksConfig(
         .put("maxAttempts", maxAttempts).put("backoffInitialMillis", backoffInitialMillis)
         .put("backoffMaxMillis", backoffMaxMillis).put("connectTimeoutMillis", connectTimeoutMillis)
         .put("responseTimeoutMillis", responseTimeoutMillis).put("maxConcurrent", maxConcurrent)
-        .put("maxPerWebhook", maxPerWebhook).put("retentionDays", retentionDays).put("dbPoolSize", dbPoolSize);
+        .put("maxPerWebhook", maxPerWebhook).put("retentionDays", retentionDays).put("dbPoolSize", dbPoolSize)
+        .put("allowedTargets", targets.toString().isEmpty() ? null : targets.toString());
   }
 
   @Override

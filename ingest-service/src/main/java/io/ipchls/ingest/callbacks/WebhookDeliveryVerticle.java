@@ -7,12 +7,16 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.codec.BodyCodec;
 import io.vertx.sqlclient.Pool;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.concurrent.ThreadLocalRandom;
@@ -122,19 +126,19 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
     String signature = WebhookSignature.sign(secrets.secret(d.webhookId(), d.salt()), timestamp, body);
     Future<HttpResponse<Void>> sent;
     try {
-      sent = client.postAbs(d.url())
-          .putHeader("content-type", "application/json")
-          .putHeader(WebhookSignature.TIMESTAMP_HEADER, Long.toString(timestamp))
-          .putHeader(WebhookSignature.SIGNATURE_HEADER, signature)
-          .putHeader(WebhookSignature.EVENT_ID_HEADER, Long.toString(d.eventId()))
-          .putHeader(WebhookSignature.EVENT_TYPE_HEADER, d.eventType())
-          .putHeader(WebhookSignature.WEBHOOK_ID_HEADER, d.webhookId())
-          .putHeader(WebhookSignature.DELIVERY_ID_HEADER, Long.toString(d.id()))
-          .connectTimeout(config.connectTimeoutMillis())
-          .idleTimeout(config.responseTimeoutMillis())
-          .as(BodyCodec.none())
-          .sendBuffer(Buffer.buffer(body))
-          .timeout(config.connectTimeoutMillis() + config.responseTimeoutMillis(), TimeUnit.MILLISECONDS);
+      URI url = URI.create(d.url());
+      String host = WebhookTargets.hostOf(url);
+      boolean tls = "https".equalsIgnoreCase(url.getScheme());
+      int port = url.getPort() > 0 ? url.getPort() : tls ? 443 : 80;
+      String path = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
+          + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
+      // to the address the check resolved and passed, never to a second lookup; Host, SNI and the certificate's
+      // name check still use the URL's host
+      sent = config.targets().resolve(vertx, host)
+          .timeout(config.connectTimeoutMillis(), TimeUnit.MILLISECONDS) // the lookup counts as connecting
+          .compose(address -> send(d, body, timestamp, signature,
+          client.request(HttpMethod.POST, SocketAddress.inetSocketAddress(port, address.getHostAddress()), port,
+              host, path).ssl(tls)));
     } catch (RuntimeException e) { // a URL the client cannot use (validated at registration, but be safe)
       sent = Future.failedFuture(e);
     }
@@ -146,6 +150,23 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
           if (stopped && inFlight == 0 && drained != null) drained.tryComplete();
           if (moreDue) poll();
         });
+  }
+
+  private Future<HttpResponse<Void>> send(Claimed d, byte[] body, long timestamp, String signature,
+      HttpRequest<Buffer> request) {
+    return request
+        .putHeader("content-type", "application/json")
+        .putHeader(WebhookSignature.TIMESTAMP_HEADER, Long.toString(timestamp))
+        .putHeader(WebhookSignature.SIGNATURE_HEADER, signature)
+        .putHeader(WebhookSignature.EVENT_ID_HEADER, Long.toString(d.eventId()))
+        .putHeader(WebhookSignature.EVENT_TYPE_HEADER, d.eventType())
+        .putHeader(WebhookSignature.WEBHOOK_ID_HEADER, d.webhookId())
+        .putHeader(WebhookSignature.DELIVERY_ID_HEADER, Long.toString(d.id()))
+        .connectTimeout(config.connectTimeoutMillis())
+        .idleTimeout(config.responseTimeoutMillis())
+        .as(BodyCodec.none())
+        .sendBuffer(Buffer.buffer(body))
+        .timeout(config.connectTimeoutMillis() + config.responseTimeoutMillis(), TimeUnit.MILLISECONDS);
   }
 
   private Future<Void> record(Claimed d, Integer status, String error, OffsetDateTime at, long startedNanos) {

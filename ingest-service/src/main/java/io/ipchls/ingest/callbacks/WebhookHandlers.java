@@ -15,17 +15,21 @@ import io.vertx.sqlclient.Pool;
 public final class WebhookHandlers {
   private final WebhookSecrets secrets;
   private final WebhookRepository webhooks;
+  private final WebhookTargets targets;
 
-  WebhookHandlers(Pool pool, WebhookSecrets secrets) {
+  WebhookHandlers(Pool pool, WebhookSecrets secrets, WebhookTargets targets) {
     this.secrets = secrets;
     this.webhooks = new WebhookRepository(pool);
+    this.targets = targets;
   }
 
   public void create(RoutingContext ctx) {
     var req = WebhookRequests.Create.from(ctx);
     String id = WebhookSecrets.newWebhookId();
     String salt = WebhookSecrets.newSalt();
-    reply(ctx, 201, webhooks.create(id, req.url(), req.description(), req.events(), salt)
+    Future<Void> allowed = targets.check(ctx.vertx(), java.net.URI.create(req.url()))
+        .recover(e -> Future.failedFuture(ApiException.badRequest("target_not_allowed", e.getMessage())));
+    reply(ctx, 201, allowed.compose(x -> webhooks.create(id, req.url(), req.description(), req.events(), salt))
         .map(w -> w.toJson().put("secret", secrets.secret(w.id(), w.salt()))));
   }
 

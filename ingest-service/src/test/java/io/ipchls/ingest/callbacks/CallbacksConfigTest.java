@@ -53,6 +53,16 @@ class CallbacksConfigTest {
   }
 
   @Test
+  void allowedTargets_notCidrs_stopsStartUp() {
+    for (String bad : java.util.List.of("localhost", "10.0.0.0/33", "10.0.0.0/x", "http://10.0.0.1/")) {
+      JsonObject json = minimal();
+      json.getJsonObject("callbacks").put("allowedTargets", "127.0.0.1/32," + bad);
+      var e = assertThrows(ConfigException.class, () -> IngestConfig.fromJson(json), bad);
+      assertTrue(e.getMessage().contains("callbacks.allowedTargets"), e.getMessage());
+    }
+  }
+
+  @Test
   void perWebhookAboveTotal_stopsStartUp() {
     JsonObject json = minimal();
     json.getJsonObject("callbacks").put("maxConcurrent", 2).put("maxPerWebhook", 3);

@@ -36,7 +36,8 @@ public final class CallbacksTestSupport {
   public static JsonObject fastCallbacks() {
     return new JsonObject().put("callbacks", new JsonObject().put("masterKey", MASTER_KEY).put("pollMillis", 50)
         .put("backoffInitialMillis", 50).put("backoffMaxMillis", 200).put("maxAttempts", 3)
-        .put("connectTimeoutMillis", 1000).put("responseTimeoutMillis", 1000));
+        .put("connectTimeoutMillis", 1000).put("responseTimeoutMillis", 1000)
+        .put("allowedTargets", "127.0.0.1/32")); // the receivers run on loopback
   }
 
   /** Inserts an event as the recording-control writer would; its event id. */

@@ -118,6 +118,26 @@ class WebhookApiTest {
     assertError(api.send("DELETE", "/api/v1/webhooks/" + gone, null), 404, "unknown_webhook");
   }
 
+  /**
+   * Internal targets (server-side request forgery: the cloud metadata service, private networks, loopback outside the
+   * allow-list this test's ingest has, 127.0.0.1/32, and IPv6 forms that carry such an IPv4 address) are refused;
+   * a public address and an allow-listed one are not.
+   */
+  @Test
+  void url_internalTarget_isRefused_unlessAllowListed() {
+    for (String url : List.of("http://169.254.169.254/latest/meta-data/", "http://10.1.2.3/hook",
+        "https://192.168.0.10:8443/hook", "http://172.16.5.4/hook", "http://100.64.0.1/hook", "http://0.0.0.0:8080/",
+        "http://127.0.0.2:9/not-in-the-allow-list", "http://[::1]:9/hook", "http://[fd00::1]/hook",
+        "http://[fe80::1]/hook", "http://[::ffff:10.0.0.1]/hook", "http://[64:ff9b::a9fe:a9fe]/hook",
+        "http://224.0.0.1/hook")) {
+      var resp = create(url);
+      assertError(resp, 400, "target_not_allowed");
+      assertTrue(resp.bodyAsJsonObject().getString("message").contains("callbacks.allowedTargets"), url);
+    }
+    assertEquals(201, create("http://93.184.216.34/hook").statusCode());
+    assertEquals(201, create("http://127.0.0.1:9/allow-listed").statusCode());
+  }
+
   @Test
   void url_ftp_isInvalid() {
     assertError(create("ftp://files.example.com/x"), 400, "invalid_url");

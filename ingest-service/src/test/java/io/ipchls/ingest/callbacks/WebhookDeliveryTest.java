@@ -169,6 +169,25 @@ class WebhookDeliveryTest {
     assertEquals(202, again.statusCode(), "a delivered one can be sent again");
   }
 
+  /**
+   * The target is checked again at every delivery, on the address the name resolves to then: a webhook whose target is
+   * internal by now (registered before the check existed, or its name re-pointed since) is never contacted; each
+   * attempt fails with the reason, and the delivery ends failed.
+   */
+  @Test
+  void internalTargetAtDeliveryTime_isNeverContacted_andTheAttemptsSayWhy() {
+    String wh = WebhookSecrets.newWebhookId();
+    await(new WebhookRepository(ingest.pool).create(wh, "http://10.0.0.1/hook", "re-pointed",
+        List.of("camera.offline"), WebhookSecrets.newSalt()));
+    insertEvent(ingest.pool, "camera.offline", cameraId("cb-internal"), null);
+
+    JsonArray log = awaitDeliveries(api, wh, d -> countStatus(d, "failed") == 1);
+    JsonObject d = log.getJsonObject(0);
+    assertEquals(3, d.getInteger("attempts"));
+    assertNull(d.getInteger("lastStatusCode"));
+    assertTrue(d.getString("lastError").contains("target_not_allowed: 10.0.0.1"), d.getString("lastError"));
+  }
+
   @Test
   void templateRouting_onlyListedEventTypesReachOnlyListedWebhooks() {
     String listed = webhook("/listed", List.of());

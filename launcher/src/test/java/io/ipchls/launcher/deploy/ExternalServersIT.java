@@ -117,6 +117,7 @@ class ExternalServersIT {
         "IPCHLS_MQTT_PASSWORD=ingest-mqtt-pw", "IPCHLS_S3_ACCESSKEYID=deploy-root",
         "IPCHLS_S3_SECRETACCESSKEY=deploy-root-secret-0123456789", "IPCHLS_INSTANCEID=deploy-ingest-1",
         "IPCHLS_ADMINTOKEN=" + INGEST_ADMIN, "IPCHLS_CALLBACKS_MASTERKEY=deploy-webhook-master-key-0123456789abcdef",
+        "IPCHLS_CALLBACKS_ALLOWEDTARGETS=127.0.0.1/32", // its webhook receiver runs on loopback
         "IPCHLS_PLAYLISTBASEURL=http://127.0.0.1:" + http[2]);
     appendEnv("playlist-service.env", "IPCHLS_HTTP_PORT=" + http[2],
         "IPCHLS_DB_PASSWORD=" + DB_PASSWORDS.get("ipchls_playlist"), "IPCHLS_S3_ACCESSKEYID=deploy-root",
