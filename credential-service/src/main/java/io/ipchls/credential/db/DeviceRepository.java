@@ -11,13 +11,29 @@ import java.util.Optional;
 
 /** The camera registry table {@code credential.devices}. */
 public final class DeviceRepository {
-  static final String COLUMNS = "id, secret_hash, prefix, enabled, created_at, last_seen_at";
-  static final String INSERT = "INSERT INTO credential.devices (id, secret_hash, prefix) VALUES ($1, $2, $3) "
-      + "ON CONFLICT (id) DO NOTHING RETURNING " + COLUMNS;
+  static final String COLUMNS =
+      "id, secret_hash, secret_scheme, secret_version, prefix, enabled, created_at, last_seen_at";
+  static final String INSERT = "INSERT INTO credential.devices (id, secret_hash, secret_scheme, prefix) "
+      + "VALUES ($1, $2, 'sha256', $3) ON CONFLICT (id) DO NOTHING RETURNING " + COLUMNS;
   static final String FIND = "SELECT " + COLUMNS + " FROM credential.devices WHERE id = $1";
   static final String PAGE = "SELECT " + COLUMNS + " FROM credential.devices WHERE ($1::text IS NULL OR id > $1) "
       + "ORDER BY id LIMIT $2";
-  static final String SET_SECRET = "UPDATE credential.devices SET secret_hash = $2 WHERE id = $1 RETURNING id";
+  static final String SET_SECRET = "UPDATE credential.devices SET secret_hash = $2, secret_scheme = 'sha256', "
+      + "secret_version = secret_version + 1 WHERE id = $1 RETURNING id";
+  /** Only if the secret was not rotated meanwhile: the old hash must still be there. */
+  static final String REHASH = "UPDATE credential.devices SET secret_hash = $3, secret_scheme = 'sha256' "
+      + "WHERE id = $1 AND secret_scheme = 'bcrypt' AND secret_hash = $2";
+  /**
+   * The camera's row (all nulls when there is none) with the failed logins of its id and of the source address in
+   * their current windows: one round trip decides whether a login may be checked at all.
+   */
+  static final String FIND_FOR_LOGIN = "SELECT d.id, d.secret_hash, d.secret_scheme, d.secret_version, d.prefix, "
+      + "d.enabled, d.created_at, d.last_seen_at, "
+      + "COALESCE((SELECT f.failures FROM credential.login_failures f WHERE f.key = $2 "
+      + "AND f.window_start > now() - $4::int * interval '1 second'), 0) AS id_failures, "
+      + "COALESCE((SELECT f.failures FROM credential.login_failures f WHERE f.key = $3 "
+      + "AND f.window_start > now() - $4::int * interval '1 second'), 0) AS address_failures "
+      + "FROM (SELECT $1::text AS id) q LEFT JOIN credential.devices d ON d.id = q.id";
   static final String SET_ENABLED = "UPDATE credential.devices SET enabled = $2 WHERE id = $1 RETURNING " + COLUMNS;
   static final String DELETE = "DELETE FROM credential.devices WHERE id = $1 RETURNING id";
   static final String TOUCH = "UPDATE credential.devices SET last_seen_at = now() WHERE id = $1";
@@ -46,7 +62,28 @@ public final class DeviceRepository {
     });
   }
 
-  /** False when there is no such camera. */
+  /** What a login needs to know before it checks a secret. */
+  public record LoginLookup(Optional<Device> device, int idFailures, int addressFailures) {}
+
+  /**
+   * The camera and the failed logins counted against {@code idKey} and {@code addressKey} (null: none) within the last
+   * {@code windowSeconds}.
+   */
+  public Future<LoginLookup> findForLogin(String id, String idKey, String addressKey, int windowSeconds) {
+    return pool.preparedQuery(FIND_FOR_LOGIN).execute(Tuple.of(id, idKey, addressKey, windowSeconds)).map(rows -> {
+      Row row = rows.iterator().next();
+      Optional<Device> device = row.getString("id") == null ? Optional.empty() : Optional.of(Device.from(row));
+      return new LoginLookup(device, row.getInteger("id_failures"), row.getInteger("address_failures"));
+    });
+  }
+
+  /** Replaces a camera's bcrypt hash by the SHA-256 of the same secret, unless it was rotated meanwhile. */
+  public Future<Boolean> rehash(String id, String oldBcryptHash, String sha256Hex) {
+    return pool.preparedQuery(REHASH).execute(Tuple.of(id, oldBcryptHash, sha256Hex))
+        .map(rows -> rows.rowCount() > 0);
+  }
+
+  /** Stores a new secret's SHA-256 (a rotation: the secret version grows). False when there is no such camera. */
   public Future<Boolean> setSecretHash(String id, String secretHash) {
     return pool.preparedQuery(SET_SECRET).execute(Tuple.of(id, secretHash)).map(rows -> rows.rowCount() > 0);
   }

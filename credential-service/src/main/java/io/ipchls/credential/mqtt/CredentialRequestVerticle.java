@@ -119,8 +119,9 @@ public final class CredentialRequestVerticle extends VerticleBase {
    */
   private Future<Void> issue(Device camera, String requestId) {
     return issuer.issue(camera, requestId).compose(response -> store.devices().find(camera.id()).compose(now -> {
+      // The secret version, not the hash: a login's rehash (bcrypt to SHA-256) changes the hash, not the secret.
       boolean unchanged = now.isPresent() && now.get().enabled()
-          && now.get().secretHash().equals(camera.secretHash());
+          && now.get().secretVersion() == camera.secretVersion();
       if (!unchanged) {
         return issuer.revokeAll(camera.id())
             .compose(v -> refuse(camera.id(), requestId, "changed", "camera was changed during issuance"));
