@@ -186,9 +186,13 @@ public final class BrokerAuthVerticle extends VerticleBase {
     keys.add(LoginFailures.idKey(id));
     String addressKey = LoginFailures.addressKey(source);
     if (addressKey != null) keys.add(addressKey);
-    store.failures().record(keys, config.auth().failureWindowSeconds())
-        .onFailure(e -> LOG.warn("failed login of {} not counted: {}", id, e.getMessage()));
-    return Future.succeededFuture(refuse(id, source, reason, null));
+    // Counted before the answer, so the client's next attempt (on any instance) already sees it.
+    return store.failures().record(keys, config.auth().failureWindowSeconds())
+        .recover(e -> {
+          LOG.warn("failed login of {} not counted: {}", id, e.getMessage());
+          return Future.succeededFuture();
+        })
+        .map(v -> refuse(id, source, reason, null));
   }
 
   private BrokerLoginDecision accept(String cameraId) {
