@@ -268,12 +268,52 @@ class AdminApiTest {
   }
 
   @Test
-  void health_isUp_andMetricsServed() {
+  void health_isUp_andMetricsServedWithTheAdminToken() {
     JsonObject health = await(svc.web.get("/health").send()).bodyAsJsonObject();
     assertEquals("UP", health.getString("status"), health.encode());
-    HttpResponse<Buffer> metrics = await(svc.web.get("/metrics").send());
+    HttpResponse<Buffer> metrics = await(svc.admin(HttpMethod.GET, "/metrics").send());
     assertEquals(200, metrics.statusCode());
-    assertNull(metrics.getHeader("WWW-Authenticate"));
+    assertTrue(metrics.bodyAsString().contains("# TYPE"), metrics.bodyAsString());
+  }
+
+  @Test
+  void metrics_withoutTheToken_is401Json() {
+    assertError(401, "unauthorized", await(svc.web.get("/metrics").send()));
+  }
+
+  @Test
+  void metrics_withAWrongToken_is401Json() {
+    assertError(401, "unauthorized", await(svc.web.get("/metrics").bearerTokenAuthentication("not-the-token").send()));
+  }
+
+  @Test
+  void opsStatus_withoutTheToken_is401Json() {
+    assertError(401, "unauthorized", await(svc.web.get("/ops/v1/status").send()));
+  }
+
+  @Test
+  void opsStatus_withTheToken_is200() {
+    HttpResponse<Buffer> r = await(svc.admin(HttpMethod.GET, "/ops/v1/status").send());
+    assertEquals(200, r.statusCode(), r.bodyAsString());
+    assertTrue(r.bodyAsJsonObject().containsKey("summary"));
+  }
+
+  @Test
+  void adminListener_servesMetricsAndOpsWithoutAToken_andTheServicePortNeither(Vertx vertx) throws Exception {
+    int adminPort;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      adminPort = s.getLocalPort();
+    }
+    TestService other = TestService.deploy(vertx, new JsonObject().put("http", new JsonObject()
+        .put("adminHost", "127.0.0.1").put("adminPort", adminPort)));
+    var adminWeb = io.vertx.ext.web.client.WebClient.create(vertx);
+    HttpResponse<Buffer> metrics = await(adminWeb.get(adminPort, "127.0.0.1", "/metrics").send());
+    assertEquals(200, metrics.statusCode());
+    assertTrue(metrics.bodyAsString().contains("# TYPE"));
+    assertEquals(200, await(adminWeb.get(adminPort, "127.0.0.1", "/ops/v1/status").send()).statusCode());
+    assertEquals(404, await(other.admin(HttpMethod.GET, "/metrics").send()).statusCode(),
+        "with an admin listener, the service port does not serve /metrics");
+    assertEquals(404, await(other.admin(HttpMethod.GET, "/ops/v1/status").send()).statusCode());
   }
 
   @Test

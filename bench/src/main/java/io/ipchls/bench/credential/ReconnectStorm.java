@@ -74,8 +74,8 @@ public final class ReconnectStorm implements Callable<Integer> {
   int deadlineSeconds;
 
   private static final int BCRYPT_SAMPLE = 200;
-  /** Descriptors kept for everything but the cameras (jars, PostgreSQL, Hazelcast, epoll, logs). */
-  private static final long RESERVED_FDS = 1500;
+  /** Descriptors kept for all but the cameras (jars, PostgreSQL, HiveMQ's files, Hazelcast, retried connects). */
+  private static final long RESERVED_FDS = 4000;
   private static final String ADMIN_TOKEN = "bench-admin-token-0123456789";
   private static final String SERVICE = "svc-credential";
   private static final String SERVICE_PASSWORD = "bench-service-password";

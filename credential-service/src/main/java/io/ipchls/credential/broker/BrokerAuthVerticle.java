@@ -57,6 +57,7 @@ public final class BrokerAuthVerticle extends VerticleBase {
   private final RefusalAudit refusals = new RefusalAudit();
   private CameraStore store;
   private Bcrypt bcrypt;
+  private LoginLookups lookups;
   private long flushTimer = -1;
 
   public BrokerAuthVerticle(CredentialConfig config, MeterRegistry meters) {
@@ -70,6 +71,7 @@ public final class BrokerAuthVerticle extends VerticleBase {
   public Future<?> start() {
     store = CameraStore.open(vertx, config.db());
     bcrypt = new Bcrypt(vertx, config.auth().bcryptCost());
+    lookups = new LoginLookups(store.devices(), config.auth().failureWindowSeconds());
     flushTimer = vertx.setPeriodic(config.audit().refusalIntervalSeconds() * 1000L, t -> flushRefusals());
     MessageConsumer<Object> changes = vertx.eventBus().consumer(ClusterNames.CAMERA_CHANGED, this::onCameraChanged);
     MessageConsumer<Object> logins = vertx.eventBus().consumer(ClusterNames.BROKER_AUTHENTICATE, this::onLogin);
@@ -107,7 +109,7 @@ public final class BrokerAuthVerticle extends VerticleBase {
     long notAfter = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BrokerAuthClient.TIMEOUT_MS);
     decide(login, notAfter)
         .otherwise(e -> {
-          if (e instanceof Bcrypt.TooLate) return refuse(null, null, BUSY, null);
+          if (e instanceof Bcrypt.TooLate || e instanceof LoginLookups.TooLate) return refuse(null, null, BUSY, null);
           LOG.warn("login check for {} failed: {}", login.username(), e.getMessage());
           return refuse(null, null, UNAVAILABLE, null);
         })
@@ -134,7 +136,7 @@ public final class BrokerAuthVerticle extends VerticleBase {
     long epoch = cache.epoch();
     String idKey = LoginFailures.idKey(id);
     String addressKey = LoginFailures.addressKey(source);
-    return store.devices().findForLogin(id, idKey, addressKey, config.auth().failureWindowSeconds())
+    return lookups.find(id, idKey, addressKey, notAfterNanos)
         .compose(found -> checkCamera(id, source, found, login.password(), epoch, notAfterNanos));
   }
 
@@ -197,8 +199,7 @@ public final class BrokerAuthVerticle extends VerticleBase {
 
   private BrokerLoginDecision accept(String cameraId) {
     meters.counter("broker.auth.accepted", "role", "camera").increment();
-    store.devices().touch(cameraId)
-        .onFailure(e -> LOG.warn("last_seen_at of {} not updated: {}", cameraId, e.getMessage()));
+    lookups.touch(cameraId);
     return BrokerLoginDecision.camera(cameraId);
   }
 

@@ -37,6 +37,18 @@ public final class DeviceRepository {
   static final String SET_ENABLED = "UPDATE credential.devices SET enabled = $2 WHERE id = $1 RETURNING " + COLUMNS;
   static final String DELETE = "DELETE FROM credential.devices WHERE id = $1 RETURNING id";
   static final String TOUCH = "UPDATE credential.devices SET last_seen_at = now() WHERE id = $1";
+  static final String TOUCH_ALL = "UPDATE credential.devices SET last_seen_at = now() WHERE id = ANY($1::text[])";
+  /** {@link #FIND_FOR_LOGIN} for many logins at once, in the order asked. */
+  static final String FIND_FOR_LOGINS = "SELECT q.n, d.id, d.secret_hash, d.secret_scheme, d.secret_version, d.prefix, "
+      + "d.enabled, d.created_at, d.last_seen_at, "
+      + "COALESCE(fi.failures, 0) AS id_failures, COALESCE(fa.failures, 0) AS address_failures "
+      + "FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS q(id, id_key, address_key, n) "
+      + "LEFT JOIN credential.devices d ON d.id = q.id "
+      + "LEFT JOIN credential.login_failures fi ON fi.key = q.id_key "
+      + "AND fi.window_start > now() - $4::int * interval '1 second' "
+      + "LEFT JOIN credential.login_failures fa ON fa.key = q.address_key "
+      + "AND fa.window_start > now() - $4::int * interval '1 second' "
+      + "ORDER BY q.n";
 
   private final Pool pool;
 
@@ -75,6 +87,25 @@ public final class DeviceRepository {
       Optional<Device> device = row.getString("id") == null ? Optional.empty() : Optional.of(Device.from(row));
       return new LoginLookup(device, row.getInteger("id_failures"), row.getInteger("address_failures"));
     });
+  }
+
+  /** {@link #findForLogin} for many logins in one query; the answers in the order of {@code ids}. */
+  public Future<List<LoginLookup>> findForLogins(List<String> ids, List<String> idKeys, List<String> addressKeys,
+      int windowSeconds) {
+    return pool.preparedQuery(FIND_FOR_LOGINS).execute(Tuple.of(ids.toArray(String[]::new),
+        idKeys.toArray(String[]::new), addressKeys.toArray(String[]::new), windowSeconds)).map(rows -> {
+          List<LoginLookup> out = new ArrayList<>(ids.size());
+          for (Row row : rows) {
+            Optional<Device> device = row.getString("id") == null ? Optional.empty() : Optional.of(Device.from(row));
+            out.add(new LoginLookup(device, row.getInteger("id_failures"), row.getInteger("address_failures")));
+          }
+          return out;
+        });
+  }
+
+  /** Sets {@code last_seen_at} of many cameras in one statement. */
+  public Future<Void> touchAll(List<String> ids) {
+    return pool.preparedQuery(TOUCH_ALL).execute(Tuple.of(ids.toArray(String[]::new))).mapEmpty();
   }
 
   /** Replaces a camera's bcrypt hash by the SHA-256 of the same secret, unless it was rotated meanwhile. */

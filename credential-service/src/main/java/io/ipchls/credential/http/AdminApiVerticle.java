@@ -12,6 +12,7 @@ import io.ipchls.kit.jobs.PeriodicJob;
 import io.ipchls.credential.db.CameraStore;
 import io.ipchls.credential.db.Device;
 import io.ipchls.credential.issuer.CredentialIssuer;
+import io.ipchls.kit.http.AdminEndpoints;
 import io.ipchls.kit.http.ApiDocument;
 import io.ipchls.kit.http.ApiException;
 import io.ipchls.kit.http.BearerTokenAuth;
@@ -19,7 +20,6 @@ import io.ipchls.kit.http.Health;
 import io.ipchls.kit.http.Metrics;
 import io.ipchls.kit.http.Routes;
 import io.ipchls.kit.ops.OpsReporter;
-import io.ipchls.kit.ops.OpsView;
 import io.ipchls.credential.ops.CredentialStats;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -51,6 +51,7 @@ public final class AdminApiVerticle extends VerticleBase {
   private CameraStore store;
   private ReservedIds reserved;
   private HttpServer server;
+  private AdminEndpoints admin;
   private OpsReporter ops;
   private Router router;
   private PeriodicJob<Integer> auditRetention;
@@ -79,13 +80,15 @@ public final class AdminApiVerticle extends VerticleBase {
     return vertx.createHttpServer().requestHandler(router)
         .listen(config.http().port(), config.http().host())
         .onSuccess(s -> server = s)
-        .compose(s -> ops.httpPort(s.actualPort()).start());
+        .compose(s -> admin.start())
+        .compose(v -> ops.httpPort(server.actualPort()).start());
   }
 
   @Override
   public Future<?> stop() {
     return auditRetention.stop().eventually(() -> ops.stop())
         .eventually(() -> server == null ? Future.succeededFuture() : server.close())
+        .eventually(() -> admin == null ? Future.succeededFuture() : admin.stop())
         .eventually(() -> store.close());
   }
 
@@ -96,7 +99,9 @@ public final class AdminApiVerticle extends VerticleBase {
   private Router router(Health health) {
     Router r = Router.router(vertx);
     r.get("/health").handler(health::handle);
-    r.get("/metrics").handler(metrics::handle);
+    // /metrics and /ops/v1/...: behind the admin token, or on the admin listener (http.adminPort)
+    admin = new AdminEndpoints(vertx, config.http(), metrics, config.adminTokenSha256(), health);
+    admin.mount(r);
     r.route("/api/v1/*").handler(new BearerTokenAuth(config.adminTokenSha256(), "admin"));
     r.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     r.post(CAMERAS).respond(this::registerCamera);
@@ -106,7 +111,6 @@ public final class AdminApiVerticle extends VerticleBase {
     r.delete(CAMERAS + "/:id").respond(this::deleteCamera);
     r.post(CAMERAS + "/:id/secret").respond(this::rotateSecret);
     new BrokerHookApi(vertx, config, metrics.registry()).install(r);
-    new OpsView(vertx).mount(r, config.adminTokenSha256());
     ApiDocument.mount(r, API_DOCUMENT);
     Routes.installErrorHandling(r);
     return r;
