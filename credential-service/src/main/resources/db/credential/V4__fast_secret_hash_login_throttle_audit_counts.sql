@@ -31,3 +31,13 @@ ALTER TABLE audit
 
 -- The audit retention job deletes by time.
 CREATE INDEX audit_at ON audit (at);
+
+-- Credential requests per camera as one token bucket for all instances (issue 15 item 4: rate limits hold across
+-- instances): rateLimit.burst tokens, one more every rateLimit.refillSeconds. Taken in the same statement that reads
+-- the camera (DeviceRepository.TAKE_REQUEST_TOKEN); each instance's own bucket in memory still refuses a flood before
+-- it reaches the database. Rows of buckets that have filled up again are deleted by the audit retention job.
+CREATE TABLE request_buckets (
+  camera_id  text             PRIMARY KEY,
+  tokens     double precision NOT NULL,
+  updated_at timestamptz      NOT NULL
+);

@@ -44,7 +44,8 @@ public record CredentialConfig(
     StsConfig sts,
     AuthSettings auth,
     RateLimit rateLimit,
-    AuditSettings audit) {
+    AuditSettings audit,
+    int mqttConnections) {
 
   public static final int DEFAULT_HTTP_PORT = 8081;
   public static final int MIN_LIFETIME_SECONDS = 900;
@@ -192,6 +193,9 @@ public record CredentialConfig(
       .byDefault(3600).atLeast(1).atMost(86_400);
   public static final IntSetting AUDIT_REFUSAL_INTERVAL_SECONDS = IntSetting.named("refusalIntervalSeconds")
       .byDefault(60).atLeast(1).atMost(86_400);
+  /** How many MQTT sessions take credential requests from the shared subscription. */
+  public static final IntSetting MQTT_CONNECTIONS = IntSetting.named("mqttConnections").byDefault(4).atLeast(1)
+      .atMost(64);
   /** No default: without one the broker hook endpoints are off. */
   public static final StringSetting AUTH_BROKER_HOOK_SECRET = StringSetting.named("brokerHookSecret");
   /** In the {@code rateLimit} section. */
@@ -208,7 +212,7 @@ public record CredentialConfig(
         .put("s3", S3Config.defaults())
         .mergeIn(Setting.defaults(ADMIN_TOKEN, CREDENTIAL_LIFETIME_SECONDS))
         .put("serviceAccounts", new JsonObject())
-        .mergeIn(Setting.defaults(ISSUER))
+        .mergeIn(Setting.defaults(ISSUER, MQTT_CONNECTIONS))
         .put("sts", new JsonObject())
         .put("auth", Setting.defaults(AUTH_BCRYPT_COST, AUTH_CACHE_TTL_SECONDS, AUTH_BROKER_HOOK_SECRET,
             AUTH_MAX_FAILURES_PER_CAMERA, AUTH_MAX_FAILURES_PER_ADDRESS, AUTH_FAILURE_WINDOW_SECONDS))
@@ -241,7 +245,8 @@ public record CredentialConfig(
             RATE_LIMIT_REFILL_SECONDS.read(root.section("rateLimit"))),
         new AuditSettings(AUDIT_RETENTION_DAYS.read(root.section("audit")),
             AUDIT_SWEEP_INTERVAL_SECONDS.read(root.section("audit")),
-            AUDIT_REFUSAL_INTERVAL_SECONDS.read(root.section("audit"))));
+            AUDIT_REFUSAL_INTERVAL_SECONDS.read(root.section("audit"))),
+        MQTT_CONNECTIONS.read(root));
   }
 
   private static AuthSettings authSettings(Settings auth) {
@@ -282,6 +287,7 @@ public record CredentialConfig(
         + serviceAccounts.keySet() + ", issuer=" + issuer + ", sts=" + sts + ", bcryptCost=" + auth.bcryptCost()
         + ", authCacheTtlSeconds=" + auth.cacheTtlSeconds() + ", brokerHook=" + (auth.brokerHookSecretSha256() != null)
         + ", loginThrottle=" + auth.maxFailuresPerCamera() + "/" + auth.maxFailuresPerAddress() + " per "
-        + auth.failureWindowSeconds() + " s, rateLimit=" + rateLimit + ", audit=" + audit + "]";
+        + auth.failureWindowSeconds() + " s, rateLimit=" + rateLimit + ", audit=" + audit + ", mqttConnections="
+        + mqttConnections + "]";
   }
 }

@@ -165,8 +165,8 @@ class LoginAbuseTest {
         + "($1, 9, now() - interval '2 hours')").execute(Tuple.of("id:" + id)));
     CameraStore store = CameraStore.open(a.vertx, a.config.db());
     try {
-      int deleted = await(new AuditRetention(store, /* retentionDays= */ 90, /* failureWindowSeconds= */ 3600)
-          .sweep());
+      int deleted = await(new AuditRetention(store, /* retentionDays= */ 90, /* failureWindowSeconds= */ 3600,
+          /* bucketFullSeconds= */ 300).sweep());
       assertTrue(deleted >= 1);
     } finally {
       await(store.close());
@@ -205,6 +205,38 @@ class LoginAbuseTest {
     } finally {
       a.unwire();
     }
+  }
+
+  /**
+   * Both instances take requests from the shared subscription; with a bucket per instance a camera got up to
+   * {@code burst} from each, now it gets {@code burst} in all.
+   */
+  @Test
+  void credentialRequests_areRateLimitedAcrossInstances() {
+    String id = newCameraId("bucket");
+    String secret = a.register(id).getString("secret");
+    int burst = a.config.rateLimit().burst();
+    int sent = burst * 4;
+    long start = System.currentTimeMillis();
+    int issued = 0;
+    int limited = 0;
+    a.wireEmbeddedStack();
+    try (TestCamera cam = TestCamera.connect(a, id, secret)) {
+      for (int i = 0; i < sent; i++) {
+        cam.publish(io.ipchls.protocol.Topics.credentialsRequest(id), "{\"v\":1,\"requestId\":\"b-" + i + "\"}");
+      }
+      for (var r : cam.collectResponses(sent).values()) {
+        if (r.error() == null) issued++;
+        else if (r.error().contains("too many")) limited++;
+      }
+    } finally {
+      a.unwire();
+    }
+    long refills = (System.currentTimeMillis() - start) / (a.config.rateLimit().refillSeconds() * 1000L) + 1;
+    assertTrue(issued <= burst + refills, "issued " + issued + " of " + sent + " across two instances");
+    assertEquals(sent, issued + limited);
+    assertTrue(metric(a, "credentials_refused_total", "reason", "rate_limited")
+        + metric(b, "credentials_refused_total", "reason", "rate_limited") >= sent - burst - refills);
   }
 
   @Test

@@ -79,6 +79,8 @@ final class TestService {
         // Every test class logs in from 127.0.0.1 against the one shared database, where failed logins are counted
         // per address: the address throttle is tested with its own addresses and limits (LoginAbuseTest).
         .put("auth", new JsonObject().put("maxFailuresPerAddress", 1_000_000))
+        // refused logins are audited per interval; tests poll for the rows, so the interval is short here
+        .put("audit", new JsonObject().put("refusalIntervalSeconds", 1))
         .put("serviceAccounts", new JsonObject()
             .put(SERVICE_USER, Sha256.hex(SERVICE_PASSWORD))
             .put(INGEST_USER, Sha256.hex(INGEST_PASSWORD)));

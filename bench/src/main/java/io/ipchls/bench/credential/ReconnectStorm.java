@@ -175,7 +175,8 @@ public final class ReconnectStorm implements Callable<Integer> {
       long fit = (max - os.getOpenFileDescriptorCount() - RESERVED_FDS) / 2;
       if (fit < wanted) {
         System.out.printf("open-file limit of this process: %d (ulimit -n; the hard limit cannot be raised without"
-            + " CAP_SYS_RESOURCE), so at most %d cameras fit (2 descriptors each); running %d, not %d%n", max, fit,
+            + " CAP_SYS_RESOURCE), so at most %d cameras fit (2 descriptors each, " + RESERVED_FDS + " kept for the"
+            + " rest); running %d, not %d%n", max, fit,
             fit, wanted);
         return (int) Math.max(1, fit);
       }

@@ -37,6 +37,21 @@ public final class DeviceRepository {
   static final String SET_ENABLED = "UPDATE credential.devices SET enabled = $2 WHERE id = $1 RETURNING " + COLUMNS;
   static final String DELETE = "DELETE FROM credential.devices WHERE id = $1 RETURNING id";
   static final String TOUCH = "UPDATE credential.devices SET last_seen_at = now() WHERE id = $1";
+  /**
+   * Takes a token from the camera's shared credential-request bucket ($2 burst, one more per $3 seconds) if it has
+   * one, and reads the camera: one round trip, as the plain read before.
+   */
+  static final String TAKE_REQUEST_TOKEN = "WITH taken AS ("
+      + "INSERT INTO credential.request_buckets AS b (camera_id, tokens, updated_at) VALUES ($1, $2::int - 1, now()) "
+      + "ON CONFLICT (camera_id) DO UPDATE SET tokens = LEAST($2::int, b.tokens "
+      + "+ extract(epoch FROM now() - b.updated_at)::float8 / $3::int) - 1, updated_at = now() "
+      + "WHERE LEAST($2::int, b.tokens + extract(epoch FROM now() - b.updated_at)::float8 / $3::int) >= 1 "
+      + "RETURNING 1) "
+      + "SELECT EXISTS (SELECT 1 FROM taken) AS granted, d.id, d.secret_hash, d.secret_scheme, d.secret_version, "
+      + "d.prefix, d.enabled, d.created_at, d.last_seen_at "
+      + "FROM (SELECT $1::text AS id) q LEFT JOIN credential.devices d ON d.id = q.id";
+  static final String PURGE_FULL_BUCKETS = "DELETE FROM credential.request_buckets "
+      + "WHERE updated_at < now() - $1::int * interval '1 second'";
   static final String TOUCH_ALL = "UPDATE credential.devices SET last_seen_at = now() WHERE id = ANY($1::text[])";
   /** {@link #FIND_FOR_LOGIN} for many logins at once, in the order asked. */
   static final String FIND_FOR_LOGINS = "SELECT q.n, d.id, d.secret_hash, d.secret_scheme, d.secret_version, d.prefix, "
@@ -72,6 +87,23 @@ public final class DeviceRepository {
       rows.forEach(r -> out.add(Device.from(r)));
       return out;
     });
+  }
+
+  /** A credential request's view: whether the camera's shared bucket had a token, and the camera. */
+  public record RequestLookup(boolean granted, Optional<Device> device) {}
+
+  /** Takes a token from {@code id}'s shared request bucket if there is one, and reads the camera. */
+  public Future<RequestLookup> takeRequestToken(String id, int burst, int refillSeconds) {
+    return pool.preparedQuery(TAKE_REQUEST_TOKEN).execute(Tuple.of(id, burst, refillSeconds)).map(rows -> {
+      Row row = rows.iterator().next();
+      Optional<Device> device = row.getString("id") == null ? Optional.empty() : Optional.of(Device.from(row));
+      return new RequestLookup(row.getBoolean("granted"), device);
+    });
+  }
+
+  /** Deletes request buckets untouched for {@code seconds} (full again); the number deleted. */
+  public Future<Integer> purgeFullBuckets(int seconds) {
+    return pool.preparedQuery(PURGE_FULL_BUCKETS).execute(Tuple.of(seconds)).map(rows -> rows.rowCount());
   }
 
   /** What a login needs to know before it checks a secret. */

@@ -72,7 +72,7 @@ public final class AdminApiVerticle extends VerticleBase {
     ops = new OpsReporter(vertx, "credential-service", health, new CredentialStats(metrics.registry())::get);
     router = router(health);
     AuditRetention retention = new AuditRetention(store, config.audit().retentionDays(),
-        config.auth().failureWindowSeconds());
+        config.auth().failureWindowSeconds(), config.rateLimit().burst() * config.rateLimit().refillSeconds());
     auditRetention = PeriodicJob.underClusterLock(vertx, AuditRetention.LOCK,
             config.audit().sweepIntervalSeconds() * 1000L, retention::sweep)
         .again(deleted -> deleted >= AuditRetention.BATCH)
