@@ -116,7 +116,10 @@ class IngestApiDocumentTest {
       assertEquals(200, r.statusCode(), path);
       contract.assertValid(GET, path, r);
     }
-    valid(GET, "/metrics", null, 200);
+    HttpResponse<Buffer> metrics = await(web.get(port(), "127.0.0.1", "/metrics")
+        .bearerTokenAuthentication(IngestTestSupport.ADMIN_TOKEN).send());
+    assertEquals(200, metrics.statusCode());
+    contract.assertValid(GET, "/metrics", metrics);
     HttpResponse<Buffer> anonymous = await(web.get(port(), "127.0.0.1", "/metrics").send());
     assertEquals(401, anonymous.statusCode());
     contract.assertValid(GET, "/metrics", anonymous);
