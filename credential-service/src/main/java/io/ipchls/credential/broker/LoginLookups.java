@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The database side of uncached camera logins as a group commit: up to {@link #IN_FLIGHT} queries at once, and a free
@@ -19,6 +21,7 @@ import java.util.Set;
  * per batch of accepted logins. Confined to one verticle's event loop.
  */
 final class LoginLookups {
+  private static final Logger LOG = LoggerFactory.getLogger(LoginLookups.class);
   static final int IN_FLIGHT = 2;
   static final int MAX_BATCH = 1000;
 
@@ -90,8 +93,7 @@ final class LoginLookups {
     seen.clear();
     devices.touchAll(ids).onComplete(ar -> {
       if (ar.failed()) {
-        org.slf4j.LoggerFactory.getLogger(LoginLookups.class)
-            .warn("last_seen_at of {} cameras not updated: {}", ids.size(), ar.cause().getMessage());
+        LOG.warn("last_seen_at of {} cameras not updated: {}", ids.size(), ar.cause().getMessage());
       }
       flushTouches();
     });

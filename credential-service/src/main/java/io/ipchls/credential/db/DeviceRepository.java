@@ -23,20 +23,8 @@ public final class DeviceRepository {
   /** Only if the secret was not rotated meanwhile: the old hash must still be there. */
   static final String REHASH = "UPDATE credential.devices SET secret_hash = $3, secret_scheme = 'sha256' "
       + "WHERE id = $1 AND secret_scheme = 'bcrypt' AND secret_hash = $2";
-  /**
-   * The camera's row (all nulls when there is none) with the failed logins of its id and of the source address in
-   * their current windows: one round trip decides whether a login may be checked at all.
-   */
-  static final String FIND_FOR_LOGIN = "SELECT d.id, d.secret_hash, d.secret_scheme, d.secret_version, d.prefix, "
-      + "d.enabled, d.created_at, d.last_seen_at, "
-      + "COALESCE((SELECT f.failures FROM credential.login_failures f WHERE f.key = $2 "
-      + "AND f.window_start > now() - $4::int * interval '1 second'), 0) AS id_failures, "
-      + "COALESCE((SELECT f.failures FROM credential.login_failures f WHERE f.key = $3 "
-      + "AND f.window_start > now() - $4::int * interval '1 second'), 0) AS address_failures "
-      + "FROM (SELECT $1::text AS id) q LEFT JOIN credential.devices d ON d.id = q.id";
   static final String SET_ENABLED = "UPDATE credential.devices SET enabled = $2 WHERE id = $1 RETURNING " + COLUMNS;
   static final String DELETE = "DELETE FROM credential.devices WHERE id = $1 RETURNING id";
-  static final String TOUCH = "UPDATE credential.devices SET last_seen_at = now() WHERE id = $1";
   /**
    * Takes a token from the camera's shared credential-request bucket ($2 burst, one more per $3 seconds) if it has
    * one, and reads the camera: one round trip, as the plain read before.
@@ -53,7 +41,11 @@ public final class DeviceRepository {
   static final String PURGE_FULL_BUCKETS = "DELETE FROM credential.request_buckets "
       + "WHERE updated_at < now() - $1::int * interval '1 second'";
   static final String TOUCH_ALL = "UPDATE credential.devices SET last_seen_at = now() WHERE id = ANY($1::text[])";
-  /** {@link #FIND_FOR_LOGIN} for many logins at once, in the order asked. */
+  /**
+   * For each login (camera id, its failure key, its source address's failure key): the camera's row (nulls when there
+   * is none) and the failures of both keys in their current windows, in the order asked; one round trip decides
+   * whether each login may be checked at all.
+   */
   static final String FIND_FOR_LOGINS = "SELECT q.n, d.id, d.secret_hash, d.secret_scheme, d.secret_version, d.prefix, "
       + "d.enabled, d.created_at, d.last_seen_at, "
       + "COALESCE(fi.failures, 0) AS id_failures, COALESCE(fa.failures, 0) AS address_failures "
@@ -109,19 +101,7 @@ public final class DeviceRepository {
   /** What a login needs to know before it checks a secret. */
   public record LoginLookup(Optional<Device> device, int idFailures, int addressFailures) {}
 
-  /**
-   * The camera and the failed logins counted against {@code idKey} and {@code addressKey} (null: none) within the last
-   * {@code windowSeconds}.
-   */
-  public Future<LoginLookup> findForLogin(String id, String idKey, String addressKey, int windowSeconds) {
-    return pool.preparedQuery(FIND_FOR_LOGIN).execute(Tuple.of(id, idKey, addressKey, windowSeconds)).map(rows -> {
-      Row row = rows.iterator().next();
-      Optional<Device> device = row.getString("id") == null ? Optional.empty() : Optional.of(Device.from(row));
-      return new LoginLookup(device, row.getInteger("id_failures"), row.getInteger("address_failures"));
-    });
-  }
-
-  /** {@link #findForLogin} for many logins in one query; the answers in the order of {@code ids}. */
+  /** {@link #FIND_FOR_LOGINS}: the answers in the order of {@code ids}. */
   public Future<List<LoginLookup>> findForLogins(List<String> ids, List<String> idKeys, List<String> addressKeys,
       int windowSeconds) {
     return pool.preparedQuery(FIND_FOR_LOGINS).execute(Tuple.of(ids.toArray(String[]::new),
@@ -157,10 +137,6 @@ public final class DeviceRepository {
 
   public Future<Boolean> delete(String id) {
     return pool.preparedQuery(DELETE).execute(Tuple.of(id)).map(rows -> rows.rowCount() > 0);
-  }
-
-  public Future<Void> touch(String id) {
-    return pool.preparedQuery(TOUCH).execute(Tuple.of(id)).mapEmpty();
   }
 
   private static Optional<Device> first(RowSet<Row> rows) {
