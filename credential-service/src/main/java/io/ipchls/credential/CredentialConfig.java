@@ -43,7 +43,9 @@ public record CredentialConfig(
     Issuer issuer,
     StsConfig sts,
     AuthSettings auth,
-    RateLimit rateLimit) {
+    RateLimit rateLimit,
+    AuditSettings audit,
+    int mqttConnections) {
 
   public static final int DEFAULT_HTTP_PORT = 8081;
   public static final int MIN_LIFETIME_SECONDS = 900;
@@ -80,6 +82,7 @@ public record CredentialConfig(
     if (issuer == Issuer.STS && sts == null) throw new ConfigException("sts", "is required for issuer sts");
     if (auth == null) throw new ConfigException("auth", "is required");
     if (rateLimit == null) throw new ConfigException("rateLimit", "is required");
+    if (audit == null) throw new ConfigException("audit", "is required");
   }
 
   /** Which {@link io.ipchls.credential.issuer.CredentialIssuer} hands out storage credentials. */
@@ -100,14 +103,33 @@ public record CredentialConfig(
   /**
    * Broker login settings.
    *
-   * @param bcryptCost cost of new camera secret hashes (4..14); stored hashes keep the cost they were made with
+   * @param bcryptCost no longer used for new secrets (they are stored as SHA-256, see
+   *     {@link io.ipchls.credential.auth.SecretHashes}); kept so that existing configs stay valid
    * @param cacheTtlSeconds how long a successful camera login is remembered (0 = never)
    * @param brokerHookSecretSha256 SHA-256 hex of the secret an external broker (EMQX) must send in
    *     {@value #BROKER_HOOK_HEADER}; null disables the HTTP auth endpoints
+   * @param maxFailuresPerCamera failed logins of one camera id within {@code failureWindowSeconds} after which its
+   *     logins are refused without a check until the window ends
+   * @param maxFailuresPerAddress the same per source address
+   * @param failureWindowSeconds how long a window of failures lasts, from its first failure
    */
-  public record AuthSettings(int bcryptCost, int cacheTtlSeconds, String brokerHookSecretSha256) {
+  public record AuthSettings(int bcryptCost, int cacheTtlSeconds, String brokerHookSecretSha256,
+      int maxFailuresPerCamera, int maxFailuresPerAddress, int failureWindowSeconds) {
     public static final String BROKER_HOOK_HEADER = "X-Ipchls-Broker-Secret";
+
+    /** The defaults for the throttle. */
+    public AuthSettings(int bcryptCost, int cacheTtlSeconds, String brokerHookSecretSha256) {
+      this(bcryptCost, cacheTtlSeconds, brokerHookSecretSha256, AUTH_MAX_FAILURES_PER_CAMERA.defaultValue(),
+          AUTH_MAX_FAILURES_PER_ADDRESS.defaultValue(), AUTH_FAILURE_WINDOW_SECONDS.defaultValue());
+    }
   }
+
+  /**
+   * The audit trail: refused broker logins are written as one row per camera, source address and reason every
+   * {@code refusalIntervalSeconds} (with their count); rows older than {@code retentionDays} are deleted every
+   * {@code sweepIntervalSeconds}, by one instance at a time.
+   */
+  public record AuditSettings(int retentionDays, int sweepIntervalSeconds, int refusalIntervalSeconds) {}
 
   /**
    * Token bucket per camera for credential requests: {@code burst} requests at once, then one more every
@@ -157,6 +179,23 @@ public record CredentialConfig(
       .atLeast(4).atMost(14);
   public static final IntSetting AUTH_CACHE_TTL_SECONDS = IntSetting.named("cacheTtlSeconds")
       .byDefault(DEFAULT_AUTH_CACHE_TTL_SECONDS).atLeast(0).atMost(86_400);
+  public static final IntSetting AUTH_MAX_FAILURES_PER_CAMERA = IntSetting.named("maxFailuresPerCamera")
+      .byDefault(5).atLeast(1).atMost(10_000);
+  /** Higher than per camera: many cameras may share one address (NAT); only failures count. */
+  public static final IntSetting AUTH_MAX_FAILURES_PER_ADDRESS = IntSetting.named("maxFailuresPerAddress")
+      .byDefault(50).atLeast(1).atMost(1_000_000);
+  public static final IntSetting AUTH_FAILURE_WINDOW_SECONDS = IntSetting.named("failureWindowSeconds")
+      .byDefault(300).atLeast(1).atMost(86_400);
+  /** In the {@code audit} section. */
+  public static final IntSetting AUDIT_RETENTION_DAYS = IntSetting.named("retentionDays").byDefault(90).atLeast(1)
+      .atMost(36_500);
+  public static final IntSetting AUDIT_SWEEP_INTERVAL_SECONDS = IntSetting.named("sweepIntervalSeconds")
+      .byDefault(3600).atLeast(1).atMost(86_400);
+  public static final IntSetting AUDIT_REFUSAL_INTERVAL_SECONDS = IntSetting.named("refusalIntervalSeconds")
+      .byDefault(60).atLeast(1).atMost(86_400);
+  /** How many MQTT sessions take credential requests from the shared subscription. */
+  public static final IntSetting MQTT_CONNECTIONS = IntSetting.named("mqttConnections").byDefault(4).atLeast(1)
+      .atMost(64);
   /** No default: without one the broker hook endpoints are off. */
   public static final StringSetting AUTH_BROKER_HOOK_SECRET = StringSetting.named("brokerHookSecret");
   /** In the {@code rateLimit} section. */
@@ -173,10 +212,13 @@ public record CredentialConfig(
         .put("s3", S3Config.defaults())
         .mergeIn(Setting.defaults(ADMIN_TOKEN, CREDENTIAL_LIFETIME_SECONDS))
         .put("serviceAccounts", new JsonObject())
-        .mergeIn(Setting.defaults(ISSUER))
+        .mergeIn(Setting.defaults(ISSUER, MQTT_CONNECTIONS))
         .put("sts", new JsonObject())
-        .put("auth", Setting.defaults(AUTH_BCRYPT_COST, AUTH_CACHE_TTL_SECONDS, AUTH_BROKER_HOOK_SECRET))
-        .put("rateLimit", Setting.defaults(RATE_LIMIT_BURST, RATE_LIMIT_REFILL_SECONDS));
+        .put("auth", Setting.defaults(AUTH_BCRYPT_COST, AUTH_CACHE_TTL_SECONDS, AUTH_BROKER_HOOK_SECRET,
+            AUTH_MAX_FAILURES_PER_CAMERA, AUTH_MAX_FAILURES_PER_ADDRESS, AUTH_FAILURE_WINDOW_SECONDS))
+        .put("rateLimit", Setting.defaults(RATE_LIMIT_BURST, RATE_LIMIT_REFILL_SECONDS))
+        .put("audit", Setting.defaults(AUDIT_RETENTION_DAYS, AUDIT_SWEEP_INTERVAL_SECONDS,
+            AUDIT_REFUSAL_INTERVAL_SECONDS));
   }
 
   public static CredentialConfig fromJson(JsonObject json) {
@@ -200,7 +242,11 @@ public record CredentialConfig(
         issuer == Issuer.STS ? StsConfig.from(root.section("sts"), s3) : null,
         authSettings(root.section("auth")),
         new RateLimit(RATE_LIMIT_BURST.read(root.section("rateLimit")),
-            RATE_LIMIT_REFILL_SECONDS.read(root.section("rateLimit"))));
+            RATE_LIMIT_REFILL_SECONDS.read(root.section("rateLimit"))),
+        new AuditSettings(AUDIT_RETENTION_DAYS.read(root.section("audit")),
+            AUDIT_SWEEP_INTERVAL_SECONDS.read(root.section("audit")),
+            AUDIT_REFUSAL_INTERVAL_SECONDS.read(root.section("audit"))),
+        MQTT_CONNECTIONS.read(root));
   }
 
   private static AuthSettings authSettings(Settings auth) {
@@ -210,7 +256,8 @@ public record CredentialConfig(
           + " characters");
     }
     return new AuthSettings(AUTH_BCRYPT_COST.read(auth), AUTH_CACHE_TTL_SECONDS.read(auth),
-        hookSecret == null ? null : Sha256.hex(hookSecret));
+        hookSecret == null ? null : Sha256.hex(hookSecret), AUTH_MAX_FAILURES_PER_CAMERA.read(auth),
+        AUTH_MAX_FAILURES_PER_ADDRESS.read(auth), AUTH_FAILURE_WINDOW_SECONDS.read(auth));
   }
 
   private static Map<String, String> serviceAccounts(Object value) {
@@ -239,6 +286,8 @@ public record CredentialConfig(
         + ", credentialLifetimeSeconds=" + credentialLifetimeSeconds + ", serviceAccounts="
         + serviceAccounts.keySet() + ", issuer=" + issuer + ", sts=" + sts + ", bcryptCost=" + auth.bcryptCost()
         + ", authCacheTtlSeconds=" + auth.cacheTtlSeconds() + ", brokerHook=" + (auth.brokerHookSecretSha256() != null)
-        + ", rateLimit=" + rateLimit + "]";
+        + ", loginThrottle=" + auth.maxFailuresPerCamera() + "/" + auth.maxFailuresPerAddress() + " per "
+        + auth.failureWindowSeconds() + " s, rateLimit=" + rateLimit + ", audit=" + audit + ", mqttConnections="
+        + mqttConnections + "]";
   }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ipchls.kit.crypto.Sha256;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -59,13 +60,31 @@ class AdminApiTest {
   }
 
   @Test
-  void register_storesOnlyABcryptHash() {
+  void register_storesOnlyTheSecretsSha256() {
     String id = newCameraId("hash");
     String secret = svc.register(id).getString("secret");
-    String hash = await(svc.db.preparedQuery("SELECT secret_hash FROM credential.devices WHERE id = $1")
-        .execute(Tuple.of(id))).iterator().next().getString(0);
-    assertTrue(hash.startsWith("$2"), hash);
-    assertFalse(hash.contains(secret));
+    var row = await(svc.db.preparedQuery(
+            "SELECT secret_hash, secret_scheme, secret_version FROM credential.devices WHERE id = $1")
+        .execute(Tuple.of(id))).iterator().next();
+    assertEquals("sha256", row.getString("secret_scheme"));
+    assertEquals(Sha256.hex(secret), row.getString("secret_hash"));
+    assertFalse(row.getString("secret_hash").contains(secret));
+    assertEquals(1, row.getInteger("secret_version"));
+  }
+
+  @Test
+  void rotate_storesTheNewSecretsSha256_andCountsTheVersion() {
+    String id = newCameraId("rot");
+    svc.register(id);
+    HttpResponse<Buffer> r = await(svc.admin(HttpMethod.POST, CAMERAS + "/" + id + "/secret").send());
+    assertEquals(200, r.statusCode());
+    String secret = r.bodyAsJsonObject().getString("secret");
+    var row = await(svc.db.preparedQuery(
+            "SELECT secret_hash, secret_scheme, secret_version FROM credential.devices WHERE id = $1")
+        .execute(Tuple.of(id))).iterator().next();
+    assertEquals("sha256", row.getString("secret_scheme"));
+    assertEquals(Sha256.hex(secret), row.getString("secret_hash"));
+    assertEquals(2, row.getInteger("secret_version"));
   }
 
   @Test
@@ -78,8 +97,42 @@ class AdminApiTest {
   }
 
   @Test
-  void register_serviceAccountName_is409() {
-    assertEquals(409, post(CAMERAS, new JsonObject().put("id", TestService.INGEST_USER)).statusCode());
+  void register_serviceAccountName_is400Reserved() {
+    assertError(400, "reserved_id", post(CAMERAS, new JsonObject().put("id", TestService.INGEST_USER)));
+  }
+
+  @Test
+  void register_ingestClientIdName_is400Reserved() {
+    assertError(400, "reserved_id", post(CAMERAS, new JsonObject().put("id", "ingest-host-1")));
+  }
+
+  @Test
+  void register_bareIngest_is400Reserved() {
+    assertError(400, "reserved_id", post(CAMERAS, new JsonObject().put("id", "ingest")));
+  }
+
+  @Test
+  void register_credentialPrefixedName_is400Reserved() {
+    assertError(400, "reserved_id", post(CAMERAS, new JsonObject().put("id", "credential-0b9e")));
+  }
+
+  @Test
+  void register_playlistPrefixedName_is400Reserved() {
+    assertError(400, "reserved_id", post(CAMERAS, new JsonObject().put("id", "playlist1")));
+  }
+
+  @Test
+  void register_ipchlsPrefixedName_is400Reserved() {
+    assertError(400, "reserved_id", post(CAMERAS, new JsonObject().put("id", "ipchls-ops")));
+  }
+
+  @Test
+  void register_exactServiceAccountOutsideThePrefixes_is400Reserved(Vertx vertx) {
+    TestService other = TestService.deploy(vertx, new JsonObject().put("serviceAccounts",
+        new JsonObject().put("svc-relay", Sha256.hex("relay-password-0123"))));
+    HttpResponse<Buffer> r = await(other.admin(HttpMethod.POST, CAMERAS)
+        .sendJsonObject(new JsonObject().put("id", "svc-relay")));
+    assertError(400, "reserved_id", r);
   }
 
   @Test
@@ -215,12 +268,52 @@ class AdminApiTest {
   }
 
   @Test
-  void health_isUp_andMetricsServed() {
+  void health_isUp_andMetricsServedWithTheAdminToken() {
     JsonObject health = await(svc.web.get("/health").send()).bodyAsJsonObject();
     assertEquals("UP", health.getString("status"), health.encode());
-    HttpResponse<Buffer> metrics = await(svc.web.get("/metrics").send());
+    HttpResponse<Buffer> metrics = await(svc.admin(HttpMethod.GET, "/metrics").send());
     assertEquals(200, metrics.statusCode());
-    assertNull(metrics.getHeader("WWW-Authenticate"));
+    assertTrue(metrics.bodyAsString().contains("# TYPE"), metrics.bodyAsString());
+  }
+
+  @Test
+  void metrics_withoutTheToken_is401Json() {
+    assertError(401, "unauthorized", await(svc.web.get("/metrics").send()));
+  }
+
+  @Test
+  void metrics_withAWrongToken_is401Json() {
+    assertError(401, "unauthorized", await(svc.web.get("/metrics").bearerTokenAuthentication("not-the-token").send()));
+  }
+
+  @Test
+  void opsStatus_withoutTheToken_is401Json() {
+    assertError(401, "unauthorized", await(svc.web.get("/ops/v1/status").send()));
+  }
+
+  @Test
+  void opsStatus_withTheToken_is200() {
+    HttpResponse<Buffer> r = await(svc.admin(HttpMethod.GET, "/ops/v1/status").send());
+    assertEquals(200, r.statusCode(), r.bodyAsString());
+    assertTrue(r.bodyAsJsonObject().containsKey("summary"));
+  }
+
+  @Test
+  void adminListener_servesMetricsAndOpsWithoutAToken_andTheServicePortNeither(Vertx vertx) throws Exception {
+    int adminPort;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      adminPort = s.getLocalPort();
+    }
+    TestService other = TestService.deploy(vertx, new JsonObject().put("http", new JsonObject()
+        .put("adminHost", "127.0.0.1").put("adminPort", adminPort)));
+    var adminWeb = io.vertx.ext.web.client.WebClient.create(vertx);
+    HttpResponse<Buffer> metrics = await(adminWeb.get(adminPort, "127.0.0.1", "/metrics").send());
+    assertEquals(200, metrics.statusCode());
+    assertTrue(metrics.bodyAsString().contains("# TYPE"));
+    assertEquals(200, await(adminWeb.get(adminPort, "127.0.0.1", "/ops/v1/status").send()).statusCode());
+    assertEquals(404, await(other.admin(HttpMethod.GET, "/metrics").send()).statusCode(),
+        "with an admin listener, the service port does not serve /metrics");
+    assertEquals(404, await(other.admin(HttpMethod.GET, "/ops/v1/status").send()).statusCode());
   }
 
   @Test

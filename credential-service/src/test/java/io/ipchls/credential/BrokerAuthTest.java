@@ -54,16 +54,12 @@ class BrokerAuthTest {
   }
 
   @Test
-  void camera_wrongSecret_isRefused_andAudited() {
+  void camera_wrongSecret_isRefused() {
     String id = newCameraId("bad");
     svc.register(id);
     BrokerLoginDecision reply = login(id, id, "not-the-secret");
     assertFalse(reply.ok());
     assertEquals("bad_credentials", reply.reason());
-    TestService.awaitCondition("refusal audited", () -> svc.db
-        .preparedQuery("SELECT count(*) FROM credential.audit WHERE camera_id = $1 AND action = 'broker.auth' "
-            + "AND outcome = 'refused' AND reason = 'bad_credentials'")
-        .execute(Tuple.of(id)).map(rows -> rows.iterator().next().getLong(0) == 1));
   }
 
   @Test

@@ -74,6 +74,32 @@ class BrokerHookApiTest {
   }
 
   @Test
+  void authenticate_withPeerhost_isAllowed_andAFailureIsCountedAgainstTheAddress() {
+    String id = newCameraId("emqx-peer");
+    String secret = svc.register(id).getString("secret");
+    assertEquals(ALLOW, post("/broker/v1/authenticate", new JsonObject().put("username", id).put("password", secret)
+        .put("clientid", id).put("peerhost", "192.0.2.77")).bodyAsJsonObject());
+    assertEquals(DENY, post("/broker/v1/authenticate", new JsonObject().put("username", id).put("password", "nope")
+        .put("clientid", id).put("peerhost", "192.0.2.77")).bodyAsJsonObject());
+    assertEquals(1L, TestService.await(svc.db.preparedQuery(
+            "SELECT failures FROM credential.login_failures WHERE key = 'addr:192.0.2.77'").execute())
+        .iterator().next().getInteger(0).longValue());
+  }
+
+  @Test
+  void authenticate_peerhostNotAString_is400() {
+    HttpResponse<Buffer> r = post("/broker/v1/authenticate", new JsonObject().put("username", "cam-a")
+        .put("password", "x").put("clientid", "cam-a").put("peerhost", 42));
+    assertEquals(400, r.statusCode());
+    assertEquals("bad_peerhost", r.bodyAsJsonObject().getString("error"));
+  }
+
+  @Test
+  void authenticate_reservedCameraId_isDenied() {
+    assertEquals(DENY, authenticate("ingest-evil", "whatever", "ingest-evil").bodyAsJsonObject());
+  }
+
+  @Test
   void authorize_cameraPublishingItsOwnRequest_isAllowed() {
     assertEquals("allow", authorize("cam-a", "cam-a", Topics.credentialsRequest("cam-a"), "publish"));
   }

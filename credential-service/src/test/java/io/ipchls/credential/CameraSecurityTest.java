@@ -238,7 +238,7 @@ class CameraSecurityTest {
     assertTrue(issued <= burst + refills, "issued " + issued + " of " + sent);
     assertEquals(sent, issued + limited);
     assertAudited(id, "credentials.issue", "refused", "rate_limited");
-    String metrics = await(svc.web.get("/metrics").send()).bodyAsString();
+    String metrics = await(svc.admin(io.vertx.core.http.HttpMethod.GET, "/metrics").send()).bodyAsString();
     assertTrue(metrics.contains("credentials_refused_total{reason=\"rate_limited\"}"), metrics);
     try (TestCamera other = registeredCamera(newCameraId("calm"))) {
       assertNull(other.requestCredentials("calm-1").error(), "other cameras are still served");

@@ -76,6 +76,8 @@ class CredentialConfigTest {
     CredentialConfig c = CredentialConfig.fromJson(valid());
     assertEquals(CredentialConfig.Issuer.EMBEDDED, c.issuer());
     assertEquals(new CredentialConfig.AuthSettings(/* bcryptCost= */ 8, /* cacheTtlSeconds= */ 900, null), c.auth());
+    assertEquals(new CredentialConfig.AuditSettings(/* retentionDays= */ 90, /* sweepIntervalSeconds= */ 3600,
+        /* refusalIntervalSeconds= */ 60), c.audit());
     assertEquals(new CredentialConfig.RateLimit(/* burst= */ 5, /* refillSeconds= */ 60), c.rateLimit());
   }
 

@@ -122,7 +122,7 @@ class CredentialRequestTest {
             + "WHERE camera_id = $1 AND action = 'credentials.issue'")
         .execute(Tuple.of(id))
         .map(rows -> ("ok:key " + key + ",refused:disabled").equals(rows.iterator().next().getString(0))));
-    String metrics = await(svc.web.get("/metrics").send()).bodyAsString();
+    String metrics = await(svc.admin(io.vertx.core.http.HttpMethod.GET, "/metrics").send()).bodyAsString();
     assertTrue(metrics.contains("credentials_issued_total"), metrics);
     assertTrue(metrics.contains("credentials_refused_total{reason=\"disabled\"}"), metrics);
   }

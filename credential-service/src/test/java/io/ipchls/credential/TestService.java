@@ -5,6 +5,7 @@ import io.ipchls.infra.Await;
 import io.ipchls.credential.broker.BrokerAuthClient;
 import io.ipchls.credential.issuer.EmbeddedKeys;
 import io.ipchls.infra.AuthDecision;
+import io.ipchls.infra.BrokerAuth;
 import io.ipchls.infra.LocalStack;
 import io.ipchls.kit.crypto.Sha256;
 import io.ipchls.kit.db.Database;
@@ -75,6 +76,11 @@ final class TestService {
         .put("s3", new JsonObject().put("endpoint", stack.s3().endpoint().toString())
             .put("bucket", stack.s3().bucket()).put("region", stack.s3().region()).put("pathStyle", true))
         .put("adminToken", ADMIN_TOKEN)
+        // Every test class logs in from 127.0.0.1 against the one shared database, where failed logins are counted
+        // per address: the address throttle is tested with its own addresses and limits (LoginAbuseTest).
+        .put("auth", new JsonObject().put("maxFailuresPerAddress", 1_000_000))
+        // refused logins are audited per interval; tests poll for the rows, so the interval is short here
+        .put("audit", new JsonObject().put("refusalIntervalSeconds", 1))
         .put("serviceAccounts", new JsonObject()
             .put(SERVICE_USER, Sha256.hex(SERVICE_PASSWORD))
             .put(INGEST_USER, Sha256.hex(INGEST_PASSWORD)));
@@ -88,10 +94,10 @@ final class TestService {
   void wireEmbeddedStack() {
     cameraChanges = vertx.eventBus().consumer(ClusterNames.CAMERA_CHANGED,
         m -> stack.broker().disconnect(CameraChanged.fromBody(m.body()).cameraId()));
-    stack.useBrokerAuth((clientId, username, password) -> BrokerAuthClient.authenticate(vertx, clientId, username,
-            password)
+    stack.useBrokerAuth(BrokerAuth.withSource((clientId, username, password, source) -> BrokerAuthClient.authenticate(
+            vertx, clientId, username, password, source)
         .map(AuthDecision::of)
-        .toCompletionStage());
+        .toCompletionStage()));
     stack.useKeyLookup(accessKeyId -> EmbeddedKeys.find(vertx, accessKeyId));
   }
 

@@ -20,6 +20,38 @@ public interface BrokerAuth {
    */
   CompletionStage<AuthDecision> authenticate(String clientId, String username, byte[] password);
 
+  /**
+   * The same with the client's IP address (as text, or null), which {@link EmbeddedBroker} passes so that failed
+   * logins can be throttled per source address. By default the address is not used.
+   */
+  default CompletionStage<AuthDecision> authenticate(String clientId, String username, byte[] password,
+      String sourceAddress) {
+    return authenticate(clientId, username, password);
+  }
+
+  /** A {@link BrokerAuth} that uses the client's source address. */
+  static BrokerAuth withSource(SourceAware auth) {
+    return new BrokerAuth() {
+      @Override
+      public CompletionStage<AuthDecision> authenticate(String clientId, String username, byte[] password) {
+        return auth.authenticate(clientId, username, password, null);
+      }
+
+      @Override
+      public CompletionStage<AuthDecision> authenticate(String clientId, String username, byte[] password,
+          String sourceAddress) {
+        return auth.authenticate(clientId, username, password, sourceAddress);
+      }
+    };
+  }
+
+  /** {@link BrokerAuth#authenticate(String, String, byte[], String)} as a lambda. */
+  @FunctionalInterface
+  interface SourceAware {
+    CompletionStage<AuthDecision> authenticate(String clientId, String username, byte[] password,
+        String sourceAddress);
+  }
+
   /** Lets every client in as a {@link AuthDecision.Role#SERVICE}; for tests that do not care about security. */
   static BrokerAuth allowAllAsService() {
     return (clientId, username, password) -> CompletableFuture.completedFuture(AuthDecision.allowService());

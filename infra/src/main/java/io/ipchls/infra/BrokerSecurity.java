@@ -51,9 +51,10 @@ final class BrokerSecurity implements SimpleAuthenticator, PublishAuthorizer, Su
     String username = connect.getUserName().orElse(null);
     byte[] password = connect.getPassword().map(BrokerSecurity::bytes).orElse(null);
     ConnectionAttributeStore attributes = input.getConnectionInformation().getConnectionAttributeStore();
+    String source = input.getConnectionInformation().getInetAddress().map(a -> a.getHostAddress()).orElse(null);
     Async<SimpleAuthOutput> async = output.async(timeout, TimeoutFallback.FAILURE,
         ConnackReasonCode.NOT_AUTHORIZED, "authentication timed out");
-    callAuth(clientId, username, password).whenComplete((decision, error) -> {
+    callAuth(clientId, username, password, source).whenComplete((decision, error) -> {
       try {
         AuthDecision d = error != null ? AuthDecision.deny("authentication failed: " + error) : check(decision,
             clientId, username);
@@ -74,9 +75,9 @@ final class BrokerSecurity implements SimpleAuthenticator, PublishAuthorizer, Su
     });
   }
 
-  private CompletionStage<AuthDecision> callAuth(String clientId, String username, byte[] password) {
+  private CompletionStage<AuthDecision> callAuth(String clientId, String username, byte[] password, String source) {
     try {
-      CompletionStage<AuthDecision> stage = auth.authenticate(clientId, username, password);
+      CompletionStage<AuthDecision> stage = auth.authenticate(clientId, username, password, source);
       return stage != null ? stage : CompletableFuture.failedFuture(new NullPointerException("null stage"));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);

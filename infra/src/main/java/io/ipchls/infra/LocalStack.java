@@ -91,7 +91,8 @@ public final class LocalStack implements AutoCloseable {
   public static LocalStack start(Options options) {
     var auth = new AtomicReference<>(BrokerAuth.allowAllAsService());
     var keys = new AtomicReference<>(KeyLookup.none());
-    BrokerAuth switchAuth = (id, user, pw) -> auth.get().authenticate(id, user, pw);
+    BrokerAuth switchAuth = BrokerAuth.withSource(
+        (id, user, pw, source) -> auth.get().authenticate(id, user, pw, source));
     KeyLookup switchKeys = accessKeyId -> keys.get().find(accessKeyId);
     // Start the three in parallel on threads of our own: they block (process start, HiveMQ boot).
     ExecutorService starter = Executors.newFixedThreadPool(3, r -> new Thread(r, "ipchls-stack-start"));

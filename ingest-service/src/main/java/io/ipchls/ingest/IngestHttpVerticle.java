@@ -10,6 +10,7 @@ import io.ipchls.ingest.control.RecordingControl;
 import io.ipchls.ingest.control.RecordingControlHandlers;
 import io.ipchls.ingest.shared.IngestPools;
 import io.ipchls.kit.config.HttpConfig;
+import io.ipchls.kit.http.AdminEndpoints;
 import io.ipchls.kit.http.ApiDocument;
 import io.ipchls.kit.http.ApiException;
 import io.ipchls.kit.http.BearerTokenAuth;
@@ -17,7 +18,6 @@ import io.ipchls.kit.http.Health;
 import io.ipchls.kit.http.Metrics;
 import io.ipchls.kit.http.Routes;
 import io.ipchls.kit.ops.OpsReporter;
-import io.ipchls.kit.ops.OpsView;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -50,6 +50,7 @@ public final class IngestHttpVerticle extends VerticleBase {
   private Supplier<JsonObject> opsStats = JsonObject::new;
   private Pool pool;
   private HttpServer server;
+  private AdminEndpoints admin;
   private OpsReporter ops;
   private Router router;
 
@@ -80,7 +81,8 @@ public final class IngestHttpVerticle extends VerticleBase {
         .requestHandler(router)
         .listen(http.port(), http.host())
         .onSuccess(s -> server = s)
-        .compose(s -> ops.httpPort(s.actualPort()).start());
+        .compose(s -> admin.start())
+        .compose(v -> ops.httpPort(server.actualPort()).start());
   }
 
   private Health health() {
@@ -90,11 +92,10 @@ public final class IngestHttpVerticle extends VerticleBase {
   private Router router(Health health) {
     Router router = Router.router(vertx);
     router.get("/health").handler(health::handle);
-    router.get("/metrics").handler(metrics::handle);
-    if (adminTokenSha256 != null) {
-      router.route("/api/v1/*").subRouter(adminApi());
-      new OpsView(vertx).mount(router, adminTokenSha256);
-    }
+    // /metrics and /ops/v1/...: behind the admin token, or on the admin listener (http.adminPort)
+    admin = new AdminEndpoints(vertx, http, metrics, adminTokenSha256, health);
+    admin.mount(router);
+    if (adminTokenSha256 != null) router.route("/api/v1/*").subRouter(adminApi());
     ApiDocument.mount(router, "openapi/ingest-service.yaml");
     Routes.installErrorHandling(router);
     return router;

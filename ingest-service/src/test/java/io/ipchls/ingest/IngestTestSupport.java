@@ -222,7 +222,8 @@ public final class IngestTestSupport {
 
   /** The value of an unlabelled metric from {@code GET /metrics}, 0 when absent. */
   public double metric(String name) {
-    var resp = await(WebClient.create(vertx).get(httpPort, "127.0.0.1", "/metrics").send());
+    var resp = await(WebClient.create(vertx).get(httpPort, "127.0.0.1", "/metrics")
+        .bearerTokenAuthentication(ADMIN_TOKEN).send());
     for (String line : resp.bodyAsString().split("\n")) {
       if (line.startsWith(name + " ")) return Double.parseDouble(line.substring(name.length() + 1).trim());
     }

@@ -118,7 +118,7 @@ public final class LocalSystem implements AutoCloseable {
     JsonObject c = cfg.mqtt();
     if (!cfg.embedded(c)) return c.copy();
     EmbeddedBroker broker = EmbeddedBroker.start(new BrokerOptions(cfg.dataDir().resolve("mqtt"), cfg.host(),
-        c.getInteger("port", 0), this::authenticate));
+        c.getInteger("port", 0), BrokerAuth.withSource(this::authenticate)));
     closeables.add(broker);
     // A disabled, rotated or deleted camera must not keep the session it opened with its old secret.
     vertx.eventBus().consumer(ClusterNames.CAMERA_CHANGED, m -> disconnect(broker, m.body()));
@@ -131,10 +131,11 @@ public final class LocalSystem implements AutoCloseable {
   }
 
   /** The embedded broker asks credential-service (over the event bus) who is connecting. */
-  private CompletionStage<AuthDecision> authenticate(String clientId, String username, byte[] password) {
+  private CompletionStage<AuthDecision> authenticate(String clientId, String username, byte[] password,
+      String sourceAddress) {
     Vertx vertx = this.vertx;
     if (vertx == null) return CompletableFuture.completedFuture(AuthDecision.deny("system is stopping"));
-    return BrokerAuthClient.authenticate(vertx, clientId, username, password).map(AuthDecision::of)
+    return BrokerAuthClient.authenticate(vertx, clientId, username, password, sourceAddress).map(AuthDecision::of)
         .toCompletionStage();
   }
 

@@ -149,7 +149,8 @@ class EndToEndTest {
           HttpResponse.BodyHandlers.ofString());
       assertEquals(200, health.statusCode(), base + " /health: " + health.body());
       assertEquals("UP", new JsonObject(health.body()).getString("status"));
-      HttpResponse<String> metrics = HTTP.send(HttpRequest.newBuilder(base.resolve("/metrics")).build(),
+      HttpResponse<String> metrics = HTTP.send(HttpRequest.newBuilder(base.resolve("/metrics"))
+              .header("Authorization", "Bearer " + sys.adminToken()).build(),
           HttpResponse.BodyHandlers.ofString());
       assertEquals(200, metrics.statusCode(), base + " /metrics: " + metrics.body());
       assertTrue(metrics.body().contains("# TYPE"), base + " /metrics is not Prometheus text");

@@ -119,6 +119,17 @@ class OpsCommandTest {
   }
 
   @Test
+  void metrics_withoutOrWithAWrongToken_is401_andWithTheToken200() throws Exception {
+    for (URI base : List.of(sys.credentialUrl(), sys.ingestUrl(), sys.playlistUrl())) {
+      HttpResponse<String> none = get(base + "/metrics", null);
+      assertEquals(401, none.statusCode(), none.body());
+      assertEquals("unauthorized", new JsonObject(none.body()).getString("error"));
+      assertEquals(401, get(base + "/metrics", "not-the-admin-token").statusCode());
+      assertEquals(200, get(base + "/metrics", sys.adminToken()).statusCode());
+    }
+  }
+
+  @Test
   void opsApi_withoutOrWithAWrongToken_is401() throws Exception {
     for (URI base : List.of(sys.credentialUrl(), sys.ingestUrl(), sys.playlistUrl())) {
       HttpResponse<String> none = get(base + "/ops/v1/status", null);
@@ -273,7 +284,7 @@ class OpsCommandTest {
     Set<String> names = new HashSet<>();
     for (URI base : List.of(sys.credentialUrl(), sys.ingestUrl(), sys.playlistUrl())) {
       try {
-        for (String line : get(base + "/metrics", null).body().split("\n")) {
+        for (String line : get(base + "/metrics", sys.adminToken()).body().split("\n")) {
           if (line.isEmpty() || line.startsWith("#")) continue;
           Matcher m = IDENT.matcher(line);
           if (m.lookingAt()) names.add(m.group());

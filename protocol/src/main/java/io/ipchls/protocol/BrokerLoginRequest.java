@@ -2,9 +2,15 @@ package io.ipchls.protocol;
 
 /**
  * The request on {@link ClusterNames#BROKER_AUTHENTICATE}: one CONNECT a broker wants decided. {@code password} is
- * the CONNECT password as UTF-8 text and is never printed.
+ * the CONNECT password as UTF-8 text and is never printed. {@code sourceAddress} is the client's IP address as text
+ * (absent from brokers that do not say; failed logins are then throttled per camera id only).
  */
-public record BrokerLoginRequest(String clientId, String username, String password) {
+public record BrokerLoginRequest(String clientId, String username, String password, String sourceAddress) {
+
+  public BrokerLoginRequest(String clientId, String username, String password) {
+    this(clientId, username, password, null);
+  }
+
   /** Throws when a field the decision needs is missing (a sender of another version, or a bug). */
   public BrokerLoginRequest requireComplete() {
     if (clientId == null) throw new ProtocolException("no clientId");
@@ -15,6 +21,7 @@ public record BrokerLoginRequest(String clientId, String username, String passwo
 
   @Override
   public String toString() {
-    return "BrokerLoginRequest[clientId=" + clientId + ", username=" + username + "]";
+    return "BrokerLoginRequest[clientId=" + clientId + ", username=" + username + ", sourceAddress=" + sourceAddress
+        + "]";
   }
 }

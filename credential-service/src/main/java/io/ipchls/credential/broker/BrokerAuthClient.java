@@ -28,8 +28,19 @@ public final class BrokerAuthClient {
    */
   public static Future<BrokerLoginDecision> authenticate(Vertx vertx, String clientId, String username,
       byte[] password) {
+    return authenticate(vertx, clientId, username, password, null);
+  }
+
+  /**
+   * The decision for one CONNECT from {@code sourceAddress} (the client's IP address as text, or null when the broker
+   * does not say), by which failed logins are also throttled.
+   *
+   * @param password the CONNECT password bytes (UTF-8), or null; never logged
+   */
+  public static Future<BrokerLoginDecision> authenticate(Vertx vertx, String clientId, String username,
+      byte[] password, String sourceAddress) {
     BrokerLoginRequest req = new BrokerLoginRequest(clientId == null ? "" : clientId, username,
-        password == null ? "" : new String(password, StandardCharsets.UTF_8));
+        password == null ? "" : new String(password, StandardCharsets.UTF_8), sourceAddress);
     return vertx.eventBus().<JsonObject>request(ClusterNames.BROKER_AUTHENTICATE, ClusterMessages.toJson(req),
             new DeliveryOptions().setSendTimeout(TIMEOUT_MS))
         .map(msg -> ClusterMessages.fromJson(msg.body(), BrokerLoginDecision.class))

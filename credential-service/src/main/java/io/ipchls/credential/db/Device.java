@@ -4,15 +4,20 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import java.time.OffsetDateTime;
 
-/** A registered camera. {@code secretHash} is bcrypt and never leaves this service. */
+/**
+ * A registered camera. {@code secretHash} is in {@code secretScheme} ({@link io.ipchls.credential.auth.SecretHashes})
+ * and never leaves this service; {@code secretVersion} grows with each rotation.
+ */
 public record Device(
-    String id, String secretHash, String prefix, boolean enabled, OffsetDateTime createdAt,
-    OffsetDateTime lastSeenAt) {
+    String id, String secretHash, String secretScheme, int secretVersion, String prefix, boolean enabled,
+    OffsetDateTime createdAt, OffsetDateTime lastSeenAt) {
 
   public static Device from(Row row) {
     return new Device(
         row.getString("id"),
         row.getString("secret_hash"),
+        row.getString("secret_scheme"),
+        row.getInteger("secret_version"),
         row.getString("prefix"),
         row.getBoolean("enabled"),
         row.getOffsetDateTime("created_at"),

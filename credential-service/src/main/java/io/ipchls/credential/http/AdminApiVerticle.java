@@ -1,14 +1,18 @@
 package io.ipchls.credential.http;
 
 import io.ipchls.credential.CredentialConfig;
-import io.ipchls.credential.auth.Bcrypt;
+import io.ipchls.credential.auth.ReservedIds;
+import io.ipchls.credential.auth.SecretHashes;
 import io.ipchls.credential.auth.Secrets;
 import io.ipchls.protocol.CameraChanged;
 import io.ipchls.protocol.ClusterNames;
 import io.ipchls.credential.db.AuditRepository;
+import io.ipchls.credential.db.AuditRetention;
+import io.ipchls.kit.jobs.PeriodicJob;
 import io.ipchls.credential.db.CameraStore;
 import io.ipchls.credential.db.Device;
 import io.ipchls.credential.issuer.CredentialIssuer;
+import io.ipchls.kit.http.AdminEndpoints;
 import io.ipchls.kit.http.ApiDocument;
 import io.ipchls.kit.http.ApiException;
 import io.ipchls.kit.http.BearerTokenAuth;
@@ -16,7 +20,6 @@ import io.ipchls.kit.http.Health;
 import io.ipchls.kit.http.Metrics;
 import io.ipchls.kit.http.Routes;
 import io.ipchls.kit.ops.OpsReporter;
-import io.ipchls.kit.ops.OpsView;
 import io.ipchls.credential.ops.CredentialStats;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -46,10 +49,12 @@ public final class AdminApiVerticle extends VerticleBase {
   private final CredentialIssuer issuer;
   private final BooleanSupplier mqttConnected;
   private CameraStore store;
-  private Bcrypt bcrypt;
+  private ReservedIds reserved;
   private HttpServer server;
+  private AdminEndpoints admin;
   private OpsReporter ops;
   private Router router;
+  private PeriodicJob<Integer> auditRetention;
 
   public AdminApiVerticle(CredentialConfig config, Metrics metrics, CredentialIssuer issuer,
       BooleanSupplier mqttConnected) {
@@ -62,20 +67,28 @@ public final class AdminApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     store = CameraStore.open(vertx, config.db());
-    bcrypt = new Bcrypt(vertx, config.auth().bcryptCost());
+    reserved = new ReservedIds(config.serviceAccounts().keySet());
     Health health = health();
     ops = new OpsReporter(vertx, "credential-service", health, new CredentialStats(metrics.registry())::get);
     router = router(health);
+    AuditRetention retention = new AuditRetention(store, config.audit().retentionDays(),
+        config.auth().failureWindowSeconds(), config.rateLimit().burst() * config.rateLimit().refillSeconds());
+    auditRetention = PeriodicJob.underClusterLock(vertx, AuditRetention.LOCK,
+            config.audit().sweepIntervalSeconds() * 1000L, retention::sweep)
+        .again(deleted -> deleted >= AuditRetention.BATCH)
+        .start(Math.min(60_000L, config.audit().sweepIntervalSeconds() * 1000L));
     return vertx.createHttpServer().requestHandler(router)
         .listen(config.http().port(), config.http().host())
         .onSuccess(s -> server = s)
-        .compose(s -> ops.httpPort(s.actualPort()).start());
+        .compose(s -> admin.start())
+        .compose(v -> ops.httpPort(server.actualPort()).start());
   }
 
   @Override
   public Future<?> stop() {
-    bcrypt.close();
-    return ops.stop().eventually(() -> server == null ? Future.succeededFuture() : server.close())
+    return auditRetention.stop().eventually(() -> ops.stop())
+        .eventually(() -> server == null ? Future.succeededFuture() : server.close())
+        .eventually(() -> admin == null ? Future.succeededFuture() : admin.stop())
         .eventually(() -> store.close());
   }
 
@@ -86,7 +99,9 @@ public final class AdminApiVerticle extends VerticleBase {
   private Router router(Health health) {
     Router r = Router.router(vertx);
     r.get("/health").handler(health::handle);
-    r.get("/metrics").handler(metrics::handle);
+    // /metrics and /ops/v1/...: behind the admin token, or on the admin listener (http.adminPort)
+    admin = new AdminEndpoints(vertx, config.http(), metrics, config.adminTokenSha256(), health);
+    admin.mount(r);
     r.route("/api/v1/*").handler(new BearerTokenAuth(config.adminTokenSha256(), "admin"));
     r.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     r.post(CAMERAS).respond(this::registerCamera);
@@ -96,7 +111,6 @@ public final class AdminApiVerticle extends VerticleBase {
     r.delete(CAMERAS + "/:id").respond(this::deleteCamera);
     r.post(CAMERAS + "/:id/secret").respond(this::rotateSecret);
     new BrokerHookApi(vertx, config, metrics.registry()).install(r);
-    new OpsView(vertx).mount(r, config.adminTokenSha256());
     ApiDocument.mount(r, API_DOCUMENT);
     Routes.installErrorHandling(r);
     return r;
@@ -109,12 +123,12 @@ public final class AdminApiVerticle extends VerticleBase {
 
   private Future<JsonObject> registerCamera(RoutingContext ctx) {
     var req = AdminRequests.Register.from(ctx);
-    if (config.serviceAccounts().containsKey(req.id())) {
-      throw ApiException.conflict("'" + req.id() + "' is a service account name");
+    if (reserved.isReserved(req.id())) {
+      throw ApiException.badRequest("reserved_id", "'" + req.id() + "' is reserved for the services: "
+          + ReservedIds.rule());
     }
     String secret = Secrets.cameraSecret();
-    return bcrypt.hash(secret)
-        .compose(hash -> store.devices().insert(req.id(), hash, req.prefix()))
+    return store.devices().insert(req.id(), SecretHashes.sha256(secret), req.prefix())
         .recover(e -> Future.failedFuture(prefixOverlap(req.prefix(), e)))
         .map(inserted -> inserted.orElseThrow(() -> ApiException.conflict("camera " + req.id() + " already exists")))
         .compose(device -> store.audit().record(device.id(), "camera.register", AuditRepository.OK, null).map(device))
@@ -160,8 +174,7 @@ public final class AdminApiVerticle extends VerticleBase {
   private Future<JsonObject> rotateSecret(RoutingContext ctx) {
     String id = AdminRequests.pathId(ctx);
     String secret = Secrets.cameraSecret();
-    return bcrypt.hash(secret)
-        .compose(hash -> store.devices().setSecretHash(id, hash))
+    return store.devices().setSecretHash(id, SecretHashes.sha256(secret))
         .compose(found -> found ? revoke(id) : Future.failedFuture(notFound(id)))
         .compose(v -> store.audit().record(id, "camera.rotate", AuditRepository.OK, null))
         .map(v -> new JsonObject().put("id", id).put("secret", secret));

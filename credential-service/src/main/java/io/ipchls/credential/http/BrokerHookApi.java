@@ -30,6 +30,8 @@ final class BrokerHookApi {
   static final String AUTHENTICATE = "/broker/v1/authenticate";
   static final String AUTHORIZE = "/broker/v1/authorize";
   private static final long MAX_BODY_BYTES = 4096;
+  /** An IPv6 address with a zone is at most 45 + a zone; anything longer is no address. */
+  private static final int MAX_ADDRESS_CHARS = 64;
   private static final Logger LOG = LoggerFactory.getLogger(BrokerHookApi.class);
 
   private final Vertx vertx;
@@ -59,13 +61,21 @@ final class BrokerHookApi {
     }
   }
 
-  /** EMQX HTTP authenticator: {@code {username, password, clientid}}. */
+  /**
+   * EMQX HTTP authenticator: {@code {username, password, clientid, peerhost?}}; {@code peerhost} (the client's IP
+   * address) lets failed logins be throttled per address as well.
+   */
   private Future<JsonObject> authenticate(RoutingContext ctx) {
     JsonObject body = Routes.jsonBody(ctx);
     String username = field(body, "username");
     String password = field(body, "password");
     String clientId = field(body, "clientid");
-    return BrokerAuthClient.authenticate(vertx, clientId, username, password.getBytes(StandardCharsets.UTF_8))
+    Object peer = body.getValue("peerhost");
+    if (peer != null && !(peer instanceof String p && p.length() <= MAX_ADDRESS_CHARS)) {
+      throw ApiException.badRequest("bad_peerhost", "peerhost must be an IP address");
+    }
+    return BrokerAuthClient.authenticate(vertx, clientId, username, password.getBytes(StandardCharsets.UTF_8),
+            (String) peer)
         .map(decision -> result(decision.ok()).put("is_superuser", false));
   }
 

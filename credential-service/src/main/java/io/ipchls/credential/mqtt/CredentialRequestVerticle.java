@@ -16,6 +16,8 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mqtt.messages.MqttPublishMessage;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -25,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * Serves {@code cameras/{id}/credentials/request} through the shared subscription
  * {@link Topics#CREDENTIAL_SHARED_REQUESTS}: a registered, enabled camera gets temporary storage credentials on
  * {@code cameras/{id}/credentials/response}; anything else gets an error response there (or, for a topic that names no
- * camera, is dropped). Requests are rate-limited per camera ({@link RateLimiter}) before any database work. Every
+ * camera, is dropped). Requests are rate-limited per camera: by this instance's {@link RateLimiter} before any
+ * database work, then by the camera's bucket in {@code credential.request_buckets}, shared by all instances and taken
+ * in the statement that reads the camera, so a camera gets {@code burst} at once across the cluster. Every
  * message is acknowledged once handled; every issuance and refusal is logged, audited and counted
  * ({@code credentials_issued_total}, {@code credentials_refused_total{reason}}).
  */
@@ -38,7 +42,9 @@ public final class CredentialRequestVerticle extends VerticleBase {
   private final MeterRegistry meters;
   private final CredentialIssuer issuer;
   private CameraStore store;
-  private ManagedMqttClient mqtt;
+  /** The shared-subscription sessions ({@code mqttConnections}); responses go out through any connected one. */
+  private final List<ManagedMqttClient> clients = new ArrayList<>();
+  private int next;
   private RateLimiter limiter;
   private long pruneTimer;
 
@@ -53,11 +59,19 @@ public final class CredentialRequestVerticle extends VerticleBase {
     store = CameraStore.open(vertx, config.db());
     limiter = new RateLimiter(config.rateLimit());
     pruneTimer = vertx.setPeriodic(PRUNE_INTERVAL_MS, t -> limiter.prune(System.currentTimeMillis()));
-    mqtt = new ManagedMqttClient(vertx, config.mqtt(), "credential-" + UUID.randomUUID(), /* cleanSession= */ true,
-            /* autoAck= */ false)
-        .subscribe(Topics.CREDENTIAL_SHARED_REQUESTS, 1)
-        .messageHandler(this::onRequest);
-    return mqtt.startWithRetry();
+    // Requests are acknowledged once answered, and a broker bounds the unacknowledged messages per client (HiveMQ
+    // CE: 50), so one session answers at most that many at a time: several sessions split a storm's requests.
+    String base = "credential-" + UUID.randomUUID();
+    List<Future<?>> started = new ArrayList<>();
+    for (int k = 1; k <= config.mqttConnections(); k++) {
+      ManagedMqttClient c = new ManagedMqttClient(vertx, config.mqtt(), k == 1 ? base : base + "-" + k,
+              /* cleanSession= */ true, /* autoAck= */ false)
+          .subscribe(Topics.CREDENTIAL_SHARED_REQUESTS, 1)
+          .messageHandler(this::onRequest);
+      clients.add(c);
+      started.add(c.startWithRetry());
+    }
+    return Future.all(started);
   }
 
   @Override
@@ -65,12 +79,12 @@ public final class CredentialRequestVerticle extends VerticleBase {
     vertx.cancelTimer(pruneTimer);
     // The issuer's client lives as long as this, its only long-lived user (the admin API only revokes).
     issuer.close();
-    return mqtt.close().eventually(() -> store.close());
+    return Future.join(clients.stream().map(ManagedMqttClient::close).toList()).eventually(() -> store.close());
   }
 
   /** For the health check. */
   public boolean isConnected() {
-    return mqtt != null && mqtt.isConnected();
+    return !clients.isEmpty() && clients.stream().allMatch(ManagedMqttClient::isConnected);
   }
 
   private void onRequest(MqttPublishMessage msg) {
@@ -106,11 +120,19 @@ public final class CredentialRequestVerticle extends VerticleBase {
     } catch (ProtocolException e) {
       return refuse(cameraId, requestIdOf(payload), "malformed", e.getMessage());
     }
-    return store.devices().find(cameraId).compose(found -> {
-      if (found.isEmpty()) return refuse(cameraId, request.requestId(), "unknown_camera", "camera is not registered");
-      if (!found.get().enabled()) return refuse(cameraId, request.requestId(), "disabled", "camera is disabled");
-      return issue(found.get(), request.requestId());
-    });
+    // The shared bucket (all instances) is taken in the same round trip that reads the camera.
+    return store.devices().takeRequestToken(cameraId, config.rateLimit().burst(), config.rateLimit().refillSeconds())
+        .compose(lookup -> {
+          if (!lookup.granted()) {
+            return refuse(cameraId, request.requestId(), "rate_limited", "too many credential requests, retry later");
+          }
+          var found = lookup.device();
+          if (found.isEmpty()) {
+            return refuse(cameraId, request.requestId(), "unknown_camera", "camera is not registered");
+          }
+          if (!found.get().enabled()) return refuse(cameraId, request.requestId(), "disabled", "camera is disabled");
+          return issue(found.get(), request.requestId());
+        });
   }
 
   /**
@@ -119,8 +141,9 @@ public final class CredentialRequestVerticle extends VerticleBase {
    */
   private Future<Void> issue(Device camera, String requestId) {
     return issuer.issue(camera, requestId).compose(response -> store.devices().find(camera.id()).compose(now -> {
+      // The secret version, not the hash: a login's rehash (bcrypt to SHA-256) changes the hash, not the secret.
       boolean unchanged = now.isPresent() && now.get().enabled()
-          && now.get().secretHash().equals(camera.secretHash());
+          && now.get().secretVersion() == camera.secretVersion();
       if (!unchanged) {
         return issuer.revokeAll(camera.id())
             .compose(v -> refuse(camera.id(), requestId, "changed", "camera was changed during issuance"));
@@ -146,6 +169,14 @@ public final class CredentialRequestVerticle extends VerticleBase {
   }
 
   private Future<Void> publish(String cameraId, CredentialResponse response) {
+    ManagedMqttClient mqtt = clients.get(0);
+    for (int i = 0; i < clients.size(); i++) {
+      ManagedMqttClient c = clients.get(next++ % clients.size());
+      if (c.isConnected()) {
+        mqtt = c;
+        break;
+      }
+    }
     return mqtt.publish(Topics.credentialsResponse(cameraId), Json.encode(response), /* qos= */ 1,
         /* retain= */ false).mapEmpty();
   }

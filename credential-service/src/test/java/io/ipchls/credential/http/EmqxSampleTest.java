@@ -28,7 +28,7 @@ class EmqxSampleTest {
     assertEquals(List.of(BrokerHookApi.AUTHENTICATE, BrokerHookApi.AUTHORIZE), urls);
     assertEquals(2, all(conf, "\"" + AuthSettings.BROKER_HOOK_HEADER + "\" = \"BROKER_HOOK_SECRET\"").size());
     List<String> bodies = all(conf, "(?s)body \\{(.*?)\\n\\s*}");
-    assertEquals(Set.of("username", "password", "clientid"), fields(bodies.get(0)));
+    assertEquals(Set.of("username", "password", "clientid", "peerhost"), fields(bodies.get(0)));
     assertEquals(Set.of("username", "clientid", "topic", "action"), fields(bodies.get(1)));
     assertTrue(conf.contains("no_match = deny"), "anything the service does not allow must be refused");
     assertTrue(conf.contains("max_packet_size = \"64KB\""), "the services' MQTT clients accept 64 KiB at most");

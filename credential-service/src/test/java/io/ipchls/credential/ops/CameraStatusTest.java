@@ -166,7 +166,7 @@ class CameraStatusTest {
 
   /** The value of the first line of /metrics starting with {@code series} (0 when absent). */
   private static double metric(String series) {
-    String body = await(web.get("/metrics").send()).bodyAsString();
+    String body = await(web.get("/metrics").bearerTokenAuthentication("status-test-admin-token-0123").send()).bodyAsString();
     Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + "[^ ]* ([0-9.eE+-]+)$").matcher(body);
     return m.find() ? Double.parseDouble(m.group(1)) : 0.0;
   }

@@ -90,7 +90,8 @@ class NotificationFuzzTest {
 
   /** Notifications ingest is done with: refused (any reason), newly indexed, or found already indexed. */
   private double answered() {
-    String body = await(WebClient.create(ingest.vertx).get(ingest.httpPort, "127.0.0.1", "/metrics").send())
+    String body = await(WebClient.create(ingest.vertx).get(ingest.httpPort, "127.0.0.1", "/metrics")
+            .bearerTokenAuthentication(IngestTestSupport.ADMIN_TOKEN).send())
         .bodyAsString();
     double sum = 0;
     for (String line : body.split("\n")) {

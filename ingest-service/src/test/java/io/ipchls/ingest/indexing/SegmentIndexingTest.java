@@ -177,7 +177,8 @@ class SegmentIndexingTest {
       cam.publish(segment(id, 1_000));
       ingest.awaitKeys(id, k -> k.size() == 1);
     }
-    var resp = await(WebClient.create(ingest.vertx).get(ingest.httpPort, "127.0.0.1", "/metrics").send());
+    var resp = await(WebClient.create(ingest.vertx).get(ingest.httpPort, "127.0.0.1", "/metrics")
+        .bearerTokenAuthentication(IngestTestSupport.ADMIN_TOKEN).send());
     assertEquals(200, resp.statusCode());
     String body = resp.bodyAsString();
     assertTrue(body.contains("segments_indexed_total"), body);

@@ -175,7 +175,8 @@ class SegmentRejectionTest {
   void rejections_areCountedByReason() {
     rejectRawThenIndex("counted", id -> "not json".getBytes(StandardCharsets.UTF_8));
     var resp = IngestTestSupport.await(
-        WebClient.create(ingest.vertx).get(ingest.httpPort, "127.0.0.1", "/metrics").send());
+        WebClient.create(ingest.vertx).get(ingest.httpPort, "127.0.0.1", "/metrics")
+            .bearerTokenAuthentication(IngestTestSupport.ADMIN_TOKEN).send());
     assertTrue(resp.bodyAsString().contains("segments_rejected_total{reason=\"malformed\"}"), resp.bodyAsString());
   }
 

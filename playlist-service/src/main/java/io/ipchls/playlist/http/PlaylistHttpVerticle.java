@@ -1,13 +1,13 @@
 package io.ipchls.playlist.http;
 
 import io.ipchls.kit.db.Database;
+import io.ipchls.kit.http.AdminEndpoints;
 import io.ipchls.kit.http.ApiDocument;
 import io.ipchls.kit.http.BearerTokenAuth;
 import io.ipchls.kit.http.Health;
 import io.ipchls.kit.http.Metrics;
 import io.ipchls.kit.http.Routes;
 import io.ipchls.kit.ops.OpsReporter;
-import io.ipchls.kit.ops.OpsView;
 import io.vertx.core.json.JsonObject;
 import io.ipchls.playlist.PlaylistConfig;
 import io.ipchls.playlist.PlaylistConfig.SegmentAccess;
@@ -48,6 +48,7 @@ public final class PlaylistHttpVerticle extends VerticleBase {
   private SegmentsIndexedFeed feed;
   private LiveWindows live;
   private HttpServer server;
+  private AdminEndpoints admin;
   private long evictTimer = -1;
   private OpsReporter ops;
   private Router router;
@@ -88,7 +89,8 @@ public final class PlaylistHttpVerticle extends VerticleBase {
     return vertx.deployVerticle(feed)
         .compose(x -> vertx.createHttpServer().requestHandler(router).listen(cfg.http().port(), cfg.http().host()))
         .onSuccess(s -> server = s)
-        .compose(s -> ops.httpPort(s.actualPort()).start());
+        .compose(s -> admin.start())
+        .compose(v -> ops.httpPort(server.actualPort()).start());
   }
 
   /** This instance's figures for its ops snapshot. */
@@ -106,11 +108,12 @@ public final class PlaylistHttpVerticle extends VerticleBase {
       Health health) {
     Router router = Router.router(vertx);
     router.get("/health").handler(health::handle);
-    router.get("/metrics").handler(metrics::handle);
+    // /metrics and /ops/v1/...: behind the admin token, or on the admin listener (http.adminPort)
+    admin = new AdminEndpoints(vertx, cfg.http(), metrics, cfg.adminTokenSha256(), health);
+    admin.mount(router);
     if (cfg.adminTokenSha256() != null) {
       router.post("/api/v1/viewer-tokens").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES))
           .handler(new BearerTokenAuth(cfg.adminTokenSha256(), "admin")).handler(api::mintViewerToken);
-      new OpsView(vertx).mount(router, cfg.adminTokenSha256());
     }
     router.get("/playlist.m3u8").handler(viewer).handler(playlists::live);
     router.get("/replay.m3u8").handler(viewer).handler(playlists::replay);

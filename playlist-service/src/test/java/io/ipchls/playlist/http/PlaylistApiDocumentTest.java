@@ -109,7 +109,8 @@ class PlaylistApiDocumentTest {
   @Test
   void healthMetricsOpsAndDocument_answersMatchTheDocument() {
     valid(GET, "/health", null, 200);
-    valid(GET, "/metrics", null, 200);
+    valid(GET, "/metrics", TestStack.ADMIN_TOKEN, 200);
+    valid(GET, "/metrics", null, 401);
     valid(GET, "/openapi.yaml", null, 200);
     valid(GET, "/ops/v1/status", TestStack.ADMIN_TOKEN, 200);
     valid(GET, "/ops/v1/members", TestStack.ADMIN_TOKEN, 200);

@@ -283,7 +283,7 @@ class PlaylistHttpTest {
   void metrics_countPlaylistRequestsByKindAndStatus() {
     get("/playlist.m3u8?camera_id=" + TestStack.camera("metrics"));
     get("/replay.m3u8?camera_id=bad/id");
-    String text = get("/metrics").bodyAsString();
+    String text = app.metrics();
     assertTrue(text.contains("playlist_requests_total{kind=\"live\",status=\"404\"}"), text);
     assertTrue(text.contains("playlist_requests_total{kind=\"replay\",status=\"400\"}"), text);
     assertTrue(text.contains("playlist_request_duration_seconds_count{kind=\"live\"}"), text);

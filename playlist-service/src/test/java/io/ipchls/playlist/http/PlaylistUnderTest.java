@@ -50,6 +50,12 @@ final class PlaylistUnderTest {
     return await(client.get(port, "127.0.0.1", uri).bearerTokenAuthentication(token).send());
   }
 
+  /** GET {@code /metrics} with the admin token. */
+  String metrics() {
+    return await(client.get(port, "127.0.0.1", "/metrics").bearerTokenAuthentication(TestStack.ADMIN_TOKEN).send())
+        .bodyAsString();
+  }
+
   /**
    * Three contiguous 3 s segments of {@code camera} ending about now: the first is indexed and its live window opened
    * by a playlist request; the other two are left for the test to announce.

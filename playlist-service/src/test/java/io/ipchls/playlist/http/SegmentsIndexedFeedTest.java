@@ -56,7 +56,7 @@ class SegmentsIndexedFeedTest {
 
   /** The feed's {@code playlist_events_malformed} gauge as /metrics shows it. */
   private static double malformedEvents() {
-    return get("/metrics").lines().filter(l -> l.startsWith("playlist_events_malformed "))
+    return app.metrics().lines().filter(l -> l.startsWith("playlist_events_malformed "))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1))).findFirst().orElse(0);
   }
 

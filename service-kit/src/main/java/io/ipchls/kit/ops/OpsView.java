@@ -48,6 +48,13 @@ public final class OpsView {
         .put("cluster", s.getJsonObject("cluster")))));
   }
 
+  /** Adds the ops routes without a token: only for an admin listener ({@code http.adminPort}). */
+  public void mountOnAdminListener(Router router) {
+    router.get(STATUS).handler(ctx -> reply(ctx, status()));
+    router.get(MEMBERS).handler(ctx -> reply(ctx, status().map(s -> new JsonObject()
+        .put("cluster", s.getJsonObject("cluster")))));
+  }
+
   private static void reply(RoutingContext ctx, Future<JsonObject> body) {
     body.onSuccess(b -> ctx.response().putHeader("content-type", "application/json").end(b.encodePrettily()))
         .onFailure(ctx::fail);
