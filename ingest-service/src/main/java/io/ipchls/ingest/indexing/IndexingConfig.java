@@ -17,6 +17,7 @@ public record IndexingConfig(
     MqttConfig mqtt,
     String mqttClientId,
     int mqttConnections,
+    int maxHeldPerConnection,
     int batchMaxSize,
     int writeConcurrency,
     int maxFutureSkewSeconds,
@@ -31,6 +32,7 @@ public record IndexingConfig(
     if (batchMaxSize < 1) throw new ConfigException("batchMaxSize", "must be >= 1");
     if (writeConcurrency < 1) throw new ConfigException("writeConcurrency", "must be >= 1");
     if (mqttConnections < 1) throw new ConfigException("mqttConnections", "must be >= 1");
+    if (maxHeldPerConnection < 2) throw new ConfigException("maxHeldPerConnection", "must be >= 2");
     if (verifyObjects && (s3.accessKeyId().isBlank() || s3.secretAccessKey().isBlank())) {
       throw new ConfigException("s3.accessKeyId", "is required when verifyObjects is true");
     }
