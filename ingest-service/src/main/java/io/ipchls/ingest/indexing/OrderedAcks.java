@@ -29,10 +29,6 @@ final class OrderedAcks {
   private final ArrayDeque<Entry> inOrder = new ArrayDeque<>();
   private final IntConsumer onHeld;
 
-  OrderedAcks() {
-    this(held -> {});
-  }
-
   OrderedAcks(IntConsumer onHeld) {
     this.onHeld = onHeld;
   }

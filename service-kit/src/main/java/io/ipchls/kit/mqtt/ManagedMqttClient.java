@@ -61,10 +61,13 @@ public final class ManagedMqttClient {
   private long backoffMs = 250;
   private final Map<Integer, Promise<Void>> awaitingAck = new HashMap<>();
   private final Map<Integer, Long> earlyAcks = new HashMap<>();
-  private boolean readingPaused;
+  private volatile boolean readingPaused;
   private boolean reconnectWhenResumed;
   private long pingTimer = -1;
   private long lastHeardMs;
+  private long pingEveryMs = PING_EVERY_MS;
+  private long silentLimitMs = SILENT_LIMIT_MS;
+  private volatile long pingsSent;
 
   public ManagedMqttClient(Vertx vertx, MqttConfig cfg, String clientId, boolean cleanSession, boolean autoAck) {
     this.vertx = vertx;
@@ -143,6 +146,19 @@ public final class ManagedMqttClient {
     waiting.forEach(p -> p.tryFail(why));
   }
 
+  /** A shorter keep-alive for tests (PINGREQ every third of it, dead after 1.5 times it); before {@link #start()}. */
+  ManagedMqttClient keepAliveSeconds(int seconds) {
+    options.setKeepAliveInterval(seconds);
+    pingEveryMs = seconds * 1000L / 3;
+    silentLimitMs = seconds * 1500L;
+    return this;
+  }
+
+  /** PINGREQs sent so far (tests). */
+  long pingsSent() {
+    return pingsSent;
+  }
+
   /**
    * Stops reading from the broker: no message reaches the handler until {@link #resumeReading()} (what was already
    * read off the socket waits in it). Call on the context this client was started on.
@@ -195,7 +211,7 @@ public final class ManagedMqttClient {
             if (socket != null) socket.pause();
           }
           vertx.cancelTimer(pingTimer);
-          pingTimer = vertx.setPeriodic(PING_EVERY_MS, t -> keepAlive(c, t));
+          pingTimer = vertx.setPeriodic(pingEveryMs, t -> keepAlive(c, t));
         })
         .onFailure(e -> {
           LOG.warn("MQTT {} connect failed: {}", options.getClientId(), e.getMessage());
@@ -228,13 +244,14 @@ public final class ManagedMqttClient {
       vertx.cancelTimer(timerId);
       return;
     }
-    if (!readingPaused && System.currentTimeMillis() - lastHeardMs > SILENT_LIMIT_MS) {
+    if (!readingPaused && System.currentTimeMillis() - lastHeardMs > silentLimitMs) {
       LOG.warn("MQTT {}: nothing from the broker for {} ms; closing the connection", options.getClientId(),
           System.currentTimeMillis() - lastHeardMs);
       socket.close();
       return;
     }
     socket.writeMessage(MqttMessage.PINGREQ);
+    pingsSent++;
   }
 
   private static NetSocketInternal socket(MqttClient c) {
