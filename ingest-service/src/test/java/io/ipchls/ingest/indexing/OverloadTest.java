@@ -41,6 +41,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -56,6 +57,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 900, unit = TimeUnit.SECONDS)
+@Tag("overload") // a JVM of its own (ingest-service/pom.xml): cleaner heap figures, and no broker left behind
 class OverloadTest {
   /** Below HiveMQ's in-flight window of 50 per MQTT 3.1.1 client, so the bound, not the broker, stops ingest. */
   private static final int BOUND = 20;
