@@ -10,8 +10,9 @@ import io.ipchls.kit.config.S3Config;
  * retention (default {@code defaultRetentionDays}, setting {@code retentionDays}) bound the accepted segment start
  * times; batches hold at most {@code batchMaxSize} notifications, and at most {@code writeConcurrency} batches are
  * written at once (batches grow with the load by themselves, see SegmentBatcher); {@code mqttConnections} sessions
- * ({@code mqttClientId}, {@code mqttClientId-2}, ...) share the load, each with the broker's in-flight window. With
- * {@code verifyObjects} each object is HEADed in {@code s3} before it is indexed.
+ * ({@code mqttClientId}, {@code mqttClientId-2}, ...) share the load, each with the broker's in-flight window, and
+ * each holds at most {@code maxHeldPerConnection} notifications not yet acknowledged (at the bound it stops reading).
+ * With {@code verifyObjects} each object is HEADed in {@code s3} before it is indexed.
  */
 public record IndexingConfig(
     MqttConfig mqtt,
