@@ -78,6 +78,12 @@ public record IngestConfig(
       .atMost(64);
   public static final IntSetting MQTT_CONNECTIONS = IntSetting.named("mqttConnections").byDefault(4).atLeast(1)
       .atMost(64);
+  /**
+   * Notifications one MQTT connection may hold received and not yet acknowledged; at this bound it stops reading
+   * from the broker until commits bring it down to half (ingest's memory under a backlog: see OPERATIONS.md).
+   */
+  public static final IntSetting MAX_HELD_PER_CONNECTION = IntSetting.named("maxHeldPerConnection").byDefault(1000)
+      .atLeast(10).atMost(100_000);
   public static final IntSetting RECORDING_GAP_SECONDS = IntSetting.named("recordingGapSeconds")
       .byDefault(RecordingGapRule.DEFAULT_SECONDS).atLeast(1).atMost(86_400);
   public static final BoolSetting VERIFY_OBJECTS = BoolSetting.named("verifyObjects").byDefault(false);
@@ -97,8 +103,9 @@ public record IngestConfig(
   /** The keys environment variables can override (ConfigLoader matches env names against these). */
   public static JsonObject defaults() {
     return Setting.defaults(INSTANCE_ID.byDefault(defaultInstanceId()), MAX_FUTURE_SKEW_SECONDS, RETENTION_DAYS,
-            BATCH_MAX_SIZE, WRITE_CONCURRENCY, MQTT_CONNECTIONS, RECORDING_GAP_SECONDS, VERIFY_OBJECTS,
-            SWEEP_INTERVAL_SECONDS, ADMIN_TOKEN, PLAYLIST_BASE_URL, CONTROL_INTERVAL_SECONDS, SETTLE_SECONDS)
+            BATCH_MAX_SIZE, WRITE_CONCURRENCY, MQTT_CONNECTIONS, MAX_HELD_PER_CONNECTION, RECORDING_GAP_SECONDS,
+            VERIFY_OBJECTS, SWEEP_INTERVAL_SECONDS, ADMIN_TOKEN, PLAYLIST_BASE_URL, CONTROL_INTERVAL_SECONDS,
+            SETTLE_SECONDS)
         .put("http", HttpConfig.defaults(DEFAULT_HTTP_PORT))
         .put("db", DbConfig.defaults())
         .put("mqtt", MqttConfig.defaults("ingest"))
@@ -114,7 +121,8 @@ public record IngestConfig(
     String clientId = mqttClientId(instanceId);
     int retentionDays = RETENTION_DAYS.read(s);
     var gapRule = new RecordingGapRule(RECORDING_GAP_SECONDS.read(s));
-    var indexing = new IndexingConfig(mqtt, clientId, MQTT_CONNECTIONS.read(s), BATCH_MAX_SIZE.read(s),
+    var indexing = new IndexingConfig(mqtt, clientId, MQTT_CONNECTIONS.read(s), MAX_HELD_PER_CONNECTION.read(s),
+        BATCH_MAX_SIZE.read(s),
         WRITE_CONCURRENCY.read(s), MAX_FUTURE_SKEW_SECONDS.read(s), retentionDays, gapRule, VERIFY_OBJECTS.read(s),
         s3);
     var retention = new RetentionConfig(s3, retentionDays, SWEEP_INTERVAL_SECONDS.read(s));
@@ -144,6 +152,7 @@ public record IngestConfig(
         .put("retentionDays", retention.defaultRetentionDays())
         .put("batchMaxSize", indexing.batchMaxSize()).put("writeConcurrency", indexing.writeConcurrency())
         .put("mqttConnections", indexing.mqttConnections())
+        .put("maxHeldPerConnection", indexing.maxHeldPerConnection())
         .put("recordingGapSeconds", indexing.gapRule().gapSeconds()).put("verifyObjects", indexing.verifyObjects())
         .put("sweepIntervalSeconds", retention.sweepIntervalSeconds()).put("playlistBaseUrl", control.playlistBaseUrl())
         .put("controlIntervalSeconds", control.intervalSeconds()).put("settleSeconds", control.settleSeconds())

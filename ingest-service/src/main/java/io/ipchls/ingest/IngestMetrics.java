@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToIntFunction;
 import java.util.stream.LongStream;
 
 /** The ingest counters, exported at {@code /metrics} (Prometheus names in the Javadoc of each method). */
@@ -47,6 +48,33 @@ public final class IngestMetrics {
         .description("notifications received and waiting for a database write").register(registry);
     Gauge.builder("ingest.db.retrying", dbRetrying, AtomicLong::get)
         .description("writes waiting to retry after a transient database error (alarm when > 0 for long)")
+        .register(registry);
+  }
+
+  /**
+   * {@code ingest_notifications_held_limit}: the bound of notifications one MQTT connection holds received and not yet
+   * acknowledged ({@code maxHeldPerConnection}).
+   */
+  public void heldLimit(int max) {
+    Gauge.builder("ingest.notifications.held.limit", () -> max)
+        .description("notifications one MQTT connection may hold unacknowledged before it stops reading")
+        .register(registry);
+  }
+
+  /**
+   * One MQTT connection's {@code ingest_notifications_held{connection}} (received, not yet acknowledged),
+   * {@code ingest_notifications_held_peak{connection}} (the most it held since start) and
+   * {@code ingest_mqtt_reading_paused{connection}} (1 while it does not read, being at its bound).
+   */
+  public <T> void connection(String connection, T state, ToIntFunction<T> held, ToIntFunction<T> peak,
+      ToIntFunction<T> paused) {
+    Gauge.builder("ingest.notifications.held", state, s -> held.applyAsInt(s)).tag("connection", connection)
+        .description("notifications received on this MQTT connection and not yet acknowledged").register(registry);
+    Gauge.builder("ingest.notifications.held.peak", state, s -> peak.applyAsInt(s)).tag("connection", connection)
+        .description("the most notifications this MQTT connection held unacknowledged since start")
+        .register(registry);
+    Gauge.builder("ingest.mqtt.reading.paused", state, s -> paused.applyAsInt(s)).tag("connection", connection)
+        .description("1 while this MQTT connection does not read, being at its bound of held notifications")
         .register(registry);
   }
 

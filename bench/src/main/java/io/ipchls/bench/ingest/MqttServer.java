@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The broker under test: HiveMQ CE embedded in this JVM, or Debian's Mosquitto ({@code apt-get install mosquitto})
- * started as a process of its own on 127.0.0.1 with anonymous access, no in-flight limit and no queue limit (its
- * defaults, 20 in flight and 1000 queued per client, would throttle and drop).
+ * started as a process of its own on 127.0.0.1 with anonymous access and the deployment sample's in-flight and queue
+ * limits (1000 in flight, 1,000,000 or 512 MiB queued per client; its defaults, 20 and 1000, would throttle and drop),
+ * without persistence: each run starts from an empty broker and measures throughput, not what a crash keeps.
  */
 abstract class MqttServer implements AutoCloseable {
   abstract int port();
@@ -24,11 +25,19 @@ abstract class MqttServer implements AutoCloseable {
   /** The broker's own process id, or -1 when it runs inside this JVM. */
   abstract long pid();
 
+  /** In flight per client, as in the deployment sample. */
+  static final int SAMPLE_INFLIGHT = 1000;
+
   static MqttServer start(String kind, Path dir) throws IOException, InterruptedException {
+    return start(kind, dir, SAMPLE_INFLIGHT);
+  }
+
+  /** With Mosquitto's {@code max_inflight_messages} set to {@code inflight} (0: no limit). */
+  static MqttServer start(String kind, Path dir, int inflight) throws IOException, InterruptedException {
     return switch (kind) {
       case "embedded" -> new Embedded(EmbeddedBroker.start(
           new BrokerOptions(dir, "127.0.0.1", 0, BrokerAuth.allowAllAsService())));
-      case "mosquitto" -> Mosquitto.start(dir);
+      case "mosquitto" -> Mosquitto.start(dir, inflight);
       default -> throw new IllegalArgumentException("--broker must be embedded or mosquitto, got " + kind);
     };
   }
@@ -70,7 +79,7 @@ abstract class MqttServer implements AutoCloseable {
       this.port = port;
     }
 
-    static Mosquitto start(Path dir) throws IOException, InterruptedException {
+    static Mosquitto start(Path dir, int inflight) throws IOException, InterruptedException {
       Files.createDirectories(dir);
       int port;
       try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -81,13 +90,13 @@ abstract class MqttServer implements AutoCloseable {
           listener %d 127.0.0.1
           allow_anonymous true
           persistence false
-          max_inflight_messages 0
-          max_queued_messages 0
-          max_queued_bytes 0
+          max_inflight_messages %d
+          max_queued_messages 1000000
+          max_queued_bytes 536870912
           log_dest stderr
           log_type error
           log_type warning
-          """.formatted(port));
+          """.formatted(port, inflight));
       Process p = new ProcessBuilder("mosquitto", "-c", conf.toString())
           .redirectErrorStream(true).redirectOutput(dir.resolve("mosquitto.log").toFile()).start();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

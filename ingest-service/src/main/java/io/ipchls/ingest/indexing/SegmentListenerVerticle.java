@@ -26,6 +26,12 @@ import org.slf4j.LoggerFactory;
  * {@code mqttConnections} connections (sessions {@code ingest-<id>}, {@code ingest-<id>-2}, ...) join the shared
  * group, because a broker bounds the unacknowledged messages per client (HiveMQ: 50) and ingest acknowledges only
  * after the commit: the window per connection divided by the commit time caps what one connection carries.
+ *
+ * <p><b>Bounded memory.</b> Each connection holds at most {@code maxHeldPerConnection} notifications received and
+ * not yet acknowledged: at that bound it stops reading from the broker ({@link ManagedMqttClient#pauseReading()}),
+ * so the backlog stays in the broker, which has acknowledged it to the cameras and keeps it; it reads again once
+ * commits have brought the count down to half the bound. While the database is down ingest therefore holds at most
+ * {@code mqttConnections × maxHeldPerConnection} notifications whatever the backlog.
  */
 public final class SegmentListenerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SegmentListenerVerticle.class);
@@ -39,6 +45,7 @@ public final class SegmentListenerVerticle extends VerticleBase {
   private final NotificationCheck check;
   private Pool pool;
   private final List<ManagedMqttClient> connections = new ArrayList<>();
+  private final List<HeldBound> bounds = new ArrayList<>();
   private SegmentBatcher batcher;
   private ObjectStore store;
 
@@ -59,14 +66,17 @@ public final class SegmentListenerVerticle extends VerticleBase {
     batcher = new SegmentBatcher(vertx, new SegmentRepository(pool, config.gapRule()), batchCheck, metrics,
         this::reject, new SegmentBatcher.Limits(config.batchMaxSize(), config.writeConcurrency()));
     List<Future<Void>> started = new ArrayList<>();
+    metrics.heldLimit(config.maxHeldPerConnection());
     for (int k = 1; k <= config.mqttConnections(); k++) {
-      OrderedAcks acks = new OrderedAcks(); // PUBACK order is per connection
       String clientId = k == 1 ? config.mqttClientId() : config.mqttClientId() + "-" + k;
       ManagedMqttClient c = new ManagedMqttClient(vertx, config.mqtt(), clientId,
-              /* cleanSession= */ false, /* autoAck= */ false)
-          .subscribe(Topics.INGEST_SHARED_SEGMENTS, 1)
-          .messageHandler(m -> onMessage(m, acks));
+              /* cleanSession= */ false, /* autoAck= */ false);
+      HeldBound bound = new HeldBound(c, config.maxHeldPerConnection());
+      OrderedAcks acks = new OrderedAcks(bound::held); // PUBACK order is per connection
+      c.subscribe(Topics.INGEST_SHARED_SEGMENTS, 1).messageHandler(m -> onMessage(m, acks));
+      metrics.connection(String.valueOf(k), bound, HeldBound::held, HeldBound::peak, HeldBound::paused);
       connections.add(c);
+      bounds.add(bound);
       started.add(c.startWithRetry());
     }
     return Future.all(started);
@@ -83,6 +93,48 @@ public final class SegmentListenerVerticle extends VerticleBase {
   /** For health checks: every connection is up. */
   public boolean isMqttConnected() {
     return !connections.isEmpty() && connections.stream().allMatch(ManagedMqttClient::isConnected);
+  }
+
+  /**
+   * One connection's bound: reading pauses when {@code max} notifications are held and resumes at half of it. The
+   * count includes what an earlier connection of the same session left unacknowledged (its rows may still be in a
+   * write), so a reconnect never adds a second window on top of a full one.
+   */
+  static final class HeldBound {
+    private final ManagedMqttClient client;
+    private final int max;
+    private int held;
+    private int peak;
+
+    HeldBound(ManagedMqttClient client, int max) {
+      this.client = client;
+      this.max = max;
+    }
+
+    void held(int now) {
+      held = now;
+      peak = Math.max(peak, now);
+      if (now >= max) {
+        if (!client.isReadingPaused()) {
+          LOG.debug("holding {} notifications on this connection, its bound: pausing reading", now);
+          client.pauseReading();
+        }
+      } else if (now <= max / 2 && client.isReadingPaused()) {
+        client.resumeReading();
+      }
+    }
+
+    int held() {
+      return held;
+    }
+
+    int peak() {
+      return peak;
+    }
+
+    int paused() {
+      return client.isReadingPaused() ? 1 : 0;
+    }
   }
 
   private void onMessage(MqttPublishMessage message, OrderedAcks acks) {
