@@ -1,6 +1,7 @@
 package io.ipchls.playlist.http;
 
 import io.ipchls.kit.http.ApiException;
+import io.ipchls.kit.http.Routes;
 import io.ipchls.playlist.PlaylistConfig;
 import io.ipchls.playlist.auth.ViewerAuth;
 import io.ipchls.playlist.db.Segment;
@@ -120,7 +121,7 @@ final class PlaylistHandlers {
       }
       var response = ctx.response().putHeader("content-type", MPEGURL);
       if (kind.equals("live")) response.putHeader("cache-control", "no-cache");
-      response.end(ar.result());
+      Routes.end(response, ar.result());
     });
   }
 }

@@ -105,6 +105,8 @@ public final class PlaylistHttpVerticle extends VerticleBase {
   private Router router(PlaylistHandlers playlists, ApiHandlers api, SegmentProxy proxy, ViewerAuth viewer,
       Health health) {
     Router router = Router.router(vertx);
+    router.route().handler(new CrossOrigin(cfg.cors()));
+    HeadRequests.answerAsGet(router);
     router.get("/health").handler(health::handle);
     router.get("/metrics").handler(metrics::handle);
     if (cfg.adminTokenSha256() != null) {

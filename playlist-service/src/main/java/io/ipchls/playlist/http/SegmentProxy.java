@@ -63,6 +63,10 @@ final class SegmentProxy {
               .putHeader("cache-control", "private, max-age=86400");
           String length = resp.getHeader("content-length");
           if (length != null) out.putHeader("content-length", length);
+          if (HeadRequests.isHead(ctx)) { // the same headers, no body: stop the store's transfer
+            resp.request().reset();
+            return out.end();
+          }
           return resp.pipeTo(out);
         });
   }
