@@ -170,8 +170,9 @@ public final class LocalSystem implements AutoCloseable {
         .put("callbacks", new JsonObject().put("masterKey", secrets.callbacksMasterKey()));
   }
 
+  /** The launcher config's {@code playlist} section, with the ports, servers and secrets the launcher owns. */
   private JsonObject playlistJson() {
-    return new JsonObject()
+    return cfg.playlist().copy()
         .put("http", new JsonObject().put("host", cfg.host()).put("port", playlistPort))
         .put("db", db).put("s3", s3).put("adminToken", secrets.adminToken())
         .put("viewer", new JsonObject().put("jwtSecret", secrets.viewerJwtSecret()));
