@@ -78,7 +78,8 @@ class EndToEndTest {
 
     String replayUrl = sys.playlistUrl() + "/replay.m3u8?camera_id=" + cam
         + "&start=" + enc(begin.minusSeconds(60).toString()) + "&end=" + enc(end.toString()) + "&token=" + token;
-    HttpResponse<String> replay = HTTP.send(HttpRequest.newBuilder(URI.create(replayUrl)).build(),
+    // the seed's form (links=full), to fetch each segment by its presigned URL; ffmpeg plays the default short links
+    HttpResponse<String> replay = HTTP.send(HttpRequest.newBuilder(URI.create(replayUrl + "&links=full")).build(),
         HttpResponse.BodyHandlers.ofString());
     assertEquals(200, replay.statusCode(), replay.body());
     assertEquals("application/vnd.apple.mpegurl", replay.headers().firstValue("content-type").orElse(""));

@@ -48,7 +48,8 @@ final class SegmentProxy {
         .onFailure(ctx::fail);
   }
 
-  private Future<Void> stream(RoutingContext ctx, String key) {
+  /** Streams the object {@code key} from the store as the answer (headers only for HEAD). */
+  Future<Void> stream(RoutingContext ctx, String key) {
     String url = internalSigner.batch(Instant.now(), INTERNAL_URL_LIFETIME).url(key);
     return http.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url))
         .compose(req -> req.send())
