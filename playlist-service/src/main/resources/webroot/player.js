@@ -51,7 +51,7 @@
       // the header goes to our own playlists only: segment links carry their own authorization, and a header on a
       // presigned S3 URL (or one a segment link redirects to) would break its signature
       xhrSetup: (xhr, url) => {
-        if (token && sameOrigin(url) && new URL(url).pathname.endsWith('.m3u8')) {
+        if (token && sameOrigin(url) && new URL(url, location.href).pathname.endsWith('.m3u8')) {
           xhr.setRequestHeader('Authorization', 'Bearer ' + token);
         }
       },

@@ -178,7 +178,7 @@ class BrowserPlaybackTest {
               if (this.hls) this.hls.destroy();
               this.fatal = null;
               const hls = new Hls({xhrSetup: (xhr, u) => {
-                if (token && new URL(u).pathname.endsWith('.m3u8')) xhr.setRequestHeader('Authorization', 'Bearer ' + token);
+                if (token && new URL(u, location.href).pathname.endsWith('.m3u8')) xhr.setRequestHeader('Authorization', 'Bearer ' + token);
               }});
               this.hls = hls;
               hls.on(Hls.Events.ERROR, (e, d) => { if (d.fatal) this.fatal = d.type + ' ' + d.details; });

@@ -93,6 +93,9 @@ public final class ReplayBuild implements Runnable {
         compactBytes = gz.length();
         if (i >= 0) compact[i] = compactNs;
       }
+      int seedGzipBytes = PlaylistBenchStack.await(client.request(HttpMethod.GET, port, "127.0.0.1",
+          path + "&links=full").compose(r -> r.putHeader("Authorization", auth).putHeader("Accept-Encoding", "gzip")
+          .send()).compose(r -> r.body())).length();
       try (S3Client s3 = stack.s3Client(); S3Presigner presigner = presigner(stack)) {
         for (int i = -1; i < runs; i++) { // one warm-up round: each takes tens of seconds
           long t = System.nanoTime();
@@ -111,6 +114,7 @@ public final class ReplayBuild implements Runnable {
           compactMs, compactBytes);
       System.out.printf("  playlist-service, seed form (links=full, presigned) %.1f ms  %,d bytes on the wire%n",
           oursMs, seedBytes);
+      System.out.printf("  (the seed form gzipped: %,d bytes on the wire)%n", seedGzipBytes);
       System.out.printf("  anchor (ListObjectsV2 + key names + SDK presigner)  %.1f ms%n", anchorMs);
       System.out.printf("  compact vs seed form: %.2fx the time, %.1fx fewer bytes (%.2f vs %.1f bytes a segment)%n",
           compactMs / oursMs, seedBytes / (double) compactBytes, compactBytes / (double) segments,
