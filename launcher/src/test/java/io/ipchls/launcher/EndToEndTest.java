@@ -272,7 +272,8 @@ class EndToEndTest {
         Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "timeout: " + String.join(" ", cmd));
-        assertEquals(0, p.exitValue(), String.join(" ", cmd) + " failed:\n" + out + java.nio.file.Files.readString(log));
+        assertEquals(0, p.exitValue(),
+            String.join(" ", cmd) + " failed:\n" + out + java.nio.file.Files.readString(log));
         return out;
       } finally {
         java.nio.file.Files.deleteIfExists(log);

@@ -24,7 +24,9 @@ public record CorsConfig(boolean anyOrigin, Set<String> origins) {
   public static final String ANY_ORIGIN = "*";
   /** In the {@code cors} section: comma-separated origins, or {@code *}; empty = same-origin only. */
   public static final StringSetting ALLOWED_ORIGINS = StringSetting.named("allowedOrigins").byDefault("");
-  private static final Pattern ORIGIN = Pattern.compile("https?://[a-z0-9.\\-]+(:[0-9]{1,5})?|https?://\\[[0-9a-f:.]+\\](:[0-9]{1,5})?");
+  /** scheme://host[:port] with a DNS name, an IPv4 address or a bracketed IPv6 address; no path. */
+  private static final Pattern ORIGIN =
+      Pattern.compile("https?://([a-z0-9.\\-]+|\\[[0-9a-f:.]+\\])(:[0-9]{1,5})?");
 
   public CorsConfig {
     origins = Set.copyOf(origins);

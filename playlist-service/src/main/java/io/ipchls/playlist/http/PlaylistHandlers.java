@@ -12,8 +12,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.ext.web.RoutingContext;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,12 +39,12 @@ final class PlaylistHandlers {
 
   PlaylistHandlers(Vertx vertx, PlaylistConfig cfg, SegmentRepository segments, LiveWindows live, SegmentLinks links,
       ShortLinks shortLinks, MeterRegistry registry, Clock clock) {
-    this.shortLinks = shortLinks;
     this.vertx = vertx;
     this.cfg = cfg;
     this.segments = segments;
     this.live = live;
     this.links = links;
+    this.shortLinks = shortLinks;
     this.registry = registry;
     this.clock = clock;
   }

@@ -31,8 +31,8 @@ public final class Routes {
 
   /**
    * Ends the response with {@code body}, its length stated in {@code Content-Length}: Vert.x leaves that header out
-   * of a HEAD answer unless it is set explicitly, and a service that answers HEAD by routing it as a GET (playlist-service)
-   * must send GET's headers.
+   * of a HEAD answer unless it is set explicitly, and a service that answers HEAD by routing it as a GET
+   * (playlist-service) must send GET's headers.
    */
   public static Future<Void> end(HttpServerResponse response, String body) {
     Buffer bytes = Buffer.buffer(body);
