@@ -19,7 +19,8 @@ final class HeadRequests {
   static void answerAsGet(Router router) {
     router.route().method(HttpMethod.HEAD).handler(ctx -> {
       ctx.put(HEAD, Boolean.TRUE);
-      ctx.reroute(HttpMethod.GET, ctx.request().uri());
+      String query = ctx.request().query(); // path and query: the URI may be absolute-form (through a proxy)
+      ctx.reroute(HttpMethod.GET, ctx.request().path() + (query == null ? "" : "?" + query));
     });
   }
 
