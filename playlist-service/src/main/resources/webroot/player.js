@@ -48,7 +48,13 @@
       return;
     }
     const hls = new Hls({
-      xhrSetup: (xhr, url) => { if (token && sameOrigin(url)) xhr.setRequestHeader('Authorization', 'Bearer ' + token); },
+      // the header goes to our own playlists only: segment links carry their own authorization, and a header on a
+      // presigned S3 URL (or one a segment link redirects to) would break its signature
+      xhrSetup: (xhr, url) => {
+        if (token && sameOrigin(url) && new URL(url, location.href).pathname.endsWith('.m3u8')) {
+          xhr.setRequestHeader('Authorization', 'Bearer ' + token);
+        }
+      },
     });
     state.hls = hls;
     hls.on(Hls.Events.LEVEL_LOADED, (event, data) => {

@@ -173,8 +173,9 @@ public final class LocalSystem implements AutoCloseable {
             .put("allowedTargets", "127.0.0.0/8,::1/128"));
   }
 
+  /** The launcher config's {@code playlist} section, with the ports, servers and secrets the launcher owns. */
   private JsonObject playlistJson() {
-    return new JsonObject()
+    return cfg.playlist().copy()
         .put("http", new JsonObject().put("host", cfg.host()).put("port", playlistPort))
         .put("db", db).put("s3", s3).put("adminToken", secrets.adminToken())
         .put("viewer", new JsonObject().put("jwtSecret", secrets.viewerJwtSecret()));

@@ -10,6 +10,7 @@ import io.ipchls.kit.config.S3Config;
 import io.ipchls.kit.config.Setting;
 import io.ipchls.kit.config.Settings;
 import io.ipchls.kit.config.StringSetting;
+import io.ipchls.playlist.CorsConfig;
 import io.ipchls.playlist.PlaylistConfig;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -19,11 +20,14 @@ import java.nio.file.Path;
  * server whether to start the embedded one ({@code embedded: true}, the default) or to use an external one, whose
  * settings then follow the services' own {@code db}/{@code mqtt}/{@code s3} sections. {@code credential} holds
  * credential-service's own settings ({@code issuer}, {@code sts}, {@code auth}, {@code rateLimit},
- * {@code credentialLifetimeSeconds}); the launcher sets its ports, servers and secrets itself.
+ * {@code credentialLifetimeSeconds}); the launcher sets its ports, servers and secrets itself. {@code playlist} holds
+ * playlist-service's own settings the same way; the local stack's default there is {@code cors.allowedOrigins: "*"}:
+ * any web page may play with a viewer token it holds (the token, not the origin, opens cameras).
  */
 public record StackConfig(
     Path dataDir, String host, int playlistPort, int credentialPort, int ingestPort,
-    JsonObject postgres, JsonObject mqtt, JsonObject s3, ClusterConfig cluster, JsonObject credential) {
+    JsonObject postgres, JsonObject mqtt, JsonObject s3, ClusterConfig cluster, JsonObject credential,
+    JsonObject playlist) {
 
   public static final StringSetting DATA_DIR = StringSetting.named("dataDir").byDefault("data");
   public static final StringSetting HOST = StringSetting.named("host").byDefault("127.0.0.1");
@@ -47,7 +51,9 @@ public record StackConfig(
         .put("mqtt", Setting.defaults(EMBEDDED, MqttConfig.PORT))
         .put("s3", Setting.defaults(EMBEDDED, EMBEDDED_S3_PORT, S3Config.BUCKET, S3Config.REGION))
         .put("cluster", Setting.defaults(ClusterConfig.NAME, ClusterConfig.PORT))
-        .put("credential", new JsonObject());
+        .put("credential", new JsonObject())
+        .put("playlist", new JsonObject().put("cors", new JsonObject()
+            .put(CorsConfig.ALLOWED_ORIGINS.key(), CorsConfig.ANY_ORIGIN)));
   }
 
   public static StackConfig from(JsonObject json) {
@@ -63,7 +69,8 @@ public record StackConfig(
         json.getJsonObject("mqtt", new JsonObject()),
         json.getJsonObject("s3", new JsonObject()),
         ClusterConfig.from(root.section("cluster")),
-        json.getJsonObject("credential", new JsonObject()));
+        json.getJsonObject("credential", new JsonObject()),
+        json.getJsonObject("playlist", new JsonObject()));
   }
 
   public boolean embedded(JsonObject section) {

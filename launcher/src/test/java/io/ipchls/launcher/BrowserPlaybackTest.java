@@ -29,7 +29,9 @@ import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * The web player in a real browser (Debian's headless Chromium through its chromedriver): the live view plays, and a
- * replay across a camera outage plays over the gap and seeks to wall-clock times on both sides of it. CI installs
+ * replay across a camera outage plays over the gap and seeks to wall-clock times on both sides of it. A page served
+ * from another origin (a second small HTTP server on another port, allowed by {@code cors.allowedOrigins}) plays live
+ * and replay with hls.js, and the same page from a third, unlisted origin cannot load a playlist. CI installs
  * chromium and chromium-driver (and ffmpeg, the replay's independent check); {@code TestTools} decides what a
  * missing one means (an error under CI=true).
  */
@@ -42,13 +44,20 @@ class BrowserPlaybackTest {
   @TempDir static Path data;
   static LocalSystem sys;
   static ChromeDriver browser;
+  /** Web apps on other origins: one the stack allows, one it does not. */
+  static PageOrigin allowedApp;
+  static PageOrigin unlistedApp;
 
   @BeforeAll
   static void start() throws Exception {
     Path chromium = TestTools.require("chromium");
     Path chromedriver = TestTools.require("chromedriver");
     EndToEndTest.Ffprobe.require();
-    sys = LocalSystem.start(EndToEndTest.testConfig(data, "ipc-hls-browser", 5951));
+    allowedApp = PageOrigin.start();
+    unlistedApp = PageOrigin.start();
+    StackConfig cfg = EndToEndTest.testConfig(data, "ipc-hls-browser", 5951);
+    cfg.playlist().put("cors", new JsonObject().put("allowedOrigins", allowedApp.origin()));
+    sys = LocalSystem.start(cfg);
     ChromeOptions options = new ChromeOptions();
     options.setBinary(chromium.toFile());
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -62,6 +71,123 @@ class BrowserPlaybackTest {
   static void stop() {
     if (browser != null) browser.quit();
     if (sys != null) sys.close();
+    if (allowedApp != null) allowedApp.close();
+    if (unlistedApp != null) unlistedApp.close();
+  }
+
+  @Test
+  void pageOnAnAllowedOrigin_playsLiveAndReplay_anUnlistedOriginCannot() throws Exception {
+    String cam = "browser-app-cam";
+    String secret = new AdminClient(sys.credentialUrl(), sys.adminToken()).registerOrRotate(cam);
+    String token = sys.viewerToken(3600, cam);
+    String base = sys.playlistUrl().toString();
+    String hlsJs = base + webPlayerScript("hls.min.js");
+    try (DemoCamera camera = new DemoCamera(cam, secret, sys.mqttHost(), sys.mqttPort(), 3, FPS).start()) {
+      awaitSpans(cam, token, 1, Duration.ofSeconds(9));
+      // live: the token as an Authorization header, so the browser sends a preflight first
+      browser.get(allowedApp.pageUrl(hlsJs));
+      js("window.app.play(arguments[0], arguments[1])", base + "/playlist.m3u8?camera_id=" + cam, token);
+      double first = Await.until("live video starts on the other origin", PLAYBACK, BrowserPlaybackTest::appTime,
+          t -> t > 0.5 || appFatal() != null);
+      assertEquals(null, appFatal(), "hls.js reported a fatal error");
+      Await.until("live video keeps playing", PLAYBACK, BrowserPlaybackTest::appTime, t -> t > first + 2);
+      assertEquals(null, appFatal(), "hls.js reported a fatal error");
+
+      // the same page from an origin the stack does not list: the browser withholds the playlist
+      browser.get(unlistedApp.pageUrl(hlsJs));
+      js("window.app.play(arguments[0], arguments[1])", base + "/playlist.m3u8?camera_id=" + cam, token);
+      String refused = Await.until("hls.js gives up on the unlisted origin", PLAYBACK,
+          BrowserPlaybackTest::appFatal, f -> f != null);
+      assertTrue(refused.contains("manifestLoadError"), refused);
+      assertEquals(0.0, appTime(), "nothing played on the unlisted origin");
+    }
+    // replay: the token in the query, as a plain link would carry it
+    JsonArray spans = timeline(cam, token).getJsonArray("spans");
+    JsonObject span = spans.getJsonObject(spans.size() - 1);
+    String replay = base + "/replay.m3u8?camera_id=" + cam + "&start="
+        + enc(Instant.ofEpochMilli(span.getLong("start")).toString()) + "&end="
+        + enc(Instant.ofEpochMilli(span.getLong("end")).toString()) + "&token=" + token;
+    browser.get(allowedApp.pageUrl(hlsJs));
+    js("window.app.play(arguments[0], null)", replay);
+    Await.until("replay plays on the other origin", PLAYBACK, BrowserPlaybackTest::appTime,
+        t -> t > 2 || appFatal() != null);
+    assertEquals(null, appFatal(), "hls.js reported a fatal error");
+  }
+
+  private static double appTime() {
+    return ((Number) js("return window.app ? window.app.video.currentTime : 0")).doubleValue();
+  }
+
+  private static String appFatal() {
+    return (String) js("return window.app ? window.app.fatal : null");
+  }
+
+  /** The path of one of the web player's scripts, as its own page names it (hls.js's WebJar version). */
+  private static String webPlayerScript(String name) throws Exception {
+    String page = HTTP.send(HttpRequest.newBuilder(sys.playlistUrl().resolve("/")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    var m = java.util.regex.Pattern.compile("src=\"([^\"]*" + java.util.regex.Pattern.quote(name) + ")\"")
+        .matcher(page);
+    assertTrue(m.find(), "the web player's page names " + name);
+    return m.group(1);
+  }
+
+  /**
+   * A web app on its own origin: a tiny HTTP server on another 127.0.0.1 port serving one page that plays a playlist
+   * URL with hls.js (loaded from playlist-service), sending the token as a header to playlist URLs when given one,
+   * and recording hls.js's fatal error.
+   */
+  record PageOrigin(com.sun.net.httpserver.HttpServer server) implements AutoCloseable {
+    static PageOrigin start() throws java.io.IOException {
+      var server = com.sun.net.httpserver.HttpServer.create(
+          new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+      server.createContext("/", exchange -> {
+        String query = exchange.getRequestURI().getRawQuery();
+        String script = java.net.URLDecoder.decode(query.substring(query.indexOf('=') + 1), StandardCharsets.UTF_8);
+        byte[] page = PAGE.replace("HLS_JS", script).getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+        exchange.sendResponseHeaders(200, page.length);
+        try (var out = exchange.getResponseBody()) {
+          out.write(page);
+        }
+      });
+      server.start();
+      return new PageOrigin(server);
+    }
+
+    String origin() {
+      return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    String pageUrl(String hlsJs) {
+      return origin() + "/app.html?hls=" + enc(hlsJs);
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
+    }
+
+    private static final String PAGE = """
+        <!doctype html><html><body><video id="v" muted playsinline></video>
+        <script src="HLS_JS"></script>
+        <script>
+          const video = document.getElementById('v');
+          window.app = {video: video, fatal: null, hls: null,
+            play(url, token) {
+              if (this.hls) this.hls.destroy();
+              this.fatal = null;
+              const hls = new Hls({xhrSetup: (xhr, u) => {
+                if (token && new URL(u, location.href).pathname.endsWith('.m3u8')) xhr.setRequestHeader('Authorization', 'Bearer ' + token);
+              }});
+              this.hls = hls;
+              hls.on(Hls.Events.ERROR, (e, d) => { if (d.fatal) this.fatal = d.type + ' ' + d.details; });
+              hls.loadSource(url);
+              hls.attachMedia(video);
+              video.play().catch(() => {});
+            }};
+        </script></body></html>
+        """;
   }
 
   @Test

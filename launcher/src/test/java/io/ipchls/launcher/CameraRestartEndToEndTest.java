@@ -109,7 +109,7 @@ class CameraRestartEndToEndTest {
     String replayUrl = sys.playlistUrl() + "/replay.m3u8?camera_id=" + cam + "&start="
         + enc(begin.minusSeconds(60).toString()) + "&end=" + enc(Instant.now().plusSeconds(5).toString())
         + "&token=" + token;
-    String replay = EndToEndTest.get(replayUrl);
+    String replay = EndToEndTest.get(replayUrl + "&links=full"); // the seed's form names the object keys
     assertOneDiscontinuityBefore(replay, restarted);
     Ffprobe.checkPlaylistPlays(replayUrl);
     long listedMs = Playlist.parse(replay).durationsMs.stream().mapToLong(Long::longValue).sum();

@@ -78,7 +78,8 @@ class EndToEndTest {
 
     String replayUrl = sys.playlistUrl() + "/replay.m3u8?camera_id=" + cam
         + "&start=" + enc(begin.minusSeconds(60).toString()) + "&end=" + enc(end.toString()) + "&token=" + token;
-    HttpResponse<String> replay = HTTP.send(HttpRequest.newBuilder(URI.create(replayUrl)).build(),
+    // the seed's form (links=full), to fetch each segment by its presigned URL; ffmpeg plays the default short links
+    HttpResponse<String> replay = HTTP.send(HttpRequest.newBuilder(URI.create(replayUrl + "&links=full")).build(),
         HttpResponse.BodyHandlers.ofString());
     assertEquals(200, replay.statusCode(), replay.body());
     assertEquals("application/vnd.apple.mpegurl", replay.headers().firstValue("content-type").orElse(""));
@@ -261,12 +262,23 @@ class EndToEndTest {
       return Math.round((total + frame) * 1000);
     }
 
+    /**
+     * The tool's standard output; its log (standard error) only in the failure message: ffmpeg logs at error level
+     * that it cannot reuse a connection when a segment link redirects to another host (short links to the store), and
+     * goes on with a new one, so the log must not mix into the values parsed from the output.
+     */
     private static String run(String... cmd) throws Exception {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertTrue(p.waitFor(60, TimeUnit.SECONDS), "timeout: " + String.join(" ", cmd));
-      assertEquals(0, p.exitValue(), String.join(" ", cmd) + " failed:\n" + out);
-      return out;
+      java.nio.file.Path log = java.nio.file.Files.createTempFile("ipchls-ffmpeg", ".log");
+      try {
+        Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "timeout: " + String.join(" ", cmd));
+        assertEquals(0, p.exitValue(),
+            String.join(" ", cmd) + " failed:\n" + out + java.nio.file.Files.readString(log));
+        return out;
+      } finally {
+        java.nio.file.Files.deleteIfExists(log);
+      }
     }
   }
 }

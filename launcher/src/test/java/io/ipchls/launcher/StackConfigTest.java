@@ -25,4 +25,14 @@ class StackConfigTest {
     assertEquals("embedded", credential.getString("issuer"));
     assertEquals("from-the-config-file", credential.getJsonObject("auth").getString("brokerHookSecret"));
   }
+
+  @Test
+  void playlistSection_letsAnyOriginPlayByDefault_andEnvNarrowsIt() {
+    JsonObject cors = StackConfig.from(StackConfig.defaults()).playlist().getJsonObject("cors");
+    assertEquals("*", cors.getString("allowedOrigins"));
+    JsonObject loaded = ConfigLoader.load(StackConfig.defaults(), null,
+        Map.of("IPCHLS_PLAYLIST_CORS_ALLOWEDORIGINS", "https://viewer.example.com"));
+    assertEquals("https://viewer.example.com",
+        StackConfig.from(loaded).playlist().getJsonObject("cors").getString("allowedOrigins"));
+  }
 }

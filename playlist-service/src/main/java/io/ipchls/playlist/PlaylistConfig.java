@@ -26,11 +26,12 @@ import io.vertx.core.json.JsonObject;
  * @param segmentAccess how viewers reach segment bytes
  * @param viewer who may watch: open, or JWT viewer tokens
  * @param adminTokenSha256 SHA-256 of the admin token that may mint viewer tokens (null: no admin API)
+ * @param cors the web origins whose pages may read the answers (section {@code cors})
  */
 public record PlaylistConfig(
     HttpConfig http, DbConfig db, S3Config s3, int liveWindowSegments, int liveLookbackSeconds, int liveRefreshSeconds,
     int liveTargetDurationSeconds, int presignSeconds, int maxReplayHours, SegmentAccess segmentAccess,
-    ViewerConfig viewer, String adminTokenSha256) {
+    ViewerConfig viewer, String adminTokenSha256, CorsConfig cors) {
   /** SigV4 presigned URLs live at most 7 days. */
   public static final int MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
   /** Shorter admin tokens are refused: they would be guessable. */
@@ -76,6 +77,7 @@ public record PlaylistConfig(
     if (s3 == null) throw new ConfigException("s3", "is required");
     if (segmentAccess == null) throw new ConfigException("segmentAccess", "is required");
     if (viewer == null) throw new ConfigException("viewer", "is required");
+    if (cors == null) throw new ConfigException("cors", "is required");
     if (liveWindowSegments < 1) throw new ConfigException("liveWindowSegments", "must be >= 1");
     if (liveLookbackSeconds < 1) throw new ConfigException("liveLookbackSeconds", "must be >= 1");
     if (liveRefreshSeconds < 1) throw new ConfigException("liveRefreshSeconds", "must be >= 1");
@@ -139,7 +141,14 @@ public record PlaylistConfig(
         MAX_REPLAY_HOURS.read(s),
         segmentAccess,
         viewer(viewer),
-        adminToken == null ? null : Sha256.hex(adminToken));
+        adminToken == null ? null : Sha256.hex(adminToken),
+        CorsConfig.from(s.section("cors")));
+  }
+
+  /** The same settings with other CORS origins. */
+  public PlaylistConfig withCors(CorsConfig origins) {
+    return new PlaylistConfig(http, db, s3, liveWindowSegments, liveLookbackSeconds, liveRefreshSeconds,
+        liveTargetDurationSeconds, presignSeconds, maxReplayHours, segmentAccess, viewer, adminTokenSha256, origins);
   }
 
   private static SegmentAccess segmentAccess(String access) {
@@ -164,7 +173,8 @@ public record PlaylistConfig(
         .mergeIn(Setting.defaults(LIVE_WINDOW_SEGMENTS, LIVE_LOOKBACK_SECONDS, LIVE_REFRESH_SECONDS,
             LIVE_TARGET_DURATION_SECONDS, PRESIGN_SECONDS, MAX_REPLAY_HOURS, SEGMENT_ACCESS, ADMIN_TOKEN))
         .put("viewer", Setting.defaults(VIEWER_OPEN, VIEWER_JWT_SECRET, VIEWER_DEFAULT_TOKEN_SECONDS,
-            VIEWER_MAX_TOKEN_SECONDS));
+            VIEWER_MAX_TOKEN_SECONDS))
+        .put("cors", Setting.defaults(CorsConfig.ALLOWED_ORIGINS));
   }
 
   @Override
@@ -174,6 +184,6 @@ public record PlaylistConfig(
         + ", liveTargetDurationSeconds=" + liveTargetDurationSeconds
         + ", presignSeconds=" + presignSeconds
         + ", maxReplayHours=" + maxReplayHours + ", segmentAccess=" + segmentAccess + ", viewer=" + viewer
-        + ", adminToken=" + (adminTokenSha256 == null ? "none" : "***") + "]";
+        + ", adminToken=" + (adminTokenSha256 == null ? "none" : "***") + ", cors=" + cors + "]";
   }
 }

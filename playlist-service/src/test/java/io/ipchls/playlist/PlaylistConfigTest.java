@@ -28,6 +28,29 @@ class PlaylistConfigTest {
     assertFalse(c.viewer().open());
     assertEquals(null, c.adminTokenSha256());
     assertTrue(c.s3().pathStyle());
+    assertEquals(CorsConfig.NONE, c.cors());
+  }
+
+  @Test
+  void corsOrigins_fromTheEnvironment_normalized() {
+    var env = new java.util.HashMap<>(KEYS);
+    env.put("IPCHLS_CORS_ALLOWEDORIGINS", "https://Viewer.Example.com/, http://127.0.0.1:5173");
+    CorsConfig cors = PlaylistConfig.fromJson(ConfigLoader.load(PlaylistConfig.defaults(), null, env)).cors();
+    assertEquals(java.util.Set.of("https://viewer.example.com", "http://127.0.0.1:5173"), cors.origins());
+    assertTrue(cors.allows("http://127.0.0.1:5173"));
+    assertFalse(cors.allows("http://127.0.0.1:5174"));
+    assertTrue(CorsConfig.parse("*").allows("null"));
+  }
+
+  @Test
+  void corsOriginWithAPathOrMixedWithStar_namesTheSetting() {
+    for (String bad : java.util.List.of("https://viewer.example.com/app", "*, https://a.example", "viewer.example.com",
+        "null")) {
+      JsonObject json = ConfigLoader.load(PlaylistConfig.defaults(), null, KEYS)
+          .put("cors", new JsonObject().put("allowedOrigins", bad));
+      var e = assertThrows(ConfigException.class, () -> PlaylistConfig.fromJson(json), bad);
+      assertTrue(e.getMessage().contains("cors.allowedOrigins"), e.getMessage());
+    }
   }
 
   @Test

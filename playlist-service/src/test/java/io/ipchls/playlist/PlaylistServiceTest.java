@@ -26,7 +26,7 @@ class PlaylistServiceTest {
         base.liveWindowSegments(), base.liveLookbackSeconds(), base.liveRefreshSeconds(),
         base.liveTargetDurationSeconds(), base.presignSeconds(),
         base.maxReplayHours(), base.segmentAccess(), base.viewer(),
-        base.adminTokenSha256());
+        base.adminTokenSha256(), base.cors());
     await(PlaylistService.deploy(vertx, cfg));
     assertEquals(2, vertx.deploymentIDs().size(), "the HTTP verticle and its event feed (own event loop)");
     var r = await(WebClient.create(vertx).get(port, "127.0.0.1", "/health").send());

@@ -80,7 +80,7 @@ public final class TestStack {
         /* liveLookbackSeconds= */ 120, /* liveRefreshSeconds= */ 3600, /* liveTargetDurationSeconds= */ 4,
         /* presignSeconds= */ 3600, maxReplayHours,
         access, new ViewerConfig(open, JWT_SECRET, /* defaultTokenSeconds= */ 3600, /* maxTokenSeconds= */ 86_400),
-        Sha256.hex(ADMIN_TOKEN));
+        Sha256.hex(ADMIN_TOKEN), io.ipchls.playlist.CorsConfig.NONE);
   }
 
   /** The signing key of the tests' viewer tokens. */

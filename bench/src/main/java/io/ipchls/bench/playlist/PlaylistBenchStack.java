@@ -11,6 +11,7 @@ import io.ipchls.kit.config.HttpConfig;
 import io.ipchls.kit.config.S3Config;
 import io.ipchls.kit.db.Database;
 import io.ipchls.kit.crypto.Sha256;
+import io.ipchls.playlist.CorsConfig;
 import io.ipchls.playlist.PlaylistConfig;
 import io.ipchls.playlist.PlaylistConfig.SegmentAccess;
 import io.ipchls.playlist.PlaylistConfig.ViewerConfig;
@@ -81,7 +82,7 @@ final class PlaylistBenchStack implements AutoCloseable {
         PlaylistConfig.PRESIGN_SECONDS.defaultValue(),
         PlaylistConfig.MAX_REPLAY_HOURS.defaultValue(), SegmentAccess.PRESIGNED,
         new ViewerConfig(/* open= */ false, JWT_SECRET, /* defaultTokenSeconds= */ 3600, /* maxTokenSeconds= */ 86_400),
-        Sha256.hex("bench-admin-token-0123456789abcdef0123"));
+        Sha256.hex("bench-admin-token-0123456789abcdef0123"), CorsConfig.NONE);
     PlaylistHttpVerticle verticle = new PlaylistHttpVerticle(cfg);
     await(on.deployVerticle(verticle));
     return verticle;

@@ -2,6 +2,7 @@ package io.ipchls.bench.playlist;
 
 import io.ipchls.kit.hls.HlsPlaylist;
 import io.ipchls.protocol.ObjectKeys;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import java.time.Duration;
@@ -31,9 +32,11 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
- * A 24-hour replay playlist (28,800 segments of 3 s) with every URL presigned: built by playlist-service from the
- * index (HTTP request to answer), and in the same run the anchor's way — list the bucket (ListObjectsV2, 1,000 keys a
- * page), guess each duration from the next key's time, presign, write the playlist — against the same S3 server.
+ * A 24-hour replay playlist (28,800 segments of 3 s), built by playlist-service from the index (HTTP request to the
+ * last byte) in its two forms in the same run: compact (short segment links, gzip, what a browser or hls.js asks for)
+ * and the seed's (links=full: every URL presigned, uncompressed), with their bytes on the wire; and the anchor's way —
+ * list the bucket (ListObjectsV2, 1,000 keys a page), guess each duration from the next key's time, presign, write the
+ * playlist — against the same S3 server.
  */
 @Command(name = "ReplayBuild", mixinStandardHelpOptions = true)
 public final class ReplayBuild implements Runnable {
@@ -69,15 +72,30 @@ public final class ReplayBuild implements Runnable {
       String path = "/replay.m3u8?camera_id=" + cam + "&start=2026-11-20T00:00:00Z&end=2026-11-21T00:00:00Z";
 
       long[] ours = new long[oursRuns];
+      long[] compact = new long[oursRuns];
       long[] anchor = new long[runs];
-      for (int i = -5; i < oursRuns; i++) { // five warm-up rounds
+      int seedBytes = 0;
+      int compactBytes = 0;
+      for (int i = -5; i < oursRuns; i++) { // five warm-up rounds; the two forms alternate
         long t = System.nanoTime();
-        String body = PlaylistBenchStack.await(client.request(HttpMethod.GET, port, "127.0.0.1", path)
-            .compose(r -> r.putHeader("Authorization", auth).send()).compose(r -> r.body())).toString();
+        Buffer body = PlaylistBenchStack.await(client.request(HttpMethod.GET, port, "127.0.0.1", path + "&links=full")
+            .compose(r -> r.putHeader("Authorization", auth).send()).compose(r -> r.body()));
         long oursNs = System.nanoTime() - t;
-        check(body, "ours");
+        check(body.toString(), "ours");
+        seedBytes = body.length();
         if (i >= 0) ours[i] = oursNs;
+        t = System.nanoTime();
+        Buffer gz = PlaylistBenchStack.await(client.request(HttpMethod.GET, port, "127.0.0.1", path)
+            .compose(r -> r.putHeader("Authorization", auth).putHeader("Accept-Encoding", "gzip").send())
+            .compose(r -> r.body()));
+        long compactNs = System.nanoTime() - t;
+        check(gunzip(gz), "ours, compact");
+        compactBytes = gz.length();
+        if (i >= 0) compact[i] = compactNs;
       }
+      int seedGzipBytes = PlaylistBenchStack.await(client.request(HttpMethod.GET, port, "127.0.0.1",
+          path + "&links=full").compose(r -> r.putHeader("Authorization", auth).putHeader("Accept-Encoding", "gzip")
+          .send()).compose(r -> r.body())).length();
       try (S3Client s3 = stack.s3Client(); S3Presigner presigner = presigner(stack)) {
         for (int i = -1; i < runs; i++) { // one warm-up round: each takes tens of seconds
           long t = System.nanoTime();
@@ -89,12 +107,20 @@ public final class ReplayBuild implements Runnable {
         }
       }
       double oursMs = median(ours);
+      double compactMs = median(compact);
       double anchorMs = median(anchor);
-      System.out.printf("%n24 h replay, %d segments, every URL presigned (medians of %d and %d runs):%n", segments,
-          oursRuns, runs);
-      System.out.printf("  playlist-service (index + HTTP)     %.1f ms%n", oursMs);
-      System.out.printf("  anchor (ListObjectsV2 + key names)  %.1f ms%n", anchorMs);
-      System.out.printf("  ratio anchor/ours: %.1fx%n", anchorMs / oursMs);
+      System.out.printf("%n24 h replay, %d segments (medians of %d and %d runs):%n", segments, oursRuns, runs);
+      System.out.printf("  playlist-service, compact (short links + gzip)      %.1f ms  %,d bytes on the wire%n",
+          compactMs, compactBytes);
+      System.out.printf("  playlist-service, seed form (links=full, presigned) %.1f ms  %,d bytes on the wire%n",
+          oursMs, seedBytes);
+      System.out.printf("  (the seed form gzipped: %,d bytes on the wire)%n", seedGzipBytes);
+      System.out.printf("  anchor (ListObjectsV2 + key names + SDK presigner)  %.1f ms%n", anchorMs);
+      System.out.printf("  compact vs seed form: %.2fx the time, %.1fx fewer bytes (%.2f vs %.1f bytes a segment)%n",
+          compactMs / oursMs, seedBytes / (double) compactBytes, compactBytes / (double) segments,
+          seedBytes / (double) segments);
+      System.out.printf("  ratio anchor/ours (seed form): %.1fx; anchor/compact: %.1fx%n", anchorMs / oursMs,
+          anchorMs / compactMs);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -153,6 +179,14 @@ public final class ReplayBuild implements Runnable {
       for (Future<?> f : done) f.get();
     } finally {
       pool.shutdown();
+    }
+  }
+
+  private static String gunzip(Buffer gz) {
+    try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz.getBytes()))) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

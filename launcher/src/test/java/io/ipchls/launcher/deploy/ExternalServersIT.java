@@ -160,7 +160,8 @@ class ExternalServersIT {
     String token = new JsonObject(post(http[2], "/api/v1/viewer-tokens", PLAYLIST_ADMIN,
         new JsonObject().put("cameras", List.of(cam)).put("ttlSeconds", 600))).getString("token");
     String replayUrl = "http://127.0.0.1:" + http[2] + "/replay.m3u8?camera_id=" + cam + "&start="
-        + enc(begin.minusSeconds(30).toString()) + "&end=" + enc(Instant.now().plusSeconds(5).toString()) + "&token=" + token;
+        + enc(begin.minusSeconds(30).toString()) + "&end=" + enc(Instant.now().plusSeconds(5).toString()) + "&token=" + token
+        + "&links=full"; // the seed's form: presigned URLs straight to the bucket
     String playlist = Await.until("replay with 3 segments", Duration.ofSeconds(60), () -> get(replayUrl),
         body -> body.lines().filter(l -> l.startsWith("http")).count() >= 3);
     String firstSegment = playlist.lines().filter(l -> l.startsWith("http")).findFirst().orElseThrow();

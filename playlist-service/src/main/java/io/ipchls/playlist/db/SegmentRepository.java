@@ -83,6 +83,11 @@ public final class SegmentRepository {
   static final String SEGMENT_EXISTS = """
       SELECT 1 FROM ingest.segments_v1 WHERE camera_id = $1 AND start_at = $2 AND object_key = $3""";
 
+  /** The n-th ($3, from 0) object of camera $1 starting exactly at $2, in a playlist's order (rarely more than one). */
+  static final String KEY_AT = """
+      SELECT object_key FROM ingest.segments_v1 WHERE camera_id = $1 AND start_at = $2
+      ORDER BY object_key OFFSET $3 LIMIT 1""";
+
   /** The newest segment of each camera in $1 (one index scan each; cameras without segments are left out). */
   static final String NEWEST_OF_EACH = """
       SELECT i.id, l.start_at, l.duration_ms
@@ -182,6 +187,12 @@ public final class SegmentRepository {
   public Future<Boolean> segmentExists(String cameraId, Instant start, String objectKey) {
     return pool.preparedQuery(SEGMENT_EXISTS).execute(Tuple.of(cameraId, utc(start), objectKey))
         .map(rows -> rows.size() > 0);
+  }
+
+  /** The object key of the {@code nth} (from 0) indexed segment of the camera starting at {@code start}, or null. */
+  public Future<String> keyAt(String cameraId, Instant start, int nth) {
+    return pool.preparedQuery(KEY_AT).execute(Tuple.of(cameraId, utc(start), nth))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
   }
 
   /** A registered camera and its newest segment. */

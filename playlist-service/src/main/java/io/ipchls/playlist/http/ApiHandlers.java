@@ -1,6 +1,7 @@
 package io.ipchls.playlist.http;
 
 import io.ipchls.kit.http.ApiException;
+import io.ipchls.kit.http.Routes;
 import io.ipchls.playlist.PlaylistConfig;
 import io.ipchls.playlist.auth.ViewerAuth;
 import io.ipchls.playlist.auth.ViewerScope;
@@ -217,7 +218,7 @@ final class ApiHandlers {
       if (ar.failed()) {
         ctx.fail(ar.cause());
       } else {
-        ctx.response().putHeader("content-type", "application/json").end(ar.result().encode());
+        Routes.end(ctx.response().putHeader("content-type", "application/json"), ar.result().encode());
       }
     });
   }

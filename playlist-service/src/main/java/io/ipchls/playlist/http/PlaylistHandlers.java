@@ -1,6 +1,7 @@
 package io.ipchls.playlist.http;
 
 import io.ipchls.kit.http.ApiException;
+import io.ipchls.kit.http.Routes;
 import io.ipchls.playlist.PlaylistConfig;
 import io.ipchls.playlist.auth.ViewerAuth;
 import io.ipchls.playlist.db.Segment;
@@ -11,7 +12,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -30,16 +33,18 @@ final class PlaylistHandlers {
   private final SegmentRepository segments;
   private final LiveWindows live;
   private final SegmentLinks links;
+  private final ShortLinks shortLinks;
   private final MeterRegistry registry;
   private final Clock clock;
 
   PlaylistHandlers(Vertx vertx, PlaylistConfig cfg, SegmentRepository segments, LiveWindows live, SegmentLinks links,
-      MeterRegistry registry, Clock clock) {
+      ShortLinks shortLinks, MeterRegistry registry, Clock clock) {
     this.vertx = vertx;
     this.cfg = cfg;
     this.segments = segments;
     this.live = live;
     this.links = links;
+    this.shortLinks = shortLinks;
     this.registry = registry;
     this.clock = clock;
   }
@@ -48,9 +53,10 @@ final class PlaylistHandlers {
     observe(ctx, "live", token -> {
       LiveRequest req = LiveRequest.from(ctx.queryParams());
       ViewerAuth.scope(ctx).require(req.cameraId());
+      boolean gzip = Compression.acceptsGzip(ctx);
       return live.live(req.cameraId(), clock.instant().minusSeconds(cfg.liveLookbackSeconds())).compose(snap ->
           render(HlsPlaylist.live(snap.mediaSequence(), snap.discontinuitySequence(), cfg.liveTargetDurationSeconds()),
-              snap.segments(), token));
+              snap.segments(), lifetime -> links.forPlaylist(clock.instant(), lifetime, token), gzip));
     });
   }
 
@@ -59,25 +65,34 @@ final class PlaylistHandlers {
     observe(ctx, "replay", token -> {
       ReplayRequest req = ReplayRequest.from(ctx.queryParams(), maxRange);
       ViewerAuth.scope(ctx).require(req.cameraId());
+      boolean gzip = Compression.acceptsGzip(ctx);
       return segments.overlapping(req.cameraId(), req.start(), req.end()).compose(found -> found.isEmpty()
           ? noRecordings(req)
-          : render(HlsPlaylist.vod(), found, token));
+          : render(HlsPlaylist.vod(), found, req.links() == ReplayRequest.Links.SHORT
+              ? lifetime -> shortLinks.forPlaylist(found, clock.instant(), lifetime)
+              : lifetime -> links.forPlaylist(clock.instant(), lifetime, token), gzip));
     });
   }
 
-  private Future<String> noRecordings(ReplayRequest req) {
+  private Future<Buffer> noRecordings(ReplayRequest req) {
     return segments.cameraKnown(req.cameraId()).compose(known -> Future.failedFuture(known
         ? new ApiException(404, "no_recordings",
             "camera " + req.cameraId() + " has no segments between " + req.start() + " and " + req.end())
         : new ApiException(404, "unknown_camera", "unknown camera: " + req.cameraId())));
   }
 
-  private Future<String> render(HlsPlaylist playlist, List<Segment> list, String token) {
+  /**
+   * The playlist text with each segment's link, as UTF-8 bytes, gzipped when the client accepts it and the text is
+   * long enough to gain; built (and compressed) on a worker when long.
+   */
+  private Future<Buffer> render(HlsPlaylist playlist, List<Segment> list,
+      Function<Duration, Function<Segment, String>> linksValidFor, boolean gzip) {
     Duration lifetime = urlLifetime(list);
-    Callable<String> build = () -> {
-      Function<Segment, String> link = links.forPlaylist(clock.instant(), lifetime, token);
+    Callable<Buffer> build = () -> {
+      Function<Segment, String> link = linksValidFor.apply(lifetime);
       for (Segment s : list) playlist.segment(link.apply(s), s.start(), s.durationMs(), s.restart());
-      return playlist.render();
+      byte[] text = playlist.render().getBytes(StandardCharsets.UTF_8);
+      return Buffer.buffer(gzip && text.length >= Compression.MIN_BYTES ? Compression.gzip(text) : text);
     };
     if (list.size() > INLINE_SIGNING_LIMIT) return vertx.executeBlocking(build, false);
     try {
@@ -99,9 +114,9 @@ final class PlaylistHandlers {
   }
 
   /** Runs one playlist request, counting it by kind and status and timing it; bad input fails before any I/O. */
-  private void observe(RoutingContext ctx, String kind, Function<String, Future<String>> work) {
+  private void observe(RoutingContext ctx, String kind, Function<String, Future<Buffer>> work) {
     Timer.Sample sample = Timer.start(registry);
-    Future<String> result;
+    Future<Buffer> result;
     try {
       result = work.apply(ViewerAuth.token(ctx));
     } catch (RuntimeException e) {
@@ -119,8 +134,10 @@ final class PlaylistHandlers {
         return;
       }
       var response = ctx.response().putHeader("content-type", MPEGURL);
+      response.headers().add("vary", "Accept-Encoding");
       if (kind.equals("live")) response.putHeader("cache-control", "no-cache");
-      response.end(ar.result());
+      if (Compression.isGzip(ar.result())) response.putHeader("content-encoding", "gzip");
+      Routes.end(response, ar.result());
     });
   }
 }

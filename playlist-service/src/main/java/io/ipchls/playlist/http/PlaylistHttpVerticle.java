@@ -28,6 +28,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * The viewer-facing HTTP API: playlists, the JSON APIs, the segment proxy, the web player, health, metrics and the
@@ -52,6 +53,7 @@ public final class PlaylistHttpVerticle extends VerticleBase {
   private long evictTimer = -1;
   private OpsReporter ops;
   private Router router;
+  private ShortLinkResolver shortLinkResolver;
 
   public PlaylistHttpVerticle(PlaylistConfig cfg) {
     this(cfg, Clock.systemUTC());
@@ -73,15 +75,22 @@ public final class PlaylistHttpVerticle extends VerticleBase {
     Gauge.builder("playlist.events.malformed", feed, SegmentsIndexedFeed::malformed).register(metrics.registry());
     SegmentLinks links;
     SegmentProxy proxy = null;
+    QueryPresigner publicSigner = null;
     if (cfg.segmentAccess() == SegmentAccess.PROXY) {
       storeClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true));
       proxy = new SegmentProxy(segments, new QueryPresigner(cfg.s3(), cfg.s3().endpointUri()), storeClient);
       links = SegmentLinks.proxy();
     } else {
-      links = SegmentLinks.presigned(new QueryPresigner(cfg.s3(), cfg.s3().publicEndpointUri()));
+      publicSigner = new QueryPresigner(cfg.s3(), cfg.s3().publicEndpointUri());
+      links = SegmentLinks.presigned(publicSigner);
     }
+    // short links are signed with a key every instance derives from a secret they share: the viewer-token key, or in
+    // open mode (where nothing needs a token) the S3 secret key
+    ShortLinks shortLinks = new ShortLinks(cfg.viewer().open() ? cfg.s3().secretAccessKey() : cfg.viewer().jwtSecret());
+    shortLinkResolver = new ShortLinkResolver(shortLinks, segments, publicSigner,
+        Duration.ofSeconds(cfg.presignSeconds()), proxy, clock);
     ViewerTokens tokens = cfg.viewer().open() ? null : new ViewerTokens(vertx, cfg.viewer().jwtSecret(), clock);
-    var playlists = new PlaylistHandlers(vertx, cfg, segments, live, links, metrics.registry(), clock);
+    var playlists = new PlaylistHandlers(vertx, cfg, segments, live, links, shortLinks, metrics.registry(), clock);
     var api = new ApiHandlers(cfg, segments, tokens, clock);
     var health = new Health().check("db", segments::ping);
     router = router(playlists, api, proxy, new ViewerAuth(tokens), health);
@@ -107,6 +116,8 @@ public final class PlaylistHttpVerticle extends VerticleBase {
   private Router router(PlaylistHandlers playlists, ApiHandlers api, SegmentProxy proxy, ViewerAuth viewer,
       Health health) {
     Router router = Router.router(vertx);
+    router.route().handler(new CrossOrigin(cfg.cors()));
+    HeadRequests.answerAsGet(router);
     router.get("/health").handler(health::handle);
     // /metrics and /ops/v1/...: behind the admin token, or on the admin listener (http.adminPort)
     admin = new AdminEndpoints(vertx, cfg.http(), metrics, cfg.adminTokenSha256(), health);
@@ -121,6 +132,7 @@ public final class PlaylistHttpVerticle extends VerticleBase {
     router.get("/api/v1/cameras/:id/recordings").handler(viewer).handler(api::recordings);
     router.get("/api/v1/cameras/:id/timeline").handler(viewer).handler(api::timeline);
     if (proxy != null) router.get("/segments/:camera/:start/*").handler(viewer).handler(proxy::handle);
+    router.get("/" + ShortLinks.PREFIX + "/:camera/:grant/:file").handler(shortLinkResolver::handle);
     ApiDocument.mount(router, API_DOCUMENT);
     router.get("/webjars/*").handler(StaticHandler.create(WEBJARS));
     router.get("/*").handler(StaticHandler.create("webroot"));

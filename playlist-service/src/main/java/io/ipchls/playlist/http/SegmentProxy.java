@@ -48,7 +48,8 @@ final class SegmentProxy {
         .onFailure(ctx::fail);
   }
 
-  private Future<Void> stream(RoutingContext ctx, String key) {
+  /** Streams the object {@code key} from the store as the answer (headers only for HEAD). */
+  Future<Void> stream(RoutingContext ctx, String key) {
     String url = internalSigner.batch(Instant.now(), INTERNAL_URL_LIFETIME).url(key);
     return http.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url))
         .compose(req -> req.send())
@@ -63,6 +64,10 @@ final class SegmentProxy {
               .putHeader("cache-control", "private, max-age=86400");
           String length = resp.getHeader("content-length");
           if (length != null) out.putHeader("content-length", length);
+          if (HeadRequests.isHead(ctx)) { // the same headers, no body: stop the store's transfer
+            resp.request().reset();
+            return out.end();
+          }
           return resp.pipeTo(out);
         });
   }

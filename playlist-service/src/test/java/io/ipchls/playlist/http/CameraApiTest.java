@@ -76,7 +76,7 @@ class CameraApiTest {
     List<Seg> segs = threeRunsTwoRecordings(cam);
     String url = ok("/api/v1/cameras/" + cam + "/recordings?" + DAY).getJsonArray("recordings").getJsonObject(1)
         .getString("playlistUrl");
-    HttpResponse<Buffer> r = app.get(url);
+    HttpResponse<Buffer> r = app.get(url + "&links=full"); // the seed's form names the keys
     assertEquals(200, r.statusCode(), r.bodyAsString());
     List<String> uris = r.bodyAsString().lines().filter(l -> !l.startsWith("#")).toList();
     assertEquals(2, uris.size(), r.bodyAsString());

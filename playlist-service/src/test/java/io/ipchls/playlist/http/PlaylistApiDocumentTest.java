@@ -72,8 +72,14 @@ class PlaylistApiDocumentTest {
   void playbackAndSegments_answersMatchTheDocument() {
     String cam = recorded("oas-play", T0);
     String replay = "/replay.m3u8?camera_id=" + cam + RANGE;
-    String playlist = valid(GET, replay, token, 200).bodyAsString();
+    String playlist = valid(GET, replay + "&links=full", token, 200).bodyAsString();
     String segment = "/" + playlist.lines().filter(l -> l.startsWith("segments/")).findFirst().orElseThrow();
+    String shortLink = "/" + valid(GET, replay, token, 200).bodyAsString().lines().filter(l -> l.startsWith("s/"))
+        .findFirst().orElseThrow();
+    contract.assertValid("shortSegmentLink", get(shortLink, null, 200)); // proxy mode: the bytes
+    contract.assertValid("shortSegmentLink", get(shortLink.replace("/" + cam + "/", "/oas-other/"), null, 403));
+    contract.assertValid("shortSegmentLink", get(shortLink.replaceFirst("/[0-9]+\\.ts$", "/1.ts"), null, 404));
+    valid(GET, replay + "&links=tiny", token, 400);
     contract.assertValid("proxiedSegment", get(segment, token, 200));
     contract.assertValid("proxiedSegment", get(segment.replaceFirst("/segments/([^/]+)/\\d+/", "/segments/$1/1/"),
         token, 404));
@@ -144,8 +150,9 @@ class PlaylistApiDocumentTest {
   }
 
   private static HttpResponse<Buffer> get(String path, String bearer, int status) {
-    HttpResponse<Buffer> r = await(client.get(verticle.port(), "127.0.0.1", path).bearerTokenAuthentication(bearer)
-        .send());
+    var request = client.get(verticle.port(), "127.0.0.1", path);
+    if (bearer != null) request.bearerTokenAuthentication(bearer);
+    HttpResponse<Buffer> r = await(request.send());
     assertEquals(status, r.statusCode(), path + ": " + r.bodyAsString());
     return r;
   }

@@ -62,7 +62,7 @@ class SegmentProxyTest {
     String cam = TestStack.camera("proxy");
     List<Seg> segs = stored(cam);
     String token = TestStack.token(vertx, cam);
-    List<String> uris = uris(get("/replay.m3u8?camera_id=" + cam + RANGE + "&token=" + token).bodyAsString());
+    List<String> uris = uris(get("/replay.m3u8?camera_id=" + cam + RANGE + "&links=full&token=" + token).bodyAsString());
     assertEquals(3, uris.size());
     URI base = URI.create("http://127.0.0.1:" + port + "/replay.m3u8");
     for (int i = 0; i < segs.size(); i++) {

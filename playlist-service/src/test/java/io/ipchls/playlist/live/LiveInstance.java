@@ -38,10 +38,10 @@ final class LiveInstance {
     return r.bodyAsString();
   }
 
-  /** A replay playlist's text for [start, end) in epoch ms. */
+  /** A replay playlist's text for [start, end) in epoch ms, in the seed's form (lines that name the object keys). */
   String replay(String camera, long startMs, long endMs) {
     HttpResponse<Buffer> r = await(client.get(port, "127.0.0.1", "/replay.m3u8?camera_id=" + camera + "&start="
-        + java.time.Instant.ofEpochMilli(startMs) + "&end=" + java.time.Instant.ofEpochMilli(endMs))
+        + java.time.Instant.ofEpochMilli(startMs) + "&end=" + java.time.Instant.ofEpochMilli(endMs) + "&links=full")
         .bearerTokenAuthentication(token).send());
     if (r.statusCode() != 200) throw new AssertionError("replay playlist: " + r.statusCode() + " " + r.bodyAsString());
     return r.bodyAsString();

@@ -18,7 +18,7 @@ public final class ApiDocument {
   /** Adds {@code GET /openapi.yaml}, answering the classpath resource {@code resource}. */
   public static void mount(Router router, String resource) {
     router.get(PATH).handler(ctx -> ctx.vertx().fileSystem().readFile(resource)
-        .onSuccess(yaml -> ctx.response().putHeader("content-type", CONTENT_TYPE).end(yaml))
+        .onSuccess(yaml -> Routes.end(ctx.response().putHeader("content-type", CONTENT_TYPE), yaml))
         .onFailure(ctx::fail));
   }
 }

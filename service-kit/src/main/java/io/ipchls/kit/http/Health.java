@@ -36,7 +36,8 @@ public final class Health {
     evaluate().onComplete(ar -> {
       JsonObject body = ar.result();
       boolean up = "UP".equals(body.getString("status"));
-      ctx.response().setStatusCode(up ? 200 : 503).putHeader("content-type", "application/json").end(body.encode());
+      Routes.end(ctx.response().setStatusCode(up ? 200 : 503).putHeader("content-type", "application/json"),
+          body.encode());
     });
   }
 

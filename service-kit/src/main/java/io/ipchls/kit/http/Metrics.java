@@ -13,6 +13,6 @@ public final class Metrics {
   }
 
   public void handle(RoutingContext ctx) {
-    ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
+    Routes.end(ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8"), registry.scrape());
   }
 }

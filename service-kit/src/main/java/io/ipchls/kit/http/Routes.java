@@ -1,5 +1,9 @@
 package io.ipchls.kit.http;
 
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -14,7 +18,6 @@ public final class Routes {
 
   private Routes() {}
 
-  /** Installs the JSON error body for failures and unknown routes. Call after all routes are added. */
   /** The request body (read by a BodyHandler) as a JSON object, or a 400 {@code bad_json}. */
   public static JsonObject jsonBody(RoutingContext ctx) {
     try {
@@ -26,6 +29,22 @@ public final class Routes {
     }
   }
 
+  /**
+   * Ends the response with {@code body}, its length stated in {@code Content-Length}: Vert.x leaves that header out
+   * of a HEAD answer unless it is set explicitly, and a service that answers HEAD by routing it as a GET
+   * (playlist-service) must send GET's headers.
+   */
+  public static Future<Void> end(HttpServerResponse response, String body) {
+    Buffer bytes = Buffer.buffer(body);
+    return end(response, bytes);
+  }
+
+  /** {@link #end(HttpServerResponse, String)} for bytes. */
+  public static Future<Void> end(HttpServerResponse response, Buffer body) {
+    return response.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length())).end(body);
+  }
+
+  /** Installs the JSON error body for failures and unknown routes. Call after all routes are added. */
   public static void installErrorHandling(Router router) {
     router.route().last().handler(ctx -> ctx.fail(ApiException.notFound("no such resource: " + ctx.request().path())));
     router.route().failureHandler(Routes::writeError);
@@ -58,7 +77,7 @@ public final class Routes {
       ctx.response().reset();
       return;
     }
-    ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
-        .end(new JsonObject().put("error", code).put("message", message).encode());
+    end(ctx.response().setStatusCode(status).putHeader("content-type", "application/json"),
+        new JsonObject().put("error", code).put("message", message).encode());
   }
 }

@@ -5,6 +5,7 @@ import com.hazelcast.core.HazelcastInstance;
 import io.ipchls.kit.cluster.Cluster;
 import io.ipchls.kit.cluster.ClusterMessages;
 import io.ipchls.kit.http.BearerTokenAuth;
+import io.ipchls.kit.http.Routes;
 import io.ipchls.protocol.ClusterNames;
 import io.ipchls.protocol.OpsSnapshot;
 import io.ipchls.protocol.ProtocolException;
@@ -56,7 +57,7 @@ public final class OpsView {
   }
 
   private static void reply(RoutingContext ctx, Future<JsonObject> body) {
-    body.onSuccess(b -> ctx.response().putHeader("content-type", "application/json").end(b.encodePrettily()))
+    body.onSuccess(b -> Routes.end(ctx.response().putHeader("content-type", "application/json"), b.encodePrettily()))
         .onFailure(ctx::fail);
   }
 
