@@ -1,5 +1,6 @@
 package io.ipchls.infra;
 
+import com.hivemq.configuration.service.InternalConfigurations;
 import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import com.hivemq.extension.sdk.api.ExtensionMain;
@@ -35,12 +36,16 @@ import org.slf4j.LoggerFactory;
  * allows it, a {@code SERVICE} anywhere.
  *
  * <p>Limits are set for load: up to {@value #MAX_QUEUE_SIZE} queued messages per offline or slow client (the
- * HiveMQ default of 1000 drops messages silently), no connection limit, no bandwidth throttling.
+ * HiveMQ default of 1000 drops messages silently), up to {@value #DELIVERY_WINDOW} unacknowledged messages in flight to
+ * a subscriber (HiveMQ's default of 50 starves ingest's shared subscription), no connection limit, no bandwidth
+ * throttling.
  */
 public final class EmbeddedBroker implements AutoCloseable {
   /** How long a CONNECT waits for {@link BrokerAuth} before it is refused. */
   public static final Duration AUTH_TIMEOUT = Duration.ofSeconds(10);
   static final long MAX_QUEUE_SIZE = 100_000;
+  /** Unacknowledged messages in flight to one subscriber, and messages polled at once from a shared queue. */
+  static final int DELIVERY_WINDOW = 1000;
   /**
    * Largest MQTT packet accepted; a client sending more is disconnected. Equal to what the services' MQTT clients
    * accept ({@code ManagedMqttClient}): a bigger message would be routed to them and make them drop their connection.
@@ -95,6 +100,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare broker folders in " + root, e);
     }
+    applyDeliveryWindow();
     BrokerSecurity security = new BrokerSecurity(options.auth(), AUTH_TIMEOUT);
     AtomicReference<ClientService> clients = new AtomicReference<>();
     EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
@@ -118,6 +124,19 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
     LOG.info("MQTT broker listening on {}:{} with data in {}", options.host(), port, data);
     return new EmbeddedBroker(hivemq, clients, options.host(), port);
+  }
+
+  /**
+   * HiveMQ CE sends a subscriber at most {@code MAX_INFLIGHT_WINDOW_SIZE_MESSAGES} (50 by default) unacknowledged
+   * messages, and on a shared subscription polls the next batch ({@code PUBLISH_POLL_BATCH_SIZE}, 50) only once the
+   * whole previous one is acknowledged: with ingest acknowledging after its database commit, a connection then carries
+   * 50 messages per commit, the shared queue grows, and HiveMQ's cost per delivered message grows with that queue (see
+   * docs/PERFORMANCE.md "Ingest"). An MQTT 5 client's smaller receive maximum still applies. Both are statics of
+   * HiveMQ's, not config.xml elements, so the value is the same for every broker in this JVM.
+   */
+  private static void applyDeliveryWindow() {
+    InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES = DELIVERY_WINDOW;
+    InternalConfigurations.PUBLISH_POLL_BATCH_SIZE = DELIVERY_WINDOW;
   }
 
   private static EmbeddedExtension extension(BrokerSecurity security, AtomicReference<ClientService> clients) {
