@@ -151,6 +151,7 @@ public final class EmbeddedBroker implements AutoCloseable {
           public void extensionStart(ExtensionStartInput in, ExtensionStartOutput out) {
             Services.securityRegistry().setAuthenticatorProvider(input -> security);
             Services.securityRegistry().setAuthorizerProvider(input -> security);
+            new SharedQueueNudge().install();
             clients.set(Services.clientService());
           }
 
