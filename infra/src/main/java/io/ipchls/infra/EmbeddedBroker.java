@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * <p>Limits are set for load: up to {@value #MAX_QUEUE_SIZE} queued messages per offline or slow client (the
  * HiveMQ default of 1000 drops messages silently), up to {@value #DELIVERY_WINDOW} unacknowledged messages in flight to
  * a subscriber (HiveMQ's default of 50 starves ingest's shared subscription), no connection limit, no bandwidth
- * throttling.
+ * throttling; shared subscribers are polled every {@value SharedQueueNudge#INTERVAL_MS} ms ({@link SharedQueueNudge})
+ * because HiveMQ CE alone stops delivering to them under a sustained backlog.
  */
 public final class EmbeddedBroker implements AutoCloseable {
   /** How long a CONNECT waits for {@link BrokerAuth} before it is refused. */
