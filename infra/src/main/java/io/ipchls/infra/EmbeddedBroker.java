@@ -59,11 +59,14 @@ public final class EmbeddedBroker implements AutoCloseable {
 
   private final EmbeddedHiveMQ hivemq;
   private final AtomicReference<ClientService> clients;
+  private final SharedQueueNudge nudge;
   private final String host;
   private final int port;
 
-  private EmbeddedBroker(EmbeddedHiveMQ hivemq, AtomicReference<ClientService> clients, String host, int port) {
+  private EmbeddedBroker(EmbeddedHiveMQ hivemq, AtomicReference<ClientService> clients, SharedQueueNudge nudge,
+      String host, int port) {
     this.hivemq = hivemq;
+    this.nudge = nudge;
     this.clients = clients;
     this.host = host;
     this.port = port;
@@ -104,11 +107,12 @@ public final class EmbeddedBroker implements AutoCloseable {
     applyDeliveryWindow();
     BrokerSecurity security = new BrokerSecurity(options.auth(), AUTH_TIMEOUT);
     AtomicReference<ClientService> clients = new AtomicReference<>();
+    SharedQueueNudge nudge = new SharedQueueNudge();
     EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
         .withConfigurationFolder(conf)
         .withDataFolder(data)
         .withExtensionsFolder(extensions)
-        .withEmbeddedExtension(extension(security, clients))
+        .withEmbeddedExtension(extension(security, clients, nudge))
         .withoutLoggingBootstrap()
         .build();
     synchronized (START_LOCK) {
@@ -124,7 +128,7 @@ public final class EmbeddedBroker implements AutoCloseable {
       }
     }
     LOG.info("MQTT broker listening on {}:{} with data in {}", options.host(), port, data);
-    return new EmbeddedBroker(hivemq, clients, options.host(), port);
+    return new EmbeddedBroker(hivemq, clients, nudge, options.host(), port);
   }
 
   /**
@@ -140,7 +144,8 @@ public final class EmbeddedBroker implements AutoCloseable {
     InternalConfigurations.PUBLISH_POLL_BATCH_SIZE = DELIVERY_WINDOW;
   }
 
-  private static EmbeddedExtension extension(BrokerSecurity security, AtomicReference<ClientService> clients) {
+  private static EmbeddedExtension extension(BrokerSecurity security, AtomicReference<ClientService> clients,
+      SharedQueueNudge nudge) {
     return EmbeddedExtension.builder()
         .withId("ipchls-auth")
         .withName("ipc-hls authentication and authorization")
@@ -152,12 +157,14 @@ public final class EmbeddedBroker implements AutoCloseable {
           public void extensionStart(ExtensionStartInput in, ExtensionStartOutput out) {
             Services.securityRegistry().setAuthenticatorProvider(input -> security);
             Services.securityRegistry().setAuthorizerProvider(input -> security);
-            new SharedQueueNudge().install();
+            nudge.install();
             clients.set(Services.clientService());
           }
 
           @Override
-          public void extensionStop(ExtensionStopInput in, ExtensionStopOutput out) {}
+          public void extensionStop(ExtensionStopInput in, ExtensionStopOutput out) {
+            nudge.stop();
+          }
         })
         .build();
   }
@@ -231,6 +238,7 @@ public final class EmbeddedBroker implements AutoCloseable {
   /** Stops the broker; sessions and queued messages stay in the data folder. */
   @Override
   public void close() {
+    nudge.stop();
     try {
       hivemq.close();
     } catch (ExecutionException e) {

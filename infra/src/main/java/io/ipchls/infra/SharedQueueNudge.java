@@ -3,9 +3,12 @@ package io.ipchls.infra;
 import com.hivemq.extension.sdk.api.interceptor.subscribe.SubscribeInboundInterceptor;
 import com.hivemq.extension.sdk.api.packets.subscribe.Subscription;
 import com.hivemq.extension.sdk.api.services.Services;
+import com.hivemq.extension.sdk.api.services.session.ClientService;
+import com.hivemq.extension.sdk.api.services.subscription.SubscriptionStore;
 import com.hivemq.extension.sdk.api.services.subscription.TopicSubscription;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,9 +28,16 @@ final class SharedQueueNudge {
   static final long INTERVAL_MS = 500;
   private static final Logger LOG = LoggerFactory.getLogger(SharedQueueNudge.class);
   private final Set<String> sharedSubscribers = ConcurrentHashMap.newKeySet();
+  // The SDK's Services are static and point at the broker started last: keep this broker's own.
+  private ClientService clients;
+  private SubscriptionStore store;
+  private volatile boolean stopped;
+  private volatile ScheduledFuture<?> timer;
 
   /** Registers the interceptor that notes shared subscribers, and the periodic nudge; call from extensionStart. */
   void install() {
+    clients = Services.clientService();
+    store = Services.subscriptionStore();
     SubscribeInboundInterceptor noteShared = (input, output) -> {
       for (Subscription s : input.getSubscribePacket().getSubscriptions()) {
         if (s.getTopicFilter().startsWith("$share/")) {
@@ -38,23 +48,34 @@ final class SharedQueueNudge {
     };
     Services.initializerRegistry().setClientInitializer(
         (init, context) -> context.addSubscribeInboundInterceptor(noteShared));
-    Services.extensionExecutorService().scheduleWithFixedDelay(this::nudgeAll, INTERVAL_MS, INTERVAL_MS,
+    timer = Services.extensionExecutorService().scheduleWithFixedDelay(this::nudgeAll, INTERVAL_MS, INTERVAL_MS,
         TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * Stops nudging; call before HiveMQ shuts down, since a subscription added after its persistence stopped never
+   * completes and holds up the shutdown.
+   */
+  void stop() {
+    stopped = true;
+    ScheduledFuture<?> t = timer;
+    if (t != null) t.cancel(false);
+  }
+
   private void nudgeAll() {
+    if (stopped) return;
     for (String clientId : sharedSubscribers) {
-      Services.clientService().isClientConnected(clientId).thenAccept(connected -> {
-        if (connected) nudge(clientId);
+      clients.isClientConnected(clientId).thenAccept(connected -> {
+        if (connected && !stopped) nudge(clientId);
       });
     }
   }
 
   private void nudge(String clientId) {
-    Services.subscriptionStore().getSubscriptions(clientId).thenAccept(subscriptions -> {
+    store.getSubscriptions(clientId).thenAccept(subscriptions -> {
       for (TopicSubscription s : subscriptions) {
-        if (!s.getTopicFilter().startsWith("$share/")) continue;
-        Services.subscriptionStore().addSubscription(clientId, s).exceptionally(e -> {
+        if (stopped || !s.getTopicFilter().startsWith("$share/")) continue;
+        store.addSubscription(clientId, s).exceptionally(e -> {
           LOG.debug("could not poll the shared queue of {} for {}", s.getTopicFilter(), clientId, e);
           return null;
         });
