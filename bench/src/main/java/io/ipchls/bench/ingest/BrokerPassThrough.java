@@ -36,7 +36,7 @@ public final class BrokerPassThrough implements Callable<Integer> {
   static final String SHARED_FILTER = "$share/bench/passthrough/+/segments";
 
   @Option(names = "--broker", split = ",", description = "brokers to measure, in order (default ${DEFAULT-VALUE})")
-  List<String> brokers = List.of("embedded", "mosquitto");
+  List<String> brokers = List.of("mosquitto", "embedded");
   @Option(names = "--rate", description = "target notifications per second (default ${DEFAULT-VALUE})")
   int rate = 20_000;
   @Option(names = "--seconds", description = "measured seconds, after the warm-up (default ${DEFAULT-VALUE})")
@@ -122,20 +122,25 @@ public final class BrokerPassThrough implements Callable<Integer> {
         System.out.println();
         r.print();
         System.out.println("  load average: " + loadAverage());
+        // Before closing: HiveMQ can take minutes to shut down after a heavy run.
+        if (results.size() == brokers.size()) printComparison(results);
       } finally {
         vertx.close().await(30, TimeUnit.SECONDS);
       }
     }
-    Result embedded = results.get("embedded");
-    Result mosquitto = results.get("mosquitto");
-    if (embedded != null && mosquitto != null) {
-      System.out.println();
-      System.out.printf("embedded / Mosquitto (same run): delivered %.2f, broker CPU per message %.2f%n",
-          embedded.delivered() / mosquitto.delivered(),
-          embedded.brokerCoresPer10k() / mosquitto.brokerCoresPer10k());
-    }
     System.out.println("load average after: " + loadAverage());
     return 0;
+  }
+
+  private static void printComparison(Map<String, Result> results) {
+    Result embedded = results.get("embedded");
+    Result mosquitto = results.get("mosquitto");
+    if (embedded == null || mosquitto == null) return;
+    System.out.println();
+    System.out.printf("embedded / Mosquitto (same run): delivered %.2f, broker CPU per message %.2f%n",
+        embedded.delivered() / mosquitto.delivered(),
+        embedded.brokerCoresPer10k() / mosquitto.brokerCoresPer10k());
+    System.out.println("load average: " + loadAverage());
   }
 
   /**
