@@ -1,5 +1,6 @@
 package io.ipchls.infra;
 
+import com.hivemq.configuration.service.InternalConfigurations;
 import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import com.hivemq.extension.sdk.api.ExtensionMain;
@@ -35,7 +36,10 @@ import org.slf4j.LoggerFactory;
  * allows it, a {@code SERVICE} anywhere.
  *
  * <p>Limits are set for load: up to {@value #MAX_QUEUE_SIZE} queued messages per offline or slow client (the
- * HiveMQ default of 1000 drops messages silently), no connection limit, no bandwidth throttling.
+ * HiveMQ default of 1000 drops messages silently), up to {@value #DELIVERY_WINDOW} unacknowledged messages in flight to
+ * a subscriber (HiveMQ's default of 50 starves ingest's shared subscription), no connection limit, no bandwidth
+ * throttling; shared subscribers are polled every {@value SharedQueueNudge#INTERVAL_MS} ms ({@link SharedQueueNudge})
+ * because HiveMQ CE alone stops delivering to them under a sustained backlog.
  */
 public final class EmbeddedBroker implements AutoCloseable {
   /** How long a CONNECT waits for {@link BrokerAuth} before it is refused. */
@@ -47,6 +51,8 @@ public final class EmbeddedBroker implements AutoCloseable {
    * each (docs/OPERATIONS.md "Overload and what each broker can lose").
    */
   static final long MAX_QUEUE_SIZE = 5_000_000;
+  /** Unacknowledged messages in flight to one subscriber, and messages polled at once from a shared queue. */
+  static final int DELIVERY_WINDOW = 1000;
   /**
    * Largest MQTT packet accepted; a client sending more is disconnected. Equal to what the services' MQTT clients
    * accept ({@code ManagedMqttClient}): a bigger message would be routed to them and make them drop their connection.
@@ -59,11 +65,14 @@ public final class EmbeddedBroker implements AutoCloseable {
 
   private final EmbeddedHiveMQ hivemq;
   private final AtomicReference<ClientService> clients;
+  private final SharedQueueNudge nudge;
   private final String host;
   private final int port;
 
-  private EmbeddedBroker(EmbeddedHiveMQ hivemq, AtomicReference<ClientService> clients, String host, int port) {
+  private EmbeddedBroker(EmbeddedHiveMQ hivemq, AtomicReference<ClientService> clients, SharedQueueNudge nudge,
+      String host, int port) {
     this.hivemq = hivemq;
+    this.nudge = nudge;
     this.clients = clients;
     this.host = host;
     this.port = port;
@@ -101,13 +110,15 @@ public final class EmbeddedBroker implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare broker folders in " + root, e);
     }
+    applyDeliveryWindow();
     BrokerSecurity security = new BrokerSecurity(options.auth(), AUTH_TIMEOUT);
     AtomicReference<ClientService> clients = new AtomicReference<>();
+    SharedQueueNudge nudge = new SharedQueueNudge();
     EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
         .withConfigurationFolder(conf)
         .withDataFolder(data)
         .withExtensionsFolder(extensions)
-        .withEmbeddedExtension(extension(security, clients))
+        .withEmbeddedExtension(extension(security, clients, nudge))
         .withoutLoggingBootstrap()
         .build();
     synchronized (START_LOCK) {
@@ -123,10 +134,24 @@ public final class EmbeddedBroker implements AutoCloseable {
       }
     }
     LOG.info("MQTT broker listening on {}:{} with data in {}", options.host(), port, data);
-    return new EmbeddedBroker(hivemq, clients, options.host(), port);
+    return new EmbeddedBroker(hivemq, clients, nudge, options.host(), port);
   }
 
-  private static EmbeddedExtension extension(BrokerSecurity security, AtomicReference<ClientService> clients) {
+  /**
+   * HiveMQ CE sends a subscriber at most {@code MAX_INFLIGHT_WINDOW_SIZE_MESSAGES} (50 by default) unacknowledged
+   * messages, and on a shared subscription polls the next batch ({@code PUBLISH_POLL_BATCH_SIZE}, 50) only once the
+   * whole previous one is acknowledged: with ingest acknowledging after its database commit, a connection then carries
+   * 50 messages per commit, the shared queue grows, and HiveMQ's cost per delivered message grows with that queue (see
+   * docs/PERFORMANCE.md "Ingest"). An MQTT 5 client's smaller receive maximum still applies. Both are statics of
+   * HiveMQ's, not config.xml elements, so the value is the same for every broker in this JVM.
+   */
+  private static void applyDeliveryWindow() {
+    InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES = DELIVERY_WINDOW;
+    InternalConfigurations.PUBLISH_POLL_BATCH_SIZE = DELIVERY_WINDOW;
+  }
+
+  private static EmbeddedExtension extension(BrokerSecurity security, AtomicReference<ClientService> clients,
+      SharedQueueNudge nudge) {
     return EmbeddedExtension.builder()
         .withId("ipchls-auth")
         .withName("ipc-hls authentication and authorization")
@@ -138,11 +163,14 @@ public final class EmbeddedBroker implements AutoCloseable {
           public void extensionStart(ExtensionStartInput in, ExtensionStartOutput out) {
             Services.securityRegistry().setAuthenticatorProvider(input -> security);
             Services.securityRegistry().setAuthorizerProvider(input -> security);
+            nudge.install();
             clients.set(Services.clientService());
           }
 
           @Override
-          public void extensionStop(ExtensionStopInput in, ExtensionStopOutput out) {}
+          public void extensionStop(ExtensionStopInput in, ExtensionStopOutput out) {
+            nudge.stop();
+          }
         })
         .build();
   }
@@ -216,6 +244,7 @@ public final class EmbeddedBroker implements AutoCloseable {
   /** Stops the broker; sessions and queued messages stay in the data folder. */
   @Override
   public void close() {
+    nudge.stop();
     try {
       hivemq.close();
     } catch (ExecutionException e) {

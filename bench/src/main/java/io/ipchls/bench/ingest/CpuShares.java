@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 final class CpuShares {
   private static final double TICKS_PER_SECOND = 100; // USER_HZ on Linux
   private final long brokerPid;
-  private final String pgDataDir;
+  private final String pgDataDir; // null: no PostgreSQL in this measurement
+  private final String jvmLabel;
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
   private long t0;
   private double pg0;
@@ -26,9 +27,14 @@ final class CpuShares {
   private double hivemq0;
   private double machine0;
 
-  CpuShares(long brokerPid, Path pgDataDir) {
+  /**
+   * @param pgDataDir the data folder of our PostgreSQL, or null when the measurement has none
+   * @param jvmLabel what the rest of this JVM is, for {@link Split#toString()}
+   */
+  CpuShares(long brokerPid, Path pgDataDir, String jvmLabel) {
     this.brokerPid = brokerPid;
-    this.pgDataDir = pgDataDir.toAbsolutePath().toString();
+    this.pgDataDir = pgDataDir == null ? null : pgDataDir.toAbsolutePath().toString();
+    this.jvmLabel = jvmLabel;
   }
 
   void mark() {
@@ -41,11 +47,11 @@ final class CpuShares {
   }
 
   /** Cores used per part since {@link #mark()}. */
-  record Split(double postgres, double broker, double jvmRest, double machine) {
+  record Split(double postgres, double broker, double jvmRest, double machine, String jvmLabel, boolean withPostgres) {
     @Override
     public String toString() {
-      return String.format("PostgreSQL %.2f, broker %.2f, ingest+publishers JVM %.2f, whole machine %.2f cores",
-          postgres, broker, jvmRest, machine);
+      return (withPostgres ? String.format("PostgreSQL %.2f, ", postgres) : "")
+          + String.format("broker %.2f, %s %.2f, whole machine %.2f cores", broker, jvmLabel, jvmRest, machine);
     }
   }
 
@@ -55,7 +61,7 @@ final class CpuShares {
     double jvm = (processSeconds(ProcessHandle.current().pid()) - jvm0) / s;
     double broker = brokerPid > 0 ? (processSeconds(brokerPid) - broker0) / s : (hivemqThreadSeconds() - hivemq0) / s;
     double rest = brokerPid > 0 ? jvm : jvm - broker;
-    return new Split(pg, broker, rest, (machineSeconds() - machine0) / s);
+    return new Split(pg, broker, rest, (machineSeconds() - machine0) / s, jvmLabel, pgDataDir != null);
   }
 
   /** CPU seconds of HiveMQ's threads in this JVM (they carry "hivemq" or "single-writer" in their names). */
@@ -85,6 +91,7 @@ final class CpuShares {
 
   /** Our postmaster and its children (other PostgreSQL servers on the machine are not ours). */
   private double postgresSeconds() {
+    if (pgDataDir == null) return 0;
     Map<Long, Long> parentOf = new HashMap<>();
     long postmaster = -1;
     try (Stream<Path> procs = Files.list(Path.of("/proc"))) {

@@ -10,19 +10,14 @@ import io.ipchls.kit.cluster.ClusterMessages;
 import io.ipchls.kit.config.DbConfig;
 import io.ipchls.kit.db.Database;
 import io.ipchls.protocol.ClusterNames;
-import io.ipchls.protocol.Json;
 import io.ipchls.protocol.ObjectKeys;
 import io.ipchls.protocol.SegmentNotification;
 import io.ipchls.protocol.SegmentsIndexed;
 import io.ipchls.protocol.Topics;
-import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.mqtt.MqttClient;
-import io.vertx.mqtt.MqttClientOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.net.URI;
@@ -49,6 +44,8 @@ import picocli.CommandLine.Option;
  * ingest-service and the publishers on this one machine; in the same run the raw PostgreSQL rate of the same rows
  * through the same statement without MQTT, and the ratio. Latency is publish → commit, observed through the
  * {@code segments.indexed} event ingest publishes after each commit. CPU is split per part (see {@link CpuShares}).
+ * Afterwards, on the same broker, {@link BrokerPassThrough} measures what the broker alone carries at the same rate,
+ * for the ratio end-to-end / pass-through (skip it with {@code --no-pass-through}).
  *
  * <pre>bench/run ingest.IngestThroughput --rate 25000 --seconds 30 [--broker mosquitto]</pre>
  */
@@ -72,6 +69,10 @@ public final class IngestThroughput implements Callable<Integer> {
   int writeConcurrency = 2;
   @Option(names = "--mqtt-connections", description = "ingest mqttConnections (default ${DEFAULT-VALUE})")
   int mqttConnections = 4;
+  @Option(names = "--pass-through", negatable = true, description = "also measure the broker alone in the same run "
+      + "(BrokerPassThrough, same rate, publishers and connections) for the ratio end-to-end / pass-through "
+      + "(default ${DEFAULT-VALUE})")
+  boolean passThrough = true;
   @Option(names = "--raw-rows", description = "rows for the raw PostgreSQL comparison (default ${DEFAULT-VALUE})")
   int rawRows = 300_000;
 
@@ -106,7 +107,7 @@ public final class IngestThroughput implements Callable<Integer> {
     IngestConfig config = IngestConfig.fromJson(cfg);
     int httpPort = IngestService.start(vertx, config).await(60, TimeUnit.SECONDS).httpPort();
     Pool pool = Database.pool(vertx, db);
-    CpuShares cpu = new CpuShares(mqtt.pid(), pgDir);
+    CpuShares cpu = new CpuShares(mqtt.pid(), pgDir, "ingest+publishers JVM");
 
     String[] ids = new String[cameras];
     for (int i = 0; i < cameras; i++) ids[i] = "cam-" + i;
@@ -123,7 +124,9 @@ public final class IngestThroughput implements Callable<Integer> {
       }
     }).completion().await(10, TimeUnit.SECONDS);
 
-    Publishers pubs = Publishers.start(vertx, mqtt.port(), publishers, ids, publishedAt, rate);
+    Publishers pubs = Publishers.start(vertx, mqtt.port(), "bench-pub-", publishers, ids,
+        cam -> Topics.segments(ids[cam]), publishedAt, rate);
+    System.out.println("load average before: " + BrokerPassThrough.loadAverage());
     System.out.printf("warming up %d s at %d/s (%d cameras, %d connections, broker %s)%n", warmup, rate, cameras,
         publishers, mqtt.name());
     Thread.sleep(warmup * 1000L);
@@ -142,6 +145,7 @@ public final class IngestThroughput implements Callable<Integer> {
     double published = (pub1 - pub0) / elapsed;
     double committed = (rows1 - rows0) / elapsed;
 
+    String loadDuring = BrokerPassThrough.loadAverage();
     double raw = rawRate(pool, config, "raw-", (repo, rows) -> repo.insertAndApplyGapRule(rows).mapEmpty());
     double plain = rawRate(pool, config, "plain-", (repo, rows) -> plainInsert(pool, rows));
     System.out.println();
@@ -159,7 +163,30 @@ public final class IngestThroughput implements Callable<Integer> {
     System.out.printf("  CPU (of %d cores) %s%n", Runtime.getRuntime().availableProcessors(), split);
     System.out.println("  ingest: " + ingestMetrics(httpPort));
     System.out.println("  busiest JVM threads (CPU s since start): " + top(cpu.threadSeconds()));
+    System.out.println("  load average at the end of the end-to-end run: " + loadDuring + ", now "
+        + BrokerPassThrough.loadAverage());
+    if (passThrough) passThrough(vertx, mqtt, committed);
     return 0;
+  }
+
+  /**
+   * The broker alone on the same broker, after the end-to-end run (whatever ingest has not yet worked off is still in
+   * the broker then), and the ratio end-to-end / pass-through.
+   */
+  private void passThrough(Vertx vertx, MqttServer mqtt, double committed) {
+    System.out.println();
+    BrokerPassThrough.Result broker;
+    try {
+      broker = BrokerPassThrough.measure(vertx, mqtt,
+          new BrokerPassThrough.Settings(rate, seconds, warmup, cameras, publishers, mqttConnections, 0));
+    } catch (Exception e) {
+      System.out.println("broker pass-through could not be measured on " + mqtt.name() + ": " + e);
+      return;
+    }
+    broker.print();
+    System.out.println("  load average: " + BrokerPassThrough.loadAverage());
+    System.out.printf("end-to-end %,.0f rows/s / broker pass-through %,.0f msg/s (same broker, same run) = %.2f%n",
+        committed, broker.delivered(), committed / broker.delivered());
   }
 
   private static String top(Map<String, Double> bySeconds) {
@@ -171,7 +198,8 @@ public final class IngestThroughput implements Callable<Integer> {
   private static String ingestMetrics(int port) throws Exception {
     String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
         + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-    return body.lines().filter(l -> l.startsWith("segments_") && !l.startsWith("segments_batch_size_max"))
+    return body.lines().filter(l -> l.startsWith("segments_") && !l.startsWith("segments_batch_size_max")
+        && !l.contains("_bucket{"))
         .map(l -> l.replace("_total", "")).toList().toString();
   }
 
@@ -250,72 +278,5 @@ public final class IngestThroughput implements Callable<Integer> {
         ObjectKeys.segmentKey(camera, Instant.ofEpochMilli(startMs), seq), startMs, /* durationMs= */ 3_000,
         /* bytes= */ 750_000, null, seq, "avc1.64001f", /* width= */ 1280, /* height= */ 720,
         System.currentTimeMillis(), null, null);
-  }
-
-  /** Publishing connections, each paced by a 10 ms timer, each camera once per round over all cameras. */
-  static final class Publishers {
-    /** Below vertx-mqtt's in-flight limit (65535 with the options used here). */
-    private static final long MAX_UNACKED = 60_000;
-    private final Vertx vertx;
-    private final List<MqttClient> clients;
-    private final List<Long> timers = new ArrayList<>();
-    private final AtomicLong published = new AtomicLong();
-
-    private Publishers(Vertx vertx, List<MqttClient> clients) {
-      this.vertx = vertx;
-      this.clients = clients;
-    }
-
-    static Publishers start(Vertx vertx, int port, int n, String[] ids, AtomicLongArray publishedAt, int rate)
-        throws Exception {
-      List<MqttClient> clients = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        MqttClient c = MqttClient.create(vertx, new MqttClientOptions().setClientId("bench-pub-" + i)
-            .setCleanSession(true).setMaxInflightQueue(65_535).setUsername("bench").setPassword("bench")
-            .setAutoKeepAlive(true));
-        c.connect(port, "127.0.0.1").await(30, TimeUnit.SECONDS);
-        clients.add(c);
-      }
-      Publishers p = new Publishers(vertx, clients);
-      double perTickPerClient = rate / 100.0 / n;
-      long t0 = System.currentTimeMillis() - 3_600_000;
-      for (int i = 0; i < n; i++) {
-        MqttClient c = clients.get(i);
-        AtomicLong unacked = new AtomicLong();
-        c.publishCompletionHandler(id -> unacked.decrementAndGet());
-        int lane = i;
-        double[] owed = {0};
-        long[] cursor = {lane};
-        p.timers.add(vertx.setPeriodic(10, t -> {
-          owed[0] += perTickPerClient;
-          while (owed[0] >= 1 && c.isConnected()) {
-            if (unacked.get() >= MAX_UNACKED) {
-              owed[0] = 0; // the broker is behind: skip the rest of this tick rather than overrun the window
-              break;
-            }
-            owed[0] -= 1;
-            int cam = (int) (cursor[0] % ids.length);
-            long round = cursor[0] / ids.length;
-            cursor[0] += n;
-            SegmentNotification note = notification(ids[cam], t0 + round * 3_000L, round);
-            publishedAt.compareAndSet(cam, 0, System.nanoTime());
-            unacked.incrementAndGet();
-            p.published.incrementAndGet();
-            c.publish(Topics.segments(ids[cam]), Buffer.buffer(Json.encode(note)), MqttQoS.AT_LEAST_ONCE,
-                /* isDup= */ false, /* isRetain= */ false);
-          }
-        }));
-      }
-      return p;
-    }
-
-    long published() {
-      return published.get();
-    }
-
-    void stop() throws Exception {
-      timers.forEach(vertx::cancelTimer);
-      for (MqttClient c : clients) c.disconnect().await(10, TimeUnit.SECONDS);
-    }
   }
 }
