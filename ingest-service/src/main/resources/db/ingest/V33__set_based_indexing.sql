@@ -2,13 +2,19 @@
 -- same signatures as V31; what changes is how PostgreSQL gets there (docs/PERFORMANCE.md "Ingest" has the measured
 -- split this answers):
 --   * number_live_segments numbers a batch with window functions and moves each camera's live_sequence row once per
---     batch (one upsert per camera) instead of an INSERT, a SELECT and an UPDATE per segment in a plpgsql loop;
+--     batch (one upsert per camera) instead of an INSERT, a SELECT and an UPDATE per segment in a plpgsql loop, and
+--     live_sequence leaves room for HOT updates;
 --   * index_segments takes the camera locks in one statement, and finds each camera's recordings near its new
 --     segments by index probes per camera (a lateral lookup the planner cannot turn into a scan of the whole
 --     recordings table, which it did for a batch of many cameras: that scan grew with every recording kept), and
 --     deletes recordings only when a batch merged some.
 -- The older index_segments overloads (V3's 13 arguments, V30's 14) stay callable for instances not yet upgraded
 -- (rolling upgrade, as V31 says); they are unchanged and a later migration drops them.
+
+-- Room on each page of the counters, as recordings has (V3): every batch rewrites the row of each of its cameras, and
+-- with full pages most of those updates were not HOT (a new index entry each time, and a table several times its
+-- live size). New pages keep 30 % free; pages written before fill up as vacuum frees them.
+ALTER TABLE live_sequence SET (fillfactor = 70);
 
 -- The live numbering rule (LiveNumbering.java; V31 wrote it as a loop). Called by index_segments with the camera
 -- locks held, with segments not indexed yet, each (camera, start, key) once. In each camera's (start, key) order:
