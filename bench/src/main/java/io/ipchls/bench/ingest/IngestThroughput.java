@@ -144,7 +144,10 @@ public final class IngestThroughput implements Callable<Integer> {
 
     // the raw phases, each with PostgreSQL's CPU while it ran; ingest first works off what the broker still holds,
     // so that nothing else writes meanwhile
-    drain(pool);
+    if (!drain(pool)) {
+      System.out.println("ingest was still committing a minute after the publishers stopped: the raw phases below "
+          + "share PostgreSQL with it");
+    }
     RawPhase rawPhase =
         rawRate(pool, config, cpu, "raw-", (repo, rows) -> repo.insertAndApplyGapRule(rows).mapEmpty());
     RawPhase plainPhase = rawRate(pool, config, cpu, "plain-", (repo, rows) -> plainInsert(pool, rows));
@@ -201,16 +204,20 @@ public final class IngestThroughput implements Callable<Integer> {
     Future<Void> write(SegmentRepository repo, List<SegmentRow> rows);
   }
 
-  /** Waits (at most a minute) until ingest has committed what the broker still held: the row count stands still. */
-  private static void drain(Pool pool) throws Exception {
+  /**
+   * Waits (at most a minute) until ingest has committed what the broker still held: the row count stands still.
+   * Returns whether it did.
+   */
+  private static boolean drain(Pool pool) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     long before = count(pool);
     while (System.nanoTime() < deadline) {
       Thread.sleep(1_000);
       long now = count(pool);
-      if (now == before) return;
+      if (now == before) return true;
       before = now;
     }
+    return false;
   }
 
   /** A raw phase: its rate, and the CPU of each part while its writes ran. */
