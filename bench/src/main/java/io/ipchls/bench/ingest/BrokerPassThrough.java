@@ -110,7 +110,7 @@ public final class BrokerPassThrough implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Settings settings = new Settings(rate, seconds, warmup, cameras, publishers, subscribers, ackEveryMs);
-    System.out.println("load average before: " + loadAverage());
+    System.out.println("load average before: " + CpuShares.loadAverage());
     System.out.println(settings);
     Map<String, Result> results = new LinkedHashMap<>();
     for (String kind : brokers) {
@@ -121,14 +121,14 @@ public final class BrokerPassThrough implements Callable<Integer> {
         results.put(kind, r);
         System.out.println();
         r.print();
-        System.out.println("  load average: " + loadAverage());
+        System.out.println("  load average: " + CpuShares.loadAverage());
         // Before closing: HiveMQ can take minutes to shut down after a heavy run.
         if (results.size() == brokers.size()) printComparison(results);
       } finally {
         vertx.close().await(30, TimeUnit.SECONDS);
       }
     }
-    System.out.println("load average after: " + loadAverage());
+    System.out.println("load average after: " + CpuShares.loadAverage());
     return 0;
   }
 
@@ -140,7 +140,7 @@ public final class BrokerPassThrough implements Callable<Integer> {
     System.out.printf("embedded / Mosquitto (same run): delivered %.2f, broker CPU per message %.2f%n",
         embedded.delivered() / mosquitto.delivered(),
         embedded.brokerCoresPer10k() / mosquitto.brokerCoresPer10k());
-    System.out.println("load average: " + loadAverage());
+    System.out.println("load average: " + CpuShares.loadAverage());
   }
 
   /**
@@ -241,15 +241,5 @@ public final class BrokerPassThrough implements Callable<Integer> {
     int end = start;
     while (end < json.length() && Character.isDigit(json.charAt(end))) end++;
     return Long.parseLong(json, start, end, 10);
-  }
-
-  /** {@code /proc/loadavg}'s first three figures. */
-  static String loadAverage() {
-    try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-      return f[0] + " " + f[1] + " " + f[2];
-    } catch (Exception e) {
-      return "unknown";
-    }
   }
 }

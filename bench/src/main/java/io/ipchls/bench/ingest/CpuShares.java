@@ -64,6 +64,21 @@ final class CpuShares {
     return new Split(pg, broker, rest, (machineSeconds() - machine0) / s, jvmLabel, pgDataDir != null);
   }
 
+  /** Microseconds of CPU per row: {@code cores} busy while {@code rowsPerSecond} rows were written. */
+  static double microsPerRow(double cores, double rowsPerSecond) {
+    return rowsPerSecond > 0 ? cores * 1e6 / rowsPerSecond : Double.NaN;
+  }
+
+  /** The machine's load averages (1, 5, 15 min) from {@code /proc/loadavg}: how shared the machine was. */
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + ", " + f[1] + ", " + f[2];
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
   /** CPU seconds of HiveMQ's threads in this JVM (they carry "hivemq" or "single-writer" in their names). */
   private double hivemqThreadSeconds() {
     long nanos = 0;

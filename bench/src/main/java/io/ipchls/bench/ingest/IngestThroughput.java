@@ -126,7 +126,7 @@ public final class IngestThroughput implements Callable<Integer> {
 
     Publishers pubs = Publishers.start(vertx, mqtt.port(), "bench-pub-", publishers, ids,
         cam -> Topics.segments(ids[cam]), publishedAt, rate);
-    System.out.println("load average before: " + BrokerPassThrough.loadAverage());
+    System.out.println("load average before: " + CpuShares.loadAverage());
     System.out.printf("warming up %d s at %d/s (%d cameras, %d connections, broker %s)%n", warmup, rate, cameras,
         publishers, mqtt.name());
     Thread.sleep(warmup * 1000L);
@@ -145,9 +145,20 @@ public final class IngestThroughput implements Callable<Integer> {
     double published = (pub1 - pub0) / elapsed;
     double committed = (rows1 - rows0) / elapsed;
 
-    String loadDuring = BrokerPassThrough.loadAverage();
-    double raw = rawRate(pool, config, "raw-", (repo, rows) -> repo.insertAndApplyGapRule(rows).mapEmpty());
-    double plain = rawRate(pool, config, "plain-", (repo, rows) -> plainInsert(pool, rows));
+    String loadDuring = CpuShares.loadAverage();
+    // the raw phases, each with PostgreSQL's CPU while it ran; ingest first works off what the broker still holds,
+    // so that nothing else writes meanwhile
+    if (!drain(pool)) {
+      System.out.println("ingest was still committing a minute after the publishers stopped: the raw phases below "
+          + "share PostgreSQL with it");
+    }
+    RawPhase rawPhase =
+        rawRate(pool, config, cpu, "raw-", (repo, rows) -> repo.insertAndApplyGapRule(rows).mapEmpty());
+    RawPhase plainPhase = rawRate(pool, config, cpu, "plain-", (repo, rows) -> plainInsert(pool, rows));
+    double raw = rawPhase.rowsPerSecond();
+    double plain = plainPhase.rowsPerSecond();
+    CpuShares.Split rawSplit = rawPhase.cpu();
+    CpuShares.Split plainSplit = plainPhase.cpu();
     System.out.println();
     System.out.printf("broker %s, %d cameras, target %d/s, %d publisher connections, ingest with %d MQTT "
         + "connection(s), %.0f s measured%n", mqtt.name(), cameras, rate, publishers, mqttConnections, elapsed);
@@ -161,10 +172,17 @@ public final class IngestThroughput implements Callable<Integer> {
         committed / raw, raw / plain);
     System.out.printf("  publish -> commit %s%n", latencies.summary());
     System.out.printf("  CPU (of %d cores) %s%n", Runtime.getRuntime().availableProcessors(), split);
+    double e2eUs = CpuShares.microsPerRow(split.postgres(), committed);
+    double rawUs = CpuShares.microsPerRow(rawSplit.postgres(), raw);
+    double plainUs = CpuShares.microsPerRow(plainSplit.postgres(), plain);
+    System.out.printf("  PostgreSQL CPU per row: end-to-end %.1f us (%.2f cores), raw index_segments %.1f us "
+        + "(%.2f cores), plain INSERT %.1f us (%.2f cores); raw / plain %.2f, end-to-end / raw %.2f%n",
+        e2eUs, split.postgres(), rawUs, rawSplit.postgres(), plainUs, plainSplit.postgres(), rawUs / plainUs,
+        e2eUs / rawUs);
     System.out.println("  ingest: " + ingestMetrics(httpPort));
     System.out.println("  busiest JVM threads (CPU s since start): " + top(cpu.threadSeconds()));
     System.out.println("  load average at the end of the end-to-end run: " + loadDuring + ", now "
-        + BrokerPassThrough.loadAverage());
+        + CpuShares.loadAverage());
     if (passThrough) passThrough(vertx, mqtt, committed);
     return 0;
   }
@@ -184,7 +202,7 @@ public final class IngestThroughput implements Callable<Integer> {
       return;
     }
     broker.print();
-    System.out.println("  load average: " + BrokerPassThrough.loadAverage());
+    System.out.println("  load average: " + CpuShares.loadAverage());
     System.out.printf("end-to-end %,.0f rows/s / broker pass-through %,.0f msg/s (same broker, same run) = %.2f%n",
         committed, broker.delivered(), committed / broker.delivered());
   }
@@ -214,10 +232,30 @@ public final class IngestThroughput implements Callable<Integer> {
   }
 
   /**
+   * Waits (at most a minute) until ingest has committed what the broker still held: the row count stands still.
+   * Returns whether it did.
+   */
+  private static boolean drain(Pool pool) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    long before = count(pool);
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(1_000);
+      long now = count(pool);
+      if (now == before) return true;
+      before = now;
+    }
+    return false;
+  }
+
+  /** A raw phase: its rate, and the CPU of each part while its writes ran. */
+  private record RawPhase(double rowsPerSecond, CpuShares.Split cpu) {}
+
+  /**
    * The same kind of rows (new cameras named {@code prefix<n>}), written in batches of {@code --batch-max} with
    * {@code --write-concurrency} writes at once, as fast as the database takes them.
    */
-  private double rawRate(Pool pool, IngestConfig config, String prefix, Writer writer) throws Exception {
+  private RawPhase rawRate(Pool pool, IngestConfig config, CpuShares cpu, String prefix, Writer writer)
+      throws Exception {
     var repo = new SegmentRepository(pool, config.indexing().gapRule());
     long start = System.currentTimeMillis() - 3_600_000;
     List<List<SegmentRow>> batches = new ArrayList<>();
@@ -233,11 +271,13 @@ public final class IngestThroughput implements Callable<Integer> {
     }
     if (!batch.isEmpty()) batches.add(batch);
     AtomicLong next = new AtomicLong();
+    cpu.mark();
     long t0 = System.nanoTime();
     List<Future<?>> lanes = new ArrayList<>();
     for (int l = 0; l < writeConcurrency; l++) lanes.add(lane(repo, writer, batches, next));
     Future.all(lanes).await(600, TimeUnit.SECONDS);
-    return rawRows / ((System.nanoTime() - t0) / 1e9);
+    double rate = rawRows / ((System.nanoTime() - t0) / 1e9);
+    return new RawPhase(rate, cpu.split());
   }
 
   private static Future<Void> lane(SegmentRepository repo, Writer writer, List<List<SegmentRow>> batches,
