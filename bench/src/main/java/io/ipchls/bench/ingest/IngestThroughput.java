@@ -51,6 +51,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "IngestThroughput", mixinStandardHelpOptions = true)
 public final class IngestThroughput implements Callable<Integer> {
+  /** ingest's admin token here: its /metrics answers only with it. */
+  static final String ADMIN_TOKEN = "bench-admin-token";
   @Option(names = "--rate", description = "target notifications per second (default ${DEFAULT-VALUE})")
   int rate = 25_000;
   @Option(names = "--seconds", description = "measured seconds, after the warm-up (default ${DEFAULT-VALUE})")
@@ -103,7 +105,7 @@ public final class IngestThroughput implements Callable<Integer> {
         .put("mqtt", new JsonObject().put("host", "127.0.0.1").put("port", mqtt.port()).put("username", "ingest")
             .put("password", "bench"))
         .put("instanceId", "bench").put("batchMaxSize", batchMax).put("writeConcurrency", writeConcurrency)
-        .put("mqttConnections", mqttConnections);
+        .put("mqttConnections", mqttConnections).put("adminToken", ADMIN_TOKEN);
     IngestConfig config = IngestConfig.fromJson(cfg);
     int httpPort = IngestService.start(vertx, config).await(60, TimeUnit.SECONDS).httpPort();
     Pool pool = Database.pool(vertx, db);
@@ -215,7 +217,8 @@ public final class IngestThroughput implements Callable<Integer> {
   /** ingest's own counters, from its /metrics. */
   private static String ingestMetrics(int port) throws Exception {
     String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-        + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        + "/metrics")).header("Authorization", "Bearer " + ADMIN_TOKEN).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
     return body.lines().filter(l -> l.startsWith("segments_") && !l.startsWith("segments_batch_size_max")
         && !l.contains("_bucket{"))
         .map(l -> l.replace("_total", "")).toList().toString();

@@ -92,7 +92,7 @@ public final class OverloadHeap implements Callable<Integer> {
           .put("cluster", new JsonObject().put("name", "overload-bench-" + ProcessHandle.current().pid())
               .put("host", "127.0.0.1").put("port", freePort()))
           .put("instanceId", "overload-bench").put("mqttConnections", connections)
-          .put("maxHeldPerConnection", maxHeld);
+          .put("maxHeldPerConnection", maxHeld).put("adminToken", IngestThroughput.ADMIN_TOKEN);
       Path config = dir.resolve("ingest.json");
       Files.writeString(config, cfg.encodePrettily());
       List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
@@ -235,6 +235,7 @@ public final class OverloadHeap implements Callable<Integer> {
   private static String get(int port, String path) {
     try {
       return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+          .header("Authorization", "Bearer " + IngestThroughput.ADMIN_TOKEN)
           .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
     } catch (IOException e) {
       return "";
