@@ -272,7 +272,10 @@ class OverloadTest {
   }
 
   private static String metricsText() {
-    return await(WebClient.create(ingest.vertx).get(ingest.httpPort, "127.0.0.1", "/metrics").send()).bodyAsString();
+    var resp = await(WebClient.create(ingest.vertx).get(ingest.httpPort, "127.0.0.1", "/metrics")
+        .bearerTokenAuthentication(IngestTestSupport.ADMIN_TOKEN).send());
+    if (resp.statusCode() != 200) throw new AssertionError("/metrics answered " + resp.statusCode());
+    return resp.bodyAsString();
   }
 
   private static double metric(String name) {
