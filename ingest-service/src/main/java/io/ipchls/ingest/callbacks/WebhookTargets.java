@@ -75,7 +75,7 @@ public final class WebhookTargets {
       Cidr.parse("169.254.0.0/16"), Cidr.parse("172.16.0.0/12"), Cidr.parse("192.0.0.0/24"),
       Cidr.parse("192.168.0.0/16"), Cidr.parse("198.18.0.0/15"), Cidr.parse("224.0.0.0/3"),
       Cidr.parse("::/128"), Cidr.parse("::1/128"), Cidr.parse("fc00::/7"), Cidr.parse("fe80::/10"),
-      Cidr.parse("ff00::/8"));
+      Cidr.parse("fec0::/10"), Cidr.parse("ff00::/8"));
   /** IPv6 forms that carry an IPv4 address in their last 32 bits (IPv4-compatible, NAT64). */
   private static final List<Cidr> EMBEDS_IPV4 = List.of(Cidr.parse("::/96"), Cidr.parse("64:ff9b::/96"));
 
@@ -121,10 +121,8 @@ public final class WebhookTargets {
   /** Null when {@code a} may be a target; otherwise why not. */
   String refusal(InetAddress a) {
     InetAddress checked = embeddedIpv4(a);
-    boolean internal = INTERNAL.stream().anyMatch(c -> c.contains(checked)) || checked.isSiteLocalAddress()
-        || checked.isLinkLocalAddress() || checked.isLoopbackAddress() || checked.isAnyLocalAddress()
-        || checked.isMulticastAddress();
-    if (!internal) return null;
+    // the ranges include everything InetAddress calls loopback, any-local, link-local, site-local or multicast
+    if (INTERNAL.stream().noneMatch(c -> c.contains(checked))) return null;
     if (allowed.stream().anyMatch(c -> c.contains(a) || c.contains(checked))) return null;
     return a.getHostAddress() + " is a loopback, private, link-local or otherwise internal address"
         + " (allow it with callbacks.allowedTargets)";
