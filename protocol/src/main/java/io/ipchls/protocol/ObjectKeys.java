@@ -22,9 +22,36 @@ public final class ObjectKeys {
   private ObjectKeys() {}
 
   public static String segmentKey(String prefix, Instant start, long seq) {
+    return segmentKey(prefix, start, seq, SegmentNotification.CONTAINER_TS);
+  }
+
+  /**
+   * A segment's key for a container: {@code .ts} for MPEG-TS, {@code .m4s} for an fMP4 media segment (the extension
+   * Apple's and DASH-IF's examples use).
+   */
+  public static String segmentKey(String prefix, Instant start, long seq, String container) {
     requirePrefix(prefix);
     if (seq < 0) throw new IllegalArgumentException("seq must be >= 0");
-    return prefix + "/" + PATH.format(start) + "-" + seq + ".ts";
+    return prefix + "/" + PATH.format(start) + "-" + seq + extension(container);
+  }
+
+  /**
+   * The key of an fMP4 initialization segment, {@code <prefix>/init/<first 32 hex digits of its SHA-256>.mp4}: named
+   * by its content, so each codec configuration is uploaded once and a camera restarted with the same configuration
+   * finds it already there.
+   */
+  public static String initKey(String prefix, String sha256Hex) {
+    requirePrefix(prefix);
+    if (sha256Hex == null || !sha256Hex.matches("[0-9a-f]{32,64}")) {
+      throw new IllegalArgumentException("init key needs a lower-case hex SHA-256");
+    }
+    return prefix + "/init/" + sha256Hex.substring(0, 32) + ".mp4";
+  }
+
+  private static String extension(String container) {
+    if (SegmentNotification.CONTAINER_TS.equals(container)) return ".ts";
+    if (SegmentNotification.CONTAINER_FMP4.equals(container)) return ".m4s";
+    throw new IllegalArgumentException("unknown container: " + container);
   }
 
   /** A prefix is one or more clean path segments without leading or trailing '/'. */

@@ -14,6 +14,13 @@ import java.util.regex.Pattern;
  * (re)started, or after a clock step. Playlists put {@code #EXT-X-DISCONTINUITY} before such a segment however small
  * the gap.
  *
+ * <p>Media description (issue 16; all optional, absent from older cameras): {@code codec} is the RFC 6381 codecs
+ * string of every track in the segment, video first ({@code avc1.640028}, {@code hvc1.1.6.L93.B0},
+ * {@code avc1.42c01e,mp4a.40.2}, {@code hvc1.1.6.L93.B0,fLaC}); {@code container} is {@link #CONTAINER_TS} (the default
+ * when absent) or {@link #CONTAINER_FMP4}; {@code init} is the object key of the fMP4 initialization segment the
+ * segment needs (required for fMP4, refused for TS; same grammar as {@code key}; ingest checks it lies under the camera's prefix);
+ * {@code frameRate} is the nominal video frame rate in frames per second (0 or absent: unknown).
+ *
  * <p>Every field has a grammar and a range ({@link #problems()}), checked before any I/O, so that whatever passes
  * can be stored: text is printable ASCII of a bounded length (so its UTF-8 byte length is its length, and no NUL or
  * control character reaches the database), times lie in [{@link #MIN_EPOCH_MS}, {@link #MAX_EPOCH_MS}), numbers fit
@@ -32,8 +39,29 @@ public record SegmentNotification(
     int height,
     long deviceTime,
     Boolean clockJump,
-    Boolean discontinuity) {
+    Boolean discontinuity,
+    String container,
+    String init,
+    Double frameRate) {
   public static final int VERSION = 1;
+  /** MPEG-TS segments (ISO/IEC 13818-1), the seed's contract and the default. */
+  public static final String CONTAINER_TS = "ts";
+  /** Fragmented MP4 / CMAF segments (ISO/IEC 14496-12, 23000-19) that need an initialization segment. */
+  public static final String CONTAINER_FMP4 = "fmp4";
+  /** Largest frame rate accepted (frames per second). */
+  public static final double MAX_FRAME_RATE = 1_000;
+
+  /** A notification without the media description of issue 16 (an MPEG-TS segment, frame rate unknown). */
+  public SegmentNotification(int v, String key, long start, long durationMs, long bytes, String sha256, long seq,
+      String codec, int width, int height, long deviceTime, Boolean clockJump, Boolean discontinuity) {
+    this(v, key, start, durationMs, bytes, sha256, seq, codec, width, height, deviceTime, clockJump, discontinuity,
+        null, null, null);
+  }
+
+  /** The container, {@link #CONTAINER_TS} when the camera did not say. */
+  public String containerOrDefault() {
+    return container == null ? CONTAINER_TS : container;
+  }
   public static final long MAX_DURATION_MS = SegmentDuration.MAX_MS;
   public static final long MAX_BYTES = 512L * 1024 * 1024;
   /** 2000-01-01T00:00:00Z: a camera clock before this was never set. */
@@ -65,6 +93,23 @@ public record SegmentNotification(
     }
     if (codec != null && (codec.length() > MAX_CODEC_LENGTH || !CODEC.matcher(codec).matches())) {
       p.add("codec must be an RFC 6381 codecs string of at most " + MAX_CODEC_LENGTH + " characters");
+    }
+    if (container != null && !CONTAINER_TS.equals(container) && !CONTAINER_FMP4.equals(container)) {
+      p.add("container must be \"" + CONTAINER_TS + "\" or \"" + CONTAINER_FMP4 + "\"");
+    }
+    if (CONTAINER_FMP4.equals(container)) {
+      if (init == null) {
+        p.add("init (the initialization segment's key) is required when container is fmp4");
+      } else {
+        String initProblem = ObjectKeys.keyProblem(init);
+        if (initProblem != null) p.add("init: " + initProblem);
+        else if (init.equals(key)) p.add("init must differ from key");
+      }
+    } else if (init != null) {
+      p.add("init is only allowed when container is fmp4");
+    }
+    if (frameRate != null && (frameRate.isNaN() || frameRate < 0 || frameRate > MAX_FRAME_RATE)) {
+      p.add("frameRate must be in [0, " + (long) MAX_FRAME_RATE + "]");
     }
     return p;
   }

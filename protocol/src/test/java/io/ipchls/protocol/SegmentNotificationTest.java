@@ -70,4 +70,31 @@ class SegmentNotificationTest {
         Json.decodeStrict(good.replace("{", "{\"newer\":[1],").getBytes(StandardCharsets.UTF_8),
             SegmentNotification.class), "unknown fields are ignored");
   }
+
+  private static SegmentNotification media(String container, String init, Double frameRate) {
+    return new SegmentNotification(1, "cam/2026/01/01/00/00/00.000-1.m4s", T, 3000, 1000, null, 1,
+        "hvc1.1.6.L93.B0,fLaC", 1920, 1080, T, null, null, container, init, frameRate);
+  }
+
+  @Test
+  void fmp4WithItsInitSegment_passes_andTsIsTheDefault() {
+    assertEquals("", problems(media("fmp4", "cam/init/0123456789abcdef0123456789abcdef.mp4", 25.0)));
+    assertEquals("", problems(media("ts", null, 29.97)));
+    assertEquals("ts", withKeyAndCodec("cam/a.ts", "avc1.64001f").containerOrDefault());
+    assertEquals("cam/init/0123456789abcdef0123456789abcdef.mp4",
+        ObjectKeys.initKey("cam", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"));
+    assertTrue(ObjectKeys.segmentKey("cam", java.time.Instant.ofEpochMilli(T), 3, "fmp4").endsWith("-3.m4s"));
+  }
+
+  @Test
+  void mediaDescriptionOutsideItsGrammar_isAProblem() {
+    assertTrue(problems(media("mp4", null, null)).contains("container must be"));
+    assertTrue(problems(media("fmp4", null, null)).contains("init (the initialization segment's key) is required"));
+    assertTrue(problems(media("ts", "cam/init/a.mp4", null)).contains("init is only allowed"));
+    assertTrue(problems(media("fmp4", "cam/../x.mp4", null)).contains("init: key is not in normal form"));
+    assertTrue(problems(media("fmp4", "cam/2026/01/01/00/00/00.000-1.m4s", null)).contains("init must differ"));
+    for (double rate : new double[] {-1, 1001, Double.NaN}) {
+      assertTrue(problems(media("ts", null, rate)).contains("frameRate must be"), String.valueOf(rate));
+    }
+  }
 }
