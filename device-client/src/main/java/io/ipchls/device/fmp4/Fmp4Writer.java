@@ -122,7 +122,7 @@ final class Fmp4Writer {
             + "segment) with VideoTrack.fromAccessUnit");
       }
       long next = i + 1 < n ? samples.get(i + 1).dts90k() : endDts;
-      long duration = next >= 0 ? next - s.dts90k() : lastFrameDuration;
+      long duration = next >= 0 ? next - s.dts90k() : i > 0 ? durations[i - 1] : lastFrameDuration;
       if (duration <= 0 || duration > Integer.MAX_VALUE) {
         throw new IllegalArgumentException("DTS must increase: sample " + i + " at " + s.dts90k() + ", next " + next);
       }
