@@ -1,5 +1,8 @@
 package io.ipchls.device.fmp4;
 
+import io.ipchls.device.h265.NalUnits;
+import io.ipchls.device.h265.ProfileTierLevel;
+import io.ipchls.device.h265.Sps;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -59,30 +62,31 @@ final class SampleEntries {
   }
 
   /**
-   * HEVCDecoderConfigurationRecord in an hvcC box, ISO/IEC 14496-15 §8.3.3.1: the SPS's profile_tier_level fields,
-   * min_spatial_segmentation_idc and parallelismType 0 (unknown, allowed), chroma format and bit depths,
+   * HEVCDecoderConfigurationRecord in an hvcC box, ISO/IEC 14496-15 §8.3.3.1: the SPS's general profile_tier_level
+   * fields, its VUI min_spatial_segmentation_idc, parallelismType 0 (unknown, allowed), chroma format and bit depths,
    * avgFrameRate and constantFrameRate 0 (unspecified), 4-byte NAL lengths, then one array per parameter set type
    * (VPS, SPS, PPS) with array_completeness 1: hvc1 keeps every parameter set here and none in the samples.
    */
-  static byte[] hvcC(HevcSps s, List<byte[]> vps, List<byte[]> sps, List<byte[]> pps) {
+  static byte[] hvcC(Sps s, List<byte[]> vps, List<byte[]> sps, List<byte[]> pps) {
+    ProfileTierLevel ptl = s.profileTierLevel();
     BoxBuffer b = new BoxBuffer(128);
     int box = b.begin("hvcC");
     b.u8(1); // configurationVersion
-    b.u8((s.profileSpace() << 6) | (s.tier() ? 0x20 : 0) | s.profileIdc());
-    b.u32(s.compatibilityFlags());
-    b.u16((int) (s.constraintFlags() >>> 32)).u32(s.constraintFlags());
-    b.u8(s.levelIdc());
-    b.u16(0xF000); // reserved '1111', min_spatial_segmentation_idc 0
+    b.u8((ptl.profileSpace() << 6) | (ptl.highTier() ? 0x20 : 0) | ptl.profileIdc());
+    b.u32(ptl.profileCompatibilityFlags());
+    b.u16((int) (ptl.constraintIndicatorFlags() >>> 32)).u32(ptl.constraintIndicatorFlags());
+    b.u8(ptl.levelIdc());
+    b.u16(0xF000 | s.minSpatialSegmentationIdc()); // reserved '1111', min_spatial_segmentation_idc
     b.u8(0xFC); // reserved '111111', parallelismType 0
     b.u8(0xFC | s.chromaFormatIdc());
     b.u8(0xF8 | (s.bitDepthLuma() - 8)).u8(0xF8 | (s.bitDepthChroma() - 8));
     b.u16(0); // avgFrameRate
     // constantFrameRate 0, numTemporalLayers, temporalIdNested, lengthSizeMinusOne
-    b.u8((s.maxSubLayers() << 3) | (s.temporalIdNesting() ? 0x04 : 0) | (NAL_LENGTH_SIZE - 1));
+    b.u8(((s.maxSubLayersMinus1() + 1) << 3) | (s.temporalIdNesting() ? 0x04 : 0) | (NAL_LENGTH_SIZE - 1));
     b.u8(3); // numOfArrays
-    nalArray(b, 32, vps);
-    nalArray(b, HevcSps.SPS, sps);
-    nalArray(b, 34, pps);
+    nalArray(b, NalUnits.VPS, vps);
+    nalArray(b, NalUnits.SPS, sps);
+    nalArray(b, NalUnits.PPS, pps);
     b.end(box);
     return b.toByteArray();
   }

@@ -1,5 +1,6 @@
 package io.ipchls.device.fmp4;
 
+import io.ipchls.device.h264.BitReader;
 import io.ipchls.device.h264.Sps;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,9 +22,10 @@ public final class VideoTrack {
   private static final int H264_SPS = 7;
   private static final int H264_PPS = 8;
   private static final int H264_AUD = 9;
-  private static final int H265_VPS = 32;
-  private static final int H265_PPS = 34;
-  private static final int H265_AUD = 35;
+  private static final int H265_VPS = io.ipchls.device.h265.NalUnits.VPS;
+  private static final int H265_SPS = io.ipchls.device.h265.NalUnits.SPS;
+  private static final int H265_PPS = io.ipchls.device.h265.NalUnits.PPS;
+  private static final int H265_AUD = io.ipchls.device.h265.NalUnits.AUD;
   /** H.264 profile_idc values whose SPS carries chroma_format_idc and bit depths, §7.3.2.1.1. */
   private static final Set<Integer> AVC_PROFILES_WITH_CHROMA =
       Set.of(100, 110, 122, 244, 44, 83, 86, 118, 128, 138, 139, 134, 135);
@@ -53,7 +55,7 @@ public final class VideoTrack {
    */
   public static VideoTrack fromAccessUnit(Codec codec, List<byte[]> nals) {
     if (codec == Codec.H264) return h264(ofType(codec, nals, H264_SPS), ofType(codec, nals, H264_PPS));
-    return h265(ofType(codec, nals, H265_VPS), ofType(codec, nals, HevcSps.SPS), ofType(codec, nals, H265_PPS));
+    return h265(ofType(codec, nals, H265_VPS), ofType(codec, nals, H265_SPS), ofType(codec, nals, H265_PPS));
   }
 
   /** An H.264 track (avc1) from its SPSs and PPSs; size and codecs string come from the first SPS. */
@@ -72,7 +74,7 @@ public final class VideoTrack {
     requireSets("VPS", vps);
     requireSets("SPS", sps);
     requireSets("PPS", pps);
-    HevcSps parsed = HevcSps.parse(sps.get(0));
+    io.ipchls.device.h265.Sps parsed = io.ipchls.device.h265.Sps.parse(sps.get(0));
     byte[] hvcC = SampleEntries.hvcC(parsed, vps, sps, pps);
     List<byte[]> all = concat(vps, concat(sps, pps));
     return new VideoTrack(Codec.H265, all, parsed.width(), parsed.height(), parsed.codecString(),
@@ -131,8 +133,8 @@ public final class VideoTrack {
   /** chroma_format_idc and the two bit depths: present in the SPS only for the High profiles, §7.3.2.1.1. */
   private static int[] avcChromaAndDepths(byte[] sps, Sps parsed) {
     if (!AVC_PROFILES_WITH_CHROMA.contains(parsed.profileIdc())) return new int[] {1, 8, 8};
-    Bits r = new Bits(sps, 1);
-    r.skip(24); // profile_idc, constraint flags, level_idc
+    BitReader r = new BitReader(BitReader.unescape(sps), 1);
+    r.u(24); // profile_idc, constraint flags, level_idc
     r.ue(); // seq_parameter_set_id
     int chroma = r.ue();
     if (chroma == 3) r.flag(); // separate_colour_plane_flag

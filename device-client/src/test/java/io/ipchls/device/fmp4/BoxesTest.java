@@ -103,9 +103,9 @@ class BoxesTest {
   }
 
   /**
-   * Against ffmpeg's hvcC (tagged hvc1, so its arrays are complete too): every field but parallelismType and
-   * min_spatial_segmentation_idc (which ffmpeg reads from the PPS and VUI; 0, "unknown", is what we write), and the
-   * VPS, SPS and PPS arrays byte for byte (ffmpeg may add SEI arrays after them).
+   * Against ffmpeg's hvcC (tagged hvc1, so its arrays are complete too): every field but parallelismType (which
+   * ffmpeg derives from the PPS; 0, "unknown", is what we write), and the VPS, SPS and PPS arrays byte for byte
+   * (ffmpeg may add SEI arrays after them).
    */
   @Test
   void hvcC_fieldsAndParameterSetArrays_equalFfmpegs() throws Exception {
@@ -117,7 +117,8 @@ class BoxesTest {
     byte[] theirs = configBox(file, "hevc", "hvc1", "hvcC");
     VideoTrack track = VideoTrack.fromAccessUnit(VideoTrack.Codec.H265, AnnexB.split(es));
     byte[] ours = configOf(track.sampleEntry(), "hvcC");
-    assertEquals(HEX.formatHex(theirs, 8, 8 + 13), HEX.formatHex(ours, 8, 8 + 13), "profile_tier_level fields");
+    assertEquals(HEX.formatHex(theirs, 8, 8 + 15), HEX.formatHex(ours, 8, 8 + 15),
+        "profile_tier_level fields, min_spatial_segmentation_idc");
     assertEquals(HEX.formatHex(theirs, 8 + 16, 8 + 22), HEX.formatHex(ours, 8 + 16, 8 + 22),
         "chroma, bit depths, frame rate, temporal layers, length size");
     int arraysLength = ours.length - 8 - 23;
