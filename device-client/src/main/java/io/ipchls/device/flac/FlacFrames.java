@@ -2,14 +2,17 @@ package io.ipchls.device.flac;
 
 /**
  * Pure builders of FLAC (RFC 9639) mono 16-bit frames and the STREAMINFO block. Each frame's one subframe is the
- * smallest of CONSTANT, VERBATIM and FIXED predictors of order 0..2 (§9.2.5) with a partition-order-0 Rice-coded
- * residual (§9.2.7) whose parameter is chosen to minimise the bit count.
+ * smallest of CONSTANT, VERBATIM and FIXED predictors of order 0..4 (§9.2.5) with a partitioned Rice-coded residual
+ * (§9.2.7) whose partition order and parameters are chosen to minimise the bit count. No LPC subframes: they would
+ * save a little more at a cost in code and CPU a camera does not need to pay.
  */
 final class FlacFrames {
   static final int BITS_PER_SAMPLE = 16;
   /** Largest Rice parameter with the 4-bit parameter coding method (15 is the escape code), §9.2.7.1. */
   private static final int MAX_RICE_PARAMETER = 14;
-  private static final int MAX_FIXED_ORDER = 2;
+  private static final int MAX_FIXED_ORDER = 4;
+  /** Largest partition order tried: 256 partitions of 4 samples in a 1024-sample block. */
+  private static final int MAX_PARTITION_ORDER = 8;
   /** Sample rates with a code of their own in the frame header, §9.1.2 (index = code). */
   private static final int[] RATE_CODES = {0, 88200, 176400, 192000, 8000, 16000, 22050, 24000, 32000, 44100, 48000,
       96000};
@@ -93,71 +96,116 @@ final class FlacFrames {
     return 0; // from STREAMINFO
   }
 
-  /** The smallest subframe, §9.2: CONSTANT, FIXED order 0..2, or VERBATIM; no wasted bits. */
+  /**
+   * The smallest subframe, §9.2: CONSTANT, FIXED order 0..4, or VERBATIM, after removing the low zero bits every
+   * sample shares ("wasted bits", §9.2.2): the G.711 expansion leaves 3 (A-law) or 2 (µ-law) of them.
+   */
   private static void subframe(FlacBitWriter w, short[] pcm, int off, int n) {
+    int any = 0;
     boolean constant = true;
-    for (int i = 1; i < n && constant; i++) constant = pcm[off + i] == pcm[off];
+    for (int i = 0; i < n; i++) {
+      any |= pcm[off + i];
+      constant &= pcm[off + i] == pcm[off];
+    }
     if (constant) {
       w.bits(0b00000000, 8); // zero bit, type CONSTANT (000000), no wasted bits
       w.bits(pcm[off], BITS_PER_SAMPLE);
       return;
     }
-    int bestOrder = -1;
-    int bestParameter = 0;
-    long bestBits = (long) n * BITS_PER_SAMPLE; // VERBATIM
+    int wasted = Integer.numberOfTrailingZeros(any);
+    int bps = BITS_PER_SAMPLE - wasted;
+    int[] samples = new int[n];
+    for (int i = 0; i < n; i++) samples[i] = pcm[off + i] >> wasted;
     int[] residual = new int[n];
+    int bestOrder = -1;
+    RicePlan bestPlan = null;
+    long bestBits = (long) n * bps; // VERBATIM
     for (int order = 0; order <= Math.min(MAX_FIXED_ORDER, n - 1); order++) {
-      fixedResidual(pcm, off, n, order, residual);
-      long[] cost = riceCost(residual, order, n);
-      long bits = order * (long) BITS_PER_SAMPLE + 6 + 4 + cost[0];
+      fixedResidual(samples, n, order, residual);
+      RicePlan plan = RicePlan.best(residual, order, n);
+      long bits = (long) order * bps + 2 + plan.bits();
       if (bits < bestBits) {
         bestBits = bits;
         bestOrder = order;
-        bestParameter = (int) cost[1];
+        bestPlan = plan;
       }
     }
+    int type = bestOrder < 0 ? 0b000001 : 0b001000 | bestOrder; // VERBATIM or FIXED with its order
+    w.bits(0, 1);
+    w.bits(type, 6);
+    w.bits(wasted > 0 ? 1 : 0, 1);
+    if (wasted > 0) w.unary(wasted - 1); // k wasted bits coded as k - 1 in unary
     if (bestOrder < 0) {
-      w.bits(0b00000010, 8); // type VERBATIM (000001)
-      for (int i = 0; i < n; i++) w.bits(pcm[off + i], BITS_PER_SAMPLE);
+      for (int i = 0; i < n; i++) w.bits(samples[i], bps);
       return;
     }
-    w.bits(0b00010000 | (bestOrder << 1), 8); // type FIXED (001xxx) with the predictor order
-    for (int i = 0; i < bestOrder; i++) w.bits(pcm[off + i], BITS_PER_SAMPLE); // warm-up samples
-    fixedResidual(pcm, off, n, bestOrder, residual);
+    for (int i = 0; i < bestOrder; i++) w.bits(samples[i], bps); // warm-up samples
+    fixedResidual(samples, n, bestOrder, residual);
     w.bits(0b00, 2); // residual coding method: 4-bit Rice parameters
-    w.bits(0, 4); // partition order 0: one partition of n - order residuals
-    w.bits(bestParameter, 4);
-    for (int i = bestOrder; i < n; i++) {
-      int u = (residual[i] << 1) ^ (residual[i] >> 31); // zigzag: folds signed into unsigned, §9.2.7.3
-      w.unary(u >>> bestParameter);
-      w.bits(u, bestParameter);
-    }
+    bestPlan.write(w, residual, bestOrder, n);
   }
 
-  /** Residual of the fixed predictor of {@code order}, §9.2.5: orders 0..2 predict 0, s[i-1], 2s[i-1] - s[i-2]. */
-  private static void fixedResidual(short[] pcm, int off, int n, int order, int[] out) {
+  /** Residual of the fixed predictor of {@code order}, §9.2.5 (binomial coefficients of the order's difference). */
+  private static void fixedResidual(int[] s, int n, int order, int[] out) {
     for (int i = order; i < n; i++) {
-      int s = pcm[off + i];
       out[i] = switch (order) {
-        case 0 -> s;
-        case 1 -> s - pcm[off + i - 1];
-        default -> s - 2 * pcm[off + i - 1] + pcm[off + i - 2];
+        case 0 -> s[i];
+        case 1 -> s[i] - s[i - 1];
+        case 2 -> s[i] - 2 * s[i - 1] + s[i - 2];
+        case 3 -> s[i] - 3 * s[i - 1] + 3 * s[i - 2] - s[i - 3];
+        default -> s[i] - 4 * s[i - 1] + 6 * s[i - 2] - 4 * s[i - 3] + s[i - 4];
       };
     }
   }
 
-  /** Bits of the Rice-coded residual for the best parameter: {bits, parameter}. */
-  private static long[] riceCost(int[] residual, int order, int n) {
-    long best = Long.MAX_VALUE;
-    int bestK = 0;
-    for (int k = 0; k <= MAX_RICE_PARAMETER; k++) {
-      long bits = (long) (n - order) * (k + 1);
-      for (int i = order; i < n; i++) bits += ((residual[i] << 1) ^ (residual[i] >> 31)) >>> k;
-      if (bits < best) {
-        best = bits;
-        bestK = k;
+  /**
+   * A partitioned Rice coding of a residual, §9.2.7: 2^order partitions of equal size (the first shorter by the
+   * predictor order), each with the Rice parameter that makes it smallest.
+   */
+  private record RicePlan(int partitionOrder, int[] parameters, long bits) {
+    static RicePlan best(int[] residual, int predictorOrder, int n) {
+      RicePlan best = null;
+      for (int p = 0; p <= MAX_PARTITION_ORDER; p++) {
+        if (n % (1 << p) != 0 || (n >> p) <= predictorOrder) break;
+        int partitions = 1 << p;
+        int[] parameters = new int[partitions];
+        long bits = 4; // partition order
+        for (int j = 0; j < partitions; j++) {
+          int from = j == 0 ? predictorOrder : j * (n >> p);
+          int to = (j + 1) * (n >> p);
+          long partitionBest = Long.MAX_VALUE;
+          for (int k = 0; k <= MAX_RICE_PARAMETER; k++) {
+            long cost = (long) (to - from) * (k + 1);
+            for (int i = from; i < to; i++) cost += zigzag(residual[i]) >>> k;
+            if (cost < partitionBest) {
+              partitionBest = cost;
+              parameters[j] = k;
+            }
+          }
+          bits += 4 + partitionBest;
+        }
+        if (best == null || bits < best.bits) best = new RicePlan(p, parameters, bits);
+      }
+      return best;
+    }
+
+    void write(FlacBitWriter w, int[] residual, int predictorOrder, int n) {
+      w.bits(partitionOrder, 4);
+      int size = n >> partitionOrder;
+      for (int j = 0; j < parameters.length; j++) {
+        int k = parameters[j];
+        w.bits(k, 4);
+        for (int i = j == 0 ? predictorOrder : j * size; i < (j + 1) * size; i++) {
+          int u = zigzag(residual[i]);
+          w.unary(u >>> k);
+          w.bits(u, k);
+        }
       }
     }
-    return new long[] {best, bestK};
+  }
+
+  /** Folds a signed residual into an unsigned value, 0, −1, 1, −2... → 0, 1, 2, 3..., §9.2.7.3. */
+  private static int zigzag(int r) {
+    return (r << 1) ^ (r >> 31);
   }
 }

@@ -33,6 +33,16 @@ class FlacFramesTest {
   }
 
   @Test
+  void frame_samplesSharingThreeLowZeroBits_codesThemAsWastedBits() {
+    short[] aLawLike = new short[16];
+    for (short i = 0; i < 16; i++) aLawLike[i] = (short) (8 * i);
+    // subframe 0 001010 1: FIXED order 2 with wasted bits, then 3 wasted bits as unary 2 ('001'); warm-up 0 and 1
+    // in 13 bits; Rice method 00, partition order 0000, parameter 0000, 14 residuals '1'; padding; CRC-16 F83C.
+    byte[] frame = FlacFrames.frame(aLawLike, 0, 16, 1, 8000);
+    assertEquals("fff86408010fdb" + "152000000801fff8" + "f83c", HEX.formatHex(frame));
+  }
+
+  @Test
   void streamInfo_8kHzMono16Bit_hasFixedBlockSizeAndUnknownTotals() {
     byte[] info = new FlacEncoder(8000, 1024).streamInfo();
     // 0400 0400 min/max block size; 000000 000000 frame sizes; 01F40 rate, 0 = 1 channel, 0F = 16 bits (5 bits);
