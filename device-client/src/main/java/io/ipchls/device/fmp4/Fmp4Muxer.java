@@ -1,6 +1,9 @@
 package io.ipchls.device.fmp4;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -42,6 +45,18 @@ public final class Fmp4Muxer {
   /** The init segment (ftyp + moov); the same bytes for the same tracks, so it can be stored once by its hash. */
   public byte[] initSegment() {
     return init.clone();
+  }
+
+  /**
+   * Lower-case hex SHA-256 of {@link #initSegment()}: what {@code ObjectKeys.initKey(prefix, sha256Hex)} names the
+   * init segment's object by, so each codec configuration is uploaded once.
+   */
+  public String initSegmentSha256Hex() {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(init));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
   }
 
   /**

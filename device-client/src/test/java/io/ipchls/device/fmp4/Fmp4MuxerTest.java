@@ -51,6 +51,18 @@ class Fmp4MuxerTest {
   }
 
   @Test
+  void initSegmentSha256Hex_namesTheInitKey_andDiffersPerConfiguration() throws Exception {
+    Fmp4Muxer mux = videoMuxer();
+    String expected = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+        .digest(mux.initSegment()));
+    assertEquals(expected, mux.initSegmentSha256Hex());
+    Fmp4Muxer withAudio = Fmp4Muxer.builder().video(VideoTrack.h264(List.of(SPS), List.of(PPS)))
+        .audio(AudioTrack.aacFromAdts(ADTS)).build();
+    assertFalse(expected.equals(withAudio.initSegmentSha256Hex()));
+    assertTrue(io.ipchls.protocol.ObjectKeys.initKey("cam-1", expected).endsWith(expected.substring(0, 32) + ".mp4"));
+  }
+
+  @Test
   void mediaSegment_dropsAudAndParameterSets_andLengthPrefixesTheRest() {
     byte[] seg = videoMuxer().mediaSegment(List.of(key(0), delta(3600)), 7200, List.of());
     TestBoxes.Box mdat = TestBoxes.top(seg, "mdat");
