@@ -10,8 +10,13 @@ import java.util.List;
 final class Boxes {
   /** Timescale of the movie header: durations there are 0 (fragmented), so the value only needs to be valid. */
   static final int MOVIE_TIMESCALE = 1000;
-  /** Major brand iso6 (§E.7: tfdt, default-base-is-moof, trun version 1) and compatible brands, §4.3. */
-  static final List<String> INIT_BRANDS = List.of("iso6", "cmfc", "mp41");
+  /** Major brand iso6 (tfdt, default-base-is-moof, trun version 1) and compatible brands, §4.3. */
+  static final List<String> INIT_BRANDS = List.of("iso6", "mp41");
+  /**
+   * The CMAF track brand, ISO/IEC 23000-19 §7.2: claimed only by a one-track init segment, because a CMAF header's
+   * moov holds exactly one trak (§7.3.2.1); video with audio muxed together is plain ISOBMFF fragments.
+   */
+  static final String CMAF_BRAND = "cmfc";
   /** styp brand msdh: a media segment (ISO/IEC 23009-1 §6.3.4.2), which every ISOBMFF reader accepts. */
   static final String SEGMENT_BRAND = "msdh";
   /** tfhd flags: default-base-is-moof (data offsets count from the moof's first byte), §8.8.7.1. */
@@ -46,12 +51,13 @@ final class Boxes {
     }
   }
 
-  /** ftyp, §4.3. */
-  static byte[] ftyp() {
+  /** ftyp, §4.3; with {@code cmaf} the CMAF track brand too. */
+  static byte[] ftyp(boolean cmaf) {
     BoxBuffer b = new BoxBuffer(32);
     int box = b.begin("ftyp");
     b.fourCc(INIT_BRANDS.get(0)).u32(0); // major_brand, minor_version
     for (String brand : INIT_BRANDS) b.fourCc(brand);
+    if (cmaf) b.fourCc(CMAF_BRAND);
     b.end(box);
     return b.toByteArray();
   }

@@ -36,7 +36,7 @@ final class Fmp4Writer {
     if (audio != null) {
       tracks.add(new Boxes.Track(audioId, true, audio.sampleRate(), 0, 0, audio.sampleEntry(audioId)));
     }
-    byte[] ftyp = Boxes.ftyp();
+    byte[] ftyp = Boxes.ftyp(/* cmaf= */ tracks.size() == 1);
     byte[] moov = Boxes.moov(tracks);
     byte[] init = new byte[ftyp.length + moov.length];
     System.arraycopy(ftyp, 0, init, 0, ftyp.length);

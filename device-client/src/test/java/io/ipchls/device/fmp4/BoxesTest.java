@@ -24,9 +24,15 @@ class BoxesTest {
   @TempDir Path dir;
 
   @Test
-  void ftyp_isIso6WithCmafAndMp41() {
-    assertEquals("0000001c" + "66747970" + "69736f36" + "00000000" + "69736f36" + "636d6663" + "6d703431",
-        HEX.formatHex(Boxes.ftyp()));
+  void ftyp_oneTrack_isIso6WithMp41AndCmaf() {
+    assertEquals("0000001c" + "66747970" + "69736f36" + "00000000" + "69736f36" + "6d703431" + "636d6663",
+        HEX.formatHex(Boxes.ftyp(true)));
+  }
+
+  @Test
+  void ftyp_videoAndAudio_claimsNoCmafBrand() {
+    assertEquals("00000018" + "66747970" + "69736f36" + "00000000" + "69736f36" + "6d703431",
+        HEX.formatHex(Boxes.ftyp(false)));
   }
 
   @Test
