@@ -93,7 +93,7 @@ final class Fmp4Writer {
       boolean nalUnits = lengthPrefixed && i == 0;
       for (byte[] data : payloads.get(i)) {
         if (nalUnits) {
-          BoxBuffer.putInt(out, pos, data.length); // 4-byte NALUnitLength, ISO/IEC 14496-15 §5.3.2
+          BoxBuffer.putInt(out, pos, data.length); // NALUnitLength of lengthSizeMinusOne + 1 = 4 bytes
           pos += SampleEntries.NAL_LENGTH_SIZE;
         }
         pos = put(out, pos, data);
@@ -110,8 +110,8 @@ final class Fmp4Writer {
     int[] flags = new int[n];
     int[] offsets = new int[n];
     if (!samples.get(0).key()) {
-      // A CMAF fragment, like an HLS segment meant to be decoded on its own, starts with a key frame (ISO/IEC
-      // 23000-19 §7.3.2.2: the first sample is a stream access point).
+      // A CMAF fragment starts with a stream access point (ISO/IEC 23000-19), and an HLS segment is only decodable
+      // on its own (and EXT-X-INDEPENDENT-SEGMENTS true) when it starts with a key frame.
       throw new IllegalArgumentException("a media segment must start with a key frame");
     }
     for (int i = 0; i < n; i++) {

@@ -10,7 +10,7 @@ import java.util.Set;
 /**
  * A video track's codec configuration: the parameter sets that go into the init segment's sample entry (avc1/avcC
  * or hvc1/hvcC), the picture size and the RFC 6381 codecs string. Parameter sets live only in the init segment
- * (ISO/IEC 14496-15 §5.4.2.1.2 for avc1, §8.4.1.1.2 for hvc1: the sample entry holds every parameter set; avc3/hev1
+ * (ISO/IEC 14496-15 §5.4.2.1 for avc1, §8.4.1.1 for hvc1: the sample entry holds every parameter set; avc3/hev1
  * would allow them in-band): the muxer drops them from samples, and {@link #matches(List)} tells whether a key
  * frame's in-band parameter sets still agree with this configuration (if not, a new init segment is needed).
  * Immutable.

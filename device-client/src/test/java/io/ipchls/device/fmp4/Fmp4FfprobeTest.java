@@ -23,7 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Every video codec (H.264, H.264 with B-frames, H.265) alone, with AAC, and H.264 with G.711 carried as FLAC:
+ * Every video codec (H.264 and H.265, each with and without B-frames) alone, with AAC, and H.264 with G.711 carried as FLAC:
  * ffmpeg-made input cut at key frames into 1 s segments, written as init + media segments, then checked by our box
  * reader, by ffprobe on init + segments concatenated (codecs, sample entry tags, every packet's PTS/DTS equal to the
  * input's, a key frame first in every segment, durations adding up to the segment lengths) and decoded by
@@ -48,12 +48,15 @@ class Fmp4FfprobeTest {
   record Cut(List<Unit> units, long endDts, List<AudioSample> audio) {}
 
   @ParameterizedTest(name = "{0} + {1}")
-  @CsvSource({"H264, none", "H264, aac", "H264_BFRAMES, none", "H264_BFRAMES, aac", "H265, none", "H265, aac",
+  @CsvSource({"H264, none", "H264, aac", "H264_BFRAMES, none", "H264_BFRAMES, aac", "H265, none", "H265, aac", "H265_BFRAMES, none", "H265_BFRAMES, aac",
       "H264, flac"})
   void segments_ffprobeAndOurParser_acceptEveryCodecCombination(Video video, String audio) throws Exception {
     Path ts = TestMedia.encode(dir, video, SECONDS);
     List<Unit> units = TestMedia.videoUnits(ts, video);
-    VideoTrack.Codec codec = video == Video.H265 ? VideoTrack.Codec.H265 : VideoTrack.Codec.H264;
+    boolean hevc = video == Video.H265 || video == Video.H265_BFRAMES;
+    VideoTrack.Codec codec = hevc ? VideoTrack.Codec.H265 : VideoTrack.Codec.H264;
+    boolean reordered = units.stream().anyMatch(u -> u.pts() != u.dts());
+    assertEquals(video.name().endsWith("BFRAMES"), reordered, "input has B-frames exactly when asked");
     Fmp4Muxer.Builder builder = Fmp4Muxer.builder().video(VideoTrack.fromAccessUnit(codec, units.get(0).nals()));
     List<AudioSample> audioSamples = List.of();
     int audioRate = 0;

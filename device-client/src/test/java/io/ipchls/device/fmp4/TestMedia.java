@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class TestMedia {
   /** The kinds of video input. */
-  enum Video { H264, H264_BFRAMES, H265 }
+  enum Video { H264, H264_BFRAMES, H265, H265_BFRAMES }
 
   /** An access unit with the timestamps ffmpeg gave it. */
   record Unit(List<byte[]> nals, long pts, long dts, boolean key) {}
@@ -37,6 +37,8 @@ final class TestMedia {
       case H264_BFRAMES -> cmd.addAll(List.of("-c:v", "libx264", "-preset", "veryfast", "-bf", "2"));
       case H265 -> cmd.addAll(List.of("-c:v", "libx265", "-preset", "ultrafast",
           "-x265-params", "log-level=error:bframes=0:open-gop=0:keyint=25:min-keyint=25"));
+      case H265_BFRAMES -> cmd.addAll(List.of("-c:v", "libx265", "-preset", "ultrafast",
+          "-x265-params", "log-level=error:bframes=2:open-gop=0:keyint=25:min-keyint=25"));
     }
     cmd.addAll(List.of("-c:a", "aac", "-b:a", "64k", "-f", "mpegts", "-y", ts.toString()));
     run(cmd);
@@ -45,7 +47,7 @@ final class TestMedia {
 
   /** The video access units of {@code ts} with their timestamps (90 kHz). */
   static List<Unit> videoUnits(Path ts, Video video) throws Exception {
-    boolean hevc = video == Video.H265;
+    boolean hevc = video == Video.H265 || video == Video.H265_BFRAMES;
     byte[] es = run(List.of("ffmpeg", "-v", "error", "-i", ts.toString(), "-map", "0:v", "-c", "copy", "-f",
         hevc ? "hevc" : "h264", "-"));
     List<byte[]> nals = AnnexB.split(es);
