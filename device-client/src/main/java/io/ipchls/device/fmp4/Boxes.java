@@ -157,6 +157,12 @@ final class Boxes {
     for (int m : UNITY_MATRIX) b.u32(m);
     b.u32((long) t.width() << 16).u32((long) t.height() << 16); // 16.16 fixed point
     b.end(tkhd);
+    mdia(b, t);
+    b.end(trak);
+  }
+
+  /** mdia, §8.4: mdhd with the track's timescale, hdlr, and minf with the media header and the sample table. */
+  private static void mdia(BoxBuffer b, Track t) {
     int mdia = b.begin("mdia");
     int mdhd = b.beginFull("mdhd", 0, 0); // §8.4.2
     b.u32(0).u32(0).u32(t.timescale()).u32(0);
@@ -186,7 +192,6 @@ final class Boxes {
     stbl(b, t.sampleEntry());
     b.end(minf);
     b.end(mdia);
-    b.end(trak);
   }
 
   /** stbl, §8.5.1: stsd with the sample entry, empty stts, stsc, stsz and stco (all samples are in fragments). */

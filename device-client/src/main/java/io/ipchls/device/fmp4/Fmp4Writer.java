@@ -131,17 +131,22 @@ final class Fmp4Writer {
       if (offset != (int) offset) throw new IllegalArgumentException("PTS - DTS out of range at sample " + i);
       offsets[i] = (int) offset;
       flags[i] = s.key() ? Boxes.SAMPLE_FLAGS_SYNC : Boxes.SAMPLE_FLAGS_NON_SYNC;
-      int size = 0;
-      for (byte[] nal : s.nals()) {
-        if (video.dropFromSample(nal)) continue;
-        nalsOut.add(nal);
-        size += SampleEntries.NAL_LENGTH_SIZE + nal.length;
-      }
-      if (size == 0) throw new IllegalArgumentException("access unit " + i + " has no picture data");
-      sizes[i] = size;
+      sizes[i] = keepPictureData(s, i, nalsOut);
     }
     lastFrameDuration = durations[n - 1];
     return new Boxes.Run(videoId, samples.get(0).dts90k(), durations, sizes, flags, offsets);
+  }
+
+  /** Adds the sample's NAL units that stay in it to {@code nalsOut}; returns the sample's size in the mdat. */
+  private int keepPictureData(VideoSample s, int index, List<byte[]> nalsOut) {
+    int size = 0;
+    for (byte[] nal : s.nals()) {
+      if (video.dropFromSample(nal)) continue;
+      nalsOut.add(nal);
+      size += SampleEntries.NAL_LENGTH_SIZE + nal.length;
+    }
+    if (size == 0) throw new IllegalArgumentException("access unit " + index + " has no picture data");
+    return size;
   }
 
   private Boxes.Run audioRun(List<AudioSample> samples) {
