@@ -1,8 +1,12 @@
 package io.ipchls.device.flac;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ipchls.device.fmp4.AudioSample;
+import io.ipchls.device.fmp4.AudioTrack;
+import io.ipchls.device.fmp4.Fmp4Muxer;
 import io.ipchls.infra.TestTools;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -59,6 +63,28 @@ class G711FlacFfmpegTest {
         file.toString(), "-f", "s16le", "-"), null);
     assertArrayEquals(littleEndian(pcm), decoded);
     assertTrue(flac.size() < pcm.length * 2, "FLAC is smaller than the PCM: " + flac.size());
+  }
+
+  /** An audio-only fMP4 (init + two media segments) of µ-law as FLAC decodes to exactly the G.711 expansion. */
+  @Test
+  void fmp4AudioOnly_muLawAsFlac_ffmpegDecodesBitExact() throws Exception {
+    short[] pcm = signal(8000 * 2 + 500);
+    FlacEncoder encoder = new FlacEncoder(8000, FlacEncoder.DEFAULT_BLOCK_SIZE);
+    List<FlacEncoder.Frame> frames = new ArrayList<>(encoder.push(pcm));
+    frames.add(encoder.finish());
+    List<AudioSample> samples = frames.stream().map(f -> new AudioSample(f.data(), f.firstSample(), f.samples()))
+        .toList();
+    Fmp4Muxer mux = Fmp4Muxer.builder().audio(AudioTrack.flac(encoder.streamInfo())).build();
+    assertEquals("fLaC", mux.codecs());
+    ByteArrayOutputStream mp4 = new ByteArrayOutputStream();
+    mp4.writeBytes(mux.initSegment());
+    mp4.writeBytes(mux.mediaSegment(List.of(), samples.subList(0, 8)));
+    mp4.writeBytes(mux.mediaSegment(List.of(), samples.subList(8, samples.size())));
+    Path file = dir.resolve("g711-flac.mp4");
+    Files.write(file, mp4.toByteArray());
+    byte[] decoded = run(List.of("ffmpeg", "-v", "error", "-xerror", "-err_detect", "crccheck+bitstream", "-i",
+        file.toString(), "-f", "s16le", "-"), null);
+    assertArrayEquals(littleEndian(pcm), decoded);
   }
 
   /** µ-law with silence, a tone and noise: CONSTANT, FIXED and (for noise) large Rice parameters all occur. */
