@@ -52,9 +52,11 @@ class MediaPlaylistTest {
   private static String token;
   private static int presigned;
   private static int proxy;
+  private static Vertx vertx;
 
   @BeforeAll
-  static void start(Vertx vertx) {
+  static void start(Vertx v) {
+    vertx = v;
     env.migrateIngest(vertx);
     pool = Database.pool(vertx, env.db());
     var p = new PlaylistHttpVerticle(env.config(/* maxReplayHours= */ 24));
@@ -169,6 +171,27 @@ class MediaPlaylistTest {
     assertEquals(1, maps.size(), text);
     assertTrue(text.indexOf("#EXT-X-MAP:") < text.indexOf("#EXTINF:"), text);
     assertArrayEquals(MediaSamples.of(Kind.FMP4_H264_FLAC).init(), open(presigned, maps.get(0)).body().getBytes());
+  }
+
+  @Test
+  void liveWindowMovedByIngestsEvents_showsTheNewInitAfterADiscontinuity() {
+    String camera = TestStack.camera("media-liveevt");
+    TestStack.register(pool, camera);
+    Sample h264 = MediaSamples.of(Kind.FMP4_H264_AAC);
+    Sample hevc = MediaSamples.of(Kind.FMP4_HEVC_AAC);
+    Instant t0 = Instant.now().minusSeconds(15).truncatedTo(ChronoUnit.MILLIS);
+    MediaSamples.record(env, pool, camera, h264, t0, 1);
+    assertEquals(1, mapLinks(playlist(presigned, "/playlist.m3u8?camera_id=" + camera)).size()); // window open
+    // the camera switches codec; ingest's event (not a query) moves the window
+    Recorded next = MediaSamples.record(env, pool, camera, hevc, MediaSamples.end(h264, t0), 1 + MediaSamples.SEGMENTS);
+    assertTrue(next.indexed().stream().allMatch(e -> next.initKey().equals(e.init())), next.indexed().toString());
+    TestStack.announce(vertx, next.indexed());
+    String text = io.ipchls.infra.Await.until("the live window takes the H.265 segments", java.time.Duration.ofSeconds(30),
+        () -> playlist(presigned, "/playlist.m3u8?camera_id=" + camera), t -> mapLinks(t).size() == 2);
+    List<String> lines = lines(text);
+    int discontinuity = lines.indexOf("#EXT-X-DISCONTINUITY");
+    assertTrue(discontinuity > 0 && lines.get(discontinuity + 1).startsWith("#EXT-X-MAP:"), text);
+    assertArrayEquals(hevc.init(), open(presigned, mapLinks(text).get(1)).body().getBytes());
   }
 
   @Test
