@@ -101,6 +101,24 @@ class SegmentMediaTest {
   }
 
   @Test
+  void previousIndexingSignature_stillIndexes_asMpegTs() {
+    // an ingest instance not upgraded yet (rolling upgrade) calls V33's 16-argument form
+    String id = cameraId("oldsig");
+    var start = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).minusSeconds(30);
+    String key = ObjectKeys.segmentKey(id, start.toInstant(), 1);
+    var rows = await(ingest.pool.preparedQuery("""
+        SELECT camera, object_key, media_seq FROM ingest.index_segments(ARRAY[$1], ARRAY[$2::timestamptz],
+          ARRAY[3000], ARRAY[$3], ARRAY[1000::bigint], ARRAY[NULL::text], ARRAY[1::bigint], ARRAY['avc1.42e01e'],
+          ARRAY[640], ARRAY[360], ARRAY[$2::timestamptz], ARRAY[false], ARRAY[false], 180000, 18000, 1000)""")
+        .execute(Tuple.of(id, start, key)));
+    assertEquals(1, rows.size());
+    Row r = rows(id).get(0);
+    assertEquals(key, r.getString("object_key"));
+    assertEquals("ts", r.getString("container"));
+    assertNull(r.getString("init_key"));
+  }
+
+  @Test
   void codecOrResolutionChange_isADiscontinuityWithTheNewInit() {
     String id = cameraId("change");
     long t0 = System.currentTimeMillis() - 60_000;
