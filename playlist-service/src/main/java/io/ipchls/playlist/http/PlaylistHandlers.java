@@ -158,7 +158,7 @@ final class PlaylistHandlers {
     result.onComplete(ar -> {
       int status = ar.succeeded() ? 200 : ar.cause() instanceof ApiException api ? api.status() : 500;
       sample.stop(Timer.builder("playlist.request.duration").tag("kind", kind)
-          .description("playlist requests from arrival to the answer, by kind (live, replay)")
+          .description("playlist requests from arrival to the answer, by kind (live, replay, multivariant)")
           .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(100_000))
           .maximumExpectedValue(Duration.ofSeconds(10)).register(registry));
       registry.counter("playlist.requests", "kind", kind, "status", Integer.toString(status)).increment();
