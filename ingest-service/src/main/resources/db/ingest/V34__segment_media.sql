@@ -61,6 +61,12 @@ DECLARE
   n_mark  boolean[];
   n_seq   bigint[];
   n_disc  bigint[];
+  n_cont  text[];
+  n_init  text[];
+  n_codec text[];
+  n_w     integer[];
+  n_h     integer[];
+  n_fps   double precision[];
 BEGIN
   -- the cameras' locks in camera-id order, as every writer of a camera's segments, numbers and recordings takes them
   PERFORM pg_advisory_xact_lock(hashtextextended('ingest.recordings/' || cams.c, 0))
@@ -109,11 +115,13 @@ BEGIN
     RETURNING segments.camera_id, segments.start_at, segments.start_at + segments.duration_ms * interval '1 millisecond'
               AS end_at, segments.bytes, segments.duration_ms, segments.object_key,
               segments.discontinuity OR segments.clock_jump OR segments.media_change AS mark, segments.media_seq,
-              segments.discontinuity_seq)
+              segments.discontinuity_seq, segments.container, segments.init_key, segments.codec, segments.width,
+              segments.height, segments.frame_rate)
   SELECT array_agg(ins.camera_id), array_agg(ins.start_at), array_agg(ins.end_at), array_agg(ins.bytes),
          array_agg(ins.duration_ms), array_agg(ins.object_key), array_agg(ins.mark), array_agg(ins.media_seq),
-         array_agg(ins.discontinuity_seq)
-  INTO n_cam, n_start, n_end, n_bytes, n_dur, n_key, n_mark, n_seq, n_disc
+         array_agg(ins.discontinuity_seq), array_agg(ins.container), array_agg(ins.init_key), array_agg(ins.codec),
+         array_agg(ins.width), array_agg(ins.height), array_agg(ins.frame_rate)
+  INTO n_cam, n_start, n_end, n_bytes, n_dur, n_key, n_mark, n_seq, n_disc, n_cont, n_init, n_codec, n_w, n_h, n_fps
   FROM ins;
   IF n_cam IS NULL THEN
     RETURN;
@@ -159,10 +167,9 @@ BEGIN
   INSERT INTO recordings (camera_id, start_at, end_at, segment_count, bytes)
   SELECT c, s, e, n, b FROM islands WHERE keep IS NULL;
 
-  RETURN QUERY SELECT t.c, t.s, t.d, t.k, t.m, t.q, t.dq, x.container, x.init_key, x.codec, x.width, x.height,
-                      x.frame_rate
-               FROM unnest(n_cam, n_start, n_dur, n_key, n_mark, n_seq, n_disc) AS t(c, s, d, k, m, q, dq)
-               JOIN segments x ON x.camera_id = t.c AND x.start_at = t.s AND x.object_key = t.k
+  RETURN QUERY SELECT t.c, t.s, t.d, t.k, t.m, t.q, t.dq, t.ct, t.i, t.co, t.w, t.h, t.fr
+               FROM unnest(n_cam, n_start, n_dur, n_key, n_mark, n_seq, n_disc, n_cont, n_init, n_codec, n_w, n_h,
+                           n_fps) AS t(c, s, d, k, m, q, dq, ct, i, co, w, h, fr)
                ORDER BY t.c, t.q NULLS FIRST, t.s, t.k;
 END
 $$;
