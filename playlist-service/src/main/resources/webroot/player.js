@@ -1,5 +1,6 @@
 // ipc-hls web player: camera list, live view, replay by day and time range, a timeline of recorded spans where a
-// click seeks, and the camera's wall-clock time of the frame on screen (from EXT-X-PROGRAM-DATE-TIME).
+// click seeks, and the camera's wall-clock time of the frame on screen (from EXT-X-PROGRAM-DATE-TIME); a camera whose
+// H.265 the browser cannot decode is refused plainly, with a download link.
 // Tests drive it through window.ipchls.
 (() => {
   'use strict';
@@ -37,6 +38,7 @@
 
   // ---- playback --------------------------------------------------------------------------------------------
   function play(src, startWallMs) {
+    $('refusal').hidden = true;
     if (state.hls) state.hls.destroy();
     state.fragments = [];
     if (!(window.Hls && Hls.isSupported())) {
@@ -105,7 +107,9 @@
     state.range = null;
     $('mode').textContent = 'Live: ' + state.camera;
     setDay(new Date());
-    play('/playlist.m3u8?camera_id=' + encodeURIComponent(state.camera));
+    const camera = '?camera_id=' + encodeURIComponent(state.camera);
+    const now = Date.now();
+    playIfDecodable('/multivariant.m3u8' + camera, '/playlist.m3u8' + camera, replayPath(now - 3600 * 1000, now));
   }
 
   function replay(startMs, endMs, seekToMs) {
@@ -114,9 +118,69 @@
     state.range = { start: startMs, end: endMs };
     $('mode').textContent = 'Replay: ' + state.camera + ', ' + new Date(startMs).toLocaleString() + ' – '
       + new Date(endMs).toLocaleString();
-    const src = '/replay.m3u8?camera_id=' + encodeURIComponent(state.camera) + '&start='
+    const range = '?camera_id=' + encodeURIComponent(state.camera) + '&start='
       + encodeURIComponent(new Date(startMs).toISOString()) + '&end=' + encodeURIComponent(new Date(endMs).toISOString());
-    play(src, seekToMs);
+    playIfDecodable('/multivariant.m3u8' + range, '/replay.m3u8' + range, replayPath(startMs, endMs), seekToMs);
+  }
+
+  // ---- codecs the browser cannot decode ----------------------------------------------------------------------
+  // Before playing, the camera's codecs come from its multivariant playlist (CODECS): H.265 that this browser's
+  // MediaSource cannot decode is refused in plain words, with the recording to download, instead of a black video.
+  const HEVC = /^(hvc1|hev1)\./i;
+
+  function replayPath(startMs, endMs) {
+    return '/replay.m3u8?camera_id=' + encodeURIComponent(state.camera) + '&start='
+      + encodeURIComponent(new Date(startMs).toISOString()) + '&end=' + encodeURIComponent(new Date(endMs).toISOString())
+      + '&links=full';
+  }
+
+  async function playIfDecodable(multivariant, src, download, startWallMs) {
+    const mode = state.mode;
+    const undecodable = await undecodableHevc(multivariant);
+    if (state.mode !== mode) return; // the viewer chose something else meanwhile
+    if (undecodable) refuse(download);
+    else play(src, startWallMs);
+  }
+
+  // The first HEVC codec of the stream this browser cannot decode, or null (also when the codecs are unknown: then
+  // playback is tried as before).
+  async function undecodableHevc(multivariant) {
+    let text;
+    try {
+      const response = await fetch(multivariant, { headers: token ? { Authorization: 'Bearer ' + token } : {} });
+      if (!response.ok) return null;
+      text = await response.text();
+    } catch (e) {
+      return null;
+    }
+    const codecs = (/CODECS="([^"]*)"/.exec(text) || [])[1];
+    if (!codecs) return null;
+    for (const codec of codecs.split(',').map((c) => c.trim()).filter((c) => HEVC.test(c))) {
+      if (!canDecode('video/mp4; codecs="' + codec + '"')) return codec;
+    }
+    return null;
+  }
+
+  function canDecode(type) {
+    const source = window.ManagedMediaSource || window.MediaSource;
+    if (source && source.isTypeSupported) return source.isTypeSupported(type);
+    return video.canPlayType(type) !== ''; // native HLS only (no MediaSource)
+  }
+
+  function refuse(download) {
+    if (state.hls) state.hls.destroy();
+    state.hls = null;
+    state.fragments = [];
+    video.removeAttribute('src');
+    video.load();
+    const link = document.createElement('a');
+    link.href = download + (token ? '&token=' + encodeURIComponent(token) : '');
+    link.download = 'recording-' + state.camera + '.m3u8';
+    link.textContent = 'the recording (HLS playlist, for VLC or ffmpeg)';
+    const box = $('refusal');
+    box.replaceChildren('This camera records H.265 (HEVC), which this browser cannot decode. '
+      + 'Download the recording instead: ', link);
+    box.hidden = false;
   }
 
   // Seek to a wall-clock time: inside the loaded replay, move the playhead; otherwise replay from there.

@@ -39,9 +39,10 @@ public final class ClusterNames {
   /**
    * Cluster map (Hazelcast IMap): camera id -> its live window, shared by every playlist instance. Its value is
    * service-kit's {@code LiveWindowState}, changed only by its entry processors (Hazelcast
-   * {@code DataSerializable}, not JSON: a typed contract already).
+   * {@code DataSerializable}, not JSON: a typed contract already). {@code .v3}: each segment carries its fMP4 init
+   * segment's key (issue 16); members of the previous version keep their own {@code .v2} map.
    */
-  public static final String LIVE_WINDOWS = "ipchls.live.windows.v2";
+  public static final String LIVE_WINDOWS = "ipchls.live.windows.v3";
 
   private ClusterNames() {}
 }

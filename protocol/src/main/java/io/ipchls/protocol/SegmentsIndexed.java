@@ -19,10 +19,18 @@ public record SegmentsIndexed(List<String> cameras, List<Entry> segments) {
    * nullable so that one bad entry can be skipped ({@link #isComplete()}) without dropping the rest of the message.
    * {@code mediaSequence} and {@code discontinuitySequence} are the segment's live numbers, given once by ingest when
    * it indexed the segment (a marked segment counts as a discontinuity there, as in the playlists); absent for a
-   * backfill (replay material, never live) and from publishers older than the numbering.
+   * backfill (replay material, never live) and from publishers older than the numbering. {@code init} is the object
+   * key of the fMP4 initialization segment the segment needs; absent for MPEG-TS (and from publishers older than
+   * issue 16). A change of init segment is a discontinuity, which ingest marks in {@code discontinuity}.
    */
   public record Entry(String cameraId, Long start, Integer durationMs, String key, Boolean discontinuity,
-      Long mediaSequence, Long discontinuitySequence) {
+      Long mediaSequence, Long discontinuitySequence, String init) {
+    /** An MPEG-TS segment (no init segment). */
+    public Entry(String cameraId, Long start, Integer durationMs, String key, Boolean discontinuity,
+        Long mediaSequence, Long discontinuitySequence) {
+      this(cameraId, start, durationMs, key, discontinuity, mediaSequence, discontinuitySequence, /* init= */ null);
+    }
+
     /** Whether the camera marked it as not continuing the previous segment. */
     @JsonIgnore
     public boolean startsRun() {

@@ -57,6 +57,22 @@ class ClusterMessagesTest {
   }
 
   @Test
+  void segmentsIndexed_fmp4InitSegment_travelsAsInit_absentForMpegTs() {
+    var event = new SegmentsIndexed(List.of("cam-1"), List.of(new SegmentsIndexed.Entry("cam-1",
+        /* start= */ 1_795_000_000_000L, /* durationMs= */ 3000, "cam-1/k.m4s", /* discontinuity= */ null,
+        /* mediaSequence= */ 41L, /* discontinuitySequence= */ 2L, "cam-1/init/0123456789abcdef0123456789abcdef.mp4")));
+    String json = Json.encodeToString(event);
+    assertEquals("{\"cameras\":[\"cam-1\"],\"segments\":[{\"cameraId\":\"cam-1\",\"start\":1795000000000,"
+        + "\"durationMs\":3000,\"key\":\"cam-1/k.m4s\",\"mediaSequence\":41,\"discontinuitySequence\":2,"
+        + "\"init\":\"cam-1/init/0123456789abcdef0123456789abcdef.mp4\"}]}", json);
+    assertEquals(event, Json.decodeClusterValue(json, SegmentsIndexed.class));
+    // an older publisher's entry: MPEG-TS
+    var old = Json.decodeClusterValue("{\"segments\":[{\"cameraId\":\"cam-1\",\"start\":1795000000000,"
+        + "\"durationMs\":3000,\"key\":\"cam-1/k.ts\"}]}", SegmentsIndexed.class);
+    assertEquals(null, old.segments().get(0).init());
+  }
+
+  @Test
   void segmentsIndexed_restartMarkAndLiveNumbers_travelTogether() {
     var event = new SegmentsIndexed(List.of("cam-1"), List.of(new SegmentsIndexed.Entry("cam-1",
         /* start= */ 1_795_000_000_000L, /* durationMs= */ 3000, "cam-1/k.ts", /* discontinuity= */ true,

@@ -14,7 +14,8 @@ import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
- * The checks on a batch of notifications that need I/O: the key lies under the camera's storage prefix, the start
+ * The checks on a batch of notifications that need I/O: the key (and an fMP4 segment's init segment key) lies under
+ * the camera's storage prefix, the start
  * lies inside the camera's retention window, and (when {@code store} is given, the verification mode) the object
  * exists in the bucket and may be read. All I/O happens before any verdict, so a failed lookup can be retried
  * without telling a camera twice.
@@ -63,6 +64,13 @@ public final class BatchCheck {
     if (!ObjectKeys.isUnder(key, policy.prefix())) {
       return new Rejection(p.cameraId(), key, "key_outside_prefix",
           "key is not under the camera's storage prefix " + policy.prefix() + "/");
+    }
+    // the init segment is read with the segment by every viewer and deleted by retention: held to the same rule, so a
+    // camera can neither point viewers at another camera's objects nor have retention delete them
+    String init = p.notification().init();
+    if (init != null && !ObjectKeys.isUnder(init, policy.prefix())) {
+      return new Rejection(p.cameraId(), key, "init_outside_prefix",
+          "init is not under the camera's storage prefix " + policy.prefix() + "/");
     }
     if (p.notification().start() < now - policy.retentionDays() * DAY_MS) {
       return new Rejection(p.cameraId(), key, "too_old",

@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * What one {@code ingest.index_segments} call inserted: the new segments (duplicates left out) with their restart
  * marks (as {@code segments_v1.discontinuity} reads them; absent when unmarked) and their live numbers (null for a
- * backfill, see {@link LiveNumbering}), in camera and number order.
+ * backfill, see {@link LiveNumbering}) and the fMP4 init segment each needs (null: MPEG-TS), in camera and number order.
  */
 public record IndexedBatch(List<SegmentsIndexed.Entry> segments) {
   public static final IndexedBatch EMPTY = new IndexedBatch(List.of());
@@ -22,7 +22,7 @@ public record IndexedBatch(List<SegmentsIndexed.Entry> segments) {
       out.add(new SegmentsIndexed.Entry(r.getString("camera"),
           r.getOffsetDateTime("start_at").toInstant().toEpochMilli(), r.getInteger("duration_ms"),
           r.getString("object_key"), r.getBoolean("discontinuity") ? Boolean.TRUE : null, r.getLong("media_seq"),
-          r.getLong("discontinuity_seq")));
+          r.getLong("discontinuity_seq"), r.getString("init_key")));
     }
     return new IndexedBatch(List.copyOf(out));
   }

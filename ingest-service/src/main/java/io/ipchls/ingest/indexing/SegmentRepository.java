@@ -16,13 +16,16 @@ public final class SegmentRepository {
    * Inserts the batch with its restart marks ({@code $13}, V30__segment_discontinuity.sql), numbers its new segments
    * for live playback by the {@link LiveNumbering} rule ({@code $15}, {@code $16}, V31__live_sequence.sql; a marked
    * segment is a discontinuity there as in the playlists) and folds them into the recordings by the
-   * {@link RecordingGapRule} (its gap is {@code $14}, see V3__recordings.sql), in one statement.
+   * {@link RecordingGapRule} (its gap is {@code $17}, see V3__recordings.sql), in one statement, with each segment's
+   * media description ({@code $14}-{@code $16}, V34__segment_media.sql: a media change is marked like a restart).
    */
   static final String INDEX_BATCH = """
-      SELECT camera, start_at, duration_ms, object_key, discontinuity, media_seq, discontinuity_seq
+      SELECT camera, start_at, duration_ms, object_key, discontinuity, media_seq, discontinuity_seq, container,
+             init_key, codec, width, height, frame_rate
       FROM ingest.index_segments($1::text[], $2::timestamptz[], $3::int[], $4::text[], $5::bigint[], $6::text[],
                                  $7::bigint[], $8::text[], $9::int[], $10::int[], $11::timestamptz[], $12::bool[],
-                                 $13::bool[], $14::int, $15::int, $16::int)""";
+                                 $13::bool[], $14::text[], $15::text[], $16::float8[], $17::int, $18::int,
+                                 $19::int)""";
 
   private final Pool pool;
   private final RecordingGapRule gapRule;
@@ -53,6 +56,9 @@ public final class SegmentRepository {
     OffsetDateTime[] device = new OffsetDateTime[n];
     Boolean[] jump = new Boolean[n];
     Boolean[] discontinuity = new Boolean[n];
+    String[] container = new String[n];
+    String[] init = new String[n];
+    Double[] frameRate = new Double[n];
     for (int i = 0; i < n; i++) {
       SegmentRow r = rows.get(i);
       camera[i] = r.cameraId();
@@ -68,11 +74,15 @@ public final class SegmentRepository {
       device[i] = r.deviceTime();
       jump[i] = r.clockJump();
       discontinuity[i] = r.discontinuity();
+      container[i] = r.container();
+      init[i] = r.initKey();
+      frameRate[i] = r.frameRate();
     }
     Tuple args = Tuple.tuple().addArrayOfString(camera).addArrayOfOffsetDateTime(start).addArrayOfInteger(duration)
         .addArrayOfString(key).addArrayOfLong(bytes).addArrayOfString(sha).addArrayOfLong(seq)
         .addArrayOfString(codec).addArrayOfInteger(width).addArrayOfInteger(height)
         .addArrayOfOffsetDateTime(device).addArrayOfBoolean(jump).addArrayOfBoolean(discontinuity)
+        .addArrayOfString(container).addArrayOfString(init).addArrayOfDouble(frameRate)
         .addInteger(gapRule.gapMs()).addInteger(LiveNumbering.LATE_JOIN_MS).addInteger(LiveNumbering.TOLERANCE_MS);
     return pool.preparedQuery(INDEX_BATCH).execute(args).map(IndexedBatch::from);
   }

@@ -6,7 +6,11 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
-/** One row of {@code ingest.segments} as ingest writes it ({@code received_at} is set by the database). */
+/**
+ * One row of {@code ingest.segments} as ingest writes it ({@code received_at} is set by the database). {@code container}
+ * is {@code ts} or {@code fmp4}, {@code initKey} the fMP4 init segment's object key (null for TS), {@code frameRate}
+ * the nominal frame rate (null: unknown); see V34__segment_media.sql.
+ */
 public record SegmentRow(
     String cameraId,
     OffsetDateTime startAt,
@@ -20,20 +24,33 @@ public record SegmentRow(
     Integer height,
     OffsetDateTime deviceTime,
     boolean clockJump,
-    boolean discontinuity) {
+    boolean discontinuity,
+    String container,
+    String initKey,
+    Double frameRate) {
+
+  /** An MPEG-TS segment without a known frame rate (what older cameras announce). */
+  public SegmentRow(String cameraId, OffsetDateTime startAt, int durationMs, String objectKey, long bytes,
+      String sha256, long seq, String codec, Integer width, Integer height, OffsetDateTime deviceTime,
+      boolean clockJump, boolean discontinuity) {
+    this(cameraId, startAt, durationMs, objectKey, bytes, sha256, seq, codec, width, height, deviceTime, clockJump,
+        discontinuity, SegmentNotification.CONTAINER_TS, /* initKey= */ null, /* frameRate= */ null);
+  }
 
   /** From a notification that already passed {@link SegmentNotification#problems()}. */
   public static SegmentRow of(String cameraId, SegmentNotification n) {
     return new SegmentRow(cameraId, utc(n.start()), (int) n.durationMs(), n.key(), n.bytes(), n.sha256(), n.seq(),
         n.codec(), n.width() > 0 ? n.width() : null, n.height() > 0 ? n.height() : null, utc(n.deviceTime()),
-        Boolean.TRUE.equals(n.clockJump()), Boolean.TRUE.equals(n.discontinuity()));
+        Boolean.TRUE.equals(n.clockJump()), Boolean.TRUE.equals(n.discontinuity()), n.containerOrDefault(), n.init(),
+        n.frameRate() != null && n.frameRate() > 0 ? n.frameRate() : null);
   }
 
   public static SegmentRow from(Row row) {
     return new SegmentRow(row.getString("camera_id"), row.getOffsetDateTime("start_at"),
         row.getInteger("duration_ms"), row.getString("object_key"), row.getLong("bytes"), row.getString("sha256"),
         row.getLong("seq"), row.getString("codec"), row.getInteger("width"), row.getInteger("height"),
-        row.getOffsetDateTime("device_time"), row.getBoolean("clock_jump"), row.getBoolean("discontinuity"));
+        row.getOffsetDateTime("device_time"), row.getBoolean("clock_jump"), row.getBoolean("discontinuity"),
+        row.getString("container"), row.getString("init_key"), row.getDouble("frame_rate"));
   }
 
   /**

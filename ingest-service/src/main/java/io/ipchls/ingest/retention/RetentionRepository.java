@@ -9,11 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The retention queries (see V5__retention.sql, V32__retention_keeps_referenced_objects.sql): expired segments and
- * index files, each marked when a row inside retention still names its object, their deletion, partitions.
+ * The retention queries (see V5__retention.sql, V32__retention_keeps_referenced_objects.sql, V34__segment_media.sql):
+ * expired segments and index files, each marked when a row inside retention still names its object (or a segment's
+ * init segment), their deletion, partitions.
  */
 public final class RetentionRepository {
-  static final String EXPIRED = "SELECT camera_id, start_at, object_key, object_kept "
+  static final String EXPIRED = "SELECT camera_id, start_at, object_key, object_kept, init_key, init_kept "
       + "FROM ingest.expired_segment_rows($1, $2)";
   static final String EXPIRED_INDEX_FILES = "SELECT span_id, period_start, object_key, object_kept "
       + "FROM ingest.expired_index_files($1, $2)";
@@ -22,11 +23,29 @@ public final class RetentionRepository {
   static final String DELETE = "SELECT ingest.delete_segments($1::text[], $2::timestamptz[], $3::text[])";
   static final String DROP_PARTITIONS = "SELECT ingest.drop_expired_partitions($1)";
 
-  /** The primary key of one segment row; {@code objectKept}: a row inside retention still names its object. */
-  public record SegmentId(String cameraId, OffsetDateTime startAt, String objectKey, boolean objectKept) {}
+  /**
+   * The primary key of one segment row; {@code objectKept}: a row inside retention still names its object;
+   * {@code initKey} its fMP4 init segment (null for MPEG-TS) and {@code initKept}: a row inside retention still needs
+   * that init segment (V34).
+   */
+  public record SegmentId(String cameraId, OffsetDateTime startAt, String objectKey, boolean objectKept,
+      String initKey, boolean initKept) {
+    /** The objects to delete with this row: those no row inside retention names. */
+    public List<String> objectsToDelete() {
+      List<String> out = new ArrayList<>(2);
+      if (!objectKept) out.add(objectKey);
+      if (initKey != null && !initKept) out.add(initKey);
+      return out;
+    }
+  }
 
   /** The primary key of one index file row; {@code objectKept} as for segments. */
-  public record IndexFileId(long spanId, OffsetDateTime periodStart, String objectKey, boolean objectKept) {}
+  public record IndexFileId(long spanId, OffsetDateTime periodStart, String objectKey, boolean objectKept) {
+    /** The object to delete with this row, unless a row inside retention names it. */
+    public List<String> objectsToDelete() {
+      return objectKept ? List.of() : List.of(objectKey);
+    }
+  }
 
   private final Pool pool;
   private final int defaultRetentionDays;
@@ -42,7 +61,7 @@ public final class RetentionRepository {
       List<SegmentId> out = new ArrayList<>(rows.size());
       for (Row r : rows) {
         out.add(new SegmentId(r.getString("camera_id"), r.getOffsetDateTime("start_at"), r.getString("object_key"),
-            r.getBoolean("object_kept")));
+            r.getBoolean("object_kept"), r.getString("init_key"), r.getBoolean("init_kept")));
       }
       return out;
     });

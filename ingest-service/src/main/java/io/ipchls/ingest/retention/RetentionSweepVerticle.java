@@ -12,7 +12,6 @@ import io.vertx.sqlclient.Pool;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,41 +82,41 @@ public final class RetentionSweepVerticle extends VerticleBase {
 
   /** Segments: rounds until none is left; objects a kept row still names stay, their expired rows go. */
   private Future<Integer> deleteExpiredSegments() {
-    return new Rounds<SegmentId>(() -> repository.expired(BATCH), SegmentId::objectKey, SegmentId::objectKept,
+    return new Rounds<SegmentId>(() -> repository.expired(BATCH), SegmentId::objectsToDelete,
         gone -> repository.delete(gone).onSuccess(metrics::expired)).run(0);
   }
 
   /** Index files whose every segment is past retention, the same way. */
   private Future<Integer> deleteExpiredIndexFiles() {
-    return new Rounds<IndexFileId>(() -> repository.expiredIndexFiles(BATCH), IndexFileId::objectKey,
-        IndexFileId::objectKept, repository::deleteIndexFiles).run(0);
+    return new Rounds<IndexFileId>(() -> repository.expiredIndexFiles(BATCH), IndexFileId::objectsToDelete,
+        repository::deleteIndexFiles).run(0);
   }
 
   /**
-   * Rounds of up to {@value #BATCH} expired rows: DeleteObjects for the keys no kept row names, then the rows whose
-   * object is gone or kept for another row. Stops when a round is short, and fails at a round that deleted no row.
+   * Rounds of up to {@value #BATCH} expired rows: DeleteObjects for the keys no kept row names (a segment's own object
+   * and its init segment), then the rows whose objects are gone or kept for another row. Stops when a round is short,
+   * and fails at a round that deleted no row.
    */
   private final class Rounds<T> {
     private final Supplier<Future<List<T>>> expired;
-    private final Function<T, String> key;
-    private final Predicate<T> objectKept;
+    private final Function<T, List<String>> objectsToDelete;
     private final Function<List<T>, Future<Integer>> deleteRows;
 
-    Rounds(Supplier<Future<List<T>>> expired, Function<T, String> key, Predicate<T> objectKept,
+    Rounds(Supplier<Future<List<T>>> expired, Function<T, List<String>> objectsToDelete,
         Function<List<T>, Future<Integer>> deleteRows) {
       this.expired = expired;
-      this.key = key;
-      this.objectKept = objectKept;
+      this.objectsToDelete = objectsToDelete;
       this.deleteRows = deleteRows;
     }
 
     Future<Integer> run(int doneSoFar) {
       return expired.get().compose(batch -> {
         if (batch.isEmpty()) return Future.succeededFuture(doneSoFar);
-        List<String> keys = batch.stream().filter(objectKept.negate()).map(key).distinct().toList();
+        List<String> keys = batch.stream().flatMap(row -> objectsToDelete.apply(row).stream()).distinct().toList();
         return vertx.executeBlocking(() -> store.deleteAll(keys), false).compose(failed -> {
           logFailures(failed);
-          List<T> gone = batch.stream().filter(row -> !failed.containsKey(key.apply(row))).toList();
+          List<T> gone = batch.stream()
+              .filter(row -> objectsToDelete.apply(row).stream().noneMatch(failed::containsKey)).toList();
           return deleteRows.apply(gone).compose(deleted -> {
             if (gone.isEmpty()) return Future.failedFuture("no expired object could be deleted: " + failed.values());
             int done = doneSoFar + deleted;

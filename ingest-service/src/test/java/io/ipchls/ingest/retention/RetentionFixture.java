@@ -64,6 +64,19 @@ final class RetentionFixture implements AutoCloseable {
     return row;
   }
 
+  /** An fMP4 segment row of {@code camera} at {@code start} naming {@code key} and {@code init}, both uploaded. */
+  SegmentRow fmp4Segment(String camera, Instant start, String key, String init) {
+    OffsetDateTime at = start.atOffset(ZoneOffset.UTC);
+    byte[] bytes = body(key);
+    SegmentRow row = new SegmentRow(camera, at, /* durationMs= */ 3_000, key, bytes.length, null, /* seq= */ 1,
+        "avc1.64001f", /* width= */ 640, /* height= */ 360, at, /* clockJump= */ false, /* discontinuity= */ false,
+        "fmp4", init, /* frameRate= */ 25.0);
+    await(new SegmentRepository(support.pool, RecordingGapRule.DEFAULT).insertAndApplyGapRule(List.of(row)));
+    support.putObject(key, bytes);
+    support.putObject(init, body(init));
+    return row;
+  }
+
   void setRetention(String camera, int days) {
     await(support.pool.preparedQuery("INSERT INTO ingest.camera_settings (camera_id, retention_days) VALUES ($1, $2)")
         .execute(Tuple.of(camera, days)));

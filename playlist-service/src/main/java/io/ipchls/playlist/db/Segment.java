@@ -4,12 +4,24 @@ import io.vertx.sqlclient.Row;
 import java.time.Instant;
 
 /**
- * One indexed segment as playback needs it; {@code restart} when the camera marked it as not continuing the previous
- * segment however small the gap (its timestamps restarted or its clock stepped: {@code segments_v1.discontinuity}).
+ * One indexed segment as playback needs it; {@code restart} when it does not continue the previous segment however
+ * small the gap (its timestamps restarted, its clock stepped or its media changed: {@code segments_v1.discontinuity});
+ * {@code initKey} the object key of the fMP4 init segment it needs, null for MPEG-TS.
  */
-public record Segment(String cameraId, Instant start, int durationMs, String objectKey, boolean restart) {
+public record Segment(String cameraId, Instant start, int durationMs, String objectKey, boolean restart,
+    String initKey) {
   public Segment(String cameraId, Instant start, int durationMs, String objectKey) {
-    this(cameraId, start, durationMs, objectKey, /* restart= */ false);
+    this(cameraId, start, durationMs, objectKey, /* restart= */ false, /* initKey= */ null);
+  }
+
+  /** An MPEG-TS segment. */
+  public Segment(String cameraId, Instant start, int durationMs, String objectKey, boolean restart) {
+    this(cameraId, start, durationMs, objectKey, restart, /* initKey= */ null);
+  }
+
+  /** Whether it is fragmented MP4 (it needs its init segment). */
+  public boolean isFmp4() {
+    return initKey != null;
   }
 
   public static Segment from(Row row) {
@@ -18,7 +30,8 @@ public record Segment(String cameraId, Instant start, int durationMs, String obj
         row.getOffsetDateTime("start_at").toInstant(),
         row.getInteger("duration_ms"),
         row.getString("object_key"),
-        row.getBoolean("discontinuity"));
+        row.getBoolean("discontinuity"),
+        row.getString("init_key"));
   }
 
   public Instant end() {

@@ -31,7 +31,7 @@ public final class SegmentRepository {
    * indexed them (V31__live_sequence.sql; a backfill has none).
    */
   static final String LIVE_NEWEST = """
-      SELECT camera_id, start_at, duration_ms, object_key, discontinuity, media_seq, discontinuity_seq
+      SELECT camera_id, start_at, duration_ms, object_key, discontinuity, media_seq, discontinuity_seq, init_key
       FROM ingest.segments_v1
       WHERE camera_id = $1 AND media_seq >= $3
       ORDER BY media_seq DESC
@@ -42,7 +42,7 @@ public final class SegmentRepository {
       SELECT next_media_seq, last_discontinuity_seq FROM ingest.live_sequence_v1 WHERE camera_id = $1""";
 
   static final String OVERLAPPING = """
-      SELECT camera_id, start_at, duration_ms, object_key, discontinuity FROM ingest.segments_v1
+      SELECT camera_id, start_at, duration_ms, object_key, discontinuity, init_key FROM ingest.segments_v1
       WHERE camera_id = $1 AND start_at >= $2 AND start_at < $3
         AND start_at + duration_ms * interval '1 millisecond' > $4
       ORDER BY start_at, object_key""";
@@ -87,6 +87,28 @@ public final class SegmentRepository {
   static final String KEY_AT = """
       SELECT object_key FROM ingest.segments_v1 WHERE camera_id = $1 AND start_at = $2
       ORDER BY object_key OFFSET $3 LIMIT 1""";
+
+  /** The init segment key of the n-th ($3) segment of camera $1 starting exactly at $2 (null for MPEG-TS). */
+  static final String INIT_AT = """
+      SELECT init_key FROM ingest.segments_v1 WHERE camera_id = $1 AND start_at = $2
+      ORDER BY object_key OFFSET $3 LIMIT 1""";
+
+  static final String INIT_EXISTS = """
+      SELECT 1 FROM ingest.segments_v1 WHERE camera_id = $1 AND start_at = $2 AND init_key = $3""";
+
+  /**
+   * The media of camera $1's segments starting in [$2, $3), at most $4 of the newest, per media description: each
+   * segment's bit rate in bits/s (bytes * 8 / duration), the peak and the bytes and milliseconds for the average.
+   */
+  static final String MEDIA = """
+      WITH s AS (
+        SELECT codec, width, height, frame_rate, bytes, duration_ms FROM ingest.segments_v1
+        WHERE camera_id = $1 AND start_at >= $2 AND start_at < $3
+        ORDER BY start_at DESC LIMIT $4
+      )
+      SELECT codec, width, height, max(frame_rate) AS frame_rate, max(bytes * 8000 / duration_ms) AS peak_bps,
+             sum(bytes) AS bytes, sum(duration_ms) AS duration_ms, count(*) AS segments
+      FROM s GROUP BY codec, width, height ORDER BY max(bytes * 8000 / duration_ms) DESC""";
 
   /** The newest segment of each camera in $1 (one index scan each; cameras without segments are left out). */
   static final String NEWEST_OF_EACH = """
@@ -193,6 +215,38 @@ public final class SegmentRepository {
   public Future<String> keyAt(String cameraId, Instant start, int nth) {
     return pool.preparedQuery(KEY_AT).execute(Tuple.of(cameraId, utc(start), nth))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
+  }
+
+  /** The init segment key of the {@code nth} segment of the camera starting at {@code start}; null when none. */
+  public Future<String> initAt(String cameraId, Instant start, int nth) {
+    return pool.preparedQuery(INIT_AT).execute(Tuple.of(cameraId, utc(start), nth))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
+  }
+
+  /** Whether the camera's segment starting at {@code start} needs exactly this init segment. */
+  public Future<Boolean> initExists(String cameraId, Instant start, String initKey) {
+    return pool.preparedQuery(INIT_EXISTS).execute(Tuple.of(cameraId, utc(start), initKey))
+        .map(rows -> rows.size() > 0);
+  }
+
+  /**
+   * Segments of one media description (codecs, resolution) and their bit rates: {@code peakBps} the highest segment
+   * bit rate, {@code bytes} over {@code durationMs} the average.
+   */
+  public record MediaGroup(String codec, Integer width, Integer height, Double frameRate, long peakBps, long bytes,
+      long durationMs, long segments) {}
+
+  /** The media of the camera's newest {@code limit} segments starting in [start, end), the highest bit rate first. */
+  public Future<List<MediaGroup>> media(String cameraId, Instant start, Instant end, int limit) {
+    return pool.preparedQuery(MEDIA).execute(Tuple.of(cameraId, utc(start), utc(end), limit)).map(rows -> {
+      List<MediaGroup> out = new ArrayList<>(rows.size());
+      for (Row r : rows) {
+        out.add(new MediaGroup(r.getString("codec"), r.getInteger("width"), r.getInteger("height"),
+            r.getDouble("frame_rate"), r.getLong("peak_bps"), r.getLong("bytes"), r.getLong("duration_ms"),
+            r.getLong("segments")));
+      }
+      return out;
+    });
   }
 
   /** A registered camera and its newest segment. */

@@ -70,7 +70,7 @@ public final class SegmentsIndexedFeed extends VerticleBase {
       }
       if (!e.isNumbered()) continue; // a backfill: replay material, never live
       byCamera.computeIfAbsent(e.cameraId(), k -> new ArrayList<>()).add(new LiveSegment(e.start(), e.durationMs(),
-          e.key(), e.startsRun(), e.mediaSequence(), e.discontinuitySequence()));
+          e.key(), e.startsRun(), e.mediaSequence(), e.discontinuitySequence(), e.init()));
     }
     byCamera.forEach(windows::indexed);
   }

@@ -21,12 +21,14 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 
-/** Live and replay playlists: index rows → segment links → RFC 8216 text. */
+/** Live, replay and multivariant playlists: index rows → segment links → RFC 8216 text. */
 final class PlaylistHandlers {
   static final String MPEGURL = "application/vnd.apple.mpegurl";
   /** Signing costs microseconds per URL; longer playlists are built on a worker, off the event loop. */
   static final int INLINE_SIGNING_LIMIT = 500;
   private static final Duration MAX_LIFETIME = Duration.ofSeconds(PlaylistConfig.MAX_PRESIGN_SECONDS);
+  /** A live variant's bit rates come from the camera's newest segments: about a minute of 3 s segments. */
+  static final int LIVE_MEDIA_SEGMENTS = 20;
 
   private final Vertx vertx;
   private final PlaylistConfig cfg;
@@ -35,6 +37,7 @@ final class PlaylistHandlers {
   private final SegmentLinks links;
   private final ShortLinks shortLinks;
   private final MeterRegistry registry;
+  private final Variants variants;
   private final Clock clock;
 
   PlaylistHandlers(Vertx vertx, PlaylistConfig cfg, SegmentRepository segments, LiveWindows live, SegmentLinks links,
@@ -47,6 +50,7 @@ final class PlaylistHandlers {
     this.shortLinks = shortLinks;
     this.registry = registry;
     this.clock = clock;
+    this.variants = new Variants(segments);
   }
 
   void live(RoutingContext ctx) {
@@ -74,6 +78,32 @@ final class PlaylistHandlers {
     });
   }
 
+  /**
+   * The multivariant playlist of the camera's live view or of a replay range: one variant, the media playlist with
+   * the same authorization (the token of the request, when it came as a query parameter, carried into the variant's
+   * link), described from the index (CODECS, RESOLUTION, FRAME-RATE, bit rates) so a player can refuse what it cannot
+   * decode before loading media.
+   */
+  void multivariant(RoutingContext ctx) {
+    Duration maxRange = Duration.ofHours(cfg.maxReplayHours());
+    observe(ctx, "multivariant", token -> {
+      MultivariantRequest req = MultivariantRequest.from(ctx.queryParams(), maxRange);
+      ViewerAuth.scope(ctx).require(req.cameraId());
+      String queryToken = token != null && token.equals(ctx.queryParams().get("token")) ? token : null;
+      Future<String> text = req.isLive()
+          ? variants.live(req.cameraId(), clock.instant(), LIVE_MEDIA_SEGMENTS, queryToken)
+          : variants.replay(req.replay(), queryToken);
+      return text.compose(t -> t != null ? Future.succeededFuture(Buffer.buffer(t.getBytes(StandardCharsets.UTF_8)))
+          : req.isLive() ? noSegments(req.cameraId()) : noRecordings(req.replay()));
+    });
+  }
+
+  private Future<Buffer> noSegments(String cameraId) {
+    return segments.cameraKnown(cameraId).compose(known -> Future.failedFuture(known
+        ? new ApiException(404, "no_recordings", "camera " + cameraId + " has no segments yet")
+        : new ApiException(404, "unknown_camera", "unknown camera: " + cameraId)));
+  }
+
   private Future<Buffer> noRecordings(ReplayRequest req) {
     return segments.cameraKnown(req.cameraId()).compose(known -> Future.failedFuture(known
         ? new ApiException(404, "no_recordings",
@@ -86,11 +116,14 @@ final class PlaylistHandlers {
    * long enough to gain; built (and compressed) on a worker when long.
    */
   private Future<Buffer> render(HlsPlaylist playlist, List<Segment> list,
-      Function<Duration, Function<Segment, String>> linksValidFor, boolean gzip) {
+      Function<Duration, SegmentLinks.Links> linksValidFor, boolean gzip) {
     Duration lifetime = urlLifetime(list);
     Callable<Buffer> build = () -> {
-      Function<Segment, String> link = linksValidFor.apply(lifetime);
-      for (Segment s : list) playlist.segment(link.apply(s), s.start(), s.durationMs(), s.restart());
+      SegmentLinks.Links links = linksValidFor.apply(lifetime);
+      for (Segment s : list) {
+        String link = links.segment(s);
+        playlist.segment(link, s.start(), s.durationMs(), s.restart(), s.initKey(), () -> links.map(s, link));
+      }
       byte[] text = playlist.render().getBytes(StandardCharsets.UTF_8);
       return Buffer.buffer(gzip && text.length >= Compression.MIN_BYTES ? Compression.gzip(text) : text);
     };
@@ -125,7 +158,7 @@ final class PlaylistHandlers {
     result.onComplete(ar -> {
       int status = ar.succeeded() ? 200 : ar.cause() instanceof ApiException api ? api.status() : 500;
       sample.stop(Timer.builder("playlist.request.duration").tag("kind", kind)
-          .description("playlist requests from arrival to the answer, by kind (live, replay)")
+          .description("playlist requests from arrival to the answer, by kind (live, replay, multivariant)")
           .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(100_000))
           .maximumExpectedValue(Duration.ofSeconds(10)).register(registry));
       registry.counter("playlist.requests", "kind", kind, "status", Integer.toString(status)).increment();
@@ -135,7 +168,7 @@ final class PlaylistHandlers {
       }
       var response = ctx.response().putHeader("content-type", MPEGURL);
       response.headers().add("vary", "Accept-Encoding");
-      if (kind.equals("live")) response.putHeader("cache-control", "no-cache");
+      if (!kind.equals("replay")) response.putHeader("cache-control", "no-cache");
       if (Compression.isGzip(ar.result())) response.putHeader("content-encoding", "gzip");
       Routes.end(response, ar.result());
     });

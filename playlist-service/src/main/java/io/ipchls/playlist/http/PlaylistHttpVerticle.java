@@ -31,13 +31,11 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * The viewer-facing HTTP API: playlists, the JSON APIs, the segment proxy, the web player, health, metrics and the
+ * The viewer-facing HTTP API: playlists (live, replay, multivariant), the JSON APIs, the segment proxy, the web player, health, metrics and the
  * API's OpenAPI document ({@code /openapi.yaml}); plus
  * the live windows this instance keeps and the event-bus feed that moves them.
  */
 public final class PlaylistHttpVerticle extends VerticleBase {
-  /** Where WebJars keep their files on the classpath (hls.js). */
-  static final String WEBJARS = "META-INF/resources/webjars";
   static final long MAX_BODY_BYTES = 64 * 1024;
   static final String API_DOCUMENT = "openapi/playlist-service.yaml";
 
@@ -128,13 +126,15 @@ public final class PlaylistHttpVerticle extends VerticleBase {
     }
     router.get("/playlist.m3u8").handler(viewer).handler(playlists::live);
     router.get("/replay.m3u8").handler(viewer).handler(playlists::replay);
+    router.get("/multivariant.m3u8").handler(viewer).handler(playlists::multivariant);
     router.get("/api/v1/cameras").handler(viewer).handler(api::cameras);
     router.get("/api/v1/cameras/:id/recordings").handler(viewer).handler(api::recordings);
     router.get("/api/v1/cameras/:id/timeline").handler(viewer).handler(api::timeline);
     if (proxy != null) router.get("/segments/:camera/:start/*").handler(viewer).handler(proxy::handle);
+    if (proxy != null) router.get("/inits/:camera/:start/*").handler(viewer).handler(proxy::handleInit);
     router.get("/" + ShortLinks.PREFIX + "/:camera/:grant/:file").handler(shortLinkResolver::handle);
     ApiDocument.mount(router, API_DOCUMENT);
-    router.get("/webjars/*").handler(StaticHandler.create(WEBJARS));
+    // the web player and, under vendor/, hls.js as the build fetched it from the npm registry
     router.get("/*").handler(StaticHandler.create("webroot"));
     Routes.installErrorHandling(router);
     return router;

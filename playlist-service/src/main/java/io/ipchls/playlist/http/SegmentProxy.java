@@ -18,8 +18,12 @@ import java.time.Instant;
  * Proxy mode ({@code segmentAccess: proxy}): {@code GET /segments/{camera}/{startMillis}/{key}} streams the object
  * from the store with this service's key, for stores viewers cannot reach. The viewer's token must cover the camera
  * and the index must hold exactly that segment, so a token never opens anything but indexed video of its cameras.
+ * {@code GET /inits/{camera}/{startMillis}/{initKey}} likewise streams the init segment that segment needs.
  */
 final class SegmentProxy {
+  /** The paths' roots: a segment, and the init segment an fMP4 segment needs. */
+  static final String SEGMENTS = "segments";
+  static final String INITS = "inits";
   private static final Duration INTERNAL_URL_LIFETIME = Duration.ofMinutes(5);
 
   private final SegmentRepository segments;
@@ -35,17 +39,37 @@ final class SegmentProxy {
   void handle(RoutingContext ctx) {
     String camera = QueryParams.cameraId(ctx.pathParam("camera"), "camera");
     ViewerAuth.scope(ctx).require(camera);
-    Instant start;
-    try {
-      start = Instant.ofEpochMilli(Long.parseLong(ctx.pathParam("start")));
-    } catch (NumberFormatException e) {
-      throw ApiException.badRequest("invalid_segment", "segment start must be epoch milliseconds");
-    }
+    Instant start = start(ctx);
     String key = URLDecoder.decode(ctx.pathParam("*"), StandardCharsets.UTF_8);
     segments.segmentExists(camera, start, key)
         .compose(exists -> exists ? stream(ctx, key)
             : Future.failedFuture(ApiException.notFound("no such segment of camera " + camera)))
         .onFailure(ctx::fail);
+  }
+
+  /** The init segment of the camera's segment starting at {@code start}, only if that segment needs this one. */
+  void handleInit(RoutingContext ctx) {
+    String camera = QueryParams.cameraId(ctx.pathParam("camera"), "camera");
+    ViewerAuth.scope(ctx).require(camera);
+    Instant start = start(ctx);
+    String key = URLDecoder.decode(ctx.pathParam("*"), StandardCharsets.UTF_8);
+    segments.initExists(camera, start, key)
+        .compose(exists -> exists ? stream(ctx, key)
+            : Future.failedFuture(ApiException.notFound("no such init segment of camera " + camera)))
+        .onFailure(ctx::fail);
+  }
+
+  private static Instant start(RoutingContext ctx) {
+    try {
+      return Instant.ofEpochMilli(Long.parseLong(ctx.pathParam("start")));
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("invalid_segment", "segment start must be epoch milliseconds");
+    }
+  }
+
+  /** RFC 8216 §3.2/§3.3: MPEG-TS segments are video/mp2t; fMP4 media and init segments video/mp4. */
+  static String contentType(String key) {
+    return key.endsWith(".ts") ? "video/mp2t" : "video/mp4";
   }
 
   /** Streams the object {@code key} from the store as the answer (headers only for HEAD). */
@@ -60,7 +84,7 @@ final class SegmentProxy {
                 ? ApiException.notFound("segment object is missing from the store")
                 : new ApiException(502, "store_error", "the store answered " + resp.statusCode()));
           }
-          var out = ctx.response().putHeader("content-type", "video/mp2t")
+          var out = ctx.response().putHeader("content-type", contentType(key))
               .putHeader("cache-control", "private, max-age=86400");
           String length = resp.getHeader("content-length");
           if (length != null) out.putHeader("content-length", length);

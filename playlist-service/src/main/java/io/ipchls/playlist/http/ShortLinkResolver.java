@@ -9,8 +9,9 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * {@code GET /s/{camera}/{grant}/{offset}.ts}: a replay's short segment link ({@link ShortLinks}). The grant is
- * checked (camera, range, expiry), then the index must hold a segment of that camera starting exactly there; the
+ * {@code GET /s/{camera}/{grant}/{offset}.ts} (or {@code .m4s}): a replay's short segment link ({@link ShortLinks}).
+ * The grant is checked (camera, range, expiry), then the index must hold a segment of that camera starting exactly
+ * there ({@code .mp4}: the init segment that segment needs); the
  * answer is a 302 to a presigned GET of its object made now (so it is never stale), or in proxy mode the object's
  * bytes. The grant is the authorization, as a presigned URL's signature is: it was made only for a viewer whose token
  * covered the camera, and players fetch segments without headers.
@@ -38,11 +39,12 @@ final class ShortLinkResolver {
   void handle(RoutingContext ctx) {
     String camera = QueryParams.cameraId(ctx.pathParam("camera"), "camera");
     ShortLinks.Target target = links.check(camera, ctx.pathParam("grant"), ctx.pathParam("file"), clock.instant());
-    segments.keyAt(camera, target.start(), target.nth())
+    (target.init() ? segments.initAt(camera, target.start(), target.nth())
+        : segments.keyAt(camera, target.start(), target.nth()))
         .compose(key -> {
           if (key == null) {
-            return Future.failedFuture(ApiException.notFound("camera " + camera + " has no segment starting at "
-                + target.start() + " (deleted by retention?)"));
+            return Future.failedFuture(ApiException.notFound("camera " + camera + " has no " + (target.init()
+                ? "fMP4 " : "") + "segment starting at " + target.start() + " (deleted by retention?)"));
           }
           if (proxy != null) return proxy.stream(ctx, key);
           String url = presigner.batch(clock.instant(), redirectLifetime).url(key);

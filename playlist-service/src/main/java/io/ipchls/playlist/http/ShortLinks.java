@@ -16,7 +16,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Short segment links for long replays: {@code s/{camera}/{grant}/{offset}.ts} relative to the playlist, where the
+ * Short segment links for long replays: {@code s/{camera}/{grant}/{offset}.ts} relative to the playlist ({@code .m4s}
+ * for a fragmented MP4 segment, and {@code .mp4} for the init segment that segment needs), where the
  * grant {@code {base}.{span}.{expires}.{mac}} says "segments of this camera starting in [base, base + span] ms, until
  * {@code expires} (epoch seconds)", signed once per playlist with HMAC-SHA256 under a key only playlist-service holds,
  * and {@code offset} is the segment's start in ms after {@code base} ({@code -n} added for the n-th of several
@@ -32,7 +33,10 @@ final class ShortLinks {
   /** 128 bits of the MAC: forging one means guessing 2^128 values against the service. */
   private static final int MAC_BYTES = 16;
   private static final Pattern GRANT = Pattern.compile("(\\d{1,15})\\.(\\d{1,12})\\.(\\d{1,12})\\.([A-Za-z0-9_-]{22})");
-  private static final Pattern FILE = Pattern.compile("(\\d{1,12})(?:-(\\d{1,4}))?\\.ts");
+  private static final Pattern FILE = Pattern.compile("(\\d{1,12})(?:-(\\d{1,4}))?\\.(ts|m4s|mp4)");
+  /** The file name suffix of an fMP4 segment's link and of its init segment's. */
+  static final String FMP4_SEGMENT = ".m4s";
+  static final String FMP4_INIT = ".mp4";
 
   private final byte[] key;
 
@@ -41,8 +45,26 @@ final class ShortLinks {
     this.key = hmac(secret.getBytes(StandardCharsets.UTF_8), "ipc-hls short segment links v1");
   }
 
-  /** The links of one playlist's segments (in playlist order), valid until {@code now + lifetime}. */
-  Function<Segment, String> forPlaylist(List<Segment> segments, Instant now, Duration lifetime) {
+  /**
+   * The links of one playlist's segments (asked for in playlist order), valid until {@code now + lifetime}; an init
+   * segment's link is its segment's with {@value #FMP4_INIT} for {@value #FMP4_SEGMENT}.
+   */
+  SegmentLinks.Links forPlaylist(List<Segment> segments, Instant now, Duration lifetime) {
+    Function<Segment, String> segmentLinks = segmentLinks(segments, now, lifetime);
+    return new SegmentLinks.Links() {
+      @Override
+      public String segment(Segment segment) {
+        return segmentLinks.apply(segment);
+      }
+
+      @Override
+      public String map(Segment segment, String segmentLink) {
+        return segmentLink.substring(0, segmentLink.length() - FMP4_SEGMENT.length()) + FMP4_INIT;
+      }
+    };
+  }
+
+  private Function<Segment, String> segmentLinks(List<Segment> segments, Instant now, Duration lifetime) {
     if (segments.isEmpty()) return s -> { throw new IllegalStateException("no segments"); };
     long base = segments.get(0).start().toEpochMilli();
     long span = segments.get(segments.size() - 1).start().toEpochMilli() - base;
@@ -59,7 +81,7 @@ final class ShortLinks {
       line.setLength(0);
       line.append(head).append(offset);
       if (nth > 0) line.append('-').append(nth);
-      return line.append(".ts").toString();
+      return line.append(segment.isFmp4() ? FMP4_SEGMENT : ".ts").toString();
     };
   }
 
@@ -67,8 +89,8 @@ final class ShortLinks {
     return base + "." + span + "." + expires + "." + mac(camera, base, span, expires);
   }
 
-  /** What a link asks for, once its grant is checked. */
-  record Target(String camera, Instant start, int nth) {}
+  /** What a link asks for, once its grant is checked: a segment, or ({@code init}) the init segment it needs. */
+  record Target(String camera, Instant start, int nth, boolean init) {}
 
   /**
    * @throws ApiException 403 {@code invalid_link} for a grant not made for this camera (or not by us), 403
@@ -93,7 +115,7 @@ final class ShortLinks {
     long offset = Long.parseLong(f.group(1));
     if (offset > span) throw ApiException.notFound("the segment link points outside its playlist");
     int nth = f.group(2) == null ? 0 : Integer.parseInt(f.group(2));
-    return new Target(camera, Instant.ofEpochMilli(base + offset), nth);
+    return new Target(camera, Instant.ofEpochMilli(base + offset), nth, f.group(3).equals("mp4"));
   }
 
   private String mac(String camera, long base, long span, long expires) {

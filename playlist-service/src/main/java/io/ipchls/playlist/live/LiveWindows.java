@@ -160,7 +160,7 @@ public final class LiveWindows {
     for (SegmentRepository.LiveRow r : list) {
       Segment s = r.segment();
       out.add(new LiveSegment(s.start().toEpochMilli(), s.durationMs(), s.objectKey(), s.restart(), r.mediaSequence(),
-          r.discontinuitySequence()));
+          r.discontinuitySequence(), s.initKey()));
     }
     return out;
   }
@@ -177,7 +177,8 @@ public final class LiveWindows {
     if (first == all.size()) return new LiveSnapshot(w.nextSequence(), w.lastDiscontinuity(), List.of());
     List<Segment> listed = new ArrayList<>(all.size() - first);
     for (LiveSegment s : all.subList(first, all.size())) {
-      listed.add(new Segment(camera, Instant.ofEpochMilli(s.startMs()), s.durationMs(), s.key(), s.restart()));
+      listed.add(new Segment(camera, Instant.ofEpochMilli(s.startMs()), s.durationMs(), s.key(), s.restart(),
+          s.init()));
     }
     return new LiveSnapshot(all.get(first).mediaSequence(), all.get(first).discontinuitySequence(), listed);
   }

@@ -51,6 +51,13 @@ class ReadViewPlansTest {
   }
 
   @Test
+  void initSegmentsAndMedia_throughSegmentsView_useAnIndex() {
+    assertIndexOnly(SegmentRepository.INIT_AT, Tuple.of("cam-plan", T, 0));
+    assertIndexOnly(SegmentRepository.INIT_EXISTS, Tuple.of("cam-plan", T, "cam-plan/init/k.mp4"));
+    assertIndexOnly(SegmentRepository.MEDIA, Tuple.of("cam-plan", T.minusDays(1), T, 20));
+  }
+
+  @Test
   void cameraChecks_throughSegmentsView_useAnIndex() {
     assertIndexOnly(SegmentRepository.HAS_SEGMENTS, Tuple.of("cam-plan"));
     assertIndexOnly(SegmentRepository.NEWEST_OF_EACH, Tuple.tuple().addArrayOfString(new String[] {"a", "b"}));

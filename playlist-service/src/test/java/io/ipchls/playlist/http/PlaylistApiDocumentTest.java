@@ -39,8 +39,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class PlaylistApiDocumentTest {
-  /** The web player's files ({@code /*}) and hls.js ({@code /webjars/*}): static, not part of the API. */
-  private static final Set<String> STATIC_TREES = Set.of("/", "/webjars/");
+  /** The web player's files and hls.js ({@code /*}): static, not part of the API. */
+  private static final Set<String> STATIC_TREES = Set.of("/");
   private static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
   private static final String RANGE = "&start=2025-03-01%2010:00:00&end=2025-03-01%2011:00:00";
   private static final TestStack env = new TestStack();

@@ -263,12 +263,18 @@ class PlaylistHttpTest {
     assertTrue(page.getHeader("content-type").startsWith("text/html"), page.getHeader("content-type"));
     String html = page.bodyAsString();
     assertTrue(html.contains("<video"), html);
-    var m = java.util.regex.Pattern.compile("src=\"(/webjars/[^\"]*hls\\.min\\.js)\"").matcher(html);
-    assertTrue(m.find(), "page references hls.min.js from the WebJar");
+    var m = java.util.regex.Pattern.compile("src=\"(/vendor/hls\\.js-([0-9.]+)/dist/hls\\.min\\.js)\"").matcher(html);
+    assertTrue(m.find(), "page references hls.min.js as the build fetched it from npm");
     HttpResponse<Buffer> js = get(m.group(1));
     assertEquals(200, js.statusCode());
     assertTrue(js.getHeader("content-type").contains("javascript"), js.getHeader("content-type"));
     assertTrue(js.body().length() > 100_000);
+    // the 1.7 line (its version is compiled into the file), and its licence beside it
+    assertTrue(m.group(2).startsWith("1.7."), m.group(2));
+    assertTrue(js.bodyAsString().contains("\"" + m.group(2) + "\""), "hls.min.js is version " + m.group(2));
+    HttpResponse<Buffer> license = get("/vendor/hls.js-" + m.group(2) + "/LICENSE");
+    assertEquals(200, license.statusCode());
+    assertTrue(license.bodyAsString().contains("Apache License"), license.bodyAsString());
   }
 
   @Test

@@ -5,15 +5,26 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
- * Writes an HLS media playlist (RFC 8216) for MPEG-TS segments listed in time order. Discontinuities and their
- * program date-times are derived from segment start times and the camera's restart marks, so callers only add what
- * the index holds.
+ * Writes an HLS media playlist (RFC 8216) for MPEG-TS or fragmented MP4 segments listed in time order.
+ * Discontinuities, their program date-times and the fMP4 segments' {@code EXT-X-MAP} tags are derived from segment
+ * start times, the camera's restart marks and each segment's init segment, so callers only add what the index holds.
  */
 public final class HlsPlaylist {
-  /** RFC 8216 §7: floating-point EXTINF needs protocol version 3. */
+  /**
+   * RFC 8216 §7: floating-point EXTINF needs protocol version 3; the smallest version every client reads, so a
+   * playlist of MPEG-TS segments alone declares it.
+   */
   static final int VERSION = 3;
+  /**
+   * RFC 8216 §7: "The EXT-X-MAP tag in a Media Playlist that does not contain EXT-X-I-FRAMES-ONLY REQUIRES a
+   * compatibility version number of 6 or greater" (we never write I-frame playlists): the least version a playlist
+   * with fMP4 segments may declare.
+   */
+  static final int VERSION_WITH_MAP = 6;
   /** A segment that starts further than this from the previous one's end follows a gap or a camera restart. */
   public static final long CONTINUITY_TOLERANCE_MS = 1000;
   /** Target duration of a playlist without segments; a typical segment is about 3 s. */
@@ -21,8 +32,12 @@ public final class HlsPlaylist {
   private static final DateTimeFormatter PROGRAM_DATE_TIME =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSXXX").withZone(ZoneOffset.UTC);
 
-  /** {@code listedMs}: its EXTINF, {@code durationMs} clipped to a live playlist's target. */
-  private record Entry(String uri, Instant start, long durationMs, long listedMs, boolean restart) {}
+  /**
+   * {@code listedMs}: its EXTINF, {@code durationMs} clipped to a live playlist's target; {@code init} identifies the
+   * fMP4 init segment (null for MPEG-TS) and {@code mapUri} makes its link, asked for only where a map is written.
+   */
+  private record Entry(String uri, Instant start, long durationMs, long listedMs, boolean restart, String init,
+      Supplier<String> mapUri) {}
 
   private final boolean vod;
   private final long mediaSequence;
@@ -71,13 +86,32 @@ public final class HlsPlaylist {
    *     stepped): a discontinuity precedes it however small the gap
    */
   public HlsPlaylist segment(String uri, Instant start, long durationMs, boolean restart) {
-    if (uri == null || uri.isBlank() || uri.indexOf('\n') >= 0 || uri.indexOf('\r') >= 0) {
-      throw new IllegalArgumentException("segment URI must be one non-empty line");
-    }
+    return segment(uri, start, durationMs, restart, /* init= */ null, /* mapUri= */ null);
+  }
+
+  /**
+   * Appends a segment; segments must be added in start-time order.
+   *
+   * @param restart the camera marked it as not continuing the previous segment: a discontinuity precedes it
+   * @param init identifies the fMP4 initialization segment the segment needs (its object key), null for MPEG-TS; a
+   *     segment whose init differs from the previous one's follows a discontinuity (the decoder must be reset,
+   *     RFC 8216 §4.3.2.3: a change of encoding parameters) and an {@code EXT-X-MAP} naming the new one (§4.3.2.5)
+   * @param mapUri the init segment's URI; called only where a map tag is written
+   */
+  public HlsPlaylist segment(String uri, Instant start, long durationMs, boolean restart, String init,
+      Supplier<String> mapUri) {
+    requireLine(uri, "segment URI");
     if (durationMs <= 0) throw new IllegalArgumentException("segment duration must be > 0 ms");
+    if (init != null && mapUri == null) throw new IllegalArgumentException("an fMP4 segment needs its map URI");
     long listedMs = fixedTargetSeconds > 0 ? Math.min(durationMs, fixedTargetSeconds * 1000L) : durationMs;
-    entries.add(new Entry(uri, start, durationMs, listedMs, restart));
+    entries.add(new Entry(uri, start, durationMs, listedMs, restart, init, mapUri));
     return this;
+  }
+
+  private static void requireLine(String uri, String what) {
+    if (uri == null || uri.isBlank() || uri.indexOf('\n') >= 0 || uri.indexOf('\r') >= 0) {
+      throw new IllegalArgumentException(what + " must be one non-empty line");
+    }
   }
 
   /**
@@ -93,7 +127,7 @@ public final class HlsPlaylist {
   public String render() {
     StringBuilder out = new StringBuilder(128 + entries.size() * 320);
     line(out, "#EXTM3U");
-    line(out, "#EXT-X-VERSION:" + VERSION);
+    line(out, "#EXT-X-VERSION:" + version());
     line(out, "#EXT-X-TARGETDURATION:" + targetDurationSeconds());
     line(out, "#EXT-X-MEDIA-SEQUENCE:" + mediaSequence);
     if (!vod) line(out, "#EXT-X-DISCONTINUITY-SEQUENCE:" + discontinuitySequence);
@@ -102,6 +136,7 @@ public final class HlsPlaylist {
     for (Entry e : entries) {
       boolean newRun = previous == null || !continues(previous, e);
       if (newRun && previous != null) line(out, "#EXT-X-DISCONTINUITY");
+      if (e.init() != null && (previous == null || !e.init().equals(previous.init()))) map(out, e.mapUri().get());
       if (newRun) line(out, "#EXT-X-PROGRAM-DATE-TIME:" + PROGRAM_DATE_TIME.format(e.start()));
       line(out, "#EXTINF:" + seconds(e.listedMs()) + ",");
       line(out, e.uri());
@@ -111,8 +146,21 @@ public final class HlsPlaylist {
     return out.toString();
   }
 
+  /** RFC 8216 §7: the least version whose features the playlist uses. */
+  int version() {
+    return entries.stream().anyMatch(e -> e.init() != null) ? VERSION_WITH_MAP : VERSION;
+  }
+
+  /** RFC 8216 §4.3.2.5: {@code #EXT-X-MAP:URI="<quoted-string>"}, which may hold no double quote, CR or LF. */
+  private static void map(StringBuilder out, String uri) {
+    requireLine(uri, "map URI");
+    if (uri.indexOf('"') >= 0) throw new IllegalArgumentException("map URI must not contain a double quote");
+    line(out, "#EXT-X-MAP:URI=\"" + uri + "\"");
+  }
+
   private static boolean continues(Entry previous, Entry next) {
-    return !next.restart() && continues(previous.start(), previous.durationMs(), next.start());
+    return !next.restart() && Objects.equals(previous.init(), next.init())
+        && continues(previous.start(), previous.durationMs(), next.start());
   }
 
   /** Whether a segment starting at {@code next} plays on from the previous one without a discontinuity. */

@@ -11,13 +11,20 @@ import java.util.List;
  * the previous segment whatever the gap ({@code restart}: its timestamps restarted or its clock stepped), and the live
  * numbers ingest gave it when it indexed it (its media sequence number and its discontinuity sequence number: the
  * discontinuities up to and including the one in front of it, a restart counting as one as in
- * {@link LiveWindowState#continues}).
+ * {@link LiveWindowState#continues}), and the object key of the fMP4 init segment it needs ({@code init}; null for
+ * MPEG-TS).
  */
 public record LiveSegment(long startMs, int durationMs, String key, boolean restart, long mediaSequence,
-    long discontinuitySequence) {
-  /** A segment the camera did not mark as a restart. */
+    long discontinuitySequence, String init) {
+  /** An MPEG-TS segment the camera did not mark as a restart. */
   public LiveSegment(long startMs, int durationMs, String key, long mediaSequence, long discontinuitySequence) {
-    this(startMs, durationMs, key, /* restart= */ false, mediaSequence, discontinuitySequence);
+    this(startMs, durationMs, key, /* restart= */ false, mediaSequence, discontinuitySequence, /* init= */ null);
+  }
+
+  /** An MPEG-TS segment. */
+  public LiveSegment(long startMs, int durationMs, String key, boolean restart, long mediaSequence,
+      long discontinuitySequence) {
+    this(startMs, durationMs, key, restart, mediaSequence, discontinuitySequence, /* init= */ null);
   }
 
   static void writeList(ObjectDataOutput out, List<LiveSegment> list) throws IOException {
@@ -29,6 +36,7 @@ public record LiveSegment(long startMs, int durationMs, String key, boolean rest
       out.writeBoolean(s.restart);
       out.writeLong(s.mediaSequence);
       out.writeLong(s.discontinuitySequence);
+      out.writeString(s.init);
     }
   }
 
@@ -37,7 +45,7 @@ public record LiveSegment(long startMs, int durationMs, String key, boolean rest
     List<LiveSegment> list = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       list.add(new LiveSegment(in.readLong(), in.readInt(), in.readString(), in.readBoolean(), in.readLong(),
-          in.readLong()));
+          in.readLong(), in.readString()));
     }
     return List.copyOf(list);
   }

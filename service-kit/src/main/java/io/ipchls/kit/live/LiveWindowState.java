@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.TreeMap;
 
 /**
- * One camera's live edge as the cluster map {@code ipchls.live.windows.v2} keeps it: its newest live segments (at
+ * One camera's live edge as the cluster map {@code ipchls.live.windows.v3} keeps it: its newest live segments (at
  * most {@code capacity}), each with the media sequence number and discontinuity sequence number ingest gave it when
  * it indexed it, in number order; when an event last moved it, and a version that grows with every change. The
  * window never numbers anything itself, so every instance, and a window loaded again after an eviction, a restart or

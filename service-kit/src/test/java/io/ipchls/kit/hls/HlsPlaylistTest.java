@@ -182,4 +182,75 @@ class HlsPlaylistTest {
     var p = HlsPlaylist.vod();
     assertThrows(IllegalArgumentException.class, () -> p.segment("a.ts", T0, 0));
   }
+
+  @Test
+  void vod_fmp4_version6_mapBeforeTheFirstSegment_newMapAfterTheDiscontinuityWhereTheInitChanges() {
+    String text = HlsPlaylist.vod()
+        .segment("a.m4s", T0, 3000, false, "cam/init/aaa.mp4", () -> "init-a.mp4")
+        .segment("b.m4s", T0.plusMillis(3000), 3000, false, "cam/init/aaa.mp4", () -> "unused")
+        // contiguous and not marked, but another codec configuration: the decoder must be reset
+        .segment("c.m4s", T0.plusMillis(6000), 3000, false, "cam/init/bbb.mp4", () -> "init-b.mp4")
+        // a restart with the same init: a discontinuity, the map still applies (RFC 8216 §4.3.2.5)
+        .segment("d.m4s", T0.plusMillis(9000), 3000, true, "cam/init/bbb.mp4", () -> "unused")
+        .render();
+    assertEquals("""
+        #EXTM3U
+        #EXT-X-VERSION:6
+        #EXT-X-TARGETDURATION:3
+        #EXT-X-MEDIA-SEQUENCE:0
+        #EXT-X-PLAYLIST-TYPE:VOD
+        #EXT-X-MAP:URI="init-a.mp4"
+        #EXT-X-PROGRAM-DATE-TIME:2026-11-21T10:00:00.000Z
+        #EXTINF:3.000,
+        a.m4s
+        #EXTINF:3.000,
+        b.m4s
+        #EXT-X-DISCONTINUITY
+        #EXT-X-MAP:URI="init-b.mp4"
+        #EXT-X-PROGRAM-DATE-TIME:2026-11-21T10:00:06.000Z
+        #EXTINF:3.000,
+        c.m4s
+        #EXT-X-DISCONTINUITY
+        #EXT-X-PROGRAM-DATE-TIME:2026-11-21T10:00:09.000Z
+        #EXTINF:3.000,
+        d.m4s
+        #EXT-X-ENDLIST
+        """, text);
+  }
+
+  @Test
+  void live_windowStartingInsideAnInitsRun_stillBeginsWithItsMap() {
+    String text = HlsPlaylist.live(/* mediaSequence= */ 9, /* discontinuitySequence= */ 2, 3)
+        .segment("j.m4s", T0, 3000, false, "cam/init/aaa.mp4", () -> "init-a.mp4")
+        .render();
+    assertEquals("""
+        #EXTM3U
+        #EXT-X-VERSION:6
+        #EXT-X-TARGETDURATION:3
+        #EXT-X-MEDIA-SEQUENCE:9
+        #EXT-X-DISCONTINUITY-SEQUENCE:2
+        #EXT-X-MAP:URI="init-a.mp4"
+        #EXT-X-PROGRAM-DATE-TIME:2026-11-21T10:00:00.000Z
+        #EXTINF:3.000,
+        j.m4s
+        """, text);
+  }
+
+  @Test
+  void segment_fmp4WithoutMapUri_isRefused() {
+    assertThrows(IllegalArgumentException.class,
+        () -> HlsPlaylist.vod().segment("a.m4s", T0, 3000, false, "cam/init/a.mp4", null));
+  }
+
+  @Test
+  void render_mapUriWithAQuote_isRefused() {
+    HlsPlaylist p = HlsPlaylist.vod().segment("a.m4s", T0, 3000, false, "cam/init/a.mp4", () -> "x\"y.mp4");
+    assertThrows(IllegalArgumentException.class, p::render);
+  }
+
+  @Test
+  void render_mapUriWithANewline_isRefused() {
+    HlsPlaylist p = HlsPlaylist.vod().segment("a.m4s", T0, 3000, false, "cam/init/a.mp4", () -> "x\ny.mp4");
+    assertThrows(IllegalArgumentException.class, p::render);
+  }
 }
