@@ -123,7 +123,10 @@ class ClusterSecrecyTest {
     }
   }
 
-  /** A member with the cluster's name but not its secret reads only sealed values and its answers do not count. */
+  /**
+   * A member with the cluster's name but not its secret joins Hazelcast (the open-source edition cannot stop it) but
+   * reads only sealed values, and the event bus neither brings it login checks nor carries its requests.
+   */
   @Test
   void outsiderWithoutTheSecret_learnsNothing_andCannotAnswerALoginCheck() throws Exception {
     String id = TestService.newCameraId("victim");
@@ -137,35 +140,44 @@ class ClusterSecrecyTest {
     int port = hazelcast(service).getCluster().getLocalMember().getAddress().getPort();
     outsider = await(Clustering.start(new ClusterConfig(name, "127.0.0.1", freePort(),
         List.of("127.0.0.1:" + port), OTHER_SECRET)));
-    assertEquals(3, hazelcast(outsider).getCluster().getMembers().size(), "the open-source edition lets it join");
+    try {
+      assertEquals(3, hazelcast(outsider).getCluster().getMembers().size(), "the open-source edition lets it join");
 
-    // what it can read: the grant is there, sealed, and does not open with its secret
-    String stored = await(outsider.sharedData().<String, String>getAsyncMap(ClusterNames.S3_KEYS)
-        .compose(m -> m.get(creds.accessKeyId())));
-    assertNotNull(stored, "the outsider reaches the map");
-    assertFalse(stored.contains(creds.secretAccessKey()));
-    assertTrue(await(new GrantMap(outsider).get(creds.accessKeyId())).isEmpty(), "a grant it cannot open");
+      // what it can read: the grant is there, sealed, and does not open with its secret
+      String stored = await(outsider.sharedData().<String, String>getAsyncMap(ClusterNames.S3_KEYS)
+          .compose(m -> m.get(creds.accessKeyId())));
+      assertNotNull(stored, "the outsider reaches the map");
+      assertFalse(stored.contains(creds.secretAccessKey()));
+      assertTrue(await(new GrantMap(outsider).get(creds.accessKeyId())).isEmpty(), "a grant it cannot open");
 
-    // what it can answer: it claims login checks and accepts every one
-    ConcurrentLinkedQueue<String> seen = new ConcurrentLinkedQueue<>();
-    await(outsider.eventBus().<JsonObject>consumer(ClusterNames.BROKER_AUTHENTICATE, m -> {
-      seen.add(String.valueOf(m.body()));
-      m.reply(ClusterMessages.toJson(BrokerLoginDecision.camera(id)));
-    }).completion());
-    String wrong = "wrong-secret-" + UUID.randomUUID();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    int attempts = 0;
-    while (seen.size() < 3 && System.nanoTime() < deadline) {
-      attempts++;
-      MqttClient c = TestCamera.client(svc, id, wrong);
-      Throwable refused = await(c.connect(svc.stack.broker().port(), svc.stack.broker().host())
+      // what it can answer: it claims login checks and accepts every one; the members' event bus refuses to talk to
+      // it (mutual TLS with a key derived from the secret), and were a check to reach it, its answer would not open
+      ConcurrentLinkedQueue<String> seen = new ConcurrentLinkedQueue<>();
+      var claim = outsider.eventBus().<JsonObject>consumer(ClusterNames.BROKER_AUTHENTICATE, m -> {
+        seen.add(String.valueOf(m.body()));
+        m.reply(ClusterMessages.toJson(BrokerLoginDecision.camera(id)));
+      });
+      await(claim.completion());
+      String wrong = "wrong-secret-" + UUID.randomUUID();
+      for (int attempt = 1; attempt <= 6; attempt++) {
+        MqttClient c = TestCamera.client(svc, id, wrong);
+        Throwable refused = await(c.connect(svc.stack.broker().port(), svc.stack.broker().host())
+            .transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause())));
+        assertNotNull(refused, "attempt " + attempt + ": a wrong password was let in");
+      }
+      assertEquals(List.of(), List.copyOf(seen), "a login check reached the outsider");
+
+      // what it can ask: nothing reaches credential-service from it
+      await(claim.unregister());
+      Throwable asked = await(outsider.eventBus().request(ClusterNames.BROKER_AUTHENTICATE,
+              BrokerAuthClient.sealedRequest(outsider, id, id, cameraSecret, null),
+              new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(3000))
           .transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause())));
-      assertNotNull(refused, "attempt " + attempts + ": a wrong password was let in");
+      assertNotNull(asked, "the outsider got an answer from the cluster");
+    } finally {
+      await(outsider.close()); // the other test logs in through the two real members only
+      outsider = null;
     }
-    assertTrue(seen.size() >= 3, "the outsider was asked (" + seen.size() + " of " + attempts + " checks)");
-    for (String body : seen) assertFalse(body.contains(wrong), "the password reached the outsider in clear");
-    await(outsider.close()); // the other test logs in through the two real members only
-    outsider = null;
   }
 
   /** Every entry of every Hazelcast map, as {@code map key value} text (byte arrays read as Latin-1). */

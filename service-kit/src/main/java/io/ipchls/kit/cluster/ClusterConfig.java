@@ -55,6 +55,11 @@ public record ClusterConfig(String name, String host, int port, List<String> mem
     return secret == null ? ClusterSeal.processLocal() : new ClusterSeal(decodeSecret(secret));
   }
 
+  /** The event bus's TLS identity, derived from the same secret as {@link #seal()}. */
+  ClusterTls tls() {
+    return new ClusterTls(secret == null ? ClusterSeal.processSecret() : decodeSecret(secret));
+  }
+
   private static byte[] decodeSecret(String secret) {
     byte[] bytes;
     try {

@@ -38,7 +38,8 @@ public final class ClusterSeal implements Shareable {
   private static final String LOCAL_MAP = "ipchls.cluster.seal";
   private static final SecureRandom RANDOM = new SecureRandom();
   /** The secret of processes that configure none: made once per JVM, never written anywhere. */
-  private static final ClusterSeal PROCESS = new ClusterSeal(randomSecret());
+  private static final byte[] PROCESS_SECRET = randomSecret();
+  private static final ClusterSeal PROCESS = new ClusterSeal(PROCESS_SECRET);
 
   private final SecretKeySpec key;
 
@@ -55,6 +56,11 @@ public final class ClusterSeal implements Shareable {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is part of every JVM", e);
     }
+  }
+
+  /** The secret of this process when none is configured (a copy). */
+  static byte[] processSecret() {
+    return PROCESS_SECRET.clone();
   }
 
   /** The seal of processes without a configured cluster secret. */

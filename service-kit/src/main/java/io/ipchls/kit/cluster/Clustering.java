@@ -29,7 +29,8 @@ public final class Clustering {
     ClusterSeal seal = cfg.seal();
     // the event bus listens on the member's own interface only, on the configured port (0: any free one, announced
     // to the other members through the cluster)
-    EventBusOptions bus = new EventBusOptions().setHost(cfg.host()).setPort(cfg.eventBusPort());
+    // mutually authenticated TLS with a key every member derives from the cluster secret (ClusterTls)
+    EventBusOptions bus = cfg.tls().apply(new EventBusOptions().setHost(cfg.host()).setPort(cfg.eventBusPort()));
     return Vertx.builder().with(new VertxOptions().setEventBusOptions(bus))
         .withClusterManager(new HazelcastClusterManager(hazelcastConfig(cfg))).buildClustered()
         .onSuccess(vertx -> ClusterSeal.install(vertx, seal));
