@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ipchls.credential.broker.BrokerAuthClient;
 import io.ipchls.kit.cluster.ClusterMessages;
 import io.ipchls.protocol.BrokerLoginDecision;
 import io.ipchls.protocol.BrokerLoginRequest;
@@ -109,9 +110,10 @@ class BrokerAuthTest {
   @Test
   void malformedLoginCheck_isRefused() {
     // no clientId, no password: what a sender of another version (or a bug) might send
-    JsonObject reply = await(svc.vertx.eventBus().<JsonObject>request(ClusterNames.BROKER_AUTHENTICATE,
-        ClusterMessages.toJson(new BrokerLoginRequest(null, "x", null)))).body();
-    assertEquals("bad_request", ClusterMessages.fromJson(reply, BrokerLoginDecision.class).reason());
+    JsonObject request = ClusterMessages.toJson(new BrokerLoginRequest(null, "x", null));
+    JsonObject reply = await(svc.vertx.eventBus().<JsonObject>request(ClusterNames.BROKER_AUTHENTICATE, request))
+        .body();
+    assertEquals("bad_request", BrokerAuthClient.openReply(svc.vertx, request, reply).reason());
   }
 
   /** The whole path: the broker asks credential-service over the event bus, a camera connects with its secret. */
@@ -138,8 +140,9 @@ class BrokerAuthTest {
   }
 
   private static BrokerLoginDecision login(String clientId, String username, String password) {
-    JsonObject reply = await(svc.vertx.eventBus().<JsonObject>request(ClusterNames.BROKER_AUTHENTICATE,
-        ClusterMessages.toJson(new BrokerLoginRequest(clientId, username, password)))).body();
-    return ClusterMessages.fromJson(reply, BrokerLoginDecision.class);
+    JsonObject request = BrokerAuthClient.sealedRequest(svc.vertx, clientId, username, password, null);
+    JsonObject reply = await(svc.vertx.eventBus().<JsonObject>request(ClusterNames.BROKER_AUTHENTICATE, request))
+        .body();
+    return BrokerAuthClient.openReply(svc.vertx, request, reply);
   }
 }

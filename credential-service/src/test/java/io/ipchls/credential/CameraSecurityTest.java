@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipchls.infra.Await;
 import io.ipchls.infra.S3Refusal;
+import io.ipchls.credential.issuer.GrantMap;
 import io.ipchls.protocol.ClusterNames;
 import io.ipchls.protocol.CredentialResponse;
 import io.ipchls.protocol.StorageKeyGrant;
@@ -251,12 +252,11 @@ class CameraSecurityTest {
     String id = newCameraId("expired");
     try (TestCamera cam = registeredCamera(id)) {
       CredentialResponse creds = cam.requestCredentials("e-1");
-      StorageKeyGrant live = StorageKeyGrant.fromJson(await(svc.vertx.sharedData()
-          .<String, String>getAsyncMap(ClusterNames.S3_KEYS).compose(m -> m.get(creds.accessKeyId()))));
+      GrantMap grants = new GrantMap(svc.vertx);
+      StorageKeyGrant live = await(grants.get(creds.accessKeyId())).orElseThrow();
       StorageKeyGrant expired = new StorageKeyGrant(live.cameraId(), live.secretAccessKey(), live.bucket(),
           live.prefix(), System.currentTimeMillis() - 1000);
-      await(svc.vertx.sharedData().<String, String>getAsyncMap(ClusterNames.S3_KEYS)
-          .compose(m -> m.put(creds.accessKeyId(), expired.toJson())));
+      await(grants.put(creds.accessKeyId(), expired, 60_000));
       String key = TestCamera.segmentKey(id);
       assertPutRefusedAndNothingWritten(creds, bucket, key);
     }

@@ -3,10 +3,12 @@ package io.ipchls.credential;
 import static io.ipchls.credential.TestService.await;
 import static io.ipchls.credential.TestService.newCameraId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ipchls.credential.issuer.GrantMap;
 import io.ipchls.protocol.ClusterNames;
 import io.ipchls.protocol.CredentialResponse;
 import io.ipchls.protocol.StorageKeyGrant;
@@ -57,8 +59,10 @@ class CredentialRequestTest {
     long lifetime = r.expiration() - System.currentTimeMillis();
     assertTrue(lifetime > 3_500_000 && lifetime <= 3_600_000, "lifetime " + lifetime);
 
-    StorageKeyGrant grant = StorageKeyGrant.fromJson(await(keys().compose(m -> m.get(r.accessKeyId()))));
+    StorageKeyGrant grant = await(new GrantMap(svc.vertx).get(r.accessKeyId())).orElseThrow();
     assertEquals(new StorageKeyGrant(id, r.secretAccessKey(), r.bucket(), id, r.expiration()), grant);
+    String stored = await(keys().compose(m -> m.get(r.accessKeyId())));
+    assertFalse(stored.contains(r.secretAccessKey()), "the map holds the grant sealed, never the secret key");
   }
 
   @Test

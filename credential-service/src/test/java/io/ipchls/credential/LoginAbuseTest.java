@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ipchls.credential.auth.Secrets;
 import io.ipchls.credential.db.AuditRetention;
 import io.ipchls.credential.db.CameraStore;
+import io.ipchls.credential.broker.BrokerAuthClient;
 import io.ipchls.kit.cluster.ClusterMessages;
 import io.ipchls.kit.crypto.Sha256;
 import io.ipchls.protocol.BrokerLoginDecision;
@@ -297,9 +298,10 @@ class LoginAbuseTest {
   }
 
   private static BrokerLoginDecision login(TestService on, String id, String password, String address) {
-    JsonObject reply = await(on.vertx.eventBus().<JsonObject>request(ClusterNames.BROKER_AUTHENTICATE,
-        ClusterMessages.toJson(new BrokerLoginRequest(id, id, password, address)))).body();
-    return ClusterMessages.fromJson(reply, BrokerLoginDecision.class);
+    JsonObject request = BrokerAuthClient.sealedRequest(on.vertx, id, id, password, address);
+    JsonObject reply = await(on.vertx.eventBus().<JsonObject>request(ClusterNames.BROKER_AUTHENTICATE, request))
+        .body();
+    return BrokerAuthClient.openReply(on.vertx, request, reply);
   }
 
   private static double hashChecks(TestService on) {

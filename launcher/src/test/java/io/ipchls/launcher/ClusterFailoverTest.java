@@ -62,6 +62,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ClusterFailoverTest {
+  /** The secret every member shares: the services in their own processes open what this JVM seals. */
+  private static final String CLUSTER_SECRET = "dGVzdC1jbHVzdGVyLXNlY3JldC0wMTIzNDU2Nzg5YWJjZGVm";
   private static final String ADMIN_TOKEN = "failover-admin-token-0123456789abcdef";
   private static final String JWT_SECRET = "failover-viewer-jwt-secret-0123456789abcdef";
   private static final String ROOT_KEY = "FAILOVERROOT0000000";
@@ -88,7 +90,7 @@ class ClusterFailoverTest {
   static void startCluster() throws Exception {
     String clusterName = "ipc-hls-failover-" + ProcessHandle.current().pid();
     vertx = LocalSystem.await(Clustering.start(new ClusterConfig(clusterName, "127.0.0.1", 5931,
-        List.of("127.0.0.1:5931"))));
+        List.of("127.0.0.1:5931"), CLUSTER_SECRET)));
     int memberPort = Cluster.hazelcast(vertx).orElseThrow().getCluster().getLocalMember().getAddress().getPort();
     EmbeddedPostgres pg = EmbeddedPostgres.start(dir.resolve("pg"), 0);
     closeables.add(pg);
@@ -107,7 +109,7 @@ class ClusterFailoverTest {
         .put("bucket", "ipchls").put("pathStyle", true).put("accessKeyId", ROOT_KEY).put("secretAccessKey", ROOT_SECRET);
     JsonObject mqtt = new JsonObject().put("host", broker.host()).put("port", broker.port());
     JsonObject cluster = new JsonObject().put("name", clusterName).put("host", "127.0.0.1").put("port", memberPort + 1)
-        .put("members", "127.0.0.1:" + memberPort);
+        .put("members", "127.0.0.1:" + memberPort).put("secret", CLUSTER_SECRET);
 
     credential = service("credential", "io.ipchls.credential.Main", new JsonObject()
         .put("db", db).put("s3", s3Json).put("cluster", cluster).put("adminToken", ADMIN_TOKEN)

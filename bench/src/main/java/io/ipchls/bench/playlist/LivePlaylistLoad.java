@@ -36,6 +36,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "LivePlaylistLoad", mixinStandardHelpOptions = true)
 public final class LivePlaylistLoad implements Runnable {
+  private static final String CLUSTER_SECRET = "dGVzdC1jbHVzdGVyLXNlY3JldC0wMTIzNDU2Nzg5YWJjZGVm";
   @Option(names = "--cameras", defaultValue = "1000") int cameras;
   @Option(names = "--rate", defaultValue = "2000", description = "requests per second") int rate;
   @Option(names = "--seconds", defaultValue = "20") int seconds;
@@ -92,9 +93,9 @@ public final class LivePlaylistLoad implements Runnable {
       String clusterName = "ipchls-bench-live-" + ProcessHandle.current().pid();
       List<String> members = List.of("127.0.0.1:5971", "127.0.0.1:5972");
       Vertx member1 = PlaylistBenchStack.await(Clustering.start(new ClusterConfig(clusterName, "127.0.0.1", 5971,
-          members)));
+          members, CLUSTER_SECRET)));
       Vertx member2 = PlaylistBenchStack.await(Clustering.start(new ClusterConfig(clusterName, "127.0.0.1", 5972,
-          members)));
+          members, CLUSTER_SECRET)));
       int clusteredPort = stack.startPlaylist(member1).port();
       int otherPort = stack.startPlaylist(member2).port();
       long clusterFeed = member1.setPeriodic(3000, t -> announceNextSegments(member1, ids));

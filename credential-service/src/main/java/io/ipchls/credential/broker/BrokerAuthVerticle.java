@@ -9,6 +9,7 @@ import io.ipchls.credential.db.Device;
 import io.ipchls.credential.db.DeviceRepository.LoginLookup;
 import io.ipchls.credential.db.LoginFailures;
 import io.ipchls.kit.cluster.ClusterMessages;
+import io.ipchls.kit.cluster.ClusterSeal;
 import io.ipchls.kit.crypto.Sha256;
 import io.ipchls.protocol.BrokerLoginDecision;
 import io.ipchls.protocol.BrokerLoginRequest;
@@ -20,6 +21,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,11 +101,22 @@ public final class BrokerAuthVerticle extends VerticleBase {
   }
 
   private void onLogin(Message<Object> msg) {
+    BrokerLoginRequest sealed;
+    try {
+      sealed = ClusterMessages.fromJson(msg.body(), BrokerLoginRequest.class).requireComplete();
+    } catch (ProtocolException e) {
+      reply(msg, refuse(null, null, "bad_request", "malformed login check"));
+      return;
+    }
     BrokerLoginRequest login;
     try {
-      login = ClusterMessages.fromJson(msg.body(), BrokerLoginRequest.class).requireComplete();
-    } catch (ProtocolException e) {
-      msg.reply(ClusterMessages.toJson(refuse(null, null, "bad_request", "malformed login check")));
+      login = new BrokerLoginRequest(sealed.clientId(), sealed.username(), ClusterSeal.of(vertx)
+          .open(BrokerAuthClient.sealPurpose(sealed.clientId(), sealed.username()), sealed.password()),
+          sealed.sourceAddress());
+    } catch (ClusterSeal.SealException e) {
+      meters.counter("broker.auth.unsealed").increment();
+      reply(msg, refuse(null, null, "bad_request", "login check not sealed with this"
+          + " cluster's secret: " + e.getMessage()));
       return;
     }
     long notAfter = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BrokerAuthClient.TIMEOUT_MS);
@@ -113,7 +126,12 @@ public final class BrokerAuthVerticle extends VerticleBase {
           LOG.warn("login check for {} failed: {}", login.username(), e.getMessage());
           return refuse(null, null, UNAVAILABLE, null);
         })
-        .onSuccess(decision -> msg.reply(ClusterMessages.toJson(decision)));
+        .onSuccess(decision -> reply(msg, decision));
+  }
+
+  /** Answers sealed for the request, so the asking member knows the answer came from a member with the secret. */
+  private void reply(Message<Object> msg, BrokerLoginDecision decision) {
+    msg.reply(BrokerAuthClient.sealReply(vertx, msg.body() instanceof JsonObject j ? j : null, decision));
   }
 
   private Future<BrokerLoginDecision> decide(BrokerLoginRequest login, long notAfterNanos) {

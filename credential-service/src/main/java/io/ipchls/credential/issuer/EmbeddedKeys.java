@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The embedded S3 server's view of the keys {@link EmbeddedKeyIssuer} mints: a lookup in the cluster map
- * {@link ClusterNames#S3_KEYS}. Blocking (the S3 server calls it on its own request threads), bounded by
+ * {@link ClusterNames#S3_KEYS} ({@link GrantMap}). Blocking (the S3 server calls it on its own request threads), bounded by
  * {@link #TIMEOUT_MS}; a failed lookup is "unknown key", so S3 refuses.
  */
 public final class EmbeddedKeys {
@@ -23,10 +23,8 @@ public final class EmbeddedKeys {
   public static Optional<StorageKeyGrant> find(Vertx vertx, String accessKeyId) {
     if (vertx == null) return Optional.empty();
     try {
-      String json = vertx.sharedData().<String, String>getAsyncMap(ClusterNames.S3_KEYS)
-          .compose(m -> m.get(accessKeyId))
+      return new GrantMap(vertx).get(accessKeyId)
           .toCompletionStage().toCompletableFuture().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
-      return Optional.ofNullable(json).map(StorageKeyGrant::fromJson);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.empty();

@@ -162,9 +162,8 @@ public final class TestCloud implements AutoCloseable {
     return accessKeyId -> {
       Optional<StorageKeyGrant> grant;
       try {
-        String json = vertx.sharedData().<String, String>getAsyncMap(ClusterNames.S3_KEYS)
-            .compose(m -> m.get(accessKeyId)).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-        grant = Optional.ofNullable(json).map(StorageKeyGrant::fromJson);
+        grant = new io.ipchls.credential.issuer.GrantMap(vertx).get(accessKeyId)
+            .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
       } catch (Exception e) {
         grant = Optional.empty();
       }
@@ -204,7 +203,7 @@ public final class TestCloud implements AutoCloseable {
 
   /** Removes a live storage key, as if it had expired or been revoked. */
   public void revokeKey(String accessKeyId) {
-    await(vertx.sharedData().<String, String>getAsyncMap(ClusterNames.S3_KEYS).compose(m -> m.remove(accessKeyId)));
+    await(new io.ipchls.credential.issuer.GrantMap(vertx).remove(accessKeyId));
   }
 
   /**

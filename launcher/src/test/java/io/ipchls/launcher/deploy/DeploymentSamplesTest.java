@@ -45,12 +45,14 @@ import org.yaml.snakeyaml.Yaml;
 class DeploymentSamplesTest {
   private static final Path SAMPLES = Path.of("..").toAbsolutePath().normalize().resolve("infra/samples");
   /** The secrets the sample env files leave empty, as an operator fills them in. */
+  private static final String CLUSTER_SECRET = "c2FtcGxlLWNsdXN0ZXItc2VjcmV0LTAxMjM0NTY3ODlhYmNkZWY=";
   private static final Map<String, String> SECRETS = Map.of(
       "IPCHLS_ADMINTOKEN", "sample-admin-token-0123456789abcdef",
       "IPCHLS_DB_PASSWORD", "db-pw", "IPCHLS_MQTT_PASSWORD", "mqtt-pw",
       "IPCHLS_S3_ACCESSKEYID", "AKIDEXAMPLE", "IPCHLS_S3_SECRETACCESSKEY", "s3-secret-0123456789",
       "IPCHLS_VIEWER_JWTSECRET", "viewer-signing-key-0123456789abcdef0123",
-      "IPCHLS_CALLBACKS_MASTERKEY", "sample-webhook-master-key-0123456789abcdef");
+      "IPCHLS_CALLBACKS_MASTERKEY", "sample-webhook-master-key-0123456789abcdef",
+      "IPCHLS_CLUSTER_SECRET", CLUSTER_SECRET);
 
   @Test
   void credentialSample_parses_andEverySettingCanComeFromTheEnvironment() throws IOException {
@@ -130,7 +132,8 @@ class DeploymentSamplesTest {
     int port = freePort();
     Map<String, String> env = Map.of("IPCHLS_CLUSTER_NAME", "ipchls-sample-" + ProcessHandle.current().pid(),
         "IPCHLS_CLUSTER_HOST", "127.0.0.1", "IPCHLS_CLUSTER_PORT", String.valueOf(port),
-        "IPCHLS_CLUSTER_MEMBERS", "127.0.0.1:" + port + ",127.0.0.1:" + (port + 1));
+        "IPCHLS_CLUSTER_MEMBERS", "127.0.0.1:" + port + ",127.0.0.1:" + (port + 1),
+        "IPCHLS_CLUSTER_SECRET", CLUSTER_SECRET);
     JsonObject json = ConfigLoader.load(new JsonObject(), SAMPLES.resolve("config/ingest-service.json"), env);
     Config hz = Clustering.hazelcastConfig(ClusterConfig.from(Settings.root(json).section("cluster")));
     JoinConfig join = hz.getNetworkConfig().getJoin();
@@ -181,6 +184,7 @@ class DeploymentSamplesTest {
 
     Map<String, String> env = new HashMap<>(common);
     env.put("IPCHLS_CLUSTER_HOST", "10.1.2.3");
+    env.put("IPCHLS_CLUSTER_SECRET", CLUSTER_SECRET);
     JsonObject json = ConfigLoader.load(IngestConfig.defaults(), null, env);
     ClusterConfig cluster = ClusterConfig.from(Settings.root(json).section("cluster"));
     Config hz = Clustering.hazelcastConfig(cluster);
@@ -199,7 +203,8 @@ class DeploymentSamplesTest {
     int port = freePort();
     Map<String, String> env = Map.of("IPCHLS_CLUSTER_NAME", "ipchls-k8s-" + ProcessHandle.current().pid(),
         "IPCHLS_CLUSTER_JOIN", "kubernetes", "IPCHLS_CLUSTER_KUBERNETES_SERVICEDNS", "localhost",
-        "IPCHLS_CLUSTER_HOST", "127.0.0.1", "IPCHLS_CLUSTER_PORT", String.valueOf(port));
+        "IPCHLS_CLUSTER_HOST", "127.0.0.1", "IPCHLS_CLUSTER_PORT", String.valueOf(port),
+        "IPCHLS_CLUSTER_SECRET", CLUSTER_SECRET);
     JsonObject json = ConfigLoader.load(new JsonObject(), null, env);
     assertMembersJoin(Clustering.hazelcastConfig(ClusterConfig.from(Settings.root(json).section("cluster"))));
   }

@@ -59,6 +59,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class ExternalServersIT {
+  private static final String CLUSTER_SECRET = "dGVzdC1jbHVzdGVyLXNlY3JldC0wMTIzNDU2Nzg5YWJjZGVm";
   private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
   private static final Path SAMPLES = REPO.resolve("infra/samples");
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -94,7 +95,8 @@ class ExternalServersIT {
     String members = "127.0.0.1:" + clusterPort + ",127.0.0.1:" + (clusterPort + 1) + ",127.0.0.1:" + (clusterPort + 2)
         + ",127.0.0.1:" + (clusterPort + 3);
     String clusterName = "ipchls-deploy-" + ProcessHandle.current().pid();
-    vertx = Clustering.start(new ClusterConfig(clusterName, "127.0.0.1", clusterPort, List.of(members.split(","))))
+    vertx = Clustering.start(new ClusterConfig(clusterName, "127.0.0.1", clusterPort, List.of(members.split(",")),
+            CLUSTER_SECRET))
         .await(60, TimeUnit.SECONDS);
     s3 = EmbeddedS3.start(new S3Options(dir.resolve("s3"), "127.0.0.1", 0, "ipchls", "us-east-1", "deploy-root",
         "deploy-root-secret-0123456789", key -> EmbeddedKeys.find(vertx, key)));
@@ -109,6 +111,9 @@ class ExternalServersIT {
         "IPCHLS_DB_SSLROOTCERT=" + pki.caPem(), "IPCHLS_MQTT_HOST=localhost", "IPCHLS_MQTT_PORT=" + servicePort,
         "IPCHLS_S3_ENDPOINT=" + s3.endpoint(), "IPCHLS_S3_PUBLICENDPOINT=" + s3.endpoint());
     for (int i = 0; i < 3; i++) http[i] = freePorts(1);
+    for (String service : List.of("credential", "ingest", "playlist")) {
+      appendEnv(service + "-service.env", "IPCHLS_CLUSTER_SECRET=" + CLUSTER_SECRET); // in the 0600 files
+    }
     appendEnv("credential-service.env", "IPCHLS_HTTP_PORT=" + http[0], "IPCHLS_ADMINTOKEN=" + ADMIN_TOKEN,
         "IPCHLS_DB_PASSWORD=" + DB_PASSWORDS.get("ipchls_credential"), "IPCHLS_MQTT_PASSWORD=cred-mqtt-pw",
         // MinIO's STS is not obtainable here: the embedded issuer feeds the embedded S3 server through the cluster.

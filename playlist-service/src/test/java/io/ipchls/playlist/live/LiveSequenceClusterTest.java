@@ -42,6 +42,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 240, timeUnit = TimeUnit.SECONDS)
 class LiveSequenceClusterTest {
+  /** Members of one cluster share its secret (base64 of 32 bytes). */
+  private static final String CLUSTER_SECRET = "dGVzdC1jbHVzdGVyLXNlY3JldC0wMTIzNDU2Nzg5YWJjZGVm";
   private static final TestStack env = new TestStack();
   /** Map operations on a dead member's partitions wait for Hazelcast to move them (seconds). */
   private static final Duration SOON = Duration.ofSeconds(60);
@@ -77,7 +79,7 @@ class LiveSequenceClusterTest {
     }
     List<Vertx> out = new ArrayList<>();
     for (int port : ports) {
-      Vertx m = await(Clustering.start(new ClusterConfig(name, "127.0.0.1", port, addresses)));
+      Vertx m = await(Clustering.start(new ClusterConfig(name, "127.0.0.1", port, addresses, CLUSTER_SECRET)));
       members.add(m);
       out.add(m);
     }

@@ -7,6 +7,8 @@ import com.hazelcast.config.RestEndpointGroup;
 import io.ipchls.protocol.ClusterNames;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
@@ -24,7 +26,14 @@ public final class Clustering {
   private Clustering() {}
 
   public static Future<Vertx> start(ClusterConfig cfg) {
-    return Vertx.builder().withClusterManager(new HazelcastClusterManager(hazelcastConfig(cfg))).buildClustered();
+    ClusterSeal seal = cfg.seal();
+    // the event bus listens on the member's own interface only, on the configured port (0: any free one, announced
+    // to the other members through the cluster)
+    // mutually authenticated TLS with a key every member derives from the cluster secret (ClusterTls)
+    EventBusOptions bus = cfg.tls().apply(new EventBusOptions().setHost(cfg.host()).setPort(cfg.eventBusPort()));
+    return Vertx.builder().with(new VertxOptions().setEventBusOptions(bus))
+        .withClusterManager(new HazelcastClusterManager(hazelcastConfig(cfg))).buildClustered()
+        .onSuccess(vertx -> ClusterSeal.install(vertx, seal));
   }
 
   /** The Hazelcast member config for {@code cfg} (public so deployment tests can check what a sample yields). */
@@ -44,6 +53,8 @@ public final class Clustering {
     hz.addMapConfig(liveWindows());
     hz.getNetworkConfig().setPort(cfg.port()).setPortAutoIncrement(true);
     hz.getNetworkConfig().getInterfaces().setEnabled(true).addInterface(cfg.host());
+    // bind the member port to that interface only (Hazelcast binds every interface by default)
+    hz.setProperty("hazelcast.socket.bind.any", "false");
     JoinConfig join = hz.getNetworkConfig().getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
