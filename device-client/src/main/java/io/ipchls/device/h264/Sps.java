@@ -3,12 +3,26 @@ package io.ipchls.device.h264;
 import java.util.Set;
 
 /**
- * The fields of a sequence parameter set that a muxer and a playlist need: profile, level, and the displayed
- * picture size after frame cropping. Parsed per ITU-T H.264 §7.3.2.1.1 with semantics from §7.4.2.1.1.
+ * The fields of a sequence parameter set that a muxer and a playlist need: profile, level, the displayed picture
+ * size after frame cropping, and from the VUI (Annex E.1.1) the timing and the reorder depth. Parsed per ITU-T H.264
+ * §7.3.2.1.1 with semantics from §7.4.2.1.1 and E.2.1.
+ *
+ * @param maxNumReorderFrames max_num_reorder_frames from the VUI bitstream restrictions; when absent, 0 for the
+ *     Baseline profile (no B slices) and otherwise the inferred value of E.2.1, MaxDpbFrames (A.3.1, Table A-1)
+ * @param numUnitsInTick num_units_in_tick (0 without timing information)
+ * @param timeScale time_scale (0 without timing information)
  */
-public record Sps(int profileIdc, int constraintFlags, int levelIdc, int chromaFormatIdc, int width, int height) {
+public record Sps(int profileIdc, int constraintFlags, int levelIdc, int chromaFormatIdc, int width, int height,
+    int maxNumReorderFrames, long numUnitsInTick, long timeScale) {
   /** Profiles whose SPS carries chroma_format_idc, bit depths and scaling lists (the "if" in §7.3.2.1.1). */
+  /** profile_idc of the Baseline profile (A.2.1), which has no B slices. */
+  private static final int BASELINE = 66;
   private static final Set<Integer> HIGH_PROFILES = Set.of(100, 110, 122, 244, 44, 83, 86, 118, 128, 138, 139, 134, 135);
+
+  /** Frames per second from the VUI timing, time_scale ÷ (2 × num_units_in_tick) (E.2.1), or 0 when absent. */
+  public double frameRate() {
+    return numUnitsInTick > 0 && timeScale > 0 ? timeScale / (2.0 * numUnitsInTick) : 0;
+  }
 
   /** The RFC 6381 codec string, e.g. {@code avc1.42c01e}, from profile_idc, the constraint flags and level_idc. */
   public String codecString() {
@@ -74,7 +88,34 @@ public record Sps(int profileIdc, int constraintFlags, int levelIdc, int chromaF
       height -= cropUnitY * (top + bottom);
     }
     if (width <= 0 || height <= 0) throw new IllegalArgumentException("cropping leaves no picture");
-    return new Sps(profileIdc, constraintFlags, levelIdc, chromaFormatIdc, width, height);
+    int frameSizeInMbs = widthInMbs * frameHeightInMbs;
+    int inferredReorder = profileIdc == BASELINE ? 0
+        : Math.max(1, Math.min(16, maxDpbMbs(levelIdc, constraintFlags) / frameSizeInMbs)); // MaxDpbFrames, A.3.1 item h
+    Vui vui = new Vui(0, 0, inferredReorder);
+    try {
+      if (r.flag()) vui = Vui.read(r, inferredReorder); // vui_parameters_present_flag
+    } catch (IllegalArgumentException e) {
+      // a VUI cut short or malformed: the picture size above is still right, and what the VUI would add is optional
+    }
+    return new Sps(profileIdc, constraintFlags, levelIdc, chromaFormatIdc, width, height, vui.maxNumReorderFrames(),
+        vui.numUnitsInTick(), vui.timeScale());
+  }
+
+  /** MaxDpbMbs of Table A-1 by level_idc; level 1b is level_idc 9, or 11 with constraint_set3_flag (A.3.1). */
+  private static int maxDpbMbs(int levelIdc, int constraintFlags) {
+    boolean level1b = levelIdc == 9 || (levelIdc == 11 && (constraintFlags & 0x10) != 0);
+    if (level1b || levelIdc <= 10) return 396;
+    if (levelIdc <= 11) return 900;
+    if (levelIdc <= 20) return 2_376;
+    if (levelIdc <= 21) return 4_752;
+    if (levelIdc <= 30) return 8_100;
+    if (levelIdc <= 31) return 18_000;
+    if (levelIdc <= 32) return 20_480;
+    if (levelIdc <= 41) return 32_768;
+    if (levelIdc <= 42) return 34_816;
+    if (levelIdc <= 50) return 110_400;
+    if (levelIdc <= 52) return 184_320;
+    return 696_320;
   }
 
   /** Skips seq_scaling_list_present_flag[i] and scaling_list() syntax, §7.3.2.1.1 and §7.3.2.1.1.1. */
