@@ -77,12 +77,22 @@ public enum VideoCodec {
   public List<byte[]> splitAnnexB(byte[] accessUnit) {
     if (accessUnit == null || accessUnit.length == 0) throw new IllegalArgumentException("empty access unit");
     List<byte[]> nals = AnnexB.split(accessUnit);
-    if (nals.isEmpty()) {
+    if (nals.isEmpty() || !startsWithStartCode(accessUnit)) {
       throw new IllegalArgumentException("not an Annex-B byte stream: no start code 00 00 01 found (length-prefixed "
           + "MP4-style NAL units must be converted to Annex B first)");
     }
     for (byte[] nal : nals) checkNal(nal);
     return nals;
+  }
+
+  /**
+   * True if the bytes begin with a start code, after nothing but zero bytes (leading_zero_8bits, §B.2): a
+   * length-prefixed NAL unit begins with its non-zero length instead.
+   */
+  private static boolean startsWithStartCode(byte[] b) {
+    int i = 0;
+    while (i < b.length && b[i] == 0) i++;
+    return i >= 2 && i < b.length && b[i] == 1;
   }
 
   /**
@@ -106,16 +116,19 @@ public enum VideoCodec {
       }
       return;
     }
+    String notH265 = ": corrupt data, or not H.265 (an H.264 stream given as H.265?)";
     if (nal.length < io.ipchls.device.h265.NalUnits.HEADER_BYTES) {
-      throw new IllegalArgumentException("H.265 NAL unit shorter than its 2-byte header");
+      throw new IllegalArgumentException("H.265 NAL unit shorter than its 2-byte header" + notH265);
     }
     int type = io.ipchls.device.h265.NalUnits.type(nal);
     boolean reserved = (type >= 10 && type <= 15) || (type >= 22 && type <= 31) || type >= 41;
     if (reserved) {
-      throw new IllegalArgumentException("NAL unit type " + type + " is reserved or unspecified in H.265 (Table 7-1): "
-          + "corrupt data, or not H.265 (an H.264 stream given as H.265?)");
+      throw new IllegalArgumentException("NAL unit type " + type + " is reserved or unspecified in H.265 (Table 7-1)"
+          + notH265);
     }
-    if ((nal[1] & 0x07) == 0) throw new IllegalArgumentException("H.265 NAL unit with nuh_temporal_id_plus1 0");
+    if ((nal[1] & 0x07) == 0) {
+      throw new IllegalArgumentException("H.265 NAL unit with nuh_temporal_id_plus1 0, which §7.4.2.2 forbids" + notH265);
+    }
     if (io.ipchls.device.h265.NalUnits.layerId(nal) != 0) {
       throw new IllegalArgumentException("H.265 NAL unit of layer " + io.ipchls.device.h265.NalUnits.layerId(nal)
           + ": only the base layer (nuh_layer_id 0) is supported");
