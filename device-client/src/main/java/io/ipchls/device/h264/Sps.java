@@ -11,9 +11,15 @@ import java.util.Set;
  *     Baseline profile (no B slices) and otherwise the inferred value of E.2.1, MaxDpbFrames (A.3.1, Table A-1)
  * @param numUnitsInTick num_units_in_tick (0 without timing information)
  * @param timeScale time_scale (0 without timing information)
+ * @param separateColourPlane separate_colour_plane_flag
+ * @param log2MaxFrameNum log2_max_frame_num_minus4 + 4
+ * @param picOrderCntType pic_order_cnt_type (0..2)
+ * @param log2MaxPicOrderCntLsb log2_max_pic_order_cnt_lsb_minus4 + 4 (0 unless pic_order_cnt_type is 0)
+ * @param frameMbsOnly frame_mbs_only_flag: false for interlaced coding
  */
 public record Sps(int profileIdc, int constraintFlags, int levelIdc, int chromaFormatIdc, int width, int height,
-    int maxNumReorderFrames, long numUnitsInTick, long timeScale) {
+    int maxNumReorderFrames, long numUnitsInTick, long timeScale, boolean separateColourPlane, int log2MaxFrameNum,
+    int picOrderCntType, int log2MaxPicOrderCntLsb, boolean frameMbsOnly) {
   /** Profiles whose SPS carries chroma_format_idc, bit depths and scaling lists (the "if" in §7.3.2.1.1). */
   /** profile_idc of the Baseline profile (A.2.1), which has no B slices. */
   private static final int BASELINE = 66;
@@ -52,10 +58,14 @@ public record Sps(int profileIdc, int constraintFlags, int levelIdc, int chromaF
       r.flag(); // qpprime_y_zero_transform_bypass_flag
       if (r.flag()) skipScalingLists(r, chromaFormatIdc != 3 ? 8 : 12); // seq_scaling_matrix_present_flag
     }
-    r.ue(); // log2_max_frame_num_minus4
+    int log2MaxFrameNum = r.ue() + 4; // log2_max_frame_num_minus4
+    if (log2MaxFrameNum > 16) throw new IllegalArgumentException("log2_max_frame_num_minus4 above 12");
     int picOrderCntType = r.ue();
+    if (picOrderCntType > 2) throw new IllegalArgumentException("pic_order_cnt_type " + picOrderCntType);
+    int log2MaxPocLsb = 0;
     if (picOrderCntType == 0) {
-      r.ue(); // log2_max_pic_order_cnt_lsb_minus4
+      log2MaxPocLsb = r.ue() + 4; // log2_max_pic_order_cnt_lsb_minus4
+      if (log2MaxPocLsb > 16) throw new IllegalArgumentException("log2_max_pic_order_cnt_lsb_minus4 above 12");
     } else if (picOrderCntType == 1) {
       r.flag(); // delta_pic_order_always_zero_flag
       r.se(); // offset_for_non_ref_pic
@@ -98,7 +108,8 @@ public record Sps(int profileIdc, int constraintFlags, int levelIdc, int chromaF
       // a VUI cut short or malformed: the picture size above is still right, and what the VUI would add is optional
     }
     return new Sps(profileIdc, constraintFlags, levelIdc, chromaFormatIdc, width, height, vui.maxNumReorderFrames(),
-        vui.numUnitsInTick(), vui.timeScale());
+        vui.numUnitsInTick(), vui.timeScale(), separateColourPlane, log2MaxFrameNum, picOrderCntType, log2MaxPocLsb,
+        frameMbsOnly);
   }
 
   /** MaxDpbMbs of Table A-1 by level_idc; level 1b is level_idc 9, or 11 with constraint_set3_flag (A.3.1). */
