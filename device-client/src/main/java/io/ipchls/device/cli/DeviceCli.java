@@ -113,7 +113,11 @@ public final class DeviceCli {
       Camera cam = camera.builder().video(video).audio(audio != null).build();
       AnnexBFileSource source = new AnnexBFileSource(file, video, fps, loop, frame -> put(cam, frame), audio,
           (adts, ptsMicros) -> putAudio(cam, adts, ptsMicros));
-      return run(camera, cam, source::close, done -> source.start(done::countDown));
+      try {
+        return run(camera, cam, source::close, done -> source.start(done::countDown));
+      } catch (IllegalArgumentException e) { // a file that is not what it should be: said before anything streams
+        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
     }
 
     private VideoCodec videoCodec() {
@@ -163,7 +167,13 @@ public final class DeviceCli {
     Thread hook = new Thread(() -> stop(source, camera, stopped), "shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     camera.start();
-    startSource.accept(ended);
+    try {
+      startSource.accept(ended);
+    } catch (RuntimeException e) {
+      Runtime.getRuntime().removeShutdownHook(hook);
+      stop(source, camera, stopped);
+      throw e;
+    }
     PrintStream out = System.err;
     long deadline = o.durationSeconds > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(o.durationSeconds) : 0;
     long interval = TimeUnit.SECONDS.toMillis(Math.max(1, o.statusSeconds));

@@ -83,6 +83,20 @@ class DeviceCliTest {
   }
 
   @Test
+  void stream_fileThatIsNotAnnexB_isAClearUsageError() throws Exception {
+    Path notVideo = dir.resolve("notes.h265");
+    Files.writeString(notVideo, "not a video at all");
+    TestCloud.Registered reg = cloud.get().register("cligarbage");
+    java.io.StringWriter err = new java.io.StringWriter();
+    CommandLine cli = new CommandLine(new DeviceCli());
+    cli.setErr(new java.io.PrintWriter(err));
+    int exit = cli.execute("stream", notVideo.toString(), "--camera-id", reg.id(), "--secret", reg.secret(),
+        "--mqtt-host", cloud.get().mqttHost(), "--mqtt-port", String.valueOf(cloud.get().mqttPort()));
+    assertEquals(2, exit, "a usage error");
+    assertTrue(err.toString().contains("holds no H265 key picture"), err.toString());
+  }
+
+  @Test
   void stream_missingFile_isAClearError() {
     int exit = new CommandLine(new DeviceCli()).execute("stream", dir.resolve("nope.h264").toString(),
         "--camera-id", "cam-x", "--secret", "s");
