@@ -127,7 +127,8 @@ public enum VideoCodec {
           + notH265);
     }
     if ((nal[1] & 0x07) == 0) {
-      throw new IllegalArgumentException("H.265 NAL unit with nuh_temporal_id_plus1 0, which §7.4.2.2 forbids" + notH265);
+      throw new IllegalArgumentException("H.265 NAL unit with nuh_temporal_id_plus1 0, which §7.4.2.2 forbids"
+          + notH265);
     }
     if (io.ipchls.device.h265.NalUnits.layerId(nal) != 0) {
       throw new IllegalArgumentException("H.265 NAL unit of layer " + io.ipchls.device.h265.NalUnits.layerId(nal)

@@ -100,7 +100,7 @@ public record Sps(int profileIdc, int constraintFlags, int levelIdc, int chromaF
     if (width <= 0 || height <= 0) throw new IllegalArgumentException("cropping leaves no picture");
     int frameSizeInMbs = widthInMbs * frameHeightInMbs;
     int inferredReorder = profileIdc == BASELINE ? 0
-        : Math.max(1, Math.min(16, maxDpbMbs(levelIdc, constraintFlags) / frameSizeInMbs)); // MaxDpbFrames, A.3.1 item h
+        : Math.max(1, Math.min(16, maxDpbMbs(levelIdc, constraintFlags) / frameSizeInMbs)); // MaxDpbFrames, A.3.1
     Vui vui = new Vui(0, 0, inferredReorder);
     try {
       if (r.flag()) vui = Vui.read(r, inferredReorder); // vui_parameters_present_flag

@@ -42,7 +42,7 @@ public final class AccessUnitSplitter {
         || type == NalUnits.PREFIX_SEI || (type >= 41 && type <= 44) || (type >= 48 && type <= 55);
   }
 
-  /** first_slice_segment_in_pic_flag: the first bit of slice_segment_header(), right after the NAL header (§7.3.6.1). */
+  /** first_slice_segment_in_pic_flag: the first bit of slice_segment_header(), after the NAL header (§7.3.6.1). */
   private static boolean firstSliceSegmentInPic(byte[] nal) {
     return nal.length > NalUnits.HEADER_BYTES && (nal[NalUnits.HEADER_BYTES] & 0x80) != 0;
   }

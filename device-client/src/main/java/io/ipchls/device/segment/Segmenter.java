@@ -1,6 +1,7 @@
 package io.ipchls.device.segment;
 
 import io.ipchls.device.codec.VideoCodec;
+import io.ipchls.device.h265.NalUnits;
 import io.ipchls.device.ts.TsMuxer;
 import io.ipchls.protocol.SegmentDuration;
 import java.util.List;
@@ -161,7 +162,7 @@ public final class Segmenter {
     if (muxer != null && !frame.key() && frame.pts90k() - segFirstPts >= MAX_TARGET_MS * 90) {
       finish(frame.pts90k() - segFirstPts); // over-long GOP: cut; the rest of it cannot start a segment
     }
-    if (droppingRasl && isRasl(frame)) {
+    if (droppingRasl && frame.codec() == VideoCodec.H265 && NalUnits.containsRasl(frame.nals())) {
       droppedFrames++;
       return;
     }
@@ -175,7 +176,7 @@ public final class Segmenter {
       boolean afterGap = muxer == null;
       if (muxer != null) finish(frame.pts90k() - segFirstPts);
       open(frame);
-      droppingRasl = afterGap && codec == VideoCodec.H265 && !isIdr(frame);
+      droppingRasl = afterGap && codec == VideoCodec.H265 && !NalUnits.containsIdr(frame.nals());
     } else if (frame.key()) {
       droppingRasl = false; // RASL pictures of a later IRAP decode from the pictures before it, which we have
     }
@@ -299,20 +300,5 @@ public final class Segmenter {
     if (params != null) scratch.remember(params.prepend(nals));
     else scratch.remember(nals);
     return scratch.info();
-  }
-
-  private static boolean isRasl(Frame frame) {
-    if (frame.codec() != VideoCodec.H265) return false;
-    for (byte[] nal : frame.nals()) {
-      int type = io.ipchls.device.h265.NalUnits.type(nal);
-      if (type == io.ipchls.device.h265.NalUnits.RASL_N || type == io.ipchls.device.h265.NalUnits.RASL_R) return true;
-    }
-    return false;
-  }
-
-  /** True for an H.265 IDR picture (no leading pictures that need earlier ones). */
-  private static boolean isIdr(Frame frame) {
-    return frame.nals().stream().map(io.ipchls.device.h265.NalUnits::type)
-        .anyMatch(t -> t == io.ipchls.device.h265.NalUnits.IDR_W_RADL || t == io.ipchls.device.h265.NalUnits.IDR_N_LP);
   }
 }

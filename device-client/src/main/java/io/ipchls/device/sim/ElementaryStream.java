@@ -2,6 +2,7 @@ package io.ipchls.device.sim;
 
 import io.ipchls.device.codec.VideoCodec;
 import io.ipchls.device.h264.AnnexBReader;
+import io.ipchls.device.h265.NalUnits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -66,11 +67,11 @@ record ElementaryStream(List<List<byte[]>> units, int[] presentationIndex, int r
       boolean starts = codec == VideoCodec.H264 ? avc.startedSequence() : hevc.startedSequence();
       if (starts || sequence < 0) {
         sequence++;
-        droppingRasl = codec == VideoCodec.H265 && !isIdr(au); // a CRA opening the stream, or a BLA
+        droppingRasl = codec == VideoCodec.H265 && !NalUnits.containsIdr(au); // a CRA opening the stream, or a BLA
       } else if (key) {
         droppingRasl = false;
       }
-      if (droppingRasl && isRasl(au)) continue;
+      if (droppingRasl && NalUnits.containsRasl(au)) continue;
       keys.add(new long[] {sequence, poc, units.size()});
       units.add(au);
     }
@@ -82,16 +83,6 @@ record ElementaryStream(List<List<byte[]>> units, int[] presentationIndex, int r
     int reorder = 0;
     for (int i = 0; i < presentation.length; i++) reorder = Math.max(reorder, i - presentation[i]);
     return new ElementaryStream(List.copyOf(units), presentation, reorder);
-  }
-
-  private static boolean isIdr(List<byte[]> au) {
-    return au.stream().map(io.ipchls.device.h265.NalUnits::type).anyMatch(
-        t -> t == io.ipchls.device.h265.NalUnits.IDR_W_RADL || t == io.ipchls.device.h265.NalUnits.IDR_N_LP);
-  }
-
-  private static boolean isRasl(List<byte[]> au) {
-    return au.stream().map(io.ipchls.device.h265.NalUnits::type).anyMatch(
-        t -> t == io.ipchls.device.h265.NalUnits.RASL_N || t == io.ipchls.device.h265.NalUnits.RASL_R);
   }
 
   /** The codec's access unit splitter behind one face. */

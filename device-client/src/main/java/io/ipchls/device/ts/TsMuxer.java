@@ -11,12 +11,12 @@ import java.util.List;
 
 /**
  * Writes H.264 or H.265 access units as an MPEG-2 transport stream (ISO/IEC 13818-1): one program, video on PID
- * 0x100 (stream_type 0x1B for H.264, 0x24 for H.265; stream_id 0xE0), AAC audio on PID 0x101 (stream_type 0x0F, stream_id 0xC0) only when built
- * with {@link Builder#audio(boolean)}, PAT and PMT before the first access unit and before every key frame, PCR on
- * the video PID at the start of every access unit, random_access_indicator on key frames, and an access unit
- * delimiter inserted when the access unit has none (ITU-T H.222.0 requires one in every access unit for AVC in TS,
- * §2.14.1, and for HEVC, §2.17.1). Every video PES carries PTS and DTS (§2.4.3.7), so B-frames (DTS before PTS)
- * need nothing special; the PCR follows the DTS.
+ * 0x100 (stream_type 0x1B for H.264, 0x24 for H.265; stream_id 0xE0), AAC audio on PID 0x101 (stream_type 0x0F,
+ * stream_id 0xC0) only when built with {@link Builder#audio(boolean)}, PAT and PMT before the first access unit and
+ * before every key frame, PCR on the video PID at the start of every access unit, random_access_indicator on key
+ * frames, and an access unit delimiter inserted when the access unit has none (ITU-T H.222.0 requires one in every
+ * access unit of AVC, §2.14.1, and of HEVC, §2.17.1). Every video PES carries PTS and DTS (§2.4.3.7), so B-frames
+ * (DTS before PTS) need nothing special; the PCR follows the DTS.
  *
  * <pre>{@code
  * try (TsMuxer mux = TsMuxer.builder().build()) {

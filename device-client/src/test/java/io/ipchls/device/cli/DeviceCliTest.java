@@ -60,7 +60,8 @@ class DeviceCliTest {
     Path audio = dir.resolve("clip.aac");
     Ffmpeg.run("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-t", 2, "-c:v", "libx265", "-x265-params",
         "keyint=25:min-keyint=25:scenecut=0:bframes=2:log-level=error", "-f", "hevc", video);
-    Ffmpeg.run("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", 2, "-c:a", "aac", "-f", "adts", audio);
+    Ffmpeg.run("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", 2, "-c:a", "aac", "-f", "adts",
+        audio);
     TestCloud.Registered reg = cloud.get().register("cli265");
 
     int exit = new CommandLine(new DeviceCli()).execute("stream", video.toString(), "--audio", audio.toString(),

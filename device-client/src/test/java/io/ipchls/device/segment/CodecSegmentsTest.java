@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipchls.device.codec.VideoCodec;
+import io.ipchls.device.h264.AnnexB;
 import io.ipchls.device.testing.EncodedClip;
 import io.ipchls.device.testing.Ffmpeg;
 import io.ipchls.device.testing.Ffprobe;
@@ -102,11 +103,11 @@ class CodecSegmentsTest {
       List<TestTsDemuxer.Pes> video = d.pes.stream().filter(p -> p.pid() == TsTrack.H265_VIDEO.pid()).toList();
       TestTsDemuxer.Pes first = video.get(0);
       assertTrue(first.randomAccess(), "a segment starts at a random access point");
-      List<Integer> types = io.ipchls.device.h264.AnnexB.split(first.payload()).stream().map(codec::nalType).toList();
+      List<Integer> types = AnnexB.split(first.payload()).stream().map(codec::nalType).toList();
       List<Integer> expectedStart = new ArrayList<>(List.of(codec.audType()));
       expectedStart.addAll(codec.parameterSetTypes());
       assertEquals(expectedStart, types.subList(0, expectedStart.size()), "AUD and parameter sets first");
-      assertTrue(codec.isKey(io.ipchls.device.h264.AnnexB.split(first.payload())), "then a key picture");
+      assertTrue(codec.isKey(AnnexB.split(first.payload())), "then a key picture");
       long minPts = video.stream().mapToLong(TestTsDemuxer.Pes::pts).min().orElseThrow();
       long maxPts = video.stream().mapToLong(TestTsDemuxer.Pes::pts).max().orElseThrow();
       assertEquals(first.pts(), minPts, "the key frame is the first picture shown");
@@ -132,7 +133,7 @@ class CodecSegmentsTest {
       EncodedClip.Picture in = clip.pictures().get(i);
       assertEquals(in.pts90k() + ptsShift, allVideo.get(i).pts(), "PTS of picture " + i + ", decoding order kept");
       if (dtsAsGiven) assertEquals(in.dts90k() + dtsShift, allVideo.get(i).dts(), "DTS of picture " + i);
-      assertEquals(slices(codec, in.nals()), slices(codec, io.ipchls.device.h264.AnnexB.split(allVideo.get(i).payload())));
+      assertEquals(slices(codec, in.nals()), slices(codec, AnnexB.split(allVideo.get(i).payload())), "picture " + i);
     }
   }
 
@@ -149,7 +150,7 @@ class CodecSegmentsTest {
       String[] f = packets.get(i).split(",");
       assertEquals(video.get(i).pts(), Long.parseLong(f[0]), "ffprobe's PTS");
       assertEquals(video.get(i).dts(), Long.parseLong(f[1]), "ffprobe's DTS");
-      boolean key = codec.isKey(io.ipchls.device.h264.AnnexB.split(video.get(i).payload()));
+      boolean key = codec.isKey(AnnexB.split(video.get(i).payload()));
       assertEquals(key, f[2].startsWith("K"), "ffprobe's key flag is ours: " + packets.get(i));
       if (i == 0) assertTrue(key, "the first picture is a key frame");
     }
