@@ -155,6 +155,9 @@ class CodecSegmentsTest {
       if (i == 0) assertTrue(key, "the first picture is a key frame");
     }
     assertEquals("", Ffmpeg.decodeStrictly(file), "ffmpeg -xerror decodes the segment");
+    String videoDuration = Ffprobe.run("-select_streams", "v", "-show_entries", "stream=duration", "-of", "csv=p=0",
+        file).strip().lines().filter(l -> !l.isBlank()).findFirst().orElseThrow();
+    assertEquals(s.durationMs(), Math.round(Double.parseDouble(videoDuration) * 1_000), "ffprobe's video duration");
     assertEquals(video.size(), Ffprobe.videoFrames(file).size(), "every picture decodes");
   }
 

@@ -19,8 +19,8 @@ public final class Ffmpeg {
 
   /** Runs ffmpeg; null when it exits 0, else its output. */
   public static String runAllowingFailure(Object... args) throws Exception {
-    TestTools.require("ffmpeg");
-    List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-nostdin", "-v", "error", "-y"));
+    Path ffmpeg = TestTools.require("ffmpeg");
+    List<String> cmd = new ArrayList<>(List.of(ffmpeg.toString(), "-nostdin", "-v", "error", "-y"));
     for (Object a : args) cmd.add(a.toString());
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
