@@ -10,16 +10,15 @@ import java.util.function.LongSupplier;
 
 /**
  * Cuts a stream of H.264 or H.265 access units into MPEG-TS segments. A new segment starts only at a key frame
- * (H.264 IDR, H.265 IRAP), and only once the
- * current segment has reached the target duration; so segments last at least the target (except the last) and at
- * most target + one GOP, but never more than {@value #MAX_TARGET_MS} ms: a GOP that long is cut there and the
- * frames up to the next key frame are dropped (counted), because a segment must start with a key frame and the
- * notification contract caps durations. Every segment starts with its parameter sets (H.264 SPS and PPS, H.265 VPS,
- * SPS and PPS) and a key picture: the last parameter sets seen are put in front of a key frame that lacks them.
- * Frames before the first key frame are dropped (counted), since no decoder could use them; a key frame while a
- * parameter set was never seen is refused. A VPS or SPS that changes is accepted only with a key frame, and then
- * starts a new segment at once, so that each segment has one configuration (size, codec string); in another access
- * unit it is refused. One stream has one codec: the first frame's.
+ * (H.264 IDR, H.265 IRAP), and only once the current segment has reached the target duration; so segments last at
+ * least the target (except the last) and at most target + one GOP, but never more than {@value #MAX_TARGET_MS} ms:
+ * a GOP that long is cut there and the frames up to the next key frame are dropped (counted), because a segment
+ * must start with a key frame and the notification contract caps durations. Every segment starts with its parameter
+ * sets (H.264 SPS and PPS, H.265 VPS, SPS and PPS) and a key picture: the last parameter sets seen are put in front
+ * of a key frame that lacks them. Frames before the first key frame are dropped (counted), since no decoder could
+ * use them; a key frame while a parameter set was never seen is refused. A VPS or SPS that changes is accepted only
+ * with a key frame, and then starts a new segment at once, so that each segment has one configuration (size, codec
+ * string); in another access unit it is refused. One stream has one codec: the first frame's.
  *
  * <p>Timestamps: each frame's DTS must increase and not pass its PTS. {@link #pushDerivingDts} derives the DTS of
  * a stream given with PTS only (B-frames) from the SPS's reorder depth ({@link DtsDeriver}). A segment starts at
