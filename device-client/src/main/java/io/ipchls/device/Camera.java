@@ -1,5 +1,7 @@
 package io.ipchls.device;
 
+import io.ipchls.device.codec.AudioInput;
+import io.ipchls.device.codec.VideoCodec;
 import io.ipchls.device.mqtt.MqttCounters;
 import io.ipchls.device.mqtt.MqttLink;
 import io.ipchls.device.segment.AudioFrame;
@@ -14,13 +16,15 @@ import io.ipchls.protocol.CameraStatus;
 import io.ipchls.protocol.SegmentNotification;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * One camera: feed it H.264 access units (and AAC, if declared) and it cuts them into MPEG-TS segments, uploads them
- * to object storage and announces each stored segment.
+ * One camera: feed it H.264 or H.265 access units (and AAC, if declared) and it cuts them into MPEG-TS segments,
+ * uploads them to object storage and announces each stored segment. Frames come in decoding order, with PTS and DTS
+ * or with a PTS only (the DTS is then derived from the stream's reorder depth, for B-frames).
  *
  * <pre>{@code
  * Camera camera = Camera.builder().cameraId("cam-1").secret(secret).mqtt("broker", 1883)
@@ -46,6 +50,8 @@ public final class Camera implements AutoCloseable {
   private final Segmenter segmenter;
   private final UploadPipeline uploads;
   private final long drainMillis;
+  private final VideoCodec video;
+  private final AudioInput audioInput;
   private volatile boolean recording = true;
   private boolean started;
   private boolean closed;
@@ -71,6 +77,9 @@ public final class Camera implements AutoCloseable {
     }
     this.uploads = new UploadPipeline(s.cameraId(), s.queueBytes(), spool, credentials, announcer, s.upload());
     this.segmenter = new Segmenter(s.segmentMillis(), s.clock(), s.audio(), uploads::add);
+    if (s.reorderDepth() >= 0) segmenter.setReorderDepth(s.reorderDepth());
+    this.video = s.video();
+    this.audioInput = s.audioInput();
     this.drainMillis = s.drainMillis();
   }
 
@@ -101,19 +110,45 @@ public final class Camera implements AutoCloseable {
     if (recording) segmenter.push(frame);
   }
 
-  /** Adds an Annex-B access unit with its presentation time in microseconds (no B-frames: pts = dts). */
-  public void putFrame(byte[] annexBAccessUnit, long ptsMicros) {
-    putFrame(Frame.fromAnnexB(annexBAccessUnit, ptsMicros));
+  /**
+   * Adds the next Annex-B access unit (in the builder's {@link CameraBuilder#video codec}), in decoding order, with
+   * its presentation time in microseconds. The decoding time is derived: equal to the PTS without B-frames, else
+   * from the reorder depth (see {@link CameraBuilder#reorderDepth}).
+   *
+   * @throws IllegalArgumentException if the bytes are not an Annex-B access unit of the codec (no start code, a
+   *     NAL type the codec does not define), the PTS is out of order for the reorder depth, or as
+   *     {@link #putFrame(Frame)}
+   */
+  public synchronized void putFrame(byte[] annexBAccessUnit, long ptsMicros) {
+    if (closed) throw new IllegalStateException("camera is closed");
+    List<byte[]> nals = video.splitAnnexB(annexBAccessUnit);
+    if (recording) segmenter.pushDerivingDts(video, nals, Frame.micros90k(ptsMicros));
   }
 
   /**
-   * Adds AAC audio (whole ADTS frames) on the video's clock, in microseconds.
+   * Adds the next Annex-B access unit (in the builder's codec), in decoding order, with its presentation and
+   * decoding times in microseconds, as an encoder with B-frames gives them.
    *
-   * @throws IllegalStateException if the camera was built without {@link CameraBuilder#audio(boolean)}
+   * @throws IllegalArgumentException if the DTS is after the PTS or not after the previous frame's, or the bytes are
+   *     not an Annex-B access unit of the codec
+   */
+  public void putFrame(byte[] annexBAccessUnit, long ptsMicros, long dtsMicros) {
+    putFrame(Frame.fromAnnexB(video, annexBAccessUnit, ptsMicros, dtsMicros));
+  }
+
+  /**
+   * Adds audio on the video's clock, in microseconds, in the form the builder declared
+   * ({@link CameraBuilder#audio(AudioInput)}): whole ADTS frames (one or more), or one raw AAC access unit, which
+   * gets its ADTS header from the AudioSpecificConfig. Audio before the first video frame is dropped (counted by
+   * the segmenter): a segment starts with a key frame.
+   *
+   * @throws IllegalStateException if the camera was built without audio
    * @throws IllegalArgumentException for data that is not whole ADTS frames, or a time not after the previous audio
    */
-  public synchronized void putAudio(byte[] adts, long ptsMicros) {
+  public synchronized void putAudio(byte[] data, long ptsMicros) {
     if (closed) throw new IllegalStateException("camera is closed");
+    if (audioInput == null) throw new IllegalStateException("this camera was built without audio");
+    byte[] adts = audioInput.isAacRaw() ? audioInput.aacConfig().toAdts(data) : data;
     AudioFrame frame = new AudioFrame(adts, Frame.micros90k(ptsMicros));
     if (recording) segmenter.pushAudio(frame);
   }

@@ -1,5 +1,7 @@
 package io.ipchls.device;
 
+import io.ipchls.device.codec.AudioInput;
+import io.ipchls.device.codec.VideoCodec;
 import io.ipchls.device.mqtt.MqttSettings;
 import io.ipchls.device.segment.DeviceClock;
 import io.ipchls.device.segment.Segmenter;
@@ -30,7 +32,9 @@ public final class CameraBuilder {
   private long spoolBytes;
   private long drainMillis = 10_000;
   private long statusMillis = MqttSettings.STATUS_INTERVAL_MS;
-  private boolean audio;
+  private AudioInput audio;
+  private VideoCodec video = VideoCodec.H264;
+  private int reorderDepth = -1;
   private UploadSettings upload = UploadSettings.defaults();
   private Vertx vertx;
   private DeviceClock clock = DeviceClock.system();
@@ -118,9 +122,39 @@ public final class CameraBuilder {
     return this;
   }
 
-  /** Declare an AAC audio track (fed by {@link Camera#putAudio}). Default off: no audio track is declared. */
+  /** Declare an AAC audio track fed ADTS frames by {@link Camera#putAudio}. Default off: no audio track is declared. */
   public CameraBuilder audio(boolean audio) {
-    this.audio = audio;
+    this.audio = audio ? AudioInput.aacAdts() : null;
+    return this;
+  }
+
+  /**
+   * Declare an audio track and what {@link Camera#putAudio} takes: AAC in ADTS frames, raw AAC with its
+   * AudioSpecificConfig, or G.711 A-law/µ-law samples. G.711 has no standard carriage in MPEG-TS, so
+   * {@link #build()} refuses it with the TS container (docs/CAMERA-SDK.md).
+   */
+  public CameraBuilder audio(AudioInput input) {
+    this.audio = Objects.requireNonNull(input, "audio input");
+    return this;
+  }
+
+  /**
+   * The codec of the Annex-B access units given to {@link Camera#putFrame(byte[], long)} (default H.264). Frames
+   * given as {@link io.ipchls.device.segment.Frame} say their codec themselves; one camera streams one codec.
+   */
+  public CameraBuilder video(VideoCodec codec) {
+    this.video = Objects.requireNonNull(codec, "video codec");
+    return this;
+  }
+
+  /**
+   * How many pictures the encoder reorders (B-frames: at most this many pictures precede a picture in decoding order
+   * and follow it in output order), for deriving DTS when frames come with a PTS only. Default: what the first SPS
+   * says (H.264 VUI max_num_reorder_frames, H.265 sps_max_num_reorder_pics). 0..16.
+   */
+  public CameraBuilder reorderDepth(int frames) {
+    if (frames < 0 || frames > 16) throw new IllegalArgumentException("reorder depth must be 0..16");
+    this.reorderDepth = frames;
     return this;
   }
 
@@ -148,8 +182,13 @@ public final class CameraBuilder {
       throw new IllegalStateException("either mqtt(host, port) with a secret, or credentials(source), is required");
     }
     if (host != null && secret == null) throw new IllegalStateException("mqtt needs the camera's secret");
+    if (audio != null && audio.codec().isG711()) {
+      throw new IllegalArgumentException(audio.codec() + " audio cannot go into MPEG-TS segments: ISO/IEC 13818-1 "
+          + "defines no carriage for G.711; choose the fMP4 container, or encode the audio as AAC");
+    }
     MqttSettings mqtt = host == null ? null : new MqttSettings(cameraId, secret, host, port, tls);
     return new Camera(new CameraSettings(cameraId, mqtt, statusMillis, credentials, onUploaded, segmentMillis,
-        queueBytes, spoolDir, spoolBytes, drainMillis, audio, upload, vertx, clock));
+        queueBytes, spoolDir, spoolBytes, drainMillis, audio != null, upload, vertx, clock, video, reorderDepth,
+        audio));
   }
 }

@@ -1,5 +1,7 @@
 package io.ipchls.device;
 
+import io.ipchls.device.codec.AudioInput;
+import io.ipchls.device.codec.VideoCodec;
 import io.ipchls.device.mqtt.MqttSettings;
 import io.ipchls.device.segment.DeviceClock;
 import io.ipchls.device.upload.CredentialSource;
@@ -18,6 +20,9 @@ import java.util.function.Consumer;
  * @param onUploaded called with the notification of every stored segment, or null
  * @param spoolDir where segments (and notifications) wait on disk, or null for no spool
  * @param vertx a shared Vert.x for the MQTT link, or null for one of the camera's own
+ * @param video the codec of the frames given as Annex-B bytes
+ * @param reorderDepth the declared reorder depth for deriving DTS, or -1 for the SPS's
+ * @param audioInput what {@code putAudio} takes, or null without audio ({@code audio} is then false)
  */
 record CameraSettings(
     String cameraId,
@@ -33,4 +38,7 @@ record CameraSettings(
     boolean audio,
     UploadSettings upload,
     Vertx vertx,
-    DeviceClock clock) {}
+    DeviceClock clock,
+    VideoCodec video,
+    int reorderDepth,
+    AudioInput audioInput) {}

@@ -1,5 +1,7 @@
 package io.ipchls.device;
 
+import io.ipchls.device.codec.VideoCodec;
+import io.ipchls.device.h264.AnnexB;
 import io.ipchls.device.upload.StaticCredentialSource;
 import io.ipchls.device.upload.StorageCredentials;
 import io.ipchls.device.upload.UploadSettings;
@@ -43,6 +45,7 @@ public final class DeviceSdk implements AutoCloseable {
   private Path spoolDir;
   private long spoolBytes;
   private Consumer<SegmentNotification> onUploaded;
+  private VideoCodec videoCodec = VideoCodec.H264;
   private Camera camera;
   private boolean finished;
 
@@ -109,12 +112,21 @@ public final class DeviceSdk implements AutoCloseable {
     onUploaded = listener;
   }
 
+  /**
+   * The codec of the frame packs (default H.264; before {@link #startUpload}). H.265 packs hold VPS, SPS, PPS and
+   * slices; their decoding times are derived from the SPS's reorder depth, so packs with B-frames work.
+   */
+  public synchronized void setVideoCodec(VideoCodec codec) {
+    requireNotStarted();
+    videoCodec = Objects.requireNonNull(codec, "codec");
+  }
+
   /** The anchor's {@code Start_Upload}. */
   public synchronized void startUpload() {
     requireNotStarted();
     if (finished) throw new IllegalStateException("finished");
     CameraBuilder b = Camera.builder().cameraId(cameraIdFor(prefix)).credentials(credentials)
-        .segmentSeconds(segmentSeconds).queueBytes(bufferBytes)
+        .segmentSeconds(segmentSeconds).queueBytes(bufferBytes).video(videoCodec)
         .upload(UploadSettings.defaults().withTags(tags));
     if (spoolDir != null) b.spool(spoolDir, spoolBytes);
     if (onUploaded != null) b.onUploaded(onUploaded);
@@ -131,11 +143,14 @@ public final class DeviceSdk implements AutoCloseable {
    */
   public void putVideoFrame(FramePack pack) {
     Camera c;
+    VideoCodec codec;
     synchronized (this) {
       if (camera == null || finished) throw new IllegalStateException("call startUpload() first");
       c = camera;
+      codec = videoCodec;
     }
-    c.putFrame(pack.toFrame());
+    if (codec == VideoCodec.H265) c.putFrame(AnnexB.join(pack.h265Nals()), pack.timestampMicros());
+    else c.putFrame(pack.toFrame());
   }
 
   public synchronized CameraMetrics metrics() {

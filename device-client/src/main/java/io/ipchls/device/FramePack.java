@@ -1,5 +1,6 @@
 package io.ipchls.device;
 
+import io.ipchls.device.codec.VideoCodec;
 import io.ipchls.device.h264.AnnexBReader;
 import io.ipchls.device.h264.NalUnits;
 import io.ipchls.device.h264.Sps;
@@ -39,20 +40,55 @@ public record FramePack(long timestampMicros, List<FrameItem> items) {
    * @throws IllegalArgumentException naming the first problem found
    */
   Frame toFrame() {
+    return Frame.of(nals(), Frame.micros90k(timestampMicros));
+  }
+
+  /**
+   * The pack's NAL units, checked for H.265 as {@link #toFrame()} checks H.264: Annex-B items, headers the codec
+   * defines ({@link VideoCodec#checkNal}), an SPS that parses, at least one coded slice.
+   *
+   * @throws IllegalArgumentException naming the first problem found
+   */
+  List<byte[]> h265Nals() {
     List<byte[]> nals = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
-      AnnexBReader reader = new AnnexBReader();
-      byte[] bytes = items.get(i).bytes();
-      List<byte[]> found = new ArrayList<>(reader.feed(bytes, 0, bytes.length));
-      found.addAll(reader.flush());
-      if (found.isEmpty()) throw new IllegalArgumentException("item " + i + " holds no Annex-B start code: garbage");
+      List<byte[]> found = annexB(i);
+      for (byte[] nal : found) {
+        try {
+          VideoCodec.H265.checkNal(nal);
+          if (VideoCodec.H265.nalType(nal) == io.ipchls.device.h265.NalUnits.SPS) io.ipchls.device.h265.Sps.parse(nal);
+        } catch (RuntimeException e) {
+          throw new IllegalArgumentException("item " + i + ": " + e.getMessage(), e);
+        }
+      }
+      nals.addAll(found);
+    }
+    if (nals.stream().noneMatch(n -> VideoCodec.H265.isSlice(VideoCodec.H265.nalType(n)))) {
+      throw new IllegalArgumentException("frame pack holds no coded slice");
+    }
+    return nals;
+  }
+
+  private List<byte[]> annexB(int i) {
+    AnnexBReader reader = new AnnexBReader();
+    byte[] bytes = items.get(i).bytes();
+    List<byte[]> found = new ArrayList<>(reader.feed(bytes, 0, bytes.length));
+    found.addAll(reader.flush());
+    if (found.isEmpty()) throw new IllegalArgumentException("item " + i + " holds no Annex-B start code: garbage");
+    return found;
+  }
+
+  private List<byte[]> nals() {
+    List<byte[]> nals = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      List<byte[]> found = annexB(i);
       for (byte[] nal : found) check(i, nal);
       nals.addAll(found);
     }
     if (!NalUnits.contains(nals, NalUnits.SLICE) && !NalUnits.contains(nals, NalUnits.IDR)) {
       throw new IllegalArgumentException("frame pack holds no coded slice");
     }
-    return Frame.of(nals, Frame.micros90k(timestampMicros));
+    return nals;
   }
 
   private static void check(int item, byte[] nal) {

@@ -86,6 +86,29 @@ class DeviceSdkTest {
   }
 
   @Test
+  void h265Packs_withBFrames_uploadHevcSegmentsThatDecode() throws Exception {
+    io.ipchls.device.testing.EncodedClip clip = io.ipchls.device.testing.EncodedClip.x265(scratch, 2);
+    String prefix = prefix("hevc");
+    DeviceSdk sdk = sdk(prefix);
+    sdk.setVideoCodec(io.ipchls.device.codec.VideoCodec.H265);
+    sdk.startUpload();
+    for (var p : clip.pictures()) {
+      List<FrameItem> items = p.nals().stream().map(n -> FrameItem.of(AnnexB.join(List.of(n)))).toList();
+      sdk.putVideoFrame(new FramePack(p.pts90k() * 100 / 9, items)); // PTS only: the SDK derives the DTS
+    }
+    sdk.finish();
+    assertEquals(List.of(1_000L, 1_000L), uploaded.stream().map(SegmentNotification::durationMs).toList());
+    for (SegmentNotification n : uploaded) {
+      assertTrue(n.codec().startsWith("hvc1.1.6.L"), n.codec());
+      Path file = scratch.resolve(n.seq() + ".ts");
+      java.nio.file.Files.write(file, root.getObjectAsBytes(b -> b.bucket(stack.s3().bucket()).key(n.key()))
+          .asByteArray());
+      assertEquals(List.of("hevc,video"), io.ipchls.device.testing.Ffprobe.streams(file));
+      assertEquals("", io.ipchls.device.testing.Ffmpeg.decodeStrictly(file));
+    }
+  }
+
+  @Test
   void lifecycle_initializeSetCredentialStartPutFinish_uploadsValidSegments_lastOneIncluded() throws Exception {
     String prefix = prefix("life");
     DeviceSdk sdk = sdk(prefix);

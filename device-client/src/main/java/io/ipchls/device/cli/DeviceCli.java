@@ -2,8 +2,9 @@ package io.ipchls.device.cli;
 
 import io.ipchls.device.Camera;
 import io.ipchls.device.CameraBuilder;
+import io.ipchls.device.codec.VideoCodec;
 import io.ipchls.device.segment.Frame;
-import io.ipchls.device.sim.H264FileSource;
+import io.ipchls.device.sim.AnnexBFileSource;
 import io.ipchls.device.sim.SimulatedCamera;
 import io.ipchls.protocol.BrokerDefaults;
 import io.ipchls.protocol.SegmentDuration;
@@ -21,7 +22,8 @@ import picocli.CommandLine;
 
 /**
  * Command line of the device client: {@code simulate} runs a simulated camera (moving test picture with the UTC time
- * burned in), {@code stream} plays an {@code .h264} file as a camera. Both show a one-line live status and, on
+ * burned in, H.264), {@code stream} plays a raw H.264 or H.265 file (B-frames allowed), optionally with an AAC file,
+ * as a camera; with {@code --loop} it is the simulator for H.265. Both show a one-line live status and, on
  * Ctrl-C or at the end, cut and upload the last segment before going offline.
  */
 @Command(name = "ipchls-device", mixinStandardHelpOptions = true,
@@ -57,10 +59,14 @@ public final class DeviceCli {
     int statusSeconds;
 
     Camera build() {
+      return builder().build();
+    }
+
+    CameraBuilder builder() {
       CameraBuilder b = Camera.builder().cameraId(cameraId).secret(secret).mqtt(host, port).mqttTls(tls)
           .segmentSeconds(segmentSeconds).queueBytes(bufferMb * 1024L * 1024);
       if (spoolDir != null) b.spool(spoolDir, spoolMb * 1024 * 1024);
-      return b.build();
+      return b;
     }
   }
 
@@ -82,24 +88,47 @@ public final class DeviceCli {
     }
   }
 
-  /** Plays an H.264 file as a camera. */
+  /** Plays an H.264 or H.265 file (and an AAC file) as a camera. */
   @Command(name = "stream", mixinStandardHelpOptions = true,
-      description = "Stream an H.264 Annex-B file (.h264, no B-frames) in real time like a camera.")
+      description = "Stream a raw H.264 or H.265 Annex-B file (.h264, .h265; B-frames allowed), optionally with an "
+          + "AAC file in ADTS form, in real time like a camera.")
   static final class Stream implements Callable<Integer> {
     @Mixin CameraOptions camera;
-    @Parameters(index = "0", description = "the .h264 file") Path file;
+    @Parameters(index = "0", description = "the .h264 or .h265/.hevc file") Path file;
+    @Option(names = "--codec", description = "h264 or h265 (default: from the file name, .h265/.hevc/.265 = h265)")
+    String codec;
+    @Option(names = "--audio", description = "an AAC file in ADTS form (.aac), streamed alongside") Path audio;
     @Option(names = "--fps", defaultValue = "25", description = "frame rate of the file") int fps;
     @Option(names = "--loop", description = "start over at the end") boolean loop;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-      if (!java.nio.file.Files.isReadable(file)) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "cannot read " + file);
+      for (Path p : audio == null ? java.util.List.of(file) : java.util.List.of(file, audio)) {
+        if (!java.nio.file.Files.isReadable(p)) {
+          throw new CommandLine.ParameterException(spec.commandLine(), "cannot read " + p);
+        }
       }
-      Camera cam = camera.build();
-      H264FileSource source = new H264FileSource(file, fps, loop, frame -> put(cam, frame));
-      return run(camera, cam, source::close, done -> source.start(done::countDown));
+      VideoCodec video = videoCodec();
+      Camera cam = camera.builder().video(video).audio(audio != null).build();
+      AnnexBFileSource source = new AnnexBFileSource(file, video, fps, loop, frame -> put(cam, frame), audio,
+          (adts, ptsMicros) -> putAudio(cam, adts, ptsMicros));
+      try {
+        return run(camera, cam, source::close, done -> source.start(done::countDown));
+      } catch (IllegalArgumentException e) { // a file that is not what it should be: said before anything streams
+        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
+    }
+
+    private VideoCodec videoCodec() {
+      String name = codec != null ? codec : file.getFileName().toString().matches("(?i).*\\.(h265|hevc|265)$")
+          ? "h265" : "h264";
+      return switch (name.toLowerCase(java.util.Locale.ROOT)) {
+        case "h264", "avc" -> VideoCodec.H264;
+        case "h265", "hevc" -> VideoCodec.H265;
+        default -> throw new CommandLine.ParameterException(spec.commandLine(),
+            "unknown codec " + name + ": h264 or h265");
+      };
     }
 
     /** A malformed access unit in a file is reported and skipped; the stream goes on. */
@@ -108,6 +137,14 @@ public final class DeviceCli {
         cam.putFrame(frame);
       } catch (IllegalArgumentException e) {
         System.err.println("\nskipped a frame: " + e.getMessage());
+      }
+    }
+
+    private static void putAudio(Camera cam, byte[] adts, long ptsMicros) {
+      try {
+        cam.putAudio(adts, ptsMicros);
+      } catch (IllegalArgumentException e) {
+        System.err.println("\nskipped audio: " + e.getMessage());
       }
     }
   }
@@ -130,7 +167,13 @@ public final class DeviceCli {
     Thread hook = new Thread(() -> stop(source, camera, stopped), "shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     camera.start();
-    startSource.accept(ended);
+    try {
+      startSource.accept(ended);
+    } catch (RuntimeException e) {
+      Runtime.getRuntime().removeShutdownHook(hook);
+      stop(source, camera, stopped);
+      throw e;
+    }
     PrintStream out = System.err;
     long deadline = o.durationSeconds > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(o.durationSeconds) : 0;
     long interval = TimeUnit.SECONDS.toMillis(Math.max(1, o.statusSeconds));

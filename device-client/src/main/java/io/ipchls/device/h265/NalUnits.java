@@ -81,6 +81,16 @@ public final class NalUnits {
     return nals.stream().anyMatch(n -> n.length >= HEADER_BYTES && isIrap(type(n)));
   }
 
+  /** True if the access unit is an IDR picture (IDR_W_RADL or IDR_N_LP): no picture after it needs one before. */
+  public static boolean containsIdr(List<byte[]> nals) {
+    return nals.stream().anyMatch(n -> n.length >= HEADER_BYTES && (type(n) == IDR_W_RADL || type(n) == IDR_N_LP));
+  }
+
+  /** True if the access unit is a RASL picture, which refers to pictures before its IRAP in decoding order. */
+  public static boolean containsRasl(List<byte[]> nals) {
+    return nals.stream().anyMatch(n -> n.length >= HEADER_BYTES && (type(n) == RASL_N || type(n) == RASL_R));
+  }
+
   /** True if any NAL of the access unit has the given type. */
   public static boolean contains(List<byte[]> nals, int type) {
     return nals.stream().anyMatch(n -> n.length >= HEADER_BYTES && type(n) == type);

@@ -13,12 +13,20 @@ import java.util.HexFormat;
  * @param seq segment number, from 0, counted by the segmenter
  * @param width picture width from the SPS (0 if it could not be parsed)
  * @param height picture height from the SPS (0 if it could not be parsed)
- * @param codec RFC 6381 codec string, e.g. {@code avc1.42c01e}, or {@code h264} if the SPS could not be parsed
+ * @param codec RFC 6381 codecs string of the tracks, video first, e.g. {@code avc1.42c01e},
+ *     {@code hvc1.1.6.L93.B0,mp4a.40.2}; the video part is {@code h264} or {@code hvc1} if the SPS could not be parsed
  * @param sha256 lower-case hex SHA-256 of {@code bytes}
  * @param clockJump true for the first segment dated after the wall clock was stepped
+ * @param frameRate nominal frames per second from the SPS's timing information, or 0 when unknown
  */
 public record Segment(byte[] bytes, long startEpochMs, long durationMs, long seq, int width, int height, String codec,
-    String sha256, boolean clockJump) {
+    String sha256, boolean clockJump, double frameRate) {
+  /** A segment whose frame rate is unknown. */
+  public Segment(byte[] bytes, long startEpochMs, long durationMs, long seq, int width, int height, String codec,
+      String sha256, boolean clockJump) {
+    this(bytes, startEpochMs, durationMs, seq, width, height, codec, sha256, clockJump, 0);
+  }
+
   public int size() {
     return bytes.length;
   }

@@ -1,22 +1,31 @@
 package io.ipchls.device.segment;
 
-import io.ipchls.device.h264.NalUnits;
-import io.ipchls.device.h264.Sps;
+import io.ipchls.device.codec.VideoCodec;
+import io.ipchls.device.h265.NalUnits;
 import io.ipchls.device.ts.TsMuxer;
 import io.ipchls.protocol.SegmentDuration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * Cuts a stream of access units into MPEG-TS segments. A new segment starts only at a key frame, and only once the
- * current segment has reached the target duration; so segments last at least the target (except the last) and at
- * most target + one GOP, but never more than {@value #MAX_TARGET_MS} ms: a GOP that long is cut there and the
- * frames up to the next key frame are dropped (counted), because a segment must start with a key frame and the
- * notification contract caps durations. Every segment starts with SPS, PPS and an IDR picture: the last parameter
- * sets seen are prepended to a key frame that lacks them. Frames before the first key frame with known parameter
- * sets are dropped, since no decoder could use them.
+ * Cuts a stream of H.264 or H.265 access units into MPEG-TS segments. A new segment starts only at a key frame
+ * (H.264 IDR, H.265 IRAP), and only once the current segment has reached the target duration; so segments last at
+ * least the target (except the last) and at most target + one GOP, but never more than {@value #MAX_TARGET_MS} ms:
+ * a GOP that long is cut there and the frames up to the next key frame are dropped (counted), because a segment
+ * must start with a key frame and the notification contract caps durations. Every segment starts with its parameter
+ * sets (H.264 SPS and PPS, H.265 VPS, SPS and PPS) and a key picture: the last parameter sets seen are put in front
+ * of a key frame that lacks them. Frames before the first key frame are dropped (counted), since no decoder could
+ * use them; a key frame while a parameter set was never seen is refused. A VPS or SPS that changes is accepted only
+ * with a key frame, and then starts a new segment at once, so that each segment has one configuration (size, codec
+ * string); in another access unit it is refused. One stream has one codec: the first frame's.
+ *
+ * <p>Timestamps: each frame's DTS must increase and not pass its PTS. {@link #pushDerivingDts} derives the DTS of
+ * a stream given with PTS only (B-frames) from the SPS's reorder depth ({@link DtsDeriver}). A segment starts at
+ * its key frame's PTS and lasts until the next segment's key frame's PTS, so consecutive durations add up to the
+ * stream's timeline whatever the reordering. After a gap (the first segment, or a restart of recording) the RASL
+ * pictures of an H.265 CRA are dropped: they refer to pictures before the CRA that the stream no longer has
+ * (ITU-T H.265 §8.1.3; a decoder starting there discards them too).
  *
  * <p>Output timestamps are the input's shifted by one constant, so the first frame has DTS {@link #TS_ORIGIN_90K}
  * and segments of one stream line up without gaps; the PCR then never goes negative. Wall-clock start times come
@@ -37,15 +46,21 @@ public final class Segmenter {
   public static final long CLOCK_STEP_MS = 1_000;
   /** Frame duration assumed until two frames have been seen (1/15 s). */
   private static final long DEFAULT_FRAME_DURATION_90K = 6_000;
+  /** The audio codec string while no AAC header has been seen: AAC LC. */
+  private static final String DEFAULT_AUDIO_CODEC = "mp4a.40.2";
 
   private final DeviceClock clock;
   private final Consumer<Segment> sink;
   private final boolean audio;
   private long target90k;
 
-  private byte[] sps;
-  private byte[] pps;
-  private Sps parsedSps;
+  private VideoCodec codec;
+  private ParameterSets params;
+  private ParameterSets.StreamInfo segInfo;
+  private DtsDeriver dtsDeriver;
+  private int reorderDepth = -1;
+  private boolean droppingRasl;
+  private String audioCodec = DEFAULT_AUDIO_CODEC;
   private boolean anchored;
   private long anchorWallMs;
   private long anchorOffsetMs;
@@ -91,30 +106,80 @@ public final class Segmenter {
   }
 
   /**
+   * Declares the reorder depth (how many pictures may precede a picture in decoding order and follow it in output
+   * order) used by {@link #pushDerivingDts}, instead of the SPS's. Before the first frame.
+   */
+  public void setReorderDepth(int frames) {
+    if (frames < 0 || frames > 16) throw new IllegalArgumentException("reorder depth must be 0..16, got " + frames);
+    if (dtsDeriver != null) throw new IllegalStateException("the reorder depth is fixed once frames arrived");
+    reorderDepth = frames;
+  }
+
+  /**
+   * Adds the next access unit in decoding order, given with its PTS only: the DTS is derived from the reorder
+   * depth ({@link #setReorderDepth}, else the first SPS's: H.264 max_num_reorder_frames, H.265
+   * sps_max_num_reorder_pics), see {@link DtsDeriver}. Without B-frames the DTS equals the PTS.
+   *
+   * @throws IllegalArgumentException for the reasons of {@link #push(Frame)}, or a PTS out of order for the reorder
+   *     depth (nothing is changed)
+   */
+  public void pushDerivingDts(VideoCodec codec, List<byte[]> nals, long pts90k) {
+    boolean key = codec.isKey(nals);
+    check(codec, nals, key);
+    if (dtsDeriver == null) {
+      if (!key) { // before the first key frame: dropped, no DTS needed
+        adopt(codec);
+        droppedFrames++;
+        return;
+      }
+      ParameterSets.StreamInfo first = peekInfo(codec, nals);
+      long frameDuration = first.frameRate() > 0 ? Math.max(1, Math.round(90_000 / first.frameRate()))
+          : ParameterSets.DEFAULT_FRAME_DURATION_90K;
+      dtsDeriver = new DtsDeriver(reorderDepth >= 0 ? reorderDepth : first.reorderDepth(), frameDuration);
+    }
+    long dts = dtsDeriver.next(pts90k);
+    push(new Frame(nals, pts90k, dts, key, codec));
+  }
+
+  /**
    * Adds the next access unit in decoding order; may emit the previous segment.
    *
-   * @throws IllegalArgumentException if its decoding time is not after the previous frame's (nothing is changed)
+   * @throws IllegalArgumentException if its decoding time is not after the previous frame's, its codec is not the
+   *     stream's, it is a key frame while a parameter set was never seen, or it changes the VPS/SPS without being a
+   *     key frame (nothing is changed)
    */
   public void push(Frame frame) {
     if (lastInputDts != Long.MIN_VALUE && frame.dts90k() <= lastInputDts) {
       throw new IllegalArgumentException("decoding timestamp " + frame.dts90k() + " is not after the previous "
           + lastInputDts + " (90 kHz): timestamps must increase");
     }
+    check(frame.codec(), frame.nals(), frame.key());
+    adopt(frame.codec());
     lastInputDts = frame.dts90k();
-    rememberParameterSets(frame.nals());
+    boolean newConfiguration = frame.key() && params.sequenceChange(frame.nals()) != null;
+    params.remember(frame.nals());
     if (muxer != null && !frame.key() && frame.pts90k() - segFirstPts >= MAX_TARGET_MS * 90) {
       finish(frame.pts90k() - segFirstPts); // over-long GOP: cut; the rest of it cannot start a segment
     }
+    if (droppingRasl && frame.codec() == VideoCodec.H265 && NalUnits.containsRasl(frame.nals())) {
+      droppedFrames++;
+      return;
+    }
     // Half a frame of slack: encoder timestamps jitter, and a key frame due exactly at the target must not wait a GOP.
-    if (muxer == null || (frame.key() && frame.pts90k() - segFirstPts + frameDuration90k / 2 >= target90k)) {
-      if (!frame.key() || sps == null || pps == null) {
+    if (muxer == null || (frame.key() && (newConfiguration
+        || frame.pts90k() - segFirstPts + frameDuration90k / 2 >= target90k))) {
+      if (!frame.key()) {
         droppedFrames++;
         return;
       }
+      boolean afterGap = muxer == null;
       if (muxer != null) finish(frame.pts90k() - segFirstPts);
       open(frame);
+      droppingRasl = afterGap && codec == VideoCodec.H265 && !NalUnits.containsIdr(frame.nals());
+    } else if (frame.key()) {
+      droppingRasl = false; // RASL pictures of a later IRAP decode from the pictures before it, which we have
     }
-    List<byte[]> nals = frame.key() ? withParameterSets(frame.nals()) : frame.nals();
+    List<byte[]> nals = frame.key() ? params.prepend(frame.nals()) : frame.nals();
     muxer.writeVideo(nals, out(frame.pts90k()), out(frame.dts90k()), frame.key());
     if (frame.dts90k() > lastDts && lastDts != Long.MIN_VALUE) frameDuration90k = frame.dts90k() - lastDts;
     lastDts = frame.dts90k();
@@ -122,8 +187,8 @@ public final class Segmenter {
   }
 
   /**
-   * Adds AAC audio, on the video's clock. Dropped (counted) while no segment is open or when it would start before
-   * the stream's origin.
+   * Adds AAC audio, on the video's clock. Dropped (counted) while no segment is open (audio that comes before any
+   * video, or while recording is stopped) or when it would start before the first video frame.
    *
    * @throws IllegalStateException if the segmenter was built without audio
    * @throws IllegalArgumentException if its time is not after the previous audio's
@@ -135,10 +200,12 @@ public final class Segmenter {
           + lastAudioPts + " (90 kHz)");
     }
     lastAudioPts = frame.pts90k();
-    if (muxer == null || out(frame.pts90k()) < 0) {
+    // Audio before the first video frame has no segment to go to; a segment starts with video (a key frame).
+    if (muxer == null || frame.pts90k() < anchorPts) {
       droppedAudio++;
       return;
     }
+    audioCodec = "mp4a.40." + (((frame.adts()[2] & 0xFF) >>> 6) + 1); // ADTS profile = audio object type − 1
     muxer.writeAudio(frame.adts(), out(frame.pts90k()));
   }
 
@@ -176,7 +243,8 @@ public final class Segmenter {
       anchorOffsetMs = offset;
       segClockJump = true;
     }
-    muxer = TsMuxer.builder().audio(audio).build();
+    muxer = TsMuxer.builder().video(codec).audio(audio).build();
+    segInfo = params.info();
     segFirstPts = frame.pts90k();
     segMaxPts = frame.pts90k();
     lastDts = Long.MIN_VALUE;
@@ -187,47 +255,49 @@ public final class Segmenter {
     byte[] bytes = muxer.toByteArray();
     muxer = null;
     long start = anchorWallMs + Math.round((segFirstPts - anchorPts) / 90.0);
-    int width = parsedSps == null ? 0 : parsedSps.width();
-    int height = parsedSps == null ? 0 : parsedSps.height();
-    String codec = parsedSps == null ? "h264" : parsedSps.codecString();
-    sink.accept(new Segment(bytes, start, Math.round(duration90k / 90.0), nextSeq++, width, height, codec,
-        Segment.sha256Hex(bytes), segClockJump));
+    String codecs = audio ? segInfo.codec() + "," + audioCodec : segInfo.codec();
+    sink.accept(new Segment(bytes, start, Math.round(duration90k / 90.0), nextSeq++, segInfo.width(),
+        segInfo.height(), codecs, Segment.sha256Hex(bytes), segClockJump, segInfo.frameRate()));
   }
 
   private long out(long ts90k) {
     return ts90k - originDts + TS_ORIGIN_90K;
   }
 
-  private void rememberParameterSets(List<byte[]> nals) {
-    for (byte[] nal : nals) {
-      int type = NalUnits.type(nal);
-      if (type == NalUnits.SPS) {
-        sps = nal;
-        try {
-          parsedSps = Sps.parse(nal);
-        } catch (IllegalArgumentException e) {
-          parsedSps = null; // width/height become 0; the video itself is still usable
-        }
-      } else if (type == NalUnits.PPS) {
-        pps = nal;
-      }
+  /**
+   * Refuses a frame of another codec than the stream's, a key frame while a parameter set was never seen, and a
+   * VPS/SPS change outside a key frame.
+   */
+  private void check(VideoCodec frameCodec, List<byte[]> nals, boolean key) {
+    if (codec != null && frameCodec != codec) {
+      throw new IllegalArgumentException("a " + frameCodec + " frame in an " + codec + " stream: one camera streams "
+          + "one codec (build another camera for another stream)");
+    }
+    ParameterSets known = params != null ? params : new ParameterSets(frameCodec);
+    String missing = key ? known.missing(nals) : null;
+    if (missing != null) {
+      throw new IllegalArgumentException("key frame without a " + missing + ", and none was given before: a "
+          + frameCodec + " stream must send its parameter sets before or with its first key frame");
+    }
+    String changed = key ? null : known.sequenceChange(nals);
+    if (changed != null) {
+      throw new IllegalArgumentException("the " + changed + " changed in an access unit that is not a key frame: a "
+          + "new sequence configuration must come with a key frame (IDR/IRAP), where the SDK starts a new segment");
     }
   }
 
-  /** The key frame with the remembered SPS and PPS right after any AUD, replacing its own copies. */
-  private List<byte[]> withParameterSets(List<byte[]> nals) {
-    if (NalUnits.type(nals.get(0)) == NalUnits.SPS && nals.size() > 1 && NalUnits.type(nals.get(1)) == NalUnits.PPS) {
-      return nals;
-    }
-    List<byte[]> all = new ArrayList<>(nals.size() + 2);
-    int i = 0;
-    if (NalUnits.type(nals.get(0)) == NalUnits.AUD) all.add(nals.get(i++));
-    all.add(sps);
-    all.add(pps);
-    for (; i < nals.size(); i++) {
-      int type = NalUnits.type(nals.get(i));
-      if (type != NalUnits.SPS && type != NalUnits.PPS) all.add(nals.get(i));
-    }
-    return all;
+  /** The first frame's codec becomes the stream's. */
+  private void adopt(VideoCodec frameCodec) {
+    if (codec != null) return;
+    codec = frameCodec;
+    params = new ParameterSets(codec);
+  }
+
+  /** What the SPS in (or before) this key frame says, without remembering anything. */
+  private ParameterSets.StreamInfo peekInfo(VideoCodec frameCodec, List<byte[]> nals) {
+    ParameterSets scratch = new ParameterSets(frameCodec);
+    if (params != null) scratch.remember(params.prepend(nals));
+    else scratch.remember(nals);
+    return scratch.info();
   }
 }

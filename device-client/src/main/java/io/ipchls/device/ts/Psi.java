@@ -27,8 +27,15 @@ public final class Psi {
     return section(TABLE_ID_PAT, transportStreamId, body.toByteArray());
   }
 
+  /** descriptor_tag of registration_descriptor, §2.6.8 Table 2-45. */
+  public static final int REGISTRATION_DESCRIPTOR = 0x05;
+  /** format_identifier "HEVC" (the SMPTE Registration Authority's), which ffmpeg writes for H.265 streams. */
+  private static final byte[] HEVC_FORMAT_IDENTIFIER = {'H', 'E', 'V', 'C'};
+
   /**
-   * TS_program_map_section, §2.4.4.8 Table 2-33, without descriptors. Tracks appear in the given order.
+   * TS_program_map_section, §2.4.4.8 Table 2-33. Tracks appear in the given order; an H.265 track carries a
+   * registration_descriptor "HEVC" (§2.6.8) as ffmpeg writes it, for players older than stream_type 0x24, the others
+   * no descriptor.
    *
    * @param programNumber program_number (goes where transport_stream_id sits in the PAT)
    * @param pcrPid PCR_PID, the PID whose adaptation fields carry the PCR
@@ -40,9 +47,20 @@ public final class Psi {
     for (TsTrack t : tracks) {
       body.write(t.streamType());
       write16(body, 0xE000 | t.pid()); // reserved '111' + elementary_PID (13)
-      write16(body, 0xF000); // reserved '1111' + ES_info_length (12) = 0
+      byte[] esInfo = t.streamType() == TsTrack.STREAM_TYPE_H265 ? registration(HEVC_FORMAT_IDENTIFIER) : new byte[0];
+      write16(body, 0xF000 | esInfo.length); // reserved '1111' + ES_info_length (12)
+      body.writeBytes(esInfo);
     }
     return section(TABLE_ID_PMT, programNumber, body.toByteArray());
+  }
+
+  /** registration_descriptor, §2.6.8: tag, length 4, format_identifier. */
+  private static byte[] registration(byte[] formatIdentifier) {
+    byte[] d = new byte[2 + formatIdentifier.length];
+    d[0] = REGISTRATION_DESCRIPTOR;
+    d[1] = (byte) formatIdentifier.length;
+    System.arraycopy(formatIdentifier, 0, d, 2, formatIdentifier.length);
+    return d;
   }
 
   /**

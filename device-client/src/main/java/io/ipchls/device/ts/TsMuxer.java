@@ -1,7 +1,7 @@
 package io.ipchls.device.ts;
 
+import io.ipchls.device.codec.VideoCodec;
 import io.ipchls.device.h264.AnnexB;
-import io.ipchls.device.h264.NalUnits;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -10,11 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Writes H.264 access units as an MPEG-2 transport stream (ISO/IEC 13818-1): one program, video on PID 0x100
- * (stream_type 0x1B, stream_id 0xE0), AAC audio on PID 0x101 (stream_type 0x0F, stream_id 0xC0) only when built
- * with {@link Builder#audio(boolean)}, PAT and PMT before the first access unit and before every key frame, PCR on
- * the video PID at the start of every access unit, random_access_indicator on key frames, and an access unit
- * delimiter inserted when the access unit has none (ITU-T H.222.0 §2.14 requires one for AVC in TS).
+ * Writes H.264 or H.265 access units as an MPEG-2 transport stream (ISO/IEC 13818-1): one program, video on PID
+ * 0x100 (stream_type 0x1B for H.264, 0x24 for H.265; stream_id 0xE0), AAC audio on PID 0x101 (stream_type 0x0F,
+ * stream_id 0xC0) only when built with {@link Builder#audio(boolean)}, PAT and PMT before the first access unit and
+ * before every key frame, PCR on the video PID at the start of every access unit, random_access_indicator on key
+ * frames, and an access unit delimiter inserted when the access unit has none (ITU-T H.222.0 requires one in every
+ * access unit of AVC, §2.14.1, and of HEVC, §2.17.1). Every video PES carries PTS and DTS (§2.4.3.7), so B-frames
+ * (DTS before PTS) need nothing special; the PCR follows the DTS.
  *
  * <pre>{@code
  * try (TsMuxer mux = TsMuxer.builder().build()) {
@@ -36,7 +38,8 @@ public final class TsMuxer implements AutoCloseable {
   private final OutputStream out;
   private final ByteArrayOutputStream memory;
   private final TsWriter writer;
-  private final TsTrack video = TsTrack.H264_VIDEO;
+  private final VideoCodec codec;
+  private final TsTrack video;
   private final TsTrack audio;
   private final List<TsTrack> tracks;
   private final long pcrDelay90k;
@@ -47,6 +50,8 @@ public final class TsMuxer implements AutoCloseable {
     this.memory = b.out == null ? new ByteArrayOutputStream(b.initialCapacity) : null;
     this.out = b.out == null ? memory : b.out;
     this.writer = new TsWriter(out);
+    this.codec = b.codec;
+    this.video = b.codec == VideoCodec.H265 ? TsTrack.H265_VIDEO : TsTrack.H264_VIDEO;
     this.audio = b.audio ? TsTrack.AAC_AUDIO : null;
     this.tracks = b.audio ? List.of(video, audio) : List.of(video);
     this.pcrDelay90k = b.pcrDelay90k;
@@ -62,7 +67,7 @@ public final class TsMuxer implements AutoCloseable {
    * @param nals the NAL units without start codes, in decoding order
    * @param pts90k presentation time, 90 kHz (wrapped to 33 bits)
    * @param dts90k decoding time, 90 kHz; equal to pts for streams without B-frames
-   * @param key true for an IDR access unit (sets random_access_indicator and repeats PAT/PMT)
+   * @param key true for an IDR/IRAP access unit (sets random_access_indicator and repeats PAT/PMT)
    */
   public void writeVideo(List<byte[]> nals, long pts90k, long dts90k, boolean key) {
     if (closed) throw new IllegalStateException("muxer is closed");
@@ -132,12 +137,13 @@ public final class TsMuxer implements AutoCloseable {
     tablesWritten = true;
   }
 
-  private static List<byte[]> withAud(List<byte[]> nals) {
-    if (NalUnits.type(nals.get(0)) == NalUnits.AUD) return nals;
+  private List<byte[]> withAud(List<byte[]> nals) {
+    int aud = codec.audType();
+    if (codec.nalType(nals.get(0)) == aud) return nals;
     List<byte[]> all = new ArrayList<>(nals.size() + 1);
-    all.add(NalUnits.accessUnitDelimiter());
+    all.add(codec.accessUnitDelimiter());
     for (byte[] nal : nals) {
-      if (NalUnits.type(nal) != NalUnits.AUD) all.add(nal); // an AUD must come first, §7.4.1.2.3
+      if (codec.nalType(nal) != aud) all.add(nal); // an AUD must come first: H.264 §7.4.1.2.3, H.265 §7.4.2.4.4
     }
     return all;
   }
@@ -148,8 +154,15 @@ public final class TsMuxer implements AutoCloseable {
     private int initialCapacity = 256 * 1024;
     private long pcrDelay90k = DEFAULT_PCR_DELAY_90K;
     private boolean audio;
+    private VideoCodec codec = VideoCodec.H264;
 
     private Builder() {}
+
+    /** The video codec (default H.264): sets the PMT stream_type and the access unit delimiter written. */
+    public Builder video(VideoCodec codec) {
+      this.codec = java.util.Objects.requireNonNull(codec, "codec");
+      return this;
+    }
 
     /** Declare (in the PMT) and accept an AAC audio track. Default off: only tracks that exist are declared. */
     public Builder audio(boolean audio) {

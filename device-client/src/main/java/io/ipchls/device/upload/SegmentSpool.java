@@ -31,7 +31,7 @@ public final class SegmentSpool {
 
   /** What the JSON file holds: everything of a {@link Segment} except its bytes. */
   record Meta(long start, long durationMs, long seq, int width, int height, String codec, String sha256,
-      boolean clockJump, long bytes) {}
+      boolean clockJump, long bytes, double frameRate) {}
 
   /** One stored segment, in start-time order. */
   public record Entry(String name, long startEpochMs, long seq, long bytes) implements Comparable<Entry> {
@@ -73,7 +73,7 @@ public final class SegmentSpool {
   public synchronized boolean put(Segment s) {
     String name = String.format("%013d-%06d-%s", s.startEpochMs(), s.seq(), s.sha256().substring(0, 8));
     Meta meta = new Meta(s.startEpochMs(), s.durationMs(), s.seq(), s.width(), s.height(), s.codec(), s.sha256(),
-        s.clockJump(), s.size());
+        s.clockJump(), s.size(), s.frameRate());
     try {
       writeAtomically(dir.resolve(name + TS), s.bytes());
       writeAtomically(dir.resolve(name + META), Json.encode(meta));
@@ -109,7 +109,7 @@ public final class SegmentSpool {
       byte[] data = Files.readAllBytes(dir.resolve(e.name() + TS));
       if (!Segment.sha256Hex(data).equals(m.sha256())) throw new IOException("checksum mismatch");
       return Optional.of(new Segment(data, m.start(), m.durationMs(), m.seq(), m.width(), m.height(), m.codec(),
-          m.sha256(), m.clockJump()));
+          m.sha256(), m.clockJump(), m.frameRate()));
     } catch (IOException ex) {
       LOG.error("spool {}: discarding unreadable segment {}: {}", dir, e.name(), ex.toString());
       remove(e);

@@ -1,11 +1,14 @@
 package io.ipchls.device.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipchls.device.h264.AnnexB;
 import io.ipchls.device.segment.Frame;
 import io.ipchls.device.sim.SimulatedCamera;
 import io.ipchls.device.testing.CloudPerClass;
+import io.ipchls.device.testing.Ffmpeg;
+import io.ipchls.device.testing.Ffprobe;
 import io.ipchls.device.testing.TestCloud;
 import io.ipchls.infra.Await;
 import io.ipchls.protocol.SegmentNotification;
@@ -49,6 +52,49 @@ class DeviceCliTest {
     assertEquals(List.of(0L, 1L, 2L, 3L), all.stream().map(SegmentNotification::seq).toList());
     assertEquals(List.of(1_000L, 1_000L, 1_000L, 500L), all.stream().map(SegmentNotification::durationMs).toList());
     assertEquals(4, cloud.get().keys(reg.id()).size());
+  }
+
+  @Test
+  void stream_h265FileWithBFramesAndAac_uploadsPlayableHevcSegments() throws Exception {
+    Path video = dir.resolve("clip.h265");
+    Path audio = dir.resolve("clip.aac");
+    Ffmpeg.run("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-t", 2, "-c:v", "libx265", "-x265-params",
+        "keyint=25:min-keyint=25:scenecut=0:bframes=2:log-level=error", "-f", "hevc", video);
+    Ffmpeg.run("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", 2, "-c:a", "aac", "-f", "adts",
+        audio);
+    TestCloud.Registered reg = cloud.get().register("cli265");
+
+    int exit = new CommandLine(new DeviceCli()).execute("stream", video.toString(), "--audio", audio.toString(),
+        "--camera-id", reg.id(), "--secret", reg.secret(), "--mqtt-host", cloud.get().mqttHost(),
+        "--mqtt-port", String.valueOf(cloud.get().mqttPort()), "--segment-seconds", "1");
+
+    assertEquals(0, exit);
+    List<SegmentNotification> all = Await.until("2 notifications", TestCloud.WAIT,
+        () -> cloud.get().distinctNotifications(reg.id()), l -> l.size() >= 2);
+    assertEquals(List.of(1_000L, 1_000L), all.stream().map(SegmentNotification::durationMs).toList());
+    for (SegmentNotification n : all) {
+      assertTrue(n.codec().matches("hvc1\\.1\\.6\\.L\\d+\\.90,mp4a\\.40\\.2"), n.codec());
+      assertEquals(25.0, n.frameRate());
+      assertEquals(320, n.width());
+      Path segment = dir.resolve("seg-" + n.seq() + ".ts");
+      Files.write(segment, cloud.get().object(n.key()).asByteArray());
+      assertEquals(List.of("hevc,video", "aac,audio"), Ffprobe.streams(segment));
+      assertEquals("", Ffmpeg.decodeStrictly(segment));
+    }
+  }
+
+  @Test
+  void stream_fileThatIsNotAnnexB_isAClearUsageError() throws Exception {
+    Path notVideo = dir.resolve("notes.h265");
+    Files.writeString(notVideo, "not a video at all");
+    TestCloud.Registered reg = cloud.get().register("cligarbage");
+    java.io.StringWriter err = new java.io.StringWriter();
+    CommandLine cli = new CommandLine(new DeviceCli());
+    cli.setErr(new java.io.PrintWriter(err));
+    int exit = cli.execute("stream", notVideo.toString(), "--camera-id", reg.id(), "--secret", reg.secret(),
+        "--mqtt-host", cloud.get().mqttHost(), "--mqtt-port", String.valueOf(cloud.get().mqttPort()));
+    assertEquals(2, exit, "a usage error");
+    assertTrue(err.toString().contains("holds no H265 key picture"), err.toString());
   }
 
   @Test

@@ -37,9 +37,13 @@ public final class Ffprobe {
         .filter(l -> !l.isBlank()).distinct().toList();
   }
 
-  /** Key-frame flag and picture type of every video frame, decoding the whole file ({@code 1,I}, {@code 0,P}...). */
+  /**
+   * Key-frame flag and picture type of every video frame, decoding the whole file ({@code 1,I}, {@code 0,P}...).
+   * Side data that ffprobe appends (x264/x265 SEI) and the empty lines it prints after it are left out.
+   */
   public static List<String> videoFrames(Path ts) throws Exception {
     return run("-select_streams", "v", "-show_frames", "-show_entries", "frame=key_frame,pict_type", "-of",
-        "csv=p=0", ts).strip().lines().toList();
+        "csv=p=0", ts).strip().lines().filter(l -> !l.isBlank())
+        .map(l -> String.join(",", java.util.Arrays.asList(l.split(",")).subList(0, 2))).toList();
   }
 }

@@ -52,6 +52,13 @@ class PsiTest {
   }
 
   @Test
+  void pmt_h265Only_matchesFfmpegBytes() {
+    // ffmpeg -c:v libx265 -f mpegts: stream_type 0x24 with a registration_descriptor "HEVC"
+    assertEquals("02b0180001c10000e100f00024e100f006050448455643cb9e0052",
+        HEX.formatHex(Psi.pmt(1, 0x100, List.of(TsTrack.H265_VIDEO))));
+  }
+
+  @Test
   void pmt_withAacTrack_addsSecondEsLoopEntry() {
     byte[] pmt = Psi.pmt(1, 0x100, List.of(TsTrack.H264_VIDEO, TsTrack.AAC_AUDIO));
     String hex = HEX.formatHex(pmt);
