@@ -3,6 +3,7 @@ package io.ipchls.device;
 import io.ipchls.device.mqtt.MqttSettings;
 import io.ipchls.device.segment.DeviceClock;
 import io.ipchls.device.segment.Segmenter;
+import io.ipchls.device.tls.TrustedCa;
 import io.ipchls.device.upload.CredentialSource;
 import io.ipchls.device.upload.UploadSettings;
 import io.ipchls.protocol.BrokerDefaults;
@@ -22,6 +23,7 @@ public final class CameraBuilder {
   private String host;
   private int port = BrokerDefaults.PORT;
   private boolean tls;
+  private TrustedCa trust;
   private CredentialSource credentials;
   private Consumer<SegmentNotification> onUploaded;
   private long segmentMillis = SegmentDuration.DEFAULT_MS;
@@ -63,9 +65,21 @@ public final class CameraBuilder {
     return this;
   }
 
-  /** Connect to the broker over TLS (certificates and host name verified). Default off. */
+  /** Connect to the broker over TLS (certificate chain, validity and host name verified). Default off. */
   public CameraBuilder mqttTls(boolean tls) {
     this.tls = tls;
+    return this;
+  }
+
+  /**
+   * Trust the CA certificates in {@code pemFile} (e.g. a local demo's {@code <data>/tls/ca.pem}) for the broker (over
+   * TLS) and the object store (https) instead of the JVM's default trust store. Certificates are still verified in
+   * full: chain, validity dates and host name.
+   *
+   * @throws IllegalArgumentException if the file cannot be read or holds no PEM certificate
+   */
+  public CameraBuilder trustedCa(Path pemFile) {
+    this.trust = TrustedCa.fromPem(Objects.requireNonNull(pemFile, "pemFile"));
     return this;
   }
 
@@ -148,8 +162,9 @@ public final class CameraBuilder {
       throw new IllegalStateException("either mqtt(host, port) with a secret, or credentials(source), is required");
     }
     if (host != null && secret == null) throw new IllegalStateException("mqtt needs the camera's secret");
-    MqttSettings mqtt = host == null ? null : new MqttSettings(cameraId, secret, host, port, tls);
+    MqttSettings mqtt = host == null ? null : new MqttSettings(cameraId, secret, host, port, tls, trust);
+    UploadSettings uploads = trust == null ? upload : upload.withTrust(trust);
     return new Camera(new CameraSettings(cameraId, mqtt, statusMillis, credentials, onUploaded, segmentMillis,
-        queueBytes, spoolDir, spoolBytes, drainMillis, audio, upload, vertx, clock));
+        queueBytes, spoolDir, spoolBytes, drainMillis, audio, uploads, vertx, clock));
   }
 }

@@ -88,6 +88,7 @@ class RecordingControlEndToEndTest {
   private static void recordSession(String cam, String secret, long clockOffsetMs, int segments) throws Exception {
     int before = files("cameraId=" + cam).stream().mapToInt(f -> f.getInteger("segmentCount")).sum();
     Camera camera = Camera.builder().cameraId(cam).secret(secret).mqtt(sys.mqttHost(), sys.mqttPort())
+        .mqttTls(true).trustedCa(sys.caFile())
         .segmentSeconds(5) // the template's 2 s must win, from the retained command
         .clock(DeviceClock.wallOnly(() -> System.currentTimeMillis() + clockOffsetMs)).build();
     SimulatedCamera source = new SimulatedCamera(/* width= */ 640, /* height= */ 360, FPS, FPS, cam,
