@@ -248,7 +248,9 @@ class RecordingControlEndToEndTest {
 
   private static S3Client s3Client() {
     JsonObject s3 = sys.s3();
-    return S3Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder())
+    // the stack's S3 speaks HTTPS with a certificate of its local CA
+    return S3Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder().tlsTrustManagersProvider(
+            () -> io.ipchls.kit.tls.PemTrust.trustManagers("s3.caFile", sys.caFile())))
         .region(Region.of(s3.getString("region"))).endpointOverride(URI.create(s3.getString("endpoint")))
         .forcePathStyle(true).credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
             s3.getString("accessKeyId"), s3.getString("secretAccessKey")))).build();
