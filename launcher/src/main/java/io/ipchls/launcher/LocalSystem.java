@@ -240,9 +240,13 @@ public final class LocalSystem implements AutoCloseable {
     return cfg.host().contains(":") ? "[" + cfg.host() + "]" : cfg.host();
   }
 
-  /** The local CA's {@code ca.pem}, which cameras and clients trust; null with {@code tls.enabled: false}. */
+  /**
+   * The CA certificate cameras and clients verify the broker against: the local CA's {@code ca.pem} for the embedded
+   * one, an external broker's {@code mqtt.caFile}; null over plain MQTT (or for a broker with a public certificate).
+   */
   public Path caFile() {
-    return ca == null ? null : ca.certificateFile();
+    String file = mqtt.getString("caFile", "");
+    return mqttTls() && !file.isBlank() ? Path.of(file) : null;
   }
 
   /** Whether the services (and cameras) reach the broker over TLS. */
