@@ -41,8 +41,8 @@ public record ServerTls(Path certFile, Path keyFile, Path trustFile) {
    */
   public KeyStoreFile writeKeyStore(Path file) {
     try {
-      PrivateKey key = LocalCa.Pem.readPrivateKey(keyFile);
-      List<X509Certificate> chain = LocalCa.Pem.readCertificates(certFile);
+      PrivateKey key = Pem.readPrivateKey(keyFile);
+      List<X509Certificate> chain = Pem.readCertificates(certFile);
       byte[] raw = new byte[18];
       new SecureRandom().nextBytes(raw);
       String password = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);

@@ -41,7 +41,7 @@ class LocalCaTest {
   void serverCertificate_namesItsHosts_isTrustedThroughTheCa_andIsKeptUntilNearItsEnd() throws Exception {
     LocalCa ca = LocalCa.loadOrCreate(dir);
     ServerTls tls = ca.serverTls("server", HOSTS);
-    X509Certificate cert = LocalCa.Pem.readCertificates(tls.certFile()).get(0);
+    X509Certificate cert = Pem.readCertificates(tls.certFile()).get(0);
     Set<String> names = cert.getSubjectAlternativeNames().stream().map(n -> n.get(1).toString())
         .collect(Collectors.toSet());
     assertEquals(Set.of("127.0.0.1", "0:0:0:0:0:0:0:1", "localhost"), names);
@@ -60,7 +60,7 @@ class LocalCaTest {
   }
 
   private static X509Certificate read(ServerTls tls) throws Exception {
-    return LocalCa.Pem.readCertificates(tls.certFile()).get(0);
+    return Pem.readCertificates(tls.certFile()).get(0);
   }
 
   private static X509TrustManager trusting(X509Certificate ca) throws Exception {

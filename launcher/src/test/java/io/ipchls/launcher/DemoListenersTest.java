@@ -2,6 +2,7 @@ package io.ipchls.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipchls.infra.TestTools;
@@ -12,6 +13,10 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +27,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
@@ -36,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code ss -ltn} prints): every listening socket of the demo (this JVM's, and the embedded PostgreSQL's) is on
  * loopback only, and MQTT is spoken only over TLS: the broker's port completes a TLS handshake verified against the
  * local CA (host name included) and {@code mosquitto_pub --cafile} publishes through it as docs/CAMERA-SDK.md shows,
- * while no listener answers a plain MQTT CONNECT.
+ * while no listener answers a plain MQTT CONNECT. The demo here also serves the services' HTTP over HTTPS
+ * ({@code http.tls}, off by default), which answers only TLS clients that trust the local CA.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class DemoListenersTest {
@@ -50,7 +55,10 @@ class DemoListenersTest {
 
   @BeforeAll
   static void startDemo() throws Exception {
-    sys = LocalSystem.start(EndToEndTest.testConfig(data, "ipc-hls-listeners", 5971));
+    StackConfig defaults = EndToEndTest.testConfig(data, "ipc-hls-listeners", 5971);
+    sys = LocalSystem.start(new StackConfig(defaults.dataDir(), defaults.host(), 0, 0, 0, defaults.postgres(),
+        defaults.mqtt(), defaults.s3(), defaults.cluster(), defaults.credential(), defaults.playlist(),
+        defaults.tls(), defaults.tlsDir(), /* httpTls= */ true));
   }
 
   @AfterAll
@@ -72,6 +80,20 @@ class DemoListenersTest {
     assertTrue(sys.s3().getString("endpoint").startsWith("https://127.0.0.1:"), sys.s3().encode());
     for (int port : listeners.keySet()) {
       assertNotEquals(CONNACK, firstByteAnswering(port), "port " + port + " answered a plain MQTT CONNECT");
+    }
+  }
+
+  @Test
+  void servicesOverHttps_answerClientsTrustingTheLocalCa_only() throws Exception {
+    for (URI service : List.of(sys.playlistUrl(), sys.credentialUrl(), sys.ingestUrl())) {
+      assertEquals("https", service.getScheme(), service.toString());
+      HttpClient trusting = HttpClient.newBuilder().sslContext(TlsTrust.sslContext(sys.caFile())).build();
+      HttpResponse<String> health = trusting.send(HttpRequest.newBuilder(service.resolve("/health")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, health.statusCode(), service + ": " + health.body());
+      assertThrows(javax.net.ssl.SSLHandshakeException.class, () -> HttpClient.newHttpClient()
+          .send(HttpRequest.newBuilder(service.resolve("/health")).build(), HttpResponse.BodyHandlers.ofString()),
+          "the JVM's own trust store does not know the local CA");
     }
   }
 
