@@ -201,7 +201,8 @@ public final class Camera implements AutoCloseable {
     return new CameraMetrics(cut, u.segmentsUploaded(), u.segmentsBackfilled(), u.bytesUploaded(),
         u.segmentsDropped(), u.uploadFailures(), m.notificationsPending(), m.notificationsDropped(),
         m.segmentsRejected(), m.messagesRejected(), u.queuedSegments(), u.queuedBytes(), u.spooledSegments(),
-        u.spooledBytes(), framesDropped, recording, u.lastError());
+        u.spooledBytes(), framesDropped, recording,
+        u.lastError() != null || link == null ? u.lastError() : link.lastConnectError());
   }
 
   /**

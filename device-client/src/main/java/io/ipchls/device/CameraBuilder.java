@@ -5,6 +5,7 @@ import io.ipchls.device.codec.VideoCodec;
 import io.ipchls.device.mqtt.MqttSettings;
 import io.ipchls.device.segment.DeviceClock;
 import io.ipchls.device.segment.Segmenter;
+import io.ipchls.device.tls.TrustedCa;
 import io.ipchls.device.upload.CredentialSource;
 import io.ipchls.device.upload.UploadSettings;
 import io.ipchls.protocol.BrokerDefaults;
@@ -24,6 +25,7 @@ public final class CameraBuilder {
   private String host;
   private int port = BrokerDefaults.PORT;
   private boolean tls;
+  private TrustedCa trust;
   private CredentialSource credentials;
   private Consumer<SegmentNotification> onUploaded;
   private long segmentMillis = SegmentDuration.DEFAULT_MS;
@@ -67,9 +69,21 @@ public final class CameraBuilder {
     return this;
   }
 
-  /** Connect to the broker over TLS (certificates and host name verified). Default off. */
+  /** Connect to the broker over TLS (certificate chain, validity and host name verified). Default off. */
   public CameraBuilder mqttTls(boolean tls) {
     this.tls = tls;
+    return this;
+  }
+
+  /**
+   * Trust the CA certificates in {@code pemFile} (e.g. a local demo's {@code <data>/tls/ca.pem}) for the broker (over
+   * TLS) and the object store (https) instead of the JVM's default trust store. Certificates are still verified in
+   * full: chain, validity dates and host name.
+   *
+   * @throws IllegalArgumentException if the file cannot be read or holds no PEM certificate
+   */
+  public CameraBuilder trustedCa(Path pemFile) {
+    this.trust = TrustedCa.fromPem(Objects.requireNonNull(pemFile, "pemFile"));
     return this;
   }
 
@@ -186,9 +200,10 @@ public final class CameraBuilder {
       throw new IllegalArgumentException(audio.codec() + " audio cannot go into MPEG-TS segments: ISO/IEC 13818-1 "
           + "defines no carriage for G.711; choose the fMP4 container, or encode the audio as AAC");
     }
-    MqttSettings mqtt = host == null ? null : new MqttSettings(cameraId, secret, host, port, tls);
+    MqttSettings mqtt = host == null ? null : new MqttSettings(cameraId, secret, host, port, tls, trust);
+    UploadSettings uploads = trust == null ? upload : upload.withTrust(trust);
     return new Camera(new CameraSettings(cameraId, mqtt, statusMillis, credentials, onUploaded, segmentMillis,
-        queueBytes, spoolDir, spoolBytes, drainMillis, audio != null, upload, vertx, clock, video, reorderDepth,
+        queueBytes, spoolDir, spoolBytes, drainMillis, audio != null, uploads, vertx, clock, video, reorderDepth,
         audio));
   }
 }

@@ -20,7 +20,7 @@ package io.ipchls.device;
  * @param spooledBytes bytes waiting on disk
  * @param framesDropped frames no segment could start with (before SPS/PPS/IDR, or the tail of an over-long GOP)
  * @param recording false after a stop-recording command
- * @param lastError the last upload error, or null
+ * @param lastError the last upload error, else why the broker cannot be reached (while it cannot), or null
  */
 public record CameraMetrics(
     long segmentsCut,

@@ -19,6 +19,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -30,7 +31,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An MQTT broker (HiveMQ CE, embedded) speaking MQTT 3.1.1 and 5 on one TCP listener, with persistent sessions
+ * An MQTT broker (HiveMQ CE, embedded) speaking MQTT 3.1.1 and 5 on one TCP listener, plain or TLS (with a server
+ * certificate given in {@link BrokerOptions#tls()}; then a plain listener only if {@link BrokerOptions#plainPort()}
+ * asks for one), with persistent sessions
  * and queued messages kept in {@code <dataDir>/data} across restarts, and every client authenticated through a
  * {@link BrokerAuth}: a {@code CAMERA} may only publish and subscribe where {@link io.ipchls.protocol.Topics}
  * allows it, a {@code SERVICE} anywhere.
@@ -68,15 +71,22 @@ public final class EmbeddedBroker implements AutoCloseable {
   private final SharedQueueNudge nudge;
   private final String host;
   private final int port;
+  private final int plainPort;
+  private final ServerTls tls;
 
   private EmbeddedBroker(EmbeddedHiveMQ hivemq, AtomicReference<ClientService> clients, SharedQueueNudge nudge,
-      String host, int port) {
+      BrokerOptions options, Ports ports) {
     this.hivemq = hivemq;
     this.nudge = nudge;
     this.clients = clients;
-    this.host = host;
-    this.port = port;
+    this.host = options.host();
+    this.port = ports.main();
+    this.plainPort = ports.plain();
+    this.tls = options.tls();
   }
+
+  /** The listeners' ports: {@code main} (TLS when configured, else plain) and an extra plain one (-1: none). */
+  record Ports(int main, int plain) {}
 
   /**
    * Starts the broker and returns once it accepts connections.
@@ -84,20 +94,22 @@ public final class EmbeddedBroker implements AutoCloseable {
    * @throws IllegalStateException if HiveMQ does not start
    */
   public static EmbeddedBroker start(BrokerOptions options) {
-    int attempts = options.port() == 0 ? 3 : 1;
+    int attempts = options.port() == 0 || options.plainPort() == 0 ? 3 : 1;
     for (int i = 1; ; i++) {
-      int port = options.port() == 0 ? freePort(options.host()) : options.port();
+      Ports ports = new Ports(options.port() == 0 ? freePort(options.host()) : options.port(),
+          options.plainPort() == 0 ? freePort(options.host()) : options.plainPort());
       try {
-        return startOn(options, port);
+        return startOn(options, ports);
       } catch (IllegalStateException e) {
         // A port picked as free can be taken by someone else before HiveMQ binds it.
         if (i >= attempts || !causedByBind(e)) throw e;
-        LOG.warn("MQTT port {} was taken, trying another", port);
+        LOG.warn("MQTT port {} was taken, trying another", ports);
       }
     }
   }
 
-  private static EmbeddedBroker startOn(BrokerOptions options, int port) {
+  private static EmbeddedBroker startOn(BrokerOptions options, Ports ports) {
+    int port = ports.main();
     Path root = options.dataDir().toAbsolutePath();
     Path conf = root.resolve("conf");
     Path data = root.resolve("data");
@@ -106,7 +118,14 @@ public final class EmbeddedBroker implements AutoCloseable {
       Files.createDirectories(conf);
       Files.createDirectories(data);
       Files.createDirectories(extensions);
-      Files.writeString(conf.resolve("config.xml"), configXml(options.host(), port), StandardCharsets.UTF_8);
+      String listeners = options.tls() == null ? tcpListener(options.host(), port, "mqtt")
+          : tlsListener(options.host(), port, options.tls().writeKeyStore(conf.resolve("server.p12")))
+            + (ports.plain() > 0 ? tcpListener(options.host(), ports.plain(), "mqtt-plain") : "");
+      Path configFile = conf.resolve("config.xml");
+      Files.deleteIfExists(configFile);
+      // it may name the key store's password: readable by the owner only
+      Files.createFile(configFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(configFile, configXml(listeners), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare broker folders in " + root, e);
     }
@@ -133,8 +152,9 @@ public final class EmbeddedBroker implements AutoCloseable {
         throw new IllegalStateException("interrupted while starting the MQTT broker", e);
       }
     }
-    LOG.info("MQTT broker listening on {}:{} with data in {}", options.host(), port, data);
-    return new EmbeddedBroker(hivemq, clients, nudge, options.host(), port);
+    LOG.info("MQTT broker listening on {}:{}{}{} with data in {}", options.host(), port,
+        options.tls() == null ? "" : " (TLS)", ports.plain() > 0 ? ", plain on " + ports.plain() : "", data);
+    return new EmbeddedBroker(hivemq, clients, nudge, options, ports);
   }
 
   /**
@@ -175,17 +195,45 @@ public final class EmbeddedBroker implements AutoCloseable {
         .build();
   }
 
-  static String configXml(String host, int port) {
+  static String tcpListener(String host, int port, String name) {
+    return """
+            <tcp-listener>
+              <port>%d</port>
+              <bind-address>%s</bind-address>
+              <name>%s</name>
+            </tcp-listener>
+        """.formatted(port, host, name);
+  }
+
+  /** TLS 1.2 and 1.3 (HiveMQ's default protocols), no client certificates: clients log in with user and password. */
+  static String tlsListener(String host, int port, ServerTls.KeyStoreFile keyStore) {
+    return """
+            <tls-tcp-listener>
+              <port>%d</port>
+              <bind-address>%s</bind-address>
+              <name>mqtt-tls</name>
+              <tls>
+                <keystore>
+                  <path>%s</path>
+                  <password>%s</password>
+                  <private-key-password>%s</private-key-password>
+                </keystore>
+                <client-authentication-mode>NONE</client-authentication-mode>
+              </tls>
+            </tls-tcp-listener>
+        """.formatted(port, host, xmlText(keyStore.file().toString()), keyStore.password(), keyStore.password());
+  }
+
+  private static String xmlText(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+  }
+
+  static String configXml(String listeners) {
     return """
         <?xml version="1.0"?>
         <hivemq>
           <listeners>
-            <tcp-listener>
-              <port>%d</port>
-              <bind-address>%s</bind-address>
-              <name>mqtt</name>
-            </tcp-listener>
-          </listeners>
+        %s  </listeners>
           <mqtt>
             <queued-messages>
               <max-queue-size>%d</max-queue-size>
@@ -214,21 +262,34 @@ public final class EmbeddedBroker implements AutoCloseable {
             <enabled>false</enabled>
           </anonymous-usage-statistics>
         </hivemq>
-        """.formatted(port, host, MAX_QUEUE_SIZE, MAX_PACKET_BYTES);
+        """.formatted(listeners, MAX_QUEUE_SIZE, MAX_PACKET_BYTES);
   }
 
   /** The {@code mqtt} section of a service's config that connects here as {@code username}. */
   public JsonObject mqttSection(String username, String password) {
-    return new JsonObject().put("host", host()).put("port", port()).put("username", username)
+    JsonObject section = new JsonObject().put("host", host()).put("port", port()).put("username", username)
         .put("password", password);
+    if (tls != null) section.put("ssl", true).put("caFile", tls.trustFile().toString());
+    return section;
   }
 
   public String host() {
     return host;
   }
 
+  /** The main listener's port: TLS when {@link #tls()} is set, else plain. */
   public int port() {
     return port;
+  }
+
+  /** The plain listener's port besides the TLS one, or -1 when there is none. */
+  public int plainPort() {
+    return plainPort;
+  }
+
+  /** The server certificate of the TLS listener, or null when the broker speaks plain MQTT only. */
+  public ServerTls tls() {
+    return tls;
   }
 
   /**

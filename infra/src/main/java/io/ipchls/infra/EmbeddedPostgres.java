@@ -19,8 +19,11 @@ import org.slf4j.LoggerFactory;
  * A real PostgreSQL server (zonky binaries) listening on 127.0.0.1, with its cluster in a directory that is kept
  * between runs: starting again on the same directory finds the same data.
  *
- * <p>The application database {@value #DATABASE} is created if missing. Authentication is {@code trust} on the
- * loopback interface (the zonky default), so {@link #password()} is accepted but not checked.
+ * <p>The application database {@value #DATABASE} is created if missing. Every connection logs in with a password
+ * (SCRAM-SHA-256, RFC 7677): it is generated at the first start and kept in the cluster's directory as
+ * {@value #PASSWORD_FILE}, readable by the owner only (whoever reads the cluster's files owns its data anyway). zonky's {@code initdb} trusts every local connection; the
+ * first start sets the password while that holds, then replaces {@code pg_hba.conf} and reloads it, so the cluster
+ * trusts nobody from then on.
  *
  * <p>When the JVM runs as root, zonky starts the server binaries through {@code unshare -U} (PostgreSQL refuses
  * to run as root); that needs unprivileged user namespaces. As a normal user the binaries run directly.
@@ -29,14 +32,19 @@ public final class EmbeddedPostgres implements AutoCloseable {
   /** Name of the application database. */
   public static final String DATABASE = StorageDefaults.DATABASE;
   private static final String USER = "postgres";
-  private static final String PASSWORD = "postgres";
   private static final String HOST = "127.0.0.1";
+  /** The password's file in the cluster's directory (written after {@code initdb}, which wants an empty one). */
+  public static final String PASSWORD_FILE = "ipchls.password";
+  /** The first line of a {@code pg_hba.conf} this class wrote. */
+  static final String HBA_MARKER = "# ipc-hls: a password (scram-sha-256) for every connection, no trust";
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgres.class);
 
   private final io.zonky.test.db.postgres.embedded.EmbeddedPostgres pg;
+  private final String password;
 
-  private EmbeddedPostgres(io.zonky.test.db.postgres.embedded.EmbeddedPostgres pg) {
+  private EmbeddedPostgres(io.zonky.test.db.postgres.embedded.EmbeddedPostgres pg, String password) {
     this.pg = pg;
+    this.password = password;
   }
 
   /**
@@ -48,6 +56,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
   public static EmbeddedPostgres start(Path dataDir, int port) {
     try {
       Files.createDirectories(dataDir);
+      Path passwordFile = dataDir.resolve(PASSWORD_FILE);
+      if (passwordRequired(dataDir) && !Files.exists(passwordFile)) {
+        throw new IOException(passwordFile + " is missing: this cluster requires its password");
+      }
+      String password = Files.exists(passwordFile) ? LocalPassword.read(passwordFile) : LocalPassword.generate();
       var pg = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
           .setDataDirectory(dataDir)
           .setCleanDataDirectory(false)
@@ -55,8 +68,12 @@ public final class EmbeddedPostgres implements AutoCloseable {
           .setPort(port)
           .setServerConfig("listen_addresses", HOST)
           .setServerConfig("max_connections", "200")
+          .setServerConfig("password_encryption", "scram-sha-256")
+          // zonky's own readiness check logs in too
+          .setConnectConfig("password", password)
           .start();
-      var started = new EmbeddedPostgres(pg);
+      var started = new EmbeddedPostgres(pg, password);
+      started.requirePassword(dataDir, passwordFile);
       started.createDatabaseIfMissing();
       LOG.info("PostgreSQL listening on {}:{} with data in {}", HOST, pg.getPort(), dataDir);
       return started;
@@ -65,8 +82,40 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
   }
 
+  private static boolean passwordRequired(Path dataDir) throws IOException {
+    Path hba = dataDir.resolve("pg_hba.conf");
+    return Files.exists(hba) && Files.readString(hba).startsWith(HBA_MARKER);
+  }
+
+  /**
+   * Sets the password and makes {@code pg_hba.conf} require it, unless a previous start did (its first line is
+   * {@link #HBA_MARKER}). A cluster from an older version, made with trust, is converted the same way.
+   */
+  private void requirePassword(Path dataDir, Path passwordFile) throws IOException {
+    if (passwordRequired(dataDir)) return;
+    Path hba = dataDir.resolve("pg_hba.conf");
+    LocalPassword.write(passwordFile, password);
+    try (Connection c = DriverManager.getConnection(pg.getJdbcUrl(USER, "postgres"), USER, password);
+        Statement s = c.createStatement()) {
+      s.execute("SET password_encryption = 'scram-sha-256'");
+      // a utility statement takes no parameters; the password is base64url (no quote can occur in it)
+      s.execute("ALTER ROLE " + USER + " PASSWORD '" + password + "'");
+      Files.writeString(hba, HBA_MARKER + "\n"
+          + "local all all scram-sha-256\n"
+          + "host all all 127.0.0.1/32 scram-sha-256\n"
+          + "host all all ::1/128 scram-sha-256\n");
+      try (ResultSet rs = s.executeQuery("SELECT pg_reload_conf()")) {
+        rs.next();
+      }
+      LOG.info("PostgreSQL in {} now requires a password (scram-sha-256)", dataDir);
+    } catch (SQLException e) {
+      close();
+      throw new IOException("cannot set the password of PostgreSQL in " + dataDir, e);
+    }
+  }
+
   private void createDatabaseIfMissing() throws IOException {
-    try (Connection c = DriverManager.getConnection(pg.getJdbcUrl(USER, "postgres"), USER, PASSWORD);
+    try (Connection c = DriverManager.getConnection(pg.getJdbcUrl(USER, "postgres"), USER, password);
         PreparedStatement q = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
       q.setString(1, DATABASE);
       try (ResultSet rs = q.executeQuery()) {
@@ -98,17 +147,18 @@ public final class EmbeddedPostgres implements AutoCloseable {
     return USER;
   }
 
+  /** The generated password (kept in {@code <dataDir>/}{@value #PASSWORD_FILE}). */
   public String password() {
-    return PASSWORD;
+    return password;
   }
 
   /** The {@code db} section of a service's config that connects to this server. */
   public JsonObject dbSection() {
     return new JsonObject().put("host", host()).put("port", port()).put("database", DATABASE).put("user", USER)
-        .put("password", PASSWORD);
+        .put("password", password);
   }
 
-  /** {@code jdbc:postgresql://127.0.0.1:<port>/ipchls?user=postgres}. */
+  /** {@code jdbc:postgresql://127.0.0.1:<port>/ipchls?user=postgres}; give {@link #password()} with it. */
   public String jdbcUrl() {
     return "jdbc:postgresql://" + HOST + ":" + port() + "/" + DATABASE + "?user=" + USER;
   }

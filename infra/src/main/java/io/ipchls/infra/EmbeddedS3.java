@@ -20,7 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An S3-compatible server (S3Proxy over a filesystem store) at {@code http://127.0.0.1:<port>}, path-style, with
+ * An S3-compatible server (S3Proxy over a filesystem store) at {@code http://127.0.0.1:<port>}, or
+ * {@code https://} with the server certificate of {@link S3Options#tls()} (then no plain listener), path-style, with
  * AWS SigV4 (and V2) authentication:
  *
  * <ul>
@@ -64,9 +65,16 @@ public final class EmbeddedS3 implements AutoCloseable {
     }
     BlobStore store = new FilesystemNio2BlobStore(root.toString());
     if (!store.containerExists(options.bucket())) store.createContainer(options.bucket());
-    S3Proxy proxy = S3Proxy.builder()
+    S3Proxy.Builder builder = S3Proxy.builder();
+    if (options.tls() == null) {
+      builder.endpoint(URI.create("http://" + options.host() + ":" + options.port()));
+    } else {
+      ServerTls.KeyStoreFile ks = options.tls().writeKeyStore(root.resolveSibling(root.getFileName() + "-tls.p12"));
+      builder.secureEndpoint(URI.create("https://" + options.host() + ":" + options.port()))
+          .keyStore(ks.file().toString(), ks.password());
+    }
+    S3Proxy proxy = builder
         .blobStore(store)
-        .endpoint(URI.create("http://" + options.host() + ":" + options.port()))
         .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, options.rootAccessKey(), options.rootSecretKey())
         // Else headers such as x-amz-security-token (sent with session credentials) get 501 NotImplemented.
         .ignoreUnknownHeaders(true)
@@ -84,7 +92,8 @@ public final class EmbeddedS3 implements AutoCloseable {
       stopQuietly(proxy);
       throw new IllegalStateException("S3 server did not start on " + options.host() + ":" + options.port(), e);
     }
-    URI endpoint = URI.create("http://" + options.host() + ":" + proxy.getPort());
+    URI endpoint = options.tls() == null ? URI.create("http://" + options.host() + ":" + proxy.getPort())
+        : URI.create("https://" + options.host() + ":" + proxy.getSecurePort());
     LOG.info("S3 server at {} with bucket {} in {}", endpoint, options.bucket(), root);
     return new EmbeddedS3(proxy, store, endpoint, options.bucket(), options.region());
   }
@@ -111,7 +120,7 @@ public final class EmbeddedS3 implements AutoCloseable {
     }
   }
 
-  /** {@code http://<host>:<port>}; use path-style addressing. */
+  /** {@code http(s)://<host>:<port>}; use path-style addressing. */
   public URI endpoint() {
     return endpoint;
   }

@@ -15,9 +15,16 @@ import java.util.Objects;
  * @param rootAccessKey access key id with full access
  * @param rootSecretKey its secret
  * @param keys where temporary, PutObject-only keys are looked up; {@link KeyLookup#none()} for none
+ * @param tls the server certificate for HTTPS on {@code port}, or null for plain HTTP
  */
 public record S3Options(Path dataDir, String host, int port, String bucket, String region, String rootAccessKey,
-    String rootSecretKey, KeyLookup keys) {
+    String rootSecretKey, KeyLookup keys, ServerTls tls) {
+  /** Plain HTTP. */
+  public S3Options(Path dataDir, String host, int port, String bucket, String region, String rootAccessKey,
+      String rootSecretKey, KeyLookup keys) {
+    this(dataDir, host, port, bucket, region, rootAccessKey, rootSecretKey, keys, null);
+  }
+
   public S3Options {
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(bucket, "bucket");
@@ -32,6 +39,6 @@ public record S3Options(Path dataDir, String host, int port, String bucket, Stri
   @Override
   public String toString() {
     return "S3Options[dataDir=" + dataDir + ", host=" + host + ", port=" + port + ", bucket=" + bucket
-        + ", region=" + region + ", rootAccessKey=" + rootAccessKey + "]";
+        + ", region=" + region + ", rootAccessKey=" + rootAccessKey + (tls == null ? "" : ", https") + "]";
   }
 }

@@ -24,6 +24,7 @@ public final class TestTools {
       "chromedriver", "chromium-driver",
       "mosquitto", "mosquitto",
       "mosquitto_passwd", "mosquitto",
+      "mosquitto_pub", "mosquitto-clients",
       "systemd-analyze", "systemd",
       "openssl", "openssl",
       "curl", "curl");

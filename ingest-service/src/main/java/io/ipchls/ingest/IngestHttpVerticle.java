@@ -77,7 +77,7 @@ public final class IngestHttpVerticle extends VerticleBase {
     Health health = health();
     ops = new OpsReporter(vertx, "ingest-service", health, opsStats);
     router = router(health);
-    return vertx.createHttpServer()
+    return vertx.createHttpServer(http.serverOptions())
         .requestHandler(router)
         .listen(http.port(), http.host())
         .onSuccess(s -> server = s)

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -13,13 +14,21 @@ import java.time.Duration;
  * would call them.
  */
 final class AdminClient {
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http;
   private final URI base;
   private final String token;
 
   AdminClient(URI base, String token) {
+    this(base, token, null);
+  }
+
+  /** Over https, the service's certificate is verified against {@code caFile} (PEM) when given. */
+  AdminClient(URI base, String token, Path caFile) {
     this.base = base;
     this.token = token;
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+    if (caFile != null && "https".equals(base.getScheme())) b.sslContext(TlsTrust.sslContext(caFile));
+    this.http = b.build();
   }
 
   /** Registers the camera, or gives an existing one a new secret; returns the secret (shown only now). */

@@ -52,7 +52,7 @@ final class CameraCommand {
       PrintWriter err = spec.commandLine().getErr();
       HttpResponse<String> r;
       try {
-        r = new AdminClient(url, token()).send(method, path, body);
+        r = client().send(method, path, body);
       } catch (ConnectException e) {
         err.println("ipc-hls: cannot reach credential-service at " + url + " (is it running? --url)");
         return 1;
@@ -66,6 +66,15 @@ final class CameraCommand {
       }
       if (!r.body().isEmpty()) out.println(new JsonObject(r.body()).encodePrettily());
       return 0;
+    }
+
+    /**
+     * A client for {@link #url}; over https it trusts the demo's local CA ({@code <data-dir>/tls/ca.pem}) when that
+     * file exists, else the JVM's trust store.
+     */
+    AdminClient client() throws IOException {
+      Path ca = dataDir.resolve("tls").resolve("ca.pem");
+      return new AdminClient(url, token(), Files.exists(ca) ? ca : null);
     }
 
     /** The id, once checked: a bad one is a usage error before any call, and can never reach another path. */

@@ -41,8 +41,9 @@ final class DemoCommand implements Callable<Integer> {
     StackConfig cfg = StackConfig.from(json);
     CountDownLatch stopped = new CountDownLatch(1);
     LocalSystem sys = LocalSystem.start(cfg);
-    String secret = new AdminClient(sys.credentialUrl(), sys.adminToken()).registerOrRotate(cameraId);
-    DemoCamera camera = new DemoCamera(cameraId, secret, sys.mqttHost(), sys.mqttPort(), 3, fps).start();
+    String secret = sys.adminClient(sys.credentialUrl()).registerOrRotate(cameraId);
+    DemoCamera camera = new DemoCamera(cameraId, secret, sys.mqttHost(), sys.mqttPort(), sys.caFile(), 3, fps)
+        .start();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.out.println("\nipc-hls: stopping...");
       try {
@@ -73,8 +74,16 @@ final class DemoCommand implements Callable<Integer> {
           replay         %s
           (the camera uploads a segment about every 3 s; replay covers the hour before and after start;
            the viewer token in these URLs opens every camera for 24 h: ./ipc-hls viewer-token mints others)
+          %s
         Ctrl-C stops everything; recordings are kept for the next start.
         %n""", (System.nanoTime() - t0) / 1e9, sys.dataDir().toAbsolutePath(), base, cameraId, token, base, cameraId,
-        token, replay);
+        token, replay, mqttLine(sys));
+  }
+
+  /** Where cameras connect, and the CA they must trust for it. */
+  private static String mqttLine(LocalSystem sys) {
+    if (!sys.mqttTls()) return "MQTT           " + sys.mqttHost() + ":" + sys.mqttPort() + " (plain)";
+    return "MQTT over TLS  " + sys.mqttHost() + ":" + sys.mqttPort() + ", the S3 store over HTTPS; cameras trust "
+        + "the local CA " + sys.caFile().toAbsolutePath();
   }
 }

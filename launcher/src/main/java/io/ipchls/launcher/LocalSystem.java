@@ -10,10 +10,13 @@ import io.ipchls.infra.BrokerOptions;
 import io.ipchls.infra.EmbeddedBroker;
 import io.ipchls.infra.EmbeddedPostgres;
 import io.ipchls.infra.EmbeddedS3;
+import io.ipchls.infra.LocalCa;
+import io.ipchls.infra.ServerTls;
 import io.ipchls.infra.S3Options;
 import io.ipchls.ingest.IngestConfig;
 import io.ipchls.ingest.IngestService;
 import io.ipchls.kit.cluster.Clustering;
+import io.ipchls.kit.config.Settings;
 import io.ipchls.kit.crypto.Sha256;
 import io.ipchls.playlist.PlaylistConfig;
 import io.ipchls.playlist.PlaylistService;
@@ -30,6 +33,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +49,10 @@ import org.slf4j.LoggerFactory;
  * three services deployed on it, wired to each other the way separate processes would be: the broker asks
  * credential-service over the event bus who a client is, and the S3 server reads live camera keys from the cluster
  * map that credential-service writes.
+ *
+ * <p>With {@code tls.enabled} (the default) the embedded broker and S3 speak only TLS, with a certificate of the local
+ * CA ({@link LocalCa}, made at first start in {@code <data>/tls}) for this stack's host, 127.0.0.1, ::1 and
+ * localhost; the services verify it against the CA's {@code ca.pem} like any camera does.
  */
 public final class LocalSystem implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalSystem.class);
@@ -55,6 +63,8 @@ public final class LocalSystem implements AutoCloseable {
   private final StackConfig cfg;
   private final LocalSecrets secrets;
   private Vertx vertx;
+  private LocalCa ca;
+  private ServerTls serverTls;
   private JsonObject db;
   private JsonObject mqtt;
   private JsonObject s3;
@@ -81,6 +91,10 @@ public final class LocalSystem implements AutoCloseable {
 
   private void startAll() throws Exception {
     Files.createDirectories(cfg.dataDir());
+    if (cfg.tls()) {
+      ca = LocalCa.loadOrCreate(cfg.tlsDir());
+      serverTls = ca.serverTls("server", tlsHosts());
+    }
     vertx = await(Clustering.start(cfg.cluster()));
     db = startPostgres();
     s3 = startS3();
@@ -91,6 +105,12 @@ public final class LocalSystem implements AutoCloseable {
     await(CredentialService.deploy(vertx, CredentialConfig.fromJson(credentialJson())));
     await(IngestService.deploy(vertx, IngestConfig.fromJson(ingestJson())));
     await(PlaylistService.deploy(vertx, PlaylistConfig.fromJson(playlistJson())));
+  }
+
+  /** The names in the server certificate: the configured host, and loopback by address and by name. */
+  private List<String> tlsHosts() {
+    List<String> hosts = new ArrayList<>(List.of(cfg.host(), "127.0.0.1", "::1", "localhost"));
+    return hosts.stream().distinct().toList();
   }
 
   private JsonObject startPostgres() {
@@ -107,22 +127,27 @@ public final class LocalSystem implements AutoCloseable {
     EmbeddedS3 server = EmbeddedS3.start(new S3Options(cfg.dataDir().resolve("s3"), cfg.host(),
         c.getInteger("port", 0), c.getString("bucket", StorageDefaults.BUCKET),
         c.getString("region", StorageDefaults.REGION),
-        secrets.s3AccessKeyId(), secrets.s3SecretAccessKey(), this::findStorageKey));
+        secrets.s3AccessKeyId(), secrets.s3SecretAccessKey(), this::findStorageKey, serverTls));
     closeables.add(server);
-    return new JsonObject().put("endpoint", server.endpoint().toString()).put("region", server.region())
+    JsonObject section = new JsonObject().put("endpoint", server.endpoint().toString()).put("region", server.region())
         .put("bucket", server.bucket()).put("pathStyle", true).put("accessKeyId", secrets.s3AccessKeyId())
         .put("secretAccessKey", secrets.s3SecretAccessKey());
+    if (serverTls != null) section.put("caFile", serverTls.trustFile().toString());
+    return section;
   }
 
   private JsonObject startBroker() {
     JsonObject c = cfg.mqtt();
     if (!cfg.embedded(c)) return c.copy();
     EmbeddedBroker broker = EmbeddedBroker.start(new BrokerOptions(cfg.dataDir().resolve("mqtt"), cfg.host(),
-        c.getInteger("port", 0), BrokerAuth.withSource(this::authenticate)));
+        c.getInteger("port", 0), BrokerAuth.withSource(this::authenticate), serverTls,
+        StackConfig.MQTT_PLAIN_PORT.read(Settings.root(c))));
     closeables.add(broker);
     // A disabled, rotated or deleted camera must not keep the session it opened with its old secret.
     vertx.eventBus().consumer(ClusterNames.CAMERA_CHANGED, m -> disconnect(broker, m.body()));
-    return new JsonObject().put("host", broker.host()).put("port", broker.port());
+    JsonObject section = new JsonObject().put("host", broker.host()).put("port", broker.port());
+    if (serverTls != null) section.put("ssl", true).put("caFile", serverTls.trustFile().toString());
+    return section;
   }
 
   /** The embedded S3 server's view of live camera keys: the cluster map credential-service writes. */
@@ -148,6 +173,23 @@ public final class LocalSystem implements AutoCloseable {
     }
   }
 
+  /** A service's listener; HTTPS with the local CA's server certificate when {@code http.tls} asks for it. */
+  private JsonObject httpSection(int port) {
+    JsonObject http = new JsonObject().put("host", cfg.host()).put("port", port);
+    if (httpsServices()) {
+      http.put("certFile", serverTls.certFile().toString()).put("keyFile", serverTls.keyFile().toString());
+    }
+    return http;
+  }
+
+  private boolean httpsServices() {
+    return cfg.httpTls() && serverTls != null;
+  }
+
+  private String scheme() {
+    return httpsServices() ? "https" : "http";
+  }
+
   private JsonObject serviceMqtt(String account, String password) {
     return mqtt.copy().put("username", account).put("password", password);
   }
@@ -155,7 +197,7 @@ public final class LocalSystem implements AutoCloseable {
   /** The launcher config's {@code credential} section, with the ports, servers and secrets the launcher owns. */
   private JsonObject credentialJson() {
     return cfg.credential().copy()
-        .put("http", new JsonObject().put("host", cfg.host()).put("port", credentialPort))
+        .put("http", httpSection(credentialPort))
         .put("db", db).put("mqtt", serviceMqtt(CREDENTIAL_ACCOUNT, secrets.credentialPassword())).put("s3", s3)
         .put("adminToken", secrets.adminToken())
         .put("serviceAccounts", new JsonObject()
@@ -165,7 +207,7 @@ public final class LocalSystem implements AutoCloseable {
 
   private JsonObject ingestJson() {
     return new JsonObject()
-        .put("http", new JsonObject().put("host", cfg.host()).put("port", ingestPort))
+        .put("http", httpSection(ingestPort))
         .put("db", db).put("s3", s3).put("mqtt", serviceMqtt(INGEST_ACCOUNT, secrets.ingestPassword()))
         .put("adminToken", secrets.adminToken()).put("playlistBaseUrl", playlistUrl().toString())
         // the demo lives on loopback: its webhooks may reach receivers there (production allows no internal target)
@@ -176,21 +218,45 @@ public final class LocalSystem implements AutoCloseable {
   /** The launcher config's {@code playlist} section, with the ports, servers and secrets the launcher owns. */
   private JsonObject playlistJson() {
     return cfg.playlist().copy()
-        .put("http", new JsonObject().put("host", cfg.host()).put("port", playlistPort))
+        .put("http", httpSection(playlistPort))
         .put("db", db).put("s3", s3).put("adminToken", secrets.adminToken())
         .put("viewer", new JsonObject().put("jwtSecret", secrets.viewerJwtSecret()));
   }
 
   public URI playlistUrl() {
-    return URI.create("http://" + cfg.host() + ":" + playlistPort);
+    return URI.create(scheme() + "://" + hostInUrl() + ":" + playlistPort);
   }
 
   public URI credentialUrl() {
-    return URI.create("http://" + cfg.host() + ":" + credentialPort);
+    return URI.create(scheme() + "://" + hostInUrl() + ":" + credentialPort);
   }
 
   public URI ingestUrl() {
-    return URI.create("http://" + cfg.host() + ":" + ingestPort);
+    return URI.create(scheme() + "://" + hostInUrl() + ":" + ingestPort);
+  }
+
+  /** An IPv6 literal goes in brackets (RFC 3986 §3.2.2). */
+  private String hostInUrl() {
+    return cfg.host().contains(":") ? "[" + cfg.host() + "]" : cfg.host();
+  }
+
+  /**
+   * The CA certificate cameras and clients verify the broker against: the local CA's {@code ca.pem} for the embedded
+   * one, an external broker's {@code mqtt.caFile}; null over plain MQTT (or for a broker with a public certificate).
+   */
+  public Path caFile() {
+    String file = mqtt.getString("caFile", "");
+    return mqttTls() && !file.isBlank() ? Path.of(file) : null;
+  }
+
+  /** Whether the services (and cameras) reach the broker over TLS. */
+  public boolean mqttTls() {
+    return mqtt.getBoolean("ssl", false);
+  }
+
+  /** A client for the services' admin APIs that trusts this stack's CA. */
+  public AdminClient adminClient(URI base) {
+    return new AdminClient(base, adminToken(), caFile());
   }
 
   public String mqttHost() {
@@ -219,7 +285,7 @@ public final class LocalSystem implements AutoCloseable {
     return db.copy();
   }
 
-  public java.nio.file.Path dataDir() {
+  public Path dataDir() {
     return cfg.dataDir();
   }
 

@@ -27,7 +27,7 @@ final class OpsCommand {
     PrintWriter err = target.spec.commandLine().getErr();
     HttpResponse<String> r;
     try {
-      r = new AdminClient(target.url, target.token()).send("GET", path, null);
+      r = target.client().send("GET", path, null);
     } catch (ConnectException e) {
       err.println("ipc-hls: cannot reach " + target.url + " (is the system running? --url)");
       return null;

@@ -38,9 +38,12 @@ final class ViewerTokenCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     StackConfig cfg = StackConfig.from(ConfigLoader.load(StackConfig.defaults(), config, System.getenv()));
-    URI base = url != null ? url : URI.create("http://" + cfg.host() + ":" + cfg.playlistPort());
+    boolean https = cfg.tls() && cfg.httpTls();
+    URI base = url != null ? url : URI.create((https ? "https" : "http") + "://" + cfg.host() + ":" + cfg.playlistPort());
     String token = adminToken != null ? adminToken : LocalSecrets.loadOrCreate(cfg.dataDir()).adminToken();
-    JsonObject minted = new AdminClient(base, token).post("/api/v1/viewer-tokens", new JsonObject()
+    // an https demo's certificate is the local CA's
+    java.nio.file.Path ca = cfg.tls() ? cfg.tlsDir().resolve("ca.pem") : null;
+    JsonObject minted = new AdminClient(base, token, ca != null && java.nio.file.Files.exists(ca) ? ca : null).post("/api/v1/viewer-tokens", new JsonObject()
         .put("cameras", new JsonArray(cameras)).put("ttlSeconds", ttlSeconds).put("subject", subject));
     System.out.println(minted.getString("token"));
     return 0;

@@ -82,7 +82,7 @@ class BrowserPlaybackTest {
     String token = sys.viewerToken(3600, cam);
     String base = sys.playlistUrl().toString();
     String hlsJs = base + webPlayerScript("hls.min.js");
-    try (DemoCamera camera = new DemoCamera(cam, secret, sys.mqttHost(), sys.mqttPort(), 3, FPS).start()) {
+    try (DemoCamera camera = new DemoCamera(cam, secret, sys.mqttHost(), sys.mqttPort(), sys.caFile(), 3, FPS).start()) {
       awaitSpans(cam, token, 1, Duration.ofSeconds(9));
       // live: the token as an Authorization header, so the browser sends a preflight first
       browser.get(allowedApp.pageUrl(hlsJs));
@@ -197,7 +197,7 @@ class BrowserPlaybackTest {
     String token = sys.viewerToken(3600, cam);
     String base = sys.playlistUrl().toString();
 
-    try (DemoCamera camera = new DemoCamera(cam, secret, sys.mqttHost(), sys.mqttPort(), 3, FPS).start()) {
+    try (DemoCamera camera = new DemoCamera(cam, secret, sys.mqttHost(), sys.mqttPort(), sys.caFile(), 3, FPS).start()) {
       awaitSpans(cam, token, 1, Duration.ofSeconds(9));
       browser.get(base + "/?camera=" + cam + "&token=" + token);
       double first = Await.until("live video starts", PLAYBACK, () -> currentTime(), t -> t > 0.5);
@@ -207,7 +207,7 @@ class BrowserPlaybackTest {
           "the clock shows the camera's time, not " + Instant.ofEpochMilli((long) wall));
     }
     Thread.sleep(6_000); // the camera is off: a gap of several seconds in the recording
-    try (DemoCamera camera = new DemoCamera(cam, secret, sys.mqttHost(), sys.mqttPort(), 3, FPS).start()) {
+    try (DemoCamera camera = new DemoCamera(cam, secret, sys.mqttHost(), sys.mqttPort(), sys.caFile(), 3, FPS).start()) {
       awaitSpans(cam, token, 2, Duration.ofSeconds(9));
     }
     JsonArray spans = timeline(cam, token).getJsonArray("spans");

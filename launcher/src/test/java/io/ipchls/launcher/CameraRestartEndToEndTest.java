@@ -120,6 +120,7 @@ class CameraRestartEndToEndTest {
 
   private static Camera camera(String cameraId, String secret, Consumer<SegmentNotification> uploaded) {
     return Camera.builder().cameraId(cameraId).secret(secret).mqtt(sys.mqttHost(), sys.mqttPort())
+        .mqttTls(true).trustedCa(sys.caFile())
         .segmentSeconds(SEGMENT_SECONDS).onUploaded(uploaded).build();
   }
 

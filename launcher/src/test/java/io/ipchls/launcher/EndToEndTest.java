@@ -27,9 +27,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The walking skeleton, end to end, on the real embedded servers: a simulated camera authenticates over MQTT, gets
- * scoped storage keys from credential-service, uploads MPEG-TS segments to S3 and announces them; ingest indexes them
- * in PostgreSQL; playlist-service answers live and replay playlists whose presigned URLs download the real bytes.
+ * The walking skeleton, end to end, on the real embedded servers with the local stack's defaults, TLS included: a
+ * simulated camera authenticates over MQTT over TLS (verifying the broker against the local CA), gets scoped storage
+ * keys from credential-service, uploads MPEG-TS segments to S3 over HTTPS and announces them; ingest indexes them in
+ * PostgreSQL (password login); playlist-service answers live and replay playlists whose segment links (through its
+ * proxy, which fetches from the store over HTTPS) download the real bytes.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class EndToEndTest {
@@ -67,7 +69,7 @@ class EndToEndTest {
     String secret = new AdminClient(sys.credentialUrl(), sys.adminToken()).registerOrRotate(cam);
     Instant begin = Instant.now();
     String token = sys.viewerToken(3600, cam);
-    try (DemoCamera camera = new DemoCamera(cam, secret, sys.mqttHost(), sys.mqttPort(), 3, FPS).start()) {
+    try (DemoCamera camera = new DemoCamera(cam, secret, sys.mqttHost(), sys.mqttPort(), sys.caFile(), 3, FPS).start()) {
       // live playlist grows as segments are indexed
       String live = awaitPlaylist(sys.playlistUrl() + "/playlist.m3u8?camera_id=" + cam + "&token=" + token, 3,
           Duration.ofSeconds(90));
@@ -91,7 +93,8 @@ class EndToEndTest {
     long extinfMs = 0;
     List<TsProbe.Result> probes = new ArrayList<>();
     for (int i = 0; i < pl.uris.size(); i++) {
-      byte[] ts = HTTP.send(HttpRequest.newBuilder(URI.create(pl.uris.get(i))).build(),
+      // the local stack's segment links go through playlist-service (segmentAccess proxy): relative to the playlist
+      byte[] ts = HTTP.send(HttpRequest.newBuilder(URI.create(replayUrl).resolve(pl.uris.get(i))).build(),
           HttpResponse.BodyHandlers.ofByteArray()).body();
       TsProbe.Result r = TsProbe.probe(ts);
       assertEquals(0x1b, r.streamType(), "H.264 stream type");

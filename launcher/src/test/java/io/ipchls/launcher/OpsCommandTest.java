@@ -67,6 +67,7 @@ class OpsCommandTest {
     sys = LocalSystem.start(EndToEndTest.testConfig(data, "ipc-hls-ops", 5911));
     String secret = new AdminClient(sys.credentialUrl(), sys.adminToken()).registerOrRotate("ops-cam");
     camera = Camera.builder().cameraId("ops-cam").secret(secret).mqtt(sys.mqttHost(), sys.mqttPort())
+        .mqttTls(true).trustedCa(sys.caFile())
         .segmentSeconds(1).statusInterval(Duration.ofSeconds(1)).build();
     source = new SimulatedCamera(/* width= */ 160, /* height= */ 96, /* fps= */ 5, /* keyFrameInterval= */ 5,
         "ops-cam", camera::putFrame);
@@ -233,18 +234,25 @@ class OpsCommandTest {
     }, Set::isEmpty);
   }
 
+  /** The stack's broker speaks MQTT over TLS only, with a certificate of its local CA. */
+  private static MqttClientOptions overTls(MqttClientOptions options) {
+    options.setSsl(true).setHostnameVerificationAlgorithm("HTTPS")
+        .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(sys.caFile().toString()));
+    return options;
+  }
+
   private static void provokeRefusals() throws Exception {
     var vertx = sys.vertx();
-    MqttClient wrong = MqttClient.create(vertx, new MqttClientOptions().setClientId("ops-cam-x")
-        .setUsername("ops-cam-x").setPassword("not-a-secret"));
+    MqttClient wrong = MqttClient.create(vertx, overTls(new MqttClientOptions().setClientId("ops-cam-x")
+        .setUsername("ops-cam-x").setPassword("not-a-secret")));
     try {
       LocalSystem.await(wrong.connect(sys.mqttPort(), sys.mqttHost()));
     } catch (Exception expected) {
       // refused, as wanted
     }
     String secret = new AdminClient(sys.credentialUrl(), sys.adminToken()).registerOrRotate("ops-raw");
-    MqttClient raw = MqttClient.create(vertx, new MqttClientOptions().setClientId("ops-raw").setUsername("ops-raw")
-        .setPassword(secret));
+    MqttClient raw = MqttClient.create(vertx, overTls(new MqttClientOptions().setClientId("ops-raw")
+        .setUsername("ops-raw").setPassword(secret)));
     LocalSystem.await(raw.connect(sys.mqttPort(), sys.mqttHost()));
     LocalSystem.await(raw.publish(Topics.credentialsRequest("ops-raw"), Buffer.buffer("{not json"),
         MqttQoS.AT_LEAST_ONCE, false, false));

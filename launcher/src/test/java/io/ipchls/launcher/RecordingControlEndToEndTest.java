@@ -88,6 +88,7 @@ class RecordingControlEndToEndTest {
   private static void recordSession(String cam, String secret, long clockOffsetMs, int segments) throws Exception {
     int before = files("cameraId=" + cam).stream().mapToInt(f -> f.getInteger("segmentCount")).sum();
     Camera camera = Camera.builder().cameraId(cam).secret(secret).mqtt(sys.mqttHost(), sys.mqttPort())
+        .mqttTls(true).trustedCa(sys.caFile())
         .segmentSeconds(5) // the template's 2 s must win, from the retained command
         .clock(DeviceClock.wallOnly(() -> System.currentTimeMillis() + clockOffsetMs)).build();
     SimulatedCamera source = new SimulatedCamera(/* width= */ 640, /* height= */ 360, FPS, FPS, cam,
@@ -247,7 +248,9 @@ class RecordingControlEndToEndTest {
 
   private static S3Client s3Client() {
     JsonObject s3 = sys.s3();
-    return S3Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder())
+    // the stack's S3 speaks HTTPS with a certificate of its local CA
+    return S3Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder().tlsTrustManagersProvider(
+            () -> io.ipchls.kit.tls.PemTrust.trustManagers("s3.caFile", sys.caFile())))
         .region(Region.of(s3.getString("region"))).endpointOverride(URI.create(s3.getString("endpoint")))
         .forcePathStyle(true).credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
             s3.getString("accessKeyId"), s3.getString("secretAccessKey")))).build();

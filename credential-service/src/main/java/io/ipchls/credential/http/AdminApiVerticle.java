@@ -77,7 +77,7 @@ public final class AdminApiVerticle extends VerticleBase {
             config.audit().sweepIntervalSeconds() * 1000L, retention::sweep)
         .again(deleted -> deleted >= AuditRetention.BATCH)
         .start(Math.min(60_000L, config.audit().sweepIntervalSeconds() * 1000L));
-    return vertx.createHttpServer().requestHandler(router)
+    return vertx.createHttpServer(config.http().serverOptions()).requestHandler(router)
         .listen(config.http().port(), config.http().host())
         .onSuccess(s -> server = s)
         .compose(s -> admin.start())

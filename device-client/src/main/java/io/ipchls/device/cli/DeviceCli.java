@@ -29,6 +29,9 @@ import picocli.CommandLine;
 @Command(name = "ipchls-device", mixinStandardHelpOptions = true,
     subcommands = {DeviceCli.Simulate.class, DeviceCli.Stream.class}, description = "ipc-hls camera client")
 public final class DeviceCli {
+  /** MQTT over TLS: IANA's registered port ("secure-mqtt"). */
+  static final int MQTT_TLS_PORT = 8883;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new DeviceCli()).execute(args));
   }
@@ -43,8 +46,12 @@ public final class DeviceCli {
     String secret;
 
     @Option(names = "--mqtt-host", defaultValue = "127.0.0.1") String host;
-    @Option(names = "--mqtt-port", defaultValue = "" + BrokerDefaults.PORT) int port;
-    @Option(names = "--mqtt-tls", description = "connect over TLS (certificates verified)") boolean tls;
+    @Option(names = "--mqtt-port", description = "default: " + BrokerDefaults.PORT + ", or " + MQTT_TLS_PORT
+        + " over TLS") Integer port;
+    @Option(names = "--mqtt-tls", description = "connect over TLS (certificate and host name verified)") boolean tls;
+    @Option(names = "--ca-file", description = "PEM CA certificate(s) to verify the broker and the object store "
+        + "against instead of the JVM's trust store, e.g. <demo data>/tls/ca.pem; implies --mqtt-tls")
+    Path caFile;
     @Option(names = "--segment-seconds", defaultValue = "" + SegmentDuration.DEFAULT_SECONDS,
         description = "target segment duration, " + SegmentDuration.MIN_SECONDS + ".." + SegmentDuration.MAX_SECONDS)
     int segmentSeconds;
@@ -63,8 +70,11 @@ public final class DeviceCli {
     }
 
     CameraBuilder builder() {
-      CameraBuilder b = Camera.builder().cameraId(cameraId).secret(secret).mqtt(host, port).mqttTls(tls)
+      boolean overTls = tls || caFile != null;
+      int mqttPort = port != null ? port : overTls ? MQTT_TLS_PORT : BrokerDefaults.PORT;
+      CameraBuilder b = Camera.builder().cameraId(cameraId).secret(secret).mqtt(host, mqttPort).mqttTls(overTls)
           .segmentSeconds(segmentSeconds).queueBytes(bufferMb * 1024L * 1024);
+      if (caFile != null) b.trustedCa(caFile);
       if (spoolDir != null) b.spool(spoolDir, spoolMb * 1024 * 1024);
       return b;
     }

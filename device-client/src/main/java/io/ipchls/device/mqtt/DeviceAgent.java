@@ -45,6 +45,7 @@ final class DeviceAgent implements CredentialSource {
 
   private MqttClient client;
   private volatile boolean connected;
+  private volatile String lastConnectError;
   private boolean closing;
   private int reconnectAttempts;
   private boolean reconnectPending;
@@ -192,8 +193,9 @@ final class DeviceAgent implements CredentialSource {
             /* isDup= */ false, /* isRetain= */ true))
         .onSuccess(id -> onConnected())
         .onFailure(e -> {
+          lastConnectError = describe(e);
           LOG.warn("camera {}: MQTT connect to {}:{} failed: {}", settings.cameraId(), settings.host(),
-              settings.port(), e.getMessage());
+              settings.port(), lastConnectError);
           if (c.isConnected()) c.disconnect(); // the close handler schedules the retry
           else scheduleReconnect();
         });
@@ -214,10 +216,33 @@ final class DeviceAgent implements CredentialSource {
         .setWillQoS(MqttQoS.AT_LEAST_ONCE.value())
         .setWillRetain(true);
     // Certificates are verified (trustAll stays false); host names only when asked: Vert.x's default algorithm is "".
-    return options.setSsl(settings.tls()).setHostnameVerificationAlgorithm(settings.tls() ? "HTTPS" : "");
+    options.setSsl(settings.tls()).setHostnameVerificationAlgorithm(settings.tls() ? "HTTPS" : "");
+    if (settings.trust() != null) options.setTrustOptions(settings.trust().vertxTrust());
+    return options;
+  }
+
+  /**
+   * A refused server certificate is named as such (Vert.x reports it as a bare {@code SSLHandshakeException} several
+   * causes deep), so an operator sees a TLS problem, not a network one.
+   */
+  static String describe(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLException) {
+        Throwable root = t;
+        while (root.getCause() != null) root = root.getCause();
+        return "TLS: the broker's certificate was refused: " + root.getMessage();
+      }
+    }
+    return String.valueOf(e.getMessage());
+  }
+
+  /** Why the last connect attempt failed, or null once connected. */
+  public String lastConnectError() {
+    return lastConnectError;
   }
 
   private void onConnected() {
+    lastConnectError = null;
     connected = true;
     reconnectAttempts = 0;
     LOG.info("camera {}: connected to {}:{}", settings.cameraId(), settings.host(), settings.port());

@@ -65,6 +65,11 @@ public final class MqttLink {
   }
 
   /** The counters now. */
+  /** Why the last connect attempt failed, or null once connected. */
+  public String lastConnectError() {
+    return agent.lastConnectError();
+  }
+
   public MqttCounters counters() {
     return new MqttCounters(agent.pendingNotifications(), agent.notificationsDropped(), agent.rejectedCount(),
         agent.badMessages());

@@ -30,7 +30,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Uploads segments with PutObject using the AWS SDK's blocking client over the JDK's HTTP stack. Call from a
- * dedicated thread, never an event loop. TLS certificates are always verified.
+ * dedicated thread, never an event loop. TLS certificates and host names are always verified, against
+ * {@link UploadSettings#trust()} when set.
  *
  * <p>Server errors (5xx, 429) and I/O errors/timeouts are retried with exponential backoff and full jitter, up to
  * {@link UploadSettings#maxAttempts()}; refused credentials throw {@link UploadAuthException} at once so the caller can fetch new
@@ -60,10 +61,13 @@ public final class S3SegmentUploader implements AutoCloseable {
     this.credentials = credentials;
     this.settings = settings;
     this.tagging = tagging(settings.tags());
+    var http = UrlConnectionHttpClient.builder()
+        .connectionTimeout(Duration.ofSeconds(10))
+        .socketTimeout(Duration.ofSeconds(30));
+    // another set of roots, not less checking: chain, dates and host name are verified as always
+    if (settings.trust() != null) http.tlsTrustManagersProvider(settings.trust()::trustManagers);
     var builder = S3Client.builder()
-        .httpClientBuilder(UrlConnectionHttpClient.builder()
-            .connectionTimeout(Duration.ofSeconds(10))
-            .socketTimeout(Duration.ofSeconds(30)))
+        .httpClientBuilder(http)
         .credentialsProvider(StaticCredentialsProvider.create(credentials.sessionToken() == null
             ? AwsBasicCredentials.create(credentials.accessKeyId(), credentials.secretAccessKey())
             : AwsSessionCredentials.create(credentials.accessKeyId(), credentials.secretAccessKey(),
@@ -110,6 +114,12 @@ public final class S3SegmentUploader implements AutoCloseable {
         if (!retryable || attempt >= maxAttempts) throw new UploadException("upload failed: " + describe(e), e, retryable);
         LOG.warn("upload of {} failed ({}), attempt {}/{}", key, describe(e), attempt, maxAttempts);
       } catch (SdkClientException e) { // I/O error or attempt timeout: nothing reached the store, or no answer
+        String tls = tlsRefusal(e);
+        if (tls != null) {
+          // nothing was sent: the store's certificate is not trusted, is expired or names another host; the same
+          // answer comes until someone fixes the certificate or the camera's CA, so no retry here
+          throw new UploadException("upload failed: TLS: the store's certificate was refused: " + tls, e, true);
+        }
         if (refusedBeforeBody(e)) {
           // stores check the signature before reading the body and close the connection on a refusal; the JDK
           // client then reports the failed write, not the 403 (seen with 2 MiB bodies): treat it as refused
@@ -122,6 +132,18 @@ public final class S3SegmentUploader implements AutoCloseable {
       }
       Thread.sleep(backoffMs(attempt));
     }
+  }
+
+  /** The root cause's message when the TLS handshake failed (the server's certificate refused), else null. */
+  static String tlsRefusal(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLHandshakeException) {
+        Throwable root = t;
+        while (root.getCause() != null) root = root.getCause();
+        return root.getMessage();
+      }
+    }
+    return null;
   }
 
   /** Full jitter: uniform in [0, min(cap, base · 2^(attempt−1))]. */

@@ -62,7 +62,7 @@ public final class UploadPipeline {
    * moves what is still queued to the spool (or drops it, counted). After {@link #start} and {@link #closeQueue}.
    */
   public void drain(long drainMillis) throws InterruptedException {
-    uploadThread.join(drainMillis);
+    if (drainMillis > 0) uploadThread.join(drainMillis); // join(0) would wait for ever, not "not at all"
     if (uploadThread.isAlive()) {
       LOG.warn("camera {}: uploads not done within the drain time; {} queued segment(s) go to the spool or are "
           + "dropped", cameraId, queue.size());

@@ -19,7 +19,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 /**
  * The bucket as ingest uses it, with the service's own key: does an object exist (HEAD), write one (index files), delete many (DeleteObjects,
  * up to {@value #MAX_DELETE} keys per request). The AWS SDK's blocking client over the JDK's HTTP stack: call from a
- * worker thread, never an event loop. TLS certificates are always verified.
+ * worker thread, never an event loop. TLS certificates and host names are always verified
+ * (against {@code s3.caFile} when set).
  */
 public final class ObjectStore implements AutoCloseable {
   /** DeleteObjects takes at most 1000 keys per request. */
@@ -29,10 +30,13 @@ public final class ObjectStore implements AutoCloseable {
   private final String bucket;
 
   public ObjectStore(S3Config cfg) {
+    var http = UrlConnectionHttpClient.builder()
+        .connectionTimeout(Duration.ofSeconds(10))
+        .socketTimeout(Duration.ofSeconds(30));
+    var trust = cfg.trustManagers();
+    if (trust != null) http.tlsTrustManagersProvider(() -> trust);
     var builder = S3Client.builder()
-        .httpClientBuilder(UrlConnectionHttpClient.builder()
-            .connectionTimeout(Duration.ofSeconds(10))
-            .socketTimeout(Duration.ofSeconds(30)))
+        .httpClientBuilder(http)
         .region(Region.of(cfg.region()))
         .credentialsProvider(StaticCredentialsProvider.create(
             AwsBasicCredentials.create(cfg.accessKeyId(), cfg.secretAccessKey())))

@@ -21,6 +21,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
@@ -75,7 +76,10 @@ public final class PlaylistHttpVerticle extends VerticleBase {
     SegmentProxy proxy = null;
     QueryPresigner publicSigner = null;
     if (cfg.segmentAccess() == SegmentAccess.PROXY) {
-      storeClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true));
+      // an https store: its certificate and host name are verified (against s3.caFile when set)
+      HttpClientOptions storeOptions = new HttpClientOptions().setKeepAlive(true).setVerifyHost(true);
+      if (!cfg.s3().caFile().isBlank()) storeOptions.setTrustOptions(new PemTrustOptions().addCertPath(cfg.s3().caFile()));
+      storeClient = vertx.createHttpClient(storeOptions);
       proxy = new SegmentProxy(segments, new QueryPresigner(cfg.s3(), cfg.s3().endpointUri()), storeClient);
       links = SegmentLinks.proxy();
     } else {
@@ -94,7 +98,7 @@ public final class PlaylistHttpVerticle extends VerticleBase {
     router = router(playlists, api, proxy, new ViewerAuth(tokens), health);
     ops = new OpsReporter(vertx, "playlist-service", health, this::opsStats);
     return vertx.deployVerticle(feed)
-        .compose(x -> vertx.createHttpServer().requestHandler(router).listen(cfg.http().port(), cfg.http().host()))
+        .compose(x -> vertx.createHttpServer(cfg.http().serverOptions()).requestHandler(router).listen(cfg.http().port(), cfg.http().host()))
         .onSuccess(s -> server = s)
         .compose(s -> admin.start())
         .compose(v -> ops.httpPort(server.actualPort()).start());

@@ -14,7 +14,7 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 /**
  * Starts a clustered Vert.x on Hazelcast: TCP-IP join on the configured members (or Kubernetes DNS discovery),
- * multicast off.
+ * multicast off, listening on {@code cluster.host} only.
  * Hazelcast's own tooling is switched on: the REST health check on the member port
  * ({@code GET http://<member>/hazelcast/health/ready}, cluster state read-only), JMX MBeans ({@code com.hazelcast:*}),
  * and the client protocol on the member port (its command-line client and a Management Center connect by cluster name
@@ -53,7 +53,8 @@ public final class Clustering {
     hz.addMapConfig(liveWindows());
     hz.getNetworkConfig().setPort(cfg.port()).setPortAutoIncrement(true);
     hz.getNetworkConfig().getInterfaces().setEnabled(true).addInterface(cfg.host());
-    // bind the member port to that interface only (Hazelcast binds every interface by default)
+    // the interface above only picks the address a member announces; Hazelcast still listens on every address
+    // (0.0.0.0 / ::) unless told not to: a member on 127.0.0.1 must not be reachable from the network
     hz.setProperty("hazelcast.socket.bind.any", "false");
     JoinConfig join = hz.getNetworkConfig().getJoin();
     join.getMulticastConfig().setEnabled(false);

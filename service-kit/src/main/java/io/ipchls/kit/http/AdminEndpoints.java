@@ -52,7 +52,7 @@ public final class AdminEndpoints {
     router.get(METRICS).handler(metrics::handle);
     new OpsView(vertx).mountOnAdminListener(router);
     Routes.installErrorHandling(router);
-    return vertx.createHttpServer().requestHandler(router).listen(http.adminPort(), http.adminHost())
+    return vertx.createHttpServer(http.serverOptions()).requestHandler(router).listen(http.adminPort(), http.adminHost())
         .onSuccess(s -> server = s)
         .mapEmpty();
   }

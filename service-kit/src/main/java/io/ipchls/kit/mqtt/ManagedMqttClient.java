@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.mqtt.MqttClient;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.mqtt.MqttClientOptions;
 import io.vertx.mqtt.impl.MqttClientImpl;
 import io.vertx.mqtt.messages.MqttPublishMessage;
@@ -84,6 +85,7 @@ public final class ManagedMqttClient {
         .setSsl(cfg.ssl());
     // Vert.x checks the certificate chain but not the host name unless an algorithm is set (its default is "").
     this.options.setHostnameVerificationAlgorithm(cfg.ssl() ? "HTTPS" : "");
+    if (!cfg.caFile().isBlank()) this.options.setTrustOptions(new PemTrustOptions().addCertPath(cfg.caFile()));
     this.options.setAutoAck(autoAck);
   }
 
