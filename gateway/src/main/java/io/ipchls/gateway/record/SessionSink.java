@@ -1,0 +1,120 @@
+package io.ipchls.gateway.record;
+
+import io.ipchls.device.Camera;
+import io.ipchls.device.h264.NalUnits;
+import io.ipchls.device.segment.Frame;
+import io.ipchls.gateway.rtp.AacDepacketizer;
+import io.ipchls.gateway.rtp.AccessUnit;
+import io.ipchls.gateway.rtp.Depacketizer;
+import io.ipchls.gateway.rtp.H264Depacketizer;
+import io.ipchls.gateway.rtp.RtpPacket;
+import io.ipchls.gateway.rtsp.RtspSession;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One RTSP session's media into one {@link Camera}: RTP → access units (depacketizers) → frames on the camera's
+ * clock. A loss cuts the open segment, so no segment holds a picture that refers to a lost one: the camera then
+ * starts the next segment at the next key frame, after a gap in time that playlists mark as a discontinuity.
+ * Runs on the session's event loop.
+ */
+final class SessionSink implements RtspSession.Listener {
+  private static final Logger log = LoggerFactory.getLogger(SessionSink.class);
+  private final String cameraId;
+  private final Camera camera;
+  private final MediaPlan plan;
+  private final LongSupplier nowMicros;
+  private final Depacketizer video;
+  private final Depacketizer audio;
+  private final MediaClock videoClock;
+  private final MediaClock audioClock;
+  private final List<byte[]> sdpParameterSets;
+  private boolean inBandParameterSets;
+  final AtomicLong bytes = new AtomicLong();
+  final AtomicLong cuts = new AtomicLong();
+  final AtomicLong framesRejected = new AtomicLong();
+  volatile long firstMediaNanos;
+
+  SessionSink(String cameraId, Camera camera, MediaPlan plan, LongSupplier nowMicros) {
+    this.cameraId = cameraId;
+    this.camera = camera;
+    this.plan = plan;
+    this.nowMicros = nowMicros;
+    this.video = new H264Depacketizer(); // MediaPlan admits only H.264 video until the SDK takes H.265
+    this.videoClock = new MediaClock(plan.video().clockRate());
+    List<byte[]> sets;
+    try {
+      sets = plan.video().parameterSets();
+    } catch (IllegalArgumentException e) {
+      sets = List.of(); // the in-band ones will do; cameras that send only broken SDP ones are rare
+    }
+    this.sdpParameterSets = sets;
+    if (plan.audio() != null) {
+      this.audio = AacDepacketizer.fromFmtp(plan.audio().fmtp(), plan.aac().frameLength());
+      this.audioClock = new MediaClock(plan.audio().clockRate());
+    } else {
+      this.audio = null;
+      this.audioClock = null;
+    }
+  }
+
+  @Override
+  public void onRtp(int track, RtpPacket packet) {
+    if (firstMediaNanos == 0) firstMediaNanos = System.nanoTime();
+    bytes.addAndGet(packet.payload().length);
+    if (track == 0) {
+      for (AccessUnit u : video.push(packet)) video(u);
+    } else if (track == 1 && audio != null) {
+      for (AccessUnit u : audio.push(packet)) audio(u);
+    }
+  }
+
+  long packetsLost() {
+    return video.packetsLost() + (audio == null ? 0 : audio.packetsLost());
+  }
+
+  private void video(AccessUnit u) {
+    if (u.afterLoss()) cut("video packets lost");
+    List<byte[]> nals = u.nals();
+    if (!inBandParameterSets && NalUnits.contains(nals, NalUnits.SPS)) inBandParameterSets = true;
+    if (!inBandParameterSets && !sdpParameterSets.isEmpty() && NalUnits.containsIdr(nals)) {
+      // a camera that sends its SPS/PPS only in the SDP (sprop-parameter-sets): put them before the key frame
+      List<byte[]> withSets = new ArrayList<>(sdpParameterSets);
+      withSets.addAll(nals);
+      nals = withSets;
+    }
+    long micros = videoClock.micros(u.timestamp(), nowMicros.getAsLong());
+    try {
+      camera.putFrame(Frame.of(nals, Frame.micros90k(micros)));
+    } catch (IllegalArgumentException e) {
+      framesRejected.incrementAndGet();
+      cut("frame refused: " + e.getMessage());
+    } catch (IllegalStateException e) {
+      // the camera is closing: the session is ending
+    }
+  }
+
+  private void audio(AccessUnit u) {
+    long micros = audioClock.micros(u.timestamp(), nowMicros.getAsLong());
+    try {
+      camera.putAudio(plan.aac().adts(u.nals().get(0)), micros);
+    } catch (IllegalArgumentException e) {
+      framesRejected.incrementAndGet();
+    } catch (IllegalStateException e) {
+      // closing
+    }
+  }
+
+  /** Ends the open segment; the next starts at a key frame (what {@link Camera#stopRecording()} documents). */
+  private void cut(String why) {
+    if (!camera.isRecording()) return; // stopped by the cloud: stays stopped
+    cuts.incrementAndGet();
+    log.info("{}: {}: segment cut, next one starts at a key frame", cameraId, why);
+    camera.stopRecording();
+    camera.startRecording();
+  }
+}
