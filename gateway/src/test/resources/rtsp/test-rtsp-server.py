@@ -6,7 +6,10 @@ authentication. Prints the bound port on a line of its own once it listens, and 
 a test that dies takes its server with it).
 
   test-rtsp-server.py --launch "( videotestsrc is-live=true ! x264enc ! rtph264pay name=pay0 pt=96 )" \
-      [--port 0] [--user u --password p --auth basic|digest]
+      [--port 0] [--user u --password p --auth basic|digest] [--drop-every N]
+
+--drop-every N drops every N-th RTP packet of the first stream (pay0) after the server made it: a lossy network
+between a camera and the gateway, with the sequence gaps the gateway must notice.
 """
 import argparse
 import os
@@ -21,6 +24,17 @@ gi.require_version("GstRtspServer", "1.0")
 from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
 
 
+def drop_packets(media, every):
+    pay = media.get_element().get_by_name("pay0")
+    count = [0]
+
+    def probe(pad, info):
+        count[0] += 1
+        return Gst.PadProbeReturn.DROP if count[0] % every == 0 else Gst.PadProbeReturn.OK
+
+    pay.get_static_pad("src").add_probe(Gst.PadProbeType.BUFFER, probe)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--launch", required=True)
@@ -28,6 +42,7 @@ def main():
     parser.add_argument("--user")
     parser.add_argument("--password", default="")
     parser.add_argument("--auth", choices=["basic", "digest"], default="digest")
+    parser.add_argument("--drop-every", type=int, default=0)
     args = parser.parse_args()
 
     Gst.init(None)
@@ -50,6 +65,8 @@ def main():
         server.set_auth(auth)
         factory.add_role_from_structure(Gst.Structure.from_string(
             args.user + ", media.factory.access=(boolean)true, media.factory.construct=(boolean)true")[0])
+    if args.drop_every > 0:
+        factory.connect("media-configure", lambda f, media: drop_packets(media, args.drop_every))
     server.get_mount_points().add_factory("/test", factory)
     if server.attach(None) == 0:
         print("cannot listen on port %d" % args.port, file=sys.stderr)
