@@ -23,8 +23,16 @@ final class Authenticator {
   private Map<String, String> challenge = Map.of();
   private int nonceCount;
 
+  private final java.util.function.Supplier<String> cnonces;
+
   Authenticator(Credentials credentials) {
+    this(credentials, Authenticator::randomNonce);
+  }
+
+  /** With chosen client nonces, for tests against published examples. */
+  Authenticator(Credentials credentials, java.util.function.Supplier<String> cnonces) {
     this.credentials = credentials;
+    this.cnonces = cnonces;
   }
 
   /** True once a challenge has been accepted, i.e. requests carry credentials. */
@@ -85,7 +93,7 @@ final class Authenticator {
     String qop = challenge.get("qop");
     if (qop != null && List.of(qop.toLowerCase(Locale.ROOT).split("\\s*,\\s*")).contains("auth")) {
       String nc = String.format("%08x", ++nonceCount);
-      String cnonce = HexFormat.of().formatHex(RANDOM.generateSeed(8));
+      String cnonce = cnonces.get();
       // RFC 7616 §3.4.1: response = H(H(A1):nonce:nc:cnonce:qop:H(A2))
       h.append(", response=\"").append(md5(ha1 + ":" + nonce + ":" + nc + ":" + cnonce + ":auth:" + ha2))
           .append("\", qop=auth, nc=").append(nc).append(", cnonce=\"").append(cnonce).append('"');
@@ -128,6 +136,12 @@ final class Authenticator {
       out.put(name, value);
     }
     return out;
+  }
+
+  private static String randomNonce() {
+    byte[] b = new byte[8];
+    RANDOM.nextBytes(b);
+    return HexFormat.of().formatHex(b);
   }
 
   static String md5(String s) {
