@@ -8,6 +8,7 @@ import io.ipchls.gateway.rtp.AccessUnit;
 import io.ipchls.gateway.rtp.Depacketizer;
 import io.ipchls.gateway.rtp.H264Depacketizer;
 import io.ipchls.gateway.rtp.RtpPacket;
+import io.ipchls.gateway.rtp.SenderReport;
 import io.ipchls.gateway.rtsp.RtspSession;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,8 @@ final class SessionSink implements RtspSession.Listener {
   private final MediaClock audioClock;
   private final List<byte[]> sdpParameterSets;
   private boolean inBandParameterSets;
+  private final SenderReport[] reports = new SenderReport[2];
+  private boolean aligned;
   final AtomicLong bytes = new AtomicLong();
   final AtomicLong cuts = new AtomicLong();
   final AtomicLong framesRejected = new AtomicLong();
@@ -71,6 +74,28 @@ final class SessionSink implements RtspSession.Listener {
     } else if (track == 1 && audio != null) {
       for (AccessUnit u : audio.push(packet)) audio(u);
     }
+  }
+
+  @Override
+  public void onRtcp(int track, byte[] packet) {
+    if (track > 1) return;
+    SenderReport.find(packet).ifPresent(sr -> {
+      reports[track] = sr;
+      alignAudio();
+    });
+  }
+
+  /**
+   * Once per session, when both streams have sent a sender report (RFC 3550 §6.4.1): moves the audio onto the
+   * video's timeline as the camera's reports say. The first audio frames after the shift may be dropped when it
+   * moves audio back; that happens once, within the first seconds.
+   */
+  private void alignAudio() {
+    if (aligned || audioClock == null || reports[0] == null || reports[1] == null) return;
+    if (!videoClock.anchored() || !audioClock.anchored()) return;
+    aligned = true;
+    long shift = audioClock.alignTo(videoClock, reports[0], reports[1]);
+    log.debug("{}: audio aligned to video by the sender reports ({} us)", cameraId, shift);
   }
 
   long packetsLost() {

@@ -37,6 +37,9 @@ public final class RtspSession implements AutoCloseable {
   /** Receives the RTP packets of the set-up media, by their index in {@link #setup}'s list. */
   public interface Listener {
     void onRtp(int track, RtpPacket packet);
+
+    /** An RTCP compound packet of the track (RFC 3550 §6.1), unparsed. */
+    default void onRtcp(int track, byte[] packet) { }
   }
 
   /**
@@ -56,6 +59,7 @@ public final class RtspSession implements AutoCloseable {
   private final Options options;
   private final RtspConnection connection;
   private final Map<Integer, Integer> channelToTrack = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<Integer, Integer> rtcpChannelToTrack = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile Listener listener = (t, p) -> { };
   private URI base;
   private SessionDescription sdp;
@@ -112,8 +116,9 @@ public final class RtspSession implements AutoCloseable {
       int rtp = 2 * i;
       Map<String, String> h = Map.of("Transport", "RTP/AVP/TCP;unicast;interleaved=" + rtp + "-" + (rtp + 1));
       RtspResponse r = request(RtspMethods.SETUP, uri.toString(), h);
-      rtp = interleavedChannel(r.header("Transport"), rtp); // some cameras choose their own channels
-      channelToTrack.put(rtp, i);
+      int[] channels = interleavedChannels(r.header("Transport"), rtp); // some cameras choose their own channels
+      channelToTrack.put(channels[0], i);
+      rtcpChannelToTrack.put(channels[1], i);
       String s = r.header("Session");
       if (s == null && session == null) throw new RtspException("SETUP answer without a Session header");
       if (s != null && session == null) readSession(s);
@@ -157,7 +162,11 @@ public final class RtspSession implements AutoCloseable {
 
   private void onFrame(InterleavedFrame f) {
     Integer track = channelToTrack.get(f.channel());
-    if (track == null) return; // RTCP (odd channels) or a channel we did not set up
+    if (track == null) {
+      Integer rtcp = rtcpChannelToTrack.get(f.channel());
+      if (rtcp != null) listener.onRtcp(rtcp, f.data());
+      return; // or a channel we did not set up
+    }
     RtpPacket p;
     try {
       p = RtpPacket.parse(f.data());
@@ -240,20 +249,23 @@ public final class RtspSession implements AutoCloseable {
     }
   }
 
-  /** The RTP channel of a Transport answer's {@code interleaved=a-b}, or the one asked for. */
-  static int interleavedChannel(String transport, int asked) {
-    if (transport == null) return asked;
+  /** The RTP and RTCP channels of a Transport answer's {@code interleaved=a-b}, or the ones asked for. */
+  static int[] interleavedChannels(String transport, int asked) {
+    int[] fallback = {asked, asked + 1};
+    if (transport == null) return fallback;
     for (String p : transport.split(";")) {
       String t = p.trim().toLowerCase(Locale.ROOT);
       if (t.startsWith("interleaved=")) {
         try {
-          return Integer.parseInt(t.substring(12).split("-")[0].trim());
+          String[] ab = t.substring(12).split("-");
+          int a = Integer.parseInt(ab[0].trim());
+          return new int[] {a, ab.length > 1 ? Integer.parseInt(ab[1].trim()) : a + 1};
         } catch (NumberFormatException e) {
-          return asked;
+          return fallback;
         }
       }
     }
-    return asked;
+    return fallback;
   }
 
   private static URI parseUri(String s) throws RtspException {

@@ -48,12 +48,24 @@ class RtspSessionTest {
       H264Depacketizer video = new H264Depacketizer();
       List<AccessUnit> pictures = new CopyOnWriteArrayList<>();
       AtomicInteger audioPackets = new AtomicInteger();
-      s.play((track, p) -> {
-        if (track == 0) pictures.addAll(video.push(p));
-        else audioPackets.incrementAndGet();
+      List<io.ipchls.gateway.rtp.SenderReport> reports = new CopyOnWriteArrayList<>();
+      s.play(new RtspSession.Listener() {
+        @Override
+        public void onRtp(int track, io.ipchls.gateway.rtp.RtpPacket p) {
+          if (track == 0) pictures.addAll(video.push(p));
+          else audioPackets.incrementAndGet();
+        }
+
+        @Override
+        public void onRtcp(int track, byte[] packet) {
+          if (track == 0) io.ipchls.gateway.rtp.SenderReport.find(packet).ifPresent(reports::add);
+        }
       });
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while ((pictures.size() < 50 || audioPackets.get() < 10) && System.nanoTime() < deadline) Thread.sleep(50);
+      while ((pictures.size() < 50 || audioPackets.get() < 10 || reports.isEmpty()) && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertTrue(!reports.isEmpty(), "a sender report for the video on its interleaved RTCP channel");
       assertTrue(pictures.size() >= 50, "pictures: " + pictures.size());
       assertTrue(audioPackets.get() >= 10, "audio packets: " + audioPackets.get());
       assertTrue(pictures.stream().anyMatch(u -> u.nals().stream().anyMatch(n -> (n[0] & 0x1F) == 5)), "an IDR");
