@@ -8,6 +8,8 @@ import io.ipchls.gateway.record.RecorderStatus;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,12 +28,15 @@ public final class Gateway implements AutoCloseable {
   /** The first reconnect waits about this long; later ones back off up to the config's maximum. */
   static final long MIN_BACKOFF_MS = 1_000;
   private final EventLoopGroup group;
+  private final Vertx vertx;
   private final Map<String, CameraRecorder> recorders = new LinkedHashMap<>();
   private GatewayConfig shared;
 
   public Gateway() {
     // RTP demultiplexing is light; two loops serve many cameras and leave the cores to the segmenters and uploads
     this.group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    // the cameras' MQTT links: non-blocking, so a few threads serve them all (an own Vert.x per camera would not)
+    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4));
   }
 
   /** Starts, stops and restarts recorders so that exactly the config's cameras run, as configured. */
@@ -47,7 +52,8 @@ public final class Gateway implements AutoCloseable {
     });
     closeAll(stopping);
     shared = config.withoutCameras();
-    CameraFactory factory = new CameraFactory(config.mqtt(), config.spoolPath(), config.spoolMegabytes() * 1024L * 1024);
+    CameraFactory factory = new CameraFactory(config.mqtt(), config.spoolPath(), config.spoolMegabytes() * 1024L * 1024,
+        vertx);
     CameraRecorder.Timing timing = CameraRecorder.Timing.of(Duration.ofSeconds(config.readTimeoutSeconds()),
         MIN_BACKOFF_MS, config.reconnectMaxSeconds() * 1_000L, Duration.ofSeconds(config.authRetrySeconds()));
     for (CameraConfig c : wanted.values()) {
@@ -73,6 +79,7 @@ public final class Gateway implements AutoCloseable {
     }
     closeAll(all);
     group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly();
+    vertx.close().toCompletionStage().toCompletableFuture().join();
   }
 
   /** Stops recorders in parallel: each may spend its drain time uploading its last segment. */

@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class CameraRecorder implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CameraRecorder.class);
+  /** How long a stopping recorder may take to finish a connect or request before it is interrupted. */
+  static final long STOP_GRACE_MS = 3_000;
 
   /**
    * @param rtsp connect, read and request timeouts
@@ -90,11 +92,15 @@ public final class CameraRecorder implements AutoCloseable {
         packetsLostBefore.get() + (s == null ? 0 : s.packetsLost()), note, lastError);
   }
 
-  /** Ends the session (TEARDOWN), uploads what the camera holds (or spools it) and stops. */
+  /**
+   * Ends the session (TEARDOWN), uploads what the camera holds (or spools it) and stops. A recorder blocked in a
+   * connect or request is interrupted after {@link #STOP_GRACE_MS}; one that is uploading is not.
+   */
   @Override
   public void close() throws InterruptedException {
     stop.complete("removed");
-    thread.interrupt();
+    thread.join(STOP_GRACE_MS);
+    if (thread.isAlive() && camera == null) thread.interrupt();
     thread.join();
   }
 
@@ -173,9 +179,12 @@ public final class CameraRecorder implements AutoCloseable {
         session.close();
         packetsLostBefore.addAndGet(s.packetsLost());
         sink = null;
-        camera = null;
-        spoolBytes = c.metrics().spooledBytes();
-        c.close(); // cuts and uploads the last segment, goes offline
+        try {
+          c.close(); // cuts and uploads the last segment, goes offline
+        } finally {
+          spoolBytes = c.metrics().spooledBytes();
+          camera = null;
+        }
       }
     }
   }
