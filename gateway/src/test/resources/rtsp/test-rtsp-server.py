@@ -6,7 +6,7 @@ authentication. Prints the bound port on a line of its own once it listens, and 
 a test that dies takes its server with it).
 
   test-rtsp-server.py --launch "( videotestsrc is-live=true ! x264enc ! rtph264pay name=pay0 pt=96 )" \
-      [--port 0] [--user u --password p --auth basic|digest] [--drop-every N]
+      [--port 0] [--user u --password p --auth basic|digest] [--drop-every N] [--session-timeout S]
 
 --drop-every N drops every N-th RTP packet of the first stream (pay0) after the server made it: a lossy network
 between a camera and the gateway, with the sequence gaps the gateway must notice.
@@ -43,6 +43,7 @@ def main():
     parser.add_argument("--password", default="")
     parser.add_argument("--auth", choices=["basic", "digest"], default="digest")
     parser.add_argument("--drop-every", type=int, default=0)
+    parser.add_argument("--session-timeout", type=int, default=0)
     args = parser.parse_args()
 
     Gst.init(None)
@@ -68,6 +69,9 @@ def main():
     if args.drop_every > 0:
         factory.connect("media-configure", lambda f, media: drop_packets(media, args.drop_every))
     server.get_mount_points().add_factory("/test", factory)
+    if args.session_timeout > 0:  # announced in the SETUP answer's Session header
+        server.connect("client-connected", lambda srv, client: client.connect(
+            "new-session", lambda c, session: session.set_timeout(args.session_timeout)))
     if server.attach(None) == 0:
         print("cannot listen on port %d" % args.port, file=sys.stderr)
         sys.exit(1)

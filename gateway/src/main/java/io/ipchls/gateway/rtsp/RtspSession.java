@@ -68,6 +68,7 @@ public final class RtspSession implements AutoCloseable {
   private boolean getParameter;
   private ScheduledFuture<?> keepAlive;
   private volatile long malformedPackets;
+  private final java.util.concurrent.atomic.AtomicLong keepAlivesAnswered = new java.util.concurrent.atomic.AtomicLong();
 
   private RtspSession(URI url, Credentials credentials, Options options, EventLoopGroup group) throws RtspException {
     this.url = withoutUserInfo(url);
@@ -138,6 +139,16 @@ public final class RtspSession implements AutoCloseable {
     return connection.closed();
   }
 
+  /** Keep-alive requests the camera answered with success. */
+  public long keepAlivesAnswered() {
+    return keepAlivesAnswered.get();
+  }
+
+  /** The session timeout the camera announced (or the default), in seconds. */
+  public int sessionTimeoutSeconds() {
+    return sessionTimeoutS;
+  }
+
   /** RTP frames that did not parse. */
   public long malformedPackets() {
     return malformedPackets;
@@ -181,7 +192,12 @@ public final class RtspSession implements AutoCloseable {
     HttpMethod m = getParameter ? RtspMethods.GET_PARAMETER : RtspMethods.OPTIONS;
     String uri = sdp.sessionUri(base).toString();
     connection.send(m, uri, headers(m, uri, Map.of())).whenComplete((r, e) -> {
-      if (e == null && r.status() / 100 != 2) log.debug("keep-alive {} answered {}", m, r.statusLine());
+      if (e != null) return; // the connection is closing: the session ends anyway
+      if (r.status() / 100 == 2) {
+        keepAlivesAnswered.incrementAndGet();
+      } else {
+        log.debug("keep-alive {} answered {}", m, r.statusLine()); // some cameras refuse the method yet keep the session
+      }
     });
   }
 

@@ -124,6 +124,20 @@ class RtspSessionTest {
   }
 
   @Test
+  void sessionTimeout_keepAliveEveryHalfOfIt() throws Exception {
+    try (RtspTestServer server = RtspTestServer.start(RtspTestServer.H264, null, null, 0, /* sessionTimeout= */ 4);
+         RtspSession s = RtspSession.connect(group, server.url(), null, OPTIONS)) {
+      s.setup(s.describe().media());
+      s.play((track, p) -> { });
+      assertEquals(4, s.sessionTimeoutSeconds());
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (s.keepAlivesAnswered() < 2 && System.nanoTime() < deadline) Thread.sleep(100);
+      assertTrue(s.keepAlivesAnswered() >= 2, "keep-alives answered: " + s.keepAlivesAnswered());
+      assertTrue(!s.closed().isDone(), "the session is still up");
+    }
+  }
+
+  @Test
   void nothingListening_connectFailsWithReason() {
     var e = assertThrows(RtspException.class, () -> RtspSession.connect(group,
         java.net.URI.create("rtsp://127.0.0.1:1/none"), null, OPTIONS));
