@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /**
  * The gateway's HTTP status on 127.0.0.1 (the JDK's server: two read-only pages need no framework):
@@ -59,17 +60,17 @@ public final class StatusServer implements AutoCloseable {
   }
 
   private static void gauge(StringBuilder b, String name, String help, List<RecorderStatus> cameras,
-      java.util.function.ToLongFunction<RecorderStatus> value) {
+      ToLongFunction<RecorderStatus> value) {
     series(b, name, help, "gauge", cameras, value);
   }
 
   private static void counter(StringBuilder b, String name, String help, List<RecorderStatus> cameras,
-      java.util.function.ToLongFunction<RecorderStatus> value) {
+      ToLongFunction<RecorderStatus> value) {
     series(b, name, help, "counter", cameras, value);
   }
 
   private static void series(StringBuilder b, String name, String help, String type, List<RecorderStatus> cameras,
-      java.util.function.ToLongFunction<RecorderStatus> value) {
+      ToLongFunction<RecorderStatus> value) {
     b.append("# HELP ").append(name).append(' ').append(help).append('\n');
     b.append("# TYPE ").append(name).append(' ').append(type).append('\n');
     for (RecorderStatus s : cameras) {

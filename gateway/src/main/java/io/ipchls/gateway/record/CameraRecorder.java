@@ -13,6 +13,8 @@ import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -136,8 +138,8 @@ public final class CameraRecorder implements AutoCloseable {
       if (stop.isDone()) break;
       reconnects.incrementAndGet();
       try {
-        stop.get(delayMs, java.util.concurrent.TimeUnit.MILLISECONDS);
-      } catch (java.util.concurrent.TimeoutException e) {
+        stop.get(delayMs, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
         // the delay passed: next attempt
       } catch (InterruptedException | ExecutionException e) {
         break;

@@ -2,6 +2,7 @@ package io.ipchls.gateway.rtp;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -108,6 +109,6 @@ abstract class VideoDepacketizer implements Depacketizer {
 
   static byte[] slice(byte[] b, int from, int length) {
     if (length <= 0 || from + length > b.length) throw new IllegalArgumentException("NAL unit size past the packet");
-    return java.util.Arrays.copyOfRange(b, from, from + length);
+    return Arrays.copyOfRange(b, from, from + length);
   }
 }

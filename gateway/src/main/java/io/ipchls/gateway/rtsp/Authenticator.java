@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Answers a camera's 401 challenge (RFC 7826 §19, RFC 2617 / RFC 7616): Digest with MD5 (and {@code qop=auth} when
@@ -23,14 +24,14 @@ final class Authenticator {
   private Map<String, String> challenge = Map.of();
   private int nonceCount;
 
-  private final java.util.function.Supplier<String> cnonces;
+  private final Supplier<String> cnonces;
 
   Authenticator(Credentials credentials) {
     this(credentials, Authenticator::randomNonce);
   }
 
   /** With chosen client nonces, for tests against published examples. */
-  Authenticator(Credentials credentials, java.util.function.Supplier<String> cnonces) {
+  Authenticator(Credentials credentials, Supplier<String> cnonces) {
     this.credentials = credentials;
     this.cnonces = cnonces;
   }

@@ -11,6 +11,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
@@ -18,6 +19,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.rtsp.RtspDecoder;
 import io.netty.handler.codec.rtsp.RtspEncoder;
 import io.netty.handler.codec.rtsp.RtspHeaderNames;
+import io.netty.handler.codec.rtsp.RtspResponseStatuses;
 import io.netty.handler.codec.rtsp.RtspVersions;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -27,6 +29,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -102,7 +105,7 @@ final class RtspConnection implements AutoCloseable {
   }
 
   /** Runs {@code task} on the connection's event loop every {@code periodMs} until cancelled or closed. */
-  java.util.concurrent.ScheduledFuture<?> schedule(Runnable task, long periodMs) {
+  ScheduledFuture<?> schedule(Runnable task, long periodMs) {
     return channel.eventLoop().scheduleAtFixedRate(task, periodMs, periodMs, TimeUnit.MILLISECONDS);
   }
 
@@ -171,10 +174,9 @@ final class RtspConnection implements AutoCloseable {
         frames.accept(f);
       } else if (msg instanceof FullHttpResponse r) {
         if (connection != null) connection.onResponse(r);
-      } else if (msg instanceof io.netty.handler.codec.http.FullHttpRequest req) {
+      } else if (msg instanceof FullHttpRequest req) {
         // a request from the camera (ANNOUNCE, GET_PARAMETER): answer that we do not implement it
-        var resp = new io.netty.handler.codec.http.DefaultFullHttpResponse(RtspVersions.RTSP_1_0,
-            io.netty.handler.codec.rtsp.RtspResponseStatuses.NOT_IMPLEMENTED);
+        var resp = new DefaultFullHttpResponse(RtspVersions.RTSP_1_0, RtspResponseStatuses.NOT_IMPLEMENTED);
         String cseq = req.headers().get(RtspHeaderNames.CSEQ);
         if (cseq != null) resp.headers().set(RtspHeaderNames.CSEQ, cseq);
         ctx.writeAndFlush(resp);

@@ -15,10 +15,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,8 +60,8 @@ public final class RtspSession implements AutoCloseable {
   private final Authenticator authenticator;
   private final Options options;
   private final RtspConnection connection;
-  private final Map<Integer, Integer> channelToTrack = new java.util.concurrent.ConcurrentHashMap<>();
-  private final Map<Integer, Integer> rtcpChannelToTrack = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<Integer, Integer> channelToTrack = new ConcurrentHashMap<>();
+  private final Map<Integer, Integer> rtcpChannelToTrack = new ConcurrentHashMap<>();
   private volatile Listener listener = (t, p) -> { };
   private URI base;
   private SessionDescription sdp;
@@ -68,7 +70,7 @@ public final class RtspSession implements AutoCloseable {
   private boolean getParameter;
   private ScheduledFuture<?> keepAlive;
   private volatile long malformedPackets;
-  private final java.util.concurrent.atomic.AtomicLong keepAlivesAnswered = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong keepAlivesAnswered = new AtomicLong();
 
   private RtspSession(URI url, Credentials credentials, Options options, EventLoopGroup group) throws RtspException {
     this.url = withoutUserInfo(url);
