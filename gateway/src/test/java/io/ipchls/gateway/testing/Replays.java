@@ -45,12 +45,26 @@ public final class Replays {
 
   /** Decodes every frame of {@code media} with {@code -xerror}; asserts ffmpeg reports nothing at all. */
   public static void assertPlays(Path media) throws Exception {
+    assertPlays(media.toString());
+  }
+
+  /** The same for a file or a URL (a playlist served by playlist-service). */
+  public static void assertPlays(String media) throws Exception {
     TestTools.require("ffmpeg");
-    Process p = new ProcessBuilder("ffmpeg", "-nostdin", "-v", "error", "-xerror", "-i", media.toString(), "-f", "null",
-        "-").redirectErrorStream(true).start();
+    List<String> cmd = new java.util.ArrayList<>(List.of("ffmpeg", "-nostdin", "-v", "error", "-xerror"));
+    // a served playlist's segments redirect to S3 on another port: a fresh connection each, as players open them
+    if (media.startsWith("http")) cmd.addAll(List.of("-http_persistent", "0"));
+    cmd.addAll(List.of("-i", media, "-f", "null", "-"));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(120, TimeUnit.SECONDS)) throw new AssertionError("ffmpeg hung on " + media);
     assertEquals("", out.strip(), "ffmpeg errors playing " + media);
     assertEquals(0, p.exitValue(), "ffmpeg exit status for " + media);
+  }
+
+  /** "codec_name,codec_type" of each stream ffprobe finds in a file or URL. */
+  public static List<String> streams(String media) throws Exception {
+    return io.ipchls.device.testing.Ffprobe.run("-show_entries", "stream=codec_type,codec_name", "-of", "csv=p=0",
+        media).strip().lines().filter(l -> !l.isBlank()).distinct().toList();
   }
 }
