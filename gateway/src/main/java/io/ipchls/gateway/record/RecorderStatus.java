@@ -1,5 +1,9 @@
 package io.ipchls.gateway.record;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
 /**
  * One camera's state as the status line, the HTTP endpoint and the metrics show it.
  *
@@ -22,10 +26,15 @@ public record RecorderStatus(String id, String url, String state, boolean connec
     String lastSegmentKey, long lastSegmentStart, long bitrateKbps, long reconnects, long segmentsUploaded,
     long spoolBytes, long packetsLost, String note, String lastError) {
 
-  /** One line: {@code cam-1 STREAMING 1834 kbit/s | 12 segments | 0 reconnects | last error: ...}. */
+  /**
+   * One line: {@code cam-1 STREAMING 1834 kbit/s | 12 segments, last 08:41:07Z | 0 reconnects | 0 lost | spool 0.0 MB}
+   * and the note and last error when there are.
+   */
   public String line() {
-    return String.format("%s %s %d kbit/s | %d segments | %d reconnects | %d lost | spool %.1f MB%s%s", id, state,
-        bitrateKbps, segmentsUploaded, reconnects, packetsLost, spoolBytes / 1e6,
+    String last = lastSegmentStart == 0 ? "" : ", last " + DateTimeFormatter.ISO_LOCAL_TIME.format(
+        Instant.ofEpochMilli(lastSegmentStart / 1000 * 1000).atOffset(ZoneOffset.UTC)) + "Z";
+    return String.format("%s %s %d kbit/s | %d segments%s | %d reconnects | %d lost | spool %.1f MB%s%s", id, state,
+        bitrateKbps, segmentsUploaded, last, reconnects, packetsLost, spoolBytes / 1e6,
         note == null ? "" : " | " + note, lastError == null ? "" : " | last error: " + lastError);
   }
 }
