@@ -199,6 +199,20 @@ class GatewayRecordingTest {
   }
 
   @Test
+  void parameterSetsOnlyInSdp_putBeforeEachSegmentsKeyFrame() throws Exception {
+    TestCloud.Registered cam = CLOUD.get().register("gw-sprop");
+    try (RtspTestServer server = RtspTestServer.start(RtspTestServer.H264_SDP_PARAMETER_SETS);
+         Gateway gateway = new Gateway()) {
+      gateway.apply(config(20, camera(cam, server.url(), null, null)));
+      awaitSegments(cam.id(), 3);
+    }
+    // without the SDP's SPS and PPS no segment could start (the SDK drops frames until it has them)
+    for (SegmentNotification n : CLOUD.get().awaitAllAnnounced(cam.id())) {
+      VideoSegments.assertValid(CLOUD.get().object(n.key()).asByteArray(), tmp);
+    }
+  }
+
+  @Test
   void h265AndG711_reportedAsNotSupportedBySdkYet() throws Exception {
     TestCloud.Registered hevc = CLOUD.get().register("gw-hevc");
     TestCloud.Registered alaw = CLOUD.get().register("gw-alaw");

@@ -31,6 +31,11 @@ public final class RtspTestServer implements AutoCloseable {
   public static final String H264 = "( videotestsrc is-live=true ! video/x-raw,width=320,height=240,framerate=25/1"
       + " ! x264enc tune=zerolatency key-int-max=25 speed-preset=ultrafast bitrate=300 ! rtph264pay name=pay0 pt=96"
       + " mtu=600 )";
+  /** SPS and PPS only in the SDP's sprop-parameter-sets, never in band (a quirk of some cameras). */
+  public static final String H264_SDP_PARAMETER_SETS = "( videotestsrc is-live=true"
+      + " ! video/x-raw,width=320,height=240,framerate=25/1 ! x264enc tune=zerolatency key-int-max=25"
+      + " speed-preset=ultrafast bitrate=300 option-string=repeat-headers=0 ! video/x-h264,stream-format=avc"
+      + " ! rtph264pay name=pay0 pt=96 config-interval=0 )";
   public static final String H265 = "( videotestsrc is-live=true ! video/x-raw,width=320,height=240,framerate=25/1"
       + " ! x265enc tune=zerolatency key-int-max=25 speed-preset=ultrafast ! rtph265pay name=pay0 pt=96 )";
   public static final String H264_ALAW = "( videotestsrc is-live=true ! video/x-raw,width=320,height=240,framerate=25/1"
