@@ -6,10 +6,7 @@ authentication. Prints the bound port on a line of its own once it listens, and 
 a test that dies takes its server with it).
 
   test-rtsp-server.py --launch "( videotestsrc is-live=true ! x264enc ! rtph264pay name=pay0 pt=96 )" \
-      [--port 0] [--user u --password p --auth basic|digest] [--drop-every N] [--session-timeout S]
-
---drop-every N drops every N-th RTP packet of the first stream (pay0) after the server made it: a lossy network
-between a camera and the gateway, with the sequence gaps the gateway must notice.
+      [--port 0] [--user u --password p --auth basic|digest] [--session-timeout S]
 """
 import argparse
 import os
@@ -24,17 +21,6 @@ gi.require_version("GstRtspServer", "1.0")
 from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
 
 
-def drop_packets(media, every):
-    pay = media.get_element().get_by_name("pay0")
-    count = [0]
-
-    def probe(pad, info):
-        count[0] += 1
-        return Gst.PadProbeReturn.DROP if count[0] % every == 0 else Gst.PadProbeReturn.OK
-
-    pay.get_static_pad("src").add_probe(Gst.PadProbeType.BUFFER, probe)
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--launch", required=True)
@@ -42,7 +28,6 @@ def main():
     parser.add_argument("--user")
     parser.add_argument("--password", default="")
     parser.add_argument("--auth", choices=["basic", "digest"], default="digest")
-    parser.add_argument("--drop-every", type=int, default=0)
     parser.add_argument("--session-timeout", type=int, default=0)
     args = parser.parse_args()
 
@@ -66,8 +51,6 @@ def main():
         server.set_auth(auth)
         factory.add_role_from_structure(Gst.Structure.from_string(
             args.user + ", media.factory.access=(boolean)true, media.factory.construct=(boolean)true")[0])
-    if args.drop_every > 0:
-        factory.connect("media-configure", lambda f, media: drop_packets(media, args.drop_every))
     server.get_mount_points().add_factory("/test", factory)
     if args.session_timeout > 0:  # announced in the SETUP answer's Session header
         server.connect("client-connected", lambda srv, client: client.connect(

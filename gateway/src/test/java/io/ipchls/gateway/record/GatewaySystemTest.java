@@ -41,7 +41,7 @@ class GatewaySystemTest {
   @Test
   void rtspCamera_recordedIndexedAndReplayedByPlaylistService() throws Exception {
     try (LocalSystem sys = LocalSystem.start(stackConfig(data));
-         RtspTestServer camera = RtspTestServer.start(RtspTestServer.H264_AAC, "digest", "pw", 0);
+         RtspTestServer camera = RtspTestServer.start(RtspTestServer.H264_AAC, "digest", "pw");
          Gateway gateway = new Gateway()) {
       String id = "gw-system";
       String secret = register(sys, id);

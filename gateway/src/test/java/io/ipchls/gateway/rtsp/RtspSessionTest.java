@@ -40,7 +40,7 @@ class RtspSessionTest {
 
   @Test
   void digestAuth_describeSetupPlay_deliversH264AndAacPackets() throws Exception {
-    try (RtspTestServer server = RtspTestServer.start(RtspTestServer.H264_AAC, "digest", "s3cret", 0);
+    try (RtspTestServer server = RtspTestServer.start(RtspTestServer.H264_AAC, "digest", "s3cret");
          RtspSession s = RtspSession.connect(group, server.url(), new Credentials("admin", "s3cret"), OPTIONS)) {
       SessionDescription sdp = s.describe();
       assertEquals(List.of("H264", "MPEG4-GENERIC"), sdp.media().stream().map(m -> m.encoding()).toList());
@@ -75,7 +75,7 @@ class RtspSessionTest {
 
   @Test
   void basicAuth_describeSucceeds() throws Exception {
-    try (RtspTestServer server = RtspTestServer.start(RtspTestServer.H264, "basic", "pw", 0);
+    try (RtspTestServer server = RtspTestServer.start(RtspTestServer.H264, "basic", "pw");
          RtspSession s = RtspSession.connect(group, server.url(), new Credentials("admin", "pw"), OPTIONS)) {
       assertEquals("H264", s.describe().media().get(0).encoding());
     }
@@ -83,7 +83,7 @@ class RtspSessionTest {
 
   @Test
   void credentialsInUrl_areUsed() throws Exception {
-    try (RtspTestServer server = RtspTestServer.start(RtspTestServer.H264, "digest", "pw", 0);
+    try (RtspTestServer server = RtspTestServer.start(RtspTestServer.H264, "digest", "pw");
          RtspSession s = RtspSession.connect(group,
              java.net.URI.create("rtsp://admin:pw@127.0.0.1:" + server.port() + "/test"), null, OPTIONS)) {
       assertEquals("H264", s.describe().media().get(0).encoding());
@@ -92,7 +92,7 @@ class RtspSessionTest {
 
   @Test
   void wrongPassword_refusedWithClearError() throws Exception {
-    try (RtspTestServer server = RtspTestServer.start(RtspTestServer.H264, "digest", "right", 0);
+    try (RtspTestServer server = RtspTestServer.start(RtspTestServer.H264, "digest", "right");
          RtspSession s = RtspSession.connect(group, server.url(), new Credentials("admin", "wrong"), OPTIONS)) {
       var e = assertThrows(AuthenticationException.class, s::describe);
       assertTrue(e.getMessage().startsWith("the camera refused user 'admin' (DESCRIBE answered 401"), e.getMessage());
@@ -101,7 +101,7 @@ class RtspSessionTest {
 
   @Test
   void noCredentials_authRequired_refusedWithClearError() throws Exception {
-    try (RtspTestServer server = RtspTestServer.start(RtspTestServer.H264, "basic", "right", 0);
+    try (RtspTestServer server = RtspTestServer.start(RtspTestServer.H264, "basic", "right");
          RtspSession s = RtspSession.connect(group, server.url(), null, OPTIONS)) {
       var e = assertThrows(AuthenticationException.class, s::describe);
       assertTrue(e.getMessage().contains("requires a user name and password"), e.getMessage());
@@ -125,7 +125,7 @@ class RtspSessionTest {
 
   @Test
   void sessionTimeout_keepAliveEveryHalfOfIt() throws Exception {
-    try (RtspTestServer server = RtspTestServer.start(RtspTestServer.H264, null, null, 0, /* sessionTimeout= */ 4);
+    try (RtspTestServer server = RtspTestServer.start(RtspTestServer.H264, null, null, /* sessionTimeout= */ 4);
          RtspSession s = RtspSession.connect(group, server.url(), null, OPTIONS)) {
       s.setup(s.describe().media());
       s.play((track, p) -> { });

@@ -56,26 +56,24 @@ public final class RtspTestServer implements AutoCloseable {
    * Starts a server for {@code launch} on a free port.
    *
    * @param auth "basic", "digest" or null for none (user "admin", the given password)
-   * @param dropEvery drop every n-th RTP packet of the first stream; 0 none
    */
-  public static RtspTestServer start(String launch, String auth, String password, int dropEvery) {
-    return start(launch, auth, password, dropEvery, 0);
+  public static RtspTestServer start(String launch, String auth, String password) {
+    return start(launch, auth, password, 0);
   }
 
-  /** As {@link #start(String, String, String, int)}, announcing a session timeout of {@code sessionTimeout} s. */
-  public static RtspTestServer start(String launch, String auth, String password, int dropEvery, int sessionTimeout) {
+  /** As {@link #start(String, String, String)}, announcing a session timeout of {@code sessionTimeout} s. */
+  public static RtspTestServer start(String launch, String auth, String password, int sessionTimeout) {
     requireGstreamer();
     List<String> a = new ArrayList<>(List.of("--launch", launch));
     if (sessionTimeout > 0) a.addAll(List.of("--session-timeout", Integer.toString(sessionTimeout)));
     if (auth != null) a.addAll(List.of("--user", "admin", "--password", password, "--auth", auth));
-    if (dropEvery > 0) a.addAll(List.of("--drop-every", Integer.toString(dropEvery)));
     RtspTestServer s = new RtspTestServer(a, freePort());
     s.launch();
     return s;
   }
 
   public static RtspTestServer start(String launch) {
-    return start(launch, null, null, 0);
+    return start(launch, null, null);
   }
 
   /** rtsp://127.0.0.1:port/test */
