@@ -1,9 +1,9 @@
 package io.ipchls.gateway.cli;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -12,8 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Calls back when the config file changed (its modification time or size, checked every {@code periodMs}: a poll
- * works on every file system and through editors that replace the file) or on SIGHUP, where the platform has it.
+ * Calls back when the config file's content changed (read every {@code periodMs}: a poll works on every file system
+ * and through editors that replace the file, and content catches two edits within a file time's resolution) or on
+ * SIGHUP, where the platform has it.
  */
 final class ConfigWatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ConfigWatcher.class);
@@ -48,8 +49,7 @@ final class ConfigWatcher implements AutoCloseable {
 
   private Object stamp() {
     try {
-      FileTime t = Files.getLastModifiedTime(file);
-      return t.toMillis() + ":" + Files.size(file);
+      return ByteBuffer.wrap(Files.readAllBytes(file)); // equal when the bytes are
     } catch (IOException e) {
       return null; // mid-replacement: try again next time
     }
