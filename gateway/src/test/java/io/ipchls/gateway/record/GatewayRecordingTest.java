@@ -16,6 +16,7 @@ import io.ipchls.gateway.testing.LossyProxy;
 import io.ipchls.gateway.testing.Replays;
 import io.ipchls.gateway.testing.RtspTestServer;
 import io.ipchls.infra.Await;
+import io.ipchls.protocol.CameraStatus;
 import io.ipchls.protocol.SegmentNotification;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -122,6 +123,11 @@ class GatewayRecordingTest {
       gateway.close();
     }
     List<SegmentNotification> segments = CLOUD.get().awaitAllAnnounced(cam.id());
+    // the cloud saw the camera go offline with its RTSP source and come back, as with an SDK camera's reboot
+    List<String> states = Await.until("offline at the end", WAIT, () -> changes(CLOUD.get().statuses
+        .getOrDefault(cam.id(), List.of()).stream().map(CameraStatus::state).toList()),
+        l -> !l.isEmpty() && l.get(l.size() - 1).equals(CameraStatus.OFFLINE));
+    assertEquals(List.of("online", "offline", "online", "offline"), states);
     for (SegmentNotification n : segments) VideoSegments.assertValid(CLOUD.get().object(n.key()).asByteArray(), tmp);
     List<Path> runs = Replays.writeRuns(CLOUD.get(), segments, tmp);
     assertEquals(2, runs.size(), "one run before the restart, one after, marked by the discontinuity");
@@ -232,6 +238,13 @@ class GatewayRecordingTest {
     for (SegmentNotification n : CLOUD.get().awaitAllAnnounced(alaw.id())) {
       VideoSegments.assertValid(CLOUD.get().object(n.key()).asByteArray(), tmp);
     }
+  }
+
+  /** The states without repetitions (the SDK repeats its online status periodically). */
+  private static List<String> changes(List<String> states) {
+    List<String> out = new java.util.ArrayList<>();
+    for (String s : states) if (out.isEmpty() || !out.get(out.size() - 1).equals(s)) out.add(s);
+    return out;
   }
 
   private static String get(StatusServer http, String path) throws Exception {
