@@ -60,6 +60,7 @@ public final class CameraRecorder implements AutoCloseable {
   private volatile String lastError;
   private volatile String note;
   private volatile long spoolBytes;
+  private volatile long nextAttempt;
 
   public CameraRecorder(CameraConfig config, CameraFactory cameras, EventLoopGroup group, Timing timing) {
     this.config = config;
@@ -91,7 +92,7 @@ public final class CameraRecorder implements AutoCloseable {
     return new RecorderStatus(config.id(), config.safeUrl(), state.name(), state == RecorderState.STREAMING,
         state == RecorderState.STREAMING && m != null && m.recording(), last == null ? null : last.key(),
         last == null ? 0 : last.start(), kbps, reconnects.get(), segmentsUploaded.get(), spoolBytes,
-        packetsLostBefore.get() + (s == null ? 0 : s.packetsLost()), note, lastError);
+        packetsLostBefore.get() + (s == null ? 0 : s.packetsLost()), note, lastError, nextAttempt);
   }
 
   /**
@@ -137,12 +138,15 @@ public final class CameraRecorder implements AutoCloseable {
       }
       if (stop.isDone()) break;
       reconnects.incrementAndGet();
+      nextAttempt = System.currentTimeMillis() + delayMs;
       try {
         stop.get(delayMs, TimeUnit.MILLISECONDS);
       } catch (TimeoutException e) {
         // the delay passed: next attempt
       } catch (InterruptedException | ExecutionException e) {
         break;
+      } finally {
+        nextAttempt = 0;
       }
     }
     state = RecorderState.STOPPED;

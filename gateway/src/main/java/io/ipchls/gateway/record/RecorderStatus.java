@@ -21,10 +21,11 @@ import java.time.format.DateTimeFormatter;
  * @param packetsLost RTP packets lost since the gateway started
  * @param note what is not recorded and why (e.g. audio the SDK cannot take yet), or null
  * @param lastError why the last session ended or failed, or null
+ * @param nextAttempt when the next connection attempt is due, epoch ms; 0 while none is pending
  */
 public record RecorderStatus(String id, String url, String state, boolean connected, boolean recording,
     String lastSegmentKey, long lastSegmentStart, long bitrateKbps, long reconnects, long segmentsUploaded,
-    long spoolBytes, long packetsLost, String note, String lastError) {
+    long spoolBytes, long packetsLost, String note, String lastError, long nextAttempt) {
 
   /**
    * One line: {@code cam-1 STREAMING 1834 kbit/s | 12 segments, last 08:41:07Z | 0 reconnects | 0 lost | spool 0.0 MB}
@@ -33,8 +34,10 @@ public record RecorderStatus(String id, String url, String state, boolean connec
   public String line() {
     String last = lastSegmentStart == 0 ? "" : ", last " + DateTimeFormatter.ISO_LOCAL_TIME.format(
         Instant.ofEpochMilli(lastSegmentStart / 1000 * 1000).atOffset(ZoneOffset.UTC)) + "Z";
-    return String.format("%s %s %d kbit/s | %d segments%s | %d reconnects | %d lost | spool %.1f MB%s%s", id, state,
+    long retryIn = Math.max(0, (nextAttempt - System.currentTimeMillis() + 999) / 1000);
+    return String.format("%s %s %d kbit/s | %d segments%s | %d reconnects | %d lost | spool %.1f MB%s%s%s", id, state,
         bitrateKbps, segmentsUploaded, last, reconnects, packetsLost, spoolBytes / 1e6,
-        note == null ? "" : " | " + note, lastError == null ? "" : " | last error: " + lastError);
+        note == null ? "" : " | " + note, lastError == null ? "" : " | last error: " + lastError,
+        nextAttempt == 0 ? "" : " | next attempt in " + retryIn + " s");
   }
 }

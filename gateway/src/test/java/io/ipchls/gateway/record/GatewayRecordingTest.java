@@ -103,6 +103,7 @@ class GatewayRecordingTest {
       s = status(gateway, cam.id());
       assertEquals("AUTH_FAILED", s.state());
       assertEquals(1, s.reconnects(), s.line());
+      assertTrue(s.line().matches(".* \\| next attempt in 29[0-9] s"), s.line()); // authRetrySeconds 300
       assertEquals(List.of(), CLOUD.get().distinctNotifications(cam.id()));
     }
   }
