@@ -165,7 +165,7 @@ public final class CameraRecorder implements AutoCloseable {
       });
       c.start();
       camera = c;
-      SessionSink s = new SessionSink(config.id(), c, plan, () -> System.nanoTime() / 1_000);
+      SessionSink s = new SessionSink(config.id(), c, plan, () -> System.nanoTime() / 1_000, session::abort);
       try {
         session.setup(plan.media());
         sink = s;

@@ -8,11 +8,17 @@ package io.ipchls.gateway.record;
  * say (to the sample, whatever the arrival jitter).
  */
 final class MediaClock {
+  /**
+   * Media time running this far ahead of or behind arrival time means the camera's timestamps jumped (its encoder
+   * restarted, or it sent a stale buffer) rather than drifted: the stream cannot continue on one timeline.
+   */
+  static final long MAX_DRIFT_MICROS = 10_000_000;
   /** A correction larger than this comes from a camera whose sender reports are wrong; it is ignored. */
   static final long MAX_CORRECTION_MICROS = 5_000_000;
   private final long clockRate;
   private long firstTimestamp;
   private long anchorMicros;
+  private long anchorArrival;
   private boolean anchored;
 
   MediaClock(int clockRate) {
@@ -26,8 +32,18 @@ final class MediaClock {
       anchored = true;
       firstTimestamp = timestamp;
       anchorMicros = nowMicros;
+      anchorArrival = nowMicros;
     }
     return at(timestamp);
+  }
+
+  /**
+   * How far {@code micros} (a time this clock returned) strays from the arrival time {@code nowMicros}, beyond what
+   * the anchoring and a sender-report alignment put there; 0 while within {@link #MAX_DRIFT_MICROS}.
+   */
+  long jump(long micros, long nowMicros) {
+    long drift = micros - nowMicros - (anchorMicros - anchorArrival);
+    return Math.abs(drift) > MAX_DRIFT_MICROS ? drift : 0;
   }
 
   boolean anchored() {

@@ -13,6 +13,7 @@ import io.ipchls.gateway.rtsp.RtspSession;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,7 @@ final class SessionSink implements RtspSession.Listener {
   private final Camera camera;
   private final MediaPlan plan;
   private final LongSupplier nowMicros;
+  private final Consumer<String> abort;
   private final Depacketizer video;
   private final Depacketizer audio;
   private final MediaClock videoClock;
@@ -42,8 +44,10 @@ final class SessionSink implements RtspSession.Listener {
   final AtomicLong framesRejected = new AtomicLong();
   volatile long firstMediaNanos;
 
-  SessionSink(String cameraId, Camera camera, MediaPlan plan, LongSupplier nowMicros) {
+  /** @param abort ends the session with a reason (without blocking: called on the event loop) */
+  SessionSink(String cameraId, Camera camera, MediaPlan plan, LongSupplier nowMicros, Consumer<String> abort) {
     this.cameraId = cameraId;
+    this.abort = abort;
     this.camera = camera;
     this.plan = plan;
     this.nowMicros = nowMicros;
@@ -112,7 +116,14 @@ final class SessionSink implements RtspSession.Listener {
       withSets.addAll(nals);
       nals = withSets;
     }
-    long micros = videoClock.micros(u.timestamp(), nowMicros.getAsLong());
+    long now = nowMicros.getAsLong();
+    long micros = videoClock.micros(u.timestamp(), now);
+    long jump = videoClock.jump(micros, now);
+    if (jump != 0) {
+      // nothing after this could join the segments before it: a new session starts a new run (a discontinuity)
+      abort.accept("the camera's video timestamps jumped by " + jump / 1_000_000 + " s (its encoder restarted?)");
+      return;
+    }
     try {
       camera.putFrame(Frame.of(nals, Frame.micros90k(micros)));
     } catch (IllegalArgumentException e) {

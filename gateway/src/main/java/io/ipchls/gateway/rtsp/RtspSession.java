@@ -156,6 +156,11 @@ public final class RtspSession implements AutoCloseable {
     return malformedPackets;
   }
 
+  /** Ends the session at once, with a reason {@link #closed()} reports; safe on the event loop (no TEARDOWN). */
+  public void abort(String reason) {
+    connection.closeWith(reason);
+  }
+
   /** TEARDOWN (not waited for long: the camera may be gone), then closes the connection. */
   @Override
   public void close() {

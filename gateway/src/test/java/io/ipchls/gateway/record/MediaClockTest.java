@@ -45,4 +45,30 @@ class MediaClockTest {
     assertEquals(0, audio.alignTo(video, new SenderReport(1, 100_000_000, 0), new SenderReport(2, 900_000_000, 0)));
     assertEquals(1_000_000, audio.micros(8_000, 0));
   }
+
+  @Test
+  void jump_driftWithinTenSeconds_isNone() {
+    MediaClock c = new MediaClock(90_000);
+    c.micros(0, 1_000_000);
+    long t = c.micros(90_000 * 60, 0); // one minute of media
+    assertEquals(0, c.jump(t, 1_000_000 + 60_000_000 + 9_000_000)); // arrived 9 s late (a stall)
+  }
+
+  @Test
+  void jump_timestampsWentBack_reported() {
+    MediaClock c = new MediaClock(90_000);
+    c.micros(90_000 * 100, 1_000_000);
+    long t = c.micros(90_000, 0); // the encoder restarted near 0
+    assertEquals(-99_000_000 - 2_000_000, c.jump(t, 3_000_000));
+  }
+
+  @Test
+  void jump_afterSenderReportAlignment_measuredFromTheAlignedTimeline() {
+    MediaClock video = new MediaClock(90_000);
+    MediaClock audio = new MediaClock(8_000);
+    video.micros(0, 0);
+    audio.micros(0, 0);
+    audio.alignTo(video, new SenderReport(1, 100_000_000, 0), new SenderReport(2, 104_000_000, 0)); // 4 s shift
+    assertEquals(0, audio.jump(audio.micros(8_000, 0), 1_000_000));
+  }
 }
