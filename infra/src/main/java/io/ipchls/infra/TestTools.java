@@ -17,17 +17,22 @@ import org.opentest4j.TestAbortedException;
  */
 public final class TestTools {
   /** Every external tool a test uses, with the Debian package {@code .ci/run} installs it from. */
-  public static final Map<String, String> DEBIAN_PACKAGES = Map.of(
-      "ffprobe", "ffmpeg",
-      "ffmpeg", "ffmpeg",
-      "chromium", "chromium",
-      "chromedriver", "chromium-driver",
-      "mosquitto", "mosquitto",
-      "mosquitto_passwd", "mosquitto",
-      "mosquitto_pub", "mosquitto-clients",
-      "systemd-analyze", "systemd",
-      "openssl", "openssl",
-      "curl", "curl");
+  public static final Map<String, String> DEBIAN_PACKAGES = Map.ofEntries(
+      Map.entry("ffprobe", "ffmpeg"),
+      Map.entry("ffmpeg", "ffmpeg"),
+      Map.entry("chromium", "chromium"),
+      Map.entry("chromedriver", "chromium-driver"),
+      Map.entry("mosquitto", "mosquitto"),
+      Map.entry("mosquitto_passwd", "mosquitto"),
+      Map.entry("mosquitto_pub", "mosquitto-clients"),
+      Map.entry("systemd-analyze", "systemd"),
+      Map.entry("openssl", "openssl"),
+      Map.entry("curl", "curl"),
+      Map.entry("gst-inspect-1.0", "gstreamer1.0-tools"),
+      // the gateway's RTSP test server: GStreamer's rtsp-server through PyGObject, with the encoders and payloaders
+      // of its streams (x264enc in -ugly, x265enc in -bad, avenc_aac in -libav, alawenc and the payloaders in -good)
+      Map.entry("gst-rtsp-server", "python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base "
+          + "gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav"));
 
   private TestTools() {}
 

@@ -1,0 +1,109 @@
+package io.ipchls.gateway.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class GatewayConfigTest {
+  private static final String CAMERA = "{\"id\": \"cam-1\", \"secret\": \"s\", \"url\": \"rtsp://10.0.0.5/stream1\"}";
+
+  private static String refused(String json) {
+    return assertThrows(IllegalArgumentException.class, () -> GatewayConfig.parse(json, "gateway.json")).getMessage();
+  }
+
+  private static String camera(String extra) {
+    return "{\"cameras\": [{\"id\": \"cam-1\", \"secret\": \"s\", \"url\": \"rtsp://10.0.0.5/s\"" + extra + "}]}";
+  }
+
+  @Test
+  void minimal_getsDefaults() {
+    GatewayConfig c = GatewayConfig.parse("{\"cameras\": [" + CAMERA + "]}", "gateway.json");
+    assertEquals("127.0.0.1", c.mqtt().host());
+    assertEquals(1883, c.mqtt().port());
+    assertEquals(20, c.readTimeoutSeconds());
+    assertEquals(300, c.authRetrySeconds());
+    CameraConfig cam = c.cameras().get(0);
+    assertEquals(3, cam.segmentSeconds());
+    assertEquals("ts", cam.container());
+    assertTrue(cam.audio());
+  }
+
+  @Test
+  void toString_hidesPasswordsInUrl() {
+    GatewayConfig c = GatewayConfig.parse(camera("").replace("rtsp://10.0.0.5/s", "rtsp://admin:pw@10.0.0.5/s"), "f");
+    assertEquals("rtsp://10.0.0.5/s", c.cameras().get(0).safeUrl());
+    assertFalse(c.cameras().get(0).toString().contains("pw"));
+  }
+
+  @Test
+  void notJson_refused() {
+    assertTrue(refused("{cameras").startsWith("gateway.json: not valid JSON"));
+  }
+
+  @Test
+  void unknownField_refusedWithItsName() {
+    String m = refused(camera(", \"pasword\": \"x\""));
+    assertTrue(m.contains("pasword"), m);
+  }
+
+  @Test
+  void camerasMissing_refused() {
+    assertTrue(refused("{}").contains("cameras"));
+  }
+
+  @Test
+  void badCameraId_refused() {
+    assertTrue(refused(camera("").replace("cam-1", "Cam 1")).contains("camera id must match"));
+  }
+
+  @Test
+  void emptySecret_refused() {
+    assertEquals("gateway.json: camera cam-1: secret is empty", refused(camera("").replace("\"s\"", "\"\"")));
+  }
+
+  @Test
+  void httpUrl_refused() {
+    assertEquals("gateway.json: camera cam-1: url must be rtsp://host[:port]/path",
+        refused(camera("").replace("rtsp://", "http://")));
+  }
+
+  @Test
+  void onvif_refusedForNow() {
+    assertTrue(refused(camera(", \"onvif\": \"10.0.0.5\"")).contains("ONVIF addresses are not supported yet"));
+  }
+
+  @Test
+  void fmp4_refusedUntilTheSdkWritesIt() {
+    assertEquals("gateway.json: camera cam-1: container fmp4 is not supported by this SDK yet; use ts",
+        refused(camera(", \"container\": \"fmp4\"")));
+  }
+
+  @Test
+  void unknownContainer_refused() {
+    assertTrue(refused(camera(", \"container\": \"mkv\"")).contains("container must be ts or fmp4"));
+  }
+
+  @Test
+  void segmentSecondsOutOfRange_refused() {
+    assertTrue(refused(camera(", \"segmentSeconds\": 61")).contains("segmentSeconds must be 1..60"));
+  }
+
+  @Test
+  void duplicateId_refused() {
+    assertEquals("gateway.json: camera id cam-1 is listed twice",
+        refused("{\"cameras\": [" + CAMERA + ", " + CAMERA + "]}"));
+  }
+
+  @Test
+  void badMqttPort_refused() {
+    assertTrue(refused("{\"mqtt\": {\"port\": 0}, \"cameras\": []}").contains("mqtt.port must be 1..65535"));
+  }
+
+  @Test
+  void readTimeoutTooShort_refused() {
+    assertTrue(refused("{\"readTimeoutSeconds\": 1, \"cameras\": []}").contains("readTimeoutSeconds must be 2..600"));
+  }
+}

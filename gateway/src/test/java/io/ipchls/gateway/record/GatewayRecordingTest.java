@@ -1,0 +1,257 @@
+package io.ipchls.gateway.record;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ipchls.device.testing.CloudPerClass;
+import io.ipchls.device.testing.Ffprobe;
+import io.ipchls.gateway.testing.VideoSegments;
+import io.ipchls.device.testing.TestCloud;
+import io.ipchls.gateway.Gateway;
+import io.ipchls.gateway.StatusServer;
+import io.ipchls.gateway.config.CameraConfig;
+import io.ipchls.gateway.config.GatewayConfig;
+import io.ipchls.gateway.testing.LossyProxy;
+import io.ipchls.gateway.testing.Replays;
+import io.ipchls.gateway.testing.RtspTestServer;
+import io.ipchls.infra.Await;
+import io.ipchls.protocol.CameraStatus;
+import io.ipchls.protocol.SegmentNotification;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The gateway end to end: GStreamer's RTSP server as the camera, the real credential-service, broker and S3 as the
+ * cloud; what lands in storage is played back by ffmpeg.
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class GatewayRecordingTest {
+  private static final Duration WAIT = Duration.ofSeconds(90);
+  @RegisterExtension static final CloudPerClass CLOUD = new CloudPerClass(3600);
+  @TempDir Path tmp;
+
+  private GatewayConfig config(int readTimeoutSeconds, CameraConfig... cameras) {
+    TestCloud c = CLOUD.get();
+    return new GatewayConfig(new GatewayConfig.Mqtt(c.mqttHost(), c.mqttPort(), false),
+        tmp.resolve("spool").toString(), 64, readTimeoutSeconds, /* reconnectMaxSeconds= */ 2,
+        /* authRetrySeconds= */ 300, /* statusPort= */ 0, List.of(cameras));
+  }
+
+  private static CameraConfig camera(TestCloud.Registered r, URI url, String user, String password) {
+    return new CameraConfig(r.id(), r.secret(), url.toString(), user, password, null, /* segmentSeconds= */ 1, null,
+        null);
+  }
+
+  private static RecorderStatus status(Gateway g, String id) {
+    return g.status().stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow();
+  }
+
+  private List<SegmentNotification> awaitSegments(String id, int n) {
+    return Await.until(n + " segments of " + id, WAIT, () -> CLOUD.get().distinctNotifications(id),
+        l -> l.size() >= n);
+  }
+
+  @Test
+  void h264AndAac_recordedIntoSegmentsThatFfmpegPlays() throws Exception {
+    TestCloud.Registered cam = CLOUD.get().register("gw-av");
+    try (RtspTestServer server = RtspTestServer.start(RtspTestServer.H264_AAC, "digest", "pw")) {
+      Gateway gateway = new Gateway();
+      gateway.apply(config(20, camera(cam, server.url(), "admin", "pw")));
+      awaitSegments(cam.id(), 4);
+      RecorderStatus s = status(gateway, cam.id());
+      assertEquals("STREAMING", s.state());
+      assertTrue(s.connected() && s.recording(), s.line());
+      assertTrue(s.bitrateKbps() > 0, s.line());
+      assertNull(s.note());
+      gateway.close();
+    }
+    List<SegmentNotification> segments = CLOUD.get().awaitAllAnnounced(cam.id());
+    assertTrue(segments.size() >= 4);
+    assertEquals(Boolean.TRUE, segments.get(0).discontinuity()); // the first of a run
+    for (SegmentNotification n : segments) {
+      Path file = Files.write(tmp.resolve(n.seq() + ".ts"), CLOUD.get().object(n.key()).asByteArray());
+      assertEquals(List.of("h264,video", "aac,audio"), Ffprobe.streams(file), n.key());
+      assertEquals(320, n.width());
+    }
+    List<Path> runs = Replays.writeRuns(CLOUD.get(), segments, tmp);
+    assertEquals(1, runs.size());
+    Replays.assertPlays(runs.get(0));
+  }
+
+  @Test
+  void wrongPassword_clearErrorAndNoRetryStorm() throws Exception {
+    TestCloud.Registered cam = CLOUD.get().register("gw-auth");
+    try (RtspTestServer server = RtspTestServer.start(RtspTestServer.H264, "digest", "right");
+         Gateway gateway = new Gateway()) {
+      gateway.apply(config(20, camera(cam, server.url(), "admin", "wrong")));
+      RecorderStatus s = Await.until("auth failure reported", WAIT, () -> status(gateway, cam.id()),
+          x -> x.state().equals("AUTH_FAILED"));
+      assertTrue(s.lastError().startsWith("the camera refused user 'admin' (DESCRIBE answered 401"), s.lastError());
+      Thread.sleep(5_000); // a retry storm would show here: the next attempt is due only after authRetrySeconds
+      s = status(gateway, cam.id());
+      assertEquals("AUTH_FAILED", s.state());
+      assertEquals(1, s.reconnects(), s.line());
+      assertTrue(s.line().matches(".* \\| next attempt in 29[0-9] s"), s.line()); // authRetrySeconds 300
+      assertEquals(List.of(), CLOUD.get().distinctNotifications(cam.id()));
+    }
+  }
+
+  @Test
+  void cameraRestartedMidStream_reconnectsMarksDiscontinuityNothingCorrupt() throws Exception {
+    TestCloud.Registered cam = CLOUD.get().register("gw-reboot");
+    try (RtspTestServer server = RtspTestServer.start(RtspTestServer.H264)) {
+      Gateway gateway = new Gateway();
+      gateway.apply(config(20, camera(cam, server.url(), null, null)));
+      int before = awaitSegments(cam.id(), 2).size();
+      server.kill();
+      server.restart();
+      Await.until("segments of the second run", WAIT, () -> CLOUD.get().distinctNotifications(cam.id()).stream()
+          .filter(n -> Boolean.TRUE.equals(n.discontinuity())).count() >= 2
+          && CLOUD.get().distinctNotifications(cam.id()).size() >= before + 3);
+      assertTrue(status(gateway, cam.id()).reconnects() >= 1);
+      gateway.close();
+    }
+    List<SegmentNotification> segments = CLOUD.get().awaitAllAnnounced(cam.id());
+    // the cloud saw the camera go offline with its RTSP source and come back, as with an SDK camera's reboot
+    List<String> states = Await.until("offline at the end", WAIT, () -> changes(CLOUD.get().statuses
+        .getOrDefault(cam.id(), List.of()).stream().map(CameraStatus::state).toList()),
+        l -> !l.isEmpty() && l.get(l.size() - 1).equals(CameraStatus.OFFLINE));
+    assertEquals(List.of("online", "offline", "online", "offline"), states);
+    for (SegmentNotification n : segments) VideoSegments.assertValid(CLOUD.get().object(n.key()).asByteArray(), tmp);
+    List<Path> runs = Replays.writeRuns(CLOUD.get(), segments, tmp);
+    assertEquals(2, runs.size(), "one run before the restart, one after, marked by the discontinuity");
+    for (Path run : runs) Replays.assertPlays(run);
+  }
+
+  @Test
+  void serverStopsSendingWithoutClosing_readTimeoutThenReconnect() throws Exception {
+    TestCloud.Registered cam = CLOUD.get().register("gw-frozen");
+    try (RtspTestServer server = RtspTestServer.start(RtspTestServer.H264);
+         Gateway gateway = new Gateway()) {
+      gateway.apply(config(3, camera(cam, server.url(), null, null)));
+      awaitSegments(cam.id(), 1);
+      server.freeze();
+      Await.until("read timeout noticed", WAIT, () -> status(gateway, cam.id()),
+          s -> s.reconnects() >= 1 && String.valueOf(s.lastError()).contains("read timeout"));
+      server.thaw();
+      int runs = 2;
+      Await.until("recording again", WAIT, () -> CLOUD.get().distinctNotifications(cam.id()).stream()
+          .filter(n -> Boolean.TRUE.equals(n.discontinuity())).count() >= runs);
+      assertEquals("STREAMING", status(gateway, cam.id()).state());
+    }
+  }
+
+  @Test
+  void lostPackets_cutAtTheLossNoSegmentCorrupt() throws Exception {
+    TestCloud.Registered cam = CLOUD.get().register("gw-lossy");
+    try (RtspTestServer server = RtspTestServer.start(RtspTestServer.H264);
+         LossyProxy lossy = new LossyProxy(server.url(), /* every= */ 97)) {
+      Gateway gateway = new Gateway();
+      gateway.apply(config(20, camera(cam, lossy.url(server.url()), null, null)));
+      RecorderStatus s = Await.until("losses and segments", WAIT, () -> status(gateway, cam.id()),
+          x -> x.packetsLost() >= 3 && CLOUD.get().distinctNotifications(cam.id()).size() >= 3);
+      assertTrue(s.packetsLost() <= lossy.dropped(), s.line());
+      gateway.close();
+    }
+    List<SegmentNotification> segments = CLOUD.get().awaitAllAnnounced(cam.id());
+    for (SegmentNotification n : segments) {
+      // a truncated NAL unit or a picture referring to a lost one would be a decoding error here
+      VideoSegments.assertValid(CLOUD.get().object(n.key()).asByteArray(), tmp);
+    }
+  }
+
+  @Test
+  void twoCameras_oneFails_otherRecords_reloadRemovesAndAddsWithoutRestart() throws Exception {
+    TestCloud.Registered good = CLOUD.get().register("gw-good");
+    TestCloud.Registered bad = CLOUD.get().register("gw-bad");
+    URI nowhere = URI.create("rtsp://127.0.0.1:1/none");
+    try (RtspTestServer server = RtspTestServer.start(RtspTestServer.H264, "basic", "pw");
+         Gateway gateway = new Gateway();
+         StatusServer http = new StatusServer(0, gateway::status)) {
+      CameraConfig goodCam = camera(good, server.url(), "admin", "pw");
+      CameraConfig badCam = camera(bad, nowhere, null, null);
+      gateway.apply(config(20, goodCam, badCam));
+      awaitSegments(good.id(), 2);
+      RecorderStatus b = Await.until("bad camera retried", WAIT, () -> status(gateway, bad.id()),
+          s -> s.reconnects() >= 2);
+      assertTrue(b.lastError().startsWith("cannot connect to 127.0.0.1:1"), b.lastError());
+      assertEquals("STREAMING", status(gateway, good.id()).state());
+      assertEquals(0, status(gateway, good.id()).reconnects());
+
+      String metrics = get(http, "/metrics");
+      assertTrue(metrics.contains("ipchls_gateway_camera_connected{camera=\"" + good.id() + "\"} 1"), metrics);
+      assertTrue(metrics.contains("ipchls_gateway_camera_connected{camera=\"" + bad.id() + "\"} 0"), metrics);
+      assertTrue(get(http, "/status").contains("\"id\":\"" + good.id() + "\""));
+
+      gateway.apply(config(20, badCam)); // the good camera removed: its last segment is uploaded
+      assertEquals(List.of(bad.id()), gateway.status().stream().map(RecorderStatus::id).toList());
+      int stored = CLOUD.get().awaitAllAnnounced(good.id()).size();
+      gateway.apply(config(20, badCam, goodCam)); // and added again
+      Await.until("the good camera records again", WAIT,
+          () -> CLOUD.get().distinctNotifications(good.id()).size() >= stored + 2);
+    }
+    for (SegmentNotification n : CLOUD.get().awaitAllAnnounced(good.id())) {
+      VideoSegments.assertValid(CLOUD.get().object(n.key()).asByteArray(), tmp);
+    }
+  }
+
+  @Test
+  void parameterSetsOnlyInSdp_putBeforeEachSegmentsKeyFrame() throws Exception {
+    TestCloud.Registered cam = CLOUD.get().register("gw-sprop");
+    try (RtspTestServer server = RtspTestServer.start(RtspTestServer.H264_SDP_PARAMETER_SETS);
+         Gateway gateway = new Gateway()) {
+      gateway.apply(config(20, camera(cam, server.url(), null, null)));
+      awaitSegments(cam.id(), 3);
+    }
+    // without the SDP's SPS and PPS no segment could start (the SDK drops frames until it has them)
+    for (SegmentNotification n : CLOUD.get().awaitAllAnnounced(cam.id())) {
+      VideoSegments.assertValid(CLOUD.get().object(n.key()).asByteArray(), tmp);
+    }
+  }
+
+  @Test
+  void h265AndG711_reportedAsNotSupportedBySdkYet() throws Exception {
+    TestCloud.Registered hevc = CLOUD.get().register("gw-hevc");
+    TestCloud.Registered alaw = CLOUD.get().register("gw-alaw");
+    try (RtspTestServer h265 = RtspTestServer.start(RtspTestServer.H265);
+         RtspTestServer pcma = RtspTestServer.start(RtspTestServer.H264_ALAW);
+         Gateway gateway = new Gateway()) {
+      gateway.apply(config(20, camera(hevc, h265.url(), null, null), camera(alaw, pcma.url(), null, null)));
+      RecorderStatus h = Await.until("H.265 refused", WAIT, () -> status(gateway, hevc.id()),
+          s -> s.state().equals("UNSUPPORTED"));
+      assertEquals("H.265 video is not supported by this SDK yet", h.lastError());
+      awaitSegments(alaw.id(), 2);
+      assertEquals("G.711 audio (PCMA) is not supported by this SDK yet: recording video only",
+          status(gateway, alaw.id()).note());
+    }
+    for (SegmentNotification n : CLOUD.get().awaitAllAnnounced(alaw.id())) {
+      VideoSegments.assertValid(CLOUD.get().object(n.key()).asByteArray(), tmp);
+    }
+  }
+
+  /** The states without repetitions (the SDK repeats its online status periodically). */
+  private static List<String> changes(List<String> states) {
+    List<String> out = new java.util.ArrayList<>();
+    for (String s : states) if (out.isEmpty() || !out.get(out.size() - 1).equals(s)) out.add(s);
+    return out;
+  }
+
+  private static String get(StatusServer http, String path) throws Exception {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + http.port() + path)).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode());
+    return r.body();
+  }
+}
