@@ -19,13 +19,13 @@ import java.util.List;
 public final class EventRepository {
   static final String OVERLAPPING = """
       SELECT event_id, type, label, start_at, end_at, data FROM ingest.events_v1
-      WHERE camera_id = $1 AND start_at >= $2 - interval '24 hours' AND start_at < $3
+      WHERE camera_id = $1 AND start_at >= $2::timestamptz - interval '24 hours' AND start_at < $3
         AND coalesce(end_at, start_at) >= $2
       ORDER BY start_at, event_id
       LIMIT $4""";
   static final String OVERLAPPING_OF_TYPE = """
       SELECT event_id, type, label, start_at, end_at, data FROM ingest.events_v1
-      WHERE camera_id = $1 AND type = $5 AND start_at >= $2 - interval '24 hours' AND start_at < $3
+      WHERE camera_id = $1 AND type = $5 AND start_at >= $2::timestamptz - interval '24 hours' AND start_at < $3
         AND coalesce(end_at, start_at) >= $2
       ORDER BY start_at, event_id
       LIMIT $4""";
