@@ -11,11 +11,15 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.pgclient.PgException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Camera events for viewers: {@code GET /api/v1/events} (search by camera, type and time, the viewer token authorized
@@ -33,8 +37,11 @@ final class EventHandlers {
   /** {@code CLASS} of an event's date range: reverse-DNS, as RFC 8216 §4.3.2.7 advises, ending with the type. */
   static final String DATERANGE_CLASS = "io.ipchls.event.";
 
+  private static final Logger LOG = LoggerFactory.getLogger(EventHandlers.class);
+
   private final EventRepository events;
   private final SegmentRepository segments;
+  private volatile boolean unreadableLogged;
 
   EventHandlers(EventRepository events, SegmentRepository segments) {
     this.events = events;
@@ -74,9 +81,23 @@ final class EventHandlers {
         : Future.failedFuture(new ApiException(404, "unknown_camera", "unknown camera: " + camera)));
   }
 
-  /** The camera's events in a replay range, at most {@link #MAX_PLAYLIST_EVENTS}. */
+  /**
+   * The camera's events in a replay range, at most {@link #MAX_PLAYLIST_EVENTS}. A database where this service
+   * cannot read {@code ingest.events_v1} yet (ingest not upgraded, or 20-grants.sql not run again since) still gets
+   * its replays, without date ranges: the events are extra, the video is not.
+   */
   Future<List<Event>> forPlaylist(String camera, Instant start, Instant end) {
-    return events.overlapping(camera, null, start, end, MAX_PLAYLIST_EVENTS);
+    return events.overlapping(camera, null, start, end, MAX_PLAYLIST_EVENTS).recover(e -> {
+      if (!isUnreadable(e)) return Future.failedFuture(e);
+      if (!unreadableLogged) LOG.warn("replays carry no events: cannot read ingest.events_v1 ({})", e.getMessage());
+      unreadableLogged = true;
+      return Future.succeededFuture(List.of());
+    });
+  }
+
+  /** The view is missing (42P01, ingest older than V36) or not granted (42501, 20-grants.sql not run again). */
+  private static boolean isUnreadable(Throwable e) {
+    return e instanceof PgException pg && Set.of("42P01", "42501").contains(pg.getSqlState());
   }
 
   /**
