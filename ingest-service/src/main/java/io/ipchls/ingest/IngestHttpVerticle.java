@@ -33,8 +33,8 @@ import java.util.function.Supplier;
 /**
  * ingest-service's HTTP port, for every sub-domain: {@code GET /health} (database, MQTT), {@code GET /metrics}
  * (Prometheus) and, when an admin token is configured, the admin API under {@code /api/v1/} (bearer token, JSON bodies
- * up to 64 KiB: recording control, events, webhooks) and the cluster's ops view under {@code /ops/v1/} (same token). The
- * route table is {@link #router} and {@link #adminApi}; the handlers are in the sub-domains. The API's OpenAPI document
+ * up to 64 KiB: recording control, events, webhooks) and the cluster's ops view under {@code /ops/v1/} (same token).
+ * The route table is {@link #router} and {@link #adminApi}; the handlers are in the sub-domains. The API's OpenAPI document
  * is at {@code /openapi.yaml}. Publishes this instance's ops snapshot into the cluster ({@link OpsReporter}).
  */
 public final class IngestHttpVerticle extends VerticleBase {

@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Wires one ingest-service instance onto a (clustered) Vert.x: schema first, then partition upkeep and retention,
- * indexing (the MQTT listener), events, callbacks, recording control, and HTTP. Each sub-domain gets its own settings and the
- * one pool factory.
+ * indexing (the MQTT listener), events, callbacks, recording control, and HTTP. Each sub-domain gets its own settings
+ * and the one pool factory.
  */
 public final class IngestService {
   private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);

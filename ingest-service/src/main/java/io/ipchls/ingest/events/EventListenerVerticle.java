@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Consumes camera events from the shared subscription {@link Topics#INGEST_SHARED_EVENTS} over a persistent session
  * of its own ({@code <mqttClientId>-camera-events}), so events and segment notifications never queue behind each
- * other. The machinery is the segment listener's: manual acknowledgement in arrival order ({@link OrderedAcks}) after the row is
- * committed, a bound of messages held per connection ({@link HeldBound}), transient database failures retried while
+ * other. The machinery is the segment listener's: manual acknowledgement in arrival order ({@link OrderedAcks}) after
+ * the row is committed, a bound of messages held per connection ({@link HeldBound}), transient database failures retried while
  * the message stays unacknowledged ({@link TransientRetry}). A bad event is logged, counted, answered on
  * {@code cameras/{id}/events/rejected} with its reason, acknowledged and dropped; nothing stops the listener.
  */

@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * The retention queries (see V5__retention.sql, V32__retention_keeps_referenced_objects.sql, V34__segment_media.sql,
- * V36__events.sql): expired segments, events and index files, each marked when a row inside retention still names its object (or a segment's
- * init segment), their deletion, partitions.
+ * V36__events.sql): expired segments, events and index files, each marked when a row inside retention still names
+ * its object (or a segment's init segment), their deletion, partitions.
  */
 public final class RetentionRepository {
   static final String EXPIRED = "SELECT camera_id, start_at, object_key, object_kept, init_key, init_kept "
