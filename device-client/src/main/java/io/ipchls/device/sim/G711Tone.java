@@ -2,6 +2,7 @@ package io.ipchls.device.sim;
 
 import io.ipchls.device.flac.G711;
 import java.util.Random;
+import java.util.function.BiConsumer;
 
 /**
  * A G.711 audio source for the simulator and the demo, made in Java (no file): a 440 Hz tone with a little noise,
@@ -16,7 +17,10 @@ public final class G711Tone {
 
   private final G711.Law law;
   private final Random noise = new Random(711);
+  private static final int CHUNK = SAMPLE_RATE / 50;
+
   private long samples;
+  private long origin = Long.MIN_VALUE;
 
   public G711Tone(G711.Law law) {
     this.law = law;
@@ -31,6 +35,21 @@ public final class G711Tone {
     }
     samples += count;
     return G711.encode(law, pcm);
+  }
+
+  /**
+   * Hands over 20 ms chunks (an RTP packet's worth) until the audio has caught up with a video frame at
+   * {@code videoPtsMicros}: for feeding audio alongside video from the video's callback. The first call's time is the
+   * audio's start.
+   *
+   * @param sink takes each chunk and its time in microseconds, on the video's clock
+   */
+  public void feedUntil(long videoPtsMicros, BiConsumer<byte[], Long> sink) {
+    if (origin == Long.MIN_VALUE) origin = videoPtsMicros;
+    while (origin + ptsMicros() <= videoPtsMicros) {
+      long pts = origin + ptsMicros();
+      sink.accept(next(CHUNK), pts);
+    }
   }
 
   /** The time of the next chunk's first sample, in microseconds from the first. */
