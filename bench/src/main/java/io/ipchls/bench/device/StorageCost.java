@@ -45,7 +45,7 @@ public final class StorageCost implements Callable<Integer> {
 
   @Option(names = "--seconds", defaultValue = "60") int seconds;
   @Option(names = "--preset", defaultValue = "veryfast") String preset;
-  @Option(names = "--noise", defaultValue = "10", description = "ffmpeg noise filter strength (alls)") int noise;
+  @Option(names = "--noise", defaultValue = "3", description = "ffmpeg noise filter strength (alls)") int noise;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new StorageCost()).execute(args));
