@@ -123,6 +123,28 @@ class Fmp4SegmentsTest {
   }
 
   @Test
+  void configurationChange_atAKeyFrame_startsASegmentWithANewInitSegment() throws Exception {
+    EncodedClip small = EncodedClip.x265(dir, 2, "256x144");
+    List<Segment> segments = new ArrayList<>();
+    Segmenter segmenter = new Segmenter(2_000, DeviceClock.wallOnly(() -> WALL), null, Container.FMP4,
+        segments::add);
+    long shift = 0;
+    for (EncodedClip clip : List.of(hevc, small)) {
+      for (EncodedClip.Picture p : clip.pictures()) {
+        segmenter.push(Frame.of(VideoCodec.H265, p.nals(), p.pts90k() + shift, p.dts90k() + shift));
+      }
+      shift = clip.pictures().size() * FRAME; // the second clip continues the first's timeline
+    }
+    segmenter.flush();
+    assertEquals(List.of(320, 320, 256), segments.stream().map(Segment::width).toList());
+    assertEquals(segments.get(0).init().sha256(), segments.get(1).init().sha256());
+    assertTrue(!segments.get(1).init().sha256().equals(segments.get(2).init().sha256()), "a new init segment");
+    for (Segment s : segments) {
+      assertEquals("", Ffmpeg.decodeStrictly(write("cfg", s.init().bytes(), s.bytes())), "each decodes with its init");
+    }
+  }
+
+  @Test
   void g711_withTs_isRefused() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Segmenter(2_000,
         DeviceClock.wallOnly(() -> WALL), AudioCodec.G711_ALAW, Container.TS, s -> { }));
