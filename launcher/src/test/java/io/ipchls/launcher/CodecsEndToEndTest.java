@@ -14,6 +14,7 @@ import io.ipchls.device.sim.AnnexBFileSource;
 import io.ipchls.device.sim.G711Tone;
 import io.ipchls.infra.Await;
 import io.ipchls.infra.TestTools;
+import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -243,6 +244,42 @@ class CodecsEndToEndTest {
           probe(file, "-show_entries", "stream=codec_name,codec_type", "-of", "csv=p=0").lines().toList()));
       EndToEndTest.Ffprobe.checkPlaylistPlays(replayUrl(camera));
     }
+  }
+
+  @Test
+  void templateWithContainerFmp4_switchesARunningTsCamera_playlistShowsDiscontinuityAndMap() throws Exception {
+    String cam = "codec-template-switch";
+    String secret = new AdminClient(sys.credentialUrl(), sys.adminToken()).registerOrRotate(cam);
+    try (DemoCamera camera = new DemoCamera(cam, secret, sys.mqttHost(), sys.mqttPort(), 1, 10).start()) {
+      Await.until("TS segments indexed", PLAYBACK, () -> getQuietly(replayUrl(cam)),
+          p -> p.split("#EXTINF:").length > 2);
+      String tpl = ingest("POST", "/record-templates", new JsonObject().put("name", "fmp4-switch")
+          .put("segmentSeconds", 1).put("container", "fmp4"), 201).getString("id");
+      assertEquals("fmp4", ingest("GET", "/record-templates/" + tpl, null, 200).getString("container"));
+      ingest("POST", "/record-tasks", new JsonObject().put("templateId", tpl)
+          .put("cameraIds", new io.vertx.core.json.JsonArray().add(cam)), 201);
+      Await.until("fMP4 segments after the switch", PLAYBACK, () -> getQuietly(replayUrl(cam)),
+          p -> p.contains("#EXT-X-MAP:") && p.substring(p.indexOf("#EXT-X-MAP:")).split("#EXTINF:").length > 2);
+    }
+    String playlist = get(replayUrl(cam));
+    int map = playlist.indexOf("#EXT-X-MAP:");
+    String beforeMap = playlist.substring(0, map);
+    assertTrue(beforeMap.contains(".ts"), "TS segments first:\n" + playlist);
+    assertTrue(beforeMap.stripTrailing().endsWith("#EXT-X-DISCONTINUITY") || beforeMap.substring(
+        beforeMap.lastIndexOf(".ts")).contains("#EXT-X-DISCONTINUITY"), "a discontinuity at the switch:\n" + playlist);
+    assertFalse(playlist.substring(map).contains(".ts"), "only fMP4 after the map:\n" + playlist);
+    assertTrue(playlist.contains("#EXT-X-VERSION:6"), playlist);
+    EndToEndTest.Ffprobe.checkPlaylistPlays(replayUrl(cam));
+  }
+
+  private static JsonObject ingest(String method, String path, JsonObject body, int status) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(sys.ingestUrl().resolve("/api/v1" + path))
+        .header("Authorization", "Bearer " + sys.adminToken()).header("content-type", "application/json")
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body.encode()));
+    HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(status, r.statusCode(), method + " " + path + ": " + r.body());
+    return new JsonObject(r.body());
   }
 
   @Test
