@@ -20,13 +20,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Segments kept on disk while they cannot be uploaded: through network outages and process restarts, bounded by a
  * byte limit (the oldest are deleted, and counted, beyond it). Each segment is two files, {@code <name>.ts} (the
- * bytes) and {@code <name>.json} (start time, duration, sequence number... as it was cut), each written to a
- * temporary file and renamed; the JSON is written last and marks the entry complete. On open, incomplete entries
- * and entries whose bytes do not match their SHA-256 are deleted, so a corrupt segment is never uploaded. An fMP4
- * segment's init segment is kept once per configuration in {@code init/<sha256>.mp4} beside the entries (written
- * before the entry that names it, checked against its hash when read, and kept as long as the spool: init segments
- * are small and few), so a spooled segment finds its init segment after a restart.
- * Entries come out oldest first (by start time, then sequence number). Thread-safe.
+ * bytes, also of an fMP4 media segment) and {@code <name>.json} (start time, duration, sequence number, container...
+ * as it was cut), each written to a temporary file and renamed; the JSON is written last and marks the entry
+ * complete. On open, incomplete entries and entries whose bytes do not match their SHA-256 are deleted, so a corrupt
+ * segment is never uploaded. An fMP4 segment's init segment is kept once per configuration in
+ * {@code init/<sha256>.mp4} beside the entries (written before the entry that names it, checked against its hash when
+ * read, and kept as long as the spool: init segments are small and few), so a spooled segment finds its init segment
+ * after a restart. Entries come out oldest first (by start time, then sequence number). Thread-safe.
  */
 public final class SegmentSpool {
   private static final Logger LOG = LoggerFactory.getLogger(SegmentSpool.class);
