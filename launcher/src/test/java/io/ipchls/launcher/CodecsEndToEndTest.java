@@ -158,6 +158,7 @@ class CodecsEndToEndTest {
     CameraBuilder b = Camera.builder().cameraId(c.cameraId()).secret(secret).mqtt(sys.mqttHost(), sys.mqttPort())
         .segmentSeconds(1).video(c.video().equals("h265") ? VideoCodec.H265 : VideoCodec.H264)
         .container(c.container().equals("fmp4") ? Container.FMP4 : Container.TS);
+    if (sys.mqttTls()) b.mqttTls(true).trustedCa(sys.caFile()); // the local stack runs TLS, as the demo does
     if (c.audio().equals("aac")) b.audio(AudioInput.aacAdts());
     if (c.audio().equals("g711")) b.audio(AudioInput.g711Alaw());
     return b.build();
@@ -226,9 +227,10 @@ class CodecsEndToEndTest {
     AdminClient admin = new AdminClient(sys.credentialUrl(), sys.adminToken());
     String h265 = "demo-codecs-h265";
     String audio = "demo-codecs-audio";
-    try (DemoCamera a = DemoCamera.h265(h265, admin.registerOrRotate(h265), sys.mqttHost(), sys.mqttPort(), 1).start();
+    try (DemoCamera a = DemoCamera.h265(h265, admin.registerOrRotate(h265), sys.mqttHost(), sys.mqttPort(),
+            sys.caFile(), 1).start();
         DemoCamera b = DemoCamera.withG711Audio(audio, admin.registerOrRotate(audio), sys.mqttHost(), sys.mqttPort(),
-            1, 15).start()) {
+            sys.caFile(), 1, 15).start()) {
       for (String camera : List.of(h265, audio)) {
         Await.until(camera + " recorded", PLAYBACK, () -> getQuietly(replayUrl(camera)),
             p -> p.contains("#EXT-X-MAP:") && p.split("#EXTINF:").length > 2);
@@ -250,7 +252,8 @@ class CodecsEndToEndTest {
   void templateWithContainerFmp4_switchesARunningTsCamera_playlistShowsDiscontinuityAndMap() throws Exception {
     String cam = "codec-template-switch";
     String secret = new AdminClient(sys.credentialUrl(), sys.adminToken()).registerOrRotate(cam);
-    try (DemoCamera camera = new DemoCamera(cam, secret, sys.mqttHost(), sys.mqttPort(), 1, 10).start()) {
+    try (DemoCamera camera = new DemoCamera(cam, secret, sys.mqttHost(), sys.mqttPort(), sys.caFile(), 1, 10)
+        .start()) {
       Await.until("TS segments indexed", PLAYBACK, () -> getQuietly(replayUrl(cam)),
           p -> p.split("#EXTINF:").length > 2);
       String tpl = ingest("POST", "/record-templates", new JsonObject().put("name", "fmp4-switch")
@@ -363,8 +366,10 @@ class CodecsEndToEndTest {
     return file;
   }
 
+  /** The body at {@code url}; a relative link (the local stack proxies segments) is relative to playlist-service. */
   private static byte[] bytes(String url) throws Exception {
-    HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(),
+    URI uri = URI.create(sys.playlistUrl() + "/").resolve(url);
+    HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(uri).build(),
         HttpResponse.BodyHandlers.ofByteArray());
     assertEquals(200, r.statusCode(), url);
     return r.body();
