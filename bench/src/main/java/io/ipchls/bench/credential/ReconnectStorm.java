@@ -49,11 +49,12 @@ import picocli.CommandLine.Option;
  * 2 threads credential-service gives bcrypt (what a cold storm cost before), and, with {@code --bcrypt-cameras M},
  * a cold storm of M cameras whose rows still hold bcrypt hashes (rehashed by that storm).
  *
- * <p>N is capped by the open files this process may hold: every camera costs two descriptors here (its client socket
- * and the broker's), and the cap and its reason are printed. Cameras are inserted straight into
+ * <p>The cameras run in client processes ({@link StormFleet}), their sockets spread over loopback source addresses.
+ * N is capped by the open files this process may hold: every camera costs one descriptor here (the broker's side of
+ * its connection), and the cap and its reason are printed. Cameras are inserted straight into
  * {@code credential.devices} (the same rows the admin API writes) rather than through the API one by one. Everything
- * (PostgreSQL, HiveMQ, a one-member Hazelcast cluster, credential-service and the clients) runs in this process, so
- * the clients' own work is part of the figures.
+ * but the clients (PostgreSQL, HiveMQ, a one-member Hazelcast cluster, credential-service) runs in this process; the
+ * clients share the machine's cores, so their own work is part of the figures.
  */
 @Command(name = "ReconnectStorm", mixinStandardHelpOptions = true,
     description = "N cameras reconnect and fetch credentials at once; time to all credentialed.")
@@ -75,7 +76,7 @@ public final class ReconnectStorm implements Callable<Integer> {
 
   private static final int BCRYPT_SAMPLE = 200;
   /** Descriptors kept for all but the cameras (jars, PostgreSQL, HiveMQ's files, Hazelcast, retried connects). */
-  private static final long RESERVED_FDS = 4000;
+  private static final long RESERVED_FDS = 3000;
   private static final String ADMIN_TOKEN = "bench-admin-token-0123456789";
   private static final String SERVICE = "svc-credential";
   private static final String SERVICE_PASSWORD = "bench-service-password";
@@ -100,7 +101,7 @@ public final class ReconnectStorm implements Callable<Integer> {
       EmbeddedBroker broker = startBroker(vertx, dir, mqttPort, /* auth= */ true);
       String deployment = deploy(vertx, config);
       insert(vertx, config, cams);
-      StormClients clients = new StormClients("127.0.0.1", mqttPort, cams, deadlineSeconds);
+      StormFleet clients = new StormFleet("127.0.0.1", mqttPort, cams, deadlineSeconds, dir);
 
       StormClients.Result first = clients.storm();
       clients.disconnectAll();
@@ -139,9 +140,10 @@ public final class ReconnectStorm implements Callable<Integer> {
         broker.close();
         broker = startBroker(vertx, dir, mqttPort, /* auth= */ true);
         deployment = deploy(vertx, config);
-        StormClients oldClients = new StormClients("127.0.0.1", mqttPort, old, deadlineSeconds);
-        StormClients.Result bcryptCold = oldClients.storm();
-        oldClients.disconnectAll();
+        clients.close();
+        clients = new StormFleet("127.0.0.1", mqttPort, old, deadlineSeconds, dir);
+        StormClients.Result bcryptCold = clients.storm();
+        clients.disconnectAll();
         System.out.printf("comparison: cold storm of %d cameras still holding bcrypt hashes (cost %d; rehashed as they"
                 + " log in): all credentialed in %.1f s = %.0f cameras/s, vs %.0f cameras/s for the SHA-256 cold storm"
                 + " above (%.1f x faster); load average %s%n", old.size(), cost, bcryptCold.credentialedSeconds(),
@@ -151,6 +153,7 @@ public final class ReconnectStorm implements Callable<Integer> {
             bcryptCold.connectedSeconds(), bcryptCold.connectRefused());
       }
 
+      clients.close();
       broker.close();
       await(vertx.close());
     }
@@ -168,16 +171,18 @@ public final class ReconnectStorm implements Callable<Integer> {
         StormClients.ANSWER_TIMEOUT_MS / 1000, r.connect().summary(), r.credentials().summary());
   }
 
-  /** The most cameras this process can hold: two descriptors each (client and broker side), after the rest. */
+  /**
+   * The most cameras this process can hold: one descriptor each (the broker's side of the connection; the cameras'
+   * own sockets are in the client processes), after the rest. bench/run raises the soft limit to the hard one.
+   */
   private static int capByOpenFiles(int wanted) {
     if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean os) {
       long max = os.getMaxFileDescriptorCount();
-      long fit = (max - os.getOpenFileDescriptorCount() - RESERVED_FDS) / 2;
+      long fit = max - os.getOpenFileDescriptorCount() - RESERVED_FDS;
       if (fit < wanted) {
-        System.out.printf("open-file limit of this process: %d (ulimit -n; the hard limit cannot be raised without"
-            + " CAP_SYS_RESOURCE), so at most %d cameras fit (2 descriptors each, " + RESERVED_FDS + " kept for the"
-            + " rest); running %d, not %d%n", max, fit,
-            fit, wanted);
+        System.out.printf("open-file limit of this process: %d (ulimit -n; a hard limit is raised only with"
+            + " CAP_SYS_RESOURCE), and the broker holds one descriptor per camera, so at most %d cameras fit ("
+            + RESERVED_FDS + " kept for the rest); running %d, not %d%n", max, fit, fit, wanted);
         return (int) Math.max(1, fit);
       }
     }
