@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * {@code cameras/{id}/credentials/response}; anything else gets an error response there (or, for a topic that names no
  * camera, is dropped). Requests are rate-limited per camera: by this instance's {@link RateLimiter} before any
  * database work, then by the camera's bucket in {@code credential.request_buckets}, shared by all instances and taken
- * in the statement that reads the camera, so a camera gets {@code burst} at once across the cluster. Every
+ * in the statement that reads the camera, so a camera gets {@code burst} at once across the cluster. The database
+ * reads and audit writes of requests arriving together share statements ({@link RequestBatches}). Every
  * message is acknowledged once handled; every issuance and refusal is logged, audited and counted
  * ({@code credentials_issued_total}, {@code credentials_refused_total{reason}}).
  */
@@ -42,6 +43,7 @@ public final class CredentialRequestVerticle extends VerticleBase {
   private final MeterRegistry meters;
   private final CredentialIssuer issuer;
   private CameraStore store;
+  private RequestBatches batches;
   /** The shared-subscription sessions ({@code mqttConnections}); responses go out through any connected one. */
   private final List<ManagedMqttClient> clients = new ArrayList<>();
   private int next;
@@ -57,6 +59,8 @@ public final class CredentialRequestVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     store = CameraStore.open(vertx, config.db());
+    batches = new RequestBatches(store.devices(), store.audit(), config.rateLimit().burst(),
+        config.rateLimit().refillSeconds());
     limiter = new RateLimiter(config.rateLimit());
     pruneTimer = vertx.setPeriodic(PRUNE_INTERVAL_MS, t -> limiter.prune(System.currentTimeMillis()));
     // Requests are acknowledged once answered, and a broker bounds the unacknowledged messages per client (HiveMQ
@@ -121,7 +125,7 @@ public final class CredentialRequestVerticle extends VerticleBase {
       return refuse(cameraId, requestIdOf(payload), "malformed", e.getMessage());
     }
     // The shared bucket (all instances) is taken in the same round trip that reads the camera.
-    return store.devices().takeRequestToken(cameraId, config.rateLimit().burst(), config.rateLimit().refillSeconds())
+    return batches.take(cameraId)
         .compose(lookup -> {
           if (!lookup.granted()) {
             return refuse(cameraId, request.requestId(), "rate_limited", "too many credential requests, retry later");
@@ -140,7 +144,7 @@ public final class CredentialRequestVerticle extends VerticleBase {
    * going live has already revoked the index it saw, so the recheck is what keeps it from missing this key.
    */
   private Future<Void> issue(Device camera, String requestId) {
-    return issuer.issue(camera, requestId).compose(response -> store.devices().find(camera.id()).compose(now -> {
+    return issuer.issue(camera, requestId).compose(response -> batches.find(camera.id()).compose(now -> {
       // The secret version, not the hash: a login's rehash (bcrypt to SHA-256) changes the hash, not the secret.
       boolean unchanged = now.isPresent() && now.get().enabled()
           && now.get().secretVersion() == camera.secretVersion();
@@ -151,7 +155,7 @@ public final class CredentialRequestVerticle extends VerticleBase {
       meters.counter("credentials.issued").increment();
       LOG.info("credentials issued: camera={} key={} expires={}", camera.id(), response.accessKeyId(),
           response.expiration());
-      store.audit().record(camera.id(), ACTION, AuditRepository.OK, "key " + response.accessKeyId());
+      batches.audit(camera.id(), ACTION, AuditRepository.OK, "key " + response.accessKeyId());
       return publish(camera.id(), response);
     }));
   }
@@ -160,7 +164,7 @@ public final class CredentialRequestVerticle extends VerticleBase {
   private Future<Void> refuse(String cameraId, String requestId, String reason, String message) {
     LOG.info("credentials refused: camera={} reason={} ({})", cameraId, reason, message);
     refused(reason);
-    store.audit().record(cameraId, ACTION, AuditRepository.REFUSED, reason);
+    batches.audit(cameraId, ACTION, AuditRepository.REFUSED, reason);
     return publish(cameraId, CredentialResponse.error(requestId, message));
   }
 
