@@ -69,9 +69,8 @@ public final class CredentialRequestVerticle extends VerticleBase {
     List<Future<?>> started = new ArrayList<>();
     for (int k = 1; k <= config.mqttConnections(); k++) {
       ManagedMqttClient c = new ManagedMqttClient(vertx, config.mqtt(), k == 1 ? base : base + "-" + k,
-              /* cleanSession= */ true, /* autoAck= */ false)
-          .subscribe(Topics.CREDENTIAL_SHARED_REQUESTS, 1)
-          .messageHandler(this::onRequest);
+          /* cleanSession= */ true, /* autoAck= */ false).subscribe(Topics.CREDENTIAL_SHARED_REQUESTS, 1);
+      c.messageHandler(msg -> onRequest(c, msg));
       clients.add(c);
       started.add(c.startWithRetry());
     }
@@ -91,7 +90,7 @@ public final class CredentialRequestVerticle extends VerticleBase {
     return !clients.isEmpty() && clients.stream().allMatch(ManagedMqttClient::isConnected);
   }
 
-  private void onRequest(MqttPublishMessage msg) {
+  private void onRequest(ManagedMqttClient via, MqttPublishMessage msg) {
     Optional<Topics.CameraTopic> topic = Topics.parse(msg.topicName())
         .filter(t -> t.kind() == Topics.Kind.CREDENTIALS_REQUEST);
     if (topic.isEmpty()) {
@@ -103,39 +102,44 @@ public final class CredentialRequestVerticle extends VerticleBase {
     String cameraId = topic.get().cameraId();
     byte[] payload = msg.payload().getBytes();
     Future<Void> handled = limiter.tryAcquire(cameraId, System.currentTimeMillis())
-        ? handle(cameraId, payload)
-        : refuse(cameraId, requestIdOf(payload), "rate_limited", "too many credential requests, retry later");
+        ? handle(via, cameraId, payload)
+        : refuse(via, cameraId, requestIdOf(payload), "rate_limited",
+            "too many credential requests, retry later");
     handled
         .recover(e -> {
           LOG.error("credential request from {} failed", cameraId, e);
-          return refuse(cameraId, requestIdOf(payload), "unavailable", "credentials are unavailable, retry later");
+          return refuse(via, cameraId, requestIdOf(payload), "unavailable",
+              "credentials are unavailable, retry later");
         })
         .onComplete(x -> msg.ack());
   }
 
-  private Future<Void> handle(String cameraId, byte[] payload) {
+  private Future<Void> handle(ManagedMqttClient via, String cameraId, byte[] payload) {
     if (payload.length > Json.MAX_PAYLOAD_BYTES) {
-      return refuse(cameraId, null, "too_large",
+      return refuse(via, cameraId, null, "too_large",
           "request of " + payload.length + " bytes exceeds " + Json.MAX_PAYLOAD_BYTES);
     }
     CredentialRequest request;
     try {
       request = Json.decode(payload, CredentialRequest.class);
     } catch (ProtocolException e) {
-      return refuse(cameraId, requestIdOf(payload), "malformed", e.getMessage());
+      return refuse(via, cameraId, requestIdOf(payload), "malformed", e.getMessage());
     }
     // The shared bucket (all instances) is taken in the same round trip that reads the camera.
     return batches.take(cameraId)
         .compose(lookup -> {
           if (!lookup.granted()) {
-            return refuse(cameraId, request.requestId(), "rate_limited", "too many credential requests, retry later");
+            return refuse(via, cameraId, request.requestId(), "rate_limited",
+                "too many credential requests, retry later");
           }
           var found = lookup.device();
           if (found.isEmpty()) {
-            return refuse(cameraId, request.requestId(), "unknown_camera", "camera is not registered");
+            return refuse(via, cameraId, request.requestId(), "unknown_camera", "camera is not registered");
           }
-          if (!found.get().enabled()) return refuse(cameraId, request.requestId(), "disabled", "camera is disabled");
-          return issue(found.get(), request.requestId());
+          if (!found.get().enabled()) {
+            return refuse(via, cameraId, request.requestId(), "disabled", "camera is disabled");
+          }
+          return issue(via, found.get(), request.requestId());
         });
   }
 
@@ -143,46 +147,49 @@ public final class CredentialRequestVerticle extends VerticleBase {
    * Issues, then reads the registry again: a disable, rotation or delete that ran between the first read and the key
    * going live has already revoked the index it saw, so the recheck is what keeps it from missing this key.
    */
-  private Future<Void> issue(Device camera, String requestId) {
+  private Future<Void> issue(ManagedMqttClient via, Device camera, String requestId) {
     return issuer.issue(camera, requestId).compose(response -> batches.find(camera.id()).compose(now -> {
       // The secret version, not the hash: a login's rehash (bcrypt to SHA-256) changes the hash, not the secret.
       boolean unchanged = now.isPresent() && now.get().enabled()
           && now.get().secretVersion() == camera.secretVersion();
       if (!unchanged) {
         return issuer.revokeAll(camera.id())
-            .compose(v -> refuse(camera.id(), requestId, "changed", "camera was changed during issuance"));
+            .compose(v -> refuse(via, camera.id(), requestId, "changed", "camera was changed during issuance"));
       }
       meters.counter("credentials.issued").increment();
       LOG.info("credentials issued: camera={} key={} expires={}", camera.id(), response.accessKeyId(),
           response.expiration());
       batches.audit(camera.id(), ACTION, AuditRepository.OK, "key " + response.accessKeyId());
-      return publish(camera.id(), response);
+      return publish(via, camera.id(), response);
     }));
   }
 
   /** Answers the camera with {@code message}; logs, audits and counts {@code reason}. Never sees a secret. */
-  private Future<Void> refuse(String cameraId, String requestId, String reason, String message) {
+  private Future<Void> refuse(ManagedMqttClient via, String cameraId, String requestId, String reason,
+      String message) {
     LOG.info("credentials refused: camera={} reason={} ({})", cameraId, reason, message);
     refused(reason);
     batches.audit(cameraId, ACTION, AuditRepository.REFUSED, reason);
-    return publish(cameraId, CredentialResponse.error(requestId, message));
+    return publish(via, cameraId, CredentialResponse.error(requestId, message));
   }
 
   private void refused(String reason) {
     meters.counter("credentials.refused", "reason", reason).increment();
   }
 
-  private Future<Void> publish(String cameraId, CredentialResponse response) {
-    ManagedMqttClient mqtt = clients.get(0);
-    for (int i = 0; i < clients.size(); i++) {
-      ManagedMqttClient c = clients.get(next++ % clients.size());
-      if (c.isConnected()) {
-        mqtt = c;
-        break;
-      }
+  /**
+   * Answers through the session the request came in on (another connected one if it is down), and completes once the
+   * broker has acknowledged the answer: only then is the request acknowledged, so a session never has more answers in
+   * flight than requests (the broker's delivery window equals the client's in-flight limit). Answering without
+   * waiting let a storm pile up unacknowledged answers past that limit while the broker was busy, and each answer
+   * refused by it was a request dropped: its camera asked again 10 s later.
+   */
+  private Future<Void> publish(ManagedMqttClient via, String cameraId, CredentialResponse response) {
+    ManagedMqttClient mqtt = via;
+    for (int i = 0; i < clients.size() && !mqtt.isConnected(); i++) {
+      mqtt = clients.get(next++ % clients.size());
     }
-    return mqtt.publish(Topics.credentialsResponse(cameraId), Json.encode(response), /* qos= */ 1,
-        /* retain= */ false).mapEmpty();
+    return mqtt.publishAcked(Topics.credentialsResponse(cameraId), Json.encode(response));
   }
 
   /** Best effort, so that even a refused request can be matched by the camera; null when there is none. */
