@@ -27,7 +27,9 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -103,26 +105,26 @@ public final class ReconnectStorm implements Callable<Integer> {
       insert(vertx, config, cams);
       StormFleet clients = new StormFleet("127.0.0.1", mqttPort, cams, deadlineSeconds, dir);
 
-      StormClients.Result first = clients.storm();
+      StormClients.Result first = storm(clients, dir);
       clients.disconnectAll();
 
       long t0 = System.nanoTime();
       broker.close();
       broker = startBroker(vertx, dir, mqttPort, /* auth= */ true);
       System.out.printf("broker restart: %.1f s%n", (System.nanoTime() - t0) / 1e9);
-      StormClients.Result warm = clients.storm();
+      StormClients.Result warm = storm(clients, dir);
       clients.disconnectAll();
 
       await(vertx.undeploy(deployment));
       broker.close();
       broker = startBroker(vertx, dir, mqttPort, /* auth= */ true);
       deployment = deploy(vertx, config);
-      StormClients.Result cold = clients.storm();
+      StormClients.Result cold = storm(clients, dir);
       clients.disconnectAll();
 
       broker.close();
       broker = startBroker(vertx, dir, mqttPort, /* auth= */ false);
-      StormClients.Result open = clients.storm();
+      StormClients.Result open = storm(clients, dir);
       clients.disconnectAll();
 
       double bcryptSeconds = bareBcryptSeconds(n, cost);
@@ -142,7 +144,7 @@ public final class ReconnectStorm implements Callable<Integer> {
         deployment = deploy(vertx, config);
         clients.close();
         clients = new StormFleet("127.0.0.1", mqttPort, old, deadlineSeconds, dir);
-        StormClients.Result bcryptCold = clients.storm();
+        StormClients.Result bcryptCold = storm(clients, dir);
         clients.disconnectAll();
         System.out.printf("comparison: cold storm of %d cameras still holding bcrypt hashes (cost %d; rehashed as they"
                 + " log in): all credentialed in %.1f s = %.0f cameras/s, vs %.0f cameras/s for the SHA-256 cold storm"
@@ -160,15 +162,67 @@ public final class ReconnectStorm implements Callable<Integer> {
     return 0;
   }
 
-  private static void report(String what, StormClients.Result r, StormClients.Result open, double bcryptSeconds) {
+  /** The CPU time each part used in a storm, in seconds. */
+  private record Cpu(double bench, double clients, double postgres) {
+    Cpu minus(Cpu o) {
+      return new Cpu(bench - o.bench, clients - o.clients, postgres - o.postgres);
+    }
+
+    double total() {
+      return bench + clients + postgres;
+    }
+  }
+
+  private final Map<StormClients.Result, Cpu> cpuOf = new IdentityHashMap<>();
+
+  /** One storm, and the CPU time it cost: the figure that does not depend on what else the machine runs. */
+  private StormClients.Result storm(StormFleet clients, Path dir) throws InterruptedException {
+    Cpu before = cpu(clients, dir);
+    StormClients.Result r = clients.storm();
+    cpuOf.put(r, cpu(clients, dir).minus(before));
+    return r;
+  }
+
+  private static Cpu cpu(StormFleet clients, Path dir) {
+    double bench = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime() / 1e9;
+    return new Cpu(bench, clients.cpuSeconds(), postgresCpuSeconds(dir.resolve("postgres")));
+  }
+
+  /**
+   * PostgreSQL's CPU time: the postmaster's own and that of its children it has reaped (/proc/PID/stat utime, stime,
+   * cutime, cstime), plus its live children's (the connections' backends).
+   */
+  private static double postgresCpuSeconds(Path dataDir) {
+    try {
+      long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      double ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+      double children = ProcessHandle.of(pid).map(p -> p.children().mapToDouble(c -> c.info().totalCpuDuration()
+          .map(d -> d.toNanos() / 1e9).orElse(0.0)).sum()).orElse(0.0);
+      return ticks / 100.0 + children; // USER_HZ is 100 on Linux
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    }
+  }
+
+  private void report(String what, StormClients.Result r, StormClients.Result open, double bcryptSeconds) {
     System.out.printf("%s:%n  all %d credentialed in %.1f s (%.2f x the broker without authentication; %.3f x bare"
             + " bcrypt)%n  all connected in %.1f s: %d auth decisions = %.0f decisions/s; %d connects refused and"
             + " retried, %d error answers, %d requests unanswered within %d s and repeated%n"
-            + "  connect latency %s%n  time to credentials %s%n",
+            + "  connect latency %s%n  time to credentials %s%n"
+            + "  CPU %.1f s = %.2f ms per camera (benchmark process: broker, credential-service, Hazelcast %.1f s;"
+            + " clients %.1f s; PostgreSQL %.1f s); at that cost 50,000 cameras need %.0f CPU-seconds, at least"
+            + " %.0f s on %d idle cores%n",
         what, r.cameras(), r.credentialedSeconds(), r.credentialedSeconds() / open.credentialedSeconds(),
         r.credentialedSeconds() / bcryptSeconds, r.connectedSeconds(), r.decisions(),
         r.decisions() / r.connectedSeconds(), r.connectRefused(), r.errorAnswers(), r.unanswered(),
-        StormClients.ANSWER_TIMEOUT_MS / 1000, r.connect().summary(), r.credentials().summary());
+        StormClients.ANSWER_TIMEOUT_MS / 1000, r.connect().summary(), r.credentials().summary(),
+        cpuOf.get(r).total(), cpuOf.get(r).total() * 1000 / r.cameras(), cpuOf.get(r).bench(), cpuOf.get(r).clients(),
+        cpuOf.get(r).postgres(), cpuOf.get(r).total() * 50_000 / r.cameras(),
+        cpuOf.get(r).total() * 50_000 / r.cameras() / Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().availableProcessors());
   }
 
   /**

@@ -95,6 +95,12 @@ final class StormFleet implements AutoCloseable {
         counts[2], counts[3], connect, credentials);
   }
 
+  /** CPU time the client processes have used so far. */
+  double cpuSeconds() {
+    return children.stream().mapToDouble(c -> c.process.info().totalCpuDuration().map(d -> d.toNanos() / 1e9)
+        .orElse(0.0)).sum();
+  }
+
   void disconnectAll() throws InterruptedException {
     children.forEach(c -> c.send("disconnect"));
     for (Child c : children) {
