@@ -23,6 +23,8 @@ public final class StormClientProcess {
   private StormClientProcess() {}
 
   public static void main(String[] args) throws Exception {
+    // Ends with the benchmark, however that ends.
+    ProcessHandle.current().parent().ifPresent(p -> p.onExit().thenRun(() -> System.exit(1)));
     List<String[]> cams = Files.readAllLines(Path.of(args[3])).stream().map(l -> l.split(" ", 2)).toList();
     StormClients clients = new StormClients(args[0], Integer.parseInt(args[1]), cams, Integer.parseInt(args[2]),
         List.of(args[4].split(",")));
