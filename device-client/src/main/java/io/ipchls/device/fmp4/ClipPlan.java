@@ -46,10 +46,10 @@ public final class ClipPlan {
   }
 
   /** Lays the file out: sizes first (stco or co64, 8- or 16-byte mdat header), then the header with real offsets. */
-  static ClipPlan build(VideoTrack videoTrack, ClipTables video, AudioTrack audioTrack, byte[] audioEntry,
+  static ClipPlan build(ClipSegment.Config videoTrack, ClipTables video, ClipSegment.Config audioTrack,
       ClipTables audio, long audioDelay90k, List<Piece> pieces, long mdatPayload) {
-    Tracks t = new Tracks(videoTrack, video, audioTrack == null || audio.count() == 0 ? null : audioEntry, audio,
-        audioTrack == null ? 0 : audioTrack.sampleRate(), audioDelay90k, pieces);
+    Tracks t = new Tracks(videoTrack, video, audioTrack == null || audio.count() == 0 ? null : audioTrack,
+        audio, audioDelay90k, pieces);
     byte[] ftyp = ftyp();
     int mdatHeader = mdatPayload + 8 > MAX_U32 ? 16 : 8;
     // §8.7.5: chunk offsets past 4 GiB need ChunkLargeOffsetBox (co64); the table's size decides the offsets
@@ -64,7 +64,7 @@ public final class ClipPlan {
       b.u32(1).fourCc("mdat").u64(mdatPayload + 16); // size 1: the 64-bit largesize follows, §4.2
     }
     List<Piece> placed = pieces.stream().map(p -> p.at(headerLength + p.offset())).toList();
-    double seconds = video.totalDuration() / (double) ClipPlanner.VIDEO_TIMESCALE;
+    double seconds = video.totalDuration() / (double) videoTrack.timescale();
     return new ClipPlan(b.toByteArray(), placed, headerLength + mdatPayload, seconds);
   }
 
@@ -131,21 +131,23 @@ public final class ClipPlan {
   }
 
   /** The tracks' tables and how to write them as a moov. */
-  private record Tracks(VideoTrack videoTrack, ClipTables video, byte[] audioEntry, ClipTables audio, int audioRate,
-      long audioDelay90k, List<Piece> pieces) {
+  private record Tracks(ClipSegment.Config videoTrack, ClipTables video, ClipSegment.Config audioTrack,
+      ClipTables audio, long audioDelay90k, List<Piece> pieces) {
 
     /** moov, §8.2.1: mvhd, the video trak, the audio trak; chunk offsets counted from {@code mdatPayloadStart}. */
     byte[] moov(long mdatPayloadStart, boolean co64) {
-      long videoMs = video.totalDuration() * MOVIE_TIMESCALE / ClipPlanner.VIDEO_TIMESCALE;
+      long videoMs = video.totalDuration() * MOVIE_TIMESCALE / videoTrack.timescale();
+      byte[] audioEntry = audioTrack == null ? null : audioTrack.sampleEntry();
       long delayMs = audioDelay90k * MOVIE_TIMESCALE / ClipPlanner.VIDEO_TIMESCALE;
-      long audioMs = audioEntry == null ? 0 : audio.totalDuration() * MOVIE_TIMESCALE / audioRate;
+      long audioMs = audioEntry == null ? 0 : audio.totalDuration() * MOVIE_TIMESCALE / audioTrack.timescale();
       BoxBuffer b = new BoxBuffer(1024 + 21 * video.count() + 8 * audio.count() + 40 * pieces.size());
       int moov = b.begin("moov");
       mvhd(b, Math.max(videoMs, audioEntry == null ? 0 : delayMs + audioMs));
-      trak(b, VIDEO_TRACK_ID, false, videoMs, 0, video, ClipPlanner.VIDEO_TIMESCALE, videoTrack.sampleEntry(),
+      trak(b, VIDEO_TRACK_ID, false, videoMs, 0, video, videoTrack.timescale(), videoTrack.sampleEntry(),
           mdatPayloadStart, co64);
       if (audioEntry != null) {
-        trak(b, AUDIO_TRACK_ID, true, audioMs, delayMs, audio, audioRate, audioEntry, mdatPayloadStart, co64);
+        trak(b, AUDIO_TRACK_ID, true, audioMs, delayMs, audio, audioTrack.timescale(), audioEntry, mdatPayloadStart,
+            co64);
       }
       b.end(moov);
       return b.toByteArray();
@@ -157,7 +159,7 @@ public final class ClipPlan {
       b.u64(0).u64(0).u32(MOVIE_TIMESCALE).u64(durationMs); // creation, modification, timescale, duration
       b.u32(0x00010000).u16(0x0100).zeros(10);
       for (int m : UNITY_MATRIX) b.u32(m);
-      b.zeros(24).u32(audioEntry == null ? 2 : 3); // pre_defined[6], next_track_ID
+      b.zeros(24).u32(audioTrack == null ? 2 : 3); // pre_defined[6], next_track_ID
       b.end(mvhd);
     }
 
@@ -170,7 +172,7 @@ public final class ClipPlan {
       for (int m : UNITY_MATRIX) b.u32(m);
       b.u32(isAudio ? 0 : (long) videoTrack.width() << 16).u32(isAudio ? 0 : (long) videoTrack.height() << 16);
       b.end(tkhd);
-      edts(b, durationMs, delayMs, t.compositionOffset(0));
+      edts(b, durationMs, delayMs, Math.max(0, t.compositionOffset(0)));
       int mdia = b.begin("mdia");
       int mdhd = b.beginFull("mdhd", 1, 0); // §8.4.2 version 1: a 24 h track at 90 kHz overflows 32 bits
       b.u64(0).u64(0).u32(timescale).u64(t.totalDuration());
@@ -224,8 +226,9 @@ public final class ClipPlan {
       int stsd = b.beginFull("stsd", 0, 0); // §8.5.2
       b.u32(1).bytes(sampleEntry);
       b.end(stsd);
-      runLength(b, "stts", t.count(), t::duration); // §8.6.1.2 TimeToSampleBox
-      if (t.hasCompositionOffsets()) runLength(b, "ctts", t.count(), t::compositionOffset); // §8.6.1.3
+      runLength(b, "stts", 0, t.count(), t::duration); // §8.6.1.2 TimeToSampleBox
+      // §8.6.1.3: version 0 offsets are unsigned (MPEG-TS: PTS >= DTS); fMP4 sources may carry signed ones (version 1)
+      if (t.hasCompositionOffsets()) runLength(b, "ctts", t.hasNegativeOffsets() ? 1 : 0, t.count(), t::compositionOffset);
       if (!isAudio) stss(b, t);
       chunks(b, isAudio, base, co64);
       int stsz = b.beginFull("stsz", 0, 0); // §8.7.3.2: sample_size 0, then every size
@@ -240,8 +243,9 @@ public final class ClipPlan {
     }
 
     /** entry_count then (sample_count, value) runs. */
-    private static void runLength(BoxBuffer b, String type, int n, java.util.function.IntUnaryOperator value) {
-      int box = b.beginFull(type, 0, 0);
+    private static void runLength(BoxBuffer b, String type, int version, int n,
+        java.util.function.IntUnaryOperator value) {
+      int box = b.beginFull(type, version, 0);
       int entries = 0;
       for (int i = 1; i <= n; i++) if (i == n || value.applyAsInt(i) != value.applyAsInt(i - 1)) entries++;
       b.u32(entries);

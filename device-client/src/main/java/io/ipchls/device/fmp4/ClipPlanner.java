@@ -30,19 +30,16 @@ public final class ClipPlanner {
     }
   }
 
-  /** 90 kHz: the MPEG-TS clock, kept as the video track's timescale so no time is rounded. */
+  /** 90 kHz: the MPEG-TS clock, the clock samples are cut and lined up on, and TS video's timescale. */
   static final int VIDEO_TIMESCALE = 90_000;
   /** Two consecutive samples further apart than this are not continuous (a gap, or a clock restart). */
   private static final long MAX_CONTINUOUS_DELTA = 10L * VIDEO_TIMESCALE;
-  /** The frame duration assumed when a clip has a single frame or none to measure: 25 fps. */
-  private static final int DEFAULT_FRAME_DURATION = VIDEO_TIMESCALE / 25;
 
   private final ClipTables video = new ClipTables(true);
   private final ClipTables audio = new ClipTables(false);
   private final List<ClipPlan.Piece> pieces = new ArrayList<>();
-  private VideoTrack videoTrack;
-  private AudioTrack audioTrack;
-  private byte[] audioEntry;
+  private ClipSegment.Config videoTrack;
+  private ClipSegment.Config audioTrack;
   private long firstVideoPts = -1;
   private long firstAudioPts = -1;
   private long lastVideoDts = -1;
@@ -60,15 +57,15 @@ public final class ClipPlanner {
     int index = segments++;
     if (videoTrack == null) {
       videoTrack = seg.video();
-    } else if (!Arrays.equals(videoTrack.sampleEntry(), seg.video().sampleEntry())) {
+    } else if (!Arrays.equals(videoTrack.sampleEntry(), seg.video().sampleEntry())
+        || videoTrack.timescale() != seg.video().timescale()) {
       throw new ConfigurationChange(index, "video configuration (codec, resolution or parameter sets)");
     }
     if (seg.audio() != null) {
-      byte[] entry = seg.audio().sampleEntry(2);
       if (audioTrack == null && audio.count() == 0) {
         audioTrack = seg.audio();
-        audioEntry = entry;
-      } else if (audioTrack != null && !Arrays.equals(audioEntry, entry)) {
+      } else if (audioTrack != null && (!Arrays.equals(audioTrack.sampleEntry(), seg.audio().sampleEntry())
+          || audioTrack.timescale() != seg.audio().timescale())) {
         throw new ConfigurationChange(index, "audio configuration");
       }
     }
@@ -101,9 +98,9 @@ public final class ClipPlanner {
   public ClipPlan plan() {
     if (video.count() == 0) throw new IllegalStateException("the clip has no video frame");
     int last = video.count() - 1;
-    video.setDuration(last, last > 0 ? video.duration(last - 1) : DEFAULT_FRAME_DURATION);
+    if (video.duration(last) < 0) video.setDuration(last, last > 0 ? video.duration(last - 1) : defaultFrame());
     long audioDelay = firstAudioPts < 0 ? 0 : Math.max(0, since(firstVideoPts, firstAudioPts));
-    return ClipPlan.build(videoTrack, video, audioTrack, audioEntry, audio, audioDelay, pieces, mdatPayload);
+    return ClipPlan.build(videoTrack, video, audioTrack, audio, audioDelay, pieces, mdatPayload);
   }
 
   /** The last sync sample at or before {@code ts} (the first sync sample if none is); only sync samples open a clip. */
@@ -119,30 +116,42 @@ public final class ClipPlanner {
     return chosen < 0 ? vs.size() : chosen;
   }
 
+  /**
+   * Video samples [from, to): a sample's duration is its own (fMP4) or until the next sample's decode time (MPEG-TS),
+   * the segment's last one until the next segment's first when that one continues it, else the previous duration.
+   */
   private long appendVideo(List<ClipSegment.Sample> vs, int from, int to, boolean restart) {
     long bytes = 0;
+    double ticksPer90k = videoTrack.timescale() / (double) VIDEO_TIMESCALE;
     for (int i = from; i < to; i++) {
       ClipSegment.Sample s = vs.get(i);
-      if (video.count() > 0 && i == from) { // the previous segment's last frame lasts until this one, if continuous
+      int last = video.count() - 1;
+      if (last >= 0 && i == from && video.duration(last) < 0) {
         long delta = since(lastVideoDts, s.dts());
-        int last = video.count() - 1;
-        video.setDuration(last, !restart && delta > 0 && delta < MAX_CONTINUOUS_DELTA ? (int) delta
-            : last > 0 ? video.duration(last - 1) : DEFAULT_FRAME_DURATION);
+        video.setDuration(last, !restart && delta > 0 && delta < MAX_CONTINUOUS_DELTA
+            ? (int) Math.round(delta * ticksPer90k) : last > 0 ? video.duration(last - 1) : defaultFrame());
       }
-      int duration = i + 1 < to || i + 1 < vs.size() ? (int) since(s.dts(), vs.get(i + 1).dts()) : 0;
-      if (i + 1 < vs.size() && (duration <= 0 || duration >= MAX_CONTINUOUS_DELTA)) duration = DEFAULT_FRAME_DURATION;
-      video.add(s.data().length, duration, (int) since(s.dts(), s.pts()), s.sync());
+      int duration = s.duration();
+      if (duration < 0 && i + 1 < vs.size()) {
+        long delta = since(s.dts(), vs.get(i + 1).dts());
+        duration = delta > 0 && delta < MAX_CONTINUOUS_DELTA ? (int) Math.round(delta * ticksPer90k) : defaultFrame();
+      }
+      video.add(s.data().length, duration, s.compositionOffset(), s.sync());
       lastVideoDts = s.dts();
       bytes += s.data().length;
     }
     return bytes;
   }
 
+  private int defaultFrame() {
+    return videoTrack.timescale() / 25;
+  }
+
   private long appendAudio(List<ClipSegment.Sample> as, int from, int to) {
     long bytes = 0;
     for (int i = from; i < to; i++) {
       if (firstAudioPts < 0) firstAudioPts = as.get(i).pts();
-      audio.add(as.get(i).data().length, ClipSegment.AAC_FRAME_SAMPLES, 0, true);
+      audio.add(as.get(i).data().length, as.get(i).duration(), 0, true);
       bytes += as.get(i).data().length;
     }
     return bytes;

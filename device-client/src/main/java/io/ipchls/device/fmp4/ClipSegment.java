@@ -7,14 +7,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One recorded MPEG-TS segment as MP4 samples: its video configuration (parameter sets moved into avcC/hvcC), its
+ * One recorded segment (MPEG-TS, or fMP4 with its init segment) as MP4 samples. From MPEG-TS: its video configuration (parameter sets moved into avcC/hvcC), its
  * audio configuration, and its samples in decode order, already in their MP4 form: H.264/H.265 access units as
  * 4-byte length-prefixed NAL units without parameter sets and delimiters (ISO/IEC 14496-15 §5.3.2, §8.3.2), AAC as
- * raw frames without their ADTS headers (ISO/IEC 14496-14 §3.1.2). Times are the stream's 90 kHz PTS/DTS.
+ * raw frames without their ADTS headers (ISO/IEC 14496-14 §3.1.2).
  */
 public final class ClipSegment {
-  /** One sample: decode and presentation time (90 kHz), sync (a key frame; every audio frame), the bytes. */
-  public record Sample(long dts, long pts, boolean sync, byte[] data) {}
+  /**
+   * One sample: decode and presentation time on a 90 kHz clock (33 bits, for cutting and for lining tracks up),
+   * its duration in the track's timescale (-1: until the next sample's decode time) and composition offset in the
+   * track's timescale, sync (a key frame; every audio frame), the bytes.
+   */
+  public record Sample(long dts, long pts, int duration, int compositionOffset, boolean sync, byte[] data) {}
+
+  /** A track's configuration as the clip's moov needs it: sample entry, timescale, picture size. */
+  record Config(byte[] sampleEntry, int timescale, int width, int height) {}
 
   /** stream_type values, ISO/IEC 13818-1 §2.4.4.9 Table 2-34 (0x24: H.265, Amd.3). */
   static final int STREAM_H264 = 0x1B;
@@ -29,12 +36,12 @@ public final class ClipSegment {
   private static final int H265_IRAP_FIRST = 16;
   private static final int H265_IRAP_LAST = 21;
 
-  private final VideoTrack video;
-  private final AudioTrack audio;
+  private final Config video;
+  private final Config audio;
   private final List<Sample> videoSamples;
   private final List<Sample> audioSamples;
 
-  private ClipSegment(VideoTrack video, AudioTrack audio, List<Sample> videoSamples, List<Sample> audioSamples) {
+  ClipSegment(Config video, Config audio, List<Sample> videoSamples, List<Sample> audioSamples) {
     this.video = video;
     this.audio = audio;
     this.videoSamples = videoSamples;
@@ -72,21 +79,34 @@ public final class ClipSegment {
         boolean sync = isKeyFrame(codec, nals);
         if (video == null && sync) video = VideoTrack.fromAccessUnit(codec, nals);
         if (video == null) continue; // before the first key frame nothing can be decoded
-        videoSamples.add(new Sample(p.dts(), p.pts(), sync, lengthPrefixed(video, nals)));
+        int offset = (int) ClipPlanner.since(p.dts(), p.pts());
+        videoSamples.add(new Sample(p.dts(), p.pts(), -1, offset, sync, lengthPrefixed(video, nals)));
       } else if (p.pid() == audioPid && p.pts() >= 0) {
         audio = adtsFrames(p, audio, audioSamples);
       }
     }
     if (video == null) throw new IllegalArgumentException("the segment has no key frame");
-    return new ClipSegment(video, audio, List.copyOf(videoSamples), List.copyOf(audioSamples));
+    Config v = new Config(video.sampleEntry(), ClipPlanner.VIDEO_TIMESCALE, video.width(), video.height());
+    Config a = audio == null ? null : new Config(audio.sampleEntry(2), audio.sampleRate(), 0, 0);
+    return new ClipSegment(v, a, List.copyOf(videoSamples), List.copyOf(audioSamples));
   }
 
-  public VideoTrack video() {
+  /**
+   * The samples of a fragmented MP4 media segment ({@code .m4s}) with its init segment: the sample entries are the
+   * init segment's own, the samples the moof/trun tables' (already length-prefixed, ISO/IEC 14496-15).
+   *
+   * @throws IllegalArgumentException if either is not the fragmented MP4 the cameras write
+   */
+  public static ClipSegment fromFmp4(byte[] init, byte[] segment) {
+    return Fmp4Source.read(init, segment);
+  }
+
+  Config video() {
     return video;
   }
 
-  /** The AAC configuration, null if the segment has no audio. */
-  public AudioTrack audio() {
+  /** The audio track's configuration, null if the segment has no audio. */
+  Config audio() {
     return audio;
   }
 
@@ -141,7 +161,7 @@ public final class ClipSegment {
       byte[] frame = java.util.Arrays.copyOfRange(b, pos, pos + frameLength);
       if (audio == null) audio = AudioTrack.aacFromAdts(frame);
       long pts = (p.pts() + (long) n * AAC_FRAME_SAMPLES * 90_000 / audio.sampleRate()) & TIMESTAMP_MASK;
-      out.add(new Sample(pts, pts, true, AudioTrack.adtsPayload(frame)));
+      out.add(new Sample(pts, pts, AAC_FRAME_SAMPLES, 0, true, AudioTrack.adtsPayload(frame)));
       pos += frameLength;
       n++;
     }

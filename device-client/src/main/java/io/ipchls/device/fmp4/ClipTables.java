@@ -71,6 +71,12 @@ final class ClipTables {
     return t;
   }
 
+  boolean hasNegativeOffsets() {
+    if (!video) return false;
+    for (int i = 0; i < count; i++) if (offsets[i] < 0) return true;
+    return false;
+  }
+
   boolean hasCompositionOffsets() {
     if (!video) return false;
     for (int i = 0; i < count; i++) if (offsets[i] != 0) return true;

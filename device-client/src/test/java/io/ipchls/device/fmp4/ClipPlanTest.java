@@ -60,6 +60,36 @@ class ClipPlanTest {
   }
 
   @Test
+  void clip_ofFmp4SegmentsWithBFrames_decodesFromAKeyFrame() throws Exception {
+    Path out = dir.resolve("fmp4");
+    Files.createDirectories(out);
+    Ffmpeg.run("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-f", "lavfi", "-i",
+        "sine=frequency=440:sample_rate=48000", "-t", "6", "-c:v", "libx264", "-preset", "ultrafast", "-bf", "2",
+        "-pix_fmt", "yuv420p", "-g", "50", "-keyint_min", "50", "-sc_threshold", "0", "-c:a", "aac", "-ac", "2",
+        "-f", "hls", "-hls_time", "2", "-hls_playlist_type", "vod", "-hls_segment_type", "fmp4",
+        "-hls_fmp4_init_filename", "init.mp4", "-hls_segment_filename", out.resolve("s%d.m4s").toString(),
+        out.resolve("m.m3u8").toString());
+    byte[] init = Files.readAllBytes(out.resolve("init.mp4"));
+    List<byte[]> segments = new ArrayList<>();
+    for (int i = 0; Files.exists(out.resolve("s" + i + ".m4s")); i++) segments.add(Files.readAllBytes(out.resolve("s" + i + ".m4s")));
+    ClipPlanner planner = new ClipPlanner();
+    for (int i = 0; i < segments.size(); i++) {
+      planner.add(ClipSegment.fromFmp4(init, segments.get(i)), i == 0 ? 1000 : Long.MIN_VALUE,
+          i == segments.size() - 1 ? 1000 : Long.MAX_VALUE, false);
+    }
+    ClipPlan plan = planner.plan();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    bytes.writeBytes(plan.header());
+    for (ClipPlan.Piece p : plan.pieces()) bytes.writeBytes(ClipPlan.payload(p, ClipSegment.fromFmp4(init, segments.get(p.segment()))));
+    Path clip = dir.resolve("fmp4.mp4");
+    Files.write(clip, bytes.toByteArray());
+    assertEquals("", Ffmpeg.decodeStrictly(clip));
+    assertEquals(2.0 * (segments.size() - 1) + 1, duration(clip), 0.1);
+    assertEquals("h264,aac", probe(clip, "stream=codec_name", null));
+    assertEquals("1", firstKeyFlag(clip));
+  }
+
+  @Test
   void clip_acrossAVideoConfigurationChange_isRefusedAtThatSegment() throws Exception {
     List<byte[]> h264 = segments("libx264");
     List<byte[]> h265 = segments("libx265");

@@ -33,8 +33,9 @@ import java.util.Map;
  * {@code GET /api/v1/cameras/{id}/clip.mp4?start=&end=}: the recording remuxed on the fly into one progressive MP4
  * (moov first), no re-encoding. The clip is planned from the segments in one pass that keeps only sample tables;
  * then any byte range is answered by writing the header's bytes and rebuilding, one segment at a time, the samples
- * the range covers. Memory: the plan (about 20 bytes a frame) and one segment. The last few plans are kept, so the
- * range requests a player makes after the first do not read the recording again.
+ * the range covers. Memory: the plan (about 20 bytes a frame) and one segment per request. The last few plans are
+ * kept, so the range requests a player makes after the first do not read the recording again; so are the last few
+ * init segments (content-named, so never stale), so an fMP4 recording's init is read once, not once a segment.
  */
 final class ClipExport {
   private static final Duration INTERNAL_URL_LIFETIME = Duration.ofMinutes(5);
@@ -55,6 +56,13 @@ final class ClipExport {
     }
   };
 
+  private final Map<String, Future<Buffer>> inits = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Future<Buffer>> eldest) {
+      return size() > CACHED_PLANS;
+    }
+  };
+
   ClipExport(Vertx vertx, SegmentRepository segments, QueryPresigner internalSigner, HttpClient http) {
     this.vertx = vertx;
     this.segments = segments;
@@ -67,10 +75,6 @@ final class ClipExport {
     ViewerAuth.scope(ctx).require(req.cameraId());
     segments.overlapping(req.cameraId(), req.start(), req.end()).compose(list -> {
       if (list.isEmpty()) return Future.failedFuture(ApiException.notFound("nothing recorded in that range"));
-      if (list.stream().anyMatch(Segment::isFmp4)) {
-        return Future.failedFuture(new ApiException(409, "unsupported_container",
-            "clip export reads MPEG-TS recordings; this range holds fMP4 segments"));
-      }
       String etag = etag(req, list);
       return plan(etag, req, list).compose(plan -> respond(ctx, req, list, plan, etag));
     }).onFailure(e -> fail(ctx, e));
@@ -90,9 +94,9 @@ final class ClipExport {
       long to = i == list.size() - 1 ? Duration.between(s.start(), req.end()).toMillis() : Long.MAX_VALUE;
       boolean restart = i > 0 && s.restart();
       int index = i;
-      chain = chain.compose(v -> fetch(s.objectKey())).compose(buf -> vertx.executeBlocking(() -> {
+      chain = chain.compose(v -> load(s)).compose(seg -> vertx.executeBlocking(() -> {
         try {
-          planner.add(ClipSegment.fromTs(buf.getBytes()), from, to, restart);
+          planner.add(seg.get(), from, to, restart);
         } catch (ClipPlanner.ConfigurationChange e) {
           throw new ApiException(409, "configuration_change", e.getMessage().replace("segment " + e.segment(),
               list.get(index).start().toString()) + ": export up to that time, then from it");
@@ -149,8 +153,9 @@ final class ClipExport {
     for (ClipPlan.Piece p : plan.pieces()) {
       if (p.length() == 0 || p.offset() + p.length() <= from || p.offset() >= end) continue;
       String key = list.get(p.segment()).objectKey();
-      chain = chain.compose(v -> fetch(key))
-          .compose(buf -> vertx.executeBlocking(() -> ClipPlan.payload(p, ClipSegment.fromTs(buf.getBytes()))))
+      Segment source = list.get(p.segment());
+      chain = chain.compose(v -> load(source))
+          .compose(seg -> vertx.executeBlocking(() -> ClipPlan.payload(p, parse(seg, source))))
           .compose(bytes -> {
             int a = (int) Math.max(0, from - p.offset());
             int b = (int) Math.min(bytes.length, end - p.offset());
@@ -158,6 +163,31 @@ final class ClipExport {
           });
     }
     return chain;
+  }
+
+  /** A segment's bytes (and its init segment's, for fMP4), to be parsed on a worker by {@link #parse}. */
+  private Future<java.util.function.Supplier<ClipSegment>> load(Segment s) {
+    Future<Buffer> init = s.isFmp4() ? init(s.initKey()) : Future.succeededFuture();
+    return init.compose(i -> fetch(s.objectKey()).map(b -> () -> s.isFmp4()
+        ? ClipSegment.fromFmp4(i.getBytes(), b.getBytes()) : ClipSegment.fromTs(b.getBytes())));
+  }
+
+  private Future<Buffer> init(String key) {
+    synchronized (inits) {
+      Future<Buffer> cached = inits.get(key);
+      if (cached != null && !cached.failed()) return cached;
+      Future<Buffer> f = fetch(key);
+      inits.put(key, f);
+      return f;
+    }
+  }
+
+  private static ClipSegment parse(java.util.function.Supplier<ClipSegment> loaded, Segment s) {
+    try {
+      return loaded.get();
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(502, "unreadable_segment", "segment " + s.objectKey() + ": " + e.getMessage());
+    }
   }
 
   /** The segment object's bytes, read with this service's key (segments are a few MB: whole is fine). */

@@ -190,11 +190,25 @@ class ClipExportTest {
   }
 
   @Test
-  void fmp4Recording_is409Unsupported() {
-    Instant start = record("clip-fmp4", Kind.FMP4_H264_AAC);
-    HttpResponse<Buffer> r = get(clipUri(lastCamera, start, start.plusSeconds(2)), null);
+  void fmp4H264Aac_clip_hasTheRangesDurationFromAKeyFrameAndDecodes() throws Exception {
+    clip_hasTheRangesDurationFromAKeyFrameAndDecodes(Kind.FMP4_H264_AAC, "h264,aac");
+  }
+
+  @Test
+  void fmp4H264Flac_clip_hasTheRangesDurationFromAKeyFrameAndDecodes() throws Exception {
+    clip_hasTheRangesDurationFromAKeyFrameAndDecodes(Kind.FMP4_H264_FLAC, "h264,flac");
+  }
+
+  @Test
+  void rangeAcrossACodecChange_is409NamingTheTime() {
+    Instant start = record("clip-change", Kind.TS_H264_AAC);
+    Instant change = MediaSamples.end(MediaSamples.of(Kind.TS_H264_AAC), start);
+    MediaSamples.record(env, pool, lastCamera, MediaSamples.of(Kind.TS_HEVC_AAC), change, /* firstSeq= */ 4);
+    HttpResponse<Buffer> r = get(clipUri(lastCamera, start, change.plusSeconds(4)), null);
     assertEquals(409, r.statusCode(), r.bodyAsString());
-    assertEquals("unsupported_container", r.bodyAsJsonObject().getString("error"));
+    assertEquals("configuration_change", r.bodyAsJsonObject().getString("error"));
+    assertTrue(r.bodyAsJsonObject().getString("message").contains(change.toString()), r.bodyAsString());
+    assertEquals(200, get(clipUri(lastCamera, start, change), null).statusCode(), "up to the change: exported");
   }
 
   private static String lastCamera;
