@@ -210,7 +210,7 @@ final class ClipExport {
   /** Before the headers went out: the JSON error; after: the connection is cut so the client sees a short body. */
   private static void fail(RoutingContext ctx, Throwable e) {
     if (ctx.response().headWritten()) {
-      if (!ctx.response().ended()) ctx.request().connection().close();
+      if (!ctx.response().ended()) ctx.response().reset();
       return;
     }
     ctx.fail(e);
