@@ -103,15 +103,20 @@ public final class ClipPlanner {
     return ClipPlan.build(videoTrack, video, audioTrack, audio, audioDelay, pieces, mdatPayload);
   }
 
-  /** The last sync sample at or before {@code ts} (the first sync sample if none is); only sync samples open a clip. */
+  /**
+   * Where the clip's video starts in this segment: all of it once the clip has begun; else the last sync sample
+   * presented at or before {@code ts} (90 kHz, {@code Long.MIN_VALUE}: the first), or the first sync sample if none
+   * is; {@code vs.size()} if the segment has no sync sample.
+   */
   private int firstVideo(List<ClipSegment.Sample> vs, long ts) {
     if (video.count() > 0) return 0;
     int chosen = -1;
     for (int i = 0; i < vs.size(); i++) {
-      ClipSegment.Sample s = vs.get(i);
-      if (!s.sync()) continue;
-      if (chosen < 0 || ts == Long.MIN_VALUE || since(vs.get(0).pts(), s.pts()) <= ts - vs.get(0).pts()) chosen = i;
-      if (ts == Long.MIN_VALUE || since(vs.get(0).pts(), s.pts()) > ts - vs.get(0).pts()) break;
+      if (!vs.get(i).sync()) continue;
+      boolean atOrBefore = ts != Long.MIN_VALUE && since(vs.get(0).pts(), vs.get(i).pts()) <= ts - vs.get(0).pts();
+      if (chosen >= 0 && !atOrBefore) break;
+      chosen = i;
+      if (ts == Long.MIN_VALUE) break;
     }
     return chosen < 0 ? vs.size() : chosen;
   }
