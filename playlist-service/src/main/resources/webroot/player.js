@@ -106,6 +106,7 @@
     if (!state.camera) return;
     state.mode = 'live';
     state.range = null;
+    $('export').hidden = true;
     $('mode').textContent = 'Live: ' + state.camera;
     setDay(new Date());
     const camera = '?camera_id=' + encodeURIComponent(state.camera);
@@ -122,6 +123,17 @@
     const range = '?camera_id=' + encodeURIComponent(state.camera) + '&start='
       + encodeURIComponent(new Date(startMs).toISOString()) + '&end=' + encodeURIComponent(new Date(endMs).toISOString());
     playIfDecodable('/multivariant.m3u8' + range, '/replay.m3u8' + range, replayPath(startMs, endMs), seekToMs);
+    exportLink(startMs, endMs);
+  }
+
+  // The replayed range as one MP4 file (remuxed by the server, no re-encoding); links carry the token as a query
+  // parameter because a plain download cannot send a header.
+  function exportLink(startMs, endMs) {
+    const link = $('export');
+    link.href = '/api/v1/cameras/' + encodeURIComponent(state.camera) + '/clip.mp4?start='
+      + encodeURIComponent(new Date(startMs).toISOString()) + '&end=' + encodeURIComponent(new Date(endMs).toISOString())
+      + (token ? '&token=' + encodeURIComponent(token) : '');
+    link.hidden = endMs - startMs > 24 * 3600 * 1000;
   }
 
   // ---- codecs the browser cannot decode ----------------------------------------------------------------------

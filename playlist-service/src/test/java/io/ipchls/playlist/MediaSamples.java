@@ -33,6 +33,7 @@ public final class MediaSamples {
   /** What the segments hold. */
   public enum Kind {
     TS_H264_AAC("mpegts", "libx264", "aac", null),
+    TS_HEVC_AAC("mpegts", "libx265", "aac", null),
     FMP4_H264_AAC("fmp4", "libx264", "aac", null),
     FMP4_H264_FLAC("fmp4", "libx264", "flac", null),
     FMP4_HEVC_AAC("fmp4", "libx265", "aac", "hvc1");

@@ -33,7 +33,7 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * The viewer-facing HTTP API: playlists (live, replay, multivariant), the JSON APIs, the segment proxy, the web player, health, metrics and the
+ * The viewer-facing HTTP API: playlists (live, replay, multivariant), the JSON APIs, clip export, the segment proxy, the web player, health, metrics and the
  * API's OpenAPI document ({@code /openapi.yaml}); plus
  * the live windows this instance keeps and the event-bus feed that moves them.
  */
@@ -76,12 +76,15 @@ public final class PlaylistHttpVerticle extends VerticleBase {
     SegmentLinks links;
     SegmentProxy proxy = null;
     QueryPresigner publicSigner = null;
+    // the store as this service reads it (the segment proxy, clip export); an https store: its certificate and host
+    // name are verified (against s3.caFile when set)
+    HttpClientOptions storeOptions = new HttpClientOptions().setKeepAlive(true).setVerifyHost(true);
+    if (!cfg.s3().caFile().isBlank()) storeOptions.setTrustOptions(new PemTrustOptions().addCertPath(cfg.s3().caFile()));
+    storeClient = vertx.createHttpClient(storeOptions);
+    QueryPresigner internalSigner = new QueryPresigner(cfg.s3(), cfg.s3().endpointUri());
+    var clips = new ClipExport(vertx, segments, internalSigner, storeClient);
     if (cfg.segmentAccess() == SegmentAccess.PROXY) {
-      // an https store: its certificate and host name are verified (against s3.caFile when set)
-      HttpClientOptions storeOptions = new HttpClientOptions().setKeepAlive(true).setVerifyHost(true);
-      if (!cfg.s3().caFile().isBlank()) storeOptions.setTrustOptions(new PemTrustOptions().addCertPath(cfg.s3().caFile()));
-      storeClient = vertx.createHttpClient(storeOptions);
-      proxy = new SegmentProxy(segments, new QueryPresigner(cfg.s3(), cfg.s3().endpointUri()), storeClient);
+      proxy = new SegmentProxy(segments, internalSigner, storeClient);
       links = SegmentLinks.proxy();
     } else {
       publicSigner = new QueryPresigner(cfg.s3(), cfg.s3().publicEndpointUri());
@@ -98,7 +101,7 @@ public final class PlaylistHttpVerticle extends VerticleBase {
         clock);
     var api = new ApiHandlers(cfg, segments, tokens, clock);
     var health = new Health().check("db", segments::ping);
-    router = router(playlists, api, events, proxy, new ViewerAuth(tokens), health);
+    router = router(playlists, api, events, clips, proxy, new ViewerAuth(tokens), health);
     ops = new OpsReporter(vertx, "playlist-service", health, this::opsStats);
     return vertx.deployVerticle(feed)
         .compose(x -> vertx.createHttpServer(cfg.http().serverOptions()).requestHandler(router).listen(cfg.http().port(), cfg.http().host()))
@@ -118,8 +121,8 @@ public final class PlaylistHttpVerticle extends VerticleBase {
         .put("eventsMalformed", feed.malformed());
   }
 
-  private Router router(PlaylistHandlers playlists, ApiHandlers api, EventHandlers events, SegmentProxy proxy,
-      ViewerAuth viewer, Health health) {
+  private Router router(PlaylistHandlers playlists, ApiHandlers api, EventHandlers events, ClipExport clips,
+      SegmentProxy proxy, ViewerAuth viewer, Health health) {
     Router router = Router.router(vertx);
     router.route().handler(new CrossOrigin(cfg.cors()));
     HeadRequests.answerAsGet(router);
@@ -137,6 +140,7 @@ public final class PlaylistHttpVerticle extends VerticleBase {
     router.get("/api/v1/cameras").handler(viewer).handler(api::cameras);
     router.get("/api/v1/cameras/:id/recordings").handler(viewer).handler(api::recordings);
     router.get("/api/v1/cameras/:id/timeline").handler(viewer).handler(api::timeline);
+    router.get("/api/v1/cameras/:id/clip.mp4").handler(viewer).handler(clips::handle);
     router.get("/api/v1/events").handler(viewer).handler(events::search);
     if (proxy != null) router.get("/segments/:camera/:start/*").handler(viewer).handler(proxy::handle);
     if (proxy != null) router.get("/inits/:camera/:start/*").handler(viewer).handler(proxy::handleInit);
