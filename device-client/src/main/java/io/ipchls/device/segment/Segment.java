@@ -18,9 +18,16 @@ import java.util.HexFormat;
  * @param sha256 lower-case hex SHA-256 of {@code bytes}
  * @param clockJump true for the first segment dated after the wall clock was stepped
  * @param frameRate nominal frames per second from the SPS's timing information, or 0 when unknown
+ * @param discontinuity true when frames before it are missing ({@link Segmenter#markDiscontinuity()})
  */
 public record Segment(byte[] bytes, long startEpochMs, long durationMs, long seq, int width, int height, String codec,
-    String sha256, boolean clockJump, double frameRate) {
+    String sha256, boolean clockJump, double frameRate, boolean discontinuity) {
+  /** A segment that continues the previous one. */
+  public Segment(byte[] bytes, long startEpochMs, long durationMs, long seq, int width, int height, String codec,
+      String sha256, boolean clockJump, double frameRate) {
+    this(bytes, startEpochMs, durationMs, seq, width, height, codec, sha256, clockJump, frameRate, false);
+  }
+
   /** A segment whose frame rate is unknown. */
   public Segment(byte[] bytes, long startEpochMs, long durationMs, long seq, int width, int height, String codec,
       String sha256, boolean clockJump) {

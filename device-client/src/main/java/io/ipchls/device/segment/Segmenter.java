@@ -74,6 +74,8 @@ public final class Segmenter {
 
   private TsMuxer muxer;
   private boolean segClockJump;
+  private boolean pendingDiscontinuity;
+  private boolean segDiscontinuity;
   private long segFirstPts;
   private long segMaxPts;
   private long lastDts;
@@ -224,6 +226,14 @@ public final class Segmenter {
     return nextSeq;
   }
 
+  /**
+   * Marks the next segment to open as a discontinuity ({@link Segment#discontinuity()}): frames between the last
+   * segment and it are missing (lost on the way from the encoder), though the timestamps continue.
+   */
+  public void markDiscontinuity() {
+    pendingDiscontinuity = true;
+  }
+
   /** Audio frames dropped because no segment was open. */
   public long droppedAudio() {
     return droppedAudio;
@@ -232,6 +242,8 @@ public final class Segmenter {
   private void open(Frame frame) {
     long offset = clock.wallMillis() - clock.monotonicNanos() / 1_000_000;
     segClockJump = false;
+    segDiscontinuity = pendingDiscontinuity;
+    pendingDiscontinuity = false;
     if (!anchored) {
       anchored = true;
       anchorWallMs = clock.wallMillis();
@@ -257,7 +269,8 @@ public final class Segmenter {
     long start = anchorWallMs + Math.round((segFirstPts - anchorPts) / 90.0);
     String codecs = audio ? segInfo.codec() + "," + audioCodec : segInfo.codec();
     sink.accept(new Segment(bytes, start, Math.round(duration90k / 90.0), nextSeq++, segInfo.width(),
-        segInfo.height(), codecs, Segment.sha256Hex(bytes), segClockJump, segInfo.frameRate()));
+        segInfo.height(), codecs, Segment.sha256Hex(bytes), segClockJump, segInfo.frameRate(),
+        segDiscontinuity));
   }
 
   private long out(long ts90k) {

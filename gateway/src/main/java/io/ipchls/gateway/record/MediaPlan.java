@@ -1,5 +1,6 @@
 package io.ipchls.gateway.record;
 
+import io.ipchls.device.codec.VideoCodec;
 import io.ipchls.gateway.rtp.AudioSpecificConfig;
 import io.ipchls.gateway.sdp.MediaDescription;
 import io.ipchls.gateway.sdp.SessionDescription;
@@ -57,17 +58,22 @@ record MediaPlan(MediaDescription video, MediaDescription audio, AudioSpecificCo
     return new MediaPlan(video, audio, aac, note);
   }
 
+  /** The SDK's codec of the video stream. */
+  VideoCodec videoCodec() {
+    return video.encoding().equals(H265) ? VideoCodec.H265 : VideoCodec.H264;
+  }
+
   /**
-   * What the camera SDK accepts today: H.264 video and AAC audio. H.265 and G.711 input are being added to the SDK;
-   * when {@code Camera} takes them, answer null here for them and feed them in {@link SessionSink}.
+   * What the gateway records through the camera SDK today: H.264 and H.265 video (MPEG-TS segments), AAC audio.
+   * G.711 has no carriage in MPEG-TS; it needs the SDK's fMP4 container, which the gateway does not use yet.
    *
    * @return null when supported, else the reason
    */
   static String sdkSupports(String encoding) {
     return switch (encoding) {
-      case H264, AAC -> null;
-      case H265 -> "H.265 video is not supported by this SDK yet";
-      case PCMA, PCMU -> "G.711 audio (" + encoding + ") is not supported by this SDK yet: recording video only";
+      case H264, H265, AAC -> null;
+      case PCMA, PCMU -> "G.711 audio (" + encoding + ") needs the fMP4 container, not available yet: recording video"
+          + " only";
       default -> encoding + " is not supported";
     };
   }

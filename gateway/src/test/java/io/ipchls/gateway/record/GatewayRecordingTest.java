@@ -170,6 +170,9 @@ class GatewayRecordingTest {
       // a truncated NAL unit or a picture referring to a lost one would be a decoding error here
       VideoSegments.assertValid(CLOUD.get().object(n.key()).asByteArray(), tmp);
     }
+    // the first segment of the run, and each segment after a cut at a loss, is announced as a discontinuity
+    long marked = segments.stream().filter(n -> Boolean.TRUE.equals(n.discontinuity())).count();
+    assertTrue(marked >= 2, "segments marked as discontinuity: " + marked + " of " + segments.size());
   }
 
   @Test
@@ -222,22 +225,61 @@ class GatewayRecordingTest {
   }
 
   @Test
-  void h265AndG711_reportedAsNotSupportedBySdkYet() throws Exception {
+  void h265_recordedIntoReplayThatFfmpegPlays_g711ReportedAsNeedingFmp4() throws Exception {
     TestCloud.Registered hevc = CLOUD.get().register("gw-hevc");
     TestCloud.Registered alaw = CLOUD.get().register("gw-alaw");
     try (RtspTestServer h265 = RtspTestServer.start(RtspTestServer.H265);
          RtspTestServer pcma = RtspTestServer.start(RtspTestServer.H264_ALAW);
          Gateway gateway = new Gateway()) {
       gateway.apply(config(20, camera(hevc, h265.url(), null, null), camera(alaw, pcma.url(), null, null)));
-      RecorderStatus h = Await.until("H.265 refused", WAIT, () -> status(gateway, hevc.id()),
-          s -> s.state().equals("UNSUPPORTED"));
-      assertEquals("H.265 video is not supported by this SDK yet", h.lastError());
+      awaitSegments(hevc.id(), 3);
+      assertEquals("STREAMING", status(gateway, hevc.id()).state());
       awaitSegments(alaw.id(), 2);
-      assertEquals("G.711 audio (PCMA) is not supported by this SDK yet: recording video only",
+      assertEquals("G.711 audio (PCMA) needs the fMP4 container, not available yet: recording video only",
           status(gateway, alaw.id()).note());
     }
+    List<SegmentNotification> segments = CLOUD.get().awaitAllAnnounced(hevc.id());
+    for (SegmentNotification n : segments) {
+      assertTrue(n.codec().startsWith("hvc1."), n.codec());
+      assertEquals(320, n.width());
+      Path file = Files.write(tmp.resolve("hevc-" + n.seq() + ".ts"), CLOUD.get().object(n.key()).asByteArray());
+      assertEquals(List.of("hevc,video"), Ffprobe.streams(file), n.key());
+    }
+    List<Path> runs = Replays.writeRuns(CLOUD.get(), segments, tmp);
+    assertEquals(1, runs.size());
+    Replays.assertPlays(runs.get(0));
     for (SegmentNotification n : CLOUD.get().awaitAllAnnounced(alaw.id())) {
       VideoSegments.assertValid(CLOUD.get().object(n.key()).asByteArray(), tmp);
+    }
+  }
+
+  @Test
+  void bFrames_h264AndH265_dtsDerivedReplaysPlay() throws Exception {
+    TestCloud.Registered avc = CLOUD.get().register("gw-bavc");
+    TestCloud.Registered hevc = CLOUD.get().register("gw-bhevc");
+    try (RtspTestServer h264 = RtspTestServer.start(RtspTestServer.H264_BFRAMES);
+         RtspTestServer h265 = RtspTestServer.start(RtspTestServer.H265_BFRAMES);
+         Gateway gateway = new Gateway()) {
+      gateway.apply(config(20, camera(avc, h264.url(), null, null), camera(hevc, h265.url(), null, null)));
+      awaitSegments(avc.id(), 3);
+      awaitSegments(hevc.id(), 3);
+      assertEquals(0, status(gateway, avc.id()).reconnects(), status(gateway, avc.id()).line());
+      assertEquals(0, status(gateway, hevc.id()).reconnects(), status(gateway, hevc.id()).line());
+    }
+    for (TestCloud.Registered cam : List.of(avc, hevc)) {
+      List<SegmentNotification> segments = CLOUD.get().awaitAllAnnounced(cam.id());
+      // a frame the SDK refused (DTS not derivable) would cut the segment and mark a discontinuity
+      assertEquals(1, segments.stream().filter(n -> Boolean.TRUE.equals(n.discontinuity())).count(), cam.id());
+      int reordered = 0;
+      for (SegmentNotification n : segments) {
+        Path file = Files.write(tmp.resolve(cam.id() + "-" + n.seq() + ".ts"),
+            CLOUD.get().object(n.key()).asByteArray());
+        reordered += VideoSegments.assertTimestampsSane(file);
+      }
+      assertTrue(reordered > 0, cam.id() + ": B-frames give packets whose PTS is after their DTS");
+      List<Path> runs = Replays.writeRuns(CLOUD.get(), segments, tmp);
+      assertEquals(1, runs.size());
+      Replays.assertPlays(runs.get(0));
     }
   }
 
