@@ -1,6 +1,7 @@
 package io.ipchls.gateway.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.ipchls.gateway.onvif.OnvifClient;
 import io.ipchls.protocol.CameraIds;
 import io.ipchls.protocol.SegmentDuration;
 import io.ipchls.protocol.SegmentNotification;
@@ -14,9 +15,10 @@ import java.net.URISyntaxException;
  * @param id the camera's ipc-hls id (its MQTT identity and key prefix)
  * @param secret its ipc-hls secret (MQTT password); never logged
  * @param url the camera's {@code rtsp://} URL; user info in it is taken as the camera credentials
- * @param user camera user name (overrides the URL's)
- * @param password camera password
- * @param onvif an ONVIF device address: not supported in this version (refused with a reason)
+ * @param user camera user name for RTSP (overrides the URL's and the ONVIF one)
+ * @param password camera password for RTSP
+ * @param onvif instead of {@code url}: the camera's ONVIF address and account, which give the RTSP URL at each
+ *     connection (and the RTSP credentials, unless {@code user} is set)
  * @param segmentSeconds target segment length, 1..60 s (default 3)
  * @param container {@code ts} (default; {@code fmp4} is refused until the SDK writes it)
  * @param audio record the camera's audio when the SDK can (default true)
@@ -27,27 +29,55 @@ public record CameraConfig(
     @JsonProperty("url") String url,
     @JsonProperty("user") String user,
     @JsonProperty("password") String password,
-    @JsonProperty("onvif") String onvif,
+    @JsonProperty("onvif") Onvif onvif,
     @JsonProperty("segmentSeconds") Integer segmentSeconds,
     @JsonProperty("container") String container,
     @JsonProperty("audio") Boolean audio) {
 
+  /**
+   * A camera found by ONVIF: the device's address ({@code host}, {@code host:port} or its device service URL), the
+   * account, and which media profile (token or name; default the first, the main stream on every camera seen).
+   */
+  public record Onvif(@JsonProperty(value = "address", required = true) String address,
+      @JsonProperty("username") String username, @JsonProperty("password") String password,
+      @JsonProperty("profile") String profile) {
+    public Onvif {
+      OnvifClient.deviceServiceUri(address); // refuses what is not an address, with the reason
+      if (password != null && username == null) {
+        throw new IllegalArgumentException("onvif.password needs onvif.username");
+      }
+    }
+
+    public URI deviceService() {
+      return OnvifClient.deviceServiceUri(address);
+    }
+
+    @Override
+    public String toString() {
+      return "Onvif[" + deviceService() + ", user=" + username + ", profile=" + profile + "]";
+    }
+  }
+
   public CameraConfig {
     CameraIds.require(id);
     if (secret == null || secret.isEmpty()) throw new IllegalArgumentException("camera " + id + ": secret is empty");
-    if (onvif != null) {
-      throw new IllegalArgumentException("camera " + id + ": ONVIF addresses are not supported yet; give the "
-          + "camera's rtsp:// URL in \"url\"");
+    if (onvif != null && url != null) {
+      throw new IllegalArgumentException("camera " + id + ": give either \"url\" or \"onvif\", not both");
     }
-    if (url == null) throw new IllegalArgumentException("camera " + id + ": \"url\" (rtsp://...) is required");
-    URI u;
-    try {
-      u = new URI(url);
-    } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("camera " + id + ": url is not a URL: " + e.getReason());
+    if (onvif == null && url == null) {
+      throw new IllegalArgumentException("camera " + id + ": \"url\" (rtsp://...) or \"onvif\" {address, username,"
+          + " password} is required");
     }
-    if (!"rtsp".equalsIgnoreCase(u.getScheme()) || u.getHost() == null) {
-      throw new IllegalArgumentException("camera " + id + ": url must be rtsp://host[:port]/path");
+    if (url != null) {
+      URI u;
+      try {
+        u = new URI(url);
+      } catch (URISyntaxException e) {
+        throw new IllegalArgumentException("camera " + id + ": url is not a URL: " + e.getReason());
+      }
+      if (!"rtsp".equalsIgnoreCase(u.getScheme()) || u.getHost() == null) {
+        throw new IllegalArgumentException("camera " + id + ": url must be rtsp://host[:port]/path");
+      }
     }
     if (segmentSeconds == null) segmentSeconds = SegmentDuration.DEFAULT_SECONDS;
     if (segmentSeconds < SegmentDuration.MIN_SECONDS || segmentSeconds > SegmentDuration.MAX_SECONDS) {
@@ -64,12 +94,14 @@ public record CameraConfig(
     if (audio == null) audio = true;
   }
 
+  /** The configured RTSP URL; null for a camera found by ONVIF. */
   public URI uri() {
-    return URI.create(url);
+    return url == null ? null : URI.create(url);
   }
 
-  /** The URL without its user info, for logs and status. */
+  /** The URL without its user info (or the ONVIF device service), for logs and status. */
   public String safeUrl() {
+    if (url == null) return "onvif " + onvif.deviceService();
     URI u = uri();
     return u.getUserInfo() == null ? url : url.replace(u.getRawUserInfo() + "@", "");
   }

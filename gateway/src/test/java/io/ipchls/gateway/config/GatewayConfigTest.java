@@ -70,9 +70,45 @@ class GatewayConfigTest {
         refused(camera("").replace("rtsp://", "http://")));
   }
 
+  private static String onvifCamera(String onvif) {
+    return "{\"cameras\": [{\"id\": \"cam-1\", \"secret\": \"s\", \"onvif\": " + onvif + "}]}";
+  }
+
   @Test
-  void onvif_refusedForNow() {
-    assertTrue(refused(camera(", \"onvif\": \"10.0.0.5\"")).contains("ONVIF addresses are not supported yet"));
+  void onvif_addressAndAccountInsteadOfUrl() {
+    CameraConfig c = GatewayConfig.parse(onvifCamera(
+        "{\"address\": \"10.0.0.5\", \"username\": \"admin\", \"password\": \"pw\"}"), "f").cameras().get(0);
+    assertEquals("http://10.0.0.5/onvif/device_service", c.onvif().deviceService().toString());
+    assertEquals("onvif http://10.0.0.5/onvif/device_service", c.safeUrl());
+    assertEquals(null, c.uri());
+    assertFalse(c.toString().contains("pw"));
+    assertEquals("http://10.0.0.5:8080/onvif/device_service", GatewayConfig.parse(onvifCamera(
+        "{\"address\": \"10.0.0.5:8080\"}"), "f").cameras().get(0).onvif().deviceService().toString());
+    assertEquals("http://10.0.0.5/cgi/onvif", GatewayConfig.parse(onvifCamera(
+        "{\"address\": \"http://10.0.0.5/cgi/onvif\"}"), "f").cameras().get(0).onvif().deviceService().toString());
+  }
+
+  @Test
+  void onvifAndUrl_refused() {
+    assertEquals("gateway.json: camera cam-1: give either \"url\" or \"onvif\", not both",
+        refused(camera(", \"onvif\": {\"address\": \"10.0.0.5\"}")));
+  }
+
+  @Test
+  void neitherUrlNorOnvif_refused() {
+    assertTrue(refused("{\"cameras\": [{\"id\": \"cam-1\", \"secret\": \"s\"}]}")
+        .contains("\"url\" (rtsp://...) or \"onvif\" {address, username, password} is required"));
+  }
+
+  @Test
+  void onvifAddressNotHttp_refused() {
+    assertTrue(refused(onvifCamera("{\"address\": \"rtsp://10.0.0.5/x\"}"))
+        .contains("the ONVIF address must be host[:port] or http(s)://host[:port]/path, got rtsp://10.0.0.5/x"));
+  }
+
+  @Test
+  void onvifWithoutAddress_refused() {
+    assertTrue(refused(onvifCamera("{\"username\": \"admin\"}")).contains("address"));
   }
 
   @Test

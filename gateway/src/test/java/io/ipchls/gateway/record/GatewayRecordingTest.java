@@ -13,6 +13,7 @@ import io.ipchls.gateway.StatusServer;
 import io.ipchls.gateway.config.CameraConfig;
 import io.ipchls.gateway.config.GatewayConfig;
 import io.ipchls.gateway.testing.LossyProxy;
+import io.ipchls.gateway.testing.OnvifDeviceStandIn;
 import io.ipchls.gateway.testing.Replays;
 import io.ipchls.gateway.testing.RtspTestServer;
 import io.ipchls.infra.Await;
@@ -281,6 +282,36 @@ class GatewayRecordingTest {
       assertEquals(1, runs.size());
       Replays.assertPlays(runs.get(0));
     }
+  }
+
+  @Test
+  void onvifCamera_addressAndPasswordAlone_records_wrongPasswordClearError() throws Exception {
+    TestCloud.Registered cam = CLOUD.get().register("gw-onvif");
+    TestCloud.Registered refused = CLOUD.get().register("gw-onvif-pw");
+    // the ONVIF account is also the RTSP account, as on cameras: the RTSP server asks for it (Digest)
+    try (RtspTestServer server = RtspTestServer.start(RtspTestServer.H264, "digest", "pw");
+         OnvifDeviceStandIn device = new OnvifDeviceStandIn("admin", "pw", server.url(), Duration.ofMinutes(30));
+         Gateway gateway = new Gateway()) {
+      CameraConfig.Onvif good = new CameraConfig.Onvif(device.address(), "admin", "pw", null);
+      CameraConfig.Onvif bad = new CameraConfig.Onvif(device.address(), "admin", "wrong", null);
+      gateway.apply(config(20, onvifCamera(cam, good), onvifCamera(refused, bad)));
+      awaitSegments(cam.id(), 2);
+      RecorderStatus s = status(gateway, cam.id());
+      assertEquals("STREAMING", s.state(), s.line());
+      assertEquals("onvif " + device.deviceService(), s.url());
+      RecorderStatus r = Await.until("ONVIF password refused", WAIT, () -> status(gateway, refused.id()),
+          x -> x.state().equals("AUTH_FAILED"));
+      assertEquals("the ONVIF device refused user 'admin' (GetCapabilities: Sender not Authorized)", r.lastError());
+      assertTrue(device.refused.get() >= 1);
+    }
+    assertEquals(List.of(), CLOUD.get().distinctNotifications(refused.id()));
+    for (SegmentNotification n : CLOUD.get().awaitAllAnnounced(cam.id())) {
+      VideoSegments.assertValid(CLOUD.get().object(n.key()).asByteArray(), tmp);
+    }
+  }
+
+  private static CameraConfig onvifCamera(TestCloud.Registered r, CameraConfig.Onvif onvif) {
+    return new CameraConfig(r.id(), r.secret(), null, null, null, onvif, /* segmentSeconds= */ 1, null, null);
   }
 
   /** The states without repetitions (the SDK repeats its online status periodically). */
