@@ -25,6 +25,7 @@ public record CameraFactory(GatewayConfig.Mqtt mqtt, Path spoolDir, long spoolBy
   Camera build(CameraConfig c, VideoCodec video, boolean audio, Consumer<SegmentNotification> onUploaded) {
     CameraBuilder b = Camera.builder().cameraId(c.id()).secret(c.secret()).mqtt(mqtt.host(), mqtt.port())
         .mqttTls(mqtt.tls()).segmentSeconds(c.segmentSeconds()).video(video).audio(audio).onUploaded(onUploaded).vertx(vertx);
+    if (mqtt.caPath() != null) b.trustedCa(mqtt.caPath());
     if (spoolDir != null) b.spool(spoolDir.resolve(c.id()), spoolBytes);
     return b.build();
   }
