@@ -1,6 +1,7 @@
 // ipc-hls web player: camera list, live view, replay by day and time range, a timeline of recorded spans where a
-// click seeks, and the camera's wall-clock time of the frame on screen (from EXT-X-PROGRAM-DATE-TIME); a camera whose
-// H.265 the browser cannot decode is refused plainly, with a download link.
+// click seeks, the camera's events as markers on it (a click plays from the event), and the camera's wall-clock time
+// of the frame on screen (from EXT-X-PROGRAM-DATE-TIME); a camera whose H.265 the browser cannot decode is refused
+// plainly, with a download link.
 // Tests drive it through window.ipchls.
 (() => {
   'use strict';
@@ -227,6 +228,48 @@
     } catch (e) {
       status(e.message);
     }
+    loadEvents();
+  }
+
+  // ---- events ----------------------------------------------------------------------------------------------
+  // The day's events (GET /api/v1/events, the first 1000) as markers on the timeline: the tooltip says what, which
+  // and when; a click plays from the event's start (inside the loaded replay it seeks, otherwise it starts a replay).
+  const EVENT_NAMES = { motion: 'Motion', person: 'Person', vehicle: 'Vehicle', doorbell: 'Doorbell', sound: 'Sound',
+    custom: 'Event' };
+
+  async function loadEvents() {
+    const box = $('events');
+    const camera = state.camera;
+    const dayStart = state.dayStart;
+    let body;
+    try {
+      body = await api('/api/v1/events?camera_id=' + encodeURIComponent(camera) + '&start='
+        + encodeURIComponent(new Date(dayStart).toISOString()) + '&end='
+        + encodeURIComponent(new Date(dayStart + DAY_MS).toISOString()) + '&limit=1000');
+    } catch (e) {
+      box.replaceChildren();
+      return; // the timeline has said what is wrong
+    }
+    if (camera !== state.camera || dayStart !== state.dayStart) return; // the viewer moved on meanwhile
+    box.replaceChildren(...body.events.map((e) => marker(e, dayStart)));
+  }
+
+  function marker(e, dayStart) {
+    const el = document.createElement('button');
+    el.type = 'button';
+    el.className = 'marker ' + (EVENT_NAMES[e.type] ? e.type : 'custom');
+    el.dataset.id = e.id;
+    el.dataset.start = e.start;
+    el.style.left = (100 * Math.max(0, e.start - dayStart) / DAY_MS) + '%';
+    const when = new Date(e.start).toLocaleTimeString() + (e.end != null && e.end > e.start
+      ? ' – ' + new Date(e.end).toLocaleTimeString() : '');
+    el.title = [EVENT_NAMES[e.type] || e.type, e.label, when].filter(Boolean).join(' · ');
+    el.setAttribute('aria-label', el.title);
+    el.addEventListener('click', (event) => {
+      event.stopPropagation(); // not a click on the bar's position
+      seekToWallClock(e.start);
+    });
+    return el;
   }
 
   $('timeline').addEventListener('click', (event) => {
@@ -312,6 +355,7 @@
     get mode() { return state.mode; },
     wallClock,
     seekToWallClock,
+    loadEvents,
     replay,
     live,
   };

@@ -115,6 +115,13 @@ class BrokerHookApiTest {
   }
 
   @Test
+  void authorize_cameraPublishingItsOwnEvents_isAllowed_anotherCamerasIsDenied() {
+    assertEquals("allow", authorize("cam-a", "cam-a", Topics.events("cam-a"), "publish"));
+    assertEquals("deny", authorize("cam-a", "cam-a", Topics.events("cam-b"), "publish"));
+    assertEquals("allow", authorize("cam-a", "cam-a", Topics.eventsRejected("cam-a"), "subscribe"));
+  }
+
+  @Test
   void authorize_cameraSubscribingHash_isDenied() {
     assertEquals("deny", authorize("cam-a", "cam-a", "#", "subscribe"));
   }

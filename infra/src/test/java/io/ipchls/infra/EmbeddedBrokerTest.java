@@ -116,6 +116,23 @@ class EmbeddedBrokerTest {
   }
 
   @Test
+  void service_receivesCameraEvent_throughItsSharedSubscription_andTheCameraItsRefusals() throws Exception {
+    BlockingQueue<MqttPublishMessage> received = new LinkedBlockingQueue<>();
+    MqttClient ingest = subscribed("svc-ingest-ev", "svc-ingest", "service", Topics.INGEST_SHARED_EVENTS, received);
+
+    MqttClient cam = connect("cam-a", "cam-a", "secret-a");
+    assertEquals(List.of(1), subscribe(cam, Topics.eventsRejected("cam-a"), MqttQoS.AT_LEAST_ONCE));
+    assertEquals(List.of(0x80), subscribe(cam, Topics.eventsRejected("cam-b"), MqttQoS.AT_LEAST_ONCE));
+    await(cam.publish(Topics.events("cam-a"), Buffer.buffer("{\"id\":\"e1\"}"), MqttQoS.AT_LEAST_ONCE, false,
+        false));
+    MqttPublishMessage m = received.poll(10, TimeUnit.SECONDS);
+    assertEquals(Topics.events("cam-a"), m.topicName());
+    assertEquals("{\"id\":\"e1\"}", m.payload().toString());
+    await(cam.disconnect());
+    await(ingest.disconnect());
+  }
+
+  @Test
   void service_receivesCameraSegment_throughSharedSubscription() throws Exception {
     BlockingQueue<MqttPublishMessage> received = new LinkedBlockingQueue<>();
     MqttClient ingest = subscribed("svc-ingest-1", "svc-ingest", "service", Topics.INGEST_SHARED_SEGMENTS, received);

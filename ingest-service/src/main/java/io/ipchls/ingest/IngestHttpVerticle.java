@@ -8,6 +8,8 @@ import io.ipchls.ingest.callbacks.Callbacks;
 import io.ipchls.ingest.callbacks.WebhookHandlers;
 import io.ipchls.ingest.control.RecordingControl;
 import io.ipchls.ingest.control.RecordingControlHandlers;
+import io.ipchls.ingest.events.EventHandlers;
+import io.ipchls.ingest.events.Events;
 import io.ipchls.ingest.shared.IngestPools;
 import io.ipchls.kit.config.HttpConfig;
 import io.ipchls.kit.http.AdminEndpoints;
@@ -31,15 +33,17 @@ import java.util.function.Supplier;
 /**
  * ingest-service's HTTP port, for every sub-domain: {@code GET /health} (database, MQTT), {@code GET /metrics}
  * (Prometheus) and, when an admin token is configured, the admin API under {@code /api/v1/} (bearer token, JSON bodies
- * up to 64 KiB: recording control, webhooks) and the cluster's ops view under {@code /ops/v1/} (same token). The
- * route table is {@link #router} and {@link #adminApi}; the handlers are in the sub-domains. The API's OpenAPI document
+ * up to 64 KiB: recording control, events, webhooks) and the cluster's ops view under {@code /ops/v1/} (same token).
+ * The route table is {@link #router} and {@link #adminApi}; the handlers are in the sub-domains. The API's OpenAPI document
  * is at {@code /openapi.yaml}. Publishes this instance's ops snapshot into the cluster ({@link OpsReporter}).
  */
 public final class IngestHttpVerticle extends VerticleBase {
   private static final long MAX_BODY_BYTES = 64 * 1024;
 
-  /** What the admin API serves: recording control's and callbacks' handlers are made on this verticle's pool. */
-  public record AdminParts(RecordingControl recordingControl, Callbacks callbacks) {}
+  /**
+   * What the admin API serves: recording control's, callbacks' and events' handlers are made on this verticle's pool.
+   */
+  public record AdminParts(RecordingControl recordingControl, Callbacks callbacks, Events events) {}
 
   private final HttpConfig http;
   private final String adminTokenSha256;
@@ -101,7 +105,7 @@ public final class IngestHttpVerticle extends VerticleBase {
     return router;
   }
 
-  /** {@code /api/v1}: recording control, and webhooks when callbacks have a master key. */
+  /** {@code /api/v1}: recording control, events, and webhooks when callbacks have a master key. */
   private Router adminApi() {
     Router api = Router.router(vertx);
     // the token first: a request without it is refused before its body is read (as credential-service's admin API)
@@ -119,6 +123,8 @@ public final class IngestHttpVerticle extends VerticleBase {
     api.put(TASKS + "/:id").respond(rc::updateTask);
     api.post(TASKS + "/:id/stop").respond(rc::stopTask);
     api.get(FILES).respond(rc::describeFiles);
+    EventHandlers events = parts.events().handlers(pool);
+    api.post(EventHandlers.PATH).respond(events::post);
     parts.callbacks().webhookHandlers(pool).ifPresent(wh -> webhookRoutes(api, wh));
     api.route().handler(ctx -> ctx.fail(ApiException.notFound("no such API: " + ctx.request().path())));
     return api;

@@ -153,4 +153,19 @@ public final class IngestMetrics {
     Counter.builder("segments.rejected").description("notifications refused, by reason").tag("reason", reason)
         .register(registry).increment();
   }
+
+  /**
+   * {@code events_accepted_total{source,outcome}}: an event stored ({@code outcome="stored"}) or already there under
+   * its id ({@code outcome="duplicate"}), by source ({@code mqtt}, {@code http}).
+   */
+  public void eventAccepted(String source, boolean created) {
+    Counter.builder("events.accepted").description("camera events stored or already stored, by source and outcome")
+        .tag("source", source).tag("outcome", created ? "stored" : "duplicate").register(registry).increment();
+  }
+
+  /** {@code events_rejected_total{source,reason}}. */
+  public void eventRejected(String source, String reason) {
+    Counter.builder("events.rejected").description("camera events refused, by source and reason")
+        .tag("source", source).tag("reason", reason).register(registry).increment();
+  }
 }

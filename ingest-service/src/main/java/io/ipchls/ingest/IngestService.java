@@ -3,6 +3,7 @@ package io.ipchls.ingest;
 import io.ipchls.ingest.IngestHttpVerticle.AdminParts;
 import io.ipchls.ingest.callbacks.Callbacks;
 import io.ipchls.ingest.control.RecordingControl;
+import io.ipchls.ingest.events.Events;
 import io.ipchls.ingest.indexing.SegmentListenerVerticle;
 import io.ipchls.ingest.retention.PartitionMaintenanceVerticle;
 import io.ipchls.ingest.retention.RetentionSweepVerticle;
@@ -16,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Wires one ingest-service instance onto a (clustered) Vert.x: schema first, then partition upkeep and retention,
- * indexing (the MQTT listener), callbacks, recording control, and HTTP. Each sub-domain gets its own settings and the
- * one pool factory.
+ * indexing (the MQTT listener), events, callbacks, recording control, and HTTP. Each sub-domain gets its own settings
+ * and the one pool factory.
  */
 public final class IngestService {
   private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
@@ -40,12 +41,15 @@ public final class IngestService {
     var listener = new SegmentListenerVerticle(config.indexing(), pools, ingestMetrics);
     var callbacks = new Callbacks(config.callbacks(), config.mqtt(), config.mqttClientId(), pools, metrics.registry());
     var control = new RecordingControl(config.control(), pools, metrics.registry());
+    var events = new Events(config.indexing(), pools, ingestMetrics);
     var http = new IngestHttpVerticle(config.http(), config.adminTokenSha256(), pools, metrics,
-        listener::isMqttConnected, new AdminParts(control, callbacks)).opsStats(ingestMetrics::stats);
+        () -> listener.isMqttConnected() && events.isMqttConnected(), new AdminParts(control, callbacks, events))
+        .opsStats(ingestMetrics::stats);
     return Database.migrate(vertx, config.db(), SCHEMA)
         .compose(v -> vertx.deployVerticle(new PartitionMaintenanceVerticle(pools)))
         .compose(id -> deployRetention(vertx, config, pools, ingestMetrics))
         .compose(id -> vertx.deployVerticle(listener))
+        .compose(id -> events.deploy(vertx))
         .compose(id -> callbacks.deploy(vertx))
         .compose(id -> control.deploy(vertx))
         .compose(id -> vertx.deployVerticle(http))

@@ -53,6 +53,17 @@ class IngestApiDocumentTest {
   }
 
   @Test
+  void cameraEvents_answersMatchTheDocument() {
+    String camera = control.register("oas-events", null);
+    JsonObject event = new JsonObject().put("v", 1).put("id", "oas-1").put("type", "person").put("label", "Ann")
+        .put("start", System.currentTimeMillis() - 1000).put("data", new JsonObject().put("score", 0.9));
+    valid(POST, API + "/cameras/" + camera + "/events", event, 201);
+    valid(POST, API + "/cameras/" + camera + "/events", event, 200);
+    valid(POST, API + "/cameras/" + camera + "/events", event.copy().put("type", "meteor"), 400);
+    valid(POST, API + "/cameras/nobody-oas-events/events", event, 404);
+  }
+
+  @Test
   void recordTemplates_answersMatchTheDocument() {
     JsonObject body = ControlTestSupport.template("oas");
     String id = valid(POST, API + "/record-templates", body, 201).getString("id");

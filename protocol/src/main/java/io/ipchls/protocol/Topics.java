@@ -18,6 +18,11 @@ public final class Topics {
    * subscriptions (MQTT 5 §4.8.2), so this sees changes only, which is what events are about.
    */
   public static final String INGEST_SHARED_STATUS = "$share/ingest-status/cameras/+/status";
+  /**
+   * Shared subscription through which ingest instances split camera events ({@code cameras/{id}/events}); a group of
+   * its own, so events and segment notifications never wait for each other.
+   */
+  public static final String INGEST_SHARED_EVENTS = "$share/ingest-events/cameras/+/events";
   public static final String EVENTS_RECORDINGS = "events/recordings";
 
   private Topics() {}
@@ -28,6 +33,8 @@ public final class Topics {
     CREDENTIALS_RESPONSE("credentials/response"),
     SEGMENTS("segments"),
     SEGMENTS_REJECTED("segments/rejected"),
+    EVENTS("events"),
+    EVENTS_REJECTED("events/rejected"),
     COMMANDS("commands"),
     STATUS("status");
 
@@ -69,6 +76,14 @@ public final class Topics {
     return of(cameraId, Kind.SEGMENTS_REJECTED);
   }
 
+  public static String events(String cameraId) {
+    return of(cameraId, Kind.EVENTS);
+  }
+
+  public static String eventsRejected(String cameraId) {
+    return of(cameraId, Kind.EVENTS_REJECTED);
+  }
+
   public static String commands(String cameraId) {
     return of(cameraId, Kind.COMMANDS);
   }
@@ -92,11 +107,12 @@ public final class Topics {
     return Optional.empty();
   }
 
-  /** The camera-side ACL: a camera may publish only its request, segment and status topics. */
+  /** The camera-side ACL: a camera may publish only its request, segment, event and status topics. */
   public static boolean cameraMayPublish(String cameraId, String topic) {
     return parse(topic)
         .filter(t -> t.cameraId().equals(cameraId))
-        .map(t -> t.kind() == Kind.CREDENTIALS_REQUEST || t.kind() == Kind.SEGMENTS || t.kind() == Kind.STATUS)
+        .map(t -> t.kind() == Kind.CREDENTIALS_REQUEST || t.kind() == Kind.SEGMENTS || t.kind() == Kind.EVENTS
+            || t.kind() == Kind.STATUS)
         .orElse(false);
   }
 
@@ -109,6 +125,7 @@ public final class Topics {
         .filter(t -> t.cameraId().equals(cameraId))
         .map(t -> t.kind() == Kind.CREDENTIALS_RESPONSE
             || t.kind() == Kind.SEGMENTS_REJECTED
+            || t.kind() == Kind.EVENTS_REJECTED
             || t.kind() == Kind.COMMANDS)
         .orElse(false);
   }

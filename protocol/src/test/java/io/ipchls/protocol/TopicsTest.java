@@ -44,6 +44,12 @@ class TopicsTest {
     assertFalse(Topics.cameraMayPublish("a", "cameras/b/segments"));
     assertFalse(Topics.cameraMayPublish("a", "cameras/a/credentials/response"));
     assertFalse(Topics.cameraMayPublish("a", "cameras/a/commands"));
+    assertTrue(Topics.cameraMayPublish("a", "cameras/a/events"));
+    assertFalse(Topics.cameraMayPublish("a", "cameras/b/events"));
+    assertFalse(Topics.cameraMayPublish("a", "cameras/a/events/rejected"));
+    assertTrue(Topics.cameraMaySubscribe("a", "cameras/a/events/rejected"));
+    assertFalse(Topics.cameraMaySubscribe("a", "cameras/b/events/rejected"));
+    assertFalse(Topics.cameraMaySubscribe("a", "cameras/a/events"));
     assertTrue(Topics.cameraMaySubscribe("a", "cameras/a/credentials/response"));
     assertTrue(Topics.cameraMaySubscribe("a", "cameras/a/commands"));
     assertFalse(Topics.cameraMaySubscribe("a", "cameras/b/credentials/response"));

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * acknowledged is held here (a QoS 0 one until it is done, without a PUBACK), so {@link #held()} is what this
  * connection holds in memory; {@code onHeld} hears each change of it. Event-loop confined.
  */
-final class OrderedAcks {
+public final class OrderedAcks {
   private static final Logger LOG = LoggerFactory.getLogger(OrderedAcks.class);
 
   private static final class Entry {
@@ -29,12 +29,12 @@ final class OrderedAcks {
   private final ArrayDeque<Entry> inOrder = new ArrayDeque<>();
   private final IntConsumer onHeld;
 
-  OrderedAcks(IntConsumer onHeld) {
+  public OrderedAcks(IntConsumer onHeld) {
     this.onHeld = onHeld;
   }
 
   /** Registers a received message; run the returned action when it is done (committed or refused). */
-  Runnable received(MqttPublishMessage message) {
+  public Runnable received(MqttPublishMessage message) {
     Entry e = new Entry(message);
     inOrder.add(e);
     onHeld.accept(inOrder.size());
@@ -46,7 +46,7 @@ final class OrderedAcks {
   }
 
   /** Messages received and not yet acknowledged (done or not). */
-  int held() {
+  public int held() {
     return inOrder.size();
   }
 

@@ -100,18 +100,18 @@ public final class SegmentListenerVerticle extends VerticleBase {
    * count includes what an earlier connection of the same session left unacknowledged (its rows may still be in a
    * write), so a reconnect never adds a second window on top of a full one.
    */
-  static final class HeldBound {
+  public static final class HeldBound {
     private final ManagedMqttClient client;
     private final int max;
     private int held;
     private int peak;
 
-    HeldBound(ManagedMqttClient client, int max) {
+    public HeldBound(ManagedMqttClient client, int max) {
       this.client = client;
       this.max = max;
     }
 
-    void held(int now) {
+    public void held(int now) {
       held = now;
       peak = Math.max(peak, now);
       if (now >= max) {
@@ -179,7 +179,7 @@ public final class SegmentListenerVerticle extends VerticleBase {
   }
 
   /** {@code s} with every character outside printable ASCII replaced by '?', cut to {@code max} characters. */
-  static String printable(String s, int max) {
+  public static String printable(String s, int max) {
     if (s == null) return null;
     StringBuilder b = new StringBuilder(Math.min(s.length(), max + 3));
     for (int i = 0; i < s.length() && i < max; i++) {

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * {@code ingest_db_retrying} counts it (the alarm: ingest is holding messages unacknowledged), and every failure is
  * counted in {@code ingest_db_errors_total{kind}}. Runs on its verticle's event loop only.
  */
-final class TransientRetry {
+public final class TransientRetry {
   private static final Logger LOG = LoggerFactory.getLogger(TransientRetry.class);
   private static final long FIRST_RETRY_MS = 100;
   private static final long MAX_RETRY_MS = 5_000;
@@ -25,14 +25,14 @@ final class TransientRetry {
   private final IngestMetrics metrics;
   private final BooleanSupplier closed;
 
-  TransientRetry(Vertx vertx, IngestMetrics metrics, BooleanSupplier closed) {
+  public TransientRetry(Vertx vertx, IngestMetrics metrics, BooleanSupplier closed) {
     this.vertx = vertx;
     this.metrics = metrics;
     this.closed = closed;
   }
 
   /** Runs {@code op} until it succeeds, fails for a reason {@code isTransient} refuses, or the owner closes. */
-  <T> Future<T> run(String what, Supplier<Future<T>> op, Predicate<Throwable> isTransient) {
+  public <T> Future<T> run(String what, Supplier<Future<T>> op, Predicate<Throwable> isTransient) {
     Promise<T> result = Promise.promise();
     attempt(new Step<>(what, op, isTransient, result), FIRST_RETRY_MS, /* waiting= */ false);
     return result.future();

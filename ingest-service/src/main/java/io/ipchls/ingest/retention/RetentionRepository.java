@@ -9,9 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The retention queries (see V5__retention.sql, V32__retention_keeps_referenced_objects.sql, V34__segment_media.sql):
- * expired segments and index files, each marked when a row inside retention still names its object (or a segment's
- * init segment), their deletion, partitions.
+ * The retention queries (see V5__retention.sql, V32__retention_keeps_referenced_objects.sql, V34__segment_media.sql,
+ * V36__events.sql): expired segments, events and index files, each marked when a row inside retention still names
+ * its object (or a segment's init segment), their deletion, partitions.
  */
 public final class RetentionRepository {
   static final String EXPIRED = "SELECT camera_id, start_at, object_key, object_kept, init_key, init_kept "
@@ -21,6 +21,7 @@ public final class RetentionRepository {
   static final String DELETE_INDEX_FILES = "DELETE FROM ingest.index_files f "
       + "USING unnest($1::bigint[], $2::timestamptz[]) AS d(s, p) WHERE f.span_id = d.s AND f.period_start = d.p";
   static final String DELETE = "SELECT ingest.delete_segments($1::text[], $2::timestamptz[], $3::text[])";
+  static final String DELETE_EVENTS = "SELECT ingest.delete_expired_events($1, $2)";
   static final String DROP_PARTITIONS = "SELECT ingest.drop_expired_partitions($1)";
 
   /**
@@ -104,6 +105,12 @@ public final class RetentionRepository {
     return pool.preparedQuery(DELETE_INDEX_FILES)
         .execute(Tuple.tuple().addArrayOfLong(span).addArrayOfOffsetDateTime(start))
         .map(rows -> rows.rowCount());
+  }
+
+  /** Deletes up to {@code max} events that started before their camera's retention (V36); returns how many. */
+  public Future<Integer> deleteExpiredEvents(int max) {
+    return pool.preparedQuery(DELETE_EVENTS).execute(Tuple.of(defaultRetentionDays, max))
+        .map(rows -> rows.iterator().next().getInteger(0));
   }
 
   /** Drops the empty daily partitions beyond every camera's retention; returns how many. */

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Deletes segments beyond their camera's retention, every {@code intervalMs} and once at start-up: objects first
- * (DeleteObjects, {@value #BATCH} keys per round), then their rows and recordings; then index files whose segments
+ * (DeleteObjects, {@value #BATCH} keys per round), then their rows and recordings; then the camera events that
+ * started before the same cutoff (rows only, they have no object); then index files whose segments
  * are all past retention, the same way; then empty expired partitions. An object that a row inside retention still
  * names (the same key announced again, or by another camera) is never deleted: only the expired row goes.
  * Only one instance in the cluster sweeps at a time ({@link PeriodicJob#underClusterLock}; an instance that cannot get
@@ -68,7 +69,8 @@ public final class RetentionSweepVerticle extends VerticleBase {
 
   /** Runs while this instance holds the cluster-wide lock. */
   private Future<Sweep> sweepHolding() {
-    return deleteExpiredSegments().compose(segments -> deleteExpiredIndexFiles()
+    return deleteExpiredSegments().compose(segments -> deleteExpiredEvents(0).map(segments))
+        .compose(segments -> deleteExpiredIndexFiles()
             .compose(indexFiles -> repository.dropExpiredPartitions()
                 .map(dropped -> new Sweep(segments, indexFiles, dropped, /* skipped= */ false))))
         .onSuccess(s -> {
@@ -84,6 +86,17 @@ public final class RetentionSweepVerticle extends VerticleBase {
   private Future<Integer> deleteExpiredSegments() {
     return new Rounds<SegmentId>(() -> repository.expired(BATCH), SegmentId::objectsToDelete,
         gone -> repository.delete(gone).onSuccess(metrics::expired)).run(0);
+  }
+
+  /** Camera events past their camera's retention, in rounds of {@value #BATCH} rows. */
+  private Future<Integer> deleteExpiredEvents(int doneSoFar) {
+    return repository.deleteExpiredEvents(BATCH).compose(n -> {
+      if (n < BATCH) {
+        if (doneSoFar + n > 0) LOG.info("retention: deleted {} expired event(s)", doneSoFar + n);
+        return Future.succeededFuture(doneSoFar + n);
+      }
+      return deleteExpiredEvents(doneSoFar + n);
+    });
   }
 
   /** Index files whose every segment is past retention, the same way. */

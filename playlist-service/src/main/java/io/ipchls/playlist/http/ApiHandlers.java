@@ -207,7 +207,7 @@ final class ApiHandlers {
   }
 
   /** Runs a handler body; exceptions and failed futures become the JSON error answer. */
-  private static void respond(RoutingContext ctx, Supplier<Future<JsonObject>> work) {
+  static void respond(RoutingContext ctx, Supplier<Future<JsonObject>> work) {
     Future<JsonObject> result;
     try {
       result = work.get();

@@ -38,10 +38,11 @@ final class PlaylistHandlers {
   private final ShortLinks shortLinks;
   private final MeterRegistry registry;
   private final Variants variants;
+  private final EventHandlers events;
   private final Clock clock;
 
   PlaylistHandlers(Vertx vertx, PlaylistConfig cfg, SegmentRepository segments, LiveWindows live, SegmentLinks links,
-      ShortLinks shortLinks, MeterRegistry registry, Clock clock) {
+      ShortLinks shortLinks, EventHandlers events, MeterRegistry registry, Clock clock) {
     this.vertx = vertx;
     this.cfg = cfg;
     this.segments = segments;
@@ -49,6 +50,7 @@ final class PlaylistHandlers {
     this.links = links;
     this.shortLinks = shortLinks;
     this.registry = registry;
+    this.events = events;
     this.clock = clock;
     this.variants = new Variants(segments);
   }
@@ -72,9 +74,13 @@ final class PlaylistHandlers {
       boolean gzip = Compression.acceptsGzip(ctx);
       return segments.overlapping(req.cameraId(), req.start(), req.end()).compose(found -> found.isEmpty()
           ? noRecordings(req)
-          : render(HlsPlaylist.vod(), found, req.links() == ReplayRequest.Links.SHORT
-              ? lifetime -> shortLinks.forPlaylist(found, clock.instant(), lifetime)
-              : lifetime -> links.forPlaylist(clock.instant(), lifetime, token), gzip));
+          : events.forPlaylist(req.cameraId(), req.start(), req.end()).compose(marks -> {
+            HlsPlaylist playlist = HlsPlaylist.vod();
+            EventHandlers.addDateRanges(playlist, marks);
+            return render(playlist, found, req.links() == ReplayRequest.Links.SHORT
+                ? lifetime -> shortLinks.forPlaylist(found, clock.instant(), lifetime)
+                : lifetime -> links.forPlaylist(clock.instant(), lifetime, token), gzip);
+          }));
     });
   }
 

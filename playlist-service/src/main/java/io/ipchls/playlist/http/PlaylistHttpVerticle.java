@@ -13,6 +13,7 @@ import io.ipchls.playlist.PlaylistConfig;
 import io.ipchls.playlist.PlaylistConfig.SegmentAccess;
 import io.ipchls.playlist.auth.ViewerAuth;
 import io.ipchls.playlist.auth.ViewerTokens;
+import io.ipchls.playlist.db.EventRepository;
 import io.ipchls.playlist.db.SegmentRepository;
 import io.ipchls.playlist.events.SegmentsIndexedFeed;
 import io.ipchls.playlist.live.LiveWindows;
@@ -92,10 +93,12 @@ public final class PlaylistHttpVerticle extends VerticleBase {
     shortLinkResolver = new ShortLinkResolver(shortLinks, segments, publicSigner,
         Duration.ofSeconds(cfg.presignSeconds()), proxy, clock);
     ViewerTokens tokens = cfg.viewer().open() ? null : new ViewerTokens(vertx, cfg.viewer().jwtSecret(), clock);
-    var playlists = new PlaylistHandlers(vertx, cfg, segments, live, links, shortLinks, metrics.registry(), clock);
+    var events = new EventHandlers(new EventRepository(pool), segments);
+    var playlists = new PlaylistHandlers(vertx, cfg, segments, live, links, shortLinks, events, metrics.registry(),
+        clock);
     var api = new ApiHandlers(cfg, segments, tokens, clock);
     var health = new Health().check("db", segments::ping);
-    router = router(playlists, api, proxy, new ViewerAuth(tokens), health);
+    router = router(playlists, api, events, proxy, new ViewerAuth(tokens), health);
     ops = new OpsReporter(vertx, "playlist-service", health, this::opsStats);
     return vertx.deployVerticle(feed)
         .compose(x -> vertx.createHttpServer(cfg.http().serverOptions()).requestHandler(router).listen(cfg.http().port(), cfg.http().host()))
@@ -115,8 +118,8 @@ public final class PlaylistHttpVerticle extends VerticleBase {
         .put("eventsMalformed", feed.malformed());
   }
 
-  private Router router(PlaylistHandlers playlists, ApiHandlers api, SegmentProxy proxy, ViewerAuth viewer,
-      Health health) {
+  private Router router(PlaylistHandlers playlists, ApiHandlers api, EventHandlers events, SegmentProxy proxy,
+      ViewerAuth viewer, Health health) {
     Router router = Router.router(vertx);
     router.route().handler(new CrossOrigin(cfg.cors()));
     HeadRequests.answerAsGet(router);
@@ -134,6 +137,7 @@ public final class PlaylistHttpVerticle extends VerticleBase {
     router.get("/api/v1/cameras").handler(viewer).handler(api::cameras);
     router.get("/api/v1/cameras/:id/recordings").handler(viewer).handler(api::recordings);
     router.get("/api/v1/cameras/:id/timeline").handler(viewer).handler(api::timeline);
+    router.get("/api/v1/events").handler(viewer).handler(events::search);
     if (proxy != null) router.get("/segments/:camera/:start/*").handler(viewer).handler(proxy::handle);
     if (proxy != null) router.get("/inits/:camera/:start/*").handler(viewer).handler(proxy::handleInit);
     router.get("/" + ShortLinks.PREFIX + "/:camera/:grant/:file").handler(shortLinkResolver::handle);

@@ -69,6 +69,12 @@ class ReadViewPlansTest {
     assertIndexOnly(SegmentRepository.RECORDINGS_COUNT, Tuple.of("cam-plan", T, T.plusHours(1)));
   }
 
+  @Test
+  void events_throughEventsView_useAnIndex() {
+    assertIndexOnly(EventRepository.OVERLAPPING, Tuple.of("cam-plan", T, T.plusHours(1), 200));
+    assertIndexOnly(EventRepository.OVERLAPPING_OF_TYPE, Tuple.of("cam-plan", T, T.plusHours(1), 200, "motion"));
+  }
+
   private static void assertIndexOnly(String sql, Tuple args) {
     String plan = await(pool.withTransaction(c -> c.query("SET LOCAL enable_seqscan = off").execute()
         .compose(x -> c.preparedQuery("EXPLAIN " + sql).execute(args))

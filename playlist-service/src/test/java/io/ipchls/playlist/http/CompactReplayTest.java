@@ -90,6 +90,11 @@ class CompactReplayTest {
     for (int i = 0; i < segs.size(); i += 2000) {
       TestStack.insert(pool, segs.subList(i, Math.min(segs.size(), i + 2000)));
     }
+    // a busy camera: an event every 20 s all day (4320); the playlist carries the first MAX_PLAYLIST_EVENTS of them
+    TestStack.await(pool.preparedQuery("INSERT INTO ingest.events (camera_id, event_id, type, label, start_at, end_at,"
+        + " source) SELECT $1, 'motion-' || i, 'motion', 'Zone ' || (i % 7), $2 + i * interval '20 seconds', "
+        + "$2 + i * interval '20 seconds' + interval '4 seconds', 'mqtt' FROM generate_series(0, 4319) i")
+        .execute(io.vertx.sqlclient.Tuple.of(cam, day.atOffset(ZoneOffset.UTC))));
     String path = "/replay.m3u8?camera_id=" + cam + "&start=2025-03-02T00:00:00Z&end=2025-03-03T00:00:00Z&token="
         + TestStack.token(vertx, cam);
 
@@ -102,6 +107,8 @@ class CompactReplayTest {
     assertEquals(Integer.toString(wire), compact.getHeader("content-length"));
     List<String> links = segmentLines(gunzip(compact.body()));
     assertEquals(DAY_SEGMENTS, links.size());
+    assertEquals(EventHandlers.MAX_PLAYLIST_EVENTS,
+        gunzip(compact.body()).lines().filter(l -> l.startsWith("#EXT-X-DATERANGE:")).count());
     assertTrue(links.stream().allMatch(l -> l.startsWith("s/" + cam + "/")), links.get(0));
 
     HttpResponse<Buffer> seed = send(presigned, HttpMethod.GET, path + "&links=full", null);

@@ -102,6 +102,13 @@ class PlaylistApiDocumentTest {
     valid(GET, "/api/v1/cameras/" + cam + "/timeline?" + RANGE.substring(1), token, 200);
     valid(GET, "/api/v1/cameras/" + cam + "/timeline?start=yesterday&end=today", token, 400);
     valid(GET, "/api/v1/cameras/" + TestStack.camera("oas-none") + "/recordings?" + RANGE.substring(1), token, 404);
+    TestStack.await(new io.ipchls.ingest.events.EventRepository(pool).store(cam, new io.ipchls.protocol.CameraEvent(1,
+        "oas-1", "person", "Ann", T0.plusSeconds(2).toEpochMilli(), T0.plusSeconds(4).toEpochMilli(),
+        java.util.Map.of("score", 0.9)), "http"));
+    valid(GET, "/api/v1/events?camera_id=" + cam + RANGE, token, 200);
+    valid(GET, "/api/v1/events?camera_id=" + cam + RANGE + "&type=meteor", token, 400);
+    valid(GET, "/api/v1/events?camera_id=" + cam + RANGE, otherToken, 403);
+    valid(GET, "/api/v1/events?camera_id=" + TestStack.camera("oas-none") + RANGE, token, 404);
   }
 
   @Test

@@ -4,8 +4,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 import java.util.function.Supplier;
 
 /**
@@ -39,12 +42,23 @@ public final class HlsPlaylist {
   private record Entry(String uri, Instant start, long durationMs, long listedMs, boolean restart, String init,
       Supplier<String> mapUri) {}
 
+  /**
+   * RFC 8216 §4.3.2.7: an {@code EXT-X-DATERANGE} (an interval of wall-clock time with attributes): {@code end} null
+   * for an instant; {@code clientAttributes} are {@code X-} names with quoted-string values, in the order given.
+   */
+  private record DateRange(String id, String classValue, Instant start, Instant end,
+      Map<String, String> clientAttributes) {}
+
+  /** RFC 8216 §4.2: an AttributeName is [A-Z0-9-]; §4.3.2.7: client-defined ones start with "X-". */
+  private static final Pattern CLIENT_ATTRIBUTE = Pattern.compile("X-[A-Z0-9-]+");
+
   private final boolean vod;
   private final long mediaSequence;
   private final long discontinuitySequence;
   /** A live playlist's fixed target duration in seconds; 0: derived from the segments (VOD). */
   private final int fixedTargetSeconds;
   private final List<Entry> entries = new ArrayList<>();
+  private final List<DateRange> dateRanges = new ArrayList<>();
 
   private HlsPlaylist(boolean vod, long mediaSequence, long discontinuitySequence, int fixedTargetSeconds) {
     if (mediaSequence < 0) throw new IllegalArgumentException("media sequence must be >= 0");
@@ -108,6 +122,35 @@ public final class HlsPlaylist {
     return this;
   }
 
+  /**
+   * Adds an {@code EXT-X-DATERANGE} (RFC 8216 §4.3.2.7): {@code ID}, {@code CLASS}, {@code START-DATE}, and
+   * {@code END-DATE} unless {@code end} is null (an instant), then the client attributes. It is written before the
+   * segment that plays its start (the first one ending after it; the first or the last segment when it lies outside
+   * them). The playlist has the {@code EXT-X-PROGRAM-DATE-TIME} that §4.3.2.7 requires with any date range: every run
+   * of segments starts with one. Values are quoted-strings (§4.2), which may hold no double quote, CR or LF.
+   */
+  public HlsPlaylist dateRange(String id, String classValue, Instant start, Instant end,
+      Map<String, String> clientAttributes) {
+    quotable(id, "date range ID");
+    quotable(classValue, "date range CLASS");
+    Objects.requireNonNull(start, "start");
+    // §4.3.2.7: "END-DATE ... MUST be equal to or later than the value of the START-DATE attribute"
+    if (end != null && end.isBefore(start)) throw new IllegalArgumentException("date range ends before it starts");
+    clientAttributes.forEach((name, value) -> {
+      if (!CLIENT_ATTRIBUTE.matcher(name).matches()) {
+        throw new IllegalArgumentException("client attribute names are X- and [A-Z0-9-]: " + name);
+      }
+      quotable(value, name);
+    });
+    dateRanges.add(new DateRange(id, classValue, start, end, clientAttributes));
+    return this;
+  }
+
+  private static void quotable(String value, String what) {
+    requireLine(value, what);
+    if (value.indexOf('"') >= 0) throw new IllegalArgumentException(what + " must not contain a double quote");
+  }
+
   private static void requireLine(String uri, String what) {
     if (uri == null || uri.isBlank() || uri.indexOf('\n') >= 0 || uri.indexOf('\r') >= 0) {
       throw new IllegalArgumentException(what + " must be one non-empty line");
@@ -133,17 +176,35 @@ public final class HlsPlaylist {
     if (!vod) line(out, "#EXT-X-DISCONTINUITY-SEQUENCE:" + discontinuitySequence);
     if (vod) line(out, "#EXT-X-PLAYLIST-TYPE:VOD");
     Entry previous = null;
-    for (Entry e : entries) {
+    List<DateRange> ranges = new ArrayList<>(dateRanges);
+    ranges.sort(Comparator.comparing(DateRange::start));
+    int nextRange = 0;
+    for (int i = 0; i < entries.size(); i++) {
+      Entry e = entries.get(i);
       boolean newRun = previous == null || !continues(previous, e);
       if (newRun && previous != null) line(out, "#EXT-X-DISCONTINUITY");
       if (e.init() != null && (previous == null || !e.init().equals(previous.init()))) map(out, e.mapUri().get());
       if (newRun) line(out, "#EXT-X-PROGRAM-DATE-TIME:" + PROGRAM_DATE_TIME.format(e.start()));
+      Instant entryEnd = e.start().plusMillis(e.durationMs());
+      boolean last = i == entries.size() - 1;
+      while (nextRange < ranges.size() && (last || ranges.get(nextRange).start().isBefore(entryEnd))) {
+        dateRange(out, ranges.get(nextRange++));
+      }
       line(out, "#EXTINF:" + seconds(e.listedMs()) + ",");
       line(out, e.uri());
       previous = e;
     }
     if (vod) line(out, "#EXT-X-ENDLIST");
     return out.toString();
+  }
+
+  /** RFC 8216 §4.3.2.7: {@code #EXT-X-DATERANGE:<attribute-list>}, dates as in EXT-X-PROGRAM-DATE-TIME. */
+  private static void dateRange(StringBuilder out, DateRange r) {
+    out.append("#EXT-X-DATERANGE:ID=\"").append(r.id()).append("\",CLASS=\"").append(r.classValue())
+        .append("\",START-DATE=\"").append(PROGRAM_DATE_TIME.format(r.start())).append('"');
+    if (r.end() != null) out.append(",END-DATE=\"").append(PROGRAM_DATE_TIME.format(r.end())).append('"');
+    r.clientAttributes().forEach((name, value) -> out.append(',').append(name).append("=\"").append(value).append('"'));
+    out.append('\n');
   }
 
   /** RFC 8216 §7: the least version whose features the playlist uses. */

@@ -253,4 +253,62 @@ class HlsPlaylistTest {
     HlsPlaylist p = HlsPlaylist.vod().segment("a.m4s", T0, 3000, false, "cam/init/a.mp4", () -> "x\ny.mp4");
     assertThrows(IllegalArgumentException.class, p::render);
   }
+
+  @Test
+  void vod_dateRanges_eachBeforeTheSegmentPlayingItsStart_exactText() {
+    String text = HlsPlaylist.vod()
+        .segment("a.ts", T0, 3000)
+        .segment("b.ts", T0.plusMillis(3000), 3000)
+        .segment("c.ts", T0.plusMillis(60_000), 3000)
+        .dateRange("late", "io.ipchls.event.sound", T0.plusMillis(70_000), null, java.util.Map.of())
+        .dateRange("m-1", "io.ipchls.event.motion", T0.plusMillis(3500), T0.plusMillis(9000),
+            java.util.Map.of("X-IPCHLS-LABEL", "Zone 1"))
+        .dateRange("early", "io.ipchls.event.person", T0.minusMillis(5000), null, java.util.Map.of())
+        .render();
+    assertEquals("""
+        #EXTM3U
+        #EXT-X-VERSION:3
+        #EXT-X-TARGETDURATION:3
+        #EXT-X-MEDIA-SEQUENCE:0
+        #EXT-X-PLAYLIST-TYPE:VOD
+        #EXT-X-PROGRAM-DATE-TIME:2026-11-21T10:00:00.000Z
+        #EXT-X-DATERANGE:ID="early",CLASS="io.ipchls.event.person",START-DATE="2026-11-21T09:59:55.000Z"
+        #EXTINF:3.000,
+        a.ts
+        #EXT-X-DATERANGE:ID="m-1",CLASS="io.ipchls.event.motion",START-DATE="2026-11-21T10:00:03.500Z",\
+        END-DATE="2026-11-21T10:00:09.000Z",X-IPCHLS-LABEL="Zone 1"
+        #EXTINF:3.000,
+        b.ts
+        #EXT-X-DISCONTINUITY
+        #EXT-X-PROGRAM-DATE-TIME:2026-11-21T10:01:00.000Z
+        #EXT-X-DATERANGE:ID="late",CLASS="io.ipchls.event.sound",START-DATE="2026-11-21T10:01:10.000Z"
+        #EXTINF:3.000,
+        c.ts
+        #EXT-X-ENDLIST
+        """, text);
+  }
+
+  @Test
+  void dateRange_idWithDoubleQuote_isRefused() {
+    assertThrows(IllegalArgumentException.class, () -> HlsPlaylist.vod()
+        .dateRange("a\"b", "c", T0, null, java.util.Map.of()));
+  }
+
+  @Test
+  void dateRange_clientAttributeWithoutXPrefix_isRefused() {
+    assertThrows(IllegalArgumentException.class, () -> HlsPlaylist.vod()
+        .dateRange("a", "c", T0, null, java.util.Map.of("LABEL", "x")));
+  }
+
+  @Test
+  void dateRange_valueWithNewline_isRefused() {
+    assertThrows(IllegalArgumentException.class, () -> HlsPlaylist.vod()
+        .dateRange("a", "c", T0, null, java.util.Map.of("X-LABEL", "x\ny")));
+  }
+
+  @Test
+  void dateRange_endingBeforeItsStart_isRefused() {
+    assertThrows(IllegalArgumentException.class, () -> HlsPlaylist.vod()
+        .dateRange("a", "c", T0, T0.minusMillis(1), java.util.Map.of()));
+  }
 }
