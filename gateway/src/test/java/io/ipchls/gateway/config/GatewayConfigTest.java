@@ -139,6 +139,27 @@ class GatewayConfigTest {
   }
 
   @Test
+  void caFile_impliesTls() throws Exception {
+    java.nio.file.Path ca = java.nio.file.Files.createTempFile("ca", ".pem");
+    GatewayConfig c = GatewayConfig.parse("{\"mqtt\": {\"port\": 8883, \"caFile\": \"" + ca + "\"}, \"cameras\": []}",
+        "f");
+    assertTrue(c.mqtt().tls());
+    assertEquals(ca, c.mqtt().caPath());
+  }
+
+  @Test
+  void caFileUnreadable_refused() {
+    assertEquals("gateway.json: mqtt.caFile /nonexistent/ca.pem cannot be read",
+        refused("{\"mqtt\": {\"caFile\": \"/nonexistent/ca.pem\"}, \"cameras\": []}"));
+  }
+
+  @Test
+  void caFileWithoutTls_refused() {
+    assertEquals("gateway.json: mqtt.caFile is for TLS: remove it or set tls",
+        refused("{\"mqtt\": {\"tls\": false, \"caFile\": \"/x.pem\"}, \"cameras\": []}"));
+  }
+
+  @Test
   void readTimeoutTooShort_refused() {
     assertTrue(refused("{\"readTimeoutSeconds\": 1, \"cameras\": []}").contains("readTimeoutSeconds must be 2..600"));
   }
