@@ -48,7 +48,7 @@ public final class VideoSegments {
   public static int assertTimestampsSane(Path media) throws Exception {
     List<String> lines = Ffprobe.run("-select_streams", "v:0", "-show_entries", "packet=pts,dts", "-of", "csv=p=0",
         media.toString()).strip().lines().filter(l -> !l.isBlank()).toList();
-    assertTrue(lines.size() > 1, "packets in " + media);
+    assertTrue(!lines.isEmpty(), "packets in " + media); // the last segment, cut at the end, may hold one
     long previousDts = Long.MIN_VALUE;
     int reordered = 0;
     for (String line : lines) {
