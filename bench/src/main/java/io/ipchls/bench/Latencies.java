@@ -31,6 +31,11 @@ public final class Latencies {
     return Math.max(0, count.get() - samples.length);
   }
 
+  /** A copy of the samples recorded, in the order recorded. */
+  public long[] samples() {
+    return Arrays.copyOf(samples, size());
+  }
+
   /** The q-quantile (0..1) in milliseconds, nearest-rank; NaN when empty. */
   public double percentileMillis(double q) {
     int n = size();

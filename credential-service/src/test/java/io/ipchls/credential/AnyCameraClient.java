@@ -9,6 +9,8 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -24,7 +26,8 @@ final class AnyCameraClient implements AutoCloseable {
 
   AnyCameraClient(TestService svc, String clientId) {
     mqtt = MqttClient.create(svc.vertx, new MqttClientOptions().setClientId(clientId)
-        .setUsername("test").setPassword("test").setCleanSession(true));
+        .setUsername("test").setPassword("test").setCleanSession(true)
+        .setMaxInflightQueue(200)); // a wave of requests published at once
     mqtt.publishHandler(m -> responses.add(Json.decode(m.payload().getBytes(), CredentialResponse.class)));
     await(mqtt.connect(svc.stack.broker().port(), svc.stack.broker().host()));
     await(mqtt.subscribe("cameras/+/credentials/response", 1));
@@ -56,6 +59,22 @@ final class AnyCameraClient implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     throw new AssertionError("no credential response for request " + requestId);
+  }
+
+  /** The next {@code n} responses by request id, within the deadline. */
+  Map<String, CredentialResponse> collect(int n) {
+    Map<String, CredentialResponse> out = new HashMap<>();
+    long deadline = System.nanoTime() + TestService.WAIT.toNanos();
+    try {
+      while (out.size() < n && System.nanoTime() < deadline) {
+        CredentialResponse r = responses.poll(100, TimeUnit.MILLISECONDS);
+        if (r != null) out.put(r.requestId(), r);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (out.size() < n) throw new AssertionError("only " + out.size() + " of " + n + " credential responses");
+    return out;
   }
 
   @Override

@@ -18,6 +18,12 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.shareddata.AsyncMap;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -129,6 +135,66 @@ class CredentialRequestTest {
     String metrics = await(svc.admin(io.vertx.core.http.HttpMethod.GET, "/metrics").send()).bodyAsString();
     assertTrue(metrics.contains("credentials_issued_total"), metrics);
     assertTrue(metrics.contains("credentials_refused_total{reason=\"disabled\"}"), metrics);
+  }
+
+  /**
+   * Requests arriving together share their database statements; each camera still gets its own answer and key, a
+   * camera asking three times at once gets three keys, and every issuance and refusal has its own audit row.
+   */
+  @Test
+  void requestsArrivingTogether_eachGetTheirOwnAnswer_andAreEachAudited() {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      ids.add(newCameraId("wave"));
+      svc.register(ids.get(i));
+    }
+    String twice = ids.get(0);
+    String disabled = newCameraId("wave-off");
+    svc.register(disabled);
+    svc.setEnabled(disabled, false);
+    String unknown = newCameraId("wave-unknown");
+
+    for (String id : ids) camera.publish(id, "{\"v\":1,\"requestId\":\"w-" + id + "\"}");
+    camera.publish(twice, "{\"v\":1,\"requestId\":\"w2-" + twice + "\"}");
+    camera.publish(twice, "{\"v\":1,\"requestId\":\"w3-" + twice + "\"}");
+    camera.publish(disabled, "{\"v\":1,\"requestId\":\"w-" + disabled + "\"}");
+    camera.publish(unknown, "{\"v\":1,\"requestId\":\"w-" + unknown + "\"}");
+    Map<String, CredentialResponse> got = camera.collect(ids.size() + 4);
+
+    Map<String, String> keyOf = new HashMap<>();
+    for (String id : ids) {
+      CredentialResponse r = got.get("w-" + id);
+      assertNull(r.error(), id);
+      assertEquals(id, r.prefix());
+      assertEquals(id, await(new GrantMap(svc.vertx).get(r.accessKeyId())).orElseThrow().cameraId());
+      keyOf.put(id, r.accessKeyId());
+    }
+    Set<String> keysOfTwice = new HashSet<>(List.of(keyOf.get(twice), got.get("w2-" + twice).accessKeyId(),
+        got.get("w3-" + twice).accessKeyId()));
+    assertEquals(3, keysOfTwice.size(), "three requests, three keys");
+    assertEquals(ids.size() + 2, new HashSet<>(got.values().stream().map(CredentialResponse::accessKeyId)
+        .filter(java.util.Objects::nonNull).toList()).size(), "no key is handed out twice");
+    assertEquals("camera is disabled", got.get("w-" + disabled).error());
+    assertEquals("camera is not registered", got.get("w-" + unknown).error());
+
+    List<String> all = new ArrayList<>(ids);
+    all.add(disabled);
+    all.add(unknown);
+    TestService.awaitCondition("every answer audited", () -> svc.db
+        .preparedQuery("SELECT camera_id, outcome, reason FROM credential.audit WHERE camera_id = ANY($1) "
+            + "AND action = 'credentials.issue'")
+        .execute(Tuple.of(all.toArray(String[]::new)))
+        .map(rows -> {
+          Set<String> audited = new HashSet<>();
+          rows.forEach(row -> audited.add(row.getString(0) + " " + row.getString(1) + " " + row.getString(2)));
+          Set<String> expected = new HashSet<>();
+          ids.forEach(id -> expected.add(id + " ok key " + keyOf.get(id)));
+          expected.add(twice + " ok key " + got.get("w2-" + twice).accessKeyId());
+          expected.add(twice + " ok key " + got.get("w3-" + twice).accessKeyId());
+          expected.add(disabled + " refused disabled");
+          expected.add(unknown + " refused unknown_camera");
+          return audited.equals(expected) && rows.size() == expected.size();
+        }));
   }
 
   private static Future<AsyncMap<String, String>> keys() {

@@ -1,6 +1,8 @@
 package io.ipchls.device;
 
+import io.ipchls.device.codec.AudioCodec;
 import io.ipchls.device.codec.AudioInput;
+import io.ipchls.device.codec.Container;
 import io.ipchls.device.codec.VideoCodec;
 import io.ipchls.device.mqtt.MqttCounters;
 import io.ipchls.device.mqtt.MqttLink;
@@ -22,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * One camera: feed it H.264 or H.265 access units (and AAC, if declared) and it cuts them into MPEG-TS segments,
+ * One camera: feed it H.264 or H.265 access units (and AAC or G.711, if declared) and it cuts them into MPEG-TS or
+ * fMP4 segments ({@link CameraBuilder#container}),
  * uploads them to object storage and announces each stored segment. Frames come in decoding order, with PTS and DTS
  * or with a PTS only (the DTS is then derived from the stream's reorder depth, for B-frames).
  *
@@ -76,7 +79,8 @@ public final class Camera implements AutoCloseable {
       announcer = listener;
     }
     this.uploads = new UploadPipeline(s.cameraId(), s.queueBytes(), spool, credentials, announcer, s.upload());
-    this.segmenter = new Segmenter(s.segmentMillis(), s.clock(), s.audio(), uploads::add);
+    AudioCodec audioCodec = s.audioInput() == null ? null : s.audioInput().codec();
+    this.segmenter = new Segmenter(s.segmentMillis(), s.clock(), audioCodec, s.container(), uploads::add);
     if (s.reorderDepth() >= 0) segmenter.setReorderDepth(s.reorderDepth());
     this.video = s.video();
     this.audioInput = s.audioInput();
@@ -139,8 +143,9 @@ public final class Camera implements AutoCloseable {
   /**
    * Adds audio on the video's clock, in microseconds, in the form the builder declared
    * ({@link CameraBuilder#audio(AudioInput)}): whole ADTS frames (one or more), or one raw AAC access unit, which
-   * gets its ADTS header from the AudioSpecificConfig. Audio before the first video frame is dropped (counted by
-   * the segmenter): a segment starts with a key frame.
+   * gets its ADTS header from the AudioSpecificConfig, or G.711 samples (8 kHz, one byte each; the time is the
+   * first sample's). Audio before the first video frame is dropped (counted by the segmenter): a segment starts with
+   * a key frame.
    *
    * @throws IllegalStateException if the camera was built without audio
    * @throws IllegalArgumentException for data that is not whole ADTS frames, or a time not after the previous audio
@@ -148,9 +153,23 @@ public final class Camera implements AutoCloseable {
   public synchronized void putAudio(byte[] data, long ptsMicros) {
     if (closed) throw new IllegalStateException("camera is closed");
     if (audioInput == null) throw new IllegalStateException("this camera was built without audio");
+    if (audioInput.codec().isG711()) {
+      if (recording) segmenter.pushG711(data, Frame.micros90k(ptsMicros));
+      return;
+    }
     byte[] adts = audioInput.isAacRaw() ? audioInput.aacConfig().toAdts(data) : data;
     AudioFrame frame = new AudioFrame(adts, Frame.micros90k(ptsMicros));
     if (recording) segmenter.pushAudio(frame);
+  }
+
+  /**
+   * Writes segments in {@code container} from the next key frame on, which starts a new segment (the open one keeps
+   * its container).
+   *
+   * @throws IllegalArgumentException if the camera's audio cannot go into it (G.711 in MPEG-TS)
+   */
+  public synchronized void setContainer(Container container) {
+    segmenter.setContainer(container);
   }
 
   /** Changes the target segment duration (1..60 s) from the open segment on. */
@@ -249,6 +268,9 @@ public final class Camera implements AutoCloseable {
         if (c.segmentSeconds() != null) setSegmentSeconds(c.segmentSeconds());
         if (c.keyPrefix() != null) setKeyPrefix(c.keyPrefix());
         startRecording();
+        // last: a container the audio cannot go into (G.711 in MPEG-TS) is refused (logged by the link), recording
+        // goes on in the current one
+        if (c.container() != null) setContainer(Container.fromWireName(c.container()));
       }
       case CameraCommand.STOP_RECORDING -> stopRecording();
       case CameraCommand.CONFIGURE -> setSegmentSeconds(c.segmentSeconds());

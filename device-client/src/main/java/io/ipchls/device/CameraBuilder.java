@@ -1,6 +1,7 @@
 package io.ipchls.device;
 
 import io.ipchls.device.codec.AudioInput;
+import io.ipchls.device.codec.Container;
 import io.ipchls.device.codec.VideoCodec;
 import io.ipchls.device.mqtt.MqttSettings;
 import io.ipchls.device.segment.DeviceClock;
@@ -36,6 +37,7 @@ public final class CameraBuilder {
   private long statusMillis = MqttSettings.STATUS_INTERVAL_MS;
   private AudioInput audio;
   private VideoCodec video = VideoCodec.H264;
+  private Container container = Container.TS;
   private int reorderDepth = -1;
   private UploadSettings upload = UploadSettings.defaults();
   private Vertx vertx;
@@ -145,7 +147,8 @@ public final class CameraBuilder {
   /**
    * Declare an audio track and what {@link Camera#putAudio} takes: AAC in ADTS frames, raw AAC with its
    * AudioSpecificConfig, or G.711 A-law/µ-law samples. G.711 has no standard carriage in MPEG-TS, so
-   * {@link #build()} refuses it with the TS container (docs/CAMERA-SDK.md).
+   * {@link #build()} refuses it with the TS container; with {@link Container#FMP4} it is repacked losslessly as
+   * FLAC, which browsers play (docs/CAMERA-SDK.md).
    */
   public CameraBuilder audio(AudioInput input) {
     this.audio = Objects.requireNonNull(input, "audio input");
@@ -169,6 +172,15 @@ public final class CameraBuilder {
   public CameraBuilder reorderDepth(int frames) {
     if (frames < 0 || frames > 16) throw new IllegalArgumentException("reorder depth must be 0..16");
     this.reorderDepth = frames;
+    return this;
+  }
+
+  /**
+   * The segment format (default {@link Container#TS}): MPEG-TS, or fMP4 with an init segment uploaded once per codec
+   * configuration. A record task's start command may switch it later (at the next key frame).
+   */
+  public CameraBuilder container(Container container) {
+    this.container = Objects.requireNonNull(container, "container");
     return this;
   }
 
@@ -196,7 +208,7 @@ public final class CameraBuilder {
       throw new IllegalStateException("either mqtt(host, port) with a secret, or credentials(source), is required");
     }
     if (host != null && secret == null) throw new IllegalStateException("mqtt needs the camera's secret");
-    if (audio != null && audio.codec().isG711()) {
+    if (audio != null && audio.codec().isG711() && container == Container.TS) {
       throw new IllegalArgumentException(audio.codec() + " audio cannot go into MPEG-TS segments: ISO/IEC 13818-1 "
           + "defines no carriage for G.711; choose the fMP4 container, or encode the audio as AAC");
     }
@@ -204,6 +216,6 @@ public final class CameraBuilder {
     UploadSettings uploads = trust == null ? upload : upload.withTrust(trust);
     return new Camera(new CameraSettings(cameraId, mqtt, statusMillis, credentials, onUploaded, segmentMillis,
         queueBytes, spoolDir, spoolBytes, drainMillis, audio != null, uploads, vertx, clock, video, reorderDepth,
-        audio));
+        audio, container));
   }
 }

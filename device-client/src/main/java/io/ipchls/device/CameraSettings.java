@@ -1,6 +1,7 @@
 package io.ipchls.device;
 
 import io.ipchls.device.codec.AudioInput;
+import io.ipchls.device.codec.Container;
 import io.ipchls.device.codec.VideoCodec;
 import io.ipchls.device.mqtt.MqttSettings;
 import io.ipchls.device.segment.DeviceClock;
@@ -23,6 +24,7 @@ import java.util.function.Consumer;
  * @param video the codec of the frames given as Annex-B bytes
  * @param reorderDepth the declared reorder depth for deriving DTS, or -1 for the SPS's
  * @param audioInput what {@code putAudio} takes, or null without audio ({@code audio} is then false)
+ * @param container the segment format until the cloud names another
  */
 record CameraSettings(
     String cameraId,
@@ -41,4 +43,5 @@ record CameraSettings(
     DeviceClock clock,
     VideoCodec video,
     int reorderDepth,
-    AudioInput audioInput) {}
+    AudioInput audioInput,
+    Container container) {}

@@ -6,12 +6,17 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code ./ipc-hls demo}: the whole system on embedded servers, with one simulated camera. */
+/**
+ * {@code ./ipc-hls demo}: the whole system on embedded servers, with one simulated camera, and on request an H.265
+ * camera and a camera with G.711 audio (both writing fMP4).
+ */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Start the stack, the three services and a simulated camera; print the playback URLs.")
 final class DemoCommand implements Callable<Integer> {
@@ -33,6 +38,14 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--fps", defaultValue = "15", description = "frames per second of the simulated camera")
   int fps;
 
+  @Option(names = "--h265-camera", description = "also run an H.265 camera (<camera-id>-h265: a bundled sample, "
+      + "looped, in fMP4 segments; browsers without HEVC decoding show why they cannot play it)")
+  boolean h265Camera;
+
+  @Option(names = "--audio-camera", description = "also run a camera with audio (<camera-id>-audio: the simulated "
+      + "picture with a G.711 tone, carried as FLAC in fMP4 segments)")
+  boolean audioCamera;
+
   @Override
   public Integer call() throws Exception {
     long t0 = System.nanoTime();
@@ -42,12 +55,22 @@ final class DemoCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     LocalSystem sys = LocalSystem.start(cfg);
     String secret = sys.adminClient(sys.credentialUrl()).registerOrRotate(cameraId);
-    DemoCamera camera = new DemoCamera(cameraId, secret, sys.mqttHost(), sys.mqttPort(), sys.caFile(), 3, fps)
-        .start();
+    List<DemoCamera> cameras = new ArrayList<>();
+    cameras.add(new DemoCamera(cameraId, secret, sys.mqttHost(), sys.mqttPort(), sys.caFile(), 3, fps).start());
+    if (h265Camera) {
+      String id = cameraId + "-h265";
+      String s = sys.adminClient(sys.credentialUrl()).registerOrRotate(id);
+      cameras.add(DemoCamera.h265(id, s, sys.mqttHost(), sys.mqttPort(), sys.caFile(), 3).start());
+    }
+    if (audioCamera) {
+      String id = cameraId + "-audio";
+      String s = sys.adminClient(sys.credentialUrl()).registerOrRotate(id);
+      cameras.add(DemoCamera.withG711Audio(id, s, sys.mqttHost(), sys.mqttPort(), sys.caFile(), 3, fps).start());
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.out.println("\nipc-hls: stopping...");
       try {
-        camera.close();
+        for (DemoCamera camera : cameras) camera.close();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -78,6 +101,9 @@ final class DemoCommand implements Callable<Integer> {
         Ctrl-C stops everything; recordings are kept for the next start.
         %n""", (System.nanoTime() - t0) / 1e9, sys.dataDir().toAbsolutePath(), base, cameraId, token, base, cameraId,
         token, replay, mqttLine(sys));
+    for (String extra : List.of(h265Camera ? cameraId + "-h265" : "", audioCamera ? cameraId + "-audio" : "")) {
+      if (!extra.isEmpty()) System.out.printf("  web player     %s/?camera=%s&token=%s%n", base, extra, token);
+    }
   }
 
   /** Where cameras connect, and the CA they must trust for it. */

@@ -12,16 +12,24 @@ import java.util.regex.Pattern;
  * <p>A start command of a record task (recording control) also carries the task's settings, each optional so older
  * senders stay valid: {@code taskId} (for logs), {@code segmentSeconds} (1..60, from the open segment on) and
  * {@code keyPrefix}, where the camera writes its segments from now on: a clean key prefix that must lie inside the
- * prefix of the camera's storage credentials (the camera checks, and keeps its credential prefix otherwise). Record
+ * prefix of the camera's storage credentials (the camera checks, and keeps its credential prefix otherwise), and
+ * {@code container} ({@value SegmentNotification#CONTAINER_TS} or {@value SegmentNotification#CONTAINER_FMP4}), the
+ * segment format from the next key frame on (absent: the camera keeps its own; older cameras ignore it). Record
  * tasks publish their commands retained, so a camera gets its current task's command on every (re)subscribe.
  */
-public record CameraCommand(int v, String command, Integer segmentSeconds, String taskId, String keyPrefix) {
+public record CameraCommand(int v, String command, Integer segmentSeconds, String taskId, String keyPrefix,
+    String container) {
   public static final int VERSION = 1;
   public static final String START_RECORDING = "start-recording";
   public static final String STOP_RECORDING = "stop-recording";
   public static final String CONFIGURE = "configure";
   /** Task ids: letters, digits, '_' and '-', at most 64. */
   private static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+  /** A command without a container (the form before containers were chosen by the cloud). */
+  public CameraCommand(int v, String command, Integer segmentSeconds, String taskId, String keyPrefix) {
+    this(v, command, segmentSeconds, taskId, keyPrefix, null);
+  }
 
   public static CameraCommand startRecording() {
     return new CameraCommand(VERSION, START_RECORDING, null, null, null);
@@ -30,6 +38,11 @@ public record CameraCommand(int v, String command, Integer segmentSeconds, Strin
   /** A record task's start: record, with this segment length, under this key prefix. */
   public static CameraCommand startTask(String taskId, int segmentSeconds, String keyPrefix) {
     return new CameraCommand(VERSION, START_RECORDING, segmentSeconds, taskId, keyPrefix);
+  }
+
+  /** A record task's start that also names the segment format ({@code ts} or {@code fmp4}; null: the camera's own). */
+  public static CameraCommand startTask(String taskId, int segmentSeconds, String keyPrefix, String container) {
+    return new CameraCommand(VERSION, START_RECORDING, segmentSeconds, taskId, keyPrefix, container);
   }
 
   public static CameraCommand stopRecording() {
@@ -56,6 +69,11 @@ public record CameraCommand(int v, String command, Integer segmentSeconds, Strin
     } else if (command.equals(START_RECORDING)) {
       if (segmentSeconds != null && (segmentSeconds < 1 || segmentSeconds > 60)) p.add("segmentSeconds must be 1..60");
       if (keyPrefix != null && ObjectKeys.normalize(keyPrefix).isEmpty()) p.add("keyPrefix is not a clean key prefix");
+      if (container != null && !SegmentNotification.CONTAINER_TS.equals(container)
+          && !SegmentNotification.CONTAINER_FMP4.equals(container)) {
+        p.add("container must be \"" + SegmentNotification.CONTAINER_TS + "\" or \""
+            + SegmentNotification.CONTAINER_FMP4 + "\"");
+      }
     } else if (!command.equals(STOP_RECORDING)) {
       p.add("unknown command " + CameraIds.abbreviate(command));
     }

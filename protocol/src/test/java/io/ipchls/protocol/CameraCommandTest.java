@@ -59,4 +59,19 @@ class CameraCommandTest {
     assertTrue(decode("{\"v\":1,\"command\":\"stop-recording\",\"taskId\":\"a b\"}").problems().get(0)
         .startsWith("taskId must match"));
   }
+
+  @Test
+  void taskStart_withAContainer_roundTrips() {
+    CameraCommand start = CameraCommand.startTask("task_1a2b", 3, "cam-1", "fmp4");
+    assertEquals(start, Json.decode(Json.encode(start), CameraCommand.class));
+    assertEquals(List.of(), start.problems());
+    assertEquals("{\"v\":1,\"command\":\"start-recording\",\"segmentSeconds\":3,\"taskId\":\"task_1a2b\","
+        + "\"keyPrefix\":\"cam-1\",\"container\":\"fmp4\"}", Json.encodeToString(start));
+  }
+
+  @Test
+  void taskStart_withAnUnknownContainer_isAProblem() {
+    assertEquals(List.of("container must be \"ts\" or \"fmp4\""),
+        decode("{\"v\":1,\"command\":\"start-recording\",\"container\":\"mkv\"}").problems());
+  }
 }

@@ -27,7 +27,9 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -49,11 +51,12 @@ import picocli.CommandLine.Option;
  * 2 threads credential-service gives bcrypt (what a cold storm cost before), and, with {@code --bcrypt-cameras M},
  * a cold storm of M cameras whose rows still hold bcrypt hashes (rehashed by that storm).
  *
- * <p>N is capped by the open files this process may hold: every camera costs two descriptors here (its client socket
- * and the broker's), and the cap and its reason are printed. Cameras are inserted straight into
+ * <p>The cameras run in client processes ({@link StormFleet}), their sockets spread over loopback source addresses.
+ * N is capped by the open files this process may hold: every camera costs one descriptor here (the broker's side of
+ * its connection), and the cap and its reason are printed. Cameras are inserted straight into
  * {@code credential.devices} (the same rows the admin API writes) rather than through the API one by one. Everything
- * (PostgreSQL, HiveMQ, a one-member Hazelcast cluster, credential-service and the clients) runs in this process, so
- * the clients' own work is part of the figures.
+ * but the clients (PostgreSQL, HiveMQ, a one-member Hazelcast cluster, credential-service) runs in this process; the
+ * clients share the machine's cores, so their own work is part of the figures.
  */
 @Command(name = "ReconnectStorm", mixinStandardHelpOptions = true,
     description = "N cameras reconnect and fetch credentials at once; time to all credentialed.")
@@ -75,7 +78,7 @@ public final class ReconnectStorm implements Callable<Integer> {
 
   private static final int BCRYPT_SAMPLE = 200;
   /** Descriptors kept for all but the cameras (jars, PostgreSQL, HiveMQ's files, Hazelcast, retried connects). */
-  private static final long RESERVED_FDS = 4000;
+  private static final long RESERVED_FDS = 3000;
   private static final String ADMIN_TOKEN = "bench-admin-token-0123456789";
   private static final String SERVICE = "svc-credential";
   private static final String SERVICE_PASSWORD = "bench-service-password";
@@ -100,28 +103,28 @@ public final class ReconnectStorm implements Callable<Integer> {
       EmbeddedBroker broker = startBroker(vertx, dir, mqttPort, /* auth= */ true);
       String deployment = deploy(vertx, config);
       insert(vertx, config, cams);
-      StormClients clients = new StormClients("127.0.0.1", mqttPort, cams, deadlineSeconds);
+      StormFleet clients = new StormFleet("127.0.0.1", mqttPort, cams, deadlineSeconds, dir);
 
-      StormClients.Result first = clients.storm();
+      StormClients.Result first = storm(clients, dir);
       clients.disconnectAll();
 
       long t0 = System.nanoTime();
       broker.close();
       broker = startBroker(vertx, dir, mqttPort, /* auth= */ true);
       System.out.printf("broker restart: %.1f s%n", (System.nanoTime() - t0) / 1e9);
-      StormClients.Result warm = clients.storm();
+      StormClients.Result warm = storm(clients, dir);
       clients.disconnectAll();
 
       await(vertx.undeploy(deployment));
       broker.close();
       broker = startBroker(vertx, dir, mqttPort, /* auth= */ true);
       deployment = deploy(vertx, config);
-      StormClients.Result cold = clients.storm();
+      StormClients.Result cold = storm(clients, dir);
       clients.disconnectAll();
 
       broker.close();
       broker = startBroker(vertx, dir, mqttPort, /* auth= */ false);
-      StormClients.Result open = clients.storm();
+      StormClients.Result open = storm(clients, dir);
       clients.disconnectAll();
 
       double bcryptSeconds = bareBcryptSeconds(n, cost);
@@ -139,9 +142,10 @@ public final class ReconnectStorm implements Callable<Integer> {
         broker.close();
         broker = startBroker(vertx, dir, mqttPort, /* auth= */ true);
         deployment = deploy(vertx, config);
-        StormClients oldClients = new StormClients("127.0.0.1", mqttPort, old, deadlineSeconds);
-        StormClients.Result bcryptCold = oldClients.storm();
-        oldClients.disconnectAll();
+        clients.close();
+        clients = new StormFleet("127.0.0.1", mqttPort, old, deadlineSeconds, dir);
+        StormClients.Result bcryptCold = storm(clients, dir);
+        clients.disconnectAll();
         System.out.printf("comparison: cold storm of %d cameras still holding bcrypt hashes (cost %d; rehashed as they"
                 + " log in): all credentialed in %.1f s = %.0f cameras/s, vs %.0f cameras/s for the SHA-256 cold storm"
                 + " above (%.1f x faster); load average %s%n", old.size(), cost, bcryptCold.credentialedSeconds(),
@@ -151,33 +155,88 @@ public final class ReconnectStorm implements Callable<Integer> {
             bcryptCold.connectedSeconds(), bcryptCold.connectRefused());
       }
 
+      clients.close();
       broker.close();
       await(vertx.close());
     }
     return 0;
   }
 
-  private static void report(String what, StormClients.Result r, StormClients.Result open, double bcryptSeconds) {
+  /** The CPU time each part used in a storm, in seconds. */
+  private record Cpu(double bench, double clients, double postgres) {
+    Cpu minus(Cpu o) {
+      return new Cpu(bench - o.bench, clients - o.clients, postgres - o.postgres);
+    }
+
+    double total() {
+      return bench + clients + postgres;
+    }
+  }
+
+  private final Map<StormClients.Result, Cpu> cpuOf = new IdentityHashMap<>();
+
+  /** One storm, and the CPU time it cost: the figure that does not depend on what else the machine runs. */
+  private StormClients.Result storm(StormFleet clients, Path dir) throws InterruptedException {
+    Cpu before = cpu(clients, dir);
+    StormClients.Result r = clients.storm();
+    cpuOf.put(r, cpu(clients, dir).minus(before));
+    return r;
+  }
+
+  private static Cpu cpu(StormFleet clients, Path dir) {
+    double bench = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime() / 1e9;
+    return new Cpu(bench, clients.cpuSeconds(), postgresCpuSeconds(dir.resolve("postgres")));
+  }
+
+  /**
+   * PostgreSQL's CPU time: the postmaster's own and that of its children it has reaped (/proc/PID/stat utime, stime,
+   * cutime, cstime), plus its live children's (the connections' backends).
+   */
+  private static double postgresCpuSeconds(Path dataDir) {
+    try {
+      long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      double ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+      double children = ProcessHandle.of(pid).map(p -> p.children().mapToDouble(c -> c.info().totalCpuDuration()
+          .map(d -> d.toNanos() / 1e9).orElse(0.0)).sum()).orElse(0.0);
+      return ticks / 100.0 + children; // USER_HZ is 100 on Linux
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    }
+  }
+
+  private void report(String what, StormClients.Result r, StormClients.Result open, double bcryptSeconds) {
     System.out.printf("%s:%n  all %d credentialed in %.1f s (%.2f x the broker without authentication; %.3f x bare"
             + " bcrypt)%n  all connected in %.1f s: %d auth decisions = %.0f decisions/s; %d connects refused and"
             + " retried, %d error answers, %d requests unanswered within %d s and repeated%n"
-            + "  connect latency %s%n  time to credentials %s%n",
+            + "  connect latency %s%n  time to credentials %s%n"
+            + "  CPU %.1f s = %.2f ms per camera (benchmark process: broker, credential-service, Hazelcast %.1f s;"
+            + " clients %.1f s; PostgreSQL %.1f s); at that cost 50,000 cameras need %.0f CPU-seconds, at least"
+            + " %.0f s on %d idle cores%n",
         what, r.cameras(), r.credentialedSeconds(), r.credentialedSeconds() / open.credentialedSeconds(),
         r.credentialedSeconds() / bcryptSeconds, r.connectedSeconds(), r.decisions(),
         r.decisions() / r.connectedSeconds(), r.connectRefused(), r.errorAnswers(), r.unanswered(),
-        StormClients.ANSWER_TIMEOUT_MS / 1000, r.connect().summary(), r.credentials().summary());
+        StormClients.ANSWER_TIMEOUT_MS / 1000, r.connect().summary(), r.credentials().summary(),
+        cpuOf.get(r).total(), cpuOf.get(r).total() * 1000 / r.cameras(), cpuOf.get(r).bench(), cpuOf.get(r).clients(),
+        cpuOf.get(r).postgres(), cpuOf.get(r).total() * 50_000 / r.cameras(),
+        cpuOf.get(r).total() * 50_000 / r.cameras() / Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().availableProcessors());
   }
 
-  /** The most cameras this process can hold: two descriptors each (client and broker side), after the rest. */
+  /**
+   * The most cameras this process can hold: one descriptor each (the broker's side of the connection; the cameras'
+   * own sockets are in the client processes), after the rest. bench/run raises the soft limit to the hard one.
+   */
   private static int capByOpenFiles(int wanted) {
     if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean os) {
       long max = os.getMaxFileDescriptorCount();
-      long fit = (max - os.getOpenFileDescriptorCount() - RESERVED_FDS) / 2;
+      long fit = max - os.getOpenFileDescriptorCount() - RESERVED_FDS;
       if (fit < wanted) {
-        System.out.printf("open-file limit of this process: %d (ulimit -n; the hard limit cannot be raised without"
-            + " CAP_SYS_RESOURCE), so at most %d cameras fit (2 descriptors each, " + RESERVED_FDS + " kept for the"
-            + " rest); running %d, not %d%n", max, fit,
-            fit, wanted);
+        System.out.printf("open-file limit of this process: %d (ulimit -n; a hard limit is raised only with"
+            + " CAP_SYS_RESOURCE), and the broker holds one descriptor per camera, so at most %d cameras fit ("
+            + RESERVED_FDS + " kept for the rest); running %d, not %d%n", max, fit, fit, wanted);
         return (int) Math.max(1, fit);
       }
     }

@@ -23,7 +23,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * response topic and asks for credentials. A refused connect or an error response is retried after a jittered,
  * growing backoff (1 s doubling to 8 s), and a request without an answer is repeated after {@link #ANSWER_TIMEOUT_MS}
  * (a request sent before credential-service has resubscribed after the broker restart finds no subscriber), as the
- * device SDK does. Runs on its own Vert.x, so the clients' event loops are not the services'.
+ * device SDK does. Runs on its own Vert.x, so the clients' event loops are not the services'. Each camera's socket
+ * is bound to one of the given loopback source addresses in turn: every source address has its own ephemeral ports
+ * (about 28,000 each), so 50,000 cameras need two or more, and nothing system-wide has to change. Progress is
+ * printed by {@link #storm()} every 5 s, or handed to {@code progress} (connected, credentialed) every second by a
+ * client process ({@link StormClientProcess}).
  */
 final class StormClients {
   /** The outcome of one storm. */
@@ -36,23 +40,37 @@ final class StormClients {
   private final int port;
   private final List<String[]> cams;
   private final int deadlineSeconds;
+  private final List<String> sourceAddresses;
   private final ConcurrentLinkedQueue<MqttClient> clients = new ConcurrentLinkedQueue<>();
 
-  StormClients(String host, int port, List<String[]> cams, int deadlineSeconds) {
+  StormClients(String host, int port, List<String[]> cams, int deadlineSeconds, List<String> sourceAddresses) {
     this.host = host;
     this.port = port;
     this.cams = cams;
     this.deadlineSeconds = deadlineSeconds;
+    this.sourceAddresses = sourceAddresses;
   }
 
   /** One storm; returns once every camera holds credentials. */
   Result storm() throws InterruptedException {
+    return storm((connected, credentialed) -> System.out.printf("  ... %d connected, %d credentialed%n", connected,
+        credentialed), 5);
+  }
+
+  /** Progress of a storm: cameras connected and credentialed so far. */
+  interface Progress {
+    void report(long connected, long credentialed);
+  }
+
+  /** One storm, reporting progress every {@code everySeconds}; returns once every camera holds credentials. */
+  Result storm(Progress progress, int everySeconds) throws InterruptedException {
     Storm s = new Storm(cams.size());
-    cams.forEach(c -> connect(s, c, 0));
+    for (int i = 0; i < cams.size(); i++) {
+      connect(s, cams.get(i), sourceAddresses.get(i % sourceAddresses.size()), 0);
+    }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(deadlineSeconds);
-    while (!s.credentialed.await(5, TimeUnit.SECONDS)) {
-      System.out.printf("  ... %.0f s: %d connected, %d credentialed%n", (System.nanoTime() - s.t0) / 1e9,
-          s.connect.size(), cams.size() - s.credentialed.getCount());
+    while (!s.credentialed.await(everySeconds, TimeUnit.SECONDS)) {
+      progress.report(s.connect.size(), cams.size() - s.credentialed.getCount());
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(s.credentialed.getCount() + " cameras without credentials after "
             + deadlineSeconds + " s");
@@ -91,17 +109,19 @@ final class StormClients {
     }
   }
 
-  private void connect(Storm s, String[] cam, int attempt) {
+  private void connect(Storm s, String[] cam, String source, int attempt) {
     String id = cam[0];
-    MqttClient client = MqttClient.create(vertx, new MqttClientOptions().setClientId(id).setUsername(id)
-        .setPassword(cam[1]).setCleanSession(true).setKeepAliveInterval(120));
+    MqttClientOptions options = new MqttClientOptions().setClientId(id).setUsername(id).setPassword(cam[1])
+        .setCleanSession(true).setKeepAliveInterval(120);
+    options.setLocalAddress(source);
+    MqttClient client = MqttClient.create(vertx, options);
     long started = System.nanoTime();
     client.publishHandler(m -> onResponse(s, client, id, m.payload().getBytes(), attempt));
     client.connect(port, host).onComplete(ar -> {
       s.decisions.incrementAndGet();
       if (ar.failed()) {
         s.connectRefused.incrementAndGet();
-        vertx.setTimer(backoffMs(attempt), t -> connect(s, cam, attempt + 1));
+        vertx.setTimer(backoffMs(attempt), t -> connect(s, cam, source, attempt + 1));
         return;
       }
       clients.add(client);

@@ -71,7 +71,7 @@ public final class Fmp4Mux implements Callable<Integer> {
   static long muxOurs(byte[] es, boolean hevc) {
     AnnexBReader reader = new AnnexBReader();
     AccessUnitSplitter h264 = new AccessUnitSplitter();
-    HevcSplitter h265 = new HevcSplitter();
+    io.ipchls.device.h265.AccessUnitSplitter h265 = new io.ipchls.device.h265.AccessUnitSplitter();
     Cutter cutter = new Cutter(hevc);
     for (int pos = 0; pos < es.length; pos += 64 * 1024) {
       for (byte[] nal : reader.feed(es, pos, Math.min(64 * 1024, es.length - pos))) {
@@ -124,38 +124,6 @@ public final class Fmp4Mux implements Callable<Integer> {
   private static boolean isIrap(byte[] nal) {
     int type = (nal[0] >> 1) & 0x3F;
     return type >= 16 && type <= 23;
-  }
-
-  /**
-   * H.265 access units, ITU-T H.265 §7.4.2.4.4: after a picture's slices, a VPS, SPS, PPS, AUD, prefix SEI or NAL
-   * types 41..44/48..55 start the next one, and so does a slice with first_slice_segment_in_pic_flag set.
-   */
-  private static final class HevcSplitter {
-    private List<byte[]> current = new ArrayList<>();
-    private boolean sawSlice;
-
-    List<byte[]> add(byte[] nal) {
-      int type = (nal[0] >> 1) & 0x3F;
-      boolean vcl = type < 32;
-      boolean startsNext = vcl ? (nal[2] & 0x80) != 0 : (type >= 32 && type <= 35) || type == 39
-          || (type >= 41 && type <= 44) || (type >= 48 && type <= 55);
-      List<byte[]> done = null;
-      if (sawSlice && startsNext) {
-        done = current;
-        current = new ArrayList<>();
-        sawSlice = false;
-      }
-      current.add(nal);
-      if (vcl) sawSlice = true;
-      return done;
-    }
-
-    List<byte[]> flush() {
-      List<byte[]> done = sawSlice ? current : null;
-      current = new ArrayList<>();
-      sawSlice = false;
-      return done;
-    }
   }
 
   private static double ffmpegSeconds(Path file, boolean hevc) throws IOException, InterruptedException {

@@ -17,6 +17,8 @@ public final class AuditRepository {
       "INSERT INTO credential.audit (camera_id, action, outcome, reason) VALUES ($1, $2, $3, $4)";
   static final String INSERT_COUNTED = "INSERT INTO credential.audit "
       + "(camera_id, action, outcome, reason, source_address, count) VALUES ($1, $2, $3, $4, $5, $6)";
+  static final String INSERT_ALL = "INSERT INTO credential.audit (camera_id, action, outcome, reason) "
+      + "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])";
   /** In batches, so a first sweep over a large backlog does not hold one huge transaction. */
   static final String DELETE_OLD = "DELETE FROM credential.audit WHERE id IN (SELECT id FROM credential.audit "
       + "WHERE at < now() - $1::int * interval '1 day' LIMIT $2)";
@@ -42,6 +44,24 @@ public final class AuditRepository {
         .<Void>mapEmpty()
         .recover(e -> {
           LOG.warn("audit write failed ({} {} {}): {}", action, cameraId, outcome, e.getMessage());
+          return Future.succeededFuture();
+        });
+  }
+
+  /** One entry of {@link #recordAll}. */
+  public record Entry(String cameraId, String action, String outcome, String reason) {}
+
+  /** Writes many entries in one statement; a failure is logged, never raised. */
+  public Future<Void> recordAll(List<Entry> entries) {
+    if (entries.isEmpty()) return Future.succeededFuture();
+    return pool.preparedQuery(INSERT_ALL).execute(Tuple.of(
+            entries.stream().map(Entry::cameraId).toArray(String[]::new),
+            entries.stream().map(Entry::action).toArray(String[]::new),
+            entries.stream().map(Entry::outcome).toArray(String[]::new),
+            entries.stream().map(Entry::reason).toArray(String[]::new)))
+        .<Void>mapEmpty()
+        .recover(e -> {
+          LOG.warn("audit write of {} entries failed: {}", entries.size(), e.getMessage());
           return Future.succeededFuture();
         });
   }

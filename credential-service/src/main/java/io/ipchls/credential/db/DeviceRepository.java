@@ -6,7 +6,9 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The camera registry table {@code credential.devices}. */
@@ -38,6 +40,23 @@ public final class DeviceRepository {
       + "SELECT EXISTS (SELECT 1 FROM taken) AS granted, d.id, d.secret_hash, d.secret_scheme, d.secret_version, "
       + "d.prefix, d.enabled, d.created_at, d.last_seen_at "
       + "FROM (SELECT $1::text AS id) q LEFT JOIN credential.devices d ON d.id = q.id";
+  /**
+   * {@link #TAKE_REQUEST_TOKEN} for many cameras in one round trip, the answers in the order asked. The ids must be
+   * distinct (one statement cannot update a bucket twice), and are inserted in id order, so two statements that met
+   * on the same buckets would lock them in the same order.
+   */
+  static final String TAKE_REQUEST_TOKENS = "WITH q AS (SELECT id, n FROM unnest($1::text[]) WITH ORDINALITY "
+      + "AS u(id, n)), taken AS ("
+      + "INSERT INTO credential.request_buckets AS b (camera_id, tokens, updated_at) "
+      + "SELECT id, $2::int - 1, now() FROM q ORDER BY id "
+      + "ON CONFLICT (camera_id) DO UPDATE SET tokens = LEAST($2::int, b.tokens "
+      + "+ extract(epoch FROM now() - b.updated_at)::float8 / $3::int) - 1, updated_at = now() "
+      + "WHERE LEAST($2::int, b.tokens + extract(epoch FROM now() - b.updated_at)::float8 / $3::int) >= 1 "
+      + "RETURNING camera_id) "
+      + "SELECT q.n, t.camera_id IS NOT NULL AS granted, d.id, d.secret_hash, d.secret_scheme, d.secret_version, "
+      + "d.prefix, d.enabled, d.created_at, d.last_seen_at "
+      + "FROM q LEFT JOIN taken t ON t.camera_id = q.id LEFT JOIN credential.devices d ON d.id = q.id ORDER BY q.n";
+  static final String FIND_ALL = "SELECT " + COLUMNS + " FROM credential.devices WHERE id = ANY($1::text[])";
   static final String PURGE_FULL_BUCKETS = "DELETE FROM credential.request_buckets "
       + "WHERE updated_at < now() - $1::int * interval '1 second'";
   static final String TOUCH_ALL = "UPDATE credential.devices SET last_seen_at = now() WHERE id = ANY($1::text[])";
@@ -90,6 +109,31 @@ public final class DeviceRepository {
       Row row = rows.iterator().next();
       Optional<Device> device = row.getString("id") == null ? Optional.empty() : Optional.of(Device.from(row));
       return new RequestLookup(row.getBoolean("granted"), device);
+    });
+  }
+
+  /** {@link #takeRequestToken} for many distinct ids in one statement; the answers in the order of {@code ids}. */
+  public Future<List<RequestLookup>> takeRequestTokens(List<String> ids, int burst, int refillSeconds) {
+    return pool.preparedQuery(TAKE_REQUEST_TOKENS).execute(Tuple.of(ids.toArray(String[]::new), burst,
+        refillSeconds)).map(rows -> {
+          List<RequestLookup> out = new ArrayList<>(ids.size());
+          for (Row row : rows) {
+            Optional<Device> device = row.getString("id") == null ? Optional.empty() : Optional.of(Device.from(row));
+            out.add(new RequestLookup(row.getBoolean("granted"), device));
+          }
+          return out;
+        });
+  }
+
+  /** The cameras among {@code ids} that exist, by id. */
+  public Future<Map<String, Device>> findAll(List<String> ids) {
+    return pool.preparedQuery(FIND_ALL).execute(Tuple.of(ids.toArray(String[]::new))).map(rows -> {
+      Map<String, Device> out = new HashMap<>(rows.size() * 2);
+      rows.forEach(r -> {
+        Device d = Device.from(r);
+        out.put(d.id(), d);
+      });
+      return out;
     });
   }
 

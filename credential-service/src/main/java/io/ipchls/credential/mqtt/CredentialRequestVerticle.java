@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * {@code cameras/{id}/credentials/response}; anything else gets an error response there (or, for a topic that names no
  * camera, is dropped). Requests are rate-limited per camera: by this instance's {@link RateLimiter} before any
  * database work, then by the camera's bucket in {@code credential.request_buckets}, shared by all instances and taken
- * in the statement that reads the camera, so a camera gets {@code burst} at once across the cluster. Every
+ * in the statement that reads the camera, so a camera gets {@code burst} at once across the cluster. The database
+ * reads and audit writes of requests arriving together share statements ({@link RequestBatches}). Every
  * message is acknowledged once handled; every issuance and refusal is logged, audited and counted
  * ({@code credentials_issued_total}, {@code credentials_refused_total{reason}}).
  */
@@ -42,6 +43,7 @@ public final class CredentialRequestVerticle extends VerticleBase {
   private final MeterRegistry meters;
   private final CredentialIssuer issuer;
   private CameraStore store;
+  private RequestBatches batches;
   /** The shared-subscription sessions ({@code mqttConnections}); responses go out through any connected one. */
   private final List<ManagedMqttClient> clients = new ArrayList<>();
   private int next;
@@ -57,6 +59,8 @@ public final class CredentialRequestVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     store = CameraStore.open(vertx, config.db());
+    batches = new RequestBatches(store.devices(), store.audit(), config.rateLimit().burst(),
+        config.rateLimit().refillSeconds());
     limiter = new RateLimiter(config.rateLimit());
     pruneTimer = vertx.setPeriodic(PRUNE_INTERVAL_MS, t -> limiter.prune(System.currentTimeMillis()));
     // Requests are acknowledged once answered, and a broker bounds the unacknowledged messages per client (HiveMQ
@@ -65,9 +69,8 @@ public final class CredentialRequestVerticle extends VerticleBase {
     List<Future<?>> started = new ArrayList<>();
     for (int k = 1; k <= config.mqttConnections(); k++) {
       ManagedMqttClient c = new ManagedMqttClient(vertx, config.mqtt(), k == 1 ? base : base + "-" + k,
-              /* cleanSession= */ true, /* autoAck= */ false)
-          .subscribe(Topics.CREDENTIAL_SHARED_REQUESTS, 1)
-          .messageHandler(this::onRequest);
+          /* cleanSession= */ true, /* autoAck= */ false).subscribe(Topics.CREDENTIAL_SHARED_REQUESTS, 1);
+      c.messageHandler(msg -> onRequest(c, msg));
       clients.add(c);
       started.add(c.startWithRetry());
     }
@@ -87,7 +90,7 @@ public final class CredentialRequestVerticle extends VerticleBase {
     return !clients.isEmpty() && clients.stream().allMatch(ManagedMqttClient::isConnected);
   }
 
-  private void onRequest(MqttPublishMessage msg) {
+  private void onRequest(ManagedMqttClient via, MqttPublishMessage msg) {
     Optional<Topics.CameraTopic> topic = Topics.parse(msg.topicName())
         .filter(t -> t.kind() == Topics.Kind.CREDENTIALS_REQUEST);
     if (topic.isEmpty()) {
@@ -99,39 +102,44 @@ public final class CredentialRequestVerticle extends VerticleBase {
     String cameraId = topic.get().cameraId();
     byte[] payload = msg.payload().getBytes();
     Future<Void> handled = limiter.tryAcquire(cameraId, System.currentTimeMillis())
-        ? handle(cameraId, payload)
-        : refuse(cameraId, requestIdOf(payload), "rate_limited", "too many credential requests, retry later");
+        ? handle(via, cameraId, payload)
+        : refuse(via, cameraId, requestIdOf(payload), "rate_limited",
+            "too many credential requests, retry later");
     handled
         .recover(e -> {
           LOG.error("credential request from {} failed", cameraId, e);
-          return refuse(cameraId, requestIdOf(payload), "unavailable", "credentials are unavailable, retry later");
+          return refuse(via, cameraId, requestIdOf(payload), "unavailable",
+              "credentials are unavailable, retry later");
         })
         .onComplete(x -> msg.ack());
   }
 
-  private Future<Void> handle(String cameraId, byte[] payload) {
+  private Future<Void> handle(ManagedMqttClient via, String cameraId, byte[] payload) {
     if (payload.length > Json.MAX_PAYLOAD_BYTES) {
-      return refuse(cameraId, null, "too_large",
+      return refuse(via, cameraId, null, "too_large",
           "request of " + payload.length + " bytes exceeds " + Json.MAX_PAYLOAD_BYTES);
     }
     CredentialRequest request;
     try {
       request = Json.decode(payload, CredentialRequest.class);
     } catch (ProtocolException e) {
-      return refuse(cameraId, requestIdOf(payload), "malformed", e.getMessage());
+      return refuse(via, cameraId, requestIdOf(payload), "malformed", e.getMessage());
     }
     // The shared bucket (all instances) is taken in the same round trip that reads the camera.
-    return store.devices().takeRequestToken(cameraId, config.rateLimit().burst(), config.rateLimit().refillSeconds())
+    return batches.take(cameraId)
         .compose(lookup -> {
           if (!lookup.granted()) {
-            return refuse(cameraId, request.requestId(), "rate_limited", "too many credential requests, retry later");
+            return refuse(via, cameraId, request.requestId(), "rate_limited",
+                "too many credential requests, retry later");
           }
           var found = lookup.device();
           if (found.isEmpty()) {
-            return refuse(cameraId, request.requestId(), "unknown_camera", "camera is not registered");
+            return refuse(via, cameraId, request.requestId(), "unknown_camera", "camera is not registered");
           }
-          if (!found.get().enabled()) return refuse(cameraId, request.requestId(), "disabled", "camera is disabled");
-          return issue(found.get(), request.requestId());
+          if (!found.get().enabled()) {
+            return refuse(via, cameraId, request.requestId(), "disabled", "camera is disabled");
+          }
+          return issue(via, found.get(), request.requestId());
         });
   }
 
@@ -139,46 +147,49 @@ public final class CredentialRequestVerticle extends VerticleBase {
    * Issues, then reads the registry again: a disable, rotation or delete that ran between the first read and the key
    * going live has already revoked the index it saw, so the recheck is what keeps it from missing this key.
    */
-  private Future<Void> issue(Device camera, String requestId) {
-    return issuer.issue(camera, requestId).compose(response -> store.devices().find(camera.id()).compose(now -> {
+  private Future<Void> issue(ManagedMqttClient via, Device camera, String requestId) {
+    return issuer.issue(camera, requestId).compose(response -> batches.find(camera.id()).compose(now -> {
       // The secret version, not the hash: a login's rehash (bcrypt to SHA-256) changes the hash, not the secret.
       boolean unchanged = now.isPresent() && now.get().enabled()
           && now.get().secretVersion() == camera.secretVersion();
       if (!unchanged) {
         return issuer.revokeAll(camera.id())
-            .compose(v -> refuse(camera.id(), requestId, "changed", "camera was changed during issuance"));
+            .compose(v -> refuse(via, camera.id(), requestId, "changed", "camera was changed during issuance"));
       }
       meters.counter("credentials.issued").increment();
       LOG.info("credentials issued: camera={} key={} expires={}", camera.id(), response.accessKeyId(),
           response.expiration());
-      store.audit().record(camera.id(), ACTION, AuditRepository.OK, "key " + response.accessKeyId());
-      return publish(camera.id(), response);
+      batches.audit(camera.id(), ACTION, AuditRepository.OK, "key " + response.accessKeyId());
+      return publish(via, camera.id(), response);
     }));
   }
 
   /** Answers the camera with {@code message}; logs, audits and counts {@code reason}. Never sees a secret. */
-  private Future<Void> refuse(String cameraId, String requestId, String reason, String message) {
+  private Future<Void> refuse(ManagedMqttClient via, String cameraId, String requestId, String reason,
+      String message) {
     LOG.info("credentials refused: camera={} reason={} ({})", cameraId, reason, message);
     refused(reason);
-    store.audit().record(cameraId, ACTION, AuditRepository.REFUSED, reason);
-    return publish(cameraId, CredentialResponse.error(requestId, message));
+    batches.audit(cameraId, ACTION, AuditRepository.REFUSED, reason);
+    return publish(via, cameraId, CredentialResponse.error(requestId, message));
   }
 
   private void refused(String reason) {
     meters.counter("credentials.refused", "reason", reason).increment();
   }
 
-  private Future<Void> publish(String cameraId, CredentialResponse response) {
-    ManagedMqttClient mqtt = clients.get(0);
-    for (int i = 0; i < clients.size(); i++) {
-      ManagedMqttClient c = clients.get(next++ % clients.size());
-      if (c.isConnected()) {
-        mqtt = c;
-        break;
-      }
+  /**
+   * Answers through the session the request came in on (another connected one if it is down), and completes once the
+   * broker has acknowledged the answer: only then is the request acknowledged, so a session never has more answers in
+   * flight than requests (the broker's delivery window equals the client's in-flight limit). Answering without
+   * waiting let a storm pile up unacknowledged answers past that limit while the broker was busy, and each answer
+   * refused by it was a request dropped: its camera asked again 10 s later.
+   */
+  private Future<Void> publish(ManagedMqttClient via, String cameraId, CredentialResponse response) {
+    ManagedMqttClient mqtt = via;
+    for (int i = 0; i < clients.size() && !mqtt.isConnected(); i++) {
+      mqtt = clients.get(next++ % clients.size());
     }
-    return mqtt.publish(Topics.credentialsResponse(cameraId), Json.encode(response), /* qos= */ 1,
-        /* retain= */ false).mapEmpty();
+    return mqtt.publishAcked(Topics.credentialsResponse(cameraId), Json.encode(response));
   }
 
   /** Best effort, so that even a refused request can be matched by the camera; null when there is none. */

@@ -2,9 +2,13 @@ package io.ipchls.device.cli;
 
 import io.ipchls.device.Camera;
 import io.ipchls.device.CameraBuilder;
+import io.ipchls.device.codec.AudioInput;
+import io.ipchls.device.codec.Container;
 import io.ipchls.device.codec.VideoCodec;
+import io.ipchls.device.flac.G711;
 import io.ipchls.device.segment.Frame;
 import io.ipchls.device.sim.AnnexBFileSource;
+import io.ipchls.device.sim.G711Tone;
 import io.ipchls.device.sim.SimulatedCamera;
 import io.ipchls.protocol.BrokerDefaults;
 import io.ipchls.protocol.SegmentDuration;
@@ -23,7 +27,8 @@ import picocli.CommandLine;
 /**
  * Command line of the device client: {@code simulate} runs a simulated camera (moving test picture with the UTC time
  * burned in, H.264), {@code stream} plays a raw H.264 or H.265 file (B-frames allowed), optionally with an AAC file,
- * as a camera; with {@code --loop} it is the simulator for H.265. Both show a one-line live status and, on
+ * as a camera; with {@code --loop} it is the simulator for H.265. Both take {@code --container ts|fmp4} and G.711
+ * audio made in Java ({@code --audio g711-alaw|g711-ulaw}: a tone, carried as FLAC in fMP4). Both show a one-line live status and, on
  * Ctrl-C or at the end, cut and upload the last segment before going offline.
  */
 @Command(name = "ipchls-device", mixinStandardHelpOptions = true,
@@ -64,6 +69,8 @@ public final class DeviceCli {
     long durationSeconds;
     @Option(names = "--status-interval", defaultValue = "1", description = "seconds between status lines; 0 = none")
     int statusSeconds;
+    @Option(names = "--container", defaultValue = "ts", description = "segment format: ts or fmp4 (default ts)")
+    String container;
 
     Camera build() {
       return builder().build();
@@ -73,7 +80,8 @@ public final class DeviceCli {
       boolean overTls = tls || caFile != null;
       int mqttPort = port != null ? port : overTls ? MQTT_TLS_PORT : BrokerDefaults.PORT;
       CameraBuilder b = Camera.builder().cameraId(cameraId).secret(secret).mqtt(host, mqttPort).mqttTls(overTls)
-          .segmentSeconds(segmentSeconds).queueBytes(bufferMb * 1024L * 1024);
+          .segmentSeconds(segmentSeconds).queueBytes(bufferMb * 1024L * 1024)
+          .container(Container.fromWireName(container));
       if (caFile != null) b.trustedCa(caFile);
       if (spoolDir != null) b.spool(spoolDir, spoolMb * 1024 * 1024);
       return b;
@@ -88,12 +96,22 @@ public final class DeviceCli {
     @Option(names = "--width", defaultValue = "640") int width;
     @Option(names = "--height", defaultValue = "360") int height;
     @Option(names = "--fps", defaultValue = "15") int fps;
+    @Option(names = "--audio", description = "g711-alaw or g711-ulaw: a tone made in Java (needs --container fmp4)")
+    String audio;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-      Camera cam = camera.build();
+      G711Tone tone = audio == null ? null : tone(spec, audio);
+      Camera cam = build(spec, () -> {
+        CameraBuilder b = camera.builder();
+        return tone == null ? b : b.audio(g711Input(audio));
+      });
       SimulatedCamera sim = new SimulatedCamera(width, height, fps, fps * camera.segmentSeconds, camera.cameraId,
-          cam::putFrame);
+          frame -> {
+            cam.putFrame(frame);
+            if (tone != null) tone.feedUntil(frame.pts90k() * 100 / 9, (g711, pts) -> cam.putAudio(g711, pts));
+          });
       return run(camera, cam, sim::close, done -> sim.start());
     }
   }
@@ -107,22 +125,31 @@ public final class DeviceCli {
     @Parameters(index = "0", description = "the .h264 or .h265/.hevc file") Path file;
     @Option(names = "--codec", description = "h264 or h265 (default: from the file name, .h265/.hevc/.265 = h265)")
     String codec;
-    @Option(names = "--audio", description = "an AAC file in ADTS form (.aac), streamed alongside") Path audio;
+    @Option(names = "--audio", description = "an AAC file in ADTS form (.aac), streamed alongside; or g711-alaw, "
+        + "g711-ulaw: a tone made in Java (needs --container fmp4)") String audio;
     @Option(names = "--fps", defaultValue = "25", description = "frame rate of the file") int fps;
     @Option(names = "--loop", description = "start over at the end") boolean loop;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-      for (Path p : audio == null ? java.util.List.of(file) : java.util.List.of(file, audio)) {
+      G711Tone tone = audio != null && audio.startsWith("g711") ? tone(spec, audio) : null;
+      Path aacFile = audio != null && tone == null ? Path.of(audio) : null;
+      for (Path p : aacFile == null ? java.util.List.of(file) : java.util.List.of(file, aacFile)) {
         if (!java.nio.file.Files.isReadable(p)) {
           throw new CommandLine.ParameterException(spec.commandLine(), "cannot read " + p);
         }
       }
       VideoCodec video = videoCodec();
-      Camera cam = camera.builder().video(video).audio(audio != null).build();
-      AnnexBFileSource source = new AnnexBFileSource(file, video, fps, loop, frame -> put(cam, frame), audio,
-          (adts, ptsMicros) -> putAudio(cam, adts, ptsMicros));
+      AudioInput audioInput = tone != null ? g711Input(audio) : aacFile != null ? AudioInput.aacAdts() : null;
+      Camera cam = build(spec, () -> {
+        CameraBuilder b = camera.builder().video(video);
+        return audioInput == null ? b : b.audio(audioInput);
+      });
+      AnnexBFileSource source = new AnnexBFileSource(file, video, fps, loop, frame -> {
+        put(cam, frame);
+        if (tone != null) tone.feedUntil(frame.pts90k() * 100 / 9, (g711, pts) -> putAudio(cam, g711, pts));
+      }, aacFile, (adts, ptsMicros) -> putAudio(cam, adts, ptsMicros));
       try {
         return run(camera, cam, source::close, done -> source.start(done::countDown));
       } catch (IllegalArgumentException e) { // a file that is not what it should be: said before anything streams
@@ -156,6 +183,33 @@ public final class DeviceCli {
       } catch (IllegalArgumentException e) {
         System.err.println("\nskipped audio: " + e.getMessage());
       }
+    }
+  }
+
+  /** The tone for {@code --audio g711-alaw|g711-ulaw}. */
+  static G711Tone tone(CommandLine.Model.CommandSpec spec, String audio) {
+    return new G711Tone(g711Input(spec, audio).codec() == io.ipchls.device.codec.AudioCodec.G711_ALAW
+        ? G711.Law.A_LAW : G711.Law.MU_LAW);
+  }
+
+  static AudioInput g711Input(String audio) {
+    return audio.equals("g711-ulaw") ? AudioInput.g711Ulaw() : AudioInput.g711Alaw();
+  }
+
+  private static AudioInput g711Input(CommandLine.Model.CommandSpec spec, String audio) {
+    if (!audio.equals("g711-alaw") && !audio.equals("g711-ulaw")) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "unknown audio " + audio
+          + ": g711-alaw or g711-ulaw" + (spec.name().equals("stream") ? ", or an AAC file" : ""));
+    }
+    return g711Input(audio);
+  }
+
+  /** Builds the camera; a container name or audio the container cannot carry is a bad option, said at once. */
+  static Camera build(CommandLine.Model.CommandSpec spec, java.util.function.Supplier<CameraBuilder> builder) {
+    try {
+      return builder.get().build();
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
   }
 

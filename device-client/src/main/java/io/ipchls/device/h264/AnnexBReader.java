@@ -23,20 +23,28 @@ public final class AnnexBReader {
   /** Consumes {@code length} bytes and returns the NAL units completed by them (possibly none). */
   public List<byte[]> feed(byte[] data, int offset, int length) {
     List<byte[]> out = new ArrayList<>();
-    for (int i = offset, end = offset + length; i < end; i++) {
+    int end = offset + length;
+    int i = offset;
+    while (i < end) {
       byte b = data[i];
       if (b == 0) {
         zeros++;
+        i++;
       } else if (b == 1 && zeros >= 2) {
         if (inNal) emit(out);
         inNal = true;
         zeros = 0;
+        i++;
       } else {
+        // a run of non-zero bytes cannot hold a start code (it needs two zeros first): copy it whole
+        int runEnd = i + 1;
+        while (runEnd < end && data[runEnd] != 0) runEnd++;
         if (inNal) {
           for (; zeros > 0; zeros--) append((byte) 0);
-          append(b);
+          append(data, i, runEnd - i);
         }
         zeros = 0;
+        i = runEnd;
       }
     }
     return out;
@@ -70,6 +78,12 @@ public final class AnnexBReader {
       out.add(nal);
     }
     len = 0;
+  }
+
+  private void append(byte[] data, int offset, int length) {
+    if (len + length > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + length));
+    System.arraycopy(data, offset, buf, len, length);
+    len += length;
   }
 
   private void append(byte b) {

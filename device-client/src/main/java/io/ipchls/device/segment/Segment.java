@@ -1,13 +1,14 @@
 package io.ipchls.device.segment;
 
+import io.ipchls.device.codec.Container;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * One finished MPEG-TS segment.
+ * One finished segment: an MPEG-TS segment, or an fMP4 media segment with the init segment it needs.
  *
- * @param bytes the transport stream
+ * @param bytes the transport stream or the fMP4 media segment
  * @param startEpochMs wall-clock time of the first frame, UTC epoch milliseconds
  * @param durationMs duration from timestamps (next segment's first pts − this one's first pts)
  * @param seq segment number, from 0, counted by the segmenter
@@ -18,14 +19,31 @@ import java.util.HexFormat;
  * @param sha256 lower-case hex SHA-256 of {@code bytes}
  * @param clockJump true for the first segment dated after the wall clock was stepped
  * @param frameRate nominal frames per second from the SPS's timing information, or 0 when unknown
+ * @param container the segment's format
+ * @param init for {@link Container#FMP4}: the init segment the media segment is decoded with; null for TS
  * @param discontinuity true when frames before it are missing ({@link Segmenter#markDiscontinuity()})
  */
 public record Segment(byte[] bytes, long startEpochMs, long durationMs, long seq, int width, int height, String codec,
-    String sha256, boolean clockJump, double frameRate, boolean discontinuity) {
+    String sha256, boolean clockJump, double frameRate, Container container, InitSegment init,
+    boolean discontinuity) {
+  public Segment {
+    if (container == null) container = Container.TS;
+    if ((container == Container.FMP4) != (init != null)) {
+      throw new IllegalArgumentException("an fMP4 segment needs its init segment, and only an fMP4 segment has one");
+    }
+  }
+
   /** A segment that continues the previous one. */
   public Segment(byte[] bytes, long startEpochMs, long durationMs, long seq, int width, int height, String codec,
+      String sha256, boolean clockJump, double frameRate, Container container, InitSegment init) {
+    this(bytes, startEpochMs, durationMs, seq, width, height, codec, sha256, clockJump, frameRate, container, init,
+        false);
+  }
+
+  /** An MPEG-TS segment. */
+  public Segment(byte[] bytes, long startEpochMs, long durationMs, long seq, int width, int height, String codec,
       String sha256, boolean clockJump, double frameRate) {
-    this(bytes, startEpochMs, durationMs, seq, width, height, codec, sha256, clockJump, frameRate, false);
+    this(bytes, startEpochMs, durationMs, seq, width, height, codec, sha256, clockJump, frameRate, Container.TS, null);
   }
 
   /** A segment whose frame rate is unknown. */
@@ -61,6 +79,6 @@ public record Segment(byte[] bytes, long startEpochMs, long durationMs, long seq
   @Override
   public String toString() {
     return "Segment[seq=" + seq + ", start=" + startEpochMs + ", durationMs=" + durationMs + ", bytes="
-        + bytes.length + ", " + width + "x" + height + (clockJump ? ", clockJump" : "") + "]";
+        + bytes.length + ", " + container.wireName() + ", " + width + "x" + height + (clockJump ? ", clockJump" : "") + "]";
   }
 }

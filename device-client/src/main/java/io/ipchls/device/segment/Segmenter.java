@@ -1,15 +1,16 @@
 package io.ipchls.device.segment;
 
+import io.ipchls.device.codec.AudioCodec;
+import io.ipchls.device.codec.Container;
 import io.ipchls.device.codec.VideoCodec;
 import io.ipchls.device.h265.NalUnits;
-import io.ipchls.device.ts.TsMuxer;
 import io.ipchls.protocol.SegmentDuration;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * Cuts a stream of H.264 or H.265 access units into MPEG-TS segments. A new segment starts only at a key frame
+ * Cuts a stream of H.264 or H.265 access units into MPEG-TS or fMP4 segments ({@link Container}). A new segment starts only at a key frame
  * (H.264 IDR, H.265 IRAP), and only once the current segment has reached the target duration; so segments last at
  * least the target (except the last) and at most target + one GOP, but never more than {@value #MAX_TARGET_MS} ms:
  * a GOP that long is cut there and the frames up to the next key frame are dropped (counted), because a segment
@@ -34,8 +35,11 @@ import java.util.function.LongSupplier;
  * {@value #CLOCK_STEP_MS} ms the wall clock was stepped (NTP), the anchor moves by the step and the segment is
  * flagged {@link Segment#clockJump()}.
  *
- * <p>Audio (AAC in ADTS) is muxed only when the segmenter was built with it, so segments declare only the tracks
- * that exist. Not thread-safe: call from one thread (or synchronise).
+ * <p>Audio (AAC in ADTS; with fMP4 also G.711, carried as FLAC) is muxed only when the segmenter was built with it,
+ * so segments declare only the tracks that exist. The container can change while streaming
+ * ({@link #setContainer}): the change takes effect at the next key frame, which starts a new segment. With fMP4 a
+ * key frame whose parameter sets (PPS included) differ from the open segment's also starts a new segment, with a
+ * new init segment. Not thread-safe: call from one thread (or synchronise).
  */
 public final class Segmenter {
   /** DTS of the first frame in the output, 1.4 s as ffmpeg uses, ≥ the muxer's PCR delay. */
@@ -52,7 +56,11 @@ public final class Segmenter {
   private final DeviceClock clock;
   private final Consumer<Segment> sink;
   private final boolean audio;
+  private final AudioCodec audioInput;
   private long target90k;
+  private Container container;
+  private Container pendingContainer;
+  private SegmentWriter writer;
 
   private VideoCodec codec;
   private ParameterSets params;
@@ -72,7 +80,7 @@ public final class Segmenter {
   private long lastInputDts = Long.MIN_VALUE;
   private long lastAudioPts = Long.MIN_VALUE;
 
-  private TsMuxer muxer;
+  private boolean segmentOpen;
   private boolean segClockJump;
   private boolean pendingDiscontinuity;
   private boolean segDiscontinuity;
@@ -93,10 +101,53 @@ public final class Segmenter {
    * @param sink receives each finished segment, on the calling thread
    */
   public Segmenter(long targetMs, DeviceClock clock, boolean audio, Consumer<Segment> sink) {
+    this(targetMs, clock, audio ? AudioCodec.AAC : null, Container.TS, sink);
+  }
+
+  /**
+   * @param targetMs the target segment duration, {@value #MIN_TARGET_MS}..{@value #MAX_TARGET_MS} ms
+   * @param clock wall clock (read to anchor the first frame) and monotonic clock (to notice steps)
+   * @param audio the audio track's input codec, or null for video only
+   * @param container the segment format to start with
+   * @param sink receives each finished segment, on the calling thread
+   * @throws IllegalArgumentException for G.711 audio with MPEG-TS (no carriage is defined for it)
+   */
+  public Segmenter(long targetMs, DeviceClock clock, AudioCodec audio, Container container, Consumer<Segment> sink) {
     setTargetMillis(targetMs);
     this.clock = clock;
-    this.audio = audio;
+    this.audio = audio != null;
+    this.audioInput = audio;
     this.sink = sink;
+    requireCarriage(container);
+    this.container = container;
+  }
+
+  /**
+   * Writes segments in {@code next} from the next key frame on (which starts a new segment); the open segment keeps
+   * its container.
+   *
+   * @throws IllegalArgumentException if the audio cannot go into that container (G.711 in MPEG-TS)
+   */
+  public void setContainer(Container next) {
+    requireCarriage(next);
+    if (writer == null) {
+      container = next; // nothing written yet
+    } else {
+      pendingContainer = next == container ? null : next;
+    }
+  }
+
+  /** The container of the segments written now (or next, once the pending change took effect). */
+  public Container container() {
+    return pendingContainer != null ? pendingContainer : container;
+  }
+
+  private void requireCarriage(Container c) {
+    if (c == null) throw new IllegalArgumentException("container is required");
+    if (c == Container.TS && audioInput != null && audioInput.isG711()) {
+      throw new IllegalArgumentException(audioInput + " audio cannot go into MPEG-TS segments: ISO/IEC 13818-1 "
+          + "defines no carriage for G.711; choose the fMP4 container, or encode the audio as AAC");
+    }
   }
 
   /** Changes the target duration; the open segment is cut against the new target. */
@@ -158,31 +209,33 @@ public final class Segmenter {
     check(frame.codec(), frame.nals(), frame.key());
     adopt(frame.codec());
     lastInputDts = frame.dts90k();
-    boolean newConfiguration = frame.key() && params.sequenceChange(frame.nals()) != null;
+    boolean newConfiguration = frame.key() && (params.sequenceChange(frame.nals()) != null || pendingContainer != null
+        || segmentOpen && writer.needsNewSegment(frame.nals()));
     params.remember(frame.nals());
-    if (muxer != null && !frame.key() && frame.pts90k() - segFirstPts >= MAX_TARGET_MS * 90) {
-      finish(frame.pts90k() - segFirstPts); // over-long GOP: cut; the rest of it cannot start a segment
+    if (segmentOpen && !frame.key() && frame.pts90k() - segFirstPts >= MAX_TARGET_MS * 90) {
+      // over-long GOP: cut; the rest of it cannot start a segment
+      finish(frame.pts90k() - segFirstPts, frame.dts90k());
     }
     if (droppingRasl && frame.codec() == VideoCodec.H265 && NalUnits.containsRasl(frame.nals())) {
       droppedFrames++;
       return;
     }
     // Half a frame of slack: encoder timestamps jitter, and a key frame due exactly at the target must not wait a GOP.
-    if (muxer == null || (frame.key() && (newConfiguration
+    if (!segmentOpen || (frame.key() && (newConfiguration
         || frame.pts90k() - segFirstPts + frameDuration90k / 2 >= target90k))) {
       if (!frame.key()) {
         droppedFrames++;
         return;
       }
-      boolean afterGap = muxer == null;
-      if (muxer != null) finish(frame.pts90k() - segFirstPts);
+      boolean afterGap = !segmentOpen;
+      if (segmentOpen) finish(frame.pts90k() - segFirstPts, frame.dts90k());
       open(frame);
       droppingRasl = afterGap && codec == VideoCodec.H265 && !NalUnits.containsIdr(frame.nals());
     } else if (frame.key()) {
       droppingRasl = false; // RASL pictures of a later IRAP decode from the pictures before it, which we have
     }
     List<byte[]> nals = frame.key() ? params.prepend(frame.nals()) : frame.nals();
-    muxer.writeVideo(nals, out(frame.pts90k()), out(frame.dts90k()), frame.key());
+    writer.video(nals, out(frame.pts90k()), out(frame.dts90k()), frame.key());
     if (frame.dts90k() > lastDts && lastDts != Long.MIN_VALUE) frameDuration90k = frame.dts90k() - lastDts;
     lastDts = frame.dts90k();
     segMaxPts = Math.max(segMaxPts, frame.pts90k());
@@ -192,28 +245,51 @@ public final class Segmenter {
    * Adds AAC audio, on the video's clock. Dropped (counted) while no segment is open (audio that comes before any
    * video, or while recording is stopped) or when it would start before the first video frame.
    *
-   * @throws IllegalStateException if the segmenter was built without audio
+   * @throws IllegalStateException if the segmenter was built without audio, or with G.711
    * @throws IllegalArgumentException if its time is not after the previous audio's
    */
   public void pushAudio(AudioFrame frame) {
     if (!audio) throw new IllegalStateException("this stream was declared without audio");
-    if (lastAudioPts != Long.MIN_VALUE && frame.pts90k() <= lastAudioPts) {
-      throw new IllegalArgumentException("audio timestamp " + frame.pts90k() + " is not after the previous "
+    if (audioInput != AudioCodec.AAC) throw new IllegalStateException("this stream was declared with " + audioInput);
+    if (!acceptAudio(frame.pts90k())) return;
+    audioCodec = "mp4a.40." + (((frame.adts()[2] & 0xFF) >>> 6) + 1); // ADTS profile = audio object type − 1
+    writer.audio(frame.adts(), out(frame.pts90k()));
+  }
+
+  /**
+   * Adds G.711 samples (8 kHz, one byte each, in the law the segmenter was built with), on the video's clock; the
+   * time is that of the first sample. Dropped (counted) like {@link #pushAudio(AudioFrame)}.
+   *
+   * @throws IllegalStateException if the segmenter was not built with G.711 audio
+   * @throws IllegalArgumentException if {@code samples} is empty or its time is not after the previous audio's
+   */
+  public void pushG711(byte[] samples, long pts90k) {
+    if (audioInput == null || !audioInput.isG711()) {
+      throw new IllegalStateException("this stream was not declared with G.711 audio");
+    }
+    if (samples == null || samples.length == 0) throw new IllegalArgumentException("no G.711 samples");
+    if (!acceptAudio(pts90k)) return;
+    writer.audio(samples, out(pts90k));
+  }
+
+  /** Checks the audio's time; false when the audio is dropped for want of an open segment. */
+  private boolean acceptAudio(long pts90k) {
+    if (lastAudioPts != Long.MIN_VALUE && pts90k <= lastAudioPts) {
+      throw new IllegalArgumentException("audio timestamp " + pts90k + " is not after the previous "
           + lastAudioPts + " (90 kHz)");
     }
-    lastAudioPts = frame.pts90k();
+    lastAudioPts = pts90k;
     // Audio before the first video frame has no segment to go to; a segment starts with video (a key frame).
-    if (muxer == null || frame.pts90k() < anchorPts) {
+    if (!segmentOpen || pts90k < anchorPts) {
       droppedAudio++;
-      return;
+      return false;
     }
-    audioCodec = "mp4a.40." + (((frame.adts()[2] & 0xFF) >>> 6) + 1); // ADTS profile = audio object type − 1
-    muxer.writeAudio(frame.adts(), out(frame.pts90k()));
+    return true;
   }
 
   /** Ends the stream: emits the open segment, lasting until its last frame's end. */
   public void flush() {
-    if (muxer != null) finish(segMaxPts - segFirstPts + frameDuration90k);
+    if (segmentOpen) finish(segMaxPts - segFirstPts + frameDuration90k, lastInputDts + frameDuration90k);
   }
 
   /** Frames dropped because no segment could start with them (no key frame or parameter sets yet, over-long GOP). */
@@ -255,22 +331,29 @@ public final class Segmenter {
       anchorOffsetMs = offset;
       segClockJump = true;
     }
-    muxer = TsMuxer.builder().video(codec).audio(audio).build();
+    if (pendingContainer != null || writer == null) {
+      if (pendingContainer != null) container = pendingContainer;
+      pendingContainer = null;
+      writer = container == Container.FMP4 ? new Fmp4SegmentWriter(codec, audioInput)
+          : new TsSegmentWriter(codec, audio);
+    }
+    writer.begin();
+    segmentOpen = true;
     segInfo = params.info();
     segFirstPts = frame.pts90k();
     segMaxPts = frame.pts90k();
     lastDts = Long.MIN_VALUE;
   }
 
-  private void finish(long duration90k) {
-    muxer.close();
-    byte[] bytes = muxer.toByteArray();
-    muxer = null;
+  /** Ends the open segment; {@code endDts90k} (input clock) is the decoding time of the frame after its last. */
+  private void finish(long duration90k, long endDts90k) {
+    SegmentWriter.Written w = writer.end(out(endDts90k));
+    segmentOpen = false;
     long start = anchorWallMs + Math.round((segFirstPts - anchorPts) / 90.0);
-    String codecs = audio ? segInfo.codec() + "," + audioCodec : segInfo.codec();
-    sink.accept(new Segment(bytes, start, Math.round(duration90k / 90.0), nextSeq++, segInfo.width(),
-        segInfo.height(), codecs, Segment.sha256Hex(bytes), segClockJump, segInfo.frameRate(),
-        segDiscontinuity));
+    String codecs = w.codecs() != null ? w.codecs() : audio ? segInfo.codec() + "," + audioCodec : segInfo.codec();
+    sink.accept(new Segment(w.bytes(), start, Math.round(duration90k / 90.0), nextSeq++, segInfo.width(),
+        segInfo.height(), codecs, Segment.sha256Hex(w.bytes()), segClockJump, segInfo.frameRate(), container,
+        w.init(), segDiscontinuity));
   }
 
   private long out(long ts90k) {

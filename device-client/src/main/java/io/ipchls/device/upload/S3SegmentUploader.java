@@ -36,12 +36,15 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * <p>Server errors (5xx, 429) and I/O errors/timeouts are retried with exponential backoff and full jitter, up to
  * {@link UploadSettings#maxAttempts()}; refused credentials throw {@link UploadAuthException} at once so the caller can fetch new
  * ones; other 4xx throw {@link UploadException}. The attempt timeout grows with the segment size, so a large
- * segment on a slow uplink is not cut off while a dead connection is still noticed. Every object gets Content-Type
- * {@value #CONTENT_TYPE}, a Content-MD5 and the configured tags.
+ * segment on a slow uplink is not cut off while a dead connection is still noticed. Every object gets a Content-Type
+ * by its extension ({@value #CONTENT_TYPE} for MPEG-TS, {@value #CONTENT_TYPE_M4S} for fMP4 media segments, RFC 8216
+ * §3.3, {@value #CONTENT_TYPE_MP4} for init segments), a Content-MD5 and the configured tags.
  */
 public final class S3SegmentUploader implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(S3SegmentUploader.class);
   public static final String CONTENT_TYPE = "video/mp2t";
+  public static final String CONTENT_TYPE_M4S = "video/iso.segment";
+  public static final String CONTENT_TYPE_MP4 = "video/mp4";
   private static final Set<String> AUTH_ERRORS = Set.of("InvalidAccessKeyId", "ExpiredToken", "InvalidToken",
       "TokenRefreshRequired", "SignatureDoesNotMatch", "AccessDenied");
   private static final Duration BASE_TIMEOUT = Duration.ofSeconds(10);
@@ -90,12 +93,19 @@ public final class S3SegmentUploader implements AutoCloseable {
     return settings;
   }
 
+  /** The Content-Type of an object by its key's extension. */
+  static String contentType(String key) {
+    if (key.endsWith(".m4s")) return CONTENT_TYPE_M4S;
+    if (key.endsWith(".mp4")) return CONTENT_TYPE_MP4;
+    return CONTENT_TYPE;
+  }
+
   /** Stores {@code bytes} at {@code key} in the credentials' bucket, retrying transient failures. */
   public void upload(String key, byte[] bytes) throws UploadException, InterruptedException {
     PutObjectRequest request = PutObjectRequest.builder()
         .bucket(credentials.bucket())
         .key(key)
-        .contentType(CONTENT_TYPE)
+        .contentType(contentType(key))
         .contentLength((long) bytes.length)
         .contentMD5(md5Base64(bytes)) // the store verifies the body it received
         .tagging(tagging)

@@ -1,5 +1,7 @@
 package io.ipchls.device.upload;
 
+import io.ipchls.device.codec.Container;
+import io.ipchls.device.segment.InitSegment;
 import io.ipchls.device.segment.Segment;
 import io.ipchls.protocol.Json;
 import io.ipchls.protocol.ProtocolException;
@@ -18,20 +20,24 @@ import org.slf4j.LoggerFactory;
 /**
  * Segments kept on disk while they cannot be uploaded: through network outages and process restarts, bounded by a
  * byte limit (the oldest are deleted, and counted, beyond it). Each segment is two files, {@code <name>.ts} (the
- * bytes) and {@code <name>.json} (start time, duration, sequence number... as it was cut), each written to a
- * temporary file and renamed; the JSON is written last and marks the entry complete. On open, incomplete entries
- * and entries whose bytes do not match their SHA-256 are deleted, so a corrupt segment is never uploaded.
- * Entries come out oldest first (by start time, then sequence number). Thread-safe.
+ * bytes, also of an fMP4 media segment) and {@code <name>.json} (start time, duration, sequence number, container...
+ * as it was cut), each written to a temporary file and renamed; the JSON is written last and marks the entry
+ * complete. On open, incomplete entries and entries whose bytes do not match their SHA-256 are deleted, so a corrupt
+ * segment is never uploaded. An fMP4 segment's init segment is kept once per configuration in
+ * {@code init/<sha256>.mp4} beside the entries (written before the entry that names it, checked against its hash when
+ * read, and kept as long as the spool: init segments are small and few), so a spooled segment finds its init segment
+ * after a restart. Entries come out oldest first (by start time, then sequence number). Thread-safe.
  */
 public final class SegmentSpool {
   private static final Logger LOG = LoggerFactory.getLogger(SegmentSpool.class);
   private static final String TS = ".ts";
   private static final String META = ".json";
   private static final String TMP = ".tmp";
+  private static final String INIT_DIR = "init";
 
   /** What the JSON file holds: everything of a {@link Segment} except its bytes. */
   record Meta(long start, long durationMs, long seq, int width, int height, String codec, String sha256,
-      boolean clockJump, long bytes, double frameRate) {}
+      boolean clockJump, long bytes, double frameRate, String container, String initSha256) {}
 
   /** One stored segment, in start-time order. */
   public record Entry(String name, long startEpochMs, long seq, long bytes) implements Comparable<Entry> {
@@ -73,8 +79,9 @@ public final class SegmentSpool {
   public synchronized boolean put(Segment s) {
     String name = String.format("%013d-%06d-%s", s.startEpochMs(), s.seq(), s.sha256().substring(0, 8));
     Meta meta = new Meta(s.startEpochMs(), s.durationMs(), s.seq(), s.width(), s.height(), s.codec(), s.sha256(),
-        s.clockJump(), s.size(), s.frameRate());
+        s.clockJump(), s.size(), s.frameRate(), s.container().wireName(), s.init() == null ? null : s.init().sha256());
     try {
+      if (s.init() != null) storeInit(s.init());
       writeAtomically(dir.resolve(name + TS), s.bytes());
       writeAtomically(dir.resolve(name + META), Json.encode(meta));
     } catch (IOException e) {
@@ -108,9 +115,11 @@ public final class SegmentSpool {
     try {
       byte[] data = Files.readAllBytes(dir.resolve(e.name() + TS));
       if (!Segment.sha256Hex(data).equals(m.sha256())) throw new IOException("checksum mismatch");
+      InitSegment init = m.initSha256() == null ? null : readInit(m.initSha256());
+      Container container = m.container() == null ? Container.TS : Container.fromWireName(m.container());
       return Optional.of(new Segment(data, m.start(), m.durationMs(), m.seq(), m.width(), m.height(), m.codec(),
-          m.sha256(), m.clockJump(), m.frameRate()));
-    } catch (IOException ex) {
+          m.sha256(), m.clockJump(), m.frameRate(), container, init));
+    } catch (IOException | IllegalArgumentException ex) {
       LOG.error("spool {}: discarding unreadable segment {}: {}", dir, e.name(), ex.toString());
       remove(e);
       discarded++;
@@ -178,6 +187,19 @@ public final class SegmentSpool {
       deleteQuietly(name);
       discarded++;
     }
+  }
+
+  private void storeInit(InitSegment init) throws IOException {
+    Path file = dir.resolve(INIT_DIR).resolve(init.sha256() + ".mp4");
+    if (Files.exists(file)) return;
+    Files.createDirectories(file.getParent());
+    writeAtomically(file, init.bytes());
+  }
+
+  private InitSegment readInit(String sha256) throws IOException {
+    byte[] bytes = Files.readAllBytes(dir.resolve(INIT_DIR).resolve(sha256 + ".mp4"));
+    if (!Segment.sha256Hex(bytes).equals(sha256)) throw new IOException("init segment checksum mismatch");
+    return new InitSegment(bytes, sha256);
   }
 
   private static void writeAtomically(Path target, byte[] data) throws IOException {

@@ -5,7 +5,9 @@ import io.ipchls.device.upload.S3SegmentUploader;
 import io.ipchls.protocol.ObjectKeys;
 import io.ipchls.protocol.SegmentNotification;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +51,8 @@ final class SegmentUploadLoop implements Runnable {
   private int consecutiveFailures;
   private volatile boolean failing;
   private boolean backfillTurn;
+  /** Init segment keys stored by this process: each is uploaded once (PUT is idempotent, so a repeat is harmless). */
+  private final Set<String> storedInits = new HashSet<>();
 
   /** Where a segment came from, so a failure puts it back there. */
   private record Work(Segment segment, SegmentSpool.Entry spooled) {}
@@ -155,8 +159,16 @@ final class SegmentUploadLoop implements Runnable {
       fail("no storage credentials: " + e);
       return false;
     }
-    String key = ObjectKeys.segmentKey(prefixFor(creds), Instant.ofEpochMilli(s.startEpochMs()), s.seq());
+    String prefix = prefixFor(creds);
+    String key = ObjectKeys.segmentKey(prefix, Instant.ofEpochMilli(s.startEpochMs()), s.seq(),
+        s.container().wireName());
+    String initKey = s.init() == null ? null : ObjectKeys.initKey(prefix, s.init().sha256());
     try {
+      // the init segment first: a player that finds the media segment in a playlist must find its EXT-X-MAP too
+      if (initKey != null && !storedInits.contains(initKey)) {
+        uploaderFor(creds).upload(initKey, s.init().bytes());
+        storedInits.add(initKey);
+      }
       uploaderFor(creds).upload(key, s.bytes());
     } catch (UploadAuthException e) {
       fail(e.getMessage());
@@ -177,7 +189,7 @@ final class SegmentUploadLoop implements Runnable {
         s.size(), s.sha256(), s.seq(), s.codec(), s.width(), s.height(), System.currentTimeMillis(),
         s.clockJump() ? Boolean.TRUE : null,
         s.startsRun() || s.clockJump() || s.discontinuity() ? Boolean.TRUE : null,
-        /* container= */ null, /* init= */ null, s.frameRate() > 0 ? s.frameRate() : null));
+        s.container().wireName(), initKey, s.frameRate() > 0 ? s.frameRate() : null));
     return true;
   }
 

@@ -84,6 +84,43 @@ class DeviceCliTest {
   }
 
   @Test
+  void simulate_fmp4WithG711_uploadsFmp4WithAFlacTrack() {
+    TestCloud.Registered reg = cloud.get().register("clig711");
+    int exit = new CommandLine(new DeviceCli()).execute("simulate", "--container", "fmp4", "--audio", "g711-ulaw",
+        "--width", "320", "--height", "180", "--fps", "10", "--duration", "3", "--camera-id", reg.id(),
+        "--secret", reg.secret(), "--mqtt-host", cloud.get().mqttHost(), "--mqtt-port",
+        String.valueOf(cloud.get().mqttPort()), "--segment-seconds", "1", "--status-interval", "0");
+    assertEquals(0, exit);
+    List<SegmentNotification> all = Await.until("2 notifications", TestCloud.WAIT,
+        () -> cloud.get().distinctNotifications(reg.id()), l -> l.size() >= 2);
+    for (SegmentNotification n : all) {
+      assertEquals("fmp4", n.container());
+      assertTrue(n.codec().endsWith(",fLaC"), n.codec());
+      assertTrue(n.key().endsWith(".m4s"), n.key());
+    }
+  }
+
+  @Test
+  void simulate_g711WithTs_isAClearUsageError() {
+    java.io.StringWriter err = new java.io.StringWriter();
+    CommandLine cli = new CommandLine(new DeviceCli());
+    cli.setErr(new java.io.PrintWriter(err));
+    int exit = cli.execute("simulate", "--audio", "g711-alaw", "--camera-id", "cli-ts-g711", "--secret", "s");
+    assertEquals(2, exit, "a usage error");
+    assertTrue(err.toString().contains("cannot go into MPEG-TS"), err.toString());
+  }
+
+  @Test
+  void unknownContainer_isAClearUsageError() {
+    java.io.StringWriter err = new java.io.StringWriter();
+    CommandLine cli = new CommandLine(new DeviceCli());
+    cli.setErr(new java.io.PrintWriter(err));
+    int exit = cli.execute("simulate", "--container", "mkv", "--camera-id", "cli-mkv", "--secret", "s");
+    assertEquals(2, exit, "a usage error");
+    assertTrue(err.toString().contains("unknown container \"mkv\""), err.toString());
+  }
+
+  @Test
   void stream_fileThatIsNotAnnexB_isAClearUsageError() throws Exception {
     Path notVideo = dir.resolve("notes.h265");
     Files.writeString(notVideo, "not a video at all");

@@ -51,7 +51,7 @@ final class TestMedia {
     byte[] es = run(List.of("ffmpeg", "-v", "error", "-i", ts.toString(), "-map", "0:v", "-c", "copy", "-f",
         hevc ? "hevc" : "h264", "-"));
     List<byte[]> nals = AnnexB.split(es);
-    List<List<byte[]>> units = hevc ? HevcAccessUnits.split(nals) : h264Units(nals);
+    List<List<byte[]>> units = hevc ? hevcUnits(nals) : h264Units(nals);
     List<String> packets = lines(run(List.of("ffprobe", "-v", "error", "-select_streams", "v", "-show_entries",
         "packet=pts,dts,flags", "-of", "csv=p=0", ts.toString())));
     if (packets.size() != units.size()) {
@@ -63,6 +63,19 @@ final class TestMedia {
       out.add(new Unit(units.get(i), Long.parseLong(f[0]), Long.parseLong(f[1]), f[2].startsWith("K")));
     }
     return out;
+  }
+
+  /** H.265 access units by the SDK's splitter (ITU-T H.265 §7.4.2.4.4). */
+  private static List<List<byte[]>> hevcUnits(List<byte[]> nals) {
+    io.ipchls.device.h265.AccessUnitSplitter splitter = new io.ipchls.device.h265.AccessUnitSplitter();
+    List<List<byte[]>> units = new ArrayList<>();
+    for (byte[] nal : nals) {
+      List<byte[]> done = splitter.add(nal);
+      if (done != null) units.add(done);
+    }
+    List<byte[]> last = splitter.flush();
+    if (last != null) units.add(last);
+    return units;
   }
 
   /** The ADTS frames of the TS's AAC track. */

@@ -33,6 +33,12 @@ public record EncodedClip(List<Picture> pictures, List<Audio> audio, long frameD
         "320x240");
   }
 
+  /** 320x240 at 25 fps, High profile without B-frames (PTS = DTS), a key frame every 25 frames. */
+  public static EncodedClip x264NoBFrames(Path dir, int seconds) throws Exception {
+    return encode(dir, seconds, "libx264", List.of("-bf", "0", "-g", "25", "-keyint_min", "25", "-sc_threshold", "0"),
+        "320x240");
+  }
+
   /** As {@link #x265(Path, int)} at another picture size (for a configuration change). */
   public static EncodedClip x265(Path dir, int seconds, String size) throws Exception {
     return encode(dir, seconds, "libx265", List.of("-x265-params",

@@ -270,11 +270,12 @@ public final class TestCloud implements AutoCloseable {
   }
 
   /**
-   * Waits until every object stored under the camera's prefix has been announced to the observer (closing a camera
-   * waits for the broker's PUBACK, not for the delivery to subscribers), then returns the notifications by seq.
+   * Waits until every segment stored under the camera's prefix has been announced to the observer (closing a camera
+   * waits for the broker's PUBACK, not for the delivery to subscribers), then returns the notifications by seq. fMP4
+   * init segments ({@code <prefix>/init/}) are not announced on their own and not counted.
    */
   public List<SegmentNotification> awaitAllAnnounced(String cameraId) {
-    int stored = keys(cameraId).size();
+    int stored = (int) keys(cameraId).stream().filter(k -> !k.contains("/init/")).count();
     return io.ipchls.infra.Await.until("all " + stored + " stored segments of " + cameraId + " announced", WAIT,
             () -> distinctNotifications(cameraId), l -> l.size() >= stored).stream()
         .sorted(java.util.Comparator.comparingLong(SegmentNotification::seq)).toList();

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ipchls.device.codec.Container;
+import io.ipchls.device.segment.InitSegment;
 import io.ipchls.device.segment.Segment;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -52,6 +54,35 @@ class SegmentSpoolTest {
     assertTrue(out.get(0).clockJump());
     assertEquals(0, spool.size());
     assertEquals(0, spool.bytes());
+  }
+
+  @Test
+  void fmp4Segment_afterARestart_comesBackWithItsInitSegment() {
+    byte[] init = {0, 0, 0, 8, 'f', 't', 'y', 'p'};
+    byte[] media = {0, 0, 0, 8, 's', 't', 'y', 'p'};
+    Segment s = new Segment(media, 1_700_000_000_000L, 3_000, 4, 640, 360, "hvc1.1.6.L93.B0,fLaC",
+        Segment.sha256Hex(media), false, 25, Container.FMP4, InitSegment.of(init));
+    assertTrue(new SegmentSpool(dir, 4 * MIB).put(s));
+    List<Segment> out = drain(new SegmentSpool(dir, 4 * MIB)); // a new process
+    assertEquals(1, out.size());
+    assertEquals(Container.FMP4, out.get(0).container());
+    assertArrayEquals(init, out.get(0).init().bytes());
+    assertEquals(s.init().sha256(), out.get(0).init().sha256());
+    assertEquals("hvc1.1.6.L93.B0,fLaC", out.get(0).codec());
+  }
+
+  @Test
+  void fmp4Segment_whoseInitSegmentIsCorrupt_isDiscarded_neverUploadedWithout() throws IOException {
+    byte[] init = {0, 0, 0, 8, 'f', 't', 'y', 'p'};
+    byte[] media = {0, 0, 0, 8, 's', 't', 'y', 'p'};
+    InitSegment initSegment = InitSegment.of(init);
+    SegmentSpool spool = new SegmentSpool(dir, 4 * MIB);
+    spool.put(new Segment(media, 1_700_000_000_000L, 3_000, 4, 640, 360, "avc1.42c01e", Segment.sha256Hex(media),
+        false, 25, Container.FMP4, initSegment));
+    Files.write(dir.resolve("init").resolve(initSegment.sha256() + ".mp4"), new byte[] {1, 2, 3});
+    SegmentSpool reopened = new SegmentSpool(dir, 4 * MIB);
+    assertTrue(drain(reopened).isEmpty());
+    assertEquals(1, reopened.discarded());
   }
 
   @Test

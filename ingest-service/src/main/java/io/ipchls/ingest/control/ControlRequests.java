@@ -7,6 +7,7 @@ import io.ipchls.kit.http.Routes;
 import io.ipchls.protocol.CameraIds;
 import io.ipchls.protocol.RecordingEvent;
 import io.ipchls.protocol.SegmentDuration;
+import io.ipchls.protocol.SegmentNotification;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -32,7 +33,7 @@ final class ControlRequests {
 
   /** A template's settings as given in {@code POST} and {@code PUT /record-templates}. */
   record TemplateBody(String name, int segmentSeconds, int retentionDays, int indexPeriodSeconds,
-      String prefixPattern, List<String> events, List<String> webhooks) {
+      String prefixPattern, List<String> events, List<String> webhooks, String container) {
     static TemplateBody from(RoutingContext ctx) {
       JsonObject b = Routes.jsonBody(ctx);
       Object name = b.getValue("name");
@@ -66,7 +67,13 @@ final class ControlRequests {
               + "' is not a webhook id");
         }
       }
-      return new TemplateBody(n.strip(), segment, retention, period, p, events, webhooks);
+      Object container = b.getValue("container");
+      if (container != null && !SegmentNotification.CONTAINER_TS.equals(container)
+          && !SegmentNotification.CONTAINER_FMP4.equals(container)) {
+        throw ApiException.badRequest("bad_container", "container must be \"" + SegmentNotification.CONTAINER_TS
+            + "\" or \"" + SegmentNotification.CONTAINER_FMP4 + "\" (or absent: each camera keeps its own)");
+      }
+      return new TemplateBody(n.strip(), segment, retention, period, p, events, webhooks, (String) container);
     }
   }
 

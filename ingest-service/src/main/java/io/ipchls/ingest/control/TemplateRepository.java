@@ -17,9 +17,10 @@ import java.util.Optional;
 /** {@code ingest.record_templates}: insert, read, page, replace (re-recording running tasks), delete. */
 final class TemplateRepository {
   static final String COLUMNS = "template_id, name, segment_seconds, retention_days, index_period_seconds, "
-      + "prefix_pattern, callbacks, created_at, updated_at";
+      + "prefix_pattern, callbacks, created_at, updated_at, container";
   static final String INSERT = "INSERT INTO ingest.record_templates (template_id, name, segment_seconds, "
-      + "retention_days, index_period_seconds, prefix_pattern, callbacks) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+      + "retention_days, index_period_seconds, prefix_pattern, callbacks, container) "
+      + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
       + "RETURNING " + COLUMNS;
   static final String FIND = "SELECT " + COLUMNS + " FROM ingest.record_templates WHERE template_id = $1";
   static final String LOCK_SHARE = FIND + " FOR SHARE";
@@ -27,7 +28,8 @@ final class TemplateRepository {
   static final String PAGE = "SELECT " + COLUMNS + " FROM ingest.record_templates WHERE template_id > $1 "
       + "ORDER BY template_id LIMIT $2";
   static final String REPLACE = "UPDATE ingest.record_templates SET name = $2, segment_seconds = $3, "
-      + "retention_days = $4, index_period_seconds = $5, prefix_pattern = $6, callbacks = $7, updated_at = now() "
+      + "retention_days = $4, index_period_seconds = $5, prefix_pattern = $6, callbacks = $7, container = $8, "
+      + "updated_at = now() "
       + "WHERE template_id = $1 RETURNING " + COLUMNS;
   static final String IN_USE = "SELECT DISTINCT task_id FROM ingest.task_spans WHERE template_id = $1 "
       + "AND stopped_at IS NULL LIMIT 5";
@@ -43,7 +45,8 @@ final class TemplateRepository {
   Future<RecordTemplate> insert(TemplateBody t) {
     return webhooksExist(pool, t.webhooks())
         .compose(v -> pool.preparedQuery(INSERT).execute(Tuple.of(Ids.next("tpl_"), t.name(), t.segmentSeconds(),
-            t.retentionDays(), t.indexPeriodSeconds(), t.prefixPattern()).addValue(callbacks(t))))
+            t.retentionDays(), t.indexPeriodSeconds(), t.prefixPattern()).addValue(callbacks(t))
+            .addString(t.container())))
         .map(rows -> RecordTemplate.from(rows.iterator().next()))
         .recover(e -> Future.failedFuture(nameTaken(e, t.name())));
   }
@@ -78,7 +81,8 @@ final class TemplateRepository {
   Future<Replaced> replace(String id, TemplateBody t, TaskRepository tasks) {
     return webhooksExist(pool, t.webhooks()).compose(v -> pool.withTransaction(conn -> lock(conn, id, true)
         .compose(old -> conn.preparedQuery(REPLACE).execute(Tuple.of(id, t.name(), t.segmentSeconds(),
-            t.retentionDays(), t.indexPeriodSeconds(), t.prefixPattern()).addValue(callbacks(t))))
+            t.retentionDays(), t.indexPeriodSeconds(), t.prefixPattern()).addValue(callbacks(t))
+            .addString(t.container())))
         .map(rows -> RecordTemplate.from(rows.iterator().next()))
         .compose(tpl -> tasks.switchRunningOf(conn, tpl).map(cams -> new Replaced(tpl, cams)))))
         .recover(e -> Future.failedFuture(nameTaken(e, t.name())));
@@ -115,7 +119,7 @@ final class TemplateRepository {
   private static JsonObject callbacks(TemplateBody t) {
     // only the callbacks matter here: the other fields are placeholders
     return new RecordTemplate(null, null, /* segmentSeconds= */ 0, /* retentionDays= */ 0, /* indexPeriodSeconds= */ 0,
-        null, t.events(), t.webhooks(), null, null).callbacksJson();
+        null, t.events(), t.webhooks(), null, null, null).callbacksJson();
   }
 
   private static Throwable nameTaken(Throwable e, String name) {

@@ -93,6 +93,15 @@ class RecordTasksTest {
   }
 
   @Test
+  void start_withAnFmp4Template_commandsTheContainer() {
+    String cam = api.register("task-fmp4", null);
+    String tpl = api.createTemplate(ControlTestSupport.template("fmp4-task").put("container", "fmp4"));
+    String taskId = api.startTask(tpl, cam).getString("id");
+    assertEquals(CameraCommand.startTask(taskId, 2, cam + "/tasks/" + taskId, "fmp4"),
+        awaitCommand(cam, c -> c.taskId() != null));
+  }
+
+  @Test
   void stop_publishesARetainedStop_andTheTaskShowsStopped() {
     String cam = api.register("task-stop", null);
     String taskId = api.startTask(api.createTemplate(ControlTestSupport.template("stop")), cam).getString("id");

@@ -92,6 +92,20 @@ class RecordTemplatesTest {
   }
 
   @Test
+  void template_unknownContainer_is400() {
+    badTemplate("c", "container", "mkv", "bad_container");
+    badTemplate("c", "container", 1, "bad_container");
+  }
+
+  @Test
+  void template_container_isKept_andAbsentMeansTheCamerasOwn() {
+    String id = api.createTemplate(ControlTestSupport.template("fmp4-tpl").put("container", "fmp4"));
+    assertEquals("fmp4", api.ok(GET, "/record-templates/" + id, null, 200).getString("container"));
+    String plain = api.createTemplate(ControlTestSupport.template("no-container"));
+    assertEquals(null, api.ok(GET, "/record-templates/" + plain, null, 200).getString("container"));
+  }
+
+  @Test
   void template_invalidSegmentOrRetention_is400() {
     badTemplate("s", "segmentSeconds", 61, "bad_segment_seconds");
     badTemplate("s", "retentionDays", 0, "bad_retention_days");
