@@ -7,6 +7,7 @@ import io.ipchls.protocol.SegmentDuration;
 import io.ipchls.protocol.SegmentNotification;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.List;
 
 /**
  * One camera of the gateway's config file (docs/GATEWAY.md "Config file"); checked in its constructor, so a bad
@@ -20,7 +21,8 @@ import java.net.URISyntaxException;
  * @param onvif instead of {@code url}: the camera's ONVIF address and account, which give the RTSP URL at each
  *     connection (and the RTSP credentials, unless {@code user} is set)
  * @param segmentSeconds target segment length, 1..60 s (default 3)
- * @param container {@code ts} (default; {@code fmp4} is refused until the SDK writes it)
+ * @param container {@code auto} (default: MPEG-TS, fMP4 when the camera's audio is G.711, which TS cannot carry),
+ *     {@code ts} or {@code fmp4}
  * @param audio record the camera's audio when the SDK can (default true)
  */
 public record CameraConfig(
@@ -58,6 +60,9 @@ public record CameraConfig(
     }
   }
 
+  /** The container setting that picks TS, or fMP4 for G.711 audio. */
+  public static final String AUTO = "auto";
+
   public CameraConfig {
     CameraIds.require(id);
     if (secret == null || secret.isEmpty()) throw new IllegalArgumentException("camera " + id + ": secret is empty");
@@ -84,12 +89,9 @@ public record CameraConfig(
       throw new IllegalArgumentException("camera " + id + ": segmentSeconds must be " + SegmentDuration.MIN_SECONDS
           + ".." + SegmentDuration.MAX_SECONDS);
     }
-    if (container == null) container = SegmentNotification.CONTAINER_TS;
-    if (container.equals(SegmentNotification.CONTAINER_FMP4)) {
-      throw new IllegalArgumentException("camera " + id + ": container fmp4 is not supported by this SDK yet; use ts");
-    }
-    if (!container.equals(SegmentNotification.CONTAINER_TS)) {
-      throw new IllegalArgumentException("camera " + id + ": container must be ts or fmp4, got " + container);
+    if (container == null) container = AUTO;
+    if (!List.of(AUTO, SegmentNotification.CONTAINER_TS, SegmentNotification.CONTAINER_FMP4).contains(container)) {
+      throw new IllegalArgumentException("camera " + id + ": container must be auto, ts or fmp4, got " + container);
     }
     if (audio == null) audio = true;
   }

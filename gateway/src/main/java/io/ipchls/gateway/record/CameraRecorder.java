@@ -179,9 +179,9 @@ public final class CameraRecorder implements AutoCloseable {
     URI url = config.onvif() != null ? onvifStreamUri() : config.uri();
     try (RtspSession session = RtspSession.connect(group, url, credentials, timing.rtsp())) {
       SessionDescription sdp = session.describe();
-      MediaPlan plan = MediaPlan.choose(sdp, config.audio());
+      MediaPlan plan = MediaPlan.choose(sdp, config.audio(), config.container());
       note = plan.note();
-      Camera c = cameras.build(config, plan.videoCodec(), plan.audio() != null, n -> {
+      Camera c = cameras.build(config, plan.videoCodec(), plan.audioInput(), plan.container(), n -> {
         lastSegment = n;
         segmentsUploaded.incrementAndGet();
       });

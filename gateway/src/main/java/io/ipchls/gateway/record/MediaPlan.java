@@ -1,9 +1,12 @@
 package io.ipchls.gateway.record;
 
+import io.ipchls.device.codec.AudioInput;
+import io.ipchls.device.codec.Container;
 import io.ipchls.device.codec.VideoCodec;
 import io.ipchls.gateway.rtp.AudioSpecificConfig;
 import io.ipchls.gateway.sdp.MediaDescription;
 import io.ipchls.gateway.sdp.SessionDescription;
+import io.ipchls.protocol.SegmentNotification;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,8 +18,11 @@ import java.util.List;
  * @param audio the audio stream, or null
  * @param aac the AAC configuration when the audio is AAC
  * @param note why a stream offered is not recorded, or null
+ * @param container the segment format: as configured, or for {@code auto} TS unless the audio is G.711, which
+ *     MPEG-TS cannot carry and fMP4 can
  */
-record MediaPlan(MediaDescription video, MediaDescription audio, AudioSpecificConfig aac, String note) {
+record MediaPlan(MediaDescription video, MediaDescription audio, AudioSpecificConfig aac, String note,
+    Container container) {
   static final String H264 = "H264";
   static final String H265 = "H265";
   static final String AAC = "MPEG4-GENERIC";
@@ -31,7 +37,9 @@ record MediaPlan(MediaDescription video, MediaDescription audio, AudioSpecificCo
     return m;
   }
 
-  static MediaPlan choose(SessionDescription sdp, boolean wantAudio) throws UnsupportedMediaException {
+  /** @param container {@code ts}, {@code fmp4} or {@code auto} (the camera config's) */
+  static MediaPlan choose(SessionDescription sdp, boolean wantAudio, String container)
+      throws UnsupportedMediaException {
     MediaDescription video = sdp.media().stream().filter(m -> m.media().equals("video")
         && (m.encoding().equals(H264) || m.encoding().equals(H265))).findFirst().orElse(null);
     if (video == null) {
@@ -44,7 +52,15 @@ record MediaPlan(MediaDescription video, MediaDescription audio, AudioSpecificCo
         && List.of(AAC, PCMA, PCMU).contains(m.encoding())).findFirst().orElse(null);
     String note = null;
     AudioSpecificConfig aac = null;
-    if (audio != null) {
+    Container chosen = container.equals(SegmentNotification.CONTAINER_FMP4) ? Container.FMP4 : Container.TS;
+    if (audio != null && isG711(audio.encoding())) {
+      if (container.equals(SegmentNotification.CONTAINER_TS)) {
+        note = "G.711 audio (" + audio.encoding() + ") cannot go into MPEG-TS (container ts in the config): recording"
+            + " video only";
+      } else {
+        chosen = Container.FMP4;
+      }
+    } else if (audio != null) {
       note = sdkSupports(audio.encoding());
       if (note == null) {
         try {
@@ -53,9 +69,23 @@ record MediaPlan(MediaDescription video, MediaDescription audio, AudioSpecificCo
           note = "audio not recorded: " + e.getMessage();
         }
       }
-      if (note != null) audio = null;
     }
-    return new MediaPlan(video, audio, aac, note);
+    if (note != null) audio = null;
+    return new MediaPlan(video, audio, aac, note, chosen);
+  }
+
+  static boolean isG711(String encoding) {
+    return encoding.equals(PCMA) || encoding.equals(PCMU);
+  }
+
+  /** What the camera's {@code putAudio} takes, or null without audio. */
+  AudioInput audioInput() {
+    if (audio == null) return null;
+    return switch (audio.encoding()) {
+      case PCMA -> AudioInput.g711Alaw();
+      case PCMU -> AudioInput.g711Ulaw();
+      default -> AudioInput.aacAdts();
+    };
   }
 
   /** The SDK's codec of the video stream. */
@@ -64,16 +94,14 @@ record MediaPlan(MediaDescription video, MediaDescription audio, AudioSpecificCo
   }
 
   /**
-   * What the gateway records through the camera SDK today: H.264 and H.265 video (MPEG-TS segments), AAC audio.
-   * G.711 has no carriage in MPEG-TS; it needs the SDK's fMP4 container, which the gateway does not use yet.
+   * What the gateway records through the camera SDK: H.264 and H.265 video, AAC audio, and G.711 audio (PCMA, PCMU)
+   * in the fMP4 container (see {@link #choose}).
    *
    * @return null when supported, else the reason
    */
   static String sdkSupports(String encoding) {
     return switch (encoding) {
-      case H264, H265, AAC -> null;
-      case PCMA, PCMU -> "G.711 audio (" + encoding + ") needs the fMP4 container, not available yet: recording video"
-          + " only";
+      case H264, H265, AAC, PCMA, PCMU -> null;
       default -> encoding + " is not supported";
     };
   }

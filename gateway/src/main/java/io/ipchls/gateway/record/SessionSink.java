@@ -5,6 +5,7 @@ import io.ipchls.device.codec.VideoCodec;
 import io.ipchls.gateway.rtp.AacDepacketizer;
 import io.ipchls.gateway.rtp.AccessUnit;
 import io.ipchls.gateway.rtp.Depacketizer;
+import io.ipchls.gateway.rtp.G711Depacketizer;
 import io.ipchls.gateway.rtp.H264Depacketizer;
 import io.ipchls.gateway.rtp.H265Depacketizer;
 import io.ipchls.gateway.rtp.RtpPacket;
@@ -66,7 +67,8 @@ final class SessionSink implements RtspSession.Listener {
     }
     this.sdpParameterSets = sets;
     if (plan.audio() != null) {
-      this.audio = AacDepacketizer.fromFmtp(plan.audio().fmtp(), plan.aac().frameLength());
+      this.audio = MediaPlan.isG711(plan.audio().encoding()) ? new G711Depacketizer()
+          : AacDepacketizer.fromFmtp(plan.audio().fmtp(), plan.aac().frameLength());
       this.audioClock = new MediaClock(plan.audio().clockRate());
     } else {
       this.audio = null;
@@ -169,7 +171,8 @@ final class SessionSink implements RtspSession.Listener {
   private void audio(AccessUnit u) {
     long micros = audioClock.micros(u.timestamp(), nowMicros.getAsLong());
     try {
-      camera.putAudio(plan.aac().adts(u.nals().get(0)), micros);
+      // G.711: the packet's samples, the first at its timestamp (RFC 3551 §4.5.14); AAC: one access unit with ADTS
+      camera.putAudio(plan.aac() == null ? u.nals().get(0) : plan.aac().adts(u.nals().get(0)), micros);
     } catch (IllegalArgumentException e) {
       framesRejected.incrementAndGet();
     } catch (IllegalStateException e) {

@@ -27,7 +27,7 @@ class GatewayConfigTest {
     assertEquals(300, c.authRetrySeconds());
     CameraConfig cam = c.cameras().get(0);
     assertEquals(3, cam.segmentSeconds());
-    assertEquals("ts", cam.container());
+    assertEquals("auto", cam.container());
     assertTrue(cam.audio());
   }
 
@@ -112,14 +112,13 @@ class GatewayConfigTest {
   }
 
   @Test
-  void fmp4_refusedUntilTheSdkWritesIt() {
-    assertEquals("gateway.json: camera cam-1: container fmp4 is not supported by this SDK yet; use ts",
-        refused(camera(", \"container\": \"fmp4\"")));
+  void fmp4_accepted() {
+    assertEquals("fmp4", GatewayConfig.parse(camera(", \"container\": \"fmp4\""), "f").cameras().get(0).container());
   }
 
   @Test
   void unknownContainer_refused() {
-    assertTrue(refused(camera(", \"container\": \"mkv\"")).contains("container must be ts or fmp4"));
+    assertTrue(refused(camera(", \"container\": \"mkv\"")).contains("container must be auto, ts or fmp4, got mkv"));
   }
 
   @Test

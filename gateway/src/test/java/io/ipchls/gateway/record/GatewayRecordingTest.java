@@ -226,18 +226,13 @@ class GatewayRecordingTest {
   }
 
   @Test
-  void h265_recordedIntoReplayThatFfmpegPlays_g711ReportedAsNeedingFmp4() throws Exception {
+  void h265_recordedIntoReplayThatFfmpegPlays() throws Exception {
     TestCloud.Registered hevc = CLOUD.get().register("gw-hevc");
-    TestCloud.Registered alaw = CLOUD.get().register("gw-alaw");
     try (RtspTestServer h265 = RtspTestServer.start(RtspTestServer.H265);
-         RtspTestServer pcma = RtspTestServer.start(RtspTestServer.H264_ALAW);
          Gateway gateway = new Gateway()) {
-      gateway.apply(config(20, camera(hevc, h265.url(), null, null), camera(alaw, pcma.url(), null, null)));
+      gateway.apply(config(20, camera(hevc, h265.url(), null, null)));
       awaitSegments(hevc.id(), 3);
       assertEquals("STREAMING", status(gateway, hevc.id()).state());
-      awaitSegments(alaw.id(), 2);
-      assertEquals("G.711 audio (PCMA) needs the fMP4 container, not available yet: recording video only",
-          status(gateway, alaw.id()).note());
     }
     List<SegmentNotification> segments = CLOUD.get().awaitAllAnnounced(hevc.id());
     for (SegmentNotification n : segments) {
@@ -249,7 +244,39 @@ class GatewayRecordingTest {
     List<Path> runs = Replays.writeRuns(CLOUD.get(), segments, tmp);
     assertEquals(1, runs.size());
     Replays.assertPlays(runs.get(0));
-    for (SegmentNotification n : CLOUD.get().awaitAllAnnounced(alaw.id())) {
+  }
+
+  @Test
+  void g711_recordedInFmp4_orVideoOnlyWhenTsIsConfigured() throws Exception {
+    TestCloud.Registered alaw = CLOUD.get().register("gw-alaw");
+    TestCloud.Registered alawTs = CLOUD.get().register("gw-alaw-ts");
+    try (RtspTestServer pcma = RtspTestServer.start(RtspTestServer.H264_ALAW);
+         Gateway gateway = new Gateway()) {
+      CameraConfig tsOnly = new CameraConfig(alawTs.id(), alawTs.secret(), pcma.url().toString(), null, null, null,
+          /* segmentSeconds= */ 1, "ts", null);
+      gateway.apply(config(20, camera(alaw, pcma.url(), null, null), tsOnly));
+      awaitSegments(alaw.id(), 3);
+      awaitSegments(alawTs.id(), 2);
+      assertNull(status(gateway, alaw.id()).note());
+      assertEquals("G.711 audio (PCMA) cannot go into MPEG-TS (container ts in the config): recording video only",
+          status(gateway, alawTs.id()).note());
+    }
+    // container auto: fMP4, init segment first, then the media segments, as a player appends them
+    List<SegmentNotification> segments = CLOUD.get().awaitAllAnnounced(alaw.id());
+    java.io.ByteArrayOutputStream mp4 = new java.io.ByteArrayOutputStream();
+    String init = segments.get(0).init();
+    mp4.write(CLOUD.get().object(init).asByteArray());
+    for (SegmentNotification n : segments.stream()
+        .sorted(java.util.Comparator.comparingLong(SegmentNotification::start)).toList()) {
+      assertEquals("fmp4", n.container());
+      assertEquals(init, n.init(), "one codec configuration: one init segment");
+      assertTrue(n.key().endsWith(".m4s"), n.key());
+      mp4.write(CLOUD.get().object(n.key()).asByteArray());
+    }
+    Path file = Files.write(tmp.resolve("alaw.mp4"), mp4.toByteArray());
+    assertEquals(List.of("h264,video", "flac,audio"), Ffprobe.streams(file));
+    Replays.assertPlays(file);
+    for (SegmentNotification n : CLOUD.get().awaitAllAnnounced(alawTs.id())) {
       VideoSegments.assertValid(CLOUD.get().object(n.key()).asByteArray(), tmp);
     }
   }
