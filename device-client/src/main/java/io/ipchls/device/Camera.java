@@ -198,6 +198,15 @@ public final class Camera implements AutoCloseable {
     recording = true;
   }
 
+  /**
+   * Marks the next segment as a discontinuity (announced with {@code discontinuity}): frames before it are missing,
+   * as after packets lost between an RTSP camera and a gateway. Usually between {@link #stopRecording()} and
+   * {@link #startRecording()}.
+   */
+  public synchronized void markDiscontinuity() {
+    segmenter.markDiscontinuity();
+  }
+
   public boolean isRecording() {
     return recording;
   }

@@ -21,14 +21,23 @@ import java.util.HexFormat;
  * @param frameRate nominal frames per second from the SPS's timing information, or 0 when unknown
  * @param container the segment's format
  * @param init for {@link Container#FMP4}: the init segment the media segment is decoded with; null for TS
+ * @param discontinuity true when frames before it are missing ({@link Segmenter#markDiscontinuity()})
  */
 public record Segment(byte[] bytes, long startEpochMs, long durationMs, long seq, int width, int height, String codec,
-    String sha256, boolean clockJump, double frameRate, Container container, InitSegment init) {
+    String sha256, boolean clockJump, double frameRate, Container container, InitSegment init,
+    boolean discontinuity) {
   public Segment {
     if (container == null) container = Container.TS;
     if ((container == Container.FMP4) != (init != null)) {
       throw new IllegalArgumentException("an fMP4 segment needs its init segment, and only an fMP4 segment has one");
     }
+  }
+
+  /** A segment that continues the previous one. */
+  public Segment(byte[] bytes, long startEpochMs, long durationMs, long seq, int width, int height, String codec,
+      String sha256, boolean clockJump, double frameRate, Container container, InitSegment init) {
+    this(bytes, startEpochMs, durationMs, seq, width, height, codec, sha256, clockJump, frameRate, container, init,
+        false);
   }
 
   /** An MPEG-TS segment. */

@@ -82,6 +82,8 @@ public final class Segmenter {
 
   private boolean segmentOpen;
   private boolean segClockJump;
+  private boolean pendingDiscontinuity;
+  private boolean segDiscontinuity;
   private long segFirstPts;
   private long segMaxPts;
   private long lastDts;
@@ -300,6 +302,14 @@ public final class Segmenter {
     return nextSeq;
   }
 
+  /**
+   * Marks the next segment to open as a discontinuity ({@link Segment#discontinuity()}): frames between the last
+   * segment and it are missing (lost on the way from the encoder), though the timestamps continue.
+   */
+  public void markDiscontinuity() {
+    pendingDiscontinuity = true;
+  }
+
   /** Audio frames dropped because no segment was open. */
   public long droppedAudio() {
     return droppedAudio;
@@ -308,6 +318,8 @@ public final class Segmenter {
   private void open(Frame frame) {
     long offset = clock.wallMillis() - clock.monotonicNanos() / 1_000_000;
     segClockJump = false;
+    segDiscontinuity = pendingDiscontinuity;
+    pendingDiscontinuity = false;
     if (!anchored) {
       anchored = true;
       anchorWallMs = clock.wallMillis();
@@ -341,7 +353,7 @@ public final class Segmenter {
     String codecs = w.codecs() != null ? w.codecs() : audio ? segInfo.codec() + "," + audioCodec : segInfo.codec();
     sink.accept(new Segment(w.bytes(), start, Math.round(duration90k / 90.0), nextSeq++, segInfo.width(),
         segInfo.height(), codecs, Segment.sha256Hex(w.bytes()), segClockJump, segInfo.frameRate(), container,
-        w.init()));
+        w.init(), segDiscontinuity));
   }
 
   private long out(long ts90k) {

@@ -188,7 +188,7 @@ final class SegmentUploadLoop implements Runnable {
     announcer.accept(new SegmentNotification(SegmentNotification.VERSION, key, s.startEpochMs(), s.durationMs(),
         s.size(), s.sha256(), s.seq(), s.codec(), s.width(), s.height(), System.currentTimeMillis(),
         s.clockJump() ? Boolean.TRUE : null,
-        s.startsRun() || s.clockJump() ? Boolean.TRUE : null,
+        s.startsRun() || s.clockJump() || s.discontinuity() ? Boolean.TRUE : null,
         s.container().wireName(), initKey, s.frameRate() > 0 ? s.frameRate() : null));
     return true;
   }

@@ -58,6 +58,19 @@ class SegmenterTest {
   }
 
   @Test
+  void markDiscontinuity_flagsOnlyTheNextSegmentToOpen() {
+    Segmenter segmenter = new Segmenter(3_000, () -> WALL, segments::add);
+    for (int i = 0; i < 45; i++) segmenter.push(frame(i, /* gop= */ 45, /* withParameterSets= */ true));
+    segmenter.flush(); // frames lost here: the next segment is marked
+    segmenter.markDiscontinuity();
+    for (int i = 60; i < 150; i++) segmenter.push(frame(i, /* gop= */ 45, /* withParameterSets= */ true));
+    segmenter.flush();
+    assertEquals(List.of(false, true, false), segments.stream().map(Segment::discontinuity).toList());
+    assertEquals(List.of(true, false, false), segments.stream().map(Segment::startsRun).toList(),
+        "the same run: its timestamps go on");
+  }
+
+  @Test
   void push_everySegment_beginsWithAudSpsPpsIdrAndHasContinuousTimestamps() {
     Segmenter segmenter = new Segmenter(3_000, () -> WALL, segments::add);
     for (int i = 0; i < 100; i++) segmenter.push(frame(i, 45, i == 0)); // only the first IDR carries SPS/PPS

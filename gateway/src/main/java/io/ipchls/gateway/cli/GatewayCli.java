@@ -1,10 +1,17 @@
 package io.ipchls.gateway.cli;
 
 import io.ipchls.gateway.config.GatewayConfig;
+import io.ipchls.gateway.onvif.OnvifClient;
+import io.ipchls.gateway.onvif.OnvifException;
+import io.ipchls.gateway.onvif.WsDiscovery;
 import io.ipchls.gateway.record.RecorderStatus;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -16,10 +23,11 @@ import picocli.CommandLine.Option;
  * {@code ipchls-gateway run --config gateway.json}: records every camera of the config file until stopped, prints
  * one status line per camera every {@code --status-interval} seconds, and reloads the file when it changes or on
  * SIGHUP (a file that does not pass its checks is logged and the running config kept). {@code check} only reads
- * and checks the file.
+ * and checks the file. {@code discover} looks for ONVIF cameras on the local network (WS-Discovery), and with a
+ * user name and password lists each one's profiles and RTSP URLs.
  */
 @Command(name = "ipchls-gateway", mixinStandardHelpOptions = true,
-    subcommands = {GatewayCli.Run.class, GatewayCli.Check.class},
+    subcommands = {GatewayCli.Run.class, GatewayCli.Check.class, GatewayCli.Discover.class},
     description = "Records existing RTSP cameras into ipc-hls (docs/GATEWAY.md)")
 public final class GatewayCli {
   public static void main(String[] args) {
@@ -80,6 +88,50 @@ public final class GatewayCli {
         spec.commandLine().getErr().println("ipchls-gateway: " + e.getMessage());
         return BAD_CONFIG;
       }
+    }
+  }
+
+  @Command(name = "discover", mixinStandardHelpOptions = true,
+      description = "find ONVIF cameras on the local network (WS-Discovery probe to 239.255.255.250:3702)")
+  static final class Discover implements Callable<Integer> {
+    @Option(names = "--timeout", defaultValue = "3", description = "seconds to wait for answers") int seconds;
+    @Option(names = "--target", description = "host:port to probe instead of the multicast group") String target;
+    @Option(names = "--username", description = "with --password: list each camera's profiles and stream URLs")
+    String username;
+    @Option(names = "--password", description = "the cameras' password", interactive = true, arity = "0..1")
+    String password;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      InetSocketAddress to = WsDiscovery.MULTICAST;
+      if (target != null) {
+        int colon = target.lastIndexOf(':');
+        if (colon < 0) {
+          spec.commandLine().getErr().println("ipchls-gateway: --target must be host:port");
+          return BAD_CONFIG;
+        }
+        to = new InetSocketAddress(target.substring(0, colon), Integer.parseInt(target.substring(colon + 1)));
+      }
+      List<WsDiscovery.Device> devices = WsDiscovery.probe(to, Duration.ofSeconds(seconds));
+      for (WsDiscovery.Device d : devices) {
+        out.println(String.join(" ", d.xaddrs()) + "  name=" + d.scope("name") + " hardware=" + d.scope("hardware"));
+        if (username == null) continue;
+        try {
+          OnvifClient c = new OnvifClient(OnvifClient.deviceServiceUri(d.xaddrs().get(0)), username, password);
+          c.systemDateAndTime();
+          for (OnvifClient.Profile p : c.profiles()) {
+            out.println("  profile " + p.token() + " (" + p.name() + ", " + p.encoding() + " " + p.width() + "x"
+                + p.height() + "): " + c.streamUri(p.token()));
+          }
+        } catch (OnvifException | IllegalArgumentException e) {
+          out.println("  " + e.getMessage());
+        }
+      }
+      out.println(devices.size() + " ONVIF devices answered");
+      out.flush();
+      return 0;
     }
   }
 }

@@ -1,11 +1,13 @@
 package io.ipchls.gateway.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.ipchls.gateway.onvif.OnvifClient;
 import io.ipchls.protocol.CameraIds;
 import io.ipchls.protocol.SegmentDuration;
 import io.ipchls.protocol.SegmentNotification;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.List;
 
 /**
  * One camera of the gateway's config file (docs/GATEWAY.md "Config file"); checked in its constructor, so a bad
@@ -14,11 +16,13 @@ import java.net.URISyntaxException;
  * @param id the camera's ipc-hls id (its MQTT identity and key prefix)
  * @param secret its ipc-hls secret (MQTT password); never logged
  * @param url the camera's {@code rtsp://} URL; user info in it is taken as the camera credentials
- * @param user camera user name (overrides the URL's)
- * @param password camera password
- * @param onvif an ONVIF device address: not supported in this version (refused with a reason)
+ * @param user camera user name for RTSP (overrides the URL's and the ONVIF one)
+ * @param password camera password for RTSP
+ * @param onvif instead of {@code url}: the camera's ONVIF address and account, which give the RTSP URL at each
+ *     connection (and the RTSP credentials, unless {@code user} is set)
  * @param segmentSeconds target segment length, 1..60 s (default 3)
- * @param container {@code ts} (default; {@code fmp4} is refused until the SDK writes it)
+ * @param container {@code auto} (default: MPEG-TS, fMP4 when the camera's audio is G.711, which TS cannot carry),
+ *     {@code ts} or {@code fmp4}
  * @param audio record the camera's audio when the SDK can (default true)
  */
 public record CameraConfig(
@@ -27,49 +31,79 @@ public record CameraConfig(
     @JsonProperty("url") String url,
     @JsonProperty("user") String user,
     @JsonProperty("password") String password,
-    @JsonProperty("onvif") String onvif,
+    @JsonProperty("onvif") Onvif onvif,
     @JsonProperty("segmentSeconds") Integer segmentSeconds,
     @JsonProperty("container") String container,
     @JsonProperty("audio") Boolean audio) {
 
+  /**
+   * A camera found by ONVIF: the device's address ({@code host}, {@code host:port} or its device service URL), the
+   * account, and which media profile (token or name; default the first, the main stream on every camera seen).
+   */
+  public record Onvif(@JsonProperty(value = "address", required = true) String address,
+      @JsonProperty("username") String username, @JsonProperty("password") String password,
+      @JsonProperty("profile") String profile) {
+    public Onvif {
+      OnvifClient.deviceServiceUri(address); // refuses what is not an address, with the reason
+      if (password != null && username == null) {
+        throw new IllegalArgumentException("onvif.password needs onvif.username");
+      }
+    }
+
+    public URI deviceService() {
+      return OnvifClient.deviceServiceUri(address);
+    }
+
+    @Override
+    public String toString() {
+      return "Onvif[" + deviceService() + ", user=" + username + ", profile=" + profile + "]";
+    }
+  }
+
+  /** The container setting that picks TS, or fMP4 for G.711 audio. */
+  public static final String AUTO = "auto";
+
   public CameraConfig {
     CameraIds.require(id);
     if (secret == null || secret.isEmpty()) throw new IllegalArgumentException("camera " + id + ": secret is empty");
-    if (onvif != null) {
-      throw new IllegalArgumentException("camera " + id + ": ONVIF addresses are not supported yet; give the "
-          + "camera's rtsp:// URL in \"url\"");
+    if (onvif != null && url != null) {
+      throw new IllegalArgumentException("camera " + id + ": give either \"url\" or \"onvif\", not both");
     }
-    if (url == null) throw new IllegalArgumentException("camera " + id + ": \"url\" (rtsp://...) is required");
-    URI u;
-    try {
-      u = new URI(url);
-    } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("camera " + id + ": url is not a URL: " + e.getReason());
+    if (onvif == null && url == null) {
+      throw new IllegalArgumentException("camera " + id + ": \"url\" (rtsp://...) or \"onvif\" {address, username,"
+          + " password} is required");
     }
-    if (!"rtsp".equalsIgnoreCase(u.getScheme()) || u.getHost() == null) {
-      throw new IllegalArgumentException("camera " + id + ": url must be rtsp://host[:port]/path");
+    if (url != null) {
+      URI u;
+      try {
+        u = new URI(url);
+      } catch (URISyntaxException e) {
+        throw new IllegalArgumentException("camera " + id + ": url is not a URL: " + e.getReason());
+      }
+      if (!"rtsp".equalsIgnoreCase(u.getScheme()) || u.getHost() == null) {
+        throw new IllegalArgumentException("camera " + id + ": url must be rtsp://host[:port]/path");
+      }
     }
     if (segmentSeconds == null) segmentSeconds = SegmentDuration.DEFAULT_SECONDS;
     if (segmentSeconds < SegmentDuration.MIN_SECONDS || segmentSeconds > SegmentDuration.MAX_SECONDS) {
       throw new IllegalArgumentException("camera " + id + ": segmentSeconds must be " + SegmentDuration.MIN_SECONDS
           + ".." + SegmentDuration.MAX_SECONDS);
     }
-    if (container == null) container = SegmentNotification.CONTAINER_TS;
-    if (container.equals(SegmentNotification.CONTAINER_FMP4)) {
-      throw new IllegalArgumentException("camera " + id + ": container fmp4 is not supported by this SDK yet; use ts");
-    }
-    if (!container.equals(SegmentNotification.CONTAINER_TS)) {
-      throw new IllegalArgumentException("camera " + id + ": container must be ts or fmp4, got " + container);
+    if (container == null) container = AUTO;
+    if (!List.of(AUTO, SegmentNotification.CONTAINER_TS, SegmentNotification.CONTAINER_FMP4).contains(container)) {
+      throw new IllegalArgumentException("camera " + id + ": container must be auto, ts or fmp4, got " + container);
     }
     if (audio == null) audio = true;
   }
 
+  /** The configured RTSP URL; null for a camera found by ONVIF. */
   public URI uri() {
-    return URI.create(url);
+    return url == null ? null : URI.create(url);
   }
 
-  /** The URL without its user info, for logs and status. */
+  /** The URL without its user info (or the ONVIF device service), for logs and status. */
   public String safeUrl() {
+    if (url == null) return "onvif " + onvif.deviceService();
     URI u = uri();
     return u.getUserInfo() == null ? url : url.replace(u.getRawUserInfo() + "@", "");
   }

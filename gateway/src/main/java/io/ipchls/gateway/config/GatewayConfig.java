@@ -40,19 +40,35 @@ public record GatewayConfig(
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
-  /** The broker: host (default 127.0.0.1), port (default 1883), TLS (default off). */
+  /**
+   * The broker: host (default 127.0.0.1), port (default 1883), TLS (default off; on when a CA file is given), and the
+   * PEM file of the CA that signed the broker's and S3's certificates (the local system's {@code <dataDir>/tls/ca.pem})
+   * when it is not a public one.
+   */
   public record Mqtt(@JsonProperty("host") String host, @JsonProperty("port") Integer port,
-      @JsonProperty("tls") Boolean tls) {
+      @JsonProperty("tls") Boolean tls, @JsonProperty("caFile") String caFile) {
     public Mqtt {
       if (host == null || host.isBlank()) host = "127.0.0.1";
       if (port == null) port = BrokerDefaults.PORT;
       if (port < 1 || port > 65535) throw new IllegalArgumentException("mqtt.port must be 1..65535");
-      if (tls == null) tls = false;
+      if (tls == null) tls = caFile != null;
+      if (caFile != null && !tls) throw new IllegalArgumentException("mqtt.caFile is for TLS: remove it or set tls");
+      if (caFile != null && !Files.isReadable(Path.of(caFile))) {
+        throw new IllegalArgumentException("mqtt.caFile " + caFile + " cannot be read");
+      }
+    }
+
+    public Mqtt(String host, Integer port, Boolean tls) {
+      this(host, port, tls, null);
+    }
+
+    public Path caPath() {
+      return caFile == null ? null : Path.of(caFile);
     }
   }
 
   public GatewayConfig {
-    if (mqtt == null) mqtt = new Mqtt(null, null, null);
+    if (mqtt == null) mqtt = new Mqtt(null, null, null, null);
     if (spoolMegabytes == null) spoolMegabytes = 1024;
     if (spoolMegabytes < 1) throw new IllegalArgumentException("spoolMegabytes must be at least 1");
     if (readTimeoutSeconds == null) readTimeoutSeconds = 20;

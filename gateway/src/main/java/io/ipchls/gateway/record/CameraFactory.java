@@ -2,6 +2,9 @@ package io.ipchls.gateway.record;
 
 import io.ipchls.device.Camera;
 import io.ipchls.device.CameraBuilder;
+import io.ipchls.device.codec.AudioInput;
+import io.ipchls.device.codec.Container;
+import io.ipchls.device.codec.VideoCodec;
 import io.ipchls.gateway.config.CameraConfig;
 import io.ipchls.gateway.config.GatewayConfig;
 import io.ipchls.protocol.SegmentNotification;
@@ -21,9 +24,12 @@ import java.util.function.Consumer;
  * @param vertx the Vert.x every camera's MQTT link runs on (one for the gateway instead of one per camera)
  */
 public record CameraFactory(GatewayConfig.Mqtt mqtt, Path spoolDir, long spoolBytes, Vertx vertx) {
-  Camera build(CameraConfig c, boolean audio, Consumer<SegmentNotification> onUploaded) {
+  Camera build(CameraConfig c, VideoCodec video, AudioInput audio, Container container,
+      Consumer<SegmentNotification> onUploaded) {
     CameraBuilder b = Camera.builder().cameraId(c.id()).secret(c.secret()).mqtt(mqtt.host(), mqtt.port())
-        .mqttTls(mqtt.tls()).segmentSeconds(c.segmentSeconds()).audio(audio).onUploaded(onUploaded).vertx(vertx);
+        .mqttTls(mqtt.tls()).segmentSeconds(c.segmentSeconds()).video(video).container(container).onUploaded(onUploaded).vertx(vertx);
+    if (audio != null) b.audio(audio);
+    if (mqtt.caPath() != null) b.trustedCa(mqtt.caPath());
     if (spoolDir != null) b.spool(spoolDir.resolve(c.id()), spoolBytes);
     return b.build();
   }

@@ -3,6 +3,8 @@ package io.ipchls.gateway.record;
 import io.ipchls.device.Camera;
 import io.ipchls.device.CameraMetrics;
 import io.ipchls.gateway.config.CameraConfig;
+import io.ipchls.gateway.onvif.OnvifClient;
+import io.ipchls.gateway.onvif.OnvifException;
 import io.ipchls.gateway.rtsp.AuthenticationException;
 import io.ipchls.gateway.rtsp.Credentials;
 import io.ipchls.gateway.rtsp.RtspException;
@@ -10,6 +12,7 @@ import io.ipchls.gateway.rtsp.RtspSession;
 import io.ipchls.gateway.sdp.SessionDescription;
 import io.ipchls.protocol.SegmentNotification;
 import io.netty.channel.EventLoopGroup;
+import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -152,14 +155,33 @@ public final class CameraRecorder implements AutoCloseable {
     state = RecorderState.STOPPED;
   }
 
+  /**
+   * The RTSP URL the camera's ONVIF media service gives now (asked at each connection: a camera's address or
+   * stream path can change with its settings). A refused password is an authentication failure as with RTSP.
+   */
+  private URI onvifStreamUri() throws RtspException {
+    CameraConfig.Onvif o = config.onvif();
+    try {
+      URI uri = new OnvifClient(o.deviceService(), o.username(), o.password()).resolveStreamUri(o.profile());
+      log.debug("{}: ONVIF stream URI {}", config.id(), uri);
+      return uri;
+    } catch (OnvifException e) {
+      if (e.unauthorized()) throw new AuthenticationException(e.getMessage());
+      throw new RtspException(e.getMessage(), e);
+    }
+  }
+
   /** One RTSP session, start to end; true when media flowed (the backoff starts over). */
   private boolean session() throws RtspException, UnsupportedMediaException, InterruptedException {
-    Credentials credentials = config.user() == null ? null : new Credentials(config.user(), config.password());
-    try (RtspSession session = RtspSession.connect(group, config.uri(), credentials, timing.rtsp())) {
+    Credentials credentials = config.user() != null ? new Credentials(config.user(), config.password())
+        : config.onvif() != null && config.onvif().username() != null
+            ? new Credentials(config.onvif().username(), String.valueOf(config.onvif().password())) : null;
+    URI url = config.onvif() != null ? onvifStreamUri() : config.uri();
+    try (RtspSession session = RtspSession.connect(group, url, credentials, timing.rtsp())) {
       SessionDescription sdp = session.describe();
-      MediaPlan plan = MediaPlan.choose(sdp, config.audio());
+      MediaPlan plan = MediaPlan.choose(sdp, config.audio(), config.container());
       note = plan.note();
-      Camera c = cameras.build(config, plan.audio() != null, n -> {
+      Camera c = cameras.build(config, plan.videoCodec(), plan.audioInput(), plan.container(), n -> {
         lastSegment = n;
         segmentsUploaded.incrementAndGet();
       });

@@ -1,8 +1,12 @@
 package io.ipchls.gateway.record;
 
+import io.ipchls.device.codec.AudioInput;
+import io.ipchls.device.codec.Container;
+import io.ipchls.device.codec.VideoCodec;
 import io.ipchls.gateway.rtp.AudioSpecificConfig;
 import io.ipchls.gateway.sdp.MediaDescription;
 import io.ipchls.gateway.sdp.SessionDescription;
+import io.ipchls.protocol.SegmentNotification;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,8 +18,11 @@ import java.util.List;
  * @param audio the audio stream, or null
  * @param aac the AAC configuration when the audio is AAC
  * @param note why a stream offered is not recorded, or null
+ * @param container the segment format: as configured, or for {@code auto} TS unless the audio is G.711, which
+ *     MPEG-TS cannot carry and fMP4 can
  */
-record MediaPlan(MediaDescription video, MediaDescription audio, AudioSpecificConfig aac, String note) {
+record MediaPlan(MediaDescription video, MediaDescription audio, AudioSpecificConfig aac, String note,
+    Container container) {
   static final String H264 = "H264";
   static final String H265 = "H265";
   static final String AAC = "MPEG4-GENERIC";
@@ -30,7 +37,9 @@ record MediaPlan(MediaDescription video, MediaDescription audio, AudioSpecificCo
     return m;
   }
 
-  static MediaPlan choose(SessionDescription sdp, boolean wantAudio) throws UnsupportedMediaException {
+  /** @param container {@code ts}, {@code fmp4} or {@code auto} (the camera config's) */
+  static MediaPlan choose(SessionDescription sdp, boolean wantAudio, String container)
+      throws UnsupportedMediaException {
     MediaDescription video = sdp.media().stream().filter(m -> m.media().equals("video")
         && (m.encoding().equals(H264) || m.encoding().equals(H265))).findFirst().orElse(null);
     if (video == null) {
@@ -43,7 +52,15 @@ record MediaPlan(MediaDescription video, MediaDescription audio, AudioSpecificCo
         && List.of(AAC, PCMA, PCMU).contains(m.encoding())).findFirst().orElse(null);
     String note = null;
     AudioSpecificConfig aac = null;
-    if (audio != null) {
+    Container chosen = container.equals(SegmentNotification.CONTAINER_FMP4) ? Container.FMP4 : Container.TS;
+    if (audio != null && isG711(audio.encoding())) {
+      if (container.equals(SegmentNotification.CONTAINER_TS)) {
+        note = "G.711 audio (" + audio.encoding() + ") cannot go into MPEG-TS (container ts in the config): recording"
+            + " video only";
+      } else {
+        chosen = Container.FMP4;
+      }
+    } else if (audio != null) {
       note = sdkSupports(audio.encoding());
       if (note == null) {
         try {
@@ -52,22 +69,39 @@ record MediaPlan(MediaDescription video, MediaDescription audio, AudioSpecificCo
           note = "audio not recorded: " + e.getMessage();
         }
       }
-      if (note != null) audio = null;
     }
-    return new MediaPlan(video, audio, aac, note);
+    if (note != null) audio = null;
+    return new MediaPlan(video, audio, aac, note, chosen);
+  }
+
+  static boolean isG711(String encoding) {
+    return encoding.equals(PCMA) || encoding.equals(PCMU);
+  }
+
+  /** What the camera's {@code putAudio} takes, or null without audio. */
+  AudioInput audioInput() {
+    if (audio == null) return null;
+    return switch (audio.encoding()) {
+      case PCMA -> AudioInput.g711Alaw();
+      case PCMU -> AudioInput.g711Ulaw();
+      default -> AudioInput.aacAdts();
+    };
+  }
+
+  /** The SDK's codec of the video stream. */
+  VideoCodec videoCodec() {
+    return video.encoding().equals(H265) ? VideoCodec.H265 : VideoCodec.H264;
   }
 
   /**
-   * What the camera SDK accepts today: H.264 video and AAC audio. H.265 and G.711 input are being added to the SDK;
-   * when {@code Camera} takes them, answer null here for them and feed them in {@link SessionSink}.
+   * What the gateway records through the camera SDK: H.264 and H.265 video, AAC audio, and G.711 audio (PCMA, PCMU)
+   * in the fMP4 container (see {@link #choose}).
    *
    * @return null when supported, else the reason
    */
   static String sdkSupports(String encoding) {
     return switch (encoding) {
-      case H264, AAC -> null;
-      case H265 -> "H.265 video is not supported by this SDK yet";
-      case PCMA, PCMU -> "G.711 audio (" + encoding + ") is not supported by this SDK yet: recording video only";
+      case H264, H265, AAC, PCMA, PCMU -> null;
       default -> encoding + " is not supported";
     };
   }

@@ -1,15 +1,17 @@
 package io.ipchls.gateway.record;
 
 import io.ipchls.device.Camera;
-import io.ipchls.device.h264.NalUnits;
-import io.ipchls.device.segment.Frame;
+import io.ipchls.device.codec.VideoCodec;
 import io.ipchls.gateway.rtp.AacDepacketizer;
 import io.ipchls.gateway.rtp.AccessUnit;
 import io.ipchls.gateway.rtp.Depacketizer;
+import io.ipchls.gateway.rtp.G711Depacketizer;
 import io.ipchls.gateway.rtp.H264Depacketizer;
+import io.ipchls.gateway.rtp.H265Depacketizer;
 import io.ipchls.gateway.rtp.RtpPacket;
 import io.ipchls.gateway.rtp.SenderReport;
 import io.ipchls.gateway.rtsp.RtspSession;
+import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,8 +23,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One RTSP session's media into one {@link Camera}: RTP → access units (depacketizers) → frames on the camera's
  * clock. A loss cuts the open segment, so no segment holds a picture that refers to a lost one: the camera then
- * starts the next segment at the next key frame, after a gap in time that playlists mark as a discontinuity.
- * Runs on the session's event loop.
+ * starts the next segment at the next key frame, marked as a discontinuity ({@link Camera#markDiscontinuity()}).
+ * RTP timestamps are presentation times (RFC 6184 §5.1, RFC 7798 §4.1): frames go to the camera with their PTS in
+ * transmission (decoding) order, and the SDK derives the DTS from the SPS's reorder depth, so cameras with B-frames
+ * record as others do. Runs on the session's event loop.
  */
 final class SessionSink implements RtspSession.Listener {
   private static final Logger log = LoggerFactory.getLogger(SessionSink.class);
@@ -31,6 +35,7 @@ final class SessionSink implements RtspSession.Listener {
   private final MediaPlan plan;
   private final LongSupplier nowMicros;
   private final Consumer<String> abort;
+  private final VideoCodec codec;
   private final Depacketizer video;
   private final Depacketizer audio;
   private final MediaClock videoClock;
@@ -51,7 +56,8 @@ final class SessionSink implements RtspSession.Listener {
     this.camera = camera;
     this.plan = plan;
     this.nowMicros = nowMicros;
-    this.video = new H264Depacketizer(); // MediaPlan admits only H.264 video until the SDK takes H.265
+    this.codec = plan.videoCodec();
+    this.video = codec == VideoCodec.H265 ? new H265Depacketizer(donl(plan)) : new H264Depacketizer();
     this.videoClock = new MediaClock(plan.video().clockRate());
     List<byte[]> sets;
     try {
@@ -61,7 +67,8 @@ final class SessionSink implements RtspSession.Listener {
     }
     this.sdpParameterSets = sets;
     if (plan.audio() != null) {
-      this.audio = AacDepacketizer.fromFmtp(plan.audio().fmtp(), plan.aac().frameLength());
+      this.audio = MediaPlan.isG711(plan.audio().encoding()) ? new G711Depacketizer()
+          : AacDepacketizer.fromFmtp(plan.audio().fmtp(), plan.aac().frameLength());
       this.audioClock = new MediaClock(plan.audio().clockRate());
     } else {
       this.audio = null;
@@ -102,6 +109,15 @@ final class SessionSink implements RtspSession.Listener {
     log.debug("{}: audio aligned to video by the sender reports ({} us)", cameraId, shift);
   }
 
+  /** RFC 7798 §7.1: DONL fields are present when sprop-max-don-diff is greater than 0. */
+  private static boolean donl(MediaPlan plan) {
+    try {
+      return Integer.parseInt(plan.video().fmtp().getOrDefault("sprop-max-don-diff", "0").trim()) > 0;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
   long packetsLost() {
     return video.packetsLost() + (audio == null ? 0 : audio.packetsLost());
   }
@@ -109,9 +125,12 @@ final class SessionSink implements RtspSession.Listener {
   private void video(AccessUnit u) {
     if (u.afterLoss()) cut("video packets lost");
     List<byte[]> nals = u.nals();
-    if (!inBandParameterSets && NalUnits.contains(nals, NalUnits.SPS)) inBandParameterSets = true;
-    if (!inBandParameterSets && !sdpParameterSets.isEmpty() && NalUnits.containsIdr(nals)) {
-      // a camera that sends its SPS/PPS only in the SDP (sprop-parameter-sets): put them before the key frame
+    if (!inBandParameterSets && nals.stream().anyMatch(n -> codec.nalType(n) == codec.spsType())) {
+      inBandParameterSets = true;
+    }
+    if (!inBandParameterSets && !sdpParameterSets.isEmpty() && codec.isKey(nals)) {
+      // a camera that sends its parameter sets only in the SDP (H.264 sprop-parameter-sets, H.265 sprop-vps/sps/pps):
+      // put them before the key frame
       List<byte[]> withSets = new ArrayList<>(sdpParameterSets);
       withSets.addAll(nals);
       nals = withSets;
@@ -125,7 +144,7 @@ final class SessionSink implements RtspSession.Listener {
       return;
     }
     try {
-      camera.putFrame(Frame.of(nals, Frame.micros90k(micros)));
+      camera.putFrame(annexB(nals), micros); // the PTS; the SDK derives the DTS (B-frames)
     } catch (IllegalArgumentException e) {
       framesRejected.incrementAndGet();
       cut("frame refused: " + e.getMessage());
@@ -134,10 +153,26 @@ final class SessionSink implements RtspSession.Listener {
     }
   }
 
+  /** NAL units as an Annex-B byte stream (ITU-T H.264 / H.265 Annex B.1: a 4-byte start code before each). */
+  private static byte[] annexB(List<byte[]> nals) {
+    int size = 0;
+    for (byte[] n : nals) size += 4 + n.length;
+    ByteArrayOutputStream out = new ByteArrayOutputStream(size);
+    for (byte[] n : nals) {
+      out.write(0);
+      out.write(0);
+      out.write(0);
+      out.write(1);
+      out.write(n, 0, n.length);
+    }
+    return out.toByteArray();
+  }
+
   private void audio(AccessUnit u) {
     long micros = audioClock.micros(u.timestamp(), nowMicros.getAsLong());
     try {
-      camera.putAudio(plan.aac().adts(u.nals().get(0)), micros);
+      // G.711: the packet's samples, the first at its timestamp (RFC 3551 §4.5.14); AAC: one access unit with ADTS
+      camera.putAudio(plan.aac() == null ? u.nals().get(0) : plan.aac().adts(u.nals().get(0)), micros);
     } catch (IllegalArgumentException e) {
       framesRejected.incrementAndGet();
     } catch (IllegalStateException e) {
@@ -145,12 +180,17 @@ final class SessionSink implements RtspSession.Listener {
     }
   }
 
-  /** Ends the open segment; the next starts at a key frame (what {@link Camera#stopRecording()} documents). */
+  /**
+   * Ends the open segment; the next starts at a key frame (what {@link Camera#stopRecording()} documents) and is
+   * announced with {@code discontinuity}: what was lost is missing between the two, and players must not expect the
+   * timeline to continue smoothly across it.
+   */
   private void cut(String why) {
     if (!camera.isRecording()) return; // stopped by the cloud: stays stopped
     cuts.incrementAndGet();
     log.info("{}: {}: segment cut, next one starts at a key frame", cameraId, why);
     camera.stopRecording();
+    camera.markDiscontinuity();
     camera.startRecording();
   }
 }

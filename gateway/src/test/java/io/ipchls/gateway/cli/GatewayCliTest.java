@@ -83,4 +83,18 @@ class GatewayCliTest {
   private static List<String> ids(GatewayService s) {
     return s.status().stream().map(RecorderStatus::id).toList();
   }
+
+  @Test
+  void discover_nobodyAnswers_saysSo() {
+    Result r = cli("discover", "--target", "127.0.0.1:9", "--timeout", "1");
+    assertEquals(0, r.exit(), r.err());
+    assertEquals("0 ONVIF devices answered", r.out().strip());
+  }
+
+  @Test
+  void discover_targetWithoutPort_refused() {
+    Result r = cli("discover", "--target", "camera.local");
+    assertEquals(GatewayCli.BAD_CONFIG, r.exit());
+    assertEquals("ipchls-gateway: --target must be host:port", r.err().strip());
+  }
 }

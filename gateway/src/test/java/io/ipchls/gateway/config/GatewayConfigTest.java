@@ -27,7 +27,7 @@ class GatewayConfigTest {
     assertEquals(300, c.authRetrySeconds());
     CameraConfig cam = c.cameras().get(0);
     assertEquals(3, cam.segmentSeconds());
-    assertEquals("ts", cam.container());
+    assertEquals("auto", cam.container());
     assertTrue(cam.audio());
   }
 
@@ -70,20 +70,55 @@ class GatewayConfigTest {
         refused(camera("").replace("rtsp://", "http://")));
   }
 
-  @Test
-  void onvif_refusedForNow() {
-    assertTrue(refused(camera(", \"onvif\": \"10.0.0.5\"")).contains("ONVIF addresses are not supported yet"));
+  private static String onvifCamera(String onvif) {
+    return "{\"cameras\": [{\"id\": \"cam-1\", \"secret\": \"s\", \"onvif\": " + onvif + "}]}";
   }
 
   @Test
-  void fmp4_refusedUntilTheSdkWritesIt() {
-    assertEquals("gateway.json: camera cam-1: container fmp4 is not supported by this SDK yet; use ts",
-        refused(camera(", \"container\": \"fmp4\"")));
+  void onvif_addressAndAccountInsteadOfUrl() {
+    CameraConfig c = GatewayConfig.parse(onvifCamera(
+        "{\"address\": \"10.0.0.5\", \"username\": \"admin\", \"password\": \"pw\"}"), "f").cameras().get(0);
+    assertEquals("http://10.0.0.5/onvif/device_service", c.onvif().deviceService().toString());
+    assertEquals("onvif http://10.0.0.5/onvif/device_service", c.safeUrl());
+    assertEquals(null, c.uri());
+    assertFalse(c.toString().contains("pw"));
+    assertEquals("http://10.0.0.5:8080/onvif/device_service", GatewayConfig.parse(onvifCamera(
+        "{\"address\": \"10.0.0.5:8080\"}"), "f").cameras().get(0).onvif().deviceService().toString());
+    assertEquals("http://10.0.0.5/cgi/onvif", GatewayConfig.parse(onvifCamera(
+        "{\"address\": \"http://10.0.0.5/cgi/onvif\"}"), "f").cameras().get(0).onvif().deviceService().toString());
+  }
+
+  @Test
+  void onvifAndUrl_refused() {
+    assertEquals("gateway.json: camera cam-1: give either \"url\" or \"onvif\", not both",
+        refused(camera(", \"onvif\": {\"address\": \"10.0.0.5\"}")));
+  }
+
+  @Test
+  void neitherUrlNorOnvif_refused() {
+    assertTrue(refused("{\"cameras\": [{\"id\": \"cam-1\", \"secret\": \"s\"}]}")
+        .contains("\"url\" (rtsp://...) or \"onvif\" {address, username, password} is required"));
+  }
+
+  @Test
+  void onvifAddressNotHttp_refused() {
+    assertTrue(refused(onvifCamera("{\"address\": \"rtsp://10.0.0.5/x\"}"))
+        .contains("the ONVIF address must be host[:port] or http(s)://host[:port]/path, got rtsp://10.0.0.5/x"));
+  }
+
+  @Test
+  void onvifWithoutAddress_refused() {
+    assertTrue(refused(onvifCamera("{\"username\": \"admin\"}")).contains("address"));
+  }
+
+  @Test
+  void fmp4_accepted() {
+    assertEquals("fmp4", GatewayConfig.parse(camera(", \"container\": \"fmp4\""), "f").cameras().get(0).container());
   }
 
   @Test
   void unknownContainer_refused() {
-    assertTrue(refused(camera(", \"container\": \"mkv\"")).contains("container must be ts or fmp4"));
+    assertTrue(refused(camera(", \"container\": \"mkv\"")).contains("container must be auto, ts or fmp4, got mkv"));
   }
 
   @Test
@@ -100,6 +135,27 @@ class GatewayConfigTest {
   @Test
   void badMqttPort_refused() {
     assertTrue(refused("{\"mqtt\": {\"port\": 0}, \"cameras\": []}").contains("mqtt.port must be 1..65535"));
+  }
+
+  @Test
+  void caFile_impliesTls() throws Exception {
+    java.nio.file.Path ca = java.nio.file.Files.createTempFile("ca", ".pem");
+    GatewayConfig c = GatewayConfig.parse("{\"mqtt\": {\"port\": 8883, \"caFile\": \"" + ca + "\"}, \"cameras\": []}",
+        "f");
+    assertTrue(c.mqtt().tls());
+    assertEquals(ca, c.mqtt().caPath());
+  }
+
+  @Test
+  void caFileUnreadable_refused() {
+    assertEquals("gateway.json: mqtt.caFile /nonexistent/ca.pem cannot be read",
+        refused("{\"mqtt\": {\"caFile\": \"/nonexistent/ca.pem\"}, \"cameras\": []}"));
+  }
+
+  @Test
+  void caFileWithoutTls_refused() {
+    assertEquals("gateway.json: mqtt.caFile is for TLS: remove it or set tls",
+        refused("{\"mqtt\": {\"tls\": false, \"caFile\": \"/x.pem\"}, \"cameras\": []}"));
   }
 
   @Test

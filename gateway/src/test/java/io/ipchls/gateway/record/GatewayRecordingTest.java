@@ -13,6 +13,7 @@ import io.ipchls.gateway.StatusServer;
 import io.ipchls.gateway.config.CameraConfig;
 import io.ipchls.gateway.config.GatewayConfig;
 import io.ipchls.gateway.testing.LossyProxy;
+import io.ipchls.gateway.testing.OnvifDeviceStandIn;
 import io.ipchls.gateway.testing.Replays;
 import io.ipchls.gateway.testing.RtspTestServer;
 import io.ipchls.infra.Await;
@@ -170,6 +171,9 @@ class GatewayRecordingTest {
       // a truncated NAL unit or a picture referring to a lost one would be a decoding error here
       VideoSegments.assertValid(CLOUD.get().object(n.key()).asByteArray(), tmp);
     }
+    // the first segment of the run, and each segment after a cut at a loss, is announced as a discontinuity
+    long marked = segments.stream().filter(n -> Boolean.TRUE.equals(n.discontinuity())).count();
+    assertTrue(marked >= 2, "segments marked as discontinuity: " + marked + " of " + segments.size());
   }
 
   @Test
@@ -222,23 +226,119 @@ class GatewayRecordingTest {
   }
 
   @Test
-  void h265AndG711_reportedAsNotSupportedBySdkYet() throws Exception {
+  void h265_recordedIntoReplayThatFfmpegPlays() throws Exception {
     TestCloud.Registered hevc = CLOUD.get().register("gw-hevc");
-    TestCloud.Registered alaw = CLOUD.get().register("gw-alaw");
     try (RtspTestServer h265 = RtspTestServer.start(RtspTestServer.H265);
-         RtspTestServer pcma = RtspTestServer.start(RtspTestServer.H264_ALAW);
          Gateway gateway = new Gateway()) {
-      gateway.apply(config(20, camera(hevc, h265.url(), null, null), camera(alaw, pcma.url(), null, null)));
-      RecorderStatus h = Await.until("H.265 refused", WAIT, () -> status(gateway, hevc.id()),
-          s -> s.state().equals("UNSUPPORTED"));
-      assertEquals("H.265 video is not supported by this SDK yet", h.lastError());
-      awaitSegments(alaw.id(), 2);
-      assertEquals("G.711 audio (PCMA) is not supported by this SDK yet: recording video only",
-          status(gateway, alaw.id()).note());
+      gateway.apply(config(20, camera(hevc, h265.url(), null, null)));
+      awaitSegments(hevc.id(), 3);
+      assertEquals("STREAMING", status(gateway, hevc.id()).state());
     }
-    for (SegmentNotification n : CLOUD.get().awaitAllAnnounced(alaw.id())) {
+    List<SegmentNotification> segments = CLOUD.get().awaitAllAnnounced(hevc.id());
+    for (SegmentNotification n : segments) {
+      assertTrue(n.codec().startsWith("hvc1."), n.codec());
+      assertEquals(320, n.width());
+      Path file = Files.write(tmp.resolve("hevc-" + n.seq() + ".ts"), CLOUD.get().object(n.key()).asByteArray());
+      assertEquals(List.of("hevc,video"), Ffprobe.streams(file), n.key());
+    }
+    List<Path> runs = Replays.writeRuns(CLOUD.get(), segments, tmp);
+    assertEquals(1, runs.size());
+    Replays.assertPlays(runs.get(0));
+  }
+
+  @Test
+  void g711_recordedInFmp4_orVideoOnlyWhenTsIsConfigured() throws Exception {
+    TestCloud.Registered alaw = CLOUD.get().register("gw-alaw");
+    TestCloud.Registered alawTs = CLOUD.get().register("gw-alaw-ts");
+    try (RtspTestServer pcma = RtspTestServer.start(RtspTestServer.H264_ALAW);
+         Gateway gateway = new Gateway()) {
+      CameraConfig tsOnly = new CameraConfig(alawTs.id(), alawTs.secret(), pcma.url().toString(), null, null, null,
+          /* segmentSeconds= */ 1, "ts", null);
+      gateway.apply(config(20, camera(alaw, pcma.url(), null, null), tsOnly));
+      awaitSegments(alaw.id(), 3);
+      awaitSegments(alawTs.id(), 2);
+      assertNull(status(gateway, alaw.id()).note());
+      assertEquals("G.711 audio (PCMA) cannot go into MPEG-TS (container ts in the config): recording video only",
+          status(gateway, alawTs.id()).note());
+    }
+    // container auto: fMP4, init segment first, then the media segments, as a player appends them
+    List<SegmentNotification> segments = CLOUD.get().awaitAllAnnounced(alaw.id());
+    java.io.ByteArrayOutputStream mp4 = new java.io.ByteArrayOutputStream();
+    String init = segments.get(0).init();
+    mp4.write(CLOUD.get().object(init).asByteArray());
+    for (SegmentNotification n : segments.stream()
+        .sorted(java.util.Comparator.comparingLong(SegmentNotification::start)).toList()) {
+      assertEquals("fmp4", n.container());
+      assertEquals(init, n.init(), "one codec configuration: one init segment");
+      assertTrue(n.key().endsWith(".m4s"), n.key());
+      mp4.write(CLOUD.get().object(n.key()).asByteArray());
+    }
+    Path file = Files.write(tmp.resolve("alaw.mp4"), mp4.toByteArray());
+    assertEquals(List.of("h264,video", "flac,audio"), Ffprobe.streams(file));
+    Replays.assertPlays(file);
+    for (SegmentNotification n : CLOUD.get().awaitAllAnnounced(alawTs.id())) {
       VideoSegments.assertValid(CLOUD.get().object(n.key()).asByteArray(), tmp);
     }
+  }
+
+  @Test
+  void bFrames_h264AndH265_dtsDerivedReplaysPlay() throws Exception {
+    TestCloud.Registered avc = CLOUD.get().register("gw-bavc");
+    TestCloud.Registered hevc = CLOUD.get().register("gw-bhevc");
+    try (RtspTestServer h264 = RtspTestServer.start(RtspTestServer.H264_BFRAMES);
+         RtspTestServer h265 = RtspTestServer.start(RtspTestServer.H265_BFRAMES);
+         Gateway gateway = new Gateway()) {
+      gateway.apply(config(20, camera(avc, h264.url(), null, null), camera(hevc, h265.url(), null, null)));
+      awaitSegments(avc.id(), 3);
+      awaitSegments(hevc.id(), 3);
+      assertEquals(0, status(gateway, avc.id()).reconnects(), status(gateway, avc.id()).line());
+      assertEquals(0, status(gateway, hevc.id()).reconnects(), status(gateway, hevc.id()).line());
+    }
+    for (TestCloud.Registered cam : List.of(avc, hevc)) {
+      List<SegmentNotification> segments = CLOUD.get().awaitAllAnnounced(cam.id());
+      // a frame the SDK refused (DTS not derivable) would cut the segment and mark a discontinuity
+      assertEquals(1, segments.stream().filter(n -> Boolean.TRUE.equals(n.discontinuity())).count(), cam.id());
+      int reordered = 0;
+      for (SegmentNotification n : segments) {
+        Path file = Files.write(tmp.resolve(cam.id() + "-" + n.seq() + ".ts"),
+            CLOUD.get().object(n.key()).asByteArray());
+        reordered += VideoSegments.assertTimestampsSane(file);
+      }
+      assertTrue(reordered > 0, cam.id() + ": B-frames give packets whose PTS is after their DTS");
+      List<Path> runs = Replays.writeRuns(CLOUD.get(), segments, tmp);
+      assertEquals(1, runs.size());
+      Replays.assertPlays(runs.get(0));
+    }
+  }
+
+  @Test
+  void onvifCamera_addressAndPasswordAlone_records_wrongPasswordClearError() throws Exception {
+    TestCloud.Registered cam = CLOUD.get().register("gw-onvif");
+    TestCloud.Registered refused = CLOUD.get().register("gw-onvif-pw");
+    // the ONVIF account is also the RTSP account, as on cameras: the RTSP server asks for it (Digest)
+    try (RtspTestServer server = RtspTestServer.start(RtspTestServer.H264, "digest", "pw");
+         OnvifDeviceStandIn device = new OnvifDeviceStandIn("admin", "pw", server.url(), Duration.ofMinutes(30));
+         Gateway gateway = new Gateway()) {
+      CameraConfig.Onvif good = new CameraConfig.Onvif(device.address(), "admin", "pw", null);
+      CameraConfig.Onvif bad = new CameraConfig.Onvif(device.address(), "admin", "wrong", null);
+      gateway.apply(config(20, onvifCamera(cam, good), onvifCamera(refused, bad)));
+      awaitSegments(cam.id(), 2);
+      RecorderStatus s = status(gateway, cam.id());
+      assertEquals("STREAMING", s.state(), s.line());
+      assertEquals("onvif " + device.deviceService(), s.url());
+      RecorderStatus r = Await.until("ONVIF password refused", WAIT, () -> status(gateway, refused.id()),
+          x -> x.state().equals("AUTH_FAILED"));
+      assertEquals("the ONVIF device refused user 'admin' (GetCapabilities: Sender not Authorized)", r.lastError());
+      assertTrue(device.refused.get() >= 1);
+    }
+    assertEquals(List.of(), CLOUD.get().distinctNotifications(refused.id()));
+    for (SegmentNotification n : CLOUD.get().awaitAllAnnounced(cam.id())) {
+      VideoSegments.assertValid(CLOUD.get().object(n.key()).asByteArray(), tmp);
+    }
+  }
+
+  private static CameraConfig onvifCamera(TestCloud.Registered r, CameraConfig.Onvif onvif) {
+    return new CameraConfig(r.id(), r.secret(), null, null, null, onvif, /* segmentSeconds= */ 1, null, null);
   }
 
   /** The states without repetitions (the SDK repeats its online status periodically). */

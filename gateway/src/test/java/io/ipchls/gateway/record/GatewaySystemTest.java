@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The product path a user takes: the whole local system ({@code ./ipc-hls}: credential-service, ingest,
  * playlist-service on the embedded servers), a camera registered through the admin API, the gateway recording it
  * from GStreamer's RTSP server; the segments are indexed and the replay playlist that playlist-service serves plays
- * in ffmpeg with {@code -xerror}, video and audio.
+ * in ffmpeg with {@code -xerror}, video and audio. The system runs as the demo does, TLS on (its local CA): the gateway
+ * trusts that CA through {@code mqtt.caFile}.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class GatewaySystemTest {
@@ -46,7 +47,8 @@ class GatewaySystemTest {
       String id = "gw-system";
       String secret = register(sys, id);
       Instant begin = Instant.now();
-      gateway.apply(new GatewayConfig(new GatewayConfig.Mqtt(sys.mqttHost(), sys.mqttPort(), false), null, null, null,
+      gateway.apply(new GatewayConfig(new GatewayConfig.Mqtt(sys.mqttHost(), sys.mqttPort(), sys.mqttTls(),
+          sys.caFile() == null ? null : sys.caFile().toString()), null, null, null,
           null, null, null, List.of(new CameraConfig(id, secret, camera.url().toString(), "admin", "pw", null,
               /* segmentSeconds= */ 1, null, null))));
       String token = sys.viewerToken(3600, id);

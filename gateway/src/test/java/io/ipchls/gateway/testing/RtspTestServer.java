@@ -38,6 +38,17 @@ public final class RtspTestServer implements AutoCloseable {
       + " ! rtph264pay name=pay0 pt=96 config-interval=0 )";
   public static final String H265 = "( videotestsrc is-live=true ! video/x-raw,width=320,height=240,framerate=25/1"
       + " ! x265enc tune=zerolatency key-int-max=25 speed-preset=ultrafast ! rtph265pay name=pay0 pt=96 )";
+  /**
+   * H.264 with two B-frames between references: RTP timestamps (PTS) arrive out of order. The Main profile caps:
+   * without them x264enc negotiates Constrained Baseline with the payloader, which has no B-frames.
+   */
+  public static final String H264_BFRAMES = "( videotestsrc is-live=true"
+      + " ! video/x-raw,width=320,height=240,framerate=25/1 ! x264enc key-int-max=25 speed-preset=ultrafast bframes=2"
+      + " bitrate=300 ! video/x-h264,profile=main ! rtph264pay name=pay0 pt=96 )";
+  /** H.265 with B-frames (x265's option string), parameter sets in band. */
+  public static final String H265_BFRAMES = "( videotestsrc is-live=true"
+      + " ! video/x-raw,width=320,height=240,framerate=25/1 ! x265enc key-int-max=25 speed-preset=ultrafast"
+      + " option-string=bframes=2 ! rtph265pay name=pay0 pt=96 )";
   public static final String H264_ALAW = "( videotestsrc is-live=true ! video/x-raw,width=320,height=240,framerate=25/1"
       + " ! x264enc tune=zerolatency key-int-max=25 speed-preset=ultrafast bitrate=300 ! rtph264pay name=pay0 pt=96"
       + " audiotestsrc is-live=true ! audio/x-raw,rate=8000,channels=1 ! alawenc ! rtppcmapay name=pay1 pt=8 )";

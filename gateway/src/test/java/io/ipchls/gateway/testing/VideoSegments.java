@@ -39,4 +39,27 @@ public final class VideoSegments {
     assertTrue(frames.get(0).startsWith("1,I"), frames.get(0));
     Replays.assertPlays(file);
   }
+
+  /**
+   * Checks every video packet's timestamps as ffprobe reads them: DTS strictly increasing, never after the PTS.
+   *
+   * @return how many packets have a PTS after their DTS (reordered pictures: B-frames)
+   */
+  public static int assertTimestampsSane(Path media) throws Exception {
+    List<String> lines = Ffprobe.run("-select_streams", "v:0", "-show_entries", "packet=pts,dts", "-of", "csv=p=0",
+        media.toString()).strip().lines().filter(l -> !l.isBlank()).toList();
+    assertTrue(!lines.isEmpty(), "packets in " + media); // the last segment, cut at the end, may hold one
+    long previousDts = Long.MIN_VALUE;
+    int reordered = 0;
+    for (String line : lines) {
+      String[] f = line.split(",");
+      long pts = Long.parseLong(f[0].trim());
+      long dts = Long.parseLong(f[1].trim());
+      assertTrue(dts > previousDts, "DTS increases in " + media + ": " + line);
+      assertTrue(dts <= pts, "DTS not after PTS in " + media + ": " + line);
+      if (pts > dts) reordered++;
+      previousDts = dts;
+    }
+    return reordered;
+  }
 }
