@@ -200,6 +200,9 @@ class PlayerControlsBrowserTest {
     assertEquals(to.toEpochMilli(), Instant.parse(query.get("end")).toEpochMilli(), 250, "clip end");
     assertTrue(export.isDisplayed(), "the export link is shown");
     assertTrue(browser.findElement(By.id("selection")).isDisplayed(), "the selection is drawn on the bar");
+    js("document.getElementById('ticks').scrollIntoView({block: 'end'})");
+    assertTrue(number("return document.getElementById('ticks').getBoundingClientRect().bottom") <= number(
+        "return window.innerHeight"), "video, controls and timeline fit one desktop screen");
     Files.write(Path.of("target", "player-desktop.png"), browser.getScreenshotAs(OutputType.BYTES));
 
     keys(Keys.ESCAPE); // the export is the replayed range again
