@@ -303,6 +303,7 @@
   // The bar shows state.view, a window of the day: the whole day down to one minute. Spans and markers are drawn
   // from what was fetched for the day, so zooming needs no request and stays exact at every level.
   const ZOOMS = [DAY_MS, 12 * 3600e3, 6 * 3600e3, 3 * 3600e3, 3600e3, 30 * 60e3, 15 * 60e3, 5 * 60e3, 60e3];
+  const TICKS = [6 * 3600e3, 3 * 3600e3, 3600e3, 30 * 60e3, 15 * 60e3, 10 * 60e3, 5 * 60e3, 60e3, 30e3, 15e3, 10e3];
 
   function percentOf(ms) {
     return 100 * (ms - state.view.start) / (state.view.end - state.view.start);
@@ -336,12 +337,18 @@
     }));
     $('events').replaceChildren(...state.events.filter((e) => e.start >= start && e.start < end).map(marker));
     const span = end - start;
-    const seconds = span <= 15 * 60e3;
-    $('ticks').replaceChildren(...[0, 1, 2, 3, 4].map((i) => {
+    // labels at round times of the day: the largest step that still gives four or more
+    const step = TICKS.find((t) => span / t >= 4) || TICKS[TICKS.length - 1];
+    const ticks = [];
+    for (let t = state.dayStart + Math.ceil((start - state.dayStart) / step) * step; t <= end; t += step) {
       const el = document.createElement('span');
-      el.textContent = timeLabel(start + i * span / 4, seconds);
-      return el;
-    }));
+      const at = percentOf(t);
+      el.style.left = at + '%';
+      el.className = at < 3 ? 'first' : at > 97 ? 'last' : '';
+      el.textContent = timeLabel(t, step < 60e3);
+      ticks.push(el);
+    }
+    $('ticks').replaceChildren(...ticks);
     $('zoom-level').textContent = span >= 3600e3 ? span / 3600e3 + ' h' : span / 60e3 + ' min';
     $('zoom-in').disabled = span <= ZOOMS[ZOOMS.length - 1];
     $('zoom-out').disabled = span >= DAY_MS;

@@ -44,6 +44,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.interactions.WheelInput;
 
 /**
  * Issue 18 item 6 in Debian's headless Chromium: replay speeds and the keyboard, the timeline zoomed from the day to a
@@ -181,6 +182,20 @@ class PlayerControlsBrowserTest {
     }
     assertEquals("1 min", browser.findElement(By.id("zoom-level")).getText());
     assertFalse(browser.findElement(By.id("zoom-in")).isEnabled(), "a minute is the closest zoom");
+
+    // the wheel zooms around the pointer: the time under it stays where it is
+    WebElement bar = browser.findElement(By.id("timeline"));
+    double pointerX = xOf(morning.plusMillis(3000), view());
+    new Actions(browser).scrollFromOrigin(WheelInput.ScrollOrigin.fromElement(bar, offset(pointerX), 0), 0, 100)
+        .perform();
+    Await.until("the wheel zoomed out to 5 min", WAIT, () -> view()[1] - view()[0], s -> s == 5 * 60_000);
+    assertEquals(pointerX, xOf(morning.plusMillis(3000), view()), 2.0, "the time under the pointer stays put");
+    new Actions(browser).scrollFromOrigin(WheelInput.ScrollOrigin.fromElement(bar, offset(pointerX), 0), 0, -100)
+        .perform();
+    Await.until("the wheel zoomed back in to 1 min", WAIT, () -> view()[1] - view()[0], s -> s == 60_000);
+    List<String> ticks = browser.findElements(By.cssSelector("#ticks span")).stream().map(WebElement::getText).toList();
+    assertTrue(ticks.size() >= 4 && ticks.stream().allMatch(t -> t.matches("\\d\\d:\\d\\d:(00|15|30|45)")),
+        "a minute's labels every 15 s: " + ticks);
 
     // a click plays from the time under it (a time away from the frame on screen, and from the markers)
     double[] view = view();
