@@ -472,10 +472,17 @@
     if (state.hls) bufferFor(state.hls, rate);
   }
 
+  // At 1× (and below) the instance's own settings hold; above, never less than 30 s of viewing.
+  const configured = new WeakMap();
+
   function bufferFor(hls, rate) {
+    if (!configured.has(hls)) {
+      configured.set(hls, { length: hls.config.maxBufferLength, max: hls.config.maxMaxBufferLength });
+    }
+    const base = configured.get(hls);
     const seconds = 30 * Math.max(1, rate);
-    hls.config.maxBufferLength = Math.max(hls.config.maxBufferLength, seconds);
-    hls.config.maxMaxBufferLength = Math.max(hls.config.maxMaxBufferLength, seconds * 2);
+    hls.config.maxBufferLength = rate > 1 ? Math.max(base.length, seconds) : base.length;
+    hls.config.maxMaxBufferLength = rate > 1 ? Math.max(base.max, seconds * 2) : base.max;
   }
 
   function stepSpeed(step) {

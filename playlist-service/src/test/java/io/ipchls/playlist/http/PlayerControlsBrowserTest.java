@@ -127,6 +127,7 @@ class PlayerControlsBrowserTest {
         "hls.js buffers 30 s of viewing at 16×");
     keys("[");
     assertEquals(8.0, rate());
+    assertEquals(8 * 30, number("return window.ipchls.hls.config.maxBufferLength"), "and 30 s of viewing at 8×");
 
     keys(" ");
     Await.until("playing again by space", WAIT, () -> (Boolean) js("return window.ipchls.video.paused"), p -> !p);
