@@ -1,7 +1,8 @@
-// ipc-hls web player: camera list, live view, replay by day and time range, a timeline of recorded spans where a
-// click seeks, the camera's events as markers on it (a click plays from the event), and the camera's wall-clock time
-// of the frame on screen (from EXT-X-PROGRAM-DATE-TIME); a camera whose H.265 the browser cannot decode is refused
-// plainly, with a download link.
+// ipc-hls web player: camera list, live view, a grid of live cameras, replay by day and time range at 0.5–16×, a
+// timeline of recorded spans that zooms from the day to a minute, where a click seeks and a drag selects the range to
+// export, the camera's events as markers on it (a click plays from the event), keyboard shortcuts, and the camera's
+// wall-clock time of the frame on screen (from EXT-X-PROGRAM-DATE-TIME); a camera whose H.265 the browser cannot
+// decode is refused plainly, with a download link.
 // Tests drive it through window.ipchls.
 (() => {
   'use strict';
@@ -17,7 +18,8 @@
     history.replaceState(null, '', location.pathname + (params.toString() ? '?' + params : ''));
   }
 
-  const state = { camera: null, mode: null, range: null, dayStart: null, fragments: [], hls: null };
+  const state = { camera: null, mode: null, range: null, dayStart: null, fragments: [], hls: null,
+    view: null, spans: [], events: [], selection: null, rate: 1, tiles: [], cameras: [] };
 
   function status(text) { $('status').textContent = text || ''; }
 
@@ -60,6 +62,7 @@
       },
     });
     state.hls = hls;
+    bufferFor(hls, state.rate);
     hls.on(Hls.Events.LEVEL_LOADED, (event, data) => {
       state.fragments = data.details.fragments;
       if (startWallMs != null) {
@@ -78,6 +81,8 @@
     });
     hls.loadSource(src);
     hls.attachMedia(video);
+    video.defaultPlaybackRate = state.rate; // a new source resets playbackRate to this
+    video.playbackRate = state.rate;
     video.play().catch(() => {}); // autoplay of muted video is allowed; a refusal only means "press play"
   }
 
@@ -104,8 +109,11 @@
 
   function live() {
     if (!state.camera) return;
+    leaveGrid();
     state.mode = 'live';
     state.range = null;
+    state.selection = null;
+    setSpeed(1); // live runs at the camera's pace: faster would only wait at the live edge
     $('export').hidden = true;
     $('mode').textContent = 'Live: ' + state.camera;
     setDay(new Date());
@@ -116,6 +124,7 @@
 
   function replay(startMs, endMs, seekToMs) {
     if (!state.camera) return;
+    leaveGrid();
     state.mode = 'replay';
     state.range = { start: startMs, end: endMs };
     $('mode').textContent = 'Replay: ' + state.camera + ', ' + new Date(startMs).toLocaleString() + ' – '
@@ -123,7 +132,16 @@
     const range = '?camera_id=' + encodeURIComponent(state.camera) + '&start='
       + encodeURIComponent(new Date(startMs).toISOString()) + '&end=' + encodeURIComponent(new Date(endMs).toISOString());
     playIfDecodable('/multivariant.m3u8' + range, '/replay.m3u8' + range, replayPath(startMs, endMs), seekToMs);
-    exportLink(startMs, endMs);
+    updateExport();
+  }
+
+  // The export is the range selected on the timeline, or else the replayed range.
+  function updateExport() {
+    const r = state.selection || state.range;
+    if (!r || !state.camera) { $('export').hidden = true; return; }
+    exportLink(r.start, r.end);
+    $('export').textContent = state.selection
+      ? 'Export clip ' + timeLabel(r.start, true) + ' – ' + timeLabel(r.end, true) : 'Export clip';
   }
 
   // The replayed range as one MP4 file (remuxed by the server, no re-encoding); links carry the token as a query
@@ -214,6 +232,10 @@
   // ---- timeline --------------------------------------------------------------------------------------------
   function setDay(date) {
     const d = new Date(date.getFullYear(), date.getMonth(), date.getDate());
+    if (state.dayStart !== d.getTime()) {
+      state.view = { start: d.getTime(), end: d.getTime() + DAY_MS };
+      state.selection = null;
+    }
     state.dayStart = d.getTime();
     const pad = (n) => String(n).padStart(2, '0');
     $('day').value = d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate());
@@ -227,16 +249,8 @@
     try {
       const t = await api('/api/v1/cameras/' + encodeURIComponent(state.camera) + '/timeline?start='
         + encodeURIComponent(start) + '&end=' + encodeURIComponent(end));
-      const box = $('spans');
-      box.replaceChildren();
-      for (const s of t.spans) {
-        const el = document.createElement('div');
-        el.className = 'span';
-        el.style.left = (100 * (s.start - state.dayStart) / DAY_MS) + '%';
-        el.style.width = (100 * (s.end - s.start) / DAY_MS) + '%';
-        el.title = new Date(s.start).toLocaleTimeString() + ' – ' + new Date(s.end).toLocaleTimeString();
-        box.appendChild(el);
-      }
+      state.spans = t.spans;
+      renderTimeline();
     } catch (e) {
       status(e.message);
     }
@@ -263,16 +277,17 @@
       return; // the timeline has said what is wrong
     }
     if (camera !== state.camera || dayStart !== state.dayStart) return; // the viewer moved on meanwhile
-    box.replaceChildren(...body.events.map((e) => marker(e, dayStart)));
+    state.events = body.events;
+    renderTimeline();
   }
 
-  function marker(e, dayStart) {
+  function marker(e) {
     const el = document.createElement('button');
     el.type = 'button';
     el.className = 'marker ' + (EVENT_NAMES[e.type] ? e.type : 'custom');
     el.dataset.id = e.id;
     el.dataset.start = e.start;
-    el.style.left = (100 * Math.max(0, e.start - dayStart) / DAY_MS) + '%';
+    el.style.left = percentOf(Math.max(e.start, state.view.start)) + '%';
     const when = new Date(e.start).toLocaleTimeString() + (e.end != null && e.end > e.start
       ? ' – ' + new Date(e.end).toLocaleTimeString() : '');
     el.title = [EVENT_NAMES[e.type] || e.type, e.label, when].filter(Boolean).join(' · ');
@@ -284,11 +299,144 @@
     return el;
   }
 
-  $('timeline').addEventListener('click', (event) => {
-    if (state.dayStart == null) return;
+  // ---- zoom, pan and range selection -------------------------------------------------------------------------
+  // The bar shows state.view, a window of the day: the whole day down to one minute. Spans and markers are drawn
+  // from what was fetched for the day, so zooming needs no request and stays exact at every level.
+  const ZOOMS = [DAY_MS, 12 * 3600e3, 6 * 3600e3, 3 * 3600e3, 3600e3, 30 * 60e3, 15 * 60e3, 5 * 60e3, 60e3];
+  const TICKS = [6 * 3600e3, 3 * 3600e3, 3600e3, 30 * 60e3, 15 * 60e3, 10 * 60e3, 5 * 60e3, 60e3, 30e3, 15e3, 10e3];
+
+  function percentOf(ms) {
+    return 100 * (ms - state.view.start) / (state.view.end - state.view.start);
+  }
+
+  function timeAt(clientX) {
     const rect = $('timeline').getBoundingClientRect();
-    seekToWallClock(state.dayStart + DAY_MS * (event.clientX - rect.left) / rect.width);
+    const f = Math.min(1, Math.max(0, (clientX - rect.left) / rect.width));
+    return state.view.start + f * (state.view.end - state.view.start);
+  }
+
+  function timeLabel(ms, seconds) {
+    const d = new Date(ms);
+    const pad = (n) => String(n).padStart(2, '0');
+    const hm = ms - state.dayStart >= DAY_MS && !seconds ? '24:00'
+      : pad(d.getHours()) + ':' + pad(d.getMinutes());
+    return seconds ? hm + ':' + pad(d.getSeconds()) : hm;
+  }
+
+  function renderTimeline() {
+    if (!state.view) return;
+    const { start, end } = state.view;
+    const spans = $('spans');
+    spans.replaceChildren(...state.spans.filter((s) => s.end > start && s.start < end).map((s) => {
+      const el = document.createElement('div');
+      el.className = 'span';
+      el.style.left = percentOf(Math.max(s.start, start)) + '%';
+      el.style.width = (percentOf(Math.min(s.end, end)) - percentOf(Math.max(s.start, start))) + '%';
+      el.title = new Date(s.start).toLocaleTimeString() + ' – ' + new Date(s.end).toLocaleTimeString();
+      return el;
+    }));
+    $('events').replaceChildren(...state.events.filter((e) => e.start >= start && e.start < end).map(marker));
+    const span = end - start;
+    // labels at round times of the day: the largest step that still gives four or more
+    const step = TICKS.find((t) => span / t >= 4) || TICKS[TICKS.length - 1];
+    const ticks = [];
+    for (let t = state.dayStart + Math.ceil((start - state.dayStart) / step) * step; t <= end; t += step) {
+      const el = document.createElement('span');
+      const at = percentOf(t);
+      el.style.left = at + '%';
+      el.className = at < 3 ? 'first' : at > 97 ? 'last' : '';
+      el.textContent = timeLabel(t, step < 60e3);
+      ticks.push(el);
+    }
+    $('ticks').replaceChildren(...ticks);
+    $('zoom-level').textContent = span >= 3600e3 ? span / 3600e3 + ' h' : span / 60e3 + ' min';
+    $('zoom-in').disabled = span <= ZOOMS[ZOOMS.length - 1];
+    $('zoom-out').disabled = span >= DAY_MS;
+    $('pan-back').disabled = start <= state.dayStart;
+    $('pan-forward').disabled = end >= state.dayStart + DAY_MS;
+    const sel = $('selection');
+    const r = state.selection;
+    sel.hidden = !r || r.end <= start || r.start >= end;
+    if (!sel.hidden) {
+      sel.style.left = percentOf(Math.max(r.start, start)) + '%';
+      sel.style.width = (percentOf(Math.min(r.end, end)) - percentOf(Math.max(r.start, start))) + '%';
+    }
+    $('clear-selection').hidden = !r;
+    moveCursor();
+  }
+
+  // Zooms one step in (+1) or out (-1) around a wall-clock time: the one under the mouse, else the frame on screen
+  // when it is in view, else the middle of the view. That time keeps its place on the bar.
+  function zoom(step, aroundMs) {
+    if (!state.view) return;
+    const span = state.view.end - state.view.start;
+    const i = ZOOMS.findIndex((z) => z <= span);
+    const next = ZOOMS[Math.min(ZOOMS.length - 1, Math.max(0, (i < 0 ? ZOOMS.length - 1 : i) + step))];
+    let at = aroundMs;
+    if (at == null) {
+      const t = wallClock();
+      at = t != null && t >= state.view.start && t < state.view.end ? t : state.view.start + span / 2;
+    }
+    const f = (at - state.view.start) / span;
+    showView(at - f * next, next);
+  }
+
+  function pan(direction) {
+    if (!state.view) return;
+    const span = state.view.end - state.view.start;
+    showView(state.view.start + direction * span / 2, span);
+  }
+
+  function showView(start, span) {
+    const dayEnd = state.dayStart + DAY_MS;
+    start = Math.min(Math.max(start, state.dayStart), dayEnd - span);
+    state.view = { start, end: start + span };
+    renderTimeline();
+  }
+
+  $('zoom-in').addEventListener('click', () => zoom(1));
+  $('zoom-out').addEventListener('click', () => zoom(-1));
+  $('pan-back').addEventListener('click', () => pan(-1));
+  $('pan-forward').addEventListener('click', () => pan(1));
+  $('clear-selection').addEventListener('click', () => selectRange(null));
+  $('timeline').addEventListener('wheel', (event) => {
+    if (!state.view || event.deltaY === 0) return;
+    event.preventDefault();
+    zoom(event.deltaY < 0 ? 1 : -1, timeAt(event.clientX));
+  }, { passive: false });
+
+  function selectRange(r) {
+    state.selection = r;
+    renderTimeline();
+    updateExport();
+  }
+
+  // A press and release on the same spot plays from there; a drag selects a range for the export link (mouse, pen
+  // and touch alike).
+  let press = null;
+  $('timeline').addEventListener('pointerdown', (event) => {
+    if (state.dayStart == null || event.target.closest('.marker') || event.button > 0) return;
+    press = { x: event.clientX, at: timeAt(event.clientX), id: event.pointerId };
+    $('timeline').setPointerCapture(event.pointerId);
   });
+  $('timeline').addEventListener('pointermove', (event) => {
+    if (!press || event.pointerId !== press.id || Math.abs(event.clientX - press.x) < 5) return;
+    const at = timeAt(event.clientX);
+    state.selection = { start: Math.min(press.at, at), end: Math.max(press.at, at) };
+    renderTimeline();
+  });
+  $('timeline').addEventListener('pointerup', (event) => {
+    if (!press || event.pointerId !== press.id) return;
+    const p = press;
+    press = null;
+    if (Math.abs(event.clientX - p.x) < 5) {
+      seekToWallClock(p.at);
+    } else {
+      const at = timeAt(event.clientX);
+      selectRange({ start: Math.round(Math.min(p.at, at)), end: Math.round(Math.max(p.at, at)) });
+    }
+  });
+  $('timeline').addEventListener('pointercancel', () => { press = null; });
 
   // ---- clock and cursor ------------------------------------------------------------------------------------
   function wallClock() {
@@ -297,17 +445,164 @@
     return isNaN(start) ? null : start + video.currentTime * 1000;
   }
 
-  video.addEventListener('timeupdate', () => {
+  function moveCursor() {
     const t = wallClock();
     $('clock').textContent = t == null ? '–' : new Date(t).toLocaleString();
     const cursor = $('cursor');
-    if (t != null && state.dayStart != null && t >= state.dayStart && t < state.dayStart + DAY_MS) {
+    if (t != null && state.view && t >= state.view.start && t < state.view.end) {
       cursor.hidden = false;
-      cursor.style.left = (100 * (t - state.dayStart) / DAY_MS) + '%';
+      cursor.style.left = percentOf(t) + '%';
     } else {
       cursor.hidden = true;
     }
-  });
+  }
+  video.addEventListener('timeupdate', moveCursor);
+
+  // ---- speed -----------------------------------------------------------------------------------------------
+  // Replay at 0.5–16×. Above 4× Chromium mutes the audio (the picture goes on); hls.js is asked to buffer the same
+  // number of seconds of viewing, not of media, so 16× does not stall every few seconds (memory stays bounded by
+  // hls.js's maxBufferSize).
+  const SPEEDS = [0.5, 1, 2, 4, 8, 16];
+
+  function setSpeed(rate) {
+    state.rate = rate;
+    video.defaultPlaybackRate = rate;
+    video.playbackRate = rate;
+    $('speed').value = String(rate);
+    if (state.hls) bufferFor(state.hls, rate);
+  }
+
+  // At 1× (and below) the instance's own settings hold; above, never less than 30 s of viewing.
+  const configured = new WeakMap();
+
+  function bufferFor(hls, rate) {
+    if (!configured.has(hls)) {
+      configured.set(hls, { length: hls.config.maxBufferLength, max: hls.config.maxMaxBufferLength });
+    }
+    const base = configured.get(hls);
+    const seconds = 30 * Math.max(1, rate);
+    hls.config.maxBufferLength = rate > 1 ? Math.max(base.length, seconds) : base.length;
+    hls.config.maxMaxBufferLength = rate > 1 ? Math.max(base.max, seconds * 2) : base.max;
+  }
+
+  function stepSpeed(step) {
+    const i = SPEEDS.indexOf(state.rate);
+    setSpeed(SPEEDS[Math.min(SPEEDS.length - 1, Math.max(0, (i < 0 ? 1 : i) + step))]);
+  }
+
+  $('speed').addEventListener('change', () => setSpeed(Number($('speed').value)));
+
+  // ---- grid of live cameras ---------------------------------------------------------------------------------
+  // Up to 9 of the cameras the token opens, each a muted live view; a click on a tile opens that camera alone.
+  const GRID_MAX = 9;
+
+  function showGrid() {
+    if (state.hls) state.hls.destroy();
+    state.hls = null;
+    video.pause();
+    state.mode = 'grid';
+    $('single').hidden = true;
+    const grid = $('grid');
+    grid.hidden = false;
+    leaveTiles();
+    const cameras = state.cameras.slice(0, GRID_MAX);
+    grid.style.setProperty('--columns', String(Math.max(1, Math.ceil(Math.sqrt(cameras.length)))));
+    grid.replaceChildren(...cameras.map(tile));
+    $('mode').textContent = '';
+    status(cameras.length ? (state.cameras.length > GRID_MAX
+      ? 'Showing ' + GRID_MAX + ' of ' + state.cameras.length + ' cameras.' : '') : 'No cameras yet.');
+  }
+
+  function tile(camera) {
+    const box = document.createElement('button');
+    box.type = 'button';
+    box.className = 'tile';
+    box.dataset.id = camera.id;
+    box.setAttribute('aria-label', 'Open ' + camera.id);
+    const v = document.createElement('video');
+    v.muted = true;
+    v.autoplay = true;
+    v.playsInline = true;
+    const name = document.createElement('span');
+    name.className = 'tile-name';
+    name.textContent = camera.id;
+    box.append(v, name);
+    box.addEventListener('click', () => { select(camera.id); live(); });
+    const src = '/playlist.m3u8?camera_id=' + encodeURIComponent(camera.id);
+    undecodableHevc('/multivariant.m3u8?camera_id=' + encodeURIComponent(camera.id)).then((codec) => {
+      if (state.mode !== 'grid' || !box.isConnected) return;
+      if (codec) { name.textContent = camera.id + ' — H.265, not decodable in this browser'; return; }
+      if (!(window.Hls && Hls.isSupported())) {
+        v.src = src + (token ? '&token=' + encodeURIComponent(token) : '');
+        return;
+      }
+      const hls = new Hls({ xhrSetup: authorizePlaylists, maxBufferLength: 10 });
+      state.tiles.push(hls);
+      hls.on(Hls.Events.ERROR, (event, data) => {
+        if (data.fatal && data.type === Hls.ErrorTypes.MEDIA_ERROR) hls.recoverMediaError();
+        else if (data.fatal) name.textContent = camera.id + ' — ' + data.details;
+      });
+      hls.loadSource(src);
+      hls.attachMedia(v);
+      v.play().catch(() => {});
+    });
+    return box;
+  }
+
+  // As in play(): the token goes as a header to our own playlists only.
+  function authorizePlaylists(xhr, url) {
+    if (token && sameOrigin(url) && new URL(url, location.href).pathname.endsWith('.m3u8')) {
+      xhr.setRequestHeader('Authorization', 'Bearer ' + token);
+    }
+  }
+
+  function leaveTiles() {
+    for (const hls of state.tiles) hls.destroy();
+    state.tiles = [];
+    $('grid').replaceChildren();
+  }
+
+  function leaveGrid() {
+    if ($('grid').hidden) return;
+    leaveTiles();
+    $('grid').hidden = true;
+    $('single').hidden = false;
+  }
+
+  $('grid-button').addEventListener('click', showGrid);
+
+  // ---- keyboard --------------------------------------------------------------------------------------------
+  // Not while typing in a field; space on a focused button stays that button's click.
+  window.addEventListener('keydown', (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const target = event.target;
+    if (target.closest && target.closest('input, select, textarea')) return;
+    const key = event.key;
+    let handled = true;
+    if (key === ' ' && !(target.closest && target.closest('button, a'))) {
+      if (video.paused) video.play().catch(() => {});
+      else video.pause();
+    } else if (key === 'ArrowLeft' || key === 'ArrowRight') {
+      if (state.mode === 'grid') return;
+      const to = video.currentTime + (key === 'ArrowLeft' ? -10 : 10);
+      video.currentTime = Math.max(0, isFinite(video.duration) ? Math.min(video.duration, to) : to);
+    } else if (key === '[' || key === ']') {
+      stepSpeed(key === '[' ? -1 : 1);
+    } else if (key === '+' || key === '=') {
+      zoom(1);
+    } else if (key === '-' || key === '_') {
+      zoom(-1);
+    } else if (key === 'l' || key === 'L') {
+      live();
+    } else if (key === 'g' || key === 'G') {
+      showGrid();
+    } else if (key === 'Escape' && state.selection) {
+      selectRange(null);
+    } else {
+      handled = false;
+    }
+    if (handled) event.preventDefault(); // also keeps the video element's own keys from acting twice
+  }, true);
   setInterval(() => { if (state.mode === 'live') loadTimeline(); }, 30_000);
 
   // ---- cameras and forms -----------------------------------------------------------------------------------
@@ -321,6 +616,7 @@
   async function loadCameras() {
     try {
       const body = await api('/api/v1/cameras?limit=1000');
+      state.cameras = body.cameras;
       const list = $('cameras');
       list.replaceChildren();
       for (const c of body.cameras) {
@@ -367,6 +663,10 @@
     get mode() { return state.mode; },
     wallClock,
     seekToWallClock,
+    get view() { return state.view && { start: state.view.start, end: state.view.end }; },
+    get selection() { return state.selection; },
+    showGrid,
+    tiles: () => [...document.querySelectorAll('#grid video')],
     loadEvents,
     replay,
     live,
