@@ -1,6 +1,7 @@
 package io.ipchls.infra;
 
 import com.hivemq.configuration.service.InternalConfigurations;
+import com.hivemq.mqtt.message.publish.PUBLISH;
 import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import com.hivemq.extension.sdk.api.ExtensionMain;
@@ -141,6 +142,15 @@ public final class EmbeddedBroker implements AutoCloseable {
         .withoutLoggingBootstrap()
         .build();
     synchronized (START_LOCK) {
+      // HiveMQ keys every message's payload by an id from one JVM-wide counter (PUBLISH.PUBLISH_COUNTER) and, when
+      // its payload store opens, sets that counter to the highest id in *its* data folder. A second broker started
+      // in the same JVM (tests, benchmarks) so moved the counter back under ids the running broker still holds
+      // (retained messages, queued ones), and that broker then stored new messages under those ids, which already
+      // had a payload: subscribers got an old message's payload under a new topic. Put the counter back to where
+      // it was, never lower than the new broker's own highest id (EmbeddedBrokerPayloadIdsTest). While the second
+      // broker boots the counter is still low for a moment; the product runs one broker per JVM, where this never
+      // happens.
+      long payloadIdsBefore = PUBLISH.PUBLISH_COUNTER.get();
       try {
         hivemq.start().get(60, TimeUnit.SECONDS);
       } catch (ExecutionException | TimeoutException e) {
@@ -150,6 +160,8 @@ public final class EmbeddedBroker implements AutoCloseable {
         Thread.currentThread().interrupt();
         closeQuietly(hivemq);
         throw new IllegalStateException("interrupted while starting the MQTT broker", e);
+      } finally {
+        PUBLISH.PUBLISH_COUNTER.accumulateAndGet(payloadIdsBefore, Math::max);
       }
     }
     LOG.info("MQTT broker listening on {}:{}{}{} with data in {}", options.host(), port,
