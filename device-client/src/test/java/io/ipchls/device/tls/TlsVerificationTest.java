@@ -28,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +41,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * refuses, with an error that says so, a server whose certificate is signed by another CA, expired, self-signed, or
  * issued for another host; then the broker never sees its CONNECT and nothing reaches the bucket.
  */
+@Tag("own-brokers") // starts brokers of its own: a JVM of its own (device-client/pom.xml)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class TlsVerificationTest {
   private static final String HOST = "127.0.0.1";
