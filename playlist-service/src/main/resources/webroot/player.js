@@ -84,7 +84,7 @@
   }
 
   // Live latency (docs/PERFORMANCE.md, "Glass-to-glass latency"). Playback starts one target duration behind the
-  // playlist's end (hls.js's nearest allowed start; its default, 3, starts at the oldest of the window's segments),
+  // playlist's end (the nearest start hls.js allows; its default, 3 × the fixed 4 s, is 12 s or the whole window),
   // then keepNearLiveEdge sets the target from the segments' real length. The live playlist has no LL-HLS parts;
   // hls.js's low-latency mode is on only because it is what lets hls.js play slightly faster (up to
   // maxLiveSyncPlaybackRate) to get back to its target latency, instead of staying as far behind as it started or
@@ -98,9 +98,9 @@
     liveMaxLatencyDurationCount: 5,
     backBufferLength: 30,
   };
-  const LIVE_EDGE_SLACK_S = 1.5;
+  const LIVE_EDGE_SLACK_S = 1;
 
-  // How far behind the live edge to play: the longest segment in the window (the next one appears about that much
+  // How far behind the live edge to play: the longest of the last 3 segments (the next one appears about that much
   // later) plus slack for the upload, the index and the playlist reload. hls.js's default is 3 target durations, and
   // the live target duration is fixed for all cameras (4 s by default), far more than short segments need.
   function keepNearLiveEdge(hls, details) {

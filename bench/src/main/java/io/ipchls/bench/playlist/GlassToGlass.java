@@ -154,6 +154,11 @@ public final class GlassToGlass implements Runnable {
       Thread.sleep(250);
     }
     long stalls = ((Number) js(browser, "return window.g2g.stalls;")).longValue();
+    String state = (String) js(browser, """
+        const h = window.g2g.hls(), d = h.latestLevelDetails;
+        return 'hls.js target latency ' + (h.targetLatency || 0).toFixed(2) + ' s, its latency ' + h.latency.toFixed(2)
+          + ' s, playback rate ' + window.ipchls.video.playbackRate + ', segments ' + d.fragments.slice(-3)
+            .map((f) => f.duration.toFixed(2)).join('/') + ' s, target duration ' + d.targetduration + ' s';""");
     // the drawn clock against the browser's: the picture's time should be the playing date, the browser's time
     // (taken just before and after the capture) that plus the latency
     Object[] at = ((List<?>) js(browser, "const d = window.g2g.hls().playingDate;"
@@ -166,7 +171,7 @@ public final class GlassToGlass implements Runnable {
     Files.copy(shot, target, StandardCopyOption.REPLACE_EXISTING);
     String screenshot = target + " (playingDate " + at[1] + ", browser " + java.time.Instant.ofEpochMilli(
         ((Number) at[0]).longValue()) + " .. " + java.time.Instant.ofEpochMilli(after) + ")";
-    return new Run(samples.stream().mapToDouble(Double::doubleValue).toArray(), stalls, screenshot);
+    return new Run(samples.stream().mapToDouble(Double::doubleValue).toArray(), stalls, state + "; " + screenshot);
   }
 
   /** Seconds between the browser's clock and the wall-clock time of the frame on screen; null before playback. */
