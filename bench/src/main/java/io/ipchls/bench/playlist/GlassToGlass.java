@@ -71,7 +71,8 @@ public final class GlassToGlass implements Runnable {
     json.getJsonObject("mqtt").put("port", 0);
     json.getJsonObject("s3").put("port", 0);
     json.getJsonObject("cluster").put("name", "ipc-hls-g2g-" + ProcessHandle.current().pid()).put("port", 5991);
-    System.out.printf("machine: %d cores, load average %s%n", Runtime.getRuntime().availableProcessors(), loadAverage());
+    System.out.printf("machine: %d cores, load average %s%n", Runtime.getRuntime().availableProcessors(),
+        loadAverage());
     List<String> rows = new ArrayList<>();
     try (LocalSystem sys = LocalSystem.start(StackConfig.from(json))) {
       ChromeDriver browser = browser();
@@ -90,7 +91,8 @@ public final class GlassToGlass implements Runnable {
             for (boolean tuned : new boolean[] {false, true}) {
               Run run = play(browser, base, cam, token, tuned, segmentSeconds);
               String row = String.format(Locale.ROOT, "%d s segments, %-15s median %5.2f s, p95 %5.2f s, min %5.2f s,"
-                  + " max %5.2f s, %d samples, %d stalls, %s", segmentSeconds, tuned ? "tuned player" : "hls.js defaults",
+                  + " max %5.2f s, %d samples, %d stalls, %s", segmentSeconds,
+                  tuned ? "tuned player" : "hls.js defaults",
                   run.percentile(0.5), run.percentile(0.95), run.percentile(0), run.percentile(1), run.samples.length,
                   run.stalls, run.screenshot);
               System.out.println(row);
@@ -137,11 +139,13 @@ public final class GlassToGlass implements Runnable {
     js(browser, "window.ipchls.video.addEventListener('waiting', () => window.g2g.stalls++);");
     long deadline = System.currentTimeMillis() + 90_000;
     while (latency(browser) == null) {
-      if (System.currentTimeMillis() > deadline) throw new IllegalStateException("live playback did not start: " + cam + ": " + js(browser, """
+      if (System.currentTimeMillis() > deadline) {
+        throw new IllegalStateException("live playback did not start: " + cam + ": " + js(browser, """
             const v = window.ipchls.video, h = window.g2g.hls();
             return JSON.stringify({hls: !!h, paused: v.paused, t: v.currentTime, date: h && String(h.playingDate),
-              status: document.getElementById('status').textContent, mode: window.ipchls.mode, errors: (() => { try { new Hls({liveSyncDurationCount: 1, lowLatencyMode: true, maxLiveSyncPlaybackRate: 1.5, liveMaxLatencyDurationCount: 5, backBufferLength: 30}); return null; } catch (e) { return e.message; } })(),
+              status: document.getElementById('status').textContent, mode: window.ipchls.mode,
               requests: performance.getEntriesByType('resource').map((e) => e.name).slice(-8)});"""));
+      }
       Thread.sleep(250);
     }
     Thread.sleep(warmup * 1000L);
