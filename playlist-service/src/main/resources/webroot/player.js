@@ -60,9 +60,11 @@
           xhr.setRequestHeader('Authorization', 'Bearer ' + token);
         }
       },
+      ...LIVE_TUNING,
     });
     state.hls = hls;
     bufferFor(hls, state.rate);
+    hls.on(Hls.Events.LEVEL_UPDATED, (event, data) => keepNearLiveEdge(hls, data.details));
     hls.on(Hls.Events.LEVEL_LOADED, (event, data) => {
       state.fragments = data.details.fragments;
       if (startWallMs != null) {
@@ -84,6 +86,33 @@
     video.defaultPlaybackRate = state.rate; // a new source resets playbackRate to this
     video.playbackRate = state.rate;
     video.play().catch(() => {}); // autoplay of muted video is allowed; a refusal only means "press play"
+  }
+
+  // Live latency (docs/PERFORMANCE.md, "Glass-to-glass latency"). Playback starts one target duration behind the
+  // playlist's end (the nearest start hls.js allows; its default, 3 × the fixed 4 s, is 12 s or the whole window),
+  // then keepNearLiveEdge sets the target from the segments' real length. The live playlist has no LL-HLS parts;
+  // hls.js's low-latency mode is on only because it is what lets hls.js play slightly faster (up to
+  // maxLiveSyncPlaybackRate) to get back to its target latency, instead of staying as far behind as it started or
+  // fell after a stall. A player more than liveMaxLatencyDurationCount target durations behind (a tab in the
+  // background) jumps back to the live edge. Played-out video leaves the buffer after backBufferLength seconds, so
+  // hours of live view keep memory flat.
+  const LIVE_TUNING = {
+    liveSyncDurationCount: 1,
+    lowLatencyMode: true,
+    maxLiveSyncPlaybackRate: 1.5,
+    liveMaxLatencyDurationCount: 5,
+    backBufferLength: 30,
+  };
+  const LIVE_EDGE_SLACK_S = 1;
+
+  // How far behind the live edge to play: the longest of the last 3 segments (the next one appears about that much
+  // later) plus slack for the upload, the index and the playlist reload. hls.js's default is 3 target durations, and
+  // the live target duration is fixed for all cameras (4 s by default), far more than short segments need.
+  function keepNearLiveEdge(hls, details) {
+    if (!details.live || !details.fragments.length) return;
+    const longest = Math.max(...details.fragments.slice(-3).map((f) => f.duration));
+    const target = Math.round((longest + LIVE_EDGE_SLACK_S) * 10) / 10;
+    if (hls.config.liveSyncDuration !== target) hls.targetLatency = target; // the setter also forgets past stalls
   }
 
   // The camera's wall-clock time at a media position: the fragment's program date-time plus the offset into it.

@@ -205,6 +205,10 @@ class BrowserPlaybackTest {
       double wall = wallClock();
       assertTrue(Math.abs(wall - System.currentTimeMillis()) < 120_000,
           "the clock shows the camera's time, not " + Instant.ofEpochMilli((long) wall));
+      // live means near the live edge: within 3 segment durations of now (the tuned player measures about 5 s with
+      // 3 s segments, hls.js's defaults about 13 s; docs/PERFORMANCE.md); a functional bound, not a speed target
+      Await.until("live playback reaches the live edge", PLAYBACK, () -> System.currentTimeMillis() - wallClock(),
+          behind -> behind < 3 * 3_000);
     }
     Thread.sleep(6_000); // the camera is off: a gap of several seconds in the recording
     try (DemoCamera camera = new DemoCamera(cam, secret, sys.mqttHost(), sys.mqttPort(), sys.caFile(), 3, FPS).start()) {
