@@ -20,7 +20,21 @@ public final class RetentionRepository {
       + "FROM ingest.expired_index_files($1, $2)";
   static final String DELETE_INDEX_FILES = "DELETE FROM ingest.index_files f "
       + "USING unnest($1::bigint[], $2::timestamptz[]) AS d(s, p) WHERE f.span_id = d.s AND f.period_start = d.p";
-  static final String DELETE = "SELECT ingest.delete_segments($1::text[], $2::timestamptz[], $3::text[])";
+  /**
+   * Deletes the rows (delete_segments meters their bytes, V39) and the init segments deleted with them ({@code $4}):
+   * each leaves the metered inits and counts as one delete of its camera; one statement, one transaction.
+   */
+  static final String DELETE = """
+      WITH deleted AS (
+        SELECT ingest.delete_segments($1::text[], $2::timestamptz[], $3::text[]) AS n
+      ), inits AS (
+        DELETE FROM ingest.metered_inits m USING deleted WHERE m.init_key = ANY ($4::text[]) RETURNING m.camera_id
+      ), metered AS (
+        SELECT ingest.meter_storage(array_agg(camera_id), array_agg(0::bigint), array_agg(0::bigint),
+                                    array_agg(1::bigint), array_agg(0::bigint))
+        FROM inits
+      )
+      SELECT n FROM deleted, metered""";
   static final String DELETE_EVENTS = "SELECT ingest.delete_expired_events($1, $2)";
   static final String DROP_PARTITIONS = "SELECT ingest.drop_expired_partitions($1)";
 
@@ -68,7 +82,10 @@ public final class RetentionRepository {
     });
   }
 
-  /** Deletes the rows and trims their recordings in one transaction; returns how many rows were deleted. */
+  /**
+   * Deletes the rows, trims their recordings and meters what left storage (their bytes, and the init segments no kept
+   * row needs) in one transaction; returns how many rows were deleted.
+   */
   public Future<Integer> delete(List<SegmentId> ids) {
     if (ids.isEmpty()) return Future.succeededFuture(0);
     int n = ids.size();
@@ -80,8 +97,11 @@ public final class RetentionRepository {
       start[i] = ids.get(i).startAt();
       key[i] = ids.get(i).objectKey();
     }
+    String[] inits = ids.stream().filter(id -> id.initKey() != null && !id.initKept()).map(SegmentId::initKey)
+        .distinct().toArray(String[]::new);
     return pool.preparedQuery(DELETE)
-        .execute(Tuple.tuple().addArrayOfString(camera).addArrayOfOffsetDateTime(start).addArrayOfString(key))
+        .execute(Tuple.tuple().addArrayOfString(camera).addArrayOfOffsetDateTime(start).addArrayOfString(key)
+            .addArrayOfString(inits))
         .map(rows -> rows.iterator().next().getInteger(0));
   }
 

@@ -1,0 +1,205 @@
+-- Usage metering (issue 19 item 1): what each camera stores and costs, kept where the facts happen and never found by
+-- listing the bucket. Two tables:
+--   * camera_usage: one row per camera with its current totals (bytes and objects stored now), so a quota check is
+--     one primary-key lookup whatever the camera has recorded;
+--   * camera_usage_daily: one row per camera and UTC day with what happened that day: PUTs (objects indexed) and their
+--     bytes, deletes and their bytes, byte-hours stored, playback requests, segments handed out and bytes served.
+-- Storage counters move in the transaction that changes the index: index_segments' batch (ingest's indexing
+-- statement calls meter_storage once per batch, one row per camera) and delete_segments (below). Playback counters
+-- come from playlist-service, counted in memory and added every few seconds (meter_playback).
+-- Counting is per index row: an object named by two rows (V32) counts twice while both rows exist. An fMP4 init segment
+-- (V34) counts as one object and one PUT when the first row naming it is indexed (metered_inits remembers which are
+-- counted), and as one delete when retention deletes it; its size is not announced by cameras, so it adds no bytes (a
+-- few hundred bytes per codec configuration).
+CREATE TABLE camera_usage (
+  camera_id      text        PRIMARY KEY,
+  stored_bytes   bigint      NOT NULL DEFAULT 0,
+  stored_objects bigint      NOT NULL DEFAULT 0,
+  -- byte-hours of stored_bytes are in camera_usage_daily up to this instant
+  accrued_at     timestamptz NOT NULL DEFAULT now(),
+  updated_at     timestamptz NOT NULL DEFAULT now()
+) WITH (fillfactor = 70); -- every batch rewrites its cameras' rows: room for HOT updates, as live_sequence (V33)
+
+CREATE TABLE camera_usage_daily (
+  camera_id         text             NOT NULL,
+  day               date             NOT NULL, -- UTC
+  puts              bigint           NOT NULL DEFAULT 0,
+  bytes_in          bigint           NOT NULL DEFAULT 0,
+  deletes           bigint           NOT NULL DEFAULT 0,
+  bytes_deleted     bigint           NOT NULL DEFAULT 0,
+  byte_hours        double precision NOT NULL DEFAULT 0,
+  playback_requests bigint           NOT NULL DEFAULT 0,
+  segments_served   bigint           NOT NULL DEFAULT 0,
+  bytes_served      bigint           NOT NULL DEFAULT 0,
+  PRIMARY KEY (camera_id, day)
+) WITH (fillfactor = 70);
+-- The init segments counted as stored objects: a row is added by the first indexed segment naming it (INSERT ... ON
+-- CONFLICT DO NOTHING: exact under concurrent batches), removed when retention deletes the object.
+CREATE TABLE metered_inits (
+  init_key  text PRIMARY KEY,
+  camera_id text NOT NULL
+);
+
+-- A month of every camera (the usage report).
+CREATE INDEX camera_usage_daily_day ON camera_usage_daily (day);
+
+-- The hours of [p_from, p_to) that fall in each UTC day.
+CREATE FUNCTION usage_days(p_from timestamptz, p_to timestamptz)
+RETURNS TABLE (day date, hours double precision)
+LANGUAGE sql IMMUTABLE
+AS $$
+  SELECT g::date,
+         extract(epoch FROM least(p_to, (g + interval '1 day') AT TIME ZONE 'UTC')
+                          - greatest(p_from, g AT TIME ZONE 'UTC')) / 3600
+  FROM generate_series((p_from AT TIME ZONE 'UTC')::date::timestamp, (p_to AT TIME ZONE 'UTC')::date::timestamp,
+                       interval '1 day') AS g
+  WHERE p_to > p_from
+$$;
+
+-- Adds stored objects and bytes (PUTs) and removes them (deletes), per camera (a camera may appear several times: its
+-- entries are summed). Byte-hours are accrued first: the bytes stored until now, into the days they were stored, so a
+-- change of stored bytes starts a new accrual period. The totals rows are locked in camera order; callers that change a
+-- camera's segments hold its recordings lock already (index_segments, delete_segments), so no two of them interleave.
+CREATE FUNCTION meter_storage(p_camera text[], p_put_objects bigint[], p_put_bytes bigint[], p_deleted_objects bigint[],
+                              p_deleted_bytes bigint[])
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = ${flyway:defaultSchema}
+AS $$
+BEGIN
+  WITH d AS (
+    SELECT c, sum(po)::bigint AS po, sum(pb)::bigint AS pb, sum(dob)::bigint AS dob, sum(db)::bigint AS db
+    FROM unnest(p_camera, p_put_objects, p_put_bytes, p_deleted_objects, p_deleted_bytes) AS t(c, po, pb, dob, db)
+    GROUP BY c
+  ), locked AS (
+    SELECT u.camera_id, u.stored_bytes, u.accrued_at FROM camera_usage u
+    WHERE u.camera_id IN (SELECT c FROM d) ORDER BY u.camera_id FOR UPDATE
+  ), changes AS (
+    SELECT l.camera_id AS c, a.day, 0::bigint AS po, 0::bigint AS pb, 0::bigint AS dob, 0::bigint AS db,
+           l.stored_bytes * a.hours AS bh
+    FROM locked l CROSS JOIN LATERAL usage_days(l.accrued_at, now()) a
+    WHERE l.stored_bytes <> 0
+    UNION ALL
+    SELECT c, (now() AT TIME ZONE 'UTC')::date, po, pb, dob, db, 0 FROM d
+  )
+  INSERT INTO camera_usage_daily AS y (camera_id, day, puts, bytes_in, deletes, bytes_deleted, byte_hours)
+  SELECT c, day, sum(po), sum(pb), sum(dob), sum(db), sum(bh) FROM changes GROUP BY c, day ORDER BY c, day
+  ON CONFLICT (camera_id, day) DO UPDATE
+    SET puts = y.puts + excluded.puts, bytes_in = y.bytes_in + excluded.bytes_in,
+        deletes = y.deletes + excluded.deletes, bytes_deleted = y.bytes_deleted + excluded.bytes_deleted,
+        byte_hours = y.byte_hours + excluded.byte_hours;
+
+  INSERT INTO camera_usage AS u (camera_id, stored_bytes, stored_objects, accrued_at, updated_at)
+  SELECT c, sum(pb - db), sum(po - dob), now(), now()
+  FROM unnest(p_camera, p_put_objects, p_put_bytes, p_deleted_objects, p_deleted_bytes) AS t(c, po, pb, dob, db)
+  GROUP BY c ORDER BY c
+  ON CONFLICT (camera_id) DO UPDATE
+    SET stored_bytes = u.stored_bytes + excluded.stored_bytes,
+        stored_objects = u.stored_objects + excluded.stored_objects, accrued_at = now(), updated_at = now();
+END
+$$;
+
+-- Byte-hours of every camera accrued up to now, also of cameras that record nothing (their stored bytes still cost):
+-- the metering job runs it periodically and the usage report before it reads. Cameras being indexed right now wait
+-- for their row lock; none is skipped.
+CREATE FUNCTION accrue_byte_hours()
+RETURNS integer
+LANGUAGE sql
+SET search_path = ${flyway:defaultSchema}
+AS $$
+  WITH locked AS (
+    SELECT u.camera_id, u.stored_bytes, u.accrued_at FROM camera_usage u
+    WHERE u.accrued_at < now() ORDER BY u.camera_id FOR UPDATE
+  ), added AS (
+    INSERT INTO camera_usage_daily AS y (camera_id, day, byte_hours)
+    SELECT l.camera_id, a.day, l.stored_bytes * a.hours
+    FROM locked l CROSS JOIN LATERAL usage_days(l.accrued_at, now()) a
+    ORDER BY l.camera_id, a.day
+    ON CONFLICT (camera_id, day) DO UPDATE SET byte_hours = y.byte_hours + excluded.byte_hours
+  ), moved AS (
+    UPDATE camera_usage u SET accrued_at = now() FROM locked l WHERE u.camera_id = l.camera_id
+    RETURNING 1
+  )
+  SELECT count(*)::integer FROM moved
+$$;
+
+-- Playback counters from playlist-service instances, each adding what it counted since its last flush: additive, so
+-- any number of instances sum correctly.
+CREATE FUNCTION meter_playback(p_camera text[], p_day date[], p_requests bigint[], p_segments bigint[],
+                               p_bytes bigint[])
+RETURNS void
+LANGUAGE sql
+SET search_path = ${flyway:defaultSchema}
+AS $$
+  INSERT INTO camera_usage_daily AS y (camera_id, day, playback_requests, segments_served, bytes_served)
+  SELECT c, d, sum(r), sum(s), sum(b)
+  FROM unnest(p_camera, p_day, p_requests, p_segments, p_bytes) AS t(c, d, r, s, b)
+  GROUP BY c, d ORDER BY c, d
+  ON CONFLICT (camera_id, day) DO UPDATE
+    SET playback_requests = y.playback_requests + excluded.playback_requests,
+        segments_served = y.segments_served + excluded.segments_served,
+        bytes_served = y.bytes_served + excluded.bytes_served
+$$;
+
+-- Retention's delete (V5) with the stored bytes and objects of the deleted rows metered in the same transaction, per
+-- camera. Same signature and result, so an instance not upgraded yet meters too.
+CREATE OR REPLACE FUNCTION delete_segments(p_camera text[], p_start timestamptz[], p_key text[])
+RETURNS integer
+LANGUAGE plpgsql
+SET search_path = ${flyway:defaultSchema}
+AS $$
+DECLARE
+  cam     text;
+  deleted integer;
+  m_cam   text[];
+  m_n     bigint[];
+  m_bytes bigint[];
+BEGIN
+  FOR cam IN SELECT DISTINCT c FROM unnest(p_camera) AS c ORDER BY c LOOP
+    PERFORM pg_advisory_xact_lock(hashtextextended('ingest.recordings/' || cam, 0));
+  END LOOP;
+
+  WITH gone AS (
+    DELETE FROM segments s
+    USING unnest(p_camera, p_start, p_key) AS d(c, st, k)
+    WHERE s.camera_id = d.c AND s.start_at = d.st AND s.object_key = d.k
+    RETURNING s.camera_id, s.bytes
+  ), per_camera AS (
+    SELECT camera_id, count(*)::bigint AS n, sum(bytes)::bigint AS b FROM gone GROUP BY camera_id
+  )
+  SELECT array_agg(camera_id), array_agg(n), array_agg(b) INTO m_cam, m_n, m_bytes FROM per_camera;
+  deleted := coalesce((SELECT sum(x) FROM unnest(m_n) AS x), 0);
+  IF m_cam IS NOT NULL THEN
+    PERFORM meter_storage(m_cam, array_fill(0::bigint, ARRAY[cardinality(m_cam)]),
+                          array_fill(0::bigint, ARRAY[cardinality(m_cam)]), m_n, m_bytes);
+  END IF;
+
+  WITH touched AS (
+    SELECT r.recording_id, r.camera_id, r.start_at, r.end_at
+    FROM recordings r
+    JOIN (SELECT c, max(st) AS latest FROM unnest(p_camera, p_start) AS d(c, st) GROUP BY c) d
+      ON r.camera_id = d.c AND r.start_at <= d.latest
+  ), remaining AS (
+    SELECT t.recording_id, min(s.start_at) AS s, count(s.start_at)::integer AS n, coalesce(sum(s.bytes), 0) AS b
+    FROM touched t
+    LEFT JOIN segments s ON s.camera_id = t.camera_id AND s.start_at >= t.start_at AND s.start_at < t.end_at
+    GROUP BY t.recording_id
+  ), trimmed AS (
+    UPDATE recordings r SET start_at = m.s, segment_count = m.n, bytes = m.b, updated_at = now()
+    FROM remaining m WHERE r.recording_id = m.recording_id AND m.n > 0
+      AND (r.start_at, r.segment_count, r.bytes) IS DISTINCT FROM (m.s, m.n, m.b)
+  )
+  DELETE FROM recordings r USING remaining m WHERE r.recording_id = m.recording_id AND m.n = 0;
+
+  RETURN deleted;
+END
+$$;
+
+-- What cameras stored before metering began: their totals from the index as it is now (a one-off scan at upgrade),
+-- so stored bytes and quotas are right from the start; the days before have no daily rows.
+INSERT INTO metered_inits (init_key, camera_id)
+SELECT DISTINCT ON (init_key) init_key, camera_id FROM segments WHERE init_key IS NOT NULL ORDER BY init_key, start_at;
+INSERT INTO camera_usage (camera_id, stored_bytes, stored_objects)
+SELECT s.camera_id, sum(s.bytes), count(*) + coalesce((SELECT count(*) FROM metered_inits m
+                                                      WHERE m.camera_id = s.camera_id), 0)
+FROM segments s GROUP BY s.camera_id;
