@@ -124,11 +124,13 @@ AS $$
 $$;
 
 -- Playback counters from playlist-service instances, each adding what it counted since its last flush: additive, so
--- any number of instances sum correctly.
+-- any number of instances sum correctly. SECURITY DEFINER: playlist-service's role needs EXECUTE on this function only,
+-- never write access to ingest's tables.
 CREATE FUNCTION meter_playback(p_camera text[], p_day date[], p_requests bigint[], p_segments bigint[],
                                p_bytes bigint[])
 RETURNS void
 LANGUAGE sql
+SECURITY DEFINER
 SET search_path = ${flyway:defaultSchema}
 AS $$
   INSERT INTO camera_usage_daily AS y (camera_id, day, playback_requests, segments_served, bytes_served)
@@ -203,3 +205,12 @@ INSERT INTO camera_usage (camera_id, stored_bytes, stored_objects)
 SELECT s.camera_id, sum(s.bytes), count(*) + coalesce((SELECT count(*) FROM metered_inits m
                                                       WHERE m.camera_id = s.camera_id), 0)
 FROM segments s GROUP BY s.camera_id;
+
+-- The read contract of usage (as V21's views): playlist-service shows a camera's storage to its viewers and meters
+-- playback through meter_playback; columns are only ever added.
+CREATE VIEW usage_totals_v1 AS
+  SELECT camera_id, stored_bytes, stored_objects, accrued_at FROM camera_usage;
+CREATE VIEW usage_daily_v1 AS
+  SELECT camera_id, day, puts, bytes_in, deletes, bytes_deleted, byte_hours, playback_requests, segments_served,
+         bytes_served
+  FROM camera_usage_daily;

@@ -4,6 +4,7 @@ import io.ipchls.ingest.callbacks.CallbacksConfig;
 import io.ipchls.ingest.control.ControlConfig;
 import io.ipchls.ingest.indexing.IndexingConfig;
 import io.ipchls.ingest.retention.RetentionConfig;
+import io.ipchls.ingest.usage.UsageConfig;
 import io.ipchls.ingest.shared.RecordingGapRule;
 import io.ipchls.kit.config.BoolSetting;
 import io.ipchls.kit.config.ConfigException;
@@ -42,7 +43,8 @@ public record IngestConfig(
     IndexingConfig indexing,
     RetentionConfig retention,
     ControlConfig control,
-    CallbacksConfig callbacks) {
+    CallbacksConfig callbacks,
+    UsageConfig usage) {
   public static final int DEFAULT_HTTP_PORT = 8082;
   /** An admin token shorter than this is refused at start-up. */
   public static final int MIN_ADMIN_TOKEN_CHARS = 16;
@@ -57,6 +59,7 @@ public record IngestConfig(
     if (retention == null) throw new ConfigException("retention", "is required");
     if (control == null) throw new ConfigException("control", "is required");
     if (callbacks == null) throw new ConfigException("callbacks", "is required");
+    if (usage == null) throw new ConfigException("usage", "is required");
     if (instanceId == null || !INSTANCE_ID_PATTERN.matcher(instanceId).matches()) {
       throw new ConfigException("instanceId",
           "must match " + INSTANCE_ID_PATTERN.pattern() + ", got '" + instanceId + "'");
@@ -110,7 +113,8 @@ public record IngestConfig(
         .put("db", DbConfig.defaults())
         .put("mqtt", MqttConfig.defaults("ingest"))
         .put("s3", S3Config.defaults())
-        .put("callbacks", CallbacksConfig.defaults());
+        .put("callbacks", CallbacksConfig.defaults())
+        .put("usage", UsageConfig.defaults());
   }
 
   public static IngestConfig fromJson(JsonObject json) {
@@ -130,7 +134,7 @@ public record IngestConfig(
         CONTROL_INTERVAL_SECONDS.read(s), SETTLE_SECONDS.read(s), gapRule, retentionDays);
     return new IngestConfig(HttpConfig.from(s.section("http"), DEFAULT_HTTP_PORT), DbConfig.from(s.section("db")),
         mqtt, s3, instanceId, adminTokenSha256(ADMIN_TOKEN.read(s)), indexing, retention, control,
-        CallbacksConfig.from(s.section("callbacks")));
+        CallbacksConfig.from(s.section("callbacks")), UsageConfig.from(s.section("usage")));
   }
 
   private static String stripSlash(String url) {
@@ -156,7 +160,7 @@ public record IngestConfig(
         .put("recordingGapSeconds", indexing.gapRule().gapSeconds()).put("verifyObjects", indexing.verifyObjects())
         .put("sweepIntervalSeconds", retention.sweepIntervalSeconds()).put("playlistBaseUrl", control.playlistBaseUrl())
         .put("controlIntervalSeconds", control.intervalSeconds()).put("settleSeconds", control.settleSeconds())
-        .put("callbacks", callbacks.toJson());
+        .put("callbacks", callbacks.toJson()).put("usage", usage.toJson());
   }
 
   public String mqttClientId() {
