@@ -107,7 +107,7 @@ public record IngestConfig(
   public static JsonObject defaults() {
     return Setting.defaults(INSTANCE_ID.byDefault(defaultInstanceId()), MAX_FUTURE_SKEW_SECONDS, RETENTION_DAYS,
             BATCH_MAX_SIZE, WRITE_CONCURRENCY, MQTT_CONNECTIONS, MAX_HELD_PER_CONNECTION, RECORDING_GAP_SECONDS,
-            VERIFY_OBJECTS, SWEEP_INTERVAL_SECONDS, ADMIN_TOKEN, PLAYLIST_BASE_URL, CONTROL_INTERVAL_SECONDS,
+            VERIFY_OBJECTS, SWEEP_INTERVAL_SECONDS, RetentionConfig.QUOTA_INTERVAL_SECONDS, ADMIN_TOKEN, PLAYLIST_BASE_URL, CONTROL_INTERVAL_SECONDS,
             SETTLE_SECONDS)
         .put("http", HttpConfig.defaults(DEFAULT_HTTP_PORT))
         .put("db", DbConfig.defaults())
@@ -129,7 +129,8 @@ public record IngestConfig(
         BATCH_MAX_SIZE.read(s),
         WRITE_CONCURRENCY.read(s), MAX_FUTURE_SKEW_SECONDS.read(s), retentionDays, gapRule, VERIFY_OBJECTS.read(s),
         s3);
-    var retention = new RetentionConfig(s3, retentionDays, SWEEP_INTERVAL_SECONDS.read(s));
+    var retention = new RetentionConfig(s3, retentionDays, SWEEP_INTERVAL_SECONDS.read(s),
+        RetentionConfig.QUOTA_INTERVAL_SECONDS.read(s));
     var control = new ControlConfig(mqtt, clientId, s3, stripSlash(PLAYLIST_BASE_URL.read(s)),
         CONTROL_INTERVAL_SECONDS.read(s), SETTLE_SECONDS.read(s), gapRule, retentionDays);
     return new IngestConfig(HttpConfig.from(s.section("http"), DEFAULT_HTTP_PORT), DbConfig.from(s.section("db")),
@@ -158,7 +159,8 @@ public record IngestConfig(
         .put("mqttConnections", indexing.mqttConnections())
         .put("maxHeldPerConnection", indexing.maxHeldPerConnection())
         .put("recordingGapSeconds", indexing.gapRule().gapSeconds()).put("verifyObjects", indexing.verifyObjects())
-        .put("sweepIntervalSeconds", retention.sweepIntervalSeconds()).put("playlistBaseUrl", control.playlistBaseUrl())
+        .put("sweepIntervalSeconds", retention.sweepIntervalSeconds())
+        .put("quotaIntervalSeconds", retention.quotaIntervalSeconds()).put("playlistBaseUrl", control.playlistBaseUrl())
         .put("controlIntervalSeconds", control.intervalSeconds()).put("settleSeconds", control.settleSeconds())
         .put("callbacks", callbacks.toJson()).put("usage", usage.toJson());
   }

@@ -10,6 +10,7 @@ import io.ipchls.ingest.control.RecordingControl;
 import io.ipchls.ingest.control.RecordingControlHandlers;
 import io.ipchls.ingest.events.EventHandlers;
 import io.ipchls.ingest.events.Events;
+import io.ipchls.ingest.quota.QuotaHandlers;
 import io.ipchls.ingest.usage.Usage;
 import io.ipchls.ingest.usage.UsageHandlers;
 import io.ipchls.ingest.shared.IngestPools;
@@ -131,6 +132,10 @@ public final class IngestHttpVerticle extends VerticleBase {
     UsageHandlers usage = parts.usage().handlers(pool);
     api.get(UsageHandlers.MONTH_PATH).handler(usage::month);
     api.get(UsageHandlers.CAMERA_PATH).handler(usage::camera);
+    QuotaHandlers quota = new QuotaHandlers(pool);
+    api.put(QuotaHandlers.PATH).respond(quota::put);
+    api.get(QuotaHandlers.PATH).respond(quota::get);
+    api.delete(QuotaHandlers.PATH).respond(quota::delete);
     parts.callbacks().webhookHandlers(pool).ifPresent(wh -> webhookRoutes(api, wh));
     api.route().handler(ctx -> ctx.fail(ApiException.notFound("no such API: " + ctx.request().path())));
     return api;

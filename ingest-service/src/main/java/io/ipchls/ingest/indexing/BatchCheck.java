@@ -16,8 +16,9 @@ import java.util.function.LongSupplier;
 /**
  * The checks on a batch of notifications that need I/O: the key (and an fMP4 segment's init segment key) lies under
  * the camera's storage prefix, the start
- * lies inside the camera's retention window, and (when {@code store} is given, the verification mode) the object
- * exists in the bucket and may be read. All I/O happens before any verdict, so a failed lookup can be retried
+ * lies inside the camera's retention window, (when {@code store} is given, the verification mode) the object
+ * exists in the bucket and may be read, and the camera's storage quota of policy stop is not reached
+ * ({@link QuotaCheck}). All I/O happens before any verdict, so a failed lookup can be retried
  * without telling a camera twice.
  */
 public final class BatchCheck {
@@ -33,13 +34,15 @@ public final class BatchCheck {
   private final CameraPolicies policies;
   private final ObjectStore store;
   private final LongSupplier clock;
+  private final QuotaCheck quotas;
 
   /** @param store the bucket to HEAD each object in, or null not to verify objects */
-  public BatchCheck(Vertx vertx, CameraPolicies policies, ObjectStore store, LongSupplier clock) {
+  public BatchCheck(Vertx vertx, CameraPolicies policies, ObjectStore store, LongSupplier clock, QuotaCheck quotas) {
     this.vertx = vertx;
     this.policies = policies;
     this.store = store;
     this.clock = clock;
+    this.quotas = quotas;
   }
 
   public Future<Outcome> check(List<Pending> batch) {
@@ -54,9 +57,20 @@ public final class BatchCheck {
         if (r == null) accepted.add(p);
         else refused.add(new Refused(p, r));
       }
-      if (store == null || accepted.isEmpty()) return Future.succeededFuture(new Outcome(accepted, refused));
-      return verifyObjects(accepted, refused);
+      Future<Outcome> verified = store == null || accepted.isEmpty()
+          ? Future.succeededFuture(new Outcome(accepted, refused)) : verifyObjects(accepted, refused);
+      // the quota last: only segments that would otherwise be indexed count against it
+      return verified.compose(o -> quotas.apply(o.accepted(), policyOf).map(q -> {
+        List<Refused> all = new ArrayList<>(o.refused());
+        all.addAll(q.refused());
+        return new Outcome(q.accepted(), all); // the same accepted list: settled() finds the batch by it
+      }));
     });
+  }
+
+  /** The accepted notifications of a checked batch were committed, or given up (see {@link QuotaCheck#settled}). */
+  public void settled(List<Pending> accepted) {
+    quotas.settled(accepted);
   }
 
   private static Rejection checkPolicy(Pending p, Policy policy, long now) {

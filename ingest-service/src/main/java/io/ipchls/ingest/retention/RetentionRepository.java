@@ -16,6 +16,9 @@ import java.util.List;
 public final class RetentionRepository {
   static final String EXPIRED = "SELECT camera_id, start_at, object_key, object_kept, init_key, init_kept "
       + "FROM ingest.expired_segment_rows($1, $2)";
+  /** The oldest segments of cameras over their ring quota, as many as bring them back under it (V40). */
+  static final String OVER_QUOTA = "SELECT camera_id, start_at, object_key, object_kept, init_key, init_kept "
+      + "FROM ingest.over_quota_segment_rows($1)";
   static final String EXPIRED_INDEX_FILES = "SELECT span_id, period_start, object_key, object_kept "
       + "FROM ingest.expired_index_files($1, $2)";
   static final String DELETE_INDEX_FILES = "DELETE FROM ingest.index_files f "
@@ -72,14 +75,21 @@ public final class RetentionRepository {
 
   /** Up to {@code max} segments beyond their camera's retention, oldest first. */
   public Future<List<SegmentId>> expired(int max) {
-    return pool.preparedQuery(EXPIRED).execute(Tuple.of(defaultRetentionDays, max)).map(rows -> {
-      List<SegmentId> out = new ArrayList<>(rows.size());
-      for (Row r : rows) {
-        out.add(new SegmentId(r.getString("camera_id"), r.getOffsetDateTime("start_at"), r.getString("object_key"),
-            r.getBoolean("object_kept"), r.getString("init_key"), r.getBoolean("init_kept")));
-      }
-      return out;
-    });
+    return pool.preparedQuery(EXPIRED).execute(Tuple.of(defaultRetentionDays, max)).map(RetentionRepository::ids);
+  }
+
+  /** Up to {@code max} of the oldest segments of cameras over their storage quota of policy ring, oldest first. */
+  public Future<List<SegmentId>> overQuota(int max) {
+    return pool.preparedQuery(OVER_QUOTA).execute(Tuple.of(max)).map(RetentionRepository::ids);
+  }
+
+  private static List<SegmentId> ids(Iterable<Row> rows) {
+    List<SegmentId> out = new ArrayList<>();
+    for (Row r : rows) {
+      out.add(new SegmentId(r.getString("camera_id"), r.getOffsetDateTime("start_at"), r.getString("object_key"),
+          r.getBoolean("object_kept"), r.getString("init_key"), r.getBoolean("init_kept")));
+    }
+    return out;
   }
 
   /**

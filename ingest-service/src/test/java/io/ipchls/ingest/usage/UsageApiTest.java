@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The usage API's answers to bad input, one test per case: a 400 with the code naming it, before any I/O. */
+/** The usage and quota APIs' answers to bad input, one test per case: a 400 with the code naming it, before any I/O. */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class UsageApiTest {
@@ -89,6 +89,70 @@ class UsageApiTest {
     assertEquals("day,stored_bytes,stored_objects,puts,bytes_in,deletes,bytes_deleted,byte_hours,playback_requests,"
         + "segments_served,bytes_served\n2026-12-01,0,0,0,0,0,0,0.000,0,0,0\n2026-12-02,0,0,0,0,0,0,0.000,0,0,0\n",
         csv.bodyAsString());
+  }
+
+  @Test
+  void quota_zeroBytes_is400() {
+    assertBadQuota(new JsonObject().put("maxBytes", 0).put("policy", "ring"), "bad_max_bytes");
+  }
+
+  @Test
+  void quota_bytesNotANumber_is400() {
+    assertBadQuota(new JsonObject().put("maxBytes", "1GB").put("policy", "ring"), "bad_max_bytes");
+  }
+
+  @Test
+  void quota_bytesMissing_is400() {
+    assertBadQuota(new JsonObject().put("policy", "stop"), "bad_max_bytes");
+  }
+
+  @Test
+  void quota_unknownPolicy_is400() {
+    assertBadQuota(new JsonObject().put("maxBytes", 1000).put("policy", "fifo"), "bad_policy");
+  }
+
+  @Test
+  void quota_retentionDaysOutOfRange_is400() {
+    assertBadQuota(new JsonObject().put("maxBytes", 1000).put("policy", "ring").put("retentionDays", 0),
+        "bad_retention_days");
+  }
+
+  @Test
+  void quota_notJson_is400() {
+    HttpResponse<Buffer> r = await(http.put(ingest.httpPort, "127.0.0.1", "/api/v1/cameras/cam-1/quota")
+        .bearerTokenAuthentication(IngestTestSupport.ADMIN_TOKEN).sendBuffer(Buffer.buffer("maxBytes=1")));
+    assertEquals(400, r.statusCode(), r.bodyAsString());
+    assertEquals("bad_json", r.bodyAsJsonObject().getString("error"));
+  }
+
+  @Test
+  void quota_badCameraId_is400() {
+    assertBadRequest("/api/v1/cameras/-x/quota", "invalid_camera_id");
+  }
+
+  @Test
+  void quota_setReadDelete_thenNone_is404() {
+    String path = "/api/v1/cameras/quota-crud/quota";
+    HttpResponse<Buffer> put = await(http.put(ingest.httpPort, "127.0.0.1", path)
+        .bearerTokenAuthentication(IngestTestSupport.ADMIN_TOKEN)
+        .sendJsonObject(new JsonObject().put("maxBytes", 5_000_000).put("policy", "stop").put("retentionDays", 3)));
+    assertEquals(200, put.statusCode(), put.bodyAsString());
+    JsonObject got = get(path, null).bodyAsJsonObject();
+    assertEquals(5_000_000L, got.getLong("maxBytes"));
+    assertEquals("stop", got.getString("policy"));
+    assertEquals(3, got.getInteger("retentionDays"));
+    assertEquals(204, await(http.delete(ingest.httpPort, "127.0.0.1", path)
+        .bearerTokenAuthentication(IngestTestSupport.ADMIN_TOKEN).send()).statusCode());
+    HttpResponse<Buffer> none = get(path, null);
+    assertEquals(404, none.statusCode());
+    assertEquals("no_quota", none.bodyAsJsonObject().getString("error"));
+  }
+
+  private static void assertBadQuota(JsonObject body, String code) {
+    HttpResponse<Buffer> r = await(http.put(ingest.httpPort, "127.0.0.1", "/api/v1/cameras/cam-1/quota")
+        .bearerTokenAuthentication(IngestTestSupport.ADMIN_TOKEN).sendJsonObject(body));
+    assertEquals(400, r.statusCode(), r.bodyAsString());
+    assertEquals(code, r.bodyAsJsonObject().getString("error"), r.bodyAsString());
   }
 
   private static void assertBadRequest(String path, String code) {
