@@ -214,3 +214,21 @@ CREATE VIEW usage_daily_v1 AS
   SELECT camera_id, day, puts, bytes_in, deletes, bytes_deleted, byte_hours, playback_requests, segments_served,
          bytes_served
   FROM camera_usage_daily;
+
+-- Presigned playback: playlist-service hands out links to segments and never sees their bytes; each segment handed out
+-- counts with its size from the index (rows no longer indexed count without bytes). Additive like meter_playback.
+CREATE FUNCTION meter_handed_out(p_camera text[], p_day date[], p_start timestamptz[], p_key text[])
+RETURNS void
+LANGUAGE sql
+SECURITY DEFINER
+SET search_path = ${flyway:defaultSchema}
+AS $$
+  INSERT INTO camera_usage_daily AS y (camera_id, day, segments_served, bytes_served)
+  SELECT t.c, t.d, count(*), coalesce(sum(s.bytes), 0)
+  FROM unnest(p_camera, p_day, p_start, p_key) AS t(c, d, st, k)
+  LEFT JOIN segments s ON s.camera_id = t.c AND s.start_at = t.st AND s.object_key = t.k
+  GROUP BY t.c, t.d ORDER BY t.c, t.d
+  ON CONFLICT (camera_id, day) DO UPDATE
+    SET segments_served = y.segments_served + excluded.segments_served,
+        bytes_served = y.bytes_served + excluded.bytes_served
+$$;

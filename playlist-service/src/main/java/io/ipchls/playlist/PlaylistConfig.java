@@ -10,6 +10,7 @@ import io.ipchls.kit.config.Setting;
 import io.ipchls.kit.config.Settings;
 import io.ipchls.kit.config.StringSetting;
 import io.ipchls.kit.crypto.Sha256;
+import io.ipchls.playlist.metering.MeteringConfig;
 import io.ipchls.protocol.SegmentDuration;
 import io.vertx.core.json.JsonObject;
 
@@ -31,7 +32,7 @@ import io.vertx.core.json.JsonObject;
 public record PlaylistConfig(
     HttpConfig http, DbConfig db, S3Config s3, int liveWindowSegments, int liveLookbackSeconds, int liveRefreshSeconds,
     int liveTargetDurationSeconds, int presignSeconds, int maxReplayHours, SegmentAccess segmentAccess,
-    ViewerConfig viewer, String adminTokenSha256, CorsConfig cors) {
+    ViewerConfig viewer, String adminTokenSha256, CorsConfig cors, MeteringConfig usage) {
   /** SigV4 presigned URLs live at most 7 days. */
   public static final int MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
   /** Shorter admin tokens are refused: they would be guessable. */
@@ -78,6 +79,7 @@ public record PlaylistConfig(
     if (segmentAccess == null) throw new ConfigException("segmentAccess", "is required");
     if (viewer == null) throw new ConfigException("viewer", "is required");
     if (cors == null) throw new ConfigException("cors", "is required");
+    if (usage == null) throw new ConfigException("usage", "is required");
     if (liveWindowSegments < 1) throw new ConfigException("liveWindowSegments", "must be >= 1");
     if (liveLookbackSeconds < 1) throw new ConfigException("liveLookbackSeconds", "must be >= 1");
     if (liveRefreshSeconds < 1) throw new ConfigException("liveRefreshSeconds", "must be >= 1");
@@ -89,6 +91,14 @@ public record PlaylistConfig(
       throw new ConfigException("presignSeconds", "must be in [60, " + MAX_PRESIGN_SECONDS + "]");
     }
     if (maxReplayHours < 1) throw new ConfigException("maxReplayHours", "must be >= 1");
+  }
+
+  /** With the default prices and flush interval of playback metering. */
+  public PlaylistConfig(HttpConfig http, DbConfig db, S3Config s3, int liveWindowSegments, int liveLookbackSeconds,
+      int liveRefreshSeconds, int liveTargetDurationSeconds, int presignSeconds, int maxReplayHours,
+      SegmentAccess segmentAccess, ViewerConfig viewer, String adminTokenSha256, CorsConfig cors) {
+    this(http, db, s3, liveWindowSegments, liveLookbackSeconds, liveRefreshSeconds, liveTargetDurationSeconds,
+        presignSeconds, maxReplayHours, segmentAccess, viewer, adminTokenSha256, cors, MeteringConfig.DEFAULT);
   }
 
   public static final int DEFAULT_HTTP_PORT = 8080;
@@ -142,13 +152,15 @@ public record PlaylistConfig(
         segmentAccess,
         viewer(viewer),
         adminToken == null ? null : Sha256.hex(adminToken),
-        CorsConfig.from(s.section("cors")));
+        CorsConfig.from(s.section("cors")),
+        MeteringConfig.from(s.section("usage")));
   }
 
   /** The same settings with other CORS origins. */
   public PlaylistConfig withCors(CorsConfig origins) {
     return new PlaylistConfig(http, db, s3, liveWindowSegments, liveLookbackSeconds, liveRefreshSeconds,
-        liveTargetDurationSeconds, presignSeconds, maxReplayHours, segmentAccess, viewer, adminTokenSha256, origins);
+        liveTargetDurationSeconds, presignSeconds, maxReplayHours, segmentAccess, viewer, adminTokenSha256, origins,
+        usage);
   }
 
   private static SegmentAccess segmentAccess(String access) {
@@ -174,7 +186,8 @@ public record PlaylistConfig(
             LIVE_TARGET_DURATION_SECONDS, PRESIGN_SECONDS, MAX_REPLAY_HOURS, SEGMENT_ACCESS, ADMIN_TOKEN))
         .put("viewer", Setting.defaults(VIEWER_OPEN, VIEWER_JWT_SECRET, VIEWER_DEFAULT_TOKEN_SECONDS,
             VIEWER_MAX_TOKEN_SECONDS))
-        .put("cors", Setting.defaults(CorsConfig.ALLOWED_ORIGINS));
+        .put("cors", Setting.defaults(CorsConfig.ALLOWED_ORIGINS))
+        .put("usage", MeteringConfig.defaults());
   }
 
   @Override
@@ -184,6 +197,6 @@ public record PlaylistConfig(
         + ", liveTargetDurationSeconds=" + liveTargetDurationSeconds
         + ", presignSeconds=" + presignSeconds
         + ", maxReplayHours=" + maxReplayHours + ", segmentAccess=" + segmentAccess + ", viewer=" + viewer
-        + ", adminToken=" + (adminTokenSha256 == null ? "none" : "***") + ", cors=" + cors + "]";
+        + ", adminToken=" + (adminTokenSha256 == null ? "none" : "***") + ", cors=" + cors + ", usage=" + usage + "]";
   }
 }

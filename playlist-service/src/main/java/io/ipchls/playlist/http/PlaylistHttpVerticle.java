@@ -9,6 +9,7 @@ import io.ipchls.kit.http.Metrics;
 import io.ipchls.kit.http.Routes;
 import io.ipchls.kit.ops.OpsReporter;
 import io.vertx.core.json.JsonObject;
+import io.ipchls.playlist.metering.PlaybackMeter;
 import io.ipchls.playlist.PlaylistConfig;
 import io.ipchls.playlist.PlaylistConfig.SegmentAccess;
 import io.ipchls.playlist.auth.ViewerAuth;
@@ -54,6 +55,8 @@ public final class PlaylistHttpVerticle extends VerticleBase {
   private OpsReporter ops;
   private Router router;
   private ShortLinkResolver shortLinkResolver;
+  private PlaybackMeter meter;
+  private long meterTimer = -1;
 
   public PlaylistHttpVerticle(PlaylistConfig cfg) {
     this(cfg, Clock.systemUTC());
@@ -68,6 +71,8 @@ public final class PlaylistHttpVerticle extends VerticleBase {
   public Future<?> start() {
     pool = Database.pool(vertx, cfg.db());
     SegmentRepository segments = new SegmentRepository(pool);
+    meter = new PlaybackMeter(pool, clock);
+    meterTimer = meter.start(vertx, cfg.usage().flushSeconds());
     live = LiveWindows.create(vertx, segments, cfg.liveWindowSegments(), cfg.liveRefreshSeconds() * 1000L, clock);
     evictTimer = vertx.setPeriodic(60_000, t -> live.evictIdle());
     feed = new SegmentsIndexedFeed(live);
@@ -84,7 +89,7 @@ public final class PlaylistHttpVerticle extends VerticleBase {
     QueryPresigner internalSigner = new QueryPresigner(cfg.s3(), cfg.s3().endpointUri());
     var clips = new ClipExport(vertx, segments, internalSigner, storeClient);
     if (cfg.segmentAccess() == SegmentAccess.PROXY) {
-      proxy = new SegmentProxy(segments, internalSigner, storeClient);
+      proxy = new SegmentProxy(segments, internalSigner, storeClient, meter);
       links = SegmentLinks.proxy();
     } else {
       publicSigner = new QueryPresigner(cfg.s3(), cfg.s3().publicEndpointUri());
@@ -94,14 +99,15 @@ public final class PlaylistHttpVerticle extends VerticleBase {
     // open mode (where nothing needs a token) the S3 secret key
     ShortLinks shortLinks = new ShortLinks(cfg.viewer().open() ? cfg.s3().secretAccessKey() : cfg.viewer().jwtSecret());
     shortLinkResolver = new ShortLinkResolver(shortLinks, segments, publicSigner,
-        Duration.ofSeconds(cfg.presignSeconds()), proxy, clock);
+        Duration.ofSeconds(cfg.presignSeconds()), proxy, meter, clock);
     ViewerTokens tokens = cfg.viewer().open() ? null : new ViewerTokens(vertx, cfg.viewer().jwtSecret(), clock);
     var events = new EventHandlers(new EventRepository(pool), segments);
     var playlists = new PlaylistHandlers(vertx, cfg, segments, live, links, shortLinks, events, metrics.registry(),
-        clock);
+        meter, clock);
     var api = new ApiHandlers(cfg, segments, tokens, clock);
     var health = new Health().check("db", segments::ping);
-    router = router(playlists, api, events, clips, proxy, new ViewerAuth(tokens), health);
+    var usage = new UsageHandler(pool, cfg.usage().prices(), clock);
+    router = router(playlists, api, events, clips, usage, proxy, new ViewerAuth(tokens), health);
     ops = new OpsReporter(vertx, "playlist-service", health, this::opsStats);
     return vertx.deployVerticle(feed)
         .compose(x -> vertx.createHttpServer(cfg.http().serverOptions()).requestHandler(router).listen(cfg.http().port(), cfg.http().host()))
@@ -122,7 +128,7 @@ public final class PlaylistHttpVerticle extends VerticleBase {
   }
 
   private Router router(PlaylistHandlers playlists, ApiHandlers api, EventHandlers events, ClipExport clips,
-      SegmentProxy proxy, ViewerAuth viewer, Health health) {
+      UsageHandler usage, SegmentProxy proxy, ViewerAuth viewer, Health health) {
     Router router = Router.router(vertx);
     router.route().handler(new CrossOrigin(cfg.cors()));
     HeadRequests.answerAsGet(router);
@@ -141,6 +147,7 @@ public final class PlaylistHttpVerticle extends VerticleBase {
     router.get("/api/v1/cameras/:id/recordings").handler(viewer).handler(api::recordings);
     router.get("/api/v1/cameras/:id/timeline").handler(viewer).handler(api::timeline);
     router.get("/api/v1/cameras/:id/clip.mp4").handler(viewer).handler(clips::handle);
+    router.get("/api/v1/cameras/:id/usage").handler(viewer).handler(usage::handle);
     router.get("/api/v1/events").handler(viewer).handler(events::search);
     if (proxy != null) router.get("/segments/:camera/:start/*").handler(viewer).handler(proxy::handle);
     if (proxy != null) router.get("/inits/:camera/:start/*").handler(viewer).handler(proxy::handleInit);
@@ -165,7 +172,9 @@ public final class PlaylistHttpVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     if (evictTimer >= 0) vertx.cancelTimer(evictTimer);
-    Future<Void> left = ops == null ? Future.succeededFuture() : ops.stop();
+    if (meterTimer >= 0) vertx.cancelTimer(meterTimer);
+    Future<Void> counted = meter == null ? Future.succeededFuture() : meter.flush().recover(e -> Future.succeededFuture());
+    Future<Void> left = counted.eventually(() -> ops == null ? Future.succeededFuture() : ops.stop());
     Future<Void> closed = left.eventually(() -> server == null ? Future.succeededFuture() : server.close());
     return closed.eventually(() -> feed.deploymentID() == null ? Future.succeededFuture()
         : vertx.undeploy(feed.deploymentID()).recover(e -> Future.succeededFuture())).eventually(() -> pool.close())
