@@ -1,23 +1,42 @@
 -- Usage metering (issue 19 item 1): what each camera stores and costs, kept where the facts happen and never found by
 -- listing the bucket. Two tables:
 --   * camera_usage: one row per camera with its current totals (bytes and objects stored now), so a quota check is
---     one primary-key lookup whatever the camera has recorded;
---   * camera_usage_daily: one row per camera and UTC day with what happened that day: PUTs (objects indexed) and their
---     bytes, deletes and their bytes, byte-hours stored, playback requests, segments handed out and bytes served.
+--     one primary-key lookup whatever the camera has recorded, and its running counters since metering began (PUTs
+--     and their bytes, deletes and their bytes, byte-hours stored);
+--   * camera_usage_daily: one row per camera and UTC day with what happened that day: PUTs, deletes, their bytes,
+--     byte-hours, playback requests, segments handed out and bytes served.
 -- Storage counters move in the transaction that changes the index: index_segments' batch (ingest's indexing
--- statement calls meter_storage once per batch, one row per camera) and delete_segments (below). Playback counters
--- come from playlist-service, counted in memory and added every few seconds (meter_playback).
+-- statement calls meter_storage once per batch: one UPDATE of the camera's totals row per camera per batch) and
+-- delete_segments (below). The days are filled from the running counters by roll_usage_days, which ingest runs every
+-- minute: the hot path writes one row per camera and batch, not two, and a day's row is written once a minute per
+-- camera rather than once per batch. A day's figures therefore count what was rolled that day: at midnight up to one
+-- roll interval lands on the next day. Readers add what is not rolled yet, so reports are exact to the second.
+-- Byte-hours: at each change of stored bytes the bytes stored since the last change times the time since are added
+-- (accrued_at marks it), so they are exact however often the bytes change; the roll accrues up to its own time too,
+-- so a camera that records nothing still accrues its stored bytes.
+-- Playback counters come from playlist-service, counted in memory and added every few seconds (meter_playback,
+-- meter_handed_out), straight into the days.
 -- Counting is per index row: an object named by two rows (V32) counts twice while both rows exist. An fMP4 init segment
 -- (V34) counts as one object and one PUT when the first row naming it is indexed (metered_inits remembers which are
 -- counted), and as one delete when retention deletes it; its size is not announced by cameras, so it adds no bytes (a
 -- few hundred bytes per codec configuration).
 CREATE TABLE camera_usage (
-  camera_id      text        PRIMARY KEY,
-  stored_bytes   bigint      NOT NULL DEFAULT 0,
-  stored_objects bigint      NOT NULL DEFAULT 0,
-  -- byte-hours of stored_bytes are in camera_usage_daily up to this instant
-  accrued_at     timestamptz NOT NULL DEFAULT now(),
-  updated_at     timestamptz NOT NULL DEFAULT now()
+  camera_id            text             PRIMARY KEY,
+  stored_bytes         bigint           NOT NULL DEFAULT 0,
+  stored_objects       bigint           NOT NULL DEFAULT 0,
+  puts                 bigint           NOT NULL DEFAULT 0,
+  bytes_in             bigint           NOT NULL DEFAULT 0,
+  deletes              bigint           NOT NULL DEFAULT 0,
+  bytes_deleted        bigint           NOT NULL DEFAULT 0,
+  -- byte-hours of stored_bytes accrued up to accrued_at
+  byte_hours           double precision NOT NULL DEFAULT 0,
+  accrued_at           timestamptz      NOT NULL DEFAULT now(),
+  -- the running counters as the last roll left them in camera_usage_daily
+  rolled_puts          bigint           NOT NULL DEFAULT 0,
+  rolled_bytes_in      bigint           NOT NULL DEFAULT 0,
+  rolled_deletes       bigint           NOT NULL DEFAULT 0,
+  rolled_bytes_deleted bigint           NOT NULL DEFAULT 0,
+  rolled_byte_hours    double precision NOT NULL DEFAULT 0
 ) WITH (fillfactor = 70); -- every batch rewrites its cameras' rows: room for HOT updates, as live_sequence (V33)
 
 CREATE TABLE camera_usage_daily (
@@ -33,6 +52,10 @@ CREATE TABLE camera_usage_daily (
   bytes_served      bigint           NOT NULL DEFAULT 0,
   PRIMARY KEY (camera_id, day)
 ) WITH (fillfactor = 70);
+
+-- A month of every camera (the usage report).
+CREATE INDEX camera_usage_daily_day ON camera_usage_daily (day);
+
 -- The init segments counted as stored objects: a row is added by the first indexed segment naming it (INSERT ... ON
 -- CONFLICT DO NOTHING: exact under concurrent batches), removed when retention deletes the object.
 CREATE TABLE metered_inits (
@@ -40,87 +63,61 @@ CREATE TABLE metered_inits (
   camera_id text NOT NULL
 );
 
--- A month of every camera (the usage report).
-CREATE INDEX camera_usage_daily_day ON camera_usage_daily (day);
-
--- The hours of [p_from, p_to) that fall in each UTC day.
-CREATE FUNCTION usage_days(p_from timestamptz, p_to timestamptz)
-RETURNS TABLE (day date, hours double precision)
-LANGUAGE sql IMMUTABLE
-AS $$
-  SELECT g::date,
-         extract(epoch FROM least(p_to, (g + interval '1 day') AT TIME ZONE 'UTC')
-                          - greatest(p_from, g AT TIME ZONE 'UTC')) / 3600
-  FROM generate_series((p_from AT TIME ZONE 'UTC')::date::timestamp, (p_to AT TIME ZONE 'UTC')::date::timestamp,
-                       interval '1 day') AS g
-  WHERE p_to > p_from
-$$;
 
 -- Adds stored objects and bytes (PUTs) and removes them (deletes), per camera (a camera may appear several times: its
--- entries are summed). Byte-hours are accrued first: the bytes stored until now, into the days they were stored, so a
--- change of stored bytes starts a new accrual period. The totals rows are locked in camera order; callers that change a
--- camera's segments hold its recordings lock already (index_segments, delete_segments), so no two of them interleave.
+-- entries are summed): one upsert of each camera's totals row, in camera order. The byte-hours of the bytes stored
+-- until now are accrued first (the SET expressions read the row as it was). Callers that change a camera's segments
+-- hold its recordings lock already (index_segments, delete_segments), so no two of them interleave.
 CREATE FUNCTION meter_storage(p_camera text[], p_put_objects bigint[], p_put_bytes bigint[], p_deleted_objects bigint[],
                               p_deleted_bytes bigint[])
 RETURNS void
-LANGUAGE plpgsql
+LANGUAGE sql
 SET search_path = ${flyway:defaultSchema}
 AS $$
-BEGIN
-  WITH d AS (
-    SELECT c, sum(po)::bigint AS po, sum(pb)::bigint AS pb, sum(dob)::bigint AS dob, sum(db)::bigint AS db
-    FROM unnest(p_camera, p_put_objects, p_put_bytes, p_deleted_objects, p_deleted_bytes) AS t(c, po, pb, dob, db)
-    GROUP BY c
-  ), locked AS (
-    SELECT u.camera_id, u.stored_bytes, u.accrued_at FROM camera_usage u
-    WHERE u.camera_id IN (SELECT c FROM d) ORDER BY u.camera_id FOR UPDATE
-  ), changes AS (
-    SELECT l.camera_id AS c, a.day, 0::bigint AS po, 0::bigint AS pb, 0::bigint AS dob, 0::bigint AS db,
-           l.stored_bytes * a.hours AS bh
-    FROM locked l CROSS JOIN LATERAL usage_days(l.accrued_at, now()) a
-    WHERE l.stored_bytes <> 0
-    UNION ALL
-    SELECT c, (now() AT TIME ZONE 'UTC')::date, po, pb, dob, db, 0 FROM d
-  )
-  INSERT INTO camera_usage_daily AS y (camera_id, day, puts, bytes_in, deletes, bytes_deleted, byte_hours)
-  SELECT c, day, sum(po), sum(pb), sum(dob), sum(db), sum(bh) FROM changes GROUP BY c, day ORDER BY c, day
-  ON CONFLICT (camera_id, day) DO UPDATE
-    SET puts = y.puts + excluded.puts, bytes_in = y.bytes_in + excluded.bytes_in,
-        deletes = y.deletes + excluded.deletes, bytes_deleted = y.bytes_deleted + excluded.bytes_deleted,
-        byte_hours = y.byte_hours + excluded.byte_hours;
-
-  INSERT INTO camera_usage AS u (camera_id, stored_bytes, stored_objects, accrued_at, updated_at)
-  SELECT c, sum(pb - db), sum(po - dob), now(), now()
+  INSERT INTO camera_usage AS u (camera_id, stored_bytes, stored_objects, puts, bytes_in, deletes, bytes_deleted)
+  SELECT c, sum(pb - db), sum(po - dob), sum(po), sum(pb), sum(dob), sum(db)
   FROM unnest(p_camera, p_put_objects, p_put_bytes, p_deleted_objects, p_deleted_bytes) AS t(c, po, pb, dob, db)
   GROUP BY c ORDER BY c
   ON CONFLICT (camera_id) DO UPDATE
-    SET stored_bytes = u.stored_bytes + excluded.stored_bytes,
-        stored_objects = u.stored_objects + excluded.stored_objects, accrued_at = now(), updated_at = now();
-END
+    SET byte_hours = u.byte_hours + u.stored_bytes * extract(epoch FROM now() - u.accrued_at) / 3600,
+        accrued_at = now(),
+        stored_bytes = u.stored_bytes + excluded.stored_bytes,
+        stored_objects = u.stored_objects + excluded.stored_objects,
+        puts = u.puts + excluded.puts, bytes_in = u.bytes_in + excluded.bytes_in,
+        deletes = u.deletes + excluded.deletes, bytes_deleted = u.bytes_deleted + excluded.bytes_deleted
 $$;
 
--- Byte-hours of every camera accrued up to now, also of cameras that record nothing (their stored bytes still cost):
--- the metering job runs it periodically and the usage report before it reads. Cameras being indexed right now wait
--- for their row lock; none is skipped.
-CREATE FUNCTION accrue_byte_hours()
+-- Moves what every camera's running counters gained since the last roll into today's row (UTC), byte-hours accrued up
+-- to now first; returns how many cameras had something to move. Safe to run on several instances at once: the rows are
+-- locked in camera order, and a second roll finds nothing new.
+CREATE FUNCTION roll_usage_days()
 RETURNS integer
 LANGUAGE sql
 SET search_path = ${flyway:defaultSchema}
 AS $$
-  WITH locked AS (
-    SELECT u.camera_id, u.stored_bytes, u.accrued_at FROM camera_usage u
-    WHERE u.accrued_at < now() ORDER BY u.camera_id FOR UPDATE
-  ), added AS (
-    INSERT INTO camera_usage_daily AS y (camera_id, day, byte_hours)
-    SELECT l.camera_id, a.day, l.stored_bytes * a.hours
-    FROM locked l CROSS JOIN LATERAL usage_days(l.accrued_at, now()) a
-    ORDER BY l.camera_id, a.day
-    ON CONFLICT (camera_id, day) DO UPDATE SET byte_hours = y.byte_hours + excluded.byte_hours
+  WITH old AS (
+    SELECT camera_id, puts - rolled_puts AS dp, bytes_in - rolled_bytes_in AS dbi, deletes - rolled_deletes AS dd,
+           bytes_deleted - rolled_bytes_deleted AS dbd,
+           byte_hours + stored_bytes * extract(epoch FROM now() - accrued_at) / 3600 AS bh, rolled_byte_hours
+    FROM camera_usage
+    WHERE puts <> rolled_puts OR deletes <> rolled_deletes OR stored_bytes <> 0
+    ORDER BY camera_id FOR UPDATE
   ), moved AS (
-    UPDATE camera_usage u SET accrued_at = now() FROM locked l WHERE u.camera_id = l.camera_id
+    UPDATE camera_usage u
+    SET byte_hours = o.bh, accrued_at = now(), rolled_puts = u.puts, rolled_bytes_in = u.bytes_in,
+        rolled_deletes = u.deletes, rolled_bytes_deleted = u.bytes_deleted, rolled_byte_hours = o.bh
+    FROM old o WHERE u.camera_id = o.camera_id
+    RETURNING u.camera_id, o.dp, o.dbi, o.dd, o.dbd, o.bh - o.rolled_byte_hours AS dbh
+  ), added AS (
+    INSERT INTO camera_usage_daily AS y (camera_id, day, puts, bytes_in, deletes, bytes_deleted, byte_hours)
+    SELECT camera_id, (now() AT TIME ZONE 'UTC')::date, dp, dbi, dd, dbd, dbh FROM moved ORDER BY camera_id
+    ON CONFLICT (camera_id, day) DO UPDATE
+      SET puts = y.puts + excluded.puts, bytes_in = y.bytes_in + excluded.bytes_in,
+          deletes = y.deletes + excluded.deletes, bytes_deleted = y.bytes_deleted + excluded.bytes_deleted,
+          byte_hours = y.byte_hours + excluded.byte_hours
     RETURNING 1
   )
-  SELECT count(*)::integer FROM moved
+  SELECT count(*)::integer FROM added
 $$;
 
 -- Playback counters from playlist-service instances, each adding what it counted since its last flush: additive, so
@@ -208,8 +205,14 @@ FROM segments s GROUP BY s.camera_id;
 
 -- The read contract of usage (as V21's views): playlist-service shows a camera's storage to its viewers and meters
 -- playback through meter_playback; columns are only ever added.
+-- usage_totals_v1 has what is not rolled into the days yet (pending_*; byte-hours up to now): a reader adds it to today.
 CREATE VIEW usage_totals_v1 AS
-  SELECT camera_id, stored_bytes, stored_objects, accrued_at FROM camera_usage;
+  SELECT camera_id, stored_bytes, stored_objects, puts - rolled_puts AS pending_puts,
+         bytes_in - rolled_bytes_in AS pending_bytes_in, deletes - rolled_deletes AS pending_deletes,
+         bytes_deleted - rolled_bytes_deleted AS pending_bytes_deleted,
+         byte_hours + stored_bytes * extract(epoch FROM now() - accrued_at) / 3600 - rolled_byte_hours
+           AS pending_byte_hours
+  FROM camera_usage;
 CREATE VIEW usage_daily_v1 AS
   SELECT camera_id, day, puts, bytes_in, deletes, bytes_deleted, byte_hours, playback_requests, segments_served,
          bytes_served

@@ -20,13 +20,14 @@ import java.util.List;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Every {@code intervalSeconds}: accrues every camera's byte-hours up to now (also of cameras that record nothing;
- * V39 {@code accrue_byte_hours}), then reads this month's usage of every camera into the Prometheus gauges
+ * Every {@code intervalSeconds}: rolls every camera's running counters into today's usage row, byte-hours accrued up
+ * to now (also of cameras that record nothing; V39 {@code roll_usage_days}), then reads this month's usage of every
+ * camera into the Prometheus gauges
  * ({@code ipchls_usage_*{camera=...}} at {@code /metrics}): one series per camera and figure, cluster-wide figures from
  * the database, so every instance shows the same values.
  */
 public final class UsageGaugesVerticle extends VerticleBase {
-  static final String ACCRUE = "SELECT ingest.accrue_byte_hours()";
+  static final String ROLL = "SELECT ingest.roll_usage_days()";
 
   private final IngestPools pools;
   private final MeterRegistry registry;
@@ -71,10 +72,10 @@ public final class UsageGaugesVerticle extends VerticleBase {
     gauges.add(new Gauge(MultiGauge.builder(name).description(description).register(registry), value));
   }
 
-  /** Accrues, reads, and replaces every gauge's rows; returns how many cameras. */
+  /** Rolls, reads, and replaces every gauge's rows; returns how many cameras. */
   Future<Integer> refresh() {
     LocalDate first = YearMonth.from(UsageReader.today()).atDay(1);
-    return pool.query(ACCRUE).execute().compose(x -> reader.period(first, first.plusMonths(1))).map(cameras -> {
+    return pool.query(ROLL).execute().compose(x -> reader.period(first, first.plusMonths(1))).map(cameras -> {
       Instant now = Instant.now();
       YearMonth month = YearMonth.from(first);
       List<Figures> figures = cameras.stream().map(u -> new Figures(u, u.cost(prices, month, now))).toList();

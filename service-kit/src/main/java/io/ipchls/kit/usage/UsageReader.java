@@ -12,19 +12,22 @@ import java.util.Optional;
 
 /**
  * The one reader of usage, through ingest's read contract ({@code ingest.usage_totals_v1}, {@code usage_daily_v1},
- * V39__usage_metering.sql). Byte-hours include those not yet accrued into the daily rows: the bytes stored now from
- * the last accrual to the time of the read, so a report is exact to the second without writing anything.
+ * V39__usage_metering.sql). Today's figures include what is not rolled into the daily rows yet (ingest rolls every
+ * minute; byte-hours up to the time of the read), so a report is exact to the second without writing anything.
  */
 public final class UsageReader {
-  /** Every camera with usage in [$1, $2) (UTC days) or bytes stored now; {@code $3} one camera, or null for all. */
+  /**
+   * Every camera with usage in [$1, $2) (UTC days) or bytes stored now; {@code $3} one camera, or null for all. What is
+   * not rolled into the days yet counts when today is in the period.
+   */
   static final String PERIOD = """
       SELECT coalesce(d.camera_id, t.camera_id) AS camera_id, coalesce(t.stored_bytes, 0) AS stored_bytes,
-             coalesce(t.stored_objects, 0) AS stored_objects, coalesce(d.puts, 0) AS puts,
-             coalesce(d.bytes_in, 0) AS bytes_in, coalesce(d.deletes, 0) AS deletes,
-             coalesce(d.bytes_deleted, 0) AS bytes_deleted,
-             coalesce(d.byte_hours, 0) + coalesce(t.stored_bytes * greatest(0, extract(epoch FROM
-                 least(now(), $2::date::timestamp AT TIME ZONE 'UTC')
-                 - greatest(t.accrued_at, $1::date::timestamp AT TIME ZONE 'UTC'))) / 3600, 0) AS byte_hours,
+             coalesce(t.stored_objects, 0) AS stored_objects,
+             coalesce(d.puts, 0) + coalesce(t.pending_puts, 0) AS puts,
+             coalesce(d.bytes_in, 0) + coalesce(t.pending_bytes_in, 0) AS bytes_in,
+             coalesce(d.deletes, 0) + coalesce(t.pending_deletes, 0) AS deletes,
+             coalesce(d.bytes_deleted, 0) + coalesce(t.pending_bytes_deleted, 0) AS bytes_deleted,
+             coalesce(d.byte_hours, 0) + coalesce(t.pending_byte_hours, 0) AS byte_hours,
              coalesce(d.playback_requests, 0) AS playback_requests,
              coalesce(d.segments_served, 0) AS segments_served, coalesce(d.bytes_served, 0) AS bytes_served
       FROM (SELECT camera_id, sum(puts)::bigint AS puts, sum(bytes_in)::bigint AS bytes_in,
@@ -34,22 +37,35 @@ public final class UsageReader {
             FROM ingest.usage_daily_v1
             WHERE day >= $1::date AND day < $2::date AND ($3::text IS NULL OR camera_id = $3::text)
             GROUP BY camera_id) d
-      FULL JOIN (SELECT * FROM ingest.usage_totals_v1 WHERE $3::text IS NULL OR camera_id = $3::text) t
+      FULL JOIN (SELECT camera_id, stored_bytes, stored_objects,
+                        CASE WHEN today THEN pending_puts ELSE 0 END AS pending_puts,
+                        CASE WHEN today THEN pending_bytes_in ELSE 0 END AS pending_bytes_in,
+                        CASE WHEN today THEN pending_deletes ELSE 0 END AS pending_deletes,
+                        CASE WHEN today THEN pending_bytes_deleted ELSE 0 END AS pending_bytes_deleted,
+                        CASE WHEN today THEN pending_byte_hours ELSE 0 END AS pending_byte_hours
+                 FROM ingest.usage_totals_v1,
+                      LATERAL (SELECT (now() AT TIME ZONE 'UTC')::date >= $1::date
+                                      AND (now() AT TIME ZONE 'UTC')::date < $2::date AS today) p
+                 WHERE $3::text IS NULL OR camera_id = $3::text) t
         ON t.camera_id = d.camera_id
       ORDER BY 1""";
-  /** One camera's days in [$2, $3] (UTC), each day present, with what is not accrued yet on the days it fell in. */
+  /** One camera's days in [$2, $3] (UTC), each day present; what is not rolled yet counts today. */
   static final String DAYS = """
       SELECT g.day::date::text AS camera_id, coalesce(t.stored_bytes, 0) AS stored_bytes,
-             coalesce(t.stored_objects, 0) AS stored_objects, coalesce(d.puts, 0) AS puts,
-             coalesce(d.bytes_in, 0) AS bytes_in, coalesce(d.deletes, 0) AS deletes,
-             coalesce(d.bytes_deleted, 0) AS bytes_deleted,
-             coalesce(d.byte_hours, 0) + coalesce(p.hours * t.stored_bytes, 0) AS byte_hours,
+             coalesce(t.stored_objects, 0) AS stored_objects,
+             coalesce(d.puts, 0) + CASE WHEN today THEN coalesce(t.pending_puts, 0) ELSE 0 END AS puts,
+             coalesce(d.bytes_in, 0) + CASE WHEN today THEN coalesce(t.pending_bytes_in, 0) ELSE 0 END AS bytes_in,
+             coalesce(d.deletes, 0) + CASE WHEN today THEN coalesce(t.pending_deletes, 0) ELSE 0 END AS deletes,
+             coalesce(d.bytes_deleted, 0)
+               + CASE WHEN today THEN coalesce(t.pending_bytes_deleted, 0) ELSE 0 END AS bytes_deleted,
+             coalesce(d.byte_hours, 0)
+               + CASE WHEN today THEN coalesce(t.pending_byte_hours, 0) ELSE 0 END AS byte_hours,
              coalesce(d.playback_requests, 0) AS playback_requests,
              coalesce(d.segments_served, 0) AS segments_served, coalesce(d.bytes_served, 0) AS bytes_served
       FROM generate_series($2::date::timestamp, $3::date::timestamp, interval '1 day') AS g(day)
+      CROSS JOIN LATERAL (SELECT g.day::date = (now() AT TIME ZONE 'UTC')::date AS today) x
       LEFT JOIN ingest.usage_totals_v1 t ON t.camera_id = $1
       LEFT JOIN ingest.usage_daily_v1 d ON d.camera_id = $1 AND d.day = g.day::date
-      LEFT JOIN LATERAL ingest.usage_days(t.accrued_at, now()) p ON p.day = g.day::date
       ORDER BY g.day""";
 
   private final Pool pool;
