@@ -3,12 +3,11 @@ package io.ipchls.ingest.usage;
 import io.ipchls.ingest.shared.IngestPools;
 import io.ipchls.kit.jobs.PeriodicJob;
 import io.ipchls.kit.usage.CameraUsage;
-import io.ipchls.kit.usage.CostEstimate;
 import io.ipchls.kit.usage.UsagePrices;
 import io.ipchls.kit.usage.UsageReader;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
-import io.micrometer.core.instrument.Tags;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
@@ -16,31 +15,44 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
-import java.util.function.ToDoubleFunction;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Every {@code intervalSeconds}: rolls every camera's running counters into today's usage row, byte-hours accrued up
- * to now (also of cameras that record nothing; V39 {@code roll_usage_days}), then reads this month's usage of every
- * camera into the Prometheus gauges
- * ({@code ipchls_usage_*{camera=...}} at {@code /metrics}): one series per camera and figure, cluster-wide figures from
- * the database, so every instance shows the same values.
+ * to now (also of cameras that record nothing; V39 {@code roll_usage_days}), then reads this month's usage into the
+ * Prometheus gauges at {@code /metrics}: the fleet's totals ({@code ipchls_usage_fleet_*}), and per camera
+ * ({@code ipchls_usage_*{camera=...}}) for the {@value #MAX_CAMERA_SERIES} cameras storing the most (one series per
+ * camera and figure; a larger fleet reads the rest from the usage API). From the database, so every instance shows
+ * the same values. A camera's gauges are registered once and read the latest figures; only cameras leaving the set
+ * are removed.
  */
 public final class UsageGaugesVerticle extends VerticleBase {
   static final String ROLL = "SELECT ingest.roll_usage_days()";
+  /** Cameras with their own series: beyond this, per-camera series would swamp Prometheus. */
+  static final int MAX_CAMERA_SERIES = 1000;
+  private static final String[] NAMES = {"ipchls.usage.stored.bytes", "ipchls.usage.stored.objects",
+      "ipchls.usage.month.puts", "ipchls.usage.month.deletes", "ipchls.usage.month.byte.hours",
+      "ipchls.usage.month.playback.requests", "ipchls.usage.month.bytes.served", "ipchls.usage.month.cost.estimate"};
+  private static final String[] DESCRIPTIONS = {"bytes stored now (index rows' sizes)",
+      "objects stored now (segments and init segments)", "objects written this month (UTC)",
+      "objects deleted this month", "byte-hours stored this month", "playlists and segments asked for this month",
+      "bytes served to viewers this month", "this month's cost extrapolated from the month so far"};
+  private static final String TOTAL = "";
 
   private final IngestPools pools;
   private final MeterRegistry registry;
   private final UsagePrices prices;
   private final long intervalMs;
-  private final List<Gauge> gauges = new ArrayList<>();
+  /** The latest figures, by camera id ({@link #TOTAL} for the fleet), in the order of {@link #NAMES}. */
+  private final Map<String, double[]> figures = new ConcurrentHashMap<>();
+  private final Map<String, List<Meter>> meters = new HashMap<>();
   private Pool pool;
   private UsageReader reader;
   private PeriodicJob<Integer> job;
-
-  private record Gauge(MultiGauge gauge, ToDoubleFunction<Figures> value) {}
-
-  private record Figures(CameraUsage usage, CostEstimate cost) {}
 
   public UsageGaugesVerticle(IngestPools pools, MeterRegistry registry, UsagePrices prices, int intervalSeconds) {
     this.pools = pools;
@@ -53,38 +65,57 @@ public final class UsageGaugesVerticle extends VerticleBase {
   public Future<?> start() {
     pool = pools.open(vertx, "usage", 1);
     reader = new UsageReader(pool);
-    gauge("ipchls.usage.stored.bytes", "bytes stored now (index rows' sizes)", f -> f.usage().storedBytes());
-    gauge("ipchls.usage.stored.objects", "objects stored now (segments and init segments)",
-        f -> f.usage().storedObjects());
-    gauge("ipchls.usage.month.puts", "objects written this month (UTC)", f -> f.usage().puts());
-    gauge("ipchls.usage.month.deletes", "objects deleted this month", f -> f.usage().deletes());
-    gauge("ipchls.usage.month.byte.hours", "byte-hours stored this month", f -> f.usage().byteHours());
-    gauge("ipchls.usage.month.playback.requests", "playlists and segments asked for this month",
-        f -> f.usage().playbackRequests());
-    gauge("ipchls.usage.month.bytes.served", "bytes served to viewers this month", f -> f.usage().bytesServed());
-    gauge("ipchls.usage.month.cost.estimate", "this month's cost extrapolated from the month so far, in "
-        + prices.currency(), f -> f.cost().monthEstimate());
+    figures.put(TOTAL, new double[NAMES.length]);
+    for (int i = 0; i < NAMES.length; i++) {
+      int at = i;
+      Gauge.builder(NAMES[i].replace("ipchls.usage.", "ipchls.usage.fleet."), figures, f -> f.getOrDefault(TOTAL, new double[NAMES.length])[at])
+          .description(DESCRIPTIONS[i] + ", all cameras").register(registry);
+    }
     job = PeriodicJob.onEveryInstance(vertx, "usage-gauges", intervalMs, this::refresh).start(/* firstDelayMs= */ 1);
     return Future.succeededFuture();
   }
 
-  private void gauge(String name, String description, ToDoubleFunction<Figures> value) {
-    gauges.add(new Gauge(MultiGauge.builder(name).description(description).register(registry), value));
-  }
-
-  /** Rolls, reads, and replaces every gauge's rows; returns how many cameras. */
+  /** Rolls, reads, and updates the gauges; returns how many cameras. */
   Future<Integer> refresh() {
     LocalDate first = YearMonth.from(UsageReader.today()).atDay(1);
     return pool.query(ROLL).execute().compose(x -> reader.period(first, first.plusMonths(1))).map(cameras -> {
       Instant now = Instant.now();
       YearMonth month = YearMonth.from(first);
-      List<Figures> figures = cameras.stream().map(u -> new Figures(u, u.cost(prices, month, now))).toList();
-      for (Gauge g : gauges) {
-        g.gauge().register(figures.stream().map(f -> MultiGauge.Row.of(Tags.of("camera", f.usage().cameraId()),
-            g.value().applyAsDouble(f))).toList(), /* overwrite= */ true);
+      figures.put(TOTAL, values(CameraUsage.total(cameras), month, now));
+      List<CameraUsage> largest = new ArrayList<>(cameras);
+      largest.sort(Comparator.comparingLong(CameraUsage::storedBytes).reversed());
+      if (largest.size() > MAX_CAMERA_SERIES) largest = largest.subList(0, MAX_CAMERA_SERIES);
+      Map<String, double[]> shown = new HashMap<>();
+      for (CameraUsage u : largest) shown.put(u.cameraId(), values(u, month, now));
+      for (String gone : new ArrayList<>(meters.keySet())) {
+        if (!shown.containsKey(gone)) {
+          meters.remove(gone).forEach(registry::remove);
+          figures.remove(gone);
+        }
       }
+      shown.forEach((camera, v) -> {
+        figures.put(camera, v);
+        meters.computeIfAbsent(camera, this::register);
+      });
       return cameras.size();
     });
+  }
+
+  private List<Meter> register(String camera) {
+    List<Meter> out = new ArrayList<>(NAMES.length);
+    for (int i = 0; i < NAMES.length; i++) {
+      int at = i;
+      out.add(Gauge.builder(NAMES[i], figures, f -> {
+        double[] v = f.get(camera);
+        return v == null ? Double.NaN : v[at];
+      }).description(DESCRIPTIONS[i]).tag("camera", camera).register(registry));
+    }
+    return out;
+  }
+
+  private double[] values(CameraUsage u, YearMonth month, Instant now) {
+    return new double[] {u.storedBytes(), u.storedObjects(), u.puts(), u.deletes(), u.byteHours(),
+        u.playbackRequests(), u.bytesServed(), u.cost(prices, month, now).monthEstimate()};
   }
 
   @Override

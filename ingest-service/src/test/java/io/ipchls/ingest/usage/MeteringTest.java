@@ -117,7 +117,8 @@ class MeteringTest {
     assertTrue(csv.contains("\n" + first + "," + listed(first).bytes() + "," + RECENT + "," + (OLD + RECENT) + ","),
         csv);
     Await.until("gauge of " + first, DEADLINE, () -> scrape(), text -> text.contains(
-        "ipchls_usage_stored_bytes{camera=\"" + first + "\"} " + (double) listed(first).bytes()));
+        "ipchls_usage_stored_bytes{camera=\"" + first + "\"} " + (double) listed(first).bytes())
+        && text.contains("ipchls_usage_fleet_stored_bytes "));
   }
 
   /** Bytes and objects. */
