@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Playback counters of this instance, per camera and UTC day, kept in memory and added to the database every
@@ -34,6 +36,7 @@ public final class PlaybackMeter {
   static final String ADD_HANDED_OUT = "SELECT ingest.meter_handed_out($1::text[], $2::date[], $3::timestamptz[], "
       + "$4::text[])";
   static final int MAX_HANDED_OUT = 50_000;
+  private static final Logger LOG = LoggerFactory.getLogger(PlaybackMeter.class);
 
   private record Key(String cameraId, LocalDate day) {}
 
@@ -88,14 +91,20 @@ public final class PlaybackMeter {
     if (c.isEmpty() && h.isEmpty()) return Future.succeededFuture();
     counts = new HashMap<>();
     handedOut = new ArrayList<>();
-    return addCounts(c).compose(x -> addHandedOut(h)).onFailure(e -> {
-      c.forEach((k, v) -> {
-        Counts now = counts.computeIfAbsent(k, x -> new Counts());
-        now.requests += v.requests;
-        now.segments += v.segments;
-        now.bytes += v.bytes;
-      });
+    Future<Void> counted = addCounts(c).onFailure(e -> keep(c));
+    Future<Void> handed = addHandedOut(h).onFailure(e -> {
       if (handedOut.size() + h.size() <= MAX_HANDED_OUT) handedOut.addAll(h);
+    });
+    return Future.all(counted, handed).onFailure(e -> LOG.warn(
+        "playback metering: counts not added, kept for the next flush: {}", e.getMessage())).mapEmpty();
+  }
+
+  private void keep(Map<Key, Counts> c) {
+    c.forEach((k, v) -> {
+      Counts now = counts.computeIfAbsent(k, x -> new Counts());
+      now.requests += v.requests;
+      now.segments += v.segments;
+      now.bytes += v.bytes;
     });
   }
 
