@@ -4,6 +4,7 @@ import io.ipchls.playlist.db.Segment;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Instant;
@@ -91,12 +92,12 @@ public final class PlaybackMeter {
     if (c.isEmpty() && h.isEmpty()) return Future.succeededFuture();
     counts = new HashMap<>();
     handedOut = new ArrayList<>();
-    Future<Void> counted = addCounts(c).onFailure(e -> keep(c));
-    Future<Void> handed = addHandedOut(h).onFailure(e -> {
+    // one transaction: a report never sees half a flush, and a failed one is kept whole for the next
+    return pool.withTransaction(tx -> addCounts(tx, c).compose(x -> addHandedOut(tx, h))).onFailure(e -> {
+      LOG.warn("playback metering: counts not added, kept for the next flush: {}", e.getMessage());
+      keep(c);
       if (handedOut.size() + h.size() <= MAX_HANDED_OUT) handedOut.addAll(h);
     });
-    return Future.all(counted, handed).onFailure(e -> LOG.warn(
-        "playback metering: counts not added, kept for the next flush: {}", e.getMessage())).mapEmpty();
   }
 
   private void keep(Map<Key, Counts> c) {
@@ -108,7 +109,7 @@ public final class PlaybackMeter {
     });
   }
 
-  private Future<Void> addCounts(Map<Key, Counts> c) {
+  private static Future<Void> addCounts(SqlClient tx, Map<Key, Counts> c) {
     if (c.isEmpty()) return Future.succeededFuture();
     int n = c.size();
     String[] camera = new String[n];
@@ -125,13 +126,13 @@ public final class PlaybackMeter {
       bytes[i] = e.getValue().bytes;
       i++;
     }
-    return pool.preparedQuery(ADD).execute(Tuple.tuple().addArrayOfString(camera).addArrayOfLocalDate(day)
+    return tx.preparedQuery(ADD).execute(Tuple.tuple().addArrayOfString(camera).addArrayOfLocalDate(day)
         .addArrayOfLong(requests).addArrayOfLong(segments).addArrayOfLong(bytes)).mapEmpty();
   }
 
-  private Future<Void> addHandedOut(List<HandedOut> h) {
+  private static Future<Void> addHandedOut(SqlClient tx, List<HandedOut> h) {
     if (h.isEmpty()) return Future.succeededFuture();
-    return pool.preparedQuery(ADD_HANDED_OUT).execute(Tuple.tuple()
+    return tx.preparedQuery(ADD_HANDED_OUT).execute(Tuple.tuple()
         .addArrayOfString(h.stream().map(HandedOut::cameraId).toArray(String[]::new))
         .addArrayOfLocalDate(h.stream().map(HandedOut::day).toArray(LocalDate[]::new))
         .addArrayOfOffsetDateTime(h.stream().map(x -> x.start().atOffset(ZoneOffset.UTC))
