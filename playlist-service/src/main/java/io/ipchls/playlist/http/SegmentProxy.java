@@ -67,24 +67,39 @@ final class SegmentProxy {
     }
   }
 
-  /** RFC 8216 §3.2/§3.3: MPEG-TS segments are video/mp2t; fMP4 media and init segments video/mp4. */
+  /** RFC 8216 §3.2/§3.3: MPEG-TS segments are video/mp2t; fMP4 media and init segments video/mp4; thumbnails JPEG. */
   static String contentType(String key) {
+    if (key.endsWith(".jpg")) return "image/jpeg";
     return key.endsWith(".ts") ? "video/mp2t" : "video/mp4";
   }
+
+  /**
+   * One byte range, {@code bytes=<first>-[<last>]} (RFC 9110 §14.1.2), as an I-frame playlist's EXT-X-BYTERANGE makes
+   * players ask; passed to the store as it is. Anything else (several ranges, suffix ranges) is not forwarded: the
+   * whole object is sent, which RFC 9110 §14.2 allows.
+   */
+  private static final java.util.regex.Pattern SINGLE_RANGE = java.util.regex.Pattern.compile("bytes=\\d{1,15}-\\d{0,15}");
 
   /** Streams the object {@code key} from the store as the answer (headers only for HEAD). */
   Future<Void> stream(RoutingContext ctx, String key) {
     String url = internalSigner.batch(Instant.now(), INTERNAL_URL_LIFETIME).url(key);
-    return http.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url))
+    String range = ctx.request().getHeader("range");
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url);
+    if (range != null && SINGLE_RANGE.matcher(range).matches()) options.putHeader("range", range);
+    return http.request(options)
         .compose(req -> req.send())
         .compose(resp -> {
-          if (resp.statusCode() != 200) {
+          if (resp.statusCode() == 206 || resp.statusCode() == 416) {
+            ctx.response().setStatusCode(resp.statusCode());
+            String contentRange = resp.getHeader("content-range");
+            if (contentRange != null) ctx.response().putHeader("content-range", contentRange);
+          } else if (resp.statusCode() != 200) {
             resp.pause();
             return Future.failedFuture(resp.statusCode() == 404
                 ? ApiException.notFound("segment object is missing from the store")
                 : new ApiException(502, "store_error", "the store answered " + resp.statusCode()));
           }
-          var out = ctx.response().putHeader("content-type", contentType(key))
+          var out = ctx.response().putHeader("content-type", contentType(key)).putHeader("accept-ranges", "bytes")
               .putHeader("cache-control", "private, max-age=86400");
           String length = resp.getHeader("content-length");
           if (length != null) out.putHeader("content-length", length);
