@@ -14,7 +14,7 @@ final class ThumbnailRequest {
   static final long MAX_STEP_MS = 3_600_000;
   /** Most thumbnails one listing may hold: a timeline a few thousand pixels wide needs no more. */
   static final int MAX_THUMBNAILS = 2_000;
-  private static final Pattern EPOCH_MS = Pattern.compile("-?\\d{1,19}");
+  private static final Pattern EPOCH_MS = Pattern.compile("-?\\d+");
 
   private ThumbnailRequest() {}
 
