@@ -13,18 +13,27 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.regex.Pattern;
 
 /**
  * Proxy mode ({@code segmentAccess: proxy}): {@code GET /segments/{camera}/{startMillis}/{key}} streams the object
  * from the store with this service's key, for stores viewers cannot reach. The viewer's token must cover the camera
  * and the index must hold exactly that segment, so a token never opens anything but indexed video of its cameras.
- * {@code GET /inits/{camera}/{startMillis}/{initKey}} likewise streams the init segment that segment needs.
+ * {@code GET /inits/{camera}/{startMillis}/{initKey}} likewise streams the init segment that segment needs. A single
+ * byte range (an I-frame playlist's EXT-X-BYTERANGE) is asked of the store and answered 206; the thumbnail routes
+ * stream through here too ({@link ThumbnailHandlers}).
  */
 final class SegmentProxy {
   /** The paths' roots: a segment, and the init segment an fMP4 segment needs. */
   static final String SEGMENTS = "segments";
   static final String INITS = "inits";
   private static final Duration INTERNAL_URL_LIFETIME = Duration.ofMinutes(5);
+  /**
+   * One byte range, {@code bytes=<first>-[<last>]} (RFC 9110 §14.1.2), as an I-frame playlist's EXT-X-BYTERANGE makes
+   * players ask; passed to the store as it is. Anything else (several ranges, suffix ranges) is not forwarded: the
+   * whole object is sent, which RFC 9110 §14.2 allows.
+   */
+  private static final Pattern SINGLE_RANGE = Pattern.compile("bytes=\\d{1,15}-\\d{0,15}");
 
   private final SegmentRepository segments;
   private final QueryPresigner internalSigner;
@@ -73,12 +82,6 @@ final class SegmentProxy {
     return key.endsWith(".ts") ? "video/mp2t" : "video/mp4";
   }
 
-  /**
-   * One byte range, {@code bytes=<first>-[<last>]} (RFC 9110 §14.1.2), as an I-frame playlist's EXT-X-BYTERANGE makes
-   * players ask; passed to the store as it is. Anything else (several ranges, suffix ranges) is not forwarded: the
-   * whole object is sent, which RFC 9110 §14.2 allows.
-   */
-  private static final java.util.regex.Pattern SINGLE_RANGE = java.util.regex.Pattern.compile("bytes=\\d{1,15}-\\d{0,15}");
 
   /** Streams the object {@code key} from the store as the answer (headers only for HEAD). */
   Future<Void> stream(RoutingContext ctx, String key) {
