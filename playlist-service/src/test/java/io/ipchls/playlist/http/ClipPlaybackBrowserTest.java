@@ -4,6 +4,7 @@ import static io.ipchls.playlist.TestStack.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipchls.infra.Await;
+import io.ipchls.infra.HeadlessChromium;
 import io.ipchls.kit.db.Database;
 import io.ipchls.playlist.MediaSamples;
 import io.ipchls.playlist.MediaSamples.Kind;
@@ -47,7 +48,7 @@ class ClipPlaybackBrowserTest {
     await(vertx.deployVerticle(verticle));
     port = verticle.port();
     token = TestStack.token(vertx, "*");
-    browser = HeadlessChromium.start(new String[0]);
+    browser = HeadlessChromium.start();
   }
 
   @AfterAll

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipchls.infra.Await;
+import io.ipchls.infra.HeadlessChromium;
 import io.ipchls.ingest.events.EventRepository;
 import io.ipchls.kit.db.Database;
 import io.ipchls.playlist.MediaSamples;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipchls.infra.Await;
+import io.ipchls.infra.HeadlessChromium;
 import io.ipchls.ingest.events.EventRepository;
 import io.ipchls.kit.db.Database;
 import io.ipchls.playlist.MediaSamples;
