@@ -34,3 +34,6 @@ RETURNS text
 LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = ${flyway:defaultSchema}
 AS $$ SELECT id FROM accounts WHERE admin_token_sha256 = token_sha256 $$;
+
+-- Only the services granted it (infra/samples/postgresql/20-grants.sql) may ask; the owner always may.
+REVOKE EXECUTE ON FUNCTION account_for_admin_token(text) FROM PUBLIC;
