@@ -14,7 +14,7 @@ import java.util.function.Function;
  * operator's admin token (compared as a SHA-256 digest in constant time, as {@link BearerTokenAuth}) makes the
  * caller {@link AdminCaller#OPERATOR}; an account admin token ({@value #ACCOUNT_TOKEN_PREFIX}...) is looked up by its
  * SHA-256 and makes the caller that account's admin. Anything else is 401. Tokens themselves are never stored or
- * logged. Install it after the route's {@code BodyHandler}: the account lookup is asynchronous.
+ * logged. The request is paused during the account lookup, so a {@code BodyHandler} may come before or after it.
  */
 public final class AdminAuth implements Handler<RoutingContext> {
   /** Account admin tokens start with this, so other tokens never cost a lookup. */
@@ -47,6 +47,8 @@ public final class AdminAuth implements Handler<RoutingContext> {
       refuse(ctx);
       return;
     }
+    // the body must wait for the lookup: a BodyHandler after this one reads it once the request goes on
+    ctx.request().pause();
     accountOfTokenSha256.apply(Sha256.hex(token)).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
@@ -54,9 +56,21 @@ public final class AdminAuth implements Handler<RoutingContext> {
         refuse(ctx);
       } else {
         ctx.put(AdminCaller.KEY, new AdminCaller(ar.result().get()));
+        ctx.request().resume();
         ctx.next();
       }
     });
+  }
+
+  /** A handler for routers whose every call is the operator's: an account admin gets 403 {@code operator_only}. */
+  public static void operatorOnly(RoutingContext ctx) {
+    try {
+      AdminCaller.requireOperator(ctx);
+    } catch (ApiException e) {
+      ctx.fail(e);
+      return;
+    }
+    ctx.next();
   }
 
   private static void refuse(RoutingContext ctx) {
