@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,6 +25,8 @@ import java.util.Set;
 public final class CameraRegistryReader {
   /** The read contract; a change that is not additive makes a {@code cameras_v2} beside it. */
   public static final String VIEW = "credential.cameras_v1";
+  /** The accounts' read contract (credential V5). */
+  public static final String ACCOUNTS_VIEW = "credential.accounts_v1";
   /**
    * undefined_table, invalid_schema_name, undefined_column, undefined_function: the registry (or its accounts, V5) is
    * not (yet) in this database.
@@ -42,6 +45,7 @@ public final class CameraRegistryReader {
   static final String ACCOUNT_CAMERAS = "SELECT id FROM credential.cameras_v1 WHERE account_id = $1";
   /** The account of a camera: one row (account_id NULL for none), none for an unknown camera. */
   static final String ACCOUNT_OF = "SELECT account_id FROM credential.cameras_v1 WHERE id = $1";
+  static final String ACCOUNT_EXISTS = "SELECT EXISTS (SELECT 1 FROM credential.accounts_v1 WHERE id = $1) AS found";
   static final String ACCOUNT_FOR_TOKEN = "SELECT credential.account_for_admin_token($1) AS account_id";
 
   /** A registered camera as other services may see it. */
@@ -83,13 +87,23 @@ public final class CameraRegistryReader {
         .map(rows -> rows.iterator().next().getBoolean("registered"));
   }
 
-  /** The ids of the cameras that belong to {@code accountId} now (empty for an unknown account). */
+  /**
+   * The ids of the cameras that belong to {@code accountId} now (empty for an unknown account, and when the registry
+   * is not in this database).
+   */
   public Future<Set<String>> accountCameras(String accountId) {
     return pool.preparedQuery(ACCOUNT_CAMERAS).execute(Tuple.of(accountId)).map(rows -> {
-      Set<String> ids = new java.util.HashSet<>();
+      Set<String> ids = new HashSet<>();
       rows.forEach(r -> ids.add(r.getString("id")));
       return Set.copyOf(ids);
-    });
+    }).recover(e -> isNoRegistry(e) ? Future.succeededFuture(Set.of()) : Future.failedFuture(e));
+  }
+
+  /** Whether the account exists (false when the registry is not in this database). */
+  public Future<Boolean> accountExists(String accountId) {
+    return pool.preparedQuery(ACCOUNT_EXISTS).execute(Tuple.of(accountId))
+        .map(rows -> rows.iterator().next().getBoolean("found"))
+        .recover(e -> isNoRegistry(e) ? Future.succeededFuture(false) : Future.failedFuture(e));
   }
 
   /** The account a registered camera belongs to; empty for a camera without one or an unknown camera. */
