@@ -355,6 +355,73 @@ class AccountApiTest {
   }
 
   @Test
+  void update_badDisplayName_is400() {
+    String a = account(newCameraId("e")).getString("id");
+    assertError(400, "bad_display_name", operator(HttpMethod.PATCH, ACCOUNTS + "/" + a,
+        new JsonObject().put("displayName", 5)));
+  }
+
+  @Test
+  void update_badQuotaPolicy_is400() {
+    String a = account(newCameraId("e")).getString("id");
+    assertError(400, "bad_quota_policy", operator(HttpMethod.PATCH, ACCOUNTS + "/" + a,
+        new JsonObject().put("quota", new JsonObject().put("policy", "RING"))));
+  }
+
+  @Test
+  void update_negativeQuotaBytes_is400() {
+    String a = account(newCameraId("e")).getString("id");
+    assertError(400, "bad_quota_bytes", operator(HttpMethod.PATCH, ACCOUNTS + "/" + a,
+        new JsonObject().put("quota", new JsonObject().put("bytes", -1))));
+  }
+
+  @Test
+  void update_unknownField_is400() {
+    String a = account(newCameraId("e")).getString("id");
+    assertError(400, "unknown_field", operator(HttpMethod.PATCH, ACCOUNTS + "/" + a, new JsonObject().put("id", "x")));
+  }
+
+  @Test
+  void update_notJson_is400() {
+    String a = account(newCameraId("e")).getString("id");
+    assertError(400, "bad_json", await(svc.admin(HttpMethod.PATCH, ACCOUNTS + "/" + a)
+        .sendBuffer(Buffer.buffer("[1]"))));
+  }
+
+  @Test
+  void delete_badAccountId_is400() {
+    assertError(400, "bad_account_id", operator(HttpMethod.DELETE, ACCOUNTS + "/-leading-dash", null));
+  }
+
+  @Test
+  void adminToken_badAccountId_is400() {
+    assertError(400, "bad_account_id", operator(HttpMethod.POST, ACCOUNTS + "/UPPER/admin-token", null));
+  }
+
+  @Test
+  void update_badAccountId_is400() {
+    assertError(400, "bad_account_id", operator(HttpMethod.PATCH, ACCOUNTS + "/a.b",
+        new JsonObject().put("displayName", "x")));
+  }
+
+  @Test
+  void patchCamera_emptyBody_is400() {
+    String cam = newCameraId("c");
+    svc.register(cam);
+    assertError(400, "bad_enabled", patch(TestService.ADMIN_TOKEN, cam, new JsonObject()));
+  }
+
+  @Test
+  void patchCamera_accountWithNonBooleanEnabled_is400() {
+    String a = account(newCameraId("e")).getString("id");
+    String cam = newCameraId("c");
+    svc.register(cam);
+    assertError(400, "bad_enabled", patch(TestService.ADMIN_TOKEN, cam, new JsonObject().put("account", a)
+        .put("enabled", "no")));
+    assertNull(operator(HttpMethod.GET, CAMERAS + "/" + cam, null).bodyAsJsonObject().getString("account"));
+  }
+
+  @Test
   void pathWithBadAccountId_is400() {
     assertError(400, "bad_account_id", operator(HttpMethod.GET, ACCOUNTS + "/Bad%20Id", null));
   }
