@@ -3,11 +3,12 @@ package io.ipchls.playlist.http;
 import io.ipchls.kit.db.Database;
 import io.ipchls.kit.http.AdminEndpoints;
 import io.ipchls.kit.http.ApiDocument;
-import io.ipchls.kit.http.BearerTokenAuth;
+import io.ipchls.kit.http.AdminAuth;
 import io.ipchls.kit.http.Health;
 import io.ipchls.kit.http.Metrics;
 import io.ipchls.kit.http.Routes;
 import io.ipchls.kit.ops.OpsReporter;
+import io.ipchls.kit.registry.CameraRegistryReader;
 import io.vertx.core.json.JsonObject;
 import io.ipchls.playlist.PlaylistConfig;
 import io.ipchls.playlist.PlaylistConfig.SegmentAccess;
@@ -54,6 +55,7 @@ public final class PlaylistHttpVerticle extends VerticleBase {
   private OpsReporter ops;
   private Router router;
   private ShortLinkResolver shortLinkResolver;
+  private CameraRegistryReader registry;
 
   public PlaylistHttpVerticle(PlaylistConfig cfg) {
     this(cfg, Clock.systemUTC());
@@ -99,9 +101,10 @@ public final class PlaylistHttpVerticle extends VerticleBase {
     var events = new EventHandlers(new EventRepository(pool), segments);
     var playlists = new PlaylistHandlers(vertx, cfg, segments, live, links, shortLinks, events, metrics.registry(),
         clock);
-    var api = new ApiHandlers(cfg, segments, tokens, clock);
+    registry = new CameraRegistryReader(pool);
+    var api = new ApiHandlers(cfg, segments, tokens, registry, clock);
     var health = new Health().check("db", segments::ping);
-    router = router(playlists, api, events, clips, proxy, new ViewerAuth(tokens), health);
+    router = router(playlists, api, events, clips, proxy, new ViewerAuth(tokens, registry::accountCameras), health);
     ops = new OpsReporter(vertx, "playlist-service", health, this::opsStats);
     return vertx.deployVerticle(feed)
         .compose(x -> vertx.createHttpServer(cfg.http().serverOptions()).requestHandler(router).listen(cfg.http().port(), cfg.http().host()))
@@ -131,8 +134,9 @@ public final class PlaylistHttpVerticle extends VerticleBase {
     admin = new AdminEndpoints(vertx, cfg.http(), metrics, cfg.adminTokenSha256(), health);
     admin.mount(router);
     if (cfg.adminTokenSha256() != null) {
+      // the operator's admin token, or an account admin token (issue 19 item 2) for its own account's cameras
       router.post("/api/v1/viewer-tokens").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES))
-          .handler(new BearerTokenAuth(cfg.adminTokenSha256(), "admin")).handler(api::mintViewerToken);
+          .handler(new AdminAuth(cfg.adminTokenSha256(), registry::accountForAdminToken)).handler(api::mintViewerToken);
     }
     router.get("/playlist.m3u8").handler(viewer).handler(playlists::live);
     router.get("/replay.m3u8").handler(viewer).handler(playlists::replay);
