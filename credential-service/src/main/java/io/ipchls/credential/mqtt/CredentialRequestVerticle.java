@@ -96,6 +96,8 @@ public final class CredentialRequestVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(pruneTimer);
+    int forgotten = waiting.clear();
+    if (forgotten > 0) LOG.info("stopping: {} waiting credential requests left to their cameras' repeats", forgotten);
     // The issuer's client lives as long as this, its only long-lived user (the admin API only revokes).
     issuer.close();
     return Future.join(clients.stream().map(ManagedMqttClient::close).toList()).eventually(() -> store.close());

@@ -53,6 +53,13 @@ final class WaitingRequests<R> {
     return Offer.QUEUED;
   }
 
+  /** Forgets the waiting requests (the service stops: their cameras ask again elsewhere); returns how many. */
+  int clear() {
+    int n = waiting.size();
+    waiting.clear();
+    return n;
+  }
+
   int active() {
     return active;
   }

@@ -96,6 +96,18 @@ class WaitingRequestsTest {
   }
 
   @Test
+  void clear_forgetsTheWaiting_andLetsTheActiveFinish() {
+    var q = queue(1, 10);
+    q.offer("a", "a1");
+    q.offer("b", "b1");
+    q.offer("c", "c1");
+    assertEquals(2, q.clear());
+    running.get(0).complete();
+    assertEquals(List.of("a1"), started);
+    assertEquals(0, q.active());
+  }
+
+  @Test
   void badBounds_areRefused() {
     assertThrows(IllegalArgumentException.class, () -> queue(0, 10));
     assertThrows(IllegalArgumentException.class, () -> queue(1, -1));
