@@ -19,8 +19,8 @@ import io.vertx.core.json.JsonObject;
  * @param liveWindowSegments how many of the newest segments a live playlist lists
  * @param liveLookbackSeconds a live playlist only lists segments that started this recently (older means "not live")
  * @param liveRefreshSeconds a watched camera whose live window heard no event for this long catches up from the index
- * @param liveTargetDurationSeconds every live playlist's EXT-X-TARGETDURATION, fixed (RFC 8216 §6.2.1): at least the
- *     longest segment the cameras produce, rounded (a longer one is listed with its EXTINF clipped to it)
+ * @param liveTargetDurationSeconds the live EXT-X-TARGETDURATION of cameras that do not announce the segment length
+ *     they are configured for (older SDKs); a camera that does gets its own (issue 18 item 7)
  * @param presignSeconds the shortest lifetime of a presigned segment URL (longer for long replays)
  * @param maxReplayHours the longest range one replay, recordings or timeline request may ask for
  * @param segmentAccess how viewers reach segment bytes
