@@ -19,3 +19,7 @@ GRANT SELECT ON credential.cameras_v1 TO ipchls_ingest;
 -- playlist-service lists registered cameras and plays what ingest indexed.
 GRANT SELECT ON credential.cameras_v1 TO ipchls_playlist;
 GRANT SELECT ON ingest.segments_v1, ingest.live_sequence_v1, ingest.recordings_v1, ingest.events_v1 TO ipchls_playlist;
+
+-- playlist-service's clip export jobs (issue 18 item 4): created by ingest's migrations (V38, the one migration runner)
+-- but read and written by playlist-service alone, so any playlist instance answers for a job another one runs.
+GRANT SELECT, INSERT, UPDATE, DELETE ON ingest.clip_exports TO ipchls_playlist;

@@ -21,7 +21,7 @@ public final class SegmentRepository {
    * {@link RecordingGapRule} (its gap is {@code $17}, see V3__recordings.sql), in one statement, with each segment's
    * media description ({@code $14}-{@code $16}, V34__segment_media.sql: a media change is marked like a restart).
    * In the same statement, the segment length each camera announced it is configured for ({@code $20}, {@code $21},
-   * one per camera, V38__live_target_duration.sql) is kept where it changed: the live target duration.
+   * one per camera, V38__live_target_and_clip_exports.sql) is kept where it changed: the live target duration.
    */
   static final String INDEX_BATCH = """
       WITH target AS (

@@ -10,8 +10,8 @@ import java.time.ZoneOffset;
  * One row of {@code ingest.segments} as ingest writes it ({@code received_at} is set by the database). {@code container}
  * is {@code ts} or {@code fmp4}, {@code initKey} the fMP4 init segment's object key (null for TS), {@code frameRate}
  * the nominal frame rate (null: unknown); see V34__segment_media.sql. {@code targetSeconds} is the segment length the
- * camera announced it is configured for (null: it did not say; V38__live_target_duration.sql keeps it per camera,
- * not per row).
+ * camera announced it is configured for (null: it did not say; V38__live_target_and_clip_exports.sql keeps it per
+ * camera, not per row).
  */
 public record SegmentRow(
     String cameraId,

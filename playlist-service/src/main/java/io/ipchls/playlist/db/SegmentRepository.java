@@ -39,7 +39,7 @@ public final class SegmentRepository {
 
   /**
    * The camera's live counters: its next live segment's number and its last one's discontinuity number; and the
-   * segment length it last announced it is configured for (V38__live_target_duration.sql; null: it never said).
+   * segment length it last announced it is configured for (V38__live_target_and_clip_exports.sql; null: it never said).
    */
   static final String LIVE_COUNTERS = """
       SELECT next_media_seq, last_discontinuity_seq, target_seconds FROM ingest.live_sequence_v1
