@@ -200,6 +200,29 @@ class ExportJobTest {
   }
 
   @Test
+  void invalidStart_is400() {
+    assertBadRequest(post("/api/v1/cameras/cam-a/exports?start=yesterday&end=2026-01-01T00:00:10Z"), "start");
+  }
+
+  @Test
+  void missingEnd_is400() {
+    assertBadRequest(post("/api/v1/cameras/cam-a/exports?start=2026-01-01T00:00:00Z"), "end");
+  }
+
+  @Test
+  void jobWhoseInstanceStopped_readsFailedAfterMaxRunMinutes() {
+    String camera = TestStack.camera("export-stale");
+    UUID id = UUID.randomUUID();
+    await(pool.preparedQuery("INSERT INTO ingest.clip_exports (export_id, camera_id, start_at, end_at, state, "
+        + "created_at, expires_at) VALUES ($1, $2, now() - interval '2 hours', now() - interval '1 hour', 'running', "
+        + "now() - interval '31 minutes', now() + interval '1 day')").execute(Tuple.of(id, camera)));
+    HttpResponse<Buffer> r = get("/api/v1/cameras/" + camera + "/exports/" + id);
+    assertEquals(200, r.statusCode(), r.bodyAsString());
+    assertEquals("failed", r.bodyAsJsonObject().getString("state"), "exports.maxRunMinutes (30) passed");
+    assertTrue(r.bodyAsJsonObject().getString("error").contains("stopped with the instance"), r.bodyAsString());
+  }
+
+  @Test
   void invalidEnd_is400() {
     assertBadRequest(post("/api/v1/cameras/cam-a/exports?start=2026-01-01T00:00:00Z&end=soon"), "end");
   }
