@@ -26,3 +26,7 @@ GRANT SELECT ON ingest.segments_v1, ingest.live_sequence_v1, ingest.recordings_v
 -- Account admin tokens (credential V5): playlist-service (minting viewer tokens) and ingest (refusing them on its
 -- operator-only API) learn a token's account from its SHA-256, never a hash.
 GRANT EXECUTE ON FUNCTION credential.account_for_admin_token(text) TO ipchls_ingest, ipchls_playlist;
+
+-- playlist-service's clip export jobs (issue 18 item 4): created by ingest's migrations (V38, the one migration runner)
+-- but read and written by playlist-service alone, so any playlist instance answers for a job another one runs.
+GRANT SELECT, INSERT, UPDATE, DELETE ON ingest.clip_exports TO ipchls_playlist;

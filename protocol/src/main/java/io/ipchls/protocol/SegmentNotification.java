@@ -21,6 +21,11 @@ import java.util.regex.Pattern;
  * segment needs (required for fMP4, refused for TS; same grammar as {@code key}; ingest checks it lies under the camera's prefix);
  * {@code frameRate} is the nominal video frame rate in frames per second (0 or absent: unknown).
  *
+ * <p>{@code targetSeconds} (optional, absent from older cameras) is the segment length the camera is configured to
+ * cut, in whole seconds ({@link SegmentDuration#targetSecondsFor}), whatever this segment's own length: live playlists
+ * take their {@code EXT-X-TARGETDURATION} from it (issue 18 item 7), so a 3 s camera's players wait 1.5 s, not 2 s,
+ * after an unchanged reload. Within the {@link SegmentDuration} bounds.
+ *
  * <p>Every field has a grammar and a range ({@link #problems()}), checked before any I/O, so that whatever passes
  * can be stored: text is printable ASCII of a bounded length (so its UTF-8 byte length is its length, and no NUL or
  * control character reaches the database), times lie in [{@link #MIN_EPOCH_MS}, {@link #MAX_EPOCH_MS}), numbers fit
@@ -42,7 +47,8 @@ public record SegmentNotification(
     Boolean discontinuity,
     String container,
     String init,
-    Double frameRate) {
+    Double frameRate,
+    Integer targetSeconds) {
   public static final int VERSION = 1;
   /** MPEG-TS segments (ISO/IEC 13818-1), the seed's contract and the default. */
   public static final String CONTAINER_TS = "ts";
@@ -55,7 +61,21 @@ public record SegmentNotification(
   public SegmentNotification(int v, String key, long start, long durationMs, long bytes, String sha256, long seq,
       String codec, int width, int height, long deviceTime, Boolean clockJump, Boolean discontinuity) {
     this(v, key, start, durationMs, bytes, sha256, seq, codec, width, height, deviceTime, clockJump, discontinuity,
-        null, null, null);
+        null, null, null, null);
+  }
+
+  /** A notification without the configured segment length (cameras before issue 18 item 7). */
+  public SegmentNotification(int v, String key, long start, long durationMs, long bytes, String sha256, long seq,
+      String codec, int width, int height, long deviceTime, Boolean clockJump, Boolean discontinuity,
+      String container, String init, Double frameRate) {
+    this(v, key, start, durationMs, bytes, sha256, seq, codec, width, height, deviceTime, clockJump, discontinuity,
+        container, init, frameRate, /* targetSeconds= */ null);
+  }
+
+  /** The same notification announcing the camera's configured segment length. */
+  public SegmentNotification withTargetSeconds(Integer seconds) {
+    return new SegmentNotification(v, key, start, durationMs, bytes, sha256, seq, codec, width, height, deviceTime,
+        clockJump, discontinuity, container, init, frameRate, seconds);
   }
 
   /** The container, {@link #CONTAINER_TS} when the camera did not say. */
@@ -110,6 +130,10 @@ public record SegmentNotification(
     }
     if (frameRate != null && (frameRate.isNaN() || frameRate < 0 || frameRate > MAX_FRAME_RATE)) {
       p.add("frameRate must be in [0, " + (long) MAX_FRAME_RATE + "]");
+    }
+    if (targetSeconds != null && !SegmentDuration.isValidTargetSeconds(targetSeconds)) {
+      p.add("targetSeconds must be whole seconds in [" + SegmentDuration.MIN_SECONDS + ", "
+          + SegmentDuration.MAX_SECONDS + "]");
     }
     return p;
   }

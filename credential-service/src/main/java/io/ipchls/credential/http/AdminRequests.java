@@ -31,6 +31,10 @@ final class AdminRequests {
         throw ApiException.badRequest("bad_prefix",
             "prefix must be 1.." + MAX_PREFIX_CHARS + " chars of clean path segments without leading or trailing '/'");
       }
+      if (ObjectKeys.isServicePrefix(p)) {
+        throw ApiException.badRequest("bad_prefix", "prefix '" + p + "' is kept for the services' own objects ("
+            + ObjectKeys.SERVICE_SEGMENT + "/...: clip exports)");
+      }
       return new Register(id, ObjectKeys.requirePrefix(p), account);
     }
   }

@@ -9,7 +9,9 @@ import java.time.ZoneOffset;
 /**
  * One row of {@code ingest.segments} as ingest writes it ({@code received_at} is set by the database). {@code container}
  * is {@code ts} or {@code fmp4}, {@code initKey} the fMP4 init segment's object key (null for TS), {@code frameRate}
- * the nominal frame rate (null: unknown); see V34__segment_media.sql.
+ * the nominal frame rate (null: unknown); see V34__segment_media.sql. {@code targetSeconds} is the segment length the
+ * camera announced it is configured for (null: it did not say; V38__live_target_and_clip_exports.sql keeps it per
+ * camera, not per row).
  */
 public record SegmentRow(
     String cameraId,
@@ -27,7 +29,16 @@ public record SegmentRow(
     boolean discontinuity,
     String container,
     String initKey,
-    Double frameRate) {
+    Double frameRate,
+    Integer targetSeconds) {
+
+  /** A row without the camera's configured segment length (as read back from the index). */
+  public SegmentRow(String cameraId, OffsetDateTime startAt, int durationMs, String objectKey, long bytes,
+      String sha256, long seq, String codec, Integer width, Integer height, OffsetDateTime deviceTime,
+      boolean clockJump, boolean discontinuity, String container, String initKey, Double frameRate) {
+    this(cameraId, startAt, durationMs, objectKey, bytes, sha256, seq, codec, width, height, deviceTime, clockJump,
+        discontinuity, container, initKey, frameRate, /* targetSeconds= */ null);
+  }
 
   /** An MPEG-TS segment without a known frame rate (what older cameras announce). */
   public SegmentRow(String cameraId, OffsetDateTime startAt, int durationMs, String objectKey, long bytes,
@@ -42,7 +53,7 @@ public record SegmentRow(
     return new SegmentRow(cameraId, utc(n.start()), (int) n.durationMs(), n.key(), n.bytes(), n.sha256(), n.seq(),
         n.codec(), n.width() > 0 ? n.width() : null, n.height() > 0 ? n.height() : null, utc(n.deviceTime()),
         Boolean.TRUE.equals(n.clockJump()), Boolean.TRUE.equals(n.discontinuity()), n.containerOrDefault(), n.init(),
-        n.frameRate() != null && n.frameRate() > 0 ? n.frameRate() : null);
+        n.frameRate() != null && n.frameRate() > 0 ? n.frameRate() : null, n.targetSeconds());
   }
 
   public static SegmentRow from(Row row) {

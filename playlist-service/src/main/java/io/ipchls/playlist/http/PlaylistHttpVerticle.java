@@ -15,9 +15,11 @@ import io.ipchls.playlist.PlaylistConfig.SegmentAccess;
 import io.ipchls.playlist.auth.ViewerAuth;
 import io.ipchls.playlist.auth.ViewerTokens;
 import io.ipchls.playlist.db.EventRepository;
+import io.ipchls.playlist.db.ExportRepository;
 import io.ipchls.playlist.db.SegmentRepository;
 import io.ipchls.playlist.events.SegmentsIndexedFeed;
 import io.ipchls.playlist.live.LiveWindows;
+import io.ipchls.playlist.s3.ExportStore;
 import io.ipchls.playlist.s3.QueryPresigner;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
@@ -32,6 +34,8 @@ import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The viewer-facing HTTP API: playlists (live, replay, multivariant), the JSON APIs, clip export, the segment proxy, the web player, health, metrics and the
@@ -41,6 +45,9 @@ import java.time.Duration;
 public final class PlaylistHttpVerticle extends VerticleBase {
   static final long MAX_BODY_BYTES = 64 * 1024;
   static final String API_DOCUMENT = "openapi/playlist-service.yaml";
+  /** How often expired clip exports are deleted (each instance sweeps; deleting twice is harmless). */
+  static final long EXPORT_SWEEP_MS = 600_000;
+  private static final Logger LOG = LoggerFactory.getLogger(PlaylistHttpVerticle.class);
 
   private final PlaylistConfig cfg;
   private final Clock clock;
@@ -56,6 +63,9 @@ public final class PlaylistHttpVerticle extends VerticleBase {
   private Router router;
   private ShortLinkResolver shortLinkResolver;
   private CameraRegistryReader registry;
+  private ExportStore exportStore;
+  private ExportHandlers exports;
+  private long exportSweepTimer = -1;
 
   public PlaylistHttpVerticle(PlaylistConfig cfg) {
     this(cfg, Clock.systemUTC());
@@ -85,6 +95,15 @@ public final class PlaylistHttpVerticle extends VerticleBase {
     storeClient = vertx.createHttpClient(storeOptions);
     QueryPresigner internalSigner = new QueryPresigner(cfg.s3(), cfg.s3().endpointUri());
     var clips = new ClipExport(vertx, segments, internalSigner, storeClient);
+    exportStore = new ExportStore(cfg.s3());
+    var exportJobs = new ExportRepository(pool);
+    // export URLs are presigned for viewers on the public endpoint, whatever segmentAccess says
+    exports = new ExportHandlers(vertx, cfg.exports(), segments, exportJobs,
+        new ExportRunner(vertx, clips, exportJobs, exportStore),
+        exportStore, new QueryPresigner(cfg.s3(), cfg.s3().publicEndpointUri()), clock);
+    exportSweepTimer = vertx.setPeriodic(EXPORT_SWEEP_MS, t -> exports.sweep()
+        .onFailure(e -> LOG.warn("clip export sweep failed (tried again in {} s): {}", EXPORT_SWEEP_MS / 1000,
+            e.toString())));
     if (cfg.segmentAccess() == SegmentAccess.PROXY) {
       proxy = new SegmentProxy(segments, internalSigner, storeClient);
       links = SegmentLinks.proxy();
@@ -104,7 +123,8 @@ public final class PlaylistHttpVerticle extends VerticleBase {
     registry = new CameraRegistryReader(pool);
     var api = new ApiHandlers(cfg, segments, tokens, registry, clock);
     var health = new Health().check("db", segments::ping);
-    router = router(playlists, api, events, clips, proxy, new ViewerAuth(tokens, registry::accountCameras), health);
+    router = router(playlists, api, events, clips, exports, proxy, new ViewerAuth(tokens, registry::accountCameras),
+        health);
     ops = new OpsReporter(vertx, "playlist-service", health, this::opsStats);
     return vertx.deployVerticle(feed)
         .compose(x -> vertx.createHttpServer(cfg.http().serverOptions()).requestHandler(router).listen(cfg.http().port(), cfg.http().host()))
@@ -125,7 +145,7 @@ public final class PlaylistHttpVerticle extends VerticleBase {
   }
 
   private Router router(PlaylistHandlers playlists, ApiHandlers api, EventHandlers events, ClipExport clips,
-      SegmentProxy proxy, ViewerAuth viewer, Health health) {
+      ExportHandlers exports, SegmentProxy proxy, ViewerAuth viewer, Health health) {
     Router router = Router.router(vertx);
     router.route().handler(new CrossOrigin(cfg.cors()));
     HeadRequests.answerAsGet(router);
@@ -145,6 +165,8 @@ public final class PlaylistHttpVerticle extends VerticleBase {
     router.get("/api/v1/cameras/:id/recordings").handler(viewer).handler(api::recordings);
     router.get("/api/v1/cameras/:id/timeline").handler(viewer).handler(api::timeline);
     router.get("/api/v1/cameras/:id/clip.mp4").handler(viewer).handler(clips::handle);
+    router.post("/api/v1/cameras/:id/exports").handler(viewer).handler(exports::create);
+    router.get("/api/v1/cameras/:id/exports/:exportId").handler(viewer).handler(exports::get);
     router.get("/api/v1/events").handler(viewer).handler(events::search);
     if (proxy != null) router.get("/segments/:camera/:start/*").handler(viewer).handler(proxy::handle);
     if (proxy != null) router.get("/inits/:camera/:start/*").handler(viewer).handler(proxy::handleInit);
@@ -161,6 +183,11 @@ public final class PlaylistHttpVerticle extends VerticleBase {
     return router;
   }
 
+  /** Runs one clip export sweep now (tests; normally every {@value #EXPORT_SWEEP_MS} ms). */
+  Future<Integer> sweepExports() {
+    return exports.sweep();
+  }
+
   /** The port actually bound (the configured one, or the one picked for port 0). */
   public int port() {
     return server.actualPort();
@@ -169,6 +196,8 @@ public final class PlaylistHttpVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     if (evictTimer >= 0) vertx.cancelTimer(evictTimer);
+    if (exportSweepTimer >= 0) vertx.cancelTimer(exportSweepTimer);
+    if (exportStore != null) exportStore.close();
     Future<Void> left = ops == null ? Future.succeededFuture() : ops.stop();
     Future<Void> closed = left.eventually(() -> server == null ? Future.succeededFuture() : server.close());
     return closed.eventually(() -> feed.deploymentID() == null ? Future.succeededFuture()
