@@ -89,13 +89,13 @@
     video.play().catch(() => {}); // autoplay of muted video is allowed; a refusal only means "press play"
   }
 
-  // Live latency (docs/PERFORMANCE.md, "Glass-to-glass latency"). Playback starts one target duration behind the
-  // playlist's end (the nearest start hls.js allows; its default, 3 × the fixed 4 s, is 12 s or the whole window),
+  // Live latency (docs/PERFORMANCE.md, "Glass-to-glass latency"). Playback starts one target duration (the camera's
+  // segment length) behind the playlist's end (the nearest start hls.js allows; its default is 3 of them),
   // then keepNearLiveEdge sets the target from the segments' real length. The live playlist has no LL-HLS parts;
   // hls.js's low-latency mode is on only because it is what lets hls.js play slightly faster (up to
   // maxLiveSyncPlaybackRate) to get back to its target latency, instead of staying as far behind as it started or
   // fell after a stall. A player more than liveMaxLatencyDurationCount target durations behind (a tab in the
-  // background) jumps back to the live edge. Played-out video leaves the buffer after backBufferLength seconds, so
+  // background; 5 segments: 15 s for 3 s segments) jumps back to the live edge. Played-out video leaves the buffer after backBufferLength seconds, so
   // hours of live view keep memory flat.
   const LIVE_TUNING = {
     liveSyncDurationCount: 1,
@@ -107,8 +107,8 @@
   const LIVE_EDGE_SLACK_S = 1;
 
   // How far behind the live edge to play: the longest of the last 3 segments (the next one appears about that much
-  // later) plus slack for the upload, the index and the playlist reload. hls.js's default is 3 target durations, and
-  // the live target duration is fixed for all cameras (4 s by default), far more than short segments need.
+  // later) plus slack for the upload, the index and the playlist reload. hls.js's default is 3 target durations (3
+  // segment lengths), more than the next segment needs.
   function keepNearLiveEdge(hls, details) {
     if (!details.live || !details.fragments.length) return;
     const longest = Math.max(...details.fragments.slice(-3).map((f) => f.duration));

@@ -15,6 +15,7 @@ import io.ipchls.device.upload.UploadCounters;
 import io.ipchls.device.upload.UploadPipeline;
 import io.ipchls.protocol.CameraCommand;
 import io.ipchls.protocol.CameraStatus;
+import io.ipchls.protocol.SegmentDuration;
 import io.ipchls.protocol.SegmentNotification;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -56,12 +57,15 @@ public final class Camera implements AutoCloseable {
   private final VideoCodec video;
   private final AudioInput audioInput;
   private volatile boolean recording = true;
+  /** The segment length the segmenter is configured for, announced with every segment (live target duration). */
+  private volatile int targetSeconds;
   private boolean started;
   private boolean closed;
 
   Camera(CameraSettings s) {
     this.cameraId = s.cameraId();
     SegmentSpool spool = s.spoolDir() == null ? null : new SegmentSpool(s.spoolDir(), s.spoolBytes());
+    this.targetSeconds = SegmentDuration.targetSecondsFor(s.segmentMillis());
     Consumer<SegmentNotification> listener = s.onUploaded() == null ? n -> { } : s.onUploaded();
     CredentialSource credentials;
     Consumer<SegmentNotification> announcer;
@@ -78,7 +82,10 @@ public final class Camera implements AutoCloseable {
       credentials = s.credentials();
       announcer = listener;
     }
-    this.uploads = new UploadPipeline(s.cameraId(), s.queueBytes(), spool, credentials, announcer, s.upload());
+    // every notification says which segment length the camera is configured for: playlists take their live target
+    // duration from it (a segment's own length may be longer: segments are cut at key frames)
+    Consumer<SegmentNotification> announceTarget = n -> announcer.accept(n.withTargetSeconds(targetSeconds));
+    this.uploads = new UploadPipeline(s.cameraId(), s.queueBytes(), spool, credentials, announceTarget, s.upload());
     AudioCodec audioCodec = s.audioInput() == null ? null : s.audioInput().codec();
     this.segmenter = new Segmenter(s.segmentMillis(), s.clock(), audioCodec, s.container(), uploads::add);
     if (s.reorderDepth() >= 0) segmenter.setReorderDepth(s.reorderDepth());
@@ -192,6 +199,7 @@ public final class Camera implements AutoCloseable {
   /** Changes the target segment duration (1..60 s) from the open segment on. */
   public synchronized void setSegmentSeconds(int seconds) {
     segmenter.setTargetMillis(seconds * 1_000L);
+    targetSeconds = SegmentDuration.targetSecondsFor(seconds * 1_000L);
   }
 
   /**

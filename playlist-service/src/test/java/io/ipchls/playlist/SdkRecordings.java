@@ -128,7 +128,7 @@ public final class SdkRecordings {
       OffsetDateTime at = t.atOffset(ZoneOffset.UTC);
       rows.add(new SegmentRow(camera, at, duration, key, s.size(), s.sha256(), i, s.codec(), s.width(), s.height(), at,
           /* clockJump= */ false, /* discontinuity= */ false, container, initKey, (double) FPS,
-          s.keyFrame().offset(), s.keyFrame().length(), thumbKey));
+          /* targetSeconds= */ null, s.keyFrame().offset(), s.keyFrame().length(), thumbKey));
       t = t.plusMillis(duration);
     }
     env.upload(objects);

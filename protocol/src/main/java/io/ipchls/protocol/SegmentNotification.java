@@ -21,6 +21,11 @@ import java.util.regex.Pattern;
  * segment needs (required for fMP4, refused for TS; same grammar as {@code key}; ingest checks it lies under the camera's prefix);
  * {@code frameRate} is the nominal video frame rate in frames per second (0 or absent: unknown).
  *
+ * <p>{@code targetSeconds} (optional, absent from older cameras) is the segment length the camera is configured to
+ * cut, in whole seconds ({@link SegmentDuration#targetSecondsFor}), whatever this segment's own length: live playlists
+ * take their {@code EXT-X-TARGETDURATION} from it (issue 18 item 7), so a 3 s camera's players wait 1.5 s, not 2 s,
+ * after an unchanged reload. Within the {@link SegmentDuration} bounds.
+ *
  * <p>Scrubbing (issue 18 item 3; optional, absent from older cameras): {@code keyFrame} is where the segment's first
  * key frame lies in its bytes, {@code {"offset":..,"length":..}}, inside {@code bytes}: for MPEG-TS from the PAT and
  * PMT before it to the end of its PES packet, for fMP4 from the moof to the end of the key frame's sample (see
@@ -50,6 +55,7 @@ public record SegmentNotification(
     String container,
     String init,
     Double frameRate,
+    Integer targetSeconds,
     KeyFrame keyFrame,
     String thumbnail) {
   public static final int VERSION = 1;
@@ -57,13 +63,6 @@ public record SegmentNotification(
   /** Where the segment's first key frame lies in its bytes ({@code EXT-X-BYTERANGE:<length>@<offset>}). */
   public record KeyFrame(Long offset, Long length) {}
 
-  /** A notification with the media description of issue 16, without the scrubbing fields of issue 18. */
-  public SegmentNotification(int v, String key, long start, long durationMs, long bytes, String sha256, long seq,
-      String codec, int width, int height, long deviceTime, Boolean clockJump, Boolean discontinuity,
-      String container, String init, Double frameRate) {
-    this(v, key, start, durationMs, bytes, sha256, seq, codec, width, height, deviceTime, clockJump, discontinuity,
-        container, init, frameRate, null, null);
-  }
   /** MPEG-TS segments (ISO/IEC 13818-1), the seed's contract and the default. */
   public static final String CONTAINER_TS = "ts";
   /** Fragmented MP4 / CMAF segments (ISO/IEC 14496-12, 23000-19) that need an initialization segment. */
@@ -75,7 +74,29 @@ public record SegmentNotification(
   public SegmentNotification(int v, String key, long start, long durationMs, long bytes, String sha256, long seq,
       String codec, int width, int height, long deviceTime, Boolean clockJump, Boolean discontinuity) {
     this(v, key, start, durationMs, bytes, sha256, seq, codec, width, height, deviceTime, clockJump, discontinuity,
-        null, null, null, null, null);
+        null, null, null, null, null, null);
+  }
+
+  /** A notification without the configured segment length (cameras before issue 18 item 7). */
+  public SegmentNotification(int v, String key, long start, long durationMs, long bytes, String sha256, long seq,
+      String codec, int width, int height, long deviceTime, Boolean clockJump, Boolean discontinuity,
+      String container, String init, Double frameRate) {
+    this(v, key, start, durationMs, bytes, sha256, seq, codec, width, height, deviceTime, clockJump, discontinuity,
+        container, init, frameRate, /* targetSeconds= */ null);
+  }
+
+  /** A notification without the scrubbing fields of issue 18 item 3. */
+  public SegmentNotification(int v, String key, long start, long durationMs, long bytes, String sha256, long seq,
+      String codec, int width, int height, long deviceTime, Boolean clockJump, Boolean discontinuity,
+      String container, String init, Double frameRate, Integer targetSeconds) {
+    this(v, key, start, durationMs, bytes, sha256, seq, codec, width, height, deviceTime, clockJump, discontinuity,
+        container, init, frameRate, targetSeconds, /* keyFrame= */ null, /* thumbnail= */ null);
+  }
+
+  /** The same notification announcing the camera's configured segment length. */
+  public SegmentNotification withTargetSeconds(Integer seconds) {
+    return new SegmentNotification(v, key, start, durationMs, bytes, sha256, seq, codec, width, height, deviceTime,
+        clockJump, discontinuity, container, init, frameRate, seconds, keyFrame, thumbnail);
   }
 
   /** The container, {@link #CONTAINER_TS} when the camera did not say. */
@@ -130,6 +151,10 @@ public record SegmentNotification(
     }
     if (frameRate != null && (frameRate.isNaN() || frameRate < 0 || frameRate > MAX_FRAME_RATE)) {
       p.add("frameRate must be in [0, " + (long) MAX_FRAME_RATE + "]");
+    }
+    if (targetSeconds != null && !SegmentDuration.isValidTargetSeconds(targetSeconds)) {
+      p.add("targetSeconds must be whole seconds in [" + SegmentDuration.MIN_SECONDS + ", "
+          + SegmentDuration.MAX_SECONDS + "]");
     }
     if (keyFrame != null) keyFrameProblem(p);
     if (thumbnail != null) {

@@ -98,9 +98,56 @@ class SegmentNotificationTest {
     }
   }
 
+  @Test
+  void targetSeconds_withinTheSegmentBounds_passes_andAbsentIsAllowed() {
+    for (int seconds : new int[] {1, 3, 60}) {
+      assertEquals("", problems(withKeyAndCodec("cam/a.ts", "h264").withTargetSeconds(seconds)));
+    }
+    assertEquals("", problems(withKeyAndCodec("cam/a.ts", "h264")));
+  }
+
+  @Test
+  void targetSecondsZero_isRefusedWithTheBounds() {
+    assertEquals("targetSeconds must be whole seconds in [1, 60]",
+        problems(withKeyAndCodec("cam/a.ts", "h264").withTargetSeconds(0)));
+  }
+
+  @Test
+  void targetSecondsAboveTheLongestSegment_isRefusedWithTheBounds() {
+    assertEquals("targetSeconds must be whole seconds in [1, 60]",
+        problems(withKeyAndCodec("cam/a.ts", "h264").withTargetSeconds(61)));
+  }
+
+  @Test
+  void targetSecondsNegative_isRefusedWithTheBounds() {
+    assertEquals("targetSeconds must be whole seconds in [1, 60]",
+        problems(withKeyAndCodec("cam/a.ts", "h264").withTargetSeconds(-3)));
+  }
+
+  @Test
+  void targetSecondsFor_roundsTheConfiguredLengthAsRfc8216RoundsExtinf() {
+    assertEquals(3, SegmentDuration.targetSecondsFor(3000));
+    assertEquals(3, SegmentDuration.targetSecondsFor(2500)); // 2.5 s rounds up to 3
+    assertEquals(2, SegmentDuration.targetSecondsFor(2499));
+    assertEquals(1, SegmentDuration.targetSecondsFor(200)); // never below 1
+    assertEquals(60, SegmentDuration.targetSecondsFor(90_000));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> SegmentDuration.targetSecondsFor(0));
+    assertTrue(e.getMessage().contains("> 0 ms"), e.getMessage());
+  }
+
+  @Test
+  void targetSeconds_survivesTheWireAndIsAbsentWhenUnset() {
+    SegmentNotification n = withKeyAndCodec("cam/a.ts", "h264").withTargetSeconds(3);
+    String json = Json.encodeToString(n);
+    assertTrue(json.contains("\"targetSeconds\":3"), json);
+    assertEquals(n, Json.decode(json.getBytes(StandardCharsets.UTF_8), SegmentNotification.class));
+    assertTrue(!Json.encodeToString(withKeyAndCodec("cam/a.ts", "h264")).contains("targetSeconds"));
+  }
+
   private static SegmentNotification scrubbing(Long offset, Long length, String thumbnail) {
     return new SegmentNotification(1, "cam/2026/01/01/00/00/00.000-1.ts", T, 3000, 1000, null, 1, "avc1.64001f", 640,
-        360, T, null, null, null, null, null, offset == null && length == null ? null
+        360, T, null, null, null, null, null, null, offset == null && length == null ? null
             : new SegmentNotification.KeyFrame(offset, length), thumbnail);
   }
 

@@ -192,6 +192,7 @@ final class SegmentUploadLoop implements Runnable {
         s.clockJump() ? Boolean.TRUE : null,
         s.startsRun() || s.clockJump() || s.discontinuity() ? Boolean.TRUE : null,
         s.container().wireName(), initKey, s.frameRate() > 0 ? s.frameRate() : null,
+        /* targetSeconds= */ null, // the camera adds its configured length (Camera)
         s.keyFrame() == null ? null : new SegmentNotification.KeyFrame(s.keyFrame().offset(), s.keyFrame().length()),
         thumbnailKey));
     return true;

@@ -44,7 +44,7 @@ class SegmentScrubbingTest {
     long start = System.currentTimeMillis() - ageMs;
     return new SegmentNotification(SegmentNotification.VERSION,
         ObjectKeys.segmentKey(camera, Instant.ofEpochMilli(start), seq), start, /* durationMs= */ 3000, BYTES, null,
-        seq, "avc1.64001f", 640, 360, System.currentTimeMillis(), null, null, null, null, null,
+        seq, "avc1.64001f", 640, 360, System.currentTimeMillis(), null, null, null, null, null, null,
         offset == null && length == null ? null : new SegmentNotification.KeyFrame(offset, length), thumbnail);
   }
 

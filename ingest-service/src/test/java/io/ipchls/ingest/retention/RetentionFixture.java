@@ -83,7 +83,7 @@ final class RetentionFixture implements AutoCloseable {
     byte[] bytes = body(key);
     SegmentRow row = new SegmentRow(camera, at, /* durationMs= */ 3_000, key, bytes.length, null, /* seq= */ 1,
         "avc1.64001f", /* width= */ 640, /* height= */ 360, at, /* clockJump= */ false, /* discontinuity= */ false,
-        "ts", /* initKey= */ null, /* frameRate= */ 25.0, /* keyFrameOffset= */ 0L, (long) bytes.length, thumbnail);
+        "ts", /* initKey= */ null, /* frameRate= */ 25.0, /* targetSeconds= */ null, /* keyFrameOffset= */ 0L, (long) bytes.length, thumbnail);
     await(new SegmentRepository(support.pool, RecordingGapRule.DEFAULT).insertAndApplyGapRule(List.of(row)));
     support.putObject(key, bytes);
     support.putObject(thumbnail, body(thumbnail));

@@ -37,9 +37,13 @@ public final class SegmentRepository {
       ORDER BY media_seq DESC
       LIMIT $2""";
 
-  /** The camera's live counters: its next live segment's number and its last one's discontinuity number. */
+  /**
+   * The camera's live counters: its next live segment's number and its last one's discontinuity number; and the
+   * segment length it last announced it is configured for (V38__live_target_and_clip_exports.sql; null: it never said).
+   */
   static final String LIVE_COUNTERS = """
-      SELECT next_media_seq, last_discontinuity_seq FROM ingest.live_sequence_v1 WHERE camera_id = $1""";
+      SELECT next_media_seq, last_discontinuity_seq, target_seconds FROM ingest.live_sequence_v1
+      WHERE camera_id = $1""";
 
   static final String OVERLAPPING = """
       SELECT camera_id, start_at, duration_ms, object_key, discontinuity, init_key FROM ingest.segments_v1
@@ -182,14 +186,17 @@ public final class SegmentRepository {
   }
 
   /** A camera's live counters (absent for a camera never indexed). */
-  public record LiveCounters(long nextMediaSequence, long lastDiscontinuitySequence) {}
+  /** {@code targetSeconds}: 0 when the camera never announced its segment length. */
+  public record LiveCounters(long nextMediaSequence, long lastDiscontinuitySequence, int targetSeconds) {}
 
   /** The camera's live counters, or null when ingest never numbered a segment of it. */
   public Future<LiveCounters> liveCounters(String cameraId) {
     return pool.preparedQuery(LIVE_COUNTERS).execute(Tuple.of(cameraId)).map(rows -> {
       if (rows.size() == 0) return null;
       Row r = rows.iterator().next();
-      return new LiveCounters(r.getLong("next_media_seq"), r.getLong("last_discontinuity_seq"));
+      Integer target = r.getInteger("target_seconds");
+      return new LiveCounters(r.getLong("next_media_seq"), r.getLong("last_discontinuity_seq"),
+          target == null ? 0 : target);
     });
   }
 

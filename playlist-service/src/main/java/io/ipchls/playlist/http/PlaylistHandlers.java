@@ -62,7 +62,8 @@ final class PlaylistHandlers {
       ViewerAuth.scope(ctx).require(req.cameraId());
       boolean gzip = Compression.acceptsGzip(ctx);
       return live.live(req.cameraId(), clock.instant().minusSeconds(cfg.liveLookbackSeconds())).compose(snap ->
-          render(HlsPlaylist.live(snap.mediaSequence(), snap.discontinuitySequence(), cfg.liveTargetDurationSeconds()),
+          render(HlsPlaylist.live(snap.mediaSequence(), snap.discontinuitySequence(),
+              snap.targetDurationSeconds(cfg.liveTargetDurationSeconds())),
               snap.segments(), lifetime -> links.forPlaylist(clock.instant(), lifetime, token), gzip));
     });
   }

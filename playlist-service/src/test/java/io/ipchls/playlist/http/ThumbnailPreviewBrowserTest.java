@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ipchls.device.codec.Container;
 import io.ipchls.device.codec.VideoCodec;
 import io.ipchls.infra.Await;
-import io.ipchls.infra.TestTools;
+import io.ipchls.infra.HeadlessChromium;
 import io.ipchls.kit.db.Database;
 import io.ipchls.playlist.SdkRecordings;
 import io.ipchls.playlist.SdkRecordings.Recording;
@@ -35,8 +35,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 
 /**
@@ -58,8 +56,6 @@ class ThumbnailPreviewBrowserTest {
   @BeforeAll
   static void start(Vertx v) throws Exception {
     vertx = v;
-    Path chromium = TestTools.require("chromium");
-    Path chromedriver = TestTools.require("chromedriver");
     env.migrateIngest(vertx);
     Pool pool = Database.pool(vertx, env.db());
     var verticle = new PlaylistHttpVerticle(env.config(/* maxReplayHours= */ 24));
@@ -71,12 +67,7 @@ class ThumbnailPreviewBrowserTest {
     Instant start = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofHours(13));
     rec = SdkRecordings.record(env, pool, camera, SdkRecordings.segments(VideoCodec.H264, Container.TS, 12), start,
         /* thumbnails= */ true);
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(chromium.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--autoplay-policy=no-user-gesture-required", "--mute-audio", "--window-size=1280,900");
-    browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
-        .usingAnyFreePort().build(), options);
+    browser = HeadlessChromium.start();
   }
 
   @AfterAll

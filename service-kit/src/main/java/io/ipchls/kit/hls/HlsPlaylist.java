@@ -33,6 +33,12 @@ public final class HlsPlaylist {
   static final int VERSION_I_FRAMES_WITH_MAP = 5;
   /** A segment that starts further than this from the previous one's end follows a gap or a camera restart. */
   public static final long CONTINUITY_TOLERANCE_MS = 1000;
+  /**
+   * RFC 8216 §4.3.3.1: "The EXTINF duration of each Media Segment in the Playlist file, when rounded to the nearest
+   * integer, MUST be less than or equal to the target duration": the longest EXTINF a live playlist's fixed target
+   * {@code T} allows is {@code T} s + this (T.499 rounds to T; T.5 rounds up).
+   */
+  static final long ROUNDS_DOWN_MS = 499;
   /** Target duration of a playlist without segments; a typical segment is about 3 s. */
   static final int EMPTY_TARGET_DURATION_S = 4;
   private static final DateTimeFormatter PROGRAM_DATE_TIME =
@@ -84,8 +90,9 @@ public final class HlsPlaylist {
    * discontinuity sequence number (the count of discontinuities before it, which the window no longer shows). Its
    * target duration is fixed, because §6.2.1 allows a live playlist to change only by appending, removing from the
    * front and moving the sequence tags: a target taken from the segments on show would move when a long one leaves.
-   * A segment longer than the target is listed with its EXTINF clipped to the target (§4.3.3.1: rounded EXTINF ≤
-   * target is a MUST, an accurate EXTINF only a SHOULD; players take the real length from the media timestamps).
+   * A segment longer than the target is listed with its EXTINF clipped to the longest that rounds to the target
+   * ({@link #ROUNDS_DOWN_MS}; §4.3.3.1: rounded EXTINF ≤ target is a MUST, an accurate EXTINF only a SHOULD; players
+   * take the real length from the media timestamps).
    */
   public static HlsPlaylist live(long mediaSequence, long discontinuitySequence, int targetDurationSeconds) {
     if (targetDurationSeconds < 1) throw new IllegalArgumentException("target duration must be >= 1 s");
@@ -159,7 +166,8 @@ public final class HlsPlaylist {
     requireLine(uri, "segment URI");
     if (durationMs <= 0) throw new IllegalArgumentException("segment duration must be > 0 ms");
     if (init != null && mapUri == null) throw new IllegalArgumentException("an fMP4 segment needs its map URI");
-    long listedMs = fixedTargetSeconds > 0 ? Math.min(durationMs, fixedTargetSeconds * 1000L) : durationMs;
+    long listedMs = fixedTargetSeconds > 0 ? Math.min(durationMs, fixedTargetSeconds * 1000L + ROUNDS_DOWN_MS)
+        : durationMs;
     entries.add(new Entry(uri, start, durationMs, listedMs, restart, init, mapUri, offset, length));
   }
 
@@ -200,7 +208,7 @@ public final class HlsPlaylist {
 
   /**
    * RFC 8216 §4.3.3.1: every EXTINF rounded to an integer must be ≤ the target duration; ceil(max) satisfies that,
-   * and a live playlist's fixed target does by clipping.
+   * and a live playlist's fixed target does by clipping to {@link #ROUNDS_DOWN_MS} above it.
    */
   int targetDurationSeconds() {
     if (fixedTargetSeconds > 0) return fixedTargetSeconds;

@@ -141,11 +141,11 @@ class HlsPlaylistTest {
   }
 
   @Test
-  void live_targetIsFixed_longerSegmentListedClippedToIt_continuityFromItsRealLength() {
+  void live_targetIsFixed_longerSegmentListedClippedToWhatRoundsToIt_continuityFromItsRealLength() {
     String text = HlsPlaylist.live(/* mediaSequence= */ 5, /* discontinuitySequence= */ 0,
             /* targetDurationSeconds= */ 4)
-        .segment("a.ts", T0, 9000) // longer than the target: EXTINF 4.000, the next one still continues it
-        .segment("b.ts", T0.plusMillis(9000), 3000)
+        .segment("a.ts", T0, 9000) // longer than the target: EXTINF 4.499, the next one still continues it
+        .segment("b.ts", T0.plusMillis(9000), 4400) // rounds to 4 (§4.3.3.1): listed as it is
         .render();
     assertEquals("""
         #EXTM3U
@@ -154,9 +154,9 @@ class HlsPlaylistTest {
         #EXT-X-MEDIA-SEQUENCE:5
         #EXT-X-DISCONTINUITY-SEQUENCE:0
         #EXT-X-PROGRAM-DATE-TIME:2026-11-21T10:00:00.000Z
-        #EXTINF:4.000,
+        #EXTINF:4.499,
         a.ts
-        #EXTINF:3.000,
+        #EXTINF:4.400,
         b.ts
         """, text);
     assertEquals(4, HlsPlaylist.live(/* mediaSequence= */ 0, /* discontinuitySequence= */ 0,
