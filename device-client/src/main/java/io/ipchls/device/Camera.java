@@ -148,6 +148,23 @@ public final class Camera implements AutoCloseable {
   }
 
   /**
+   * Attaches a small JPEG of the picture to the segment being recorded, for scrubbing previews: call it right after
+   * {@code putFrame} of a key frame, with that frame's picture (the first thumbnail of a segment is kept, later ones
+   * are ignored). It is uploaded under the camera's prefix ({@code <prefix>/thumbs/...jpg}) before the segment's
+   * notification names it, and kept in the spool through outages with its segment. Aim for 320x180 and a few KB
+   * (a camera's JPEG snapshot encoder, or {@link io.ipchls.device.sim.JpegThumbnail}). Ignored while recording is
+   * stopped.
+   *
+   * @throws IllegalArgumentException if it is not a JPEG or larger than
+   *     {@link io.ipchls.device.segment.Segment#MAX_THUMBNAIL_BYTES}
+   * @throws IllegalStateException after {@link #close()}
+   */
+  public synchronized void putThumbnail(byte[] jpeg) {
+    if (closed) throw new IllegalStateException("camera is closed");
+    if (recording) segmenter.thumbnail(jpeg);
+  }
+
+  /**
    * Adds audio on the video's clock, in microseconds, in the form the builder declared
    * ({@link CameraBuilder#audio(AudioInput)}): whole ADTS frames (one or more), or one raw AAC access unit, which
    * gets its ADTS header from the AudioSpecificConfig, or G.711 samples (8 kHz, one byte each; the time is the

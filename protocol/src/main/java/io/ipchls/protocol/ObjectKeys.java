@@ -62,6 +62,17 @@ public final class ObjectKeys {
     return prefix + "/init/" + sha256Hex.substring(0, 32) + ".mp4";
   }
 
+  /**
+   * The key of a segment's thumbnail, {@code <prefix>/thumbs/yyyy/MM/dd/HH/mm/ss.SSS-<seq>.jpg}: under the camera's
+   * own prefix (its credentials may write nothing else), beside its segments but apart from them, named like the
+   * segment it shows.
+   */
+  public static String thumbnailKey(String prefix, Instant start, long seq) {
+    requirePrefix(prefix);
+    if (seq < 0) throw new IllegalArgumentException("seq must be >= 0");
+    return prefix + "/thumbs/" + PATH.format(start) + "-" + seq + ".jpg";
+  }
+
   private static String extension(String container) {
     if (SegmentNotification.CONTAINER_TS.equals(container)) return ".ts";
     if (SegmentNotification.CONTAINER_FMP4.equals(container)) return ".m4s";

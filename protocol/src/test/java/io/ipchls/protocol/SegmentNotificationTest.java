@@ -144,4 +144,32 @@ class SegmentNotificationTest {
     assertEquals(n, Json.decode(json.getBytes(StandardCharsets.UTF_8), SegmentNotification.class));
     assertTrue(!Json.encodeToString(withKeyAndCodec("cam/a.ts", "h264")).contains("targetSeconds"));
   }
+
+  private static SegmentNotification scrubbing(Long offset, Long length, String thumbnail) {
+    return new SegmentNotification(1, "cam/2026/01/01/00/00/00.000-1.ts", T, 3000, 1000, null, 1, "avc1.64001f", 640,
+        360, T, null, null, null, null, null, null, offset == null && length == null ? null
+            : new SegmentNotification.KeyFrame(offset, length), thumbnail);
+  }
+
+  @Test
+  void keyFrameInsideTheSegmentAndAThumbnailKey_pass_andRoundTripThroughJson() {
+    SegmentNotification n = scrubbing(0L, 1000L, "cam/thumbs/2026/01/01/00/00/00.000-1.jpg");
+    assertEquals("", problems(n));
+    String json = new String(Json.encode(n), StandardCharsets.UTF_8);
+    assertTrue(json.contains("\"keyFrame\":{\"offset\":0,\"length\":1000}"), json);
+    assertEquals(n, Json.decodeStrict(json.getBytes(StandardCharsets.UTF_8), SegmentNotification.class));
+    assertEquals("cam/thumbs/2026/01/01/00/00/00.000-1.jpg",
+        ObjectKeys.thumbnailKey("cam", java.time.Instant.parse("2026-01-01T00:00:00Z"), 1));
+  }
+
+  @Test
+  void keyFrameOrThumbnailOutsideTheirGrammar_isAProblem() {
+    assertTrue(problems(scrubbing(null, 10L, null)).contains("keyFrame needs offset and length"));
+    assertTrue(problems(scrubbing(-1L, 10L, null)).contains("keyFrame.offset must be >= 0"));
+    assertTrue(problems(scrubbing(0L, 0L, null)).contains("keyFrame.length must be > 0"));
+    assertTrue(problems(scrubbing(990L, 11L, null)).contains("must lie within the segment's 1000 bytes"));
+    assertTrue(problems(scrubbing(0L, Long.MAX_VALUE, null)).contains("must lie within"), "no overflow");
+    assertTrue(problems(scrubbing(null, null, "cam/../x.jpg")).contains("thumbnail: key is not in normal form"));
+    assertTrue(problems(scrubbing(null, null, "cam/2026/01/01/00/00/00.000-1.ts")).contains("thumbnail must differ"));
+  }
 }

@@ -16,7 +16,8 @@ import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
- * The checks on a batch of notifications that need I/O: the key (and an fMP4 segment's init segment key) lies under
+ * The checks on a batch of notifications that need I/O: the key (and an fMP4 segment's init segment key, and a
+ * thumbnail's key) lies under
  * the camera's storage prefix, the start
  * lies inside the camera's retention window, and (when {@code store} is given, the verification mode) the object
  * and its init segment exist in the bucket and may be read. All I/O happens before any verdict, so a failed lookup
@@ -89,6 +90,12 @@ public final class BatchCheck {
     if (init != null && !ObjectKeys.isUnder(init, policy.prefix())) {
       return new Rejection(p.cameraId(), key, "init_outside_prefix",
           "init is not under the camera's storage prefix " + policy.prefix() + "/");
+    }
+    // a thumbnail is shown to every viewer of the camera and deleted by retention: the same rule again
+    String thumbnail = p.notification().thumbnail();
+    if (thumbnail != null && !ObjectKeys.isUnder(thumbnail, policy.prefix())) {
+      return new Rejection(p.cameraId(), key, "thumbnail_outside_prefix",
+          "thumbnail is not under the camera's storage prefix " + policy.prefix() + "/");
     }
     if (p.notification().start() < now - policy.retentionDays() * DAY_MS) {
       return new Rejection(p.cameraId(), key, "too_old",

@@ -122,9 +122,11 @@ public final class PlaylistHttpVerticle extends VerticleBase {
         clock);
     registry = new CameraRegistryReader(pool);
     var api = new ApiHandlers(cfg, segments, tokens, registry, clock);
+    var thumbnails = new ThumbnailHandlers(segments, publicSigner, proxy, Duration.ofSeconds(cfg.presignSeconds()),
+        Duration.ofHours(cfg.maxReplayHours()), clock);
     var health = new Health().check("db", segments::ping);
-    router = router(playlists, api, events, clips, exports, proxy, new ViewerAuth(tokens, registry::accountCameras),
-        health);
+    router = router(playlists, api, thumbnails, events, clips, exports, proxy,
+        new ViewerAuth(tokens, registry::accountCameras), health);
     ops = new OpsReporter(vertx, "playlist-service", health, this::opsStats);
     return vertx.deployVerticle(feed)
         .compose(x -> vertx.createHttpServer(cfg.http().serverOptions()).requestHandler(router).listen(cfg.http().port(), cfg.http().host()))
@@ -144,8 +146,9 @@ public final class PlaylistHttpVerticle extends VerticleBase {
         .put("eventsMalformed", feed.malformed());
   }
 
-  private Router router(PlaylistHandlers playlists, ApiHandlers api, EventHandlers events, ClipExport clips,
-      ExportHandlers exports, SegmentProxy proxy, ViewerAuth viewer, Health health) {
+  private Router router(PlaylistHandlers playlists, ApiHandlers api, ThumbnailHandlers thumbnails,
+      EventHandlers events, ClipExport clips, ExportHandlers exports, SegmentProxy proxy, ViewerAuth viewer,
+      Health health) {
     Router router = Router.router(vertx);
     router.route().handler(new CrossOrigin(cfg.cors()));
     HeadRequests.answerAsGet(router);
@@ -160,16 +163,22 @@ public final class PlaylistHttpVerticle extends VerticleBase {
     }
     router.get("/playlist.m3u8").handler(viewer).handler(playlists::live);
     router.get("/replay.m3u8").handler(viewer).handler(playlists::replay);
+    router.get("/iframes.m3u8").handler(viewer).handler(playlists::iFrames);
     router.get("/multivariant.m3u8").handler(viewer).handler(playlists::multivariant);
     router.get("/api/v1/cameras").handler(viewer).handler(api::cameras);
     router.get("/api/v1/cameras/:id/recordings").handler(viewer).handler(api::recordings);
     router.get("/api/v1/cameras/:id/timeline").handler(viewer).handler(api::timeline);
     router.get("/api/v1/cameras/:id/clip.mp4").handler(viewer).handler(clips::handle);
+    router.get("/api/v1/cameras/:id/thumbnail").handler(viewer).handler(thumbnails::nearest);
+    router.get("/api/v1/cameras/:id/thumbnails").handler(viewer).handler(thumbnails::list);
     router.post("/api/v1/cameras/:id/exports").handler(viewer).handler(exports::create);
     router.get("/api/v1/cameras/:id/exports/:exportId").handler(viewer).handler(exports::get);
     router.get("/api/v1/events").handler(viewer).handler(events::search);
     if (proxy != null) router.get("/segments/:camera/:start/*").handler(viewer).handler(proxy::handle);
     if (proxy != null) router.get("/inits/:camera/:start/*").handler(viewer).handler(proxy::handleInit);
+    if (proxy != null) {
+      router.get("/" + ThumbnailHandlers.THUMBS + "/:camera/:start/*").handler(viewer).handler(thumbnails::proxied);
+    }
     router.get("/" + ShortLinks.PREFIX + "/:camera/:grant/:file").handler(shortLinkResolver::handle);
     ApiDocument.mount(router, API_DOCUMENT);
     // the web player and, under vendor/, hls.js as the build fetched it from the npm registry

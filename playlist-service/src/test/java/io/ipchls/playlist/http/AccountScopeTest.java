@@ -83,7 +83,7 @@ class AccountScopeTest {
   /** Every viewer route, as a path for a camera, with the port it is served on. */
   static Stream<String> viewerRoutes() {
     return Stream.of("live", "replay", "multivariant", "recordings", "timeline", "clip", "events", "proxiedSegment",
-        "proxiedInit");
+        "proxiedInit", "iframes", "thumbnail", "thumbnails", "proxiedThumbnail");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -255,6 +255,11 @@ class AccountScopeTest {
       case "timeline" -> "/api/v1/cameras/" + camera + "/timeline?" + RANGE;
       case "clip" -> "/api/v1/cameras/" + camera + "/clip.mp4?" + RANGE;
       case "events" -> "/api/v1/events?camera_id=" + camera + "&" + RANGE;
+      case "iframes" -> "/iframes.m3u8?camera_id=" + camera + "&" + RANGE;
+      case "thumbnail" -> "/api/v1/cameras/" + camera + "/thumbnail?time=" + seg.start().toEpochMilli();
+      case "thumbnails" -> "/api/v1/cameras/" + camera + "/thumbnails?" + RANGE;
+      case "proxiedThumbnail" -> "/thumbs/" + camera + "/" + seg.start().toEpochMilli() + "/" + camera
+          + "/thumbs/x.jpg?x=1";
       case "proxiedSegment" -> "/segments/" + camera + "/" + seg.start().toEpochMilli() + "/" + seg.key() + "?x=1";
       case "proxiedInit" -> "/inits/" + camera + "/" + seg.start().toEpochMilli() + "/" + camera
           + "/init/0123456789abcdef0123456789abcdef.mp4?x=1";

@@ -311,4 +311,45 @@ class HlsPlaylistTest {
     assertThrows(IllegalArgumentException.class, () -> HlsPlaylist.vod()
         .dateRange("a", "c", T0, T0.minusMillis(1), java.util.Map.of()));
   }
+
+  @Test
+  void iFrames_fmp4_byteRangesAfterTheirMap_version5_exactText() {
+    String text = HlsPlaylist.iFrames()
+        .iFrame("a.m4s", T0, 2000, false, "init1", () -> "init1.mp4", 120, 9000)
+        .iFrame("b.m4s", T0.plusMillis(2000), 2000, false, "init1", () -> "init1.mp4", 120, 8800)
+        .render();
+    assertEquals("""
+        #EXTM3U
+        #EXT-X-VERSION:5
+        #EXT-X-TARGETDURATION:2
+        #EXT-X-MEDIA-SEQUENCE:0
+        #EXT-X-PLAYLIST-TYPE:VOD
+        #EXT-X-I-FRAMES-ONLY
+        #EXT-X-MAP:URI="init1.mp4"
+        #EXT-X-PROGRAM-DATE-TIME:2026-11-21T10:00:00.000Z
+        #EXTINF:2.000,
+        #EXT-X-BYTERANGE:9000@120
+        a.m4s
+        #EXTINF:2.000,
+        #EXT-X-BYTERANGE:8800@120
+        b.m4s
+        #EXT-X-ENDLIST
+        """, text);
+  }
+
+  @Test
+  void iFrames_ts_version4() {
+    String text = HlsPlaylist.iFrames().iFrame("a.ts", T0, 3000, false, null, null, 0, 18_800).render();
+    assertEquals(true, text.contains("#EXT-X-VERSION:4\n"), text);
+    assertEquals(true, text.contains("#EXT-X-BYTERANGE:18800@0\na.ts\n"), text);
+  }
+
+  @Test
+  void iFrames_badRange_orASegmentWithout_isRefused() {
+    assertThrows(IllegalArgumentException.class,
+        () -> HlsPlaylist.iFrames().iFrame("a.ts", T0, 3000, false, null, null, 0, 0));
+    assertThrows(IllegalStateException.class, () -> HlsPlaylist.iFrames().segment("a.ts", T0, 3000));
+    assertThrows(IllegalStateException.class,
+        () -> HlsPlaylist.vod().iFrame("a.ts", T0, 3000, false, null, null, 0, 10));
+  }
 }
