@@ -28,11 +28,11 @@ ALTER TABLE recording_events ADD CONSTRAINT recording_events_type_check
 
 -- The oldest segments of each camera over its ring quota, as many as take it back to the quota (a segment is deleted
 -- while the bytes before it in the camera's order are still under the excess), oldest first, at most max_rows, in
--- expired_segment_rows' shape (V34) so the sweeper deletes them the same way: object_kept when another row names the
--- object, init_kept when a row that stays needs the init segment.
+-- expired_segment_rows' shape (V37) so the sweeper deletes them the same way: object_kept when another row names the
+-- object, init_kept when a row that stays needs the init segment, thumbnail_kept likewise for the thumbnail.
 CREATE FUNCTION over_quota_segment_rows(max_rows integer)
 RETURNS TABLE (camera_id text, start_at timestamptz, object_key text, object_kept boolean, init_key text,
-               init_kept boolean)
+               init_kept boolean, thumbnail_key text, thumbnail_kept boolean)
 LANGUAGE sql STABLE
 SET search_path = ${flyway:defaultSchema}
 AS $$
@@ -41,10 +41,10 @@ AS $$
     FROM storage_quotas q JOIN camera_usage u ON u.camera_id = q.subject_id
     WHERE q.scope = 'camera' AND q.policy = 'ring' AND u.stored_bytes > q.max_bytes
   ), oldest AS (
-    SELECT s.camera_id, s.start_at, s.object_key, s.init_key, o.excess,
+    SELECT s.camera_id, s.start_at, s.object_key, s.init_key, s.thumbnail_key, o.excess,
            sum(s.bytes) OVER (PARTITION BY s.camera_id ORDER BY s.start_at, s.object_key) - s.bytes AS before
     FROM over o CROSS JOIN LATERAL (
-      SELECT x.camera_id, x.start_at, x.object_key, x.init_key, x.bytes FROM segments x
+      SELECT x.camera_id, x.start_at, x.object_key, x.init_key, x.thumbnail_key, x.bytes FROM segments x
       WHERE x.camera_id = o.c ORDER BY x.start_at, x.object_key LIMIT max_rows) s
   ), doomed AS (
     SELECT * FROM oldest WHERE before < excess ORDER BY start_at LIMIT max_rows
@@ -59,7 +59,13 @@ AS $$
                        WHERE k.init_key = d.init_key
                          AND NOT EXISTS (SELECT 1 FROM doomed g
                                          WHERE (g.camera_id, g.start_at, g.object_key)
-                                             = (k.camera_id, k.start_at, k.object_key))) AS init_kept
+                                             = (k.camera_id, k.start_at, k.object_key))) AS init_kept,
+         d.thumbnail_key,
+         d.thumbnail_key IS NOT NULL
+           AND EXISTS (SELECT 1 FROM segments k
+                       WHERE k.thumbnail_key = d.thumbnail_key
+                         AND (k.camera_id, k.start_at, k.object_key) <> (d.camera_id, d.start_at, d.object_key))
+           AS thumbnail_kept
   FROM doomed d
   ORDER BY d.start_at
 $$;
