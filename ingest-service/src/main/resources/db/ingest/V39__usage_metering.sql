@@ -19,7 +19,8 @@
 -- Counting is per index row: an object named by two rows (V32) counts twice while both rows exist. An fMP4 init segment
 -- (V34) counts as one object and one PUT when the first row naming it is indexed (metered_inits remembers which are
 -- counted), and as one delete when retention deletes it; its size is not announced by cameras, so it adds no bytes (a
--- few hundred bytes per codec configuration).
+-- few hundred bytes per codec configuration). A segment's thumbnail (V37) likewise counts as an object and a PUT with
+-- its segment, and as a delete when retention deletes it, without bytes (cameras do not announce its size).
 CREATE TABLE camera_usage (
   camera_id            text             PRIMARY KEY,
   stored_bytes         bigint           NOT NULL DEFAULT 0,
@@ -199,8 +200,9 @@ $$;
 INSERT INTO metered_inits (init_key, camera_id)
 SELECT DISTINCT ON (init_key) init_key, camera_id FROM segments WHERE init_key IS NOT NULL ORDER BY init_key, start_at;
 INSERT INTO camera_usage (camera_id, stored_bytes, stored_objects)
-SELECT s.camera_id, sum(s.bytes), count(*) + coalesce((SELECT count(*) FROM metered_inits m
-                                                      WHERE m.camera_id = s.camera_id), 0)
+SELECT s.camera_id, sum(s.bytes),
+       count(*) + count(s.thumbnail_key)
+         + coalesce((SELECT count(*) FROM metered_inits m WHERE m.camera_id = s.camera_id), 0)
 FROM segments s GROUP BY s.camera_id;
 
 -- The read contract of usage (as V21's views): playlist-service shows a camera's storage to its viewers and meters

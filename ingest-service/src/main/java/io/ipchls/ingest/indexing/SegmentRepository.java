@@ -24,8 +24,8 @@ public final class SegmentRepository {
    * {@code $20}-{@code $22}. In the same statement, the segment length each camera announced it is configured for
    * ({@code $23}, {@code $24}, one per camera, V38__live_target_and_clip_exports.sql) is kept where it changed: the live
    * target duration. Then the new rows are metered (V39__usage_metering.sql): one {@code meter_storage} call for the
-   * batch, one row per camera, adding the new segments' bytes and objects and each init segment named for the first
-   * time. All in one statement, so the counters commit with the index or not at all.
+   * batch, one row per camera, adding the new segments' bytes and objects, their thumbnails (objects, V37) and each
+   * init segment named for the first time. All in one statement, so the counters commit with the index or not at all.
    */
   static final String INDEX_BATCH = """
       WITH target AS (
@@ -46,10 +46,11 @@ public final class SegmentRepository {
         ON CONFLICT DO NOTHING
         RETURNING camera_id
       ), puts AS (
-        SELECT i.camera AS c, count(*) AS n, sum(b.bytes) AS bytes
+        SELECT i.camera AS c, count(*) + count(b.thumb) AS n, sum(b.bytes) AS bytes
         FROM indexed i
-        JOIN (SELECT DISTINCT ON (c, s, k) c, s, k, bytes
-              FROM unnest($1::text[], $2::timestamptz[], $4::text[], $5::bigint[]) AS u(c, s, k, bytes)) b
+        JOIN (SELECT DISTINCT ON (c, s, k) c, s, k, bytes, thumb
+              FROM unnest($1::text[], $2::timestamptz[], $4::text[], $5::bigint[], $19::text[])
+                   AS u(c, s, k, bytes, thumb)) b
           ON b.c = i.camera AND b.s = i.start_at AND b.k = i.object_key
         GROUP BY i.camera
         UNION ALL

@@ -26,17 +26,22 @@ public final class RetentionRepository {
       + "USING unnest($1::bigint[], $2::timestamptz[]) AS d(s, p) WHERE f.span_id = d.s AND f.period_start = d.p";
   /**
    * Deletes the rows (delete_segments meters their bytes, V39) and the init segments deleted with them ({@code $4}):
-   * each leaves the metered inits and counts as one delete of its camera; one statement, one transaction.
+   * each leaves the metered inits and counts as one delete of its camera, as each thumbnail deleted with its row
+   * does ({@code $5}, its camera once per thumbnail); one statement, one transaction.
    */
   static final String DELETE = """
       WITH deleted AS (
         SELECT ingest.delete_segments($1::text[], $2::timestamptz[], $3::text[]) AS n
       ), inits AS (
         DELETE FROM ingest.metered_inits m USING deleted WHERE m.init_key = ANY ($4::text[]) RETURNING m.camera_id
+      ), gone AS (
+        SELECT camera_id FROM inits
+        UNION ALL
+        SELECT c FROM unnest($5::text[]) AS t(c), deleted
       ), metered AS (
         SELECT ingest.meter_storage(array_agg(camera_id), array_agg(0::bigint), array_agg(0::bigint),
                                     array_agg(1::bigint), array_agg(0::bigint))
-        FROM inits
+        FROM gone
       )
       SELECT n FROM deleted, metered""";
   static final String DELETE_EVENTS = "SELECT ingest.delete_expired_events($1, $2)";
@@ -119,9 +124,11 @@ public final class RetentionRepository {
     }
     String[] inits = ids.stream().filter(id -> id.initKey() != null && !id.initKept()).map(SegmentId::initKey)
         .distinct().toArray(String[]::new);
+    String[] thumbnails = ids.stream().filter(id -> id.thumbnailKey() != null && !id.thumbnailKept())
+        .map(SegmentId::cameraId).toArray(String[]::new);
     return pool.preparedQuery(DELETE)
         .execute(Tuple.tuple().addArrayOfString(camera).addArrayOfOffsetDateTime(start).addArrayOfString(key)
-            .addArrayOfString(inits))
+            .addArrayOfString(inits).addArrayOfString(thumbnails))
         .map(rows -> rows.iterator().next().getInteger(0));
   }
 

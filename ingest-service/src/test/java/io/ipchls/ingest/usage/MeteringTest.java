@@ -45,6 +45,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * camera's stored bytes and objects from the usage API equal the sizes and count of its objects as the bucket lists
  * them (listing is the test's independent check; the product never lists), before and after retention deleted some;
  * PUTs and deletes count what happened; the month report, its CSV and the Prometheus gauges show the same figures.
+ * Thumbnails count as objects and PUTs (without bytes: cameras do not announce their size) and go with their segments.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
@@ -119,6 +120,47 @@ class MeteringTest {
     Await.until("gauge of " + first, DEADLINE, () -> scrape(), text -> text.contains(
         "ipchls_usage_stored_bytes{camera=\"" + first + "\"} " + (double) listed(first).bytes())
         && text.contains("ipchls_usage_fleet_stored_bytes "));
+  }
+
+  @Test
+  void thumbnails_countAsObjectsAndPuts_andGoWithTheirSegments(Vertx vertx) {
+    String id = cameraId("meter-thumbs");
+    Random random = new Random(37);
+    try (var camera = ingest.camera(id)) {
+      for (int i = 0; i < OLD; i++) camera.publish(withThumbnail(uploaded(id, 3 * DAY_MS + i * 3_000L, random)));
+      for (int i = 0; i < RECENT; i++) camera.publish(withThumbnail(uploaded(id, 60_000L - i * 3_000L, random)));
+    }
+    ingest.awaitKeys(id, keys -> keys.size() == OLD + RECENT);
+    JsonObject month = awaitUsage(id, 2 * (OLD + RECENT));
+    assertEquals(listed(id).objects(), month.getLong("storedObjects"), "segments and thumbnails, as listed");
+    assertEquals(segmentBytes(id), month.getLong("storedBytes"), "thumbnails are not announced with a size");
+    assertEquals(2 * (OLD + RECENT), month.getLong("puts"));
+    setRetention(id, 2);
+    sweep(vertx);
+    month = awaitUsage(id, 2 * RECENT);
+    assertEquals(listed(id).objects(), month.getLong("storedObjects"), "expired thumbnails deleted and counted");
+    assertEquals(2 * OLD, month.getLong("deletes"));
+  }
+
+  /** The notification with a thumbnail uploaded beside its segment. */
+  private static SegmentNotification withThumbnail(SegmentNotification n) {
+    String thumb = ObjectKeys.thumbnailKey(n.key().substring(0, n.key().indexOf('/')), Instant.ofEpochMilli(n.start()),
+        n.seq());
+    ingest.putObject(thumb, new byte[700]);
+    return new SegmentNotification(n.v(), n.key(), n.start(), n.durationMs(), n.bytes(), n.sha256(), n.seq(),
+        n.codec(), n.width(), n.height(), n.deviceTime(), n.clockJump(), n.discontinuity(), n.container(), n.init(),
+        n.frameRate(), n.targetSeconds(), /* keyFrame= */ null, thumb);
+  }
+
+  /** The bytes of the camera's segment objects (not its thumbnails) as the bucket lists them. */
+  private static long segmentBytes(String cameraId) {
+    try (S3Client s3 = IngestTestSupport.s3Client(STACK)) {
+      long[] sum = {0};
+      s3.listObjectsV2Paginator(r -> r.bucket(STACK.s3().bucket()).prefix(cameraId + "/")).contents().forEach(o -> {
+        if (!o.key().endsWith(".jpg")) sum[0] += o.size();
+      });
+      return sum[0];
+    }
   }
 
   /** Bytes and objects. */
