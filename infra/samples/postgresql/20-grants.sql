@@ -23,6 +23,12 @@ GRANT SELECT ON credential.cameras_v1, credential.accounts_v1 TO ipchls_ingest;
 GRANT SELECT ON credential.cameras_v1, credential.accounts_v1 TO ipchls_playlist;
 GRANT SELECT ON ingest.segments_v1, ingest.live_sequence_v1, ingest.recordings_v1, ingest.events_v1 TO ipchls_playlist;
 
+-- playlist-service shows a camera's storage use to its viewers and meters playback (issue 19): the usage views, and
+-- the two functions that add its playback counters (SECURITY DEFINER: no write access to ingest's tables).
+GRANT SELECT ON ingest.usage_totals_v1, ingest.usage_daily_v1 TO ipchls_playlist;
+GRANT EXECUTE ON FUNCTION ingest.meter_playback(text[], date[], bigint[], bigint[], bigint[]),
+  ingest.meter_handed_out(text[], date[], timestamptz[], text[]) TO ipchls_playlist;
+
 -- Account admin tokens (credential V5): playlist-service (minting viewer tokens) and ingest (refusing them on its
 -- operator-only API) learn a token's account from its SHA-256, never a hash.
 GRANT EXECUTE ON FUNCTION credential.account_for_admin_token(text) TO ipchls_ingest, ipchls_playlist;

@@ -731,7 +731,35 @@
     for (const li of $('cameras').children) li.classList.toggle('selected', li.dataset.id === id);
     $('live').disabled = false;
     $('replay').disabled = false;
+    loadUsage();
   }
+
+  // ---- the selected camera's storage use (GET /api/v1/cameras/{id}/usage) -----------------------------------
+  function bytesText(n) {
+    const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+    let i = 0;
+    while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
+    return (i === 0 ? n : n.toFixed(n < 10 ? 2 : 1)) + ' ' + units[i];
+  }
+
+  async function loadUsage() {
+    const camera = state.camera;
+    const box = $('usage');
+    try {
+      const u = await api('/api/v1/cameras/' + encodeURIComponent(camera) + '/usage');
+      if (camera !== state.camera) return;
+      const c = u.cost;
+      box.textContent = 'Stored ' + bytesText(u.storedBytes) + ' in ' + u.storedObjects.toLocaleString()
+        + ' objects · this month ≈ ' + c.monthEstimate.toFixed(2) + ' ' + c.currency;
+      box.title = u.month + ' so far: ' + c.monthToDate.toFixed(4) + ' ' + c.currency + ' (' + u.puts.toLocaleString()
+        + ' PUTs, ' + bytesText(u.bytesServed) + ' served); keeping what it stores now costs about '
+        + c.steadyState.toFixed(2) + ' ' + c.currency + ' a month';
+      box.hidden = false;
+    } catch (e) {
+      box.hidden = true; // storage figures are extra: playback goes on without them
+    }
+  }
+  setInterval(() => { if (state.camera) loadUsage(); }, 60_000);
 
   async function loadCameras() {
     try {
@@ -788,6 +816,7 @@
     showGrid,
     tiles: () => [...document.querySelectorAll('#grid video')],
     loadEvents,
+    loadUsage,
     loadThumbnails,
     get thumbnails() { return thumbs.sorted.slice(); },
     replay,

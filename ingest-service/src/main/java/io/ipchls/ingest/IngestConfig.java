@@ -4,6 +4,7 @@ import io.ipchls.ingest.callbacks.CallbacksConfig;
 import io.ipchls.ingest.control.ControlConfig;
 import io.ipchls.ingest.indexing.IndexingConfig;
 import io.ipchls.ingest.retention.RetentionConfig;
+import io.ipchls.ingest.usage.UsageConfig;
 import io.ipchls.ingest.shared.RecordingGapRule;
 import io.ipchls.kit.config.BoolSetting;
 import io.ipchls.kit.config.ConfigException;
@@ -42,7 +43,8 @@ public record IngestConfig(
     IndexingConfig indexing,
     RetentionConfig retention,
     ControlConfig control,
-    CallbacksConfig callbacks) {
+    CallbacksConfig callbacks,
+    UsageConfig usage) {
   public static final int DEFAULT_HTTP_PORT = 8082;
   /** An admin token shorter than this is refused at start-up. */
   public static final int MIN_ADMIN_TOKEN_CHARS = 16;
@@ -57,6 +59,7 @@ public record IngestConfig(
     if (retention == null) throw new ConfigException("retention", "is required");
     if (control == null) throw new ConfigException("control", "is required");
     if (callbacks == null) throw new ConfigException("callbacks", "is required");
+    if (usage == null) throw new ConfigException("usage", "is required");
     if (instanceId == null || !INSTANCE_ID_PATTERN.matcher(instanceId).matches()) {
       throw new ConfigException("instanceId",
           "must match " + INSTANCE_ID_PATTERN.pattern() + ", got '" + instanceId + "'");
@@ -104,13 +107,14 @@ public record IngestConfig(
   public static JsonObject defaults() {
     return Setting.defaults(INSTANCE_ID.byDefault(defaultInstanceId()), MAX_FUTURE_SKEW_SECONDS, RETENTION_DAYS,
             BATCH_MAX_SIZE, WRITE_CONCURRENCY, MQTT_CONNECTIONS, MAX_HELD_PER_CONNECTION, RECORDING_GAP_SECONDS,
-            VERIFY_OBJECTS, SWEEP_INTERVAL_SECONDS, ADMIN_TOKEN, PLAYLIST_BASE_URL, CONTROL_INTERVAL_SECONDS,
+            VERIFY_OBJECTS, SWEEP_INTERVAL_SECONDS, RetentionConfig.QUOTA_INTERVAL_SECONDS, ADMIN_TOKEN, PLAYLIST_BASE_URL, CONTROL_INTERVAL_SECONDS,
             SETTLE_SECONDS)
         .put("http", HttpConfig.defaults(DEFAULT_HTTP_PORT))
         .put("db", DbConfig.defaults())
         .put("mqtt", MqttConfig.defaults("ingest"))
         .put("s3", S3Config.defaults())
-        .put("callbacks", CallbacksConfig.defaults());
+        .put("callbacks", CallbacksConfig.defaults())
+        .put("usage", UsageConfig.defaults());
   }
 
   public static IngestConfig fromJson(JsonObject json) {
@@ -125,12 +129,13 @@ public record IngestConfig(
         BATCH_MAX_SIZE.read(s),
         WRITE_CONCURRENCY.read(s), MAX_FUTURE_SKEW_SECONDS.read(s), retentionDays, gapRule, VERIFY_OBJECTS.read(s),
         s3);
-    var retention = new RetentionConfig(s3, retentionDays, SWEEP_INTERVAL_SECONDS.read(s));
+    var retention = new RetentionConfig(s3, retentionDays, SWEEP_INTERVAL_SECONDS.read(s),
+        RetentionConfig.QUOTA_INTERVAL_SECONDS.read(s));
     var control = new ControlConfig(mqtt, clientId, s3, stripSlash(PLAYLIST_BASE_URL.read(s)),
         CONTROL_INTERVAL_SECONDS.read(s), SETTLE_SECONDS.read(s), gapRule, retentionDays);
     return new IngestConfig(HttpConfig.from(s.section("http"), DEFAULT_HTTP_PORT), DbConfig.from(s.section("db")),
         mqtt, s3, instanceId, adminTokenSha256(ADMIN_TOKEN.read(s)), indexing, retention, control,
-        CallbacksConfig.from(s.section("callbacks")));
+        CallbacksConfig.from(s.section("callbacks")), UsageConfig.from(s.section("usage")));
   }
 
   private static String stripSlash(String url) {
@@ -154,9 +159,10 @@ public record IngestConfig(
         .put("mqttConnections", indexing.mqttConnections())
         .put("maxHeldPerConnection", indexing.maxHeldPerConnection())
         .put("recordingGapSeconds", indexing.gapRule().gapSeconds()).put("verifyObjects", indexing.verifyObjects())
-        .put("sweepIntervalSeconds", retention.sweepIntervalSeconds()).put("playlistBaseUrl", control.playlistBaseUrl())
+        .put("sweepIntervalSeconds", retention.sweepIntervalSeconds())
+        .put("quotaIntervalSeconds", retention.quotaIntervalSeconds()).put("playlistBaseUrl", control.playlistBaseUrl())
         .put("controlIntervalSeconds", control.intervalSeconds()).put("settleSeconds", control.settleSeconds())
-        .put("callbacks", callbacks.toJson());
+        .put("callbacks", callbacks.toJson()).put("usage", usage.toJson());
   }
 
   public String mqttClientId() {

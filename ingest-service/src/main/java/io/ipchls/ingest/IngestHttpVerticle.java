@@ -10,6 +10,9 @@ import io.ipchls.ingest.control.RecordingControl;
 import io.ipchls.ingest.control.RecordingControlHandlers;
 import io.ipchls.ingest.events.EventHandlers;
 import io.ipchls.ingest.events.Events;
+import io.ipchls.ingest.quota.QuotaHandlers;
+import io.ipchls.ingest.usage.Usage;
+import io.ipchls.ingest.usage.UsageHandlers;
 import io.ipchls.ingest.shared.IngestPools;
 import io.ipchls.kit.config.HttpConfig;
 import io.ipchls.kit.http.AdminEndpoints;
@@ -42,9 +45,10 @@ public final class IngestHttpVerticle extends VerticleBase {
   private static final long MAX_BODY_BYTES = 64 * 1024;
 
   /**
-   * What the admin API serves: recording control's, callbacks' and events' handlers are made on this verticle's pool.
+   * What the admin API serves: recording control's, callbacks', events' and usage's handlers are made on this
+   * verticle's pool.
    */
-  public record AdminParts(RecordingControl recordingControl, Callbacks callbacks, Events events) {}
+  public record AdminParts(RecordingControl recordingControl, Callbacks callbacks, Events events, Usage usage) {}
 
   private final HttpConfig http;
   private final String adminTokenSha256;
@@ -129,6 +133,13 @@ public final class IngestHttpVerticle extends VerticleBase {
     api.get(FILES).respond(rc::describeFiles);
     EventHandlers events = parts.events().handlers(pool);
     api.post(EventHandlers.PATH).respond(events::post);
+    UsageHandlers usage = parts.usage().handlers(pool);
+    api.get(UsageHandlers.MONTH_PATH).handler(usage::month);
+    api.get(UsageHandlers.CAMERA_PATH).handler(usage::camera);
+    QuotaHandlers quota = new QuotaHandlers(pool);
+    api.put(QuotaHandlers.PATH).respond(quota::put);
+    api.get(QuotaHandlers.PATH).respond(quota::get);
+    api.delete(QuotaHandlers.PATH).respond(quota::delete);
     parts.callbacks().webhookHandlers(pool).ifPresent(wh -> webhookRoutes(api, wh));
     api.route().handler(ctx -> ctx.fail(ApiException.notFound("no such API: " + ctx.request().path())));
     return api;

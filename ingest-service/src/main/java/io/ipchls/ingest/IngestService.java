@@ -4,6 +4,7 @@ import io.ipchls.ingest.IngestHttpVerticle.AdminParts;
 import io.ipchls.ingest.callbacks.Callbacks;
 import io.ipchls.ingest.control.RecordingControl;
 import io.ipchls.ingest.events.Events;
+import io.ipchls.ingest.usage.Usage;
 import io.ipchls.ingest.indexing.SegmentListenerVerticle;
 import io.ipchls.ingest.retention.PartitionMaintenanceVerticle;
 import io.ipchls.ingest.retention.RetentionSweepVerticle;
@@ -42,8 +43,9 @@ public final class IngestService {
     var callbacks = new Callbacks(config.callbacks(), config.mqtt(), config.mqttClientId(), pools, metrics.registry());
     var control = new RecordingControl(config.control(), pools, metrics.registry());
     var events = new Events(config.indexing(), pools, ingestMetrics);
+    var usage = new Usage(config.usage(), pools, metrics.registry());
     var http = new IngestHttpVerticle(config.http(), config.adminTokenSha256(), pools, metrics,
-        () -> listener.isMqttConnected() && events.isMqttConnected(), new AdminParts(control, callbacks, events))
+        () -> listener.isMqttConnected() && events.isMqttConnected(), new AdminParts(control, callbacks, events, usage))
         .opsStats(ingestMetrics::stats);
     return Database.migrate(vertx, config.db(), SCHEMA)
         .compose(v -> vertx.deployVerticle(new PartitionMaintenanceVerticle(pools)))
@@ -52,6 +54,7 @@ public final class IngestService {
         .compose(id -> events.deploy(vertx))
         .compose(id -> callbacks.deploy(vertx))
         .compose(id -> control.deploy(vertx))
+        .compose(id -> usage.deploy(vertx))
         .compose(id -> vertx.deployVerticle(http))
         .map(id -> new Running(http.port()));
   }

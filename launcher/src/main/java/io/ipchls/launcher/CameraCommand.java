@@ -100,7 +100,12 @@ final class CameraCommand {
     }
 
     String token() throws IOException {
-      if (token != null && !token.isBlank()) return token;
+      return adminToken(token, dataDir);
+    }
+
+    /** {@code given}, else the demo's adminToken from {@code <dataDir>/secrets.json}. */
+    static String adminToken(String given, Path dataDir) throws IOException {
+      if (given != null && !given.isBlank()) return given;
       Path file = dataDir.resolve("secrets.json");
       if (!Files.exists(file)) {
         throw new IOException("no admin token: pass --token, set IPCHLS_ADMIN_TOKEN, or point --data-dir at a "

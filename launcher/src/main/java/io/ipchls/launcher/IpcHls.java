@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "ipc-hls", mixinStandardHelpOptions = true, version = "ipc-hls 0.1.0",
     description = "Self-hostable cloud recording backend for IP cameras.",
     subcommands = {DemoCommand.class, CameraCommand.class, AccountCommand.class, ViewerTokenCommand.class,
-        OpsCommand.class})
+        OpsCommand.class, UsageCommand.class})
 public final class IpcHls {
   public static void main(String[] args) {
     System.exit(new CommandLine(new IpcHls()).execute(args));

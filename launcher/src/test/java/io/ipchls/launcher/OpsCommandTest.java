@@ -100,6 +100,30 @@ class OpsCommandTest {
   }
 
   @Test
+  void usage_printsTheRecordingCameraWithItsStorageAndEstimate_asTableAndCsv() {
+    Run run = Await.until("usage: the recording camera with objects stored", WAIT,
+        () -> ipcHls("usage", "--url", sys.ingestUrl().toString(), "--token", sys.adminToken()),
+        r -> r.exit() == 0 && r.out().lines().anyMatch(l -> l.startsWith("ops-cam ") && !l.matches(
+            "ops-cam +0 B +0 .*")));
+    assertTrue(run.out().startsWith("Usage " + java.time.YearMonth.now(java.time.ZoneOffset.UTC)
+        + " (UTC), prices: CNY 0.1755 per GB-month"), run.out());
+    assertTrue(run.out().lines().anyMatch(l -> l.startsWith("total ")), run.out());
+    Run csv = ipcHls("usage", "--csv", "--url", sys.ingestUrl().toString(), "--token", sys.adminToken());
+    assertEquals(0, csv.exit(), csv.err());
+    assertTrue(csv.out().startsWith("camera_id,stored_bytes,stored_objects,puts,"), csv.out());
+    String line = csv.out().lines().filter(l -> l.startsWith("ops-cam,")).findFirst().orElseThrow();
+    assertTrue(Long.parseLong(line.split(",")[1]) > 0, "stored bytes of the recording camera: " + line);
+  }
+
+  @Test
+  void usage_badMonth_isAUsageError() {
+    Run run = ipcHls("usage", "--month", "2026-13", "--url", sys.ingestUrl().toString(), "--token",
+        sys.adminToken());
+    assertEquals(2, run.exit(), run.out());
+    assertTrue(run.err().contains("--month must be YYYY-MM, got '2026-13'"), run.err());
+  }
+
+  @Test
   void opsMembers_listsTheMemberWithItsThreeServices() {
     Run run = ipcHls("ops", "members", "--url", sys.credentialUrl().toString(), "--token", sys.adminToken());
     assertEquals(0, run.exit(), run.err());

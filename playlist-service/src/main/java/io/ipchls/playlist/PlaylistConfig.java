@@ -10,6 +10,7 @@ import io.ipchls.kit.config.Setting;
 import io.ipchls.kit.config.Settings;
 import io.ipchls.kit.config.StringSetting;
 import io.ipchls.kit.crypto.Sha256;
+import io.ipchls.playlist.metering.MeteringConfig;
 import io.ipchls.protocol.SegmentDuration;
 import io.vertx.core.json.JsonObject;
 
@@ -32,7 +33,7 @@ import io.vertx.core.json.JsonObject;
 public record PlaylistConfig(
     HttpConfig http, DbConfig db, S3Config s3, int liveWindowSegments, int liveLookbackSeconds, int liveRefreshSeconds,
     int liveTargetDurationSeconds, int presignSeconds, int maxReplayHours, SegmentAccess segmentAccess,
-    ViewerConfig viewer, String adminTokenSha256, CorsConfig cors, ExportConfig exports) {
+    ViewerConfig viewer, String adminTokenSha256, CorsConfig cors, ExportConfig exports, MeteringConfig usage) {
   /** SigV4 presigned URLs live at most 7 days. */
   public static final int MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
   /** Shorter admin tokens are refused: they would be guessable. */
@@ -72,12 +73,13 @@ public record PlaylistConfig(
     }
   }
 
-  /** The settings with clip export jobs at their defaults. */
+  /** The settings with clip export jobs and playback metering at their defaults. */
   public PlaylistConfig(HttpConfig http, DbConfig db, S3Config s3, int liveWindowSegments, int liveLookbackSeconds,
       int liveRefreshSeconds, int liveTargetDurationSeconds, int presignSeconds, int maxReplayHours,
       SegmentAccess segmentAccess, ViewerConfig viewer, String adminTokenSha256, CorsConfig cors) {
     this(http, db, s3, liveWindowSegments, liveLookbackSeconds, liveRefreshSeconds, liveTargetDurationSeconds,
-        presignSeconds, maxReplayHours, segmentAccess, viewer, adminTokenSha256, cors, ExportConfig.defaults());
+        presignSeconds, maxReplayHours, segmentAccess, viewer, adminTokenSha256, cors, ExportConfig.defaults(),
+        MeteringConfig.DEFAULT);
   }
 
   public PlaylistConfig {
@@ -88,6 +90,7 @@ public record PlaylistConfig(
     if (segmentAccess == null) throw new ConfigException("segmentAccess", "is required");
     if (viewer == null) throw new ConfigException("viewer", "is required");
     if (cors == null) throw new ConfigException("cors", "is required");
+    if (usage == null) throw new ConfigException("usage", "is required");
     if (liveWindowSegments < 1) throw new ConfigException("liveWindowSegments", "must be >= 1");
     if (liveLookbackSeconds < 1) throw new ConfigException("liveLookbackSeconds", "must be >= 1");
     if (liveRefreshSeconds < 1) throw new ConfigException("liveRefreshSeconds", "must be >= 1");
@@ -153,14 +156,15 @@ public record PlaylistConfig(
         viewer(viewer),
         adminToken == null ? null : Sha256.hex(adminToken),
         CorsConfig.from(s.section("cors")),
-        ExportConfig.from(s.section("exports")));
+        ExportConfig.from(s.section("exports")),
+        MeteringConfig.from(s.section("usage")));
   }
 
   /** The same settings with other CORS origins. */
   public PlaylistConfig withCors(CorsConfig origins) {
     return new PlaylistConfig(http, db, s3, liveWindowSegments, liveLookbackSeconds, liveRefreshSeconds,
         liveTargetDurationSeconds, presignSeconds, maxReplayHours, segmentAccess, viewer, adminTokenSha256, origins,
-        exports);
+        exports, usage);
   }
 
   private static SegmentAccess segmentAccess(String access) {
@@ -187,7 +191,8 @@ public record PlaylistConfig(
         .put("viewer", Setting.defaults(VIEWER_OPEN, VIEWER_JWT_SECRET, VIEWER_DEFAULT_TOKEN_SECONDS,
             VIEWER_MAX_TOKEN_SECONDS))
         .put("cors", Setting.defaults(CorsConfig.ALLOWED_ORIGINS))
-        .put("exports", ExportConfig.defaultsJson());
+        .put("exports", ExportConfig.defaultsJson())
+        .put("usage", MeteringConfig.defaults());
   }
 
   @Override
@@ -198,6 +203,6 @@ public record PlaylistConfig(
         + ", presignSeconds=" + presignSeconds
         + ", maxReplayHours=" + maxReplayHours + ", segmentAccess=" + segmentAccess + ", viewer=" + viewer
         + ", adminToken=" + (adminTokenSha256 == null ? "none" : "***") + ", cors=" + cors + ", exports=" + exports
-        + "]";
+        + ", usage=" + usage + "]";
   }
 }

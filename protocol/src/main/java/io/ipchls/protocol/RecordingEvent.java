@@ -16,6 +16,9 @@ import java.util.List;
  *   <li>{@value #INDEX_READY}: {@code bucket}, {@code indexKey}, {@code periodStart}, {@code periodEnd} (the
  *       indexed window, epoch ms), {@code segmentCount}, {@code durationMs} (media time), {@code bytes}.</li>
  *   <li>{@value #CAMERA_ONLINE}, {@value #CAMERA_OFFLINE}: nothing more.</li>
+ *   <li>{@value #QUOTA_EXCEEDED}: a camera with a {@code stop} storage quota reached it and its new segments are
+ *       refused until it is raised or storage is freed; {@code bytes} (stored when it happened) and {@code reason}
+ *       {@value #REASON_QUOTA_EXCEEDED}. Raised once each time the camera goes over.</li>
  * </ul>
  */
 public record RecordingEvent(
@@ -44,9 +47,12 @@ public record RecordingEvent(
   public static final String INDEX_READY = "index.ready";
   public static final String CAMERA_ONLINE = "camera.online";
   public static final String CAMERA_OFFLINE = "camera.offline";
+  public static final String QUOTA_EXCEEDED = "quota.exceeded";
   /** Every event type, as templates may name them in their callbacks. */
   public static final List<String> TYPES =
-      List.of(RECORDING_STARTED, RECORDING_STOPPED, INDEX_READY, CAMERA_ONLINE, CAMERA_OFFLINE);
+      List.of(RECORDING_STARTED, RECORDING_STOPPED, INDEX_READY, CAMERA_ONLINE, CAMERA_OFFLINE, QUOTA_EXCEEDED);
+  /** Why new segments of a camera are refused: its storage quota (policy stop) is reached. */
+  public static final String REASON_QUOTA_EXCEEDED = "quota_exceeded";
   /** A recording stopped because no segment came for the recording gap (180 s). */
   public static final String REASON_GAP = "gap";
   /** A recording stopped because the camera's record task stopped. */
@@ -73,5 +79,11 @@ public record RecordingEvent(
       String templateId, long time) {
     return new RecordingEvent(VERSION, id, online ? CAMERA_ONLINE : CAMERA_OFFLINE, cameraId, taskId, templateId,
         time, null, null, null, null, null, null, null, null, null, null, null, null);
+  }
+
+  /** A camera reached its storage quota of policy stop ({@value #QUOTA_EXCEEDED}); {@code storedBytes} at the time. */
+  public static RecordingEvent quotaExceeded(String id, String cameraId, long time, long storedBytes) {
+    return new RecordingEvent(VERSION, id, QUOTA_EXCEEDED, cameraId, null, null, time, null, null, null, null,
+        storedBytes, null, null, REASON_QUOTA_EXCEEDED, null, null, null, null);
   }
 }

@@ -7,6 +7,7 @@ import io.ipchls.device.segment.DeviceClock;
 import io.ipchls.device.segment.Frame;
 import io.ipchls.device.segment.Segment;
 import io.ipchls.device.segment.Segmenter;
+import io.ipchls.kit.usage.UsagePrices;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,11 +37,11 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "StorageCost", mixinStandardHelpOptions = true)
 public final class StorageCost implements Callable<Integer> {
-  /** The seed's storage price, CNY per GB-month, and its retention, days. */
-  static final double CNY_PER_GB_MONTH = 0.1755;
+  /** The seed's storage price, CNY per GB-month (the services' default, usage.storagePerGbMonth), and retention. */
+  static final double CNY_PER_GB_MONTH = UsagePrices.SEED_STORAGE_PER_GB_MONTH;
   static final int RETENTION_DAYS = 7;
   /** The seed's API cost for 3 s segments: 1200 PUTs/h × 24 × 30 × 0.00000405 CNY. */
-  static final double API_CNY_PER_MONTH = 1200 * 24 * 30 * 0.00000405;
+  static final double API_CNY_PER_MONTH = 1200 * 24 * 30 * UsagePrices.SEED_PER_PUT;
   private static final Pattern SSIM = Pattern.compile("All:([0-9.]+)");
 
   @Option(names = "--seconds", defaultValue = "60") int seconds;

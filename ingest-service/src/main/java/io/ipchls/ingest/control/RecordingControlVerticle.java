@@ -1,5 +1,6 @@
 package io.ipchls.ingest.control;
 
+import io.ipchls.ingest.shared.Ids;
 import io.ipchls.ingest.shared.IngestPools;
 import io.ipchls.ingest.shared.ObjectStore;
 import io.ipchls.ingest.shared.RecordingGapRule;

@@ -1,5 +1,6 @@
 package io.ipchls.ingest.control;
 
+import io.ipchls.ingest.shared.Ids;
 import io.ipchls.ingest.control.ControlRequests.TemplateBody;
 import io.ipchls.kit.http.ApiException;
 import io.vertx.core.Future;

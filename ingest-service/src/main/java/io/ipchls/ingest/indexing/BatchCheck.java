@@ -19,9 +19,10 @@ import java.util.function.LongSupplier;
  * The checks on a batch of notifications that need I/O: the key (and an fMP4 segment's init segment key, and a
  * thumbnail's key) lies under
  * the camera's storage prefix, the start
- * lies inside the camera's retention window, and (when {@code store} is given, the verification mode) the object
- * and its init segment exist in the bucket and may be read. All I/O happens before any verdict, so a failed lookup
- * can be retried without telling a camera twice.
+ * lies inside the camera's retention window, (when {@code store} is given, the verification mode) the object
+ * and its init segment exist in the bucket and may be read, and the camera's storage quota of policy stop is not
+ * reached ({@link QuotaCheck}). All I/O happens before any verdict, so a failed lookup can be retried without telling
+ * a camera twice.
  *
  * <p>An fMP4 segment is unplayable without its init segment, so verification HEADs that too. Init objects are
  * content-named and shared by every segment of one codec configuration: each distinct init key of a batch is HEADed
@@ -45,6 +46,7 @@ public final class BatchCheck {
   private final CameraPolicies policies;
   private final ObjectStore store;
   private final LongSupplier clock;
+  private final QuotaCheck quotas;
   /** Init keys found present, with when; touched only on the verticle's event loop. */
   private final LinkedHashMap<String, Long> initPresent = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
@@ -54,11 +56,12 @@ public final class BatchCheck {
   };
 
   /** @param store the bucket to HEAD each object in, or null not to verify objects */
-  public BatchCheck(Vertx vertx, CameraPolicies policies, ObjectStore store, LongSupplier clock) {
+  public BatchCheck(Vertx vertx, CameraPolicies policies, ObjectStore store, LongSupplier clock, QuotaCheck quotas) {
     this.vertx = vertx;
     this.policies = policies;
     this.store = store;
     this.clock = clock;
+    this.quotas = quotas;
   }
 
   public Future<Outcome> check(List<Pending> batch) {
@@ -73,9 +76,20 @@ public final class BatchCheck {
         if (r == null) accepted.add(p);
         else refused.add(new Refused(p, r));
       }
-      if (store == null || accepted.isEmpty()) return Future.succeededFuture(new Outcome(accepted, refused));
-      return verifyObjects(accepted, refused);
+      Future<Outcome> verified = store == null || accepted.isEmpty()
+          ? Future.succeededFuture(new Outcome(accepted, refused)) : verifyObjects(accepted, refused);
+      // the quota last: only segments that would otherwise be indexed count against it
+      return verified.compose(o -> quotas.apply(o.accepted(), policyOf).map(q -> {
+        List<Refused> all = new ArrayList<>(o.refused());
+        all.addAll(q.refused());
+        return new Outcome(q.accepted(), all); // the same accepted list: settled() finds the batch by it
+      }));
     });
+  }
+
+  /** The accepted notifications of a checked batch were committed, or given up (see {@link QuotaCheck#settled}). */
+  public void settled(List<Pending> accepted) {
+    quotas.settled(accepted);
   }
 
   private static Rejection checkPolicy(Pending p, Policy policy, long now) {

@@ -15,18 +15,31 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What ingest must know about each camera to check its notifications: its storage prefix, from credential-service's
- * registry (through its one reader, {@link CameraRegistryReader}), and its retention, from
- * {@code ingest.camera_settings}; both asked at once. Cached for a while because every notification needs them. A
+ * registry (through its one reader, {@link CameraRegistryReader}), its retention, from
+ * {@code ingest.camera_settings}, and whether it has a stop quota ({@code ingest.storage_quotas}); asked at once. Cached for a while because every notification needs them. A
  * camera without a registry row, or a database without the registry (ingest deployed alone, tests), gets the default
  * prefix: its id; a camera without settings the default retention.
  */
 public final class CameraPolicies {
   private static final Logger LOG = LoggerFactory.getLogger(CameraPolicies.class);
+  /** Each camera's own retention (null: the default) and whether it has a storage quota of policy stop (V40). */
   static final String SELECT_SETTINGS = """
-      SELECT camera_id, retention_days FROM ingest.camera_settings WHERE camera_id = ANY($1::text[])""";
+      SELECT c.id AS camera_id, s.retention_days,
+             EXISTS (SELECT 1 FROM ingest.storage_quotas q
+                     WHERE q.scope = 'camera' AND q.subject_id = c.id AND q.policy = 'stop') AS stop_quota
+      FROM unnest($1::text[]) AS c(id) LEFT JOIN ingest.camera_settings s ON s.camera_id = c.id""";
 
-  /** A camera's storage prefix (keys must lie under {@code prefix/}) and how many days its segments are kept. */
-  public record Policy(String prefix, int retentionDays) {}
+  /**
+   * A camera's storage prefix (keys must lie under {@code prefix/}), how many days its segments are kept, and whether
+   * it has a storage quota that refuses new segments when reached (checked from its counters by QuotaCheck).
+   */
+  public record Policy(String prefix, int retentionDays, boolean stopQuota) {
+    public Policy(String prefix, int retentionDays) {
+      this(prefix, retentionDays, /* stopQuota= */ false);
+    }
+  }
+
+  private record Settings(Integer retentionDays, boolean stopQuota) {}
 
   private record Cached(Policy policy, long expiresAt) {}
 
@@ -76,26 +89,25 @@ public final class CameraPolicies {
       }
       return Map.of();
     }));
-    Future<Map<String, Integer>> retention = retentionDays(ids);
-    return Future.all(prefixes, retention).map(x -> {
+    Future<Map<String, Settings>> settings = settings(ids);
+    return Future.all(prefixes, settings).map(x -> {
       Map<String, Policy> m = new HashMap<>();
       for (String id : ids) {
         String prefix = prefixes.result().get(id);
-        Integer days = retention.result().get(id);
+        Settings own = settings.result().getOrDefault(id, new Settings(null, false));
         m.put(id, new Policy(prefix == null || prefix.isBlank() ? id : prefix,
-            days == null ? defaultRetentionDays : days));
+            own.retentionDays() == null ? defaultRetentionDays : own.retentionDays(), own.stopQuota()));
       }
       return m;
     });
   }
 
-  private Future<Map<String, Integer>> retentionDays(List<String> ids) {
+  private Future<Map<String, Settings>> settings(List<String> ids) {
     return pool.preparedQuery(SELECT_SETTINGS).execute(Tuple.tuple().addArrayOfString(ids.toArray(new String[0])))
         .map(rows -> {
-          Map<String, Integer> m = new HashMap<>();
+          Map<String, Settings> m = new HashMap<>();
           for (Row r : rows) {
-            Integer days = r.getInteger("retention_days");
-            if (days != null) m.put(r.getString("camera_id"), days);
+            m.put(r.getString("camera_id"), new Settings(r.getInteger("retention_days"), r.getBoolean("stop_quota")));
           }
           return m;
         });

@@ -99,7 +99,7 @@ public final class SegmentBatcher {
     return retry.run("check " + batch.size() + " notification(s)", () -> check.check(batch), failure -> true)
         .compose(outcome -> {
           outcome.refused().forEach(r -> rejecter.reject(r.rejection(), r.pending().ack()));
-          return indexThenAcknowledge(outcome.accepted());
+          return indexThenAcknowledge(outcome.accepted()).onComplete(x -> check.settled(outcome.accepted()));
         });
   }
 

@@ -62,7 +62,8 @@ public final class SegmentListenerVerticle extends VerticleBase {
     var policies = new CameraPolicies(pool, config.defaultRetentionDays(), POLICY_CACHE_MS,
         System::currentTimeMillis);
     store = config.verifyObjects() ? new ObjectStore(config.s3()) : null;
-    var batchCheck = new BatchCheck(vertx, policies, store, System::currentTimeMillis);
+    var batchCheck = new BatchCheck(vertx, policies, store, System::currentTimeMillis,
+        new QuotaCheck(pool));
     batcher = new SegmentBatcher(vertx, new SegmentRepository(pool, config.gapRule()), batchCheck, metrics,
         this::reject, new SegmentBatcher.Limits(config.batchMaxSize(), config.writeConcurrency()));
     List<Future<Void>> started = new ArrayList<>();

@@ -16,27 +16,52 @@ import java.util.Map;
 public final class SegmentRepository {
   /**
    * Inserts the batch with its restart marks ({@code $13}, V30__segment_discontinuity.sql), numbers its new segments
-   * for live playback by the {@link LiveNumbering} rule ({@code $15}, {@code $16}, V31__live_sequence.sql; a marked
+   * for live playback by the {@link LiveNumbering} rule ({@code $18}, {@code $19}, V31__live_sequence.sql; a marked
    * segment is a discontinuity there as in the playlists) and folds them into the recordings by the
-   * {@link RecordingGapRule} (its gap, see V3__recordings.sql), in one statement, with each segment's
-   * media description ({@code $14}-{@code $16}, V34__segment_media.sql: a media change is marked like a restart) and
-   * its key frame range and thumbnail key ({@code $17}-{@code $19}, V37__segment_scrubbing.sql); the gap rule and
-   * live numbering take {@code $20}-{@code $22}. In the same statement, the segment length each camera announced it is
-   * configured for ({@code $23}, {@code $24}, one per camera, V38__live_target_and_clip_exports.sql) is kept where it
-   * changed: the live target duration.
+   * {@link RecordingGapRule} (its gap, see V3__recordings.sql), with each segment's media description
+   * ({@code $14}-{@code $16}, V34__segment_media.sql: a media change is marked like a restart) and its key frame range
+   * and thumbnail key ({@code $17}-{@code $19}, V37__segment_scrubbing.sql); the gap rule and live numbering take
+   * {@code $20}-{@code $22}. In the same statement, the segment length each camera announced it is configured for
+   * ({@code $23}, {@code $24}, one per camera, V38__live_target_and_clip_exports.sql) is kept where it changed: the live
+   * target duration. Then the new rows are metered (V39__usage_metering.sql): one {@code meter_storage} call for the
+   * batch, one row per camera, adding the new segments' bytes and objects, their thumbnails (objects, V37) and each
+   * init segment named for the first time. All in one statement, so the counters commit with the index or not at all.
    */
   static final String INDEX_BATCH = """
       WITH target AS (
         INSERT INTO ingest.live_target AS t (camera_id, target_seconds)
         SELECT u.c, u.s FROM unnest($23::text[], $24::int[]) AS u(c, s)
         WHERE NOT EXISTS (SELECT 1 FROM ingest.live_target x WHERE x.camera_id = u.c AND x.target_seconds = u.s)
-        ON CONFLICT (camera_id) DO UPDATE SET target_seconds = excluded.target_seconds, updated_at = now())
-      SELECT camera, start_at, duration_ms, object_key, discontinuity, media_seq, discontinuity_seq, container,
-             init_key, codec, width, height, frame_rate
-      FROM ingest.index_segments($1::text[], $2::timestamptz[], $3::int[], $4::text[], $5::bigint[], $6::text[],
-                                 $7::bigint[], $8::text[], $9::int[], $10::int[], $11::timestamptz[], $12::bool[],
-                                 $13::bool[], $14::text[], $15::text[], $16::float8[], $17::bigint[],
-                                 $18::bigint[], $19::text[], $20::int, $21::int, $22::int)""";
+        ON CONFLICT (camera_id) DO UPDATE SET target_seconds = excluded.target_seconds, updated_at = now()
+      ), indexed AS (
+        SELECT camera, start_at, duration_ms, object_key, discontinuity, media_seq, discontinuity_seq, container,
+               init_key, codec, width, height, frame_rate
+        FROM ingest.index_segments($1::text[], $2::timestamptz[], $3::int[], $4::text[], $5::bigint[], $6::text[],
+                                   $7::bigint[], $8::text[], $9::int[], $10::int[], $11::timestamptz[], $12::bool[],
+                                   $13::bool[], $14::text[], $15::text[], $16::float8[], $17::bigint[],
+                                   $18::bigint[], $19::text[], $20::int, $21::int, $22::int)
+      ), new_inits AS (
+        INSERT INTO ingest.metered_inits (init_key, camera_id)
+        SELECT DISTINCT ON (init_key) init_key, camera FROM indexed WHERE init_key IS NOT NULL
+        ON CONFLICT DO NOTHING
+        RETURNING camera_id
+      ), puts AS (
+        SELECT i.camera AS c, count(*) + count(b.thumb) AS n, sum(b.bytes) AS bytes
+        FROM indexed i
+        JOIN (SELECT DISTINCT ON (c, s, k) c, s, k, bytes, thumb
+              FROM unnest($1::text[], $2::timestamptz[], $4::text[], $5::bigint[], $19::text[])
+                   AS u(c, s, k, bytes, thumb)) b
+          ON b.c = i.camera AND b.s = i.start_at AND b.k = i.object_key
+        GROUP BY i.camera
+        UNION ALL
+        SELECT camera_id, count(*), 0 FROM new_inits GROUP BY camera_id
+      ), metered AS (
+        SELECT ingest.meter_storage(array_agg(c), array_agg(n::bigint), array_agg(bytes::bigint),
+                                    array_agg(0::bigint), array_agg(0::bigint))
+        FROM puts
+      )
+      SELECT indexed.* FROM indexed, metered
+      ORDER BY camera, media_seq NULLS FIRST, start_at, object_key""";
 
   private final Pool pool;
   private final RecordingGapRule gapRule;
@@ -47,9 +72,9 @@ public final class SegmentRepository {
   }
 
   /**
-   * Inserts the rows, numbers the new ones for live playback and applies the recording gap rule to their cameras'
-   * recordings, in one statement (committed when the future succeeds); rows already present are skipped. Returns
-   * the new rows with their live numbers.
+   * Inserts the rows, numbers the new ones for live playback, applies the recording gap rule to their cameras'
+   * recordings and meters their storage, in one statement (committed when the future succeeds); rows already present
+   * are skipped. Returns the new rows with their live numbers.
    */
   public Future<IndexedBatch> insertAndApplyGapRule(List<SegmentRow> rows) {
     if (rows.isEmpty()) return Future.succeededFuture(IndexedBatch.EMPTY);

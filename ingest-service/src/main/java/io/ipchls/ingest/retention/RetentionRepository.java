@@ -17,11 +17,33 @@ public final class RetentionRepository {
   static final String EXPIRED = "SELECT camera_id, start_at, object_key, object_kept, init_key, init_kept, "
       + "thumbnail_key, thumbnail_kept "
       + "FROM ingest.expired_segment_rows($1, $2)";
+  /** The oldest segments of cameras over their ring quota, as many as bring them back under it (V40). */
+  static final String OVER_QUOTA = "SELECT camera_id, start_at, object_key, object_kept, init_key, init_kept, "
+      + "thumbnail_key, thumbnail_kept FROM ingest.over_quota_segment_rows($1)";
   static final String EXPIRED_INDEX_FILES = "SELECT span_id, period_start, object_key, object_kept "
       + "FROM ingest.expired_index_files($1, $2)";
   static final String DELETE_INDEX_FILES = "DELETE FROM ingest.index_files f "
       + "USING unnest($1::bigint[], $2::timestamptz[]) AS d(s, p) WHERE f.span_id = d.s AND f.period_start = d.p";
-  static final String DELETE = "SELECT ingest.delete_segments($1::text[], $2::timestamptz[], $3::text[])";
+  /**
+   * Deletes the rows (delete_segments meters their bytes, V39) and the init segments deleted with them ({@code $4}):
+   * each leaves the metered inits and counts as one delete of its camera, as each thumbnail deleted with its row
+   * does ({@code $5}, its camera once per thumbnail); one statement, one transaction.
+   */
+  static final String DELETE = """
+      WITH deleted AS (
+        SELECT ingest.delete_segments($1::text[], $2::timestamptz[], $3::text[]) AS n
+      ), inits AS (
+        DELETE FROM ingest.metered_inits m USING deleted WHERE m.init_key = ANY ($4::text[]) RETURNING m.camera_id
+      ), gone AS (
+        SELECT camera_id FROM inits
+        UNION ALL
+        SELECT c FROM unnest($5::text[]) AS t(c), deleted
+      ), metered AS (
+        SELECT ingest.meter_storage(array_agg(camera_id), array_agg(0::bigint), array_agg(0::bigint),
+                                    array_agg(1::bigint), array_agg(0::bigint))
+        FROM gone
+      )
+      SELECT n FROM deleted, metered""";
   static final String DELETE_EVENTS = "SELECT ingest.delete_expired_events($1, $2)";
   static final String DROP_PARTITIONS = "SELECT ingest.drop_expired_partitions($1)";
 
@@ -67,18 +89,28 @@ public final class RetentionRepository {
 
   /** Up to {@code max} segments beyond their camera's retention, oldest first. */
   public Future<List<SegmentId>> expired(int max) {
-    return pool.preparedQuery(EXPIRED).execute(Tuple.of(defaultRetentionDays, max)).map(rows -> {
-      List<SegmentId> out = new ArrayList<>(rows.size());
-      for (Row r : rows) {
-        out.add(new SegmentId(r.getString("camera_id"), r.getOffsetDateTime("start_at"), r.getString("object_key"),
-            r.getBoolean("object_kept"), r.getString("init_key"), r.getBoolean("init_kept"),
-            r.getString("thumbnail_key"), r.getBoolean("thumbnail_kept")));
-      }
-      return out;
-    });
+    return pool.preparedQuery(EXPIRED).execute(Tuple.of(defaultRetentionDays, max)).map(RetentionRepository::ids);
   }
 
-  /** Deletes the rows and trims their recordings in one transaction; returns how many rows were deleted. */
+  /** Up to {@code max} of the oldest segments of cameras over their storage quota of policy ring, oldest first. */
+  public Future<List<SegmentId>> overQuota(int max) {
+    return pool.preparedQuery(OVER_QUOTA).execute(Tuple.of(max)).map(RetentionRepository::ids);
+  }
+
+  private static List<SegmentId> ids(Iterable<Row> rows) {
+    List<SegmentId> out = new ArrayList<>();
+    for (Row r : rows) {
+      out.add(new SegmentId(r.getString("camera_id"), r.getOffsetDateTime("start_at"), r.getString("object_key"),
+          r.getBoolean("object_kept"), r.getString("init_key"), r.getBoolean("init_kept"),
+          r.getString("thumbnail_key"), r.getBoolean("thumbnail_kept")));
+    }
+    return out;
+  }
+
+  /**
+   * Deletes the rows, trims their recordings and meters what left storage (their bytes, and the init segments no kept
+   * row needs) in one transaction; returns how many rows were deleted.
+   */
   public Future<Integer> delete(List<SegmentId> ids) {
     if (ids.isEmpty()) return Future.succeededFuture(0);
     int n = ids.size();
@@ -90,8 +122,13 @@ public final class RetentionRepository {
       start[i] = ids.get(i).startAt();
       key[i] = ids.get(i).objectKey();
     }
+    String[] inits = ids.stream().filter(id -> id.initKey() != null && !id.initKept()).map(SegmentId::initKey)
+        .distinct().toArray(String[]::new);
+    String[] thumbnails = ids.stream().filter(id -> id.thumbnailKey() != null && !id.thumbnailKept())
+        .map(SegmentId::cameraId).toArray(String[]::new);
     return pool.preparedQuery(DELETE)
-        .execute(Tuple.tuple().addArrayOfString(camera).addArrayOfOffsetDateTime(start).addArrayOfString(key))
+        .execute(Tuple.tuple().addArrayOfString(camera).addArrayOfOffsetDateTime(start).addArrayOfString(key)
+            .addArrayOfString(inits).addArrayOfString(thumbnails))
         .map(rows -> rows.iterator().next().getInteger(0));
   }
 

@@ -44,6 +44,7 @@ public final class RetentionSweepVerticle extends VerticleBase {
   private ObjectStore store;
   private RetentionRepository repository;
   private PeriodicJob<Sweep> job;
+  private PeriodicJob<Integer> quotaJob;
 
   public RetentionSweepVerticle(RetentionConfig config, IngestPools pools, IngestMetrics metrics) {
     this.config = config;
@@ -59,7 +60,16 @@ public final class RetentionSweepVerticle extends VerticleBase {
     job = PeriodicJob.underClusterLock(vertx, LOCK, config.sweepIntervalSeconds() * 1000L, this::sweepHolding)
         .onSkipped(() -> metrics.sweep(SKIPPED.segmentsDeleted(), SKIPPED.partitionsDropped(), SKIPPED.skipped()))
         .start(/* firstDelayMs= */ 1);
+    // quotas of policy ring more often than the day-based sweep: a camera over its quota is back under it within
+    // quotaIntervalSeconds (plus one round), checked in constant time per camera from its totals row
+    quotaJob = PeriodicJob.underClusterLock(vertx, LOCK, config.quotaIntervalSeconds() * 1000L,
+        this::deleteOverQuota).start(config.quotaIntervalSeconds() * 1000L);
     return Future.succeededFuture();
+  }
+
+  /** One round of quota enforcement unless another instance is sweeping; how many segments it deleted. */
+  public Future<Integer> enforceQuotas() {
+    return quotaJob.runNow().map(done -> done.orElse(0));
   }
 
   /** One sweep unless another instance is sweeping; fails when the database or the bucket fails. */
@@ -86,6 +96,17 @@ public final class RetentionSweepVerticle extends VerticleBase {
   private Future<Integer> deleteExpiredSegments() {
     return new Rounds<SegmentId>(() -> repository.expired(BATCH), SegmentId::objectsToDelete,
         gone -> repository.delete(gone).onSuccess(metrics::expired)).run(0);
+  }
+
+  /**
+   * Storage quotas of policy ring: each camera's oldest segments until its stored bytes are at or under its quota,
+   * deleted as expired ones are (objects first, then rows, which moves the camera's counters).
+   */
+  private Future<Integer> deleteOverQuota() {
+    return new Rounds<SegmentId>(() -> repository.overQuota(BATCH), SegmentId::objectsToDelete,
+        gone -> repository.delete(gone).onSuccess(metrics::expired)).run(0).onSuccess(n -> {
+          if (n > 0) LOG.info("quota: deleted {} oldest segment(s) of cameras over their storage quota", n);
+        });
   }
 
   /** Camera events past their camera's retention, in rounds of {@value #BATCH} rows. */
@@ -150,7 +171,8 @@ public final class RetentionSweepVerticle extends VerticleBase {
   public Future<?> stop() {
     // the round in progress ends before what it uses closes (PeriodicJob#stop): a sweep cut off between deleting
     // objects and their rows would leave rows pointing at deleted objects until the next round
-    Future<Void> roundEnded = job == null ? Future.succeededFuture() : job.stop();
+    Future<Void> roundEnded = Future.all(job == null ? Future.succeededFuture() : job.stop(),
+        quotaJob == null ? Future.succeededFuture() : quotaJob.stop()).mapEmpty();
     return roundEnded.eventually(() -> {
       if (store != null) store.close();
       return pool == null ? Future.succeededFuture() : pool.close();

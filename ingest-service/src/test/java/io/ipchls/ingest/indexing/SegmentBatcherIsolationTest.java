@@ -49,7 +49,8 @@ class SegmentBatcherIsolationTest {
     var metrics = new IngestMetrics(new SimpleMeterRegistry());
     var policies = new CameraPolicies(ingest.pool, /* defaultRetentionDays= */ 7, /* ttlMs= */ 30_000,
         System::currentTimeMillis);
-    var check = new BatchCheck(ingest.vertx, policies, /* store= */ null, System::currentTimeMillis);
+    var check = new BatchCheck(ingest.vertx, policies, /* store= */ null, System::currentTimeMillis,
+        new QuotaCheck(ingest.pool));
     ConcurrentLinkedQueue<Rejection> rejections = new ConcurrentLinkedQueue<>();
     AtomicInteger acks = new AtomicInteger();
     var batcher = new SegmentBatcher(ingest.vertx, new SegmentRepository(ingest.pool, RecordingGapRule.DEFAULT),

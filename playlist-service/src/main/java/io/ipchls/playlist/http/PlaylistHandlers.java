@@ -3,6 +3,7 @@ package io.ipchls.playlist.http;
 import io.ipchls.kit.http.ApiException;
 import io.ipchls.kit.http.Routes;
 import io.ipchls.playlist.PlaylistConfig;
+import io.ipchls.playlist.metering.PlaybackMeter;
 import io.ipchls.playlist.auth.ViewerAuth;
 import io.ipchls.playlist.db.IFrame;
 import io.ipchls.playlist.db.Segment;
@@ -40,10 +41,11 @@ final class PlaylistHandlers {
   private final MeterRegistry registry;
   private final Variants variants;
   private final EventHandlers events;
+  private final PlaybackMeter meter;
   private final Clock clock;
 
   PlaylistHandlers(Vertx vertx, PlaylistConfig cfg, SegmentRepository segments, LiveWindows live, SegmentLinks links,
-      ShortLinks shortLinks, EventHandlers events, MeterRegistry registry, Clock clock) {
+      ShortLinks shortLinks, EventHandlers events, MeterRegistry registry, PlaybackMeter meter, Clock clock) {
     this.vertx = vertx;
     this.cfg = cfg;
     this.segments = segments;
@@ -52,6 +54,7 @@ final class PlaylistHandlers {
     this.shortLinks = shortLinks;
     this.registry = registry;
     this.events = events;
+    this.meter = meter;
     this.clock = clock;
     this.variants = new Variants(segments);
   }
@@ -60,11 +63,16 @@ final class PlaylistHandlers {
     observe(ctx, "live", token -> {
       LiveRequest req = LiveRequest.from(ctx.queryParams());
       ViewerAuth.scope(ctx).require(req.cameraId());
+      meter.request(req.cameraId());
       boolean gzip = Compression.acceptsGzip(ctx);
-      return live.live(req.cameraId(), clock.instant().minusSeconds(cfg.liveLookbackSeconds())).compose(snap ->
-          render(HlsPlaylist.live(snap.mediaSequence(), snap.discontinuitySequence(),
-              snap.targetDurationSeconds(cfg.liveTargetDurationSeconds())),
-              snap.segments(), lifetime -> links.forPlaylist(clock.instant(), lifetime, token), gzip));
+      return live.live(req.cameraId(), clock.instant().minusSeconds(cfg.liveLookbackSeconds())).compose(snap -> {
+        // a player reloads the live playlist about once per segment and fetches the one new segment: the newest
+        // counts as handed out (presigned mode; proxied bytes are counted as they go through)
+        if (presigned() && !snap.segments().isEmpty()) meter.handedOut(snap.segments().get(snap.segments().size() - 1));
+        return render(HlsPlaylist.live(snap.mediaSequence(), snap.discontinuitySequence(),
+            snap.targetDurationSeconds(cfg.liveTargetDurationSeconds())),
+            snap.segments(), lifetime -> links.forPlaylist(clock.instant(), lifetime, token), gzip);
+      });
     });
   }
 
@@ -73,12 +81,15 @@ final class PlaylistHandlers {
     observe(ctx, "replay", token -> {
       ReplayRequest req = ReplayRequest.from(ctx.queryParams(), maxRange);
       ViewerAuth.scope(ctx).require(req.cameraId());
+      meter.request(req.cameraId());
       boolean gzip = Compression.acceptsGzip(ctx);
       return segments.overlapping(req.cameraId(), req.start(), req.end()).compose(found -> found.isEmpty()
           ? noRecordings(req)
           : events.forPlaylist(req.cameraId(), req.start(), req.end()).compose(marks -> {
             HlsPlaylist playlist = HlsPlaylist.vod();
             EventHandlers.addDateRanges(playlist, marks);
+            // short links count when resolved; full presigned links are all handed out now
+            if (presigned() && req.links() == ReplayRequest.Links.FULL) found.forEach(meter::handedOut);
             return render(playlist, found, req.links() == ReplayRequest.Links.SHORT
                 ? lifetime -> shortLinks.forPlaylist(found, clock.instant(), lifetime)
                 : lifetime -> links.forPlaylist(clock.instant(), lifetime, token), gzip);
@@ -137,6 +148,7 @@ final class PlaylistHandlers {
     observe(ctx, "multivariant", token -> {
       MultivariantRequest req = MultivariantRequest.from(ctx.queryParams(), maxRange);
       ViewerAuth.scope(ctx).require(req.cameraId());
+      meter.request(req.cameraId());
       String queryToken = token != null && token.equals(ctx.queryParams().get("token")) ? token : null;
       Future<String> text = req.isLive()
           ? variants.live(req.cameraId(), clock.instant(), LIVE_MEDIA_SEGMENTS, queryToken)
@@ -144,6 +156,10 @@ final class PlaylistHandlers {
       return text.compose(t -> t != null ? Future.succeededFuture(Buffer.buffer(t.getBytes(StandardCharsets.UTF_8)))
           : req.isLive() ? noSegments(req.cameraId()) : noRecordings(req.replay()));
     });
+  }
+
+  private boolean presigned() {
+    return cfg.segmentAccess() == PlaylistConfig.SegmentAccess.PRESIGNED;
   }
 
   private Future<Buffer> noSegments(String cameraId) {

@@ -10,6 +10,7 @@ import io.ipchls.kit.http.Routes;
 import io.ipchls.kit.ops.OpsReporter;
 import io.ipchls.kit.registry.CameraRegistryReader;
 import io.vertx.core.json.JsonObject;
+import io.ipchls.playlist.metering.PlaybackMeter;
 import io.ipchls.playlist.PlaylistConfig;
 import io.ipchls.playlist.PlaylistConfig.SegmentAccess;
 import io.ipchls.playlist.auth.ViewerAuth;
@@ -62,6 +63,8 @@ public final class PlaylistHttpVerticle extends VerticleBase {
   private OpsReporter ops;
   private Router router;
   private ShortLinkResolver shortLinkResolver;
+  private PlaybackMeter meter;
+  private long meterTimer = -1;
   private CameraRegistryReader registry;
   private ExportStore exportStore;
   private ExportHandlers exports;
@@ -80,6 +83,8 @@ public final class PlaylistHttpVerticle extends VerticleBase {
   public Future<?> start() {
     pool = Database.pool(vertx, cfg.db());
     SegmentRepository segments = new SegmentRepository(pool);
+    meter = new PlaybackMeter(pool, clock);
+    meterTimer = meter.start(vertx, cfg.usage().flushSeconds());
     live = LiveWindows.create(vertx, segments, cfg.liveWindowSegments(), cfg.liveRefreshSeconds() * 1000L, clock);
     evictTimer = vertx.setPeriodic(60_000, t -> live.evictIdle());
     feed = new SegmentsIndexedFeed(live);
@@ -105,7 +110,7 @@ public final class PlaylistHttpVerticle extends VerticleBase {
         .onFailure(e -> LOG.warn("clip export sweep failed (tried again in {} s): {}", EXPORT_SWEEP_MS / 1000,
             e.toString())));
     if (cfg.segmentAccess() == SegmentAccess.PROXY) {
-      proxy = new SegmentProxy(segments, internalSigner, storeClient);
+      proxy = new SegmentProxy(segments, internalSigner, storeClient, meter);
       links = SegmentLinks.proxy();
     } else {
       publicSigner = new QueryPresigner(cfg.s3(), cfg.s3().publicEndpointUri());
@@ -115,17 +120,18 @@ public final class PlaylistHttpVerticle extends VerticleBase {
     // open mode (where nothing needs a token) the S3 secret key
     ShortLinks shortLinks = new ShortLinks(cfg.viewer().open() ? cfg.s3().secretAccessKey() : cfg.viewer().jwtSecret());
     shortLinkResolver = new ShortLinkResolver(shortLinks, segments, publicSigner,
-        Duration.ofSeconds(cfg.presignSeconds()), proxy, clock);
+        Duration.ofSeconds(cfg.presignSeconds()), proxy, meter, clock);
     ViewerTokens tokens = cfg.viewer().open() ? null : new ViewerTokens(vertx, cfg.viewer().jwtSecret(), clock);
     var events = new EventHandlers(new EventRepository(pool), segments);
     var playlists = new PlaylistHandlers(vertx, cfg, segments, live, links, shortLinks, events, metrics.registry(),
-        clock);
+        meter, clock);
     registry = new CameraRegistryReader(pool);
     var api = new ApiHandlers(cfg, segments, tokens, registry, clock);
     var thumbnails = new ThumbnailHandlers(segments, publicSigner, proxy, Duration.ofSeconds(cfg.presignSeconds()),
         Duration.ofHours(cfg.maxReplayHours()), clock);
     var health = new Health().check("db", segments::ping);
-    router = router(playlists, api, thumbnails, events, clips, exports, proxy,
+    var usage = new UsageHandler(pool, cfg.usage().prices(), clock);
+    router = router(playlists, api, thumbnails, events, clips, exports, usage, proxy,
         new ViewerAuth(tokens, registry::accountCameras), health);
     ops = new OpsReporter(vertx, "playlist-service", health, this::opsStats);
     return vertx.deployVerticle(feed)
@@ -147,8 +153,8 @@ public final class PlaylistHttpVerticle extends VerticleBase {
   }
 
   private Router router(PlaylistHandlers playlists, ApiHandlers api, ThumbnailHandlers thumbnails,
-      EventHandlers events, ClipExport clips, ExportHandlers exports, SegmentProxy proxy, ViewerAuth viewer,
-      Health health) {
+      EventHandlers events, ClipExport clips, ExportHandlers exports, UsageHandler usage, SegmentProxy proxy,
+      ViewerAuth viewer, Health health) {
     Router router = Router.router(vertx);
     router.route().handler(new CrossOrigin(cfg.cors()));
     HeadRequests.answerAsGet(router);
@@ -169,6 +175,7 @@ public final class PlaylistHttpVerticle extends VerticleBase {
     router.get("/api/v1/cameras/:id/recordings").handler(viewer).handler(api::recordings);
     router.get("/api/v1/cameras/:id/timeline").handler(viewer).handler(api::timeline);
     router.get("/api/v1/cameras/:id/clip.mp4").handler(viewer).handler(clips::handle);
+    router.get("/api/v1/cameras/:id/usage").handler(viewer).handler(usage::handle);
     router.get("/api/v1/cameras/:id/thumbnail").handler(viewer).handler(thumbnails::nearest);
     router.get("/api/v1/cameras/:id/thumbnails").handler(viewer).handler(thumbnails::list);
     router.post("/api/v1/cameras/:id/exports").handler(viewer).handler(exports::create);
@@ -205,9 +212,11 @@ public final class PlaylistHttpVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     if (evictTimer >= 0) vertx.cancelTimer(evictTimer);
+    if (meterTimer >= 0) vertx.cancelTimer(meterTimer);
     if (exportSweepTimer >= 0) vertx.cancelTimer(exportSweepTimer);
     if (exportStore != null) exportStore.close();
-    Future<Void> left = ops == null ? Future.succeededFuture() : ops.stop();
+    Future<Void> counted = meter == null ? Future.succeededFuture() : meter.flush().recover(e -> Future.succeededFuture());
+    Future<Void> left = counted.eventually(() -> ops == null ? Future.succeededFuture() : ops.stop());
     Future<Void> closed = left.eventually(() -> server == null ? Future.succeededFuture() : server.close());
     return closed.eventually(() -> feed.deploymentID() == null ? Future.succeededFuture()
         : vertx.undeploy(feed.deploymentID()).recover(e -> Future.succeededFuture())).eventually(() -> pool.close())

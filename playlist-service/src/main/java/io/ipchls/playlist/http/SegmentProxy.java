@@ -3,6 +3,7 @@ package io.ipchls.playlist.http;
 import io.ipchls.kit.http.ApiException;
 import io.ipchls.playlist.auth.ViewerAuth;
 import io.ipchls.playlist.db.SegmentRepository;
+import io.ipchls.playlist.metering.PlaybackMeter;
 import io.ipchls.playlist.s3.QueryPresigner;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClient;
@@ -38,20 +39,23 @@ final class SegmentProxy {
   private final SegmentRepository segments;
   private final QueryPresigner internalSigner;
   private final HttpClient http;
+  private final PlaybackMeter meter;
 
-  SegmentProxy(SegmentRepository segments, QueryPresigner internalSigner, HttpClient http) {
+  SegmentProxy(SegmentRepository segments, QueryPresigner internalSigner, HttpClient http, PlaybackMeter meter) {
     this.segments = segments;
     this.internalSigner = internalSigner;
     this.http = http;
+    this.meter = meter;
   }
 
   void handle(RoutingContext ctx) {
     String camera = QueryParams.cameraId(ctx.pathParam("camera"), "camera");
     ViewerAuth.scope(ctx).require(camera);
+    meter.request(camera);
     Instant start = start(ctx);
     String key = URLDecoder.decode(ctx.pathParam("*"), StandardCharsets.UTF_8);
     segments.segmentExists(camera, start, key)
-        .compose(exists -> exists ? stream(ctx, key)
+        .compose(exists -> exists ? stream(ctx, camera, key)
             : Future.failedFuture(ApiException.notFound("no such segment of camera " + camera)))
         .onFailure(ctx::fail);
   }
@@ -60,10 +64,11 @@ final class SegmentProxy {
   void handleInit(RoutingContext ctx) {
     String camera = QueryParams.cameraId(ctx.pathParam("camera"), "camera");
     ViewerAuth.scope(ctx).require(camera);
+    meter.request(camera);
     Instant start = start(ctx);
     String key = URLDecoder.decode(ctx.pathParam("*"), StandardCharsets.UTF_8);
     segments.initExists(camera, start, key)
-        .compose(exists -> exists ? stream(ctx, key)
+        .compose(exists -> exists ? stream(ctx, camera, key)
             : Future.failedFuture(ApiException.notFound("no such init segment of camera " + camera)))
         .onFailure(ctx::fail);
   }
@@ -83,8 +88,11 @@ final class SegmentProxy {
   }
 
 
-  /** Streams the object {@code key} from the store as the answer (headers only for HEAD). */
-  Future<Void> stream(RoutingContext ctx, String key) {
+  /**
+   * Streams the object {@code key} of {@code camera} from the store as the answer (headers only for HEAD); the body
+   * bytes actually written are metered as served, also when the viewer went away mid-way.
+   */
+  Future<Void> stream(RoutingContext ctx, String camera, String key) {
     String url = internalSigner.batch(Instant.now(), INTERNAL_URL_LIFETIME).url(key);
     String range = ctx.request().getHeader("range");
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url);
@@ -110,7 +118,7 @@ final class SegmentProxy {
             resp.request().reset();
             return out.end();
           }
-          return resp.pipeTo(out);
+          return resp.pipeTo(out).onComplete(x -> meter.served(camera, out.bytesWritten()));
         });
   }
 }

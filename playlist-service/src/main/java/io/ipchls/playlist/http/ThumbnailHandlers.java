@@ -62,7 +62,7 @@ final class ThumbnailHandlers {
             : new ApiException(404, "unknown_camera", "unknown camera: " + camera)));
       }
       ctx.response().putHeader("x-thumbnail-time", Long.toString(t.start().toEpochMilli()));
-      if (proxy != null) return proxy.stream(ctx, t.key());
+      if (proxy != null) return proxy.stream(ctx, camera, t.key());
       return ctx.response().setStatusCode(302).putHeader("location", presigned(t.key()))
           .putHeader("cache-control", "no-store").putHeader("content-length", "0").end();
     }).onFailure(ctx::fail);
@@ -110,7 +110,7 @@ final class ThumbnailHandlers {
     }
     String key = URLDecoder.decode(ctx.pathParam("*"), StandardCharsets.UTF_8);
     segments.thumbnailExists(camera, start, key)
-        .compose(exists -> exists ? proxy.stream(ctx, key)
+        .compose(exists -> exists ? proxy.stream(ctx, camera, key)
             : Future.failedFuture(ApiException.notFound("no such thumbnail of camera " + camera)))
         .onFailure(ctx::fail);
   }

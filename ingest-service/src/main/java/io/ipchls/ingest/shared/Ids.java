@@ -1,15 +1,15 @@
-package io.ipchls.ingest.control;
+package io.ipchls.ingest.shared;
 
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /** Server-chosen ids: a type prefix and 64 random bits in hex ({@code tpl_}, {@code task_}, {@code evt_}). */
-final class Ids {
+public final class Ids {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private Ids() {}
 
-  static String next(String prefix) {
+  public static String next(String prefix) {
     byte[] b = new byte[8];
     RANDOM.nextBytes(b);
     return prefix + HexFormat.of().formatHex(b);
