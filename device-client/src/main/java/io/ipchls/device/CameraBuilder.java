@@ -42,6 +42,7 @@ public final class CameraBuilder {
   private UploadSettings upload = UploadSettings.defaults();
   private Vertx vertx;
   private DeviceClock clock = DeviceClock.system();
+  private io.ipchls.device.record.RecordingMode recordingMode = io.ipchls.device.record.RecordingMode.CONTINUOUS;
 
   CameraBuilder() {}
 
@@ -202,6 +203,22 @@ public final class CameraBuilder {
     return this;
   }
 
+  /**
+   * Continuous recording (the default) or event-only: upload only from the pre-roll before a trigger
+   * ({@link Camera#trigger()}, {@link Camera#publishEvent}, the cloud's trigger command) to the post-roll after the
+   * last one. The cloud may change it with a start command.
+   */
+  public CameraBuilder recordingMode(io.ipchls.device.record.RecordingMode mode) {
+    this.recordingMode = Objects.requireNonNull(mode);
+    return this;
+  }
+
+  /** Event-only recording with this pre-roll and post-roll (see {@link #recordingMode}). */
+  public CameraBuilder eventOnly(Duration preRoll, Duration postRoll) {
+    return recordingMode(io.ipchls.device.record.RecordingMode.eventOnly(preRoll.toMillis(), postRoll.toMillis())
+        .withPreRollBytes(recordingMode.preRollBytes()));
+  }
+
   public Camera build() {
     if (cameraId == null) throw new IllegalStateException("cameraId is required");
     if (host == null && credentials == null) {
@@ -216,6 +233,6 @@ public final class CameraBuilder {
     UploadSettings uploads = trust == null ? upload : upload.withTrust(trust);
     return new Camera(new CameraSettings(cameraId, mqtt, statusMillis, credentials, onUploaded, segmentMillis,
         queueBytes, spoolDir, spoolBytes, drainMillis, audio != null, uploads, vertx, clock, video, reorderDepth,
-        audio, container));
+        audio, container, recordingMode));
   }
 }

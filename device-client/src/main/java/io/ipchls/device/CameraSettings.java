@@ -25,6 +25,7 @@ import java.util.function.Consumer;
  * @param reorderDepth the declared reorder depth for deriving DTS, or -1 for the SPS's
  * @param audioInput what {@code putAudio} takes, or null without audio ({@code audio} is then false)
  * @param container the segment format until the cloud names another
+ * @param recordingMode continuous or event-only, until the cloud names another
  */
 record CameraSettings(
     String cameraId,
@@ -44,4 +45,5 @@ record CameraSettings(
     VideoCodec video,
     int reorderDepth,
     AudioInput audioInput,
-    Container container) {}
+    Container container,
+    io.ipchls.device.record.RecordingMode recordingMode) {}
