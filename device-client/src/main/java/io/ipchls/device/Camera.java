@@ -86,7 +86,7 @@ public final class Camera implements AutoCloseable {
     }
     this.uploads = new UploadPipeline(s.cameraId(), s.queueBytes(), spool, credentials, announcer, s.upload());
     AudioCodec audioCodec = s.audioInput() == null ? null : s.audioInput().codec();
-    this.events = new EventRecorder(s.cameraId(), s.recordingMode(), uploads::add);
+    this.events = new EventRecorder(s.cameraId(), s.recordingMode(), s.clock()::wallMillis, uploads::add);
     this.clock = s.clock();
     this.segmenter = new Segmenter(s.segmentMillis(), s.clock(), audioCodec, s.container(), events);
     if (s.reorderDepth() >= 0) segmenter.setReorderDepth(s.reorderDepth());

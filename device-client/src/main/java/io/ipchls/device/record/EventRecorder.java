@@ -3,6 +3,7 @@ package io.ipchls.device.record;
 import io.ipchls.device.segment.Segment;
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * extends it).
  *
  * <p>Segments are cut at key frames, so the pre-roll is rounded up to whole segments: the ring keeps the fewest
- * newest segments that span at least the pre-roll, and the clip starts at least the pre-roll before the trigger
+ * newest segments that span at least the pre-roll back from now, and the clip starts at least the pre-roll before the trigger
  * (unless the byte bound dropped its oldest segments, counted). Segments keep their own times, so the cloud indexes
  * an event clip like any other segments; the first segment after a time gap is marked a discontinuity. Thread-safe:
  * the camera's thread adds segments, MQTT commands, events and the gateway trigger.
@@ -23,6 +24,7 @@ public final class EventRecorder implements Consumer<Segment> {
 
   private final String cameraId;
   private final Consumer<Segment> uploads;
+  private final LongSupplier wallClock;
   private final ArrayDeque<Segment> ring = new ArrayDeque<>();
   private RecordingMode mode;
   private long ringBytes;
@@ -35,10 +37,14 @@ public final class EventRecorder implements Consumer<Segment> {
   private long preRollDropped;
   private long lastTriggerMs;
 
-  /** @param uploads takes the segments to upload; called under this recorder's lock, so it must not block */
-  public EventRecorder(String cameraId, RecordingMode mode, Consumer<Segment> uploads) {
+  /**
+   * @param wallClock the camera's wall clock, epoch ms, the clock of triggers: the pre-roll is kept back from now
+   * @param uploads takes the segments to upload; called under this recorder's lock, so it must not block
+   */
+  public EventRecorder(String cameraId, RecordingMode mode, LongSupplier wallClock, Consumer<Segment> uploads) {
     this.cameraId = cameraId;
     this.mode = mode;
+    this.wallClock = wallClock;
     this.uploads = uploads;
   }
 
@@ -103,10 +109,10 @@ public final class EventRecorder implements Consumer<Segment> {
 
   /** Drops the oldest segments the pre-roll no longer needs, then any beyond the memory bound. */
   private void trim() {
-    Segment newest = ring.peekLast();
-    if (newest == null) return;
-    long end = newest.startEpochMs() + newest.durationMs();
-    while (ring.size() > 1 && end - second().startEpochMs() >= mode.preRollMs()) drop(false);
+    // back from now, not from the newest segment's end: frames reach the camera later than their time (encoder
+    // latency, a busy CPU) or, after a stall, in a burst ahead of it; a trigger comes at the camera's now
+    long now = wallClock.getAsLong();
+    while (ring.size() > 1 && now - second().startEpochMs() >= mode.preRollMs()) drop(false);
     while (ringBytes > mode.preRollBytes()) drop(true);
   }
 

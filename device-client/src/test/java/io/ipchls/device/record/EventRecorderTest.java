@@ -16,26 +16,31 @@ class EventRecorderTest {
   private static final long SEGMENT_MS = 3_000;
 
   private final List<Segment> uploaded = new ArrayList<>();
+  /** The camera's wall clock: a segment is cut when the frame at its end arrives. */
+  private long now;
 
   private static Segment segment(long seq, int bytes) {
     return new Segment(new byte[bytes], T0 + seq * SEGMENT_MS, SEGMENT_MS, seq, 1920, 1080, "avc1.640028", "00",
         false, 25);
   }
 
-  private static void feed(EventRecorder r, long fromSeq, long toSeq, int bytes) {
-    for (long i = fromSeq; i < toSeq; i++) r.accept(segment(i, bytes));
+  private void feed(EventRecorder r, long fromSeq, long toSeq, int bytes) {
+    for (long i = fromSeq; i < toSeq; i++) {
+      now = T0 + (i + 1) * SEGMENT_MS;
+      r.accept(segment(i, bytes));
+    }
   }
 
   @Test
   void continuous_passesEverySegment() {
-    EventRecorder r = new EventRecorder("cam", RecordingMode.CONTINUOUS, uploaded::add);
+    EventRecorder r = new EventRecorder("cam", RecordingMode.CONTINUOUS, () -> now, uploaded::add);
     feed(r, 0, 5, 100);
     assertEquals(5, uploaded.size());
   }
 
   @Test
   void idle_uploadsNothing_andKeepsOnlyThePreRollRoundedUpToWholeSegments() {
-    EventRecorder r = new EventRecorder("cam", RecordingMode.eventOnly(10_000, 20_000), uploaded::add);
+    EventRecorder r = new EventRecorder("cam", RecordingMode.eventOnly(10_000, 20_000), () -> now, uploaded::add);
     feed(r, 0, 20, 100);
     assertEquals(List.of(), uploaded);
     // 10 s of 3 s segments: 4 segments (12 s) are the fewest that span the pre-roll
@@ -45,7 +50,7 @@ class EventRecorderTest {
 
   @Test
   void trigger_uploadsThePreRoll_andRecordsUntilThePostRollAfterTheLastTrigger() {
-    EventRecorder r = new EventRecorder("cam", RecordingMode.eventOnly(10_000, 20_000), uploaded::add);
+    EventRecorder r = new EventRecorder("cam", RecordingMode.eventOnly(10_000, 20_000), () -> now, uploaded::add);
     feed(r, 0, 20, 100); // segments 0..19 cut; segment 20 is open: [60 s, 63 s)
     long trigger = T0 + 61_000;
     r.trigger(trigger);
@@ -60,7 +65,7 @@ class EventRecorderTest {
 
   @Test
   void triggerDuringAClip_extendsIt() {
-    EventRecorder r = new EventRecorder("cam", RecordingMode.eventOnly(10_000, 20_000), uploaded::add);
+    EventRecorder r = new EventRecorder("cam", RecordingMode.eventOnly(10_000, 20_000), () -> now, uploaded::add);
     feed(r, 0, 20, 100);
     r.trigger(T0 + 61_000);
     feed(r, 20, 25, 100);
@@ -73,7 +78,7 @@ class EventRecorderTest {
 
   @Test
   void secondClip_afterAGap_startsWithADiscontinuity() {
-    EventRecorder r = new EventRecorder("cam", RecordingMode.eventOnly(3_000, 3_000), uploaded::add);
+    EventRecorder r = new EventRecorder("cam", RecordingMode.eventOnly(3_000, 3_000), () -> now, uploaded::add);
     feed(r, 0, 10, 100);
     r.trigger(T0 + 30_500);
     feed(r, 10, 30, 100);
@@ -90,8 +95,9 @@ class EventRecorderTest {
   void ring_withLargeSegments_staysWithinItsMemoryBound_andCountsWhatItDropped() {
     long bound = 5L << 20;
     EventRecorder r = new EventRecorder("cam", RecordingMode.eventOnly(30_000, 3_000).withPreRollBytes(bound),
-        uploaded::add);
+        () -> now, uploaded::add);
     for (long i = 0; i < 30; i++) {
+      now = T0 + (i + 1) * SEGMENT_MS;
       r.accept(segment(i, 2 << 20)); // 2 MiB segments: 5.3 Mbit/s, 30 s of pre-roll would need 22 MiB
       assertTrue(r.counters().preRollBytes() <= bound, "ring bytes " + r.counters().preRollBytes());
     }
@@ -103,11 +109,27 @@ class EventRecorderTest {
 
   @Test
   void leavingEventOnlyMode_uploadsTheRing_thenEverySegment() {
-    EventRecorder r = new EventRecorder("cam", RecordingMode.eventOnly(6_000, 3_000), uploaded::add);
+    EventRecorder r = new EventRecorder("cam", RecordingMode.eventOnly(6_000, 3_000), () -> now, uploaded::add);
     feed(r, 0, 10, 100);
     r.mode(RecordingMode.CONTINUOUS);
     feed(r, 10, 12, 100);
     assertEquals(List.of(8L, 9L, 10L, 11L), uploaded.stream().map(Segment::seq).toList());
+  }
+
+  @Test
+  void framesArrivingLateOrEarly_theClipStillStartsThePreRollBeforeTheTrigger() {
+    for (long delay : new long[] {2_500, -2_500}) { // cut 2.5 s after its end (latency), or before (a burst)
+      uploaded.clear();
+      long[] clock = {0};
+      EventRecorder r = new EventRecorder("cam", RecordingMode.eventOnly(10_000, 3_000), () -> clock[0],
+          uploaded::add);
+      for (long i = 0; i < 20; i++) {
+        clock[0] = T0 + (i + 1) * SEGMENT_MS + delay;
+        r.accept(segment(i, 100));
+      }
+      r.trigger(clock[0]);
+      assertTrue(uploaded.get(0).startEpochMs() <= clock[0] - 10_000, "delay " + delay + ": " + uploaded);
+    }
   }
 
   @Test
