@@ -20,6 +20,7 @@ import io.ipchls.protocol.CameraCommand;
 import io.ipchls.protocol.CameraEvent;
 import io.ipchls.protocol.CameraStatus;
 import io.ipchls.protocol.SegmentNotification;
+import io.ipchls.protocol.StorageTier;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.List;
@@ -256,6 +257,15 @@ public final class Camera implements AutoCloseable {
     if (link != null) link.publishEvent(event);
   }
 
+  /**
+   * Writes later uploads under the storage plan {@code tier}: in its S3 storage class, tagged {@code ipchls-plan}
+   * and {@code ipchls-kind} for the bucket's lifecycle rules (null: the bucket's default class, no plan tags). The
+   * cloud sets it with a start command's {@code tier}.
+   */
+  public void setStorageTier(StorageTier tier) {
+    uploads.tier(tier);
+  }
+
   /** Replaces the object tags of later uploads. */
   public void setTags(Map<String, String> tags) {
     uploads.tags(tags);
@@ -314,6 +324,7 @@ public final class Camera implements AutoCloseable {
       case CameraCommand.START_RECORDING -> {
         if (c.segmentSeconds() != null) setSegmentSeconds(c.segmentSeconds());
         setRecordingMode(events.mode().with(c));
+        if (c.tier() != null) setStorageTier(StorageTier.fromWireName(c.tier()).orElseThrow()); // problems() checked
         if (c.keyPrefix() != null) setKeyPrefix(c.keyPrefix());
         startRecording();
         // last: a container the audio cannot go into (G.711 in MPEG-TS) is refused (logged by the link), recording

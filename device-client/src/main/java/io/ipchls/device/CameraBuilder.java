@@ -213,6 +213,14 @@ public final class CameraBuilder {
     return this;
   }
 
+  /**
+   * The storage plan (see {@link Camera#setStorageTier}); the default is none: the bucket's default class.
+   */
+  public CameraBuilder storageTier(io.ipchls.protocol.StorageTier tier) {
+    this.upload = upload.withTier(tier);
+    return this;
+  }
+
   /** Event-only recording with this pre-roll and post-roll (see {@link #recordingMode}). */
   public CameraBuilder eventOnly(Duration preRoll, Duration postRoll) {
     return recordingMode(io.ipchls.device.record.RecordingMode.eventOnly(preRoll.toMillis(), postRoll.toMillis())

@@ -82,6 +82,11 @@ public final class UploadPipeline {
     uploads.settings(uploads.currentSettings().withTags(tags));
   }
 
+  /** Writes later uploads under the storage plan {@code tier} (null: none). */
+  public void tier(io.ipchls.protocol.StorageTier tier) {
+    uploads.settings(uploads.currentSettings().withTier(tier));
+  }
+
   /** The counters now. */
   public UploadCounters counters() {
     long dropped = queue.dropped() + uploads.refused.get() + (spool == null ? 0 : spool.dropped() + spool.discarded());
