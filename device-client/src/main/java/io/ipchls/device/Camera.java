@@ -10,6 +10,7 @@ import io.ipchls.device.record.EventCounters;
 import io.ipchls.device.record.EventRecorder;
 import io.ipchls.device.record.RecordingMode;
 import io.ipchls.device.segment.AudioFrame;
+import io.ipchls.device.segment.DeviceClock;
 import io.ipchls.device.segment.Frame;
 import io.ipchls.device.segment.Segmenter;
 import io.ipchls.device.upload.CredentialSource;
@@ -58,7 +59,7 @@ public final class Camera implements AutoCloseable {
   private final Segmenter segmenter;
   private final UploadPipeline uploads;
   private final EventRecorder events;
-  private final io.ipchls.device.segment.DeviceClock clock;
+  private final DeviceClock clock;
   private final long drainMillis;
   private final VideoCodec video;
   private final AudioInput audioInput;

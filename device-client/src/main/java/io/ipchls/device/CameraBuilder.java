@@ -4,6 +4,7 @@ import io.ipchls.device.codec.AudioInput;
 import io.ipchls.device.codec.Container;
 import io.ipchls.device.codec.VideoCodec;
 import io.ipchls.device.mqtt.MqttSettings;
+import io.ipchls.device.record.RecordingMode;
 import io.ipchls.device.segment.DeviceClock;
 import io.ipchls.device.segment.Segmenter;
 import io.ipchls.device.tls.TrustedCa;
@@ -13,6 +14,7 @@ import io.ipchls.protocol.BrokerDefaults;
 import io.ipchls.protocol.CameraIds;
 import io.ipchls.protocol.SegmentDuration;
 import io.ipchls.protocol.SegmentNotification;
+import io.ipchls.protocol.StorageTier;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +44,7 @@ public final class CameraBuilder {
   private UploadSettings upload = UploadSettings.defaults();
   private Vertx vertx;
   private DeviceClock clock = DeviceClock.system();
-  private io.ipchls.device.record.RecordingMode recordingMode = io.ipchls.device.record.RecordingMode.CONTINUOUS;
+  private RecordingMode recordingMode = RecordingMode.CONTINUOUS;
 
   CameraBuilder() {}
 
@@ -208,7 +210,7 @@ public final class CameraBuilder {
    * ({@link Camera#trigger()}, {@link Camera#publishEvent}, the cloud's trigger command) to the post-roll after the
    * last one. The cloud may change it with a start command.
    */
-  public CameraBuilder recordingMode(io.ipchls.device.record.RecordingMode mode) {
+  public CameraBuilder recordingMode(RecordingMode mode) {
     this.recordingMode = Objects.requireNonNull(mode);
     return this;
   }
@@ -216,14 +218,14 @@ public final class CameraBuilder {
   /**
    * The storage plan (see {@link Camera#setStorageTier}); the default is none: the bucket's default class.
    */
-  public CameraBuilder storageTier(io.ipchls.protocol.StorageTier tier) {
+  public CameraBuilder storageTier(StorageTier tier) {
     this.upload = upload.withTier(tier);
     return this;
   }
 
   /** Event-only recording with this pre-roll and post-roll (see {@link #recordingMode}). */
   public CameraBuilder eventOnly(Duration preRoll, Duration postRoll) {
-    return recordingMode(io.ipchls.device.record.RecordingMode.eventOnly(preRoll.toMillis(), postRoll.toMillis())
+    return recordingMode(RecordingMode.eventOnly(preRoll.toMillis(), postRoll.toMillis())
         .withPreRollBytes(recordingMode.preRollBytes()));
   }
 

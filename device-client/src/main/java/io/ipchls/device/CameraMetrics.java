@@ -1,5 +1,7 @@
 package io.ipchls.device;
 
+import io.ipchls.device.record.EventCounters;
+
 /**
  * A snapshot of one camera's counters since it started.
  *
@@ -42,7 +44,7 @@ public record CameraMetrics(
     long framesDropped,
     boolean recording,
     String lastError,
-    io.ipchls.device.record.EventCounters events,
+    EventCounters events,
     String lastRejectedMessage) {
 
   /** One status line: uploaded, queued, spooled, bytes, drops and the last error. */

@@ -4,6 +4,7 @@ import io.ipchls.device.codec.AudioInput;
 import io.ipchls.device.codec.Container;
 import io.ipchls.device.codec.VideoCodec;
 import io.ipchls.device.mqtt.MqttSettings;
+import io.ipchls.device.record.RecordingMode;
 import io.ipchls.device.segment.DeviceClock;
 import io.ipchls.device.upload.CredentialSource;
 import io.ipchls.device.upload.UploadSettings;
@@ -46,4 +47,4 @@ record CameraSettings(
     int reorderDepth,
     AudioInput audioInput,
     Container container,
-    io.ipchls.device.record.RecordingMode recordingMode) {}
+    RecordingMode recordingMode) {}

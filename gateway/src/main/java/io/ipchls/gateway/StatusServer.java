@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
@@ -33,7 +34,7 @@ public final class StatusServer implements AutoCloseable {
    * @param trigger triggers event-only recording of a camera
    */
   public StatusServer(int port, Supplier<List<RecorderStatus>> status, String controlToken,
-      java.util.function.Function<String, Gateway.TriggerResult> trigger) throws IOException {
+      Function<String, Gateway.TriggerResult> trigger) throws IOException {
     this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 16);
     server.createContext("/status", ex -> reply(ex, "application/json", JSON.writeValueAsBytes(status.get())));
     server.createContext("/metrics", ex -> reply(ex, "text/plain; version=0.0.4; charset=utf-8",

@@ -2,6 +2,7 @@ package io.ipchls.device.upload;
 
 import io.ipchls.device.segment.Segment;
 import io.ipchls.protocol.SegmentNotification;
+import io.ipchls.protocol.StorageTier;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -83,7 +84,7 @@ public final class UploadPipeline {
   }
 
   /** Writes later uploads under the storage plan {@code tier} (null: none). */
-  public void tier(io.ipchls.protocol.StorageTier tier) {
+  public void tier(StorageTier tier) {
     uploads.settings(uploads.currentSettings().withTier(tier));
   }
 

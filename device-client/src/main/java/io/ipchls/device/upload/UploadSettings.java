@@ -3,6 +3,7 @@ package io.ipchls.device.upload;
 import io.ipchls.device.tls.TrustedCa;
 import io.ipchls.protocol.StorageTier;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * How segments are uploaded.
@@ -77,7 +78,7 @@ public record UploadSettings(int maxAttempts, long uplinkBytesPerSecond, Map<Str
    */
   public Map<String, String> tagsFor(String key) {
     if (tier == null) return tags;
-    Map<String, String> all = new java.util.TreeMap<>(tags);
+    Map<String, String> all = new TreeMap<>(tags);
     all.put(StorageTier.PLAN_TAG, tier.wireName());
     all.put(StorageTier.KIND_TAG, key.contains("/init/") ? StorageTier.KIND_INIT : StorageTier.KIND_SEGMENT);
     return all;
