@@ -89,6 +89,16 @@ public final class CameraControlVerticle extends VerticleBase {
   }
 
   /**
+   * Publishes a trigger to an event-only camera, QoS 1 and never retained (a retained trigger would fire again at
+   * every reconnect; cameras refuse one). Fails when the broker cannot be reached (nothing is kept to retry: an event
+   * trigger is worth something only now).
+   */
+  public Future<Void> trigger(String cameraId, String eventId) {
+    return mqtt.publish(Topics.commands(cameraId), Json.encode(CameraCommand.trigger(eventId)), /* qos= */ 1,
+        /* retain= */ false).mapEmpty();
+  }
+
+  /**
    * Publishes the current command of each camera (from its newest span) retained; spans stay pending (and are
    * retried) when the broker cannot be reached. Callable from any thread.
    */
