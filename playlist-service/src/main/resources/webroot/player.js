@@ -1,6 +1,7 @@
 // ipc-hls web player: camera list, live view, a grid of live cameras, replay by day and time range at 0.5–16×, a
 // timeline of recorded spans that zooms from the day to a minute, where a click seeks and a drag selects the range to
-// export, the camera's events as markers on it (a click plays from the event), keyboard shortcuts, and the camera's
+// export, the camera's events as markers on it (a click plays from the event), a preview thumbnail above the pointer
+// while it moves along the timeline (mouse or finger), keyboard shortcuts, and the camera's
 // wall-clock time of the frame on screen (from EXT-X-PROGRAM-DATE-TIME); a camera whose H.265 the browser cannot
 // decode is refused plainly, with a download link.
 // Tests drive it through window.ipchls.
@@ -88,13 +89,13 @@
     video.play().catch(() => {}); // autoplay of muted video is allowed; a refusal only means "press play"
   }
 
-  // Live latency (docs/PERFORMANCE.md, "Glass-to-glass latency"). Playback starts one target duration behind the
-  // playlist's end (the nearest start hls.js allows; its default, 3 × the fixed 4 s, is 12 s or the whole window),
+  // Live latency (docs/PERFORMANCE.md, "Glass-to-glass latency"). Playback starts one target duration (the camera's
+  // segment length) behind the playlist's end (the nearest start hls.js allows; its default is 3 of them),
   // then keepNearLiveEdge sets the target from the segments' real length. The live playlist has no LL-HLS parts;
   // hls.js's low-latency mode is on only because it is what lets hls.js play slightly faster (up to
   // maxLiveSyncPlaybackRate) to get back to its target latency, instead of staying as far behind as it started or
   // fell after a stall. A player more than liveMaxLatencyDurationCount target durations behind (a tab in the
-  // background) jumps back to the live edge. Played-out video leaves the buffer after backBufferLength seconds, so
+  // background; 5 segments: 15 s for 3 s segments) jumps back to the live edge. Played-out video leaves the buffer after backBufferLength seconds, so
   // hours of live view keep memory flat.
   const LIVE_TUNING = {
     liveSyncDurationCount: 1,
@@ -106,8 +107,8 @@
   const LIVE_EDGE_SLACK_S = 1;
 
   // How far behind the live edge to play: the longest of the last 3 segments (the next one appears about that much
-  // later) plus slack for the upload, the index and the playlist reload. hls.js's default is 3 target durations, and
-  // the live target duration is fixed for all cameras (4 s by default), far more than short segments need.
+  // later) plus slack for the upload, the index and the playlist reload. hls.js's default is 3 target durations (3
+  // segment lengths), more than the next segment needs.
   function keepNearLiveEdge(hls, details) {
     if (!details.live || !details.fragments.length) return;
     const longest = Math.max(...details.fragments.slice(-3).map((f) => f.duration));
@@ -392,6 +393,7 @@
     }
     $('clear-selection').hidden = !r;
     moveCursor();
+    loadThumbnails();
   }
 
   // Zooms one step in (+1) or out (-1) around a wall-clock time: the one under the mouse, else the frame on screen
@@ -466,6 +468,95 @@
     }
   });
   $('timeline').addEventListener('pointercancel', () => { press = null; });
+
+  // ---- scrubbing previews ----------------------------------------------------------------------------------
+  // While the pointer moves along the timeline (a mouse hovering or dragging, a finger dragging), the thumbnail of
+  // the segment starting nearest the time under it shows above it with that segment's time. The thumbnails of the
+  // view are listed (GET /api/v1/cameras/{id}/thumbnails, about one per 2 px of the bar) whenever the view changes,
+  // and kept, so zooming in adds finer ones; the image itself is fetched by the browser from the listed URL (a
+  // presigned GET, or the proxy with the token) and then comes from its cache.
+  const THUMB_REACH_MS = 60e3; // as the API: a thumbnail further than a minute shows another moment
+  const thumbs = { camera: null, byTime: new Map(), sorted: [], loaded: new Set() };
+
+  async function loadThumbnails() {
+    if (!state.camera || !state.view) return;
+    if (thumbs.camera !== state.camera) {
+      thumbs.camera = state.camera;
+      thumbs.byTime = new Map();
+      thumbs.sorted = [];
+      thumbs.loaded = new Set();
+    }
+    const width = $('timeline').getBoundingClientRect().width || 600;
+    const span = state.view.end - state.view.start;
+    const step = Math.min(3600e3, Math.max(1000, Math.ceil(span / Math.max(1, width / 2))));
+    const start = Math.floor(state.view.start);
+    const end = Math.ceil(state.view.end);
+    const key = start + '/' + end + '/' + step;
+    if (thumbs.loaded.has(key)) return;
+    thumbs.loaded.add(key);
+    const camera = state.camera;
+    try {
+      const body = await api('/api/v1/cameras/' + encodeURIComponent(camera) + '/thumbnails?start='
+        + encodeURIComponent(new Date(start).toISOString()) + '&end=' + encodeURIComponent(new Date(end).toISOString())
+        + '&step=' + step);
+      if (camera !== thumbs.camera) return;
+      for (const t of body.thumbnails) thumbs.byTime.set(t.time, t.url);
+      thumbs.sorted = [...thumbs.byTime.keys()].sort((a, b) => a - b);
+    } catch (e) {
+      thumbs.loaded.delete(key); // no previews; the timeline has said what is wrong, if anything
+    }
+  }
+
+  // The listed thumbnail whose segment starts nearest ms (binary search), or null beyond the reach.
+  function nearestThumbnail(ms) {
+    const a = thumbs.sorted;
+    let lo = 0;
+    let hi = a.length - 1;
+    if (hi < 0) return null;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (a[mid] < ms) lo = mid + 1; else hi = mid;
+    }
+    let best = a[lo];
+    if (lo > 0 && Math.abs(a[lo - 1] - ms) <= Math.abs(best - ms)) best = a[lo - 1];
+    return Math.abs(best - ms) <= THUMB_REACH_MS ? { time: best, url: thumbs.byTime.get(best) } : null;
+  }
+
+  function showPreview(clientX) {
+    const preview = $('preview');
+    const t = state.view ? nearestThumbnail(timeAt(clientX)) : null;
+    if (!t) {
+      preview.hidden = true;
+      return;
+    }
+    const img = $('preview-image');
+    if (img.dataset.time !== String(t.time)) {
+      img.dataset.time = String(t.time);
+      img.src = t.url;
+    }
+    $('preview-time').textContent = timeLabel(t.time, true);
+    preview.dataset.time = String(t.time);
+    const rect = $('timeline').getBoundingClientRect();
+    const half = preview.getBoundingClientRect().width / 2 || 80;
+    preview.style.left = Math.min(rect.width - half, Math.max(half, clientX - rect.left)) + 'px';
+    preview.hidden = false;
+  }
+
+  function hidePreview() {
+    $('preview').hidden = true;
+  }
+
+  $('timeline').addEventListener('pointermove', (event) => showPreview(event.clientX));
+  $('timeline').addEventListener('pointerdown', (event) => {
+    if (event.pointerType !== 'mouse') showPreview(event.clientX); // a finger shows it from the first touch
+  });
+  $('timeline').addEventListener('pointerleave', (event) => {
+    if (!press || event.pointerId !== press.id) hidePreview();
+  });
+  $('timeline').addEventListener('pointerup', (event) => {
+    if (event.pointerType !== 'mouse') hidePreview();
+  });
+  $('timeline').addEventListener('pointercancel', hidePreview);
 
   // ---- clock and cursor ------------------------------------------------------------------------------------
   function wallClock() {
@@ -697,6 +788,8 @@
     showGrid,
     tiles: () => [...document.querySelectorAll('#grid video')],
     loadEvents,
+    loadThumbnails,
+    get thumbnails() { return thumbs.sorted.slice(); },
     replay,
     live,
   };

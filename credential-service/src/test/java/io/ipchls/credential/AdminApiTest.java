@@ -158,6 +158,12 @@ class AdminApiTest {
   }
 
   @Test
+  void register_prefixUnderTheServicesOwnSegment_is400() {
+    assertError(400, "bad_prefix", post(CAMERAS, new JsonObject().put("id", newCameraId("pfx"))
+        .put("prefix", "ipchls/exports")));
+  }
+
+  @Test
   void register_malformedJson_is400() {
     HttpResponse<Buffer> r = await(svc.admin(HttpMethod.POST, CAMERAS).putHeader("content-type", "application/json")
         .sendBuffer(Buffer.buffer("{\"id\": ")));

@@ -43,8 +43,11 @@ final class AnyCameraClient implements AutoCloseable {
   }
 
   void publish(String cameraId, String payload) {
-    await(mqtt.publish(Topics.credentialsRequest(cameraId), Buffer.buffer(payload), MqttQoS.AT_LEAST_ONCE, false,
-        false));
+    publish(cameraId, payload, MqttQoS.AT_LEAST_ONCE);
+  }
+
+  void publish(String cameraId, String payload, MqttQoS qos) {
+    await(mqtt.publish(Topics.credentialsRequest(cameraId), Buffer.buffer(payload), qos, false, false));
   }
 
   /** The next response with this request id (null: the next one without a request id), within the deadline. */

@@ -69,6 +69,25 @@ class CredentialApiDocumentTest {
   }
 
   @Test
+  void accountLifecycle_answersMatchTheDocument() {
+    String account = newCameraId("oas-acct");
+    String camera = newCameraId("oas");
+    valid(HttpMethod.POST, "/api/v1/accounts", new JsonObject().put("id", account)
+        .put("quota", new JsonObject().put("bytes", 1000).put("policy", "stop")), 201);
+    valid(HttpMethod.POST, "/api/v1/accounts", new JsonObject().put("id", account), 409);
+    valid(HttpMethod.POST, "/api/v1/accounts", new JsonObject().put("id", "admin"), 400);
+    valid(HttpMethod.GET, "/api/v1/accounts?limit=2", null, 200);
+    valid(HttpMethod.PATCH, "/api/v1/accounts/" + account, new JsonObject().put("displayName", "A"), 200);
+    valid(HttpMethod.POST, "/api/v1/accounts/" + account + "/admin-token", null, 200);
+    valid(HttpMethod.POST, CAMERAS, new JsonObject().put("id", camera).put("account", account), 201);
+    valid(HttpMethod.GET, CAMERAS + "?account=" + account, null, 200);
+    valid(HttpMethod.DELETE, "/api/v1/accounts/" + account, null, 409);
+    valid(HttpMethod.PATCH, CAMERAS + "/" + camera, new JsonObject().putNull("account"), 200);
+    valid(HttpMethod.DELETE, "/api/v1/accounts/" + account, null, 204);
+    valid(HttpMethod.GET, "/api/v1/accounts/" + account, null, 404);
+  }
+
+  @Test
   void badRequestsAndMissingToken_answersMatchTheDocument() {
     valid(HttpMethod.POST, CAMERAS, new JsonObject().put("id", "Not A Camera"), 400);
     valid(HttpMethod.GET, CAMERAS + "?limit=0", null, 400);

@@ -12,6 +12,7 @@ import io.ipchls.credential.issuer.GrantMap;
 import io.ipchls.protocol.ClusterNames;
 import io.ipchls.protocol.CredentialResponse;
 import io.ipchls.protocol.StorageKeyGrant;
+import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -135,6 +136,34 @@ class CredentialRequestTest {
     String metrics = await(svc.admin(io.vertx.core.http.HttpMethod.GET, "/metrics").send()).bodyAsString();
     assertTrue(metrics.contains("credentials_issued_total"), metrics);
     assertTrue(metrics.contains("credentials_refused_total{reason=\"disabled\"}"), metrics);
+  }
+
+  /**
+   * The SDK asks at QoS 0 ({@code CredentialRequest.QOS}): such requests wait their turn in credential-service rather
+   * than in the broker's persistent queue, and each camera still gets its answer with its own key; QoS 1 requests
+   * of other clients in the same wave are answered as before.
+   */
+  @Test
+  void qos0Requests_ofAWave_areEachAnswered_besideQos1Ones() {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      ids.add(newCameraId("qos0"));
+      svc.register(ids.get(i));
+    }
+    for (int i = 0; i < ids.size(); i++) {
+      camera.publish(ids.get(i), "{\"v\":1,\"requestId\":\"q-" + ids.get(i) + "\"}",
+          i % 3 == 0 ? MqttQoS.AT_LEAST_ONCE : MqttQoS.AT_MOST_ONCE);
+    }
+    Map<String, CredentialResponse> got = camera.collect(ids.size());
+    Set<String> keys = new HashSet<>();
+    for (String id : ids) {
+      CredentialResponse r = got.get("q-" + id);
+      assertNotNull(r, "no answer for " + id);
+      assertNull(r.error(), id);
+      assertEquals(id, await(new GrantMap(svc.vertx).get(r.accessKeyId())).orElseThrow().cameraId());
+      keys.add(r.accessKeyId());
+    }
+    assertEquals(ids.size(), keys.size(), "one key per camera");
   }
 
   /**

@@ -20,6 +20,7 @@ import io.ipchls.device.upload.UploadPipeline;
 import io.ipchls.protocol.CameraCommand;
 import io.ipchls.protocol.CameraEvent;
 import io.ipchls.protocol.CameraStatus;
+import io.ipchls.protocol.SegmentDuration;
 import io.ipchls.protocol.SegmentNotification;
 import io.ipchls.protocol.StorageTier;
 import io.vertx.core.Vertx;
@@ -64,12 +65,15 @@ public final class Camera implements AutoCloseable {
   private final VideoCodec video;
   private final AudioInput audioInput;
   private volatile boolean recording = true;
+  /** The segment length the segmenter is configured for, announced with every segment (live target duration). */
+  private volatile int targetSeconds;
   private boolean started;
   private boolean closed;
 
   Camera(CameraSettings s) {
     this.cameraId = s.cameraId();
     SegmentSpool spool = s.spoolDir() == null ? null : new SegmentSpool(s.spoolDir(), s.spoolBytes());
+    this.targetSeconds = SegmentDuration.targetSecondsFor(s.segmentMillis());
     Consumer<SegmentNotification> listener = s.onUploaded() == null ? n -> { } : s.onUploaded();
     CredentialSource credentials;
     Consumer<SegmentNotification> announcer;
@@ -86,7 +90,10 @@ public final class Camera implements AutoCloseable {
       credentials = s.credentials();
       announcer = listener;
     }
-    this.uploads = new UploadPipeline(s.cameraId(), s.queueBytes(), spool, credentials, announcer, s.upload());
+    // every notification says which segment length the camera is configured for: playlists take their live target
+    // duration from it (a segment's own length may be longer: segments are cut at key frames)
+    Consumer<SegmentNotification> announceTarget = n -> announcer.accept(n.withTargetSeconds(targetSeconds));
+    this.uploads = new UploadPipeline(s.cameraId(), s.queueBytes(), spool, credentials, announceTarget, s.upload());
     AudioCodec audioCodec = s.audioInput() == null ? null : s.audioInput().codec();
     this.events = new EventRecorder(s.cameraId(), s.recordingMode(), s.clock()::wallMillis, uploads::add);
     this.clock = s.clock();
@@ -151,6 +158,23 @@ public final class Camera implements AutoCloseable {
   }
 
   /**
+   * Attaches a small JPEG of the picture to the segment being recorded, for scrubbing previews: call it right after
+   * {@code putFrame} of a key frame, with that frame's picture (the first thumbnail of a segment is kept, later ones
+   * are ignored). It is uploaded under the camera's prefix ({@code <prefix>/thumbs/...jpg}) before the segment's
+   * notification names it, and kept in the spool through outages with its segment. Aim for 320x180 and a few KB
+   * (a camera's JPEG snapshot encoder, or {@link io.ipchls.device.sim.JpegThumbnail}). Ignored while recording is
+   * stopped.
+   *
+   * @throws IllegalArgumentException if it is not a JPEG or larger than
+   *     {@link io.ipchls.device.segment.Segment#MAX_THUMBNAIL_BYTES}
+   * @throws IllegalStateException after {@link #close()}
+   */
+  public synchronized void putThumbnail(byte[] jpeg) {
+    if (closed) throw new IllegalStateException("camera is closed");
+    if (recording) segmenter.thumbnail(jpeg);
+  }
+
+  /**
    * Adds audio on the video's clock, in microseconds, in the form the builder declared
    * ({@link CameraBuilder#audio(AudioInput)}): whole ADTS frames (one or more), or one raw AAC access unit, which
    * gets its ADTS header from the AudioSpecificConfig, or G.711 samples (8 kHz, one byte each; the time is the
@@ -185,6 +209,7 @@ public final class Camera implements AutoCloseable {
   /** Changes the target segment duration (1..60 s) from the open segment on. */
   public synchronized void setSegmentSeconds(int seconds) {
     segmenter.setTargetMillis(seconds * 1_000L);
+    targetSeconds = SegmentDuration.targetSecondsFor(seconds * 1_000L);
   }
 
   /**

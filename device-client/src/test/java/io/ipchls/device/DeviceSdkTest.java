@@ -118,6 +118,8 @@ class DeviceSdkTest {
     sdk.finish();
     assertEquals(List.of(0L, 1L, 2L, 3L), uploaded.stream().map(SegmentNotification::seq).toList());
     assertEquals(List.of(1_000L, 1_000L, 1_000L, 500L), uploaded.stream().map(SegmentNotification::durationMs).toList());
+    assertEquals(List.of(1, 1, 1, 1), uploaded.stream().map(SegmentNotification::targetSeconds).toList(),
+        "each announces the configured length (the last, shorter one too): the live target duration");
     assertEquals(uploaded.stream().map(SegmentNotification::key).sorted().toList(), stored(prefix));
     for (SegmentNotification n : uploaded) {
       var object = root.getObjectAsBytes(b -> b.bucket(stack.s3().bucket()).key(n.key()));

@@ -15,7 +15,8 @@ import io.ipchls.kit.config.HttpConfig;
 import io.ipchls.kit.http.AdminEndpoints;
 import io.ipchls.kit.http.ApiDocument;
 import io.ipchls.kit.http.ApiException;
-import io.ipchls.kit.http.BearerTokenAuth;
+import io.ipchls.kit.http.AdminAuth;
+import io.ipchls.kit.registry.CameraRegistryReader;
 import io.ipchls.kit.http.Health;
 import io.ipchls.kit.http.Metrics;
 import io.ipchls.kit.http.Routes;
@@ -108,8 +109,11 @@ public final class IngestHttpVerticle extends VerticleBase {
   /** {@code /api/v1}: recording control, events, and webhooks when callbacks have a master key. */
   private Router adminApi() {
     Router api = Router.router(vertx);
-    // the token first: a request without it is refused before its body is read (as credential-service's admin API)
-    api.route().handler(new BearerTokenAuth(adminTokenSha256, "admin"));
+    // the token first: a request without it is refused before its body is read. Every call here is the operator's:
+    // an account admin token (issue 19 item 2) is recognised, to be told so (403 operator_only)
+    var registry = new CameraRegistryReader(pool);
+    api.route().handler(new AdminAuth(adminTokenSha256, registry::accountForAdminToken));
+    api.route().handler(AdminAuth::operatorOnly);
     api.route().handler(BodyHandler.create(/* handleFileUploads= */ false).setBodyLimit(MAX_BODY_BYTES));
     RecordingControlHandlers rc = parts.recordingControl().handlers(pool);
     api.post(TEMPLATES).respond(rc::addTemplate);

@@ -1,5 +1,6 @@
 package io.ipchls.launcher;
 
+import io.ipchls.protocol.AccountIds;
 import io.ipchls.protocol.CameraIds;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Spec;
     description = "Manage cameras in credential-service's registry (admin API).",
     subcommands = {CameraCommand.Add.class, CameraCommand.List.class, CameraCommand.Get.class,
         CameraCommand.Enable.class, CameraCommand.Disable.class, CameraCommand.RotateSecret.class,
-        CameraCommand.Delete.class})
+        CameraCommand.SetAccount.class, CameraCommand.Delete.class})
 final class CameraCommand {
   private static final String CAMERAS = "/api/v1/cameras";
 
@@ -85,6 +86,14 @@ final class CameraCommand {
       return id;
     }
 
+    /** The account id, once checked (a usage error before any call). */
+    String checkedAccount(String id) {
+      if (!AccountIds.isValid(id)) {
+        throw new ParameterException(spec.commandLine(), "account id must match " + AccountIds.PATTERN.pattern());
+      }
+      return id;
+    }
+
     /** {@code /api/v1/cameras/<id>}. */
     String cameraPath(String id) {
       return CAMERAS + "/" + checkedId(id);
@@ -117,11 +126,13 @@ final class CameraCommand {
     @Mixin Target target;
     @Parameters(paramLabel = "ID", description = "camera id: [a-z0-9][a-z0-9_-]{0,62}") String id;
     @Option(names = "--prefix", description = "storage prefix (default: the id)") String prefix;
+    @Option(names = "--account", description = "the account the camera belongs to (default: none)") String account;
 
     @Override
     public Integer call() throws Exception {
       JsonObject body = new JsonObject().put("id", target.checkedId(id));
       if (prefix != null) body.put("prefix", prefix);
+      if (account != null) body.put("account", target.checkedAccount(account));
       return target.call("POST", CAMERAS, body);
     }
   }
@@ -131,10 +142,12 @@ final class CameraCommand {
     @Mixin Target target;
     @Option(names = "--limit", defaultValue = "100", description = "page size, 1..1000") int limit;
     @Option(names = "--after", description = "start after this id (the previous page's \"next\")") String after;
+    @Option(names = "--account", description = "only this account's cameras") String account;
 
     @Override
     public Integer call() throws Exception {
-      String query = "?limit=" + limit + (after == null ? "" : "&after=" + target.checkedId(after));
+      String query = "?limit=" + limit + (after == null ? "" : "&after=" + target.checkedId(after))
+          + (account == null ? "" : "&account=" + target.checkedAccount(account));
       return target.call("GET", CAMERAS + query, null);
     }
   }
@@ -184,6 +197,24 @@ final class CameraCommand {
     @Override
     int run(String path) throws Exception {
       return target.call("POST", path + "/secret", null);
+    }
+  }
+
+  @Command(name = "set-account", mixinStandardHelpOptions = true,
+      description = "Move the camera into an account (--account), or out of any (--none).")
+  static final class SetAccount extends OnCamera {
+    @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1") Choice choice;
+
+    static final class Choice {
+      @Option(names = "--account", description = "the account to move the camera into") String account;
+      @Option(names = "--none", description = "the camera belongs to no account") boolean none;
+    }
+
+    @Override
+    int run(String path) throws Exception {
+      JsonObject body = choice.none ? new JsonObject().putNull("account")
+          : new JsonObject().put("account", target.checkedAccount(choice.account));
+      return target.call("PATCH", path, body);
     }
   }
 

@@ -64,7 +64,7 @@ final class DemoCamera implements AutoCloseable {
         frame -> {
           camera.putFrame(frame);
           if (tone != null) tone.feedUntil(frame.pts90k() * 100 / 9, camera::putAudio);
-        });
+        }).thumbnails(camera::putThumbnail);
     this.source = new Source() {
       @Override
       public void start() {

@@ -13,6 +13,7 @@ import io.ipchls.device.flac.G711;
 import io.ipchls.device.sim.AnnexBFileSource;
 import io.ipchls.device.sim.G711Tone;
 import io.ipchls.infra.Await;
+import io.ipchls.infra.HeadlessChromium;
 import io.ipchls.infra.TestTools;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
@@ -43,8 +44,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * Issue 16 item 6, end to end on the real embedded servers: cameras of the SDK stream files made by ffmpeg (x264
@@ -115,12 +114,7 @@ class CodecsEndToEndTest {
     assertTrue(ended.await(2, TimeUnit.MINUTES), "every clip streamed");
     for (AnnexBFileSource s : sources) s.close();
     for (Camera camera : cameras) camera.close();
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(chromium.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--autoplay-policy=no-user-gesture-required", "--mute-audio", "--window-size=1280,900");
-    browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
-        .usingAnyFreePort().build(), options);
+    browser = HeadlessChromium.start(chromium, chromedriver);
   }
 
   @AfterAll

@@ -122,6 +122,31 @@ class EndToEndTest {
     }
     assertTrue(extinfMs <= Duration.between(begin, end).toMillis(), "cannot record more than the wall time");
     Ffprobe.checkPlaylistPlays(replayUrl);
+    checkScrubbing(replayUrl.replace("/replay.m3u8?", "/iframes.m3u8?"), pl, cam, token);
+  }
+
+  /**
+   * Issue 18 item 3 through the whole system: the demo camera announced each segment's key frame range and uploaded a
+   * thumbnail per segment, so the replay has an I-frame playlist of as many entries (the same EXTINF, an
+   * EXT-X-BYTERANGE each) and the thumbnail API answers the JPEG of its first segment.
+   */
+  private static void checkScrubbing(String iFramesUrl, Playlist replay, String cam, String token) throws Exception {
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(iFramesUrl)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    assertTrue(r.body().contains("#EXT-X-I-FRAMES-ONLY"), r.body());
+    Playlist iFrames = Playlist.parse(r.body());
+    assertEquals(replay.durationsMs, iFrames.durationsMs, "one I-frame per segment, shown until the next");
+    assertEquals(iFrames.uris.size(), r.body().lines().filter(l -> l.startsWith("#EXT-X-BYTERANGE:")).count());
+    String first = r.body().lines().filter(l -> l.startsWith("#EXT-X-PROGRAM-DATE-TIME:")).findFirst().orElseThrow()
+        .substring("#EXT-X-PROGRAM-DATE-TIME:".length());
+    HttpResponse<byte[]> jpeg = HTTP.send(HttpRequest.newBuilder(URI.create(sys.playlistUrl() + "/api/v1/cameras/"
+        + cam + "/thumbnail?time=" + enc(Instant.parse(first).toString()) + "&token=" + token)).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, jpeg.statusCode(), new String(jpeg.body(), StandardCharsets.UTF_8));
+    assertEquals("image/jpeg", jpeg.headers().firstValue("content-type").orElse(""));
+    assertEquals(0xFF, jpeg.body()[0] & 0xFF, "a JPEG (SOI)");
+    assertEquals(0xD8, jpeg.body()[1] & 0xFF, "a JPEG (SOI)");
   }
 
   @Test

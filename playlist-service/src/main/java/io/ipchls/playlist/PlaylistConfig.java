@@ -19,19 +19,20 @@ import io.vertx.core.json.JsonObject;
  * @param liveWindowSegments how many of the newest segments a live playlist lists
  * @param liveLookbackSeconds a live playlist only lists segments that started this recently (older means "not live")
  * @param liveRefreshSeconds a watched camera whose live window heard no event for this long catches up from the index
- * @param liveTargetDurationSeconds every live playlist's EXT-X-TARGETDURATION, fixed (RFC 8216 §6.2.1): at least the
- *     longest segment the cameras produce, rounded (a longer one is listed with its EXTINF clipped to it)
+ * @param liveTargetDurationSeconds the live EXT-X-TARGETDURATION of cameras that do not announce the segment length
+ *     they are configured for (older SDKs); a camera that does gets its own (issue 18 item 7)
  * @param presignSeconds the shortest lifetime of a presigned segment URL (longer for long replays)
  * @param maxReplayHours the longest range one replay, recordings or timeline request may ask for
  * @param segmentAccess how viewers reach segment bytes
  * @param viewer who may watch: open, or JWT viewer tokens
  * @param adminTokenSha256 SHA-256 of the admin token that may mint viewer tokens (null: no admin API)
  * @param cors the web origins whose pages may read the answers (section {@code cors})
+ * @param exports clip export jobs (section {@code exports})
  */
 public record PlaylistConfig(
     HttpConfig http, DbConfig db, S3Config s3, int liveWindowSegments, int liveLookbackSeconds, int liveRefreshSeconds,
     int liveTargetDurationSeconds, int presignSeconds, int maxReplayHours, SegmentAccess segmentAccess,
-    ViewerConfig viewer, String adminTokenSha256, CorsConfig cors) {
+    ViewerConfig viewer, String adminTokenSha256, CorsConfig cors, ExportConfig exports) {
   /** SigV4 presigned URLs live at most 7 days. */
   public static final int MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
   /** Shorter admin tokens are refused: they would be guessable. */
@@ -71,7 +72,16 @@ public record PlaylistConfig(
     }
   }
 
+  /** The settings with clip export jobs at their defaults. */
+  public PlaylistConfig(HttpConfig http, DbConfig db, S3Config s3, int liveWindowSegments, int liveLookbackSeconds,
+      int liveRefreshSeconds, int liveTargetDurationSeconds, int presignSeconds, int maxReplayHours,
+      SegmentAccess segmentAccess, ViewerConfig viewer, String adminTokenSha256, CorsConfig cors) {
+    this(http, db, s3, liveWindowSegments, liveLookbackSeconds, liveRefreshSeconds, liveTargetDurationSeconds,
+        presignSeconds, maxReplayHours, segmentAccess, viewer, adminTokenSha256, cors, ExportConfig.defaults());
+  }
+
   public PlaylistConfig {
+    if (exports == null) throw new ConfigException("exports", "is required");
     if (http == null) throw new ConfigException("http", "is required");
     if (db == null) throw new ConfigException("db", "is required");
     if (s3 == null) throw new ConfigException("s3", "is required");
@@ -142,13 +152,15 @@ public record PlaylistConfig(
         segmentAccess,
         viewer(viewer),
         adminToken == null ? null : Sha256.hex(adminToken),
-        CorsConfig.from(s.section("cors")));
+        CorsConfig.from(s.section("cors")),
+        ExportConfig.from(s.section("exports")));
   }
 
   /** The same settings with other CORS origins. */
   public PlaylistConfig withCors(CorsConfig origins) {
     return new PlaylistConfig(http, db, s3, liveWindowSegments, liveLookbackSeconds, liveRefreshSeconds,
-        liveTargetDurationSeconds, presignSeconds, maxReplayHours, segmentAccess, viewer, adminTokenSha256, origins);
+        liveTargetDurationSeconds, presignSeconds, maxReplayHours, segmentAccess, viewer, adminTokenSha256, origins,
+        exports);
   }
 
   private static SegmentAccess segmentAccess(String access) {
@@ -174,7 +186,8 @@ public record PlaylistConfig(
             LIVE_TARGET_DURATION_SECONDS, PRESIGN_SECONDS, MAX_REPLAY_HOURS, SEGMENT_ACCESS, ADMIN_TOKEN))
         .put("viewer", Setting.defaults(VIEWER_OPEN, VIEWER_JWT_SECRET, VIEWER_DEFAULT_TOKEN_SECONDS,
             VIEWER_MAX_TOKEN_SECONDS))
-        .put("cors", Setting.defaults(CorsConfig.ALLOWED_ORIGINS));
+        .put("cors", Setting.defaults(CorsConfig.ALLOWED_ORIGINS))
+        .put("exports", ExportConfig.defaultsJson());
   }
 
   @Override
@@ -184,6 +197,7 @@ public record PlaylistConfig(
         + ", liveTargetDurationSeconds=" + liveTargetDurationSeconds
         + ", presignSeconds=" + presignSeconds
         + ", maxReplayHours=" + maxReplayHours + ", segmentAccess=" + segmentAccess + ", viewer=" + viewer
-        + ", adminToken=" + (adminTokenSha256 == null ? "none" : "***") + ", cors=" + cors + "]";
+        + ", adminToken=" + (adminTokenSha256 == null ? "none" : "***") + ", cors=" + cors + ", exports=" + exports
+        + "]";
   }
 }

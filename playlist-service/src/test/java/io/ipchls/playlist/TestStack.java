@@ -15,6 +15,7 @@ import io.ipchls.playlist.PlaylistConfig.ViewerConfig;
 import io.ipchls.playlist.auth.ViewerTokens;
 import io.ipchls.protocol.ClusterNames;
 import io.ipchls.protocol.ObjectKeys;
+import io.ipchls.protocol.SegmentNotification;
 import io.ipchls.protocol.SegmentsIndexed;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -145,13 +146,22 @@ public final class TestStack {
    * rule); returns the new ones as ingest's event carries them.
    */
   public static List<SegmentsIndexed.Entry> insert(Pool pool, List<Seg> segments) {
+    return insert(pool, segments, /* targetSeconds= */ null);
+  }
+
+  /**
+   * The same, from a camera that announces it is configured for segments of {@code targetSeconds} (null: it says
+   * nothing, as older cameras).
+   */
+  public static List<SegmentsIndexed.Entry> insert(Pool pool, List<Seg> segments, Integer targetSeconds) {
     List<SegmentRow> rows = new ArrayList<>();
     long seq = 0;
     for (Seg s : segments) {
       OffsetDateTime start = s.start().atOffset(ZoneOffset.UTC);
       rows.add(new SegmentRow(s.cameraId(), start, s.durationMs(), s.key(), s.bytes().length, null, seq++,
           "avc1.42e01e", /* width= */ 640, /* height= */ 360, start, /* clockJump= */ false,
-          /* discontinuity= */ s.restart()));
+          /* discontinuity= */ s.restart(), SegmentNotification.CONTAINER_TS, /* initKey= */ null,
+          /* frameRate= */ null, targetSeconds));
     }
     return await(new SegmentRepository(pool, RecordingGapRule.DEFAULT).insertAndApplyGapRule(rows)).segments();
   }

@@ -40,9 +40,10 @@ public final class ClusterNames {
    * Cluster map (Hazelcast IMap): camera id -> its live window, shared by every playlist instance. Its value is
    * service-kit's {@code LiveWindowState}, changed only by its entry processors (Hazelcast
    * {@code DataSerializable}, not JSON: a typed contract already). {@code .v3}: each segment carries its fMP4 init
-   * segment's key (issue 16); members of the previous version keep their own {@code .v2} map.
+   * segment's key (issue 16); {@code .v4}: each segment and the window carry the camera's live target duration
+   * (issue 18 item 7). Members of a previous version keep their own map.
    */
-  public static final String LIVE_WINDOWS = "ipchls.live.windows.v3";
+  public static final String LIVE_WINDOWS = "ipchls.live.windows.v4";
 
   private ClusterNames() {}
 }

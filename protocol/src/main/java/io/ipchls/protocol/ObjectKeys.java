@@ -19,7 +19,21 @@ public final class ObjectKeys {
   public static final int MAX_KEY_LENGTH = 1024;
   private static final Pattern SAFE_KEY = Pattern.compile("[A-Za-z0-9/!_.*'()-]+");
 
+  /**
+   * The bucket's first path segment kept for the services' own objects: no camera's storage prefix may be it or lie
+   * under it (credential-service refuses such a prefix; camera ids starting with it are reserved anyway), so camera
+   * credentials never reach what lies here.
+   */
+  public static final String SERVICE_SEGMENT = "ipchls";
+  /** Where clip exports (the MP4 and its manifest) are written: {@code ipchls/exports/<export id>/...}. */
+  public static final String EXPORTS_PREFIX = SERVICE_SEGMENT + "/exports";
+
   private ObjectKeys() {}
+
+  /** Whether a storage prefix is, or lies under, the services' own {@link #SERVICE_SEGMENT}. */
+  public static boolean isServicePrefix(String prefix) {
+    return prefix != null && (prefix.equals(SERVICE_SEGMENT) || prefix.startsWith(SERVICE_SEGMENT + "/"));
+  }
 
   public static String segmentKey(String prefix, Instant start, long seq) {
     return segmentKey(prefix, start, seq, SegmentNotification.CONTAINER_TS);
@@ -46,6 +60,17 @@ public final class ObjectKeys {
       throw new IllegalArgumentException("init key needs a lower-case hex SHA-256");
     }
     return prefix + "/init/" + sha256Hex.substring(0, 32) + ".mp4";
+  }
+
+  /**
+   * The key of a segment's thumbnail, {@code <prefix>/thumbs/yyyy/MM/dd/HH/mm/ss.SSS-<seq>.jpg}: under the camera's
+   * own prefix (its credentials may write nothing else), beside its segments but apart from them, named like the
+   * segment it shows.
+   */
+  public static String thumbnailKey(String prefix, Instant start, long seq) {
+    requirePrefix(prefix);
+    if (seq < 0) throw new IllegalArgumentException("seq must be >= 0");
+    return prefix + "/thumbs/" + PATH.format(start) + "-" + seq + ".jpg";
   }
 
   private static String extension(String container) {

@@ -19,6 +19,17 @@ public final class SegmentDuration {
 
   private SegmentDuration() {}
 
+  /**
+   * The whole-second target a camera cutting segments of {@code segmentMillis} announces: its length rounded to the
+   * nearest second, halves up, within the bounds. RFC 8216 §4.3.3.1 rounds each EXTINF the same way and asks it to be
+   * no more than EXT-X-TARGETDURATION, so a segment of exactly the configured length always fits its target.
+   */
+  public static int targetSecondsFor(long segmentMillis) {
+    if (segmentMillis <= 0) throw new IllegalArgumentException("segment length must be > 0 ms: " + segmentMillis);
+    long rounded = (segmentMillis + 500) / 1000;
+    return (int) Math.max(MIN_SECONDS, Math.min(MAX_SECONDS, rounded));
+  }
+
   /** Whether a target of {@code seconds} may be asked for (camera settings, templates, commands). */
   public static boolean isValidTargetSeconds(long seconds) {
     return seconds >= MIN_SECONDS && seconds <= MAX_SECONDS;

@@ -21,6 +21,18 @@ import java.util.regex.Pattern;
  * segment needs (required for fMP4, refused for TS; same grammar as {@code key}; ingest checks it lies under the camera's prefix);
  * {@code frameRate} is the nominal video frame rate in frames per second (0 or absent: unknown).
  *
+ * <p>{@code targetSeconds} (optional, absent from older cameras) is the segment length the camera is configured to
+ * cut, in whole seconds ({@link SegmentDuration#targetSecondsFor}), whatever this segment's own length: live playlists
+ * take their {@code EXT-X-TARGETDURATION} from it (issue 18 item 7), so a 3 s camera's players wait 1.5 s, not 2 s,
+ * after an unchanged reload. Within the {@link SegmentDuration} bounds.
+ *
+ * <p>Scrubbing (issue 18 item 3; optional, absent from older cameras): {@code keyFrame} is where the segment's first
+ * key frame lies in its bytes, {@code {"offset":..,"length":..}}, inside {@code bytes}: for MPEG-TS from the PAT and
+ * PMT before it to the end of its PES packet, for fMP4 from the moof to the end of the key frame's sample (see
+ * docs/ARCHITECTURE.md); playlist-service lists these ranges in an I-frame playlist. {@code thumbnail} is the object
+ * key of a small JPEG of the segment's picture (same grammar as {@code key}; ingest checks it lies under the camera's
+ * prefix), uploaded before the notification.
+ *
  * <p>Every field has a grammar and a range ({@link #problems()}), checked before any I/O, so that whatever passes
  * can be stored: text is printable ASCII of a bounded length (so its UTF-8 byte length is its length, and no NUL or
  * control character reaches the database), times lie in [{@link #MIN_EPOCH_MS}, {@link #MAX_EPOCH_MS}), numbers fit
@@ -42,8 +54,15 @@ public record SegmentNotification(
     Boolean discontinuity,
     String container,
     String init,
-    Double frameRate) {
+    Double frameRate,
+    Integer targetSeconds,
+    KeyFrame keyFrame,
+    String thumbnail) {
   public static final int VERSION = 1;
+
+  /** Where the segment's first key frame lies in its bytes ({@code EXT-X-BYTERANGE:<length>@<offset>}). */
+  public record KeyFrame(Long offset, Long length) {}
+
   /** MPEG-TS segments (ISO/IEC 13818-1), the seed's contract and the default. */
   public static final String CONTAINER_TS = "ts";
   /** Fragmented MP4 / CMAF segments (ISO/IEC 14496-12, 23000-19) that need an initialization segment. */
@@ -55,7 +74,29 @@ public record SegmentNotification(
   public SegmentNotification(int v, String key, long start, long durationMs, long bytes, String sha256, long seq,
       String codec, int width, int height, long deviceTime, Boolean clockJump, Boolean discontinuity) {
     this(v, key, start, durationMs, bytes, sha256, seq, codec, width, height, deviceTime, clockJump, discontinuity,
-        null, null, null);
+        null, null, null, null, null, null);
+  }
+
+  /** A notification without the configured segment length (cameras before issue 18 item 7). */
+  public SegmentNotification(int v, String key, long start, long durationMs, long bytes, String sha256, long seq,
+      String codec, int width, int height, long deviceTime, Boolean clockJump, Boolean discontinuity,
+      String container, String init, Double frameRate) {
+    this(v, key, start, durationMs, bytes, sha256, seq, codec, width, height, deviceTime, clockJump, discontinuity,
+        container, init, frameRate, /* targetSeconds= */ null);
+  }
+
+  /** A notification without the scrubbing fields of issue 18 item 3. */
+  public SegmentNotification(int v, String key, long start, long durationMs, long bytes, String sha256, long seq,
+      String codec, int width, int height, long deviceTime, Boolean clockJump, Boolean discontinuity,
+      String container, String init, Double frameRate, Integer targetSeconds) {
+    this(v, key, start, durationMs, bytes, sha256, seq, codec, width, height, deviceTime, clockJump, discontinuity,
+        container, init, frameRate, targetSeconds, /* keyFrame= */ null, /* thumbnail= */ null);
+  }
+
+  /** The same notification announcing the camera's configured segment length. */
+  public SegmentNotification withTargetSeconds(Integer seconds) {
+    return new SegmentNotification(v, key, start, durationMs, bytes, sha256, seq, codec, width, height, deviceTime,
+        clockJump, discontinuity, container, init, frameRate, seconds, keyFrame, thumbnail);
   }
 
   /** The container, {@link #CONTAINER_TS} when the camera did not say. */
@@ -111,7 +152,32 @@ public record SegmentNotification(
     if (frameRate != null && (frameRate.isNaN() || frameRate < 0 || frameRate > MAX_FRAME_RATE)) {
       p.add("frameRate must be in [0, " + (long) MAX_FRAME_RATE + "]");
     }
+    if (targetSeconds != null && !SegmentDuration.isValidTargetSeconds(targetSeconds)) {
+      p.add("targetSeconds must be whole seconds in [" + SegmentDuration.MIN_SECONDS + ", "
+          + SegmentDuration.MAX_SECONDS + "]");
+    }
+    if (keyFrame != null) keyFrameProblem(p);
+    if (thumbnail != null) {
+      String thumbnailProblem = ObjectKeys.keyProblem(thumbnail);
+      if (thumbnailProblem != null) p.add("thumbnail: " + thumbnailProblem);
+      else if (thumbnail.equals(key) || thumbnail.equals(init)) p.add("thumbnail must differ from key and init");
+    }
     return p;
+  }
+
+  /** The range must lie inside the segment's {@code bytes}: an I-frame playlist hands it to players as it is. */
+  private void keyFrameProblem(List<String> p) {
+    Long offset = keyFrame.offset();
+    Long length = keyFrame.length();
+    if (offset == null || length == null) {
+      p.add("keyFrame needs offset and length");
+    } else if (offset < 0) {
+      p.add("keyFrame.offset must be >= 0");
+    } else if (length <= 0) {
+      p.add("keyFrame.length must be > 0");
+    } else if (offset > bytes || length > bytes - offset) {
+      p.add("keyFrame (offset + length) must lie within the segment's " + bytes + " bytes");
+    }
   }
 
   private static boolean isSaneTime(long epochMs) {

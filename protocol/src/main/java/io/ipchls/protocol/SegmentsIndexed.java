@@ -22,13 +22,23 @@ public record SegmentsIndexed(List<String> cameras, List<Entry> segments) {
    * backfill (replay material, never live) and from publishers older than the numbering. {@code init} is the object
    * key of the fMP4 initialization segment the segment needs; absent for MPEG-TS (and from publishers older than
    * issue 16). A change of init segment is a discontinuity, which ingest marks in {@code discontinuity}.
+   * {@code targetSeconds} is the segment length the camera announced it is configured for with the batch that
+   * carried the segment ({@link SegmentNotification#targetSeconds()}); absent when it said nothing.
    */
   public record Entry(String cameraId, Long start, Integer durationMs, String key, Boolean discontinuity,
-      Long mediaSequence, Long discontinuitySequence, String init) {
+      Long mediaSequence, Long discontinuitySequence, String init, Integer targetSeconds) {
+    /** A segment whose camera did not announce its configured length. */
+    public Entry(String cameraId, Long start, Integer durationMs, String key, Boolean discontinuity,
+        Long mediaSequence, Long discontinuitySequence, String init) {
+      this(cameraId, start, durationMs, key, discontinuity, mediaSequence, discontinuitySequence, init,
+          /* targetSeconds= */ null);
+    }
+
     /** An MPEG-TS segment (no init segment). */
     public Entry(String cameraId, Long start, Integer durationMs, String key, Boolean discontinuity,
         Long mediaSequence, Long discontinuitySequence) {
-      this(cameraId, start, durationMs, key, discontinuity, mediaSequence, discontinuitySequence, /* init= */ null);
+      this(cameraId, start, durationMs, key, discontinuity, mediaSequence, discontinuitySequence, /* init= */ null,
+          /* targetSeconds= */ null);
     }
 
     /** Whether the camera marked it as not continuing the previous segment. */

@@ -34,4 +34,13 @@ class ObjectKeysTest {
     assertFalse(ObjectKeys.isUnder("cam-a/x\\..\\y.ts", "cam-a"));
     assertFalse(ObjectKeys.isUnder("cam-a/x\n.ts", "cam-a"));
   }
+
+  @Test
+  void servicePrefix_isTheSegmentAndWhatLiesUnderIt_notLookalikes() {
+    assertTrue(ObjectKeys.isServicePrefix("ipchls"));
+    assertTrue(ObjectKeys.isServicePrefix("ipchls/exports"));
+    assertTrue(ObjectKeys.EXPORTS_PREFIX.startsWith(ObjectKeys.SERVICE_SEGMENT + "/"));
+    assertFalse(ObjectKeys.isServicePrefix("ipchls-cam"), "a camera prefix that only starts like it");
+    assertFalse(ObjectKeys.isServicePrefix("site/ipchls"));
+  }
 }

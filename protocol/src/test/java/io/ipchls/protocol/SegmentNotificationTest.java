@@ -97,4 +97,79 @@ class SegmentNotificationTest {
       assertTrue(problems(media("ts", null, rate)).contains("frameRate must be"), String.valueOf(rate));
     }
   }
+
+  @Test
+  void targetSeconds_withinTheSegmentBounds_passes_andAbsentIsAllowed() {
+    for (int seconds : new int[] {1, 3, 60}) {
+      assertEquals("", problems(withKeyAndCodec("cam/a.ts", "h264").withTargetSeconds(seconds)));
+    }
+    assertEquals("", problems(withKeyAndCodec("cam/a.ts", "h264")));
+  }
+
+  @Test
+  void targetSecondsZero_isRefusedWithTheBounds() {
+    assertEquals("targetSeconds must be whole seconds in [1, 60]",
+        problems(withKeyAndCodec("cam/a.ts", "h264").withTargetSeconds(0)));
+  }
+
+  @Test
+  void targetSecondsAboveTheLongestSegment_isRefusedWithTheBounds() {
+    assertEquals("targetSeconds must be whole seconds in [1, 60]",
+        problems(withKeyAndCodec("cam/a.ts", "h264").withTargetSeconds(61)));
+  }
+
+  @Test
+  void targetSecondsNegative_isRefusedWithTheBounds() {
+    assertEquals("targetSeconds must be whole seconds in [1, 60]",
+        problems(withKeyAndCodec("cam/a.ts", "h264").withTargetSeconds(-3)));
+  }
+
+  @Test
+  void targetSecondsFor_roundsTheConfiguredLengthAsRfc8216RoundsExtinf() {
+    assertEquals(3, SegmentDuration.targetSecondsFor(3000));
+    assertEquals(3, SegmentDuration.targetSecondsFor(2500)); // 2.5 s rounds up to 3
+    assertEquals(2, SegmentDuration.targetSecondsFor(2499));
+    assertEquals(1, SegmentDuration.targetSecondsFor(200)); // never below 1
+    assertEquals(60, SegmentDuration.targetSecondsFor(90_000));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> SegmentDuration.targetSecondsFor(0));
+    assertTrue(e.getMessage().contains("> 0 ms"), e.getMessage());
+  }
+
+  @Test
+  void targetSeconds_survivesTheWireAndIsAbsentWhenUnset() {
+    SegmentNotification n = withKeyAndCodec("cam/a.ts", "h264").withTargetSeconds(3);
+    String json = Json.encodeToString(n);
+    assertTrue(json.contains("\"targetSeconds\":3"), json);
+    assertEquals(n, Json.decode(json.getBytes(StandardCharsets.UTF_8), SegmentNotification.class));
+    assertTrue(!Json.encodeToString(withKeyAndCodec("cam/a.ts", "h264")).contains("targetSeconds"));
+  }
+
+  private static SegmentNotification scrubbing(Long offset, Long length, String thumbnail) {
+    return new SegmentNotification(1, "cam/2026/01/01/00/00/00.000-1.ts", T, 3000, 1000, null, 1, "avc1.64001f", 640,
+        360, T, null, null, null, null, null, null, offset == null && length == null ? null
+            : new SegmentNotification.KeyFrame(offset, length), thumbnail);
+  }
+
+  @Test
+  void keyFrameInsideTheSegmentAndAThumbnailKey_pass_andRoundTripThroughJson() {
+    SegmentNotification n = scrubbing(0L, 1000L, "cam/thumbs/2026/01/01/00/00/00.000-1.jpg");
+    assertEquals("", problems(n));
+    String json = new String(Json.encode(n), StandardCharsets.UTF_8);
+    assertTrue(json.contains("\"keyFrame\":{\"offset\":0,\"length\":1000}"), json);
+    assertEquals(n, Json.decodeStrict(json.getBytes(StandardCharsets.UTF_8), SegmentNotification.class));
+    assertEquals("cam/thumbs/2026/01/01/00/00/00.000-1.jpg",
+        ObjectKeys.thumbnailKey("cam", java.time.Instant.parse("2026-01-01T00:00:00Z"), 1));
+  }
+
+  @Test
+  void keyFrameOrThumbnailOutsideTheirGrammar_isAProblem() {
+    assertTrue(problems(scrubbing(null, 10L, null)).contains("keyFrame needs offset and length"));
+    assertTrue(problems(scrubbing(-1L, 10L, null)).contains("keyFrame.offset must be >= 0"));
+    assertTrue(problems(scrubbing(0L, 0L, null)).contains("keyFrame.length must be > 0"));
+    assertTrue(problems(scrubbing(990L, 11L, null)).contains("must lie within the segment's 1000 bytes"));
+    assertTrue(problems(scrubbing(0L, Long.MAX_VALUE, null)).contains("must lie within"), "no overflow");
+    assertTrue(problems(scrubbing(null, null, "cam/../x.jpg")).contains("thumbnail: key is not in normal form"));
+    assertTrue(problems(scrubbing(null, null, "cam/2026/01/01/00/00/00.000-1.ts")).contains("thumbnail must differ"));
+  }
 }

@@ -1,5 +1,6 @@
 package io.ipchls.bench.credential;
 
+import io.ipchls.protocol.CredentialRequest;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -34,10 +35,12 @@ public final class StormClientProcess {
     System.setOut(System.err);
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     for (String command; (command = in.readLine()) != null; ) {
-      switch (command) {
+      String[] words = command.split(" ");
+      switch (words[0]) {
         case "storm" -> {
           try {
-            StormClients.Result r = clients.storm((connected, credentialed) -> {
+            int qos = words.length > 1 ? Integer.parseInt(words[1]) : CredentialRequest.QOS;
+            StormClients.Result r = clients.storm(qos, (connected, credentialed) -> {
               synchronized (out) {
                 out.println("progress " + connected + " " + credentialed);
               }

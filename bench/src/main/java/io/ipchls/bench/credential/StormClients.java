@@ -1,6 +1,7 @@
 package io.ipchls.bench.credential;
 
 import io.ipchls.bench.Latencies;
+import io.ipchls.protocol.CredentialRequest;
 import io.ipchls.protocol.CredentialResponse;
 import io.ipchls.protocol.Json;
 import io.ipchls.protocol.Topics;
@@ -51,10 +52,10 @@ final class StormClients {
     this.sourceAddresses = sourceAddresses;
   }
 
-  /** One storm; returns once every camera holds credentials. */
+  /** One storm, requests at the SDK's QoS; returns once every camera holds credentials. */
   Result storm() throws InterruptedException {
-    return storm((connected, credentialed) -> System.out.printf("  ... %d connected, %d credentialed%n", connected,
-        credentialed), 5);
+    return storm(CredentialRequest.QOS, (connected, credentialed) -> System.out.printf(
+        "  ... %d connected, %d credentialed%n", connected, credentialed), 5);
   }
 
   /** Progress of a storm: cameras connected and credentialed so far. */
@@ -62,9 +63,12 @@ final class StormClients {
     void report(long connected, long credentialed);
   }
 
-  /** One storm, reporting progress every {@code everySeconds}; returns once every camera holds credentials. */
-  Result storm(Progress progress, int everySeconds) throws InterruptedException {
-    Storm s = new Storm(cams.size());
+  /**
+   * One storm whose cameras send their credential requests at {@code requestQos}, reporting progress every
+   * {@code everySeconds}; returns once every camera holds credentials.
+   */
+  Result storm(int requestQos, Progress progress, int everySeconds) throws InterruptedException {
+    Storm s = new Storm(cams.size(), MqttQoS.valueOf(requestQos));
     for (int i = 0; i < cams.size(); i++) {
       connect(s, cams.get(i), sourceAddresses.get(i % sourceAddresses.size()), 0);
     }
@@ -101,8 +105,10 @@ final class StormClients {
     final java.util.Set<String> answered = java.util.concurrent.ConcurrentHashMap.newKeySet();
     final Latencies connect;
     final Latencies credentials;
+    final MqttQoS requestQos;
 
-    Storm(int n) {
+    Storm(int n, MqttQoS requestQos) {
+      this.requestQos = requestQos;
       credentialed = new CountDownLatch(n);
       connect = new Latencies(n);
       credentials = new Latencies(n);
@@ -149,7 +155,7 @@ final class StormClients {
   /** Asks for credentials, and asks again if no answer came within {@link #ANSWER_TIMEOUT_MS}. */
   private void request(Storm s, MqttClient client, String id) {
     client.publish(Topics.credentialsRequest(id), Buffer.buffer("{\"v\":1,\"requestId\":\"" + id + "\"}"),
-        MqttQoS.AT_LEAST_ONCE, /* isDup= */ false, /* isRetain= */ false);
+        s.requestQos, /* isDup= */ false, /* isRetain= */ false);
     vertx.setTimer(ANSWER_TIMEOUT_MS, t -> {
       if (!s.answered.contains(id) && client.isConnected()) {
         s.unanswered.incrementAndGet();

@@ -1,6 +1,7 @@
 package io.ipchls.bench.credential;
 
 import io.ipchls.bench.Latencies;
+import io.ipchls.protocol.CredentialRequest;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -57,9 +58,14 @@ final class StormFleet implements AutoCloseable {
     System.out.printf("cameras in %d client processes, sockets from %s%n", children.size(), String.join(", ", sources));
   }
 
-  /** One storm; returns once every camera holds credentials. */
+  /** One storm, requests at the SDK's QoS; returns once every camera holds credentials. */
   StormClients.Result storm() throws InterruptedException {
-    children.forEach(c -> c.send("storm"));
+    return storm(CredentialRequest.QOS);
+  }
+
+  /** One storm whose cameras ask for credentials at {@code requestQos}; returns once every camera holds them. */
+  StormClients.Result storm(int requestQos) throws InterruptedException {
+    children.forEach(c -> c.send("storm " + requestQos));
     List<String[]> answers = new ArrayList<>();
     long nextProgress = System.nanoTime() + PROGRESS_EVERY_NANOS;
     long t0 = System.nanoTime();

@@ -2,6 +2,7 @@ package io.ipchls.bench.playlist;
 
 import io.ipchls.device.Camera;
 import io.ipchls.device.sim.SimulatedCamera;
+import io.ipchls.infra.HeadlessChromium;
 import io.ipchls.launcher.LocalSystem;
 import io.ipchls.launcher.StackConfig;
 import io.vertx.core.json.JsonObject;
@@ -21,8 +22,6 @@ import java.util.Locale;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -190,13 +189,7 @@ public final class GlassToGlass implements Runnable {
   }
 
   private static ChromeDriver browser() {
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(tool("chromium"));
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--autoplay-policy=no-user-gesture-required", "--mute-audio", "--window-size=1280,900");
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new java.io.File(tool("chromedriver"))).usingAnyFreePort().build();
-    return new ChromeDriver(service, options);
+    return HeadlessChromium.start(Path.of(tool("chromium")), Path.of(tool("chromedriver")));
   }
 
   private static String tool(String name) {

@@ -32,6 +32,28 @@ public final class ReservedIds {
     return false;
   }
 
+  /**
+   * Account ids a new account may not take: the services' prefixes (an account named like a service would read as
+   * one in logs, audit rows and the ops view) and words that name a caller or no account at all.
+   */
+  public static final List<String> ACCOUNT_WORDS = List.of("admin", "operator", "all", "none", "default");
+
+  /** Whether an account id is reserved: one of {@link #ACCOUNT_WORDS}, or starting with one of {@link #PREFIXES}. */
+  public static boolean isReservedAccount(String accountId) {
+    if (accountId == null) return false;
+    if (ACCOUNT_WORDS.contains(accountId)) return true;
+    for (String p : PREFIXES) {
+      if (accountId.startsWith(p)) return true;
+    }
+    return false;
+  }
+
+  /** For messages: which account ids are reserved. */
+  public static String accountRule() {
+    return "account ids may not start with " + String.join(", ", PREFIXES) + " or be one of "
+        + String.join(", ", ACCOUNT_WORDS);
+  }
+
   /** For messages: what is reserved. */
   public static String rule() {
     return "camera ids may not start with " + String.join(", ", PREFIXES) + " or equal a service account";

@@ -10,7 +10,7 @@ import java.time.OffsetDateTime;
  */
 public record Device(
     String id, String secretHash, String secretScheme, int secretVersion, String prefix, boolean enabled,
-    OffsetDateTime createdAt, OffsetDateTime lastSeenAt) {
+    OffsetDateTime createdAt, OffsetDateTime lastSeenAt, String accountId) {
 
   public static Device from(Row row) {
     return new Device(
@@ -21,7 +21,8 @@ public record Device(
         row.getString("prefix"),
         row.getBoolean("enabled"),
         row.getOffsetDateTime("created_at"),
-        row.getOffsetDateTime("last_seen_at"));
+        row.getOffsetDateTime("last_seen_at"),
+        row.getColumnIndex("account_id") < 0 ? null : row.getString("account_id"));
   }
 
   /** The admin API view: everything but the hash; times as UTC epoch ms. */
@@ -31,11 +32,12 @@ public record Device(
         .put("prefix", prefix)
         .put("enabled", enabled)
         .put("createdAt", createdAt == null ? null : createdAt.toInstant().toEpochMilli())
-        .put("lastSeenAt", lastSeenAt == null ? null : lastSeenAt.toInstant().toEpochMilli());
+        .put("lastSeenAt", lastSeenAt == null ? null : lastSeenAt.toInstant().toEpochMilli())
+        .put("account", accountId);
   }
 
   @Override
   public String toString() {
-    return "Device[id=" + id + ", prefix=" + prefix + ", enabled=" + enabled + "]";
+    return "Device[id=" + id + ", prefix=" + prefix + ", enabled=" + enabled + ", account=" + accountId + "]";
   }
 }

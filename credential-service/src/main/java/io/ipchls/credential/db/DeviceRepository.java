@@ -14,12 +14,15 @@ import java.util.Optional;
 /** The camera registry table {@code credential.devices}. */
 public final class DeviceRepository {
   static final String COLUMNS =
-      "id, secret_hash, secret_scheme, secret_version, prefix, enabled, created_at, last_seen_at";
-  static final String INSERT = "INSERT INTO credential.devices (id, secret_hash, secret_scheme, prefix) "
-      + "VALUES ($1, $2, 'sha256', $3) ON CONFLICT (id) DO NOTHING RETURNING " + COLUMNS;
+      "id, secret_hash, secret_scheme, secret_version, prefix, enabled, created_at, last_seen_at, account_id";
+  static final String INSERT = "INSERT INTO credential.devices (id, secret_hash, secret_scheme, prefix, account_id) "
+      + "VALUES ($1, $2, 'sha256', $3, $4) ON CONFLICT (id) DO NOTHING RETURNING " + COLUMNS;
   static final String FIND = "SELECT " + COLUMNS + " FROM credential.devices WHERE id = $1";
+  /** A page of cameras by id; $3 not null: only that account's. */
   static final String PAGE = "SELECT " + COLUMNS + " FROM credential.devices WHERE ($1::text IS NULL OR id > $1) "
-      + "ORDER BY id LIMIT $2";
+      + "AND ($3::text IS NULL OR account_id = $3) ORDER BY id LIMIT $2";
+  /** Moves a camera into account $2 (null: out of any); the foreign key refuses an unknown account (23503). */
+  static final String SET_ACCOUNT = "UPDATE credential.devices SET account_id = $2 WHERE id = $1 RETURNING " + COLUMNS;
   static final String SET_SECRET = "UPDATE credential.devices SET secret_hash = $2, secret_scheme = 'sha256', "
       + "secret_version = secret_version + 1 WHERE id = $1 RETURNING id";
   /** Only if the secret was not rotated meanwhile: the old hash must still be there. */
@@ -38,7 +41,7 @@ public final class DeviceRepository {
       + "WHERE LEAST($2::int, b.tokens + extract(epoch FROM now() - b.updated_at)::float8 / $3::int) >= 1 "
       + "RETURNING 1) "
       + "SELECT EXISTS (SELECT 1 FROM taken) AS granted, d.id, d.secret_hash, d.secret_scheme, d.secret_version, "
-      + "d.prefix, d.enabled, d.created_at, d.last_seen_at "
+      + "d.prefix, d.enabled, d.created_at, d.last_seen_at, d.account_id "
       + "FROM (SELECT $1::text AS id) q LEFT JOIN credential.devices d ON d.id = q.id";
   /**
    * {@link #TAKE_REQUEST_TOKEN} for many cameras in one round trip, the answers in the order asked. The ids must be
@@ -54,7 +57,7 @@ public final class DeviceRepository {
       + "WHERE LEAST($2::int, b.tokens + extract(epoch FROM now() - b.updated_at)::float8 / $3::int) >= 1 "
       + "RETURNING camera_id) "
       + "SELECT q.n, t.camera_id IS NOT NULL AS granted, d.id, d.secret_hash, d.secret_scheme, d.secret_version, "
-      + "d.prefix, d.enabled, d.created_at, d.last_seen_at "
+      + "d.prefix, d.enabled, d.created_at, d.last_seen_at, d.account_id "
       + "FROM q LEFT JOIN taken t ON t.camera_id = q.id LEFT JOIN credential.devices d ON d.id = q.id ORDER BY q.n";
   static final String FIND_ALL = "SELECT " + COLUMNS + " FROM credential.devices WHERE id = ANY($1::text[])";
   static final String PURGE_FULL_BUCKETS = "DELETE FROM credential.request_buckets "
@@ -66,7 +69,7 @@ public final class DeviceRepository {
    * whether each login may be checked at all.
    */
   static final String FIND_FOR_LOGINS = "SELECT q.n, d.id, d.secret_hash, d.secret_scheme, d.secret_version, d.prefix, "
-      + "d.enabled, d.created_at, d.last_seen_at, "
+      + "d.enabled, d.created_at, d.last_seen_at, d.account_id, "
       + "COALESCE(fi.failures, 0) AS id_failures, COALESCE(fa.failures, 0) AS address_failures "
       + "FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS q(id, id_key, address_key, n) "
       + "LEFT JOIN credential.devices d ON d.id = q.id "
@@ -82,18 +85,24 @@ public final class DeviceRepository {
     this.pool = pool;
   }
 
-  /** Empty when a camera with this id already exists. */
-  public Future<Optional<Device>> insert(String id, String secretHash, String prefix) {
-    return pool.preparedQuery(INSERT).execute(Tuple.of(id, secretHash, prefix)).map(DeviceRepository::first);
+  /** Empty when a camera with this id already exists; {@code accountId} null for a camera without an account. */
+  public Future<Optional<Device>> insert(String id, String secretHash, String prefix, String accountId) {
+    return pool.preparedQuery(INSERT).execute(Tuple.of(id, secretHash, prefix, accountId))
+        .map(DeviceRepository::first);
+  }
+
+  /** Sets the camera's account (null: none); empty when there is no such camera. */
+  public Future<Optional<Device>> setAccount(String id, String accountId) {
+    return pool.preparedQuery(SET_ACCOUNT).execute(Tuple.of(id, accountId)).map(DeviceRepository::first);
   }
 
   public Future<Optional<Device>> find(String id) {
     return pool.preparedQuery(FIND).execute(Tuple.of(id)).map(DeviceRepository::first);
   }
 
-  /** Cameras ordered by id, strictly after {@code after} (null: from the start). */
-  public Future<List<Device>> page(String after, int limit) {
-    return pool.preparedQuery(PAGE).execute(Tuple.of(after, limit)).map(rows -> {
+  /** Cameras ordered by id, strictly after {@code after} (null: from the start); {@code account} null: all. */
+  public Future<List<Device>> page(String after, int limit, String account) {
+    return pool.preparedQuery(PAGE).execute(Tuple.of(after, limit, account)).map(rows -> {
       List<Device> out = new ArrayList<>(rows.size());
       rows.forEach(r -> out.add(Device.from(r)));
       return out;

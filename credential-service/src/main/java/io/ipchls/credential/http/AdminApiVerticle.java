@@ -12,10 +12,11 @@ import io.ipchls.kit.jobs.PeriodicJob;
 import io.ipchls.credential.db.CameraStore;
 import io.ipchls.credential.db.Device;
 import io.ipchls.credential.issuer.CredentialIssuer;
+import io.ipchls.kit.http.AdminAuth;
+import io.ipchls.kit.http.AdminCaller;
 import io.ipchls.kit.http.AdminEndpoints;
 import io.ipchls.kit.http.ApiDocument;
 import io.ipchls.kit.http.ApiException;
-import io.ipchls.kit.http.BearerTokenAuth;
 import io.ipchls.kit.http.Health;
 import io.ipchls.kit.http.Metrics;
 import io.ipchls.kit.http.Routes;
@@ -102,14 +103,23 @@ public final class AdminApiVerticle extends VerticleBase {
     // /metrics and /ops/v1/...: behind the admin token, or on the admin listener (http.adminPort)
     admin = new AdminEndpoints(vertx, config.http(), metrics, config.adminTokenSha256(), health);
     admin.mount(r);
-    r.route("/api/v1/*").handler(new BearerTokenAuth(config.adminTokenSha256(), "admin"));
+    // the body (at most 4 KiB) first: an account admin token is checked asynchronously, after which the request has
+    // ended; then the operator's admin token, or an account admin token (issue 19 item 2: its account's cameras only)
     r.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    r.route("/api/v1/*").handler(new AdminAuth(config.adminTokenSha256(), store.accounts()::forAdminTokenHash));
     r.post(CAMERAS).respond(this::registerCamera);
     r.get(CAMERAS).respond(this::listCameras);
     r.get(CAMERAS + "/:id").respond(this::getCamera);
-    r.patch(CAMERAS + "/:id").respond(this::setEnabled);
+    r.patch(CAMERAS + "/:id").respond(this::patchCamera);
     r.delete(CAMERAS + "/:id").respond(this::deleteCamera);
     r.post(CAMERAS + "/:id/secret").respond(this::rotateSecret);
+    var accounts = new AccountHandlers(store);
+    r.post(AccountHandlers.ACCOUNTS).respond(accounts::create);
+    r.get(AccountHandlers.ACCOUNTS).respond(accounts::list);
+    r.get(AccountHandlers.ACCOUNTS + "/:id").respond(accounts::get);
+    r.patch(AccountHandlers.ACCOUNTS + "/:id").respond(accounts::update);
+    r.delete(AccountHandlers.ACCOUNTS + "/:id").respond(accounts::delete);
+    r.post(AccountHandlers.ACCOUNTS + "/:id/admin-token").respond(accounts::mintAdminToken);
     new BrokerHookApi(vertx, config, metrics.registry()).install(r);
     ApiDocument.mount(r, API_DOCUMENT);
     Routes.installErrorHandling(r);
@@ -122,14 +132,16 @@ public final class AdminApiVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> registerCamera(RoutingContext ctx) {
+    AdminCaller.requireOperator(ctx);
     var req = AdminRequests.Register.from(ctx);
     if (reserved.isReserved(req.id())) {
       throw ApiException.badRequest("reserved_id", "'" + req.id() + "' is reserved for the services: "
           + ReservedIds.rule());
     }
     String secret = Secrets.cameraSecret();
-    return store.devices().insert(req.id(), SecretHashes.sha256(secret), req.prefix())
-        .recover(e -> Future.failedFuture(prefixOverlap(req.prefix(), e)))
+    return store.devices().insert(req.id(), SecretHashes.sha256(secret), req.prefix(), req.account())
+        .recover(e -> Future.failedFuture(AccountHandlers.isForeignKey(e) ? AccountHandlers.unknownAccount(req.account())
+            : prefixOverlap(req.prefix(), e)))
         .map(inserted -> inserted.orElseThrow(() -> ApiException.conflict("camera " + req.id() + " already exists")))
         .compose(device -> store.audit().record(device.id(), "camera.register", AuditRepository.OK, null).map(device))
         .map(device -> {
@@ -138,9 +150,15 @@ public final class AdminApiVerticle extends VerticleBase {
         });
   }
 
+  /** The operator lists every camera (or one account's, {@code ?account=}); an account admin its own account's. */
   private Future<JsonObject> listCameras(RoutingContext ctx) {
     var req = AdminRequests.Page.from(ctx);
-    return store.devices().page(req.after(), req.limit() + 1).map(found -> {
+    AdminCaller caller = AdminCaller.of(ctx);
+    if (!caller.operator() && req.account() != null && !caller.account().equals(req.account())) {
+      throw new ApiException(403, "other_account", "an account admin lists only its own account's cameras");
+    }
+    String account = caller.operator() ? req.account() : caller.account();
+    return store.devices().page(req.after(), req.limit() + 1, account).map(found -> {
       boolean more = found.size() > req.limit();
       var page = more ? found.subList(0, req.limit()) : found;
       JsonArray cameras = new JsonArray();
@@ -151,20 +169,50 @@ public final class AdminApiVerticle extends VerticleBase {
 
   private Future<JsonObject> getCamera(RoutingContext ctx) {
     String id = AdminRequests.pathId(ctx);
-    return store.devices().find(id).map(found -> found.orElseThrow(() -> notFound(id)).toJson());
+    return ownCamera(ctx, id).map(Device::toJson);
   }
 
-  private Future<JsonObject> setEnabled(RoutingContext ctx) {
-    var req = AdminRequests.SetEnabled.from(ctx);
-    return store.devices().setEnabled(req.id(), req.enabled())
-        .map(found -> found.orElseThrow(() -> notFound(req.id())))
-        .compose(device -> (req.enabled() ? Future.<Void>succeededFuture() : revoke(device.id()))
-            .compose(v -> store.audit().record(device.id(), req.enabled() ? "camera.enable" : "camera.disable",
+  /**
+   * The camera, if the caller may act on it: the operator on any (404 when there is none), an account admin on its
+   * account's only (403 for any other, unknown ones included, so the answer does not tell which ids exist).
+   */
+  private Future<Device> ownCamera(RoutingContext ctx, String id) {
+    AdminCaller caller = AdminCaller.of(ctx);
+    return store.devices().find(id).map(found -> {
+      caller.requireCamera(id, found.map(Device::accountId).orElse(null));
+      return found.orElseThrow(() -> notFound(id));
+    });
+  }
+
+  /** {@code {enabled?, account?}}: an account admin may enable or disable its cameras; moving one is the operator's. */
+  private Future<JsonObject> patchCamera(RoutingContext ctx) {
+    var req = AdminRequests.Patch.from(ctx);
+    if (req.setAccount()) AdminCaller.requireOperator(ctx);
+    Future<Device> device = ownCamera(ctx, req.id());
+    if (req.setAccount()) device = device.compose(d -> moveToAccount(d, req.account()));
+    if (req.enabled() != null) device = device.compose(d -> setEnabled(d, req.enabled()));
+    return device.map(Device::toJson);
+  }
+
+  private Future<Device> moveToAccount(Device device, String account) {
+    return store.devices().setAccount(device.id(), account)
+        .recover(e -> Future.failedFuture(AccountHandlers.isForeignKey(e) ? AccountHandlers.unknownAccount(account) : e))
+        .map(found -> found.orElseThrow(() -> notFound(device.id())))
+        .compose(d -> store.audit().record(d.id(), "camera.account", AuditRepository.OK,
+            account == null ? "no account" : "account " + account).map(d));
+  }
+
+  private Future<Device> setEnabled(Device device, boolean enabled) {
+    return store.devices().setEnabled(device.id(), enabled)
+        .map(found -> found.orElseThrow(() -> notFound(device.id())))
+        .compose(d -> (enabled ? Future.<Void>succeededFuture() : revoke(d.id()))
+            .compose(v -> store.audit().record(d.id(), enabled ? "camera.enable" : "camera.disable",
                 AuditRepository.OK, null))
-            .map(v -> device.toJson()));
+            .map(d));
   }
 
   private Future<Void> deleteCamera(RoutingContext ctx) {
+    AdminCaller.requireOperator(ctx);
     String id = AdminRequests.pathId(ctx);
     return store.devices().delete(id)
         .compose(deleted -> deleted ? revoke(id) : Future.failedFuture(notFound(id)))
@@ -174,7 +222,7 @@ public final class AdminApiVerticle extends VerticleBase {
   private Future<JsonObject> rotateSecret(RoutingContext ctx) {
     String id = AdminRequests.pathId(ctx);
     String secret = Secrets.cameraSecret();
-    return store.devices().setSecretHash(id, SecretHashes.sha256(secret))
+    return ownCamera(ctx, id).compose(d -> store.devices().setSecretHash(id, SecretHashes.sha256(secret)))
         .compose(found -> found ? revoke(id) : Future.failedFuture(notFound(id)))
         .compose(v -> store.audit().record(id, "camera.rotate", AuditRepository.OK, null))
         .map(v -> new JsonObject().put("id", id).put("secret", secret));

@@ -15,35 +15,64 @@ final class AdminRequests {
 
   private AdminRequests() {}
 
-  /** {@code POST /api/v1/cameras} body {@code {id, prefix?}}; the prefix defaults to the id. */
-  record Register(String id, String prefix) {
+  /**
+   * {@code POST /api/v1/cameras} body {@code {id, prefix?, account?}}; the prefix defaults to the id, the account to
+   * none.
+   */
+  record Register(String id, String prefix, String account) {
     static Register from(RoutingContext ctx) {
       JsonObject body = Routes.jsonBody(ctx);
       String id = cameraId(body.getValue("id"));
+      String account = body.getValue("account") == null ? null
+          : AccountRequests.accountId(body.getValue("account"), "account");
       Object prefix = body.getValue("prefix");
-      if (prefix == null) return new Register(id, id);
+      if (prefix == null) return new Register(id, id, account);
       if (!(prefix instanceof String p) || p.length() > MAX_PREFIX_CHARS || ObjectKeys.normalize(p).isEmpty()) {
         throw ApiException.badRequest("bad_prefix",
             "prefix must be 1.." + MAX_PREFIX_CHARS + " chars of clean path segments without leading or trailing '/'");
       }
-      return new Register(id, ObjectKeys.requirePrefix(p));
-    }
-  }
-
-  /** {@code PATCH /api/v1/cameras/{id}} body {@code {enabled}}. */
-  record SetEnabled(String id, boolean enabled) {
-    static SetEnabled from(RoutingContext ctx) {
-      String id = pathId(ctx);
-      if (!(Routes.jsonBody(ctx).getValue("enabled") instanceof Boolean enabled)) {
-        throw ApiException.badRequest("bad_enabled", "body must be {\"enabled\": true|false}");
+      if (ObjectKeys.isServicePrefix(p)) {
+        throw ApiException.badRequest("bad_prefix", "prefix '" + p + "' is kept for the services' own objects ("
+            + ObjectKeys.SERVICE_SEGMENT + "/...: clip exports)");
       }
-      return new SetEnabled(id, enabled);
+      return new Register(id, ObjectKeys.requirePrefix(p), account);
     }
   }
 
-  /** {@code GET /api/v1/cameras?limit=&after=}: keyset paging by id. */
-  record Page(int limit, String after) {
+  /**
+   * {@code PATCH /api/v1/cameras/{id}} body {@code {enabled?, account?}}, at least one: {@code account} an account id
+   * or null (out of its account).
+   */
+  record Patch(String id, Boolean enabled, boolean setAccount, String account) {
+    static Patch from(RoutingContext ctx) {
+      String id = pathId(ctx);
+      JsonObject body = Routes.jsonBody(ctx);
+      if (!body.containsKey("enabled") && !body.containsKey("account")) {
+        throw ApiException.badRequest("bad_enabled", "body must be {\"enabled\": true|false} and/or "
+            + "{\"account\": id|null}");
+      }
+      Object enabled = body.getValue("enabled");
+      if (body.containsKey("enabled") && !(enabled instanceof Boolean)) {
+        throw ApiException.badRequest("bad_enabled", "enabled must be true or false");
+      }
+      boolean setAccount = body.containsKey("account");
+      String account = body.getValue("account") == null ? null
+          : AccountRequests.accountId(body.getValue("account"), "account");
+      return new Patch(id, (Boolean) enabled, setAccount, account);
+    }
+  }
+
+  /** {@code GET /api/v1/cameras?limit=&after=&account=}: keyset paging by id, optionally one account's. */
+  record Page(int limit, String after, String account) {
     static Page from(RoutingContext ctx) {
+      String account = ctx.queryParams().get("account");
+      if (account != null) AccountRequests.accountId(account, "account");
+      Page p = page(ctx, /* idsAre= */ "a camera id");
+      return new Page(p.limit(), p.after(), account);
+    }
+
+    /** {@code ?limit=&after=} where {@code after} is a camera id or, for account pages, an account id. */
+    static Page page(RoutingContext ctx, String idsAre) {
       String limit = ctx.queryParams().get("limit");
       String after = ctx.queryParams().get("after");
       int n = DEFAULT_PAGE;
@@ -56,9 +85,9 @@ final class AdminRequests {
         if (n < 1 || n > MAX_PAGE) throw ApiException.badRequest("bad_limit", "limit must be 1.." + MAX_PAGE);
       }
       if (after != null && !CameraIds.isValid(after)) {
-        throw ApiException.badRequest("bad_after", "after must be a camera id");
+        throw ApiException.badRequest("bad_after", "after must be " + idsAre);
       }
-      return new Page(n, after);
+      return new Page(n, after, null);
     }
   }
 

@@ -12,6 +12,7 @@ import io.ipchls.protocol.Json;
 import io.ipchls.protocol.ProtocolException;
 import io.ipchls.protocol.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -30,14 +31,25 @@ import org.slf4j.LoggerFactory;
  * camera, is dropped). Requests are rate-limited per camera: by this instance's {@link RateLimiter} before any
  * database work, then by the camera's bucket in {@code credential.request_buckets}, shared by all instances and taken
  * in the statement that reads the camera, so a camera gets {@code burst} at once across the cluster. The database
- * reads and audit writes of requests arriving together share statements ({@link RequestBatches}). Every
- * message is acknowledged once handled; every issuance and refusal is logged, audited and counted
+ * reads and audit writes of requests arriving together share statements ({@link RequestBatches}). A QoS 1 request
+ * is acknowledged once answered; QoS 0 requests (the SDK's) wait their turn in {@link WaitingRequests}, one per camera.
+ * Every issuance and refusal is logged, audited and counted
  * ({@code credentials_issued_total}, {@code credentials_refused_total{reason}}).
  */
 public final class CredentialRequestVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(CredentialRequestVerticle.class);
   private static final String ACTION = "credentials.issue";
   private static final long PRUNE_INTERVAL_MS = 60_000;
+  /**
+   * QoS 0 requests handled at once: each holds at most one answer in flight, well under the MQTT client's limit of
+   * 1,000 unacknowledged publishes per session even if all use one, and enough to fill {@link RequestBatches}.
+   */
+  static final int MAX_ACTIVE_QOS0 = 500;
+  /** Cameras whose QoS 0 request may wait (a few hundred bytes each): a storm of this many is queued, not dropped. */
+  static final int MAX_WAITING_QOS0 = 100_000;
+
+  /** A QoS 0 request waiting its turn, with the session it came in on. */
+  private record Waiting(ManagedMqttClient via, MqttPublishMessage msg) {}
 
   private final CredentialConfig config;
   private final MeterRegistry meters;
@@ -48,6 +60,8 @@ public final class CredentialRequestVerticle extends VerticleBase {
   private final List<ManagedMqttClient> clients = new ArrayList<>();
   private int next;
   private RateLimiter limiter;
+  /** QoS 0 requests waiting for their turn. */
+  private WaitingRequests<Waiting> waiting;
   private long pruneTimer;
 
   public CredentialRequestVerticle(CredentialConfig config, MeterRegistry meters, CredentialIssuer issuer) {
@@ -62,6 +76,8 @@ public final class CredentialRequestVerticle extends VerticleBase {
     batches = new RequestBatches(store.devices(), store.audit(), config.rateLimit().burst(),
         config.rateLimit().refillSeconds());
     limiter = new RateLimiter(config.rateLimit());
+    waiting = new WaitingRequests<>(MAX_ACTIVE_QOS0, MAX_WAITING_QOS0, w -> answer(w.via(), w.msg()));
+    meters.gauge("credentials.requests.waiting", this, v -> v.waiting == null ? 0 : v.waiting.waiting());
     pruneTimer = vertx.setPeriodic(PRUNE_INTERVAL_MS, t -> limiter.prune(System.currentTimeMillis()));
     // Requests are acknowledged once answered, and a broker bounds the unacknowledged messages per client (HiveMQ
     // CE: 50), so one session answers at most that many at a time: several sessions split a storm's requests.
@@ -80,6 +96,8 @@ public final class CredentialRequestVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(pruneTimer);
+    int forgotten = waiting.clear();
+    if (forgotten > 0) LOG.info("stopping: {} waiting credential requests left to their cameras' repeats", forgotten);
     // The issuer's client lives as long as this, its only long-lived user (the admin API only revokes).
     issuer.close();
     return Future.join(clients.stream().map(ManagedMqttClient::close).toList()).eventually(() -> store.close());
@@ -90,14 +108,34 @@ public final class CredentialRequestVerticle extends VerticleBase {
     return !clients.isEmpty() && clients.stream().allMatch(ManagedMqttClient::isConnected);
   }
 
+  /**
+   * A QoS 1 request is handled at once (the broker paces those: at most its window per session unacknowledged) and
+   * acknowledged once answered; a QoS 0 one waits its turn in {@link #waiting}.
+   */
   private void onRequest(ManagedMqttClient via, MqttPublishMessage msg) {
+    if (msg.qosLevel() != MqttQoS.AT_MOST_ONCE) {
+      answer(via, msg).onComplete(x -> msg.ack());
+      return;
+    }
+    String cameraId = Topics.parse(msg.topicName()).map(Topics.CameraTopic::cameraId).orElse("");
+    switch (waiting.offer(cameraId, new Waiting(via, msg))) {
+      case REPLACED -> meters.counter("credentials.requests.replaced").increment();
+      case DROPPED -> {
+        meters.counter("credentials.requests.dropped").increment();
+        LOG.debug("credential request from {} dropped: {} cameras already wait", cameraId, waiting.waiting());
+      }
+      default -> { }
+    }
+  }
+
+  /** Answers one request; completes once the answer is out (or could not go out). */
+  private Future<Void> answer(ManagedMqttClient via, MqttPublishMessage msg) {
     Optional<Topics.CameraTopic> topic = Topics.parse(msg.topicName())
         .filter(t -> t.kind() == Topics.Kind.CREDENTIALS_REQUEST);
     if (topic.isEmpty()) {
       LOG.warn("dropped credential request on unexpected topic {}", msg.topicName());
       refused("bad_topic");
-      msg.ack();
-      return;
+      return Future.succeededFuture();
     }
     String cameraId = topic.get().cameraId();
     byte[] payload = msg.payload().getBytes();
@@ -105,13 +143,13 @@ public final class CredentialRequestVerticle extends VerticleBase {
         ? handle(via, cameraId, payload)
         : refuse(via, cameraId, requestIdOf(payload), "rate_limited",
             "too many credential requests, retry later");
-    handled
+    return handled
         .recover(e -> {
           LOG.error("credential request from {} failed", cameraId, e);
           return refuse(via, cameraId, requestIdOf(payload), "unavailable",
               "credentials are unavailable, retry later");
         })
-        .onComplete(x -> msg.ack());
+        .otherwiseEmpty();
   }
 
   private Future<Void> handle(ManagedMqttClient via, String cameraId, byte[] payload) {

@@ -111,7 +111,7 @@ public final class DeviceCli {
           frame -> {
             cam.putFrame(frame);
             if (tone != null) tone.feedUntil(frame.pts90k() * 100 / 9, (g711, pts) -> cam.putAudio(g711, pts));
-          });
+          }).thumbnails(cam::putThumbnail);
       return run(camera, cam, sim::close, done -> sim.start());
     }
   }

@@ -1,5 +1,6 @@
 package io.ipchls.device.fmp4;
 
+import io.ipchls.device.codec.ByteRange;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -81,6 +82,19 @@ public final class Fmp4Muxer {
   public byte[] mediaSegment(List<VideoSample> videoSamples, long videoEndDts90k, List<AudioSample> audioSamples) {
     if (videoEndDts90k < 0) throw new IllegalArgumentException("videoEndDts90k must be >= 0");
     return writer.mediaSegment(videoSamples, videoEndDts90k, audioSamples);
+  }
+
+  /**
+   * Where the key frame of the last media segment written lies in it, or null when it had no video: from its moof to
+   * the end of the key frame's sample, which starts the mdat's payload. With the init segment ({@code EXT-X-MAP}) that
+   * is what a player needs to show the picture, as an HLS I-frame playlist's {@code EXT-X-BYTERANGE} names it: the
+   * moof (ISO/IEC 14496-12 §8.8.4) with its tfdt (§8.8.12) and trun (§8.8.8), whose data_offset counts from the moof's
+   * first byte (default-base-is-moof, §8.8.7), the mdat's header (§8.1.1) and the sample. The styp before the moof is
+   * left out (it only brands the segment, §8.16.2); the trun still lists the fragment's other samples, which lie past
+   * the range: a player reads the first and stops.
+   */
+  public ByteRange lastKeyFrame() {
+    return writer.lastKeyFrame();
   }
 
   /** The sequence_number the next media segment's mfhd carries. */

@@ -1,5 +1,6 @@
 package io.ipchls.device.fmp4;
 
+import io.ipchls.device.codec.ByteRange;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,6 +20,7 @@ final class Fmp4Writer {
   private final int audioId;
   private int sequenceNumber;
   private int lastFrameDuration = DEFAULT_FRAME_DURATION_90K;
+  private ByteRange lastKeyFrame;
 
   Fmp4Writer(VideoTrack video, AudioTrack audio, int firstSequenceNumber) {
     this.video = video;
@@ -42,6 +44,11 @@ final class Fmp4Writer {
     System.arraycopy(ftyp, 0, init, 0, ftyp.length);
     System.arraycopy(moov, 0, init, ftyp.length, moov.length);
     return init;
+  }
+
+  /** The key frame of the last media segment written, or null when it had no video; see Fmp4Muxer. */
+  ByteRange lastKeyFrame() {
+    return lastKeyFrame;
   }
 
   int nextSequenceNumber() {
@@ -82,13 +89,17 @@ final class Fmp4Writer {
     }
     byte[] moof = Boxes.moof(sequenceNumber, runs, offsets);
     byte[] mdat = Boxes.mdatHeader(payloadSize);
+    boolean videoFirst = video != null && runs.get(0).trackId() == videoId;
+    // the moof, the mdat's header and the first video sample (the key frame: the mdat holds video first)
+    lastKeyFrame = videoFirst
+        ? new ByteRange(styp.length, (long) moof.length + mdat.length + runs.get(0).sizes()[0]) : null;
     long total = styp.length + moof.length + mdat.length + payloadSize;
     if (total > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("media segment over 2 GiB");
     byte[] out = new byte[(int) total];
     int pos = put(out, 0, styp);
     pos = put(out, pos, moof);
     pos = put(out, pos, mdat);
-    boolean lengthPrefixed = video != null && runs.get(0).trackId() == videoId;
+    boolean lengthPrefixed = videoFirst;
     for (int i = 0; i < payloads.size(); i++) {
       boolean nalUnits = lengthPrefixed && i == 0;
       for (byte[] data : payloads.get(i)) {

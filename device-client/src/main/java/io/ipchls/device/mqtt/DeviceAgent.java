@@ -176,11 +176,14 @@ final class DeviceAgent implements CredentialSource {
         MqttQoS.AT_MOST_ONCE, /* isDup= */ false, /* isRetain= */ true);
   }
 
-  /** Sends a credential request if connected; otherwise it goes out at the next connect or retry. */
+  /**
+   * Sends a credential request if connected; otherwise it goes out at the next connect or retry. At QoS 0
+   * ({@link CredentialRequest#QOS}): an unanswered request is repeated after 10 s anyway.
+   */
   private void publishRequest(CredentialRequest request) {
     if (!connected) return;
     client.publish(Topics.credentialsRequest(settings.cameraId()), Buffer.buffer(Json.encode(request)),
-        MqttQoS.AT_LEAST_ONCE, /* isDup= */ false, /* isRetain= */ false);
+        MqttQoS.valueOf(CredentialRequest.QOS), /* isDup= */ false, /* isRetain= */ false);
   }
 
   /**

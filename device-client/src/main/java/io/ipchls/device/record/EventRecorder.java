@@ -135,8 +135,7 @@ public final class EventRecorder implements Consumer<Segment> {
   /** Passes {@code s} on, marked a discontinuity when it does not follow the last segment passed on. */
   private void pass(Segment s) {
     if (lastEndMs != Long.MIN_VALUE && s.startEpochMs() > lastEndMs + s.durationMs() / 2 && !s.discontinuity()) {
-      s = new Segment(s.bytes(), s.startEpochMs(), s.durationMs(), s.seq(), s.width(), s.height(), s.codec(),
-          s.sha256(), s.clockJump(), s.frameRate(), s.container(), s.init(), /* discontinuity= */ true);
+      s = s.asDiscontinuity();
     }
     lastEndMs = s.startEpochMs() + s.durationMs();
     uploads.accept(s);

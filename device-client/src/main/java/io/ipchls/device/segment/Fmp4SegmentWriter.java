@@ -90,7 +90,7 @@ final class Fmp4SegmentWriter implements SegmentWriter {
     videoSamples.clear();
     audioSamples.clear();
     byte[] init = muxer.initSegment();
-    return new Written(bytes, muxer.codecs(), new InitSegment(init, muxer.initSegmentSha256Hex()));
+    return new Written(bytes, muxer.codecs(), new InitSegment(init, muxer.initSegmentSha256Hex()), muxer.lastKeyFrame());
   }
 
   /** Each ADTS frame becomes one raw AAC sample. */

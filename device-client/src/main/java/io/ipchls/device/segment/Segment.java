@@ -1,5 +1,6 @@
 package io.ipchls.device.segment;
 
+import io.ipchls.device.codec.ByteRange;
 import io.ipchls.device.codec.Container;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -22,15 +23,28 @@ import java.util.HexFormat;
  * @param container the segment's format
  * @param init for {@link Container#FMP4}: the init segment the media segment is decoded with; null for TS
  * @param discontinuity true when frames before it are missing ({@link Segmenter#markDiscontinuity()})
+ * @param keyFrame where its first key frame lies in {@code bytes} (see {@link ByteRange}), null when unknown
+ * @param thumbnail a small JPEG of its picture ({@link Segmenter#thumbnail(byte[])}), or null
  */
 public record Segment(byte[] bytes, long startEpochMs, long durationMs, long seq, int width, int height, String codec,
     String sha256, boolean clockJump, double frameRate, Container container, InitSegment init,
-    boolean discontinuity) {
+    boolean discontinuity, ByteRange keyFrame, byte[] thumbnail) {
   public Segment {
     if (container == null) container = Container.TS;
     if ((container == Container.FMP4) != (init != null)) {
       throw new IllegalArgumentException("an fMP4 segment needs its init segment, and only an fMP4 segment has one");
     }
+    if (keyFrame != null && keyFrame.end() > bytes.length) {
+      throw new IllegalArgumentException("the key frame's range ends past the segment's bytes");
+    }
+  }
+
+  /** A segment without a known key-frame range or thumbnail. */
+  public Segment(byte[] bytes, long startEpochMs, long durationMs, long seq, int width, int height, String codec,
+      String sha256, boolean clockJump, double frameRate, Container container, InitSegment init,
+      boolean discontinuity) {
+    this(bytes, startEpochMs, durationMs, seq, width, height, codec, sha256, clockJump, frameRate, container, init,
+        discontinuity, null, null);
   }
 
   /** A segment that continues the previous one. */
@@ -50,6 +64,27 @@ public record Segment(byte[] bytes, long startEpochMs, long durationMs, long seq
   public Segment(byte[] bytes, long startEpochMs, long durationMs, long seq, int width, int height, String codec,
       String sha256, boolean clockJump) {
     this(bytes, startEpochMs, durationMs, seq, width, height, codec, sha256, clockJump, 0);
+  }
+
+  /** Largest thumbnail accepted: a 320x180 JPEG at usual quality is 5-15 KB; this leaves room, not a second video. */
+  public static final int MAX_THUMBNAIL_BYTES = 64 * 1024;
+
+  /** Refuses what is not a small JPEG: it must start with the SOI marker and a marker (ITU-T T.81 §B.2.1). */
+  public static void requireThumbnail(byte[] jpeg) {
+    if (jpeg == null || jpeg.length < 4 || (jpeg[0] & 0xFF) != 0xFF || (jpeg[1] & 0xFF) != 0xD8
+        || (jpeg[2] & 0xFF) != 0xFF) {
+      throw new IllegalArgumentException("a thumbnail must be a JPEG (starting with the SOI marker FF D8 FF)");
+    }
+    if (jpeg.length > MAX_THUMBNAIL_BYTES) {
+      throw new IllegalArgumentException("a thumbnail must be at most " + MAX_THUMBNAIL_BYTES + " bytes, got "
+          + jpeg.length);
+    }
+  }
+
+  /** The same segment marked as a discontinuity (frames before it are missing). */
+  public Segment asDiscontinuity() {
+    return new Segment(bytes, startEpochMs, durationMs, seq, width, height, codec, sha256, clockJump, frameRate,
+        container, init, /* discontinuity= */ true, keyFrame, thumbnail);
   }
 
   public int size() {
@@ -79,6 +114,7 @@ public record Segment(byte[] bytes, long startEpochMs, long durationMs, long seq
   @Override
   public String toString() {
     return "Segment[seq=" + seq + ", start=" + startEpochMs + ", durationMs=" + durationMs + ", bytes="
-        + bytes.length + ", " + container.wireName() + ", " + width + "x" + height + (clockJump ? ", clockJump" : "") + "]";
+        + bytes.length + ", " + container.wireName() + ", " + width + "x" + height + (clockJump ? ", clockJump" : "")
+        + (thumbnail != null ? ", thumbnail " + thumbnail.length + " bytes" : "") + "]";
   }
 }

@@ -1,5 +1,6 @@
 package io.ipchls.device.segment;
 
+import io.ipchls.device.codec.ByteRange;
 import java.util.List;
 
 /**
@@ -8,8 +9,11 @@ import java.util.List;
  * container is chosen, so state that spans segments (fMP4 sequence numbers, the FLAC encoder) stays in it.
  */
 interface SegmentWriter {
-  /** What one finished segment is made of. {@code codecs} is null when the segmenter's own string applies. */
-  record Written(byte[] bytes, String codecs, InitSegment init) {}
+  /**
+   * What one finished segment is made of. {@code codecs} is null when the segmenter's own string applies;
+   * {@code keyFrame} is where its first key frame lies (null when it has none).
+   */
+  record Written(byte[] bytes, String codecs, InitSegment init, ByteRange keyFrame) {}
 
   /** Starts a segment; its first video access unit is a key frame with all parameter sets. */
   void begin();

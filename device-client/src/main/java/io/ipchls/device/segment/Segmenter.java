@@ -84,6 +84,8 @@ public final class Segmenter {
   private boolean segClockJump;
   private boolean pendingDiscontinuity;
   private boolean segDiscontinuity;
+  private byte[] segThumbnail;
+  private byte[] pendingThumbnail;
   private long segFirstPts;
   private long segMaxPts;
   private long lastDts;
@@ -310,6 +312,23 @@ public final class Segmenter {
     pendingDiscontinuity = true;
   }
 
+  /**
+   * Attaches a small JPEG of the picture to the open segment, or to the next one to open when none is: call it right
+   * after pushing a key frame, with that frame's picture. The first thumbnail given for a segment is kept (it shows the
+   * segment's first key frame, as the I-frame playlist does); later ones for the same segment are ignored.
+   *
+   * @throws IllegalArgumentException if it is not a JPEG (no SOI marker, ITU-T T.81 §B.2.1) or is larger than
+   *     {@link Segment#MAX_THUMBNAIL_BYTES}
+   */
+  public void thumbnail(byte[] jpeg) {
+    Segment.requireThumbnail(jpeg);
+    if (!segmentOpen) {
+      pendingThumbnail = jpeg.clone();
+    } else if (segThumbnail == null) {
+      segThumbnail = jpeg.clone();
+    }
+  }
+
   /** Audio frames dropped because no segment was open. */
   public long droppedAudio() {
     return droppedAudio;
@@ -320,6 +339,8 @@ public final class Segmenter {
     segClockJump = false;
     segDiscontinuity = pendingDiscontinuity;
     pendingDiscontinuity = false;
+    segThumbnail = pendingThumbnail;
+    pendingThumbnail = null;
     if (!anchored) {
       anchored = true;
       anchorWallMs = clock.wallMillis();
@@ -353,7 +374,8 @@ public final class Segmenter {
     String codecs = w.codecs() != null ? w.codecs() : audio ? segInfo.codec() + "," + audioCodec : segInfo.codec();
     sink.accept(new Segment(w.bytes(), start, Math.round(duration90k / 90.0), nextSeq++, segInfo.width(),
         segInfo.height(), codecs, Segment.sha256Hex(w.bytes()), segClockJump, segInfo.frameRate(), container,
-        w.init(), segDiscontinuity));
+        w.init(), segDiscontinuity, w.keyFrame(), segThumbnail));
+    segThumbnail = null;
   }
 
   private long out(long ts90k) {

@@ -40,7 +40,8 @@ final class TsSegmentWriter implements SegmentWriter {
   public Written end(long endDts90k) {
     muxer.close();
     byte[] bytes = muxer.toByteArray();
+    Written written = new Written(bytes, null, null, muxer.firstKeyFrame());
     muxer = null;
-    return new Written(bytes, null, null);
+    return written;
   }
 }

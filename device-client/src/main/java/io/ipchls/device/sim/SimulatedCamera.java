@@ -2,6 +2,7 @@ package io.ipchls.device.sim;
 
 import io.ipchls.device.h264.AnnexB;
 import io.ipchls.device.segment.Frame;
+import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +36,7 @@ public final class SimulatedCamera implements AutoCloseable {
   private long index;
   private long skipped;
   private final PacingThread pacing = new PacingThread();
+  private volatile Consumer<byte[]> thumbnails;
 
   /**
    * @param width picture width (any; jcodec pads to macroblocks and crops in the SPS)
@@ -54,6 +56,15 @@ public final class SimulatedCamera implements AutoCloseable {
     this.sink = sink;
     this.pattern = new TestPattern(width, height, label);
     this.encoder.setKeyInterval(keyFrameInterval);
+  }
+
+  /**
+   * Also hands a small JPEG of each key frame's picture ({@link JpegThumbnail}) to {@code sink}, right after the key
+   * frame went to the frame consumer: typically {@code camera::putThumbnail}. Null stops it.
+   */
+  public SimulatedCamera thumbnails(Consumer<byte[]> sink) {
+    this.thumbnails = sink;
+    return this;
   }
 
   /** Starts the real-time pacing thread. */
@@ -114,7 +125,8 @@ public final class SimulatedCamera implements AutoCloseable {
   }
 
   private void encode(long ptsMicros, long wallClockMs) {
-    Picture picture = AWTUtil.fromBufferedImage(pattern.render(index, wallClockMs), ColorSpace.YUV420J);
+    BufferedImage image = pattern.render(index, wallClockMs);
+    Picture picture = AWTUtil.fromBufferedImage(image, ColorSpace.YUV420J);
     if (buffer == null) buffer = ByteBuffer.allocate(encoder.estimateBufferSize(picture));
     buffer.clear();
     // encodeFrame, not encodePFrame: jcodec 0.2.5's encodePFrame passes idr=true and logs a warning per frame
@@ -123,6 +135,9 @@ public final class SimulatedCamera implements AutoCloseable {
     encoded.get(annexB);
     List<byte[]> nals = AnnexB.split(annexB);
     index++;
-    sink.accept(Frame.of(nals, Frame.micros90k(ptsMicros)));
+    Frame frame = Frame.of(nals, Frame.micros90k(ptsMicros));
+    sink.accept(frame);
+    Consumer<byte[]> thumbs = thumbnails;
+    if (thumbs != null && frame.key()) thumbs.accept(JpegThumbnail.of(image));
   }
 }

@@ -1,5 +1,6 @@
 package io.ipchls.device.ts;
 
+import io.ipchls.device.codec.ByteRange;
 import io.ipchls.device.codec.VideoCodec;
 import io.ipchls.device.h264.AnnexB;
 import java.io.ByteArrayOutputStream;
@@ -45,6 +46,7 @@ public final class TsMuxer implements AutoCloseable {
   private final long pcrDelay90k;
   private boolean tablesWritten;
   private boolean closed;
+  private ByteRange firstKeyFrame;
 
   private TsMuxer(Builder b) {
     this.memory = b.out == null ? new ByteArrayOutputStream(b.initialCapacity) : null;
@@ -73,6 +75,7 @@ public final class TsMuxer implements AutoCloseable {
     if (closed) throw new IllegalStateException("muxer is closed");
     if (nals.isEmpty()) throw new IllegalArgumentException("empty access unit");
     try {
+      long tablesAt = bytesWritten();
       if (key || !tablesWritten) writeTables();
       byte[] annexB = AnnexB.join(withAud(nals));
       byte[] header = Pes.header(video.streamId(), pts90k, dts90k, annexB.length);
@@ -81,6 +84,7 @@ public final class TsMuxer implements AutoCloseable {
       System.arraycopy(annexB, 0, pes, header.length, annexB.length);
       long pcr90k = Math.floorMod(dts90k - pcrDelay90k, 1L << 33);
       writer.writePes(video.pid(), pes, key, pcr90k * 300);
+      if (key && firstKeyFrame == null) firstKeyFrame = new ByteRange(tablesAt, bytesWritten() - tablesAt);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -106,6 +110,18 @@ public final class TsMuxer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Where the first key frame lies in the stream written, or null before one: from the PAT and PMT written just before
+   * it to the last transport packet of its PES packet. A player can decode that run of whole packets on its own, as an
+   * HLS I-frame playlist's {@code EXT-X-BYTERANGE} needs: the PAT (ISO/IEC 13818-1 §2.4.4.3) names the PMT's PID, the
+   * PMT (§2.4.4.8) the video PID and its stream_type, and the PES (§2.4.3.6) carries the whole access unit with its
+   * parameter sets (the segmenter puts them in every key frame) and PTS. Nothing else is interleaved: a PES packet is
+   * written in one piece, and the tables come right before it.
+   */
+  public ByteRange firstKeyFrame() {
+    return firstKeyFrame;
   }
 
   /** Bytes written so far (always whole 188-byte packets). */

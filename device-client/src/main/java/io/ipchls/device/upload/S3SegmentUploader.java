@@ -38,14 +38,16 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * ones; other 4xx throw {@link UploadException}. The attempt timeout grows with the segment size, so a large
  * segment on a slow uplink is not cut off while a dead connection is still noticed. Every object gets a Content-Type
  * by its extension ({@value #CONTENT_TYPE} for MPEG-TS, {@value #CONTENT_TYPE_M4S} for fMP4 media segments, RFC 8216
- * §3.3, {@value #CONTENT_TYPE_MP4} for init segments), a Content-MD5 and the configured tags; with a storage tier
- * also its storage class ({@code x-amz-storage-class}) and the plan and kind tags ({@link UploadSettings#tagsFor}).
+ * §3.3, {@value #CONTENT_TYPE_MP4} for init segments, {@value #CONTENT_TYPE_JPEG} for thumbnails), a Content-MD5 and the
+ * configured tags; with a storage tier also its storage class ({@code x-amz-storage-class}) and the plan and kind tags
+ * ({@link UploadSettings#tagsFor}).
  */
 public final class S3SegmentUploader implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(S3SegmentUploader.class);
   public static final String CONTENT_TYPE = "video/mp2t";
   public static final String CONTENT_TYPE_M4S = "video/iso.segment";
   public static final String CONTENT_TYPE_MP4 = "video/mp4";
+  public static final String CONTENT_TYPE_JPEG = "image/jpeg";
   private static final Set<String> AUTH_ERRORS = Set.of("InvalidAccessKeyId", "ExpiredToken", "InvalidToken",
       "TokenRefreshRequired", "SignatureDoesNotMatch", "AccessDenied");
   private static final Duration BASE_TIMEOUT = Duration.ofSeconds(10);
@@ -96,6 +98,7 @@ public final class S3SegmentUploader implements AutoCloseable {
   static String contentType(String key) {
     if (key.endsWith(".m4s")) return CONTENT_TYPE_M4S;
     if (key.endsWith(".mp4")) return CONTENT_TYPE_MP4;
+    if (key.endsWith(".jpg")) return CONTENT_TYPE_JPEG;
     return CONTENT_TYPE;
   }
 

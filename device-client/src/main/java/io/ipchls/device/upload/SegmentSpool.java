@@ -1,5 +1,6 @@
 package io.ipchls.device.upload;
 
+import io.ipchls.device.codec.ByteRange;
 import io.ipchls.device.codec.Container;
 import io.ipchls.device.segment.InitSegment;
 import io.ipchls.device.segment.Segment;
@@ -26,18 +27,21 @@ import org.slf4j.LoggerFactory;
  * segment is never uploaded. An fMP4 segment's init segment is kept once per configuration in
  * {@code init/<sha256>.mp4} beside the entries (written before the entry that names it, checked against its hash when
  * read, and kept as long as the spool: init segments are small and few), so a spooled segment finds its init segment
- * after a restart. Entries come out oldest first (by start time, then sequence number). Thread-safe.
+ * after a restart. A segment's thumbnail is {@code <name>.jpg}, written before the entry's bytes; the key frame's
+ * range is in the JSON. Entries come out oldest first (by start time, then sequence number). Thread-safe.
  */
 public final class SegmentSpool {
   private static final Logger LOG = LoggerFactory.getLogger(SegmentSpool.class);
   private static final String TS = ".ts";
   private static final String META = ".json";
+  private static final String JPG = ".jpg";
   private static final String TMP = ".tmp";
   private static final String INIT_DIR = "init";
 
   /** What the JSON file holds: everything of a {@link Segment} except its bytes. */
   record Meta(long start, long durationMs, long seq, int width, int height, String codec, String sha256,
-      boolean clockJump, long bytes, double frameRate, String container, String initSha256) {}
+      boolean clockJump, long bytes, double frameRate, String container, String initSha256, Boolean discontinuity,
+      Long keyFrameOffset, Long keyFrameLength, String thumbnailSha256) {}
 
   /** One stored segment, in start-time order. */
   public record Entry(String name, long startEpochMs, long seq, long bytes) implements Comparable<Entry> {
@@ -79,9 +83,13 @@ public final class SegmentSpool {
   public synchronized boolean put(Segment s) {
     String name = String.format("%013d-%06d-%s", s.startEpochMs(), s.seq(), s.sha256().substring(0, 8));
     Meta meta = new Meta(s.startEpochMs(), s.durationMs(), s.seq(), s.width(), s.height(), s.codec(), s.sha256(),
-        s.clockJump(), s.size(), s.frameRate(), s.container().wireName(), s.init() == null ? null : s.init().sha256());
+        s.clockJump(), s.size(), s.frameRate(), s.container().wireName(), s.init() == null ? null : s.init().sha256(),
+        s.discontinuity() ? Boolean.TRUE : null, s.keyFrame() == null ? null : s.keyFrame().offset(),
+        s.keyFrame() == null ? null : s.keyFrame().length(),
+        s.thumbnail() == null ? null : Segment.sha256Hex(s.thumbnail()));
     try {
       if (s.init() != null) storeInit(s.init());
+      if (s.thumbnail() != null) writeAtomically(dir.resolve(name + JPG), s.thumbnail());
       writeAtomically(dir.resolve(name + TS), s.bytes());
       writeAtomically(dir.resolve(name + META), Json.encode(meta));
     } catch (IOException e) {
@@ -117,8 +125,10 @@ public final class SegmentSpool {
       if (!Segment.sha256Hex(data).equals(m.sha256())) throw new IOException("checksum mismatch");
       InitSegment init = m.initSha256() == null ? null : readInit(m.initSha256());
       Container container = m.container() == null ? Container.TS : Container.fromWireName(m.container());
+      ByteRange keyFrame = m.keyFrameOffset() == null ? null : new ByteRange(m.keyFrameOffset(), m.keyFrameLength());
       return Optional.of(new Segment(data, m.start(), m.durationMs(), m.seq(), m.width(), m.height(), m.codec(),
-          m.sha256(), m.clockJump(), m.frameRate(), container, init));
+          m.sha256(), m.clockJump(), m.frameRate(), container, init, Boolean.TRUE.equals(m.discontinuity()),
+          keyFrame, readThumbnail(e.name(), m)));
     } catch (IOException | IllegalArgumentException ex) {
       LOG.error("spool {}: discarding unreadable segment {}: {}", dir, e.name(), ex.toString());
       remove(e);
@@ -167,10 +177,12 @@ public final class SegmentSpool {
         }
       }
     }
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + TS)) {
-      for (Path f : files) { // bytes without metadata: the process stopped between the two renames
-        String name = f.getFileName().toString();
-        if (!Files.exists(dir.resolve(name.substring(0, name.length() - TS.length()) + META))) Files.delete(f);
+    for (String ext : new String[] {TS, JPG}) {
+      try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + ext)) {
+        for (Path f : files) { // bytes without metadata: the process stopped before the last rename
+          String name = f.getFileName().toString();
+          if (!Files.exists(dir.resolve(name.substring(0, name.length() - ext.length()) + META))) Files.delete(f);
+        }
       }
     }
   }
@@ -196,6 +208,19 @@ public final class SegmentSpool {
     writeAtomically(file, init.bytes());
   }
 
+  /** The thumbnail, or null when the segment had none or it no longer matches its hash (the segment still counts). */
+  private byte[] readThumbnail(String name, Meta m) {
+    if (m.thumbnailSha256() == null) return null;
+    try {
+      byte[] jpeg = Files.readAllBytes(dir.resolve(name + JPG));
+      if (Segment.sha256Hex(jpeg).equals(m.thumbnailSha256())) return jpeg;
+      LOG.warn("spool {}: thumbnail of {} does not match its hash; uploading the segment without it", dir, name);
+    } catch (IOException e) {
+      LOG.warn("spool {}: thumbnail of {} unreadable ({}); uploading the segment without it", dir, name, e.toString());
+    }
+    return null;
+  }
+
   private InitSegment readInit(String sha256) throws IOException {
     byte[] bytes = Files.readAllBytes(dir.resolve(INIT_DIR).resolve(sha256 + ".mp4"));
     if (!Segment.sha256Hex(bytes).equals(sha256)) throw new IOException("init segment checksum mismatch");
@@ -213,7 +238,7 @@ public final class SegmentSpool {
   }
 
   private void deleteQuietly(String name) {
-    for (String ext : new String[] {TS, META, TS + TMP, META + TMP}) {
+    for (String ext : new String[] {TS, META, JPG, TS + TMP, META + TMP, JPG + TMP}) {
       try {
         Files.deleteIfExists(dir.resolve(name + ext));
       } catch (IOException e) {

@@ -163,12 +163,14 @@ final class SegmentUploadLoop implements Runnable {
     String key = ObjectKeys.segmentKey(prefix, Instant.ofEpochMilli(s.startEpochMs()), s.seq(),
         s.container().wireName());
     String initKey = s.init() == null ? null : ObjectKeys.initKey(prefix, s.init().sha256());
+    String thumbnailKey = null;
     try {
       // the init segment first: a player that finds the media segment in a playlist must find its EXT-X-MAP too
       if (initKey != null && !storedInits.contains(initKey)) {
         uploaderFor(creds).upload(initKey, s.init().bytes());
         storedInits.add(initKey);
       }
+      thumbnailKey = uploadThumbnail(creds, prefix, s);
       uploaderFor(creds).upload(key, s.bytes());
     } catch (UploadAuthException e) {
       fail(e.getMessage());
@@ -189,8 +191,31 @@ final class SegmentUploadLoop implements Runnable {
         s.size(), s.sha256(), s.seq(), s.codec(), s.width(), s.height(), System.currentTimeMillis(),
         s.clockJump() ? Boolean.TRUE : null,
         s.startsRun() || s.clockJump() || s.discontinuity() ? Boolean.TRUE : null,
-        s.container().wireName(), initKey, s.frameRate() > 0 ? s.frameRate() : null));
+        s.container().wireName(), initKey, s.frameRate() > 0 ? s.frameRate() : null,
+        /* targetSeconds= */ null, // the camera adds its configured length (Camera)
+        s.keyFrame() == null ? null : new SegmentNotification.KeyFrame(s.keyFrame().offset(), s.keyFrame().length()),
+        thumbnailKey));
     return true;
+  }
+
+  /**
+   * Stores the segment's thumbnail before the segment, so that whoever reads the notification finds it; its key, or
+   * null without one. A thumbnail the store refuses for good is left out (the segment matters more); a failure that
+   * may pass fails the segment's upload, to be tried again with it.
+   */
+  private String uploadThumbnail(StorageCredentials creds, String prefix, Segment s)
+      throws UploadException, InterruptedException {
+    if (s.thumbnail() == null) return null;
+    String key = ObjectKeys.thumbnailKey(prefix, Instant.ofEpochMilli(s.startEpochMs()), s.seq());
+    try {
+      uploaderFor(creds).upload(key, s.thumbnail());
+      return key;
+    } catch (UploadException e) {
+      if (e.retryable() || e instanceof UploadAuthException) throw e;
+      LOG.warn("camera {}: thumbnail {} refused, announcing the segment without it: {}", cameraId, key,
+          e.getMessage());
+      return null;
+    }
   }
 
   private void fail(String error) {

@@ -74,13 +74,15 @@ public record UploadSettings(int maxAttempts, long uplinkBytesPerSecond, Map<Str
 
   /**
    * The tags of an object at {@code key}: the configured ones, and with a tier its plan and kind (an init segment,
-   * {@code <prefix>/init/<hash>.mp4}, is {@value StorageTier#KIND_INIT}; anything else a segment).
+   * {@code <prefix>/init/<hash>.mp4}, is {@value StorageTier#KIND_INIT}, a thumbnail ({@code .jpg})
+   * {@value StorageTier#KIND_THUMB}; anything else a segment).
    */
   public Map<String, String> tagsFor(String key) {
     if (tier == null) return tags;
     Map<String, String> all = new TreeMap<>(tags);
     all.put(StorageTier.PLAN_TAG, tier.wireName());
-    all.put(StorageTier.KIND_TAG, key.contains("/init/") ? StorageTier.KIND_INIT : StorageTier.KIND_SEGMENT);
+    all.put(StorageTier.KIND_TAG, key.contains("/init/") ? StorageTier.KIND_INIT
+        : key.endsWith(".jpg") ? StorageTier.KIND_THUMB : StorageTier.KIND_SEGMENT);
     return all;
   }
 }

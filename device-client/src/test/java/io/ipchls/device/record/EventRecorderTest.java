@@ -88,6 +88,7 @@ class EventRecorderTest {
     assertFalse(uploaded.get(1).discontinuity(), "inside a clip segments follow on");
     assertTrue(uploaded.get(firstClip).discontinuity(), "the second clip follows a gap");
     assertTrue(uploaded.get(firstClip - 1).seq() + 1 < uploaded.get(firstClip).seq());
+    assertEquals(segment(0, 100).sha256(), uploaded.get(firstClip).sha256(), "otherwise the same segment");
     assertEquals(2, r.counters().clips());
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ipchls.device.codec.ByteRange;
 import io.ipchls.device.codec.Container;
 import io.ipchls.device.segment.InitSegment;
 import io.ipchls.device.segment.Segment;
@@ -69,6 +70,24 @@ class SegmentSpoolTest {
     assertArrayEquals(init, out.get(0).init().bytes());
     assertEquals(s.init().sha256(), out.get(0).init().sha256());
     assertEquals("hvc1.1.6.L93.B0,fLaC", out.get(0).codec());
+  }
+
+  @Test
+  void segmentWithThumbnailAndKeyFrame_afterARestart_comesBackWithBoth_andTheThumbnailGoesWithIt() throws IOException {
+    byte[] media = new byte[376];
+    byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 1, 2, 3};
+    Segment s = new Segment(media, 1_700_000_000_000L, 3_000, 4, 640, 360, "avc1.42c01e", Segment.sha256Hex(media),
+        false, 25, Container.TS, null, /* discontinuity= */ true, new ByteRange(0, 188), jpeg);
+    assertTrue(new SegmentSpool(dir, 4 * MIB).put(s));
+    SegmentSpool reopened = new SegmentSpool(dir, 4 * MIB); // a new process
+    List<Segment> out = drain(reopened);
+    assertEquals(1, out.size());
+    assertArrayEquals(jpeg, out.get(0).thumbnail());
+    assertEquals(new ByteRange(0, 188), out.get(0).keyFrame());
+    assertTrue(out.get(0).discontinuity(), "the discontinuity mark survives the spool");
+    try (Stream<Path> left = Files.list(dir)) {
+      assertEquals(List.of(), left.filter(f -> !Files.isDirectory(f)).toList(), "the thumbnail left with its segment");
+    }
   }
 
   @Test

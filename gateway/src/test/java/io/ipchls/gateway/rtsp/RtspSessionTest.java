@@ -116,7 +116,9 @@ class RtspSessionTest {
       s.setup(sdp.media());
       AtomicInteger packets = new AtomicInteger();
       s.play((track, p) -> packets.incrementAndGet());
-      while (packets.get() < 20) Thread.sleep(20);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (packets.get() < 20 && System.nanoTime() < deadline) Thread.sleep(20);
+      assertTrue(packets.get() >= 20, "RTP packets before the freeze: " + packets.get());
       server.freeze();
       String reason = s.closed().get(60, TimeUnit.SECONDS);
       assertEquals("no data from the camera for 3 s (read timeout)", reason);

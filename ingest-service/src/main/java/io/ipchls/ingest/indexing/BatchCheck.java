@@ -8,20 +8,32 @@ import io.ipchls.protocol.ObjectKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
- * The checks on a batch of notifications that need I/O: the key (and an fMP4 segment's init segment key) lies under
+ * The checks on a batch of notifications that need I/O: the key (and an fMP4 segment's init segment key, and a
+ * thumbnail's key) lies under
  * the camera's storage prefix, the start
  * lies inside the camera's retention window, and (when {@code store} is given, the verification mode) the object
- * exists in the bucket and may be read. All I/O happens before any verdict, so a failed lookup can be retried
- * without telling a camera twice.
+ * and its init segment exist in the bucket and may be read. All I/O happens before any verdict, so a failed lookup
+ * can be retried without telling a camera twice.
+ *
+ * <p>An fMP4 segment is unplayable without its init segment, so verification HEADs that too. Init objects are
+ * content-named and shared by every segment of one codec configuration: each distinct init key of a batch is HEADed
+ * once, and one found present is not asked again for {@link #INIT_PRESENT_TTL_MS} (retention deletes an init object
+ * only when no kept row references it, and the newest rows of a streaming camera do).
  */
 public final class BatchCheck {
   private static final long DAY_MS = 86_400_000L;
+  /** How long an init object found present is trusted without another HEAD. */
+  static final long INIT_PRESENT_TTL_MS = 10 * 60_000L;
+  /** Bounds the memory of init objects found present (one entry per camera and codec configuration). */
+  private static final int INIT_PRESENT_MAX = 50_000;
 
   /** A notification refused, with the reason. */
   public record Refused(Pending pending, Rejection rejection) {}
@@ -33,6 +45,13 @@ public final class BatchCheck {
   private final CameraPolicies policies;
   private final ObjectStore store;
   private final LongSupplier clock;
+  /** Init keys found present, with when; touched only on the verticle's event loop. */
+  private final LinkedHashMap<String, Long> initPresent = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+      return size() > INIT_PRESENT_MAX;
+    }
+  };
 
   /** @param store the bucket to HEAD each object in, or null not to verify objects */
   public BatchCheck(Vertx vertx, CameraPolicies policies, ObjectStore store, LongSupplier clock) {
@@ -72,6 +91,12 @@ public final class BatchCheck {
       return new Rejection(p.cameraId(), key, "init_outside_prefix",
           "init is not under the camera's storage prefix " + policy.prefix() + "/");
     }
+    // a thumbnail is shown to every viewer of the camera and deleted by retention: the same rule again
+    String thumbnail = p.notification().thumbnail();
+    if (thumbnail != null && !ObjectKeys.isUnder(thumbnail, policy.prefix())) {
+      return new Rejection(p.cameraId(), key, "thumbnail_outside_prefix",
+          "thumbnail is not under the camera's storage prefix " + policy.prefix() + "/");
+    }
     if (p.notification().start() < now - policy.retentionDays() * DAY_MS) {
       return new Rejection(p.cameraId(), key, "too_old",
           "start is older than the camera's retention of " + policy.retentionDays() + " days");
@@ -90,13 +115,36 @@ public final class BatchCheck {
     List<Future<ObjectStore.Presence>> heads = candidates.stream()
         .map(p -> vertx.executeBlocking(() -> store.presence(p.notification().key()), false))
         .toList();
-    return Future.all(heads).map(x -> {
+    long now = clock.getAsLong();
+    Map<String, Future<ObjectStore.Presence>> inits = new LinkedHashMap<>();
+    for (Pending p : candidates) {
+      String init = p.notification().init();
+      if (init == null || inits.containsKey(init)) continue;
+      Long seen = initPresent.get(init);
+      inits.put(init, seen != null && now - seen < INIT_PRESENT_TTL_MS
+          ? Future.succeededFuture(ObjectStore.Presence.PRESENT)
+          : vertx.executeBlocking(() -> store.presence(init), false));
+    }
+    List<Future<?>> all = new ArrayList<>(heads);
+    all.addAll(inits.values());
+    return Future.all(all).map(x -> {
+      inits.forEach((init, presence) -> {
+        if (presence.result() == ObjectStore.Presence.PRESENT) initPresent.put(init, now);
+        else initPresent.remove(init);
+      });
       List<Pending> accepted = new ArrayList<>(candidates.size());
       for (int i = 0; i < candidates.size(); i++) {
         Pending p = candidates.get(i);
         ObjectStore.Presence presence = heads.get(i).result();
-        if (presence == ObjectStore.Presence.PRESENT) accepted.add(p);
-        else refused.add(new Refused(p, objectRefusal(p, presence)));
+        String init = p.notification().init();
+        ObjectStore.Presence initPresence = init == null ? ObjectStore.Presence.PRESENT : inits.get(init).result();
+        if (presence != ObjectStore.Presence.PRESENT) {
+          refused.add(new Refused(p, objectRefusal(p, presence)));
+        } else if (initPresence != ObjectStore.Presence.PRESENT) {
+          refused.add(new Refused(p, initRefusal(p, initPresence)));
+        } else {
+          accepted.add(p);
+        }
       }
       return new Outcome(accepted, refused);
     });
@@ -109,5 +157,15 @@ public final class BatchCheck {
     }
     return new Rejection(p.cameraId(), key, "object_unreadable",
         "the bucket refused to let ingest read this object (403 AccessDenied)");
+  }
+
+  private static Rejection initRefusal(Pending p, ObjectStore.Presence presence) {
+    String key = p.notification().key();
+    if (presence == ObjectStore.Presence.MISSING) {
+      return new Rejection(p.cameraId(), key, "init_missing",
+          "no init segment " + p.notification().init() + " in the bucket");
+    }
+    return new Rejection(p.cameraId(), key, "init_unreadable",
+        "the bucket refused to let ingest read the init segment (403 AccessDenied)");
   }
 }

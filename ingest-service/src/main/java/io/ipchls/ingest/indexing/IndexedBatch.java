@@ -11,18 +11,23 @@ import java.util.Map;
 /**
  * What one {@code ingest.index_segments} call inserted: the new segments (duplicates left out) with their restart
  * marks (as {@code segments_v1.discontinuity} reads them; absent when unmarked) and their live numbers (null for a
- * backfill, see {@link LiveNumbering}) and the fMP4 init segment each needs (null: MPEG-TS), in camera and number order.
+ * backfill, see {@link LiveNumbering}) and the fMP4 init segment each needs (null: MPEG-TS), and the segment length its camera announced it is configured for
+ * (null: it did not say), in camera and number order.
  */
 public record IndexedBatch(List<SegmentsIndexed.Entry> segments) {
   public static final IndexedBatch EMPTY = new IndexedBatch(List.of());
 
-  static IndexedBatch from(RowSet<Row> rows) {
+  /**
+   * @param targets per camera, the segment length it announced it is configured for in this batch; each of its
+   *     segments carries it to the live windows
+   */
+  static IndexedBatch from(RowSet<Row> rows, Map<String, Integer> targets) {
     List<SegmentsIndexed.Entry> out = new ArrayList<>(rows.size());
     for (Row r : rows) {
       out.add(new SegmentsIndexed.Entry(r.getString("camera"),
           r.getOffsetDateTime("start_at").toInstant().toEpochMilli(), r.getInteger("duration_ms"),
           r.getString("object_key"), r.getBoolean("discontinuity") ? Boolean.TRUE : null, r.getLong("media_seq"),
-          r.getLong("discontinuity_seq"), r.getString("init_key")));
+          r.getLong("discontinuity_seq"), r.getString("init_key"), targets.get(r.getString("camera"))));
     }
     return new IndexedBatch(List.copyOf(out));
   }

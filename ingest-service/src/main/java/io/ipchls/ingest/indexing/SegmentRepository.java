@@ -5,7 +5,9 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes the segment index and the recordings derived from it. Idempotent: a redelivered notification hits the
@@ -16,16 +18,25 @@ public final class SegmentRepository {
    * Inserts the batch with its restart marks ({@code $13}, V30__segment_discontinuity.sql), numbers its new segments
    * for live playback by the {@link LiveNumbering} rule ({@code $15}, {@code $16}, V31__live_sequence.sql; a marked
    * segment is a discontinuity there as in the playlists) and folds them into the recordings by the
-   * {@link RecordingGapRule} (its gap is {@code $17}, see V3__recordings.sql), in one statement, with each segment's
-   * media description ({@code $14}-{@code $16}, V34__segment_media.sql: a media change is marked like a restart).
+   * {@link RecordingGapRule} (its gap, see V3__recordings.sql), in one statement, with each segment's
+   * media description ({@code $14}-{@code $16}, V34__segment_media.sql: a media change is marked like a restart) and
+   * its key frame range and thumbnail key ({@code $17}-{@code $19}, V37__segment_scrubbing.sql); the gap rule and
+   * live numbering take {@code $20}-{@code $22}. In the same statement, the segment length each camera announced it is
+   * configured for ({@code $23}, {@code $24}, one per camera, V38__live_target_and_clip_exports.sql) is kept where it
+   * changed: the live target duration.
    */
   static final String INDEX_BATCH = """
+      WITH target AS (
+        INSERT INTO ingest.live_target AS t (camera_id, target_seconds)
+        SELECT u.c, u.s FROM unnest($23::text[], $24::int[]) AS u(c, s)
+        WHERE NOT EXISTS (SELECT 1 FROM ingest.live_target x WHERE x.camera_id = u.c AND x.target_seconds = u.s)
+        ON CONFLICT (camera_id) DO UPDATE SET target_seconds = excluded.target_seconds, updated_at = now())
       SELECT camera, start_at, duration_ms, object_key, discontinuity, media_seq, discontinuity_seq, container,
              init_key, codec, width, height, frame_rate
       FROM ingest.index_segments($1::text[], $2::timestamptz[], $3::int[], $4::text[], $5::bigint[], $6::text[],
                                  $7::bigint[], $8::text[], $9::int[], $10::int[], $11::timestamptz[], $12::bool[],
-                                 $13::bool[], $14::text[], $15::text[], $16::float8[], $17::int, $18::int,
-                                 $19::int)""";
+                                 $13::bool[], $14::text[], $15::text[], $16::float8[], $17::bigint[],
+                                 $18::bigint[], $19::text[], $20::int, $21::int, $22::int)""";
 
   private final Pool pool;
   private final RecordingGapRule gapRule;
@@ -59,6 +70,9 @@ public final class SegmentRepository {
     String[] container = new String[n];
     String[] init = new String[n];
     Double[] frameRate = new Double[n];
+    Long[] keyFrameOffset = new Long[n];
+    Long[] keyFrameLength = new Long[n];
+    String[] thumbnail = new String[n];
     for (int i = 0; i < n; i++) {
       SegmentRow r = rows.get(i);
       camera[i] = r.cameraId();
@@ -77,13 +91,27 @@ public final class SegmentRepository {
       container[i] = r.container();
       init[i] = r.initKey();
       frameRate[i] = r.frameRate();
+      keyFrameOffset[i] = r.keyFrameOffset();
+      keyFrameLength[i] = r.keyFrameLength();
+      thumbnail[i] = r.thumbnailKey();
     }
     Tuple args = Tuple.tuple().addArrayOfString(camera).addArrayOfOffsetDateTime(start).addArrayOfInteger(duration)
         .addArrayOfString(key).addArrayOfLong(bytes).addArrayOfString(sha).addArrayOfLong(seq)
         .addArrayOfString(codec).addArrayOfInteger(width).addArrayOfInteger(height)
         .addArrayOfOffsetDateTime(device).addArrayOfBoolean(jump).addArrayOfBoolean(discontinuity)
         .addArrayOfString(container).addArrayOfString(init).addArrayOfDouble(frameRate)
+        .addArrayOfLong(keyFrameOffset).addArrayOfLong(keyFrameLength).addArrayOfString(thumbnail)
         .addInteger(gapRule.gapMs()).addInteger(LiveNumbering.LATE_JOIN_MS).addInteger(LiveNumbering.TOLERANCE_MS);
-    return pool.preparedQuery(INDEX_BATCH).execute(args).map(IndexedBatch::from);
+    Map<String, Integer> targets = announcedTargets(rows);
+    args.addArrayOfString(targets.keySet().toArray(String[]::new))
+        .addArrayOfInteger(targets.values().toArray(Integer[]::new));
+    return pool.preparedQuery(INDEX_BATCH).execute(args).map(found -> IndexedBatch.from(found, targets));
+  }
+
+  /** Per camera, the segment length its last notification in the batch announced (cameras that said nothing: none). */
+  static Map<String, Integer> announcedTargets(List<SegmentRow> rows) {
+    Map<String, Integer> targets = new LinkedHashMap<>();
+    for (SegmentRow r : rows) if (r.targetSeconds() != null) targets.put(r.cameraId(), r.targetSeconds());
+    return targets;
   }
 }

@@ -10,11 +10,12 @@ import java.util.List;
 
 /**
  * The retention queries (see V5__retention.sql, V32__retention_keeps_referenced_objects.sql, V34__segment_media.sql,
- * V36__events.sql): expired segments, events and index files, each marked when a row inside retention still names
+ * V36__events.sql, V37__segment_scrubbing.sql): expired segments, events and index files, each marked when a row inside retention still names
  * its object (or a segment's init segment), their deletion, partitions.
  */
 public final class RetentionRepository {
-  static final String EXPIRED = "SELECT camera_id, start_at, object_key, object_kept, init_key, init_kept "
+  static final String EXPIRED = "SELECT camera_id, start_at, object_key, object_kept, init_key, init_kept, "
+      + "thumbnail_key, thumbnail_kept "
       + "FROM ingest.expired_segment_rows($1, $2)";
   static final String EXPIRED_INDEX_FILES = "SELECT span_id, period_start, object_key, object_kept "
       + "FROM ingest.expired_index_files($1, $2)";
@@ -27,15 +28,23 @@ public final class RetentionRepository {
   /**
    * The primary key of one segment row; {@code objectKept}: a row inside retention still names its object;
    * {@code initKey} its fMP4 init segment (null for MPEG-TS) and {@code initKept}: a row inside retention still needs
-   * that init segment (V34).
+   * that init segment (V34); {@code thumbnailKey} its thumbnail (null: none) and {@code thumbnailKept}: a row inside
+   * retention names that object too (V37).
    */
   public record SegmentId(String cameraId, OffsetDateTime startAt, String objectKey, boolean objectKept,
-      String initKey, boolean initKept) {
+      String initKey, boolean initKept, String thumbnailKey, boolean thumbnailKept) {
+    public SegmentId(String cameraId, OffsetDateTime startAt, String objectKey, boolean objectKept, String initKey,
+        boolean initKept) {
+      this(cameraId, startAt, objectKey, objectKept, initKey, initKept, /* thumbnailKey= */ null,
+          /* thumbnailKept= */ false);
+    }
+
     /** The objects to delete with this row: those no row inside retention names. */
     public List<String> objectsToDelete() {
-      List<String> out = new ArrayList<>(2);
+      List<String> out = new ArrayList<>(3);
       if (!objectKept) out.add(objectKey);
       if (initKey != null && !initKept) out.add(initKey);
+      if (thumbnailKey != null && !thumbnailKept) out.add(thumbnailKey);
       return out;
     }
   }
@@ -62,7 +71,8 @@ public final class RetentionRepository {
       List<SegmentId> out = new ArrayList<>(rows.size());
       for (Row r : rows) {
         out.add(new SegmentId(r.getString("camera_id"), r.getOffsetDateTime("start_at"), r.getString("object_key"),
-            r.getBoolean("object_kept"), r.getString("init_key"), r.getBoolean("init_kept")));
+            r.getBoolean("object_kept"), r.getString("init_key"), r.getBoolean("init_kept"),
+            r.getString("thumbnail_key"), r.getBoolean("thumbnail_kept")));
       }
       return out;
     });

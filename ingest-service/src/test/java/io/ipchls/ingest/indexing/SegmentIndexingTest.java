@@ -5,6 +5,7 @@ import static io.ipchls.ingest.IngestTestSupport.cameraId;
 import static io.ipchls.ingest.IngestTestSupport.segment;
 import static io.ipchls.ingest.IngestTestSupport.withKey;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipchls.ingest.IngestTestSupport;
@@ -121,7 +122,7 @@ class SegmentIndexingTest {
         m -> events.add(ClusterMessages.fromJson(m.body(), SegmentsIndexed.class)));
     await(consumer.completion());
     try (var cam = ingest.camera(id)) {
-      cam.publish(segment(id, 1_000));
+      cam.publish(segment(id, 1_000).withTargetSeconds(3));
       long deadline = System.currentTimeMillis() + IngestTestSupport.TIMEOUT_MS;
       SegmentsIndexed event;
       do {
@@ -136,9 +137,43 @@ class SegmentIndexingTest {
       assertEquals(3000, announced.durationMs());
       assertEquals(0L, announced.mediaSequence(), "the camera's first live segment: " + event);
       assertEquals(0L, announced.discontinuitySequence(), event.toString());
+      assertEquals(3, announced.targetSeconds(), "the camera's configured length rides along: " + event);
     } finally {
       await(consumer.unregister());
     }
+  }
+
+  @Test
+  void announcedTargetSeconds_isKeptPerCamera_forLivePlaylists_andRewrittenOnlyWhenItChanges() {
+    String id = cameraId("target");
+    String read = "SELECT target_seconds, (SELECT updated_at FROM ingest.live_target WHERE camera_id = $1) AS at "
+        + "FROM ingest.live_sequence_v1 WHERE camera_id = $1";
+    try (var cam = ingest.camera(id)) {
+      cam.publish(segment(id, 9_000).withTargetSeconds(3));
+      ingest.awaitKeys(id, k -> k.size() == 1);
+      Row first = await(ingest.pool.preparedQuery(read).execute(Tuple.of(id))).iterator().next();
+      assertEquals(3, first.getInteger("target_seconds"), "what live playlists read when they load the camera");
+      cam.publish(segment(id, 6_000).withTargetSeconds(3));
+      ingest.awaitKeys(id, k -> k.size() == 2);
+      Row same = await(ingest.pool.preparedQuery(read).execute(Tuple.of(id))).iterator().next();
+      assertEquals(first.getOffsetDateTime("at"), same.getOffsetDateTime("at"), "unchanged: not written again");
+      cam.publish(segment(id, 3_000).withTargetSeconds(6));
+      ingest.awaitKeys(id, k -> k.size() == 3);
+      Row changed = await(ingest.pool.preparedQuery(read).execute(Tuple.of(id))).iterator().next();
+      assertEquals(6, changed.getInteger("target_seconds"), "reconfigured camera: the newest length");
+    }
+  }
+
+  @Test
+  void cameraThatAnnouncesNoTarget_hasNone() {
+    String id = cameraId("notarget");
+    try (var cam = ingest.camera(id)) {
+      cam.publish(segment(id, 1_000));
+      ingest.awaitKeys(id, k -> k.size() == 1);
+    }
+    Row r = await(ingest.pool.preparedQuery("SELECT target_seconds FROM ingest.live_sequence_v1 WHERE camera_id = $1")
+        .execute(Tuple.of(id))).iterator().next();
+    assertNull(r.getInteger("target_seconds"), "playlists use their default");
   }
 
   @Test

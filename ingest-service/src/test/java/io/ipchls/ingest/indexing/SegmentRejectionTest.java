@@ -114,6 +114,20 @@ class SegmentRejectionTest {
   }
 
   @Test
+  void targetSecondsOverTheLongestSegment_isRejected() {
+    var r = rejectThenIndex("target61", id -> segment(id, 1_000).withTargetSeconds(61));
+    assertReason("invalid_field", r);
+    assertTrue(r.reason().contains("targetSeconds must be whole seconds in [1, 60]"), r.reason());
+  }
+
+  @Test
+  void targetSecondsZero_isRejected() {
+    var r = rejectThenIndex("target0", id -> segment(id, 1_000).withTargetSeconds(0));
+    assertReason("invalid_field", r);
+    assertTrue(r.reason().contains("targetSeconds"), r.reason());
+  }
+
+  @Test
   void startTooFarInFuture_isRejected() {
     var r = rejectThenIndex("future", id -> segment(id, -(ingest.config.indexing().maxFutureSkewSeconds() + 60) * 1000L));
     assertReason("too_far_in_future", r);

@@ -77,6 +77,19 @@ final class RetentionFixture implements AutoCloseable {
     return row;
   }
 
+  /** A TS segment row with a thumbnail, both objects uploaded. */
+  SegmentRow segmentWithThumbnail(String camera, Instant start, String key, String thumbnail) {
+    OffsetDateTime at = start.atOffset(ZoneOffset.UTC);
+    byte[] bytes = body(key);
+    SegmentRow row = new SegmentRow(camera, at, /* durationMs= */ 3_000, key, bytes.length, null, /* seq= */ 1,
+        "avc1.64001f", /* width= */ 640, /* height= */ 360, at, /* clockJump= */ false, /* discontinuity= */ false,
+        "ts", /* initKey= */ null, /* frameRate= */ 25.0, /* targetSeconds= */ null, /* keyFrameOffset= */ 0L, (long) bytes.length, thumbnail);
+    await(new SegmentRepository(support.pool, RecordingGapRule.DEFAULT).insertAndApplyGapRule(List.of(row)));
+    support.putObject(key, bytes);
+    support.putObject(thumbnail, body(thumbnail));
+    return row;
+  }
+
   void setRetention(String camera, int days) {
     await(support.pool.preparedQuery("INSERT INTO ingest.camera_settings (camera_id, retention_days) VALUES ($1, $2)")
         .execute(Tuple.of(camera, days)));

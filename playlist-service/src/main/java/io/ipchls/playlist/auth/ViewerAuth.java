@@ -2,23 +2,32 @@ package io.ipchls.playlist.auth;
 
 import io.ipchls.kit.http.ApiException;
 import io.ipchls.kit.http.BearerTokenAuth;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Puts the request's {@link ViewerScope} into the routing context: from {@code Authorization: Bearer <jwt>} or, for
  * players that cannot set headers (a video element, hls.js without hooks), a {@code token} query parameter. In open
- * mode every request sees every camera.
+ * mode every request sees every camera. An account token's cameras are read from the registry for each request
+ * (one indexed query), so a camera moved into or out of the account is seen so at the viewer's next request.
  */
 public final class ViewerAuth implements Handler<RoutingContext> {
   static final String SCOPE = "ipchls.viewerScope";
   static final String TOKEN = "ipchls.viewerToken";
 
   private final ViewerTokens tokens;
+  private final Function<String, Future<Set<String>>> accountCameras;
 
-  /** @param tokens null for open mode */
-  public ViewerAuth(ViewerTokens tokens) {
+  /**
+   * @param tokens null for open mode
+   * @param accountCameras the ids of the cameras that belong to an account now
+   */
+  public ViewerAuth(ViewerTokens tokens, Function<String, Future<Set<String>>> accountCameras) {
     this.tokens = tokens;
+    this.accountCameras = accountCameras;
   }
 
   @Override
@@ -35,7 +44,7 @@ public final class ViewerAuth implements Handler<RoutingContext> {
       ctx.fail(ApiException.unauthorized("a viewer token is required (Authorization: Bearer, or ?token=)"));
       return;
     }
-    tokens.verify(token).onComplete(ar -> {
+    tokens.verify(token).compose(this::withAccountCameras).onComplete(ar -> {
       if (ar.failed()) {
         ctx.response().putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
         ctx.fail(ar.cause());
@@ -45,6 +54,11 @@ public final class ViewerAuth implements Handler<RoutingContext> {
       ctx.put(TOKEN, token);
       ctx.next();
     });
+  }
+
+  private Future<ViewerScope> withAccountCameras(ViewerScope scope) {
+    if (scope.account() == null) return Future.succeededFuture(scope);
+    return accountCameras.apply(scope.account()).map(scope::withAccountCameras);
   }
 
   /** The verified viewer token of the request, or null in open mode. */

@@ -1,6 +1,7 @@
 package io.ipchls.playlist.auth;
 
 import io.ipchls.kit.http.ApiException;
+import io.ipchls.protocol.AccountIds;
 import io.ipchls.protocol.CameraIds;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -19,8 +20,9 @@ import java.util.Set;
 
 /**
  * Viewer tokens: HS256 JWTs (vertx-auth-jwt) naming the cameras a viewer may watch. Claims: {@code iss} ipc-hls,
- * {@code aud} viewer, {@code sub} who it was minted for, {@code cameras} a list of camera ids or {@code ["*"]} for
- * all, {@code iat}, {@code exp}. Tokens are not stored: whoever holds the signing key can mint them, so the key lives
+ * {@code aud} viewer, {@code sub} who it was minted for, {@code iat}, {@code exp}, and either {@code cameras} (a list
+ * of camera ids, or {@code ["*"]} for all) or {@code account} (an account id: every camera that belongs to that
+ * account when a request is made, and no other; issue 19 item 2). A token with both or neither is refused. Tokens are not stored: whoever holds the signing key can mint them, so the key lives
  * only in playlist-service's config (and the local demo's secrets file).
  */
 public final class ViewerTokens {
@@ -52,27 +54,51 @@ public final class ViewerTokens {
         .put("iat", clock.instant().getEpochSecond()).put("exp", expires.getEpochSecond());
     String token = jwt.generateToken(claims, new JWTOptions().setAlgorithm("HS256").setIssuer(ISSUER)
         .setAudience(List.of(AUDIENCE)).setSubject(subject).setNoTimestamp(true));
-    return new Minted(token, expires, scope);
+    return new Minted(token, expires, scope, null);
   }
 
-  /** A minted token, when it expires and the cameras it covers. */
-  public record Minted(String token, Instant expiresAt, Set<String> cameras) {}
+  /** A token for every camera of {@code account} (an account id) valid for {@code seconds}. */
+  public Minted mintForAccount(String subject, String account, int seconds) {
+    AccountIds.require(account);
+    Instant expires = clock.instant().plusSeconds(seconds);
+    JsonObject claims = new JsonObject().put("account", account)
+        .put("iat", clock.instant().getEpochSecond()).put("exp", expires.getEpochSecond());
+    String token = jwt.generateToken(claims, new JWTOptions().setAlgorithm("HS256").setIssuer(ISSUER)
+        .setAudience(List.of(AUDIENCE)).setSubject(subject).setNoTimestamp(true));
+    return new Minted(token, expires, null, account);
+  }
 
-  /** The verified token's camera scope; fails with 401 for a bad, foreign or expired token. */
+  /** A minted token, when it expires and the cameras (or, for an account token, the account) it covers. */
+  public record Minted(String token, Instant expiresAt, Set<String> cameras, String account) {}
+
+  /**
+   * The verified token's camera scope (for an account token: the account, its cameras still to be looked up); fails
+   * with 401 for a bad, foreign or expired token.
+   */
   public Future<ViewerScope> verify(String token) {
     return jwt.authenticate(new TokenCredentials(token))
         .recover(e -> Future.failedFuture(ApiException.unauthorized(reason(e))))
         .compose(user -> {
           JsonObject p = user.principal();
           // the library checked exp if present; a token without one would never expire, so it is refused
-          if (!(p.getValue("cameras") instanceof JsonArray cameras) || !user.attributes().containsKey("exp")) {
-            return Future.failedFuture(ApiException.unauthorized("viewer token has no camera scope or expiry"));
+          if (!user.attributes().containsKey("exp")) {
+            return Future.failedFuture(ApiException.unauthorized("viewer token has no expiry"));
+          }
+          Object account = p.getValue("account");
+          if (account != null) {
+            if (p.containsKey("cameras") || !(account instanceof String id) || !AccountIds.isValid(id)) {
+              return Future.failedFuture(ApiException.unauthorized("viewer token has an invalid account scope"));
+            }
+            return Future.succeededFuture(ViewerScope.ofAccount(id));
+          }
+          if (!(p.getValue("cameras") instanceof JsonArray cameras)) {
+            return Future.failedFuture(ApiException.unauthorized("viewer token has no camera scope"));
           }
           Set<String> scope = new LinkedHashSet<>();
           for (Object c : cameras) {
             if (c instanceof String id) scope.add(id);
           }
-          return Future.succeededFuture(new ViewerScope(scope.contains(ALL_CAMERAS), Set.copyOf(scope)));
+          return Future.succeededFuture(ViewerScope.ofCameras(scope));
         });
   }
 

@@ -24,7 +24,7 @@ import java.util.Map;
  */
 public final class SegmentRepository {
   /** The schema CHECKs durations ≤ 60 s, so a segment overlapping an instant started at most this long before it. */
-  static final long MAX_SEGMENT_MS = SegmentDuration.MAX_MS;
+  public static final long MAX_SEGMENT_MS = SegmentDuration.MAX_MS;
 
   /**
    * The camera's newest $2 live segments numbered $3 or later, newest first: the numbers ingest gave them when it
@@ -37,15 +37,56 @@ public final class SegmentRepository {
       ORDER BY media_seq DESC
       LIMIT $2""";
 
-  /** The camera's live counters: its next live segment's number and its last one's discontinuity number. */
+  /**
+   * The camera's live counters: its next live segment's number and its last one's discontinuity number; and the
+   * segment length it last announced it is configured for (V38__live_target_and_clip_exports.sql; null: it never said).
+   */
   static final String LIVE_COUNTERS = """
-      SELECT next_media_seq, last_discontinuity_seq FROM ingest.live_sequence_v1 WHERE camera_id = $1""";
+      SELECT next_media_seq, last_discontinuity_seq, target_seconds FROM ingest.live_sequence_v1
+      WHERE camera_id = $1""";
 
   static final String OVERLAPPING = """
       SELECT camera_id, start_at, duration_ms, object_key, discontinuity, init_key FROM ingest.segments_v1
       WHERE camera_id = $1 AND start_at >= $2 AND start_at < $3
         AND start_at + duration_ms * interval '1 millisecond' > $4
       ORDER BY start_at, object_key""";
+
+  /** As {@link #OVERLAPPING}, the segments whose camera announced where their key frame lies, with that range. */
+  static final String I_FRAMES = """
+      SELECT camera_id, start_at, duration_ms, object_key, discontinuity, init_key, key_frame_offset, key_frame_length
+      FROM ingest.segments_v1
+      WHERE camera_id = $1 AND start_at >= $2 AND start_at < $3
+        AND start_at + duration_ms * interval '1 millisecond' > $4 AND key_frame_offset IS NOT NULL
+      ORDER BY start_at, object_key""";
+
+  /**
+   * The thumbnails of camera $1 nearest $2 within $3 ms: the newest starting at or before $2 and the oldest after it
+   * (two index scans of V37's partial index); the caller picks the nearer.
+   */
+  static final String THUMBNAILS_AROUND = """
+      (SELECT start_at, duration_ms, thumbnail_key FROM ingest.segments_v1
+       WHERE camera_id = $1 AND thumbnail_key IS NOT NULL AND start_at <= $2
+         AND start_at >= $2 - $3 * interval '1 millisecond'
+       ORDER BY start_at DESC LIMIT 1)
+      UNION ALL
+      (SELECT start_at, duration_ms, thumbnail_key FROM ingest.segments_v1
+       WHERE camera_id = $1 AND thumbnail_key IS NOT NULL AND start_at > $2
+         AND start_at <= $2 + $3 * interval '1 millisecond'
+       ORDER BY start_at LIMIT 1)""";
+
+  /**
+   * Camera $1's thumbnails of segments starting in [$2, $3), at most one per $4 ms counted from $2 (the first of each
+   * step), in time order.
+   */
+  static final String THUMBNAILS_IN = """
+      SELECT DISTINCT ON (floor(extract(epoch FROM start_at - $2) * 1000 / $4)) start_at, duration_ms, thumbnail_key
+      FROM ingest.segments_v1
+      WHERE camera_id = $1 AND thumbnail_key IS NOT NULL AND start_at >= $2 AND start_at < $3
+      ORDER BY floor(extract(epoch FROM start_at - $2) * 1000 / $4), start_at""";
+
+  /** Camera $1's segment starting at $2 whose thumbnail is $3 (the proxy opens only indexed thumbnails). */
+  static final String THUMBNAIL_EXISTS = """
+      SELECT 1 FROM ingest.segments_v1 WHERE camera_id = $1 AND start_at = $2 AND thumbnail_key = $3""";
 
   /**
    * Runs of segments in [$4, $3) (lower bound $2 = $4 minus the longest segment) where each starts at most $5 ms
@@ -102,12 +143,15 @@ public final class SegmentRepository {
    */
   static final String MEDIA = """
       WITH s AS (
-        SELECT codec, width, height, frame_rate, bytes, duration_ms FROM ingest.segments_v1
+        SELECT codec, width, height, frame_rate, bytes, duration_ms, key_frame_length FROM ingest.segments_v1
         WHERE camera_id = $1 AND start_at >= $2 AND start_at < $3
         ORDER BY start_at DESC LIMIT $4
       )
       SELECT codec, width, height, max(frame_rate) AS frame_rate, max(bytes * 8000 / duration_ms) AS peak_bps,
-             sum(bytes) AS bytes, sum(duration_ms) AS duration_ms, count(*) AS segments
+             sum(bytes) AS bytes, sum(duration_ms) AS duration_ms, count(*) AS segments,
+             count(key_frame_length) AS key_frames, max(key_frame_length * 8000 / duration_ms) AS key_frame_peak_bps,
+             sum(key_frame_length) AS key_frame_bytes,
+             sum(duration_ms) FILTER (WHERE key_frame_length IS NOT NULL) AS key_frame_duration_ms
       FROM s GROUP BY codec, width, height ORDER BY max(bytes * 8000 / duration_ms) DESC""";
 
   /** The newest segment of each camera in $1 (one index scan each; cameras without segments are left out). */
@@ -142,15 +186,67 @@ public final class SegmentRepository {
   }
 
   /** A camera's live counters (absent for a camera never indexed). */
-  public record LiveCounters(long nextMediaSequence, long lastDiscontinuitySequence) {}
+  /** {@code targetSeconds}: 0 when the camera never announced its segment length. */
+  public record LiveCounters(long nextMediaSequence, long lastDiscontinuitySequence, int targetSeconds) {}
 
   /** The camera's live counters, or null when ingest never numbered a segment of it. */
   public Future<LiveCounters> liveCounters(String cameraId) {
     return pool.preparedQuery(LIVE_COUNTERS).execute(Tuple.of(cameraId)).map(rows -> {
       if (rows.size() == 0) return null;
       Row r = rows.iterator().next();
-      return new LiveCounters(r.getLong("next_media_seq"), r.getLong("last_discontinuity_seq"));
+      Integer target = r.getInteger("target_seconds");
+      return new LiveCounters(r.getLong("next_media_seq"), r.getLong("last_discontinuity_seq"),
+          target == null ? 0 : target);
     });
+  }
+
+  /** The key frames of the segments with any part inside [start, end) that announced theirs, in time order. */
+  public Future<List<IFrame>> iFrames(String cameraId, Instant start, Instant end) {
+    Tuple args = Tuple.of(cameraId, utc(start.minusMillis(MAX_SEGMENT_MS)), utc(end), utc(start));
+    return pool.preparedQuery(I_FRAMES).execute(args).map(rows -> {
+      List<IFrame> out = new ArrayList<>(rows.size());
+      rows.forEach(r -> out.add(IFrame.from(r)));
+      return out;
+    });
+  }
+
+  /** A segment's thumbnail: the segment's start and duration, and the thumbnail's object key. */
+  public record Thumbnail(Instant start, int durationMs, String key) {
+    static Thumbnail from(Row r) {
+      return new Thumbnail(r.getOffsetDateTime("start_at").toInstant(), r.getInteger("duration_ms"),
+          r.getString("thumbnail_key"));
+    }
+  }
+
+  /** The thumbnail whose segment starts nearest {@code at}, at most {@code maxDistanceMs} away; null when none. */
+  public Future<Thumbnail> thumbnailNearest(String cameraId, Instant at, long maxDistanceMs) {
+    return pool.preparedQuery(THUMBNAILS_AROUND).execute(Tuple.of(cameraId, utc(at), maxDistanceMs)).map(rows -> {
+      Thumbnail best = null;
+      for (Row r : rows) {
+        Thumbnail t = Thumbnail.from(r);
+        if (best == null || distance(t, at) < distance(best, at)) best = t;
+      }
+      return best;
+    });
+  }
+
+  private static long distance(Thumbnail t, Instant at) {
+    return Math.abs(t.start().toEpochMilli() - at.toEpochMilli());
+  }
+
+  /** The camera's thumbnails of segments starting in [start, end), at most one per {@code stepMs}, in time order. */
+  public Future<List<Thumbnail>> thumbnails(String cameraId, Instant start, Instant end, long stepMs) {
+    return pool.preparedQuery(THUMBNAILS_IN).execute(Tuple.of(cameraId, utc(start), utc(end), stepMs)).map(rows -> {
+      List<Thumbnail> out = new ArrayList<>(rows.size());
+      rows.forEach(r -> out.add(Thumbnail.from(r)));
+      return out;
+    });
+  }
+
+  /** Whether the camera's segment starting at {@code start} has exactly this thumbnail. */
+  public Future<Boolean> thumbnailExists(String cameraId, Instant start, String key) {
+    return pool.preparedQuery(THUMBNAIL_EXISTS).execute(Tuple.of(cameraId, utc(start), key))
+        .map(rows -> rows.size() > 0);
   }
 
   /** Segments with any part inside [start, end), in time order. */
@@ -231,10 +327,18 @@ public final class SegmentRepository {
 
   /**
    * Segments of one media description (codecs, resolution) and their bit rates: {@code peakBps} the highest segment
-   * bit rate, {@code bytes} over {@code durationMs} the average.
+   * bit rate, {@code bytes} over {@code durationMs} the average; {@code keyFrames} how many announced their key frame's
+   * range, whose I-frame bit rates (the key frame's bytes over the segment's duration, RFC 8216 §4.3.4.3) peak at
+   * {@code keyFramePeakBps} and average {@code keyFrameBytes} over {@code keyFrameDurationMs}.
    */
   public record MediaGroup(String codec, Integer width, Integer height, Double frameRate, long peakBps, long bytes,
-      long durationMs, long segments) {}
+      long durationMs, long segments, long keyFrames, long keyFramePeakBps, long keyFrameBytes,
+      long keyFrameDurationMs) {
+    public MediaGroup(String codec, Integer width, Integer height, Double frameRate, long peakBps, long bytes,
+        long durationMs, long segments) {
+      this(codec, width, height, frameRate, peakBps, bytes, durationMs, segments, 0, 0, 0, 0);
+    }
+  }
 
   /** The media of the camera's newest {@code limit} segments starting in [start, end), the highest bit rate first. */
   public Future<List<MediaGroup>> media(String cameraId, Instant start, Instant end, int limit) {
@@ -243,7 +347,8 @@ public final class SegmentRepository {
       for (Row r : rows) {
         out.add(new MediaGroup(r.getString("codec"), r.getInteger("width"), r.getInteger("height"),
             r.getDouble("frame_rate"), r.getLong("peak_bps"), r.getLong("bytes"), r.getLong("duration_ms"),
-            r.getLong("segments")));
+            r.getLong("segments"), r.getLong("key_frames"), orZero(r.getLong("key_frame_peak_bps")),
+            orZero(r.getLong("key_frame_bytes")), orZero(r.getLong("key_frame_duration_ms"))));
       }
       return out;
     });
@@ -289,6 +394,10 @@ public final class SegmentRepository {
     List<Segment> out = new ArrayList<>(rows.size());
     rows.forEach(r -> out.add(Segment.from(r)));
     return out;
+  }
+
+  private static long orZero(Long n) {
+    return n == null ? 0 : n;
   }
 
   private static OffsetDateTime utc(Instant t) {

@@ -70,7 +70,8 @@ public final class SegmentsIndexedFeed extends VerticleBase {
       }
       if (!e.isNumbered()) continue; // a backfill: replay material, never live
       byCamera.computeIfAbsent(e.cameraId(), k -> new ArrayList<>()).add(new LiveSegment(e.start(), e.durationMs(),
-          e.key(), e.startsRun(), e.mediaSequence(), e.discontinuitySequence(), e.init()));
+          e.key(), e.startsRun(), e.mediaSequence(), e.discontinuitySequence(), e.init(),
+          e.targetSeconds() == null ? 0 : e.targetSeconds()));
     }
     byCamera.forEach(windows::indexed);
   }

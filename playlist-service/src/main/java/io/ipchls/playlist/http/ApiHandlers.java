@@ -1,6 +1,8 @@
 package io.ipchls.playlist.http;
 
+import io.ipchls.kit.http.AdminCaller;
 import io.ipchls.kit.http.ApiException;
+import io.ipchls.kit.registry.CameraRegistryReader;
 import io.ipchls.kit.http.Routes;
 import io.ipchls.playlist.PlaylistConfig;
 import io.ipchls.playlist.auth.ViewerAuth;
@@ -12,7 +14,6 @@ import io.ipchls.playlist.db.SegmentRepository.Recording;
 import io.ipchls.playlist.db.SegmentRepository.Span;
 import io.ipchls.kit.hls.HlsPlaylist;
 import io.vertx.core.Future;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -36,13 +37,16 @@ final class ApiHandlers {
   private final PlaylistConfig cfg;
   private final SegmentRepository segments;
   private final ViewerTokens tokens;
+  private final CameraRegistryReader registry;
   private final Clock clock;
 
   /** @param tokens null when viewer tokens are off (open mode) */
-  ApiHandlers(PlaylistConfig cfg, SegmentRepository segments, ViewerTokens tokens, Clock clock) {
+  ApiHandlers(PlaylistConfig cfg, SegmentRepository segments, ViewerTokens tokens, CameraRegistryReader registry,
+      Clock clock) {
     this.cfg = cfg;
     this.segments = segments;
     this.tokens = tokens;
+    this.registry = registry;
     this.clock = clock;
   }
 
@@ -133,43 +137,46 @@ final class ApiHandlers {
   }
 
   /**
-   * {@code POST /api/v1/viewer-tokens} (admin): {@code {cameras: [...] | ["*"], ttlSeconds?, subject?}} →
-   * 201 {@code {token, expiresAt, cameras}}.
+   * {@code POST /api/v1/viewer-tokens} (the operator's admin token, or an account admin token):
+   * {@code {cameras: [...] | ["*"], ttlSeconds?, subject?}} or {@code {account, ttlSeconds?, subject?}} → 201
+   * {@code {token, expiresAt, cameras | account}}. An account admin mints only for its own account or cameras of it.
    */
   void mintViewerToken(RoutingContext ctx) {
     respond(ctx, () -> {
       if (tokens == null) {
         throw new ApiException(409, "viewer_auth_off", "viewer tokens are off: this service runs open (viewer.open)");
       }
-      JsonObject body;
-      try {
-        body = ctx.body().asJsonObject();
-      } catch (DecodeException | ClassCastException e) {
-        throw ApiException.badRequest("invalid_json", "the body must be a JSON object");
+      var req = MintRequest.from(ctx, cfg.viewer().maxTokenSeconds(), cfg.viewer().defaultTokenSeconds());
+      AdminCaller caller = AdminCaller.of(ctx);
+      if (req.account() != null) {
+        if (!caller.covers(req.account())) {
+          throw new ApiException(403, "other_account", "an account admin mints tokens for its own account only");
+        }
+        return registry.accountExists(req.account()).map(exists -> {
+          if (!exists) throw new ApiException(404, "unknown_account", "no account " + req.account());
+          return minted(ctx, tokens.mintForAccount(req.subject(), req.account(), req.seconds()));
+        });
       }
-      if (body == null) throw ApiException.badRequest("invalid_json", "the body must be a JSON object");
-      List<String> cameras = new ArrayList<>();
-      if (!(body.getValue("cameras") instanceof JsonArray array)) {
-        throw ApiException.badRequest("invalid_cameras", "cameras must be an array of camera ids or [\"*\"]");
-      }
-      for (Object o : array) {
-        if (!(o instanceof String s)) throw ApiException.badRequest("invalid_cameras", "cameras must hold strings");
-        cameras.add(s);
-      }
-      Object ttl = body.getValue("ttlSeconds", cfg.viewer().defaultTokenSeconds());
-      if (!(ttl instanceof Integer seconds) || seconds < 60 || seconds > cfg.viewer().maxTokenSeconds()) {
-        throw ApiException.badRequest("invalid_ttl",
-            "ttlSeconds must be an integer in [60, " + cfg.viewer().maxTokenSeconds() + "]");
-      }
-      Object subject = body.getValue("subject", "viewer");
-      if (!(subject instanceof String sub) || sub.isBlank() || sub.length() > 200) {
-        throw ApiException.badRequest("invalid_subject", "subject must be a string of 1 to 200 characters");
-      }
-      ViewerTokens.Minted minted = tokens.mint(sub, cameras, seconds);
-      ctx.response().setStatusCode(201);
-      return Future.succeededFuture(new JsonObject().put("token", minted.token())
-          .put("expiresAt", minted.expiresAt().toEpochMilli()).put("cameras", new JsonArray(List.copyOf(minted.cameras()))));
+      ViewerTokens.Minted checked = tokens.mint(req.subject(), req.cameras(), req.seconds());
+      if (caller.operator()) return Future.succeededFuture(minted(ctx, checked));
+      return registry.accountCameras(caller.account()).map(own -> {
+        for (String camera : checked.cameras()) {
+          if (!own.contains(camera)) {
+            throw new ApiException(403, "other_account", ViewerTokens.ALL_CAMERAS.equals(camera)
+                ? "an account admin cannot mint a token for all cameras"
+                : "camera " + camera + " is not in account " + caller.account());
+          }
+        }
+        return minted(ctx, checked);
+      });
     });
+  }
+
+  private static JsonObject minted(RoutingContext ctx, ViewerTokens.Minted minted) {
+    ctx.response().setStatusCode(201);
+    JsonObject body = new JsonObject().put("token", minted.token()).put("expiresAt", minted.expiresAt().toEpochMilli());
+    return minted.account() != null ? body.put("account", minted.account())
+        : body.put("cameras", new JsonArray(List.copyOf(minted.cameras())));
   }
 
   private String cameraParam(RoutingContext ctx) {

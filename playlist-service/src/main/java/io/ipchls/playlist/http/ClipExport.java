@@ -15,6 +15,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.streams.WriteStream;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
@@ -86,6 +87,28 @@ final class ClipExport {
       Future<ClipPlan> cached = plans.get(etag);
       if (cached != null) return cached;
     }
+    Future<ClipPlan> plan = planOnce(req, list, /* sources= */ null);
+    synchronized (plans) {
+      plans.put(etag, plan);
+    }
+    plan.onFailure(e -> {
+      synchronized (plans) {
+        plans.remove(etag);
+      }
+    });
+    return plan;
+  }
+
+  /** Told every object a plan reads (the segments and their init segments), on a worker, with the bytes read. */
+  interface SourceLog {
+    void read(String key, Buffer bytes);
+  }
+
+  /**
+   * A new plan: each segment read once, in order, parsed on a worker; {@code sources}, when given, is told each
+   * object as it was read (an export's manifest hashes those bytes).
+   */
+  Future<ClipPlan> planOnce(ClipRequest req, List<Segment> list, SourceLog sources) {
     ClipPlanner planner = new ClipPlanner();
     Future<Void> chain = Future.succeededFuture();
     for (int i = 0; i < list.size(); i++) {
@@ -94,7 +117,7 @@ final class ClipExport {
       long to = i == list.size() - 1 ? Duration.between(s.start(), req.end()).toMillis() : Long.MAX_VALUE;
       boolean restart = i > 0 && s.restart();
       int index = i;
-      chain = chain.compose(v -> load(s)).compose(seg -> vertx.executeBlocking(() -> {
+      chain = chain.compose(v -> load(s, sources)).compose(seg -> vertx.executeBlocking(() -> {
         try {
           planner.add(seg.get(), from, to, restart);
         } catch (ClipPlanner.ConfigurationChange e) {
@@ -106,16 +129,7 @@ final class ClipExport {
         return null;
       }));
     }
-    Future<ClipPlan> plan = chain.compose(v -> vertx.executeBlocking(planner::plan));
-    synchronized (plans) {
-      plans.put(etag, plan);
-    }
-    plan.onFailure(e -> {
-      synchronized (plans) {
-        plans.remove(etag);
-      }
-    });
-    return plan;
+    return chain.compose(v -> vertx.executeBlocking(planner::plan));
   }
 
   /** Headers, then the whole file or the one range asked for (RFC 9110 §14), unless this is a HEAD. */
@@ -141,8 +155,11 @@ final class ClipExport {
     return write(out, list, plan, range.first(), range.last() + 1).compose(v -> out.end());
   }
 
-  /** Bytes [from, end) of the file: header bytes, then each covered segment's rebuilt samples, one at a time. */
-  private Future<Void> write(HttpServerResponse out, List<Segment> list, ClipPlan plan, long from, long end) {
+  /**
+   * Bytes [from, end) of the file: header bytes, then each covered segment's rebuilt samples, one at a time, each
+   * write awaited before the next segment is read (backpressure from the client's socket or the file).
+   */
+  Future<Void> write(WriteStream<Buffer> out, List<Segment> list, ClipPlan plan, long from, long end) {
     Future<Void> chain = Future.succeededFuture();
     if (from < plan.headerLength()) {
       int n = (int) (Math.min(end, plan.headerLength()) - from);
@@ -154,7 +171,7 @@ final class ClipExport {
       if (p.length() == 0 || p.offset() + p.length() <= from || p.offset() >= end) continue;
       String key = list.get(p.segment()).objectKey();
       Segment source = list.get(p.segment());
-      chain = chain.compose(v -> load(source))
+      chain = chain.compose(v -> load(source, /* sources= */ null))
           .compose(seg -> vertx.executeBlocking(() -> ClipPlan.payload(p, parse(seg, source))))
           .compose(bytes -> {
             int a = (int) Math.max(0, from - p.offset());
@@ -166,10 +183,15 @@ final class ClipExport {
   }
 
   /** A segment's bytes (and its init segment's, for fMP4), to be parsed on a worker by {@link #parse}. */
-  private Future<java.util.function.Supplier<ClipSegment>> load(Segment s) {
+  private Future<java.util.function.Supplier<ClipSegment>> load(Segment s, SourceLog sources) {
     Future<Buffer> init = s.isFmp4() ? init(s.initKey()) : Future.succeededFuture();
-    return init.compose(i -> fetch(s.objectKey()).map(b -> () -> s.isFmp4()
-        ? ClipSegment.fromFmp4(i.getBytes(), b.getBytes()) : ClipSegment.fromTs(b.getBytes())));
+    return init.compose(i -> fetch(s.objectKey()).map(b -> () -> {
+      if (sources != null) {
+        if (i != null) sources.read(s.initKey(), i);
+        sources.read(s.objectKey(), b);
+      }
+      return s.isFmp4() ? ClipSegment.fromFmp4(i.getBytes(), b.getBytes()) : ClipSegment.fromTs(b.getBytes());
+    }));
   }
 
   private Future<Buffer> init(String key) {

@@ -23,8 +23,12 @@ import java.util.Set;
 final class CrossOrigin implements Handler<RoutingContext> {
   static final String ALLOW_METHODS = "GET, HEAD";
   static final Set<String> ALLOW_HEADERS = Set.of("authorization", "range");
-  /** What players and apps read besides the CORS-safelisted headers (byte ranges, lengths, compression). */
-  static final String EXPOSE_HEADERS = "Content-Length, Content-Range, Accept-Ranges, Content-Encoding";
+  /**
+   * What players and apps read besides the CORS-safelisted headers (byte ranges, lengths, compression, the time of the
+   * segment a thumbnail shows).
+   */
+  static final String EXPOSE_HEADERS = "Content-Length, Content-Range, Accept-Ranges, Content-Encoding, "
+      + "X-Thumbnail-Time";
   /** How long a browser may reuse a preflight's answer. */
   static final int PREFLIGHT_MAX_AGE_SECONDS = 600;
 

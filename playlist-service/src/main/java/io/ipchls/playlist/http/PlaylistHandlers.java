@@ -4,6 +4,7 @@ import io.ipchls.kit.http.ApiException;
 import io.ipchls.kit.http.Routes;
 import io.ipchls.playlist.PlaylistConfig;
 import io.ipchls.playlist.auth.ViewerAuth;
+import io.ipchls.playlist.db.IFrame;
 import io.ipchls.playlist.db.Segment;
 import io.ipchls.playlist.db.SegmentRepository;
 import io.ipchls.kit.hls.HlsPlaylist;
@@ -61,7 +62,8 @@ final class PlaylistHandlers {
       ViewerAuth.scope(ctx).require(req.cameraId());
       boolean gzip = Compression.acceptsGzip(ctx);
       return live.live(req.cameraId(), clock.instant().minusSeconds(cfg.liveLookbackSeconds())).compose(snap ->
-          render(HlsPlaylist.live(snap.mediaSequence(), snap.discontinuitySequence(), cfg.liveTargetDurationSeconds()),
+          render(HlsPlaylist.live(snap.mediaSequence(), snap.discontinuitySequence(),
+              snap.targetDurationSeconds(cfg.liveTargetDurationSeconds())),
               snap.segments(), lifetime -> links.forPlaylist(clock.instant(), lifetime, token), gzip));
     });
   }
@@ -82,6 +84,46 @@ final class PlaylistHandlers {
                 : lifetime -> links.forPlaylist(clock.instant(), lifetime, token), gzip);
           }));
     });
+  }
+
+  /**
+   * The I-frame playlist of a replay range (RFC 8216 §4.3.3.6): each segment's first key frame as a byte range of the
+   * segment, for scrubbing and fast trick play without decoding whole segments. The same request and links as
+   * {@link #replay} (short links by default, {@code links=full} for presigned URLs or proxy paths), so each range is
+   * authorized exactly like the segment it lies in; segments whose camera did not announce a key frame are left out.
+   */
+  void iFrames(RoutingContext ctx) {
+    Duration maxRange = Duration.ofHours(cfg.maxReplayHours());
+    observe(ctx, "iframes", token -> {
+      ReplayRequest req = ReplayRequest.from(ctx.queryParams(), maxRange);
+      ViewerAuth.scope(ctx).require(req.cameraId());
+      boolean gzip = Compression.acceptsGzip(ctx);
+      return segments.iFrames(req.cameraId(), req.start(), req.end()).compose(found -> {
+        if (found.isEmpty()) return noIFrames(req);
+        List<Segment> list = found.stream().map(IFrame::segment).toList();
+        Function<Duration, SegmentLinks.Links> linksValidFor = req.links() == ReplayRequest.Links.SHORT
+            ? lifetime -> shortLinks.forPlaylist(list, clock.instant(), lifetime)
+            : lifetime -> links.forPlaylist(clock.instant(), lifetime, token);
+        return build(list, () -> {
+          SegmentLinks.Links l = linksValidFor.apply(urlLifetime(list));
+          HlsPlaylist playlist = HlsPlaylist.iFrames();
+          for (IFrame f : found) {
+            Segment s = f.segment();
+            String link = l.segment(s);
+            playlist.iFrame(link, s.start(), s.durationMs(), s.restart(), s.initKey(), () -> l.map(s, link),
+                f.offset(), f.length());
+          }
+          return text(playlist, gzip);
+        });
+      });
+    });
+  }
+
+  private Future<Buffer> noIFrames(ReplayRequest req) {
+    return segments.cameraKnown(req.cameraId()).compose(known -> Future.failedFuture(known
+        ? new ApiException(404, "no_recordings", "camera " + req.cameraId() + " has no segments with a key frame "
+            + "range between " + req.start() + " and " + req.end())
+        : new ApiException(404, "unknown_camera", "unknown camera: " + req.cameraId())));
   }
 
   /**
@@ -124,15 +166,23 @@ final class PlaylistHandlers {
   private Future<Buffer> render(HlsPlaylist playlist, List<Segment> list,
       Function<Duration, SegmentLinks.Links> linksValidFor, boolean gzip) {
     Duration lifetime = urlLifetime(list);
-    Callable<Buffer> build = () -> {
+    return build(list, () -> {
       SegmentLinks.Links links = linksValidFor.apply(lifetime);
       for (Segment s : list) {
         String link = links.segment(s);
         playlist.segment(link, s.start(), s.durationMs(), s.restart(), s.initKey(), () -> links.map(s, link));
       }
-      byte[] text = playlist.render().getBytes(StandardCharsets.UTF_8);
-      return Buffer.buffer(gzip && text.length >= Compression.MIN_BYTES ? Compression.gzip(text) : text);
-    };
+      return text(playlist, gzip);
+    });
+  }
+
+  private static Buffer text(HlsPlaylist playlist, boolean gzip) {
+    byte[] text = playlist.render().getBytes(StandardCharsets.UTF_8);
+    return Buffer.buffer(gzip && text.length >= Compression.MIN_BYTES ? Compression.gzip(text) : text);
+  }
+
+  /** Runs {@code build} here, or on a worker when the list is long enough for signing to hold the event loop. */
+  private Future<Buffer> build(List<Segment> list, Callable<Buffer> build) {
     if (list.size() > INLINE_SIGNING_LIMIT) return vertx.executeBlocking(build, false);
     try {
       return Future.succeededFuture(build.call());
@@ -164,7 +214,7 @@ final class PlaylistHandlers {
     result.onComplete(ar -> {
       int status = ar.succeeded() ? 200 : ar.cause() instanceof ApiException api ? api.status() : 500;
       sample.stop(Timer.builder("playlist.request.duration").tag("kind", kind)
-          .description("playlist requests from arrival to the answer, by kind (live, replay, multivariant)")
+          .description("playlist requests from arrival to the answer, by kind (live, replay, iframes, multivariant)")
           .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(100_000))
           .maximumExpectedValue(Duration.ofSeconds(10)).register(registry));
       registry.counter("playlist.requests", "kind", kind, "status", Integer.toString(status)).increment();
@@ -174,7 +224,7 @@ final class PlaylistHandlers {
       }
       var response = ctx.response().putHeader("content-type", MPEGURL);
       response.headers().add("vary", "Accept-Encoding");
-      if (!kind.equals("replay")) response.putHeader("cache-control", "no-cache");
+      if (!kind.equals("replay") && !kind.equals("iframes")) response.putHeader("cache-control", "no-cache");
       if (Compression.isGzip(ar.result())) response.putHeader("content-encoding", "gzip");
       Routes.end(response, ar.result());
     });

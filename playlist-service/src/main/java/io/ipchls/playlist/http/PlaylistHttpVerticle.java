@@ -3,20 +3,23 @@ package io.ipchls.playlist.http;
 import io.ipchls.kit.db.Database;
 import io.ipchls.kit.http.AdminEndpoints;
 import io.ipchls.kit.http.ApiDocument;
-import io.ipchls.kit.http.BearerTokenAuth;
+import io.ipchls.kit.http.AdminAuth;
 import io.ipchls.kit.http.Health;
 import io.ipchls.kit.http.Metrics;
 import io.ipchls.kit.http.Routes;
 import io.ipchls.kit.ops.OpsReporter;
+import io.ipchls.kit.registry.CameraRegistryReader;
 import io.vertx.core.json.JsonObject;
 import io.ipchls.playlist.PlaylistConfig;
 import io.ipchls.playlist.PlaylistConfig.SegmentAccess;
 import io.ipchls.playlist.auth.ViewerAuth;
 import io.ipchls.playlist.auth.ViewerTokens;
 import io.ipchls.playlist.db.EventRepository;
+import io.ipchls.playlist.db.ExportRepository;
 import io.ipchls.playlist.db.SegmentRepository;
 import io.ipchls.playlist.events.SegmentsIndexedFeed;
 import io.ipchls.playlist.live.LiveWindows;
+import io.ipchls.playlist.s3.ExportStore;
 import io.ipchls.playlist.s3.QueryPresigner;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
@@ -31,6 +34,8 @@ import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The viewer-facing HTTP API: playlists (live, replay, multivariant), the JSON APIs, clip export, the segment proxy, the web player, health, metrics and the
@@ -40,6 +45,9 @@ import java.time.Duration;
 public final class PlaylistHttpVerticle extends VerticleBase {
   static final long MAX_BODY_BYTES = 64 * 1024;
   static final String API_DOCUMENT = "openapi/playlist-service.yaml";
+  /** How often expired clip exports are deleted (each instance sweeps; deleting twice is harmless). */
+  static final long EXPORT_SWEEP_MS = 600_000;
+  private static final Logger LOG = LoggerFactory.getLogger(PlaylistHttpVerticle.class);
 
   private final PlaylistConfig cfg;
   private final Clock clock;
@@ -54,6 +62,10 @@ public final class PlaylistHttpVerticle extends VerticleBase {
   private OpsReporter ops;
   private Router router;
   private ShortLinkResolver shortLinkResolver;
+  private CameraRegistryReader registry;
+  private ExportStore exportStore;
+  private ExportHandlers exports;
+  private long exportSweepTimer = -1;
 
   public PlaylistHttpVerticle(PlaylistConfig cfg) {
     this(cfg, Clock.systemUTC());
@@ -83,6 +95,15 @@ public final class PlaylistHttpVerticle extends VerticleBase {
     storeClient = vertx.createHttpClient(storeOptions);
     QueryPresigner internalSigner = new QueryPresigner(cfg.s3(), cfg.s3().endpointUri());
     var clips = new ClipExport(vertx, segments, internalSigner, storeClient);
+    exportStore = new ExportStore(cfg.s3());
+    var exportJobs = new ExportRepository(pool);
+    // export URLs are presigned for viewers on the public endpoint, whatever segmentAccess says
+    exports = new ExportHandlers(vertx, cfg.exports(), segments, exportJobs,
+        new ExportRunner(vertx, clips, exportJobs, exportStore),
+        exportStore, new QueryPresigner(cfg.s3(), cfg.s3().publicEndpointUri()), clock);
+    exportSweepTimer = vertx.setPeriodic(EXPORT_SWEEP_MS, t -> exports.sweep()
+        .onFailure(e -> LOG.warn("clip export sweep failed (tried again in {} s): {}", EXPORT_SWEEP_MS / 1000,
+            e.toString())));
     if (cfg.segmentAccess() == SegmentAccess.PROXY) {
       proxy = new SegmentProxy(segments, internalSigner, storeClient);
       links = SegmentLinks.proxy();
@@ -99,9 +120,13 @@ public final class PlaylistHttpVerticle extends VerticleBase {
     var events = new EventHandlers(new EventRepository(pool), segments);
     var playlists = new PlaylistHandlers(vertx, cfg, segments, live, links, shortLinks, events, metrics.registry(),
         clock);
-    var api = new ApiHandlers(cfg, segments, tokens, clock);
+    registry = new CameraRegistryReader(pool);
+    var api = new ApiHandlers(cfg, segments, tokens, registry, clock);
+    var thumbnails = new ThumbnailHandlers(segments, publicSigner, proxy, Duration.ofSeconds(cfg.presignSeconds()),
+        Duration.ofHours(cfg.maxReplayHours()), clock);
     var health = new Health().check("db", segments::ping);
-    router = router(playlists, api, events, clips, proxy, new ViewerAuth(tokens), health);
+    router = router(playlists, api, thumbnails, events, clips, exports, proxy,
+        new ViewerAuth(tokens, registry::accountCameras), health);
     ops = new OpsReporter(vertx, "playlist-service", health, this::opsStats);
     return vertx.deployVerticle(feed)
         .compose(x -> vertx.createHttpServer(cfg.http().serverOptions()).requestHandler(router).listen(cfg.http().port(), cfg.http().host()))
@@ -121,8 +146,9 @@ public final class PlaylistHttpVerticle extends VerticleBase {
         .put("eventsMalformed", feed.malformed());
   }
 
-  private Router router(PlaylistHandlers playlists, ApiHandlers api, EventHandlers events, ClipExport clips,
-      SegmentProxy proxy, ViewerAuth viewer, Health health) {
+  private Router router(PlaylistHandlers playlists, ApiHandlers api, ThumbnailHandlers thumbnails,
+      EventHandlers events, ClipExport clips, ExportHandlers exports, SegmentProxy proxy, ViewerAuth viewer,
+      Health health) {
     Router router = Router.router(vertx);
     router.route().handler(new CrossOrigin(cfg.cors()));
     HeadRequests.answerAsGet(router);
@@ -131,19 +157,28 @@ public final class PlaylistHttpVerticle extends VerticleBase {
     admin = new AdminEndpoints(vertx, cfg.http(), metrics, cfg.adminTokenSha256(), health);
     admin.mount(router);
     if (cfg.adminTokenSha256() != null) {
+      // the operator's admin token, or an account admin token (issue 19 item 2) for its own account's cameras
       router.post("/api/v1/viewer-tokens").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES))
-          .handler(new BearerTokenAuth(cfg.adminTokenSha256(), "admin")).handler(api::mintViewerToken);
+          .handler(new AdminAuth(cfg.adminTokenSha256(), registry::accountForAdminToken)).handler(api::mintViewerToken);
     }
     router.get("/playlist.m3u8").handler(viewer).handler(playlists::live);
     router.get("/replay.m3u8").handler(viewer).handler(playlists::replay);
+    router.get("/iframes.m3u8").handler(viewer).handler(playlists::iFrames);
     router.get("/multivariant.m3u8").handler(viewer).handler(playlists::multivariant);
     router.get("/api/v1/cameras").handler(viewer).handler(api::cameras);
     router.get("/api/v1/cameras/:id/recordings").handler(viewer).handler(api::recordings);
     router.get("/api/v1/cameras/:id/timeline").handler(viewer).handler(api::timeline);
     router.get("/api/v1/cameras/:id/clip.mp4").handler(viewer).handler(clips::handle);
+    router.get("/api/v1/cameras/:id/thumbnail").handler(viewer).handler(thumbnails::nearest);
+    router.get("/api/v1/cameras/:id/thumbnails").handler(viewer).handler(thumbnails::list);
+    router.post("/api/v1/cameras/:id/exports").handler(viewer).handler(exports::create);
+    router.get("/api/v1/cameras/:id/exports/:exportId").handler(viewer).handler(exports::get);
     router.get("/api/v1/events").handler(viewer).handler(events::search);
     if (proxy != null) router.get("/segments/:camera/:start/*").handler(viewer).handler(proxy::handle);
     if (proxy != null) router.get("/inits/:camera/:start/*").handler(viewer).handler(proxy::handleInit);
+    if (proxy != null) {
+      router.get("/" + ThumbnailHandlers.THUMBS + "/:camera/:start/*").handler(viewer).handler(thumbnails::proxied);
+    }
     router.get("/" + ShortLinks.PREFIX + "/:camera/:grant/:file").handler(shortLinkResolver::handle);
     ApiDocument.mount(router, API_DOCUMENT);
     // the web player and, under vendor/, hls.js as the build fetched it from the npm registry
@@ -157,6 +192,11 @@ public final class PlaylistHttpVerticle extends VerticleBase {
     return router;
   }
 
+  /** Runs one clip export sweep now (tests; normally every {@value #EXPORT_SWEEP_MS} ms). */
+  Future<Integer> sweepExports() {
+    return exports.sweep();
+  }
+
   /** The port actually bound (the configured one, or the one picked for port 0). */
   public int port() {
     return server.actualPort();
@@ -165,6 +205,8 @@ public final class PlaylistHttpVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     if (evictTimer >= 0) vertx.cancelTimer(evictTimer);
+    if (exportSweepTimer >= 0) vertx.cancelTimer(exportSweepTimer);
+    if (exportStore != null) exportStore.close();
     Future<Void> left = ops == null ? Future.succeededFuture() : ops.stop();
     Future<Void> closed = left.eventually(() -> server == null ? Future.succeededFuture() : server.close());
     return closed.eventually(() -> feed.deploymentID() == null ? Future.succeededFuture()

@@ -35,18 +35,28 @@ final class Variants {
   /** The live variant; null when the camera has no segment. */
   Future<String> live(String cameraId, Instant now, int newest, String token) {
     String uri = "playlist.m3u8?camera_id=" + enc(cameraId) + tokenParam(token);
-    return segments.media(cameraId, Instant.EPOCH, now.plus(AHEAD), newest).map(groups -> render(uri, groups));
+    return segments.media(cameraId, Instant.EPOCH, now.plus(AHEAD), newest)
+        .map(groups -> render(uri, /* iFramesUri= */ null, groups));
   }
 
   /** The replay variant; null when the range holds no segment. */
   Future<String> replay(ReplayRequest req, String token) {
-    String uri = "replay.m3u8?camera_id=" + enc(req.cameraId()) + "&start=" + enc(req.start().toString()) + "&end="
+    String query = "?camera_id=" + enc(req.cameraId()) + "&start=" + enc(req.start().toString()) + "&end="
         + enc(req.end().toString()) + (req.links() == ReplayRequest.Links.FULL ? "&links=full" : "")
         + tokenParam(token);
-    return segments.media(req.cameraId(), req.start(), req.end(), Integer.MAX_VALUE).map(groups -> render(uri, groups));
+    return segments.media(req.cameraId(), req.start(), req.end(), Integer.MAX_VALUE)
+        .map(groups -> render("replay.m3u8" + query, "iframes.m3u8" + query, groups));
   }
 
   static String render(String uri, List<MediaGroup> groups) {
+    return render(uri, null, groups);
+  }
+
+  /**
+   * @param iFramesUri the I-frame playlist of the same range, listed with EXT-X-I-FRAME-STREAM-INF (RFC 8216 §4.3.4.3)
+   *     when some of its segments announced their key frame; null for none (the live view has no I-frame playlist)
+   */
+  static String render(String uri, String iFramesUri, List<MediaGroup> groups) {
     if (groups.isEmpty()) return null;
     long peak = 0;
     long bytes = 0;
@@ -64,9 +74,31 @@ final class Variants {
       if (g.frameRate() != null) frameRate = Math.max(frameRate, g.frameRate());
     }
     long average = ms == 0 ? 0 : bytes * 8000 / ms;
-    return new MultivariantPlaylist().variant(new MultivariantPlaylist.Variant(uri, Math.max(1, peak), average,
-        codecs(groups), largest == null ? 0 : largest.width(), largest == null ? 0 : largest.height(), frameRate))
-        .render();
+    int width = largest == null ? 0 : largest.width();
+    int height = largest == null ? 0 : largest.height();
+    MultivariantPlaylist playlist = new MultivariantPlaylist().variant(new MultivariantPlaylist.Variant(uri,
+        Math.max(1, peak), average, codecs(groups), width, height, frameRate));
+    long keyFrames = groups.stream().mapToLong(MediaGroup::keyFrames).sum();
+    if (iFramesUri != null && keyFrames > 0) {
+      long iPeak = groups.stream().mapToLong(MediaGroup::keyFramePeakBps).max().orElse(0);
+      long iBytes = groups.stream().mapToLong(MediaGroup::keyFrameBytes).sum();
+      long iMs = groups.stream().mapToLong(MediaGroup::keyFrameDurationMs).sum();
+      playlist.iFrameStream(new MultivariantPlaylist.IFrameStream(iFramesUri, Math.max(1, iPeak),
+          iMs == 0 ? 0 : iBytes * 8000 / iMs, videoCodecs(groups), width, height));
+    }
+    return playlist.render();
+  }
+
+  /** The video codecs alone: an I-frame stream has no audio (§4.3.4.3: CODECS of the I-frame playlist's media). */
+  static String videoCodecs(List<MediaGroup> groups) {
+    String all = codecs(groups);
+    if (all == null) return null;
+    List<String> video = new ArrayList<>();
+    for (String c : all.split(",")) {
+      String fourcc = c.contains(".") ? c.substring(0, c.indexOf('.')) : c;
+      if (VIDEO.contains(fourcc.toLowerCase(Locale.ROOT))) video.add(c);
+    }
+    return video.isEmpty() ? null : String.join(",", video);
   }
 
   /** The union of the groups' codecs, video first; null when no segment said. */

@@ -146,7 +146,9 @@ public final class LiveWindows {
           if (!newest.isEmpty() || counters != null) {
             long next = counters == null ? 0 : counters.nextMediaSequence();
             long disc = counters == null ? 0 : counters.lastDiscontinuitySequence();
-            return Future.succeededFuture(LiveWindowState.of(capacity, toLive(newest), next, disc, clock.millis()));
+            int target = counters == null ? 0 : counters.targetSeconds();
+            return Future.succeededFuture(LiveWindowState.of(capacity, toLive(newest), next, disc, target,
+                clock.millis()));
           }
           return segments.cameraKnown(cameraId).compose(known -> known
               ? Future.succeededFuture(LiveWindowState.of(capacity, List.of(), /* nextSequence= */ 0,
@@ -174,12 +176,15 @@ public final class LiveWindows {
     long sinceMs = since.toEpochMilli();
     int first = 0;
     while (first < all.size() && all.get(first).startMs() < sinceMs) first++;
-    if (first == all.size()) return new LiveSnapshot(w.nextSequence(), w.lastDiscontinuity(), List.of());
+    if (first == all.size()) {
+      return new LiveSnapshot(w.nextSequence(), w.lastDiscontinuity(), List.of(), w.targetSeconds());
+    }
     List<Segment> listed = new ArrayList<>(all.size() - first);
     for (LiveSegment s : all.subList(first, all.size())) {
       listed.add(new Segment(camera, Instant.ofEpochMilli(s.startMs()), s.durationMs(), s.key(), s.restart(),
           s.init()));
     }
-    return new LiveSnapshot(all.get(first).mediaSequence(), all.get(first).discontinuitySequence(), listed);
+    return new LiveSnapshot(all.get(first).mediaSequence(), all.get(first).discontinuitySequence(), listed,
+        w.targetSeconds());
   }
 }

@@ -58,6 +58,14 @@ class ReadViewPlansTest {
   }
 
   @Test
+  void iFramesAndThumbnails_throughSegmentsView_useAnIndex() {
+    assertIndexOnly(SegmentRepository.I_FRAMES, Tuple.of("cam-plan", T.minusMinutes(1), T.plusHours(1), T));
+    assertIndexOnly(SegmentRepository.THUMBNAILS_AROUND, Tuple.of("cam-plan", T, 60_000L));
+    assertIndexOnly(SegmentRepository.THUMBNAILS_IN, Tuple.of("cam-plan", T, T.plusHours(24), 43_200L));
+    assertIndexOnly(SegmentRepository.THUMBNAIL_EXISTS, Tuple.of("cam-plan", T, "cam-plan/thumbs/k.jpg"));
+  }
+
+  @Test
   void cameraChecks_throughSegmentsView_useAnIndex() {
     assertIndexOnly(SegmentRepository.HAS_SEGMENTS, Tuple.of("cam-plan"));
     assertIndexOnly(SegmentRepository.NEWEST_OF_EACH, Tuple.tuple().addArrayOfString(new String[] {"a", "b"}));

@@ -4,7 +4,7 @@ import static io.ipchls.playlist.TestStack.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipchls.infra.Await;
-import io.ipchls.infra.TestTools;
+import io.ipchls.infra.HeadlessChromium;
 import io.ipchls.kit.db.Database;
 import io.ipchls.playlist.MediaSamples;
 import io.ipchls.playlist.MediaSamples.Kind;
@@ -14,7 +14,6 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Pool;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -26,8 +25,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * Issue 18 item 4: an exported clip plays in Debian's headless Chromium as a plain {@code <video src>} (no hls.js,
@@ -45,20 +42,13 @@ class ClipPlaybackBrowserTest {
 
   @BeforeAll
   static void start(Vertx vertx) {
-    Path chromium = TestTools.require("chromium");
-    Path chromedriver = TestTools.require("chromedriver");
     env.migrateIngest(vertx);
     pool = Database.pool(vertx, env.db());
     var verticle = new PlaylistHttpVerticle(env.config(/* maxReplayHours= */ 24));
     await(vertx.deployVerticle(verticle));
     port = verticle.port();
     token = TestStack.token(vertx, "*");
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(chromium.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--autoplay-policy=no-user-gesture-required", "--mute-audio");
-    browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
-        .usingAnyFreePort().build(), options);
+    browser = HeadlessChromium.start();
   }
 
   @AfterAll

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipchls.infra.Await;
-import io.ipchls.infra.TestTools;
+import io.ipchls.infra.HeadlessChromium;
 import io.ipchls.ingest.events.EventRepository;
 import io.ipchls.kit.db.Database;
 import io.ipchls.playlist.MediaSamples;
@@ -34,8 +34,6 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * Issue 18 item 5 in the web player, in Debian's headless Chromium: a replay's events appear as markers on the
@@ -55,19 +53,12 @@ class EventMarkersBrowserTest {
   @BeforeAll
   static void start(Vertx v) {
     vertx = v;
-    Path chromium = TestTools.require("chromium");
-    Path chromedriver = TestTools.require("chromedriver");
     env.migrateIngest(vertx);
     pool = Database.pool(vertx, env.db());
     var verticle = new PlaylistHttpVerticle(env.config(/* maxReplayHours= */ 24));
     await(vertx.deployVerticle(verticle));
     port = verticle.port();
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(chromium.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--autoplay-policy=no-user-gesture-required", "--mute-audio", "--window-size=1280,900");
-    browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
-        .usingAnyFreePort().build(), options);
+    browser = HeadlessChromium.start();
   }
 
   @AfterAll

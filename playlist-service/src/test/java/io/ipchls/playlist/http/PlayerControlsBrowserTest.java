@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipchls.infra.Await;
-import io.ipchls.infra.TestTools;
+import io.ipchls.infra.HeadlessChromium;
 import io.ipchls.ingest.events.EventRepository;
 import io.ipchls.kit.db.Database;
 import io.ipchls.playlist.MediaSamples;
@@ -41,8 +41,6 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.interactions.WheelInput;
 
@@ -66,19 +64,12 @@ class PlayerControlsBrowserTest {
   @BeforeAll
   static void start(Vertx v) {
     vertx = v;
-    Path chromium = TestTools.require("chromium");
-    Path chromedriver = TestTools.require("chromedriver");
     env.migrateIngest(vertx);
     pool = Database.pool(vertx, env.db());
     var verticle = new PlaylistHttpVerticle(env.config(/* maxReplayHours= */ 24));
     await(vertx.deployVerticle(verticle));
     port = verticle.port();
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(chromium.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--autoplay-policy=no-user-gesture-required", "--mute-audio", "--window-size=1280,900");
-    browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
-        .usingAnyFreePort().build(), options);
+    browser = HeadlessChromium.start();
   }
 
   @AfterAll

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipchls.infra.Await;
-import io.ipchls.infra.TestTools;
+import io.ipchls.infra.HeadlessChromium;
 import io.ipchls.kit.db.Database;
 import io.ipchls.playlist.MediaSamples;
 import io.ipchls.playlist.MediaSamples.Kind;
@@ -20,7 +20,6 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Pool;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -32,8 +31,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * Issue 16 items 4 and 6: the web player (its own page, hls.js 1.7 as the build fetched it) in Debian's headless
@@ -55,8 +52,6 @@ class WebPlayerCodecsTest {
 
   @BeforeAll
   static void start(Vertx vertx) {
-    Path chromium = TestTools.require("chromium");
-    Path chromedriver = TestTools.require("chromedriver");
     env.migrateIngest(vertx);
     pool = Database.pool(vertx, env.db());
     var verticle = new PlaylistHttpVerticle(env.config(/* maxReplayHours= */ 24));
@@ -64,12 +59,7 @@ class WebPlayerCodecsTest {
     port = verticle.port();
     client = WebClient.create(vertx);
     token = TestStack.token(vertx, "*");
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(chromium.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--autoplay-policy=no-user-gesture-required", "--mute-audio", "--window-size=1280,900");
-    browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
-        .usingAnyFreePort().build(), options);
+    browser = HeadlessChromium.start();
   }
 
   @AfterAll

@@ -25,9 +25,19 @@ final class LivePlaylistChecker {
   private final Map<String, Long> discontinuityOfKey = new HashMap<>();
   private final Map<Long, String> keyOfSequence = new HashMap<>();
   private Reload last;
+  private boolean targetMayGrow;
 
   LivePlaylistChecker(String bucket) {
     this.bucketPrefix = "/" + bucket + "/";
+  }
+
+  /**
+   * From now on the target duration may grow between reloads (never shrink): what a live window does while its
+   * camera is reconfigured to longer segments.
+   */
+  LivePlaylistChecker targetMayGrow() {
+    targetMayGrow = true;
+    return this;
   }
 
   /** Parses a reload, checks it against every reload before it and remembers it. */
@@ -37,7 +47,11 @@ final class LivePlaylistChecker {
       assertTrue(r.mediaSequence() >= last.mediaSequence(), "media sequence went back\n" + last.text() + "\n" + text);
       assertTrue(r.discontinuitySequence() >= last.discontinuitySequence(),
           "discontinuity sequence went back\n" + last.text() + "\n" + text);
-      assertEquals(last.targetDuration(), r.targetDuration(), "target duration changed\n" + last.text() + "\n" + text);
+      if (targetMayGrow) {
+        assertTrue(r.targetDuration() >= last.targetDuration(), "target duration shrank\n" + last.text() + "\n" + text);
+      } else {
+        assertEquals(last.targetDuration(), r.targetDuration(), "target duration changed\n" + last.text() + "\n" + text);
+      }
     }
     long disc = r.discontinuitySequence();
     for (int i = 0; i < r.keys().size(); i++) {

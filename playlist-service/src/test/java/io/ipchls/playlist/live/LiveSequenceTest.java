@@ -172,7 +172,7 @@ class LiveSequenceTest {
   }
 
   @Test
-  void targetDuration_staysWhileALongSegmentLeavesTheWindow() {
+  void targetDuration_cameraThatSaysNothing_getsTheDefault_whileALongSegmentLeavesTheWindow() {
     String cam = TestStack.camera("seq-target");
     Instant t0 = Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.MILLIS);
     List<Seg> segs = contiguous(cam, t0, 3000, 9000, 3000, 3000, 3000, 3000, 3000, 3000, 3000);
@@ -180,13 +180,78 @@ class LiveSequenceTest {
     LivePlaylistChecker player = checker();
     LiveInstance live = instance();
     Reload withLong = player.reload(live.live(cam));
-    assertEquals(4, withLong.targetDuration());
-    assertTrue(withLong.text().contains("#EXTINF:4.000,\n"), "the 9 s segment is clipped to the target");
+    assertEquals(4, withLong.targetDuration(), "the setting liveTargetDurationSeconds");
+    assertTrue(withLong.text().contains("#EXTINF:4.499,\n"), "the 9 s segment is clipped to what rounds to 4");
     for (int i = 2; i < segs.size(); i++) {
       Reload r = announceAndReload(live, player, cam, TestStack.insert(pool, segs.subList(i, i + 1)));
       assertEquals(4, r.targetDuration(), r.text());
     }
     assertFalse(player.reload(live.live(cam)).keys().contains(segs.get(1).key()), "the long segment left");
+  }
+
+  @Test
+  void targetDuration_threeSecondCamera_saysThreeOnEveryReload_whileLongerSegmentsEnterAndLeave() {
+    String cam = TestStack.camera("seq-target3");
+    Instant t0 = Instant.now().minusSeconds(70).truncatedTo(ChronoUnit.MILLIS);
+    // cut at key frames: 3.4 s rounds to 3 (listed as it is), 4.5 s and 9 s do not (clipped to 3.499)
+    List<Seg> segs = contiguous(cam, t0, 3000, 3000, 3400, 3000, 4500, 9000, 3000, 3000, 3000, 3000, 3000, 3000, 3000,
+        3000);
+    TestStack.insert(pool, segs.subList(0, 2), /* targetSeconds= */ 3);
+    LivePlaylistChecker player = checker();
+    LiveInstance live = instance();
+    assertEquals(3, player.reload(live.live(cam)).targetDuration(), "from the camera's announced length");
+    String listed = "";
+    for (int i = 2; i < segs.size(); i++) {
+      Reload r = announceAndReload(live, player, cam, TestStack.insert(pool, segs.subList(i, i + 1), 3));
+      assertEquals(3, r.targetDuration(), r.text());
+      listed += r.text();
+    }
+    assertTrue(listed.contains("#EXTINF:3.400,\n"), listed);
+    assertTrue(listed.contains("#EXTINF:3.499,\n"), listed);
+    Reload end = player.reload(live.live(cam));
+    assertFalse(end.keys().contains(segs.get(5).key()), "the 9 s segment left: " + end.text());
+    assertEquals(3, end.targetDuration());
+  }
+
+  @Test
+  void targetDuration_oneSecondCamera_saysOne() {
+    String cam = TestStack.camera("seq-target1");
+    Instant t0 = Instant.now().minusSeconds(20).truncatedTo(ChronoUnit.MILLIS);
+    List<Seg> segs = contiguous(cam, t0, 1000, 1000, 1000, 1200, 1000);
+    TestStack.insert(pool, segs.subList(0, 3), /* targetSeconds= */ 1);
+    LivePlaylistChecker player = checker();
+    LiveInstance live = instance();
+    assertEquals(1, player.reload(live.live(cam)).targetDuration());
+    Reload r = announceAndReload(live, player, cam, TestStack.insert(pool, segs.subList(3, 5), 1));
+    assertTrue(r.text().contains("#EXT-X-TARGETDURATION:1\n"), r.text());
+    assertTrue(r.text().contains("#EXTINF:1.200,\n"), "1.2 s rounds to 1: listed as it is\n" + r.text());
+  }
+
+  @Test
+  void targetDuration_cameraReconfigured_growsWhileTheWindowLives_neverShrinks_newWindowTakesTheCurrent() {
+    String cam = TestStack.camera("seq-target-grow");
+    Instant t0 = Instant.now().minusSeconds(80).truncatedTo(ChronoUnit.MILLIS);
+    List<Seg> segs = contiguous(cam, t0, 3000, 3000, 6000, 6000, 3000, 3000, 3000, 3000, 3000, 3000, 3000);
+    TestStack.insert(pool, segs.subList(0, 2), /* targetSeconds= */ 3);
+    LivePlaylistChecker player = checker().targetMayGrow();
+    LiveInstance first = instance();
+    assertEquals(3, player.reload(first.live(cam)).targetDuration());
+    // configured to 6 s (ingest's configure command): the 6 s segments would not fit a target of 3
+    Reload grown = announceAndReload(first, player, cam, TestStack.insert(pool, segs.subList(2, 3), 6));
+    assertEquals(6, grown.targetDuration(), grown.text());
+    assertTrue(grown.text().contains("#EXTINF:6.000,\n"), grown.text());
+    announceAndReload(first, player, cam, TestStack.insert(pool, segs.subList(3, 4), 6));
+    // back to 3 s: the window keeps 6 while it lives (a shrinking target would break §6.2.1 for players on it)
+    for (int i = 4; i < segs.size(); i++) {
+      Reload r = announceAndReload(first, player, cam, TestStack.insert(pool, segs.subList(i, i + 1), 3));
+      assertEquals(6, r.targetDuration(), r.text());
+    }
+    first.stop();
+    started.remove(first);
+
+    LiveInstance second = instance(); // every instance restarted: the window is loaded again
+    Reload fresh = checker().reload(second.live(cam));
+    assertEquals(3, fresh.targetDuration(), "a new window takes the camera's current length: " + fresh.text());
   }
 
   /** What the retention sweep does once the objects are gone: {@code ingest.delete_segments}. */

@@ -24,12 +24,21 @@ public final class HlsPlaylist {
   static final int VERSION = 3;
   /**
    * RFC 8216 §7: "The EXT-X-MAP tag in a Media Playlist that does not contain EXT-X-I-FRAMES-ONLY REQUIRES a
-   * compatibility version number of 6 or greater" (we never write I-frame playlists): the least version a playlist
-   * with fMP4 segments may declare.
+   * compatibility version number of 6 or greater": the least version a playlist with fMP4 segments may declare.
    */
   static final int VERSION_WITH_MAP = 6;
+  /** RFC 8216 §7: EXT-X-BYTERANGE and EXT-X-I-FRAMES-ONLY need version 4 or greater. */
+  static final int VERSION_I_FRAMES = 4;
+  /** RFC 8216 §7: "The EXT-X-MAP tag in a Media Playlist that contains EXT-X-I-FRAMES-ONLY REQUIRES ... 5 or greater". */
+  static final int VERSION_I_FRAMES_WITH_MAP = 5;
   /** A segment that starts further than this from the previous one's end follows a gap or a camera restart. */
   public static final long CONTINUITY_TOLERANCE_MS = 1000;
+  /**
+   * RFC 8216 §4.3.3.1: "The EXTINF duration of each Media Segment in the Playlist file, when rounded to the nearest
+   * integer, MUST be less than or equal to the target duration": the longest EXTINF a live playlist's fixed target
+   * {@code T} allows is {@code T} s + this (T.499 rounds to T; T.5 rounds up).
+   */
+  static final long ROUNDS_DOWN_MS = 499;
   /** Target duration of a playlist without segments; a typical segment is about 3 s. */
   static final int EMPTY_TARGET_DURATION_S = 4;
   private static final DateTimeFormatter PROGRAM_DATE_TIME =
@@ -40,7 +49,7 @@ public final class HlsPlaylist {
    * fMP4 init segment (null for MPEG-TS) and {@code mapUri} makes its link, asked for only where a map is written.
    */
   private record Entry(String uri, Instant start, long durationMs, long listedMs, boolean restart, String init,
-      Supplier<String> mapUri) {}
+      Supplier<String> mapUri, long byteOffset, long byteLength) {}
 
   /**
    * RFC 8216 §4.3.2.7: an {@code EXT-X-DATERANGE} (an interval of wall-clock time with attributes): {@code end} null
@@ -53,6 +62,7 @@ public final class HlsPlaylist {
   private static final Pattern CLIENT_ATTRIBUTE = Pattern.compile("X-[A-Z0-9-]+");
 
   private final boolean vod;
+  private final boolean iFramesOnly;
   private final long mediaSequence;
   private final long discontinuitySequence;
   /** A live playlist's fixed target duration in seconds; 0: derived from the segments (VOD). */
@@ -61,9 +71,15 @@ public final class HlsPlaylist {
   private final List<DateRange> dateRanges = new ArrayList<>();
 
   private HlsPlaylist(boolean vod, long mediaSequence, long discontinuitySequence, int fixedTargetSeconds) {
+    this(vod, /* iFramesOnly= */ false, mediaSequence, discontinuitySequence, fixedTargetSeconds);
+  }
+
+  private HlsPlaylist(boolean vod, boolean iFramesOnly, long mediaSequence, long discontinuitySequence,
+      int fixedTargetSeconds) {
     if (mediaSequence < 0) throw new IllegalArgumentException("media sequence must be >= 0");
     if (discontinuitySequence < 0) throw new IllegalArgumentException("discontinuity sequence must be >= 0");
     this.vod = vod;
+    this.iFramesOnly = iFramesOnly;
     this.mediaSequence = mediaSequence;
     this.discontinuitySequence = discontinuitySequence;
     this.fixedTargetSeconds = fixedTargetSeconds;
@@ -74,8 +90,9 @@ public final class HlsPlaylist {
    * discontinuity sequence number (the count of discontinuities before it, which the window no longer shows). Its
    * target duration is fixed, because §6.2.1 allows a live playlist to change only by appending, removing from the
    * front and moving the sequence tags: a target taken from the segments on show would move when a long one leaves.
-   * A segment longer than the target is listed with its EXTINF clipped to the target (§4.3.3.1: rounded EXTINF ≤
-   * target is a MUST, an accurate EXTINF only a SHOULD; players take the real length from the media timestamps).
+   * A segment longer than the target is listed with its EXTINF clipped to the longest that rounds to the target
+   * ({@link #ROUNDS_DOWN_MS}; §4.3.3.1: rounded EXTINF ≤ target is a MUST, an accurate EXTINF only a SHOULD; players
+   * take the real length from the media timestamps).
    */
   public static HlsPlaylist live(long mediaSequence, long discontinuitySequence, int targetDurationSeconds) {
     if (targetDurationSeconds < 1) throw new IllegalArgumentException("target duration must be >= 1 s");
@@ -86,6 +103,31 @@ public final class HlsPlaylist {
   public static HlsPlaylist vod() {
     return new HlsPlaylist(/* vod= */ true, /* mediaSequence= */ 0, /* discontinuitySequence= */ 0,
         /* fixedTargetSeconds= */ 0);
+  }
+
+  /**
+   * A complete I-frame playlist (RFC 8216 §4.3.3.6 {@code EXT-X-I-FRAMES-ONLY}, PLAYLIST-TYPE VOD, ENDLIST): each entry
+   * is one I-frame, given with {@link #iFrame} as a byte range of its segment (§4.3.2.2 {@code EXT-X-BYTERANGE}); its
+   * EXTINF is the time until the next I-frame (§4.3.3.6), here the segment's duration, as each segment has one. The
+   * rules for discontinuities, program date-times and {@code EXT-X-MAP} are the media playlist's.
+   */
+  public static HlsPlaylist iFrames() {
+    return new HlsPlaylist(/* vod= */ true, /* iFramesOnly= */ true, /* mediaSequence= */ 0,
+        /* discontinuitySequence= */ 0, /* fixedTargetSeconds= */ 0);
+  }
+
+  /**
+   * Appends an I-frame of an I-frame playlist: {@code length} bytes at {@code offset} of the segment at {@code uri},
+   * shown for {@code durationMs} (until the next I-frame). For MPEG-TS the range must begin with the PAT and PMT (the
+   * Media Initialization Section, §3.2; §4.3.3.6: an I-frame's resource "MUST begin with either a Media Initialization
+   * Section or be accompanied by an EXT-X-MAP tag"); for fMP4, {@code init} and {@code mapUri} give its EXT-X-MAP.
+   */
+  public HlsPlaylist iFrame(String uri, Instant start, long durationMs, boolean restart, String init,
+      Supplier<String> mapUri, long offset, long length) {
+    if (!iFramesOnly) throw new IllegalStateException("an I-frame goes into an I-frame playlist (iFrames())");
+    if (offset < 0 || length <= 0) throw new IllegalArgumentException("byte range needs offset >= 0, length > 0");
+    add(uri, start, durationMs, restart, init, mapUri, offset, length);
+    return this;
   }
 
   /** Appends a segment that the camera did not mark as a restart; segments must be added in start-time order. */
@@ -114,12 +156,19 @@ public final class HlsPlaylist {
    */
   public HlsPlaylist segment(String uri, Instant start, long durationMs, boolean restart, String init,
       Supplier<String> mapUri) {
+    if (iFramesOnly) throw new IllegalStateException("an I-frame playlist lists byte ranges: use iFrame(...)");
+    add(uri, start, durationMs, restart, init, mapUri, /* offset= */ -1, /* length= */ -1);
+    return this;
+  }
+
+  private void add(String uri, Instant start, long durationMs, boolean restart, String init, Supplier<String> mapUri,
+      long offset, long length) {
     requireLine(uri, "segment URI");
     if (durationMs <= 0) throw new IllegalArgumentException("segment duration must be > 0 ms");
     if (init != null && mapUri == null) throw new IllegalArgumentException("an fMP4 segment needs its map URI");
-    long listedMs = fixedTargetSeconds > 0 ? Math.min(durationMs, fixedTargetSeconds * 1000L) : durationMs;
-    entries.add(new Entry(uri, start, durationMs, listedMs, restart, init, mapUri));
-    return this;
+    long listedMs = fixedTargetSeconds > 0 ? Math.min(durationMs, fixedTargetSeconds * 1000L + ROUNDS_DOWN_MS)
+        : durationMs;
+    entries.add(new Entry(uri, start, durationMs, listedMs, restart, init, mapUri, offset, length));
   }
 
   /**
@@ -159,7 +208,7 @@ public final class HlsPlaylist {
 
   /**
    * RFC 8216 §4.3.3.1: every EXTINF rounded to an integer must be ≤ the target duration; ceil(max) satisfies that,
-   * and a live playlist's fixed target does by clipping.
+   * and a live playlist's fixed target does by clipping to {@link #ROUNDS_DOWN_MS} above it.
    */
   int targetDurationSeconds() {
     if (fixedTargetSeconds > 0) return fixedTargetSeconds;
@@ -175,6 +224,7 @@ public final class HlsPlaylist {
     line(out, "#EXT-X-MEDIA-SEQUENCE:" + mediaSequence);
     if (!vod) line(out, "#EXT-X-DISCONTINUITY-SEQUENCE:" + discontinuitySequence);
     if (vod) line(out, "#EXT-X-PLAYLIST-TYPE:VOD");
+    if (iFramesOnly) line(out, "#EXT-X-I-FRAMES-ONLY");
     Entry previous = null;
     List<DateRange> ranges = new ArrayList<>(dateRanges);
     ranges.sort(Comparator.comparing(DateRange::start));
@@ -191,6 +241,8 @@ public final class HlsPlaylist {
         dateRange(out, ranges.get(nextRange++));
       }
       line(out, "#EXTINF:" + seconds(e.listedMs()) + ",");
+      // RFC 8216 §4.3.2.2: <n>[@<o>], the offset always given: each range lies in another resource
+      if (e.byteLength() > 0) line(out, "#EXT-X-BYTERANGE:" + e.byteLength() + "@" + e.byteOffset());
       line(out, e.uri());
       previous = e;
     }
@@ -209,7 +261,9 @@ public final class HlsPlaylist {
 
   /** RFC 8216 §7: the least version whose features the playlist uses. */
   int version() {
-    return entries.stream().anyMatch(e -> e.init() != null) ? VERSION_WITH_MAP : VERSION;
+    boolean map = entries.stream().anyMatch(e -> e.init() != null);
+    if (iFramesOnly) return map ? VERSION_I_FRAMES_WITH_MAP : VERSION_I_FRAMES;
+    return map ? VERSION_WITH_MAP : VERSION;
   }
 
   /** RFC 8216 §4.3.2.5: {@code #EXT-X-MAP:URI="<quoted-string>"}, which may hold no double quote, CR or LF. */

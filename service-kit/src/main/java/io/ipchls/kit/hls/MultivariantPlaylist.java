@@ -27,7 +27,30 @@ public final class MultivariantPlaylist {
     }
   }
 
+  /**
+   * An I-frame stream, RFC 8216 §4.3.4.3 {@code EXT-X-I-FRAME-STREAM-INF}: its I-frame playlist's URI and the
+   * attributes of EXT-X-STREAM-INF that apply (§4.3.4.3: all but FRAME-RATE, AUDIO, SUBTITLES, CLOSED-CAPTIONS);
+   * {@code bandwidth} is the peak I-frame bit rate (an I-frame's bytes over its EXTINF), {@code codecs} the video's.
+   */
+  public record IFrameStream(String uri, long bandwidth, long averageBandwidth, String codecs, int width, int height) {
+    public IFrameStream {
+      if (uri == null || uri.isBlank() || uri.indexOf('"') >= 0 || uri.indexOf('\n') >= 0 || uri.indexOf('\r') >= 0) {
+        throw new IllegalArgumentException("I-frame stream URI must be a quoted-string");
+      }
+      if (bandwidth <= 0) throw new IllegalArgumentException("bandwidth must be > 0 bits/s");
+      if (codecs != null && (codecs.isEmpty() || codecs.indexOf('"') >= 0 || codecs.indexOf('\n') >= 0)) {
+        throw new IllegalArgumentException("codecs must be a non-empty quoted-string");
+      }
+    }
+  }
+
   private final List<Variant> variants = new ArrayList<>();
+  private final List<IFrameStream> iFrameStreams = new ArrayList<>();
+
+  public MultivariantPlaylist iFrameStream(IFrameStream s) {
+    iFrameStreams.add(s);
+    return this;
+  }
 
   public MultivariantPlaylist variant(Variant v) {
     variants.add(v);
@@ -47,6 +70,13 @@ public final class MultivariantPlaylist {
       if (v.width() > 0 && v.height() > 0) out.append(",RESOLUTION=").append(v.width()).append('x').append(v.height());
       if (v.frameRate() > 0) out.append(",FRAME-RATE=").append(String.format(Locale.ROOT, "%.3f", v.frameRate()));
       out.append('\n').append(v.uri()).append('\n');
+    }
+    for (IFrameStream s : iFrameStreams) {
+      out.append("#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=").append(s.bandwidth());
+      if (s.averageBandwidth() > 0) out.append(",AVERAGE-BANDWIDTH=").append(s.averageBandwidth());
+      if (s.codecs() != null) out.append(",CODECS=\"").append(s.codecs()).append('"');
+      if (s.width() > 0 && s.height() > 0) out.append(",RESOLUTION=").append(s.width()).append('x').append(s.height());
+      out.append(",URI=\"").append(s.uri()).append("\"\n");
     }
     return out.toString();
   }

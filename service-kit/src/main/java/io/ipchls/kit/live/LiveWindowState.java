@@ -9,13 +9,15 @@ import java.util.List;
 import java.util.TreeMap;
 
 /**
- * One camera's live edge as the cluster map {@code ipchls.live.windows.v3} keeps it: its newest live segments (at
+ * One camera's live edge as the cluster map {@code ipchls.live.windows.v4} keeps it: its newest live segments (at
  * most {@code capacity}), each with the media sequence number and discontinuity sequence number ingest gave it when
  * it indexed it, in number order; when an event last moved it, and a version that grows with every change. The
  * window never numbers anything itself, so every instance, and a window loaded again after an eviction, a restart or
  * a member's death, shows the same numbers. Segments join only in number order: one whose predecessor has not arrived
  * yet waits ({@code pending}) until it does or until a whole window is waiting, when the hole is skipped (those
- * numbers would have slid out anyway). Immutable: {@link #append} returns a new state. It lives in service-kit
+ * numbers would have slid out anyway). Its target duration ({@link #targetSeconds}) is the largest segment length
+ * the camera announced while the window lived, so it never shrinks between two reloads of a live playlist (RFC 8216
+ * §6.2.1); it is taken afresh only when the window is loaded again. Immutable: {@link #append} returns a new state. It lives in service-kit
  * because the member owning a map partition runs the entry processors that change it, and every service is a member.
  */
 public final class LiveWindowState implements DataSerializable {
@@ -30,6 +32,7 @@ public final class LiveWindowState implements DataSerializable {
   private long lastDiscontinuity;
   private long refreshedAtMs;
   private long version;
+  private int targetSeconds;
   private List<LiveSegment> segments;
   private List<LiveSegment> pending;
 
@@ -37,8 +40,9 @@ public final class LiveWindowState implements DataSerializable {
   public LiveWindowState() {}
 
   private LiveWindowState(int capacity, long nextSequence, long lastDiscontinuity, long refreshedAtMs, long version,
-      List<LiveSegment> segments, List<LiveSegment> pending) {
+      int targetSeconds, List<LiveSegment> segments, List<LiveSegment> pending) {
     this.capacity = capacity;
+    this.targetSeconds = targetSeconds;
     this.nextSequence = nextSequence;
     this.lastDiscontinuity = lastDiscontinuity;
     this.refreshedAtMs = refreshedAtMs;
@@ -54,10 +58,18 @@ public final class LiveWindowState implements DataSerializable {
    */
   public static LiveWindowState of(int capacity, List<LiveSegment> newest, long nextSequence,
       long lastDiscontinuity, long nowMs) {
+    return of(capacity, newest, nextSequence, lastDiscontinuity, /* targetSeconds= */ 0, nowMs);
+  }
+
+  /**
+   * @param targetSeconds the segment length the camera last announced it is configured for (0: it never said)
+   */
+  public static LiveWindowState of(int capacity, List<LiveSegment> newest, long nextSequence,
+      long lastDiscontinuity, int targetSeconds, long nowMs) {
     // versions start at the creation time (x 1024), so a window made again after eviction still counts as newer
     long next = newest.isEmpty() ? nextSequence : newest.get(0).mediaSequence();
-    return new LiveWindowState(capacity, next, lastDiscontinuity, nowMs, nowMs << 10, List.of(), List.of())
-        .append(newest, nowMs);
+    return new LiveWindowState(capacity, next, lastDiscontinuity, nowMs, nowMs << 10, targetSeconds, List.of(),
+        List.of()).append(newest, nowMs);
   }
 
   /**
@@ -71,6 +83,7 @@ public final class LiveWindowState implements DataSerializable {
     List<LiveSegment> list = new ArrayList<>(segments);
     long next = nextSequence;
     long disc = lastDiscontinuity;
+    int target = targetSeconds;
     while (!waiting.isEmpty()) {
       if (waiting.firstKey() != next) {
         if (waiting.size() < capacity) break;
@@ -81,9 +94,10 @@ public final class LiveWindowState implements DataSerializable {
       list.add(s);
       next++;
       disc = s.discontinuitySequence();
+      target = Math.max(target, s.targetSeconds()); // a reconfigured camera's longer segments: the target grows only
     }
     while (list.size() > capacity) list.remove(0);
-    return new LiveWindowState(capacity, next, disc, Math.max(refreshedAtMs, nowMs), version + 1, list,
+    return new LiveWindowState(capacity, next, disc, Math.max(refreshedAtMs, nowMs), version + 1, target, list,
         List.copyOf(waiting.values()));
   }
 
@@ -114,6 +128,14 @@ public final class LiveWindowState implements DataSerializable {
   /** The discontinuity sequence number of the camera's last live segment. */
   public long lastDiscontinuity() {
     return lastDiscontinuity;
+  }
+
+  /**
+   * The live playlist's EXT-X-TARGETDURATION in seconds: the largest segment length the camera announced while the
+   * window lived (or when it was loaded); 0 when it never said (the playlist's configured default applies).
+   */
+  public int targetSeconds() {
+    return targetSeconds;
   }
 
   public long refreshedAtMs() {
@@ -147,6 +169,7 @@ public final class LiveWindowState implements DataSerializable {
     out.writeLong(lastDiscontinuity);
     out.writeLong(refreshedAtMs);
     out.writeLong(version);
+    out.writeInt(targetSeconds);
     LiveSegment.writeList(out, segments);
     LiveSegment.writeList(out, pending);
   }
@@ -158,6 +181,7 @@ public final class LiveWindowState implements DataSerializable {
     lastDiscontinuity = in.readLong();
     refreshedAtMs = in.readLong();
     version = in.readLong();
+    targetSeconds = in.readInt();
     segments = LiveSegment.readList(in);
     pending = LiveSegment.readList(in);
   }

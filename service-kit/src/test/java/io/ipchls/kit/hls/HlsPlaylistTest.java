@@ -141,11 +141,11 @@ class HlsPlaylistTest {
   }
 
   @Test
-  void live_targetIsFixed_longerSegmentListedClippedToIt_continuityFromItsRealLength() {
+  void live_targetIsFixed_longerSegmentListedClippedToWhatRoundsToIt_continuityFromItsRealLength() {
     String text = HlsPlaylist.live(/* mediaSequence= */ 5, /* discontinuitySequence= */ 0,
             /* targetDurationSeconds= */ 4)
-        .segment("a.ts", T0, 9000) // longer than the target: EXTINF 4.000, the next one still continues it
-        .segment("b.ts", T0.plusMillis(9000), 3000)
+        .segment("a.ts", T0, 9000) // longer than the target: EXTINF 4.499, the next one still continues it
+        .segment("b.ts", T0.plusMillis(9000), 4400) // rounds to 4 (§4.3.3.1): listed as it is
         .render();
     assertEquals("""
         #EXTM3U
@@ -154,9 +154,9 @@ class HlsPlaylistTest {
         #EXT-X-MEDIA-SEQUENCE:5
         #EXT-X-DISCONTINUITY-SEQUENCE:0
         #EXT-X-PROGRAM-DATE-TIME:2026-11-21T10:00:00.000Z
-        #EXTINF:4.000,
+        #EXTINF:4.499,
         a.ts
-        #EXTINF:3.000,
+        #EXTINF:4.400,
         b.ts
         """, text);
     assertEquals(4, HlsPlaylist.live(/* mediaSequence= */ 0, /* discontinuitySequence= */ 0,
@@ -310,5 +310,46 @@ class HlsPlaylistTest {
   void dateRange_endingBeforeItsStart_isRefused() {
     assertThrows(IllegalArgumentException.class, () -> HlsPlaylist.vod()
         .dateRange("a", "c", T0, T0.minusMillis(1), java.util.Map.of()));
+  }
+
+  @Test
+  void iFrames_fmp4_byteRangesAfterTheirMap_version5_exactText() {
+    String text = HlsPlaylist.iFrames()
+        .iFrame("a.m4s", T0, 2000, false, "init1", () -> "init1.mp4", 120, 9000)
+        .iFrame("b.m4s", T0.plusMillis(2000), 2000, false, "init1", () -> "init1.mp4", 120, 8800)
+        .render();
+    assertEquals("""
+        #EXTM3U
+        #EXT-X-VERSION:5
+        #EXT-X-TARGETDURATION:2
+        #EXT-X-MEDIA-SEQUENCE:0
+        #EXT-X-PLAYLIST-TYPE:VOD
+        #EXT-X-I-FRAMES-ONLY
+        #EXT-X-MAP:URI="init1.mp4"
+        #EXT-X-PROGRAM-DATE-TIME:2026-11-21T10:00:00.000Z
+        #EXTINF:2.000,
+        #EXT-X-BYTERANGE:9000@120
+        a.m4s
+        #EXTINF:2.000,
+        #EXT-X-BYTERANGE:8800@120
+        b.m4s
+        #EXT-X-ENDLIST
+        """, text);
+  }
+
+  @Test
+  void iFrames_ts_version4() {
+    String text = HlsPlaylist.iFrames().iFrame("a.ts", T0, 3000, false, null, null, 0, 18_800).render();
+    assertEquals(true, text.contains("#EXT-X-VERSION:4\n"), text);
+    assertEquals(true, text.contains("#EXT-X-BYTERANGE:18800@0\na.ts\n"), text);
+  }
+
+  @Test
+  void iFrames_badRange_orASegmentWithout_isRefused() {
+    assertThrows(IllegalArgumentException.class,
+        () -> HlsPlaylist.iFrames().iFrame("a.ts", T0, 3000, false, null, null, 0, 0));
+    assertThrows(IllegalStateException.class, () -> HlsPlaylist.iFrames().segment("a.ts", T0, 3000));
+    assertThrows(IllegalStateException.class,
+        () -> HlsPlaylist.vod().iFrame("a.ts", T0, 3000, false, null, null, 0, 10));
   }
 }

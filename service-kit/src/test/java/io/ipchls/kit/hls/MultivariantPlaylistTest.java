@@ -41,4 +41,26 @@ class MultivariantPlaylistTest {
   void variant_codecsWithAQuote_isRefused() {
     assertThrows(IllegalArgumentException.class, () -> new Variant("r.m3u8", 1, 0, "avc1\",x", 0, 0, 0));
   }
+
+  @Test
+  void iFrameStream_afterTheVariants_exactText() {
+    String text = new MultivariantPlaylist()
+        .variant(new Variant("replay.m3u8?x=1", 900_000, 0, "avc1.64001f,mp4a.40.2", 640, 360, 25))
+        .iFrameStream(new MultivariantPlaylist.IFrameStream("iframes.m3u8?x=1", 86_000, 70_000, "avc1.64001f", 640,
+            360))
+        .render();
+    assertEquals("""
+        #EXTM3U
+        #EXT-X-STREAM-INF:BANDWIDTH=900000,CODECS="avc1.64001f,mp4a.40.2",RESOLUTION=640x360,FRAME-RATE=25.000
+        replay.m3u8?x=1
+        #EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=86000,AVERAGE-BANDWIDTH=70000,CODECS="avc1.64001f",RESOLUTION=640x360,\
+        URI="iframes.m3u8?x=1"
+        """, text);
+  }
+
+  @Test
+  void iFrameStream_uriWithAQuote_isRefused() {
+    assertThrows(IllegalArgumentException.class,
+        () -> new MultivariantPlaylist.IFrameStream("i.m3u8\"", 1, 0, null, 0, 0));
+  }
 }

@@ -107,4 +107,33 @@ class LiveWindowStateTest {
     assertEquals(w.version(), back.version());
     assertEquals(43, back.refreshedAtMs());
   }
+
+  /** Segment {@code n} from a camera configured for {@code target} s segments. */
+  private static LiveSegment targeted(long n, int target) {
+    return new LiveSegment(n * 3000, 3000, "cam/" + n + ".ts", false, n, 0, null, target);
+  }
+
+  @Test
+  void target_fromTheLoad_growsWithALongerAnnouncedLength_neverShrinks() {
+    LiveWindowState w = LiveWindowState.of(6, List.of(targeted(0, 3)), /* nextSequence= */ 0,
+        /* lastDiscontinuity= */ 0, /* targetSeconds= */ 3, /* nowMs= */ 1);
+    assertEquals(3, w.targetSeconds());
+    assertEquals(3, w.append(List.of(seg(1, 0)), 2).targetSeconds(), "a segment that says nothing changes nothing");
+    LiveWindowState grown = w.append(List.of(targeted(1, 6)), 2);
+    assertEquals(6, grown.targetSeconds());
+    assertEquals(6, grown.append(List.of(targeted(2, 3)), 3).targetSeconds(), "back to 3 s: the target stays");
+    assertEquals(3, w.append(List.of(targeted(2, 6)), 3).targetSeconds(),
+        "a segment waiting for its predecessor does not set it yet");
+    assertEquals(0, window(6, seg(0, 0)).targetSeconds(), "a camera that never said: 0, the playlist's default");
+  }
+
+  @Test
+  void serialisation_keepsTheTarget() {
+    InternalSerializationService ss = new DefaultSerializationServiceBuilder().build();
+    LiveWindowState w = LiveWindowState.of(6, List.of(targeted(0, 3)), 0, 0, /* targetSeconds= */ 3, 1)
+        .append(List.of(targeted(2, 5)), 2);
+    LiveWindowState back = ss.toObject(ss.toData(w));
+    assertEquals(3, back.targetSeconds());
+    assertEquals(5, back.pending().get(0).targetSeconds());
+  }
 }
