@@ -69,9 +69,19 @@ class StsIssuerStandInTest {
     assertEquals("3600", call.form().get("DurationSeconds"));
     assertTrue(call.authorization().contains("/eu-central-1/sts/aws4_request"), call.authorization());
     JsonObject policy = new JsonObject(call.form().get("Policy"));
+    // PutObject (and the tagging S3 requires for x-amz-tagging) under the prefix only, in a plan's storage class,
+    // with the plan's tags only (issue 19 item 4)
     assertEquals(new JsonObject().put("Version", "2012-10-17").put("Statement", new JsonArray().add(new JsonObject()
-        .put("Effect", "Allow").put("Action", "s3:PutObject")
-        .put("Resource", "arn:aws:s3:::" + svc.stack.s3().bucket() + "/site-1/" + id + "/*"))), policy);
+        .put("Effect", "Allow").put("Action", new JsonArray().add("s3:PutObject").add("s3:PutObjectTagging"))
+        .put("Resource", "arn:aws:s3:::" + svc.stack.s3().bucket() + "/site-1/" + id + "/*")
+        .put("Condition", new JsonObject()
+            .put("StringEqualsIfExists", new JsonObject()
+                .put("s3:x-amz-storage-class", new JsonArray().add("STANDARD").add("STANDARD_IA").add("GLACIER_IR"))
+                .put("s3:RequestObjectTag/ipchls-plan", new JsonArray().add("standard").add("infrequent")
+                    .add("archive"))
+                .put("s3:RequestObjectTag/ipchls-kind", new JsonArray().add("segment").add("init").add("thumb")))
+            .put("ForAllValues:StringEquals", new JsonObject()
+                .put("s3:RequestObjectTagKeys", new JsonArray().add("ipchls-plan").add("ipchls-kind")))))), policy);
     assertTrue(sts.rejected.isEmpty(), "stand-in rejected: " + sts.rejected);
   }
 

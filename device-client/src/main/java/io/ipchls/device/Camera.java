@@ -6,7 +6,11 @@ import io.ipchls.device.codec.Container;
 import io.ipchls.device.codec.VideoCodec;
 import io.ipchls.device.mqtt.MqttCounters;
 import io.ipchls.device.mqtt.MqttLink;
+import io.ipchls.device.record.EventCounters;
+import io.ipchls.device.record.EventRecorder;
+import io.ipchls.device.record.RecordingMode;
 import io.ipchls.device.segment.AudioFrame;
+import io.ipchls.device.segment.DeviceClock;
 import io.ipchls.device.segment.Frame;
 import io.ipchls.device.segment.Segmenter;
 import io.ipchls.device.upload.CredentialSource;
@@ -14,9 +18,11 @@ import io.ipchls.device.upload.SegmentSpool;
 import io.ipchls.device.upload.UploadCounters;
 import io.ipchls.device.upload.UploadPipeline;
 import io.ipchls.protocol.CameraCommand;
+import io.ipchls.protocol.CameraEvent;
 import io.ipchls.protocol.CameraStatus;
 import io.ipchls.protocol.SegmentDuration;
 import io.ipchls.protocol.SegmentNotification;
+import io.ipchls.protocol.StorageTier;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.List;
@@ -53,6 +59,8 @@ public final class Camera implements AutoCloseable {
   private final MqttLink link;
   private final Segmenter segmenter;
   private final UploadPipeline uploads;
+  private final EventRecorder events;
+  private final DeviceClock clock;
   private final long drainMillis;
   private final VideoCodec video;
   private final AudioInput audioInput;
@@ -87,7 +95,9 @@ public final class Camera implements AutoCloseable {
     Consumer<SegmentNotification> announceTarget = n -> announcer.accept(n.withTargetSeconds(targetSeconds));
     this.uploads = new UploadPipeline(s.cameraId(), s.queueBytes(), spool, credentials, announceTarget, s.upload());
     AudioCodec audioCodec = s.audioInput() == null ? null : s.audioInput().codec();
-    this.segmenter = new Segmenter(s.segmentMillis(), s.clock(), audioCodec, s.container(), uploads::add);
+    this.events = new EventRecorder(s.cameraId(), s.recordingMode(), s.clock()::wallMillis, uploads::add);
+    this.clock = s.clock();
+    this.segmenter = new Segmenter(s.segmentMillis(), s.clock(), audioCodec, s.container(), events);
     if (s.reorderDepth() >= 0) segmenter.setReorderDepth(s.reorderDepth());
     this.video = s.video();
     this.audioInput = s.audioInput();
@@ -236,6 +246,52 @@ public final class Camera implements AutoCloseable {
     return recording;
   }
 
+  /**
+   * Switches between continuous and event-only recording ({@link CameraBuilder#recordingMode}); from event-only
+   * to continuous the pre-roll ring is uploaded first.
+   */
+  public void setRecordingMode(RecordingMode mode) {
+    events.mode(mode);
+  }
+
+  public RecordingMode recordingMode() {
+    return events.mode();
+  }
+
+  /**
+   * An event now, in event-only mode: the pre-roll (at least {@link RecordingMode#preRollMs()} before now, in whole
+   * segments) is uploaded and recording goes on until the post-roll after the last trigger. Nothing happens in
+   * continuous mode. The cloud triggers through the {@value CameraCommand#TRIGGER} command; a gateway through its
+   * status API.
+   */
+  public void trigger() {
+    events.trigger(clock.wallMillis());
+  }
+
+  /**
+   * Publishes {@code event} on {@code cameras/{id}/events} (MQTT mode; QoS 1, dropped and logged while the broker is
+   * unreachable) and, in event-only mode, triggers recording: until the post-roll after the event's end, or after
+   * now for an instant.
+   *
+   * @throws IllegalArgumentException if the event breaks the protocol's rules ({@link CameraEvent#problems()})
+   */
+  public void publishEvent(CameraEvent event) {
+    var problems = event.problems();
+    if (!problems.isEmpty()) throw new IllegalArgumentException("bad event: " + String.join("; ", problems));
+    long now = clock.wallMillis();
+    events.trigger(now, event.end() == null ? now : event.end());
+    if (link != null) link.publishEvent(event);
+  }
+
+  /**
+   * Writes later uploads under the storage plan {@code tier}: in its S3 storage class, tagged {@code ipchls-plan}
+   * and {@code ipchls-kind} for the bucket's lifecycle rules (null: the bucket's default class, no plan tags). The
+   * cloud sets it with a start command's {@code tier}.
+   */
+  public void setStorageTier(StorageTier tier) {
+    uploads.tier(tier);
+  }
+
   /** Replaces the object tags of later uploads. */
   public void setTags(Map<String, String> tags) {
     uploads.tags(tags);
@@ -251,11 +307,13 @@ public final class Camera implements AutoCloseable {
     }
     UploadCounters u = uploads.counters();
     MqttCounters m = link == null ? MqttCounters.NONE : link.counters();
+    EventCounters e = events.counters();
     return new CameraMetrics(cut, u.segmentsUploaded(), u.segmentsBackfilled(), u.bytesUploaded(),
         u.segmentsDropped(), u.uploadFailures(), m.notificationsPending(), m.notificationsDropped(),
         m.segmentsRejected(), m.messagesRejected(), u.queuedSegments(), u.queuedBytes(), u.spooledSegments(),
         u.spooledBytes(), framesDropped, recording,
-        u.lastError() != null || link == null ? u.lastError() : link.lastConnectError());
+        u.lastError() != null || link == null ? u.lastError() : link.lastConnectError(), e,
+        link == null ? null : link.lastRejectedMessage());
   }
 
   /**
@@ -291,6 +349,8 @@ public final class Camera implements AutoCloseable {
     switch (c.command()) {
       case CameraCommand.START_RECORDING -> {
         if (c.segmentSeconds() != null) setSegmentSeconds(c.segmentSeconds());
+        setRecordingMode(events.mode().with(c));
+        if (c.tier() != null) setStorageTier(StorageTier.fromWireName(c.tier()).orElseThrow()); // problems() checked
         if (c.keyPrefix() != null) setKeyPrefix(c.keyPrefix());
         startRecording();
         // last: a container the audio cannot go into (G.711 in MPEG-TS) is refused (logged by the link), recording
@@ -299,6 +359,7 @@ public final class Camera implements AutoCloseable {
       }
       case CameraCommand.STOP_RECORDING -> stopRecording();
       case CameraCommand.CONFIGURE -> setSegmentSeconds(c.segmentSeconds());
+      case CameraCommand.TRIGGER -> trigger();
       default -> throw new IllegalArgumentException("unknown command " + c.command()); // problems() excludes it
     }
   }

@@ -4,6 +4,7 @@ import io.ipchls.device.codec.AudioInput;
 import io.ipchls.device.codec.Container;
 import io.ipchls.device.codec.VideoCodec;
 import io.ipchls.device.mqtt.MqttSettings;
+import io.ipchls.device.record.RecordingMode;
 import io.ipchls.device.segment.DeviceClock;
 import io.ipchls.device.segment.Segmenter;
 import io.ipchls.device.tls.TrustedCa;
@@ -13,6 +14,7 @@ import io.ipchls.protocol.BrokerDefaults;
 import io.ipchls.protocol.CameraIds;
 import io.ipchls.protocol.SegmentDuration;
 import io.ipchls.protocol.SegmentNotification;
+import io.ipchls.protocol.StorageTier;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,6 +44,7 @@ public final class CameraBuilder {
   private UploadSettings upload = UploadSettings.defaults();
   private Vertx vertx;
   private DeviceClock clock = DeviceClock.system();
+  private RecordingMode recordingMode = RecordingMode.CONTINUOUS;
 
   CameraBuilder() {}
 
@@ -202,6 +205,30 @@ public final class CameraBuilder {
     return this;
   }
 
+  /**
+   * Continuous recording (the default) or event-only: upload only from the pre-roll before a trigger
+   * ({@link Camera#trigger()}, {@link Camera#publishEvent}, the cloud's trigger command) to the post-roll after the
+   * last one. The cloud may change it with a start command.
+   */
+  public CameraBuilder recordingMode(RecordingMode mode) {
+    this.recordingMode = Objects.requireNonNull(mode);
+    return this;
+  }
+
+  /**
+   * The storage plan (see {@link Camera#setStorageTier}); the default is none: the bucket's default class.
+   */
+  public CameraBuilder storageTier(StorageTier tier) {
+    this.upload = upload.withTier(tier);
+    return this;
+  }
+
+  /** Event-only recording with this pre-roll and post-roll (see {@link #recordingMode}). */
+  public CameraBuilder eventOnly(Duration preRoll, Duration postRoll) {
+    return recordingMode(RecordingMode.eventOnly(preRoll.toMillis(), postRoll.toMillis())
+        .withPreRollBytes(recordingMode.preRollBytes()));
+  }
+
   public Camera build() {
     if (cameraId == null) throw new IllegalStateException("cameraId is required");
     if (host == null && credentials == null) {
@@ -216,6 +243,6 @@ public final class CameraBuilder {
     UploadSettings uploads = trust == null ? upload : upload.withTrust(trust);
     return new Camera(new CameraSettings(cameraId, mqtt, statusMillis, credentials, onUploaded, segmentMillis,
         queueBytes, spoolDir, spoolBytes, drainMillis, audio != null, uploads, vertx, clock, video, reorderDepth,
-        audio, container));
+        audio, container, recordingMode));
   }
 }

@@ -1,5 +1,7 @@
 package io.ipchls.device;
 
+import io.ipchls.device.record.EventCounters;
+
 /**
  * A snapshot of one camera's counters since it started.
  *
@@ -21,6 +23,8 @@ package io.ipchls.device;
  * @param framesDropped frames no segment could start with (before SPS/PPS/IDR, or the tail of an over-long GOP)
  * @param recording false after a stop-recording command
  * @param lastError the last upload error, else why the broker cannot be reached (while it cannot), or null
+ * @param events event-only recording: clips, the pre-roll ring, segments not recorded
+ * @param lastRejectedMessage why the last MQTT message was rejected (topic and reason), or null
  */
 public record CameraMetrics(
     long segmentsCut,
@@ -39,7 +43,9 @@ public record CameraMetrics(
     long spooledBytes,
     long framesDropped,
     boolean recording,
-    String lastError) {
+    String lastError,
+    EventCounters events,
+    String lastRejectedMessage) {
 
   /** One status line: uploaded, queued, spooled, bytes, drops and the last error. */
   public String statusLine() {

@@ -4,6 +4,7 @@ import io.ipchls.device.codec.AudioInput;
 import io.ipchls.device.codec.Container;
 import io.ipchls.device.codec.VideoCodec;
 import io.ipchls.device.mqtt.MqttSettings;
+import io.ipchls.device.record.RecordingMode;
 import io.ipchls.device.segment.DeviceClock;
 import io.ipchls.device.upload.CredentialSource;
 import io.ipchls.device.upload.UploadSettings;
@@ -25,6 +26,7 @@ import java.util.function.Consumer;
  * @param reorderDepth the declared reorder depth for deriving DTS, or -1 for the SPS's
  * @param audioInput what {@code putAudio} takes, or null without audio ({@code audio} is then false)
  * @param container the segment format until the cloud names another
+ * @param recordingMode continuous or event-only, until the cloud names another
  */
 record CameraSettings(
     String cameraId,
@@ -44,4 +46,5 @@ record CameraSettings(
     VideoCodec video,
     int reorderDepth,
     AudioInput audioInput,
-    Container container) {}
+    Container container,
+    RecordingMode recordingMode) {}

@@ -40,6 +40,16 @@ public final class Gateway implements AutoCloseable {
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4));
   }
 
+  /** What a trigger through the status API did. */
+  public enum TriggerResult { TRIGGERED, NOT_STREAMING, UNKNOWN_CAMERA }
+
+  /** Triggers event-only recording of camera {@code id} now (nothing happens to a continuously recorded one). */
+  public synchronized TriggerResult trigger(String id) {
+    CameraRecorder r = recorders.get(id);
+    if (r == null) return TriggerResult.UNKNOWN_CAMERA;
+    return r.trigger() ? TriggerResult.TRIGGERED : TriggerResult.NOT_STREAMING;
+  }
+
   /** Starts, stops and restarts recorders so that exactly the config's cameras run, as configured. */
   public synchronized void apply(GatewayConfig config) throws InterruptedException {
     boolean restartAll = shared != null && !shared.equals(config.withoutCameras());

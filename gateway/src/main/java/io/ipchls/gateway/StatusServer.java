@@ -10,23 +10,36 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
 /**
- * The gateway's HTTP status on 127.0.0.1 (the JDK's server: two read-only pages need no framework):
+ * The gateway's HTTP status on 127.0.0.1 (the JDK's server: a few small routes need no framework):
  * {@code GET /status} JSON, one object per camera ({@link RecorderStatus}); {@code GET /metrics} the same as
- * Prometheus text exposition format 0.0.4.
+ * Prometheus text exposition format 0.0.4; and the control route {@code POST /cameras/{id}/trigger}
+ * ({@link TriggerRoute}), which needs the config's {@code controlToken} as a bearer token.
  */
 public final class StatusServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpServer server;
 
+  /** Status and metrics only; the control routes answer 403. */
   public StatusServer(int port, Supplier<List<RecorderStatus>> status) throws IOException {
+    this(port, status, null, id -> Gateway.TriggerResult.UNKNOWN_CAMERA);
+  }
+
+  /**
+   * @param controlToken the control routes' bearer token, or null to refuse them (403)
+   * @param trigger triggers event-only recording of a camera
+   */
+  public StatusServer(int port, Supplier<List<RecorderStatus>> status, String controlToken,
+      Function<String, Gateway.TriggerResult> trigger) throws IOException {
     this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 16);
     server.createContext("/status", ex -> reply(ex, "application/json", JSON.writeValueAsBytes(status.get())));
     server.createContext("/metrics", ex -> reply(ex, "text/plain; version=0.0.4; charset=utf-8",
         metrics(status.get()).getBytes(StandardCharsets.UTF_8)));
+    server.createContext("/cameras/", new TriggerRoute(controlToken, trigger));
     server.start();
   }
 

@@ -131,6 +131,7 @@ public final class IngestHttpVerticle extends VerticleBase {
     api.put(TASKS + "/:id").respond(rc::updateTask);
     api.post(TASKS + "/:id/stop").respond(rc::stopTask);
     api.get(FILES).respond(rc::describeFiles);
+    api.post(RecordingControlHandlers.TRIGGER).respond(rc::trigger);
     EventHandlers events = parts.events().handlers(pool);
     api.post(EventHandlers.PATH).respond(events::post);
     UsageHandlers usage = parts.usage().handlers(pool);

@@ -74,4 +74,59 @@ class CameraCommandTest {
     assertEquals(List.of("container must be \"ts\" or \"fmp4\""),
         decode("{\"v\":1,\"command\":\"start-recording\",\"container\":\"mkv\"}").problems());
   }
+
+  @Test
+  void eventOnlyStart_andTrigger_roundTrip_andOldStartsStillDecode() {
+    CameraCommand start = CameraCommand.startEventOnly(10, 20).withTier("infrequent");
+    assertEquals(start, Json.decode(Json.encode(start), CameraCommand.class));
+    assertEquals(List.of(), start.problems());
+    assertEquals("{\"v\":1,\"command\":\"start-recording\",\"mode\":\"event\",\"preRollSeconds\":10,"
+        + "\"postRollSeconds\":20,\"tier\":\"infrequent\"}", Json.encodeToString(start));
+    CameraCommand trigger = CameraCommand.trigger("motion-1");
+    assertEquals("{\"v\":1,\"command\":\"trigger\",\"eventId\":\"motion-1\"}", Json.encodeToString(trigger));
+    assertEquals(List.of(), trigger.problems());
+    assertEquals(List.of(), decode("{\"v\":1,\"command\":\"trigger\"}").problems());
+  }
+
+  @Test
+  void start_withUnknownMode_isAProblem() {
+    assertEquals(List.of("mode must be \"continuous\" or \"event\""),
+        decode("{\"v\":1,\"command\":\"start-recording\",\"mode\":\"motion\"}").problems());
+  }
+
+  @Test
+  void start_withPreRollOutsideZeroToSixty_isAProblem() {
+    assertEquals(List.of("preRollSeconds must be 0..60"),
+        decode("{\"v\":1,\"command\":\"start-recording\",\"preRollSeconds\":61}").problems());
+  }
+
+  @Test
+  void start_withPostRollOutsideOneTo600_isAProblem() {
+    assertEquals(List.of("postRollSeconds must be 1..600"),
+        decode("{\"v\":1,\"command\":\"start-recording\",\"postRollSeconds\":0}").problems());
+  }
+
+  @Test
+  void start_withUnknownTier_isAProblem() {
+    assertEquals(List.of("tier must be standard|infrequent|archive"),
+        decode("{\"v\":1,\"command\":\"start-recording\",\"tier\":\"glacier\"}").problems());
+  }
+
+  @Test
+  void trigger_withSettings_isAProblem() {
+    assertEquals(List.of("trigger takes only eventId"),
+        decode("{\"v\":1,\"command\":\"trigger\",\"segmentSeconds\":3}").problems());
+  }
+
+  @Test
+  void trigger_withBadEventId_isAProblem() {
+    assertTrue(decode("{\"v\":1,\"command\":\"trigger\",\"eventId\":\"a b\"}").problems().get(0)
+        .startsWith("eventId must match"));
+  }
+
+  @Test
+  void eventId_onAnotherCommand_isAProblem() {
+    assertEquals(List.of("only a trigger carries an eventId"),
+        decode("{\"v\":1,\"command\":\"stop-recording\",\"eventId\":\"m1\"}").problems());
+  }
 }

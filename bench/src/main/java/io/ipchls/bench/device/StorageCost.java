@@ -40,8 +40,10 @@ public final class StorageCost implements Callable<Integer> {
   /** The seed's storage price, CNY per GB-month (the services' default, usage.storagePerGbMonth), and retention. */
   static final double CNY_PER_GB_MONTH = UsagePrices.SEED_STORAGE_PER_GB_MONTH;
   static final int RETENTION_DAYS = 7;
+  /** The seed's price of one PUT, CNY. */
+  static final double CNY_PER_PUT = UsagePrices.SEED_PER_PUT;
   /** The seed's API cost for 3 s segments: 1200 PUTs/h × 24 × 30 × 0.00000405 CNY. */
-  static final double API_CNY_PER_MONTH = 1200 * 24 * 30 * UsagePrices.SEED_PER_PUT;
+  static final double API_CNY_PER_MONTH = 1200 * 24 * 30 * CNY_PER_PUT;
   private static final Pattern SSIM = Pattern.compile("All:([0-9.]+)");
 
   @Option(names = "--seconds", defaultValue = "60") int seconds;
@@ -69,9 +71,9 @@ public final class StorageCost implements Callable<Integer> {
       for (Container container : List.of(Container.TS, Container.FMP4)) {
         long bytes = mux(data, codec, container);
         double perHour = bytes * 3600.0 / seconds;
-        double storage = perHour * 24 * RETENTION_DAYS / (1L << 30) * CNY_PER_GB_MONTH;
         System.out.printf("%-6s %-5s %10.2f %8.2f %12.3f %12.2f %13.2f%%%n", codec, container.wireName(),
-            bytes / 1e6, bytes * 8 / 1e6 / seconds, perHour / (1L << 30), storage + API_CNY_PER_MONTH,
+            bytes / 1e6, bytes * 8 / 1e6 / seconds, perHour / (1L << 30),
+            cnyPerCameraMonth(perHour * 24, API_CNY_PER_MONTH / 30 / CNY_PER_PUT),
             100.0 * (bytes - esBytes) / esBytes);
       }
     }
@@ -81,8 +83,16 @@ public final class StorageCost implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * The seed's cost of a camera for a month: {@value #RETENTION_DAYS} days of its daily bytes kept at
+   * {@link #CNY_PER_GB_MONTH}, and its daily PUTs at {@link #CNY_PER_PUT}, over 30 days.
+   */
+  static double cnyPerCameraMonth(double bytesPerDay, double putsPerDay) {
+    return bytesPerDay * RETENTION_DAYS / (1L << 30) * CNY_PER_GB_MONTH + putsPerDay * 30 * CNY_PER_PUT;
+  }
+
   /** x264 CRF 23 or x265 CRF 28 as a raw Annex-B stream (cached in the temp directory). */
-  private Path encode(VideoCodec codec, String source) throws IOException, InterruptedException {
+  Path encode(VideoCodec codec, String source) throws IOException, InterruptedException {
     boolean hevc = codec == VideoCodec.H265;
     Path file = Path.of(System.getProperty("java.io.tmpdir"), "ipchls-storage-" + seconds + "s-n" + noise + "-"
         + preset + (hevc ? ".hevc" : ".h264"));
@@ -111,13 +121,20 @@ public final class StorageCost implements Callable<Integer> {
 
   /** Our segmenter's output bytes for the stream in 3 s segments, each distinct init segment counted once. */
   static long mux(byte[] es, VideoCodec codec, Container container) {
-    long[] bytes = {0};
+    long bytes = 0;
     Set<String> inits = new HashSet<>();
+    for (Segment s : segments(es, codec, container)) {
+      bytes += s.size();
+      if (s.init() != null && inits.add(s.init().sha256())) bytes += s.init().bytes().length;
+    }
+    return bytes;
+  }
+
+  /** The stream cut into 3 s segments by our segmenter, as a camera would upload them. */
+  static List<Segment> segments(byte[] es, VideoCodec codec, Container container) {
+    List<Segment> out = new java.util.ArrayList<>();
     Segmenter segmenter = new Segmenter(3_000, DeviceClock.wallOnly(() -> 1_700_000_000_000L), null, container,
-        (Segment s) -> {
-          bytes[0] += s.size();
-          if (s.init() != null && inits.add(s.init().sha256())) bytes[0] += s.init().bytes().length;
-        });
+        out::add);
     Function<byte[], List<byte[]>> splitter = splitter(codec);
     AnnexBReader reader = new AnnexBReader();
     long[] index = {0};
@@ -129,7 +146,7 @@ public final class StorageCost implements Callable<Integer> {
     for (byte[] nal : reader.flush()) push(segmenter, codec, splitter.apply(nal), index);
     push(segmenter, codec, splitter.apply(null), index);
     segmenter.flush();
-    return bytes[0];
+    return out;
   }
 
   /** The codec's access-unit splitter; {@code null} in flushes it. */

@@ -5,6 +5,7 @@ import io.ipchls.credential.CredentialConfig.StsConfig;
 import io.ipchls.credential.db.Device;
 import io.ipchls.kit.config.S3Config;
 import io.ipchls.protocol.CredentialResponse;
+import io.ipchls.protocol.StorageTier;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -21,7 +22,8 @@ import software.amazon.awssdk.services.sts.model.Credentials;
 
 /**
  * Storage credentials from AWS STS or MinIO's STS: {@code AssumeRole} of the configured role with a session policy
- * that allows only {@code s3:PutObject} on {@code arn:aws:s3:::<bucket>/<prefix>/*}. The effective permissions are
+ * that allows only {@code s3:PutObject} (with the plan tags' {@code s3:PutObjectTagging}) on
+ * {@code arn:aws:s3:::<bucket>/<prefix>/*}. The effective permissions are
  * the intersection of the role's policy and the session policy, so a camera can never get more than its prefix even if
  * the role is broader.
  *
@@ -91,14 +93,34 @@ public final class StsIssuer implements CredentialIssuer {
     client.close();
   }
 
-  /** The session policy: PutObject under {@code bucket/prefix/} and nothing else. */
+  /**
+   * The session policy: PutObject under {@code bucket/prefix/} and nothing else, in a storage class of a plan
+   * ({@link StorageTier}) and with no tags but the plan's. PutObjectTagging is granted because S3 requires it for a
+   * PutObject that carries {@code x-amz-tagging}; the same conditions bind it, so a camera can set only
+   * {@code ipchls-plan} and {@code ipchls-kind}, to known values, on its own objects.
+   */
   static String sessionPolicy(String bucket, String prefix) {
+    JsonArray plans = new JsonArray();
+    JsonArray classes = new JsonArray();
+    for (StorageTier t : StorageTier.values()) {
+      plans.add(t.wireName());
+      classes.add(t.storageClass());
+    }
+    JsonObject condition = new JsonObject()
+        .put("StringEqualsIfExists", new JsonObject()
+            .put("s3:x-amz-storage-class", classes)
+            .put("s3:RequestObjectTag/" + StorageTier.PLAN_TAG, plans)
+            .put("s3:RequestObjectTag/" + StorageTier.KIND_TAG, new JsonArray().add(StorageTier.KIND_SEGMENT)
+                .add(StorageTier.KIND_INIT).add(StorageTier.KIND_THUMB)))
+        .put("ForAllValues:StringEquals", new JsonObject()
+            .put("s3:RequestObjectTagKeys", new JsonArray().add(StorageTier.PLAN_TAG).add(StorageTier.KIND_TAG)));
     return new JsonObject()
         .put("Version", "2012-10-17")
         .put("Statement", new JsonArray().add(new JsonObject()
             .put("Effect", "Allow")
-            .put("Action", "s3:PutObject")
-            .put("Resource", "arn:aws:s3:::" + bucket + "/" + prefix + "/*")))
+            .put("Action", new JsonArray().add("s3:PutObject").add("s3:PutObjectTagging"))
+            .put("Resource", "arn:aws:s3:::" + bucket + "/" + prefix + "/*")
+            .put("Condition", condition)))
         .encode();
   }
 

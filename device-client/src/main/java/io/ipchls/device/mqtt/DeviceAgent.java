@@ -3,6 +3,7 @@ package io.ipchls.device.mqtt;
 import io.ipchls.device.upload.CredentialSource;
 import io.ipchls.device.upload.StorageCredentials;
 import io.ipchls.protocol.CameraCommand;
+import io.ipchls.protocol.CameraEvent;
 import io.ipchls.protocol.CameraStatus;
 import io.ipchls.protocol.CredentialRequest;
 import io.ipchls.protocol.Json;
@@ -101,6 +102,26 @@ final class DeviceAgent implements CredentialSource {
   void announce(SegmentNotification n) {
     notifications.handOver();
     onContext(null, () -> notifications.add(n));
+  }
+
+  /**
+   * Publishes a camera event (QoS 1). Events are not journaled like segment notifications: one published while the
+   * broker is unreachable is dropped and logged; the event's recording is uploaded all the same.
+   */
+  void publishEvent(CameraEvent event) {
+    onContext(null, () -> {
+      if (!connected) {
+        LOG.warn("camera {}: event {} not published: not connected", settings.cameraId(), event.id());
+        return;
+      }
+      client.publish(Topics.events(settings.cameraId()), Buffer.buffer(Json.encode(event)), MqttQoS.AT_LEAST_ONCE,
+          /* isDup= */ false, /* isRetain= */ false);
+    });
+  }
+
+  /** Why the last incoming message was dropped, or null. */
+  String lastRejection() {
+    return incoming.lastRejection();
   }
 
   /** Notifications the cloud rejected since start. */

@@ -25,6 +25,7 @@ final class IncomingMessages {
   private final Consumer<CameraCommand> commands;
   private final AtomicLong rejected = new AtomicLong();
   private final AtomicLong badMessages = new AtomicLong();
+  private volatile String lastRejection;
 
   /** @param commands receives each valid command */
   IncomingMessages(String cameraId, CredentialRequests credentials, Consumer<CameraCommand> commands) {
@@ -42,11 +43,12 @@ final class IncomingMessages {
       switch (kind) {
         case CREDENTIALS_RESPONSE -> credentials.onResponse(Json.decode(payload, CredentialResponse.class));
         case SEGMENTS_REJECTED -> onRejected(Json.decode(payload, SegmentRejected.class));
-        case COMMANDS -> onCommand(Json.decode(payload, CameraCommand.class));
+        case COMMANDS -> onCommand(Json.decode(payload, CameraCommand.class), msg.isRetain());
         default -> throw new ProtocolException("unexpected topic kind " + kind);
       }
     } catch (ProtocolException | IllegalArgumentException e) {
       badMessages.incrementAndGet();
+      lastRejection = topic + ": " + e.getMessage();
       LOG.warn("camera {}: dropped message on {}: {}", cameraId, topic, e.getMessage());
     }
   }
@@ -66,9 +68,18 @@ final class IncomingMessages {
     LOG.warn("camera {}: segment {} rejected: {}", cameraId, r.key(), r.reason());
   }
 
-  private void onCommand(CameraCommand command) {
+  /** Why the last message was dropped ({@code topic: reason}), or null. */
+  String lastRejection() {
+    return lastRejection;
+  }
+
+  private void onCommand(CameraCommand command, boolean retained) {
     var problems = command.problems();
     if (!problems.isEmpty()) throw new ProtocolException("bad command: " + String.join("; ", problems));
+    if (retained && CameraCommand.TRIGGER.equals(command.command())) {
+      // a retained trigger would start a clip on every reconnect, long after its event
+      throw new ProtocolException("bad command: a trigger must not be retained");
+    }
     LOG.info("camera {}: command {}", cameraId, command);
     commands.accept(command);
   }

@@ -2,6 +2,7 @@ package io.ipchls.device.mqtt;
 
 import io.ipchls.device.upload.CredentialSource;
 import io.ipchls.protocol.CameraCommand;
+import io.ipchls.protocol.CameraEvent;
 import io.ipchls.protocol.CameraStatus;
 import io.ipchls.protocol.SegmentNotification;
 import io.vertx.core.Vertx;
@@ -64,12 +65,22 @@ public final class MqttLink {
     agent.announce(n);
   }
 
-  /** The counters now. */
+  /** Publishes a camera event on {@code cameras/{id}/events} (QoS 1; dropped and logged while disconnected). */
+  public void publishEvent(CameraEvent event) {
+    agent.publishEvent(event);
+  }
+
+  /** Why the last incoming message (a command, a response) was dropped ({@code topic: reason}), or null. */
+  public String lastRejectedMessage() {
+    return agent.lastRejection();
+  }
+
   /** Why the last connect attempt failed, or null once connected. */
   public String lastConnectError() {
     return agent.lastConnectError();
   }
 
+  /** The counters now. */
   public MqttCounters counters() {
     return new MqttCounters(agent.pendingNotifications(), agent.notificationsDropped(), agent.rejectedCount(),
         agent.badMessages());

@@ -81,6 +81,12 @@ public record Segment(byte[] bytes, long startEpochMs, long durationMs, long seq
     }
   }
 
+  /** The same segment marked as a discontinuity (frames before it are missing). */
+  public Segment asDiscontinuity() {
+    return new Segment(bytes, startEpochMs, durationMs, seq, width, height, codec, sha256, clockJump, frameRate,
+        container, init, /* discontinuity= */ true, keyFrame, thumbnail);
+  }
+
   public int size() {
     return bytes.length;
   }

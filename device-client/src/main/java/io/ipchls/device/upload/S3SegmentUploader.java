@@ -38,7 +38,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * ones; other 4xx throw {@link UploadException}. The attempt timeout grows with the segment size, so a large
  * segment on a slow uplink is not cut off while a dead connection is still noticed. Every object gets a Content-Type
  * by its extension ({@value #CONTENT_TYPE} for MPEG-TS, {@value #CONTENT_TYPE_M4S} for fMP4 media segments, RFC 8216
- * §3.3, {@value #CONTENT_TYPE_MP4} for init segments, {@value #CONTENT_TYPE_JPEG} for thumbnails), a Content-MD5 and the configured tags.
+ * §3.3, {@value #CONTENT_TYPE_MP4} for init segments, {@value #CONTENT_TYPE_JPEG} for thumbnails), a Content-MD5 and the
+ * configured tags; with a storage tier also its storage class ({@code x-amz-storage-class}) and the plan and kind tags
+ * ({@link UploadSettings#tagsFor}).
  */
 public final class S3SegmentUploader implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(S3SegmentUploader.class);
@@ -55,7 +57,6 @@ public final class S3SegmentUploader implements AutoCloseable {
   private final StorageCredentials credentials;
   private final S3Client s3;
   private final UploadSettings settings;
-  private final String tagging;
 
   /**
    * @param credentials where and as whom to upload; a new uploader is needed when they change
@@ -64,7 +65,6 @@ public final class S3SegmentUploader implements AutoCloseable {
   public S3SegmentUploader(StorageCredentials credentials, UploadSettings settings) {
     this.credentials = credentials;
     this.settings = settings;
-    this.tagging = tagging(settings.tags());
     var http = UrlConnectionHttpClient.builder()
         .connectionTimeout(Duration.ofSeconds(10))
         .socketTimeout(Duration.ofSeconds(30));
@@ -110,7 +110,8 @@ public final class S3SegmentUploader implements AutoCloseable {
         .contentType(contentType(key))
         .contentLength((long) bytes.length)
         .contentMD5(md5Base64(bytes)) // the store verifies the body it received
-        .tagging(tagging)
+        .tagging(tagging(settings.tagsFor(key)))
+        .storageClass(settings.tier() == null ? null : settings.tier().storageClass())
         .overrideConfiguration(o -> o.apiCallAttemptTimeout(attemptTimeout(bytes.length, settings.uplinkBytesPerSecond())))
         .build();
     int maxAttempts = settings.maxAttempts();

@@ -2,6 +2,7 @@ package io.ipchls.device.upload;
 
 import io.ipchls.device.segment.Segment;
 import io.ipchls.protocol.SegmentNotification;
+import io.ipchls.protocol.StorageTier;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -80,6 +81,11 @@ public final class UploadPipeline {
   /** Replaces the object tags of later uploads. */
   public void tags(Map<String, String> tags) {
     uploads.settings(uploads.currentSettings().withTags(tags));
+  }
+
+  /** Writes later uploads under the storage plan {@code tier} (null: none). */
+  public void tier(StorageTier tier) {
+    uploads.settings(uploads.currentSettings().withTier(tier));
   }
 
   /** The counters now. */

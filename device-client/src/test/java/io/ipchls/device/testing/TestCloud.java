@@ -75,6 +75,8 @@ public final class TestCloud implements AutoCloseable {
   private MqttClient observer;
   /** Notifications received per camera, in arrival order (redeliveries included). */
   public final Map<String, List<SegmentNotification>> notifications = new ConcurrentHashMap<>();
+  /** Camera events received per camera ({@code cameras/{id}/events}), in arrival order. */
+  public final Map<String, List<io.ipchls.protocol.CameraEvent>> events = new ConcurrentHashMap<>();
   /** Status messages received per camera (retained ones included), in arrival order. */
   public final Map<String, List<CameraStatus>> statuses = new ConcurrentHashMap<>();
   private final Map<String, java.util.Set<String>> keysSeen = new ConcurrentHashMap<>();
@@ -218,6 +220,9 @@ public final class TestCloud implements AutoCloseable {
       if (t.length == 3 && t[2].equals("segments")) {
         notifications.computeIfAbsent(t[1], k -> new CopyOnWriteArrayList<>())
             .add(Json.decode(m.payload().getBytes(), SegmentNotification.class));
+      } else if (t.length == 3 && t[2].equals("events")) {
+        events.computeIfAbsent(t[1], k -> new CopyOnWriteArrayList<>())
+            .add(Json.decode(m.payload().getBytes(), io.ipchls.protocol.CameraEvent.class));
       } else if (t.length == 3 && t[2].equals("status")) {
         statuses.computeIfAbsent(t[1], k -> new CopyOnWriteArrayList<>())
             .add(Json.decode(m.payload().getBytes(), CameraStatus.class));
@@ -225,13 +230,20 @@ public final class TestCloud implements AutoCloseable {
     });
     await(observer.connect(brokerPort, brokerHost));
     await(observer.subscribe(Map.of("cameras/+/segments", MqttQoS.AT_LEAST_ONCE.value(),
-        "cameras/+/status", MqttQoS.AT_LEAST_ONCE.value())));
+        "cameras/+/status", MqttQoS.AT_LEAST_ONCE.value(), "cameras/+/events", MqttQoS.AT_LEAST_ONCE.value())));
   }
 
   /** Publishes a command to a camera, as a service would. */
   public void sendCommand(String cameraId, Object command) {
     await(observer.publish("cameras/" + cameraId + "/commands", Buffer.buffer(Json.encode(command)),
         MqttQoS.AT_LEAST_ONCE, /* isDup= */ false, /* isRetain= */ false));
+  }
+
+  /** Publishes a command retained, as record tasks do; {@code null} clears the retained command. */
+  public void sendRetainedCommand(String cameraId, Object command) {
+    await(observer.publish("cameras/" + cameraId + "/commands",
+        command == null ? Buffer.buffer() : Buffer.buffer(Json.encode(command)), MqttQoS.AT_LEAST_ONCE,
+        /* isDup= */ false, /* isRetain= */ true));
   }
 
   /** Publishes raw bytes on a camera's command topic. */

@@ -25,7 +25,8 @@ final class GatewayService implements AutoCloseable {
   private GatewayService(Path file, GatewayConfig first, long pollMs) throws IOException, InterruptedException {
     this.file = file;
     gateway.apply(first);
-    this.http = first.statusPort() == 0 ? null : new StatusServer(first.statusPort(), gateway::status);
+    this.http = first.statusPort() == 0 ? null : new StatusServer(first.statusPort(), gateway::status,
+        first.controlToken(), gateway::trigger);
     this.watcher = new ConfigWatcher(file, pollMs, this::reload);
   }
 

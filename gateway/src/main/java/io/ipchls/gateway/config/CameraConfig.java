@@ -1,7 +1,10 @@
 package io.ipchls.gateway.config;
 
+
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.ipchls.device.record.RecordingMode;
 import io.ipchls.gateway.onvif.OnvifClient;
+import io.ipchls.protocol.CameraCommand;
 import io.ipchls.protocol.CameraIds;
 import io.ipchls.protocol.SegmentDuration;
 import io.ipchls.protocol.SegmentNotification;
@@ -24,6 +27,10 @@ import java.util.List;
  * @param container {@code auto} (default: MPEG-TS, fMP4 when the camera's audio is G.711, which TS cannot carry),
  *     {@code ts} or {@code fmp4}
  * @param audio record the camera's audio when the SDK can (default true)
+ * @param mode {@code continuous} (default) or {@code event}: upload only around triggers (the status API's
+ *     {@code POST /cameras/{id}/trigger}, the cloud's trigger command), for metered links
+ * @param preRollSeconds in event mode, recording kept before a trigger, 0..60 (default 10)
+ * @param postRollSeconds in event mode, recording after the last trigger, 1..600 (default 20)
  */
 public record CameraConfig(
     @JsonProperty(value = "id", required = true) String id,
@@ -34,7 +41,10 @@ public record CameraConfig(
     @JsonProperty("onvif") Onvif onvif,
     @JsonProperty("segmentSeconds") Integer segmentSeconds,
     @JsonProperty("container") String container,
-    @JsonProperty("audio") Boolean audio) {
+    @JsonProperty("audio") Boolean audio,
+    @JsonProperty("mode") String mode,
+    @JsonProperty("preRollSeconds") Integer preRollSeconds,
+    @JsonProperty("postRollSeconds") Integer postRollSeconds) {
 
   /**
    * A camera found by ONVIF: the device's address ({@code host}, {@code host:port} or its device service URL), the
@@ -94,6 +104,33 @@ public record CameraConfig(
       throw new IllegalArgumentException("camera " + id + ": container must be auto, ts or fmp4, got " + container);
     }
     if (audio == null) audio = true;
+    if (mode == null) mode = CameraCommand.MODE_CONTINUOUS;
+    if (!List.of(CameraCommand.MODE_CONTINUOUS, CameraCommand.MODE_EVENT).contains(mode)) {
+      throw new IllegalArgumentException("camera " + id + ": mode must be continuous or event, got " + mode);
+    }
+    if (preRollSeconds == null) preRollSeconds = 10;
+    if (preRollSeconds < 0 || preRollSeconds > CameraCommand.MAX_PRE_ROLL_SECONDS) {
+      throw new IllegalArgumentException("camera " + id + ": preRollSeconds must be 0.."
+          + CameraCommand.MAX_PRE_ROLL_SECONDS);
+    }
+    if (postRollSeconds == null) postRollSeconds = 20;
+    if (postRollSeconds < 1 || postRollSeconds > CameraCommand.MAX_POST_ROLL_SECONDS) {
+      throw new IllegalArgumentException("camera " + id + ": postRollSeconds must be 1.."
+          + CameraCommand.MAX_POST_ROLL_SECONDS);
+    }
+  }
+
+  /** A continuously recorded camera (the form before event-only recording). */
+  public CameraConfig(String id, String secret, String url, String user, String password, Onvif onvif,
+      Integer segmentSeconds, String container, Boolean audio) {
+    this(id, secret, url, user, password, onvif, segmentSeconds, container, audio, null, null, null);
+  }
+
+  /** How the camera's SDK records: continuously, or event-only with this pre-roll and post-roll. */
+  public RecordingMode recordingMode() {
+    return CameraCommand.MODE_EVENT.equals(mode)
+        ? RecordingMode.eventOnly(preRollSeconds * 1000L, postRollSeconds * 1000L)
+        : RecordingMode.CONTINUOUS;
   }
 
   /** The configured RTSP URL; null for a camera found by ONVIF. */

@@ -26,6 +26,8 @@ import java.util.Set;
  * @param authRetrySeconds wait after a camera refused the password or offers nothing recordable (default 300)
  * @param statusPort port of the HTTP status and metrics endpoint on 127.0.0.1; 0 or absent: none
  * @param cameras the cameras, ids unique
+ * @param controlToken the bearer token of the status endpoint's control routes ({@code POST
+ *     /cameras/{id}/trigger}), at least 16 characters; absent: those routes answer 403
  */
 public record GatewayConfig(
     @JsonProperty("mqtt") Mqtt mqtt,
@@ -35,7 +37,8 @@ public record GatewayConfig(
     @JsonProperty("reconnectMaxSeconds") Integer reconnectMaxSeconds,
     @JsonProperty("authRetrySeconds") Integer authRetrySeconds,
     @JsonProperty("statusPort") Integer statusPort,
-    @JsonProperty(value = "cameras", required = true) List<CameraConfig> cameras) {
+    @JsonProperty(value = "cameras", required = true) List<CameraConfig> cameras,
+    @JsonProperty("controlToken") String controlToken) {
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
@@ -85,12 +88,22 @@ public record GatewayConfig(
     }
     if (statusPort == null) statusPort = 0;
     if (statusPort < 0 || statusPort > 65535) throw new IllegalArgumentException("statusPort must be 0..65535");
+    if (controlToken != null && controlToken.length() < 16) {
+      throw new IllegalArgumentException("controlToken must be at least 16 characters");
+    }
     if (cameras == null) throw new IllegalArgumentException("\"cameras\" is required (it may be empty)");
     cameras = List.copyOf(cameras);
     Set<String> ids = new HashSet<>();
     for (CameraConfig c : cameras) {
       if (!ids.add(c.id())) throw new IllegalArgumentException("camera id " + c.id() + " is listed twice");
     }
+  }
+
+  /** A config without control routes (the form before them). */
+  public GatewayConfig(Mqtt mqtt, String spoolDir, Integer spoolMegabytes, Integer readTimeoutSeconds,
+      Integer reconnectMaxSeconds, Integer authRetrySeconds, Integer statusPort, List<CameraConfig> cameras) {
+    this(mqtt, spoolDir, spoolMegabytes, readTimeoutSeconds, reconnectMaxSeconds, authRetrySeconds, statusPort,
+        cameras, null);
   }
 
   /**
@@ -119,7 +132,7 @@ public record GatewayConfig(
   /** The settings every recorder shares; a change restarts every camera. */
   public GatewayConfig withoutCameras() {
     return new GatewayConfig(mqtt, spoolDir, spoolMegabytes, readTimeoutSeconds, reconnectMaxSeconds,
-        authRetrySeconds, statusPort, List.of());
+        authRetrySeconds, statusPort, List.of(), controlToken);
   }
 
   public Path spoolPath() {

@@ -27,7 +27,8 @@ public record CameraFactory(GatewayConfig.Mqtt mqtt, Path spoolDir, long spoolBy
   Camera build(CameraConfig c, VideoCodec video, AudioInput audio, Container container,
       Consumer<SegmentNotification> onUploaded) {
     CameraBuilder b = Camera.builder().cameraId(c.id()).secret(c.secret()).mqtt(mqtt.host(), mqtt.port())
-        .mqttTls(mqtt.tls()).segmentSeconds(c.segmentSeconds()).video(video).container(container).onUploaded(onUploaded).vertx(vertx);
+        .mqttTls(mqtt.tls()).segmentSeconds(c.segmentSeconds()).video(video).container(container).onUploaded(onUploaded).vertx(vertx)
+        .recordingMode(c.recordingMode());
     if (audio != null) b.audio(audio);
     if (mqtt.caPath() != null) b.trustedCa(mqtt.caPath());
     if (spoolDir != null) b.spool(spoolDir.resolve(c.id()), spoolBytes);

@@ -81,6 +81,18 @@ public final class CameraRecorder implements AutoCloseable {
     thread.start();
   }
 
+  /**
+   * Triggers event-only recording on the session's camera (see {@link Camera#trigger()}).
+   *
+   * @return false when no session runs (the camera is not streaming: nothing to record)
+   */
+  public boolean trigger() {
+    Camera c = camera;
+    if (c == null) return false;
+    c.trigger();
+    return true;
+  }
+
   public RecorderStatus status() {
     SessionSink s = sink;
     Camera c = camera;

@@ -162,4 +162,35 @@ class GatewayConfigTest {
   void readTimeoutTooShort_refused() {
     assertTrue(refused("{\"readTimeoutSeconds\": 1, \"cameras\": []}").contains("readTimeoutSeconds must be 2..600"));
   }
+
+  @Test
+  void eventMode_withRolls_accepted() {
+    CameraConfig cam = GatewayConfig.parse(camera(", \"mode\": \"event\", \"preRollSeconds\": 5, "
+        + "\"postRollSeconds\": 30"), "f").cameras().get(0);
+    assertTrue(cam.recordingMode().eventOnly());
+    assertEquals(5_000, cam.recordingMode().preRollMs());
+    assertEquals(30_000, cam.recordingMode().postRollMs());
+    assertFalse(GatewayConfig.parse(camera(""), "f").cameras().get(0).recordingMode().eventOnly());
+  }
+
+  @Test
+  void unknownMode_refused() {
+    assertTrue(refused(camera(", \"mode\": \"motion\"")).contains("mode must be continuous or event"));
+  }
+
+  @Test
+  void preRollOver60_refused() {
+    assertTrue(refused(camera(", \"preRollSeconds\": 61")).contains("preRollSeconds must be 0..60"));
+  }
+
+  @Test
+  void postRollZero_refused() {
+    assertTrue(refused(camera(", \"postRollSeconds\": 0")).contains("postRollSeconds must be 1..600"));
+  }
+
+  @Test
+  void shortControlToken_refused() {
+    assertTrue(refused("{\"controlToken\": \"short\", \"cameras\": []}")
+        .contains("controlToken must be at least 16 characters"));
+  }
 }

@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
 public final class CameraControlVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(CameraControlVerticle.class);
   static final String LATEST = """
-      SELECT DISTINCT ON (camera_id) span_id, camera_id, task_id, segment_seconds, key_prefix, stopped_at, container
+      SELECT DISTINCT ON (camera_id) span_id, camera_id, task_id, segment_seconds, key_prefix, stopped_at, container,
+             mode, pre_roll_seconds, post_roll_seconds, tier
       FROM ingest.task_spans WHERE camera_id = ANY($1::text[]) ORDER BY camera_id, span_id DESC""";
   static final String PUBLISHED = """
       UPDATE ingest.task_spans s SET command_pending = false
@@ -89,6 +90,16 @@ public final class CameraControlVerticle extends VerticleBase {
   }
 
   /**
+   * Publishes a trigger to an event-only camera, QoS 1 and never retained (a retained trigger would fire again at
+   * every reconnect; cameras refuse one). Fails when the broker cannot be reached (nothing is kept to retry: an event
+   * trigger is worth something only now).
+   */
+  public Future<Void> trigger(String cameraId, String eventId) {
+    return mqtt.publish(Topics.commands(cameraId), Json.encode(CameraCommand.trigger(eventId)), /* qos= */ 1,
+        /* retain= */ false).mapEmpty();
+  }
+
+  /**
    * Publishes the current command of each camera (from its newest span) retained; spans stay pending (and are
    * retried) when the broker cannot be reached. Callable from any thread.
    */
@@ -108,7 +119,7 @@ public final class CameraControlVerticle extends VerticleBase {
         String camera = r.getString("camera_id");
         CameraCommand cmd = r.getOffsetDateTime("stopped_at") != null
             ? CameraCommand.stopTask(r.getString("task_id"))
-            : CameraCommand.startTask(r.getString("task_id"), r.getInteger("segment_seconds"),
+            : TemplateRecording.from(r).startCommand(r.getString("task_id"), r.getInteger("segment_seconds"),
                 r.getString("key_prefix"), r.getString("container"));
         sent.add(mqtt.publish(Topics.commands(camera), Json.encode(cmd), /* qos= */ 1, /* retain= */ true)
             .onSuccess(id -> {

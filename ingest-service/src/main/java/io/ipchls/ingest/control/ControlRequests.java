@@ -33,7 +33,8 @@ final class ControlRequests {
 
   /** A template's settings as given in {@code POST} and {@code PUT /record-templates}. */
   record TemplateBody(String name, int segmentSeconds, int retentionDays, int indexPeriodSeconds,
-      String prefixPattern, List<String> events, List<String> webhooks, String container) {
+      String prefixPattern, List<String> events, List<String> webhooks, String container,
+      TemplateRecording recording) {
     static TemplateBody from(RoutingContext ctx) {
       JsonObject b = Routes.jsonBody(ctx);
       Object name = b.getValue("name");
@@ -73,7 +74,8 @@ final class ControlRequests {
         throw ApiException.badRequest("bad_container", "container must be \"" + SegmentNotification.CONTAINER_TS
             + "\" or \"" + SegmentNotification.CONTAINER_FMP4 + "\" (or absent: each camera keeps its own)");
       }
-      return new TemplateBody(n.strip(), segment, retention, period, p, events, webhooks, (String) container);
+      return new TemplateBody(n.strip(), segment, retention, period, p, events, webhooks, (String) container,
+          TemplateRecording.from(b));
     }
   }
 

@@ -8,18 +8,19 @@ import java.util.List;
 
 /**
  * A record template (row of {@code ingest.record_templates}); {@code container} is {@code ts}, {@code fmp4} or null
- * (each camera keeps its own segment format).
+ * (each camera keeps its own segment format); {@code recording} the recording mode and storage plan.
  */
 public record RecordTemplate(String id, String name, int segmentSeconds, int retentionDays, int indexPeriodSeconds,
     String prefixPattern, List<String> events, List<String> webhooks, OffsetDateTime createdAt,
-    OffsetDateTime updatedAt, String container) {
+    OffsetDateTime updatedAt, String container, TemplateRecording recording) {
 
   static RecordTemplate from(Row r) {
     JsonObject cb = (JsonObject) r.getValue("callbacks");
     return new RecordTemplate(r.getString("template_id"), r.getString("name"), r.getInteger("segment_seconds"),
         r.getInteger("retention_days"), r.getInteger("index_period_seconds"), r.getString("prefix_pattern"),
         strings(cb.getJsonArray("events")), strings(cb.getJsonArray("webhooks")),
-        r.getOffsetDateTime("created_at"), r.getOffsetDateTime("updated_at"), r.getString("container"));
+        r.getOffsetDateTime("created_at"), r.getOffsetDateTime("updated_at"), r.getString("container"),
+        TemplateRecording.from(r));
   }
 
   private static List<String> strings(JsonArray a) {
@@ -32,7 +33,7 @@ public record RecordTemplate(String id, String name, int segmentSeconds, int ret
   }
 
   JsonObject toJson() {
-    return new JsonObject().put("id", id).put("name", name).put("segmentSeconds", segmentSeconds)
+    return recording.putInto(new JsonObject()).put("id", id).put("name", name).put("segmentSeconds", segmentSeconds)
         .put("retentionDays", retentionDays).put("indexPeriodSeconds", indexPeriodSeconds)
         .put("prefixPattern", prefixPattern).put("container", container).put("callbacks", callbacksJson())
         .put("createdAt", createdAt == null ? null : createdAt.toInstant().toEpochMilli())

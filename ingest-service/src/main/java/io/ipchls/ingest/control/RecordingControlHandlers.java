@@ -24,6 +24,7 @@ public final class RecordingControlHandlers {
   public static final String TEMPLATES = "/record-templates";
   public static final String TASKS = "/record-tasks";
   public static final String FILES = "/record-files";
+  public static final String TRIGGER = "/cameras/:id/trigger";
 
   private final CameraControlVerticle control;
   private final TemplateRepository templates;
@@ -87,6 +88,24 @@ public final class RecordingControlHandlers {
     }).compose(taskId -> command(req.cameraIds()).compose(v -> tasks.describe(taskId))).map(task -> {
       ctx.response().setStatusCode(201).putHeader("Location", "/api/v1" + TASKS + "/" + task.getString("id"));
       return task;
+    });
+  }
+
+  /**
+   * {@code POST /cameras/{id}/trigger {eventId?}}: an event clip on an event-only camera now (its trigger command,
+   * not retained). 202 once the broker took it; the camera must be connected to get it.
+   */
+  public Future<JsonObject> trigger(RoutingContext ctx) {
+    TriggerRequest req = TriggerRequest.from(ctx);
+    return registry.prefixes(List.of(req.cameraId())).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.failedFuture(new ApiException(404, "unknown_camera", "no such camera: " + req.cameraId()));
+      }
+      return control.trigger(req.cameraId(), req.eventId()).recover(e -> Future.failedFuture(
+          new ApiException(502, "broker_unavailable", "the trigger was not published: " + e.getMessage())));
+    }).map(v -> {
+      ctx.response().setStatusCode(202);
+      return new JsonObject().put("cameraId", req.cameraId()).put("eventId", req.eventId()).put("published", true);
     });
   }
 

@@ -27,8 +27,9 @@ final class TaskRepository {
   static final String INSERT_TASK = "INSERT INTO ingest.record_tasks (task_id, template_id) VALUES ($1, $2)";
   static final String INSERT_SPANS = """
       INSERT INTO ingest.task_spans (task_id, camera_id, template_id, segment_seconds, index_period_seconds,
-                                     camera_prefix, key_prefix, started_at, indexed_until, container)
-      SELECT t, c, $1, $2, $3, p, k, now(), now(), $8
+                                     camera_prefix, key_prefix, started_at, indexed_until, container,
+                                     mode, pre_roll_seconds, post_roll_seconds, tier)
+      SELECT t, c, $1, $2, $3, p, k, now(), now(), $8, $9, $10, $11, $12
       FROM unnest($4::text[], $5::text[], $6::text[], $7::text[]) AS x(t, c, p, k)""";
   /**
    * The template's retention ($2) for the cameras ($1) where it is longer than theirs: their own, or the default ($3)
@@ -144,8 +145,8 @@ final class TaskRepository {
     String[] prefixes = keys.stream().map(SpanKey::cameraPrefix).toArray(String[]::new);
     String[] keyPrefixes = keys.stream().map(k -> PrefixPattern.resolve(tpl.prefixPattern(), k.cameraPrefix(),
         k.cameraId(), k.taskId(), tpl.id())).toArray(String[]::new);
-    return conn.preparedQuery(INSERT_SPANS).execute(Tuple.of(tpl.id(), tpl.segmentSeconds(),
-            tpl.indexPeriodSeconds(), tasks, cams, prefixes).addArrayOfString(keyPrefixes).addString(tpl.container()))
+    return conn.preparedQuery(INSERT_SPANS).execute(tpl.recording().addTo(Tuple.of(tpl.id(), tpl.segmentSeconds(),
+            tpl.indexPeriodSeconds(), tasks, cams, prefixes).addArrayOfString(keyPrefixes).addString(tpl.container())))
         .compose(v -> conn.preparedQuery(RETENTION).execute(Tuple.of(cams, tpl.retentionDays(),
             defaultRetentionDays)))
         .mapEmpty();

@@ -18,10 +18,10 @@ import java.util.Optional;
 /** {@code ingest.record_templates}: insert, read, page, replace (re-recording running tasks), delete. */
 final class TemplateRepository {
   static final String COLUMNS = "template_id, name, segment_seconds, retention_days, index_period_seconds, "
-      + "prefix_pattern, callbacks, created_at, updated_at, container";
+      + "prefix_pattern, callbacks, created_at, updated_at, container, " + TemplateRecording.COLUMNS;
   static final String INSERT = "INSERT INTO ingest.record_templates (template_id, name, segment_seconds, "
-      + "retention_days, index_period_seconds, prefix_pattern, callbacks, container) "
-      + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+      + "retention_days, index_period_seconds, prefix_pattern, callbacks, container, " + TemplateRecording.COLUMNS
+      + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
       + "RETURNING " + COLUMNS;
   static final String FIND = "SELECT " + COLUMNS + " FROM ingest.record_templates WHERE template_id = $1";
   static final String LOCK_SHARE = FIND + " FOR SHARE";
@@ -30,7 +30,7 @@ final class TemplateRepository {
       + "ORDER BY template_id LIMIT $2";
   static final String REPLACE = "UPDATE ingest.record_templates SET name = $2, segment_seconds = $3, "
       + "retention_days = $4, index_period_seconds = $5, prefix_pattern = $6, callbacks = $7, container = $8, "
-      + "updated_at = now() "
+      + "mode = $9, pre_roll_seconds = $10, post_roll_seconds = $11, tier = $12, updated_at = now() "
       + "WHERE template_id = $1 RETURNING " + COLUMNS;
   static final String IN_USE = "SELECT DISTINCT task_id FROM ingest.task_spans WHERE template_id = $1 "
       + "AND stopped_at IS NULL LIMIT 5";
@@ -45,9 +45,9 @@ final class TemplateRepository {
 
   Future<RecordTemplate> insert(TemplateBody t) {
     return webhooksExist(pool, t.webhooks())
-        .compose(v -> pool.preparedQuery(INSERT).execute(Tuple.of(Ids.next("tpl_"), t.name(), t.segmentSeconds(),
-            t.retentionDays(), t.indexPeriodSeconds(), t.prefixPattern()).addValue(callbacks(t))
-            .addString(t.container())))
+        .compose(v -> pool.preparedQuery(INSERT).execute(t.recording().addTo(Tuple.of(Ids.next("tpl_"), t.name(),
+            t.segmentSeconds(), t.retentionDays(), t.indexPeriodSeconds(), t.prefixPattern()).addValue(callbacks(t))
+            .addString(t.container()))))
         .map(rows -> RecordTemplate.from(rows.iterator().next()))
         .recover(e -> Future.failedFuture(nameTaken(e, t.name())));
   }
@@ -81,9 +81,9 @@ final class TemplateRepository {
    */
   Future<Replaced> replace(String id, TemplateBody t, TaskRepository tasks) {
     return webhooksExist(pool, t.webhooks()).compose(v -> pool.withTransaction(conn -> lock(conn, id, true)
-        .compose(old -> conn.preparedQuery(REPLACE).execute(Tuple.of(id, t.name(), t.segmentSeconds(),
-            t.retentionDays(), t.indexPeriodSeconds(), t.prefixPattern()).addValue(callbacks(t))
-            .addString(t.container())))
+        .compose(old -> conn.preparedQuery(REPLACE).execute(t.recording().addTo(Tuple.of(id, t.name(),
+            t.segmentSeconds(), t.retentionDays(), t.indexPeriodSeconds(), t.prefixPattern()).addValue(callbacks(t))
+            .addString(t.container()))))
         .map(rows -> RecordTemplate.from(rows.iterator().next()))
         .compose(tpl -> tasks.switchRunningOf(conn, tpl).map(cams -> new Replaced(tpl, cams)))))
         .recover(e -> Future.failedFuture(nameTaken(e, t.name())));
@@ -120,7 +120,7 @@ final class TemplateRepository {
   private static JsonObject callbacks(TemplateBody t) {
     // only the callbacks matter here: the other fields are placeholders
     return new RecordTemplate(null, null, /* segmentSeconds= */ 0, /* retentionDays= */ 0, /* indexPeriodSeconds= */ 0,
-        null, t.events(), t.webhooks(), null, null, null).callbacksJson();
+        null, t.events(), t.webhooks(), null, null, null, TemplateRecording.NONE).callbacksJson();
   }
 
   private static Throwable nameTaken(Throwable e, String name) {

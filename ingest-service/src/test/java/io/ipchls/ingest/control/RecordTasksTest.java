@@ -93,6 +93,17 @@ class RecordTasksTest {
   }
 
   @Test
+  void start_withAnEventOnlyTemplate_commandsTheModeRollsAndTier() {
+    String cam = api.register("task-event", null);
+    String tpl = api.createTemplate(ControlTestSupport.template("event-task").put("mode", "event")
+        .put("preRollSeconds", 10).put("postRollSeconds", 20).put("tier", "infrequent"));
+    String taskId = api.startTask(tpl, cam).getString("id");
+    assertEquals(new CameraCommand(CameraCommand.VERSION, CameraCommand.START_RECORDING, 2, taskId,
+            cam + "/tasks/" + taskId, null, "event", 10, 20, "infrequent", null),
+        awaitCommand(cam, c -> c.taskId() != null));
+  }
+
+  @Test
   void start_withAnFmp4Template_commandsTheContainer() {
     String cam = api.register("task-fmp4", null);
     String tpl = api.createTemplate(ControlTestSupport.template("fmp4-task").put("container", "fmp4"));

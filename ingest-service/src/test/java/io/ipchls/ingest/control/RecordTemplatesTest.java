@@ -98,6 +98,39 @@ class RecordTemplatesTest {
   }
 
   @Test
+  void template_unknownMode_is400() {
+    badTemplate("m", "mode", "motion", "bad_mode");
+  }
+
+  @Test
+  void template_preRollOver60_is400() {
+    badTemplate("p", "preRollSeconds", 61, "bad_pre_roll");
+  }
+
+  @Test
+  void template_postRollZero_is400() {
+    badTemplate("q", "postRollSeconds", 0, "bad_post_roll");
+  }
+
+  @Test
+  void template_unknownTier_is400() {
+    badTemplate("t", "tier", "glacier", "bad_tier");
+  }
+
+  @Test
+  void template_recordingModeAndTier_areKept_andAbsentMeansTheCamerasOwn() {
+    String id = api.createTemplate(ControlTestSupport.template("event-tpl").put("mode", "event")
+        .put("preRollSeconds", 5).put("postRollSeconds", 30).put("tier", "archive"));
+    JsonObject t = api.ok(GET, "/record-templates/" + id, null, 200);
+    assertEquals("event", t.getString("mode"));
+    assertEquals(5, t.getInteger("preRollSeconds"));
+    assertEquals(30, t.getInteger("postRollSeconds"));
+    assertEquals("archive", t.getString("tier"));
+    String plain = api.createTemplate(ControlTestSupport.template("no-mode"));
+    assertEquals(null, api.ok(GET, "/record-templates/" + plain, null, 200).getString("mode"));
+  }
+
+  @Test
   void template_container_isKept_andAbsentMeansTheCamerasOwn() {
     String id = api.createTemplate(ControlTestSupport.template("fmp4-tpl").put("container", "fmp4"));
     assertEquals("fmp4", api.ok(GET, "/record-templates/" + id, null, 200).getString("container"));
