@@ -113,10 +113,13 @@ public final class IngestHttpVerticle extends VerticleBase {
   /** {@code /api/v1}: recording control, events, and webhooks when callbacks have a master key. */
   private Router adminApi() {
     Router api = Router.router(vertx);
-    // the token first: a request without it is refused before its body is read. Every call here is the operator's:
-    // an account admin token (issue 19 item 2) is recognised, to be told so (403 operator_only)
+    // the token first: a request without it is refused before its body is read. Every call here is the operator's
+    // but the usage report, which an account admin (issue 19 item 2) reads for its own account; any other call with
+    // an account admin token is told so (403 operator_only)
     var registry = new CameraRegistryReader(pool);
     api.route().handler(new AdminAuth(adminTokenSha256, registry::accountForAdminToken));
+    UsageHandlers usage = parts.usage().handlers(pool);
+    api.get(UsageHandlers.MONTH_PATH).handler(usage::month);
     api.route().handler(AdminAuth::operatorOnly);
     api.route().handler(BodyHandler.create(/* handleFileUploads= */ false).setBodyLimit(MAX_BODY_BYTES));
     RecordingControlHandlers rc = parts.recordingControl().handlers(pool);
@@ -134,8 +137,6 @@ public final class IngestHttpVerticle extends VerticleBase {
     api.post(RecordingControlHandlers.TRIGGER).respond(rc::trigger);
     EventHandlers events = parts.events().handlers(pool);
     api.post(EventHandlers.PATH).respond(events::post);
-    UsageHandlers usage = parts.usage().handlers(pool);
-    api.get(UsageHandlers.MONTH_PATH).handler(usage::month);
     api.get(UsageHandlers.CAMERA_PATH).handler(usage::camera);
     QuotaHandlers quota = new QuotaHandlers(pool);
     api.put(QuotaHandlers.PATH).respond(quota::put);

@@ -1,5 +1,6 @@
 package io.ipchls.launcher;
 
+import io.ipchls.protocol.AccountIds;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -22,8 +23,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ./ipc-hls usage [--month YYYY-MM] [--csv | --json]}: the cost report, each camera's month so far (bytes
- * stored now, PUTs, bytes served) and its cost estimate at ingest-service's prices, from ingest's admin API
+ * {@code ./ipc-hls usage [--month YYYY-MM] [--account ID] [--csv | --json]}: the cost report, each camera's month
+ * so far (bytes stored now, PUTs, bytes served) with its account, each account's subtotal, and the cost estimate at ingest-service's prices, from ingest's admin API
  * ({@code GET /api/v1/usage}). Exit code 0, or 1 when the report could not be had.
  */
 @Command(name = "usage", mixinStandardHelpOptions = true,
@@ -43,6 +44,9 @@ final class UsageCommand implements Callable<Integer> {
   @Option(names = "--month", description = "the month, YYYY-MM (default: this month, UTC)")
   String month;
 
+  @Option(names = "--account", description = "only this account's cameras (an account admin token reads its own)")
+  String account;
+
   @Option(names = "--csv", description = "print the API's CSV (one line per camera, then the total)")
   boolean csv;
 
@@ -60,9 +64,14 @@ final class UsageCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "--month must be YYYY-MM, got '" + month + "'");
       }
     }
+    if (account != null && !AccountIds.isValid(account)) {
+      throw new ParameterException(spec.commandLine(), "--account must match " + AccountIds.PATTERN.pattern()
+          + ", got '" + account + "'");
+    }
     if (csv && json) throw new ParameterException(spec.commandLine(), "--csv and --json exclude each other");
     String path = "/api/v1/usage?format=" + (csv ? "csv" : "json")
-        + (month == null ? "" : "&month=" + URLEncoder.encode(month, StandardCharsets.UTF_8));
+        + (month == null ? "" : "&month=" + URLEncoder.encode(month, StandardCharsets.UTF_8))
+        + (account == null ? "" : "&account=" + URLEncoder.encode(account, StandardCharsets.UTF_8));
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     HttpResponse<String> r;
@@ -86,7 +95,10 @@ final class UsageCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** One line per camera and the total: stored now, this month's PUTs and traffic, and the costs. */
+  /**
+   * One line per camera with its account, one {@code account:<id>} line per account (its cameras' sum), and the
+   * total: stored now, this month's PUTs and traffic, and the costs.
+   */
   static String table(JsonObject report) {
     JsonObject prices = report.getJsonObject("prices");
     String currency = prices.getString("currency");
@@ -94,20 +106,28 @@ final class UsageCommand implements Callable<Integer> {
         + "%s %.8f per PUT, %s %.4f per GB served%n", report.getString("month"), currency,
         prices.getDouble("storagePerGbMonth"), currency, prices.getDouble("perPut"), currency,
         prices.getDouble("perGbServed")));
-    b.append(String.format(Locale.ROOT, "%-24s %12s %9s %9s %12s %12s %12s %12s%n", "camera", "stored", "objects",
-        "PUTs", "served", "month so far", "month est.", "steady/month"));
-    JsonArray rows = report.getJsonArray("cameras").copy().add(report.getJsonObject("total"));
-    for (Object o : rows) {
+    b.append(String.format(Locale.ROOT, "%-24s %12s %9s %9s %12s %12s %12s %12s  %s%n", "camera", "stored",
+        "objects", "PUTs", "served", "month so far", "month est.", "steady/month", "account"));
+    for (Object o : report.getJsonArray("cameras")) {
       JsonObject u = (JsonObject) o;
-      JsonObject c = u.getJsonObject("cost");
-      b.append(String.format(Locale.ROOT, "%-24s %12s %9d %9d %12s %12.4f %12.2f %12.2f%n", u.getString("cameraId"),
-          bytes(u.getLong("storedBytes")), u.getLong("storedObjects"), u.getLong("puts"),
-          bytes(u.getLong("bytesServed")), c.getDouble("monthToDate"), c.getDouble("monthEstimate"),
-          c.getDouble("steadyState")));
+      line(b, u.getString("cameraId"), u, u.getString("accountId", ""));
     }
+    for (Object o : report.getJsonArray("accounts", new JsonArray())) {
+      JsonObject a = (JsonObject) o;
+      line(b, "account:" + a.getString("accountId"), a, a.getInteger("cameras") + " camera(s)");
+    }
+    line(b, "total", report.getJsonObject("total"), "");
     b.append("(costs in ").append(currency).append("; month est. = the month so far extrapolated; steady/month = a "
         + "month of what is stored now plus PUTs and traffic at this month's rate)\n");
     return b.toString();
+  }
+
+  private static void line(StringBuilder b, String name, JsonObject u, String last) {
+    JsonObject c = u.getJsonObject("cost");
+    b.append(String.format(Locale.ROOT, "%-24s %12s %9d %9d %12s %12.4f %12.2f %12.2f  %s%n", name,
+        bytes(u.getLong("storedBytes")), u.getLong("storedObjects"), u.getLong("puts"),
+        bytes(u.getLong("bytesServed")), c.getDouble("monthToDate"), c.getDouble("monthEstimate"),
+        c.getDouble("steadyState"), last).replaceAll(" +\n$", "\n"));
   }
 
   static String bytes(long n) {

@@ -124,6 +124,14 @@ class OpsCommandTest {
   }
 
   @Test
+  void usage_badAccount_isAUsageError() {
+    Run run = ipcHls("usage", "--account", "Not An Id", "--url", sys.ingestUrl().toString(), "--token",
+        sys.adminToken());
+    assertEquals(2, run.exit(), run.out());
+    assertTrue(run.err().contains("--account must match"), run.err());
+  }
+
+  @Test
   void opsMembers_listsTheMemberWithItsThreeServices() {
     Run run = ipcHls("ops", "members", "--url", sys.credentialUrl().toString(), "--token", sys.adminToken());
     assertEquals(0, run.exit(), run.err());

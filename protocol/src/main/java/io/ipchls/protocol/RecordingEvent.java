@@ -18,7 +18,9 @@ import java.util.List;
  *   <li>{@value #CAMERA_ONLINE}, {@value #CAMERA_OFFLINE}: nothing more.</li>
  *   <li>{@value #QUOTA_EXCEEDED}: a camera with a {@code stop} storage quota reached it and its new segments are
  *       refused until it is raised or storage is freed; {@code bytes} (stored when it happened) and {@code reason}
- *       {@value #REASON_QUOTA_EXCEEDED}. Raised once each time the camera goes over.</li>
+ *       {@value #REASON_QUOTA_EXCEEDED}. Raised once each time the camera goes over. For an account's quota,
+ *       {@code accountId} names the account, {@code bytes} is what it stores and {@code cameraId} the camera refused
+ *       first; raised once each time the account goes over.</li>
  * </ul>
  */
 public record RecordingEvent(
@@ -40,7 +42,8 @@ public record RecordingEvent(
     String bucket,
     String indexKey,
     Long periodStart,
-    Long periodEnd) {
+    Long periodEnd,
+    String accountId) {
   public static final int VERSION = 1;
   public static final String RECORDING_STARTED = "recording.started";
   public static final String RECORDING_STOPPED = "recording.stopped";
@@ -63,7 +66,7 @@ public record RecordingEvent(
       long time, long recordingId, long start, long end, long bytes, int segmentCount, String playlistUrl,
       String reason) {
     return new RecordingEvent(VERSION, id, type, cameraId, taskId, templateId, time, recordingId, start, end,
-        end - start, bytes, segmentCount, playlistUrl, reason, null, null, null, null);
+        end - start, bytes, segmentCount, playlistUrl, reason, null, null, null, null, null);
   }
 
   /** An index file of a task camera's period was written to the bucket. */
@@ -71,19 +74,28 @@ public record RecordingEvent(
       String bucket, String indexKey, long periodStart, long periodEnd, int segmentCount, long durationMs,
       long bytes) {
     return new RecordingEvent(VERSION, id, INDEX_READY, cameraId, taskId, templateId, time, null, null, null,
-        durationMs, bytes, segmentCount, null, null, bucket, indexKey, periodStart, periodEnd);
+        durationMs, bytes, segmentCount, null, null, bucket, indexKey, periodStart, periodEnd, null);
   }
 
   /** A camera connected ({@value #CAMERA_ONLINE}) or lost its connection ({@value #CAMERA_OFFLINE}). */
   public static RecordingEvent cameraState(String id, boolean online, String cameraId, String taskId,
       String templateId, long time) {
     return new RecordingEvent(VERSION, id, online ? CAMERA_ONLINE : CAMERA_OFFLINE, cameraId, taskId, templateId,
-        time, null, null, null, null, null, null, null, null, null, null, null, null);
+        time, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** A camera reached its storage quota of policy stop ({@value #QUOTA_EXCEEDED}); {@code storedBytes} at the time. */
   public static RecordingEvent quotaExceeded(String id, String cameraId, long time, long storedBytes) {
+    return accountQuotaExceeded(id, cameraId, /* accountId= */ null, time, storedBytes);
+  }
+
+  /**
+   * An account with a {@code stop} quota reached it ({@value #QUOTA_EXCEEDED} naming {@code accountId}):
+   * {@code cameraId} is the camera whose segment was refused first, {@code storedBytes} the account's.
+   */
+  public static RecordingEvent accountQuotaExceeded(String id, String cameraId, String accountId, long time,
+      long storedBytes) {
     return new RecordingEvent(VERSION, id, QUOTA_EXCEEDED, cameraId, null, null, time, null, null, null, null,
-        storedBytes, null, null, REASON_QUOTA_EXCEEDED, null, null, null, null);
+        storedBytes, null, null, REASON_QUOTA_EXCEEDED, null, null, null, null, accountId);
   }
 }

@@ -16,18 +16,24 @@ import org.slf4j.LoggerFactory;
 /**
  * What ingest must know about each camera to check its notifications: its storage prefix, from credential-service's
  * registry (through its one reader, {@link CameraRegistryReader}), its retention, from
- * {@code ingest.camera_settings}, and whether it has a stop quota ({@code ingest.storage_quotas}); asked at once. Cached for a while because every notification needs them. A
+ * {@code ingest.camera_settings} capped by its account's days, and whether a stop quota applies to it (its own in
+ * {@code ingest.storage_quotas} or its account's in {@code ingest.account_usage}); asked at once. Cached for a while because every notification needs them. A
  * camera without a registry row, or a database without the registry (ingest deployed alone, tests), gets the default
  * prefix: its id; a camera without settings the default retention.
  */
 public final class CameraPolicies {
   private static final Logger LOG = LoggerFactory.getLogger(CameraPolicies.class);
-  /** Each camera's own retention (null: the default) and whether it has a storage quota of policy stop (V40). */
+  /**
+   * Each camera's own retention (null: the default), its account's days (V43 account_usage; null: none or no
+   * account), and whether a storage quota of policy stop applies to it: its own (V40) or its account's (V43).
+   */
   static final String SELECT_SETTINGS = """
-      SELECT c.id AS camera_id, s.retention_days,
+      SELECT c.id AS camera_id, s.retention_days, a.quota_days AS account_days,
              EXISTS (SELECT 1 FROM ingest.storage_quotas q
-                     WHERE q.scope = 'camera' AND q.subject_id = c.id AND q.policy = 'stop') AS stop_quota
-      FROM unnest($1::text[]) AS c(id) LEFT JOIN ingest.camera_settings s ON s.camera_id = c.id""";
+                     WHERE q.scope = 'camera' AND q.subject_id = c.id AND q.policy = 'stop')
+               OR coalesce(a.quota_policy = 'stop' AND a.quota_bytes IS NOT NULL, false) AS stop_quota
+      FROM unnest($1::text[]) AS c(id) LEFT JOIN ingest.camera_settings s ON s.camera_id = c.id
+      LEFT JOIN ingest.account_usage a ON a.account_id = ingest.camera_account_v1(c.id)""";
 
   /**
    * A camera's storage prefix (keys must lie under {@code prefix/}), how many days its segments are kept, and whether
@@ -39,7 +45,7 @@ public final class CameraPolicies {
     }
   }
 
-  private record Settings(Integer retentionDays, boolean stopQuota) {}
+  private record Settings(Integer retentionDays, Integer accountDays, boolean stopQuota) {}
 
   private record Cached(Policy policy, long expiresAt) {}
 
@@ -94,9 +100,11 @@ public final class CameraPolicies {
       Map<String, Policy> m = new HashMap<>();
       for (String id : ids) {
         String prefix = prefixes.result().get(id);
-        Settings own = settings.result().getOrDefault(id, new Settings(null, false));
-        m.put(id, new Policy(prefix == null || prefix.isBlank() ? id : prefix,
-            own.retentionDays() == null ? defaultRetentionDays : own.retentionDays(), own.stopQuota()));
+        Settings own = settings.result().getOrDefault(id, new Settings(null, null, false));
+        int days = own.retentionDays() == null ? defaultRetentionDays : own.retentionDays();
+        // the account's days cap the camera's own (retention_cutoff, V43)
+        if (own.accountDays() != null) days = Math.min(days, own.accountDays());
+        m.put(id, new Policy(prefix == null || prefix.isBlank() ? id : prefix, days, own.stopQuota()));
       }
       return m;
     });
@@ -107,7 +115,8 @@ public final class CameraPolicies {
         .map(rows -> {
           Map<String, Settings> m = new HashMap<>();
           for (Row r : rows) {
-            m.put(r.getString("camera_id"), new Settings(r.getInteger("retention_days"), r.getBoolean("stop_quota")));
+            m.put(r.getString("camera_id"), new Settings(r.getInteger("retention_days"), r.getInteger("account_days"),
+                r.getBoolean("stop_quota")));
           }
           return m;
         });

@@ -11,6 +11,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.json.Json;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,11 +34,28 @@ import java.util.Set;
  * still pass it by what the others admitted meanwhile, and the next check refuses. Used on the indexing verticle's
  * event loop only.
  *
- * <p>An account's quota is checked here too once cameras belong to accounts: {@code stop_quotas} answers one row per
- * camera with the tightest quota that applies to it.
+ * <p>An account's stop quota (V43) is checked here too, for the cameras that belong to the account now: the account's
+ * stored bytes as the last quota round summed them ({@code account_usage}, one primary-key lookup) plus what this
+ * batch admits for the account's cameras. Both quotas apply; the first one a segment would pass refuses it. The
+ * account's event names the account and the camera refused first.
  */
 public final class QuotaCheck {
   static final String STOP_QUOTAS = "SELECT camera_id, max_bytes, stored_bytes, raised FROM ingest.stop_quotas($1)";
+  static final String ACCOUNT_STOP_QUOTAS =
+      "SELECT camera_id, account_id, max_bytes, stored_bytes, raised FROM ingest.account_stop_quotas($1)";
+  /** As {@link #MARK} for accounts: $1 the accounts over, $2 those under again, $3 each one's event. */
+  static final String MARK_ACCOUNTS = """
+      WITH raised AS (
+        UPDATE ingest.account_usage SET exceeded_at = now()
+        WHERE account_id = ANY ($1::text[]) AND exceeded_at IS NULL
+        RETURNING account_id
+      ), cleared AS (
+        UPDATE ingest.account_usage SET exceeded_at = NULL
+        WHERE account_id = ANY ($2::text[]) AND exceeded_at IS NOT NULL
+      )
+      INSERT INTO ingest.recording_events (type, camera_id, occurred_at, payload)
+      SELECT 'quota.exceeded', e.payload::jsonb ->> 'cameraId', now(), e.payload::jsonb
+      FROM raised r JOIN unnest($1::text[], $3::text[]) AS e(a, payload) ON e.a = r.account_id""";
   /** Marks the refused cameras over (raising their event once) and the admitted ones under again. */
   static final String MARK = """
       WITH raised AS (
@@ -53,6 +71,11 @@ public final class QuotaCheck {
       FROM raised r JOIN unnest($1::text[], $3::text[]) AS e(c, payload) ON e.c = r.subject_id""";
 
   private record Quota(long maxBytes, long storedBytes, boolean raised) {}
+
+  private record AccountQuota(String accountId, long maxBytes, boolean raised) {}
+
+  /** An account over its quota: what it stored and the camera refused first. */
+  private record AccountOver(long storedBytes, String firstCamera) {}
 
   private final Pool pool;
   /** Per camera with a stop quota: done when this instance's last batch of it is committed or given up. */
@@ -81,34 +104,62 @@ public final class QuotaCheck {
   }
 
   private Future<BatchCheck.Outcome> check(List<Pending> candidates, Set<String> limited) {
-    return pool.preparedQuery(STOP_QUOTAS).execute(Tuple.of(limited.toArray(new String[0]))).compose(rows -> {
+    Tuple cameras = Tuple.of(limited.toArray(new String[0]));
+    Future<RowSet<Row>> own = pool.preparedQuery(STOP_QUOTAS).execute(cameras);
+    Future<RowSet<Row>> ofAccounts = pool.preparedQuery(ACCOUNT_STOP_QUOTAS).execute(cameras);
+    return Future.all(own, ofAccounts).compose(x -> {
       Map<String, Quota> quotas = new HashMap<>();
-      for (Row r : rows) {
+      for (Row r : own.result()) {
         quotas.put(r.getString("camera_id"),
             new Quota(r.getLong("max_bytes"), r.getLong("stored_bytes"), r.getBoolean("raised")));
+      }
+      Map<String, AccountQuota> accountOf = new HashMap<>();
+      Map<String, Long> accountStored = new HashMap<>();
+      for (Row r : ofAccounts.result()) {
+        String account = r.getString("account_id");
+        accountOf.put(r.getString("camera_id"),
+            new AccountQuota(account, r.getLong("max_bytes"), r.getBoolean("raised")));
+        accountStored.put(account, r.getLong("stored_bytes"));
       }
       Map<String, Long> stored = new HashMap<>();
       quotas.forEach((camera, q) -> stored.put(camera, q.storedBytes()));
       List<Pending> accepted = new ArrayList<>(candidates.size());
       List<Refused> refused = new ArrayList<>();
       Map<String, Long> over = new LinkedHashMap<>();
+      Map<String, AccountOver> accountsOver = new LinkedHashMap<>();
       for (Pending p : candidates) {
-        Quota q = quotas.get(p.cameraId());
-        long after = q == null ? 0 : stored.get(p.cameraId()) + p.notification().bytes();
-        if (q == null || after <= q.maxBytes()) {
-          if (q != null) stored.put(p.cameraId(), after);
-          accepted.add(p);
+        String camera = p.cameraId();
+        long bytes = p.notification().bytes();
+        Quota q = quotas.get(camera);
+        AccountQuota a = accountOf.get(camera);
+        if (q != null && stored.get(camera) + bytes > q.maxBytes()) {
+          over.put(camera, stored.get(camera));
+          refused.add(refusal(p, "the camera's storage quota of " + q.maxBytes() + " bytes is reached ("
+              + stored.get(camera) + " stored; policy stop)"));
+        } else if (a != null && accountStored.get(a.accountId()) + bytes > a.maxBytes()) {
+          long held = accountStored.get(a.accountId());
+          accountsOver.putIfAbsent(a.accountId(), new AccountOver(held, camera));
+          refused.add(refusal(p, "the storage quota of account " + a.accountId() + " of " + a.maxBytes()
+              + " bytes is reached (" + held + " stored by its cameras; policy stop)"));
         } else {
-          over.put(p.cameraId(), stored.get(p.cameraId()));
-          refused.add(new Refused(p, new Rejection(p.cameraId(), p.notification().key(),
-              RecordingEvent.REASON_QUOTA_EXCEEDED, "the camera's storage quota of " + q.maxBytes()
-                  + " bytes is reached (" + stored.get(p.cameraId()) + " stored; policy stop)")));
+          if (q != null) stored.put(camera, stored.get(camera) + bytes);
+          if (a != null) accountStored.merge(a.accountId(), bytes, Long::sum);
+          accepted.add(p);
         }
       }
       List<String> under = quotas.entrySet().stream()
           .filter(e -> e.getValue().raised() && !over.containsKey(e.getKey())).map(Map.Entry::getKey).toList();
-      return mark(over, under).map(new BatchCheck.Outcome(accepted, refused));
+      List<String> accountsUnder = accountOf.values().stream()
+          .filter(a -> a.raised() && !accountsOver.containsKey(a.accountId())).map(AccountQuota::accountId)
+          .distinct().toList();
+      return mark(over, under).compose(y -> markAccounts(accountsOver, accountsUnder))
+          .map(new BatchCheck.Outcome(accepted, refused));
     });
+  }
+
+  private static Refused refusal(Pending p, String why) {
+    return new Refused(p, new Rejection(p.cameraId(), p.notification().key(), RecordingEvent.REASON_QUOTA_EXCEEDED,
+        why));
   }
 
   /** The batch of {@code accepted} was committed or given up: the next batch of its cameras may be checked. */
@@ -125,6 +176,18 @@ public final class QuotaCheck {
         .map(e -> Json.encode(RecordingEvent.quotaExceeded(Ids.next("evt_"), e.getKey(), now, e.getValue())))
         .toArray(String[]::new);
     return pool.preparedQuery(MARK).execute(Tuple.tuple().addArrayOfString(cameras)
+        .addArrayOfString(under.toArray(new String[0])).addArrayOfString(events)).mapEmpty();
+  }
+
+  private Future<Void> markAccounts(Map<String, AccountOver> over, List<String> under) {
+    if (over.isEmpty() && under.isEmpty()) return Future.succeededFuture();
+    long now = System.currentTimeMillis();
+    String[] accounts = over.keySet().toArray(new String[0]);
+    String[] events = over.entrySet().stream()
+        .map(e -> Json.encode(RecordingEvent.accountQuotaExceeded(Ids.next("evt_"), e.getValue().firstCamera(),
+            e.getKey(), now, e.getValue().storedBytes())))
+        .toArray(String[]::new);
+    return pool.preparedQuery(MARK_ACCOUNTS).execute(Tuple.tuple().addArrayOfString(accounts)
         .addArrayOfString(under.toArray(new String[0])).addArrayOfString(events)).mapEmpty();
   }
 }

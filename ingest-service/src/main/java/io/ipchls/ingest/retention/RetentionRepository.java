@@ -20,6 +20,8 @@ public final class RetentionRepository {
   /** The oldest segments of cameras over their ring quota, as many as bring them back under it (V40). */
   static final String OVER_QUOTA = "SELECT camera_id, start_at, object_key, object_kept, init_key, init_kept, "
       + "thumbnail_key, thumbnail_kept FROM ingest.over_quota_segment_rows($1)";
+  /** Each account's quota and the stored bytes of its cameras now, for the stop check and the days cap (V43). */
+  static final String REFRESH_ACCOUNTS = "SELECT ingest.refresh_account_usage()";
   static final String EXPIRED_INDEX_FILES = "SELECT span_id, period_start, object_key, object_kept "
       + "FROM ingest.expired_index_files($1, $2)";
   static final String DELETE_INDEX_FILES = "DELETE FROM ingest.index_files f "
@@ -92,7 +94,12 @@ public final class RetentionRepository {
     return pool.preparedQuery(EXPIRED).execute(Tuple.of(defaultRetentionDays, max)).map(RetentionRepository::ids);
   }
 
-  /** Up to {@code max} of the oldest segments of cameras over their storage quota of policy ring, oldest first. */
+  /** Sums each account's stored bytes afresh and takes its quota from the registry; returns how many accounts. */
+  public Future<Integer> refreshAccounts() {
+    return pool.query(REFRESH_ACCOUNTS).execute().map(rows -> rows.iterator().next().getInteger(0));
+  }
+
+  /** Up to {@code max} of the oldest segments of cameras (and accounts) over their storage quota of policy ring, oldest first. */
   public Future<List<SegmentId>> overQuota(int max) {
     return pool.preparedQuery(OVER_QUOTA).execute(Tuple.of(max)).map(RetentionRepository::ids);
   }

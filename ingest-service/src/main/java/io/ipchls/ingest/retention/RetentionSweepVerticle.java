@@ -79,7 +79,8 @@ public final class RetentionSweepVerticle extends VerticleBase {
 
   /** Runs while this instance holds the cluster-wide lock. */
   private Future<Sweep> sweepHolding() {
-    return deleteExpiredSegments().compose(segments -> deleteExpiredEvents(0).map(segments))
+    // accounts first: their days cap their cameras' retention (V43)
+    return repository.refreshAccounts().compose(accounts -> deleteExpiredSegments()).compose(segments -> deleteExpiredEvents(0).map(segments))
         .compose(segments -> deleteExpiredIndexFiles()
             .compose(indexFiles -> repository.dropExpiredPartitions()
                 .map(dropped -> new Sweep(segments, indexFiles, dropped, /* skipped= */ false))))
@@ -100,13 +101,17 @@ public final class RetentionSweepVerticle extends VerticleBase {
 
   /**
    * Storage quotas of policy ring: each camera's oldest segments until its stored bytes are at or under its quota,
-   * deleted as expired ones are (objects first, then rows, which moves the camera's counters).
+   * and each account's oldest segments across its cameras until they are under the account's quota, deleted as
+   * expired ones are (objects first, then rows, which moves the camera's counters); then the accounts' totals are
+   * refreshed for the stop check (V43).
    */
   private Future<Integer> deleteOverQuota() {
-    return new Rounds<SegmentId>(() -> repository.overQuota(BATCH), SegmentId::objectsToDelete,
+    Future<Integer> deleted = new Rounds<SegmentId>(() -> repository.overQuota(BATCH), SegmentId::objectsToDelete,
         gone -> repository.delete(gone).onSuccess(metrics::expired)).run(0).onSuccess(n -> {
-          if (n > 0) LOG.info("quota: deleted {} oldest segment(s) of cameras over their storage quota", n);
+          if (n > 0) LOG.info("quota: deleted {} oldest segment(s) over a camera's or account's storage quota", n);
         });
+    // then the accounts' stored bytes as the stop check reads them, after this round's deletions
+    return deleted.compose(n -> repository.refreshAccounts().map(n));
   }
 
   /** Camera events past their camera's retention, in rounds of {@value #BATCH} rows. */

@@ -2,6 +2,7 @@ package io.ipchls.ingest.usage;
 
 import io.ipchls.kit.http.ApiException;
 import io.ipchls.kit.usage.UsageReader;
+import io.ipchls.protocol.AccountIds;
 import io.ipchls.protocol.CameraIds;
 import io.vertx.ext.web.RoutingContext;
 import java.time.LocalDate;
@@ -16,8 +17,11 @@ final class UsageRequests {
 
   private UsageRequests() {}
 
-  /** {@code GET /usage?month=YYYY-MM[&format=json|csv]} (default: this month in UTC). */
-  record Month(YearMonth month, boolean csv) {
+  /**
+   * {@code GET /usage?month=YYYY-MM[&account=ID][&format=json|csv]} (default: this month in UTC, every camera);
+   * {@code account}: only that account's cameras (null: all).
+   */
+  record Month(YearMonth month, String account, boolean csv) {
     static Month from(RoutingContext ctx) {
       String m = ctx.request().getParam("month");
       YearMonth month;
@@ -29,7 +33,12 @@ final class UsageRequests {
       if (month.getYear() < 2000 || month.getYear() > 2099) {
         throw ApiException.badRequest("bad_month", "month must lie in 2000-01..2099-12");
       }
-      return new Month(month, wantsCsv(ctx));
+      String account = ctx.request().getParam("account");
+      if (account != null && !AccountIds.isValid(account)) {
+        throw ApiException.badRequest("invalid_account_id", "account must match " + AccountIds.PATTERN.pattern()
+            + ", got '" + abbreviate(account) + "'");
+      }
+      return new Month(month, account, wantsCsv(ctx));
     }
   }
 

@@ -7,7 +7,9 @@ import io.vertx.sqlclient.Tuple;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -68,6 +70,9 @@ public final class UsageReader {
       LEFT JOIN ingest.usage_daily_v1 d ON d.camera_id = $1 AND d.day = g.day::date
       ORDER BY g.day""";
 
+  /** Every camera that belongs to an account now (ingest V41; no rows without the registry). */
+  static final String ACCOUNTS = "SELECT camera_id, account_id FROM ingest.camera_accounts_v1()";
+
   private final Pool pool;
 
   public UsageReader(Pool pool) {
@@ -77,6 +82,18 @@ public final class UsageReader {
   /** Every camera's usage in [from, to) (UTC days), by camera id. */
   public Future<List<CameraUsage>> period(LocalDate from, LocalDate to) {
     return pool.preparedQuery(PERIOD).execute(Tuple.of(from, to, null)).map(UsageReader::all);
+  }
+
+  /**
+   * Each camera's account now (a camera without one is not a key). Usage is not split by time: a camera moved to
+   * another account brings its whole period with it, as the account quotas count what an account holds now.
+   */
+  public Future<Map<String, String>> accounts() {
+    return pool.query(ACCOUNTS).execute().map(rows -> {
+      Map<String, String> out = new HashMap<>();
+      for (Row r : rows) out.put(r.getString("camera_id"), r.getString("account_id"));
+      return out;
+    });
   }
 
   /** One camera's usage in [from, to); empty when it never stored anything. */
