@@ -4,6 +4,7 @@ import static io.ipchls.playlist.TestStack.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ipchls.infra.Await;
+import io.ipchls.infra.HeadlessChromium;
 import io.ipchls.infra.TestTools;
 import io.ipchls.kit.db.Database;
 import io.ipchls.playlist.TestStack;
@@ -27,8 +28,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * The web player in Debian's headless Chromium shows the selected camera's storage use (bytes and objects stored, the
@@ -54,12 +53,7 @@ class StorageUseBrowserTest {
     var verticle = new PlaylistHttpVerticle(env.config(/* maxReplayHours= */ 24));
     await(vertx.deployVerticle(verticle));
     port = verticle.port();
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(chromium.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--mute-audio", "--window-size=1280,900");
-    browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
-        .usingAnyFreePort().build(), options);
+    browser = HeadlessChromium.start(chromium, chromedriver);
   }
 
   @AfterAll
