@@ -11,8 +11,6 @@ import io.ipchls.kit.crypto.Sha256;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -21,7 +19,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
-import picocli.CommandLine;
 
 /** {@code ./ipc-hls account ...} and {@code camera ... --account} against a running credential-service. */
 @ExtendWith(VertxExtension.class)
@@ -30,11 +27,6 @@ class AccountCommandTest {
   private static final String TOKEN = "account-cli-admin-token-0123";
   private static String url;
 
-  record Run(int exit, String out, String err) {
-    JsonObject json() {
-      return new JsonObject(out);
-    }
-  }
 
   @BeforeAll
   static void deploy(Vertx vertx) throws Exception {
@@ -55,7 +47,7 @@ class AccountCommandTest {
   @Test
   void create_withQuota_printsTheAccount_andGetShowsIt() {
     String id = newId("site");
-    Run created = cli("account", "create", id, "--name", "Site 1", "--quota-bytes", "1000000", "--quota-days", "30",
+    CliRun created = cli("account", "create", id, "--name", "Site 1", "--quota-bytes", "1000000", "--quota-days", "30",
         "--quota-policy", "stop");
     assertEquals(0, created.exit(), created.err());
     assertEquals("Site 1", created.json().getString("displayName"));
@@ -67,7 +59,7 @@ class AccountCommandTest {
   void update_none_removesALimit() {
     String id = newId("upd");
     cli("account", "create", id, "--quota-bytes", "5000");
-    Run r = cli("account", "update", id, "--quota-bytes", "none");
+    CliRun r = cli("account", "update", id, "--quota-bytes", "none");
     assertEquals(0, r.exit(), r.err());
     assertNull(r.json().getJsonObject("quota").getValue("bytes"));
   }
@@ -77,17 +69,17 @@ class AccountCommandTest {
     String account = newId("own");
     String camera = newId("cam");
     assertEquals(0, cli("account", "create", account).exit());
-    Run added = cli("camera", "add", camera, "--account", account);
+    CliRun added = cli("camera", "add", camera, "--account", account);
     assertEquals(0, added.exit(), added.err());
     assertEquals(account, added.json().getString("account"));
-    Run listed = cli("camera", "list", "--account", account);
+    CliRun listed = cli("camera", "list", "--account", account);
     assertEquals(List.of(camera), ids(listed.json()));
 
-    Run refused = cli("account", "delete", account);
+    CliRun refused = cli("account", "delete", account);
     assertEquals(1, refused.exit());
     assertTrue(refused.err().contains("409") && refused.err().contains("cameras still belong"), refused.err());
 
-    Run moved = cli("camera", "set-account", camera, "--none");
+    CliRun moved = cli("camera", "set-account", camera, "--none");
     assertEquals(0, moved.exit(), moved.err());
     assertNull(moved.json().getString("account"));
     assertEquals(0, cli("account", "delete", account).exit());
@@ -98,45 +90,39 @@ class AccountCommandTest {
   void adminToken_printsTheTokenOnce() {
     String id = newId("tok");
     cli("account", "create", id);
-    Run r = cli("account", "admin-token", id);
+    CliRun r = cli("account", "admin-token", id);
     assertEquals(0, r.exit(), r.err());
     assertTrue(r.json().getString("token").startsWith("ipa_"), r.out());
   }
 
   @Test
   void badAccountId_isAUsageError_beforeAnyCall() {
-    Run r = run("account", "create", "Bad Id", "--url", "http://127.0.0.1:1", "--token", TOKEN);
+    CliRun r = CliRun.of("account", "create", "Bad Id", "--url", "http://127.0.0.1:1", "--token", TOKEN);
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("account id must match"), r.err());
   }
 
   @Test
   void setAccount_needsAccountOrNone() {
-    Run r = run("camera", "set-account", "cam-1", "--url", "http://127.0.0.1:1", "--token", TOKEN);
+    CliRun r = CliRun.of("camera", "set-account", "cam-1", "--url", "http://127.0.0.1:1", "--token", TOKEN);
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("--account") && r.err().contains("--none"), r.err());
   }
 
   @Test
   void viewerToken_cameraAndAccountTogether_isAUsageError() {
-    Run r = run("viewer-token", "--camera", "cam-1", "--account", "site-1", "--url", "http://127.0.0.1:1",
+    CliRun r = CliRun.of("viewer-token", "--camera", "cam-1", "--account", "site-1", "--url", "http://127.0.0.1:1",
         "--admin-token", TOKEN);
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("mutually exclusive"), r.err());
   }
 
-  private static Run cli(String... args) {
+  private static CliRun cli(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of("--url", url, "--token", TOKEN));
-    return run(all.toArray(String[]::new));
+    return CliRun.of(all.toArray(String[]::new));
   }
 
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = new CommandLine(new IpcHls()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
-    return new Run(exit, out.toString(), err.toString());
-  }
 
   private static String newId(String label) {
     return label + "-" + UUID.randomUUID().toString().substring(0, 8);

@@ -13,8 +13,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +24,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code ./ipc-hls camera ...} against a running credential-service on the shared embedded stack. */
 @ExtendWith(VertxExtension.class)
@@ -35,12 +32,6 @@ class CameraCommandTest {
   private static final String TOKEN = "camera-cli-admin-token-0123";
   private static String url;
 
-  /** What a run printed and returned. */
-  record Run(int exit, String out, String err) {
-    JsonObject json() {
-      return new JsonObject(out);
-    }
-  }
 
   @BeforeAll
   static void deploy(Vertx vertx) throws Exception {
@@ -62,14 +53,14 @@ class CameraCommandTest {
   @Test
   void add_printsTheSecretOnce_andGetShowsTheCameraWithoutIt() {
     String id = newId("add");
-    Run added = camera("add", id, "--prefix", "site-1/" + id);
+    CliRun added = camera("add", id, "--prefix", "site-1/" + id);
     assertEquals(0, added.exit(), added.err());
     assertEquals(id, added.json().getString("id"));
     assertEquals("site-1/" + id, added.json().getString("prefix"));
     String secret = added.json().getString("secret");
     assertEquals(43, secret.length());
 
-    Run got = camera("get", id);
+    CliRun got = camera("get", id);
     assertEquals(0, got.exit(), got.err());
     assertEquals(id, got.json().getString("id"));
     assertTrue(got.json().getBoolean("enabled"));
@@ -80,7 +71,7 @@ class CameraCommandTest {
   void add_existingId_exits1WithTheApiMessage() {
     String id = newId("dup");
     camera("add", id);
-    Run again = camera("add", id);
+    CliRun again = camera("add", id);
     assertEquals(1, again.exit());
     assertTrue(again.err().contains("409") && again.err().contains("already exists"), again.err());
   }
@@ -89,10 +80,10 @@ class CameraCommandTest {
   void list_pagesInIdOrder() {
     String base = newId("page");
     for (String s : List.of("a", "b", "c")) camera("add", base + "-" + s);
-    Run first = camera("list", "--limit", "2", "--after", base);
+    CliRun first = camera("list", "--limit", "2", "--after", base);
     assertEquals(0, first.exit(), first.err());
     assertEquals(List.of(base + "-a", base + "-b"), ids(first.json().getJsonArray("cameras")));
-    Run second = camera("list", "--limit", "2", "--after", first.json().getString("next"));
+    CliRun second = camera("list", "--limit", "2", "--after", first.json().getString("next"));
     assertEquals(base + "-c", second.json().getJsonArray("cameras").getJsonObject(0).getString("id"));
   }
 
@@ -110,7 +101,7 @@ class CameraCommandTest {
   void rotateSecret_printsANewSecret() {
     String id = newId("rotate");
     String old = camera("add", id).json().getString("secret");
-    Run rotated = camera("rotate-secret", id);
+    CliRun rotated = camera("rotate-secret", id);
     assertEquals(0, rotated.exit(), rotated.err());
     assertNotEquals(old, rotated.json().getString("secret"));
   }
@@ -120,14 +111,14 @@ class CameraCommandTest {
     String id = newId("delete");
     camera("add", id);
     assertEquals(0, camera("delete", id).exit());
-    Run got = camera("get", id);
+    CliRun got = camera("get", id);
     assertEquals(1, got.exit());
     assertTrue(got.err().contains("404"), got.err());
   }
 
   @Test
   void wrongToken_exits1Unauthorized() {
-    Run r = run("camera", "list", "--url", url, "--token", "not-the-admin-token-at-all");
+    CliRun r = CliRun.of("camera", "list", "--url", url, "--token", "not-the-admin-token-at-all");
     assertEquals(1, r.exit());
     assertTrue(r.err().contains("401"), r.err());
   }
@@ -135,21 +126,21 @@ class CameraCommandTest {
   @Test
   void tokenDefaultsToTheDemosSecretsFile(@TempDir Path data) throws Exception {
     Files.writeString(data.resolve("secrets.json"), new JsonObject().put("adminToken", TOKEN).encode());
-    Run r = run("camera", "list", "--limit", "1", "--url", url, "--data-dir", data.toString());
+    CliRun r = CliRun.of("camera", "list", "--limit", "1", "--url", url, "--data-dir", data.toString());
     assertEquals(0, r.exit(), r.err());
     assertTrue(r.json().containsKey("cameras"));
   }
 
   @Test
   void noTokenAndNoSecretsFile_exits1NamingTheWaysToGiveOne(@TempDir Path empty) {
-    Run r = run("camera", "list", "--url", url, "--data-dir", empty.toString());
+    CliRun r = CliRun.of("camera", "list", "--url", url, "--data-dir", empty.toString());
     assertEquals(1, r.exit());
     assertTrue(r.err().contains("--token") && r.err().contains("secrets.json"), r.err());
   }
 
   @Test
   void badCameraId_isAUsageError_beforeAnyCall() {
-    Run r = camera("get", "../cameras?limit=1");
+    CliRun r = camera("get", "../cameras?limit=1");
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("camera id must match"), r.err());
   }
@@ -157,24 +148,18 @@ class CameraCommandTest {
   @Test
   void unreachableService_exits1NamingTheUrl() throws Exception {
     String nowhere = "http://127.0.0.1:" + LocalSystem.freeIfZero(0);
-    Run r = run("camera", "list", "--url", nowhere, "--token", TOKEN);
+    CliRun r = CliRun.of("camera", "list", "--url", nowhere, "--token", TOKEN);
     assertEquals(1, r.exit());
     assertTrue(r.err().contains("cannot reach credential-service at " + nowhere), r.err());
   }
 
-  private static Run camera(String sub, String... args) {
+  private static CliRun camera(String sub, String... args) {
     List<String> all = new ArrayList<>(List.of("camera", sub));
     all.addAll(List.of(args));
     all.addAll(List.of("--url", url, "--token", TOKEN));
-    return run(all.toArray(String[]::new));
+    return CliRun.of(all.toArray(String[]::new));
   }
 
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = new CommandLine(new IpcHls()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
-    return new Run(exit, out.toString(), err.toString());
-  }
 
   private static String newId(String label) {
     return label + "-" + UUID.randomUUID().toString().substring(0, 8);

@@ -14,8 +14,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
 import io.netty.handler.codec.mqtt.MqttQoS;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -60,7 +58,6 @@ class OpsCommandTest {
   static SimulatedCamera source;
 
   /** What a run printed and returned. */
-  record Run(int exit, String out, String err) {}
 
   @BeforeAll
   static void startDemoSystem() throws Exception {
@@ -84,8 +81,8 @@ class OpsCommandTest {
 
   @Test
   void opsStatus_printsTheClusterEveryServiceHealthyAndTheCameraOnline() {
-    Run run = Await.until("ops status: all up, the camera online and its uploads reported", WAIT,
-        () -> ipcHls("ops", "status", "--url", sys.credentialUrl().toString(), "--token", sys.adminToken()),
+    CliRun run = Await.until("ops status: all up, the camera online and its uploads reported", WAIT,
+        () -> CliRun.of("ops", "status", "--url", sys.credentialUrl().toString(), "--token", sys.adminToken()),
         r -> r.exit() == 0 && r.out().contains("cameras online: 1") && !r.out().contains("report 0 segments uploaded")
             && Pattern.compile("segments indexed [1-9]").matcher(r.out()).find());
     String out = run.out();
@@ -101,14 +98,14 @@ class OpsCommandTest {
 
   @Test
   void usage_printsTheRecordingCameraWithItsStorageAndEstimate_asTableAndCsv() {
-    Run run = Await.until("usage: the recording camera with objects stored", WAIT,
-        () -> ipcHls("usage", "--url", sys.ingestUrl().toString(), "--token", sys.adminToken()),
+    CliRun run = Await.until("usage: the recording camera with objects stored", WAIT,
+        () -> CliRun.of("usage", "--url", sys.ingestUrl().toString(), "--token", sys.adminToken()),
         r -> r.exit() == 0 && r.out().lines().anyMatch(l -> l.startsWith("ops-cam ") && !l.matches(
             "ops-cam +0 B +0 .*")));
     assertTrue(run.out().startsWith("Usage " + java.time.YearMonth.now(java.time.ZoneOffset.UTC)
         + " (UTC), prices: CNY 0.1755 per GB-month"), run.out());
     assertTrue(run.out().lines().anyMatch(l -> l.startsWith("total ")), run.out());
-    Run csv = ipcHls("usage", "--csv", "--url", sys.ingestUrl().toString(), "--token", sys.adminToken());
+    CliRun csv = CliRun.of("usage", "--csv", "--url", sys.ingestUrl().toString(), "--token", sys.adminToken());
     assertEquals(0, csv.exit(), csv.err());
     assertTrue(csv.out().startsWith("camera_id,stored_bytes,stored_objects,puts,"), csv.out());
     String line = csv.out().lines().filter(l -> l.startsWith("ops-cam,")).findFirst().orElseThrow();
@@ -117,7 +114,7 @@ class OpsCommandTest {
 
   @Test
   void usage_badMonth_isAUsageError() {
-    Run run = ipcHls("usage", "--month", "2026-13", "--url", sys.ingestUrl().toString(), "--token",
+    CliRun run = CliRun.of("usage", "--month", "2026-13", "--url", sys.ingestUrl().toString(), "--token",
         sys.adminToken());
     assertEquals(2, run.exit(), run.out());
     assertTrue(run.err().contains("--month must be YYYY-MM, got '2026-13'"), run.err());
@@ -125,7 +122,7 @@ class OpsCommandTest {
 
   @Test
   void usage_badAccount_isAUsageError() {
-    Run run = ipcHls("usage", "--account", "Not An Id", "--url", sys.ingestUrl().toString(), "--token",
+    CliRun run = CliRun.of("usage", "--account", "Not An Id", "--url", sys.ingestUrl().toString(), "--token",
         sys.adminToken());
     assertEquals(2, run.exit(), run.out());
     assertTrue(run.err().contains("--account must match"), run.err());
@@ -133,7 +130,7 @@ class OpsCommandTest {
 
   @Test
   void opsMembers_listsTheMemberWithItsThreeServices() {
-    Run run = ipcHls("ops", "members", "--url", sys.credentialUrl().toString(), "--token", sys.adminToken());
+    CliRun run = CliRun.of("ops", "members", "--url", sys.credentialUrl().toString(), "--token", sys.adminToken());
     assertEquals(0, run.exit(), run.err());
     String uuid = hazelcast().getCluster().getLocalMember().getUuid().toString();
     assertTrue(run.out().contains(uuid + " "), run.out());
@@ -170,14 +167,14 @@ class OpsCommandTest {
       assertEquals("unauthorized", new JsonObject(none.body()).getString("error"));
       assertEquals(401, get(base + "/ops/v1/members", "not-the-admin-token").statusCode());
     }
-    Run run = ipcHls("ops", "status", "--url", sys.credentialUrl().toString(), "--token", "wrong-token");
+    CliRun run = CliRun.of("ops", "status", "--url", sys.credentialUrl().toString(), "--token", "wrong-token");
     assertEquals(1, run.exit());
     assertTrue(run.err().contains("401"), run.err());
   }
 
   @Test
   void opsStatus_whenNothingListens_saysSo() throws Exception {
-    Run run = ipcHls("ops", "status", "--url", "http://127.0.0.1:" + LocalSystem.freeIfZero(0), "--token", "x");
+    CliRun run = CliRun.of("ops", "status", "--url", "http://127.0.0.1:" + LocalSystem.freeIfZero(0), "--token", "x");
     assertEquals(1, run.exit());
     assertTrue(run.err().contains("cannot reach"), run.err());
   }
@@ -350,11 +347,4 @@ class OpsCommandTest {
     return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private static Run ipcHls(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = new CommandLine(new IpcHls()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
-        .execute(args);
-    return new Run(exit, out.toString(), err.toString());
-  }
 }
