@@ -77,6 +77,9 @@ public final class IngestThroughput implements Callable<Integer> {
   boolean passThrough = true;
   @Option(names = "--raw-rows", description = "rows for the raw PostgreSQL comparison (default ${DEFAULT-VALUE})")
   int rawRows = 300_000;
+  @Option(names = "--statements", description = "print the N statements PostgreSQL spent most time in during the "
+      + "measured end-to-end seconds, nested ones included (pg_stat_statements; 0: off, default ${DEFAULT-VALUE})")
+  int statements = 0;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new IngestThroughput()).execute(args));
@@ -86,6 +89,7 @@ public final class IngestThroughput implements Callable<Integer> {
   public Integer call() throws Exception {
     Path dir = Files.createTempDirectory("ingest-bench-");
     Path pgDir = dir.resolve("postgres");
+    if (statements > 0) loadStatementStatistics(pgDir);
     try (EmbeddedPostgres pg = EmbeddedPostgres.start(pgDir, 0);
         MqttServer mqtt = MqttServer.start(broker, dir.resolve("mqtt"))) {
       Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(4));
@@ -134,6 +138,10 @@ public final class IngestThroughput implements Callable<Integer> {
     Thread.sleep(warmup * 1000L);
     long rows0 = count(pool);
     long pub0 = pubs.published();
+    if (statements > 0) {
+      pool.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements").execute().await(60, TimeUnit.SECONDS);
+      pool.query("SELECT pg_stat_statements_reset()").execute().await(60, TimeUnit.SECONDS);
+    }
     cpu.mark();
     measuring.set(1);
     long t0 = System.nanoTime();
@@ -143,6 +151,7 @@ public final class IngestThroughput implements Callable<Integer> {
     double elapsed = (System.nanoTime() - t0) / 1e9;
     measuring.set(0);
     CpuShares.Split split = cpu.split();
+    List<String> topStatements = statements > 0 ? topStatements(pool, statements) : List.of();
     pubs.stop();
     double published = (pub1 - pub0) / elapsed;
     double committed = (rows1 - rows0) / elapsed;
@@ -181,6 +190,10 @@ public final class IngestThroughput implements Callable<Integer> {
         + "(%.2f cores), plain INSERT %.1f us (%.2f cores); raw / plain %.2f, end-to-end / raw %.2f%n",
         e2eUs, split.postgres(), rawUs, rawSplit.postgres(), plainUs, plainSplit.postgres(), rawUs / plainUs,
         e2eUs / rawUs);
+    if (!topStatements.isEmpty()) {
+      System.out.println("  PostgreSQL's time in the measured seconds by statement (nested included, so parts overlap):");
+      topStatements.forEach(line -> System.out.println("    " + line));
+    }
     System.out.println("  ingest: " + ingestMetrics(httpPort));
     System.out.println("  busiest JVM threads (CPU s since start): " + top(cpu.threadSeconds()));
     System.out.println("  load average at the end of the end-to-end run: " + loadDuring + ", now "
@@ -222,6 +235,35 @@ public final class IngestThroughput implements Callable<Integer> {
     return body.lines().filter(l -> l.startsWith("segments_") && !l.startsWith("segments_batch_size_max")
         && !l.contains("_bucket{"))
         .map(l -> l.replace("_total", "")).toList().toString();
+  }
+
+  /**
+   * Makes the cluster in {@code pgDir} load pg_stat_statements, tracking statements inside functions too: one start to
+   * write the setting (ALTER SYSTEM, kept in postgresql.auto.conf), the server then started again by the caller.
+   */
+  private static void loadStatementStatistics(Path pgDir) throws Exception {
+    try (EmbeddedPostgres pg = EmbeddedPostgres.start(pgDir, 0);
+        var c = java.sql.DriverManager.getConnection(
+            "jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/postgres", pg.user(), pg.password());
+        var st = c.createStatement()) {
+      st.execute("ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'");
+      st.execute("ALTER SYSTEM SET pg_stat_statements.track = 'all'");
+    }
+  }
+
+  /** The {@code n} statements with the most execution time since the last reset, one line each. */
+  private static List<String> topStatements(Pool pool, int n) throws Exception {
+    var rows = pool.preparedQuery("SELECT calls, rows, total_exec_time, "
+        + "100 * total_exec_time / nullif(sum(total_exec_time) FILTER (WHERE toplevel) OVER (), 0), "
+        + "regexp_replace(left(query, 140), '\\s+', ' ', 'g') "
+        + "FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT $1")
+        .execute(Tuple.of(n)).await(60, TimeUnit.SECONDS);
+    List<String> lines = new ArrayList<>();
+    for (var r : rows) {
+      lines.add(String.format("%9.0f ms %5.1f %% of top-level, %,8d calls, %,10d rows: %s", r.getDouble(2),
+          r.getDouble(3) == null ? 0 : r.getDouble(3), r.getLong(0), r.getLong(1), r.getString(4)));
+    }
+    return lines;
   }
 
   private static long count(Pool pool) throws Exception {
