@@ -2,6 +2,7 @@ package io.ipchls.credential;
 
 import static io.ipchls.credential.TestService.await;
 
+import io.ipchls.infra.MqttSubscriptions;
 import io.ipchls.protocol.CredentialResponse;
 import io.ipchls.protocol.Json;
 import io.ipchls.protocol.Topics;
@@ -30,7 +31,7 @@ final class AnyCameraClient implements AutoCloseable {
         .setMaxInflightQueue(200)); // a wave of requests published at once
     mqtt.publishHandler(m -> responses.add(Json.decode(m.payload().getBytes(), CredentialResponse.class)));
     await(mqtt.connect(svc.stack.broker().port(), svc.stack.broker().host()));
-    await(mqtt.subscribe("cameras/+/credentials/response", 1));
+    await(MqttSubscriptions.subscribeGranted(mqtt, "cameras/+/credentials/response", 1));
   }
 
   CredentialResponse request(String cameraId, String payload, String requestId) {

@@ -2,16 +2,15 @@ package io.ipchls.credential;
 
 import static io.ipchls.credential.TestService.await;
 
+import io.ipchls.infra.MqttSubscriptions;
 import io.ipchls.protocol.CredentialResponse;
 import io.ipchls.protocol.Json;
 import io.ipchls.protocol.ObjectKeys;
 import io.ipchls.protocol.Topics;
 import io.netty.handler.codec.mqtt.MqttQoS;
-import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
-import io.vertx.mqtt.messages.MqttSubAckMessage;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
@@ -58,10 +57,7 @@ final class TestCamera implements AutoCloseable {
 
   /** The SUBACK return codes (0x80 = refused). */
   List<Integer> subscribe(String filter) {
-    Promise<MqttSubAckMessage> ack = Promise.promise();
-    mqtt.subscribeCompletionHandler(ack::tryComplete);
-    await(mqtt.subscribe(filter, 1));
-    return await(ack.future()).grantedQoSLevels();
+    return await(MqttSubscriptions.subscribe(mqtt, filter, 1));
   }
 
   void publish(String topic, String payload) {

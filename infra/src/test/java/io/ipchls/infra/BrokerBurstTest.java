@@ -72,7 +72,8 @@ class BrokerBurstTest {
           if (received.size() == expected.size()) all.complete(null);
         });
         EmbeddedBrokerTest.await(sub.connect(broker.port(), broker.host()));
-        EmbeddedBrokerTest.await(sub.subscribe(Topics.INGEST_SHARED_SEGMENTS, MqttQoS.AT_LEAST_ONCE.value()));
+        EmbeddedBrokerTest.await(MqttSubscriptions.subscribeGranted(sub, Topics.INGEST_SHARED_SEGMENTS,
+            MqttQoS.AT_LEAST_ONCE.value()));
         subscribers.add(sub);
       }
 

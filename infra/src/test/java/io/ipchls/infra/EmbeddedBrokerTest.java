@@ -15,7 +15,6 @@ import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
 import io.vertx.mqtt.MqttConnectionException;
 import io.vertx.mqtt.messages.MqttPublishMessage;
-import io.vertx.mqtt.messages.MqttSubAckMessage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -197,11 +196,9 @@ class EmbeddedBrokerTest {
     assertTrue(e.getCause() instanceof MqttConnectionException, () -> "refused with CONNACK, got " + e.getCause());
   }
 
+  /** The SUBACK's return codes (0x80: refused). */
   static List<Integer> subscribe(MqttClient c, String filter, MqttQoS qos) throws Exception {
-    Promise<MqttSubAckMessage> ack = Promise.promise();
-    c.subscribeCompletionHandler(ack::tryComplete);
-    await(c.subscribe(filter, qos.value()));
-    return await(ack.future()).grantedQoSLevels();
+    return await(MqttSubscriptions.subscribe(c, filter, qos.value()));
   }
 
   static <T> T await(Future<T> f) throws Exception {

@@ -1,6 +1,7 @@
 package io.ipchls.ingest;
 
 import io.ipchls.infra.Await;
+import io.ipchls.infra.MqttSubscriptions;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.fail;
@@ -160,7 +161,7 @@ public final class IngestTestSupport {
       // publish() completes when the message is written; the broker owns it only once it acknowledged it
       client.publishCompletionHandler(packetId -> acknowledged.incrementAndGet());
       await(client.connect(config.mqtt().port(), config.mqtt().host()));
-      await(client.subscribe(Topics.segmentsRejected(id), 1));
+      await(MqttSubscriptions.subscribeGranted(client, Topics.segmentsRejected(id), 1));
     }
 
     public void publish(SegmentNotification n) {

@@ -18,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The camera side of a storm: every camera connects at once with its id and secret, subscribes to its credential
@@ -36,6 +37,8 @@ final class StormClients {
       long connectRefused, long errorAnswers, long unanswered, Latencies connect, Latencies credentials) {}
 
   static final long ANSWER_TIMEOUT_MS = 10_000;
+  /** The SUBACK return code of a refused subscription (MQTT 3.1.1 §3.9.3). */
+  private static final int SUBSCRIPTION_REFUSED = 0x80;
   private final Vertx vertx = Vertx.vertx();
   private final String host;
   private final int port;
@@ -75,6 +78,7 @@ final class StormClients {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(deadlineSeconds);
     while (!s.credentialed.await(everySeconds, TimeUnit.SECONDS)) {
       progress.report(s.connect.size(), cams.size() - s.credentialed.getCount());
+      if (s.refused.get() != null) throw new IllegalStateException(s.refused.get()); // no answer could reach it
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(s.credentialed.getCount() + " cameras without credentials after "
             + deadlineSeconds + " s");
@@ -102,6 +106,8 @@ final class StormClients {
     final AtomicLong connectRefused = new AtomicLong();
     final AtomicLong errorAnswers = new AtomicLong();
     final AtomicLong unanswered = new AtomicLong();
+    /** Why a camera's response subscription was refused (the first one), or null. */
+    final AtomicReference<String> refused = new AtomicReference<>();
     final java.util.Set<String> answered = java.util.concurrent.ConcurrentHashMap.newKeySet();
     final Latencies connect;
     final Latencies credentials;
@@ -134,7 +140,14 @@ final class StormClients {
       long now = System.nanoTime();
       s.connect.record(now - started);
       s.lastConnect.accumulateAndGet(now, Math::max);
-      client.subscribe(Topics.credentialsResponse(id), 1).onSuccess(x -> request(s, client, id));
+      // the first request goes out on the SUBACK, as the SDK's does: one sent when the SUBSCRIBE is written can be
+      // answered before the broker added the subscription, and the answer is lost (a 10 s repeat)
+      String responses = Topics.credentialsResponse(id);
+      client.subscribeCompletionHandler(ack -> {
+        if (!ack.grantedQoSLevels().contains(SUBSCRIPTION_REFUSED)) request(s, client, id);
+        else s.refused.compareAndSet(null, "camera " + id + ": subscription refused by broker: " + responses);
+      });
+      client.subscribe(responses, 1);
     });
   }
 

@@ -1,6 +1,7 @@
 package io.ipchls.bench.ingest;
 
 import io.ipchls.bench.Latencies;
+import io.ipchls.infra.MqttSubscriptions;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -185,7 +186,8 @@ public final class BrokerPassThrough implements Callable<Integer> {
         }));
       }
       c.connect(server.port(), "127.0.0.1").await(30, TimeUnit.SECONDS);
-      c.subscribe(SHARED_FILTER, MqttQoS.AT_LEAST_ONCE.value()).await(30, TimeUnit.SECONDS);
+      // on the SUBACK: the publishers start next, and the broker may add a subscription after the SUBSCRIBE arrived
+      MqttSubscriptions.subscribeGranted(c, SHARED_FILTER, MqttQoS.AT_LEAST_ONCE.value()).await(30, TimeUnit.SECONDS);
       subs.add(c);
     }
     CpuShares cpu = new CpuShares(server.pid(), null, "publishers+subscribers JVM");

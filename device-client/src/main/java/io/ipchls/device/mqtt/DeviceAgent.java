@@ -15,7 +15,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
-import java.util.Map;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -31,8 +31,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The client neither reconnects nor retransmits by itself, so this class reconnects with capped exponential
  * backoff and jitter, its collaborators re-send an unanswered credential request and keep every segment notification
- * until the broker acknowledges it (PUBACK). All state lives on one Vert.x context; the methods may be called from
- * any thread.
+ * until the broker acknowledges it (PUBACK). A connect counts once the broker granted the camera's three
+ * subscriptions (its SUBACK) and took the online status; a refused subscription fails it with {@code subscription
+ * refused by broker: <topic>} as {@link #lastConnectError()}, and it is retried like any failed connect. All state
+ * lives on one Vert.x context; the methods may be called from any thread.
  */
 final class DeviceAgent implements CredentialSource {
   private static final Logger LOG = LoggerFactory.getLogger(DeviceAgent.class);
@@ -208,10 +210,10 @@ final class DeviceAgent implements CredentialSource {
     c.closeHandler(v -> onClosed(c));
     client = c;
     c.connect(settings.port(), settings.host())
-        .compose(ack -> c.subscribe(Map.of(
-            Topics.credentialsResponse(settings.cameraId()), MqttQoS.AT_LEAST_ONCE.value(),
-            Topics.segmentsRejected(settings.cameraId()), MqttQoS.AT_LEAST_ONCE.value(),
-            Topics.commands(settings.cameraId()), MqttQoS.AT_LEAST_ONCE.value())))
+        // the SUBACK, not the SUBSCRIBE's write: the first credential answer must find its subscription
+        .compose(ack -> Subscriptions.subscribe(vertx, c, List.of(Topics.credentialsResponse(settings.cameraId()),
+            Topics.segmentsRejected(settings.cameraId()), Topics.commands(settings.cameraId())),
+            MqttQoS.AT_LEAST_ONCE.value()))
         .compose(subscribed -> c.publish(Topics.status(settings.cameraId()),
             Buffer.buffer(Json.encode(statusSource.get())), MqttQoS.AT_LEAST_ONCE,
             /* isDup= */ false, /* isRetain= */ true))

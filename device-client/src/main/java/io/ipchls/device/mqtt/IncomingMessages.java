@@ -47,8 +47,8 @@ final class IncomingMessages {
         default -> throw new ProtocolException("unexpected topic kind " + kind);
       }
     } catch (ProtocolException | IllegalArgumentException e) {
+      lastRejection = topic + ": " + e.getMessage(); // first: whoever sees the count then sees its reason
       badMessages.incrementAndGet();
-      lastRejection = topic + ": " + e.getMessage();
       LOG.warn("camera {}: dropped message on {}: {}", cameraId, topic, e.getMessage());
     }
   }

@@ -10,6 +10,7 @@ import io.ipchls.infra.AuthDecision;
 import io.ipchls.infra.BrokerAuth;
 import io.ipchls.infra.KeyLookup;
 import io.ipchls.infra.LocalStack;
+import io.ipchls.infra.MqttSubscriptions;
 import io.ipchls.kit.crypto.Sha256;
 import io.ipchls.kit.db.Database;
 import io.ipchls.kit.http.Metrics;
@@ -193,7 +194,7 @@ public final class TestCloud implements AutoCloseable {
     java.util.concurrent.CompletableFuture<CameraStatus> first = new java.util.concurrent.CompletableFuture<>();
     c.publishHandler(m -> first.complete(Json.decode(m.payload().getBytes(), CameraStatus.class)));
     await(c.connect(brokerPort, brokerHost));
-    await(c.subscribe("cameras/" + cameraId + "/status", 1));
+    await(MqttSubscriptions.subscribeGranted(c, "cameras/" + cameraId + "/status", 1));
     try {
       return first.get(WAIT.toSeconds(), TimeUnit.SECONDS).state();
     } catch (Exception e) {
@@ -229,7 +230,7 @@ public final class TestCloud implements AutoCloseable {
       }
     });
     await(observer.connect(brokerPort, brokerHost));
-    await(observer.subscribe(Map.of("cameras/+/segments", MqttQoS.AT_LEAST_ONCE.value(),
+    await(MqttSubscriptions.subscribeGranted(observer, Map.of("cameras/+/segments", MqttQoS.AT_LEAST_ONCE.value(),
         "cameras/+/status", MqttQoS.AT_LEAST_ONCE.value(), "cameras/+/events", MqttQoS.AT_LEAST_ONCE.value())));
   }
 

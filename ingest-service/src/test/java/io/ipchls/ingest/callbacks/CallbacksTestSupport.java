@@ -2,6 +2,7 @@ package io.ipchls.ingest.callbacks;
 
 import static io.ipchls.ingest.IngestTestSupport.await;
 
+import io.ipchls.infra.MqttSubscriptions;
 import io.ipchls.ingest.IngestTestSupport;
 import io.ipchls.infra.Await;
 import io.ipchls.infra.LocalStack;
@@ -138,7 +139,7 @@ public final class CallbacksTestSupport {
           .setCleanSession(true).setUsername("listener").setPassword("test").setMaxMessageSize(64 * 1024));
       client.publishHandler(m -> payloads.add(new JsonObject(m.payload())));
       await(client.connect(broker.port(), broker.host()));
-      await(client.subscribe(Topics.EVENTS_RECORDINGS, MqttQoS.AT_LEAST_ONCE.value()));
+      await(MqttSubscriptions.subscribeGranted(client, Topics.EVENTS_RECORDINGS, MqttQoS.AT_LEAST_ONCE.value()));
     }
 
     List<JsonObject> ofCamera(String cameraId) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.ipchls.infra.MqttSubscriptions;
 import io.ipchls.ingest.IngestTestSupport;
 import io.ipchls.protocol.CameraCommand;
 import io.ipchls.protocol.Json;
@@ -45,7 +46,7 @@ class CameraTriggerTest {
         .setPassword("test").setCleanSession(true));
     c.publishHandler(got::add);
     await(c.connect(api.ingest.config.mqtt().port(), api.ingest.config.mqtt().host()));
-    await(c.subscribe(Topics.commands(cameraId), 1));
+    await(MqttSubscriptions.subscribeGranted(c, Topics.commands(cameraId), 1));
     return c;
   }
 

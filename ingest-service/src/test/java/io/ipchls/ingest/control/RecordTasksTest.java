@@ -7,6 +7,7 @@ import static io.vertx.core.http.HttpMethod.PUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ipchls.infra.MqttSubscriptions;
 import io.ipchls.ingest.IngestTestSupport;
 import io.ipchls.infra.Await;
 import io.ipchls.protocol.CameraCommand;
@@ -51,7 +52,7 @@ class RecordTasksTest {
     c.publishHandler(m -> got.add(Json.decode(m.payload().getBytes(), CameraCommand.class)));
     await(c.connect(api.ingest.config.mqtt().port(), api.ingest.config.mqtt().host()));
     try {
-      await(c.subscribe(Topics.commands(cameraId), 1));
+      await(MqttSubscriptions.subscribeGranted(c, Topics.commands(cameraId), 1));
       CameraCommand cmd = got.poll(IngestTestSupport.TIMEOUT_MS, TimeUnit.MILLISECONDS);
       if (cmd == null) throw new AssertionError("no retained command for " + cameraId);
       return cmd;

@@ -3,6 +3,7 @@ package io.ipchls.ingest.events;
 import static io.ipchls.ingest.IngestTestSupport.await;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.ipchls.infra.MqttSubscriptions;
 import io.ipchls.ingest.IngestTestSupport;
 import io.ipchls.protocol.EventRejected;
 import io.ipchls.protocol.Json;
@@ -28,7 +29,7 @@ final class EventCamera implements AutoCloseable {
         .setMaxInflightQueue(1000).setUsername(id).setPassword("test"));
     client.publishHandler(m -> rejections.add(Json.decode(m.payload().getBytes(), EventRejected.class)));
     await(client.connect(ingest.config.mqtt().port(), ingest.config.mqtt().host()));
-    await(client.subscribe(Topics.eventsRejected(id), 1));
+    await(MqttSubscriptions.subscribeGranted(client, Topics.eventsRejected(id), 1));
   }
 
   void publishEvent(String json) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ipchls.credential.issuer.EmbeddedKeys;
 import io.ipchls.infra.Await;
 import io.ipchls.infra.EmbeddedS3;
+import io.ipchls.infra.MqttSubscriptions;
 import io.ipchls.infra.S3Options;
 import io.ipchls.infra.TestTools;
 import io.ipchls.infra.WebhookReceiver;
@@ -426,11 +427,9 @@ class ExternalServersIT {
     }
   }
 
-  private static Integer subscribe(MqttClient c, String topic) {
-    var granted = new java.util.concurrent.CompletableFuture<Integer>();
-    c.subscribeCompletionHandler(ack -> granted.complete(ack.grantedQoSLevels().get(0)));
-    c.subscribe(topic, 1);
-    return granted.orTimeout(10, TimeUnit.SECONDS).join();
+  /** The SUBACK's return code (0x80: refused). */
+  private static Integer subscribe(MqttClient c, String topic) throws Exception {
+    return MqttSubscriptions.subscribe(c, topic, 1).await(10, TimeUnit.SECONDS).get(0);
   }
 
   private static Connection connect(String user, String password) throws SQLException {
