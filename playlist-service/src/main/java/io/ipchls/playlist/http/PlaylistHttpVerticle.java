@@ -99,7 +99,7 @@ public final class PlaylistHttpVerticle extends VerticleBase {
     if (!cfg.s3().caFile().isBlank()) storeOptions.setTrustOptions(new PemTrustOptions().addCertPath(cfg.s3().caFile()));
     storeClient = vertx.createHttpClient(storeOptions);
     QueryPresigner internalSigner = new QueryPresigner(cfg.s3(), cfg.s3().endpointUri());
-    var clips = new ClipExport(vertx, segments, internalSigner, storeClient);
+    var clips = new ClipExport(vertx, segments, internalSigner, storeClient, meter);
     exportStore = new ExportStore(cfg.s3());
     var exportJobs = new ExportRepository(pool);
     // export URLs are presigned for viewers on the public endpoint, whatever segmentAccess says
