@@ -104,8 +104,8 @@ public final class PlaylistHttpVerticle extends VerticleBase {
     var exportJobs = new ExportRepository(pool);
     // export URLs are presigned for viewers on the public endpoint, whatever segmentAccess says
     exports = new ExportHandlers(vertx, cfg.exports(), segments, exportJobs,
-        new ExportRunner(vertx, clips, exportJobs, exportStore),
-        exportStore, new QueryPresigner(cfg.s3(), cfg.s3().publicEndpointUri()), clock);
+        new ExportRunner(vertx, clips, exportJobs, exportStore, meter),
+        exportStore, new QueryPresigner(cfg.s3(), cfg.s3().publicEndpointUri()), meter, clock);
     exportSweepTimer = vertx.setPeriodic(EXPORT_SWEEP_MS, t -> exports.sweep()
         .onFailure(e -> LOG.warn("clip export sweep failed (tried again in {} s): {}", EXPORT_SWEEP_MS / 1000,
             e.toString())));
