@@ -7,6 +7,7 @@ import io.ipchls.kit.http.ApiException;
 import io.ipchls.playlist.auth.ViewerAuth;
 import io.ipchls.playlist.db.Segment;
 import io.ipchls.playlist.db.SegmentRepository;
+import io.ipchls.playlist.metering.PlaybackMeter;
 import io.ipchls.playlist.s3.QueryPresigner;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -37,12 +38,19 @@ import java.util.Map;
  * the range covers. Memory: the plan (about 20 bytes a frame) and one segment per request. The last few plans are
  * kept, so the range requests a player makes after the first do not read the recording again; so are the last few
  * init segments (content-named, so never stale), so an fMP4 recording's init is read once, not once a segment.
+ * Metering: an answer with the clip (200, 206, HEAD) is one playback request; its body bytes written to the client,
+ * and the segments they carry, are served bytes, also when the client leaves mid-way. Refusals count nothing.
  */
 final class ClipExport {
   private static final Duration INTERNAL_URL_LIFETIME = Duration.ofMinutes(5);
   /** A recorded segment larger than this is refused rather than held in memory. */
   static final long MAX_SEGMENT_BYTES = 64L * 1024 * 1024;
   private static final int CACHED_PLANS = 8;
+  /**
+   * The most one write hands the connection, each awaited before the next: a client that leaves mid-way is counted at
+   * most this many bytes beyond what its connection took, and a large segment is not queued whole for a dead one.
+   */
+  static final int WRITE_CHUNK = 64 * 1024;
   private static final DateTimeFormatter FILE_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
@@ -50,6 +58,7 @@ final class ClipExport {
   private final SegmentRepository segments;
   private final QueryPresigner internalSigner;
   private final HttpClient http;
+  private final PlaybackMeter meter;
   private final Map<String, Future<ClipPlan>> plans = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Future<ClipPlan>> eldest) {
@@ -64,11 +73,13 @@ final class ClipExport {
     }
   };
 
-  ClipExport(Vertx vertx, SegmentRepository segments, QueryPresigner internalSigner, HttpClient http) {
+  ClipExport(Vertx vertx, SegmentRepository segments, QueryPresigner internalSigner, HttpClient http,
+      PlaybackMeter meter) {
     this.vertx = vertx;
     this.segments = segments;
     this.internalSigner = internalSigner;
     this.http = http;
+    this.meter = meter;
   }
 
   void handle(RoutingContext ctx) {
@@ -132,7 +143,10 @@ final class ClipExport {
     return chain.compose(v -> vertx.executeBlocking(planner::plan));
   }
 
-  /** Headers, then the whole file or the one range asked for (RFC 9110 §14), unless this is a HEAD. */
+  /**
+   * Headers, then the whole file or the one range asked for (RFC 9110 §14), unless this is a HEAD; metered as one
+   * request, then the body bytes written however the writing ended.
+   */
   private Future<Void> respond(RoutingContext ctx, ClipRequest req, List<Segment> list, ClipPlan plan, String etag) {
     HttpServerResponse out = ctx.response().putHeader("content-type", "video/mp4")
         .putHeader("accept-ranges", "bytes").putHeader("etag", etag)
@@ -151,13 +165,35 @@ final class ClipExport {
     if (range == null) range = new ByteRange(0, plan.length() - 1);
     else out.setStatusCode(206).putHeader("content-range", range.contentRange(plan.length()));
     out.putHeader("content-length", Long.toString(range.length()));
+    meter.request(req.cameraId());
     if (HeadRequests.isHead(ctx)) return out.end();
-    return write(out, list, plan, range.first(), range.last() + 1).compose(v -> out.end());
+    long from = range.first();
+    return write(out, list, plan, from, range.last() + 1).compose(v -> out.end())
+        .onComplete(x -> meterServed(req.cameraId(), plan, from, out.bytesWritten()));
   }
 
   /**
-   * Bytes [from, end) of the file: header bytes, then each covered segment's rebuilt samples, one at a time, each
-   * write awaited before the next segment is read (backpressure from the client's socket or the file).
+   * The body bytes handed to the connection (a write that failed included: the connection cannot say how much of it
+   * left), and the source segments whose samples lie in them.
+   */
+  private void meterServed(String cameraId, ClipPlan plan, long from, long written) {
+    if (written == 0) return;
+    int carried = 0;
+    for (ClipPlan.Piece p : plan.pieces()) {
+      if (covers(p, from, from + written)) carried++;
+    }
+    meter.served(cameraId, carried, written);
+  }
+
+  /** Whether bytes [from, end) of the file hold some of the piece's samples. */
+  private static boolean covers(ClipPlan.Piece p, long from, long end) {
+    return p.length() > 0 && p.offset() < end && p.offset() + p.length() > from;
+  }
+
+  /**
+   * Bytes [from, end) of the file: header bytes, then each covered segment's rebuilt samples, one at a time, in
+   * writes of at most {@value #WRITE_CHUNK} bytes, each awaited before the next (backpressure from the client's socket
+   * or the file; after a failed write nothing more is written).
    */
   Future<Void> write(WriteStream<Buffer> out, List<Segment> list, ClipPlan plan, long from, long end) {
     Future<Void> chain = Future.succeededFuture();
@@ -165,10 +201,10 @@ final class ClipExport {
       int n = (int) (Math.min(end, plan.headerLength()) - from);
       byte[] head = new byte[n];
       plan.copyHeader(from, head, 0, n);
-      chain = out.write(Buffer.buffer(head));
+      chain = writeInChunks(out, Buffer.buffer(head));
     }
     for (ClipPlan.Piece p : plan.pieces()) {
-      if (p.length() == 0 || p.offset() + p.length() <= from || p.offset() >= end) continue;
+      if (!covers(p, from, end)) continue;
       String key = list.get(p.segment()).objectKey();
       Segment source = list.get(p.segment());
       chain = chain.compose(v -> load(source, /* sources= */ null))
@@ -176,8 +212,17 @@ final class ClipExport {
           .compose(bytes -> {
             int a = (int) Math.max(0, from - p.offset());
             int b = (int) Math.min(bytes.length, end - p.offset());
-            return out.write(Buffer.buffer(bytes).slice(a, b));
+            return writeInChunks(out, Buffer.buffer(bytes).slice(a, b));
           });
+    }
+    return chain;
+  }
+
+  private static Future<Void> writeInChunks(WriteStream<Buffer> out, Buffer bytes) {
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = 0; i < bytes.length(); i += WRITE_CHUNK) {
+      Buffer chunk = bytes.slice(i, Math.min(bytes.length(), i + WRITE_CHUNK));
+      chain = chain.compose(v -> out.write(chunk));
     }
     return chain;
   }

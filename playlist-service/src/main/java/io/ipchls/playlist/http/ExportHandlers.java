@@ -6,6 +6,7 @@ import io.ipchls.playlist.ExportConfig;
 import io.ipchls.playlist.auth.ViewerAuth;
 import io.ipchls.playlist.db.ExportRepository;
 import io.ipchls.playlist.db.SegmentRepository;
+import io.ipchls.playlist.metering.PlaybackMeter;
 import io.ipchls.playlist.s3.ExportStore;
 import io.ipchls.playlist.s3.QueryPresigner;
 import io.vertx.core.Future;
@@ -24,7 +25,9 @@ import java.util.UUID;
  * Clip export jobs (issue 18 item 4): {@code POST /api/v1/cameras/{id}/exports?start=&end=} starts one (202, its URL in
  * {@code Location}), {@code GET /api/v1/cameras/{id}/exports/{exportId}} says how it stands and, once done, gives
  * presigned URLs of the MP4 and its manifest. A viewer token covering the camera is enough for both: the same right
- * as downloading {@code clip.mp4}. Jobs live in PostgreSQL, so any instance answers for any job.
+ * as downloading {@code clip.mp4}. Jobs live in PostgreSQL, so any instance answers for any job. A job accepted is one
+ * playback request of its camera ({@link ExportRunner} meters what it served once done); asking how a job stands is
+ * not playback and counts nothing.
  */
 final class ExportHandlers {
   /** How many expired jobs one sweep removes (one DeleteObjects request holds 1000 keys: two per job). */
@@ -37,10 +40,11 @@ final class ExportHandlers {
   private final ExportRunner runner;
   private final ExportStore store;
   private final QueryPresigner publicSigner;
+  private final PlaybackMeter meter;
   private final Clock clock;
 
   ExportHandlers(Vertx vertx, ExportConfig cfg, SegmentRepository segments, ExportRepository jobs,
-      ExportRunner runner, ExportStore store, QueryPresigner publicSigner, Clock clock) {
+      ExportRunner runner, ExportStore store, QueryPresigner publicSigner, PlaybackMeter meter, Clock clock) {
     this.vertx = vertx;
     this.cfg = cfg;
     this.segments = segments;
@@ -48,6 +52,7 @@ final class ExportHandlers {
     this.runner = runner;
     this.store = store;
     this.publicSigner = publicSigner;
+    this.meter = meter;
     this.clock = clock;
   }
 
@@ -77,6 +82,7 @@ final class ExportHandlers {
               return Future.failedFuture(new ApiException(409, "too_many_exports", cfg.maxRunning()
                   + " exports are running (exports.maxRunning): try again when one has finished"));
             }
+            meter.request(req.cameraId());
             runner.run(id, req, list); // runs on; its outcome goes to the job's row
             return jobs.get(id, cfg.maxRunMinutes());
           });

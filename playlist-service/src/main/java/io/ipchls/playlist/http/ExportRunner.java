@@ -4,6 +4,7 @@ import io.ipchls.device.fmp4.ClipPlan;
 import io.ipchls.kit.http.ApiException;
 import io.ipchls.playlist.db.ExportRepository;
 import io.ipchls.playlist.db.Segment;
+import io.ipchls.playlist.metering.PlaybackMeter;
 import io.ipchls.playlist.s3.ExportStore;
 import io.ipchls.protocol.ObjectKeys;
 import io.vertx.core.Future;
@@ -34,6 +35,9 @@ import org.slf4j.LoggerFactory;
  * faststart MP4 written to a temporary file (moov before mdat, ISO/IEC 14496-12 §8.1.1's recommendation for
  * progressive download: {@link ClipExport}'s layout), then the MP4 and its manifest stored under
  * {@code ipchls/exports/<id>/} and the outcome recorded. Memory: the plan and one segment, never the file.
+ * A job done is metered once: its MP4's size as bytes served and its source segments as segments served. The MP4 is
+ * downloaded from the bucket by presigned URL, which this service never sees, so each download cannot be counted;
+ * the file's size is what leaves the bucket for one download.
  */
 final class ExportRunner {
   private static final Logger LOG = LoggerFactory.getLogger(ExportRunner.class);
@@ -43,12 +47,14 @@ final class ExportRunner {
   private final ClipExport clips;
   private final ExportRepository jobs;
   private final ExportStore store;
+  private final PlaybackMeter meter;
 
-  ExportRunner(Vertx vertx, ClipExport clips, ExportRepository jobs, ExportStore store) {
+  ExportRunner(Vertx vertx, ClipExport clips, ExportRepository jobs, ExportStore store, PlaybackMeter meter) {
     this.vertx = vertx;
     this.clips = clips;
     this.jobs = jobs;
     this.store = store;
+    this.meter = meter;
   }
 
   /** The source objects a plan read, in the order read, each once: key, bytes, SHA-256 of the bytes read. */
@@ -67,12 +73,16 @@ final class ExportRunner {
     }
   }
 
-  /** Runs the job to its end; the outcome is in the job's row (never a failed future). */
+  /**
+   * Runs the job to its end; the outcome is in the job's row (never a failed future). Metered once its row says done
+   * (from then on its URLs are handed out); a failed job counts nothing more than its request.
+   */
   Future<Void> run(UUID id, ClipRequest req, List<Segment> list) {
     Sources sources = new Sources();
     return clips.planOnce(req, list, sources)
         .compose(plan -> writeAndStore(id, req, list, plan, sources))
-        .compose(result -> jobs.done(id, result))
+        .compose(result -> jobs.done(id, result)
+            .onSuccess(v -> meter.served(req.cameraId(), result.segmentCount(), result.mp4Bytes())))
         .recover(e -> {
           LOG.warn("clip export {} of {} failed: {}", id, req.cameraId(), e.toString());
           return jobs.failed(id, reason(e));

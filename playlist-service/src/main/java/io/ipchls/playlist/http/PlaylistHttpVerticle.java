@@ -99,13 +99,13 @@ public final class PlaylistHttpVerticle extends VerticleBase {
     if (!cfg.s3().caFile().isBlank()) storeOptions.setTrustOptions(new PemTrustOptions().addCertPath(cfg.s3().caFile()));
     storeClient = vertx.createHttpClient(storeOptions);
     QueryPresigner internalSigner = new QueryPresigner(cfg.s3(), cfg.s3().endpointUri());
-    var clips = new ClipExport(vertx, segments, internalSigner, storeClient);
+    var clips = new ClipExport(vertx, segments, internalSigner, storeClient, meter);
     exportStore = new ExportStore(cfg.s3());
     var exportJobs = new ExportRepository(pool);
     // export URLs are presigned for viewers on the public endpoint, whatever segmentAccess says
     exports = new ExportHandlers(vertx, cfg.exports(), segments, exportJobs,
-        new ExportRunner(vertx, clips, exportJobs, exportStore),
-        exportStore, new QueryPresigner(cfg.s3(), cfg.s3().publicEndpointUri()), clock);
+        new ExportRunner(vertx, clips, exportJobs, exportStore, meter),
+        exportStore, new QueryPresigner(cfg.s3(), cfg.s3().publicEndpointUri()), meter, clock);
     exportSweepTimer = vertx.setPeriodic(EXPORT_SWEEP_MS, t -> exports.sweep()
         .onFailure(e -> LOG.warn("clip export sweep failed (tried again in {} s): {}", EXPORT_SWEEP_MS / 1000,
             e.toString())));

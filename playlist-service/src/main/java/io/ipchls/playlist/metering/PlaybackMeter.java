@@ -23,10 +23,12 @@ import org.slf4j.LoggerFactory;
  * {@code flushSeconds} (additive upserts: any number of instances sum correctly, and which one served a viewer does
  * not matter):
  * <ul>
- *   <li>{@link #request}: a playback request answered (a playlist, a segment link resolved, a proxied segment);</li>
+ *   <li>{@link #request}: a playback request answered (a playlist, a segment link resolved, a proxied segment, a
+ *       {@code clip.mp4} answer, an export job accepted);</li>
  *   <li>{@link #handedOut}: presigned mode, a segment whose link was handed out for fetching: its bytes are its size
  *       from the index, summed in the database at the flush ({@code ingest.meter_handed_out});</li>
- *   <li>{@link #served}: proxy mode, a segment whose bytes went through this service: exactly the bytes written.</li>
+ *   <li>{@link #served}: bytes that went out through this service (proxy mode's segments, {@code clip.mp4}): exactly
+ *       the bytes written; or an export job's MP4, counted once when the job is done.</li>
  * </ul>
  * Used on one event loop (the HTTP verticle's). At most {@value #MAX_HANDED_OUT} segments wait for a flush; more
  * flush at once.
@@ -74,9 +76,15 @@ public final class PlaybackMeter {
     if (handedOut.size() >= MAX_HANDED_OUT) flush();
   }
 
+  /** One segment's bytes sent (proxy mode). */
   public void served(String cameraId, long bytes) {
+    served(cameraId, /* segments= */ 1, bytes);
+  }
+
+  /** Bytes sent that carried {@code segments} recorded segments (a clip, an export), wholly or in part. */
+  public void served(String cameraId, long segments, long bytes) {
     Counts c = counts(cameraId);
-    c.segments++;
+    c.segments += segments;
     c.bytes += bytes;
   }
 
