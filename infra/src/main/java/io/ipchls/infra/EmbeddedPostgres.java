@@ -12,6 +12,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,11 +43,16 @@ public final class EmbeddedPostgres implements AutoCloseable {
   static final String HBA_MARKER = "# ipc-hls: a password (scram-sha-256) for every connection, no trust";
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgres.class);
 
+  /** How long {@link #close()} waits for a shutdown another thread started (zonky's own shutdown hook). */
+  private static final long STOP_WAIT_MS = 30_000;
+
   private final io.zonky.test.db.postgres.embedded.EmbeddedPostgres pg;
+  private final Path dataDir;
   private final String password;
 
-  private EmbeddedPostgres(io.zonky.test.db.postgres.embedded.EmbeddedPostgres pg, String password) {
+  private EmbeddedPostgres(io.zonky.test.db.postgres.embedded.EmbeddedPostgres pg, Path dataDir, String password) {
     this.pg = pg;
+    this.dataDir = dataDir;
     this.password = password;
   }
 
@@ -72,7 +81,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
           // zonky's own readiness check logs in too
           .setConnectConfig("password", password)
           .start();
-      var started = new EmbeddedPostgres(pg, password);
+      var started = new EmbeddedPostgres(pg, dataDir, password);
       started.requirePassword(dataDir, passwordFile);
       started.createDatabaseIfMissing();
       LOG.info("PostgreSQL listening on {}:{} with data in {}", HOST, pg.getPort(), dataDir);
@@ -163,13 +172,42 @@ public final class EmbeddedPostgres implements AutoCloseable {
     return "jdbc:postgresql://" + HOST + ":" + port() + "/" + DATABASE + "?user=" + USER;
   }
 
-  /** Stops the server (fast shutdown); the data directory stays. Idempotent. */
+  /**
+   * Stops the server (fast shutdown) and returns once it is down; the data directory stays. Idempotent.
+   *
+   * <p>At JVM exit zonky's shutdown hook runs beside ours: when it got to stop the server first, zonky's close returns
+   * at once, so we wait for the process named in {@code postmaster.pid} to exit before anyone deletes the directory
+   * under it.
+   */
   @Override
   public void close() {
     try {
       pg.close();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot stop PostgreSQL", e);
+    }
+    awaitStopped();
+  }
+
+  private void awaitStopped() {
+    var postmaster = postmaster();
+    if (postmaster.isEmpty()) return;
+    try {
+      postmaster.get().onExit().get(STOP_WAIT_MS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.warn("PostgreSQL in {} still running {} ms after stopping", dataDir, STOP_WAIT_MS);
+    }
+  }
+
+  /** The running server named in {@code postmaster.pid} (its first line, the PID), if any. */
+  private Optional<ProcessHandle> postmaster() {
+    try (var lines = Files.lines(dataDir.resolve("postmaster.pid"))) {
+      return lines.findFirst().map(String::trim).map(Long::parseLong).flatMap(ProcessHandle::of)
+          .filter(ProcessHandle::isAlive);
+    } catch (IOException | UncheckedIOException | NumberFormatException e) {
+      return Optional.empty(); // no file (stopped), or half written by a server only starting
     }
   }
 }

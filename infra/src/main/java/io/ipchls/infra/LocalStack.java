@@ -1,9 +1,6 @@
 package io.ipchls.infra;
 
 import io.ipchls.protocol.StorageDefaults;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -119,24 +116,32 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /**
-   * One stack per JVM, started on first use in a fresh temporary directory with free ports, and stopped by a
-   * shutdown hook. Tests sharing it should use their own camera ids, keys and schemas, and restore the defaults
+   * One stack per JVM, started on first use in a fresh temporary directory with free ports. A shutdown hook stops it
+   * and then deletes the directory: every test JVM writes a few hundred megabytes there (PostgreSQL, broker, S3
+   * blobs). Tests sharing it should use their own camera ids, keys and schemas, and restore the defaults
    * ({@code useBrokerAuth(null)}, {@code useKeyLookup(null)}) when they installed their own.
    */
   public static synchronized LocalStack sharedForTests() {
     if (shared == null) {
-      Path dir;
+      ScratchDir dir = ScratchDir.create("ipchls-stack-");
       try {
-        dir = Files.createTempDirectory("ipchls-stack-");
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+        LocalStack stack = start(Options.defaults(dir.path()));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> closeAndDelete(stack, dir), "ipchls-stack-shutdown"));
+        LOG.info("shared test stack in {} (deleted at exit)", dir);
+        shared = stack;
+      } finally {
+        if (shared == null) ScratchDir.deleteTreeQuietly(dir.path());
       }
-      LocalStack stack = start(Options.defaults(dir));
-      Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "ipchls-stack-shutdown"));
-      LOG.info("shared test stack in {}", dir);
-      shared = stack;
     }
     return shared;
+  }
+
+  private static void closeAndDelete(LocalStack stack, ScratchDir dir) {
+    try {
+      stack.close();
+    } finally {
+      ScratchDir.deleteTreeQuietly(dir.path());
+    }
   }
 
   /** Decides MQTT CONNECTs from now on; null restores {@link BrokerAuth#allowAllAsService()}. */

@@ -108,6 +108,11 @@ final class DemoCamera implements AutoCloseable {
       @Override
       public void close() throws InterruptedException {
         file.close();
+        try {
+          Files.deleteIfExists(sample); // our copy of the sample, not wanted once the camera stops
+        } catch (IOException e) {
+          // deleteOnExit tries again
+        }
       }
     });
   }

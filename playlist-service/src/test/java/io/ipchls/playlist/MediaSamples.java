@@ -1,5 +1,6 @@
 package io.ipchls.playlist;
 
+import io.ipchls.infra.ScratchDir;
 import io.ipchls.infra.TestTools;
 import io.ipchls.ingest.indexing.SegmentRepository;
 import io.ipchls.ingest.indexing.SegmentRow;
@@ -73,9 +74,15 @@ public final class MediaSamples {
   }
 
   private static Sample make(Kind kind) {
+    try (ScratchDir scratch = ScratchDir.create("ipchls-media-" + kind.name().toLowerCase())) {
+      return make(kind, scratch.path());
+    }
+  }
+
+  /** ffmpeg's HLS muxer writes the segments into {@code dir}; they are read back into memory. */
+  private static Sample make(Kind kind, Path dir) {
     try {
       Path ffmpeg = TestTools.require("ffmpeg");
-      Path dir = Files.createTempDirectory("ipchls-media-" + kind.name().toLowerCase());
       String ext = kind.isFmp4() ? "m4s" : "ts";
       List<String> cmd = new ArrayList<>(List.of(ffmpeg.toString(), "-v", "error", "-y",
           "-f", "lavfi", "-i", "testsrc2=size=" + WIDTH + "x" + HEIGHT + ":rate=" + FPS,

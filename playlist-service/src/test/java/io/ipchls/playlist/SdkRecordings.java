@@ -8,6 +8,7 @@ import io.ipchls.device.segment.Frame;
 import io.ipchls.device.segment.Segment;
 import io.ipchls.device.segment.Segmenter;
 import io.ipchls.device.sim.JpegThumbnail;
+import io.ipchls.infra.ScratchDir;
 import io.ipchls.infra.TestTools;
 import io.ipchls.ingest.indexing.SegmentRepository;
 import io.ipchls.ingest.indexing.SegmentRow;
@@ -46,9 +47,14 @@ public final class SdkRecordings {
 
   /** The SDK's segments of a {@code seconds}-long clip of {@code codec}, in {@code container}. */
   public static List<Segment> segments(VideoCodec codec, Container container, int seconds) throws Exception {
+    try (ScratchDir dir = ScratchDir.create("ipchls-sdk-clip")) {
+      return segments(codec, container, seconds, dir.resolve(codec == VideoCodec.H265 ? "clip.h265" : "clip.h264"));
+    }
+  }
+
+  private static List<Segment> segments(VideoCodec codec, Container container, int seconds, Path clip)
+      throws Exception {
     Path ffmpeg = TestTools.require("ffmpeg");
-    Path dir = Files.createTempDirectory("ipchls-sdk-clip");
-    Path clip = dir.resolve(codec == VideoCodec.H265 ? "clip.h265" : "clip.h264");
     List<String> cmd = new ArrayList<>(List.of(ffmpeg.toString(), "-v", "error", "-y", "-f", "lavfi", "-i",
         "testsrc2=size=320x240:rate=" + FPS, "-t", Integer.toString(seconds), "-pix_fmt", "yuv420p"));
     if (codec == VideoCodec.H265) {

@@ -10,6 +10,7 @@ import io.ipchls.infra.BrokerAuth;
 import io.ipchls.infra.BrokerOptions;
 import io.ipchls.infra.EmbeddedBroker;
 import io.ipchls.infra.EmbeddedPostgres;
+import io.ipchls.infra.ScratchDir;
 import io.ipchls.kit.cluster.ClusterConfig;
 import io.ipchls.kit.cluster.Clustering;
 import io.ipchls.kit.crypto.Sha256;
@@ -90,7 +91,20 @@ public final class ReconnectStorm implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path dir = Files.createTempDirectory("ipchls-storm-");
+    ScratchDir dir = ScratchDir.create("ipchls-storm-");
+    boolean finished = false;
+    try {
+      Integer exit = call(dir.path());
+      finished = true;
+      return exit;
+    } finally {
+      // a failed storm's client logs (clients-<k>.log) say why; a finished one leaves nothing behind
+      if (finished) dir.close();
+      else System.out.println("storm failed: client logs and server data kept for inspection in " + dir);
+    }
+  }
+
+  private Integer call(Path dir) throws Exception {
     int n = capByOpenFiles(cameras);
     System.out.printf("reconnect storm: %d cameras (asked %d), secrets stored as SHA-256, %d cores%n", n, cameras,
         Runtime.getRuntime().availableProcessors());

@@ -52,8 +52,9 @@ final class StormFleet implements AutoCloseable {
       if (logback != null) command.add("-Dlogback.configurationFile=" + logback);
       command.addAll(List.of(StormClientProcess.class.getName(), host, Integer.toString(port),
           Integer.toString(deadlineSeconds), file.toString(), String.join(",", sources)));
-      Process p = new ProcessBuilder(command).redirectError(dir.resolve("clients-" + k + ".log").toFile()).start();
-      children.add(new Child(k, p));
+      Path log = dir.resolve("clients-" + k + ".log");
+      Process p = new ProcessBuilder(command).redirectError(log.toFile()).start();
+      children.add(new Child(k, p, log));
     }
     System.out.printf("cameras in %d client processes, sockets from %s%n", children.size(), String.join(", ", sources));
   }
@@ -134,14 +135,16 @@ final class StormFleet implements AutoCloseable {
   private static final class Child {
     final int k;
     final Process process;
+    final Path log;
     final PrintStream in;
     final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
     final AtomicLong connected = new AtomicLong();
     final AtomicLong credentialed = new AtomicLong();
 
-    Child(int k, Process process) {
+    Child(int k, Process process, Path log) {
       this.k = k;
       this.process = process;
+      this.log = log;
       this.in = new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
       Thread reader = new Thread(this::read, "storm-clients-" + k);
       reader.setDaemon(true);
@@ -167,7 +170,7 @@ final class StormFleet implements AutoCloseable {
       } catch (IOException e) {
         answers.add("failed " + e.getMessage());
       }
-      answers.add("failed client process " + k + " ended (see its log)");
+      answers.add("failed client process " + k + " ended (see " + log + ")");
     }
   }
 }

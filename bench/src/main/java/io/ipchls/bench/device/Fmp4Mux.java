@@ -138,11 +138,15 @@ public final class Fmp4Mux implements Callable<Integer> {
     Path file = Path.of(System.getProperty("java.io.tmpdir"), "ipchls-bench-1080p-" + seconds + "s.hevc");
     if (Files.exists(file)) return file;
     Path tmp = Files.createTempFile("ipchls-bench", ".hevc");
-    run("ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=25:duration=" + seconds,
-        "-c:v", "libx265", "-preset", "ultrafast", "-b:v", "5M", "-x265-params",
-        "log-level=error:bframes=0:keyint=75:min-keyint=75:open-gop=0:scenecut=0", "-pix_fmt", "yuv420p", "-f",
-        "hevc", "-y", tmp.toString());
-    Files.move(tmp, file);
+    try {
+      run("ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=25:duration=" + seconds,
+          "-c:v", "libx265", "-preset", "ultrafast", "-b:v", "5M", "-x265-params",
+          "log-level=error:bframes=0:keyint=75:min-keyint=75:open-gop=0:scenecut=0", "-pix_fmt", "yuv420p", "-f",
+          "hevc", "-y", tmp.toString());
+      Files.move(tmp, file);
+    } finally {
+      Files.deleteIfExists(tmp); // ffmpeg failed: no half-written file left in /tmp
+    }
     return file;
   }
 

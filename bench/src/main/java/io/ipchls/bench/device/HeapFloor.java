@@ -7,10 +7,10 @@ import io.ipchls.device.FramePack;
 import io.ipchls.infra.EmbeddedS3;
 import io.ipchls.infra.KeyLookup;
 import io.ipchls.infra.S3Options;
+import io.ipchls.infra.ScratchDir;
 import io.ipchls.protocol.StorageDefaults;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -42,11 +42,11 @@ public final class HeapFloor {
     List<Integer> heaps = new ArrayList<>();
     for (int i = 1; i < args.length; i++) heaps.add(Integer.parseInt(args[i]));
     if (heaps.isEmpty()) heaps = List.of(64, 48, 32, 24, 16, 12);
-    Path dir = Files.createTempDirectory("ipchls-heapfloor");
     String key = "bench-root";
     String secret = "bench-root-secret-0123456789";
-    try (EmbeddedS3 s3 = EmbeddedS3.start(new S3Options(dir, "127.0.0.1", 0, "bench", StorageDefaults.REGION, key,
-        secret, KeyLookup.none()))) {
+    try (ScratchDir dir = ScratchDir.create("ipchls-heapfloor");
+        EmbeddedS3 s3 = EmbeddedS3.start(new S3Options(dir.path(), "127.0.0.1", 0, "bench", StorageDefaults.REGION,
+            key, secret, KeyLookup.none()))) {
       System.out.printf("1080p25 at %d kbit/s for %d s per run, default 4 MiB buffer; S3 server in this process%n",
           BITS_PER_SECOND / 1000, seconds);
       for (int mb : heaps) {

@@ -93,10 +93,14 @@ public final class MuxThroughput implements java.util.concurrent.Callable<Intege
     Path file = Path.of(System.getProperty("java.io.tmpdir"), "ipchls-bench-1080p-" + seconds + "s.h264");
     if (Files.exists(file)) return file;
     Path tmp = Files.createTempFile("ipchls-bench", ".h264");
-    run("ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=25:duration=" + seconds,
-        "-c:v", "libx264", "-preset", "veryfast", "-bf", "0", "-g", "75", "-b:v", "5M", "-maxrate", "5M",
-        "-bufsize", "10M", "-pix_fmt", "yuv420p", "-f", "h264", "-y", tmp.toString());
-    Files.move(tmp, file);
+    try {
+      run("ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=25:duration=" + seconds,
+          "-c:v", "libx264", "-preset", "veryfast", "-bf", "0", "-g", "75", "-b:v", "5M", "-maxrate", "5M",
+          "-bufsize", "10M", "-pix_fmt", "yuv420p", "-f", "h264", "-y", tmp.toString());
+      Files.move(tmp, file);
+    } finally {
+      Files.deleteIfExists(tmp); // ffmpeg failed: no half-written file left in /tmp
+    }
     return file;
   }
 

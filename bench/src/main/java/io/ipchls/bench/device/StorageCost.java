@@ -98,16 +98,20 @@ public final class StorageCost implements Callable<Integer> {
         + preset + (hevc ? ".hevc" : ".h264"));
     if (Files.exists(file)) return file;
     Path tmp = Files.createTempFile("ipchls-storage", hevc ? ".hevc" : ".h264");
-    if (hevc) {
-      run("ffmpeg", "-v", "error", "-f", "lavfi", "-i", source, "-pix_fmt", "yuv420p", "-c:v", "libx265", "-preset",
-          preset, "-crf", "28", "-x265-params", "log-level=error:bframes=0:keyint=75:min-keyint=75:open-gop=0:"
-              + "scenecut=0", "-f", "hevc", "-y", tmp.toString());
-    } else {
-      run("ffmpeg", "-v", "error", "-f", "lavfi", "-i", source, "-pix_fmt", "yuv420p", "-c:v", "libx264", "-preset",
-          preset, "-crf", "23", "-bf", "0", "-g", "75", "-keyint_min", "75", "-sc_threshold", "0", "-f", "h264",
-          "-y", tmp.toString());
+    try {
+      if (hevc) {
+        run("ffmpeg", "-v", "error", "-f", "lavfi", "-i", source, "-pix_fmt", "yuv420p", "-c:v", "libx265", "-preset",
+            preset, "-crf", "28", "-x265-params", "log-level=error:bframes=0:keyint=75:min-keyint=75:open-gop=0:"
+                + "scenecut=0", "-f", "hevc", "-y", tmp.toString());
+      } else {
+        run("ffmpeg", "-v", "error", "-f", "lavfi", "-i", source, "-pix_fmt", "yuv420p", "-c:v", "libx264", "-preset",
+            preset, "-crf", "23", "-bf", "0", "-g", "75", "-keyint_min", "75", "-sc_threshold", "0", "-f", "h264",
+            "-y", tmp.toString());
+      }
+      Files.move(tmp, file);
+    } finally {
+      Files.deleteIfExists(tmp); // ffmpeg failed: no half-written file left in /tmp
     }
-    Files.move(tmp, file);
     return file;
   }
 

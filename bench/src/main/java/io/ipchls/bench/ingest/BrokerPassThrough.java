@@ -2,14 +2,13 @@ package io.ipchls.bench.ingest;
 
 import io.ipchls.bench.Latencies;
 import io.ipchls.infra.MqttSubscriptions;
+import io.ipchls.infra.ScratchDir;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
 import io.vertx.mqtt.messages.MqttPublishMessage;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -115,9 +114,9 @@ public final class BrokerPassThrough implements Callable<Integer> {
     System.out.println(settings);
     Map<String, Result> results = new LinkedHashMap<>();
     for (String kind : brokers) {
-      Path dir = Files.createTempDirectory("broker-bench-");
       Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(4));
-      try (MqttServer server = MqttServer.start(kind, dir.resolve("mqtt"))) {
+      try (ScratchDir dir = ScratchDir.create("broker-bench-");
+          MqttServer server = MqttServer.start(kind, dir.resolve("mqtt"))) {
         Result r = measure(vertx, server, settings);
         results.put(kind, r);
         System.out.println();

@@ -2,6 +2,7 @@ package io.ipchls.bench.ingest;
 
 import io.ipchls.bench.Latencies;
 import io.ipchls.infra.EmbeddedPostgres;
+import io.ipchls.infra.ScratchDir;
 import io.ipchls.ingest.IngestConfig;
 import io.ipchls.ingest.IngestService;
 import io.ipchls.ingest.indexing.SegmentRepository;
@@ -24,7 +25,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -87,11 +87,11 @@ public final class IngestThroughput implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path dir = Files.createTempDirectory("ingest-bench-");
-    Path pgDir = dir.resolve("postgres");
-    if (statements > 0) loadStatementStatistics(pgDir);
-    try (EmbeddedPostgres pg = EmbeddedPostgres.start(pgDir, 0);
+    // the directory is deleted after the servers in it have stopped (resources close in reverse order)
+    try (ScratchDir dir = ScratchDir.create("ingest-bench-");
+        EmbeddedPostgres pg = startPostgres(dir.resolve("postgres"));
         MqttServer mqtt = MqttServer.start(broker, dir.resolve("mqtt"))) {
+      Path pgDir = dir.resolve("postgres");
       Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(4));
       try {
         return run(vertx, pg, pgDir, mqtt);
@@ -235,6 +235,11 @@ public final class IngestThroughput implements Callable<Integer> {
     return body.lines().filter(l -> l.startsWith("segments_") && !l.startsWith("segments_batch_size_max")
         && !l.contains("_bucket{"))
         .map(l -> l.replace("_total", "")).toList().toString();
+  }
+
+  private EmbeddedPostgres startPostgres(Path pgDir) throws Exception {
+    if (statements > 0) loadStatementStatistics(pgDir);
+    return EmbeddedPostgres.start(pgDir, 0);
   }
 
   /**

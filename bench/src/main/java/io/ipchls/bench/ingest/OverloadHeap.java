@@ -1,6 +1,7 @@
 package io.ipchls.bench.ingest;
 
 import io.ipchls.infra.EmbeddedPostgres;
+import io.ipchls.infra.ScratchDir;
 import io.ipchls.ingest.IngestConfig;
 import io.ipchls.kit.config.DbConfig;
 import io.ipchls.kit.db.Database;
@@ -77,7 +78,12 @@ public final class OverloadHeap implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path dir = Files.createTempDirectory("overload-bench-");
+    try (ScratchDir dir = ScratchDir.create("overload-bench-")) {
+      return call(dir.path());
+    }
+  }
+
+  private Integer call(Path dir) throws Exception {
     Path pgDir = dir.resolve("postgres");
     EmbeddedPostgres pg = EmbeddedPostgres.start(pgDir, 0);
     Vertx vertx = Vertx.vertx();

@@ -3,6 +3,7 @@ package io.ipchls.bench.playlist;
 import io.ipchls.device.Camera;
 import io.ipchls.device.sim.SimulatedCamera;
 import io.ipchls.infra.HeadlessChromium;
+import io.ipchls.infra.ScratchDir;
 import io.ipchls.launcher.LocalSystem;
 import io.ipchls.launcher.StackConfig;
 import io.vertx.core.json.JsonObject;
@@ -62,8 +63,14 @@ public final class GlassToGlass implements Runnable {
     }
   }
 
+  /** The local system keeps its data in a temporary directory, deleted once it has stopped. */
   private void measure() throws Exception {
-    Path data = Files.createTempDirectory("ipchls-g2g-");
+    try (ScratchDir data = ScratchDir.create("ipchls-g2g-")) {
+      measure(data.path());
+    }
+  }
+
+  private void measure(Path data) throws Exception {
     JsonObject json = StackConfig.defaults().put("dataDir", data.toString());
     json.put("http", new JsonObject().put("playlistPort", 0).put("credentialPort", 0).put("ingestPort", 0));
     json.getJsonObject("postgres").put("port", 0);

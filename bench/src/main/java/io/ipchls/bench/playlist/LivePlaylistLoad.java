@@ -126,8 +126,6 @@ public final class LivePlaylistLoad implements Runnable {
       System.out.printf("  p99 ratio cluster map / in-memory: %.2f; most req/s cluster map %.0f (ratio %.2f)%n",
           clustered.latencies.percentileMillis(0.99) / live.latencies.percentileMillis(0.99), clusteredMax,
           clusteredMax / liveMax);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
     }
   }
 

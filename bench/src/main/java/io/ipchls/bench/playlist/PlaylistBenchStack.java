@@ -3,6 +3,7 @@ package io.ipchls.bench.playlist;
 import io.ipchls.infra.EmbeddedPostgres;
 import io.ipchls.infra.EmbeddedS3;
 import io.ipchls.infra.S3Options;
+import io.ipchls.infra.ScratchDir;
 import io.ipchls.ingest.indexing.SegmentRepository;
 import io.ipchls.ingest.indexing.SegmentRow;
 import io.ipchls.ingest.shared.RecordingGapRule;
@@ -23,8 +24,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -45,7 +44,7 @@ final class PlaylistBenchStack implements AutoCloseable {
   static final String ACCESS_KEY = "BENCHROOT0000000000";
   static final String SECRET_KEY = "bench-secret-key-0123456789";
 
-  final Path dir;
+  final ScratchDir dir;
   final EmbeddedPostgres pg;
   final EmbeddedS3 s3;
   final Vertx vertx;
@@ -54,18 +53,24 @@ final class PlaylistBenchStack implements AutoCloseable {
   final Pool pool;
   PlaylistHttpVerticle playlist;
 
-  PlaylistBenchStack() throws java.io.IOException {
-    dir = Files.createTempDirectory("ipchls-bench");
-    pg = EmbeddedPostgres.start(dir.resolve("pg"), 0);
-    s3 = EmbeddedS3.start(new S3Options(dir.resolve("s3"), "127.0.0.1", 0, StorageDefaults.BUCKET,
-        StorageDefaults.REGION, ACCESS_KEY, SECRET_KEY, key -> Optional.empty()));
-    vertx = Vertx.vertx(new VertxOptions());
-    db = new DbConfig(pg.host(), pg.port(), pg.database(), pg.user(), pg.password(), 8);
-    s3Config = new S3Config(s3.endpoint().toString(), s3.endpoint().toString(), StorageDefaults.REGION,
-        StorageDefaults.BUCKET, /* pathStyle= */ true, ACCESS_KEY, SECRET_KEY);
-    await(Database.migrate(vertx, db, "ingest"));
-    await(Database.migrate(vertx, db, "credential"));
-    pool = Database.pool(vertx, db);
+  /** Everything lives in a temporary directory that {@link #close()} deletes, also when starting fails. */
+  PlaylistBenchStack() {
+    dir = ScratchDir.create("ipchls-bench");
+    try {
+      pg = EmbeddedPostgres.start(dir.resolve("pg"), 0);
+      s3 = EmbeddedS3.start(new S3Options(dir.resolve("s3"), "127.0.0.1", 0, StorageDefaults.BUCKET,
+          StorageDefaults.REGION, ACCESS_KEY, SECRET_KEY, key -> Optional.empty()));
+      vertx = Vertx.vertx(new VertxOptions());
+      db = new DbConfig(pg.host(), pg.port(), pg.database(), pg.user(), pg.password(), 8);
+      s3Config = new S3Config(s3.endpoint().toString(), s3.endpoint().toString(), StorageDefaults.REGION,
+          StorageDefaults.BUCKET, /* pathStyle= */ true, ACCESS_KEY, SECRET_KEY);
+      await(Database.migrate(vertx, db, "ingest"));
+      await(Database.migrate(vertx, db, "credential"));
+      pool = Database.pool(vertx, db);
+    } catch (RuntimeException | Error e) {
+      close();
+      throw e;
+    }
   }
 
   /** Deploys playlist-service with viewer tokens on, presigned links, 6-segment live windows. */
@@ -135,10 +140,14 @@ final class PlaylistBenchStack implements AutoCloseable {
   @Override
   public void close() {
     try {
-      await(vertx.close());
+      if (vertx != null) await(vertx.close());
     } finally {
-      s3.close();
-      pg.close();
+      try {
+        if (s3 != null) s3.close();
+        if (pg != null) pg.close();
+      } finally {
+        dir.close();
+      }
     }
   }
 }

@@ -140,10 +140,14 @@ class GatewayConfigTest {
   @Test
   void caFile_impliesTls() throws Exception {
     java.nio.file.Path ca = java.nio.file.Files.createTempFile("ca", ".pem");
-    GatewayConfig c = GatewayConfig.parse("{\"mqtt\": {\"port\": 8883, \"caFile\": \"" + ca + "\"}, \"cameras\": []}",
-        "f");
-    assertTrue(c.mqtt().tls());
-    assertEquals(ca, c.mqtt().caPath());
+    try {
+      GatewayConfig c = GatewayConfig.parse("{\"mqtt\": {\"port\": 8883, \"caFile\": \"" + ca + "\"}, \"cameras\": []}",
+          "f");
+      assertTrue(c.mqtt().tls());
+      assertEquals(ca, c.mqtt().caPath());
+    } finally {
+      java.nio.file.Files.deleteIfExists(ca);
+    }
   }
 
   @Test

@@ -6,6 +6,7 @@ import static io.ipchls.ingest.IngestTestSupport.segment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ipchls.infra.ScratchDir;
 import io.ipchls.ingest.IngestTestSupport;
 import io.ipchls.infra.Await;
 import io.ipchls.infra.BrokerAuth;
@@ -74,8 +75,8 @@ class OverloadTest {
   private static IngestTestSupport ingest;
 
   @BeforeAll
-  static void start(Vertx vertx) throws IOException {
-    dir = Files.createTempDirectory("ingest-overload-");
+  static void start(Vertx vertx) {
+    dir = ScratchDir.create("ingest-overload-").path();
     postgres = EmbeddedPostgres.start(dir.resolve("postgres"), 0);
     broker = EmbeddedBroker.start(new BrokerOptions(dir.resolve("mqtt"), "127.0.0.1", 0,
         BrokerAuth.allowAllAsService()));
@@ -86,8 +87,12 @@ class OverloadTest {
 
   @AfterAll
   static void stop() {
-    if (broker != null) broker.close();
-    if (postgres != null) postgres.close();
+    try {
+      if (broker != null) broker.close();
+      if (postgres != null) postgres.close();
+    } finally {
+      if (dir != null) ScratchDir.deleteTree(dir);
+    }
   }
 
   @Test

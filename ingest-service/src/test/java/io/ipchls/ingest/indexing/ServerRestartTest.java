@@ -6,6 +6,7 @@ import static io.ipchls.ingest.IngestTestSupport.segment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ipchls.infra.ScratchDir;
 import io.ipchls.ingest.IngestTestSupport;
 import io.ipchls.infra.Await;
 import io.ipchls.infra.BrokerAuth;
@@ -18,8 +19,6 @@ import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,8 +50,8 @@ class ServerRestartTest {
   private static IngestTestSupport ingest;
 
   @BeforeAll
-  static void start(Vertx vertx) throws IOException {
-    dir = Files.createTempDirectory("ingest-faults-");
+  static void start(Vertx vertx) {
+    dir = ScratchDir.create("ingest-faults-").path();
     postgres = EmbeddedPostgres.start(dir.resolve("postgres"), 0);
     broker = EmbeddedBroker.start(brokerOptions(0));
     ingest = IngestTestSupport.withConfig(vertx, IngestTestSupport.configJson(postgres, broker.host(), broker.port(),
@@ -61,8 +60,12 @@ class ServerRestartTest {
 
   @AfterAll
   static void stop() {
-    if (broker != null) broker.close();
-    if (postgres != null) postgres.close();
+    try {
+      if (broker != null) broker.close();
+      if (postgres != null) postgres.close();
+    } finally {
+      if (dir != null) ScratchDir.deleteTree(dir);
+    }
   }
 
   private static BrokerOptions brokerOptions(int port) {

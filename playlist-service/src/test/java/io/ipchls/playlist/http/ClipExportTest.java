@@ -83,12 +83,16 @@ class ClipExportTest {
         r.getHeader("content-disposition"));
     assertTrue(r.getHeader("etag").startsWith("\""), r.getHeader("etag"));
     Path clip = Files.createTempFile("clip", ".mp4");
-    Files.write(clip, r.body().getBytes());
-    double duration = Double.parseDouble(ffprobe(clip, "format=duration", null));
-    assertTrue(duration >= 4.0 - 0.05 && duration <= 4.0 + GOP_SECONDS + 0.1, "duration " + duration);
-    assertEquals(codecs, ffprobe(clip, "stream=codec_name", null));
-    assertTrue(ffprobe(clip, "packet=flags", "v").startsWith("K"), "the first video packet is a key frame");
-    assertEquals("", decodeStrictly(clip));
+    try {
+      Files.write(clip, r.body().getBytes());
+      double duration = Double.parseDouble(ffprobe(clip, "format=duration", null));
+      assertTrue(duration >= 4.0 - 0.05 && duration <= 4.0 + GOP_SECONDS + 0.1, "duration " + duration);
+      assertEquals(codecs, ffprobe(clip, "stream=codec_name", null));
+      assertTrue(ffprobe(clip, "packet=flags", "v").startsWith("K"), "the first video packet is a key frame");
+      assertEquals("", decodeStrictly(clip));
+    } finally {
+      Files.deleteIfExists(clip);
+    }
     assertEquals("moov", new String(r.body().getBytes(), 36, 4, StandardCharsets.US_ASCII), "moov first (faststart)");
     HttpResponse<Buffer> head = await(authorized(client.head(port, "127.0.0.1",
         clipUri(camera, start.plusSeconds(1), start.plusSeconds(5)))).send());

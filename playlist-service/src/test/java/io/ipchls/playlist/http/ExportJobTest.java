@@ -106,10 +106,14 @@ class ExportJobTest {
     assertEquals(sha256(mp4), job.getJsonObject("mp4").getString("sha256"), "the answer's SHA-256 is the file's");
     assertEquals(List.of("ftyp", "moov", "mdat"), topLevelBoxes(mp4), "faststart: moov before mdat");
     Path file = Files.createTempFile("export", ".mp4");
-    Files.write(file, mp4);
-    double duration = Double.parseDouble(ClipExportTest.ffprobe(file, "format=duration", null));
-    assertTrue(duration >= 4.0 - 0.05 && duration <= 4.0 + GOP_SECONDS + 0.1, "duration " + duration);
-    assertEquals("", ClipExportTest.decodeStrictly(file));
+    try {
+      Files.write(file, mp4);
+      double duration = Double.parseDouble(ClipExportTest.ffprobe(file, "format=duration", null));
+      assertTrue(duration >= 4.0 - 0.05 && duration <= 4.0 + GOP_SECONDS + 0.1, "duration " + duration);
+      assertEquals("", ClipExportTest.decodeStrictly(file));
+    } finally {
+      Files.deleteIfExists(file);
+    }
     byte[] direct = await(client.get(port, "127.0.0.1", ClipExportTest.clipUri(camera, start.plusSeconds(1),
         start.plusSeconds(5))).bearerTokenAuthentication(token).send()).body().getBytes();
     assertArrayEquals(direct, mp4, "the same bytes as clip.mp4 of the range");

@@ -7,6 +7,7 @@ import io.ipchls.infra.Await;
 import io.ipchls.infra.BrokerAuth;
 import io.ipchls.infra.BrokerOptions;
 import io.ipchls.infra.EmbeddedBroker;
+import io.ipchls.infra.ScratchDir;
 import io.ipchls.kit.config.MqttConfig;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Context;
@@ -17,8 +18,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,17 +39,22 @@ class ManagedMqttClientPauseTest {
   private static final Duration DEADLINE = Duration.ofSeconds(30);
   /** 1.5 × this is the keep-alive limit: a paused client must outlive it several times. */
   private static final int KEEP_ALIVE_SECONDS = 2;
+  private static ScratchDir dir;
   private static EmbeddedBroker broker;
 
   @BeforeAll
-  static void start() throws Exception {
-    Path dir = Files.createTempDirectory("managed-mqtt-");
-    broker = EmbeddedBroker.start(new BrokerOptions(dir, "127.0.0.1", 0, BrokerAuth.allowAllAsService()));
+  static void start() {
+    dir = ScratchDir.create("managed-mqtt-");
+    broker = EmbeddedBroker.start(new BrokerOptions(dir.path(), "127.0.0.1", 0, BrokerAuth.allowAllAsService()));
   }
 
   @AfterAll
   static void stop() {
-    if (broker != null) broker.close();
+    try {
+      if (broker != null) broker.close();
+    } finally {
+      if (dir != null) dir.close();
+    }
   }
 
   @Test
