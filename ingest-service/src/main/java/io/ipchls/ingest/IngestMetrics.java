@@ -148,6 +148,16 @@ public final class IngestMetrics {
     batchSize.record(n);
   }
 
+  /**
+   * {@code segments_thumbnail_dropped_total{reason}}: segments indexed without the thumbnail their notification named,
+   * because verification found it missing or unreadable in the bucket.
+   */
+  public void thumbnailDropped(String reason) {
+    Counter.builder("segments.thumbnail.dropped")
+        .description("segments indexed without their thumbnail, which the bucket did not have or refused to show")
+        .tag("reason", reason).register(registry).increment();
+  }
+
   /** {@code segments_rejected_total{reason}}. */
   public void rejected(String reason) {
     Counter.builder("segments.rejected").description("notifications refused, by reason").tag("reason", reason)

@@ -99,6 +99,12 @@ public record SegmentNotification(
         clockJump, discontinuity, container, init, frameRate, seconds, keyFrame, thumbnail);
   }
 
+  /** The same notification without its thumbnail (ingest found the thumbnail missing from the bucket). */
+  public SegmentNotification withoutThumbnail() {
+    return new SegmentNotification(v, key, start, durationMs, bytes, sha256, seq, codec, width, height, deviceTime,
+        clockJump, discontinuity, container, init, frameRate, targetSeconds, keyFrame, null);
+  }
+
   /** The container, {@link #CONTAINER_TS} when the camera did not say. */
   public String containerOrDefault() {
     return container == null ? CONTAINER_TS : container;

@@ -13,7 +13,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The checks on a batch of notifications that need I/O: the key (and an fMP4 segment's init segment key, and a
@@ -24,12 +27,17 @@ import java.util.function.LongSupplier;
  * reached ({@link QuotaCheck}). All I/O happens before any verdict, so a failed lookup can be retried without telling
  * a camera twice.
  *
+ * <p>A segment's thumbnail is HEADed too, but only the thumbnail is at stake: a segment whose thumbnail is missing or
+ * unreadable is indexed without it (its video is what must not be lost), counted and logged, and the thumbnail API
+ * falls back to the nearest segment that has one.
+ *
  * <p>An fMP4 segment is unplayable without its init segment, so verification HEADs that too. Init objects are
  * content-named and shared by every segment of one codec configuration: each distinct init key of a batch is HEADed
  * once, and one found present is not asked again for {@link #INIT_PRESENT_TTL_MS} (retention deletes an init object
  * only when no kept row references it, and the newest rows of a streaming camera do).
  */
 public final class BatchCheck {
+  private static final Logger LOG = LoggerFactory.getLogger(BatchCheck.class);
   private static final long DAY_MS = 86_400_000L;
   /** How long an init object found present is trusted without another HEAD. */
   static final long INIT_PRESENT_TTL_MS = 10 * 60_000L;
@@ -47,6 +55,8 @@ public final class BatchCheck {
   private final ObjectStore store;
   private final LongSupplier clock;
   private final QuotaCheck quotas;
+  /** Told the reason of each thumbnail left out ({@code thumbnail_missing}, {@code thumbnail_unreadable}). */
+  private final Consumer<String> thumbnailDropped;
   /** Init keys found present, with when; touched only on the verticle's event loop. */
   private final LinkedHashMap<String, Long> initPresent = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
@@ -57,11 +67,18 @@ public final class BatchCheck {
 
   /** @param store the bucket to HEAD each object in, or null not to verify objects */
   public BatchCheck(Vertx vertx, CameraPolicies policies, ObjectStore store, LongSupplier clock, QuotaCheck quotas) {
+    this(vertx, policies, store, clock, quotas, reason -> {});
+  }
+
+  /** @param thumbnailDropped told the reason each time a segment is indexed without its thumbnail */
+  public BatchCheck(Vertx vertx, CameraPolicies policies, ObjectStore store, LongSupplier clock, QuotaCheck quotas,
+      Consumer<String> thumbnailDropped) {
     this.vertx = vertx;
     this.policies = policies;
     this.store = store;
     this.clock = clock;
     this.quotas = quotas;
+    this.thumbnailDropped = thumbnailDropped;
   }
 
   public Future<Outcome> check(List<Pending> batch) {
@@ -139,8 +156,14 @@ public final class BatchCheck {
           ? Future.succeededFuture(ObjectStore.Presence.PRESENT)
           : vertx.executeBlocking(() -> store.presence(init), false));
     }
+    List<Future<ObjectStore.Presence>> thumbnails = candidates.stream()
+        .map(p -> p.notification().thumbnail() == null
+            ? Future.succeededFuture(ObjectStore.Presence.PRESENT)
+            : vertx.executeBlocking(() -> store.presence(p.notification().thumbnail()), false))
+        .toList();
     List<Future<?>> all = new ArrayList<>(heads);
     all.addAll(inits.values());
+    all.addAll(thumbnails);
     return Future.all(all).map(x -> {
       inits.forEach((init, presence) -> {
         if (presence.result() == ObjectStore.Presence.PRESENT) initPresent.put(init, now);
@@ -156,6 +179,13 @@ public final class BatchCheck {
           refused.add(new Refused(p, objectRefusal(p, presence)));
         } else if (initPresence != ObjectStore.Presence.PRESENT) {
           refused.add(new Refused(p, initRefusal(p, initPresence)));
+        } else if (thumbnails.get(i).result() != ObjectStore.Presence.PRESENT) {
+          String reason = thumbnails.get(i).result() == ObjectStore.Presence.MISSING
+              ? "thumbnail_missing" : "thumbnail_unreadable";
+          LOG.info("camera {}: segment {} indexed without its thumbnail {} ({})", p.cameraId(),
+              p.notification().key(), p.notification().thumbnail(), reason);
+          thumbnailDropped.accept(reason);
+          accepted.add(new Pending(p.cameraId(), p.notification().withoutThumbnail(), p.ack()));
         } else {
           accepted.add(p);
         }

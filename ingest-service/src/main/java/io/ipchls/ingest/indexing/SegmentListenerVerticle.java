@@ -63,7 +63,7 @@ public final class SegmentListenerVerticle extends VerticleBase {
         System::currentTimeMillis);
     store = config.verifyObjects() ? new ObjectStore(config.s3()) : null;
     var batchCheck = new BatchCheck(vertx, policies, store, System::currentTimeMillis,
-        new QuotaCheck(pool));
+        new QuotaCheck(pool), metrics::thumbnailDropped);
     batcher = new SegmentBatcher(vertx, new SegmentRepository(pool, config.gapRule()), batchCheck, metrics,
         this::reject, new SegmentBatcher.Limits(config.batchMaxSize(), config.writeConcurrency()));
     List<Future<Void>> started = new ArrayList<>();

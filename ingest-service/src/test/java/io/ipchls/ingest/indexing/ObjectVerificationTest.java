@@ -76,6 +76,41 @@ class ObjectVerificationTest {
     }
   }
 
+  @Test
+  void segmentWhoseThumbnailIsMissing_isIndexedWithoutIt_andOneWithItsThumbnailKeepsIt() {
+    String id = cameraId("verify-thumb");
+    SegmentNotification orphan = withThumbnail(segment(id, 6_000));
+    SegmentNotification complete = withThumbnail(segment(id, 3_000));
+    ingest.putObject(orphan.key(), new byte[188]);
+    ingest.putObject(complete.key(), new byte[188]);
+    ingest.putObject(complete.thumbnail(), new byte[] {(byte) 0xff, (byte) 0xd8, (byte) 0xff, (byte) 0xd9});
+    double before = ingest.metric("segments_thumbnail_dropped_total{reason=\"thumbnail_missing\"}");
+    try (var cam = ingest.camera(id)) {
+      cam.publish(orphan);
+      cam.publish(complete);
+      // the video is what must not be lost: both segments are indexed, neither is refused
+      assertEquals(List.of(orphan.key(), complete.key()), ingest.awaitKeys(id, k -> k.size() == 2));
+      assertTrue(cam.rejections.isEmpty(), () -> "refused: " + cam.rejections);
+    }
+    var thumbnails = new java.util.HashMap<String, String>();
+    IngestTestSupport.await(ingest.pool.preparedQuery(
+            "SELECT object_key, thumbnail_key FROM ingest.segments_v1 WHERE camera_id = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(id)))
+        .forEach(r -> thumbnails.put(r.getString("object_key"), r.getString("thumbnail_key")));
+    assertEquals(null, thumbnails.get(orphan.key()), "the missing thumbnail is not named");
+    assertEquals(complete.thumbnail(), thumbnails.get(complete.key()));
+    assertEquals(before + 1, ingest.metric("segments_thumbnail_dropped_total{reason=\"thumbnail_missing\"}"));
+  }
+
+  /** The notification naming its thumbnail where the camera SDK puts it. */
+  private static SegmentNotification withThumbnail(SegmentNotification n) {
+    String camera = n.key().substring(0, n.key().indexOf('/'));
+    return new SegmentNotification(n.v(), n.key(), n.start(), n.durationMs(), n.bytes(), n.sha256(), n.seq(),
+        n.codec(), n.width(), n.height(), n.deviceTime(), n.clockJump(), n.discontinuity(), n.container(), n.init(),
+        n.frameRate(), n.targetSeconds(), n.keyFrame(),
+        ObjectKeys.thumbnailKey(camera, Instant.ofEpochMilli(n.start()), n.seq()));
+  }
+
   /** An fMP4 segment of the camera that started {@code ageMs} ago. */
   private static SegmentNotification fmp4(String camera, long ageMs, long seq, String init) {
     long start = System.currentTimeMillis() - ageMs;
