@@ -166,16 +166,21 @@ public final class TestStack {
     return await(new SegmentRepository(pool, RecordingGapRule.DEFAULT).insertAndApplyGapRule(rows)).segments();
   }
 
-  /** Stores the segments' bytes with the root key, as a camera's upload would have. */
-  public void upload(List<Seg> segments) {
-    try (S3Client s3 = S3Client.builder()
+  /** An S3 client of the stack's bucket with the root key (close it after use). */
+  public S3Client rootS3() {
+    return S3Client.builder()
         .httpClient(UrlConnectionHttpClient.create())
         .endpointOverride(stack.s3().endpoint())
         .region(Region.of(stack.s3().region()))
         .forcePathStyle(true)
         .credentialsProvider(StaticCredentialsProvider.create(
             AwsBasicCredentials.create(stack.options().s3AccessKey(), stack.options().s3SecretKey())))
-        .build()) {
+        .build();
+  }
+
+  /** Stores the segments' bytes with the root key, as a camera's upload would have. */
+  public void upload(List<Seg> segments) {
+    try (S3Client s3 = rootS3()) {
       for (Seg s : segments) {
         s3.putObject(r -> r.bucket(stack.s3().bucket()).key(s.key()), RequestBody.fromBytes(s.bytes()));
       }

@@ -36,10 +36,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -144,7 +140,7 @@ class ClipMeteringTest {
     HttpResponse<Buffer> manifest = await(client.getAbs(job.getJsonObject("manifest").getString("url")).send());
     String mp4Key = manifest.bodyAsJsonObject().getJsonObject("mp4").getString("key");
     long stored;
-    try (S3Client s3 = s3()) {
+    try (S3Client s3 = env.rootS3()) {
       stored = s3.headObject(h -> h.bucket(env.stack.s3().bucket()).key(mp4Key)).contentLength();
     }
     assertEquals(new Served(1, /* segments= */ 3, stored), awaitBytes(lastCamera),
@@ -303,14 +299,6 @@ class ClipMeteringTest {
     return head.lines().filter(l -> l.toLowerCase().startsWith("content-length:"))
         .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).trim())).findFirst()
         .orElseThrow(() -> new AssertionError("no Content-Length: " + head));
-  }
-
-  private static S3Client s3() {
-    return S3Client.builder().httpClient(UrlConnectionHttpClient.create())
-        .endpointOverride(env.stack.s3().endpoint()).region(Region.of(env.stack.s3().region())).forcePathStyle(true)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
-            env.stack.options().s3AccessKey(), env.stack.options().s3SecretKey())))
-        .build();
   }
 
   private static String enc(String s) {

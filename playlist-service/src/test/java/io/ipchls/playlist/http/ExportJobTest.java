@@ -39,10 +39,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -124,7 +120,7 @@ class ExportJobTest {
     assertEquals(camera, manifest.getString("cameraId"));
     JsonArray sources = manifest.getJsonArray("sources");
     assertEquals(recorded.rows().size() + (recorded.initKey() == null ? 0 : 1), sources.size(), manifest.encode());
-    try (S3Client s3 = s3()) {
+    try (S3Client s3 = env.rootS3()) {
       for (Object o : sources) {
         JsonObject source = (JsonObject) o;
         byte[] stored = s3.getObjectAsBytes(r -> r.bucket(env.stack.s3().bucket()).key(source.getString("key")))
@@ -361,14 +357,6 @@ class ExportJobTest {
 
   private static String sha256(byte[] bytes) throws Exception {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-  }
-
-  private static S3Client s3() {
-    return S3Client.builder().httpClient(UrlConnectionHttpClient.create())
-        .endpointOverride(env.stack.s3().endpoint()).region(Region.of(env.stack.s3().region())).forcePathStyle(true)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
-            env.stack.options().s3AccessKey(), env.stack.options().s3SecretKey())))
-        .build();
   }
 
   private static String enc(String s) {
