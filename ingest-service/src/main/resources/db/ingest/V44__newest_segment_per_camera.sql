@@ -115,6 +115,7 @@ DECLARE
   f_mark  boolean[];
   f_media boolean[];
   f_desc  text[];
+  slow    text[];
   l_cam   text[];
   l_start timestamptz[];
   l_key   text[];
@@ -207,9 +208,48 @@ BEGIN
     RETURN;
   END IF;
 
-  -- the recordings, exactly as V33 folds them (see there)
+  -- the recordings. First the two cases of nearly every batch, decided per camera from its latest recording (one
+  -- backward index probe): the camera's new segments form one island by the gap rule and either continue its latest
+  -- recording (they start inside it or within the gap after its end: it grows) or start more than the gap after it
+  -- (a new recording). The gap rule gives exactly that there: the recordings are more than the gap apart, so no
+  -- other one is near. Any other camera (new segments before its latest recording's start, or splitting into
+  -- islands) is folded as V33 does, below.
   WITH news AS (
     SELECT * FROM unnest(n_cam, n_start, n_end, n_bytes) AS t(c, s, e, b)
+  ), breaks AS (
+    SELECT c, s, e, b,
+           s > max(e) OVER (PARTITION BY c ORDER BY s, e ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) + gap AS brk
+    FROM news
+  ), per_camera AS (
+    SELECT c, min(s) AS s, max(e) AS e, count(*)::integer AS n, sum(b)::bigint AS b, NOT coalesce(bool_or(brk), false) AS single
+    FROM breaks GROUP BY c
+  ), latest AS (
+    SELECT p.*, l.recording_id AS id, l.start_at AS ls, l.end_at AS le
+    FROM per_camera p LEFT JOIN LATERAL (
+      SELECT r.recording_id, r.start_at, r.end_at FROM recordings r
+      WHERE r.camera_id = p.c ORDER BY r.start_at DESC LIMIT 1) l ON true
+  ), grown AS (
+    UPDATE recordings r
+    SET end_at = greatest(r.end_at, l.e), segment_count = r.segment_count + l.n, bytes = r.bytes + l.b,
+        updated_at = now()
+    FROM latest l
+    WHERE r.recording_id = l.id AND l.single AND l.s >= l.ls AND l.s <= l.le + gap
+  ), started AS (
+    INSERT INTO recordings (camera_id, start_at, end_at, segment_count, bytes)
+    SELECT c, s, e, n, b FROM latest l WHERE l.single AND (l.id IS NULL OR l.s > l.le + gap)
+  )
+  SELECT array_agg(c) INTO slow FROM latest l WHERE NOT l.single OR (l.id IS NOT NULL AND l.s < l.ls);
+  IF slow IS NULL THEN
+    RETURN QUERY SELECT t.c, t.s, t.d, t.k, t.m, t.q, t.dq, t.ct, t.i, t.co, t.w, t.h, t.fr
+                 FROM unnest(n_cam, n_start, n_dur, n_key, n_mark, n_seq, n_disc, n_cont, n_init, n_codec, n_w, n_h,
+                             n_fps) AS t(c, s, d, k, m, q, dq, ct, i, co, w, h, fr)
+                 ORDER BY t.c, t.q NULLS FIRST, t.s, t.k;
+    RETURN;
+  END IF;
+
+  -- the other cameras' recordings, exactly as V33 folds them (see there)
+  WITH news AS (
+    SELECT * FROM unnest(n_cam, n_start, n_end, n_bytes) AS t(c, s, e, b) WHERE t.c = ANY (slow)
   ), span AS (
     SELECT c, min(s) - gap AS lo, max(e) + gap AS hi FROM news GROUP BY c
   ), items AS (
