@@ -49,7 +49,10 @@ AS $$
            coalesce(lag(t.d) OVER w, q.last_duration_ms) AS prev_duration,
            row_number() OVER w - 1 AS i
     FROM unnest(p_camera, p_start, p_duration, p_key, p_restart) AS t(c, s, d, k, m)
-    LEFT JOIN live_sequence q ON q.camera_id = t.c
+    -- an index probe per row, never a hash of the whole table (see index_segments below)
+    LEFT JOIN LATERAL (SELECT x.next_media_seq, x.last_discontinuity_seq, x.last_start, x.last_duration_ms,
+                              x.edge_start
+                       FROM live_sequence x WHERE x.camera_id = t.c OFFSET 0) q ON true
     WHERE q.edge_start IS NULL OR t.s >= q.edge_start - p_late_ms * interval '1 millisecond'
     WINDOW w AS (PARTITION BY t.c ORDER BY t.s, t.k)
   ), numbered AS (
@@ -166,7 +169,10 @@ BEGIN
                  q.newest_start, q.newest_media
           FROM unnest(p_camera, p_start, p_duration, p_key, p_discontinuity, p_jump, p_container, p_init, p_codec,
                       p_width, p_height) AS u(c, s, d, k, di, cj, ct, i, co, w, he)
-          LEFT JOIN live_sequence q ON q.camera_id = u.c
+          -- one index probe per row (OFFSET 0 keeps the lookup from being flattened: for a batch of a thousand
+          -- cameras the planner otherwise hashes the whole live_sequence table, a scan of every camera's row)
+          LEFT JOIN LATERAL (SELECT x.newest_start, x.newest_key, x.newest_media FROM live_sequence x
+                             WHERE x.camera_id = u.c OFFSET 0) q ON true
           WHERE CASE WHEN (u.s, u.k) > (q.newest_start, q.newest_key) THEN true
                      ELSE NOT EXISTS (SELECT 1 FROM segments x WHERE x.camera_id = u.c AND x.start_at = u.s
                                                                  AND x.object_key = u.k) END) v
