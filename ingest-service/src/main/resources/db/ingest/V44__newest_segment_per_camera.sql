@@ -12,8 +12,15 @@
 --     leave it, so it is never below an existing row, which is all the shortcut needs: no row after it exists;
 --   * newest_media: that segment's media description as the predecessor lookup formats it (container, init segment,
 --     codec, width, height), so a media change after it is marked as before.
--- A segment at or before the newest one (late, backfill, a redelivery) is probed and looked up as before. Same rules
--- and results as V37 (IndexingShortcutTest compares this function with V43's on random traffic).
+-- A segment at or before the newest one (late, backfill, a redelivery) is probed and looked up as before.
+-- The recordings part, the second largest, takes the same kind of shortcut: a camera's new segments that form one
+-- island by the gap rule and start no earlier than its latest recording either grow that recording or start a new
+-- one, decided from the latest recording alone (one backward index probe); only other cameras go through the general
+-- fold (index_segments below).
+-- Same rules and results as V37, with one deliberate difference: after retention has deleted a camera's newest
+-- segment, the next segment's media is compared with that deleted one (what the camera sent before it) rather than
+-- with an older row still there. IndexingShortcutTest runs the whole indexing statement here and on a schema
+-- migrated to V43 with the same random traffic and compares every result.
 
 ALTER TABLE live_sequence
   ADD COLUMN newest_start timestamptz,
@@ -300,3 +307,11 @@ BEGIN
 END
 $$;
 
+
+-- V3's and V30's index_segments (13 and 14 arguments) inserted into segments themselves, without live numbers since
+-- V31 and now without moving the newest segment, which the shortcut above relies on. No ingest since V31 calls them
+-- (V33 kept them for a rolling upgrade from V30, long past): they go, so nothing writes segments around the rules.
+DROP FUNCTION index_segments(text[], timestamptz[], integer[], text[], bigint[], text[], bigint[], text[], integer[],
+                             integer[], timestamptz[], boolean[], integer);
+DROP FUNCTION index_segments(text[], timestamptz[], integer[], text[], bigint[], text[], bigint[], text[], integer[],
+                             integer[], timestamptz[], boolean[], boolean[], integer);
