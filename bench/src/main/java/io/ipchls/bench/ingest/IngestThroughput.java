@@ -246,7 +246,7 @@ public final class IngestThroughput implements Callable<Integer> {
    * Makes the cluster in {@code pgDir} load pg_stat_statements, tracking statements inside functions too: one start to
    * write the setting (ALTER SYSTEM, kept in postgresql.auto.conf), the server then started again by the caller.
    */
-  private static void loadStatementStatistics(Path pgDir) throws Exception {
+  static void loadStatementStatistics(Path pgDir) throws Exception {
     try (EmbeddedPostgres pg = EmbeddedPostgres.start(pgDir, 0);
         var c = java.sql.DriverManager.getConnection(
             "jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/postgres", pg.user(), pg.password());

@@ -78,6 +78,13 @@ public final class SegmentRepository {
    */
   public Future<IndexedBatch> insertAndApplyGapRule(List<SegmentRow> rows) {
     if (rows.isEmpty()) return Future.succeededFuture(IndexedBatch.EMPTY);
+    Map<String, Integer> targets = announcedTargets(rows);
+    return pool.preparedQuery(INDEX_BATCH).execute(arguments(rows, gapRule))
+        .map(found -> IndexedBatch.from(found, targets));
+  }
+
+  /** {@link #INDEX_BATCH}'s arguments for these rows. */
+  static Tuple arguments(List<SegmentRow> rows, RecordingGapRule gapRule) {
     int n = rows.size();
     String[] camera = new String[n];
     OffsetDateTime[] start = new OffsetDateTime[n];
@@ -130,7 +137,7 @@ public final class SegmentRepository {
     Map<String, Integer> targets = announcedTargets(rows);
     args.addArrayOfString(targets.keySet().toArray(String[]::new))
         .addArrayOfInteger(targets.values().toArray(Integer[]::new));
-    return pool.preparedQuery(INDEX_BATCH).execute(args).map(found -> IndexedBatch.from(found, targets));
+    return args;
   }
 
   /** Per camera, the segment length its last notification in the batch announced (cameras that said nothing: none). */
