@@ -153,7 +153,7 @@ public final class BrokerPassThrough implements Callable<Integer> {
     AtomicLongArray publishedAt = new AtomicLongArray(s.cameras());
     AtomicLongArray seenRounds = new AtomicLongArray(s.cameras()); // bit r: round r of the camera arrived
     Latencies latencies = new Latencies(10_000_000);
-    AtomicLong measuring = new AtomicLong();
+    SeenLatency deliveries = new SeenLatency(publishedAt, latencies);
     AtomicLong delivered = new AtomicLong();
     AtomicLong duplicates = new AtomicLong();
     List<MqttClient> subs = new ArrayList<>();
@@ -166,9 +166,7 @@ public final class BrokerPassThrough implements Callable<Integer> {
       List<MqttPublishMessage> toAck = new ArrayList<>();
       c.publishHandler(m -> {
         int cam = camera(m.topicName());
-        long now = System.nanoTime();
-        long at = publishedAt.getAndSet(cam, 0);
-        if (at != 0 && measuring.get() == 1) latencies.record(now - at);
+        deliveries.seen(cam, System.nanoTime());
         long round = round(m);
         if (round < 64) {
           long bit = 1L << round;
@@ -197,7 +195,7 @@ public final class BrokerPassThrough implements Callable<Integer> {
     long ack0 = pubs.acked();
     long del0 = delivered.get();
     cpu.mark();
-    measuring.set(1);
+    deliveries.measuring(true);
     long t0 = System.nanoTime();
     long[] perSecond = new long[s.seconds()];
     long prev = del0;
@@ -208,7 +206,7 @@ public final class BrokerPassThrough implements Callable<Integer> {
       prev = now;
     }
     double elapsed = (System.nanoTime() - t0) / 1e9;
-    measuring.set(0);
+    deliveries.measuring(false);
     CpuShares.Split split = cpu.split();
     long pub1 = pubs.published();
     long ack1 = pubs.acked();

@@ -119,14 +119,11 @@ public final class IngestThroughput implements Callable<Integer> {
     for (int i = 0; i < cameras; i++) ids[i] = "cam-" + i;
     AtomicLongArray publishedAt = new AtomicLongArray(cameras);
     Latencies latencies = new Latencies(10_000_000);
-    AtomicLong measuring = new AtomicLong(); // 1 while latencies are recorded
+    SeenLatency commits = new SeenLatency(publishedAt, latencies);
     vertx.eventBus().<JsonObject>localConsumer(ClusterNames.SEGMENTS_INDEXED, m -> {
-      if (measuring.get() == 0) return;
       long now = System.nanoTime();
       for (String committed : ClusterMessages.fromJson(m.body(), SegmentsIndexed.class).cameras()) {
-        int cam = Integer.parseInt(committed.substring(4));
-        long at = publishedAt.getAndSet(cam, 0);
-        if (at != 0) latencies.record(now - at);
+        commits.seen(Integer.parseInt(committed.substring(4)), now);
       }
     }).completion().await(10, TimeUnit.SECONDS);
 
@@ -143,13 +140,13 @@ public final class IngestThroughput implements Callable<Integer> {
       pool.query("SELECT pg_stat_statements_reset()").execute().await(60, TimeUnit.SECONDS);
     }
     cpu.mark();
-    measuring.set(1);
+    commits.measuring(true);
     long t0 = System.nanoTime();
     Thread.sleep(seconds * 1000L);
     long rows1 = count(pool);
     long pub1 = pubs.published();
     double elapsed = (System.nanoTime() - t0) / 1e9;
-    measuring.set(0);
+    commits.measuring(false);
     CpuShares.Split split = cpu.split();
     List<String> topStatements = statements > 0 ? topStatements(pool, statements) : List.of();
     pubs.stop();
