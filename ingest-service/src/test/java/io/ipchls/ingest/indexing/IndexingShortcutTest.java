@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -71,10 +70,7 @@ class IndexingShortcutTest {
   static void migrateBoth(Vertx vertx) {
     support = new IngestTestSupport(vertx);
     await(Database.migrate(vertx, support.config.db(), IngestService.SCHEMA));
-    await(vertx.executeBlocking(() -> Flyway.configure(IndexingShortcutTest.class.getClassLoader())
-        .dataSource(support.config.db().jdbcUrl(), support.config.db().user(), support.config.db().password())
-        .schemas(BEFORE).createSchemas(true).locations("classpath:db/" + IngestService.SCHEMA).target("43")
-        .load().migrate()));
+    await(Database.migrate(vertx, support.config.db(), BEFORE, IngestService.SCHEMA, "43"));
   }
 
   @Test
@@ -220,7 +216,8 @@ class IndexingShortcutTest {
   /** Runs the whole indexing statement in a schema; returns its rows as text, in its order. */
   private static List<String> index(String schema, List<Seg> batch) {
     List<SegmentRow> rows = batch.stream().map(Seg::row).toList();
-    String sql = SegmentRepository.INDEX_BATCH.replace("ingest.", schema + ".");
+    String sql = (schema.equals(BEFORE) ? SegmentRepository.INDEX_BATCH_BEFORE_V45 : SegmentRepository.INDEX_BATCH)
+        .replace("ingest.", schema + ".");
     List<String> out = new ArrayList<>();
     for (Row r : await(support.pool.preparedQuery(sql)
         .execute(SegmentRepository.arguments(rows, RecordingGapRule.DEFAULT)))) {
