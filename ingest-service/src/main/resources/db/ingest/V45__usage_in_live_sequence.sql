@@ -11,8 +11,9 @@
 --   * camera_usage becomes a view of those columns: every reader (quotas, retention's over-quota rows, the account
 --     roll-up, usage_totals_v1 and through it playlist-service) reads what it read, by the same name.
 --   * meter_storage (deletes: retention, quotas) and roll_usage_days write live_sequence, in camera order as before.
---   * index_and_meter_segments: V44's index_segments with the metering inside, in the live counters' upsert (below).
---     SegmentRepository calls it instead of index_segments followed by meter_storage.
+--   * index_and_meter_segments: V44's index_segments with the metering inside, in the live counters' upsert, and the
+--     live numbering written into it (one lookup of the counters per row instead of two, no SQL function call per
+--     batch). SegmentRepository calls it instead of index_segments followed by meter_storage.
 -- V44's index_segments and 8-argument number_live_segments stay as they are: an ingest instance not upgraded yet
 -- (rolling upgrade) still calls them and then meter_storage, which now writes the same row; its metering stays exact.
 
@@ -116,31 +117,136 @@ AS $$
   SELECT count(*)::integer FROM added
 $$;
 
--- V44's numbering rule, unchanged, whose one upsert per camera now also meters: p_usage_camera, p_usage_objects and
--- p_usage_bytes are what the batch adds (a camera may appear several times: summed), moved into the same row with
--- V39's arithmetic (byte-hours accrued first). Every camera of the batch gets the upsert, also one whose new
--- segments are all backfills (its numbers stay; its newest segment only moves forward, and a backfill is never
--- after it).
-CREATE FUNCTION number_live_segments(p_camera text[], p_start timestamptz[], p_duration integer[], p_key text[],
-    p_restart boolean[], p_media text[], p_usage_camera text[], p_usage_objects bigint[], p_usage_bytes bigint[],
-    p_late_ms integer, p_tolerance_ms integer)
-RETURNS TABLE (live_camera text, live_start timestamptz, live_key text, live_media_seq bigint,
-               live_discontinuity_seq bigint)
-LANGUAGE sql
+-- V44's index_segments (same arguments, rules and results) that also meters the batch in the live counters' upsert,
+-- where ingest metered it afterwards with meter_storage in the same statement (V39): what it adds per camera is
+-- exactly what that call added. The live numbering (V33's rule, V44's number_live_segments) is written here rather
+-- than called: it takes the camera's counters from the lookup the filter makes anyway (one probe of live_sequence
+-- per row where there were two), and its plan is cached with the function's (a SQL function's is made again on every
+-- call). Both matter most for the small batches of a fleet that ingest keeps up with (docs/PERFORMANCE.md, "Ingest").
+CREATE FUNCTION index_and_meter_segments(
+    p_camera text[], p_start timestamptz[], p_duration integer[], p_key text[], p_bytes bigint[], p_sha text[],
+    p_seq bigint[], p_codec text[], p_width integer[], p_height integer[], p_device timestamptz[],
+    p_jump boolean[], p_discontinuity boolean[], p_container text[], p_init text[], p_frame_rate double precision[],
+    p_key_frame_offset bigint[], p_key_frame_length bigint[], p_thumbnail text[],
+    p_gap_ms integer, p_late_ms integer, p_tolerance_ms integer)
+RETURNS TABLE (camera text, start_at timestamptz, duration_ms integer, object_key text, discontinuity boolean,
+               media_seq bigint, discontinuity_seq bigint, container text, init_key text, codec text, width integer,
+               height integer, frame_rate double precision)
+LANGUAGE plpgsql
 SET search_path = ${flyway:defaultSchema}
 AS $$
+#variable_conflict use_column
+DECLARE
+  gap     interval := p_gap_ms * interval '1 millisecond';
+  -- how far before a segment's start its predecessor may begin and still be near: the longest segment (the schema's
+  -- CHECK) plus the continuity tolerance
+  near    interval := (60000 + p_tolerance_ms) * interval '1 millisecond';
+  f_cam   text[];
+  f_start timestamptz[];
+  f_dur   integer[];
+  f_key   text[];
+  f_mark  boolean[];
+  f_media boolean[];
+  f_desc  text[];
+  f_obj   bigint[];
+  f_bytes bigint[];
+  f_init  text[];
+  f_qn    bigint[];
+  f_qd    bigint[];
+  f_qs    timestamptz[];
+  f_qdur  integer[];
+  f_qe    timestamptz[];
+  i_cam   text[];
+  slow    text[];
+  l_cam   text[];
+  l_start timestamptz[];
+  l_key   text[];
+  l_seq   bigint[];
+  l_disc  bigint[];
+  n_cam   text[];
+  n_start timestamptz[];
+  n_end   timestamptz[];
+  n_bytes bigint[];
+  n_dur   integer[];
+  n_key   text[];
+  n_mark  boolean[];
+  n_seq   bigint[];
+  n_disc  bigint[];
+  n_cont  text[];
+  n_init  text[];
+  n_codec text[];
+  n_w     integer[];
+  n_h     integer[];
+  n_fps   double precision[];
+BEGIN
+  -- the cameras' locks in camera-id order, as every writer of a camera's segments, numbers and recordings takes them
+  PERFORM pg_advisory_xact_lock(hashtextextended('ingest.recordings/' || cams.c, 0))
+  FROM (SELECT DISTINCT c FROM unnest(p_camera) AS c ORDER BY c) cams;
+
+  -- the batch's segments not indexed yet (each once), each with its media compared to its predecessor's and its mark
+  -- as segments_v1.discontinuity reads it: the camera's restart flag, a clock step or a media change. A segment after
+  -- the camera's newest indexed one (nearly every segment) is new without a probe into segments, and its
+  -- predecessor is that newest one (if it starts within `near`); any other segment is probed and its predecessor
+  -- looked up as before.
+  SELECT array_agg(t.c), array_agg(t.s), array_agg(t.d), array_agg(t.k), array_agg(t.m OR t.mc), array_agg(t.mc),
+         array_agg(t.f), array_agg(1 + (t.th IS NOT NULL)::integer::bigint), array_agg(coalesce(t.b, 0)),
+         array_agg(t.i), array_agg(t.qn), array_agg(t.qd), array_agg(t.qs), array_agg(t.qdur), array_agg(t.qe)
+  INTO f_cam, f_start, f_dur, f_key, f_mark, f_media, f_desc, f_obj, f_bytes, f_init, f_qn, f_qd, f_qs, f_qdur, f_qe
+  FROM (
+    SELECT v.c, v.s, v.d, v.k, v.m, v.f, v.b, v.th, v.i, v.qn, v.qd, v.qs, v.qdur, v.qe,
+           coalesce(coalesce(lag(v.f) OVER w,
+                             CASE WHEN lag(v.c) OVER w IS NULL THEN
+                               CASE WHEN v.s > v.newest_start THEN
+                                 CASE WHEN v.newest_start >= v.s - near THEN v.newest_media END
+                               ELSE (
+                                 SELECT format('%s|%s|%s|%s|%s', x.container, x.init_key, x.codec, x.width, x.height)
+                                 FROM segments x
+                                 WHERE x.camera_id = v.c AND x.start_at < v.s AND x.start_at >= v.s - near
+                                 ORDER BY x.start_at DESC, x.object_key DESC LIMIT 1) END END) <> v.f, false) AS mc
+    FROM (SELECT DISTINCT ON (u.c, u.s, u.k) u.c, u.s, u.d, u.k, u.b, u.th, u.i,
+                 coalesce(u.di, false) OR coalesce(u.cj, false) AS m,
+                 format('%s|%s|%s|%s|%s', coalesce(u.ct, 'ts'), u.i, u.co, u.w, u.he) AS f,
+                 q.newest_start, q.newest_media, q.next_media_seq AS qn, q.last_discontinuity_seq AS qd,
+                 q.last_start AS qs, q.last_duration_ms AS qdur, q.edge_start AS qe
+          FROM unnest(p_camera, p_start, p_duration, p_key, p_discontinuity, p_jump, p_container, p_init, p_codec,
+                      p_width, p_height, p_bytes, p_thumbnail) AS u(c, s, d, k, di, cj, ct, i, co, w, he, b, th)
+          -- one index probe per row (OFFSET 0 keeps the lookup from being flattened: for a batch of a thousand
+          -- cameras the planner otherwise hashes the whole live_sequence table, a scan of every camera's row)
+          LEFT JOIN LATERAL (SELECT x.newest_start, x.newest_key, x.newest_media, x.next_media_seq,
+                                    x.last_discontinuity_seq, x.last_start, x.last_duration_ms, x.edge_start
+                             FROM live_sequence x WHERE x.camera_id = u.c OFFSET 0) q ON true
+          WHERE CASE WHEN (u.s, u.k) > (q.newest_start, q.newest_key) THEN true
+                     ELSE NOT EXISTS (SELECT 1 FROM segments x WHERE x.camera_id = u.c AND x.start_at = u.s
+                                                                 AND x.object_key = u.k) END) v
+    WINDOW w AS (PARTITION BY v.c ORDER BY v.s, v.k)) t;
+  IF f_cam IS NULL THEN
+    RETURN;
+  END IF;
+
+  -- metering (V39's rules): each new segment is one stored object and one PUT with its bytes, its thumbnail one more
+  -- object; an init segment named for the first time is one more object of the camera that names it (metered_inits,
+  -- exact across concurrent batches). Every new segment of the batch is inserted below (filtered above under the
+  -- cameras' locks), so they are counted here, in the live counters' upsert.
+  WITH m AS (
+    INSERT INTO metered_inits (init_key, camera_id)
+    SELECT DISTINCT ON (t.i) t.i, t.c FROM unnest(f_init, f_cam) AS t(i, c) WHERE t.i IS NOT NULL
+    ON CONFLICT DO NOTHING
+    RETURNING metered_inits.camera_id)
+  SELECT array_agg(m.camera_id) INTO i_cam FROM m;
+  i_cam := coalesce(i_cam, '{}');
+
+  -- live numbers by V33's rule (as number_live_segments numbers them) from the counters the filter read (current:
+  -- the cameras' locks are held), and one upsert per camera: its last numbered segment (the newest: numbered in start
+  -- order) leaves the counters behind it, its newest segment moves forward (never back: a backfill is never after
+  -- it), and the batch's metering is added to its totals (V39's arithmetic, byte-hours accrued first). A camera whose
+  -- new segments are all backfills keeps its numbers and is metered all the same.
   WITH live AS (
-    SELECT t.c, t.s, t.d, t.k, coalesce(t.m, false) AS m,
-           coalesce(q.next_media_seq, 0) AS next_seq, coalesce(q.last_discontinuity_seq, 0) AS last_disc,
-           coalesce(lag(t.s) OVER w, q.last_start) AS prev_start,
-           coalesce(lag(t.d) OVER w, q.last_duration_ms) AS prev_duration,
+    SELECT t.c, t.s, t.d, t.k, coalesce(t.m, false) AS m, coalesce(t.qn, 0) AS next_seq, coalesce(t.qd, 0) AS last_disc,
+           coalesce(lag(t.s) OVER w, t.qs) AS prev_start, coalesce(lag(t.d) OVER w, t.qdur) AS prev_duration,
            row_number() OVER w - 1 AS i
-    FROM unnest(p_camera, p_start, p_duration, p_key, p_restart) AS t(c, s, d, k, m)
-    -- an index probe per row, never a hash of the whole table (V44)
-    LEFT JOIN LATERAL (SELECT x.next_media_seq, x.last_discontinuity_seq, x.last_start, x.last_duration_ms,
-                              x.edge_start
-                       FROM live_sequence x WHERE x.camera_id = t.c OFFSET 0) q ON true
-    WHERE q.edge_start IS NULL OR t.s >= q.edge_start - p_late_ms * interval '1 millisecond'
+    FROM unnest(f_cam, f_start, f_dur, f_key, f_mark, f_qn, f_qd, f_qs, f_qdur, f_qe)
+         AS t(c, s, d, k, m, qn, qd, qs, qdur, qe)
+    WHERE t.qe IS NULL OR t.s >= t.qe - p_late_ms * interval '1 millisecond'
     WINDOW w AS (PARTITION BY t.c ORDER BY t.s, t.k)
   ), numbered AS (
     SELECT c, s, d, k, next_seq + i AS media_seq,
@@ -152,14 +258,14 @@ AS $$
     FROM live
   ), newest AS (
     SELECT DISTINCT ON (c) c, s, k, f
-    FROM unnest(p_camera, p_start, p_key, p_media) AS t(c, s, k, f)
+    FROM unnest(f_cam, f_start, f_key, f_desc) AS t(c, s, k, f)
     ORDER BY c, s DESC, k DESC
   ), usage AS (
     SELECT c, sum(o)::bigint AS o, sum(b)::bigint AS b
-    FROM unnest(p_usage_camera, p_usage_objects, p_usage_bytes) AS t(c, o, b) GROUP BY c
+    FROM unnest(f_cam || i_cam, f_obj || array_fill(1::bigint, ARRAY[cardinality(i_cam)]),
+                f_bytes || array_fill(0::bigint, ARRAY[cardinality(i_cam)])) AS t(c, o, b)
+    GROUP BY c
   ), moved AS (
-    -- the camera's last numbered segment (the newest: numbered in start order) leaves the counters behind it; a camera
-    -- without one (backfills only) keeps its counters
     INSERT INTO live_sequence AS q (camera_id, next_media_seq, last_discontinuity_seq, last_start, last_duration_ms,
                                     edge_start, newest_start, newest_key, newest_media, stored_bytes, stored_objects,
                                     puts, bytes_in)
@@ -194,121 +300,9 @@ AS $$
           stored_objects = q.stored_objects + excluded.stored_objects,
           puts = q.puts + excluded.puts, bytes_in = q.bytes_in + excluded.bytes_in
   )
-  SELECT c, s, k, media_seq, disc_seq FROM numbered
-$$;
-
--- V44's index_segments (same arguments, rules and results) that also meters the batch in the live counters' upsert
--- (above), where ingest metered it afterwards with meter_storage in the same statement (V39): what it adds per
--- camera is exactly what that call added.
-CREATE FUNCTION index_and_meter_segments(
-    p_camera text[], p_start timestamptz[], p_duration integer[], p_key text[], p_bytes bigint[], p_sha text[],
-    p_seq bigint[], p_codec text[], p_width integer[], p_height integer[], p_device timestamptz[],
-    p_jump boolean[], p_discontinuity boolean[], p_container text[], p_init text[], p_frame_rate double precision[],
-    p_key_frame_offset bigint[], p_key_frame_length bigint[], p_thumbnail text[],
-    p_gap_ms integer, p_late_ms integer, p_tolerance_ms integer)
-RETURNS TABLE (camera text, start_at timestamptz, duration_ms integer, object_key text, discontinuity boolean,
-               media_seq bigint, discontinuity_seq bigint, container text, init_key text, codec text, width integer,
-               height integer, frame_rate double precision)
-LANGUAGE plpgsql
-SET search_path = ${flyway:defaultSchema}
-AS $$
-#variable_conflict use_column
-DECLARE
-  gap     interval := p_gap_ms * interval '1 millisecond';
-  -- how far before a segment's start its predecessor may begin and still be near: the longest segment (the schema's
-  -- CHECK) plus the continuity tolerance
-  near    interval := (60000 + p_tolerance_ms) * interval '1 millisecond';
-  f_cam   text[];
-  f_start timestamptz[];
-  f_dur   integer[];
-  f_key   text[];
-  f_mark  boolean[];
-  f_media boolean[];
-  f_desc  text[];
-  f_obj   bigint[];
-  f_bytes bigint[];
-  f_init  text[];
-  i_cam   text[];
-  slow    text[];
-  l_cam   text[];
-  l_start timestamptz[];
-  l_key   text[];
-  l_seq   bigint[];
-  l_disc  bigint[];
-  n_cam   text[];
-  n_start timestamptz[];
-  n_end   timestamptz[];
-  n_bytes bigint[];
-  n_dur   integer[];
-  n_key   text[];
-  n_mark  boolean[];
-  n_seq   bigint[];
-  n_disc  bigint[];
-  n_cont  text[];
-  n_init  text[];
-  n_codec text[];
-  n_w     integer[];
-  n_h     integer[];
-  n_fps   double precision[];
-BEGIN
-  -- the cameras' locks in camera-id order, as every writer of a camera's segments, numbers and recordings takes them
-  PERFORM pg_advisory_xact_lock(hashtextextended('ingest.recordings/' || cams.c, 0))
-  FROM (SELECT DISTINCT c FROM unnest(p_camera) AS c ORDER BY c) cams;
-
-  -- the batch's segments not indexed yet (each once), each with its media compared to its predecessor's and its mark
-  -- as segments_v1.discontinuity reads it: the camera's restart flag, a clock step or a media change. A segment after
-  -- the camera's newest indexed one (nearly every segment) is new without a probe into segments, and its
-  -- predecessor is that newest one (if it starts within `near`); any other segment is probed and its predecessor
-  -- looked up as before.
-  SELECT array_agg(t.c), array_agg(t.s), array_agg(t.d), array_agg(t.k), array_agg(t.m OR t.mc), array_agg(t.mc),
-         array_agg(t.f), array_agg(1 + (t.th IS NOT NULL)::integer::bigint), array_agg(coalesce(t.b, 0)), array_agg(t.i)
-  INTO f_cam, f_start, f_dur, f_key, f_mark, f_media, f_desc, f_obj, f_bytes, f_init
-  FROM (
-    SELECT v.c, v.s, v.d, v.k, v.m, v.f, v.b, v.th, v.i,
-           coalesce(coalesce(lag(v.f) OVER w,
-                             CASE WHEN lag(v.c) OVER w IS NULL THEN
-                               CASE WHEN v.s > v.newest_start THEN
-                                 CASE WHEN v.newest_start >= v.s - near THEN v.newest_media END
-                               ELSE (
-                                 SELECT format('%s|%s|%s|%s|%s', x.container, x.init_key, x.codec, x.width, x.height)
-                                 FROM segments x
-                                 WHERE x.camera_id = v.c AND x.start_at < v.s AND x.start_at >= v.s - near
-                                 ORDER BY x.start_at DESC, x.object_key DESC LIMIT 1) END END) <> v.f, false) AS mc
-    FROM (SELECT DISTINCT ON (u.c, u.s, u.k) u.c, u.s, u.d, u.k, u.b, u.th, u.i,
-                 coalesce(u.di, false) OR coalesce(u.cj, false) AS m,
-                 format('%s|%s|%s|%s|%s', coalesce(u.ct, 'ts'), u.i, u.co, u.w, u.he) AS f,
-                 q.newest_start, q.newest_media
-          FROM unnest(p_camera, p_start, p_duration, p_key, p_discontinuity, p_jump, p_container, p_init, p_codec,
-                      p_width, p_height, p_bytes, p_thumbnail) AS u(c, s, d, k, di, cj, ct, i, co, w, he, b, th)
-          -- one index probe per row (OFFSET 0 keeps the lookup from being flattened: for a batch of a thousand
-          -- cameras the planner otherwise hashes the whole live_sequence table, a scan of every camera's row)
-          LEFT JOIN LATERAL (SELECT x.newest_start, x.newest_key, x.newest_media FROM live_sequence x
-                             WHERE x.camera_id = u.c OFFSET 0) q ON true
-          WHERE CASE WHEN (u.s, u.k) > (q.newest_start, q.newest_key) THEN true
-                     ELSE NOT EXISTS (SELECT 1 FROM segments x WHERE x.camera_id = u.c AND x.start_at = u.s
-                                                                 AND x.object_key = u.k) END) v
-    WINDOW w AS (PARTITION BY v.c ORDER BY v.s, v.k)) t;
-  IF f_cam IS NULL THEN
-    RETURN;
-  END IF;
-
-  -- metering (V39's rules): each new segment is one stored object and one PUT with its bytes, its thumbnail one more
-  -- object; an init segment named for the first time is one more object of the camera that names it (metered_inits,
-  -- exact across concurrent batches). Every new segment of the batch is inserted below (filtered above under the
-  -- cameras' locks), so they are counted here, in the live counters' upsert.
-  WITH m AS (
-    INSERT INTO metered_inits (init_key, camera_id)
-    SELECT DISTINCT ON (t.i) t.i, t.c FROM unnest(f_init, f_cam) AS t(i, c) WHERE t.i IS NOT NULL
-    ON CONFLICT DO NOTHING
-    RETURNING metered_inits.camera_id)
-  SELECT array_agg(m.camera_id) INTO i_cam FROM m;
-  i_cam := coalesce(i_cam, '{}');
-  SELECT array_agg(live_camera), array_agg(live_start), array_agg(live_key), array_agg(live_media_seq),
-         array_agg(live_discontinuity_seq)
+  SELECT array_agg(c), array_agg(s), array_agg(k), array_agg(media_seq), array_agg(disc_seq)
   INTO l_cam, l_start, l_key, l_seq, l_disc
-  FROM number_live_segments(f_cam, f_start, f_dur, f_key, f_mark, f_desc, f_cam || i_cam,
-                            f_obj || array_fill(1::bigint, ARRAY[cardinality(i_cam)]),
-                            f_bytes || array_fill(0::bigint, ARRAY[cardinality(i_cam)]), p_late_ms, p_tolerance_ms);
+  FROM numbered;
 
   WITH ins AS (
     INSERT INTO segments (camera_id, start_at, duration_ms, object_key, bytes, sha256, seq, codec, width, height,
