@@ -14,6 +14,16 @@ import java.util.Map;
  * primary key and is skipped, and only new segments change recordings.
  */
 public final class SegmentRepository {
+  /** The live target each camera announced ({@code $23}, {@code $24}), kept where it changed: both statements' start. */
+  private static final String KEEP_TARGET = """
+      WITH target AS (
+        INSERT INTO ingest.live_target AS t (camera_id, target_seconds)
+        SELECT u.c, u.s FROM unnest($23::text[], $24::int[]) AS u(c, s)
+        WHERE NOT EXISTS (SELECT 1 FROM ingest.live_target x WHERE x.camera_id = u.c AND x.target_seconds = u.s)
+        ON CONFLICT (camera_id) DO UPDATE SET target_seconds = excluded.target_seconds, updated_at = now()
+      )
+      """;
+
   /**
    * Inserts the batch with its restart marks ({@code $13}, V30__segment_discontinuity.sql), numbers its new segments
    * for live playback by the {@link LiveNumbering} rule (V31__live_sequence.sql; a marked segment is a discontinuity
@@ -27,13 +37,7 @@ public final class SegmentRepository {
    * one per camera, V38__live_target_and_clip_exports.sql) is kept where it changed: the live target duration. All in
    * one statement, so the counters commit with the index or not at all.
    */
-  public static final String INDEX_BATCH = """
-      WITH target AS (
-        INSERT INTO ingest.live_target AS t (camera_id, target_seconds)
-        SELECT u.c, u.s FROM unnest($23::text[], $24::int[]) AS u(c, s)
-        WHERE NOT EXISTS (SELECT 1 FROM ingest.live_target x WHERE x.camera_id = u.c AND x.target_seconds = u.s)
-        ON CONFLICT (camera_id) DO UPDATE SET target_seconds = excluded.target_seconds, updated_at = now()
-      )
+  public static final String INDEX_BATCH = KEEP_TARGET + """
       SELECT camera, start_at, duration_ms, object_key, discontinuity, media_seq, discontinuity_seq, container,
              init_key, codec, width, height, frame_rate
       FROM ingest.index_and_meter_segments($1::text[], $2::timestamptz[], $3::int[], $4::text[], $5::bigint[],
@@ -53,13 +57,8 @@ public final class SegmentRepository {
    * rows in a second write of each camera (V39__usage_metering.sql): their bytes and objects, their thumbnails and
    * each init segment named for the first time.
    */
-  public static final String INDEX_BATCH_BEFORE_V45 = """
-      WITH target AS (
-        INSERT INTO ingest.live_target AS t (camera_id, target_seconds)
-        SELECT u.c, u.s FROM unnest($23::text[], $24::int[]) AS u(c, s)
-        WHERE NOT EXISTS (SELECT 1 FROM ingest.live_target x WHERE x.camera_id = u.c AND x.target_seconds = u.s)
-        ON CONFLICT (camera_id) DO UPDATE SET target_seconds = excluded.target_seconds, updated_at = now()
-      ), indexed AS (
+  public static final String INDEX_BATCH_BEFORE_V45 = KEEP_TARGET + """
+      , indexed AS (
         SELECT camera, start_at, duration_ms, object_key, discontinuity, media_seq, discontinuity_seq, container,
                init_key, codec, width, height, frame_rate
         FROM ingest.index_segments($1::text[], $2::timestamptz[], $3::int[], $4::text[], $5::bigint[], $6::text[],

@@ -215,15 +215,9 @@ class IndexingShortcutTest {
 
   /** Runs the whole indexing statement in a schema; returns its rows as text, in its order. */
   private static List<String> index(String schema, List<Seg> batch) {
-    List<SegmentRow> rows = batch.stream().map(Seg::row).toList();
     String sql = (schema.equals(BEFORE) ? SegmentRepository.INDEX_BATCH_BEFORE_V45 : SegmentRepository.INDEX_BATCH)
         .replace("ingest.", schema + ".");
-    List<String> out = new ArrayList<>();
-    for (Row r : await(support.pool.preparedQuery(sql)
-        .execute(SegmentRepository.arguments(rows, RecordingGapRule.DEFAULT)))) {
-      out.add(r.toJson().encode());
-    }
-    return out;
+    return StatementRuns.index(support.pool, sql, batch.stream().map(Seg::row).toList());
   }
 
   private static void deleteRow(String schema, Seg s) {
@@ -234,12 +228,7 @@ class IndexingShortcutTest {
   }
 
   private static List<String> rows(String sql, Tuple args) {
-    List<String> out = new ArrayList<>();
-    for (Row r : await(support.pool.preparedQuery(sql).execute(args))) {
-      StringBuilder line = new StringBuilder();
-      for (int i = 0; i < r.size(); i++) line.append(i == 0 ? "" : " | ").append(r.getValue(i));
-      out.add(line.toString());
-    }
-    return out;
+    return StatementRuns.rows(support.pool, sql, args);
   }
+
 }

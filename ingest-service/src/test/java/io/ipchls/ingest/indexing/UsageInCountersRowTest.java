@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.ipchls.ingest.IngestService;
 import io.ipchls.ingest.IngestTestSupport;
-import io.ipchls.ingest.shared.RecordingGapRule;
 import io.ipchls.kit.db.Database;
 import io.ipchls.protocol.ObjectKeys;
 import io.vertx.core.Vertx;
@@ -135,12 +134,7 @@ class UsageInCountersRowTest {
   }
 
   private static List<String> index(String sql, List<SegmentRow> rows) {
-    List<String> out = new ArrayList<>();
-    for (Row r : await(support.pool.preparedQuery(sql)
-        .execute(SegmentRepository.arguments(rows, RecordingGapRule.DEFAULT)))) {
-      out.add(r.toJson().encode());
-    }
-    return out;
+    return StatementRuns.index(support.pool, sql, rows);
   }
 
   private static List<Long> usage(String schema, String camera) {
@@ -157,12 +151,7 @@ class UsageInCountersRowTest {
   }
 
   private static List<String> rows(String sql, Tuple args) {
-    List<String> out = new ArrayList<>();
-    for (Row r : await(support.pool.preparedQuery(sql).execute(args))) {
-      StringBuilder line = new StringBuilder();
-      for (int i = 0; i < r.size(); i++) line.append(i == 0 ? "" : " | ").append(r.getValue(i));
-      out.add(line.toString());
-    }
-    return out;
+    return StatementRuns.rows(support.pool, sql, args);
   }
+
 }
