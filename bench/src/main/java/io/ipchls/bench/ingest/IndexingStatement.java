@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import org.flywaydb.core.Flyway;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,7 +41,7 @@ public final class IndexingStatement implements Callable<Integer> {
   @Option(names = "--rounds", description = "measured rounds of all cameras (default ${DEFAULT-VALUE})")
   int rounds = 3;
   @Option(names = "--before", description = "the migration version to compare with (default ${DEFAULT-VALUE})")
-  String before = "43";
+  String before = "44";
   @Option(names = "--statements", description = "statements to print per database (default ${DEFAULT-VALUE})")
   int statements = 9;
 
@@ -75,16 +74,15 @@ public final class IndexingStatement implements Callable<Integer> {
     nowPool.query("CREATE DATABASE " + old.database()).execute().await(60, TimeUnit.SECONDS);
     Pool oldPool = Database.pool(vertx, old);
     Database.migrate(vertx, now, IngestService.SCHEMA).await(300, TimeUnit.SECONDS);
-    vertx.executeBlocking(() -> Flyway.configure(IndexingStatement.class.getClassLoader())
-        .dataSource(old.jdbcUrl(), old.user(), old.password()).schemas(IngestService.SCHEMA).createSchemas(true)
-        .locations("classpath:db/" + IngestService.SCHEMA).target(before).load().migrate())
-        .await(300, TimeUnit.SECONDS);
+    Database.migrate(vertx, old, IngestService.SCHEMA, IngestService.SCHEMA, before).await(300, TimeUnit.SECONDS);
     for (Pool p : List.of(nowPool, oldPool)) {
       p.query("SELECT ingest.ensure_segment_partitions(2)").execute().await(60, TimeUnit.SECONDS);
       p.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements").execute().await(60, TimeUnit.SECONDS);
     }
     var nowRepo = new SegmentRepository(nowPool, RecordingGapRule.DEFAULT);
-    var oldRepo = new SegmentRepository(oldPool, RecordingGapRule.DEFAULT);
+    // what ingest sent to a schema of that version (the statement changed with V45)
+    String oldStatement = Integer.parseInt(before) < 45 ? SegmentRepository.INDEX_BATCH_BEFORE_V45
+        : SegmentRepository.INDEX_BATCH;
     System.out.printf("indexing statement: %,d cameras, batches of %,d, %d warm-up and %d measured rounds; current "
         + "migrations beside V%s, one connection each, batches alternating%n", cameras, batch, warmupRounds, rounds,
         before);
@@ -107,8 +105,10 @@ public final class IndexingStatement implements Callable<Integer> {
         for (int k = 0; k < 2; k++) {
           boolean current = nowFirst == (k == 0);
           long start = System.nanoTime();
-          int indexed = (current ? nowRepo : oldRepo).insertAndApplyGapRule(rows).await(60, TimeUnit.SECONDS)
-              .segments().size();
+          int indexed = current
+              ? nowRepo.insertAndApplyGapRule(rows).await(60, TimeUnit.SECONDS).segments().size()
+              : oldPool.preparedQuery(oldStatement).execute(SegmentRepository.arguments(rows, RecordingGapRule.DEFAULT))
+                  .await(60, TimeUnit.SECONDS).size();
           if (measured) nanos[current ? 0 : 1] += System.nanoTime() - start;
           if (indexed != batch) throw new IllegalStateException("indexed " + indexed + " of " + batch);
         }

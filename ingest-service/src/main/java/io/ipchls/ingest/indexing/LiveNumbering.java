@@ -5,7 +5,8 @@ import io.ipchls.protocol.SegmentDuration;
 
 /**
  * The live numbering rule: ingest gives each new segment its camera's next live media sequence number and its
- * discontinuity sequence number when it indexes it ({@code ingest.number_live_segments}, V31__live_sequence.sql), so
+ * discontinuity sequence number when it indexes it ({@code ingest.number_live_segments}, V31__live_sequence.sql;
+ * written into {@code index_and_meter_segments} since V45__usage_in_live_sequence.sql), so
  * live playlists never number backwards, whichever playlist instance answers and whatever retention deleted. A
  * segment joins the live numbering when it starts no more than {@link #LATE_JOIN_MS} before the camera's newest live
  * segment (a segment announced out of order joins at the end, with a discontinuity); an older one is a backfill,

@@ -14,26 +14,51 @@ import java.util.Map;
  * primary key and is skipped, and only new segments change recordings.
  */
 public final class SegmentRepository {
-  /**
-   * Inserts the batch with its restart marks ({@code $13}, V30__segment_discontinuity.sql), numbers its new segments
-   * for live playback by the {@link LiveNumbering} rule ({@code $18}, {@code $19}, V31__live_sequence.sql; a marked
-   * segment is a discontinuity there as in the playlists) and folds them into the recordings by the
-   * {@link RecordingGapRule} (its gap, see V3__recordings.sql), with each segment's media description
-   * ({@code $14}-{@code $16}, V34__segment_media.sql: a media change is marked like a restart) and its key frame range
-   * and thumbnail key ({@code $17}-{@code $19}, V37__segment_scrubbing.sql); the gap rule and live numbering take
-   * {@code $20}-{@code $22}. In the same statement, the segment length each camera announced it is configured for
-   * ({@code $23}, {@code $24}, one per camera, V38__live_target_and_clip_exports.sql) is kept where it changed: the live
-   * target duration. Then the new rows are metered (V39__usage_metering.sql): one {@code meter_storage} call for the
-   * batch, one row per camera, adding the new segments' bytes and objects, their thumbnails (objects, V37) and each
-   * init segment named for the first time. All in one statement, so the counters commit with the index or not at all.
-   */
-  static final String INDEX_BATCH = """
+  /** The live target each camera announced ({@code $23}, {@code $24}), kept where it changed: both statements' start. */
+  private static final String KEEP_TARGET = """
       WITH target AS (
         INSERT INTO ingest.live_target AS t (camera_id, target_seconds)
         SELECT u.c, u.s FROM unnest($23::text[], $24::int[]) AS u(c, s)
         WHERE NOT EXISTS (SELECT 1 FROM ingest.live_target x WHERE x.camera_id = u.c AND x.target_seconds = u.s)
         ON CONFLICT (camera_id) DO UPDATE SET target_seconds = excluded.target_seconds, updated_at = now()
-      ), indexed AS (
+      )
+      """;
+
+  /**
+   * Inserts the batch with its restart marks ({@code $13}, V30__segment_discontinuity.sql), numbers its new segments
+   * for live playback by the {@link LiveNumbering} rule (V31__live_sequence.sql; a marked segment is a discontinuity
+   * there as in the playlists) and folds them into the recordings by the {@link RecordingGapRule} (its gap, see
+   * V3__recordings.sql), with each segment's media description ({@code $14}-{@code $16}, V34__segment_media.sql: a
+   * media change is marked like a restart) and its key frame range and thumbnail key ({@code $17}-{@code $19},
+   * V37__segment_scrubbing.sql); the gap rule and live numbering take {@code $20}-{@code $22}. The new rows are metered
+   * (V39__usage_metering.sql: their bytes and objects, their thumbnails, each init segment named for the first time)
+   * in the same upsert of each camera's counters row that moves its live numbers (V45__usage_in_live_sequence.sql).
+   * In the same statement, the segment length each camera announced it is configured for ({@code $23}, {@code $24},
+   * one per camera, V38__live_target_and_clip_exports.sql) is kept where it changed: the live target duration. All in
+   * one statement, so the counters commit with the index or not at all.
+   */
+  public static final String INDEX_BATCH = KEEP_TARGET + """
+      SELECT camera, start_at, duration_ms, object_key, discontinuity, media_seq, discontinuity_seq, container,
+             init_key, codec, width, height, frame_rate
+      FROM ingest.index_and_meter_segments($1::text[], $2::timestamptz[], $3::int[], $4::text[], $5::bigint[],
+                                           $6::text[], $7::bigint[], $8::text[], $9::int[], $10::int[],
+                                           $11::timestamptz[], $12::bool[], $13::bool[], $14::text[], $15::text[],
+                                           $16::float8[], $17::bigint[], $18::bigint[], $19::text[], $20::int,
+                                           $21::int, $22::int)
+      ORDER BY camera, media_seq NULLS FIRST, start_at, object_key""";
+
+  /**
+   * The indexing statement as ingest sent it up to V44, with the same arguments as {@link #INDEX_BATCH}: metering
+   * after {@code index_segments}, by one {@code meter_storage} call. An instance of the previous release still sends
+   * it during a rolling upgrade (V45 keeps what it calls, and its metering stays exact); the tests and benchmarks that
+   * compare the current schema with one migrated to an earlier version send it there.
+   *
+   * <p>Indexes, numbers, folds recordings and keeps the live target as {@link #INDEX_BATCH} does; then meters the new
+   * rows in a second write of each camera (V39__usage_metering.sql): their bytes and objects, their thumbnails and
+   * each init segment named for the first time.
+   */
+  public static final String INDEX_BATCH_BEFORE_V45 = KEEP_TARGET + """
+      , indexed AS (
         SELECT camera, start_at, duration_ms, object_key, discontinuity, media_seq, discontinuity_seq, container,
                init_key, codec, width, height, frame_rate
         FROM ingest.index_segments($1::text[], $2::timestamptz[], $3::int[], $4::text[], $5::bigint[], $6::text[],
@@ -84,7 +109,7 @@ public final class SegmentRepository {
   }
 
   /** {@link #INDEX_BATCH}'s arguments for these rows. */
-  static Tuple arguments(List<SegmentRow> rows, RecordingGapRule gapRule) {
+  public static Tuple arguments(List<SegmentRow> rows, RecordingGapRule gapRule) {
     int n = rows.size();
     String[] camera = new String[n];
     OffsetDateTime[] start = new OffsetDateTime[n];

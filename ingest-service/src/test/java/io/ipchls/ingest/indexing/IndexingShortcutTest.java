@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -71,10 +70,7 @@ class IndexingShortcutTest {
   static void migrateBoth(Vertx vertx) {
     support = new IngestTestSupport(vertx);
     await(Database.migrate(vertx, support.config.db(), IngestService.SCHEMA));
-    await(vertx.executeBlocking(() -> Flyway.configure(IndexingShortcutTest.class.getClassLoader())
-        .dataSource(support.config.db().jdbcUrl(), support.config.db().user(), support.config.db().password())
-        .schemas(BEFORE).createSchemas(true).locations("classpath:db/" + IngestService.SCHEMA).target("43")
-        .load().migrate()));
+    await(Database.migrate(vertx, support.config.db(), BEFORE, IngestService.SCHEMA, "43"));
   }
 
   @Test
@@ -219,14 +215,9 @@ class IndexingShortcutTest {
 
   /** Runs the whole indexing statement in a schema; returns its rows as text, in its order. */
   private static List<String> index(String schema, List<Seg> batch) {
-    List<SegmentRow> rows = batch.stream().map(Seg::row).toList();
-    String sql = SegmentRepository.INDEX_BATCH.replace("ingest.", schema + ".");
-    List<String> out = new ArrayList<>();
-    for (Row r : await(support.pool.preparedQuery(sql)
-        .execute(SegmentRepository.arguments(rows, RecordingGapRule.DEFAULT)))) {
-      out.add(r.toJson().encode());
-    }
-    return out;
+    String sql = (schema.equals(BEFORE) ? SegmentRepository.INDEX_BATCH_BEFORE_V45 : SegmentRepository.INDEX_BATCH)
+        .replace("ingest.", schema + ".");
+    return StatementRuns.index(support.pool, sql, batch.stream().map(Seg::row).toList());
   }
 
   private static void deleteRow(String schema, Seg s) {
@@ -237,12 +228,7 @@ class IndexingShortcutTest {
   }
 
   private static List<String> rows(String sql, Tuple args) {
-    List<String> out = new ArrayList<>();
-    for (Row r : await(support.pool.preparedQuery(sql).execute(args))) {
-      StringBuilder line = new StringBuilder();
-      for (int i = 0; i < r.size(); i++) line.append(i == 0 ? "" : " | ").append(r.getValue(i));
-      out.add(line.toString());
-    }
-    return out;
+    return StatementRuns.rows(support.pool, sql, args);
   }
+
 }

@@ -48,15 +48,23 @@ public final class Database {
    * schema and one Flyway history table, so services migrate independently.
    */
   public static Future<Void> migrate(Vertx vertx, DbConfig cfg, String schema) {
+    return migrate(vertx, cfg, schema, schema, null);
+  }
+
+  /**
+   * Applies the migrations of service {@code service} ({@code classpath:db/<service>}) to {@code schema}, up to
+   * version {@code target} (null: the newest). With another schema or an earlier target this builds the schema a
+   * service had at that version, beside the current one: how upgrades and the indexing benchmarks compare versions.
+   */
+  public static Future<Void> migrate(Vertx vertx, DbConfig cfg, String schema, String service, String target) {
     return vertx.executeBlocking(() -> {
-      var result = Flyway.configure(Database.class.getClassLoader())
+      var flyway = Flyway.configure(Database.class.getClassLoader())
           .dataSource(cfg.jdbcUrl(), cfg.user(), cfg.password())
           .schemas(schema)
           .createSchemas(true)
-          .locations("classpath:db/" + schema)
-          .connectRetries(10)
-          .load()
-          .migrate();
+          .locations("classpath:db/" + service)
+          .connectRetries(10);
+      var result = (target == null ? flyway : flyway.target(target)).load().migrate();
       LOG.info("schema {}: {} migration(s) applied, now at {}", schema, result.migrationsExecuted,
           result.targetSchemaVersion);
       return null;
