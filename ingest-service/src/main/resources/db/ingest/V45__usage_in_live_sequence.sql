@@ -285,14 +285,16 @@ BEGIN
           last_duration_ms = CASE WHEN excluded.last_start IS NULL THEN q.last_duration_ms
                                   ELSE excluded.last_duration_ms END,
           edge_start = greatest(q.edge_start, excluded.edge_start),
-          newest_start = CASE WHEN q.newest_start IS NULL OR (excluded.newest_start, excluded.newest_key)
-                                                                > (q.newest_start, q.newest_key)
+          -- an unknown newest segment (null: none when V44 began, backfills since) is learnt only from numbered
+          -- segments, which start after every backfill; a backfill alone could be older than one indexed before
+          newest_start = CASE WHEN (q.newest_start IS NULL AND excluded.last_start IS NOT NULL)
+                                   OR (excluded.newest_start, excluded.newest_key) > (q.newest_start, q.newest_key)
                               THEN excluded.newest_start ELSE q.newest_start END,
-          newest_key = CASE WHEN q.newest_start IS NULL OR (excluded.newest_start, excluded.newest_key)
-                                                              > (q.newest_start, q.newest_key)
+          newest_key = CASE WHEN (q.newest_start IS NULL AND excluded.last_start IS NOT NULL)
+                                 OR (excluded.newest_start, excluded.newest_key) > (q.newest_start, q.newest_key)
                             THEN excluded.newest_key ELSE q.newest_key END,
-          newest_media = CASE WHEN q.newest_start IS NULL OR (excluded.newest_start, excluded.newest_key)
-                                                                > (q.newest_start, q.newest_key)
+          newest_media = CASE WHEN (q.newest_start IS NULL AND excluded.last_start IS NOT NULL)
+                                   OR (excluded.newest_start, excluded.newest_key) > (q.newest_start, q.newest_key)
                               THEN excluded.newest_media ELSE q.newest_media END,
           byte_hours = q.byte_hours + q.stored_bytes * extract(epoch FROM now() - q.accrued_at) / 3600,
           accrued_at = now(),

@@ -121,6 +121,40 @@ class IndexingShortcutTest {
     assertEquals("fmp4|" + cam + "/init/a.mp4|hvc1.1.6.L93.B0|1920|1080", q.getString(2));
   }
 
+  /**
+   * A camera whose newest segment is unknown (it had no rows when V44 began, so V44 left it null, and V44 indexed
+   * backfills since without learning it) must not learn it from a backfill: an older backfill would then stand as the
+   * newest, and a redelivery of a row after it would pass as new (counted, though the insert skips it).
+   */
+  @Test
+  void anUnknownNewestSegment_isNotLearntFromABackfill(Vertx vertx) {
+    String schema = "ingest_unknown_newest";
+    String cam = cameraId("shortcut-unknown");
+    Media a = new Media("ts", null, "avc1.42e01e", 640, 360);
+    Seg live = new Seg(cam, 600_000, 3000, a, false, false, 100, false);
+    Seg backfill = new Seg(cam, 0, 3000, a, false, false, 1, false);
+    Seg older = new Seg(cam, -300_000, 3000, a, false, false, 0, false);
+    String before = SegmentRepository.INDEX_BATCH_BEFORE_V45.replace("ingest.", schema + ".");
+    await(Database.migrate(vertx, support.config.db(), schema, IngestService.SCHEMA, "43"));
+    StatementRuns.index(support.pool, before, List.of(live.row()));
+    deleteRow(schema, live); // its live counters stay, its rows are gone
+    await(Database.migrate(vertx, support.config.db(), schema, IngestService.SCHEMA, "44"));
+    assertEquals(1, StatementRuns.index(support.pool, before, List.of(backfill.row())).size());
+    await(Database.migrate(vertx, support.config.db(), schema, IngestService.SCHEMA, null));
+
+    String current = SegmentRepository.INDEX_BATCH.replace("ingest.", schema + ".");
+    assertEquals(1, StatementRuns.index(support.pool, current, List.of(older.row())).size());
+    String state = "SELECT newest_start IS NULL, puts, (SELECT count(*) FROM " + schema
+        + ".segments WHERE camera_id = $1) FROM " + schema + ".live_sequence WHERE camera_id = $1";
+    Tuple camera = Tuple.of(cam);
+    assertEquals(List.of("true | 3 | 2"), rows(state, camera), "a backfill leaves an unknown newest segment unknown");
+    assertEquals(List.of(), StatementRuns.index(support.pool, current, List.of(backfill.row())));
+    assertEquals(List.of("true | 3 | 2"), rows(state, camera), "the redelivered backfill is neither new nor counted");
+    assertEquals(1, StatementRuns.index(support.pool, current, List.of(
+        new Seg(cam, 603_000, 3000, a, false, false, 101, false).row())).size());
+    assertEquals(List.of("false | 4 | 3"), rows(state, camera), "a live segment makes it known");
+  }
+
   private void runSeed(long seed) {
     Random rnd = new Random(seed);
     Media[] medias = {
