@@ -14,7 +14,7 @@ import java.util.Map;
  * primary key and is skipped, and only new segments change recordings.
  */
 public final class SegmentRepository {
-  /** The live target each camera announced ({@code $23}, {@code $24}), kept where it changed: both statements' start. */
+  /** The live target each camera announced ({@code $23}, {@code $24}), kept where it changed: both statements' head. */
   private static final String KEEP_TARGET = """
       WITH target AS (
         INSERT INTO ingest.live_target AS t (camera_id, target_seconds)

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class IngestCrashTest {
   private static final Duration DEADLINE = Duration.ofSeconds(60);
   private static final String BLOCKED_WRITES = """
-      SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%index_and_meter_segments(%'""";
+      SELECT count(*) FROM pg_stat_activity
+      WHERE wait_event_type = 'Lock' AND query LIKE '%index_and_meter_segments(%'""";
 
   @Test
   void killedMidBatch_nextInstanceIndexesEverythingOnce(Vertx vertx) {
