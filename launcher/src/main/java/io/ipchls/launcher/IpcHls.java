@@ -10,6 +10,15 @@ import picocli.CommandLine.Command;
         OpsCommand.class, UsageCommand.class})
 public final class IpcHls {
   public static void main(String[] args) {
-    System.exit(new CommandLine(new IpcHls()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * The command line, parsing as users need: the value of an option that takes one is the next argument even when it
+   * starts with a dash. Tokens and secrets are base64url, so one in 64 starts with "-", and picocli would otherwise
+   * read "-hQ3..." after {@code --admin-token} as the {@code -h} option and refuse it.
+   */
+  static CommandLine commandLine() {
+    return new CommandLine(new IpcHls()).setAllowOptionsAsOptionParameters(true);
   }
 }

@@ -3,7 +3,6 @@ package io.ipchls.launcher;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import picocli.CommandLine;
 
 /** One run of {@code ./ipc-hls} in this JVM, as the CLI tests see it: exit code, standard output and error. */
 record CliRun(int exit, String out, String err) {
@@ -11,7 +10,7 @@ record CliRun(int exit, String out, String err) {
   static CliRun of(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int exit = new CommandLine(new IpcHls()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+    int exit = IpcHls.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
     return new CliRun(exit, out.toString(), err.toString());
   }
 

@@ -156,7 +156,7 @@ class EndToEndTest {
     int exit;
     try {
       System.setOut(new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
-      exit = new picocli.CommandLine(new IpcHls()).execute("viewer-token", "--camera", "cli-cam", "--ttl", "600",
+      exit = IpcHls.commandLine().execute("viewer-token", "--camera", "cli-cam", "--ttl", "600",
           "--url", sys.playlistUrl().toString(), "--admin-token", sys.adminToken());
     } finally {
       System.setOut(stdout);
