@@ -29,6 +29,9 @@ import org.slf4j.LoggerFactory;
  * first start sets the password while that holds, then replaces {@code pg_hba.conf} and reloads it, so the cluster
  * trusts nobody from then on.
  *
+ * <p>Durable as a production server: {@code fsync} and {@code synchronous_commit} are on (zonky turns both off), so
+ * a commit that returned survives a killed server and a crashed host.
+ *
  * <p>When the JVM runs as root, zonky starts the server binaries through {@code unshare -U} (PostgreSQL refuses
  * to run as root); that needs unprivileged user namespaces. As a normal user the binaries run directly.
  */
@@ -78,6 +81,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
           .setServerConfig("listen_addresses", HOST)
           .setServerConfig("max_connections", "200")
           .setServerConfig("password_encryption", "scram-sha-256")
+          // zonky starts its servers for throwaway test data: fsync off (its -F, which a later -c overrides) and
+          // synchronous_commit off. Ingest acknowledges a segment once its row is committed, so a commit must be on
+          // disk when it returns: without these a killed server lost the last commits, a crashed host the cluster.
+          .setServerConfig("fsync", "on")
+          .setServerConfig("synchronous_commit", "on")
           // zonky's own readiness check logs in too
           .setConnectConfig("password", password)
           .start();

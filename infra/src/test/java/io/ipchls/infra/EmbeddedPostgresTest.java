@@ -72,6 +72,55 @@ class EmbeddedPostgresTest {
     }
   }
 
+  /**
+   * A commit that returned is on disk: the server is killed (SIGKILL to the postmaster and every process under it, as
+   * the OOM killer or a power cut would stop it, no shutdown) right after a stream of single-row commits, and every
+   * row whose commit returned is there after a restart. With zonky's own settings (fsync and synchronous_commit off)
+   * the last commits of the stream were lost: they were still in the server's memory when it died.
+   */
+  @Test
+  void everyCommitThatReturned_survivesAKilledServer() throws Exception {
+    int committed = 0;
+    EmbeddedPostgres killed = EmbeddedPostgres.start(dir, 0);
+    try (Connection c = connect(killed); Statement s = c.createStatement()) {
+      assertEquals("on", show(s, "fsync"));
+      assertEquals("on", show(s, "synchronous_commit"));
+      s.execute("CREATE TABLE acked (id integer PRIMARY KEY)");
+      long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+      try (var insert = c.prepareStatement("INSERT INTO acked VALUES (?)")) {
+        while (System.nanoTime() < until) {
+          insert.setInt(1, committed + 1);
+          insert.executeUpdate(); // autocommit: returns once committed
+          committed++;
+        }
+      }
+      ProcessHandle postmaster = ProcessHandle.of(Long.parseLong(
+          Files.readAllLines(dir.resolve("postmaster.pid")).get(0).trim())).orElseThrow();
+      var all = postmaster.descendants().toList();
+      postmaster.destroyForcibly();
+      all.forEach(ProcessHandle::destroyForcibly);
+      postmaster.onExit().get(30, TimeUnit.SECONDS);
+      for (ProcessHandle p : all) p.onExit().get(30, TimeUnit.SECONDS);
+    }
+    killed.close(); // the server is gone: only zonky's handle (and its shutdown hook on this directory) is stopped
+    assertTrue(committed > 100, "a stream of commits: " + committed);
+    try (EmbeddedPostgres pg = EmbeddedPostgres.start(dir, 0);
+        Connection c = connect(pg);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*), coalesce(max(id), 0) FROM acked")) {
+      assertTrue(rs.next());
+      assertEquals(committed, rs.getInt(2), "the last commit that returned");
+      assertEquals(committed, rs.getInt(1), "every commit that returned");
+    }
+  }
+
+  private static String show(Statement s, String setting) throws SQLException {
+    try (ResultSet rs = s.executeQuery("SHOW " + setting)) {
+      assertTrue(rs.next());
+      return rs.getString(1);
+    }
+  }
+
   private static Connection connect(EmbeddedPostgres pg) throws SQLException {
     return DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
   }
