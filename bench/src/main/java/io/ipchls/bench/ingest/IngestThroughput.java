@@ -140,6 +140,7 @@ public final class IngestThroughput implements Callable<Integer> {
       pool.query("SELECT pg_stat_statements_reset()").execute().await(60, TimeUnit.SECONDS);
     }
     cpu.mark();
+    long[] wal0 = wal(pool);
     commits.measuring(true);
     long t0 = System.nanoTime();
     Thread.sleep(seconds * 1000L);
@@ -148,6 +149,7 @@ public final class IngestThroughput implements Callable<Integer> {
     double elapsed = (System.nanoTime() - t0) / 1e9;
     commits.measuring(false);
     CpuShares.Split split = cpu.split();
+    long[] wal1 = wal(pool);
     List<String> topStatements = statements > 0 ? topStatements(pool, statements) : List.of();
     pubs.stop();
     double published = (pub1 - pub0) / elapsed;
@@ -187,6 +189,10 @@ public final class IngestThroughput implements Callable<Integer> {
         + "(%.2f cores), plain INSERT %.1f us (%.2f cores); raw / plain %.2f, end-to-end / raw %.2f%n",
         e2eUs, split.postgres(), rawUs, rawSplit.postgres(), plainUs, plainSplit.postgres(), rawUs / plainUs,
         e2eUs / rawUs);
+    long walRows = rows1 - rows0;
+    System.out.printf("  PostgreSQL WAL per committed row: %,.0f bytes, %.2f full-page images; %d checkpoint(s) "
+        + "(%d requested by WAL volume) in the measured seconds%n", (double) (wal1[0] - wal0[0]) / walRows,
+        (double) (wal1[1] - wal0[1]) / walRows, wal1[2] + wal1[3] - wal0[2] - wal0[3], wal1[3] - wal0[3]);
     if (!topStatements.isEmpty()) {
       System.out.println("  PostgreSQL's time in the measured seconds by statement (nested included, so parts overlap):");
       topStatements.forEach(line -> System.out.println("    " + line));
@@ -266,6 +272,13 @@ public final class IngestThroughput implements Callable<Integer> {
           r.getDouble(3) == null ? 0 : r.getDouble(3), r.getLong(0), r.getLong(1), r.getString(4)));
     }
     return lines;
+  }
+
+  /** WAL bytes and full-page images written since the server started, and its timed and requested checkpoints. */
+  private static long[] wal(Pool pool) throws Exception {
+    var row = pool.query("SELECT w.wal_bytes::bigint, w.wal_fpi, c.num_timed, c.num_requested "
+        + "FROM pg_stat_wal w, pg_stat_checkpointer c").execute().await(60, TimeUnit.SECONDS).iterator().next();
+    return new long[] {row.getLong(0), row.getLong(1), row.getLong(2), row.getLong(3)};
   }
 
   private static long count(Pool pool) throws Exception {
