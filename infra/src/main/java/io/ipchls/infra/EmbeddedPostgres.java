@@ -4,7 +4,6 @@ import io.ipchls.protocol.StorageDefaults;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -31,9 +30,7 @@ import org.slf4j.LoggerFactory;
  * trusts nobody from then on.
  *
  * <p>Durable as a production server: {@code fsync} and {@code synchronous_commit} are on (zonky turns both off), so
- * a commit that returned survives a killed server and a crashed host. Sized for a fleet's ingest rather than
- * PostgreSQL's defaults: buffers by the host's memory ({@link #sharedBuffersMb()}), checkpoints at most every 4 GB of
- * WAL or 15 minutes.
+ * a commit that returned survives a killed server and a crashed host.
  *
  * <p>When the JVM runs as root, zonky starts the server binaries through {@code unshare -U} (PostgreSQL refuses
  * to run as root); that needs unprivileged user namespaces. As a normal user the binaries run directly.
@@ -89,12 +86,6 @@ public final class EmbeddedPostgres implements AutoCloseable {
           // disk when it returns: without these a killed server lost the last commits, a crashed host the cluster.
           .setServerConfig("fsync", "on")
           .setServerConfig("synchronous_commit", "on")
-          // PostgreSQL's defaults (128 MB of buffers, a checkpoint per 1 GB of WAL) are sized for a small host: under
-          // a fleet's steady ingest the segment indexes' hot pages no longer fit, and every checkpoint makes the next
-          // write of each page log all of it (docs/PERFORMANCE.md, "Ingest": 0.22 full-page images per row)
-          .setServerConfig("shared_buffers", sharedBuffersMb() + "MB")
-          .setServerConfig("max_wal_size", "4GB")
-          .setServerConfig("checkpoint_timeout", "15min")
           // zonky's own readiness check logs in too
           .setConnectConfig("password", password)
           .start();
@@ -106,18 +97,6 @@ public final class EmbeddedPostgres implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start PostgreSQL in " + dataDir, e);
     }
-  }
-
-  /**
-   * The server's buffer pool: an eighth of this host's memory, between PostgreSQL's default 128 MB and 1 GB (the
-   * embedded server shares the host with the services and the broker; a dedicated server gets a quarter, see
-   * {@code infra/samples/postgresql/postgresql.conf}). The pool is touched only as it fills, so an idle demo does not
-   * hold it.
-   */
-  static long sharedBuffersMb() {
-    long total = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getTotalMemorySize();
-    return Math.max(128, Math.min(1024, total / 8 / (1024 * 1024)));
   }
 
   private static boolean passwordRequired(Path dataDir) throws IOException {

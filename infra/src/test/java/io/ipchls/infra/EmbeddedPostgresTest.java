@@ -114,21 +114,6 @@ class EmbeddedPostgresTest {
     }
   }
 
-  @Test
-  void server_isSizedForIngest_notWithPostgresDefaults() throws Exception {
-    try (EmbeddedPostgres pg = EmbeddedPostgres.start(dir, 0);
-        Connection c = connect(pg);
-        Statement s = c.createStatement()) {
-      try (ResultSet rs = s.executeQuery("SELECT pg_size_bytes(current_setting('shared_buffers'))")) {
-        assertTrue(rs.next());
-        assertEquals(EmbeddedPostgres.sharedBuffersMb() * 1024 * 1024, rs.getLong(1));
-      }
-      assertTrue(EmbeddedPostgres.sharedBuffersMb() >= 128 && EmbeddedPostgres.sharedBuffersMb() <= 1024);
-      assertEquals("4GB", show(s, "max_wal_size"));
-      assertEquals("15min", show(s, "checkpoint_timeout"));
-    }
-  }
-
   private static String show(Statement s, String setting) throws SQLException {
     try (ResultSet rs = s.executeQuery("SHOW " + setting)) {
       assertTrue(rs.next());

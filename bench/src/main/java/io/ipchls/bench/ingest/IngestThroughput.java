@@ -71,7 +71,7 @@ public final class IngestThroughput implements Callable<Integer> {
   int writeConcurrency = 2;
   @Option(names = "--mqtt-connections", description = "ingest mqttConnections (default ${DEFAULT-VALUE})")
   int mqttConnections = 4;
-  @Option(names = "--pass-through", negatable = true, description = "also measure the broker alone in the same run "
+  @Option(names = "--no-pass-through", negatable = true, description = "also measure the broker alone in the same run "
       + "(BrokerPassThrough, same rate, publishers and connections) for the ratio end-to-end / pass-through "
       + "(default ${DEFAULT-VALUE})")
   boolean passThrough = true;
