@@ -1,6 +1,8 @@
 -- ipc-hls on an external PostgreSQL (>= 14), step 1 of 2: run once as an administrator (superuser or a role with
 -- CREATEROLE that owns the database), connected to the ipchls database, BEFORE the services first start:
---   createdb ipchls && psql -d ipchls -v ON_ERROR_STOP=1 -f 10-roles.sql
+--   createdb --template=template0 --encoding=UTF8 --locale=C ipchls
+--   psql -d ipchls -v ON_ERROR_STOP=1 -f 10-roles.sql
+-- (UTF-8 with C collation: the services' texts are identifiers and keys, compared byte by byte; docs/ARCHITECTURE.md)
 -- then give each role its password (psql sends only a SCRAM hash):  \password ipchls_credential  (and the others)
 -- Idempotent: safe to run again.
 

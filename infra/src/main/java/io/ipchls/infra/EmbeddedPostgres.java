@@ -23,11 +23,11 @@ import org.slf4j.LoggerFactory;
  * A real PostgreSQL server (zonky binaries) listening on 127.0.0.1, with its cluster in a directory that is kept
  * between runs: starting again on the same directory finds the same data.
  *
- * <p>The application database {@value #DATABASE} is created if missing. Every connection logs in with a password
- * (SCRAM-SHA-256, RFC 7677): it is generated at the first start and kept in the cluster's directory as
- * {@value #PASSWORD_FILE}, readable by the owner only (whoever reads the cluster's files owns its data anyway). zonky's {@code initdb} trusts every local connection; the
- * first start sets the password while that holds, then replaces {@code pg_hba.conf} and reloads it, so the cluster
- * trusts nobody from then on.
+ * <p>The application database {@value #DATABASE} is created if missing, in UTF-8 with C collation. Every connection
+ * logs in with a password (SCRAM-SHA-256, RFC 7677): it is generated at the first start and kept in the cluster's
+ * directory as {@value #PASSWORD_FILE}, readable by the owner only (whoever reads the cluster's files owns its data
+ * anyway). zonky's {@code initdb} trusts every local connection; the first start sets the password while that holds,
+ * then replaces {@code pg_hba.conf} and reloads it, so the cluster trusts nobody from then on.
  *
  * <p>Durable as a production server: {@code fsync} and {@code synchronous_commit} are on (zonky turns both off), so
  * a commit that returned survives a killed server and a crashed host.
@@ -139,7 +139,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
         if (rs.next()) return;
       }
       try (Statement s = c.createStatement()) {
-        s.execute("CREATE DATABASE " + DATABASE);
+        // UTF-8 with C collation: every text the services compare or index is an identifier, an object key or a
+        // code, compared byte by byte (as Java's String order for them); a locale's collation made every comparison
+        // a strcoll() call (docs/ARCHITECTURE.md, "Deployment")
+        s.execute("CREATE DATABASE " + DATABASE + " TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C'");
       }
     } catch (SQLException e) {
       close();

@@ -114,6 +114,23 @@ class EmbeddedPostgresTest {
     }
   }
 
+  /** Text compares byte by byte, whatever the host's locale: 'B' (0x42) sorts before 'a' (0x61), '-' before '_'. */
+  @Test
+  void applicationDatabase_isUtf8_withCCollation() throws Exception {
+    try (EmbeddedPostgres pg = EmbeddedPostgres.start(dir, 0);
+        Connection c = connect(pg);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT pg_encoding_to_char(encoding), datcollate, datctype, "
+            + "(SELECT string_agg(x, ' ' ORDER BY x) FROM unnest(ARRAY['cam_a', 'a', 'B', 'cam-b', 'Cam-c']) x) "
+            + "FROM pg_database WHERE datname = current_database()")) {
+      assertTrue(rs.next());
+      assertEquals("UTF8", rs.getString(1));
+      assertEquals("C", rs.getString(2));
+      assertEquals("C", rs.getString(3));
+      assertEquals("B Cam-c a cam-b cam_a", rs.getString(4));
+    }
+  }
+
   private static String show(Statement s, String setting) throws SQLException {
     try (ResultSet rs = s.executeQuery("SHOW " + setting)) {
       assertTrue(rs.next());

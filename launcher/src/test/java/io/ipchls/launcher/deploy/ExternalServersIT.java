@@ -325,7 +325,7 @@ class ExternalServersIT {
         .start();
     try (Connection c = DriverManager.getConnection(pg.getJdbcUrl("postgres", "postgres"));
         Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE ipchls");
+      s.execute("CREATE DATABASE ipchls TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C'"); // as 10-roles.sql says
     }
     runSql(SAMPLES.resolve("postgresql/10-roles.sql"));
     try (Connection c = DriverManager.getConnection(adminUrl()); Statement s = c.createStatement()) {
