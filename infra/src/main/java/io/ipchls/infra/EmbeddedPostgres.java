@@ -213,7 +213,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
   }
 
   /** The running server named in {@code postmaster.pid} (its first line, the PID), if any. */
-  private Optional<ProcessHandle> postmaster() {
+  Optional<ProcessHandle> postmaster() {
     try (var lines = Files.lines(dataDir.resolve("postmaster.pid"))) {
       return lines.findFirst().map(String::trim).map(Long::parseLong).flatMap(ProcessHandle::of)
           .filter(ProcessHandle::isAlive);

@@ -95,8 +95,7 @@ class EmbeddedPostgresTest {
           committed++;
         }
       }
-      ProcessHandle postmaster = ProcessHandle.of(Long.parseLong(
-          Files.readAllLines(dir.resolve("postmaster.pid")).get(0).trim())).orElseThrow();
+      ProcessHandle postmaster = killed.postmaster().orElseThrow();
       var all = postmaster.descendants().toList();
       postmaster.destroyForcibly();
       all.forEach(ProcessHandle::destroyForcibly);
