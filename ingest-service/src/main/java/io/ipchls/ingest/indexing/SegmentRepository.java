@@ -3,11 +3,15 @@ package io.ipchls.ingest.indexing;
 import io.ipchls.ingest.shared.RecordingGapRule;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Writes the segment index and the recordings derived from it. Idempotent: a redelivered notification hits the
@@ -88,8 +92,72 @@ public final class SegmentRepository {
       SELECT indexed.* FROM indexed, metered
       ORDER BY camera, media_seq NULLS FIRST, start_at, object_key""";
 
+  /** Locks the batch's cameras and reads what {@link DecidedBatch} decides from (V46__indexing_decided_by_ingest.sql). */
+  static final String LOCK_AND_READ = "SELECT * FROM ingest.lock_and_read_cameras($1::text[])";
+
+  /**
+   * Stores what {@link DecidedBatch} decided, with the cameras' locks held: the segments with their numbers and media
+   * change ({@code $1}-{@code $22}), each init segment named for the first time metered to its camera
+   * ({@code metered_inits}, as V45), and per camera ({@code $23}-{@code $36}) its counters row moved to its last
+   * segment and metered with V45's arithmetic, its recording grown or started. Returns how many segments were new.
+   */
+  static final String STORE_DECIDED = """
+      WITH ins AS (
+        INSERT INTO ingest.segments (camera_id, start_at, duration_ms, object_key, bytes, sha256, seq, codec, width,
+                                     height, device_time, clock_jump, discontinuity, received_at, media_seq,
+                                     discontinuity_seq, container, init_key, frame_rate, media_change,
+                                     key_frame_offset, key_frame_length, thumbnail_key)
+        SELECT t.c, t.s, t.d, t.k, t.b, t.h, t.q, t.co, t.w, t.he, t.dt, t.cj, coalesce(t.di, false), now(), t.ms,
+               t.ds, coalesce(t.ct, 'ts'), t.i,
+               t.fr, t.mc, t.ko, t.kl, t.th
+        FROM unnest($1::text[], $2::timestamptz[], $3::int[], $4::text[], $5::bigint[], $6::text[], $7::bigint[],
+                    $8::text[], $9::int[], $10::int[], $11::timestamptz[], $12::bool[], $13::bool[], $14::text[],
+                    $15::text[], $16::float8[], $17::bigint[], $18::bigint[], $19::text[], $20::bigint[],
+                    $21::bigint[], $22::bool[])
+             AS t(c, s, d, k, b, h, q, co, w, he, dt, cj, di, ct, i, fr, ko, kl, th, ms, ds, mc)
+        ON CONFLICT DO NOTHING
+        RETURNING 1
+      ), inits AS (
+        INSERT INTO ingest.metered_inits (init_key, camera_id)
+        SELECT DISTINCT ON (t.i) t.i, t.c FROM unnest($15::text[], $1::text[]) AS t(i, c) WHERE t.i IS NOT NULL
+        ON CONFLICT DO NOTHING
+        RETURNING metered_inits.camera_id
+      ), counters AS (
+        UPDATE ingest.live_sequence q
+        SET next_media_seq = n.seq + 1, last_discontinuity_seq = n.disc, last_start = n.s, last_duration_ms = n.d,
+            edge_start = greatest(q.edge_start, n.s), newest_start = n.s, newest_key = n.k, newest_media = n.f,
+            byte_hours = q.byte_hours + q.stored_bytes * extract(epoch FROM now() - q.accrued_at) / 3600,
+            accrued_at = now(),
+            stored_bytes = q.stored_bytes + n.b, stored_objects = q.stored_objects + n.o + coalesce(i.o, 0),
+            puts = q.puts + n.o + coalesce(i.o, 0), bytes_in = q.bytes_in + n.b
+        FROM unnest($23::text[], $24::bigint[], $25::bigint[], $26::timestamptz[], $27::int[], $28::text[],
+                    $29::text[], $30::bigint[], $31::bigint[]) AS n(c, seq, disc, s, d, k, f, o, b)
+        -- an init segment named for the first time: one more stored object (and PUT) of the camera that names it
+        LEFT JOIN (SELECT camera_id, count(*) AS o FROM inits GROUP BY camera_id) i ON i.camera_id = n.c
+        WHERE q.camera_id = n.c
+      ), grown AS (
+        UPDATE ingest.recordings r
+        SET end_at = greatest(r.end_at, g.e), segment_count = r.segment_count + g.n, bytes = r.bytes + g.b,
+            updated_at = now()
+        FROM unnest($32::bigint[], $34::timestamptz[], $35::int[], $36::bigint[]) AS g(id, e, n, b)
+        WHERE r.recording_id = g.id
+      ), started AS (
+        INSERT INTO ingest.recordings (camera_id, start_at, end_at, segment_count, bytes)
+        SELECT t.c, t.s, t.e, t.n, t.b
+        FROM unnest($23::text[], $32::bigint[], $33::timestamptz[], $34::timestamptz[], $35::int[], $36::bigint[])
+             AS t(c, id, s, e, n, b)
+        WHERE t.id IS NULL
+      )
+      SELECT count(*) AS inserted FROM ins""";
+
+  /** {@link #KEEP_TARGET} alone, for a batch with nothing left to {@link #INDEX_BATCH}. */
+  static final String KEEP_TARGET_ONLY = KEEP_TARGET.replace("$23::text[], $24::int[]", "$1::text[], $2::int[]")
+      + "SELECT 1";
+
   private final Pool pool;
   private final RecordingGapRule gapRule;
+  /** Rows stored as {@link DecidedBatch} decided them, since this repository was made. */
+  private final LongAdder decidedRows = new LongAdder();
 
   public SegmentRepository(Pool pool, RecordingGapRule gapRule) {
     this.pool = pool;
@@ -104,12 +172,128 @@ public final class SegmentRepository {
   public Future<IndexedBatch> insertAndApplyGapRule(List<SegmentRow> rows) {
     if (rows.isEmpty()) return Future.succeededFuture(IndexedBatch.EMPTY);
     Map<String, Integer> targets = announcedTargets(rows);
-    return pool.preparedQuery(INDEX_BATCH).execute(arguments(rows, gapRule))
-        .map(found -> IndexedBatch.from(found, targets));
+    return pool.withTransaction(conn -> indexIn(conn, rows, targets))
+        .recover(failure -> failure instanceof NotNew
+            // a segment decided new was there after all: the whole batch again, each row probed
+            ? pool.preparedQuery(INDEX_BATCH).execute(arguments(rows, gapRule))
+                .map(found -> IndexedBatch.from(found, targets))
+            : Future.failedFuture(failure));
+  }
+
+  /**
+   * The batch in one transaction: the cameras locked and read, the common case decided here and stored
+   * ({@link DecidedBatch}, {@link #STORE_DECIDED}), the rest through {@link #INDEX_BATCH}, which also keeps the
+   * announced targets.
+   */
+  private Future<IndexedBatch> indexIn(SqlConnection conn, List<SegmentRow> rows, Map<String, Integer> targets) {
+    String[] cameras = rows.stream().map(SegmentRow::cameraId).distinct().toArray(String[]::new);
+    return conn.preparedQuery(LOCK_AND_READ).execute(Tuple.tuple().addArrayOfString(cameras)).compose(read -> {
+      Map<String, DecidedBatch.CameraState> states = new HashMap<>();
+      for (Row r : read) states.put(r.getString("camera"), DecidedBatch.CameraState.from(r));
+      DecidedBatch decided = DecidedBatch.decide(rows, states, gapRule);
+      Future<Void> stored = decided.rows().isEmpty() ? Future.succeededFuture()
+          : conn.preparedQuery(STORE_DECIDED).execute(storeArguments(decided)).compose(inserted -> {
+            long n = inserted.iterator().next().getLong("inserted");
+            if (n != decided.rows().size()) return Future.failedFuture(new NotNew());
+            decidedRows.add(n);
+            return Future.succeededFuture();
+          });
+      return stored.compose(x -> {
+        if (!decided.others().isEmpty()) {
+          return conn.preparedQuery(INDEX_BATCH).execute(arguments(decided.others(), gapRule, targets))
+              .map(found -> IndexedBatch.merge(decided, found, targets));
+        }
+        Future<?> kept = targets.isEmpty() ? Future.succeededFuture()
+            : conn.preparedQuery(KEEP_TARGET_ONLY).execute(Tuple.tuple()
+                .addArrayOfString(targets.keySet().toArray(String[]::new))
+                .addArrayOfInteger(targets.values().toArray(Integer[]::new)));
+        return kept.map(y -> IndexedBatch.merge(decided, null, targets));
+      });
+    });
+  }
+
+  /** How many rows were stored as ingest decided them (the rest went through {@link #INDEX_BATCH}). */
+  long decidedRows() {
+    return decidedRows.sum();
+  }
+
+  /** A segment {@link DecidedBatch} took for new was already indexed (the transaction is rolled back). */
+  private static final class NotNew extends RuntimeException {
+    NotNew() {
+      super("a segment decided new was already indexed", null, false, false);
+    }
+  }
+
+  /** {@link #STORE_DECIDED}'s arguments. */
+  private static Tuple storeArguments(DecidedBatch decided) {
+    List<SegmentRow> rows = decided.rows().stream().map(DecidedBatch.Numbered::row).toList();
+    Tuple args = segmentArrays(rows);
+    int n = rows.size();
+    Long[] mediaSeq = new Long[n];
+    Long[] discSeq = new Long[n];
+    Boolean[] mediaChange = new Boolean[n];
+    for (int i = 0; i < n; i++) {
+      DecidedBatch.Numbered r = decided.rows().get(i);
+      mediaSeq[i] = r.mediaSeq();
+      discSeq[i] = r.discontinuitySeq();
+      mediaChange[i] = r.mediaChange();
+    }
+    args.addArrayOfLong(mediaSeq).addArrayOfLong(discSeq).addArrayOfBoolean(mediaChange);
+    int m = decided.cameras().size();
+    String[] camera = new String[m];
+    Long[] lastSeq = new Long[m];
+    Long[] lastDisc = new Long[m];
+    OffsetDateTime[] lastStart = new OffsetDateTime[m];
+    Integer[] lastDuration = new Integer[m];
+    String[] lastKey = new String[m];
+    String[] lastMedia = new String[m];
+    Long[] objects = new Long[m];
+    Long[] bytes = new Long[m];
+    Long[] recording = new Long[m];
+    OffsetDateTime[] runStart = new OffsetDateTime[m];
+    OffsetDateTime[] runEnd = new OffsetDateTime[m];
+    Integer[] runCount = new Integer[m];
+    Long[] runBytes = new Long[m];
+    for (int i = 0; i < m; i++) {
+      DecidedBatch.CameraOutcome c = decided.cameras().get(i);
+      camera[i] = c.camera();
+      lastSeq[i] = c.last().mediaSeq();
+      lastDisc[i] = c.last().discontinuitySeq();
+      lastStart[i] = c.last().row().startAt();
+      lastDuration[i] = c.last().row().durationMs();
+      lastKey[i] = c.last().row().objectKey();
+      lastMedia[i] = c.lastMedia();
+      objects[i] = c.objects();
+      bytes[i] = c.bytes();
+      recording[i] = c.recordingId();
+      runStart[i] = DecidedBatch.time(c.runStart());
+      runEnd[i] = DecidedBatch.time(c.runEnd());
+      runCount[i] = c.runCount();
+      runBytes[i] = c.runBytes();
+    }
+    return args.addArrayOfString(camera).addArrayOfLong(lastSeq).addArrayOfLong(lastDisc)
+        .addArrayOfOffsetDateTime(lastStart).addArrayOfInteger(lastDuration).addArrayOfString(lastKey)
+        .addArrayOfString(lastMedia).addArrayOfLong(objects).addArrayOfLong(bytes).addArrayOfLong(recording)
+        .addArrayOfOffsetDateTime(runStart).addArrayOfOffsetDateTime(runEnd).addArrayOfInteger(runCount)
+        .addArrayOfLong(runBytes);
   }
 
   /** {@link #INDEX_BATCH}'s arguments for these rows. */
   public static Tuple arguments(List<SegmentRow> rows, RecordingGapRule gapRule) {
+    return arguments(rows, gapRule, announcedTargets(rows));
+  }
+
+  /** {@link #INDEX_BATCH}'s arguments for these rows, with these announced targets. */
+  static Tuple arguments(List<SegmentRow> rows, RecordingGapRule gapRule, Map<String, Integer> targets) {
+    Tuple args = segmentArrays(rows)
+        .addInteger(gapRule.gapMs()).addInteger(LiveNumbering.LATE_JOIN_MS).addInteger(LiveNumbering.TOLERANCE_MS);
+    args.addArrayOfString(targets.keySet().toArray(String[]::new))
+        .addArrayOfInteger(targets.values().toArray(Integer[]::new));
+    return args;
+  }
+
+  /** The rows' 19 columns as arrays, in {@link #INDEX_BATCH}'s order ({@code $1}-{@code $19}). */
+  private static Tuple segmentArrays(List<SegmentRow> rows) {
     int n = rows.size();
     String[] camera = new String[n];
     OffsetDateTime[] start = new OffsetDateTime[n];
@@ -152,17 +336,12 @@ public final class SegmentRepository {
       keyFrameLength[i] = r.keyFrameLength();
       thumbnail[i] = r.thumbnailKey();
     }
-    Tuple args = Tuple.tuple().addArrayOfString(camera).addArrayOfOffsetDateTime(start).addArrayOfInteger(duration)
+    return Tuple.tuple().addArrayOfString(camera).addArrayOfOffsetDateTime(start).addArrayOfInteger(duration)
         .addArrayOfString(key).addArrayOfLong(bytes).addArrayOfString(sha).addArrayOfLong(seq)
         .addArrayOfString(codec).addArrayOfInteger(width).addArrayOfInteger(height)
         .addArrayOfOffsetDateTime(device).addArrayOfBoolean(jump).addArrayOfBoolean(discontinuity)
         .addArrayOfString(container).addArrayOfString(init).addArrayOfDouble(frameRate)
-        .addArrayOfLong(keyFrameOffset).addArrayOfLong(keyFrameLength).addArrayOfString(thumbnail)
-        .addInteger(gapRule.gapMs()).addInteger(LiveNumbering.LATE_JOIN_MS).addInteger(LiveNumbering.TOLERANCE_MS);
-    Map<String, Integer> targets = announcedTargets(rows);
-    args.addArrayOfString(targets.keySet().toArray(String[]::new))
-        .addArrayOfInteger(targets.values().toArray(Integer[]::new));
-    return args;
+        .addArrayOfLong(keyFrameOffset).addArrayOfLong(keyFrameLength).addArrayOfString(thumbnail);
   }
 
   /** Per camera, the segment length its last notification in the batch announced (cameras that said nothing: none). */

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -32,11 +33,12 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The indexing shortcut of V44__newest_segment_per_camera.sql against the indexing it replaces: the same database holds
- * the ingest schema migrated to the newest version and a second schema migrated only to V43, and every batch of random
- * traffic goes through the whole indexing statement ({@link SegmentRepository#INDEX_BATCH}) in both. The segments each
- * returns, and at the end every stored row (numbers, marks, media change), the live counters, the recordings and the
- * usage totals must be the same. The traffic has what takes the shortcut and what must not: segments in order with
+ * The indexing shortcuts (V44__newest_segment_per_camera.sql; V46__indexing_decided_by_ingest.sql, where ingest decides
+ * the common case itself, {@link DecidedBatch}) against the indexing they replace: the same database holds the ingest
+ * schema migrated to the newest version and a second schema migrated only to V43, and every batch of random traffic
+ * is indexed in both, in the newest as ingest does ({@link SegmentRepository#insertAndApplyGapRule}), in V43's by its
+ * statement. The segments each returns, and at the end every stored row (numbers, marks, media change), the live
+ * counters, the recordings and the usage totals must be the same, and ingest must have decided a good part of them. The traffic has what takes the shortcut and what must not: segments in order with
  * media changes (codec, resolution, container, init segment), gaps just under and just over the predecessor lookup's
  * reach, restarts and clock steps, segments a little late, backfills, redeliveries (of the newest one too), and
  * retention deleting rows between batches.
@@ -50,6 +52,7 @@ class IndexingShortcutTest {
   /** How far back the predecessor lookup reaches: the longest segment plus the continuity tolerance (V34). */
   private static final long NEAR_MS = 60_000 + LiveNumbering.TOLERANCE_MS;
   private static IngestTestSupport support;
+  private static SegmentRepository repository;
 
   /** Media descriptions a camera switches between: container, init segment, codec, width, height. */
   private record Media(String container, String init, String codec, Integer width, Integer height) {}
@@ -69,6 +72,7 @@ class IndexingShortcutTest {
   @BeforeAll
   static void migrateBoth(Vertx vertx) {
     support = new IngestTestSupport(vertx);
+    repository = new SegmentRepository(support.pool, RecordingGapRule.DEFAULT);
     await(Database.migrate(vertx, support.config.db(), IngestService.SCHEMA));
     await(Database.migrate(vertx, support.config.db(), BEFORE, IngestService.SCHEMA, "43"));
   }
@@ -176,10 +180,14 @@ class IndexingShortcutTest {
         int duration = 1_000 + rnd.nextInt(4_000);
         produced.add(new Seg(cam, t, duration, media, rnd.nextInt(15) == 0, rnd.nextInt(40) == 0, seq++,
             rnd.nextBoolean()));
-        int step = rnd.nextInt(12);
+        int step = rnd.nextInt(14);
         long next = step == 0 ? t + NEAR_MS - rnd.nextInt(2) // the predecessor just inside the lookup's reach
             : step == 1 ? t + NEAR_MS + 1 + rnd.nextInt(2) // just outside it
-            : step == 2 ? t + duration + RecordingGapRule.DEFAULT.gapMs() + rnd.nextInt(5_000) // a new recording
+            // at the gap (the recording grows) or just past it (a new one), or well past it
+            : step == 2 ? t + duration + RecordingGapRule.DEFAULT.gapMs() + rnd.nextInt(2)
+            : step == 3 ? t + duration + RecordingGapRule.DEFAULT.gapMs() + rnd.nextInt(5_000)
+            // at the continuity tolerance (continuous) or just past it (a discontinuity)
+            : step == 4 ? t + duration + LiveNumbering.TOLERANCE_MS + rnd.nextInt(2)
             : t + duration + rnd.nextInt(1_500);
         t = next;
       }
@@ -205,6 +213,7 @@ class IndexingShortcutTest {
     delivery.addAll(heldBack);
 
     Set<Seg> indexed = new HashSet<>();
+    long decided = repository.decidedRows();
     int at = 0;
     while (at < delivery.size()) {
       List<Seg> batch = delivery.subList(at, Math.min(delivery.size(), at + 1 + rnd.nextInt(12)));
@@ -227,6 +236,9 @@ class IndexingShortcutTest {
       }
     }
     assertTrue(at > 150, "the traffic had " + at + " deliveries");
+    decided = repository.decidedRows() - decided;
+    assertTrue(decided >= 60, "seed " + seed + ": " + decided + " rows were decided by ingest, the rest by the "
+        + "indexing function (V46)");
 
     Tuple cams = Tuple.of(cameras.toArray(String[]::new));
     for (String query : List.of("""
@@ -247,11 +259,18 @@ class IndexingShortcutTest {
     assertTrue(marked >= 5, "seed " + seed + ": the traffic changed media (" + marked + " marked)");
   }
 
-  /** Runs the whole indexing statement in a schema; returns its rows as text, in its order. */
+  /**
+   * Indexes the batch in a schema as ingest does: in the current one through the repository (its own decisions and
+   * {@link SegmentRepository#INDEX_BATCH} for the rest, V46), in V43's with that version's statement; returns what
+   * each says it indexed, as text, in its order.
+   */
   private static List<String> index(String schema, List<Seg> batch) {
-    String sql = (schema.equals(BEFORE) ? SegmentRepository.INDEX_BATCH_BEFORE_V45 : SegmentRepository.INDEX_BATCH)
-        .replace("ingest.", schema + ".");
-    return StatementRuns.index(support.pool, sql, batch.stream().map(Seg::row).toList());
+    List<SegmentRow> rows = batch.stream().map(Seg::row).toList();
+    IndexedBatch indexed = schema.equals(IngestService.SCHEMA) ? await(repository.insertAndApplyGapRule(rows))
+        : IndexedBatch.from(await(support.pool.preparedQuery(SegmentRepository.INDEX_BATCH_BEFORE_V45
+            .replace("ingest.", schema + ".")).execute(SegmentRepository.arguments(rows, RecordingGapRule.DEFAULT))),
+            Map.of());
+    return indexed.segments().stream().map(Object::toString).toList();
   }
 
   private static void deleteRow(String schema, Seg s) {
