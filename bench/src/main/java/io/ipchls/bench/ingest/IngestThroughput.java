@@ -256,14 +256,15 @@ public final class IngestThroughput implements Callable<Integer> {
         var st = c.createStatement()) {
       st.execute("ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'");
       st.execute("ALTER SYSTEM SET pg_stat_statements.track = 'all'");
+      st.execute("ALTER SYSTEM SET pg_stat_statements.track_planning = on");
     }
   }
 
   /** The {@code n} statements with the most execution time since the last reset, one line each. */
   private static List<String> topStatements(Pool pool, int n) throws Exception {
-    var rows = pool.preparedQuery("SELECT calls, rows, total_exec_time, "
+    var rows = pool.preparedQuery("SELECT calls, rows, total_exec_time + total_plan_time, "
         + "100 * total_exec_time / nullif(sum(total_exec_time) FILTER (WHERE toplevel) OVER (), 0), "
-        + "regexp_replace(left(query, 140), '\\s+', ' ', 'g') "
+        + "round(total_plan_time) || ' ms of it planning: ' || regexp_replace(left(query, 140), '\\s+', ' ', 'g') "
         + "FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT $1")
         .execute(Tuple.of(n)).await(60, TimeUnit.SECONDS);
     List<String> lines = new ArrayList<>();

@@ -92,6 +92,9 @@ public final class SegmentRepository {
       SELECT indexed.* FROM indexed, metered
       ORDER BY camera, media_seq NULLS FIRST, start_at, object_key""";
 
+  /** For the rest of the batch's transaction: statements run on their generic plans. */
+  static final String GENERIC_PLANS = "SET LOCAL plan_cache_mode = force_generic_plan";
+
   /** Locks the batch's cameras and reads what {@link DecidedBatch} decides from (V46__indexing_decided_by_ingest.sql). */
   static final String LOCK_AND_READ = "SELECT * FROM ingest.lock_and_read_cameras($1::text[])";
 
@@ -134,13 +137,14 @@ public final class SegmentRepository {
                     $29::text[], $30::bigint[], $31::bigint[]) AS n(c, seq, disc, s, d, k, f, o, b)
         -- an init segment named for the first time: one more stored object (and PUT) of the camera that names it
         LEFT JOIN (SELECT camera_id, count(*) AS o FROM inits GROUP BY camera_id) i ON i.camera_id = n.c
-        WHERE q.camera_id = n.c
+        -- "= ANY": the rows are found by index probes; a plan made for a thousand cameras otherwise scans the table
+        WHERE q.camera_id = ANY ($23::text[]) AND q.camera_id = n.c
       ), grown AS (
         UPDATE ingest.recordings r
         SET end_at = greatest(r.end_at, g.e), segment_count = r.segment_count + g.n, bytes = r.bytes + g.b,
             updated_at = now()
         FROM unnest($32::bigint[], $34::timestamptz[], $35::int[], $36::bigint[]) AS g(id, e, n, b)
-        WHERE r.recording_id = g.id
+        WHERE r.recording_id = ANY ($32::bigint[]) AND r.recording_id = g.id
       ), started AS (
         INSERT INTO ingest.recordings (camera_id, start_at, end_at, segment_count, bytes)
         SELECT t.c, t.s, t.e, t.n, t.b
@@ -187,7 +191,11 @@ public final class SegmentRepository {
    */
   private Future<IndexedBatch> indexIn(SqlConnection conn, List<SegmentRow> rows, Map<String, Integer> targets) {
     String[] cameras = rows.stream().map(SegmentRow::cameraId).distinct().toArray(String[]::new);
-    return conn.preparedQuery(LOCK_AND_READ).execute(Tuple.tuple().addArrayOfString(cameras)).compose(read -> {
+    // sent without waiting for its answer (the connection pipelines): the store's plan is made once per connection,
+    // for any batch, where a plan made for each batch's thousand cameras costs more to make than it saves
+    Future<?> generic = conn.query(GENERIC_PLANS).execute();
+    return conn.preparedQuery(LOCK_AND_READ).execute(Tuple.tuple().addArrayOfString(cameras))
+        .compose(read -> generic.map(read)).compose(read -> {
       Map<String, DecidedBatch.CameraState> states = new HashMap<>();
       for (Row r : read) states.put(r.getString("camera"), DecidedBatch.CameraState.from(r));
       DecidedBatch decided = DecidedBatch.decide(rows, states, gapRule);
