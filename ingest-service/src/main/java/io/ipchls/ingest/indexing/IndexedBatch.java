@@ -9,10 +9,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one {@code ingest.index_segments} call inserted: the new segments (duplicates left out) with their restart
- * marks (as {@code segments_v1.discontinuity} reads them; absent when unmarked) and their live numbers (null for a
- * backfill, see {@link LiveNumbering}) and the fMP4 init segment each needs (null: MPEG-TS), and the segment length its camera announced it is configured for
- * (null: it did not say), in camera and number order.
+ * What one batch inserted ({@code ingest.index_segments}, and since V46 {@link DecidedBatch}): the new segments
+ * (duplicates left out) with their restart marks (as {@code segments_v1.discontinuity} reads them; absent when
+ * unmarked) and their live numbers (null for a backfill, see {@link LiveNumbering}) and the fMP4 init segment each
+ * needs (null: MPEG-TS), and the segment length its camera announced it is configured for (null: it did not say), in
+ * camera and number order.
  */
 public record IndexedBatch(List<SegmentsIndexed.Entry> segments) {
   public static final IndexedBatch EMPTY = new IndexedBatch(List.of());

@@ -95,7 +95,7 @@ public final class SegmentRepository {
   /** For the rest of the batch's transaction: statements run on their generic plans. */
   static final String GENERIC_PLANS = "SET LOCAL plan_cache_mode = force_generic_plan";
 
-  /** Locks the batch's cameras and reads what {@link DecidedBatch} decides from (V46__indexing_decided_by_ingest.sql). */
+  /** Locks the batch's cameras and reads what {@link DecidedBatch} decides from (V46__indexing_decided_by_ingest). */
   static final String LOCK_AND_READ = "SELECT * FROM ingest.lock_and_read_cameras($1::text[])";
 
   /**

@@ -38,7 +38,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * schema migrated to the newest version and a second schema migrated only to V43, and every batch of random traffic
  * is indexed in both, in the newest as ingest does ({@link SegmentRepository#insertAndApplyGapRule}), in V43's by its
  * statement. The segments each returns, and at the end every stored row (numbers, marks, media change), the live
- * counters, the recordings and the usage totals must be the same, and ingest must have decided a good part of them. The traffic has what takes the shortcut and what must not: segments in order with
+ * counters, the recordings and the usage totals must be the same, and ingest must have decided a good part of them.
+ * The traffic has what takes the shortcut and what must not: segments in order with
  * media changes (codec, resolution, container, init segment), gaps just under and just over the predecessor lookup's
  * reach, restarts and clock steps, segments a little late, backfills, redeliveries (of the newest one too), and
  * retention deleting rows between batches.
