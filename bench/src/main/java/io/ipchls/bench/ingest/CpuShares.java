@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -21,7 +22,7 @@ final class CpuShares {
   private final String jvmLabel;
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
   private long t0;
-  private double pg0;
+  private PgSnapshot pg0 = PgSnapshot.EMPTY;
   private double broker0;
   private double jvm0;
   private double hivemq0;
@@ -39,7 +40,7 @@ final class CpuShares {
 
   void mark() {
     t0 = System.nanoTime();
-    pg0 = postgresSeconds();
+    pg0 = postgres();
     broker0 = brokerPid > 0 ? processSeconds(brokerPid) : 0;
     jvm0 = processSeconds(ProcessHandle.current().pid());
     hivemq0 = hivemqThreadSeconds();
@@ -47,7 +48,14 @@ final class CpuShares {
   }
 
   /** Cores used per part since {@link #mark()}. */
-  record Split(double postgres, double broker, double jvmRest, double machine, String jvmLabel, boolean withPostgres) {
+  record Split(double postgres, Map<String, Double> postgresByKind, double broker, double jvmRest, double machine,
+      String jvmLabel, boolean withPostgres) {
+    /** PostgreSQL's cores by process kind, largest first. */
+    String postgresKinds() {
+      return postgresByKind.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
+          .map(e -> String.format("%s %.3f", e.getKey(), e.getValue())).toList().toString();
+    }
+
     @Override
     public String toString() {
       return (withPostgres ? String.format("PostgreSQL %.2f, ", postgres) : "")
@@ -57,11 +65,13 @@ final class CpuShares {
 
   Split split() {
     double s = (System.nanoTime() - t0) / 1e9;
-    double pg = (postgresSeconds() - pg0) / s;
+    Map<String, Double> byKind = new TreeMap<>();
+    postgresSecondsByKind(pg0, postgres()).forEach((kind, secs) -> byKind.put(kind, secs / s));
+    double pg = byKind.values().stream().mapToDouble(Double::doubleValue).sum();
     double jvm = (processSeconds(ProcessHandle.current().pid()) - jvm0) / s;
     double broker = brokerPid > 0 ? (processSeconds(brokerPid) - broker0) / s : (hivemqThreadSeconds() - hivemq0) / s;
     double rest = brokerPid > 0 ? jvm : jvm - broker;
-    return new Split(pg, broker, rest, (machineSeconds() - machine0) / s, jvmLabel, pgDataDir != null);
+    return new Split(pg, byKind, broker, rest, (machineSeconds() - machine0) / s, jvmLabel, pgDataDir != null);
   }
 
   /** Microseconds of CPU per row: {@code cores} busy while {@code rowsPerSecond} rows were written. */
@@ -104,10 +114,15 @@ final class CpuShares {
     return out;
   }
 
-  /** Our postmaster and its children (other PostgreSQL servers on the machine are not ours). */
-  private double postgresSeconds() {
-    if (pgDataDir == null) return 0;
+  /**
+   * Our postmaster and its children, each child's CPU seconds by pid with its kind, plus what the postmaster's reaped
+   * children used ({@code cutime}, {@code cstime}): an autovacuum worker or a backend that ends between
+   * {@link #mark()} and {@link #split()} is no longer in {@code /proc} then, and its time is only there.
+   */
+  private PgSnapshot postgres() {
+    if (pgDataDir == null) return PgSnapshot.EMPTY;
     Map<Long, Long> parentOf = new HashMap<>();
+    Map<Long, String> kindOf = new HashMap<>();
     long postmaster = -1;
     try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
       for (Path p : (Iterable<Path>) procs::iterator) {
@@ -118,19 +133,74 @@ final class CpuShares {
           long pid = Long.parseLong(name);
           String stat = Files.readString(p.resolve("stat"));
           parentOf.put(pid, Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1]));
-          if (new String(Files.readAllBytes(p.resolve("cmdline"))).contains(pgDataDir)) postmaster = pid;
+          String cmdline = new String(Files.readAllBytes(p.resolve("cmdline")));
+          if (cmdline.contains(pgDataDir)) postmaster = pid;
+          kindOf.put(pid, kind(cmdline));
         } catch (IOException gone) {
           // the process ended meanwhile
         }
       }
     } catch (IOException e) {
+      return PgSnapshot.EMPTY;
+    }
+    if (postmaster < 0) return PgSnapshot.EMPTY;
+    Map<Long, Double> seconds = new HashMap<>();
+    Map<Long, String> kinds = new HashMap<>();
+    for (var e : parentOf.entrySet()) {
+      long pid = e.getKey();
+      if (pid == postmaster || e.getValue() == postmaster) {
+        seconds.put(pid, processSeconds(pid));
+        kinds.put(pid, pid == postmaster ? "postmaster" : kindOf.get(pid));
+      }
+    }
+    return new PgSnapshot(seconds, kinds, reapedChildrenSeconds(postmaster));
+  }
+
+  /**
+   * What a PostgreSQL process is, from the title it sets: "postgres: checkpointer", "postgres: autovacuum worker", or
+   * for a backend "postgres: user db 127.0.0.1(port) state", which is a "backend".
+   */
+  static String kind(String cmdline) {
+    String title = cmdline.replace('\0', ' ').trim();
+    if (!title.startsWith("postgres: ")) return "other";
+    String rest = title.substring("postgres: ".length());
+    for (String known : new String[] {"checkpointer", "background writer", "walwriter", "autovacuum launcher",
+        "autovacuum worker", "logical replication launcher", "stats collector", "io worker", "archiver"}) {
+      if (rest.startsWith(known)) return known;
+    }
+    return "backend";
+  }
+
+  /** PostgreSQL's CPU between two snapshots, in seconds, by process kind ("ended" for children reaped meanwhile). */
+  static Map<String, Double> postgresSecondsByKind(PgSnapshot before, PgSnapshot after) {
+    Map<String, Double> out = new TreeMap<>();
+    double vanished = 0;
+    for (var e : before.seconds().entrySet()) {
+      if (!after.seconds().containsKey(e.getKey())) vanished += e.getValue();
+    }
+    for (var e : after.seconds().entrySet()) {
+      double delta = e.getValue() - before.seconds().getOrDefault(e.getKey(), 0.0);
+      out.merge(after.kinds().get(e.getKey()), delta, Double::sum);
+    }
+    // a reaped child's whole lifetime is in cutime; what it had used before the first snapshot is not in this span
+    double ended = after.reaped() - before.reaped() - vanished;
+    if (ended != 0) out.merge("ended", ended, Double::sum);
+    return out;
+  }
+
+  /** Per-pid CPU seconds of our PostgreSQL's processes, their kinds, and its reaped children's total. */
+  record PgSnapshot(Map<Long, Double> seconds, Map<Long, String> kinds, double reaped) {
+    static final PgSnapshot EMPTY = new PgSnapshot(Map.of(), Map.of(), 0);
+  }
+
+  private static double reapedChildrenSeconds(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(f[13]) + Long.parseLong(f[14])) / TICKS_PER_SECOND; // cutime, cstime
+    } catch (IOException | RuntimeException e) {
       return 0;
     }
-    double sum = 0;
-    for (var e : parentOf.entrySet()) {
-      if (e.getKey() == postmaster || e.getValue() == postmaster) sum += processSeconds(e.getKey());
-    }
-    return sum;
   }
 
   private static double processSeconds(long pid) {

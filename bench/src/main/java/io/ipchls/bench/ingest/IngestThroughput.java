@@ -189,6 +189,8 @@ public final class IngestThroughput implements Callable<Integer> {
         + "(%.2f cores), plain INSERT %.1f us (%.2f cores); raw / plain %.2f, end-to-end / raw %.2f%n",
         e2eUs, split.postgres(), rawUs, rawSplit.postgres(), plainUs, plainSplit.postgres(), rawUs / plainUs,
         e2eUs / rawUs);
+    System.out.printf("  PostgreSQL's cores by process: end-to-end %s; raw %s; plain %s%n", split.postgresKinds(),
+        rawSplit.postgresKinds(), plainSplit.postgresKinds());
     long walRows = rows1 - rows0;
     System.out.printf("  PostgreSQL WAL per committed row: %,.0f bytes, %.2f full-page images; %d checkpoint(s) "
         + "(%d requested by WAL volume) in the measured seconds%n", (double) (wal1[0] - wal0[0]) / walRows,
