@@ -194,24 +194,25 @@ final class CpuShares {
   }
 
   private static double reapedChildrenSeconds(long pid) {
+    return statSeconds(pid, 13); // cutime, cstime
+  }
+
+
+  private static double processSeconds(long pid) {
+    return statSeconds(pid, 11); // utime, stime
+  }
+
+  /** Fields {@code at} and {@code at + 1} of {@code /proc/PID/stat} (after the command), in seconds; 0 when gone. */
+  private static double statSeconds(long pid, int at) {
     try {
       String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return (Long.parseLong(f[13]) + Long.parseLong(f[14])) / TICKS_PER_SECOND; // cutime, cstime
+      return (Long.parseLong(f[at]) + Long.parseLong(f[at + 1])) / TICKS_PER_SECOND;
     } catch (IOException | RuntimeException e) {
       return 0;
     }
   }
 
-  private static double processSeconds(long pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND; // utime, stime
-    } catch (IOException | RuntimeException e) {
-      return 0;
-    }
-  }
 
   private static double machineSeconds() {
     try {
