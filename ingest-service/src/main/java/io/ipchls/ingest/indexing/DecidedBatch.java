@@ -62,10 +62,11 @@ final class DecidedBatch {
 
   /**
    * What a camera's counters row and recording become: its last segment's numbers and media, the batch's metering,
-   * and its recording grown ({@code recordingId} set) or started (null), with the run's span, count and bytes.
+   * and its recording grown ({@code recordingId} set) or started (null), with the run's span and count (its bytes
+   * are the metered {@code bytes}).
    */
   record CameraOutcome(String camera, Numbered last, String lastMedia, long objects, long bytes, Long recordingId,
-      long runStart, long runEnd, int runCount, long runBytes) {}
+      long runStart, long runEnd, int runCount) {}
 
   private final List<Numbered> rows;
   private final List<CameraOutcome> cameras;
@@ -177,8 +178,7 @@ final class DecidedBatch {
       previousDuration = r.durationMs();
       objects += 1 + (r.thumbnailKey() != null ? 1 : 0);
     }
-    return new CameraOutcome(camera, last, lastMedia, objects, runBytes, recording, firstStart, runEnd, news.size(),
-        runBytes);
+    return new CameraOutcome(camera, last, lastMedia, objects, runBytes, recording, firstStart, runEnd, news.size());
   }
 
   /** Microseconds since the epoch, as PostgreSQL keeps a {@code timestamptz} sent by the client. */

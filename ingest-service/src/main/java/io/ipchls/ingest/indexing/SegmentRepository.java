@@ -101,7 +101,7 @@ public final class SegmentRepository {
   /**
    * Stores what {@link DecidedBatch} decided, with the cameras' locks held: the segments with their numbers and media
    * change ({@code $1}-{@code $22}), each init segment named for the first time metered to its camera
-   * ({@code metered_inits}, as V45), and per camera ({@code $23}-{@code $36}) its counters row moved to its last
+   * ({@code metered_inits}, as V45), and per camera ({@code $23}-{@code $35}) its counters row moved to its last
    * segment and metered with V45's arithmetic, its recording grown or started. Returns how many segments were new.
    */
   static final String STORE_DECIDED = """
@@ -143,12 +143,12 @@ public final class SegmentRepository {
         UPDATE ingest.recordings r
         SET end_at = greatest(r.end_at, g.e), segment_count = r.segment_count + g.n, bytes = r.bytes + g.b,
             updated_at = now()
-        FROM unnest($32::bigint[], $34::timestamptz[], $35::int[], $36::bigint[]) AS g(id, e, n, b)
+        FROM unnest($32::bigint[], $34::timestamptz[], $35::int[], $31::bigint[]) AS g(id, e, n, b)
         WHERE r.recording_id = ANY ($32::bigint[]) AND r.recording_id = g.id
       ), started AS (
         INSERT INTO ingest.recordings (camera_id, start_at, end_at, segment_count, bytes)
         SELECT t.c, t.s, t.e, t.n, t.b
-        FROM unnest($23::text[], $32::bigint[], $33::timestamptz[], $34::timestamptz[], $35::int[], $36::bigint[])
+        FROM unnest($23::text[], $32::bigint[], $33::timestamptz[], $34::timestamptz[], $35::int[], $31::bigint[])
              AS t(c, id, s, e, n, b)
         WHERE t.id IS NULL
       )
@@ -261,7 +261,6 @@ public final class SegmentRepository {
     OffsetDateTime[] runStart = new OffsetDateTime[m];
     OffsetDateTime[] runEnd = new OffsetDateTime[m];
     Integer[] runCount = new Integer[m];
-    Long[] runBytes = new Long[m];
     for (int i = 0; i < m; i++) {
       DecidedBatch.CameraOutcome c = decided.cameras().get(i);
       camera[i] = c.camera();
@@ -277,13 +276,11 @@ public final class SegmentRepository {
       runStart[i] = DecidedBatch.time(c.runStart());
       runEnd[i] = DecidedBatch.time(c.runEnd());
       runCount[i] = c.runCount();
-      runBytes[i] = c.runBytes();
     }
     return args.addArrayOfString(camera).addArrayOfLong(lastSeq).addArrayOfLong(lastDisc)
         .addArrayOfOffsetDateTime(lastStart).addArrayOfInteger(lastDuration).addArrayOfString(lastKey)
         .addArrayOfString(lastMedia).addArrayOfLong(objects).addArrayOfLong(bytes).addArrayOfLong(recording)
-        .addArrayOfOffsetDateTime(runStart).addArrayOfOffsetDateTime(runEnd).addArrayOfInteger(runCount)
-        .addArrayOfLong(runBytes);
+        .addArrayOfOffsetDateTime(runStart).addArrayOfOffsetDateTime(runEnd).addArrayOfInteger(runCount);
   }
 
   /** {@link #INDEX_BATCH}'s arguments for these rows. */
