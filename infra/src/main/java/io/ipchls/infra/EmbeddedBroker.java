@@ -58,6 +58,11 @@ public final class EmbeddedBroker implements AutoCloseable {
   /** Unacknowledged messages in flight to one subscriber, and messages polled at once from a shared queue. */
   static final int DELIVERY_WINDOW = 1000;
   /**
+   * The system property that sets {@link #deliveryWindow()} for this JVM instead of {@value #DELIVERY_WINDOW} (tests
+   * whose ingest holds far fewer messages than that: see {@link #deliveryWindow()}).
+   */
+  public static final String DELIVERY_WINDOW_PROPERTY = "ipchls.broker.deliveryWindow";
+  /**
    * Largest MQTT packet accepted; a client sending more is disconnected. Equal to what the services' MQTT clients
    * accept ({@code ManagedMqttClient}): a bigger message would be routed to them and make them drop their connection.
    * Protocol messages are at most 16 KiB ({@code Json.MAX_PAYLOAD_BYTES}).
@@ -176,10 +181,31 @@ public final class EmbeddedBroker implements AutoCloseable {
    * 50 messages per commit, the shared queue grows, and HiveMQ's cost per delivered message grows with that queue (see
    * docs/PERFORMANCE.md "Ingest"). An MQTT 5 client's smaller receive maximum still applies. Both are statics of
    * HiveMQ's, not config.xml elements, so the value is the same for every broker in this JVM.
+   *
+   * <p>The window is also a cost: HiveMQ removes each acknowledged message of a shared subscription by walking the
+   * queue from its head, where the messages in flight to every subscriber sit ({@code removeShared}), so each PUBACK
+   * costs up to the sessions' windows together. A smaller window costs ingest more than that, so the default stays
+   * {@value #DELIVERY_WINDOW} (250 committed 0.29 of what 1000 did end to end: docs/PERFORMANCE.md "Ingest"). A JVM
+   * whose ingest holds only a few messages per session (the overload test's bound of 20) sets
+   * {@value #DELIVERY_WINDOW_PROPERTY} just above that: with 1000 the broker's writer thread was still removing
+   * acknowledged messages about a minute after ingest had committed them all, and CONNECTs waited behind it.
    */
+  public static int deliveryWindow() {
+    String set = System.getProperty(DELIVERY_WINDOW_PROPERTY);
+    if (set == null) return DELIVERY_WINDOW;
+    try {
+      int window = Integer.parseInt(set.strip());
+      if (window >= 1 && window <= 65_535) return window;
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalStateException(DELIVERY_WINDOW_PROPERTY + " must be a whole number from 1 to 65535, not " + set);
+  }
+
   private static void applyDeliveryWindow() {
-    InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES = DELIVERY_WINDOW;
-    InternalConfigurations.PUBLISH_POLL_BATCH_SIZE = DELIVERY_WINDOW;
+    int window = deliveryWindow();
+    InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES = window;
+    InternalConfigurations.PUBLISH_POLL_BATCH_SIZE = window;
   }
 
   private static EmbeddedExtension extension(BrokerSecurity security, AtomicReference<ClientService> clients,
