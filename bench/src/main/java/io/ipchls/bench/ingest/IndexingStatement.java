@@ -44,6 +44,9 @@ public final class IndexingStatement implements Callable<Integer> {
   String before = "44";
   @Option(names = "--statements", description = "statements to print per database (default ${DEFAULT-VALUE})")
   int statements = 9;
+  @Option(names = "--without-index", paramLabel = "NAME", description = "an index of the ingest schema to drop from "
+      + "the current schema before measuring, to see what it costs (repeatable; e.g. segments_object_key)")
+  List<String> withoutIndexes = new ArrayList<>();
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new IndexingStatement()).execute(args));
@@ -79,13 +82,18 @@ public final class IndexingStatement implements Callable<Integer> {
       p.query("SELECT ingest.ensure_segment_partitions(2)").execute().await(60, TimeUnit.SECONDS);
       p.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements").execute().await(60, TimeUnit.SECONDS);
     }
+    for (String index : withoutIndexes) {
+      if (!index.matches("[a-z_][a-z0-9_]{0,62}")) throw new CommandLine.ParameterException(new CommandLine(this),
+          "--without-index takes an index name of the ingest schema, not " + index);
+      nowPool.query("DROP INDEX ingest." + index).execute().await(60, TimeUnit.SECONDS);
+    }
     var nowRepo = new SegmentRepository(nowPool, RecordingGapRule.DEFAULT);
     // what ingest sent to a schema of that version (the statement changed with V45)
     String oldStatement = Integer.parseInt(before) < 45 ? SegmentRepository.INDEX_BATCH_BEFORE_V45
         : SegmentRepository.INDEX_BATCH;
     System.out.printf("indexing statement: %,d cameras, batches of %,d, %d warm-up and %d measured rounds; current "
-        + "migrations beside V%s, one connection each, batches alternating%n", cameras, batch, warmupRounds, rounds,
-        before);
+        + "migrations%s beside V%s, one connection each, batches alternating%n", cameras, batch, warmupRounds, rounds,
+        withoutIndexes.isEmpty() ? "" : " without " + String.join(", ", withoutIndexes), before);
 
     long t0 = System.currentTimeMillis() - 3_600_000L;
     long[] nanos = new long[2]; // [0] current, [1] before
