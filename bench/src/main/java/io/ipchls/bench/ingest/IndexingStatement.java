@@ -56,6 +56,10 @@ public final class IndexingStatement implements Callable<Integer> {
   public Integer call() throws Exception {
     if (cameras % batch != 0) throw new CommandLine.ParameterException(new CommandLine(this),
         "--cameras must be a multiple of --batch");
+    for (String index : withoutIndexes) {
+      if (!index.matches("[a-z_][a-z0-9_]{0,62}")) throw new CommandLine.ParameterException(new CommandLine(this),
+          "--without-index takes an index name of the ingest schema, not " + index);
+    }
     try (ScratchDir dir = ScratchDir.create("indexing-bench-")) {
       Path pgDir = dir.resolve("postgres");
       IngestThroughput.loadStatementStatistics(pgDir);
@@ -83,8 +87,6 @@ public final class IndexingStatement implements Callable<Integer> {
       p.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements").execute().await(60, TimeUnit.SECONDS);
     }
     for (String index : withoutIndexes) {
-      if (!index.matches("[a-z_][a-z0-9_]{0,62}")) throw new CommandLine.ParameterException(new CommandLine(this),
-          "--without-index takes an index name of the ingest schema, not " + index);
       nowPool.query("DROP INDEX ingest." + index).execute().await(60, TimeUnit.SECONDS);
     }
     var nowRepo = new SegmentRepository(nowPool, RecordingGapRule.DEFAULT);
