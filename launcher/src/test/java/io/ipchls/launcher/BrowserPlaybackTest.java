@@ -189,8 +189,11 @@ class BrowserPlaybackTest {
     String secret = new AdminClient(sys.credentialUrl(), sys.adminToken()).registerOrRotate(cam);
     String token = sys.viewerToken(3600, cam);
     String base = sys.playlistUrl().toString();
+    Instant begin = Instant.now().minusSeconds(60);
+    long uploaded = 0;
 
-    try (DemoCamera camera = new DemoCamera(cam, secret, sys.mqttHost(), sys.mqttPort(), sys.caFile(), 3, FPS).start()) {
+    DemoCamera camera = new DemoCamera(cam, secret, sys.mqttHost(), sys.mqttPort(), sys.caFile(), 3, FPS).start();
+    try {
       awaitSpans(cam, token, 1, Duration.ofSeconds(9));
       browser.get(base + "/?camera=" + cam + "&token=" + token);
       double first = Await.until("live video starts", PLAYBACK, () -> currentTime(), t -> t > 0.5);
@@ -202,11 +205,25 @@ class BrowserPlaybackTest {
       // 3 s segments, hls.js's defaults about 13 s; docs/PERFORMANCE.md); a functional bound, not a speed target
       Await.until("live playback reaches the live edge", PLAYBACK, () -> System.currentTimeMillis() - wallClock(),
           behind -> behind < 3 * 3_000);
+    } finally {
+      camera.close();
     }
+    uploaded += camera.camera().metrics().segmentsUploaded();
     Thread.sleep(6_000); // the camera is off: a gap of several seconds in the recording
-    try (DemoCamera camera = new DemoCamera(cam, secret, sys.mqttHost(), sys.mqttPort(), sys.caFile(), 3, FPS).start()) {
+    camera = new DemoCamera(cam, secret, sys.mqttHost(), sys.mqttPort(), sys.caFile(), 3, FPS).start();
+    try {
       awaitSpans(cam, token, 2, Duration.ofSeconds(9));
+    } finally {
+      camera.close();
     }
+    uploaded += camera.camera().metrics().segmentsUploaded();
+    // closing the camera uploads its last segment and waits for the broker's PUBACK; ingest indexes it a moment
+    // later. The timeline read below and the replay decoded at the end must see the same segments: wait for all.
+    long all = uploaded;
+    String everything = base + "/replay.m3u8?camera_id=" + cam + "&start=" + enc(begin.toString()) + "&end="
+        + enc(Instant.now().plusSeconds(5).toString()) + "&token=" + token;
+    Await.until(all + " uploaded segments in the replay", Duration.ofSeconds(30), () -> EndToEndTest.get(everything),
+        body -> EndToEndTest.Playlist.parse(body).uris.size() >= all);
     JsonArray spans = timeline(cam, token).getJsonArray("spans");
     JsonObject before = spans.getJsonObject(spans.size() - 2);
     JsonObject after = spans.getJsonObject(spans.size() - 1);

@@ -69,17 +69,25 @@ class EndToEndTest {
     String secret = new AdminClient(sys.credentialUrl(), sys.adminToken()).registerOrRotate(cam);
     Instant begin = Instant.now();
     String token = sys.viewerToken(3600, cam);
-    try (DemoCamera camera = new DemoCamera(cam, secret, sys.mqttHost(), sys.mqttPort(), sys.caFile(), 3, FPS).start()) {
+    DemoCamera camera = new DemoCamera(cam, secret, sys.mqttHost(), sys.mqttPort(), sys.caFile(), 3, FPS).start();
+    try {
       // live playlist grows as segments are indexed
       String live = awaitPlaylist(sys.playlistUrl() + "/playlist.m3u8?camera_id=" + cam + "&token=" + token, 3,
           Duration.ofSeconds(90));
       assertTrue(live.startsWith("#EXTM3U"), live);
       assertTrue(!live.contains("#EXT-X-ENDLIST"), "live playlist must not end: " + live);
+    } finally {
+      camera.close();
     }
     Instant end = Instant.now().plusSeconds(5);
 
     String replayUrl = sys.playlistUrl() + "/replay.m3u8?camera_id=" + cam
         + "&start=" + enc(begin.minusSeconds(60).toString()) + "&end=" + enc(end.toString()) + "&token=" + token;
+    // closing the camera uploads its last segment and waits for the broker's PUBACK; ingest indexes it a moment
+    // later. Every read below must see the same segments, so wait for all the camera uploaded first.
+    long uploaded = camera.camera().metrics().segmentsUploaded();
+    Await.until(uploaded + " uploaded segments in the replay", Duration.ofSeconds(30), () -> get(replayUrl),
+        body -> Playlist.parse(body).uris.size() >= uploaded);
     // the seed's form (links=full), to fetch each segment by its presigned URL; ffmpeg plays the default short links
     HttpResponse<String> replay = HTTP.send(HttpRequest.newBuilder(URI.create(replayUrl + "&links=full")).build(),
         HttpResponse.BodyHandlers.ofString());

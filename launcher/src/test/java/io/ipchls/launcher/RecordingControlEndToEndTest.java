@@ -165,8 +165,14 @@ class RecordingControlEndToEndTest {
     assertEquals(2, files("cameraId=" + cam).size(), "a camera back after more than 180 s starts a new recording");
 
     api("POST", "/record-tasks/" + taskId + "/stop", null, 200);
+    // Index files are per UTC hour (indexPeriodSeconds 3600): when the sessions span the top of an hour, the last
+    // hour's file is committed tens of milliseconds after the stop event, in its own transaction. So wait until the
+    // files ready list every segment of the task, not just until the first is ready.
     List<RecordingEvent> events = Await.until("events of the task", Duration.ofSeconds(90), () -> events(cam),
-        e -> count(e, RecordingEvent.RECORDING_STOPPED) == 2 && count(e, RecordingEvent.INDEX_READY) >= 1);
+        e -> count(e, RecordingEvent.RECORDING_STOPPED) == 2 && count(e, RecordingEvent.INDEX_READY) >= 1
+            && e.stream().filter(r -> r.type().equals(RecordingEvent.INDEX_READY))
+                .mapToInt(RecordingEvent::segmentCount).sum()
+                == files("taskId=" + taskId).get(0).getInteger("segmentCount"));
     assertEquals(2, count(events, RecordingEvent.RECORDING_STARTED), events.toString());
     assertTrue(count(events, RecordingEvent.CAMERA_ONLINE) >= 1, events.toString());
     RecordingEvent firstStop = events.stream().filter(e -> e.type().equals(RecordingEvent.RECORDING_STOPPED))
