@@ -80,6 +80,9 @@ public final class IngestThroughput implements Callable<Integer> {
   @Option(names = "--statements", description = "print the N statements PostgreSQL spent most time in during the "
       + "measured end-to-end seconds, nested ones included (pg_stat_statements; 0: off, default ${DEFAULT-VALUE})")
   int statements = 0;
+  @Option(names = "--usage-interval", description = "ingest's usage.metricsIntervalSeconds: how often it rolls every "
+      + "camera's usage counters into the day's row (default: the product's, ${DEFAULT-VALUE})")
+  int usageInterval = io.ipchls.ingest.usage.UsageConfig.DEFAULT_METRICS_INTERVAL_SECONDS;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new IngestThroughput()).execute(args));
@@ -110,6 +113,7 @@ public final class IngestThroughput implements Callable<Integer> {
             .put("password", "bench"))
         .put("instanceId", "bench").put("batchMaxSize", batchMax).put("writeConcurrency", writeConcurrency)
         .put("mqttConnections", mqttConnections).put("adminToken", ADMIN_TOKEN);
+    cfg.getJsonObject("usage").put("metricsIntervalSeconds", usageInterval);
     IngestConfig config = IngestConfig.fromJson(cfg);
     int httpPort = IngestService.start(vertx, config).await(60, TimeUnit.SECONDS).httpPort();
     Pool pool = Database.pool(vertx, db);

@@ -10,7 +10,11 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
@@ -20,10 +24,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every {@code intervalSeconds}: rolls every camera's running counters into today's usage row, byte-hours accrued up
- * to now (also of cameras that record nothing; V39 {@code roll_usage_days}), then reads this month's usage into the
+ * to now (also of cameras that record nothing; V39 {@code roll_usage_days}), in paced chunks that pass by the cameras
+ * being written at that moment (V47, {@link #rollAll}), then reads this month's usage into the
  * Prometheus gauges at {@code /metrics}: the fleet's totals ({@code ipchls_usage_fleet_*}), and per camera
  * ({@code ipchls_usage_*{camera=...}}) for the {@value #MAX_CAMERA_SERIES} cameras storing the most (one series per
  * camera and figure; a larger fleet reads the rest from the usage API). From the database, so every instance shows
@@ -31,7 +38,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * are removed.
  */
 public final class UsageGaugesVerticle extends VerticleBase {
-  static final String ROLL = "SELECT ingest.roll_usage_days()";
+  private static final Logger LOG = LoggerFactory.getLogger(UsageGaugesVerticle.class);
+  /** The next chunk of cameras after {@code $1} (at most {@code $2}): day rows written, last camera (null: done). */
+  static final String ROLL = "SELECT rolled, last_camera FROM ingest.roll_usage_days($1, $2)";
+  /**
+   * Cameras rolled per transaction. A camera's indexing batch waits for at most one chunk's update; one transaction
+   * for a whole fleet held every counters row for seconds (docs/PERFORMANCE.md, "Ingest", *The usage roll*).
+   */
+  static final int ROLL_CHUNK = 500;
+  /**
+   * After each chunk the roll pauses this many times as long as the chunk took: a fleet's roll is spread out rather
+   * than taking a core of PostgreSQL's at once (docs/PERFORMANCE.md, "Ingest", *The usage roll*).
+   */
+  static final int PAUSE_PER_CHUNK_TIME = 3;
   /** Cameras with their own series: beyond this, per-camera series would swamp Prometheus. */
   static final int MAX_CAMERA_SERIES = 1000;
   private static final String[] NAMES = {"ipchls.usage.stored.bytes", "ipchls.usage.stored.objects",
@@ -78,7 +97,15 @@ public final class UsageGaugesVerticle extends VerticleBase {
   /** Rolls, reads, and updates the gauges; returns how many cameras. */
   Future<Integer> refresh() {
     LocalDate first = YearMonth.from(UsageReader.today()).atDay(1);
-    return pool.query(ROLL).execute().compose(x -> reader.period(first, first.plusMonths(1))).map(cameras -> {
+    long began = System.nanoTime();
+    long[] rolledAt = new long[1];
+    return rollAll(vertx, pool, ROLL_CHUNK).compose(rolled -> {
+      rolledAt[0] = System.nanoTime();
+      LOG.debug("usage roll: {} day rows written in {} ms", rolled, (rolledAt[0] - began) / 1_000_000);
+      return reader.period(first, first.plusMonths(1));
+    }).map(cameras -> {
+      LOG.debug("usage read: {} cameras' month in {} ms", cameras.size(),
+          (System.nanoTime() - rolledAt[0]) / 1_000_000);
       Instant now = Instant.now();
       YearMonth month = YearMonth.from(first);
       figures.put(TOTAL, values(CameraUsage.total(cameras), month, now));
@@ -98,6 +125,28 @@ public final class UsageGaugesVerticle extends VerticleBase {
         meters.computeIfAbsent(camera, this::register);
       });
       return cameras.size();
+    });
+  }
+
+  /**
+   * Rolls every camera with something to roll, {@code chunk} cameras per call of V47's {@code roll_usage_days}, each
+   * call its own transaction, in camera order, pausing {@value #PAUSE_PER_CHUNK_TIME} times as long as each call
+   * took before the next; returns how many day rows were written. A camera that an indexing batch or retention holds
+   * when its chunk comes is passed by and rolled next time (until then every reader adds it to today, V39).
+   */
+  static Future<Integer> rollAll(Vertx vertx, SqlClient client, int chunk) {
+    return rollAfter(vertx, client, "", chunk, 0);
+  }
+
+  private static Future<Integer> rollAfter(Vertx vertx, SqlClient client, String after, int chunk, int rolled) {
+    long began = System.nanoTime();
+    return client.preparedQuery(ROLL).execute(Tuple.of(after, chunk)).compose(rows -> {
+      Row row = rows.iterator().next();
+      String last = row.getString("last_camera");
+      int total = rolled + row.getInteger("rolled");
+      if (last == null) return Future.succeededFuture(total);
+      long pauseMs = Math.max(1, PAUSE_PER_CHUNK_TIME * (System.nanoTime() - began) / 1_000_000);
+      return vertx.timer(pauseMs).compose(t -> rollAfter(vertx, client, last, chunk, total));
     });
   }
 
