@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *       else is 403 AccessDenied; an unknown key is 403 InvalidAccessKeyId.
  * </ul>
  *
- * <p>Objects live in {@code <dataDir>/<bucket>/<key>} and survive restarts. Session tokens
+ * <p>Objects live in {@code <dataDir>/<bucket>/<key>} and survive restarts, and each write is on the disk before it
+ * is answered ({@link DurableWrites}), so also a host crash. Session tokens
  * ({@code x-amz-security-token}) are accepted and ignored.
  */
 public final class EmbeddedS3 implements AutoCloseable {
@@ -63,7 +64,7 @@ public final class EmbeddedS3 implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + root, e);
     }
-    BlobStore store = new FilesystemNio2BlobStore(root.toString());
+    BlobStore store = DurableWrites.wrap(new FilesystemNio2BlobStore(root.toString()), root);
     if (!store.containerExists(options.bucket())) store.createContainer(options.bucket());
     S3Proxy.Builder builder = S3Proxy.builder();
     if (options.tls() == null) {
