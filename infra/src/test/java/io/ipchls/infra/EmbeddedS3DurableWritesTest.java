@@ -28,8 +28,11 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class EmbeddedS3DurableWritesTest {
   private static final int SIZE = 64 << 20;
-  /** Dirty pages the request may leave: other activity on the machine, far below the object's 64 MiB. */
-  private static final long SLACK_KIB = 16 << 10;
+  /**
+   * Dirty pages the request may leave: what other processes dirty meanwhile. Half the object: without the sync the
+   * whole 64 MiB stayed dirty (65,584-65,708 KiB measured), with it about nothing.
+   */
+  private static final long SLACK_KIB = 32 << 10;
   private static EmbeddedS3 s3;
   private static S3Client root;
   private static Path data;

@@ -135,7 +135,12 @@ public final class UsageGaugesVerticle extends VerticleBase {
    * when its chunk comes is passed by and rolled next time (until then every reader adds it to today, V39).
    */
   static Future<Integer> rollAll(Vertx vertx, SqlClient client, int chunk) {
-    return rollAfter(vertx, client, "", chunk, 0);
+    return rollFrom(vertx, client, "", chunk);
+  }
+
+  /** {@link #rollAll} of the cameras whose ids sort after {@code after} only. */
+  static Future<Integer> rollFrom(Vertx vertx, SqlClient client, String after, int chunk) {
+    return rollAfter(vertx, client, after, chunk, 0);
   }
 
   private static Future<Integer> rollAfter(Vertx vertx, SqlClient client, String after, int chunk, int rolled) {

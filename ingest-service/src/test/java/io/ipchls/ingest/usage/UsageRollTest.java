@@ -50,21 +50,24 @@ class UsageRollTest {
 
   @Test
   void inChunksOfThree_everyCamerasPendingUsageLandsInItsDaysExactlyOnce() {
-    List<String> cams = IntStream.range(0, 7).mapToObj(i -> cameraId("roll")).sorted().toList();
+    // ids that sort after every other test's cameras ('~' is after letters and digits), and the rolls start at them:
+    // chunks of three over a database that other tests filled would take as many round trips as it has cameras
+    String after = "~roll-" + cameraId("run");
+    List<String> cams = IntStream.range(0, 7).mapToObj(i -> after + "-" + i).toList();
     for (int i = 0; i < cams.size(); i++) meter(cams.get(i), i + 1, 1000L * (i + 1));
 
-    assertTrue(await(UsageGaugesVerticle.rollAll(support.vertx, support.pool, 3)) >= cams.size(),
-        "a day row per camera at least");
+    assertEquals(cams.size(), await(UsageGaugesVerticle.rollFrom(support.vertx, support.pool, after, 3)),
+        "a day row per camera");
     for (int i = 0; i < cams.size(); i++) {
       assertEquals(List.of((long) i + 1, 1000L * (i + 1)), days(cams.get(i)), cams.get(i));
       assertEquals(0L, pending(cams.get(i)), cams.get(i) + ": nothing left to roll");
     }
 
     // a second roll moves nothing new; what is metered after it is moved by the next one, once
-    await(UsageGaugesVerticle.rollAll(support.vertx, support.pool, 3));
+    await(UsageGaugesVerticle.rollFrom(support.vertx, support.pool, after, 3));
     meter(cams.get(2), 5, 50_000);
     meter(cams.get(6), 1, 7);
-    await(UsageGaugesVerticle.rollAll(support.vertx, support.pool, 3));
+    await(UsageGaugesVerticle.rollFrom(support.vertx, support.pool, after, 3));
     for (int i = 0; i < cams.size(); i++) {
       long puts = i + 1 + (i == 2 ? 5 : i == 6 ? 1 : 0);
       long bytes = 1000L * (i + 1) + (i == 2 ? 50_000 : i == 6 ? 7 : 0);
