@@ -67,7 +67,7 @@ final class DurableWrites {
   }
 
   /** The file's data, then its directory's entry for it (the rename), on the disk. */
-  static void force(Path file) {
+  private static void force(Path file) {
     try {
       try (FileChannel data = FileChannel.open(file, StandardOpenOption.READ)) {
         data.force(true);

@@ -98,14 +98,12 @@ public final class UsageGaugesVerticle extends VerticleBase {
   Future<Integer> refresh() {
     LocalDate first = YearMonth.from(UsageReader.today()).atDay(1);
     long began = System.nanoTime();
-    long[] rolledAt = new long[1];
     return rollAll(vertx, pool, ROLL_CHUNK).compose(rolled -> {
-      rolledAt[0] = System.nanoTime();
-      LOG.debug("usage roll: {} day rows written in {} ms", rolled, (rolledAt[0] - began) / 1_000_000);
-      return reader.period(first, first.plusMonths(1));
+      long rolledAt = System.nanoTime();
+      LOG.debug("usage roll: {} day rows written in {} ms", rolled, (rolledAt - began) / 1_000_000);
+      return reader.period(first, first.plusMonths(1)).onSuccess(cameras -> LOG.debug(
+          "usage read: {} cameras' month in {} ms", cameras.size(), (System.nanoTime() - rolledAt) / 1_000_000));
     }).map(cameras -> {
-      LOG.debug("usage read: {} cameras' month in {} ms", cameras.size(),
-          (System.nanoTime() - rolledAt[0]) / 1_000_000);
       Instant now = Instant.now();
       YearMonth month = YearMonth.from(first);
       figures.put(TOTAL, values(CameraUsage.total(cameras), month, now));
@@ -140,18 +138,14 @@ public final class UsageGaugesVerticle extends VerticleBase {
 
   /** {@link #rollAll} of the cameras whose ids sort after {@code after} only. */
   static Future<Integer> rollFrom(Vertx vertx, SqlClient client, String after, int chunk) {
-    return rollAfter(vertx, client, after, chunk, 0);
-  }
-
-  private static Future<Integer> rollAfter(Vertx vertx, SqlClient client, String after, int chunk, int rolled) {
     long began = System.nanoTime();
     return client.preparedQuery(ROLL).execute(Tuple.of(after, chunk)).compose(rows -> {
       Row row = rows.iterator().next();
       String last = row.getString("last_camera");
-      int total = rolled + row.getInteger("rolled");
-      if (last == null) return Future.succeededFuture(total);
+      int rolled = row.getInteger("rolled");
+      if (last == null) return Future.succeededFuture(rolled);
       long pauseMs = Math.max(1, PAUSE_PER_CHUNK_TIME * (System.nanoTime() - began) / 1_000_000);
-      return vertx.timer(pauseMs).compose(t -> rollAfter(vertx, client, last, chunk, total));
+      return vertx.timer(pauseMs).compose(t -> rollFrom(vertx, client, last, chunk)).map(rest -> rolled + rest);
     });
   }
 
