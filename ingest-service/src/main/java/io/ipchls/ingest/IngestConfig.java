@@ -77,6 +77,12 @@ public record IngestConfig(
   public static final IntSetting RETENTION_DAYS = RetentionConfig.RETENTION_DAYS;
   public static final IntSetting BATCH_MAX_SIZE = IntSetting.named("batchMaxSize").byDefault(500).atLeast(1)
       .atMost(10_000);
+  /**
+   * How long a free writer waits for a batch of at least half of {@code batchMaxSize}, from the oldest queued
+   * notification's arrival (fewer, larger batches: PostgreSQL's CPU per row, see SegmentBatcher).
+   */
+  public static final IntSetting BATCH_LINGER_MS = IntSetting.named("batchLingerMs").byDefault(20).atLeast(0)
+      .atMost(1000);
   public static final IntSetting WRITE_CONCURRENCY = IntSetting.named("writeConcurrency").byDefault(2).atLeast(1)
       .atMost(64);
   public static final IntSetting MQTT_CONNECTIONS = IntSetting.named("mqttConnections").byDefault(4).atLeast(1)
@@ -106,7 +112,7 @@ public record IngestConfig(
   /** The keys environment variables can override (ConfigLoader matches env names against these). */
   public static JsonObject defaults() {
     return Setting.defaults(INSTANCE_ID.byDefault(defaultInstanceId()), MAX_FUTURE_SKEW_SECONDS, RETENTION_DAYS,
-            BATCH_MAX_SIZE, WRITE_CONCURRENCY, MQTT_CONNECTIONS, MAX_HELD_PER_CONNECTION, RECORDING_GAP_SECONDS,
+            BATCH_MAX_SIZE, BATCH_LINGER_MS, WRITE_CONCURRENCY, MQTT_CONNECTIONS, MAX_HELD_PER_CONNECTION, RECORDING_GAP_SECONDS,
             VERIFY_OBJECTS, SWEEP_INTERVAL_SECONDS, RetentionConfig.QUOTA_INTERVAL_SECONDS, ADMIN_TOKEN, PLAYLIST_BASE_URL, CONTROL_INTERVAL_SECONDS,
             SETTLE_SECONDS)
         .put("http", HttpConfig.defaults(DEFAULT_HTTP_PORT))
@@ -126,7 +132,7 @@ public record IngestConfig(
     int retentionDays = RETENTION_DAYS.read(s);
     var gapRule = new RecordingGapRule(RECORDING_GAP_SECONDS.read(s));
     var indexing = new IndexingConfig(mqtt, clientId, MQTT_CONNECTIONS.read(s), MAX_HELD_PER_CONNECTION.read(s),
-        BATCH_MAX_SIZE.read(s),
+        BATCH_MAX_SIZE.read(s), BATCH_LINGER_MS.read(s),
         WRITE_CONCURRENCY.read(s), MAX_FUTURE_SKEW_SECONDS.read(s), retentionDays, gapRule, VERIFY_OBJECTS.read(s),
         s3);
     var retention = new RetentionConfig(s3, retentionDays, SWEEP_INTERVAL_SECONDS.read(s),
@@ -155,7 +161,8 @@ public record IngestConfig(
         .put("s3", s3.toJson()).put("instanceId", instanceId)
         .put("maxFutureSkewSeconds", indexing.maxFutureSkewSeconds())
         .put("retentionDays", retention.defaultRetentionDays())
-        .put("batchMaxSize", indexing.batchMaxSize()).put("writeConcurrency", indexing.writeConcurrency())
+        .put("batchMaxSize", indexing.batchMaxSize()).put("batchLingerMs", indexing.batchLingerMs())
+        .put("writeConcurrency", indexing.writeConcurrency())
         .put("mqttConnections", indexing.mqttConnections())
         .put("maxHeldPerConnection", indexing.maxHeldPerConnection())
         .put("recordingGapSeconds", indexing.gapRule().gapSeconds()).put("verifyObjects", indexing.verifyObjects())

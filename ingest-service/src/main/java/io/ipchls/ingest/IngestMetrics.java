@@ -2,6 +2,7 @@ package io.ipchls.ingest;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -9,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToDoubleFunction;
 import java.util.function.ToIntFunction;
 import java.util.stream.LongStream;
 
@@ -48,6 +50,24 @@ public final class IngestMetrics {
         .description("notifications received and waiting for a database write").register(registry);
     Gauge.builder("ingest.db.retrying", dbRetrying, AtomicLong::get)
         .description("writes waiting to retry after a transient database error (alarm when > 0 for long)")
+        .register(registry);
+  }
+
+  /**
+   * How the index writes went ({@code indexing.SegmentRepository}): {@code segments_decided_total} (segments whose
+   * numbers and recording ingest decided itself; the rest went through the database's general function),
+   * {@code segments_camera_reads_total} (cameras a batch read under their locks; the others' state was remembered from
+   * this instance's own commits) and {@code segments_stale_batches_total} (batches done again because a remembered
+   * state had been moved by another writer: another instance, a deletion).
+   */
+  public <T> void indexing(T repository, ToDoubleFunction<T> decided, ToDoubleFunction<T> reads,
+      ToDoubleFunction<T> stale) {
+    FunctionCounter.builder("segments.decided", repository, decided)
+        .description("segments whose live numbers and recording ingest decided itself").register(registry);
+    FunctionCounter.builder("segments.camera.reads", repository, reads)
+        .description("cameras read under their locks by a batch (the others were remembered)").register(registry);
+    FunctionCounter.builder("segments.stale.batches", repository, stale)
+        .description("batches done again because a remembered camera state had been moved by another writer")
         .register(registry);
   }
 

@@ -25,6 +25,7 @@ class IngestConfigTest {
     assertEquals(300, c.indexing().maxFutureSkewSeconds());
     assertEquals(7, c.retention().defaultRetentionDays());
     assertEquals(500, c.indexing().batchMaxSize());
+    assertEquals(20, c.indexing().batchLingerMs());
     assertEquals(2, c.indexing().writeConcurrency());
     assertEquals(4, c.indexing().mqttConnections());
     assertEquals(180, c.indexing().gapRule().gapSeconds());
@@ -53,6 +54,16 @@ class IngestConfigTest {
     keys.remove("adminToken"); // only its digest is kept, never printed
     assertEquals(keys, c.toJson().fieldNames());
     assertEquals(c, IngestConfig.fromJson(c.toJson()));
+  }
+
+  @Test
+  void batchLinger_outsideItsRange_namesTheSetting() {
+    for (int bad : new int[] {-1, 1001}) {
+      var e = assertThrows(ConfigException.class,
+          () -> IngestConfig.fromJson(minimal().put("batchLingerMs", bad)));
+      assertTrue(e.getMessage().contains("batchLingerMs"), e.getMessage());
+    }
+    assertEquals(0, IngestConfig.fromJson(minimal().put("batchLingerMs", 0)).indexing().batchLingerMs());
   }
 
   @Test

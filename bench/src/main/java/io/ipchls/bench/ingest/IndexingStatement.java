@@ -62,7 +62,7 @@ public final class IndexingStatement implements Callable<Integer> {
     }
     try (ScratchDir dir = ScratchDir.create("indexing-bench-")) {
       Path pgDir = dir.resolve("postgres");
-      IngestThroughput.loadStatementStatistics(pgDir);
+      IngestThroughput.alterSystem(pgDir, IngestThroughput.STATEMENT_STATISTICS);
       try (EmbeddedPostgres pg = EmbeddedPostgres.start(pgDir, 0)) {
         Vertx vertx = Vertx.vertx();
         try {

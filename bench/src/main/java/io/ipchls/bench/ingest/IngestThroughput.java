@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -67,6 +68,8 @@ public final class IngestThroughput implements Callable<Integer> {
   String broker = "embedded";
   @Option(names = "--batch-max", description = "ingest batchMaxSize (default ${DEFAULT-VALUE})")
   int batchMax = 1000;
+  @Option(names = "--batch-linger-ms", description = "ingest batchLingerMs (default: the product's, ${DEFAULT-VALUE})")
+  int batchLingerMs = IngestConfig.BATCH_LINGER_MS.defaultValue();
   @Option(names = "--write-concurrency", description = "ingest writeConcurrency (default ${DEFAULT-VALUE})")
   int writeConcurrency = 2;
   @Option(names = "--mqtt-connections", description = "ingest mqttConnections (default ${DEFAULT-VALUE})")
@@ -83,6 +86,12 @@ public final class IngestThroughput implements Callable<Integer> {
   @Option(names = "--usage-interval", description = "ingest's usage.metricsIntervalSeconds: how often it rolls every "
       + "camera's usage counters into the day's row (default: the product's, ${DEFAULT-VALUE})")
   int usageInterval = io.ipchls.ingest.usage.UsageConfig.DEFAULT_METRICS_INTERVAL_SECONDS;
+  @Option(names = "--pg-set", description = "a PostgreSQL setting for the run, NAME=VALUE (ALTER SYSTEM before the "
+      + "server starts; repeatable), e.g. --pg-set shared_buffers=1GB")
+  Map<String, String> pgSettings = new LinkedHashMap<>();
+  @Option(names = "--sql", description = "a statement run once ingest has migrated its schema, before the warm-up "
+      + "(repeatable; to measure a schema change, e.g. --sql 'DROP INDEX ingest.segments_object_key')")
+  List<String> sql = new ArrayList<>();
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new IngestThroughput()).execute(args));
@@ -111,12 +120,17 @@ public final class IngestThroughput implements Callable<Integer> {
     cfg.put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0)).put("db", db.toJson())
         .put("mqtt", new JsonObject().put("host", "127.0.0.1").put("port", mqtt.port()).put("username", "ingest")
             .put("password", "bench"))
-        .put("instanceId", "bench").put("batchMaxSize", batchMax).put("writeConcurrency", writeConcurrency)
+        .put("instanceId", "bench").put("batchMaxSize", batchMax).put("batchLingerMs", batchLingerMs)
+        .put("writeConcurrency", writeConcurrency)
         .put("mqttConnections", mqttConnections).put("adminToken", ADMIN_TOKEN);
     cfg.getJsonObject("usage").put("metricsIntervalSeconds", usageInterval);
     IngestConfig config = IngestConfig.fromJson(cfg);
     int httpPort = IngestService.start(vertx, config).await(60, TimeUnit.SECONDS).httpPort();
     Pool pool = Database.pool(vertx, db);
+    for (String statement : sql) {
+      System.out.println("before the warm-up: " + statement);
+      pool.query(statement).execute().await(600, TimeUnit.SECONDS);
+    }
     CpuShares cpu = new CpuShares(mqtt.pid(), pgDir, "ingest+publishers JVM");
 
     String[] ids = new String[cameras];
@@ -247,22 +261,30 @@ public final class IngestThroughput implements Callable<Integer> {
   }
 
   private EmbeddedPostgres startPostgres(Path pgDir) throws Exception {
-    if (statements > 0) loadStatementStatistics(pgDir);
+    Map<String, String> settings = new LinkedHashMap<>(pgSettings);
+    if (statements > 0) settings.putAll(STATEMENT_STATISTICS);
+    if (!settings.isEmpty()) alterSystem(pgDir, settings);
     return EmbeddedPostgres.start(pgDir, 0);
   }
 
+  /** pg_stat_statements loaded, tracking statements inside functions too. */
+  static final Map<String, String> STATEMENT_STATISTICS = Map.of("shared_preload_libraries", "pg_stat_statements",
+      "pg_stat_statements.track", "all", "pg_stat_statements.track_planning", "on");
+
   /**
-   * Makes the cluster in {@code pgDir} load pg_stat_statements, tracking statements inside functions too: one start to
-   * write the setting (ALTER SYSTEM, kept in postgresql.auto.conf), the server then started again by the caller.
+   * Writes {@code settings} into the cluster in {@code pgDir} (ALTER SYSTEM, kept in postgresql.auto.conf): one start to
+   * write them, the server then started again by the caller.
    */
-  static void loadStatementStatistics(Path pgDir) throws Exception {
+  static void alterSystem(Path pgDir, Map<String, String> settings) throws Exception {
     try (EmbeddedPostgres pg = EmbeddedPostgres.start(pgDir, 0);
         var c = java.sql.DriverManager.getConnection(
             "jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/postgres", pg.user(), pg.password());
         var st = c.createStatement()) {
-      st.execute("ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'");
-      st.execute("ALTER SYSTEM SET pg_stat_statements.track = 'all'");
-      st.execute("ALTER SYSTEM SET pg_stat_statements.track_planning = on");
+      for (var e : settings.entrySet()) {
+        if (!e.getKey().matches("[a-z_.]+")) throw new IllegalArgumentException("not a setting's name: " + e.getKey());
+        // a utility statement takes no parameters: the value as a quoted literal
+        st.execute("ALTER SYSTEM SET " + e.getKey() + " = '" + e.getValue().replace("'", "''") + "'");
+      }
     }
   }
 

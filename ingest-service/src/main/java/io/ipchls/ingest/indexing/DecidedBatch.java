@@ -181,6 +181,21 @@ final class DecidedBatch {
     return new CameraOutcome(camera, last, lastMedia, objects, runBytes, recording, firstStart, runEnd, news.size());
   }
 
+  /**
+   * The state {@link SegmentRepository#STORE_DECIDED} leaves a camera in when it stores {@code outcome}, decided from
+   * {@code before}, as {@code lock_and_read_cameras} would read it next: the counters moved to its last segment (the
+   * edge to the latest start), and its recording {@code recordingId} grown or started.
+   */
+  static CameraState after(CameraState before, CameraOutcome outcome, long recordingId) {
+    long last = micros(outcome.last().row().startAt());
+    long edge = before.edgeStart() == null ? last : Math.max(before.edgeStart(), last);
+    boolean grown = outcome.recordingId() != null;
+    return new CameraState(last, outcome.last().row().objectKey(), outcome.lastMedia(),
+        outcome.last().mediaSeq() + 1, outcome.last().discontinuitySeq(), last, outcome.last().row().durationMs(),
+        edge, recordingId, grown ? before.recordingStart() : outcome.runStart(),
+        grown ? Math.max(before.recordingEnd(), outcome.runEnd()) : outcome.runEnd());
+  }
+
   /** Microseconds since the epoch, as PostgreSQL keeps a {@code timestamptz} sent by the client. */
   static Long micros(OffsetDateTime t) {
     return t == null ? null : ChronoUnit.MICROS.between(Instant.EPOCH, t.toInstant());

@@ -11,14 +11,18 @@ import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Collects accepted notifications and writes them in batches, with up to {@code concurrency} writes in flight. The
  * batch size adapts to the load by itself (group commit): a free writer takes everything queued (at most
- * {@code maxSize}) at once, so at low load a notification is written alone without waiting, and under load
- * notifications pile up while the writes run and the next batches grow. A message is acknowledged only after its row
+ * {@code maxSize}) at once, and under load notifications pile up while the writes run and the next batches grow.
+ * A free writer with less than half a batch queued waits until the oldest queued notification is {@code lingerMs}
+ * old: PostgreSQL's CPU per row grows as batches shrink (each batch's statements, round trips and commit), and
+ * without the wait a fast database is given ever smaller batches (docs/PERFORMANCE.md, "Ingest"). At low load a
+ * notification is therefore written {@code lingerMs} after it arrived. A message is acknowledged only after its row
  * is committed; while the database is unavailable the batch is retried with backoff and its messages stay
  * unacknowledged, so a broker redelivers them if this instance goes away. A notification the database refuses for its
  * data ({@link WriteErrors}) fails alone: the batch is split around it, it is refused, the rest is committed. Runs on
@@ -32,8 +36,11 @@ public final class SegmentBatcher {
   /** An accepted notification waiting to be written; {@code ack} acknowledges its MQTT message. */
   public record Pending(String cameraId, SegmentNotification notification, Runnable ack) {}
 
-  /** At most {@code maxSize} notifications per batch and {@code concurrency} batch writes in flight. */
-  public record Limits(int maxSize, int concurrency) {}
+  /**
+   * At most {@code maxSize} notifications per batch and {@code concurrency} batch writes in flight; a batch of less
+   * than half of {@code maxSize} waits until its oldest notification is {@code lingerMs} old.
+   */
+  public record Limits(int maxSize, int concurrency, int lingerMs) {}
 
   /** Refuses a notification (tell the camera, count, acknowledge). */
   public interface Rejecter {
@@ -49,6 +56,11 @@ public final class SegmentBatcher {
   private final int maxSize;
   private final int concurrency;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  /** When each queued notification arrived ({@link System#nanoTime()}), in the queue's order. */
+  private final ArrayDeque<Long> arrived = new ArrayDeque<>();
+  private final long lingerNanos;
+  /** The timer that ends the current wait for a fuller batch, or -1. */
+  private long lingerTimer = -1;
   private int writing;
   private boolean closed;
 
@@ -66,11 +78,13 @@ public final class SegmentBatcher {
     this.rejecter = rejecter;
     this.maxSize = limits.maxSize();
     this.concurrency = limits.concurrency();
+    this.lingerNanos = TimeUnit.MILLISECONDS.toNanos(limits.lingerMs());
   }
 
   public void add(Pending pending) {
     if (closed) return; // never acknowledged: the broker redelivers it
     queue.add(pending);
+    arrived.add(System.nanoTime());
     metrics.queued(queue.size());
     writeNext();
   }
@@ -78,14 +92,31 @@ public final class SegmentBatcher {
   /** Stops writing; whatever is not committed yet stays unacknowledged. */
   public void close() {
     closed = true;
+    if (lingerTimer >= 0) vertx.cancelTimer(lingerTimer);
     queue.clear();
+    arrived.clear();
   }
 
   private void writeNext() {
     while (writing < concurrency && !closed && !queue.isEmpty()) {
+      if (queue.size() < maxSize / 2) {
+        long left = lingerNanos - (System.nanoTime() - arrived.peek());
+        if (left > 0) {
+          if (lingerTimer < 0) {
+            lingerTimer = vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)), id -> {
+              lingerTimer = -1;
+              writeNext();
+            });
+          }
+          return;
+        }
+      }
       writing++;
       List<Pending> batch = new ArrayList<>(Math.min(queue.size(), maxSize));
-      while (!queue.isEmpty() && batch.size() < maxSize) batch.add(queue.poll());
+      while (!queue.isEmpty() && batch.size() < maxSize) {
+        batch.add(queue.poll());
+        arrived.poll();
+      }
       metrics.queued(queue.size());
       write(batch).onComplete(x -> {
         writing--;

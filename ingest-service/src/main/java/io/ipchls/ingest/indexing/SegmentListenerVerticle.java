@@ -64,8 +64,12 @@ public final class SegmentListenerVerticle extends VerticleBase {
     store = config.verifyObjects() ? new ObjectStore(config.s3()) : null;
     var batchCheck = new BatchCheck(vertx, policies, store, System::currentTimeMillis,
         new QuotaCheck(pool), metrics::thumbnailDropped);
-    batcher = new SegmentBatcher(vertx, new SegmentRepository(pool, config.gapRule()), batchCheck, metrics,
-        this::reject, new SegmentBatcher.Limits(config.batchMaxSize(), config.writeConcurrency()));
+    var segments = new SegmentRepository(pool, config.gapRule());
+    metrics.indexing(segments, SegmentRepository::decidedRows, SegmentRepository::readCameras,
+        SegmentRepository::staleBatches);
+    batcher = new SegmentBatcher(vertx, segments, batchCheck, metrics,
+        this::reject, new SegmentBatcher.Limits(config.batchMaxSize(), config.writeConcurrency(),
+            config.batchLingerMs()));
     List<Future<Void>> started = new ArrayList<>();
     metrics.heldLimit(config.maxHeldPerConnection());
     for (int k = 1; k <= config.mqttConnections(); k++) {

@@ -2,15 +2,20 @@ package io.ipchls.ingest.indexing;
 
 import io.ipchls.ingest.shared.RecordingGapRule;
 import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -92,6 +97,9 @@ public final class SegmentRepository {
       SELECT indexed.* FROM indexed, metered
       ORDER BY camera, media_seq NULLS FIRST, start_at, object_key""";
 
+  /** A unique index refused a row. */
+  private static final String UNIQUE_VIOLATION = "23505";
+
   /** For the rest of the batch's transaction: statements run on their generic plans. */
   static final String GENERIC_PLANS = "SET LOCAL plan_cache_mode = force_generic_plan";
 
@@ -99,10 +107,27 @@ public final class SegmentRepository {
   static final String LOCK_AND_READ = "SELECT * FROM ingest.lock_and_read_cameras($1::text[])";
 
   /**
+   * Locks the batch's cameras as {@code lock_and_read_cameras} does (transaction-scoped, camera-id order) without
+   * reading them: for a batch of cameras whose state this instance remembers ({@link KnownCameras}).
+   */
+  static final String LOCK_CAMERAS = """
+      SELECT count(*) AS locked
+      FROM (SELECT pg_advisory_xact_lock(hashtextextended('ingest.recordings/' || cams.c, 0))
+            FROM (SELECT DISTINCT c FROM unnest($1::text[]) AS c ORDER BY c) cams) l""";
+
+  /**
    * Stores what {@link DecidedBatch} decided, with the cameras' locks held: the segments with their numbers and media
    * change ({@code $1}-{@code $22}), each init segment named for the first time metered to its camera
    * ({@code metered_inits}, as V45), and per camera ({@code $23}-{@code $35}) its counters row moved to its last
-   * segment and metered with V45's arithmetic, its recording grown or started. Returns how many segments were new.
+   * segment and metered with V45's arithmetic, its recording grown or started. The segments are known new (they start
+   * after the camera's newest), so a plain INSERT: one that is there after all fails the statement (23505) and the
+   * batch goes the general way.
+   *
+   * <p>Each camera's counters row and recording are written only where they still hold what the decision was made
+   * from ({@code $36}-{@code $45}: the counters the decision read or remembered, the latest recording's id and end):
+   * a state remembered by {@link KnownCameras} can be stale. Returns how many segments were inserted and which cameras'
+   * counters, grown recordings and started recordings (with their ids) were written; the caller rolls back unless
+   * that is every camera.
    */
   static final String STORE_DECIDED = """
       WITH ins AS (
@@ -118,7 +143,6 @@ public final class SegmentRepository {
                     $15::text[], $16::float8[], $17::bigint[], $18::bigint[], $19::text[], $20::bigint[],
                     $21::bigint[], $22::bool[])
              AS t(c, s, d, k, b, h, q, co, w, he, dt, cj, di, ct, i, fr, ko, kl, th, ms, ds, mc)
-        ON CONFLICT DO NOTHING
         RETURNING 1
       ), inits AS (
         INSERT INTO ingest.metered_inits (init_key, camera_id)
@@ -134,25 +158,41 @@ public final class SegmentRepository {
             stored_bytes = q.stored_bytes + n.b, stored_objects = q.stored_objects + n.o + coalesce(i.o, 0),
             puts = q.puts + n.o + coalesce(i.o, 0), bytes_in = q.bytes_in + n.b
         FROM unnest($23::text[], $24::bigint[], $25::bigint[], $26::timestamptz[], $27::int[], $28::text[],
-                    $29::text[], $30::bigint[], $31::bigint[]) AS n(c, seq, disc, s, d, k, f, o, b)
+                    $29::text[], $30::bigint[], $31::bigint[], $36::timestamptz[], $37::text[], $38::text[],
+                    $39::bigint[], $40::bigint[], $41::timestamptz[], $42::int[], $43::timestamptz[])
+             AS n(c, seq, disc, s, d, k, f, o, b, xns, xnk, xnm, xseq, xdisc, xls, xld, xes)
         -- an init segment named for the first time: one more stored object (and PUT) of the camera that names it
         LEFT JOIN (SELECT camera_id, count(*) AS o FROM inits GROUP BY camera_id) i ON i.camera_id = n.c
         -- "= ANY": the rows are found by index probes; a plan made for a thousand cameras otherwise scans the table
         WHERE q.camera_id = ANY ($23::text[]) AND q.camera_id = n.c
+          -- the row still holds what the decision was made from
+          AND q.newest_start = n.xns AND q.newest_key = n.xnk AND q.newest_media IS NOT DISTINCT FROM n.xnm
+          AND q.next_media_seq = n.xseq AND q.last_discontinuity_seq = n.xdisc
+          AND q.last_start IS NOT DISTINCT FROM n.xls AND q.last_duration_ms IS NOT DISTINCT FROM n.xld
+          AND q.edge_start IS NOT DISTINCT FROM n.xes
+        RETURNING q.camera_id
       ), grown AS (
         UPDATE ingest.recordings r
         SET end_at = greatest(r.end_at, g.e), segment_count = r.segment_count + g.n, bytes = r.bytes + g.b,
             updated_at = now()
-        FROM unnest($32::bigint[], $34::timestamptz[], $35::int[], $31::bigint[]) AS g(id, e, n, b)
-        WHERE r.recording_id = ANY ($32::bigint[]) AND r.recording_id = g.id
+        FROM unnest($32::bigint[], $34::timestamptz[], $35::int[], $31::bigint[], $44::timestamptz[])
+             AS g(id, e, n, b, xe)
+        WHERE r.recording_id = ANY ($32::bigint[]) AND r.recording_id = g.id AND r.end_at = g.xe
+        RETURNING r.camera_id
       ), started AS (
         INSERT INTO ingest.recordings (camera_id, start_at, end_at, segment_count, bytes)
         SELECT t.c, t.s, t.e, t.n, t.b
-        FROM unnest($23::text[], $32::bigint[], $33::timestamptz[], $34::timestamptz[], $35::int[], $31::bigint[])
-             AS t(c, id, s, e, n, b)
+        FROM unnest($23::text[], $32::bigint[], $33::timestamptz[], $34::timestamptz[], $35::int[], $31::bigint[],
+                    $45::bigint[], $44::timestamptz[]) AS t(c, id, s, e, n, b, xid, xe)
         WHERE t.id IS NULL
+          -- the latest recording, which the new one follows by more than the gap, still ends where it did
+          AND (t.xid IS NULL
+               OR EXISTS (SELECT 1 FROM ingest.recordings r WHERE r.recording_id = t.xid AND r.end_at = t.xe))
+        RETURNING camera_id, recording_id
       )
-      SELECT count(*) AS inserted FROM ins""";
+      SELECT (SELECT count(*) FROM ins) AS inserted, (SELECT array_agg(camera_id) FROM counters) AS counted,
+             (SELECT array_agg(camera_id) FROM grown) AS grown, s.cameras AS started, s.ids AS started_ids
+      FROM (SELECT array_agg(camera_id) AS cameras, array_agg(recording_id) AS ids FROM started) s""";
 
   /** {@link #KEEP_TARGET} alone, for a batch with nothing left to {@link #INDEX_BATCH}. */
   static final String KEEP_TARGET_ONLY = KEEP_TARGET.replace("$23::text[], $24::int[]", "$1::text[], $2::int[]")
@@ -160,8 +200,14 @@ public final class SegmentRepository {
 
   private final Pool pool;
   private final RecordingGapRule gapRule;
+  /** What this instance stored last per camera, so that the next batch of a camera needs no read. */
+  private final KnownCameras known = new KnownCameras(System::nanoTime);
   /** Rows stored as {@link DecidedBatch} decided them, since this repository was made. */
   private final LongAdder decidedRows = new LongAdder();
+  /** Batches done again because a remembered camera state was stale. */
+  private final LongAdder staleBatches = new LongAdder();
+  /** Cameras read under their locks (the rest of each batch's cameras were remembered). */
+  private final LongAdder readCameras = new LongAdder();
 
   public SegmentRepository(Pool pool, RecordingGapRule gapRule) {
     this.pool = pool;
@@ -170,59 +216,130 @@ public final class SegmentRepository {
 
   /**
    * Inserts the rows, numbers the new ones for live playback, applies the recording gap rule to their cameras'
-   * recordings and meters their storage, in one statement (committed when the future succeeds); rows already present
-   * are skipped. Returns the new rows with their live numbers.
+   * recordings and meters their storage, in one transaction (committed when the future succeeds); rows already
+   * present are skipped. Returns the new rows with their live numbers.
    */
   public Future<IndexedBatch> insertAndApplyGapRule(List<SegmentRow> rows) {
     if (rows.isEmpty()) return Future.succeededFuture(IndexedBatch.EMPTY);
     Map<String, Integer> targets = announcedTargets(rows);
-    return pool.withTransaction(conn -> indexIn(conn, rows, targets))
-        .recover(failure -> failure instanceof NotNew
+    String[] cameras = rows.stream().map(SegmentRow::cameraId).distinct().toArray(String[]::new);
+    Map<String, DecidedBatch.CameraState> remembered = known.begin(cameras);
+    return pool.withTransaction(conn -> indexIn(conn, rows, cameras, remembered, targets))
+        .recover(failure -> {
+          if (!(failure instanceof StaleState stale)) return Future.failedFuture(failure);
+          // decided from a remembered state that another writer had moved: rolled back; again, reading every camera
+          known.doubt(stale.cameras);
+          staleBatches.increment();
+          return pool.withTransaction(conn -> indexIn(conn, rows, cameras, Map.of(), targets));
+        })
+        .recover(failure -> failure instanceof NotNew || failure instanceof StaleState
+            || failure instanceof PgException e && UNIQUE_VIOLATION.equals(e.getSqlState())
             // a segment decided new was there after all: the whole batch again, each row probed
             ? pool.preparedQuery(INDEX_BATCH).execute(arguments(rows, gapRule))
-                .map(found -> IndexedBatch.from(found, targets))
-            : Future.failedFuture(failure));
+                .map(found -> new Written(IndexedBatch.from(found, targets), Map.of()))
+            : Future.failedFuture(failure))
+        .map(written -> {
+          known.forget(Arrays.asList(cameras));
+          written.after().forEach(known::stored);
+          return written.batch();
+        })
+        .onFailure(failure -> known.forget(Arrays.asList(cameras)))
+        .onComplete(x -> known.end(cameras));
   }
 
+  /** A committed batch, and the state each camera decided in ingest was left in. */
+  private record Written(IndexedBatch batch, Map<String, DecidedBatch.CameraState> after) {}
+
   /**
-   * The batch in one transaction: the cameras locked and read, the common case decided here and stored
-   * ({@link DecidedBatch}, {@link #STORE_DECIDED}), the rest through {@link #INDEX_BATCH}, which also keeps the
-   * announced targets.
+   * The batch in one transaction: the cameras locked, those not {@code remembered} read, the common case decided here
+   * and stored ({@link DecidedBatch}, {@link #STORE_DECIDED}), the rest through {@link #INDEX_BATCH}, which also keeps
+   * the announced targets.
    */
-  private Future<IndexedBatch> indexIn(SqlConnection conn, List<SegmentRow> rows, Map<String, Integer> targets) {
-    String[] cameras = rows.stream().map(SegmentRow::cameraId).distinct().toArray(String[]::new);
-    // sent without waiting for its answer (the connection pipelines): the store's plan is made once per connection,
-    // for any batch, where a plan made for each batch's thousand cameras costs more to make than it saves
+  private Future<Written> indexIn(SqlConnection conn, List<SegmentRow> rows, String[] cameras,
+      Map<String, DecidedBatch.CameraState> remembered, Map<String, Integer> targets) {
+    // sent without waiting for their answers (the connection pipelines): the store's plan is made once per
+    // connection, for any batch, where a plan made for each batch's thousand cameras costs more to make than it saves
     Future<?> generic = conn.query(GENERIC_PLANS).execute();
-    return conn.preparedQuery(LOCK_AND_READ).execute(Tuple.tuple().addArrayOfString(cameras))
-        .compose(read -> generic.map(read)).compose(read -> {
-      Map<String, DecidedBatch.CameraState> states = new HashMap<>();
-      for (Row r : read) states.put(r.getString("camera"), DecidedBatch.CameraState.from(r));
+    String[] toRead = Arrays.stream(cameras).filter(c -> !remembered.containsKey(c)).toArray(String[]::new);
+    readCameras.add(toRead.length);
+    // every camera locked first, in one pass in camera order (reading the others takes their locks again)
+    Future<?> locked = remembered.isEmpty() ? Future.succeededFuture()
+        : conn.preparedQuery(LOCK_CAMERAS).execute(Tuple.tuple().addArrayOfString(cameras));
+    Future<RowSet<Row>> read = toRead.length == 0 ? Future.succeededFuture(null)
+        : conn.preparedQuery(LOCK_AND_READ).execute(Tuple.tuple().addArrayOfString(toRead));
+    return Future.all(generic, locked, read).compose(x -> {
+      Map<String, DecidedBatch.CameraState> states = new HashMap<>(remembered);
+      if (read.result() != null) {
+        for (Row r : read.result()) states.put(r.getString("camera"), DecidedBatch.CameraState.from(r));
+      }
       DecidedBatch decided = DecidedBatch.decide(rows, states, gapRule);
-      Future<Void> stored = decided.rows().isEmpty() ? Future.succeededFuture()
-          : conn.preparedQuery(STORE_DECIDED).execute(storeArguments(decided)).compose(inserted -> {
-            long n = inserted.iterator().next().getLong("inserted");
-            if (n != decided.rows().size()) return Future.failedFuture(new NotNew());
-            decidedRows.add(n);
-            return Future.succeededFuture();
-          });
-      return stored.compose(x -> {
+      Future<Map<String, DecidedBatch.CameraState>> stored = decided.rows().isEmpty()
+          ? Future.succeededFuture(Map.of())
+          : conn.preparedQuery(STORE_DECIDED).execute(storeArguments(decided, states))
+              .compose(result -> afterStore(result.iterator().next(), decided, states));
+      return stored.compose(after -> {
         if (!decided.others().isEmpty()) {
           return conn.preparedQuery(INDEX_BATCH).execute(arguments(decided.others(), gapRule, targets))
-              .map(found -> IndexedBatch.merge(decided, found, targets));
+              .map(found -> new Written(IndexedBatch.merge(decided, found, targets), after));
         }
         Future<?> kept = targets.isEmpty() ? Future.succeededFuture()
             : conn.preparedQuery(KEEP_TARGET_ONLY).execute(Tuple.tuple()
                 .addArrayOfString(targets.keySet().toArray(String[]::new))
                 .addArrayOfInteger(targets.values().toArray(Integer[]::new)));
-        return kept.map(y -> IndexedBatch.merge(decided, null, targets));
+        return kept.map(y -> new Written(IndexedBatch.merge(decided, null, targets), after));
       });
     });
   }
 
+  /**
+   * What {@link #STORE_DECIDED} answered: fails with {@link StaleState} unless every decided camera's counters and
+   * recording were written, else returns the state each camera is in now.
+   */
+  private Future<Map<String, DecidedBatch.CameraState>> afterStore(Row answer, DecidedBatch decided,
+      Map<String, DecidedBatch.CameraState> states) {
+    if (answer.getLong("inserted") != decided.rows().size()) return Future.failedFuture(new NotNew());
+    Set<String> counted = strings(answer, "counted");
+    Set<String> grown = strings(answer, "grown");
+    Map<String, Long> started = new HashMap<>();
+    String[] startedCameras = answer.getArrayOfStrings("started");
+    Long[] startedIds = answer.getArrayOfLongs("started_ids");
+    for (int i = 0; startedCameras != null && i < startedCameras.length; i++) {
+      started.put(startedCameras[i], startedIds[i]);
+    }
+    Set<String> stale = new HashSet<>();
+    Map<String, DecidedBatch.CameraState> after = new HashMap<>();
+    for (DecidedBatch.CameraOutcome o : decided.cameras()) {
+      Long recording = o.recordingId() != null ? (grown.contains(o.camera()) ? o.recordingId() : null)
+          : started.get(o.camera());
+      if (!counted.contains(o.camera()) || recording == null) {
+        stale.add(o.camera());
+      } else {
+        after.put(o.camera(), DecidedBatch.after(states.get(o.camera()), o, recording));
+      }
+    }
+    if (!stale.isEmpty()) return Future.failedFuture(new StaleState(stale));
+    decidedRows.add(decided.rows().size());
+    return Future.succeededFuture(after);
+  }
+
+  private static Set<String> strings(Row row, String column) {
+    String[] values = row.getArrayOfStrings(column);
+    return values == null ? Set.of() : new HashSet<>(Arrays.asList(values));
+  }
+
   /** How many rows were stored as ingest decided them (the rest went through {@link #INDEX_BATCH}). */
-  long decidedRows() {
+  public long decidedRows() {
     return decidedRows.sum();
+  }
+
+  /** How many cameras batches read (each time a camera was not remembered). */
+  public long readCameras() {
+    return readCameras.sum();
+  }
+
+  /** How many batches were done again because a camera state this instance remembered was stale. */
+  public long staleBatches() {
+    return staleBatches.sum();
   }
 
   /** A segment {@link DecidedBatch} took for new was already indexed (the transaction is rolled back). */
@@ -232,8 +349,21 @@ public final class SegmentRepository {
     }
   }
 
-  /** {@link #STORE_DECIDED}'s arguments. */
-  private static Tuple storeArguments(DecidedBatch decided) {
+  /**
+   * A camera's counters or latest recording no longer held what its batch was decided from (the transaction is rolled
+   * back).
+   */
+  private static final class StaleState extends RuntimeException {
+    final Set<String> cameras;
+
+    StaleState(Set<String> cameras) {
+      super("the state of " + cameras.size() + " camera(s) had moved since it was read", null, false, false);
+      this.cameras = cameras;
+    }
+  }
+
+  /** {@link #STORE_DECIDED}'s arguments: what was decided, from {@code states}. */
+  private static Tuple storeArguments(DecidedBatch decided, Map<String, DecidedBatch.CameraState> states) {
     List<SegmentRow> rows = decided.rows().stream().map(DecidedBatch.Numbered::row).toList();
     Tuple args = segmentArrays(rows);
     int n = rows.size();
@@ -277,10 +407,38 @@ public final class SegmentRepository {
       runEnd[i] = DecidedBatch.time(c.runEnd());
       runCount[i] = c.runCount();
     }
-    return args.addArrayOfString(camera).addArrayOfLong(lastSeq).addArrayOfLong(lastDisc)
+    args.addArrayOfString(camera).addArrayOfLong(lastSeq).addArrayOfLong(lastDisc)
         .addArrayOfOffsetDateTime(lastStart).addArrayOfInteger(lastDuration).addArrayOfString(lastKey)
         .addArrayOfString(lastMedia).addArrayOfLong(objects).addArrayOfLong(bytes).addArrayOfLong(recording)
         .addArrayOfOffsetDateTime(runStart).addArrayOfOffsetDateTime(runEnd).addArrayOfInteger(runCount);
+    // what each camera's decision was made from ($36-$45)
+    OffsetDateTime[] newestStart = new OffsetDateTime[m];
+    String[] newestKey = new String[m];
+    String[] newestMedia = new String[m];
+    Long[] nextSeq = new Long[m];
+    Long[] lastDiscSeq = new Long[m];
+    OffsetDateTime[] lastStartWas = new OffsetDateTime[m];
+    Integer[] lastDurationWas = new Integer[m];
+    OffsetDateTime[] edgeStart = new OffsetDateTime[m];
+    OffsetDateTime[] recordingEnd = new OffsetDateTime[m];
+    Long[] latestRecording = new Long[m];
+    for (int i = 0; i < m; i++) {
+      DecidedBatch.CameraState q = states.get(camera[i]);
+      newestStart[i] = DecidedBatch.time(q.newestStart());
+      newestKey[i] = q.newestKey();
+      newestMedia[i] = q.newestMedia();
+      nextSeq[i] = q.nextMediaSeq();
+      lastDiscSeq[i] = q.lastDiscontinuitySeq();
+      lastStartWas[i] = q.lastStart() == null ? null : DecidedBatch.time(q.lastStart());
+      lastDurationWas[i] = q.lastDurationMs();
+      edgeStart[i] = q.edgeStart() == null ? null : DecidedBatch.time(q.edgeStart());
+      recordingEnd[i] = q.recordingEnd() == null ? null : DecidedBatch.time(q.recordingEnd());
+      latestRecording[i] = q.recordingId();
+    }
+    return args.addArrayOfOffsetDateTime(newestStart).addArrayOfString(newestKey).addArrayOfString(newestMedia)
+        .addArrayOfLong(nextSeq).addArrayOfLong(lastDiscSeq).addArrayOfOffsetDateTime(lastStartWas)
+        .addArrayOfInteger(lastDurationWas).addArrayOfOffsetDateTime(edgeStart)
+        .addArrayOfOffsetDateTime(recordingEnd).addArrayOfLong(latestRecording);
   }
 
   /** {@link #INDEX_BATCH}'s arguments for these rows. */

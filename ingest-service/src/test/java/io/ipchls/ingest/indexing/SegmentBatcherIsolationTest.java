@@ -57,7 +57,8 @@ class SegmentBatcherIsolationTest {
         check, metrics, (r, ack) -> {
           rejections.add(r);
           ack.run();
-        }, new SegmentBatcher.Limits(/* maxSize= */ 100, /* concurrency= */ 1));
+        }, new SegmentBatcher.Limits(/* maxSize= */ 100, /* concurrency= */ 1,
+            /* lingerMs= */ 0));
     List<Pending> batch = new ArrayList<>();
     List<String> goodKeys = new ArrayList<>();
     for (int i = 0; i < GOOD; i++) {
