@@ -112,9 +112,9 @@ public record IngestConfig(
   /** The keys environment variables can override (ConfigLoader matches env names against these). */
   public static JsonObject defaults() {
     return Setting.defaults(INSTANCE_ID.byDefault(defaultInstanceId()), MAX_FUTURE_SKEW_SECONDS, RETENTION_DAYS,
-            BATCH_MAX_SIZE, BATCH_LINGER_MS, WRITE_CONCURRENCY, MQTT_CONNECTIONS, MAX_HELD_PER_CONNECTION, RECORDING_GAP_SECONDS,
-            VERIFY_OBJECTS, SWEEP_INTERVAL_SECONDS, RetentionConfig.QUOTA_INTERVAL_SECONDS, ADMIN_TOKEN, PLAYLIST_BASE_URL, CONTROL_INTERVAL_SECONDS,
-            SETTLE_SECONDS)
+            BATCH_MAX_SIZE, BATCH_LINGER_MS, WRITE_CONCURRENCY, MQTT_CONNECTIONS, MAX_HELD_PER_CONNECTION,
+            RECORDING_GAP_SECONDS, VERIFY_OBJECTS, SWEEP_INTERVAL_SECONDS, RetentionConfig.QUOTA_INTERVAL_SECONDS,
+            ADMIN_TOKEN, PLAYLIST_BASE_URL, CONTROL_INTERVAL_SECONDS, SETTLE_SECONDS)
         .put("http", HttpConfig.defaults(DEFAULT_HTTP_PORT))
         .put("db", DbConfig.defaults())
         .put("mqtt", MqttConfig.defaults("ingest"))

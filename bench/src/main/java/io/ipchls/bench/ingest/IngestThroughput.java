@@ -272,8 +272,8 @@ public final class IngestThroughput implements Callable<Integer> {
       "pg_stat_statements.track", "all", "pg_stat_statements.track_planning", "on");
 
   /**
-   * Writes {@code settings} into the cluster in {@code pgDir} (ALTER SYSTEM, kept in postgresql.auto.conf): one start to
-   * write them, the server then started again by the caller.
+   * Writes {@code settings} into the cluster in {@code pgDir} (ALTER SYSTEM, kept in postgresql.auto.conf): one start
+   * to write them, the server then started again by the caller.
    */
   static void alterSystem(Path pgDir, Map<String, String> settings) throws Exception {
     try (EmbeddedPostgres pg = EmbeddedPostgres.start(pgDir, 0);

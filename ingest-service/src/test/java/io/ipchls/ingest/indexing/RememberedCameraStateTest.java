@@ -47,11 +47,9 @@ class RememberedCameraStateTest {
   @Test
   void aCameraWrittenByAnotherInstanceMeanwhile_isReadAgain_andNumberedOnFromWhereTheOtherLeftIt() {
     String cam = cameraId("remembered-other-instance");
-    var one = new SegmentRepository(support.pool, RecordingGapRule.DEFAULT);
     var two = new SegmentRepository(support.pool, RecordingGapRule.DEFAULT);
     List<SegmentRow> segs = segments(cam, 7);
-    await(one.insertAndApplyGapRule(segs.subList(0, 2))); // a new camera: the general path, nothing remembered
-    await(one.insertAndApplyGapRule(segs.subList(2, 3))); // read, decided, remembered
+    SegmentRepository one = rememberingFirstThree(segs);
     long read = one.readCameras();
     await(one.insertAndApplyGapRule(segs.subList(3, 4)));
     assertEquals(read, one.readCameras(), "the camera's next batch on the same instance reads nothing");
@@ -74,10 +72,8 @@ class RememberedCameraStateTest {
   @Test
   void aRecordingMovedByHand_isReadAgain_andGrownFromWhereItIs() {
     String cam = cameraId("remembered-recording");
-    var one = new SegmentRepository(support.pool, RecordingGapRule.DEFAULT);
     List<SegmentRow> segs = segments(cam, 5);
-    await(one.insertAndApplyGapRule(segs.subList(0, 2)));
-    await(one.insertAndApplyGapRule(segs.subList(2, 3)));
+    SegmentRepository one = rememberingFirstThree(segs);
     // the recording's end moved without the counters (as a late segment longer than the newest one can move it)
     OffsetDateTime movedEnd = segs.get(2).startAt().plus(5_000, ChronoUnit.MILLIS);
     await(support.pool.preparedQuery("UPDATE ingest.recordings SET end_at = $2 WHERE camera_id = $1")
@@ -85,8 +81,9 @@ class RememberedCameraStateTest {
     await(one.insertAndApplyGapRule(segs.subList(3, 4)));
     assertEquals(1, one.staleBatches(), "the remembered recording was stale: the batch was done again");
 
-    Row r = await(support.pool.preparedQuery("SELECT end_at, segment_count FROM ingest.recordings WHERE camera_id = $1")
-        .execute(Tuple.of(cam))).iterator().next();
+    Row r = await(support.pool.preparedQuery(
+        "SELECT end_at, segment_count FROM ingest.recordings WHERE camera_id = $1").execute(Tuple.of(cam)))
+        .iterator().next();
     assertEquals(segs.get(3).startAt().plus(3_000, ChronoUnit.MILLIS).toInstant(),
         r.getOffsetDateTime("end_at").toInstant(), "grown to the new segment's end");
     assertEquals(4, r.getInteger("segment_count"));
@@ -96,10 +93,8 @@ class RememberedCameraStateTest {
   @Test
   void aCameraDeletedMeanwhile_isIndexedAsANewOne() {
     String cam = cameraId("remembered-deleted");
-    var one = new SegmentRepository(support.pool, RecordingGapRule.DEFAULT);
     List<SegmentRow> segs = segments(cam, 4);
-    await(one.insertAndApplyGapRule(segs.subList(0, 2)));
-    await(one.insertAndApplyGapRule(segs.subList(2, 3)));
+    SegmentRepository one = rememberingFirstThree(segs);
     for (String table : List.of("segments", "recordings", "live_sequence")) {
       await(support.pool.preparedQuery("DELETE FROM ingest." + table + " WHERE camera_id = $1")
           .execute(Tuple.of(cam)));
@@ -108,6 +103,17 @@ class RememberedCameraStateTest {
     assertEquals(1, one.staleBatches());
     assertEquals(List.of(0L), numbers(cam, 1), "numbered as a new camera's first segment");
     assertEquals(List.of(1L, 1L), recordings(cam));
+  }
+
+  /**
+   * A repository that has indexed the first three segments: the first two as a new camera (the general path, nothing
+   * remembered), the third read, decided and remembered.
+   */
+  private static SegmentRepository rememberingFirstThree(List<SegmentRow> segs) {
+    var repository = new SegmentRepository(support.pool, RecordingGapRule.DEFAULT);
+    await(repository.insertAndApplyGapRule(segs.subList(0, 2)));
+    await(repository.insertAndApplyGapRule(segs.subList(2, 3)));
+    return repository;
   }
 
   private static List<Long> numbers(String cam, int expected) {
