@@ -257,8 +257,8 @@ public final class SegmentRepository {
    */
   private Future<Written> indexIn(SqlConnection conn, List<SegmentRow> rows, String[] cameras,
       Map<String, DecidedBatch.CameraState> remembered, Map<String, Integer> targets) {
-    // sent without waiting for their answers (the connection pipelines): the store's plan is made once per
-    // connection, for any batch, where a plan made for each batch's thousand cameras costs more to make than it saves
+    // sent without waiting for their answers (the connection pipelines): generic plans, which probe by index, where a
+    // plan made for each batch's thousand cameras costs more to make than it saves
     Future<?> generic = conn.query(GENERIC_PLANS).execute();
     String[] toRead = Arrays.stream(cameras).filter(c -> !remembered.containsKey(c)).toArray(String[]::new);
     readCameras.add(toRead.length);

@@ -18,9 +18,6 @@ import org.slf4j.LoggerFactory;
 public final class Database {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
-  /** The longest statement kept prepared on its connection, in characters: every statement the services send. */
-  static final int PREPARED_STATEMENT_CACHE_SQL_LIMIT = 65_536;
-
   private Database() {}
 
   public static Pool pool(Vertx vertx, DbConfig cfg) {
@@ -31,9 +28,6 @@ public final class Database {
         .setUser(cfg.user())
         .setPassword(cfg.password())
         .setCachePreparedStatements(true)
-        // the client caches only statements up to 2048 characters by default; longer ones (ingest's store of a
-        // batch) were parsed and planned again on every execution
-        .setPreparedStatementCacheSqlLimit(PREPARED_STATEMENT_CACHE_SQL_LIMIT)
         .setReconnectAttempts(2)
         .setReconnectInterval(500);
     if (cfg.tls()) {
