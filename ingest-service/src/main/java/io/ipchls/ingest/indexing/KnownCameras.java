@@ -78,9 +78,4 @@ final class KnownCameras {
     long until = nanoTime.getAsLong() + DOUBT_NANOS;
     for (String c : cameras) doubtedUntil.put(c, until);
   }
-
-  /** How many cameras are remembered. */
-  int size() {
-    return known.size();
-  }
 }
