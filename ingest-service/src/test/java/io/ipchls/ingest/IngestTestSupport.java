@@ -75,6 +75,13 @@ public final class IngestTestSupport {
     return new IngestTestSupport(vertx, IngestConfig.fromJson(config));
   }
 
+  /** On the shared stack, with ingest's schema migrated (for tests that use the database without the service). */
+  public static IngestTestSupport migrated(Vertx vertx) {
+    IngestTestSupport support = new IngestTestSupport(vertx);
+    await(Database.migrate(vertx, support.config.db(), IngestService.SCHEMA));
+    return support;
+  }
+
   public static String randomInstanceId() {
     return "test-" + UUID.randomUUID().toString().substring(0, 8);
   }

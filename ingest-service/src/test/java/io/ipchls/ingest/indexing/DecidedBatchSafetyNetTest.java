@@ -5,10 +5,8 @@ import static io.ipchls.ingest.IngestTestSupport.cameraId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ipchls.ingest.IngestService;
 import io.ipchls.ingest.IngestTestSupport;
 import io.ipchls.ingest.shared.RecordingGapRule;
-import io.ipchls.kit.db.Database;
 import io.ipchls.protocol.ObjectKeys;
 import io.ipchls.protocol.SegmentsIndexed;
 import io.vertx.core.Vertx;
@@ -45,9 +43,8 @@ class DecidedBatchSafetyNetTest {
 
   @BeforeAll
   static void migrate(Vertx vertx) {
-    support = new IngestTestSupport(vertx);
+    support = IngestTestSupport.migrated(vertx);
     repository = new SegmentRepository(support.pool, RecordingGapRule.DEFAULT);
-    await(Database.migrate(vertx, support.config.db(), IngestService.SCHEMA));
   }
 
   @Test

@@ -4,10 +4,8 @@ import static io.ipchls.ingest.IngestTestSupport.await;
 import static io.ipchls.ingest.IngestTestSupport.cameraId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.ipchls.ingest.IngestService;
 import io.ipchls.ingest.IngestTestSupport;
 import io.ipchls.ingest.shared.RecordingGapRule;
-import io.ipchls.kit.db.Database;
 import io.ipchls.protocol.ObjectKeys;
 import io.ipchls.protocol.SegmentsIndexed;
 import io.vertx.core.Vertx;
@@ -53,8 +51,7 @@ class IndexingRulesPropertyTest {
 
   @BeforeAll
   static void migrate(Vertx vertx) {
-    support = new IngestTestSupport(vertx);
-    await(Database.migrate(vertx, support.config.db(), IngestService.SCHEMA));
+    support = IngestTestSupport.migrated(vertx);
     segments = new SegmentRepository(support.pool, RecordingGapRule.DEFAULT);
   }
 

@@ -72,9 +72,8 @@ class IndexingShortcutTest {
 
   @BeforeAll
   static void migrateBoth(Vertx vertx) {
-    support = new IngestTestSupport(vertx);
+    support = IngestTestSupport.migrated(vertx);
     repository = new SegmentRepository(support.pool, RecordingGapRule.DEFAULT);
-    await(Database.migrate(vertx, support.config.db(), IngestService.SCHEMA));
     await(Database.migrate(vertx, support.config.db(), BEFORE, IngestService.SCHEMA, "43"));
   }
 

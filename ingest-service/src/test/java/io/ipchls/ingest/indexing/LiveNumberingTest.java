@@ -5,10 +5,8 @@ import static io.ipchls.ingest.IngestTestSupport.cameraId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.ipchls.ingest.IngestService;
 import io.ipchls.ingest.IngestTestSupport;
 import io.ipchls.ingest.shared.RecordingGapRule;
-import io.ipchls.kit.db.Database;
 import io.ipchls.kit.hls.HlsPlaylist;
 import io.ipchls.protocol.ObjectKeys;
 import io.ipchls.protocol.SegmentsIndexed;
@@ -48,8 +46,7 @@ class LiveNumberingTest {
 
   @BeforeAll
   static void migrate(Vertx vertx) {
-    support = new IngestTestSupport(vertx);
-    await(Database.migrate(vertx, support.config.db(), IngestService.SCHEMA));
+    support = IngestTestSupport.migrated(vertx);
     segments = new SegmentRepository(support.pool, RecordingGapRule.DEFAULT);
   }
 

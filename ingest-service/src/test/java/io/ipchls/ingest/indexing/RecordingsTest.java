@@ -1,13 +1,11 @@
 package io.ipchls.ingest.indexing;
 
 import io.ipchls.ingest.IngestTestSupport;
-import io.ipchls.ingest.IngestService;
 import io.ipchls.ingest.shared.RecordingGapRule;
 import static io.ipchls.ingest.IngestTestSupport.await;
 import static io.ipchls.ingest.IngestTestSupport.cameraId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.ipchls.kit.db.Database;
 import io.ipchls.protocol.ObjectKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -45,8 +43,7 @@ class RecordingsTest {
 
   @BeforeAll
   static void migrate(Vertx vertx) {
-    support = new IngestTestSupport(vertx);
-    await(Database.migrate(vertx, support.config.db(), IngestService.SCHEMA));
+    support = IngestTestSupport.migrated(vertx);
     segments = new SegmentRepository(support.pool, RecordingGapRule.DEFAULT);
     recordings = new RecordingRepository(support.pool);
   }

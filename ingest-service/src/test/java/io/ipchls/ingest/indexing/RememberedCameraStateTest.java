@@ -4,10 +4,8 @@ import static io.ipchls.ingest.IngestTestSupport.await;
 import static io.ipchls.ingest.IngestTestSupport.cameraId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.ipchls.ingest.IngestService;
 import io.ipchls.ingest.IngestTestSupport;
 import io.ipchls.ingest.shared.RecordingGapRule;
-import io.ipchls.kit.db.Database;
 import io.ipchls.protocol.ObjectKeys;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -40,8 +38,7 @@ class RememberedCameraStateTest {
 
   @BeforeAll
   static void migrate(Vertx vertx) {
-    support = new IngestTestSupport(vertx);
-    await(Database.migrate(vertx, support.config.db(), IngestService.SCHEMA));
+    support = IngestTestSupport.migrated(vertx);
   }
 
   @Test

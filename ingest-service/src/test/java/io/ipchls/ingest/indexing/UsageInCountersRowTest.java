@@ -46,8 +46,7 @@ class UsageInCountersRowTest {
 
   @BeforeAll
   static void migrate(Vertx vertx) {
-    support = new IngestTestSupport(vertx);
-    await(Database.migrate(vertx, support.config.db(), IngestService.SCHEMA));
+    support = IngestTestSupport.migrated(vertx);
   }
 
   @Test

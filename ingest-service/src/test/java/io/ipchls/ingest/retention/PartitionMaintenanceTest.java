@@ -1,14 +1,12 @@
 package io.ipchls.ingest.retention;
 
 import io.ipchls.ingest.IngestTestSupport;
-import io.ipchls.ingest.IngestService;
 import io.ipchls.ingest.shared.IngestPools;
 import static io.ipchls.ingest.IngestTestSupport.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ipchls.kit.db.Database;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Tuple;
@@ -27,8 +25,7 @@ class PartitionMaintenanceTest {
 
   @Test
   void start_createsDailyPartitionsAhead_andRunsAgainHarmlessly(Vertx vertx) {
-    var support = new IngestTestSupport(vertx);
-    await(Database.migrate(vertx, support.config.db(), IngestService.SCHEMA));
+    var support = IngestTestSupport.migrated(vertx);
     var maintenance = new PartitionMaintenanceVerticle(new IngestPools(support.config.db()));
     await(vertx.deployVerticle(maintenance));
     await(maintenance.ensurePartitions()); // a second run (or another instance's) changes nothing and fails nothing

@@ -5,9 +5,7 @@ import static io.ipchls.ingest.IngestTestSupport.cameraId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ipchls.ingest.IngestService;
 import io.ipchls.ingest.IngestTestSupport;
-import io.ipchls.kit.db.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -44,8 +42,7 @@ class UsageRollTest {
 
   @BeforeAll
   static void migrate(Vertx vertx) {
-    support = new IngestTestSupport(vertx);
-    await(Database.migrate(vertx, support.config.db(), IngestService.SCHEMA));
+    support = IngestTestSupport.migrated(vertx);
   }
 
   @Test
