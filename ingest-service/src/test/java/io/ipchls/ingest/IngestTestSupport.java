@@ -75,11 +75,10 @@ public final class IngestTestSupport {
     return new IngestTestSupport(vertx, IngestConfig.fromJson(config));
   }
 
-  /** On the shared stack, with ingest's schema migrated (for tests that use the database without the service). */
-  public static IngestTestSupport migrated(Vertx vertx) {
-    IngestTestSupport support = new IngestTestSupport(vertx);
-    await(Database.migrate(vertx, support.config.db(), IngestService.SCHEMA));
-    return support;
+  /** Migrates ingest's schema in this support's database (for tests that use it without starting the service). */
+  public IngestTestSupport migrate() {
+    await(Database.migrate(vertx, config.db(), IngestService.SCHEMA));
+    return this;
   }
 
   public static String randomInstanceId() {

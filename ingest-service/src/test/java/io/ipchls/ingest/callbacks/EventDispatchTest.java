@@ -1,7 +1,6 @@
 package io.ipchls.ingest.callbacks;
 
 import io.ipchls.ingest.IngestTestSupport;
-import io.ipchls.ingest.IngestService;
 import io.ipchls.ingest.shared.IngestPools;
 import static io.ipchls.ingest.callbacks.CallbacksTestSupport.count;
 import static io.ipchls.ingest.callbacks.CallbacksTestSupport.fastCallbacks;
@@ -52,8 +51,7 @@ class EventDispatchTest {
 
   @BeforeAll
   static void start(Vertx vertx) {
-    db = new IngestTestSupport(vertx, fastCallbacks());
-    await(io.ipchls.kit.db.Database.migrate(vertx, db.config.db(), IngestService.SCHEMA));
+    db = new IngestTestSupport(vertx, fastCallbacks()).migrate();
     receiver = await(WebhookReceiver.start(vertx));
     events = new EventListener(vertx);
     // timeouts long enough that a receiver in this JVM answers in time even on a loaded machine: a second request for

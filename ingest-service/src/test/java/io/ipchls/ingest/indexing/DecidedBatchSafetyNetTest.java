@@ -43,7 +43,7 @@ class DecidedBatchSafetyNetTest {
 
   @BeforeAll
   static void migrate(Vertx vertx) {
-    support = IngestTestSupport.migrated(vertx);
+    support = new IngestTestSupport(vertx).migrate();
     repository = new SegmentRepository(support.pool, RecordingGapRule.DEFAULT);
   }
 

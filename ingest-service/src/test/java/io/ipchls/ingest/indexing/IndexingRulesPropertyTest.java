@@ -51,7 +51,7 @@ class IndexingRulesPropertyTest {
 
   @BeforeAll
   static void migrate(Vertx vertx) {
-    support = IngestTestSupport.migrated(vertx);
+    support = new IngestTestSupport(vertx).migrate();
     segments = new SegmentRepository(support.pool, RecordingGapRule.DEFAULT);
   }
 

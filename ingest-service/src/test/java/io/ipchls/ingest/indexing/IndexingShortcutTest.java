@@ -72,7 +72,7 @@ class IndexingShortcutTest {
 
   @BeforeAll
   static void migrateBoth(Vertx vertx) {
-    support = IngestTestSupport.migrated(vertx);
+    support = new IngestTestSupport(vertx).migrate();
     repository = new SegmentRepository(support.pool, RecordingGapRule.DEFAULT);
     await(Database.migrate(vertx, support.config.db(), BEFORE, IngestService.SCHEMA, "43"));
   }

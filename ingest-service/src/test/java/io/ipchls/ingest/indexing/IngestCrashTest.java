@@ -6,10 +6,8 @@ import static io.ipchls.ingest.IngestTestSupport.segment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.ipchls.ingest.IngestTestSupport;
-import io.ipchls.ingest.IngestService;
 import io.ipchls.infra.Await;
 import io.ipchls.infra.LocalStack;
-import io.ipchls.kit.db.Database;
 import io.ipchls.protocol.SegmentNotification;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -46,8 +44,7 @@ class IngestCrashTest {
     var stack = LocalStack.sharedForTests();
     String instanceId = IngestTestSupport.randomInstanceId();
     var config = IngestTestSupport.configJson(stack, instanceId);
-    var test = IngestTestSupport.withConfig(vertx, config);
-    await(Database.migrate(vertx, test.config.db(), IngestService.SCHEMA));
+    var test = IngestTestSupport.withConfig(vertx, config).migrate();
 
     String id = cameraId("crash");
     List<SegmentNotification> all = new ArrayList<>();

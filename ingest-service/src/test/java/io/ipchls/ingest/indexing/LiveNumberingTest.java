@@ -46,7 +46,7 @@ class LiveNumberingTest {
 
   @BeforeAll
   static void migrate(Vertx vertx) {
-    support = IngestTestSupport.migrated(vertx);
+    support = new IngestTestSupport(vertx).migrate();
     segments = new SegmentRepository(support.pool, RecordingGapRule.DEFAULT);
   }
 

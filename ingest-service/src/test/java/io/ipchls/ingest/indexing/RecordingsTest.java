@@ -43,7 +43,7 @@ class RecordingsTest {
 
   @BeforeAll
   static void migrate(Vertx vertx) {
-    support = IngestTestSupport.migrated(vertx);
+    support = new IngestTestSupport(vertx).migrate();
     segments = new SegmentRepository(support.pool, RecordingGapRule.DEFAULT);
     recordings = new RecordingRepository(support.pool);
   }

@@ -38,7 +38,7 @@ class RememberedCameraStateTest {
 
   @BeforeAll
   static void migrate(Vertx vertx) {
-    support = IngestTestSupport.migrated(vertx);
+    support = new IngestTestSupport(vertx).migrate();
   }
 
   @Test

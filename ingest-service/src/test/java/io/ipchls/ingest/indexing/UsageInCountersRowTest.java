@@ -46,7 +46,7 @@ class UsageInCountersRowTest {
 
   @BeforeAll
   static void migrate(Vertx vertx) {
-    support = IngestTestSupport.migrated(vertx);
+    support = new IngestTestSupport(vertx).migrate();
   }
 
   @Test

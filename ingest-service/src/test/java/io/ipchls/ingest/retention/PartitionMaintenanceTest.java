@@ -25,7 +25,7 @@ class PartitionMaintenanceTest {
 
   @Test
   void start_createsDailyPartitionsAhead_andRunsAgainHarmlessly(Vertx vertx) {
-    var support = IngestTestSupport.migrated(vertx);
+    var support = new IngestTestSupport(vertx).migrate();
     var maintenance = new PartitionMaintenanceVerticle(new IngestPools(support.config.db()));
     await(vertx.deployVerticle(maintenance));
     await(maintenance.ensurePartitions()); // a second run (or another instance's) changes nothing and fails nothing

@@ -5,14 +5,12 @@ import static io.ipchls.ingest.IngestTestSupport.await;
 import io.ipchls.infra.Await;
 import io.ipchls.infra.LocalStack;
 import io.ipchls.ingest.IngestMetrics;
-import io.ipchls.ingest.IngestService;
 import io.ipchls.ingest.IngestTestSupport;
 import io.ipchls.ingest.indexing.SegmentRepository;
 import io.ipchls.ingest.indexing.SegmentRow;
 import io.ipchls.ingest.retention.RetentionSweepVerticle.Sweep;
 import io.ipchls.ingest.shared.IngestPools;
 import io.ipchls.ingest.shared.RecordingGapRule;
-import io.ipchls.kit.db.Database;
 import io.ipchls.kit.http.Metrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -47,8 +45,7 @@ final class RetentionFixture implements AutoCloseable {
 
   RetentionFixture(Vertx vertx) {
     this.vertx = vertx;
-    this.support = new IngestTestSupport(vertx, new JsonObject().put("s3", IngestTestSupport.s3Json(stack)));
-    await(Database.migrate(vertx, support.config.db(), IngestService.SCHEMA));
+    this.support = new IngestTestSupport(vertx, new JsonObject().put("s3", IngestTestSupport.s3Json(stack))).migrate();
     this.s3 = IngestTestSupport.s3Client(stack);
   }
 

@@ -1,7 +1,6 @@
 package io.ipchls.ingest.retention;
 
 import io.ipchls.ingest.IngestTestSupport;
-import io.ipchls.ingest.IngestService;
 import io.ipchls.ingest.IngestMetrics;
 import io.ipchls.ingest.shared.IngestPools;
 import io.ipchls.ingest.shared.RecordingGapRule;
@@ -20,7 +19,6 @@ import io.ipchls.ingest.indexing.RecordingRepository;
 import io.ipchls.ingest.indexing.SegmentRepository;
 import io.ipchls.ingest.indexing.SegmentRow;
 import io.ipchls.ingest.retention.RetentionSweepVerticle.Sweep;
-import io.ipchls.kit.db.Database;
 import io.ipchls.kit.http.Metrics;
 import io.ipchls.protocol.ObjectKeys;
 import io.vertx.core.Vertx;
@@ -60,8 +58,7 @@ class RetentionTest {
   @Test
   void sweep_deletesExpiredObjectsAndRows_keepsTheRest_andRunsAgainAsANoOp(Vertx vertx) {
     LocalStack stack = LocalStack.sharedForTests();
-    var support = new IngestTestSupport(vertx, new JsonObject().put("s3", IngestTestSupport.s3Json(stack)));
-    await(Database.migrate(vertx, support.config.db(), IngestService.SCHEMA));
+    var support = new IngestTestSupport(vertx, new JsonObject().put("s3", IngestTestSupport.s3Json(stack))).migrate();
     var segments = new SegmentRepository(support.pool, RecordingGapRule.DEFAULT);
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 

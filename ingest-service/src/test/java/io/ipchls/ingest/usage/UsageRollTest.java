@@ -42,7 +42,7 @@ class UsageRollTest {
 
   @BeforeAll
   static void migrate(Vertx vertx) {
-    support = IngestTestSupport.migrated(vertx);
+    support = new IngestTestSupport(vertx).migrate();
   }
 
   @Test
